@@ -1,0 +1,66 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { runDemo } from './demo.ts';
+import { runHubCommand } from './hub-command.ts';
+import { runKioskCommand } from './kiosk-command.ts';
+
+/**
+ * `waitwell <command>`. bin/ is the composition root: the one place that may import both the
+ * kiosk and the hub rooms, because the demo runs a whole venue in one go.
+ */
+export interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<void>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  hub: runHubCommand,
+  kiosk: runKioskCommand,
+  demo: runDemo,
+};
+
+function mainHelp(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`);
+  return `waitwell: in-venue kiosks, queues and moments of truth\n\nUsage: waitwell <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "waitwell <command> --help" for a command's options.`;
+}
+
+export function commandHelp(name: string, command: Command): string {
+  const options = Object.entries(command.options).map(([flag, spec]) => {
+    const value = spec.type === 'string' ? ' <value>' : '';
+    return `  --${flag}${value}`;
+  });
+  return `waitwell ${name}: ${command.summary}\n\nUsage: ${command.usage}\n\nOptions:\n${options.join('\n')}\n  --help`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(mainHelp());
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`waitwell: unknown command "${name}"\n\n${mainHelp()}`);
+    process.exitCode = 2;
+    return;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    console.error(`waitwell ${name}: ${(error as Error).message}\n\n${commandHelp(name, command)}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.values.help) {
+    console.log(commandHelp(name, command));
+    return;
+  }
+  await command.run(parsed.values, parsed.positionals);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`waitwell: ${error.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,87 @@
+import { ROLES, type Role } from '../core/protocol.ts';
+import { Accounts } from '../server/auth/access.ts';
+import { newPassword } from '../server/auth/secrets.ts';
+import { loadHubConfig } from '../server/config.ts';
+import { startHub } from '../server/hub.ts';
+import { openHubStore } from '../server/open-store.ts';
+import { Venues } from '../server/venues.ts';
+import type { Command } from './cli.ts';
+import { onShutdown } from './shutdown.ts';
+
+export const runHubCommand: Command = {
+  summary: 'run the hub (HTTP, socket.io, screens), or provision it and exit',
+  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR] [--store FILE]
+       waitwell hub --create-admin NAME [--password P]      create an admin (a password is generated if none is given)
+       waitwell hub --create-user NAME --role staff|manager --venue ID [--password P]
+       waitwell hub --add-venue ID [--name "Venue name"]
+       waitwell hub --add-device VENUE/DEVICE                 register a kiosk and print its token
+       waitwell hub --board-token VENUE                       print a new board link token
+Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_STORE.`,
+  options: {
+    config: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    data: { type: 'string' },
+    store: { type: 'string' },
+    'create-admin': { type: 'string' },
+    'create-user': { type: 'string' },
+    role: { type: 'string' },
+    venue: { type: 'string' },
+    password: { type: 'string' },
+    'add-venue': { type: 'string' },
+    name: { type: 'string' },
+    'add-device': { type: 'string' },
+    'board-token': { type: 'string' },
+  },
+  async run(values) {
+    const str = (key: string) => values[key] as string | undefined;
+    const config = loadHubConfig({
+      file: str('config'),
+      overrides: { port: str('port') === undefined ? undefined : Number(str('port')), host: str('host'), dataDir: str('data'), store: str('store') },
+    });
+    const store = openHubStore(config.store);
+    const provisioning = ['create-admin', 'create-user', 'add-venue', 'add-device', 'board-token'].some((k) => values[k] !== undefined);
+    if (provisioning) {
+      try {
+        await provision(values as Record<string, string | undefined>, new Accounts(store), new Venues(store));
+      } finally {
+        await store.close();
+      }
+      return;
+    }
+    const hub = await startHub({ store, port: config.port, host: config.host });
+    console.log(`waitwell hub listening on ${hub.url} (store ${config.store})`);
+    if ((await store.countUsers()) === 0) console.log('no users yet: create the first admin with "waitwell hub --create-admin NAME"');
+    onShutdown(async () => {
+      console.log('stopping hub');
+      await hub.close();
+    });
+  },
+};
+
+async function provision(values: Record<string, string | undefined>, accounts: Accounts, venues: Venues): Promise<void> {
+  if (values['add-venue']) {
+    const venue = await venues.upsert({ id: values['add-venue'], name: values.name ?? values['add-venue'] });
+    console.log(`venue ${venue.id} ("${venue.name}") saved`);
+  }
+  for (const [flag, role] of [['create-admin', 'admin'], ['create-user', values.role]] as const) {
+    const username = values[flag];
+    if (!username) continue;
+    if (!role || !(ROLES as readonly string[]).includes(role)) throw new Error(`--create-user needs --role ${ROLES.join('|')}`);
+    const password = values.password ?? newPassword();
+    const venueIds = values.venue ? values.venue.split(',') : [];
+    if (role !== 'admin' && venueIds.length === 0) throw new Error('staff and managers work for a venue: add --venue ID');
+    await accounts.createUser({ username, password, role: role as Role, venueIds });
+    console.log(`${role} "${username}" created${values.password ? '' : ` with password: ${password}`}`);
+  }
+  if (values['add-device']) {
+    const [venueId, deviceId] = values['add-device'].split('/');
+    if (!venueId || !deviceId) throw new Error('--add-device takes VENUE/DEVICE, e.g. --add-device gangnam/kiosk-1');
+    const { token } = await venues.addDevice({ venueId, deviceId, name: values.name });
+    console.log(`device ${deviceId} registered for ${venueId}; its token (shown once, put it in the kiosk config):\n${token}`);
+  }
+  if (values['board-token']) {
+    const token = await venues.newBoardToken(values['board-token']);
+    console.log(`board token for ${values['board-token']} (older links stop working):\n${token}`);
+  }
+}

@@ -1,0 +1,20 @@
+import { v7 as uuidv7, validate as isUuid, version as uuidVersion } from 'uuid';
+import { z } from 'zod';
+
+/**
+ * Event ids are UUIDv7: minted once where the event happens and used as the idempotency key
+ * everywhere. v7 sorts by creation time, which keeps the hub's primary-key index append-mostly.
+ */
+export function newEventId(): string {
+  return uuidv7();
+}
+
+export function isEventId(value: string): boolean {
+  return isUuid(value) && uuidVersion(value) === 7;
+}
+
+/** Venue, device, touchpoint and user ids: short, URL-safe, case-sensitive slugs. */
+export const SLUG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const slugSchema = z.string().regex(SLUG_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const eventIdSchema = z.string().refine(isEventId, 'must be a UUIDv7');

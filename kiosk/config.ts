@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { slugSchema } from '../core/ids.ts';
+import { layerSettings } from '../core/settings.ts';
+
+export const kioskConfigSchema = z.strictObject({
+  hubUrl: z.url({ protocol: /^https?$/ }),
+  venueId: slugSchema,
+  deviceId: slugSchema,
+  token: z.string().min(1, 'the device token printed when the kiosk was registered on the hub'),
+  /** The kiosk's own SQLite file: its durable event log and outbox. */
+  store: z.string().min(1),
+  /** Port of the local API the kiosk screen talks to (127.0.0.1 only); 0 picks a free one. */
+  localPort: z.number().int().min(0).max(65535).default(0),
+  sync: z
+    .strictObject({
+      maxBatchEvents: z.number().int().positive().max(2000).default(1000),
+      maxInFlight: z.number().int().positive().max(16).default(4),
+      ackTimeoutMs: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
+  /** A simulated feedback source, for demos before real buttons are attached. */
+  simulate: z
+    .strictObject({
+      pressesPerMinute: z.number().positive(),
+      touchpoints: z.array(slugSchema).min(1).optional(),
+    })
+    .optional(),
+});
+
+export type KioskConfig = z.infer<typeof kioskConfigSchema>;
+export type KioskConfigInput = z.input<typeof kioskConfigSchema>;
+
+/** Environment variables that override the file, for containers and systemd units. */
+const ENVIRONMENT: Record<string, keyof KioskConfig> = {
+  WAITWELL_HUB_URL: 'hubUrl',
+  WAITWELL_VENUE_ID: 'venueId',
+  WAITWELL_DEVICE_ID: 'deviceId',
+  WAITWELL_DEVICE_TOKEN: 'token',
+  WAITWELL_KIOSK_STORE: 'store',
+  WAITWELL_KIOSK_PORT: 'localPort',
+};
+
+/** Defaults < config file < environment < command line. Errors say which setting is wrong. */
+export function loadKioskConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<KioskConfigInput> }): KioskConfig {
+  return layerSettings(kioskConfigSchema, {
+    what: `kiosk configuration${options.file ? ` (file ${options.file}, environment, command line)` : ''}`,
+    file: options.file ? readJsonFile(options.file) : {},
+    env: options.env ?? process.env,
+    envKeys: ENVIRONMENT,
+    numericKeys: ['localPort'],
+    flags: options.overrides,
+  });
+}
+
+export function readJsonFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read configuration file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`configuration file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,186 @@
+import { EventEmitter } from 'node:events';
+import {
+  latestVersion,
+  parsePayload,
+  type AnyEventEnvelope,
+  type EventEnvelope,
+  type EventPayloadInput,
+  type EventType,
+} from '../core/events.ts';
+import { newEventId } from '../core/ids.ts';
+import { openDurableDatabase, type Migration, type SqliteDatabase } from './sqlite.ts';
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        v INTEGER NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE TABLE sync_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hub_contiguous_seq INTEGER NOT NULL
+      );
+      INSERT INTO sync_state (id, hub_contiguous_seq) VALUES (1, 0);
+      CREATE TABLE identity (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        venue_id TEXT NOT NULL,
+        device_id TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export interface LocalStoreEvents {
+  appended: [event: AnyEventEnvelope];
+}
+
+interface EventRow {
+  seq: number;
+  id: string;
+  type: string;
+  v: number;
+  occurred_at: number;
+  payload: string;
+}
+
+export interface OutboxLimits {
+  maxEvents: number;
+  /** Approximate JSON size of a batch; at least one event is always returned. */
+  maxBytes: number;
+}
+
+/**
+ * The kiosk's own SQLite file: the durable log of every touchpoint event this device recorded,
+ * and the outbox of those the hub has not confirmed yet. The venue and device ids are fixed per
+ * file, so a file can never mix two devices' sequences.
+ */
+export class LocalStore extends EventEmitter<LocalStoreEvents> {
+  private readonly db: SqliteDatabase;
+  private readonly insertEvent;
+  private readonly selectAfter;
+  private readonly appendTransaction;
+  private lastSeqCache: number;
+
+  constructor(
+    file: string,
+    readonly identity: { venueId: string; deviceId: string },
+  ) {
+    super();
+    this.db = openDurableDatabase(file, MIGRATIONS);
+    this.insertEvent = this.db.prepare<[number, string, string, number, number, string]>(
+      'INSERT INTO events (seq, id, type, v, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.selectAfter = this.db.prepare<[number, number], EventRow>(
+      'SELECT seq, id, type, v, occurred_at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
+    // The seq is read and the row written in one transaction, so seqs stay gap-free even if the
+    // process dies between two appends.
+    this.appendTransaction = this.db.transaction((id: string, type: string, v: number, occurredAt: number, payload: string) => {
+      const { maxSeq } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS maxSeq FROM events').get() as { maxSeq: number };
+      const seq = maxSeq + 1;
+      this.insertEvent.run(seq, id, type, v, occurredAt, payload);
+      return seq;
+    });
+    this.lastSeqCache = this.readLastSeq();
+    this.claimIdentity();
+  }
+
+  /** A store file holds one device's sequence; opening it as another device would corrupt both. */
+  private claimIdentity(): void {
+    const { venueId, deviceId } = this.identity;
+    this.db.prepare('INSERT OR IGNORE INTO identity (id, venue_id, device_id) VALUES (1, ?, ?)').run(venueId, deviceId);
+    const owner = this.db.prepare('SELECT venue_id, device_id FROM identity WHERE id = 1').get() as { venue_id: string; device_id: string };
+    if (owner.venue_id !== venueId || owner.device_id !== deviceId) {
+      this.db.close();
+      throw new Error(
+        `this kiosk store belongs to device "${owner.device_id}" of venue "${owner.venue_id}", not "${deviceId}" of "${venueId}": give each kiosk its own store file (config "store")`,
+      );
+    }
+  }
+
+  /**
+   * Records one event durably and returns it. When this returns, the event is committed: it
+   * will reach the hub exactly once whatever happens to this process afterwards.
+   */
+  append<T extends EventType>(type: T, payload: EventPayloadInput<T>, occurredAt: number = Date.now()): EventEnvelope<T> {
+    const valid = parsePayload(type, payload);
+    const id = newEventId();
+    const v = latestVersion(type);
+    const seq = this.appendTransaction(id, type, v, occurredAt, JSON.stringify(valid));
+    // Commit first, then memory, then notify.
+    this.lastSeqCache = seq;
+    const event = { id, type, v, seq, occurredAt, payload: valid, ...this.identity } as EventEnvelope<T>;
+    this.emit('appended', event as AnyEventEnvelope);
+    return event;
+  }
+
+  /** Bulk-loads many events in one transaction (benchmarks and imports); same guarantees as append. */
+  appendMany<T extends EventType>(type: T, payloads: EventPayloadInput<T>[], occurredAt: number = Date.now()): number {
+    const v = latestVersion(type);
+    const rows = payloads.map((p) => JSON.stringify(parsePayload(type, p)));
+    const seq = this.db.transaction(() => {
+      let last = this.readLastSeq();
+      for (const payload of rows) this.insertEvent.run(++last, newEventId(), type, v, occurredAt, payload);
+      return last;
+    })();
+    this.lastSeqCache = seq;
+    return seq;
+  }
+
+  get lastSeq(): number {
+    return this.lastSeqCache;
+  }
+
+  /** Events after `afterSeq`, in seq order, within the batch limits. */
+  readAfter(afterSeq: number, limits: OutboxLimits): AnyEventEnvelope[] {
+    const rows = this.selectAfter.all(afterSeq, limits.maxEvents);
+    const events: AnyEventEnvelope[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      bytes += row.payload.length + 200;
+      if (events.length > 0 && bytes > limits.maxBytes) break;
+      events.push(this.toEnvelope(row));
+    }
+    return events;
+  }
+
+  get hubContiguousSeq(): number {
+    return (this.db.prepare('SELECT hub_contiguous_seq AS s FROM sync_state WHERE id = 1').get() as { s: number }).s;
+  }
+
+  /** Remembers how far the hub has confirmed, so status screens can show the outbox depth. */
+  recordHubContiguousSeq(seq: number): void {
+    this.db.prepare('UPDATE sync_state SET hub_contiguous_seq = ? WHERE id = 1 AND hub_contiguous_seq < ?').run(seq, seq);
+  }
+
+  outboxDepth(): number {
+    return Math.max(0, this.lastSeq - this.hubContiguousSeq);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private readLastSeq(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM events').get() as { s: number }).s;
+  }
+
+  private toEnvelope(row: EventRow): AnyEventEnvelope {
+    return {
+      id: row.id,
+      type: row.type,
+      v: row.v,
+      venueId: this.identity.venueId,
+      deviceId: this.identity.deviceId,
+      seq: row.seq,
+      occurredAt: row.occurred_at,
+      payload: JSON.parse(row.payload),
+    } as AnyEventEnvelope;
+  }
+}

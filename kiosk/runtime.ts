@@ -1,0 +1,103 @@
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
+import type { Venue } from '../core/venue.ts';
+import type { KioskConfig } from './config.ts';
+import { startLocalApi } from './local-api.ts';
+import { LocalStore } from './local-store.ts';
+import { SimulatedFeedbackSource } from './simulated-source.ts';
+import { SyncClient, type SyncState } from './sync-client.ts';
+
+export interface KioskStatus {
+  venueId: string;
+  deviceId: string;
+  sync: SyncState;
+  syncReason: string | null;
+  lastSeq: number;
+  hubContiguousSeq: number;
+  outbox: number;
+  localUrl: string | null;
+}
+
+export interface KioskRuntimeEvents {
+  status: [status: KioskStatus];
+  log: [line: string];
+}
+
+/** One kiosk: its store, its sync to the hub, the local API for its screen, and its sources of events. */
+export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
+  readonly store: LocalStore;
+  readonly sync: SyncClient;
+  private venue: Venue | undefined;
+  private syncReason: string | null = null;
+  private localServer: Server | undefined;
+  private localUrl: string | null = null;
+  private simulator: SimulatedFeedbackSource | undefined;
+
+  constructor(readonly config: KioskConfig) {
+    super();
+    this.store = new LocalStore(config.store, { venueId: config.venueId, deviceId: config.deviceId });
+    this.sync = new SyncClient({
+      hubUrl: config.hubUrl,
+      deviceId: config.deviceId,
+      token: config.token,
+      store: this.store,
+      maxBatchEvents: config.sync.maxBatchEvents,
+      maxInFlight: config.sync.maxInFlight,
+      ackTimeoutMs: config.sync.ackTimeoutMs,
+    });
+    this.sync.on('state', (state, reason) => {
+      this.syncReason = reason ?? null;
+      this.emit('log', `sync ${state}${reason ? `: ${reason}` : ''}`);
+      this.emit('status', this.status());
+    });
+    this.sync.on('rejected', (failure) => this.emit('log', `hub refused a batch (${failure.code}): ${failure.message}`));
+    this.sync.on('venue', (venue) => {
+      this.venue = venue;
+    });
+  }
+
+  async start(): Promise<void> {
+    this.sync.start();
+    const local = await startLocalApi(this, this.config.localPort);
+    this.localServer = local.server;
+    this.localUrl = local.url;
+    if (this.config.simulate) {
+      const configured = this.config.simulate.touchpoints;
+      this.simulator = new SimulatedFeedbackSource({
+        pressesPerMinute: this.config.simulate.pressesPerMinute,
+        touchpoints: () => configured ?? this.venue?.touchpoints.map((t) => t.id) ?? [],
+      });
+      this.simulator.on('press', (press) => this.recordPress({ ...press, source: 'simulated' }));
+      this.simulator.start();
+    }
+    this.emit('log', `kiosk ${this.config.deviceId} of ${this.config.venueId} up; screen API at ${this.localUrl}`);
+  }
+
+  recordPress(press: { touchpointId: string; level: FeedbackLevel; source: (typeof PRESS_SOURCES)[number] }): EventEnvelope<'feedback.pressed'> {
+    return this.store.append('feedback.pressed', { ...press, misuse: false });
+  }
+
+  status(): KioskStatus {
+    return {
+      venueId: this.config.venueId,
+      deviceId: this.config.deviceId,
+      sync: this.sync.state,
+      syncReason: this.syncReason,
+      lastSeq: this.store.lastSeq,
+      hubContiguousSeq: this.sync.contiguousSeq,
+      outbox: Math.max(0, this.store.lastSeq - this.sync.contiguousSeq),
+      localUrl: this.localUrl,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.simulator?.stop();
+    await this.sync.stop();
+    if (this.localServer) {
+      this.localServer.closeAllConnections();
+      await new Promise<void>((resolve) => this.localServer!.close(() => resolve()));
+    }
+    this.store.close();
+  }
+}

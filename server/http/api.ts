@@ -1,0 +1,140 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { slugSchema } from '../../core/ids.ts';
+import { ROLES, type Role } from '../../core/protocol.ts';
+import { venueSchema } from '../../core/venue.ts';
+import { AccessDenied, type Accounts } from '../auth/access.ts';
+import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
+import type { HubStore } from '../store/hub-store.ts';
+import type { Venues } from '../venues.ts';
+
+/** An error a client can act on: an HTTP status, a stable code and a sentence saying what to do. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const loginBody = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
+const userBody = z.strictObject({
+  username: slugSchema,
+  password: z.string().min(8, 'at least 8 characters'),
+  role: z.enum(ROLES),
+  venueIds: z.array(slugSchema).default([]),
+});
+const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1).max(200).optional() });
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new ApiError(400, 'invalid-request', detail);
+  }
+  return result.data;
+}
+
+const DENIED_STATUS: Record<AccessDenied['code'], number> = {
+  'login-failed': 401,
+  'session-missing': 401,
+  'session-invalid': 401,
+  'forbidden-role': 403,
+  'forbidden-venue': 403,
+};
+
+/** The hub's JSON API under /api. Every route states the role it needs and checks the venue. */
+export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues }): express.Router {
+  const { store, accounts, venues } = deps;
+  const router = express.Router();
+  router.use(express.json({ limit: '256kb' }));
+
+  const session = (req: Request) => sessionTokenFrom(req.headers);
+  const requireVenue = (req: Request, role: Role) => accounts.requireVenue(session(req), String(req.params.venueId), role);
+  const requireAdmin = async (req: Request) => {
+    const user = await accounts.userForSession(session(req));
+    if (user.role !== 'admin') throw new AccessDenied('forbidden-role', `this needs the admin role; ${user.username} is ${user.role}`);
+    return user;
+  };
+
+  router.post('/login', async (req, res) => {
+    const { username, password } = parseBody(loginBody, req.body);
+    const { token, user, expiresAt } = await accounts.login(username, password);
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt), path: '/' });
+    res.json({ token, expiresAt, user: { username: user.username, role: user.role, venueIds: user.venueIds } });
+  });
+
+  router.post('/logout', async (req, res) => {
+    const token = session(req);
+    if (token) await accounts.logout(token);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.json({ ok: true });
+  });
+
+  router.get('/me', async (req, res) => {
+    const user = await accounts.userForSession(session(req));
+    res.json({ username: user.username, role: user.role, venueIds: user.venueIds });
+  });
+
+  router.get('/venues', async (req, res) => {
+    const user = await accounts.userForSession(session(req));
+    const all = await store.listVenues();
+    res.json(user.role === 'admin' ? all : all.filter((v) => user.venueIds.includes(v.id)));
+  });
+
+  router.put('/venues/:venueId', async (req, res) => {
+    await requireAdmin(req);
+    const venue = parseBody(venueSchema, { ...req.body, id: req.params.venueId });
+    res.json(await venues.upsert(venue));
+  });
+
+  router.get('/venues/:venueId/touchpoints/counts', async (req, res) => {
+    await requireVenue(req, 'staff');
+    res.json(await store.touchpointCounts(String(req.params.venueId)));
+  });
+
+  router.get('/venues/:venueId/devices', async (req, res) => {
+    await requireVenue(req, 'staff');
+    const devices = await store.listDevices(String(req.params.venueId));
+    res.json(devices.map(({ tokenHash: _secret, ...device }) => device));
+  });
+
+  router.post('/venues/:venueId/devices', async (req, res) => {
+    await requireVenue(req, 'manager');
+    const body = parseBody(deviceBody, req.body);
+    const created = await venues.addDevice({ venueId: String(req.params.venueId), deviceId: body.deviceId, name: body.name });
+    res.status(201).json(created);
+  });
+
+  router.post('/venues/:venueId/board-token', async (req, res) => {
+    await requireVenue(req, 'manager');
+    res.status(201).json({ token: await venues.newBoardToken(String(req.params.venueId)) });
+  });
+
+  router.post('/users', async (req, res) => {
+    await requireAdmin(req);
+    const body = parseBody(userBody, req.body);
+    const user = await accounts.createUser(body);
+    res.status(201).json({ username: user.username, role: user.role, venueIds: user.venueIds });
+  });
+
+  router.use((_req, _res, next) => next(new ApiError(404, 'not-found', 'no such API route')));
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof AccessDenied) {
+      res.status(DENIED_STATUS[error.code]).json({ error: { code: error.code, message: error.message } });
+    } else if (error instanceof ApiError) {
+      res.status(error.status).json({ error: { code: error.code, message: error.message } });
+    } else if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
+    } else if ((error as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'too-large', message: 'the request body is over 256 KB' } });
+    } else {
+      const message = (error as Error).message ?? String(error);
+      const conflict = /already (exists|registered)|does not exist|not registered/.test(message);
+      res.status(conflict ? 409 : 500).json({ error: { code: conflict ? 'conflict' : 'internal', message } });
+    }
+  });
+  return router;
+}

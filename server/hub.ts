@@ -1,0 +1,90 @@
+import express from 'express';
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Server } from 'socket.io';
+import { MAX_BATCH_BYTES } from '../core/protocol.ts';
+import { Accounts } from './auth/access.ts';
+import { HubEvents } from './hub-events.ts';
+import { apiRouter } from './http/api.ts';
+import { attachBoardNamespace, type BoardNamespace } from './sockets/board-namespace.ts';
+import { attachKioskNamespace, type KioskNamespace } from './sockets/kiosk-namespace.ts';
+import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-namespace.ts';
+import type { HubStore } from './store/hub-store.ts';
+import { Venues } from './venues.ts';
+
+export interface HubOptions {
+  store: HubStore;
+  port?: number;
+  host?: string;
+  /** The built screens (vite build output); served at / when present. */
+  screensDir?: string;
+}
+
+export interface Hub {
+  readonly url: string;
+  readonly port: number;
+  readonly store: HubStore;
+  readonly accounts: Accounts;
+  readonly venues: Venues;
+  readonly events: HubEvents;
+  readonly io: Server;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
+
+/** Starts the hub: HTTP API, the screens, and the socket.io namespaces, on one port. */
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const { store } = options;
+  const events = new HubEvents();
+  const accounts = new Accounts(store);
+  const venues = new Venues(store);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => void res.json({ ok: true }));
+  app.use('/api', apiRouter({ store, accounts, venues }));
+  const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
+  app.use(express.static(screensDir, { index: 'index.html' }));
+  app.get(['/board', '/board/'], (_req, res) => {
+    if (existsSync(join(screensDir, 'board', 'index.html'))) return void res.sendFile(join(screensDir, 'board', 'index.html'));
+    res.status(503).type('text').send('The screens are not built: run "npm run build:renderer" (npm start does it for you).');
+  });
+
+  const httpServer: HttpServer = createServer(app);
+  const io = new Server(httpServer, {
+    // Above the batch limit, so an oversized batch gets a clear 'batch-too-large' answer instead of
+    // a dropped connection; only a message over 4x the limit closes the socket.
+    maxHttpBufferSize: MAX_BATCH_BYTES * 4,
+    serveClient: false,
+  });
+  // socket.io types one event map per Server; each namespace has its own map in core/protocol.ts.
+  attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events);
+  attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events);
+  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts);
+  events.on('fault', ({ where, error }) => console.error(`[hub] ${where}: ${error.stack ?? error.message}`));
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store,
+    accounts,
+    venues,
+    events,
+    io,
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

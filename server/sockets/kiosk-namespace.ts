@@ -1,0 +1,133 @@
+import type { Namespace, Socket } from 'socket.io';
+import type {
+  AuthErrorCode,
+  BatchFailure,
+  BatchOk,
+  Failure,
+  HelloOk,
+  KioskClientToServer,
+  KioskServerToClient,
+} from '../../core/protocol.ts';
+import { tokenMatches } from '../auth/secrets.ts';
+import { validateBatch } from '../batch-validation.ts';
+import type { HubEvents } from '../hub-events.ts';
+import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
+
+interface KioskSocketData {
+  deviceId: string;
+  venueId: string;
+  helloDone: boolean;
+}
+
+export type KioskNamespace = Namespace<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
+type KioskSocket = Socket<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
+
+const KNOWN_MESSAGES = new Set<string>(['hello', 'events.batch']);
+
+export function authError(code: AuthErrorCode, message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+/**
+ * /kiosk: the sync endpoint. A device proves itself with its token in the handshake, says hello,
+ * then sends batches; every request is answered with a typed result, errors included, so a bad
+ * message never costs the connection.
+ */
+export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore, events: HubEvents): void {
+  namespace.use(async (socket, next) => {
+    const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
+    if (typeof deviceId !== 'string' || typeof token !== 'string' || !deviceId || !token) {
+      return next(authError('device-token-missing', 'this kiosk sent no device id and token: set "deviceId" and "token" in its configuration'));
+    }
+    const device = await store.getDevice(deviceId);
+    if (!device || !tokenMatches(token, device.tokenHash)) {
+      return next(
+        authError(
+          'device-token-invalid',
+          `device "${deviceId}" is not registered or its token is wrong: register it (waitwell hub --add-device) and copy the token into the kiosk configuration`,
+        ),
+      );
+    }
+    socket.data = { deviceId, venueId: device.venueId, helloDone: false };
+    next();
+  });
+
+  namespace.on('connection', (socket: KioskSocket) => {
+    const { deviceId, venueId } = socket.data;
+    events.emit('device.connected', { deviceId, venueId });
+    socket.on('disconnect', () => events.emit('device.disconnected', { deviceId, venueId }));
+
+    socket.on('hello', async (request: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as (result: HelloOk | Failure) => void;
+      const clientTime = (request as { clientTime?: unknown } | null)?.clientTime;
+      if (typeof clientTime !== 'number') {
+        return reply({ ok: false, code: 'invalid-message', message: 'hello needs { lastSeq, clientTime }' });
+      }
+      const [device, venue] = await Promise.all([store.getDevice(deviceId), store.getVenue(venueId)]);
+      if (!device || !venue) return reply({ ok: false, code: 'internal', message: 'device or venue was removed; re-register this kiosk' });
+      socket.data.helloDone = true;
+      reply({ ok: true, contiguousSeq: device.contiguousSeq, hubTime: Date.now(), venue });
+    });
+
+    socket.on('events.batch', async (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as (result: BatchOk | BatchFailure) => void;
+      if (!socket.data.helloDone) return reply({ ok: false, code: 'hello-required', message: 'send hello before any batch' });
+      const checked = validateBatch(raw, { deviceId, venueId });
+      if (!checked.ok) return reply(checked);
+      try {
+        const outcome = await store.ingest(deviceId, checked.batch.events, { receivedAt: Date.now(), clockOffsetMs: checked.batch.clockOffsetMs });
+        reply(toReply(outcome));
+        // Commit first (done), then notify.
+        if (outcome.kind === 'stored' && outcome.inserted.length > 0) {
+          events.emit('events.stored', { venueId, deviceId, events: outcome.inserted, touchpointsChanged: outcome.touchpointsChanged });
+        }
+      } catch (error) {
+        events.emit('fault', { where: 'ingest', error: error as Error });
+        reply({ ok: false, code: 'internal', message: `the hub could not store this batch (${(error as Error).message}); it will be retried` });
+      }
+    });
+
+    socket.onAny((name: string, ...args: unknown[]) => {
+      if (KNOWN_MESSAGES.has(name)) return;
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') {
+        ack({ ok: false, code: 'unknown-message', message: `"${name}" is not a /kiosk message; this hub understands ${[...KNOWN_MESSAGES].join(', ')}` });
+      }
+    });
+  });
+}
+
+function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
+  switch (outcome.kind) {
+    case 'stored':
+      return { ok: true, contiguousSeq: outcome.contiguousSeq, accepted: outcome.inserted.length, duplicates: outcome.duplicates };
+    case 'seq-gap':
+      return {
+        ok: false,
+        code: 'seq-gap',
+        message: `seq ${outcome.seq} leaves a gap: the hub holds this device up to ${outcome.contiguousSeq}; resend from ${outcome.contiguousSeq + 1}`,
+        contiguousSeq: outcome.contiguousSeq,
+        eventIndex: outcome.eventIndex,
+      };
+    case 'seq-conflict':
+      return {
+        ok: false,
+        code: 'seq-conflict',
+        message: `the hub already holds a different event at seq ${outcome.seq} for this device: its local store was reset or copied; register it as a new device`,
+        contiguousSeq: outcome.contiguousSeq,
+        eventIndex: outcome.eventIndex,
+      };
+    case 'id-conflict':
+      return {
+        ok: false,
+        code: 'id-conflict',
+        message: `event id ${outcome.id} is already stored under another device or seq; it was not stored again`,
+        contiguousSeq: outcome.contiguousSeq,
+        eventIndex: outcome.eventIndex,
+      };
+    case 'unknown-device':
+      return { ok: false, code: 'internal', message: 'this device was removed from the hub; re-register it' };
+  }
+}

@@ -1,0 +1,93 @@
+import type { AnyEventEnvelope } from '../../core/events.ts';
+import type { Role, TouchpointCounts } from '../../core/protocol.ts';
+import type { Venue } from '../../core/venue.ts';
+
+/**
+ * Everything the hub persists. SQLite implements it for one venue on one machine; the
+ * scale-out issue adds PostgreSQL behind the same contract, so every method is async, all SQL
+ * stays inside implementations, and the same contract tests run against each.
+ */
+export interface HubStore {
+  close(): Promise<void>;
+
+  upsertVenue(venue: Venue): Promise<void>;
+  getVenue(venueId: string): Promise<Venue | undefined>;
+  listVenues(): Promise<Venue[]>;
+  setBoardTokenHash(venueId: string, tokenHash: string): Promise<void>;
+  getBoardTokenHash(venueId: string): Promise<string | undefined>;
+
+  addDevice(device: NewDevice): Promise<void>;
+  replaceDeviceToken(deviceId: string, tokenHash: string): Promise<void>;
+  getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
+  listDevices(venueId: string): Promise<DeviceRecord[]>;
+  recordDeviceClock(deviceId: string, clock: { offsetMs: number; seenAt: number }): Promise<void>;
+
+  createUser(user: NewUser): Promise<void>;
+  getUserByUsername(username: string): Promise<UserRecord | undefined>;
+  getUser(userId: string): Promise<UserRecord | undefined>;
+  countUsers(): Promise<number>;
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Stores a batch of one device's events atomically: new ids are inserted and projected,
+   * events the hub already holds are counted as duplicates, and anything that would break the
+   * device's gap-free sequence refuses the whole batch.
+   */
+  ingest(deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome>;
+  touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]>;
+  /** One device's stored events in seq order (audits and tests). */
+  deviceEvents(deviceId: string): Promise<StoredEventRef[]>;
+}
+
+export interface NewDevice {
+  id: string;
+  venueId: string;
+  name: string;
+  tokenHash: string;
+}
+
+export interface DeviceRecord extends NewDevice {
+  contiguousSeq: number;
+  clockOffsetMs: number;
+  lastSeenAt: number | null;
+}
+
+export interface NewUser {
+  id: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  /** Venues a staff member or manager works for; admins act for every venue. */
+  venueIds: string[];
+}
+
+export type UserRecord = NewUser;
+
+export interface SessionRecord {
+  tokenHash: string;
+  userId: string;
+  expiresAt: number;
+}
+
+export interface IngestContext {
+  receivedAt: number;
+  clockOffsetMs: number;
+}
+
+export type IngestOutcome =
+  | { kind: 'stored'; contiguousSeq: number; inserted: AnyEventEnvelope[]; duplicates: number; touchpointsChanged: string[] }
+  | { kind: 'seq-gap'; contiguousSeq: number; eventIndex: number; seq: number }
+  | { kind: 'seq-conflict'; contiguousSeq: number; eventIndex: number; seq: number }
+  | { kind: 'id-conflict'; contiguousSeq: number; eventIndex: number; id: string }
+  | { kind: 'unknown-device'; contiguousSeq: 0 };
+
+export interface StoredEventRef {
+  id: string;
+  seq: number;
+  type: string;
+  occurredAt: number;
+  correctedAt: number;
+  receivedAt: number;
+}

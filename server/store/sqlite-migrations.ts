@@ -1,0 +1,59 @@
+/**
+ * Hub schema. Kept to SQL that PostgreSQL also accepts (ON CONFLICT, no AUTOINCREMENT, no
+ * SQLite-only types) so the PostgreSQL store can start from the same text.
+ */
+export const SQLITE_MIGRATIONS = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE venues (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        board_token_hash TEXT
+      );
+      CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL REFERENCES venues (id),
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        contiguous_seq BIGINT NOT NULL DEFAULT 0,
+        clock_offset_ms BIGINT NOT NULL DEFAULT 0,
+        last_seen_at BIGINT
+      );
+      CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices (id),
+        seq BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        v INTEGER NOT NULL,
+        occurred_at BIGINT NOT NULL,
+        corrected_at BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        payload TEXT NOT NULL,
+        UNIQUE (device_id, seq)
+      );
+      CREATE INDEX events_venue_time ON events (venue_id, corrected_at);
+      CREATE TABLE touchpoint_counts (
+        venue_id TEXT NOT NULL,
+        touchpoint_id TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (venue_id, touchpoint_id, level)
+      );
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('staff', 'manager', 'admin')),
+        venue_ids TEXT NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
+] as const;

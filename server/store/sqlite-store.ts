@@ -1,0 +1,301 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AnyEventEnvelope } from '../../core/events.ts';
+import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
+import type { Venue } from '../../core/venue.ts';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
+import type {
+  DeviceRecord,
+  HubStore,
+  IngestContext,
+  IngestOutcome,
+  NewDevice,
+  NewUser,
+  SessionRecord,
+  StoredEventRef,
+  UserRecord,
+} from './hub-store.ts';
+
+interface DeviceRow {
+  id: string;
+  venue_id: string;
+  name: string;
+  token_hash: string;
+  contiguous_seq: number;
+  clock_offset_ms: number;
+  last_seen_at: number | null;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: Role;
+  venue_ids: string;
+}
+
+/**
+ * The embedded hub store: one SQLite file, WAL, synchronous=FULL (an ack sent to a kiosk means
+ * the batch survives a power cut on the hub too). better-sqlite3 is synchronous, so each method
+ * runs to completion on the event loop: a batch's transaction can never interleave with another.
+ */
+export class SqliteHubStore implements HubStore {
+  readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.statements = {
+      device: this.db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
+      insertEvent: this.db.prepare(
+        `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
+         VALUES (@id, @venueId, @deviceId, @seq, @type, @v, @occurredAt, @correctedAt, @receivedAt, @payload)
+         ON CONFLICT DO NOTHING`,
+      ),
+      eventIdAtSeq: this.db.prepare<[string, number], { id: string }>('SELECT id FROM events WHERE device_id = ? AND seq = ?'),
+      bumpCount: this.db.prepare(
+        `INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = count + excluded.count`,
+      ),
+      advanceDevice: this.db.prepare(
+        'UPDATE devices SET contiguous_seq = ?, clock_offset_ms = ?, last_seen_at = ? WHERE id = ?',
+      ),
+    };
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version > current)) {
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db.pragma(`user_version = ${Number(migration.version)}`);
+      })();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async upsertVenue(venue: Venue): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO venues (id, name, config) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, config = excluded.config`,
+      )
+      .run(venue.id, venue.name, JSON.stringify(venue));
+  }
+
+  async getVenue(venueId: string): Promise<Venue | undefined> {
+    const row = this.db.prepare<[string], { config: string }>('SELECT config FROM venues WHERE id = ?').get(venueId);
+    return row ? (JSON.parse(row.config) as Venue) : undefined;
+  }
+
+  async listVenues(): Promise<Venue[]> {
+    return this.db
+      .prepare<[], { config: string }>('SELECT config FROM venues ORDER BY id')
+      .all()
+      .map((row) => JSON.parse(row.config) as Venue);
+  }
+
+  async setBoardTokenHash(venueId: string, tokenHash: string): Promise<void> {
+    this.db.prepare('UPDATE venues SET board_token_hash = ? WHERE id = ?').run(tokenHash, venueId);
+  }
+
+  async getBoardTokenHash(venueId: string): Promise<string | undefined> {
+    const row = this.db.prepare<[string], { h: string | null }>('SELECT board_token_hash AS h FROM venues WHERE id = ?').get(venueId);
+    return row?.h ?? undefined;
+  }
+
+  async addDevice(device: NewDevice): Promise<void> {
+    this.db
+      .prepare('INSERT INTO devices (id, venue_id, name, token_hash) VALUES (?, ?, ?, ?)')
+      .run(device.id, device.venueId, device.name, device.tokenHash);
+  }
+
+  async replaceDeviceToken(deviceId: string, tokenHash: string): Promise<void> {
+    this.db.prepare('UPDATE devices SET token_hash = ? WHERE id = ?').run(tokenHash, deviceId);
+  }
+
+  async getDevice(deviceId: string): Promise<DeviceRecord | undefined> {
+    const row = this.statements.device.get(deviceId);
+    return row ? toDevice(row) : undefined;
+  }
+
+  async listDevices(venueId: string): Promise<DeviceRecord[]> {
+    return this.db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE venue_id = ? ORDER BY id').all(venueId).map(toDevice);
+  }
+
+  async recordDeviceClock(deviceId: string, clock: { offsetMs: number; seenAt: number }): Promise<void> {
+    this.db.prepare('UPDATE devices SET clock_offset_ms = ?, last_seen_at = ? WHERE id = ?').run(clock.offsetMs, clock.seenAt, deviceId);
+  }
+
+  async createUser(user: NewUser): Promise<void> {
+    this.db
+      .prepare('INSERT INTO users (id, username, password_hash, role, venue_ids) VALUES (?, ?, ?, ?, ?)')
+      .run(user.id, user.username, user.passwordHash, user.role, JSON.stringify(user.venueIds));
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username);
+    return row ? toUser(row) : undefined;
+  }
+
+  async getUser(userId: string): Promise<UserRecord | undefined> {
+    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?').get(userId);
+    return row ? toUser(row) : undefined;
+  }
+
+  async countUsers(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)')
+      .run(session.tokenHash, session.userId, session.expiresAt);
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const row = this.db
+      .prepare<[string], { token_hash: string; user_id: string; expires_at: number }>('SELECT * FROM sessions WHERE token_hash = ?')
+      .get(tokenHash);
+    return row ? { tokenHash: row.token_hash, userId: row.user_id, expiresAt: row.expires_at } : undefined;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async ingest(deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome> {
+    try {
+      return this.ingestTransaction(deviceId, events, context);
+    } catch (error) {
+      if (error instanceof RefusedBatch) return error.outcome;
+      throw error;
+    }
+  }
+
+  private readonly ingestTransaction = (deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): IngestOutcome =>
+    this.db.transaction((): IngestOutcome => {
+      const device = this.statements.device.get(deviceId);
+      if (!device) return { kind: 'unknown-device', contiguousSeq: 0 };
+      let contiguousSeq = device.contiguous_seq;
+      const inserted: AnyEventEnvelope[] = [];
+      let duplicates = 0;
+      for (const [eventIndex, event] of events.entries()) {
+        if (event.seq <= contiguousSeq) {
+          // Already held: a resend after a lost ack. Same id at that seq = duplicate, acked again.
+          const held = this.statements.eventIdAtSeq.get(deviceId, event.seq);
+          if (held?.id !== event.id) {
+            throw new RefusedBatch({ kind: 'seq-conflict', contiguousSeq: device.contiguous_seq, eventIndex, seq: event.seq });
+          }
+          duplicates += 1;
+          continue;
+        }
+        if (event.seq !== contiguousSeq + 1) {
+          throw new RefusedBatch({ kind: 'seq-gap', contiguousSeq: device.contiguous_seq, eventIndex, seq: event.seq });
+        }
+        const result = this.statements.insertEvent.run({
+          id: event.id,
+          venueId: event.venueId,
+          deviceId,
+          seq: event.seq,
+          type: event.type,
+          v: event.v,
+          occurredAt: event.occurredAt,
+          correctedAt: event.occurredAt + context.clockOffsetMs,
+          receivedAt: context.receivedAt,
+          payload: JSON.stringify(event.payload),
+        });
+        if (result.changes === 0) {
+          // The id exists under another device or seq: a replayed or forged event, never stored twice.
+          throw new RefusedBatch({ kind: 'id-conflict', contiguousSeq: device.contiguous_seq, eventIndex, id: event.id });
+        }
+        contiguousSeq = event.seq;
+        inserted.push(event);
+      }
+      const touchpointsChanged = this.projectFeedback(inserted);
+      this.statements.advanceDevice.run(contiguousSeq, context.clockOffsetMs, context.receivedAt, deviceId);
+      return { kind: 'stored', contiguousSeq, inserted, duplicates, touchpointsChanged };
+    })();
+
+  /** Projections move only for rows that were new in this batch. */
+  private projectFeedback(inserted: readonly AnyEventEnvelope[]): string[] {
+    const increments = new Map<string, { venueId: string; touchpointId: string; level: number; count: number }>();
+    for (const event of inserted) {
+      if (event.type !== 'feedback.pressed' || event.payload.misuse) continue;
+      const key = `${event.venueId}\u0000${event.payload.touchpointId}\u0000${event.payload.level}`;
+      const entry = increments.get(key) ?? { venueId: event.venueId, touchpointId: event.payload.touchpointId, level: event.payload.level, count: 0 };
+      entry.count += 1;
+      increments.set(key, entry);
+    }
+    for (const { venueId, touchpointId, level, count } of increments.values()) {
+      this.statements.bumpCount.run(venueId, touchpointId, level, count);
+    }
+    return [...new Set([...increments.values()].map((entry) => entry.touchpointId))];
+  }
+
+  async touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]> {
+    const rows = this.db
+      .prepare<[string], { touchpoint_id: string; level: 1 | 2 | 3 | 4; count: number }>(
+        'SELECT touchpoint_id, level, count FROM touchpoint_counts WHERE venue_id = ? ORDER BY touchpoint_id',
+      )
+      .all(venueId);
+    const wanted = touchpointIds ? new Set(touchpointIds) : undefined;
+    const byTouchpoint = new Map<string, TouchpointCounts>();
+    for (const row of rows) {
+      if (wanted && !wanted.has(row.touchpoint_id)) continue;
+      const entry = byTouchpoint.get(row.touchpoint_id) ?? { touchpointId: row.touchpoint_id, counts: emptyLevelCounts(), total: 0 };
+      entry.counts[row.level] += row.count;
+      entry.total += row.count;
+      byTouchpoint.set(row.touchpoint_id, entry);
+    }
+    return [...byTouchpoint.values()];
+  }
+
+  async deviceEvents(deviceId: string): Promise<StoredEventRef[]> {
+    return this.db
+      .prepare<[string], StoredEventRef>(
+        `SELECT id, seq, type, occurred_at AS occurredAt, corrected_at AS correctedAt, received_at AS receivedAt
+         FROM events WHERE device_id = ? ORDER BY seq`,
+      )
+      .all(deviceId);
+  }
+}
+
+/** Thrown inside the ingest transaction so better-sqlite3 rolls the whole batch back. */
+class RefusedBatch extends Error {
+  constructor(readonly outcome: IngestOutcome) {
+    super(outcome.kind);
+  }
+}
+
+function toDevice(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    venueId: row.venue_id,
+    name: row.name,
+    tokenHash: row.token_hash,
+    contiguousSeq: row.contiguous_seq,
+    clockOffsetMs: row.clock_offset_ms,
+    lastSeenAt: row.last_seen_at,
+  };
+}
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    role: row.role,
+    venueIds: JSON.parse(row.venue_ids) as string[],
+  };
+}

@@ -1,0 +1,37 @@
+import { venueSchema, type Venue, type VenueInput } from '../core/venue.ts';
+import { hashToken, newToken } from './auth/secrets.ts';
+import type { HubStore } from './store/hub-store.ts';
+
+/** Provisioning: venues, the kiosks that report for them, and their read-only board tokens. */
+export class Venues {
+  constructor(private readonly store: HubStore) {}
+
+  async upsert(input: VenueInput): Promise<Venue> {
+    const venue = venueSchema.parse(input);
+    await this.store.upsertVenue(venue);
+    return venue;
+  }
+
+  /** Registers a kiosk and returns its token: shown once, stored only as a hash. */
+  async addDevice(input: { venueId: string; deviceId: string; name?: string }): Promise<{ deviceId: string; token: string }> {
+    if (!(await this.store.getVenue(input.venueId))) throw new Error(`venue "${input.venueId}" does not exist: create it first`);
+    if (await this.store.getDevice(input.deviceId)) throw new Error(`device "${input.deviceId}" is already registered: use rotate-token`);
+    const token = newToken();
+    await this.store.addDevice({ id: input.deviceId, venueId: input.venueId, name: input.name ?? input.deviceId, tokenHash: hashToken(token) });
+    return { deviceId: input.deviceId, token };
+  }
+
+  async rotateDeviceToken(deviceId: string): Promise<string> {
+    if (!(await this.store.getDevice(deviceId))) throw new Error(`device "${deviceId}" is not registered`);
+    const token = newToken();
+    await this.store.replaceDeviceToken(deviceId, hashToken(token));
+    return token;
+  }
+
+  async newBoardToken(venueId: string): Promise<string> {
+    if (!(await this.store.getVenue(venueId))) throw new Error(`venue "${venueId}" does not exist`);
+    const token = newToken();
+    await this.store.setBoardTokenHash(venueId, hashToken(token));
+    return token;
+  }
+}

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import { tempDir } from './support/fixtures.ts';
+import { spawnWaitwell } from './support/processes.ts';
+
+async function run(args: string[]): Promise<{ code: number | null; text: string }> {
+  const child = spawnWaitwell(args);
+  const { code } = await child.exited;
+  return { code, text: child.output.join('\n') };
+}
+
+describe('waitwell CLI', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('lists its commands', async () => {
+    const { code, text } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(text).toMatch(/hub .*\n.*kiosk .*\n.*demo /);
+  });
+
+  it.each(['hub', 'kiosk', 'demo'])('explains "%s --help"', async (command) => {
+    const { code, text } = await run([command, '--help']);
+    expect(code).toBe(0);
+    expect(text).toContain(`waitwell ${command}`);
+    expect(text).toContain('Usage:');
+  });
+
+  it('rejects unknown commands and options with the help text', async () => {
+    expect(await run(['fly'])).toMatchObject({ code: 2, text: expect.stringContaining('unknown command "fly"') });
+    expect(await run(['hub', '--colour', 'red'])).toMatchObject({ code: 2, text: expect.stringContaining("Unknown option '--colour'") });
+  });
+
+  it('provisions a venue, an admin and a device, storing only hashes', async () => {
+    const store = join(dir.path, 'hub.db');
+    expect((await run(['hub', '--store', store, '--add-venue', 'gangnam', '--name', 'Gangnam Branch'])).code).toBe(0);
+    const admin = await run(['hub', '--store', store, '--create-admin', 'boss']);
+    expect(admin.text).toMatch(/admin "boss" created with password: \S{12,}/);
+    const device = await run(['hub', '--store', store, '--add-device', 'gangnam/kiosk-1']);
+    const token = device.text.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const db = new SqliteHubStore(store);
+    expect((await db.getDevice('kiosk-1'))?.tokenHash).not.toBe(token);
+    expect((await db.getUserByUsername('boss'))?.role).toBe('admin');
+    await db.close();
+  });
+
+  it('says what is wrong with a kiosk configuration', async () => {
+    const { code, text } = await run(['kiosk', '--hub', 'not a url', '--venue', 'v', '--device', 'd', '--store', join(dir.path, 'k.db')]);
+    expect(code).toBe(1);
+    expect(text).toMatch(/kiosk configuration is not valid/);
+    expect(text).toMatch(/hubUrl/);
+    expect(text).toMatch(/token/);
+  });
+});

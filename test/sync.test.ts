@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BoardServerToClient, TouchpointCounts } from '../core/protocol.ts';
+import { LocalStore } from '../kiosk/local-store.ts';
+import { SyncClient } from '../kiosk/sync-client.ts';
+import { startTestHub, tempDir } from './support/fixtures.ts';
+import { waitFor } from './support/wait.ts';
+
+const press = { touchpointId: 'entrance', level: 4 as const, source: 'serial' as const };
+const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
+
+describe('kiosk sync against a real hub', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('keeps recording while the hub is down and drains, in order, once it is up', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hubFile = join(dir.path, 'hub.db');
+    // Learn a free port and the device token from a first hub, then take it down.
+    const first = await startTestHub({ file: hubFile });
+    const token = await first.addKiosk('k1');
+    const port = first.port;
+    await first.close();
+
+    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const sync = new SyncClient({ hubUrl: `http://127.0.0.1:${port}`, deviceId: 'k1', token, store, backoff: fastBackoff, maxBatchEvents: 7 });
+    const states: string[] = [];
+    sync.on('state', (state) => states.push(state));
+    sync.start();
+    cleanups.push(async () => {
+      await sync.stop();
+      store.close();
+    });
+
+    const ids = Array.from({ length: 40 }, () => store.append('feedback.pressed', press).id);
+    await waitFor(() => states.includes('offline'), { what: 'the kiosk to notice the hub is down' });
+    expect(sync.contiguousSeq).toBe(0);
+
+    const hub = await startTestHub({ file: hubFile, port });
+    cleanups.push(() => hub.close());
+    await waitFor(() => sync.contiguousSeq === 40, { what: 'the outbox to drain', timeoutMs: 15_000 });
+    const stored = await hub.store.deviceEvents('k1');
+    expect(stored.map((e) => e.id)).toEqual(ids);
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(store.hubContiguousSeq).toBe(40);
+  });
+
+  it('corrects the times of a kiosk whose clock is five minutes slow', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
+    cleanups.push(() => hub.close());
+    const token = await hub.addKiosk('k1');
+    const skew = -5 * 60_000;
+    const kioskNow = () => Date.now() + skew;
+    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store, now: kioskNow });
+    sync.start();
+    cleanups.push(async () => {
+      await sync.stop();
+      store.close();
+    });
+    await waitFor(() => sync.state === 'online', { what: 'hello' });
+    store.append('feedback.pressed', press, kioskNow());
+    await waitFor(() => sync.contiguousSeq === 1, { what: 'the event to sync' });
+
+    const [stored] = await hub.store.deviceEvents('k1');
+    expect(Math.abs(sync.clockOffset - 300_000)).toBeLessThan(1000);
+    expect(Math.abs(stored!.receivedAt - stored!.occurredAt - 300_000)).toBeLessThan(1000);
+    expect(Math.abs(stored!.receivedAt - stored!.correctedAt)).toBeLessThan(1000);
+    expect((await hub.store.getDevice('k1'))?.clockOffsetMs).toBe(sync.clockOffset);
+  });
+
+  it('pushes live counts to a board as presses are stored', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
+    cleanups.push(() => hub.close());
+    const token = await hub.addKiosk('k1');
+    const boardToken = await hub.venues.newBoardToken('venue-a');
+
+    const board = io(`${hub.url}/board`, { auth: { venueId: 'venue-a', token: boardToken }, transports: ['websocket'] });
+    cleanups.push(() => void board.disconnect());
+    const updates: TouchpointCounts[][] = [];
+    const snapshot = await new Promise<Parameters<BoardServerToClient['snapshot']>[0]>((resolve) => board.once('snapshot', resolve));
+    board.on('touchpoint.counts', (update) => updates.push(update.touchpoints));
+    expect(snapshot.venue.id).toBe('venue-a');
+    expect(snapshot.touchpoints).toEqual([]);
+
+    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store });
+    sync.start();
+    cleanups.push(async () => {
+      await sync.stop();
+      store.close();
+    });
+    store.append('feedback.pressed', press);
+    store.append('feedback.pressed', { ...press, level: 1 });
+    const latest = await waitFor(() => updates.flat().find((t) => t.touchpointId === 'entrance' && t.total === 2), { what: 'a board update with both presses' });
+    expect(latest.counts).toEqual({ 1: 1, 2: 0, 3: 0, 4: 1 });
+  });
+});
