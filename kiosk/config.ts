@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { slugSchema } from '../core/ids.ts';
 import { layerSettings } from '../core/settings.ts';
+import { devicesSchema, repeatPressSchema } from './device-config.ts';
 
 export const kioskConfigSchema = z.strictObject({
   hubUrl: z.url({ protocol: /^https?$/ }),
@@ -19,6 +20,10 @@ export const kioskConfigSchema = z.strictObject({
       ackTimeoutMs: z.number().int().positive().default(10_000),
     })
     .prefault({}),
+  /** Button boxes, printers and displays attached to this kiosk (kiosk/device-config.ts). */
+  devices: devicesSchema,
+  /** When repeated presses on one device are flagged as misuse (kept, left out of scores). */
+  repeatPress: repeatPressSchema,
   /** A simulated feedback source, for demos before real buttons are attached. */
   simulate: z
     .strictObject({

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
+import { RepeatPressFilter } from '../core/repeat-press.ts';
 import type { Venue } from '../core/venue.ts';
 import type { KioskConfig } from './config.ts';
 import { startLocalApi } from './local-api.ts';
@@ -33,9 +34,11 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   private localServer: Server | undefined;
   private localUrl: string | null = null;
   private simulator: SimulatedFeedbackSource | undefined;
+  private readonly repeatPresses: RepeatPressFilter;
 
   constructor(readonly config: KioskConfig) {
     super();
+    this.repeatPresses = new RepeatPressFilter(config.repeatPress);
     this.store = new LocalStore(config.store, { venueId: config.venueId, deviceId: config.deviceId });
     this.sync = new SyncClient({
       hubUrl: config.hubUrl,
@@ -74,8 +77,17 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     this.emit('log', `kiosk ${this.config.deviceId} of ${this.config.venueId} up; screen API at ${this.localUrl}`);
   }
 
-  recordPress(press: { touchpointId: string; level: FeedbackLevel; source: (typeof PRESS_SOURCES)[number] }): EventEnvelope<'feedback.pressed'> {
-    return this.store.append('feedback.pressed', { ...press, misuse: false });
+  /**
+   * Records a smiley press. Repeats are judged per physical device when there is one (one box, one
+   * person at a time) and per touchpoint for the screen; flagged presses are kept, marked misuse.
+   */
+  recordPress(
+    press: { touchpointId: string; level: FeedbackLevel; source: (typeof PRESS_SOURCES)[number] },
+    options: { deviceId?: string; at?: number } = {},
+  ): EventEnvelope<'feedback.pressed'> {
+    const key = options.deviceId ? `device:${options.deviceId}` : `touchpoint:${press.touchpointId}`;
+    const { misuse } = this.repeatPresses.check(key, options.at ?? Date.now());
+    return this.store.append('feedback.pressed', { ...press, misuse });
   }
 
   status(): KioskStatus {

@@ -71,6 +71,8 @@ describe('the live board page in a real Chromium', () => {
       store: join(dir.path, `${deviceId}-${Date.now()}.db`),
       localPort: 0,
       sync: { maxBatchEvents: 1000, maxInFlight: 4, ackTimeoutMs: 10_000 },
+      // These tests press one touchpoint quickly on purpose; the misuse rule has its own tests.
+      repeatPress: { withinMs: 10_000, count: 10 },
     });
     const runtime = new KioskRuntime(config);
     cleanups.push(() => runtime.stop());

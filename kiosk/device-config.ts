@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { slugSchema } from '../core/ids.ts';
+
+/**
+ * The devices of one kiosk, as data in its configuration file (design.md: "Devices are data").
+ * Each entry names a device kind, how it is reached, and what it serves.
+ */
+
+const serialConnection = z.strictObject({
+  type: z.literal('serial'),
+  /** /dev/serial/by-id/... survives replugs; /dev/ttyUSB0 may not. */
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(38_400),
+  dataBits: z.union([z.literal(7), z.literal(8)]).optional(),
+  parity: z.enum(['none', 'even', 'odd']).optional(),
+});
+
+const tcpConnection = z.strictObject({
+  type: z.literal('tcp'),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Raw printing port of network printers. */
+  port: z.number().int().min(1).max(65_535).default(9100),
+});
+
+const hexOrNumber = z.union([z.number().int().min(0).max(0xffff), z.string().regex(/^(0x)?[0-9a-fA-F]{1,4}$/).transform((s) => Number.parseInt(s.replace(/^0x/, ''), 16))]);
+
+const hidConnection = z.strictObject({
+  type: z.literal('hid'),
+  vendorId: hexOrNumber.optional(),
+  productId: hexOrNumber.optional(),
+  path: z.string().optional(),
+  serialNumber: z.string().optional(),
+  usagePage: hexOrNumber.optional(),
+});
+
+const keyboardConnection = z.strictObject({
+  type: z.literal('keyboard'),
+  /** Key name (KeyboardEvent.key or .code) -> level 1..4; default F13-F16 = levels 1-4. */
+  keys: z.record(z.string().min(1), z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])).optional(),
+});
+
+export const byteConnectionSchema = z.discriminatedUnion('type', [serialConnection, tcpConnection]);
+export type ByteConnection = z.infer<typeof byteConnectionSchema>;
+
+/** drivers/feedback-buttons/hid-report.ts: byte index and bit mask per button. */
+const hidLayoutSchema = z.strictObject({
+  reportId: z.number().int().min(0).max(255).optional(),
+  activeLow: z.boolean().optional(),
+  buttons: z.array(z.strictObject({ button: z.number().int().min(1).max(32), byte: z.number().int().min(0), mask: z.number().int().min(1).max(255) })).min(1),
+});
+
+const buttonsDevice = z.strictObject({
+  kind: z.literal('buttons'),
+  id: slugSchema,
+  /** The touchpoint these smileys stand at (a journey's moment). */
+  touchpointId: slugSchema,
+  connection: z.discriminatedUnion('type', [serialConnection, tcpConnection, hidConnection, keyboardConnection]),
+  /** Button number -> level 1 (very unhappy) .. 4 (very happy); default 1..4. */
+  levels: z.record(z.string().regex(/^\d+$/), z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])).optional(),
+  debounceMs: z.number().int().min(0).max(2000).optional(),
+  /** HID only: which byte and bit is which button, when the device is not in the models table. */
+  hidLayout: hidLayoutSchema.optional(),
+});
+
+const printerDevice = z.strictObject({
+  kind: z.literal('printer'),
+  id: slugSchema,
+  connection: byteConnectionSchema,
+  /** Characters per line of the roll: 42 or 48 on 80 mm paper, 32 on 58 mm. */
+  charactersPerLine: z.number().int().min(24).max(64).default(42),
+});
+
+const displayDevice = z.strictObject({
+  kind: z.literal('display'),
+  id: slugSchema,
+  /** 'dmd': Epson DM-D style 2x20 customer display; 'alpha': Alpha-protocol LED sign. */
+  protocol: z.enum(['dmd', 'alpha']),
+  connection: byteConnectionSchema,
+  /** Which queue it shows; the first service of the venue when absent. */
+  serviceId: slugSchema.optional(),
+});
+
+export const deviceConfigSchema = z.discriminatedUnion('kind', [buttonsDevice, printerDevice, displayDevice]);
+export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
+export type ButtonsDeviceConfig = z.infer<typeof buttonsDevice>;
+export type PrinterDeviceConfig = z.infer<typeof printerDevice>;
+export type DisplayDeviceConfig = z.infer<typeof displayDevice>;
+
+export const devicesSchema = z
+  .array(deviceConfigSchema)
+  .default([])
+  .superRefine((devices, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, device] of devices.entries()) {
+      if (seen.has(device.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `device id "${device.id}" is used twice; give each device its own id` });
+      seen.add(device.id);
+    }
+  });
+
+/** The misuse rule (core/repeat-press.ts): the count-th press within withinMs on one device is flagged. */
+export const repeatPressSchema = z
+  .strictObject({
+    withinMs: z.number().int().positive().default(10_000),
+    count: z.number().int().min(2).default(3),
+  })
+  .prefault({});
