@@ -1,5 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runDemo } from './demo.ts';
+import { devicesCommand } from './devices-command.ts';
+import { emulateCommand } from './emulate-command.ts';
+import { simulateCommand } from './simulate-command.ts';
+import { ticketCommand } from './ticket-command.ts';
 import { runHubCommand } from './hub-command.ts';
 import { runKioskCommand } from './kiosk-command.ts';
 
@@ -18,6 +22,10 @@ const COMMANDS: Record<string, Command> = {
   hub: runHubCommand,
   kiosk: runKioskCommand,
   demo: runDemo,
+  devices: devicesCommand,
+  emulate: emulateCommand,
+  ticket: ticketCommand,
+  simulate: simulateCommand,
 };
 
 function mainHelp(): string {

@@ -14,9 +14,40 @@ export const DEMO_VENUE: VenueInput = {
     { id: 'restroom', stage: 'during', name: { ko: '화장실', zh: '洗手间', en: 'Restroom' } },
     { id: 'exit', stage: 'after', name: { ko: '출구', zh: '出口', en: 'Exit' } },
   ],
+  services: [
+    { id: 'deposits', prefix: 'A', name: { ko: '예금·출금', zh: '存取款', en: 'Deposits & withdrawals' }, expectedServiceMin: 3 },
+    { id: 'loans', prefix: 'B', name: { ko: '대출 상담', zh: '贷款咨询', en: 'Loans' }, expectedServiceMin: 6, returnTimes: { thresholdMin: 15 } },
+  ],
+  counters: [
+    { id: 'counter-1', name: { ko: '1번 창구', zh: '1号窗口', en: 'Counter 1' }, services: ['deposits'] },
+    { id: 'counter-2', name: { ko: '2번 창구', zh: '2号窗口', en: 'Counter 2' }, services: ['deposits', 'loans'] },
+  ],
+  segments: [
+    { id: 'accessibility', name: { ko: '교통약자', zh: '无障碍', en: 'Accessibility' }, weight: 1.5 },
+    { id: 'gold', name: { ko: '골드 회원', zh: '金卡会员', en: 'Gold member' }, weight: 0.5 },
+  ],
 };
 
-export const DEMO_KIOSKS = [
-  { deviceId: 'kiosk-entrance', name: 'Entrance kiosk', pressesPerMinute: 40 },
-  { deviceId: 'kiosk-exit', name: 'Exit kiosk', pressesPerMinute: 30 },
-] as const;
+export interface DemoKiosk {
+  deviceId: string;
+  name: string;
+  /** Smiley boxes wired to this kiosk, one per touchpoint. */
+  smileyTouchpoints: readonly string[];
+  /** Presses per minute over all its boxes. */
+  pressesPerMinute: number;
+  /** Its wait display: an Epson DM-D 2x20 or an Alpha LED sign. */
+  display: 'dmd' | 'alpha';
+}
+
+export const DEMO_KIOSKS: readonly DemoKiosk[] = [
+  { deviceId: 'kiosk-entrance', name: 'Entrance kiosk', smileyTouchpoints: ['entrance', 'waiting-area'], pressesPerMinute: 40, display: 'dmd' },
+  { deviceId: 'kiosk-exit', name: 'Exit kiosk', smileyTouchpoints: ['exit', 'restroom'], pressesPerMinute: 30, display: 'alpha' },
+];
+
+/** The parts of the demo venue the demo's customers and staff need. */
+export interface DemoVenueShape {
+  id: string;
+  services: readonly { id: string }[];
+  counters: readonly { id: string }[];
+  segments: readonly { id: string }[];
+}

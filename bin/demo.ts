@@ -5,13 +5,16 @@ import { newPassword } from '../server/auth/secrets.ts';
 import { startHub, type Hub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import type { Command } from './cli.ts';
+import { createServer } from 'node:net';
+import { DemoActivity } from './demo-activity.ts';
+import { DemoDevices } from './demo-devices.ts';
 import { DEMO_KIOSKS, DEMO_VENUE } from './demo-venue.ts';
 import { onShutdown } from './shutdown.ts';
 
 const WAITWELL = join(import.meta.dirname, 'waitwell.mjs');
 
 export const runDemo: Command = {
-  summary: 'run a whole demo venue on this machine: hub, two kiosks, simulated customers',
+  summary: 'run a whole demo venue on this machine: hub, two kiosks on emulated devices',
   usage: 'waitwell demo [--port N] [--data DIR]\nEnvironment: WAITWELL_HUB_PORT (default 7400; taken -> a free port).',
   options: { port: { type: 'string' }, data: { type: 'string' } },
   async run(values) {
@@ -23,12 +26,19 @@ export const runDemo: Command = {
     await hub.venues.upsert(DEMO_VENUE);
     const boardToken = await hub.venues.newBoardToken(DEMO_VENUE.id);
 
+    const emulated = new DemoDevices(dataDir, (line) => console.log(line));
     const kiosks: ChildProcess[] = [];
+    const printerFolders: string[] = [];
+    const kioskUrls: string[] = [];
     for (const kiosk of DEMO_KIOSKS) {
+      const attached = await emulated.forKiosk(kiosk);
+      printerFolders.push(attached.printerOut);
       const token = (await hub.store.getDevice(kiosk.deviceId))
         ? await hub.venues.rotateDeviceToken(kiosk.deviceId)
         : (await hub.venues.addDevice({ venueId: DEMO_VENUE.id, deviceId: kiosk.deviceId, name: kiosk.name })).token;
       const configFile = join(dataDir, `${kiosk.deviceId}.json`);
+      const localPort = await freePort();
+      kioskUrls.push(`http://127.0.0.1:${localPort}`);
       writeFileSync(
         configFile,
         JSON.stringify(
@@ -38,7 +48,9 @@ export const runDemo: Command = {
             deviceId: kiosk.deviceId,
             token,
             store: join(dataDir, `${kiosk.deviceId}.db`),
-            simulate: { pressesPerMinute: kiosk.pressesPerMinute },
+            localPort,
+            devices: attached.devices,
+            ...(attached.simulate ? { simulate: attached.simulate } : {}),
           },
           null,
           2,
@@ -49,6 +61,10 @@ export const runDemo: Command = {
       kiosks.push(child);
     }
 
+    const venue = (await hub.store.getVenue(DEMO_VENUE.id))!;
+    const activity = new DemoActivity(hub, venue, kioskUrls, (line) => console.log(line));
+    await activity.start();
+
     console.log(`
 waitwell demo venue "${DEMO_VENUE.name}" is running.
 
@@ -56,13 +72,23 @@ waitwell demo venue "${DEMO_VENUE.name}" is running.
   Hub API:      ${hub.url}/api  (sign in: POST /api/login)
   Login:        ${login.username} / ${login.password}   (admin)
   Data:         ${dataDir}
+  Queue (JSON): ${hub.url}/api/venues/${DEMO_VENUE.id}/queue  (signed in)
+  Kiosk APIs:   ${kioskUrls.join('  ')}
 
-Two kiosks are sending simulated smiley presses. Press Ctrl-C to stop everything.
+Two kiosks run on emulated devices: smiley button boxes and wait displays on pseudo-terminal
+serial lines, ticket printers on TCP (printed tickets: ${printerFolders.join(', ')}).
+${emulated.fallbackReason ? `No pseudo-terminals here (${emulated.fallbackReason}):
+smiley presses come from the in-process simulated source instead, and the displays are left out.
+` : ''}Simulated customers take tickets at the kiosks (printed on the emulated printers) and staff at
+two counters call and serve them. Press Ctrl-C to stop everything.
 `);
 
     onShutdown(async () => {
       console.log('stopping the demo venue...');
+      activity.stop();
+      emulated.prepareStop();
       await Promise.all(kiosks.map(stopChild));
+      await emulated.stop();
       await hub.close();
       console.log('stopped.');
     });
@@ -104,5 +130,17 @@ function stopChild(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+  });
+}
+
+/** A free loopback port for a kiosk's local API, so the demo knows where each screen API is. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }

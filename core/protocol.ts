@@ -1,4 +1,6 @@
 import type { AnyEventEnvelope, EventRejectionCode, FeedbackLevel } from './events.ts';
+import type { CounterBoardRow } from './queue/views.ts';
+import type { QueueCommand, QueueEvent, QueueRefusalCode, ReturnWindow, TicketStatus } from './queue/types.ts';
 import type { Venue } from './venue.ts';
 
 /**
@@ -90,10 +92,118 @@ export type BatchFailure = Failure & {
 export interface KioskClientToServer {
   hello: (request: HelloRequest, ack: (result: HelloOk | Failure) => void) => void;
   'events.batch': (batch: EventBatch, ack: (result: BatchOk | BatchFailure) => void) => void;
+  'ticket.quote': (request: TicketQuoteRequest, ack: (result: TicketQuote | QueueFailure) => void) => void;
+  'ticket.take': (request: TicketTakeRequest, ack: (result: QueueCommandResult) => void) => void;
+  'numbers.reserve': (request: { serviceId: string; size: number }, ack: (result: NumbersReserved | QueueFailure) => void) => void;
+}
+
+/** A block of numbers for a kiosk to issue from while it cannot reach the hub. */
+export interface NumbersReserved {
+  ok: true;
+  serviceId: string;
+  day: string;
+  prefix: string;
+  digits: number;
+  utcOffsetMin: number;
+  from: number;
+  to: number;
 }
 
 export interface KioskServerToClient {
   'venue.updated': (venue: Venue) => void;
+  'queue.snapshot': (snapshot: QueueSnapshot) => void;
+}
+
+// ---------- queues (hub -> kiosks, boards, staff, phones) ----------
+
+/** One service's line as customers see it: how many wait, who is next, what we promise. */
+export interface ServiceWait {
+  serviceId: string;
+  waiting: number;
+  /** Return-time holders not yet back. */
+  away: number;
+  next: string[];
+  openCounters: number;
+  countersOnBreak: number;
+  /** The calibrated promise for someone taking a ticket now; null while no counter serves it. */
+  postedWaitMin: number | null;
+  /** The point estimate behind it. */
+  pointWaitMin: number | null;
+  /** The return window a new arrival would be offered now, if the line is long enough for one. */
+  returnWindow: ReturnWindow | null;
+}
+
+export interface QueueSnapshot {
+  venueId: string;
+  /** Events in the venue's queue log so far: a client ignores a snapshot older than one it holds. */
+  version: number;
+  at: number;
+  counters: CounterBoardRow[];
+  services: ServiceWait[];
+  /** The latest call, so boards can chime and highlight it. */
+  lastCall: { number: string; counterId: string; at: number } | null;
+}
+
+/** One ticket as its holder sees it (phone page, kiosk receipt). */
+export interface TicketView {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  status: TicketStatus;
+  /** 1-based place in line while waiting, else null. */
+  position: number | null;
+  ahead: number;
+  postedWaitMin: number | null;
+  pointWaitMin: number | null;
+  counterId: string | null;
+  issuedAt: number;
+  returnWindow: ReturnWindow | null;
+}
+
+export type QueueFailureCode = QueueRefusalCode | 'invalid-command' | 'no-queue' | 'forbidden-command' | 'busy';
+
+export interface QueueFailure {
+  ok: false;
+  code: QueueFailureCode;
+  message: string;
+}
+
+export interface QueueCommandOk {
+  ok: true;
+  version: number;
+  events: QueueEvent[];
+  /** The ticket the command was about, after it. */
+  ticket: TicketView | null;
+}
+
+export type QueueCommandResult = QueueCommandOk | QueueFailure;
+
+/** What staff may do at a counter (issue, check-in and blocks belong to kiosks). */
+export const STAFF_COMMANDS = ['open-counter', 'close-counter', 'break-counter', 'call-next', 'call', 'recall', 'serve', 'no-show', 'transfer', 'park', 'rejoin', 'cancel'] as const;
+export type StaffCommand = Extract<QueueCommand, { type: (typeof STAFF_COMMANDS)[number] }>;
+
+export interface TicketQuoteRequest {
+  serviceId: string;
+  segmentId?: string;
+}
+
+export interface TicketQuote {
+  ok: true;
+  serviceId: string;
+  postedWaitMin: number | null;
+  pointWaitMin: number | null;
+  /** Where the customer would stand: 1 = next. */
+  position: number;
+  returnWindow: ReturnWindow | null;
+}
+
+export interface TicketTakeRequest {
+  /** Minted by the kiosk (UUIDv7), so a retried take cannot issue two tickets. */
+  ticketId: string;
+  serviceId: string;
+  segmentId?: string;
+  /** The window the customer accepted instead of the line. */
+  returnWindow?: ReturnWindow;
 }
 
 // ---------- /board ----------
@@ -130,6 +240,7 @@ export interface BoardServerToClient {
   snapshot: (snapshot: BoardSnapshot) => void;
   'touchpoint.counts': (update: { venueId: string; touchpoints: TouchpointCounts[] }) => void;
   'device.health': (health: DeviceHealth) => void;
+  'queue.snapshot': (snapshot: QueueSnapshot) => void;
 }
 
 export type BoardClientToServer = Record<string, never>;
@@ -147,9 +258,12 @@ export interface StaffAuth {
 
 export interface StaffServerToClient {
   welcome: (info: { venueId: string; username: string; role: Role }) => void;
+  'queue.snapshot': (snapshot: QueueSnapshot) => void;
 }
 
-export type StaffClientToServer = Record<string, never>;
+export interface StaffClientToServer {
+  'queue.command': (command: StaffCommand, ack: (result: QueueCommandResult) => void) => void;
+}
 
 export function emptyLevelCounts(): LevelCounts {
   return { 1: 0, 2: 0, 3: 0, 4: 0 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugSchema } from './ids.ts';
 import { localizedTextSchema } from './languages.ts';
+import { returnTimeRulesSchema, type QueueRulesInput } from './queue/rules.ts';
 
 /** The parts of a venue's journey map a kiosk needs; the journey-map issue grows this. */
 export const touchpointSchema = z.strictObject({
@@ -10,11 +11,70 @@ export const touchpointSchema = z.strictObject({
 });
 export type Touchpoint = z.infer<typeof touchpointSchema>;
 
+/** A queue customers take tickets for, e.g. "Deposits" (numbers A-001...). */
+export const serviceSchema = z.strictObject({
+  id: slugSchema,
+  name: localizedTextSchema,
+  /** Number prefix: 1-3 capital letters or digits; the id's first letter when absent. */
+  prefix: z.string().regex(/^[A-Z0-9]{1,3}$/).optional(),
+  /** Typical minutes per customer until real service times are measured. */
+  expectedServiceMin: z.number().positive().optional(),
+  /** Offer return windows instead of the line when the posted wait passes a threshold. */
+  returnTimes: returnTimeRulesSchema.optional(),
+});
+
+export const counterSchema = z.strictObject({
+  id: slugSchema,
+  name: localizedTextSchema,
+  services: z.array(slugSchema).min(1),
+});
+
+/** Member tiers, accessibility, urgent: a weight that gives a head start, never a jump over everyone. */
+export const segmentSchema = z.strictObject({
+  id: slugSchema,
+  name: localizedTextSchema,
+  weight: z.number().nonnegative().default(0),
+});
+
+/** The queue knobs of core/queue/rules.ts a venue may set; the rest have documented defaults. */
+export const queueOptionsSchema = z
+  .strictObject({
+    agingPerMin: z.number().positive().optional(),
+    rejoinWindowMin: z.number().nonnegative().optional(),
+    rejoinPlacement: z.enum(['original', 'end']).optional(),
+    numberDigits: z.number().int().min(1).max(6).optional(),
+    maxBlockSize: z.number().int().positive().optional(),
+  })
+  .prefault({});
+
 export const venueSchema = z.strictObject({
   id: slugSchema,
   name: z.string().min(1).max(200),
   timezone: z.string().min(1).default('UTC'),
   touchpoints: z.array(touchpointSchema).default([]),
+  services: z.array(serviceSchema).default([]),
+  counters: z.array(counterSchema).default([]),
+  segments: z.array(segmentSchema).default([]),
+  queue: queueOptionsSchema,
 });
 export type Venue = z.infer<typeof venueSchema>;
 export type VenueInput = z.input<typeof venueSchema>;
+
+export type Service = z.infer<typeof serviceSchema>;
+export type Counter = z.infer<typeof counterSchema>;
+export type Segment = z.infer<typeof segmentSchema>;
+
+/**
+ * The queue rules of a venue with services, or undefined for a feedback-only venue.
+ * `utcOffsetMin` (the venue's offset from UTC today) decides when numbering restarts.
+ */
+export function queueRulesOf(venue: Venue, utcOffsetMin: number): QueueRulesInput | undefined {
+  if (venue.services.length === 0) return undefined;
+  return {
+    services: venue.services.map((s) => ({ id: s.id, name: s.name.en, prefix: s.prefix, expectedServiceMin: s.expectedServiceMin, returnTimes: s.returnTimes })),
+    counters: venue.counters.map((c) => ({ id: c.id, services: c.services })),
+    segments: venue.segments.map((s) => ({ id: s.id, weight: s.weight })),
+    utcOffsetMin,
+    ...Object.fromEntries(Object.entries(venue.queue).filter(([, value]) => value !== undefined)),
+  };
+}

@@ -66,8 +66,8 @@ const printerDevice = z.strictObject({
   kind: z.literal('printer'),
   id: slugSchema,
   connection: byteConnectionSchema,
-  /** Characters per line of the roll: 42 or 48 on 80 mm paper, 32 on 58 mm. */
-  charactersPerLine: z.number().int().min(24).max(64).default(42),
+  /** Characters per line of the roll: 48 on 80 mm paper (42 in font B off), 32 on 58 mm. */
+  charactersPerLine: z.number().int().min(24).max(64).default(48),
 });
 
 const displayDevice = z.strictObject({
@@ -82,6 +82,7 @@ const displayDevice = z.strictObject({
 
 export const deviceConfigSchema = z.discriminatedUnion('kind', [buttonsDevice, printerDevice, displayDevice]);
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
+export type DeviceConfigInput = z.input<typeof deviceConfigSchema>;
 export type ButtonsDeviceConfig = z.infer<typeof buttonsDevice>;
 export type PrinterDeviceConfig = z.infer<typeof printerDevice>;
 export type DisplayDeviceConfig = z.infer<typeof displayDevice>;

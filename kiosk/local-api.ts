@@ -4,14 +4,26 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { feedbackLevelSchema, InvalidEventError, PRESS_SOURCES } from '../core/events.ts';
 import { eventIdSchema, slugSchema } from '../core/ids.ts';
+import { languageSchema } from '../core/languages.ts';
+import { HUB_UNREACHABLE } from '../core/kiosk-texts.ts';
 import type { KioskRuntime } from './runtime.ts';
+import { HubUnreachableError } from './sync-client.ts';
+import { TicketRefused } from './ticket-desk.ts';
 
 const pressBody = z.strictObject({
   touchpointId: slugSchema,
   level: feedbackLevelSchema,
   source: z.enum(PRESS_SOURCES).default('screen'),
 });
+const windowBody = z.strictObject({ from: z.number().int(), to: z.number().int() });
+const quoteBody = z.strictObject({ serviceId: slugSchema, segmentId: slugSchema.optional() });
+const ticketBody = z.strictObject({ serviceId: slugSchema, segmentId: slugSchema.optional(), language: languageSchema, returnWindow: windowBody.optional() });
+const keyBody = z.strictObject({ key: z.string().min(1).max(32), code: z.string().max(32).optional(), repeat: z.boolean().optional() });
 const reasonBody = z.strictObject({ touchpointId: slugSchema, pressId: eventIdSchema, reasonId: slugSchema });
+
+function invalidRequest(res: Response, error: z.ZodError): void {
+  res.status(400).json({ error: { code: 'invalid-request', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+}
 
 /**
  * The local API the kiosk screen talks to, on 127.0.0.1 only. A 201 means the event is committed
@@ -24,19 +36,59 @@ export async function startLocalApi(runtime: KioskRuntime, port: number): Promis
 
   app.get('/local/status', (_req, res) => void res.json(runtime.status()));
 
+  app.get('/local/devices', (_req, res) => void res.json({ devices: runtime.devices.summaries(), keysToCatch: runtime.devices.keysToCatch() }));
+
+  // Keyboard-mode keypads: only the focused screen sees their keys, so it forwards them here.
+  app.post('/local/keys', (req, res) => {
+    const body = keyBody.safeParse(req.body);
+    if (!body.success) return invalidRequest(res, body.error);
+    res.status(202).json({ press: runtime.devices.forwardKey(body.data) });
+  });
+
+  app.get('/local/queue', (_req, res) => {
+    const snapshot = runtime.tickets.snapshot;
+    if (!snapshot) return void res.status(503).json({ error: { code: 'no-queue-yet', message: 'no queue state from the hub yet', texts: HUB_UNREACHABLE } });
+    res.json(snapshot);
+  });
+
+  app.post('/local/tickets/quote', async (req, res, next) => {
+    const body = quoteBody.safeParse(req.body);
+    if (!body.success) return invalidRequest(res, body.error);
+    try {
+      res.json(await runtime.tickets.quote(body.data.serviceId, body.data.segmentId));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  // 201: the hub numbered the ticket; `print` says whether it is on paper or only on screen.
+  app.post('/local/tickets', async (req, res, next) => {
+    const body = ticketBody.safeParse(req.body);
+    if (!body.success) return invalidRequest(res, body.error);
+    try {
+      res.status(201).json(await runtime.tickets.take(body.data));
+    } catch (error) {
+      next(error);
+    }
+  });
+
   app.post('/local/feedback', (req, res) => {
     const body = pressBody.safeParse(req.body);
-    if (!body.success) return void res.status(400).json({ error: { code: 'invalid-request', message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+    if (!body.success) return invalidRequest(res, body.error);
     res.status(201).json(runtime.recordPress(body.data));
   });
 
   app.post('/local/feedback/reason', (req, res) => {
     const body = reasonBody.safeParse(req.body);
-    if (!body.success) return void res.status(400).json({ error: { code: 'invalid-request', message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+    if (!body.success) return invalidRequest(res, body.error);
     res.status(201).json(runtime.store.append('feedback.reason', body.data));
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof HubUnreachableError || (error as Error).message?.startsWith('operation has timed out')) {
+      return void res.status(503).json({ error: { code: 'hub-unreachable', message: (error as Error).message, texts: HUB_UNREACHABLE } });
+    }
+    if (error instanceof TicketRefused) return void res.status(409).json({ error: { code: error.failure.code, message: error.failure.message } });
     if (error instanceof InvalidEventError) return void res.status(400).json({ error: { code: 'invalid-event', message: error.message } });
     if ((error as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
     // Most likely the disk: the event was NOT recorded, and the screen must say so.

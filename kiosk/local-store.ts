@@ -8,6 +8,7 @@ import {
   type EventType,
 } from '../core/events.ts';
 import { newEventId } from '../core/ids.ts';
+import { dayKey } from '../core/queue/numbering.ts';
 import { openDurableDatabase, type Migration, type SqliteDatabase } from './sqlite.ts';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -34,7 +35,36 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Ticket numbers the hub reserved for this kiosk, to issue from while the hub is unreachable.
+      CREATE TABLE number_blocks (
+        service_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        digits INTEGER NOT NULL,
+        utc_offset_min INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        next INTEGER NOT NULL,
+        PRIMARY KEY (service_id, day, first)
+      );
+    `,
+  },
 ];
+
+/** A block of ticket numbers reserved by the hub for this kiosk (design.md "Queue authority"). */
+export interface NumberBlock {
+  serviceId: string;
+  day: string;
+  prefix: string;
+  digits: number;
+  /** The venue's offset from UTC, to tell which local day it is while offline. */
+  utcOffsetMin: number;
+  first: number;
+  last: number;
+}
 
 export interface LocalStoreEvents {
   appended: [event: AnyEventEnvelope];
@@ -118,6 +148,38 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
     const event = { id, type, v, seq, occurredAt, payload: valid, ...this.identity } as EventEnvelope<T>;
     this.emit('appended', event as AnyEventEnvelope);
     return event;
+  }
+
+  /** Keeps a block the hub reserved; numbers already handed out of it stay handed out. */
+  saveNumberBlock(block: NumberBlock): void {
+    this.db
+      .prepare('INSERT INTO number_blocks (service_id, day, prefix, digits, utc_offset_min, first, last, next) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(block.serviceId, block.day, block.prefix, block.digits, block.utcOffsetMin, block.first, block.last, block.first);
+  }
+
+  /** Numbers left for a service today (the venue's local day at `now`), over all its blocks. */
+  numbersLeft(serviceId: string, now: number): number {
+    return this.blocksOfToday(serviceId, now).reduce((sum, b) => sum + b.last - b.next + 1, 0);
+  }
+
+  /**
+   * Takes the next reserved number of today, committed before it is used: a crash after this
+   * skips a number (harmless) but can never hand the same number out twice.
+   */
+  takeReservedNumber(serviceId: string, now: number): { seq: number; day: string; prefix: string; digits: number } | undefined {
+    return this.db.transaction(() => {
+      const block = this.blocksOfToday(serviceId, now).find((b) => b.next <= b.last);
+      if (!block) return undefined;
+      this.db.prepare('UPDATE number_blocks SET next = next + 1 WHERE service_id = ? AND day = ? AND first = ?').run(serviceId, block.day, block.first);
+      return { seq: block.next, day: block.day, prefix: block.prefix, digits: block.digits };
+    })();
+  }
+
+  private blocksOfToday(serviceId: string, now: number) {
+    const rows = this.db
+      .prepare('SELECT day, prefix, digits, utc_offset_min AS utcOffsetMin, first, last, next FROM number_blocks WHERE service_id = ? ORDER BY first')
+      .all(serviceId) as (Omit<NumberBlock, 'serviceId'> & { next: number })[];
+    return rows.filter((b) => b.day === dayKey(now, b.utcOffsetMin));
   }
 
   /** Bulk-loads many events in one transaction (benchmarks and imports); same guarantees as append. */

@@ -4,6 +4,9 @@ import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events
 import { RepeatPressFilter } from '../core/repeat-press.ts';
 import type { Venue } from '../core/venue.ts';
 import type { KioskConfig } from './config.ts';
+import { createKioskDevices } from './device-factory.ts';
+import { DeviceHost } from './device-host.ts';
+import { TicketDesk } from './ticket-desk.ts';
 import { startLocalApi } from './local-api.ts';
 import { LocalStore } from './local-store.ts';
 import { SimulatedFeedbackSource } from './simulated-source.ts';
@@ -29,6 +32,8 @@ export interface KioskRuntimeEvents {
 export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   readonly store: LocalStore;
   readonly sync: SyncClient;
+  readonly devices: DeviceHost;
+  readonly tickets: TicketDesk;
   private venue: Venue | undefined;
   private syncReason: string | null = null;
   private localServer: Server | undefined;
@@ -49,6 +54,12 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       maxInFlight: config.sync.maxInFlight,
       ackTimeoutMs: config.sync.ackTimeoutMs,
     });
+    this.devices = new DeviceHost(createKioskDevices(config.devices), {
+      press: (press, meta) => this.recordPress(press, meta),
+      status: (component, status) => void this.store.append('device.status', { component, ...status }),
+    });
+    this.devices.on('log', (line) => this.emit('log', line));
+    this.tickets = new TicketDesk(this.sync, this.store, this.devices, config.hubUrl, (line) => this.emit('log', line));
     this.sync.on('state', (state, reason) => {
       this.syncReason = reason ?? null;
       this.emit('log', `sync ${state}${reason ? `: ${reason}` : ''}`);
@@ -62,6 +73,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
 
   async start(): Promise<void> {
     this.sync.start();
+    await this.devices.start();
     const local = await startLocalApi(this, this.config.localPort);
     this.localServer = local.server;
     this.localUrl = local.url;
@@ -105,6 +117,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
 
   async stop(): Promise<void> {
     this.simulator?.stop();
+    await this.devices.stop();
     await this.sync.stop();
     if (this.localServer) {
       this.localServer.closeAllConnections();

@@ -9,6 +9,13 @@ import type {
   BatchOk,
   KioskClientToServer,
   KioskServerToClient,
+  NumbersReserved,
+  QueueCommandResult,
+  QueueFailure,
+  QueueSnapshot,
+  TicketQuote,
+  TicketQuoteRequest,
+  TicketTakeRequest,
 } from '../core/protocol.ts';
 import type { Venue } from '../core/venue.ts';
 import type { LocalStore } from './local-store.ts';
@@ -22,6 +29,8 @@ export interface SyncClientEvents {
   /** The hub refused a batch: the kiosk keeps the events and retries with backoff. */
   rejected: [failure: BatchFailure];
   venue: [venue: Venue];
+  /** The venue's queue changed on the hub (wait displays, the ticket screen). */
+  queue: [snapshot: QueueSnapshot];
 }
 
 export interface SyncClientOptions {
@@ -44,6 +53,14 @@ export interface SyncClientOptions {
  * the local store: events are resent from the hub's contiguousSeq after any doubt (timeout,
  * disconnect, refusal) and the hub drops what it already holds.
  */
+/** A request that needs the hub now could not reach it; events still queue in the outbox. */
+export class HubUnreachableError extends Error {
+  constructor(readonly syncState: SyncState) {
+    super(`the hub is not reachable (sync is ${syncState}); the kiosk keeps recording and sends when it is back`);
+    this.name = 'HubUnreachableError';
+  }
+}
+
 export class SyncClient extends EventEmitter<SyncClientEvents> {
   private readonly socket: Socket<KioskServerToClient, KioskClientToServer>;
   private readonly store: LocalStore;
@@ -103,6 +120,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       }
     });
     this.socket.on('venue.updated', (venue) => this.emit('venue', venue));
+    this.socket.on('queue.snapshot', (snapshot) => this.emit('queue', snapshot));
   }
 
   get state(): SyncState {
@@ -129,6 +147,28 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     clearTimeout(this.retryTimer);
     this.store.off('appended', this.onAppended);
     this.socket.disconnect();
+  }
+
+  /** What a new ticket would be promised now; rejects with HubUnreachableError when offline. */
+  async quoteTicket(request: TicketQuoteRequest): Promise<TicketQuote | QueueFailure> {
+    this.requireOnline();
+    return this.socket.timeout(this.ackTimeoutMs).emitWithAck('ticket.quote', request);
+  }
+
+  /** Takes a ticket from the hub (the queue's authority); rejects with HubUnreachableError when offline. */
+  async takeTicket(request: TicketTakeRequest): Promise<QueueCommandResult> {
+    this.requireOnline();
+    return this.socket.timeout(this.ackTimeoutMs).emitWithAck('ticket.take', request);
+  }
+
+  /** Asks the hub for a block of numbers to issue from while offline. */
+  async reserveNumbers(serviceId: string, size: number): Promise<NumbersReserved | QueueFailure> {
+    this.requireOnline();
+    return this.socket.timeout(this.ackTimeoutMs).emitWithAck('numbers.reserve', { serviceId, size });
+  }
+
+  private requireOnline(): void {
+    if (!this.ready || this.stopped) throw new HubUnreachableError(this.state);
   }
 
   private async hello(): Promise<void> {

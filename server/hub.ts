@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
+import type { EventEnvelope } from '../core/events.ts';
 import { MAX_BATCH_BYTES } from '../core/protocol.ts';
 import { Accounts } from './auth/access.ts';
 import { HubEvents } from './hub-events.ts';
@@ -12,6 +13,7 @@ import { attachBoardNamespace, type BoardNamespace } from './sockets/board-names
 import { attachKioskNamespace, type KioskNamespace } from './sockets/kiosk-namespace.ts';
 import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-namespace.ts';
 import type { HubStore } from './store/hub-store.ts';
+import { QueueService } from './queue/queue-service.ts';
 import { Venues } from './venues.ts';
 
 export interface HubOptions {
@@ -28,6 +30,7 @@ export interface Hub {
   readonly store: HubStore;
   readonly accounts: Accounts;
   readonly venues: Venues;
+  readonly queues: QueueService;
   readonly events: HubEvents;
   readonly io: Server;
   close(): Promise<void>;
@@ -41,11 +44,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const events = new HubEvents();
   const accounts = new Accounts(store);
   const venues = new Venues(store);
+  const queues = new QueueService(store);
 
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => void res.json({ ok: true }));
-  app.use('/api', apiRouter({ store, accounts, venues }));
+  app.use('/api', apiRouter({ store, accounts, venues, queues }));
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(express.static(screensDir, { index: 'index.html' }));
   app.get(['/board', '/board/'], (_req, res) => {
@@ -61,9 +65,22 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     serveClient: false,
   });
   // socket.io types one event map per Server; each namespace has its own map in core/protocol.ts.
-  attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events);
-  attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events);
-  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts);
+  attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues);
+  attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events, queues);
+  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues);
+  // Offline tickets reach the hub as ticket.issued events in a kiosk's batch: merge them into the queue.
+  events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
+    const offline = stored.filter((e): e is EventEnvelope<'ticket.issued'> => e.type === 'ticket.issued' && (e as EventEnvelope<'ticket.issued'>).payload.offline);
+    if (offline.length === 0) return;
+    void (async () => {
+      const offsetMs = (await store.getDevice(deviceId))?.clockOffsetMs ?? 0;
+      await queues.mergeOfflineTickets(
+        venueId,
+        deviceId,
+        offline.map((e) => ({ ...e.payload, issuedAt: e.occurredAt + offsetMs })),
+      );
+    })().catch((error: Error) => events.emit('fault', { where: 'offline tickets', error }));
+  });
   events.on('fault', ({ where, error }) => console.error(`[hub] ${where}: ${error.stack ?? error.message}`));
 
   await new Promise<void>((resolve, reject) => {
@@ -79,6 +96,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     store,
     accounts,
     venues,
+    queues,
     events,
     io,
     async close() {

@@ -7,6 +7,8 @@ import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
+import { queueRoutes } from './queue-routes.ts';
+import type { QueueService } from '../queue/queue-service.ts';
 
 /** An error a client can act on: an HTTP status, a stable code and a sentence saying what to do. */
 export class ApiError extends Error {
@@ -28,7 +30,7 @@ const userBody = z.strictObject({
 });
 const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1).max(200).optional() });
 
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     const detail = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
@@ -46,8 +48,8 @@ const DENIED_STATUS: Record<AccessDenied['code'], number> = {
 };
 
 /** The hub's JSON API under /api. Every route states the role it needs and checks the venue. */
-export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues }): express.Router {
-  const { store, accounts, venues } = deps;
+export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues; queues: QueueService }): express.Router {
+  const { store, accounts, venues, queues } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -87,7 +89,10 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
   router.put('/venues/:venueId', async (req, res) => {
     await requireAdmin(req);
     const venue = parseBody(venueSchema, { ...req.body, id: req.params.venueId });
-    res.json(await venues.upsert(venue));
+    const saved = await venues.upsert(venue);
+    // The queue rebuilds from its log under the new services, counters and rules.
+    queues.forget(saved.id);
+    res.json(saved);
   });
 
   router.get('/venues/:venueId/touchpoints/counts', async (req, res) => {
@@ -112,6 +117,8 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
     await requireVenue(req, 'manager');
     res.status(201).json({ token: await venues.newBoardToken(String(req.params.venueId)) });
   });
+
+  queueRoutes(router, { queues, requireVenue, parseBody });
 
   router.post('/users', async (req, res) => {
     await requireAdmin(req);

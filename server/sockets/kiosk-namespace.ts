@@ -7,10 +7,16 @@ import type {
   HelloOk,
   KioskClientToServer,
   KioskServerToClient,
+  NumbersReserved,
+  QueueCommandResult,
+  QueueFailure,
+  TicketQuote,
 } from '../../core/protocol.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
 import type { HubEvents } from '../hub-events.ts';
+import { describeIssues, numbersReserveSchema, ticketQuoteSchema, ticketTakeSchema } from '../queue/command-schema.ts';
+import type { QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
 
 interface KioskSocketData {
@@ -22,7 +28,8 @@ interface KioskSocketData {
 export type KioskNamespace = Namespace<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
 type KioskSocket = Socket<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
 
-const KNOWN_MESSAGES = new Set<string>(['hello', 'events.batch']);
+const KNOWN_MESSAGES = new Set<string>(['hello', 'events.batch', 'ticket.quote', 'ticket.take', 'numbers.reserve']);
+const room = (venueId: string) => `venue:${venueId}`;
 
 export function authError(code: AuthErrorCode, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
@@ -33,7 +40,10 @@ export function authError(code: AuthErrorCode, message: string): Error {
  * then sends batches; every request is answered with a typed result, errors included, so a bad
  * message never costs the connection.
  */
-export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore, events: HubEvents): void {
+export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore, events: HubEvents, queues: QueueService): void {
+  // Kiosks show queue changes on their wait displays and quote waits while offline from the last one.
+  queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
+
   namespace.use(async (socket, next) => {
     const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
     if (typeof deviceId !== 'string' || typeof token !== 'string' || !deviceId || !token) {
@@ -68,6 +78,34 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       if (!device || !venue) return reply({ ok: false, code: 'internal', message: 'device or venue was removed; re-register this kiosk' });
       socket.data.helloDone = true;
       reply({ ok: true, contiguousSeq: device.contiguousSeq, hubTime: Date.now(), venue });
+      await socket.join(room(venueId));
+      const snapshot = await queues.snapshot(venueId).catch(() => undefined);
+      if (snapshot) socket.emit('queue.snapshot', snapshot);
+    });
+
+    socket.on('ticket.quote', async (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as (result: TicketQuote | QueueFailure) => void;
+      const request = ticketQuoteSchema.safeParse(raw);
+      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      reply(await queues.quote(venueId, request.data).catch((error: Error) => internalQueueFailure(events, error)));
+    });
+
+    socket.on('numbers.reserve', async (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as (result: NumbersReserved | QueueFailure) => void;
+      const request = numbersReserveSchema.safeParse(raw);
+      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      reply(await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch((error: Error) => internalQueueFailure(events, error)));
+    });
+
+    socket.on('ticket.take', async (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as (result: QueueCommandResult) => void;
+      const request = ticketTakeSchema.safeParse(raw);
+      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      const result = await queues.execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId }).catch((error: Error) => internalQueueFailure(events, error));
+      reply(result);
     });
 
     socket.on('events.batch', async (raw: unknown, ack: unknown) => {
@@ -130,4 +168,9 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
     case 'unknown-device':
       return { ok: false, code: 'internal', message: 'this device was removed from the hub; re-register it' };
   }
+}
+
+function internalQueueFailure(events: HubEvents, error: Error): QueueFailure {
+  events.emit('fault', { where: 'queue', error });
+  return { ok: false, code: 'busy', message: `the hub could not carry this out (${error.message}); try again` };
 }

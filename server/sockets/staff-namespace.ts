@@ -1,16 +1,23 @@
 import type { Namespace } from 'socket.io';
-import type { Role, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
+import type { QueueCommandResult, Role, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
+import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
+import type { QueueService } from '../queue/queue-service.ts';
 import { authError } from './kiosk-namespace.ts';
+
+const room = (venueId: string) => `venue:${venueId}`;
 
 export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, Record<string, never>, { venueId: string; username: string; role: Role }>;
 
 /**
- * /staff: signed-in staff acting for one venue. The queue issue adds the counter actions; the
- * venue check lives here so that no action can ever reach another venue's state.
+ * /staff: signed-in staff acting for one venue: counter actions on its queue, and its live
+ * snapshot. The venue is fixed at the handshake (checked against the user's venues), so no
+ * action can ever reach another venue's state.
  */
-export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts): void {
+export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService): void {
+  queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
+
   namespace.use(async (socket, next) => {
     const { venueId, session } = (socket.handshake.auth ?? {}) as { venueId?: unknown; session?: unknown };
     if (typeof venueId !== 'string' || !venueId) return next(authError('forbidden-venue', 'say which venue you work at: auth.venueId'));
@@ -28,7 +35,17 @@ export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accoun
   });
 
   namespace.on('connection', async (socket) => {
-    await socket.join(`venue:${socket.data.venueId}`);
-    socket.emit('welcome', { venueId: socket.data.venueId, username: socket.data.username, role: socket.data.role });
+    const { venueId } = socket.data;
+    socket.on('queue.command', async (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as (result: QueueCommandResult) => void;
+      const command = staffCommandSchema.safeParse(raw);
+      if (!command.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(command.error) });
+      reply(await queues.execute(venueId, command.data).catch((error: Error) => ({ ok: false as const, code: 'busy' as const, message: `the hub could not carry this out (${error.message}); try again` })));
+    });
+    await socket.join(room(venueId));
+    socket.emit('welcome', { venueId, username: socket.data.username, role: socket.data.role });
+    const snapshot = await queues.snapshot(venueId).catch(() => undefined);
+    if (snapshot) socket.emit('queue.snapshot', snapshot);
   });
 }

@@ -1,3 +1,4 @@
+import type { QueueEvent } from '../../core/queue/types.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { Role, TouchpointCounts } from '../../core/protocol.ts';
 import type { Venue } from '../../core/venue.ts';
@@ -39,6 +40,22 @@ export interface HubStore {
   touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]>;
   /** One device's stored events in seq order (audits and tests). */
   deviceEvents(deviceId: string): Promise<StoredEventRef[]>;
+
+  /**
+   * Appends queue events after `expectedVersion` (the number of events the caller's state was
+   * built from) in one transaction; throws QueueVersionConflict when another writer got there
+   * first, so the caller rebuilds and decides again instead of forking the log.
+   */
+  appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number>;
+  /** A venue's whole queue log in order. */
+  queueEvents(venueId: string): Promise<QueueEvent[]>;
+}
+
+export class QueueVersionConflict extends Error {
+  constructor(readonly venueId: string, readonly expectedVersion: number) {
+    super(`the queue of ${venueId} moved past version ${expectedVersion} while deciding; decide again on the new state`);
+    this.name = 'QueueVersionConflict';
+  }
 }
 
 export interface NewDevice {

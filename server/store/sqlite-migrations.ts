@@ -56,4 +56,20 @@ export const SQLITE_MIGRATIONS = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The queue's event log (core/queue): the live queue state is a fold of these rows.
+      -- (venue_id, version) is the optimistic-concurrency key: two writers that read the same
+      -- version cannot both append after it.
+      CREATE TABLE queue_events (
+        venue_id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (venue_id, version)
+      );
+    `,
+  },
 ] as const;

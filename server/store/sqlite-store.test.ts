@@ -1,3 +1,4 @@
+import { venueSchema } from '../../core/venue.ts';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyEventEnvelope } from '../../core/events.ts';
@@ -17,7 +18,7 @@ describe('SqliteHubStore.ingest', () => {
   beforeEach(async () => {
     dir = tempDir();
     store = new SqliteHubStore(join(dir.path, 'hub.db'));
-    await store.upsertVenue({ id: 'venue-a', name: 'A', timezone: 'UTC', touchpoints: [] });
+    await store.upsertVenue(venueSchema.parse({ id: 'venue-a', name: 'A' }));
     await store.addDevice({ id: 'k1', venueId: 'venue-a', name: 'k1', tokenHash: 'x' });
   });
   afterEach(async () => {

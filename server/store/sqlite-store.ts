@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
-import type { Venue } from '../../core/venue.ts';
+import type { QueueEvent } from '../../core/queue/types.ts';
+import { venueSchema, type Venue } from '../../core/venue.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import type {
   DeviceRecord,
@@ -16,6 +17,7 @@ import type {
   StoredEventRef,
   UserRecord,
 } from './hub-store.ts';
+import { QueueVersionConflict } from './hub-store.ts';
 
 interface DeviceRow {
   id: string;
@@ -95,14 +97,15 @@ export class SqliteHubStore implements HubStore {
 
   async getVenue(venueId: string): Promise<Venue | undefined> {
     const row = this.db.prepare<[string], { config: string }>('SELECT config FROM venues WHERE id = ?').get(venueId);
-    return row ? (JSON.parse(row.config) as Venue) : undefined;
+    // Parsed, not cast: a venue stored by an older release gains the defaults of newer fields.
+    return row ? venueSchema.parse(JSON.parse(row.config)) : undefined;
   }
 
   async listVenues(): Promise<Venue[]> {
     return this.db
       .prepare<[], { config: string }>('SELECT config FROM venues ORDER BY id')
       .all()
-      .map((row) => JSON.parse(row.config) as Venue);
+      .map((row) => venueSchema.parse(JSON.parse(row.config)));
   }
 
   async setBoardTokenHash(venueId: string, tokenHash: string): Promise<void> {
@@ -174,13 +177,45 @@ export class SqliteHubStore implements HubStore {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
-  async ingest(deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome> {
+  /**
+   * Group commit: batches that arrive in the same turn of the event loop (many kiosks at once)
+   * share one transaction, so one fsync, which is what a commit costs with synchronous=FULL. Each
+   * batch runs in its own savepoint, so a refused batch still rolls back alone, and no batch is
+   * answered before the shared commit is durable.
+   */
+  ingest(deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pendingIngests.push({ deviceId, events, context, resolve, reject });
+      if (this.pendingIngests.length === 1) setImmediate(() => this.commitPendingIngests());
+    });
+  }
+
+  private pendingIngests: PendingIngest[] = [];
+
+  private commitPendingIngests(): void {
+    const group = this.pendingIngests.splice(0);
+    const results: ({ outcome: IngestOutcome } | { error: unknown })[] = [];
     try {
-      return this.ingestTransaction(deviceId, events, context);
+      this.db.transaction(() => {
+        for (const { deviceId, events, context } of group) {
+          try {
+            results.push({ outcome: this.ingestTransaction(deviceId, events, context) });
+          } catch (error) {
+            if (error instanceof RefusedBatch) results.push({ outcome: error.outcome });
+            else if (this.db.inTransaction) results.push({ error });
+            else throw error; // SQLite rolled back the whole group: none of it may be acked
+          }
+        }
+      })();
     } catch (error) {
-      if (error instanceof RefusedBatch) return error.outcome;
-      throw error;
+      for (const item of group) item.reject(error);
+      return;
     }
+    group.forEach((item, index) => {
+      const result = results[index]!;
+      if ('outcome' in result) item.resolve(result.outcome);
+      else item.reject(result.error);
+    });
   }
 
   private readonly ingestTransaction = (deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): IngestOutcome =>
@@ -261,6 +296,23 @@ export class SqliteHubStore implements HubStore {
     return [...byTouchpoint.values()];
   }
 
+  async appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number> {
+    const insert = this.db.prepare('INSERT INTO queue_events (venue_id, version, type, at, body) VALUES (?, ?, ?, ?, ?)');
+    return this.db.transaction(() => {
+      const { v } = this.db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM queue_events WHERE venue_id = ?').get(venueId)!;
+      if ((v ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
+      events.forEach((event, i) => insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event)));
+      return expectedVersion + events.length;
+    })();
+  }
+
+  async queueEvents(venueId: string): Promise<QueueEvent[]> {
+    return this.db
+      .prepare<[string], { body: string }>('SELECT body FROM queue_events WHERE venue_id = ? ORDER BY version')
+      .all(venueId)
+      .map((row) => JSON.parse(row.body) as QueueEvent);
+  }
+
   async deviceEvents(deviceId: string): Promise<StoredEventRef[]> {
     return this.db
       .prepare<[string], StoredEventRef>(
@@ -269,6 +321,14 @@ export class SqliteHubStore implements HubStore {
       )
       .all(deviceId);
   }
+}
+
+interface PendingIngest {
+  deviceId: string;
+  events: readonly AnyEventEnvelope[];
+  context: IngestContext;
+  resolve: (outcome: IngestOutcome) => void;
+  reject: (error: unknown) => void;
 }
 
 /** Thrown inside the ingest transaction so better-sqlite3 rolls the whole batch back. */

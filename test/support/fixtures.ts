@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
+import type { VenueInput } from '../../core/venue.ts';
 
 export function tempDir(prefix = 'waitwell-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -19,9 +20,22 @@ export const TEST_VENUE = {
 };
 
 /** A real hub on port 0 over a real SQLite file, with one venue provisioned. */
-export async function startTestHub(options: { file: string; port?: number }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
+/** TEST_VENUE with two services and two counters, for queue tests. */
+export const TEST_QUEUE_VENUE = {
+  ...TEST_VENUE,
+  services: [
+    { id: 'deposits', prefix: 'A', name: { ko: '예금', zh: '存款', en: 'Deposits' }, expectedServiceMin: 4 },
+    { id: 'loans', prefix: 'B', name: { ko: '대출', zh: '贷款', en: 'Loans' }, expectedServiceMin: 10 },
+  ],
+  counters: [
+    { id: 'c1', name: { ko: '1번 창구', zh: '1号窗口', en: 'Counter 1' }, services: ['deposits'] },
+    { id: 'c2', name: { ko: '2번 창구', zh: '2号窗口', en: 'Counter 2' }, services: ['deposits', 'loans'] },
+  ],
+};
+
+export async function startTestHub(options: { file: string; port?: number; venue?: VenueInput }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
   const hub = await startHub({ store: new SqliteHubStore(options.file), port: options.port ?? 0 });
-  await hub.venues.upsert(TEST_VENUE);
+  await hub.venues.upsert(options.venue ?? TEST_VENUE);
   return Object.assign(hub, {
     async addKiosk(deviceId: string, venueId = TEST_VENUE.id) {
       return (await hub.venues.addDevice({ venueId, deviceId })).token;

@@ -1,0 +1,42 @@
+import type { EstimatorState } from './state.ts';
+
+/**
+ * How fast people give up. The queue never sees someone leave: it sees a called ticket whose
+ * customer is there (served) or not (no-show), after w minutes in line. With exponential patience
+ * of hazard h, P(gone at w) = 1 - exp(-h w), and the maximum-likelihood h of this "current status"
+ * data solves
+ *
+ *   sum over no-shows of w e^(-hw) / (1 - e^(-hw))  =  sum over served of w
+ *
+ * (the left side falls as h grows, so bisection in log space finds it). A weak prior (one
+ * pseudo no-show at 30 minutes against `priorExposureMin` minutes of people who stayed, i.e. a
+ * patience of a few hours) keeps one early no-show from convincing the forecast that everyone
+ * ahead has left.
+ */
+export function abandonmentHazardPerMin(calls: EstimatorState['calls'], priorExposureMin = 300): number {
+  const priorAbsentAt = 30;
+  let presentSum = priorExposureMin;
+  let absent = 1;
+  for (const c of calls) {
+    if (c.present) presentSum += c.waitMin;
+    else if (c.waitMin > 0) absent += 1;
+  }
+  const excess = (h: number) => {
+    const e0 = Math.exp(-h * priorAbsentAt);
+    let s = (priorAbsentAt * e0) / Math.max(1e-12, 1 - e0);
+    for (const c of calls) {
+      if (c.present || c.waitMin <= 0) continue;
+      const e = Math.exp(-h * c.waitMin);
+      s += (c.waitMin * e) / Math.max(1e-12, 1 - e);
+    }
+    return s - presentSum;
+  };
+  let lo = Math.log(1e-6);
+  let hi = Math.log(5);
+  for (let i = 0; i < 50; i += 1) {
+    const mid = (lo + hi) / 2;
+    if (excess(Math.exp(mid)) > 0) lo = mid;
+    else hi = mid;
+  }
+  return Math.exp((lo + hi) / 2);
+}

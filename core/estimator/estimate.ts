@@ -1,0 +1,95 @@
+import { MINUTE_MS, type QueueState } from '../queue/types.ts';
+import { segmentWeight } from '../queue/rules.ts';
+import { waitingLine } from '../queue/views.ts';
+import { forecast } from './forecast.ts';
+import { choosePosted, tiltedQuantile, type Calibration } from './calibration.ts';
+import { buildServiceTimeModels } from './service-times.ts';
+import type { EstimatorState } from './state.ts';
+
+/**
+ * Wait estimates for people: a distribution (from the forecast), a point estimate (its median:
+ * the value that minimises the mean absolute error), and the posted wait (a quantile of the
+ * distribution on the grid people are shown, chosen by the calibrated price of a broken promise:
+ * calibration.ts). `postedMin` is null when no open counter (or counter on break) could
+ * call the ticket: the board says so instead of inventing a number.
+ */
+
+export interface WaitEstimate {
+  serviceId: string;
+  /** Median remaining wait, minutes. */
+  pointMin: number;
+  meanMin: number;
+  postedMin: number | null;
+  /** Share of forecast paths called within the posted wait: the quantile level posted. */
+  level: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  /** 1-based place in the service's line (tickets of that service called before it, plus one). */
+  position: number;
+}
+
+export const NEW_TICKET_ID = '__new__';
+
+/**
+ * Summarises forecast paths for a customer who stays: paths are weighted by exp(-hazard x wait),
+ * the chance the customer is still there to be served (only they ever learn if we were right).
+ */
+export function summarise(waits: Float64Array, calibration: Calibration, serviceId: string, position: number, hazardPerMin = 0): WaitEstimate {
+  const sorted = Float64Array.from(waits).sort();
+  let sum = 0;
+  let weights = 0;
+  for (const w of sorted) {
+    if (!Number.isFinite(w)) continue;
+    const weight = Math.exp(-hazardPerMin * w);
+    sum += weight * w;
+    weights += weight;
+  }
+  const { postedMin, level } = choosePosted(sorted, calibration, hazardPerMin);
+  const median = tiltedQuantile(sorted, 0.5, hazardPerMin);
+  return {
+    serviceId,
+    pointMin: median,
+    meanMin: weights ? sum / weights : Infinity,
+    postedMin,
+    level,
+    p10: tiltedQuantile(sorted, 0.1, hazardPerMin),
+    p50: median,
+    p90: tiltedQuantile(sorted, 0.9, hazardPerMin),
+    position,
+  };
+}
+
+/** The wait a customer taking a ticket for `serviceId` now would be told. */
+export function estimateNewArrival(
+  est: EstimatorState,
+  queue: QueueState,
+  now: number,
+  request: { serviceId: string; segmentId?: string | null },
+): WaitEstimate {
+  const weight = segmentWeight(queue.rules, request.segmentId);
+  const result = forecast(est, queue, now, { extra: { id: NEW_TICKET_ID, serviceId: request.serviceId, weight }, targets: [] });
+  const headStart = (weight / queue.rules.agingPerMin) * MINUTE_MS;
+  const ahead = waitingLine(queue, request.serviceId).filter((t) => t.orderKey - (t.weight / queue.rules.agingPerMin) * MINUTE_MS <= now - headStart).length;
+  return summarise(result.waits.get(NEW_TICKET_ID) ?? new Float64Array(0), est.calibration, request.serviceId, ahead + 1, result.hazardPerMin);
+}
+
+/** Remaining wait of every waiting ticket (for boards, phone pages and displays), by ticket id. */
+export function estimateWaiting(est: EstimatorState, queue: QueueState, now: number, ticketIds?: readonly string[]): Record<string, WaitEstimate> {
+  const result = forecast(est, queue, now, ticketIds ? { targets: ticketIds } : {});
+  const out: Record<string, WaitEstimate> = {};
+  const positions = new Map<string, number>();
+  for (const service of queue.rules.services) waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
+  for (const [id, waits] of result.waits) {
+    const ticket = queue.tickets[id];
+    if (!ticket) continue;
+    out[id] = summarise(waits, est.calibration, ticket.serviceId, positions.get(id) ?? 1, result.hazardPerMin);
+  }
+  return out;
+}
+
+/** Mean service time of a service as the estimator sees it now (robust, counter-normalised). */
+export function meanServiceMin(est: EstimatorState, serviceId: string): number {
+  const models = buildServiceTimeModels(est, [serviceId]);
+  return (models.services[serviceId] ?? models.fallback).mean;
+}

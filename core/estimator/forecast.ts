@@ -1,0 +1,279 @@
+import { rankKey } from '../queue/ordering.ts';
+import type { QueueState } from '../queue/types.ts';
+import { MINUTE_MS } from '../queue/types.ts';
+import { exponential, hashSeed, mulberry32, type Random } from '../simulation/random.ts';
+import { abandonmentHazardPerMin } from './abandonment.ts';
+import { buildServiceTimeModels, type ServiceTimeModel, type ServiceTimeModels } from './service-times.ts';
+import type { EstimatorState } from './state.ts';
+
+/**
+ * Monte Carlo forecast of when each waiting ticket will be called. Each path plays the queue
+ * forward from the current state with the engine's own calling order (rankKey, callable-only):
+ *
+ * - open counters may go on an unannounced break when next free, at the venue's observed rate of
+ *   breaks per open counter-minute (a prior of one per priorMinutesPerBreak until seen);
+ * - open counters finish the ticket at their desk after a residual service time (a recent
+ *   service time longer than what has elapsed, minus the elapsed part), idle ones start now;
+ *   counters on break come back after an exponential rest of the typical break; closed ones stay
+ *   closed;
+ * - service times are drawn from the recent robust samples of the ticket's service, times the
+ *   counter's speed factor;
+ * - a called ticket's customer is still there with probability exp(-h x minutes in line)
+ *   (learned abandonment); if gone, the counter loses the usual no-show time;
+ * - priority customers who have not arrived yet but would be called before a target ticket
+ *   arrive as Poisson processes at their recently observed rate per service and weight;
+ * - return tickets not checked in come back uniformly within their window.
+ *
+ * The output is, per target ticket, its remaining wait (minutes) on every path: a distribution,
+ * not a number, so the posted wait can be a calibrated quantile of it.
+ */
+
+export interface HypotheticalTicket {
+  id: string;
+  serviceId: string;
+  weight: number;
+}
+
+export interface ForecastOptions {
+  /** A ticket that would be issued now (a new arrival), added to the line for the forecast. */
+  extra?: HypotheticalTicket;
+  /** Only these tickets need a forecast (stop a path once all are called). Default: all waiting. */
+  targets?: readonly string[];
+}
+
+export interface Forecast {
+  /** Remaining wait in minutes on each path; Infinity where no counter would call it. */
+  waits: Map<string, Float64Array>;
+  models: ServiceTimeModels;
+  /** Learned abandonment hazard used by the paths (per minute). */
+  hazardPerMin: number;
+}
+
+interface LineTicket {
+  id: string;
+  service: number;
+  /** Rank in minutes relative to now: lower is called first. */
+  rank: number;
+  /** Minutes relative to now from which it may be called; NaN = drawn per path (return window). */
+  eligible: number;
+  windowFrom: number;
+  windowTo: number;
+  /** Minutes relative to now when the customer joined the line; NaN = at eligibility. */
+  joined: number;
+  target: number;
+}
+
+function drawService(random: Random, model: ServiceTimeModel, factor: number): number {
+  const s = model.samples;
+  return s[Math.floor(random() * s.length)]! * factor;
+}
+
+function drawResidual(random: Random, model: ServiceTimeModel, factor: number, elapsedMin: number): number {
+  const s = model.samples;
+  const normalisedElapsed = elapsedMin / factor;
+  // samples are sorted: the longer ones start at the first sample beyond the elapsed time
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid]! <= normalisedElapsed) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= s.length) return exponential(random, 0.5 * model.median * factor);
+  const total = s[lo + Math.floor(random() * (s.length - lo))]!;
+  return (total - normalisedElapsed) * factor;
+}
+
+/**
+ * Arrival rates per service and priority weight: the service's total rate over the recent window
+ * (it follows the time of day), split by the shares of each weight over a longer history (rare
+ * segments, e.g. urgent, would otherwise flicker between 0 and a burst).
+ */
+export function arrivalRatesPerMin(est: EstimatorState, now: number): Array<{ serviceId: string; weight: number; perMin: number }> {
+  const windowMin = est.config.arrivalWindowMin;
+  const since = est.firstArrivalAt === null ? windowMin : (now - est.firstArrivalAt) / MINUTE_MS;
+  const span = Math.max(5, Math.min(windowMin, since));
+  const cutoff = now - span * MINUTE_MS;
+  const out: Array<{ serviceId: string; weight: number; perMin: number }> = [];
+  for (const [serviceId, list] of Object.entries(est.arrivals)) {
+    let recent = 0;
+    const counts = new Map<number, number>();
+    for (const a of list) {
+      if (a.at > now) continue;
+      if (a.at >= cutoff) recent += 1;
+      counts.set(a.weight, (counts.get(a.weight) ?? 0) + 1);
+    }
+    const total = [...counts.values()].reduce((s, x) => s + x, 0);
+    for (const [weight, count] of counts) out.push({ serviceId, weight, perMin: ((recent / span) * count) / total });
+  }
+  return out;
+}
+
+export function forecast(est: EstimatorState, queue: QueueState, now: number, options: ForecastOptions = {}): Forecast {
+  const rules = queue.rules;
+  const cfg = est.config;
+  const serviceIds = rules.services.map((s) => s.id);
+  const serviceIndex = new Map(serviceIds.map((id, i) => [id, i]));
+  const models = buildServiceTimeModels(est, serviceIds);
+  const modelByIndex = serviceIds.map((id) => models.services[id] ?? models.fallback);
+  const hazard = abandonmentHazardPerMin(est.calls);
+  const noShowCost = est.noShowCostsMin.length ? est.noShowCostsMin.reduce((s, x) => s + x, 0) / est.noShowCostsMin.length : cfg.priorNoShowCostMin;
+  const meanBreak = est.breaksMin.length ? est.breaksMin.reduce((s, x) => s + x, 0) / est.breaksMin.length : cfg.priorBreakMin;
+  // Unannounced breaks: one per priorMinutesPerBreak open counter-minutes a priori, then as observed.
+  let openMinutes = est.openMinutes;
+  for (const since of Object.values(est.openSince)) openMinutes += Math.max(0, (now - since) / MINUTE_MS);
+  const breaksPerOpenMin = (1 + est.breaksTaken) / (cfg.priorMinutesPerBreak + openMinutes);
+  const rel = (ms: number) => (ms - now) / MINUTE_MS;
+
+  // ---- the line, in calling order
+  const line: LineTicket[] = [];
+  for (const t of Object.values(queue.tickets)) {
+    if (t.status !== 'waiting') continue;
+    const service = serviceIndex.get(t.serviceId);
+    if (service === undefined) continue;
+    const rw = t.returnWindow;
+    const checkedIn = rw === null || t.checkedInAt !== null;
+    line.push({
+      id: t.id,
+      service,
+      rank: rel(rankKey(t, rules)),
+      eligible: rw === null ? 0 : checkedIn ? Math.max(0, rel(rw.from)) : NaN,
+      windowFrom: rw ? Math.max(0, rel(rw.from)) : 0,
+      windowTo: rw ? Math.max(0, rel(rw.from), rel(rw.to)) : 0,
+      joined: t.joinedAt === null ? NaN : rel(t.joinedAt),
+      target: -1,
+    });
+  }
+  if (options.extra) {
+    const service = serviceIndex.get(options.extra.serviceId);
+    if (service !== undefined) {
+      line.push({ id: options.extra.id, service, rank: -options.extra.weight / rules.agingPerMin, eligible: 0, windowFrom: 0, windowTo: 0, joined: 0, target: -1 });
+    }
+  }
+  line.sort((a, b) => a.rank - b.rank);
+  const targetIds = options.targets ? new Set(options.targets) : null;
+  const targets: string[] = [];
+  let maxTargetRank = -Infinity;
+  for (const t of line) {
+    if (targetIds && !targetIds.has(t.id) && t.id !== options.extra?.id) continue;
+    t.target = targets.length;
+    targets.push(t.id);
+    maxTargetRank = Math.max(maxTargetRank, t.rank);
+  }
+
+  // ---- counters
+  interface SimCounter {
+    id: string;
+    serves: Uint8Array;
+    factor: number;
+    kind: 'idle' | 'busy' | 'break';
+    deskService: number;
+    elapsed: number;
+  }
+  const counters: SimCounter[] = [];
+  for (const c of Object.values(queue.counters).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (c.status === 'closed') continue;
+    const serves = new Uint8Array(serviceIds.length);
+    for (const s of c.services) {
+      const i = serviceIndex.get(s);
+      if (i !== undefined) serves[i] = 1;
+    }
+    const desk = c.ticketId ? queue.tickets[c.ticketId] : undefined;
+    counters.push({
+      id: c.id,
+      serves,
+      factor: models.counterFactor[c.id] ?? 1,
+      kind: c.status === 'break' ? 'break' : desk ? 'busy' : 'idle',
+      deskService: desk ? (serviceIndex.get(desk.serviceId) ?? 0) : 0,
+      elapsed: c.status === 'break' ? rel(c.since) * -1 : desk?.calledAt ? -rel(desk.calledAt) : 0,
+    });
+  }
+
+  // ---- priority arrivals that could overtake a target
+  const jumpers = arrivalRatesPerMin(est, now)
+    .filter((r) => r.weight > 0 && serviceIndex.has(r.serviceId))
+    .map((r) => ({ service: serviceIndex.get(r.serviceId)!, headStart: r.weight / rules.agingPerMin, perMin: r.perMin }));
+
+  const paths = cfg.paths;
+  const waits = new Map<string, Float64Array>();
+  const out = targets.map((id) => {
+    const arr = new Float64Array(paths).fill(Infinity);
+    waits.set(id, arr);
+    return arr;
+  });
+  if (targets.length === 0 || counters.length === 0) return { waits, models, hazardPerMin: hazard };
+
+  const random = mulberry32(hashSeed(cfg.seed, now, line.length, targets.length));
+  const free = new Float64Array(counters.length);
+  const nextBreak = new Float64Array(counters.length);
+  for (let p = 0; p < paths; p += 1) {
+    // per-path line: base tickets plus sampled jumpers, merged by rank
+    let pathLine = line;
+    if (jumpers.length > 0 && Number.isFinite(maxTargetRank)) {
+      const extra: LineTicket[] = [];
+      for (const j of jumpers) {
+        const horizon = maxTargetRank + j.headStart;
+        let t = exponential(random, 1 / j.perMin);
+        while (t < horizon) {
+          extra.push({ id: '', service: j.service, rank: t - j.headStart, eligible: t, windowFrom: 0, windowTo: 0, joined: t, target: -1 });
+          t += exponential(random, 1 / j.perMin);
+        }
+      }
+      if (extra.length) pathLine = [...line, ...extra].sort((a, b) => a.rank - b.rank);
+    }
+    const n = pathLine.length;
+    const eligible = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) {
+      const t = pathLine[i]!;
+      eligible[i] = Number.isNaN(t.eligible) ? t.windowFrom + random() * (t.windowTo - t.windowFrom) : t.eligible;
+    }
+    for (let k = 0; k < counters.length; k += 1) {
+      const c = counters[k]!;
+      nextBreak[k] = exponential(random, 1 / breaksPerOpenMin);
+      if (c.kind === 'idle') free[k] = 0;
+      else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
+      else free[k] = exponential(random, Math.max(2, meanBreak - c.elapsed));
+    }
+    const called = new Uint8Array(n);
+    let first = 0;
+    let remaining = targets.length;
+    while (remaining > 0) {
+      let k = -1;
+      for (let j = 0; j < counters.length; j += 1) if (free[j]! < Infinity && (k < 0 || free[j]! < free[k]!)) k = j;
+      if (k < 0) break;
+      const counter = counters[k]!;
+      if (nextBreak[k]! <= free[k]!) {
+        // the counter takes a break when it is next free
+        free[k] = free[k]! + exponential(random, meanBreak);
+        nextBreak[k] = free[k]! + exponential(random, 1 / breaksPerOpenMin);
+        continue;
+      }
+      const now0 = free[k]!;
+      let pick = -1;
+      let nextEligible = Infinity;
+      for (let i = first; i < n; i += 1) {
+        if (called[i] || !counter.serves[pathLine[i]!.service]) continue;
+        if (eligible[i]! <= now0) {
+          pick = i;
+          break;
+        }
+        if (eligible[i]! < nextEligible) nextEligible = eligible[i]!;
+      }
+      if (pick < 0) {
+        free[k] = nextEligible;
+        continue;
+      }
+      called[pick] = 1;
+      while (first < n && called[first]) first += 1;
+      const ticket = pathLine[pick]!;
+      if (ticket.target >= 0) {
+        out[ticket.target]![p] = now0;
+        remaining -= 1;
+      }
+      const joined = Number.isNaN(ticket.joined) ? eligible[pick]! : ticket.joined;
+      const present = hazard <= 0 || random() < Math.exp(-hazard * Math.max(0, now0 - joined));
+      free[k] = now0 + (present ? drawService(random, modelByIndex[ticket.service]!, counter.factor) : noShowCost);
+    }
+  }
+  return { waits, models, hazardPerMin: hazard };
+}

@@ -1,0 +1,99 @@
+import type { EstimatorState } from './state.ts';
+
+/**
+ * Service times, robust to outliers. Per service, the recent samples are normalised by the speed
+ * of the counter that served them (a counter's factor = median of log(sample / service median)
+ * over its samples, shrunk toward 1 while it has few), then winsorised in log space at
+ * median +- 3 robust standard deviations (MAD x 1.4826): one forgotten "serve" button that makes a
+ * 3-hour service cannot move the forecast, yet the honest spread of service times stays in it.
+ * Until a service has `priorSamples` observations, quantiles of a lognormal prior fill in.
+ */
+
+export interface ServiceTimeModel {
+  serviceId: string;
+  /** Normalised samples (minutes at a counter of factor 1), sorted ascending. */
+  samples: number[];
+  mean: number;
+  median: number;
+}
+
+export interface ServiceTimeModels {
+  services: Record<string, ServiceTimeModel>;
+  /** Multiplicative time factor per counter (2 = takes twice as long). */
+  counterFactor: Record<string, number>;
+  fallback: ServiceTimeModel;
+}
+
+function median(sorted: readonly number[]): number {
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const sortNumbers = (xs: number[]) => xs.sort((a, b) => a - b);
+
+/** Inverse normal CDF (Acklam's rational approximation), for prior quantiles. */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
+  if (q < 0.02425) {
+    const r = Math.sqrt(-2 * Math.log(q));
+    return (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) / ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1);
+  }
+  if (q > 1 - 0.02425) return -normalQuantile(1 - q);
+  const r = q - 0.5;
+  const s = r * r;
+  return ((((((a[0]! * s + a[1]!) * s + a[2]!) * s + a[3]!) * s + a[4]!) * s + a[5]!) * r) / (((((b[0]! * s + b[1]!) * s + b[2]!) * s + b[3]!) * s + b[4]!) * s + 1);
+}
+
+function priorSamples(mean: number, cv: number, count: number): number[] {
+  const sigma2 = Math.log(1 + cv * cv);
+  const mu = Math.log(mean) - sigma2 / 2;
+  const out: number[] = [];
+  for (let i = 0; i < count; i += 1) out.push(Math.exp(mu + Math.sqrt(sigma2) * normalQuantile((i + 0.5) / count)));
+  return out;
+}
+
+function winsorise(samples: number[]): number[] {
+  if (samples.length < 4) return samples;
+  const logs = sortNumbers(samples.map((s) => Math.log(Math.max(s, 1e-3))));
+  const m = median(logs);
+  const mad = median(sortNumbers(logs.map((l) => Math.abs(l - m))));
+  const spread = Math.max(0.1, 3 * 1.4826 * mad);
+  return samples.map((s) => Math.min(Math.exp(m + spread), Math.max(Math.exp(m - spread), s)));
+}
+
+function modelOf(serviceId: string, raw: number[], prior: number, cfg: EstimatorState['config']): ServiceTimeModel {
+  const fill = Math.max(0, cfg.priorSamples - raw.length);
+  const samples = sortNumbers([...winsorise(raw), ...priorSamples(prior, cfg.priorServiceCv, fill)]);
+  const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
+  return { serviceId, samples, mean, median: median(samples) };
+}
+
+export function buildServiceTimeModels(est: EstimatorState, serviceIds: readonly string[]): ServiceTimeModels {
+  const cfg = est.config;
+  const rawMedian: Record<string, number> = {};
+  for (const [serviceId, list] of Object.entries(est.serviceTimes)) rawMedian[serviceId] = median(sortNumbers(list.map((s) => s.min)));
+  const logRatios: Record<string, number[]> = {};
+  for (const [serviceId, list] of Object.entries(est.serviceTimes)) {
+    const m = rawMedian[serviceId]!;
+    if (!(m > 0) || list.length < 3) continue;
+    for (const s of list) (logRatios[s.counterId] ??= []).push(Math.log(Math.max(s.min, 1e-3) / m));
+  }
+  const counterFactor: Record<string, number> = {};
+  for (const [counterId, ratios] of Object.entries(logRatios)) {
+    const n = ratios.length;
+    // Shrink toward 1 (log 0) with the weight of 8 samples: one slow customer is not a slow counter.
+    counterFactor[counterId] = Math.exp((median(sortNumbers(ratios)) * n) / (n + 8));
+  }
+  const services: Record<string, ServiceTimeModel> = {};
+  const ids = new Set([...serviceIds, ...Object.keys(est.serviceTimes)]);
+  for (const serviceId of ids) {
+    const raw = (est.serviceTimes[serviceId] ?? []).map((s) => s.min / (counterFactor[s.counterId] ?? 1));
+    services[serviceId] = modelOf(serviceId, raw, est.priors[serviceId] ?? cfg.priorServiceMin, cfg);
+  }
+  return { services, counterFactor, fallback: modelOf('', [], cfg.priorServiceMin, cfg) };
+}

@@ -1,0 +1,198 @@
+import type { QueueEvent, QueueState } from '../queue/types.ts';
+import { MINUTE_MS } from '../queue/types.ts';
+import { initialCalibration, updatePrice, type Calibration } from './calibration.ts';
+
+/**
+ * What the estimator has learned, as one explicit value: recent service times per service and
+ * counter, how often called tickets turn out to be gone (abandonment), how long a no-show costs a
+ * counter, recent arrivals (rates by service and priority), break lengths, and the calibration of
+ * the posted quantile. `observe` folds queue events into it; nothing is global.
+ */
+
+export interface EstimatorConfig {
+  /** Share of promises (actual wait <= posted wait) to keep. */
+  target: number;
+  /** Aim this much above the target (see calibration.ts). */
+  margin: number;
+  /** Price of a broken promise (minutes of padding) to start from; see calibration.ts. */
+  initialPrice: number;
+  minPrice: number;
+  maxPrice: number;
+  /** Step of the online price update, in log units per promise checked. */
+  learningRate: number;
+  /** Total actual / total posted wanted over posted waits of 10 minutes and more. */
+  paddingTarget: number;
+  paddingLearningRate: number;
+  /** Discount on the price of a broken promise for posted waits >= 10 minutes, to start from. */
+  initialLongDiscount: number;
+  /** Monte Carlo paths per forecast. */
+  paths: number;
+  /** Service times remembered per service (the most recent ones). */
+  recentServices: number;
+  /** Prior mean service time when a service has no expectedServiceMin and nothing was observed yet. */
+  priorServiceMin: number;
+  /** Prior coefficient of variation of service times. */
+  priorServiceCv: number;
+  /** Below this many observed services, prior pseudo-samples fill in. */
+  priorSamples: number;
+  /** Called tickets remembered to estimate abandonment. */
+  recentCalls: number;
+  /** Arrival rates are counted over this many recent minutes. */
+  arrivalWindowMin: number;
+  priorBreakMin: number;
+  /** Prior: one break per this many open counter-minutes (breaks are not announced in advance). */
+  priorMinutesPerBreak: number;
+  priorNoShowCostMin: number;
+  seed: number;
+}
+
+export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
+  target: 0.9,
+  margin: 0.02,
+  initialPrice: 30,
+  minPrice: 1,
+  maxPrice: 500,
+  learningRate: 0.3,
+  paddingTarget: 0.83,
+  paddingLearningRate: 0.5,
+  initialLongDiscount: 0.5,
+  paths: 240,
+  recentServices: 80,
+  priorServiceMin: 5,
+  priorServiceCv: 0.6,
+  priorSamples: 12,
+  recentCalls: 300,
+  arrivalWindowMin: 30,
+  priorBreakMin: 20,
+  priorMinutesPerBreak: 240,
+  priorNoShowCostMin: 1,
+  seed: 1,
+};
+
+export interface ServiceTimeSample {
+  min: number;
+  counterId: string;
+}
+
+export interface ArrivalSample {
+  at: number;
+  weight: number;
+}
+
+export interface EstimatorState {
+  config: EstimatorConfig;
+  /** Prior mean service time per service (from the venue's rules). */
+  priors: Record<string, number>;
+  serviceTimes: Record<string, ServiceTimeSample[]>;
+  /** Called tickets: minutes since they joined the line, and whether the customer was there. */
+  calls: Array<{ waitMin: number; present: boolean }>;
+  noShowCostsMin: number[];
+  arrivals: Record<string, ArrivalSample[]>;
+  /** First arrival seen (ms), so early-day rates are not diluted by minutes before opening. */
+  firstArrivalAt: number | null;
+  breaksMin: number[];
+  breakStartedAt: Record<string, number>;
+  /** Counter-minutes spent open and breaks taken from open, for the break rate. */
+  openMinutes: number;
+  breaksTaken: number;
+  openSince: Record<string, number>;
+  calibration: Calibration;
+}
+
+export function createEstimatorState(
+  options: { config?: Partial<EstimatorConfig>; priors?: Record<string, number> } = {},
+): EstimatorState {
+  const config = { ...DEFAULT_ESTIMATOR_CONFIG, ...options.config };
+  return {
+    config,
+    priors: { ...options.priors },
+    serviceTimes: {},
+    calls: [],
+    noShowCostsMin: [],
+    arrivals: {},
+    firstArrivalAt: null,
+    breaksMin: [],
+    breakStartedAt: {},
+    openMinutes: 0,
+    breaksTaken: 0,
+    openSince: {},
+    calibration: initialCalibration(config.initialPrice, config.initialLongDiscount),
+  };
+}
+
+/** Priors from queue rules: each service's expectedServiceMin. */
+export function priorsFromRules(queue: QueueState): Record<string, number> {
+  const priors: Record<string, number> = {};
+  for (const s of queue.rules.services) if (s.expectedServiceMin) priors[s.id] = s.expectedServiceMin;
+  return priors;
+}
+
+function pushCapped<T>(list: readonly T[] | undefined, item: T, cap: number): T[] {
+  const next = [...(list ?? []), item];
+  return next.length > cap ? next.slice(next.length - cap) : next;
+}
+
+/**
+ * Learns from one queue event. `queue` is the queue state AFTER the event was applied (the ticket
+ * then holds its called time, join time and posted wait).
+ */
+export function observe(est: EstimatorState, queue: QueueState, event: QueueEvent): EstimatorState {
+  const cfg = est.config;
+  switch (event.type) {
+    case 'ticket.issued': {
+      // Enough history for the shares of priority segments (rates come from the recent window).
+      return {
+        ...est,
+        firstArrivalAt: est.firstArrivalAt ?? event.issuedAt,
+        arrivals: { ...est.arrivals, [event.serviceId]: pushCapped(est.arrivals[event.serviceId], { at: event.issuedAt, weight: event.weight }, 300) },
+      };
+    }
+    case 'ticket.served': {
+      const ticket = queue.tickets[event.ticketId];
+      if (!ticket || ticket.calledAt === null) return est;
+      const serviceMin = (event.at - ticket.calledAt) / MINUTE_MS;
+      const serviceTimes = {
+        ...est.serviceTimes,
+        [ticket.serviceId]: pushCapped(est.serviceTimes[ticket.serviceId], { min: serviceMin, counterId: event.counterId }, cfg.recentServices),
+      };
+      let next: EstimatorState = { ...est, serviceTimes };
+      if (ticket.joinedAt !== null) {
+        const waitMin = (ticket.calledAt - ticket.joinedAt) / MINUTE_MS;
+        next = { ...next, calls: pushCapped(est.calls, { waitMin, present: true }, cfg.recentCalls) };
+        if (ticket.postedWaitMin !== null) {
+          // A promise is kept when the customer was called no later than posted (1 s of slack for clocks).
+          next = { ...next, calibration: updatePrice(est.calibration, { postedMin: ticket.postedWaitMin, actualMin: waitMin }, cfg) };
+        }
+      }
+      return next;
+    }
+    case 'ticket.no-show': {
+      const ticket = queue.tickets[event.ticketId];
+      if (!ticket || ticket.calledAt === null) return est;
+      const costMin = (event.at - ticket.calledAt) / MINUTE_MS;
+      const waitMin = ticket.joinedAt === null ? null : (ticket.calledAt - ticket.joinedAt) / MINUTE_MS;
+      return {
+        ...est,
+        noShowCostsMin: pushCapped(est.noShowCostsMin, costMin, 50),
+        calls: waitMin === null ? est.calls : pushCapped(est.calls, { waitMin, present: false }, cfg.recentCalls),
+      };
+    }
+    case 'counter.break':
+    case 'counter.closed':
+    case 'counter.opened': {
+      const since = est.openSince[event.counterId];
+      const { [event.counterId]: _open, ...stillOpen } = est.openSince;
+      const openMinutes = est.openMinutes + (since === undefined ? 0 : (event.at - since) / MINUTE_MS);
+      const openSince = event.type === 'counter.opened' ? { ...stillOpen, [event.counterId]: event.at } : stillOpen;
+      const started = est.breakStartedAt[event.counterId];
+      const { [event.counterId]: _break, ...otherBreaks } = est.breakStartedAt;
+      if (event.type === 'counter.break') {
+        return { ...est, openMinutes, openSince, breaksTaken: est.breaksTaken + (since === undefined ? 0 : 1), breakStartedAt: { ...otherBreaks, [event.counterId]: event.at } };
+      }
+      const breaksMin = started !== undefined && event.type === 'counter.opened' ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, 30) : est.breaksMin;
+      return { ...est, openMinutes, openSince, breakStartedAt: otherBreaks, breaksMin };
+    }
+    default:
+      return est;
+  }
+}

@@ -1,0 +1,300 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { apply, decide, emptyQueueState, execute, rebuild } from './engine.ts';
+import { rankKey } from './ordering.ts';
+import { createQueueRules } from './rules.ts';
+import { offerReturnWindow } from './return-times.ts';
+import type { QueueCommand, QueueEvent, QueueRefusal, QueueState } from './types.ts';
+import { isRefusal, MINUTE_MS } from './types.ts';
+import { boardView, ticketPosition } from './views.ts';
+
+const T0 = Date.UTC(2025, 0, 6, 9, 0);
+
+const rules = createQueueRules({
+  services: [{ id: 'A' }, { id: 'B', prefix: 'B' }],
+  counters: [
+    { id: 'c1', services: ['A'] },
+    { id: 'c2', services: ['A', 'B'] },
+    { id: 'c3', services: ['B'] },
+  ],
+  segments: [
+    { id: 'gold', weight: 1 },
+    { id: 'urgent', weight: 3 },
+  ],
+  agingPerMin: 0.1,
+  rejoinWindowMin: 10,
+});
+
+/** Runs commands, keeping every event; refusals are returned, never thrown. */
+function runAll(commands: Array<{ command: QueueCommand; at: number }>) {
+  let state = emptyQueueState(rules);
+  const log: QueueEvent[] = [];
+  const refusals: QueueRefusal[] = [];
+  const trace: Array<{ before: QueueState; command: QueueCommand; at: number; events: QueueEvent[] }> = [];
+  for (const { command, at } of commands) {
+    const result = decide(state, command, at);
+    if (isRefusal(result)) {
+      refusals.push(result);
+      continue;
+    }
+    trace.push({ before: state, command, at, events: result });
+    for (const event of result) {
+      state = apply(state, event);
+      log.push(event);
+    }
+  }
+  return { state, log, refusals, trace };
+}
+
+const counterId = fc.constantFrom('c1', 'c2', 'c3', 'c9');
+const ticketIndex = fc.integer({ min: 0, max: 14 });
+const commandArb: fc.Arbitrary<QueueCommand> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ type: fc.constant('issue' as const), ticketId: ticketIndex.map((i) => `t${i}`), serviceId: fc.constantFrom('A', 'B'), segmentId: fc.constantFrom(undefined, 'gold', 'urgent') }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('call-next' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('call' as const), counterId, ticketId: ticketIndex.map((i) => `t${i}`) }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('serve' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('no-show' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('recall' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('park' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('transfer' as const), counterId, toServiceId: fc.constantFrom('A', 'B') }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('rejoin' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('open-counter' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('close-counter' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('break-counter' as const), counterId }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('reserve-block' as const), kioskId: fc.constantFrom('k1', 'k2'), serviceId: fc.constantFrom('A', 'B'), size: fc.integer({ min: 0, max: 5 }) }) },
+);
+
+/** Commands with increasing timestamps (gaps up to 20 minutes, crossing midnight sometimes). */
+const scriptArb = fc.array(fc.tuple(commandArb, fc.integer({ min: 0, max: 20 * MINUTE_MS })), { maxLength: 80 }).map((items) => {
+  let at = T0 + 14 * 60 * MINUTE_MS; // 23:00, so some scripts cross a day boundary
+  return items.map(([command, gap]) => ({ command, at: (at += gap) }));
+});
+
+describe('queue engine properties', () => {
+  it('rebuilding from the log gives the live state', () => {
+    fc.assert(
+      fc.property(scriptArb, (script) => {
+        const { state, log } = runAll(script);
+        expect(rebuild(rules, log)).toEqual(state);
+        expect(JSON.parse(JSON.stringify(log))).toEqual(log); // events are plain JSON
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never serves a ticket twice and never seats two tickets at one desk', () => {
+    fc.assert(
+      fc.property(scriptArb, (script) => {
+        const { state, log } = runAll(script);
+        const served = log.filter((e) => e.type === 'ticket.served').map((e) => (e as { ticketId: string }).ticketId);
+        expect(new Set(served).size).toBe(served.length);
+        const atDesks = Object.values(state.counters).map((c) => c.ticketId).filter(Boolean);
+        expect(new Set(atDesks).size).toBe(atDesks.length);
+        for (const c of Object.values(state.counters)) {
+          if (c.ticketId) expect(state.tickets[c.ticketId]!.status).toBe('called');
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('numbers are unique per service and day', () => {
+    fc.assert(
+      fc.property(scriptArb, (script) => {
+        const { state } = runAll(script);
+        const keys = Object.values(state.tickets).map((t) => `${t.serviceId}/${t.day}/${t.seq}`);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const t of Object.values(state.tickets)) expect(t.number).toMatch(/^[AB]-\d{3,}$/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('call-next calls the first in line: first come, first served within equal priority, and head starts are bounded', () => {
+    fc.assert(
+      fc.property(scriptArb, (script) => {
+        const { trace } = runAll(script);
+        for (const step of trace) {
+          if (step.command.type !== 'call-next') continue;
+          const called = step.events[0] as Extract<QueueEvent, { type: 'ticket.called' }>;
+          const ticket = step.before.tickets[called.ticketId]!;
+          const counter = step.before.counters[called.counterId]!;
+          for (const other of Object.values(step.before.tickets)) {
+            if (other.id === ticket.id || other.status !== 'waiting' || !counter.services.includes(other.serviceId)) continue;
+            // nobody callable was ahead of the called ticket
+            expect(rankKey(other, rules)).toBeGreaterThanOrEqual(rankKey(ticket, rules));
+            // same priority: the earlier one goes first
+            if (other.weight === ticket.weight) expect(other.orderKey).toBeGreaterThanOrEqual(ticket.orderKey);
+            // a priority ticket overtakes only those who came less than its head start earlier
+            if (other.orderKey < ticket.orderKey) {
+              expect(ticket.orderKey - other.orderKey).toBeLessThanOrEqual(((ticket.weight - other.weight) / rules.agingPerMin) * MINUTE_MS);
+            }
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses what cannot be done, and a refusal changes nothing', () => {
+    fc.assert(
+      fc.property(scriptArb, commandArb, (script, command) => {
+        const { state } = runAll(script);
+        const result = decide(state, command, state.at + 1000);
+        if (isRefusal(result)) {
+          expect(result.message.length).toBeGreaterThan(10);
+          expect(result.refused).toBe(true);
+        } else {
+          expect(result.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function must(state: QueueState, command: QueueCommand, at: number): QueueState {
+  const result = execute(state, command, at);
+  if ('refused' in result) throw new Error(`${command.type} refused: ${result.message}`);
+  return result.state;
+}
+
+function refusal(state: QueueState, command: QueueCommand, at: number): string {
+  const result = decide(state, command, at);
+  if (!isRefusal(result)) throw new Error(`${command.type} was not refused`);
+  return result.code;
+}
+
+describe('queue engine transitions', () => {
+  it('numbers tickets per service, calls in order, serves, and restarts numbering the next local day', () => {
+    let s = emptyQueueState(createQueueRules({ ...rules, utcOffsetMin: 9 * 60 }));
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    s = must(s, { type: 'issue', ticketId: 'a', serviceId: 'A' }, T0 + 1);
+    s = must(s, { type: 'issue', ticketId: 'b', serviceId: 'B' }, T0 + 2);
+    s = must(s, { type: 'issue', ticketId: 'c', serviceId: 'A' }, T0 + 3);
+    expect([s.tickets.a!.number, s.tickets.b!.number, s.tickets.c!.number]).toEqual(['A-001', 'B-001', 'A-002']);
+    expect(ticketPosition(s, 'c')).toMatchObject({ ahead: 1, position: 2 });
+    s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + 10);
+    expect(s.tickets.a!.status).toBe('called');
+    expect(refusal(s, { type: 'call-next', counterId: 'c1' }, T0 + 11)).toBe('counter-busy');
+    expect(boardView(s, T0 + 11).counters.find((c) => c.counterId === 'c1')?.nowServing).toBe('A-001');
+    s = must(s, { type: 'serve', counterId: 'c1' }, T0 + 20);
+    expect(refusal(s, { type: 'call', counterId: 'c1', ticketId: 'a' }, T0 + 21)).toBe('ticket-already-served');
+    // 09:00 UTC is 18:00 in Seoul; 15:00 UTC is past local midnight: a new day starts at 001
+    s = must(s, { type: 'issue', ticketId: 'd', serviceId: 'A' }, T0 + 6 * 60 * MINUTE_MS);
+    expect(s.tickets.d!.number).toBe('A-001');
+    expect(s.tickets.d!.day).not.toBe(s.tickets.a!.day);
+  });
+
+  it('refuses with a code and a sentence', () => {
+    let s = emptyQueueState(rules);
+    expect(refusal(s, { type: 'call-next', counterId: 'c1' }, T0)).toBe('counter-closed');
+    expect(refusal(s, { type: 'call-next', counterId: 'nope' }, T0)).toBe('unknown-counter');
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    expect(refusal(s, { type: 'call-next', counterId: 'c1' }, T0)).toBe('no-ticket-waiting');
+    expect(refusal(s, { type: 'serve', counterId: 'c1' }, T0)).toBe('counter-idle');
+    expect(refusal(s, { type: 'issue', ticketId: 'x', serviceId: 'Z' }, T0)).toBe('unknown-service');
+    s = must(s, { type: 'break-counter', counterId: 'c1' }, T0);
+    expect(refusal(s, { type: 'call-next', counterId: 'c1' }, T0)).toBe('counter-on-break');
+    const result = decide(s, { type: 'call-next', counterId: 'c1' }, T0);
+    expect(isRefusal(result) && result.message).toMatch(/on break/);
+  });
+
+  it('ages priority: a gold ticket overtakes recent ordinary tickets but not one that waited longer than its head start', () => {
+    let s = emptyQueueState(rules); // gold = 1 point = 10 minutes of head start
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    s = must(s, { type: 'issue', ticketId: 'old', serviceId: 'A' }, T0);
+    s = must(s, { type: 'issue', ticketId: 'recent', serviceId: 'A' }, T0 + 12 * MINUTE_MS);
+    s = must(s, { type: 'issue', ticketId: 'gold', serviceId: 'A', segmentId: 'gold' }, T0 + 15 * MINUTE_MS);
+    const order: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + (16 + i) * MINUTE_MS);
+      order.push(s.counters.c1!.ticketId!);
+      s = must(s, { type: 'serve', counterId: 'c1' }, T0 + (16 + i) * MINUTE_MS + 1);
+    }
+    expect(order).toEqual(['old', 'gold', 'recent']);
+  });
+
+  it('recall, park, call out of order, transfer, no-show and rejoin within the window', () => {
+    let s = emptyQueueState(rules);
+    s = must(s, { type: 'open-counter', counterId: 'c2' }, T0);
+    for (const id of ['a', 'b', 'c']) s = must(s, { type: 'issue', ticketId: id, serviceId: 'A' }, T0 + 1);
+    s = must(s, { type: 'call', counterId: 'c2', ticketId: 'c' }, T0 + 2);
+    expect(s.tickets.c!.calledOutOfOrder).toBe(true);
+    s = must(s, { type: 'recall', counterId: 'c2' }, T0 + 3);
+    expect(s.tickets.c!.recalls).toBe(1);
+    s = must(s, { type: 'park', counterId: 'c2' }, T0 + 4);
+    expect(s.tickets.c!.status).toBe('parked');
+    s = must(s, { type: 'call-next', counterId: 'c2' }, T0 + 5);
+    expect(s.counters.c2!.ticketId).toBe('a');
+    s = must(s, { type: 'transfer', counterId: 'c2', toServiceId: 'B' }, T0 + 6);
+    expect(s.tickets.a).toMatchObject({ status: 'waiting', serviceId: 'B', transfers: 1 });
+    s = must(s, { type: 'call', counterId: 'c2', ticketId: 'c' }, T0 + 7);
+    s = must(s, { type: 'serve', counterId: 'c2' }, T0 + 8);
+    s = must(s, { type: 'call-next', counterId: 'c2' }, T0 + 9);
+    expect(s.counters.c2!.ticketId).toBe('b'); // a went to the end (of B) at T0+6; b has waited since T0+1
+    s = must(s, { type: 'serve', counterId: 'c2' }, T0 + 9);
+    s = must(s, { type: 'call-next', counterId: 'c2' }, T0 + 9);
+    expect(s.counters.c2!.ticketId).toBe('a');
+    s = must(s, { type: 'no-show', counterId: 'c2' }, T0 + 10);
+    expect(refusal(s, { type: 'rejoin', ticketId: 'a' }, T0 + 10 + 11 * MINUTE_MS)).toBe('rejoin-window-passed');
+    s = must(s, { type: 'rejoin', ticketId: 'a' }, T0 + 10 + 9 * MINUTE_MS);
+    expect(s.tickets.a!.status).toBe('waiting');
+    expect(refusal(s, { type: 'rejoin', ticketId: 'b' }, T0 + 20)).toBe('ticket-already-served');
+    s = must(s, { type: 'issue', ticketId: 'd', serviceId: 'A' }, T0 + 21);
+    expect(refusal(s, { type: 'rejoin', ticketId: 'd' }, T0 + 22)).toBe('rejoin-not-allowed');
+  });
+
+  it('reserves number blocks for kiosks and merges offline tickets in issue-time order', () => {
+    let s = emptyQueueState(rules);
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    s = must(s, { type: 'issue', ticketId: 'h1', serviceId: 'A' }, T0);
+    s = must(s, { type: 'reserve-block', kioskId: 'k1', serviceId: 'A', size: 5 }, T0);
+    // Blocks come from the upper half of the range, so the hub's own numbers run on from A-002.
+    expect(s.numbering[`A/${s.tickets.h1!.day}`]!.blocks).toEqual([{ kioskId: 'k1', from: 500, to: 504 }]);
+    s = must(s, { type: 'reserve-block', kioskId: 'k2', serviceId: 'A', size: 5 }, T0);
+    expect(s.numbering[`A/${s.tickets.h1!.day}`]!.blocks.at(-1)).toEqual({ kioskId: 'k2', from: 505, to: 509 });
+    s = must(s, { type: 'issue', ticketId: 'h2', serviceId: 'A' }, T0 + 10 * MINUTE_MS);
+    expect(s.tickets.h2!.number).toBe('A-002');
+    // the kiosk was offline at T0+5 min and issued A-500; the hub hears of it later
+    s = must(s, { type: 'issue', ticketId: 'o1', serviceId: 'A', kioskId: 'k1', offline: { seq: 500, issuedAt: T0 + 5 * MINUTE_MS } }, T0 + 20 * MINUTE_MS);
+    expect(s.tickets.o1).toMatchObject({ number: 'A-500', offline: true });
+    expect(refusal(s, { type: 'issue', ticketId: 'o2', serviceId: 'A', kioskId: 'k1', offline: { seq: 500, issuedAt: T0 } }, T0 + 21 * MINUTE_MS)).toBe('number-used');
+    expect(refusal(s, { type: 'issue', ticketId: 'o3', serviceId: 'A', kioskId: 'k2', offline: { seq: 3, issuedAt: T0 } }, T0 + 21 * MINUTE_MS)).toBe('number-not-reserved');
+    const order: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + (30 + i) * MINUTE_MS);
+      order.push(s.tickets[s.counters.c1!.ticketId!]!.number);
+      s = must(s, { type: 'serve', counterId: 'c1' }, T0 + (30 + i) * MINUTE_MS + 1);
+    }
+    expect(order).toEqual(['A-001', 'A-500', 'A-002']);
+  });
+
+  it('return tickets keep their place, are callable only once checked in within the window, and windows respect capacity', () => {
+    const withReturns = createQueueRules({
+      services: [{ id: 'A', returnTimes: { thresholdMin: 20 } }],
+      counters: [{ id: 'c1', services: ['A'] }],
+    });
+    let s = emptyQueueState(withReturns);
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    const input = { serviceId: 'A', postedWaitMin: 40, pointWaitMin: 35, meanServiceMin: 5 };
+    expect(offerReturnWindow(s, T0, { ...input, postedWaitMin: 15 })).toBeNull();
+    const window = offerReturnWindow(s, T0, input)!;
+    // capacity = max(1, floor(1 counter / 5 min x 5 min x 0.8)) = 1 per window start
+    expect((window.from - T0) / MINUTE_MS).toBe(25);
+    expect((window.to - window.from) / MINUTE_MS).toBe(15);
+    s = must(s, { type: 'issue', ticketId: 'r', serviceId: 'A', returnWindow: window }, T0);
+    expect(offerReturnWindow(s, T0, input)!.from).toBe(window.from + 5 * MINUTE_MS);
+    s = must(s, { type: 'issue', ticketId: 'walk', serviceId: 'A' }, T0 + MINUTE_MS);
+    s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + 2 * MINUTE_MS);
+    expect(s.counters.c1!.ticketId).toBe('walk'); // r is away
+    s = must(s, { type: 'serve', counterId: 'c1' }, T0 + 3 * MINUTE_MS);
+    s = must(s, { type: 'issue', ticketId: 'walk2', serviceId: 'A' }, T0 + 4 * MINUTE_MS);
+    expect(refusal(s, { type: 'check-in', ticketId: 'r' }, T0 + 5 * MINUTE_MS)).toBe('return-window-not-open');
+    s = must(s, { type: 'check-in', ticketId: 'r' }, window.from + MINUTE_MS);
+    s = must(s, { type: 'call-next', counterId: 'c1' }, window.from + 2 * MINUTE_MS);
+    expect(s.counters.c1!.ticketId).toBe('r'); // issued before walk2: keeps its place
+    expect(refusal(s, { type: 'check-in', ticketId: 'walk2' }, window.from)).toBe('not-a-return-ticket');
+  });
+});

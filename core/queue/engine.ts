@@ -1,0 +1,407 @@
+import { blockOf, dayOf, formatNumber, nextBlockStart, nextHubNumber, numberingKey, numberingOn } from './numbering.ts';
+import { compareTickets, isCallable, nextTicketFor } from './ordering.ts';
+import { segmentWeight, serviceRules } from './rules.ts';
+import type {
+  CounterState,
+  QueueCommand,
+  QueueEvent,
+  QueueRefusal,
+  QueueRefusalCode,
+  QueueRules,
+  QueueState,
+  Ticket,
+} from './types.ts';
+import { MINUTE_MS } from './types.ts';
+
+/**
+ * The queue engine as two pure functions (design.md "Queue authority"):
+ *
+ *   decide(state, command, now) -> QueueEvent[] | QueueRefusal   what a command means, or why not
+ *   apply(state, event)         -> QueueState                    the projection of one event
+ *
+ * The hub stores the events; the live state is always rebuild(rules, events), so a restart loses
+ * nothing and a test can check the projection against the log.
+ */
+
+export function emptyQueueState(rules: QueueRules): QueueState {
+  const counters: Record<string, CounterState> = {};
+  for (const counter of rules.counters) {
+    counters[counter.id] = { id: counter.id, status: 'closed', services: [...counter.services], ticketId: null, since: 0 };
+  }
+  return { rules, counters, tickets: {}, numbering: {}, at: 0 };
+}
+
+export function rebuild(rules: QueueRules, events: readonly QueueEvent[]): QueueState {
+  let state = emptyQueueState(rules);
+  for (const event of events) state = apply(state, event);
+  return state;
+}
+
+function refuse(code: QueueRefusalCode, message: string): QueueRefusal {
+  return { refused: true, code, message };
+}
+
+/** Decide then apply, for callers that hold the state in memory (the simulator, tests). */
+export function execute(state: QueueState, command: QueueCommand, now: number): { state: QueueState; events: QueueEvent[] } | QueueRefusal {
+  const result = decide(state, command, now);
+  if (!Array.isArray(result)) return result;
+  let next = state;
+  for (const event of result) next = apply(next, event);
+  return { state: next, events: result };
+}
+
+// ---------- decide ----------
+
+export function decide(state: QueueState, command: QueueCommand, now: number): QueueEvent[] | QueueRefusal {
+  const rules = state.rules;
+  switch (command.type) {
+    case 'open-counter': {
+      const counter = state.counters[command.counterId];
+      if (!counter) return unknownCounter(command.counterId);
+      const services = command.services ?? counter.services;
+      if (services.length === 0) return refuse('unknown-service', `Counter ${counter.id} must serve at least one service.`);
+      for (const serviceId of services) {
+        if (!serviceRules(rules, serviceId)) return refuse('unknown-service', `There is no service "${serviceId}" at this venue.`);
+      }
+      if (counter.status === 'open' && sameSet(services, counter.services)) {
+        return refuse('counter-already-in-state', `Counter ${counter.id} is already open.`);
+      }
+      return [{ type: 'counter.opened', at: now, counterId: counter.id, services: [...services] }];
+    }
+    case 'close-counter':
+    case 'break-counter': {
+      const counter = state.counters[command.counterId];
+      if (!counter) return unknownCounter(command.counterId);
+      const target = command.type === 'close-counter' ? 'closed' : 'break';
+      if (counter.status === target) return refuse('counter-already-in-state', `Counter ${counter.id} is already ${target === 'break' ? 'on break' : 'closed'}.`);
+      if (target === 'break' && counter.status === 'closed') return refuse('counter-closed', `Counter ${counter.id} is closed; open it before taking a break.`);
+      if (counter.ticketId) {
+        const ticket = state.tickets[counter.ticketId];
+        return refuse('counter-busy', `Counter ${counter.id} still has ticket ${ticket?.number ?? counter.ticketId} at the desk: serve, park or transfer it first.`);
+      }
+      return command.type === 'close-counter'
+        ? [{ type: 'counter.closed', at: now, counterId: counter.id }]
+        : [{ type: 'counter.break', at: now, counterId: counter.id }];
+    }
+    case 'issue':
+      return decideIssue(state, command, now);
+    case 'reserve-block': {
+      const service = serviceRules(rules, command.serviceId);
+      if (!service) return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`);
+      if (!Number.isInteger(command.size) || command.size < 1 || command.size > rules.maxBlockSize) {
+        return refuse('invalid-block-size', `A number block holds 1 to ${rules.maxBlockSize} numbers; ${command.size} was asked for.`);
+      }
+      const day = dayOf(rules, now);
+      const from = nextBlockStart(numberingOn(state, service.id, day), rules.numberDigits);
+      return [{ type: 'numbers.block-reserved', at: now, kioskId: command.kioskId, serviceId: service.id, day, from, to: from + command.size - 1 }];
+    }
+    case 'call-next': {
+      const counter = readyCounter(state, command.counterId);
+      if ('refused' in counter) return counter;
+      const ticket = nextTicketFor(state, rules, counter.id, now);
+      if (!ticket) return refuse('no-ticket-waiting', `No ticket is waiting for ${counter.services.join(', ')} at counter ${counter.id}.`);
+      return [{ type: 'ticket.called', at: now, ticketId: ticket.id, counterId: counter.id, outOfOrder: false }];
+    }
+    case 'call': {
+      const counter = readyCounter(state, command.counterId);
+      if ('refused' in counter) return counter;
+      const ticket = state.tickets[command.ticketId];
+      if (!ticket) return unknownTicket(command.ticketId);
+      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (ticket.status !== 'waiting' && ticket.status !== 'parked') return notWaiting(ticket);
+      if (!counter.services.includes(ticket.serviceId)) {
+        return refuse('counter-not-serving-service', `Counter ${counter.id} does not serve ${ticket.serviceId}, the service of ticket ${ticket.number}; transfer the ticket first.`);
+      }
+      if (ticket.status === 'waiting' && !isCallable(ticket, now)) {
+        return refuse('ticket-not-callable-yet', `Ticket ${ticket.number} holds a return time and its customer has not checked in yet.`);
+      }
+      const next = nextTicketFor(state, rules, counter.id, now);
+      const outOfOrder = ticket.status === 'parked' || !next || next.id !== ticket.id;
+      return [{ type: 'ticket.called', at: now, ticketId: ticket.id, counterId: counter.id, outOfOrder }];
+    }
+    case 'recall':
+    case 'serve':
+    case 'no-show':
+    case 'park':
+    case 'transfer': {
+      const counter = state.counters[command.counterId];
+      if (!counter) return unknownCounter(command.counterId);
+      const ticket = counter.ticketId ? state.tickets[counter.ticketId] : undefined;
+      if (!ticket) return refuse('counter-idle', `Counter ${counter.id} has no ticket at the desk; call one first.`);
+      const base = { at: now, ticketId: ticket.id, counterId: counter.id };
+      if (command.type === 'recall') return [{ type: 'ticket.recalled', ...base }];
+      if (command.type === 'serve') return [{ type: 'ticket.served', ...base }];
+      if (command.type === 'no-show') return [{ type: 'ticket.no-show', ...base }];
+      if (command.type === 'park') return [{ type: 'ticket.parked', ...base }];
+      const to = serviceRules(rules, command.toServiceId);
+      if (!to) return refuse('unknown-service', `There is no service "${command.toServiceId}" at this venue.`);
+      const placement = command.placement ?? 'last';
+      return [{ type: 'ticket.transferred', ...base, fromServiceId: ticket.serviceId, toServiceId: to.id, placement, orderKey: placementKey(state, to.id, placement, now) }];
+    }
+    case 'rejoin': {
+      const ticket = state.tickets[command.ticketId];
+      if (!ticket) return unknownTicket(command.ticketId);
+      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (ticket.status !== 'no-show') return refuse('rejoin-not-allowed', `Only a ticket that missed its call can rejoin; ticket ${ticket.number} is ${ticket.status}.`);
+      const closedAt = ticket.closedAt ?? now;
+      if (now - closedAt > rules.rejoinWindowMin * MINUTE_MS) {
+        return refuse('rejoin-window-passed', `Ticket ${ticket.number} missed its call more than ${rules.rejoinWindowMin} minutes ago; please take a new ticket.`);
+      }
+      const orderKey = rules.rejoinPlacement === 'original' ? ticket.orderKey : now;
+      return [{ type: 'ticket.rejoined', at: now, ticketId: ticket.id, placement: rules.rejoinPlacement, orderKey }];
+    }
+    case 'check-in': {
+      const ticket = state.tickets[command.ticketId];
+      if (!ticket) return unknownTicket(command.ticketId);
+      if (!ticket.returnWindow) return refuse('not-a-return-ticket', `Ticket ${ticket.number} has no return time; it is already in the line.`);
+      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (ticket.status !== 'waiting') return notWaiting(ticket);
+      if (ticket.checkedInAt !== null) return refuse('already-checked-in', `Ticket ${ticket.number} is already checked in.`);
+      const returnRules = serviceRules(rules, ticket.serviceId)?.returnTimes;
+      const early = (returnRules?.earlyMin ?? 10) * MINUTE_MS;
+      const late = (returnRules?.lateMin ?? 10) * MINUTE_MS;
+      if (now < ticket.returnWindow.from - early) {
+        return refuse('return-window-not-open', `Ticket ${ticket.number} can check in from ${Math.round(early / MINUTE_MS)} minutes before its return time; please come back a little later.`);
+      }
+      if (now > ticket.returnWindow.to + late) {
+        return refuse('return-window-missed', `The return time of ticket ${ticket.number} has passed; please take a new ticket.`);
+      }
+      return [{ type: 'ticket.checked-in', at: now, ticketId: ticket.id, postedWaitMin: command.postedWaitMin ?? null, pointWaitMin: command.pointWaitMin ?? null }];
+    }
+    case 'cancel': {
+      const ticket = state.tickets[command.ticketId];
+      if (!ticket) return unknownTicket(command.ticketId);
+      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (ticket.status !== 'waiting' && ticket.status !== 'parked') return notWaiting(ticket);
+      return [{ type: 'ticket.cancelled', at: now, ticketId: ticket.id }];
+    }
+  }
+}
+
+function decideIssue(state: QueueState, command: Extract<QueueCommand, { type: 'issue' }>, now: number): QueueEvent[] | QueueRefusal {
+  const rules = state.rules;
+  const service = serviceRules(rules, command.serviceId);
+  if (!service) return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`);
+  if (command.segmentId && !rules.segments.some((s) => s.id === command.segmentId)) {
+    return refuse('unknown-segment', `There is no customer segment "${command.segmentId}" at this venue.`);
+  }
+  if (state.tickets[command.ticketId]) return refuse('ticket-exists', `Ticket ${command.ticketId} was already issued.`);
+  if (command.returnWindow && !(command.returnWindow.to > command.returnWindow.from)) {
+    return refuse('invalid-window', 'A return window must end after it starts.');
+  }
+  let seq: number;
+  let issuedAt = now;
+  let day: string;
+  if (command.offline) {
+    issuedAt = command.offline.issuedAt;
+    day = dayOf(rules, issuedAt);
+    const numbering = numberingOn(state, service.id, day);
+    const kioskId = command.kioskId ?? '';
+    if (!blockOf(numbering, kioskId, command.offline.seq)) {
+      return refuse('number-not-reserved', `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} is not in a block reserved for kiosk "${kioskId}".`);
+    }
+    if (numbering.used.includes(command.offline.seq)) {
+      return refuse('number-used', `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} was already issued.`);
+    }
+    seq = command.offline.seq;
+  } else {
+    day = dayOf(rules, now);
+    seq = nextHubNumber(numberingOn(state, service.id, day));
+  }
+  return [
+    {
+      type: 'ticket.issued',
+      at: now,
+      ticketId: command.ticketId,
+      serviceId: service.id,
+      number: formatNumber(service.prefix, seq, rules.numberDigits),
+      seq,
+      day,
+      segmentId: command.segmentId ?? null,
+      weight: segmentWeight(rules, command.segmentId),
+      issuedAt,
+      kioskId: command.kioskId ?? null,
+      offline: Boolean(command.offline),
+      postedWaitMin: command.postedWaitMin ?? null,
+      pointWaitMin: command.pointWaitMin ?? null,
+      returnWindow: command.returnWindow ?? null,
+    },
+  ];
+}
+
+function readyCounter(state: QueueState, counterId: string): CounterState | QueueRefusal {
+  const counter = state.counters[counterId];
+  if (!counter) return unknownCounter(counterId);
+  if (counter.status === 'closed') return refuse('counter-closed', `Counter ${counter.id} is closed; open it first.`);
+  if (counter.status === 'break') return refuse('counter-on-break', `Counter ${counter.id} is on break; open it again first.`);
+  if (counter.ticketId) {
+    const number = state.tickets[counter.ticketId]?.number ?? counter.ticketId;
+    return refuse('counter-busy', `Counter ${counter.id} still has ticket ${number} at the desk: serve it, mark it a no-show, park or transfer it first.`);
+  }
+  return counter;
+}
+
+/** FIFO key for a ticket entering a service's line now: at the end, or just before the first waiting ticket. */
+function placementKey(state: QueueState, serviceId: string, placement: 'first' | 'last', now: number): number {
+  if (placement === 'last') return now;
+  let first = now;
+  for (const t of Object.values(state.tickets)) {
+    if (t.status === 'waiting' && t.serviceId === serviceId && t.orderKey < first) first = t.orderKey;
+  }
+  return Math.min(first - 1, now);
+}
+
+function unknownCounter(counterId: string): QueueRefusal {
+  return refuse('unknown-counter', `There is no counter "${counterId}" at this venue.`);
+}
+
+function unknownTicket(ticketId: string): QueueRefusal {
+  return refuse('unknown-ticket', `There is no ticket "${ticketId}".`);
+}
+
+function notWaiting(ticket: Ticket): QueueRefusal {
+  return refuse('ticket-not-waiting', `Ticket ${ticket.number} is not waiting (it is ${ticket.status}).`);
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+// ---------- apply ----------
+
+function withTicket(state: QueueState, ticket: Ticket, at: number, counters = state.counters): QueueState {
+  return { ...state, at, counters, tickets: { ...state.tickets, [ticket.id]: ticket } };
+}
+
+function withCounter(counters: Record<string, CounterState>, counter: CounterState): Record<string, CounterState> {
+  return { ...counters, [counter.id]: counter };
+}
+
+function counterOrNew(state: QueueState, counterId: string): CounterState {
+  return state.counters[counterId] ?? { id: counterId, status: 'closed', services: [], ticketId: null, since: 0 };
+}
+
+/** Frees the desk of `counterId` if it holds `ticketId`. */
+function freeDesk(state: QueueState, counterId: string, ticketId: string): Record<string, CounterState> {
+  const counter = state.counters[counterId];
+  if (!counter || counter.ticketId !== ticketId) return state.counters;
+  return withCounter(state.counters, { ...counter, ticketId: null });
+}
+
+export function apply(state: QueueState, event: QueueEvent): QueueState {
+  switch (event.type) {
+    case 'counter.opened': {
+      const counter = counterOrNew(state, event.counterId);
+      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status: 'open', services: [...event.services], since: event.at }) };
+    }
+    case 'counter.closed':
+    case 'counter.break': {
+      const counter = counterOrNew(state, event.counterId);
+      const status = event.type === 'counter.closed' ? 'closed' : 'break';
+      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status, since: event.at }) };
+    }
+    case 'numbers.block-reserved': {
+      const key = numberingKey(event.serviceId, event.day);
+      const numbering = numberingOn(state, event.serviceId, event.day);
+      // The hub's own sequence carries on below the block; nextHubNumber steps over reserved ranges.
+      const next = { ...numbering, blocks: [...numbering.blocks, { kioskId: event.kioskId, from: event.from, to: event.to }] };
+      return { ...state, at: event.at, numbering: { ...state.numbering, [key]: next } };
+    }
+    case 'ticket.issued': {
+      const key = numberingKey(event.serviceId, event.day);
+      const numbering = numberingOn(state, event.serviceId, event.day);
+      const nextNumbering = {
+        ...numbering,
+        next: event.offline ? numbering.next : Math.max(numbering.next, event.seq + 1),
+        used: [...numbering.used, event.seq],
+      };
+      const ticket: Ticket = {
+        id: event.ticketId,
+        number: event.number,
+        seq: event.seq,
+        day: event.day,
+        serviceId: event.serviceId,
+        segmentId: event.segmentId,
+        weight: event.weight,
+        issuedAt: event.issuedAt,
+        orderKey: event.issuedAt,
+        status: 'waiting',
+        counterId: null,
+        calledAt: null,
+        closedAt: null,
+        recalls: 0,
+        returnWindow: event.returnWindow,
+        checkedInAt: null,
+        joinedAt: event.returnWindow ? null : event.issuedAt,
+        kioskId: event.kioskId,
+        offline: event.offline,
+        transfers: 0,
+        postedWaitMin: event.postedWaitMin,
+        pointWaitMin: event.pointWaitMin,
+        calledOutOfOrder: false,
+      };
+      return { ...withTicket(state, ticket, event.at), numbering: { ...state.numbering, [key]: nextNumbering } };
+    }
+    case 'ticket.called': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      const counter = counterOrNew(state, event.counterId);
+      // A parked ticket may be called at another counter: free nothing, the park already freed its desk.
+      const counters = withCounter(state.counters, { ...counter, ticketId: ticket.id });
+      return withTicket(state, { ...ticket, status: 'called', counterId: event.counterId, calledAt: event.at, calledOutOfOrder: event.outOfOrder }, event.at, counters);
+    }
+    case 'ticket.recalled': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      return withTicket(state, { ...ticket, recalls: ticket.recalls + 1 }, event.at);
+    }
+    case 'ticket.served':
+    case 'ticket.no-show': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      const status = event.type === 'ticket.served' ? 'served' : 'no-show';
+      return withTicket(state, { ...ticket, status, closedAt: event.at }, event.at, freeDesk(state, event.counterId, ticket.id));
+    }
+    case 'ticket.parked': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      return withTicket(state, { ...ticket, status: 'parked' }, event.at, freeDesk(state, event.counterId, ticket.id));
+    }
+    case 'ticket.transferred': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      const moved: Ticket = {
+        ...ticket,
+        status: 'waiting',
+        serviceId: event.toServiceId,
+        orderKey: event.orderKey,
+        counterId: null,
+        calledAt: null,
+        joinedAt: event.at,
+        transfers: ticket.transfers + 1,
+        postedWaitMin: null,
+        pointWaitMin: null,
+        returnWindow: null,
+      };
+      return withTicket(state, moved, event.at, freeDesk(state, event.counterId, ticket.id));
+    }
+    case 'ticket.rejoined': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      const back: Ticket = { ...ticket, status: 'waiting', orderKey: event.orderKey, counterId: null, calledAt: null, closedAt: null, joinedAt: event.at, returnWindow: null };
+      return withTicket(state, back, event.at);
+    }
+    case 'ticket.checked-in': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      return withTicket(state, { ...ticket, checkedInAt: event.at, joinedAt: event.at, postedWaitMin: event.postedWaitMin, pointWaitMin: event.pointWaitMin }, event.at);
+    }
+    case 'ticket.cancelled': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      return withTicket(state, { ...ticket, status: 'cancelled', closedAt: event.at }, event.at);
+    }
+  }
+}
+
+export { compareTickets };

@@ -1,0 +1,63 @@
+import { serviceRules } from './rules.ts';
+import type { QueueState, ReturnWindow } from './types.ts';
+import { MINUTE_MS } from './types.ts';
+
+/**
+ * Return times (queue shaping, domain.md "Waiting, Disney-style"). When the posted wait for a new
+ * arrival passes the service's threshold, the kiosk offers a window to come back in instead of
+ * standing in line. Rules the kiosk and the hub share:
+ *
+ * - A return ticket keeps its place from the moment it was issued (its FIFO key is the issue
+ *   time), but is callable only once its customer has checked in and the window has started.
+ *   It "joins at its window": it is neither behind the people who came while it was away, nor
+ *   standing in the line meanwhile.
+ * - The window is placed around the moment the ticket's turn is expected (the point estimate of
+ *   its wait), so the returning customer meets a short line: half a window before the expected
+ *   turn, aligned to `alignMin`, never earlier than one alignment step from now.
+ * - Windows are sized from the service rate: a window start may hold at most
+ *   max(1, floor(rate x alignMin x capacityShare)) return tickets, rate = open counters serving
+ *   the service / mean service time. When a start is full the next one is offered, so returns
+ *   cannot pile up into a new line.
+ * - No window is offered that starts later than `lastWindowBeforeCloseMin` before closing.
+ */
+
+export interface ReturnOfferInput {
+  serviceId: string;
+  /** Posted wait (minutes) for a new arrival at this service now. */
+  postedWaitMin: number | null;
+  /** Point estimate (minutes) of that wait: when the ticket's turn is expected. */
+  pointWaitMin: number;
+  /** Current mean service time of the service, minutes (from the estimator). */
+  meanServiceMin: number;
+  /** When the last counter serving the service closes today, if known (ms). */
+  closesAt?: number;
+}
+
+export function returnWindowCapacity(state: QueueState, serviceId: string, meanServiceMin: number): number {
+  const rules = serviceRules(state.rules, serviceId)?.returnTimes;
+  if (!rules) return 0;
+  const open = Object.values(state.counters).filter((c) => c.status === 'open' && c.services.includes(serviceId)).length;
+  const rate = open / Math.max(0.1, meanServiceMin);
+  return Math.max(1, Math.floor(rate * rules.alignMin * rules.capacityShare));
+}
+
+/** A return window to offer a new arrival now, or null when the line is short enough (or no window fits). */
+export function offerReturnWindow(state: QueueState, now: number, input: ReturnOfferInput): ReturnWindow | null {
+  const rules = serviceRules(state.rules, input.serviceId)?.returnTimes;
+  if (!rules || input.postedWaitMin === null || input.postedWaitMin <= rules.thresholdMin) return null;
+  const capacity = returnWindowCapacity(state, input.serviceId, input.meanServiceMin);
+  const align = rules.alignMin * MINUTE_MS;
+  const taken = new Map<number, number>();
+  for (const t of Object.values(state.tickets)) {
+    if (t.status === 'waiting' && t.serviceId === input.serviceId && t.returnWindow) {
+      taken.set(t.returnWindow.from, (taken.get(t.returnWindow.from) ?? 0) + 1);
+    }
+  }
+  const expectedTurn = now + input.pointWaitMin * MINUTE_MS;
+  const earliest = Math.ceil((now + align) / align) * align;
+  let from = Math.max(earliest, Math.floor((expectedTurn - (rules.windowMin * MINUTE_MS) / 2) / align) * align);
+  const latest = input.closesAt === undefined ? Infinity : input.closesAt - rules.lastWindowBeforeCloseMin * MINUTE_MS;
+  while ((taken.get(from) ?? 0) >= capacity) from += align;
+  if (from > latest) return null;
+  return { from, to: from + rules.windowMin * MINUTE_MS };
+}

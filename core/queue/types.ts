@@ -1,0 +1,299 @@
+/**
+ * The queue's vocabulary: rules (configuration), state (a projection of events), commands (what
+ * staff, kiosks and the hub ask for), events (what happened) and refusals (why a command was not
+ * carried out). Everything here is plain JSON so events can be stored and replayed as they are.
+ */
+
+/** Minutes to milliseconds, the one unit conversion the queue needs everywhere. */
+export const MINUTE_MS = 60_000;
+
+// ---------- rules ----------
+
+/**
+ * Return-time (virtual queue) rules of one service; see core/queue/return-times.ts.
+ * A new arrival whose posted wait passes `thresholdMin` is offered a window instead of the line.
+ */
+export interface ReturnTimeRules {
+  /** Offer a return window when the posted wait for a new arrival is above this. */
+  thresholdMin: number;
+  /** Length of a window, e.g. 15 for 14:35-14:50. */
+  windowMin: number;
+  /** Windows start on multiples of this (5 -> 14:35, 14:40 ...). */
+  alignMin: number;
+  /**
+   * Share of the service capacity of a window that return tickets may take: a window of length L
+   * holds at most floor(rate x L x capacityShare) tickets, where rate = open counters / mean service
+   * time. The rest of the capacity serves walk-ins, so returners meet a short line.
+   */
+  capacityShare: number;
+  /** A returner may check in this long before the window opens (it is callable from the window's start). */
+  earlyMin: number;
+  /** ... and up to this long after it closes; later, the kiosk issues a fresh ticket instead. */
+  lateMin: number;
+  /** Do not offer windows that start later than this before the last counter closes. */
+  lastWindowBeforeCloseMin: number;
+}
+
+export interface ServiceRules {
+  id: string;
+  /** Number prefix, "A" -> A-001. */
+  prefix: string;
+  name?: string;
+  /** Prior mean service time (minutes) until the estimator has seen real services. */
+  expectedServiceMin?: number;
+  returnTimes?: ReturnTimeRules;
+}
+
+export interface CounterRules {
+  id: string;
+  /** Services this counter serves unless `counter.opened` says otherwise. */
+  services: string[];
+}
+
+export interface SegmentRules {
+  id: string;
+  /** Priority weight; 0 = ordinary. See effectivePriority in ordering.ts for how it ages. */
+  weight: number;
+}
+
+export interface QueueRules {
+  services: ServiceRules[];
+  counters: CounterRules[];
+  segments: SegmentRules[];
+  /**
+   * Priority points every waiting ticket earns per minute waited. A weight w is thus worth a head
+   * start of w / agingPerMin minutes and never more: nobody starves. Must be > 0.
+   */
+  agingPerMin: number;
+  /** A ticket that missed its call may rejoin for this long after the no-show. */
+  rejoinWindowMin: number;
+  /** Where a rejoining ticket goes: back to its original place ('original') or to the end ('end'). */
+  rejoinPlacement: 'original' | 'end';
+  /** Venue local time = UTC + this; numbering restarts at local midnight. */
+  utcOffsetMin: number;
+  /** Digits of the number part (3 -> A-001); numbers past 999 simply grow a digit. */
+  numberDigits: number;
+  /** Largest number block a kiosk may reserve at once. */
+  maxBlockSize: number;
+}
+
+// ---------- state ----------
+
+export type CounterStatus = 'open' | 'closed' | 'break';
+
+export interface CounterState {
+  id: string;
+  status: CounterStatus;
+  services: string[];
+  /** The ticket at the desk (called, being served), if any. */
+  ticketId: string | null;
+  since: number;
+}
+
+export type TicketStatus = 'waiting' | 'called' | 'served' | 'no-show' | 'parked' | 'cancelled';
+
+export interface ReturnWindow {
+  from: number;
+  to: number;
+}
+
+export interface Ticket {
+  id: string;
+  /** Display number, e.g. "A-007". */
+  number: string;
+  /** Number part alone, for uniqueness checks. */
+  seq: number;
+  day: string;
+  serviceId: string;
+  segmentId: string | null;
+  /** Priority weight fixed at issue, so a later rule change does not reorder a replayed log. */
+  weight: number;
+  /** When the customer took the ticket (the kiosk's corrected clock for offline tickets). */
+  issuedAt: number;
+  /** FIFO position key in ms: issuedAt, or the time it re-entered the line (transfer, rejoin to the end). */
+  orderKey: number;
+  status: TicketStatus;
+  counterId: string | null;
+  calledAt: number | null;
+  /** When the ticket left the desk or the queue for good (served, no-show, cancelled). */
+  closedAt: number | null;
+  recalls: number;
+  /** Return ticket: callable only once checked in, and not before the window's start. */
+  returnWindow: ReturnWindow | null;
+  checkedInAt: number | null;
+  /** When the customer physically joined the line (issue, or check-in for return tickets). */
+  joinedAt: number | null;
+  kioskId: string | null;
+  offline: boolean;
+  transfers: number;
+  /** What the customer was promised when joining the line, if the issuer recorded it. */
+  postedWaitMin: number | null;
+  pointWaitMin: number | null;
+  calledOutOfOrder: boolean;
+}
+
+export interface NumberBlock {
+  kioskId: string;
+  from: number;
+  to: number;
+}
+
+export interface ServiceNumbering {
+  serviceId: string;
+  day: string;
+  /** Next number the hub hands out itself. */
+  next: number;
+  blocks: NumberBlock[];
+  /** Numbers already used today (hub-issued and offline ones). */
+  used: number[];
+}
+
+export interface QueueState {
+  /** The rules the state was built under (decide reads them; apply never needs them). */
+  rules: QueueRules;
+  counters: Record<string, CounterState>;
+  tickets: Record<string, Ticket>;
+  /** Keyed by numberingKey(serviceId, day): one sequence per service and local day. */
+  numbering: Record<string, ServiceNumbering>;
+  /** Time of the last applied event. */
+  at: number;
+}
+
+// ---------- commands ----------
+
+export type QueueCommand =
+  | { type: 'open-counter'; counterId: string; services?: string[] }
+  | { type: 'close-counter'; counterId: string }
+  | { type: 'break-counter'; counterId: string }
+  | {
+      type: 'issue';
+      ticketId: string;
+      serviceId: string;
+      segmentId?: string;
+      kioskId?: string;
+      /** Offline issue from a reserved block: the number part the kiosk used, and when. */
+      offline?: { seq: number; issuedAt: number };
+      postedWaitMin?: number;
+      pointWaitMin?: number;
+      returnWindow?: ReturnWindow;
+    }
+  | { type: 'reserve-block'; kioskId: string; serviceId: string; size: number }
+  | { type: 'call-next'; counterId: string }
+  /** Call out of order: a given waiting or parked ticket. */
+  | { type: 'call'; counterId: string; ticketId: string }
+  | { type: 'recall'; counterId: string }
+  | { type: 'serve'; counterId: string }
+  | { type: 'no-show'; counterId: string }
+  | { type: 'transfer'; counterId: string; toServiceId: string; placement?: 'first' | 'last' }
+  | { type: 'park'; counterId: string }
+  | { type: 'rejoin'; ticketId: string }
+  | { type: 'check-in'; ticketId: string; postedWaitMin?: number; pointWaitMin?: number }
+  | { type: 'cancel'; ticketId: string };
+
+export type QueueCommandType = QueueCommand['type'];
+
+// ---------- events ----------
+
+interface At {
+  /** When it happened, ms since the epoch (the hub's clock). */
+  at: number;
+}
+
+export type QueueEvent =
+  | (At & { type: 'counter.opened'; counterId: string; services: string[] })
+  | (At & { type: 'counter.closed'; counterId: string })
+  | (At & { type: 'counter.break'; counterId: string })
+  | (At & {
+      type: 'ticket.issued';
+      ticketId: string;
+      serviceId: string;
+      number: string;
+      seq: number;
+      day: string;
+      segmentId: string | null;
+      weight: number;
+      issuedAt: number;
+      kioskId: string | null;
+      offline: boolean;
+      postedWaitMin: number | null;
+      pointWaitMin: number | null;
+      returnWindow: ReturnWindow | null;
+    })
+  | (At & { type: 'numbers.block-reserved'; kioskId: string; serviceId: string; day: string; from: number; to: number })
+  | (At & { type: 'ticket.called'; ticketId: string; counterId: string; outOfOrder: boolean })
+  | (At & { type: 'ticket.recalled'; ticketId: string; counterId: string })
+  | (At & { type: 'ticket.served'; ticketId: string; counterId: string })
+  | (At & { type: 'ticket.no-show'; ticketId: string; counterId: string })
+  | (At & {
+      type: 'ticket.transferred';
+      ticketId: string;
+      counterId: string;
+      fromServiceId: string;
+      toServiceId: string;
+      placement: 'first' | 'last';
+      orderKey: number;
+    })
+  | (At & { type: 'ticket.parked'; ticketId: string; counterId: string })
+  | (At & { type: 'ticket.rejoined'; ticketId: string; placement: 'original' | 'end'; orderKey: number })
+  | (At & { type: 'ticket.checked-in'; ticketId: string; postedWaitMin: number | null; pointWaitMin: number | null })
+  | (At & { type: 'ticket.cancelled'; ticketId: string });
+
+export type QueueEventType = QueueEvent['type'];
+export type QueueEventOf<T extends QueueEventType> = Extract<QueueEvent, { type: T }>;
+
+export const QUEUE_EVENT_TYPES: readonly QueueEventType[] = [
+  'counter.opened',
+  'counter.closed',
+  'counter.break',
+  'ticket.issued',
+  'numbers.block-reserved',
+  'ticket.called',
+  'ticket.recalled',
+  'ticket.served',
+  'ticket.no-show',
+  'ticket.transferred',
+  'ticket.parked',
+  'ticket.rejoined',
+  'ticket.checked-in',
+  'ticket.cancelled',
+];
+
+// ---------- refusals ----------
+
+export type QueueRefusalCode =
+  | 'unknown-counter'
+  | 'unknown-service'
+  | 'unknown-segment'
+  | 'unknown-ticket'
+  | 'counter-closed'
+  | 'counter-on-break'
+  | 'counter-busy'
+  | 'counter-idle'
+  | 'counter-not-serving-service'
+  | 'counter-already-in-state'
+  | 'no-ticket-waiting'
+  | 'ticket-exists'
+  | 'ticket-not-waiting'
+  | 'ticket-already-served'
+  | 'ticket-not-callable-yet'
+  | 'rejoin-not-allowed'
+  | 'rejoin-window-passed'
+  | 'not-a-return-ticket'
+  | 'return-window-missed'
+  | 'return-window-not-open'
+  | 'already-checked-in'
+  | 'number-not-reserved'
+  | 'number-used'
+  | 'invalid-block-size'
+  | 'invalid-window';
+
+/** Why a command was not carried out: a machine code and one sentence for the person who asked. */
+export interface QueueRefusal {
+  refused: true;
+  code: QueueRefusalCode;
+  message: string;
+}
+
+export function isRefusal(result: QueueEvent[] | QueueRefusal): result is QueueRefusal {
+  return !Array.isArray(result);
+}

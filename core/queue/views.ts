@@ -1,0 +1,97 @@
+import { compareTickets, isCallable } from './ordering.ts';
+import type { CounterStatus, QueueState, Ticket } from './types.ts';
+
+/**
+ * Read models for boards, displays and phone pages. Maister's rules (domain.md): show the
+ * position and the order, and say why a line is slow (counters closed or on break).
+ */
+
+export interface CounterBoardRow {
+  counterId: string;
+  status: CounterStatus;
+  services: string[];
+  /** The number at the desk, if any ("now serving"). */
+  nowServing: string | null;
+  ticketId: string | null;
+}
+
+export interface ServiceBoardRow {
+  serviceId: string;
+  /** Tickets in the line now (callable, i.e. return tickets only once checked in). */
+  waiting: number;
+  /** Return tickets holding a place without standing in line. */
+  away: number;
+  /** The next numbers in calling order. */
+  next: string[];
+  openCounters: number;
+  countersOnBreak: number;
+}
+
+export interface BoardView {
+  at: number;
+  counters: CounterBoardRow[];
+  services: ServiceBoardRow[];
+}
+
+export function boardView(state: QueueState, now: number, nextCount = 5): BoardView {
+  const counters = Object.values(state.counters)
+    .map((c) => ({
+      counterId: c.id,
+      status: c.status,
+      services: [...c.services],
+      nowServing: c.ticketId ? (state.tickets[c.ticketId]?.number ?? null) : null,
+      ticketId: c.ticketId,
+    }))
+    .sort((a, b) => (a.counterId < b.counterId ? -1 : 1));
+  const services = state.rules.services.map((service) => {
+    const line = waitingLine(state, service.id);
+    const serving = Object.values(state.counters).filter((c) => c.services.includes(service.id));
+    return {
+      serviceId: service.id,
+      waiting: line.filter((t) => !t.returnWindow || t.checkedInAt !== null).length,
+      away: line.filter((t) => t.returnWindow && t.checkedInAt === null).length,
+      next: line.filter((t) => isCallable(t, now)).slice(0, nextCount).map((t) => t.number),
+      openCounters: serving.filter((c) => c.status === 'open').length,
+      countersOnBreak: serving.filter((c) => c.status === 'break').length,
+    };
+  });
+  return { at: now, counters, services };
+}
+
+/** Waiting tickets of one service in calling order (including return tickets not yet back). */
+export function waitingLine(state: QueueState, serviceId: string): Ticket[] {
+  return Object.values(state.tickets)
+    .filter((t) => t.status === 'waiting' && t.serviceId === serviceId)
+    .sort((a, b) => compareTickets(a, b, state.rules));
+}
+
+export interface TicketPosition {
+  ticketId: string;
+  number: string;
+  status: Ticket['status'];
+  serviceId: string;
+  /** Waiting tickets of the same service that will be called before this one (0 = next). */
+  ahead: number;
+  /** 1-based place in line; null once the ticket has left the line. */
+  position: number | null;
+  counterId: string | null;
+}
+
+export function ticketPosition(state: QueueState, ticketId: string): TicketPosition | null {
+  const ticket = state.tickets[ticketId];
+  if (!ticket) return null;
+  if (ticket.status !== 'waiting') {
+    return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead: 0, position: null, counterId: ticket.counterId };
+  }
+  const ahead = waitingLine(state, ticket.serviceId).findIndex((t) => t.id === ticketId);
+  return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead, position: ahead + 1, counterId: null };
+}
+
+/** How many people stand in line now, all services together (return tickets count once back). */
+export function physicalQueueLength(state: QueueState): number {
+  let n = 0;
+  for (const t of Object.values(state.tickets)) {
+    if (t.status === 'waiting' && (!t.returnWindow || t.checkedInAt !== null)) n += 1;
+  }
+  return n;
+}

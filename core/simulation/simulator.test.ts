@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { hashSeed, lognormal, mulberry32, poissonProcess } from './random.ts';
+import { parseScenario, scenarioSchema, type ScenarioInput } from './scenario.ts';
+import { generateCustomers, simulate } from './simulator.ts';
+
+const small: ScenarioInput = {
+  name: 'small',
+  seed: 3,
+  hours: 3,
+  services: [
+    { id: 'A', serviceMin: { mean: 4, cv: 0.6 } },
+    { id: 'B', serviceMin: { mean: 8, cv: 0.5 } },
+  ],
+  counters: [
+    { id: 'c1', services: ['A'], open: [[0, 180]], breaks: [[60, 80]] },
+    { id: 'c2', services: ['A', 'B'], speed: 1.2, open: [[0, 180]] },
+  ],
+  arrivals: [
+    { service: 'A', from: 0, to: 150, perHour: 20 },
+    { service: 'B', from: 30, to: 150, perHour: 4 },
+  ],
+  segments: [{ id: 'gold', share: 0.2, priority: 1 }],
+  patienceMin: { mean: 30 },
+  returnTimes: { thresholdMin: 10, acceptShare: 0.7 },
+};
+
+describe('seeded randomness', () => {
+  it('repeats for a seed and differs between seeds', () => {
+    const a = mulberry32(42);
+    const b = mulberry32(42);
+    const xs = Array.from({ length: 5 }, () => a());
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
+    expect(mulberry32(43)()).not.toBe(xs[0]);
+    expect(hashSeed(7, 'arrivals', 0)).not.toBe(hashSeed(7, 'arrivals', 1));
+  });
+
+  it('samples with the asked-for means', () => {
+    const r = mulberry32(1);
+    const n = 20_000;
+    let sum = 0;
+    for (let i = 0; i < n; i += 1) sum += lognormal(r, 4, 0.6);
+    expect(sum / n).toBeGreaterThan(3.85);
+    expect(sum / n).toBeLessThan(4.15);
+    expect(poissonProcess(mulberry32(2), 1, 0, 10_000).length).toBeGreaterThan(9_700);
+  });
+});
+
+describe('scenario files', () => {
+  it('reports every problem with its path', () => {
+    const result = parseScenario({ ...small, hours: 2, counters: [{ id: 'c1', services: ['Z'], open: [[0, 200]] }] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('counters.0.services.0: unknown service "Z"');
+    expect(result.message).toContain('counters.0.open.0: ends after the day (120 minutes)');
+    expect(result.message).toContain('arrivals.0.to');
+  });
+});
+
+describe('simulator', () => {
+  it('is deterministic: the same seed gives the same day, another seed another', () => {
+    const scenario = scenarioSchema.parse(small);
+    const first = simulate(scenario);
+    expect(simulate(scenario)).toEqual(first);
+    const other = simulate({ ...scenario, seed: 4 });
+    expect(other).not.toEqual(first);
+    expect(first.tickets).toBe(generateCustomers(scenario).length);
+    expect(first.served + first.abandoned + first.unservedAtClose).toBe(first.tickets);
+  });
+
+  it('reports every metric, for us and each baseline, with return times compared to none', () => {
+    const report = simulate(scenarioSchema.parse(small));
+    for (const score of [report, report.baselines.naive, report.baselines.littlesLaw, report.baselines.padded]) {
+      expect(score.promiseKept).toBeGreaterThanOrEqual(0);
+      expect(score.promiseKept).toBeLessThanOrEqual(1);
+      expect(score.maeMin).toBeGreaterThanOrEqual(0);
+      expect(score.actualOverPostedN).toBeGreaterThanOrEqual(0);
+    }
+    expect(report.withoutReturnTimes).toBeDefined();
+    expect(report.served).toBeGreaterThan(0);
+    // padding by 1.4 keeps at least as many promises as the naive estimate it pads
+    expect(report.baselines.padded.promiseKept).toBeGreaterThanOrEqual(report.baselines.naive.promiseKept);
+  });
+});

@@ -1,0 +1,75 @@
+import type { FeedbackLevel } from '../core/events.ts';
+import type { FeedbackButtons } from '../drivers/device.ts';
+import { DEFAULT_KEYBOARD_BUTTONS } from '../drivers/feedback-buttons/keyboard-keys.ts';
+import { HidButtons } from '../drivers/feedback-buttons/hid-buttons.ts';
+import { findHidButtonModel } from '../drivers/feedback-buttons/hid-models.ts';
+import { KeyboardButtons } from '../drivers/feedback-buttons/keyboard-buttons.ts';
+import { SerialButtons } from '../drivers/feedback-buttons/serial-buttons.ts';
+import { HidTransport } from '../drivers/transport/hid-transport.ts';
+import { SerialTransport } from '../drivers/transport/serial-transport.ts';
+import { TcpTransport } from '../drivers/transport/tcp-transport.ts';
+import { EscposPrinter } from '../drivers/ticket-printer/escpos-printer.ts';
+import { AlphaSign } from '../drivers/wait-display/alpha-sign.ts';
+import { DmdDisplay } from '../drivers/wait-display/dmd-display.ts';
+import type { Transport } from '../drivers/transport/transport.ts';
+import type { ByteConnection, ButtonsDeviceConfig, DeviceConfig } from './device-config.ts';
+import type { KioskDevices } from './device-host.ts';
+
+/** Opens the byte stream a configuration names; devices on it do not care which kind it is. */
+export function createByteTransport(connection: ByteConnection): Transport {
+  switch (connection.type) {
+    case 'serial':
+      return new SerialTransport({ path: connection.path, baudRate: connection.baudRate, dataBits: connection.dataBits, parity: connection.parity });
+    case 'tcp':
+      return new TcpTransport({ host: connection.host, port: connection.port });
+  }
+}
+
+function levelsOf(config: ButtonsDeviceConfig): Record<number, FeedbackLevel> | undefined {
+  return config.levels && Object.fromEntries(Object.entries(config.levels).map(([button, level]) => [Number(button), level]));
+}
+
+function createButtons(config: ButtonsDeviceConfig): FeedbackButtons | KeyboardButtons {
+  const common = { id: config.id, levels: levelsOf(config), debounceMs: config.debounceMs };
+  const connection = config.connection;
+  switch (connection.type) {
+    case 'keyboard':
+      return new KeyboardButtons(config.id, connection.keys ? { keys: connection.keys } : DEFAULT_KEYBOARD_BUTTONS, { debounceMs: config.debounceMs });
+    case 'hid': {
+      const model = connection.vendorId !== undefined && connection.productId !== undefined ? findHidButtonModel(connection.vendorId, connection.productId) : undefined;
+      const layout = config.hidLayout ?? model?.layout;
+      if (!layout) {
+        throw new Error(`device ${config.id}: no report layout for this HID device; give "hidLayout" (which byte and bit is which button) or use a model from drivers/feedback-buttons/hid-models.ts`);
+      }
+      const transport = new HidTransport({ ...connection, usagePage: connection.usagePage ?? model?.usagePage });
+      return new HidButtons({ ...common, transport, layout });
+    }
+    default:
+      return new SerialButtons({ ...common, transport: createByteTransport(connection) });
+  }
+}
+
+/** Builds every configured device's driver; nothing is opened until the host starts them. */
+export function createKioskDevices(configs: readonly DeviceConfig[]): KioskDevices {
+  const devices: KioskDevices = { buttons: [], keyboards: [], printers: [], displays: [] };
+  for (const config of configs) {
+    switch (config.kind) {
+      case 'buttons': {
+        const device = createButtons(config);
+        if (device instanceof KeyboardButtons) devices.keyboards.push({ device, touchpointId: config.touchpointId });
+        else devices.buttons.push({ device, touchpointId: config.touchpointId });
+        break;
+      }
+      case 'printer':
+        devices.printers.push(new EscposPrinter({ id: config.id, transport: createByteTransport(config.connection), cpl: config.charactersPerLine }));
+        break;
+      case 'display': {
+        const options = { id: config.id, transport: createByteTransport(config.connection) };
+        const device = config.protocol === 'dmd' ? new DmdDisplay(options) : new AlphaSign(options);
+        devices.displays.push({ device, serviceId: config.serviceId });
+        break;
+      }
+    }
+  }
+  return devices;
+}

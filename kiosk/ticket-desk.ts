@@ -1,0 +1,234 @@
+import { newEventId } from '../core/ids.ts';
+import { formatNumber } from '../core/queue/numbering.ts';
+import type { Language } from '../core/languages.ts';
+import type { QueueSnapshot, TicketQuote, TicketView, QueueFailure } from '../core/protocol.ts';
+import type { ReturnWindow } from '../core/queue/types.ts';
+import { PRINTER_TROUBLE_TEXTS } from '../core/ticket-texts.ts';
+import type { Venue } from '../core/venue.ts';
+import type { WaitView } from '../drivers/device.ts';
+import type { DeviceHost } from './device-host.ts';
+import type { LocalStore } from './local-store.ts';
+import type { SyncClient } from './sync-client.ts';
+
+export interface TakeTicketRequest {
+  serviceId: string;
+  segmentId?: string;
+  language: Language;
+  returnWindow?: ReturnWindow;
+}
+
+/** How the ticket reached the customer: on paper, or only on the screen (and why). */
+export type PrintOutcome =
+  | { printed: true; printerId: string }
+  | { printed: false; code: string; staffMessage: string; customerMessage: Record<Language, string> };
+
+export interface TakenTicket {
+  ticket: TicketView;
+  print: PrintOutcome;
+  /** Issued from the kiosk's reserved numbers while the hub was unreachable; joins the queue on sync. */
+  offline: boolean;
+}
+
+/** Keep at least this many reserved numbers per service; top up with a block of REFILL. */
+const LOW_WATER = 10;
+const REFILL = 30;
+
+/** The hub said no (unknown service, no counter...) with a reason the screen can show. */
+export class TicketRefused extends Error {
+  constructor(readonly failure: QueueFailure) {
+    super(failure.message);
+    this.name = 'TicketRefused';
+  }
+}
+
+/**
+ * The kiosk's ticket flow: quote, take (the hub numbers it), record, print. A printer that fails
+ * does not lose the ticket: the customer is given the number on screen in their language, staff
+ * get the printer's status as a device.status event, and the screen says what happened.
+ */
+export class TicketDesk {
+  private venue: Venue | undefined;
+  private lastSnapshot: QueueSnapshot | undefined;
+  /** Tickets issued offline since the last snapshot: each stands behind the previous one. */
+  private offlineIssued = 0;
+  private toppingUp: Promise<void> | undefined;
+
+  constructor(
+    private readonly sync: SyncClient,
+    private readonly store: LocalStore,
+    private readonly devices: DeviceHost,
+    private readonly hubUrl: string,
+    private readonly log: (line: string) => void,
+  ) {
+    // Hello brings the venue (its services): the moment to make sure numbers are reserved.
+    sync.on('venue', (venue) => {
+      this.venue = venue;
+      void this.topUpNumbers();
+    });
+    sync.on('queue', (snapshot) => this.queueChanged(snapshot));
+  }
+
+  /** Reserves numbers for the services running low, so the kiosk can keep issuing offline. */
+  topUpNumbers(): Promise<void> {
+    this.toppingUp ??= this.reserveWhereLow().finally(() => {
+      this.toppingUp = undefined;
+    });
+    return this.toppingUp;
+  }
+
+  private async reserveWhereLow(): Promise<void> {
+    for (const service of this.venue?.services ?? []) {
+      if (this.store.numbersLeft(service.id, Date.now()) >= LOW_WATER) continue;
+      try {
+        const block = await this.sync.reserveNumbers(service.id, REFILL);
+        if (!block.ok) {
+          this.log(`could not reserve offline numbers for ${service.id} (${block.code}): ${block.message}`);
+          continue;
+        }
+        this.store.saveNumberBlock({ serviceId: block.serviceId, day: block.day, prefix: block.prefix, digits: block.digits, utcOffsetMin: block.utcOffsetMin, first: block.from, last: block.to });
+      } catch (error) {
+        this.log(`could not reserve offline numbers for ${service.id}: ${(error as Error).message}`);
+        return;
+      }
+    }
+  }
+
+  /** The latest queue state the hub sent, for the screen. */
+  get snapshot(): QueueSnapshot | undefined {
+    return this.lastSnapshot;
+  }
+
+  async quote(serviceId: string, segmentId?: string): Promise<TicketQuote> {
+    const quote = await this.sync.quoteTicket({ serviceId, ...(segmentId ? { segmentId } : {}) });
+    if (!quote.ok) throw new TicketRefused(quote);
+    return quote;
+  }
+
+  async take(request: TakeTicketRequest): Promise<TakenTicket> {
+    const ticketId = newEventId();
+    let result;
+    try {
+      result = await this.sync.takeTicket({ ticketId, serviceId: request.serviceId, ...(request.segmentId ? { segmentId: request.segmentId } : {}), ...(request.returnWindow ? { returnWindow: request.returnWindow } : {}) });
+    } catch (error) {
+      // The hub is the queue's authority; without it, a number from this kiosk's reserved block.
+      const offline = this.takeOffline(ticketId, request);
+      if (!offline) throw error;
+      return { ticket: offline, print: await this.print(offline, request.language), offline: true };
+    }
+    if (!result.ok) throw new TicketRefused(result);
+    void this.topUpNumbers();
+    const ticket = result.ticket!;
+    // The kiosk's own record: which language and segment took which ticket, for the journey.
+    this.store.append('ticket.issued', {
+      ticketId,
+      serviceId: ticket.serviceId,
+      number: ticket.number,
+      lang: request.language,
+      ...(request.segmentId ? { segmentId: request.segmentId } : {}),
+      ...(ticket.postedWaitMin === null ? {} : { postedWaitMin: ticket.postedWaitMin }),
+      ...(ticket.position === null ? {} : { position: ticket.position }),
+      offline: false,
+    });
+    return { ticket, print: await this.print(ticket, request.language), offline: false };
+  }
+
+  /**
+   * Issues from the reserved block and records it; the posted wait and position come from the
+   * last queue state the hub sent (plus the tickets issued here since), the best the kiosk knows.
+   */
+  private takeOffline(ticketId: string, request: TakeTicketRequest): TicketView | undefined {
+    const now = Date.now();
+    const number = this.store.takeReservedNumber(request.serviceId, now);
+    if (!number) return undefined;
+    const service = this.lastSnapshot?.services.find((s) => s.serviceId === request.serviceId);
+    this.offlineIssued += 1;
+    const position = (service?.waiting ?? 0) + this.offlineIssued;
+    const ticket: TicketView = {
+      ticketId,
+      number: formatNumber(number.prefix, number.seq, number.digits),
+      serviceId: request.serviceId,
+      status: 'waiting',
+      position,
+      ahead: position - 1,
+      postedWaitMin: service?.postedWaitMin ?? null,
+      pointWaitMin: service?.pointWaitMin ?? null,
+      counterId: null,
+      issuedAt: now,
+      returnWindow: null,
+    };
+    this.store.append(
+      'ticket.issued',
+      {
+        ticketId,
+        serviceId: request.serviceId,
+        number: ticket.number,
+        lang: request.language,
+        ...(request.segmentId ? { segmentId: request.segmentId } : {}),
+        ...(ticket.postedWaitMin === null ? {} : { postedWaitMin: ticket.postedWaitMin }),
+        position,
+        offline: true,
+      },
+      now,
+    );
+    this.log(`hub unreachable: issued ${ticket.number} from this kiosk's reserved numbers`);
+    return ticket;
+  }
+
+  private async print(ticket: TicketView, language: Language): Promise<PrintOutcome> {
+    if (!this.devices.hasPrinter) return { printed: false, code: 'no-printer', staffMessage: 'this kiosk has no ticket printer', customerMessage: this.screenOnly(ticket.number, language) };
+    const service = this.venue?.services.find((s) => s.id === ticket.serviceId);
+    try {
+      const { printerId } = await this.devices.printTicket({
+        ticketId: ticket.ticketId,
+        language,
+        venueName: this.venue?.name ?? '',
+        serviceName: service?.name[language] ?? ticket.serviceId,
+        number: ticket.number,
+        postedWaitMin: ticket.postedWaitMin,
+        position: Math.max(0, (ticket.position ?? 1) - 1),
+        issuedAt: ticket.issuedAt,
+        url: new URL(`/t/${ticket.ticketId}`, this.hubUrl).toString(),
+        ...(ticket.returnWindow ? { returnWindow: ticket.returnWindow } : {}),
+        ...(this.venue?.timezone ? { timeZone: this.venue.timezone } : {}),
+      });
+      return { printed: true, printerId };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'print-failed';
+      this.log(`ticket ${ticket.number} did not print (${code}): ${(error as Error).message}`);
+      return { printed: false, code, staffMessage: (error as Error).message, customerMessage: this.screenOnly(ticket.number, language, code === 'partial') };
+    }
+  }
+
+  private screenOnly(number: string, language: Language, partial = false): Record<Language, string> {
+    const texts = (lang: Language) => `${partial ? PRINTER_TROUBLE_TEXTS[lang].partial : PRINTER_TROUBLE_TEXTS[lang].notPrinted} ${PRINTER_TROUBLE_TEXTS[lang].showNumber(number)}`;
+    // The customer's language first for the screen; all three for staff and signage.
+    return { ko: texts('ko'), zh: texts('zh'), en: texts('en'), [language]: texts(language) } as Record<Language, string>;
+  }
+
+  private queueChanged(snapshot: QueueSnapshot): void {
+    if (this.lastSnapshot && snapshot.venueId === this.lastSnapshot.venueId && snapshot.version < this.lastSnapshot.version) return;
+    this.lastSnapshot = snapshot;
+    this.offlineIssued = 0;
+    const fallback = snapshot.services[0]?.serviceId;
+    void this.devices.showQueue((serviceId) => {
+      const shown = serviceId ?? fallback;
+      return shown === undefined ? undefined : waitViewOf(snapshot, shown);
+    });
+  }
+}
+
+/** What a wait display of one service shows: the number last called for it, and the promise. */
+export function waitViewOf(snapshot: QueueSnapshot, serviceId: string): WaitView {
+  const service = snapshot.services.find((s) => s.serviceId === serviceId);
+  const counters = snapshot.counters.filter((c) => c.services.includes(serviceId));
+  const serving = counters.find((c) => c.nowServing !== null && c.nowServing === snapshot.lastCall?.number) ?? counters.find((c) => c.nowServing !== null);
+  const view: WaitView = {
+    ...(serving?.nowServing ? { nowServing: serving.nowServing, counterName: serving.counterId } : {}),
+    postedWaitMin: service?.postedWaitMin ?? null,
+    waiting: service?.waiting ?? 0,
+  };
+  if (counters.length > 0 && counters.every((c) => c.status !== 'open')) {
+    view.message = counters.some((c) => c.status === 'break') ? 'Counters on break' : 'Closed';
+  }
+  return view;
+}

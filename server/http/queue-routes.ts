@@ -1,0 +1,51 @@
+import type express from 'express';
+import type { Request } from 'express';
+import type { z } from 'zod';
+import type { QueueFailureCode, Role } from '../../core/protocol.ts';
+import { staffCommandSchema } from '../queue/command-schema.ts';
+import type { QueueService } from '../queue/queue-service.ts';
+
+/** Refusals are conflicts with the queue's state; a venue without services is not found. */
+const FAILURE_STATUS: Partial<Record<QueueFailureCode, number>> = {
+  'invalid-command': 400,
+  'no-queue': 404,
+  'unknown-counter': 404,
+  'unknown-service': 404,
+  'unknown-ticket': 404,
+  busy: 503,
+};
+
+/**
+ * The queue over HTTP, for scripts and integrations: the same commands and rules as /staff.
+ *   GET  /api/venues/:venueId/queue                  the live snapshot (staff)
+ *   POST /api/venues/:venueId/queue/commands         a counter action, e.g. {"type":"call-next","counterId":"c1"}
+ *   GET  /api/venues/:venueId/tickets/:ticketId      one ticket, for its holder (the id is the key)
+ */
+export function queueRoutes(
+  router: express.Router,
+  deps: { queues: QueueService; requireVenue: (req: Request, role: Role) => Promise<unknown>; parseBody: <T>(schema: z.ZodType<T>, body: unknown) => T },
+): void {
+  const { queues, requireVenue, parseBody } = deps;
+  const venueOf = (req: Request) => String(req.params.venueId);
+
+  router.get('/venues/:venueId/queue', async (req, res) => {
+    await requireVenue(req, 'staff');
+    const snapshot = await queues.snapshot(venueOf(req));
+    if (!snapshot) return void res.status(404).json({ error: { code: 'no-queue', message: `venue ${venueOf(req)} has no services to queue for` } });
+    res.json(snapshot);
+  });
+
+  router.post('/venues/:venueId/queue/commands', async (req, res) => {
+    await requireVenue(req, 'staff');
+    const command = parseBody(staffCommandSchema, req.body);
+    const result = await queues.execute(venueOf(req), command);
+    if (result.ok) return void res.json(result);
+    res.status(FAILURE_STATUS[result.code] ?? 409).json({ error: { code: result.code, message: result.message } });
+  });
+
+  router.get('/venues/:venueId/tickets/:ticketId', async (req, res) => {
+    const ticket = await queues.ticket(venueOf(req), String(req.params.ticketId));
+    if (!ticket) return void res.status(404).json({ error: { code: 'unknown-ticket', message: 'no such ticket: check the link on your ticket' } });
+    res.json(ticket);
+  });
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { eventIdSchema, slugSchema } from '../../core/ids.ts';
+import type { StaffCommand, TicketQuoteRequest, TicketTakeRequest } from '../../core/protocol.ts';
+
+/** Queue requests as they arrive over the wire (socket or HTTP): validated before the engine sees them. */
+
+const atCounter = { counterId: slugSchema };
+
+export const staffCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('open-counter'), ...atCounter, services: z.array(slugSchema).min(1).optional() }),
+  z.strictObject({ type: z.literal('close-counter'), ...atCounter }),
+  z.strictObject({ type: z.literal('break-counter'), ...atCounter }),
+  z.strictObject({ type: z.literal('call-next'), ...atCounter }),
+  z.strictObject({ type: z.literal('call'), ...atCounter, ticketId: eventIdSchema }),
+  z.strictObject({ type: z.literal('recall'), ...atCounter }),
+  z.strictObject({ type: z.literal('serve'), ...atCounter }),
+  z.strictObject({ type: z.literal('no-show'), ...atCounter }),
+  z.strictObject({ type: z.literal('transfer'), ...atCounter, toServiceId: slugSchema, placement: z.enum(['first', 'last']).optional() }),
+  z.strictObject({ type: z.literal('park'), ...atCounter }),
+  z.strictObject({ type: z.literal('rejoin'), ticketId: eventIdSchema }),
+  z.strictObject({ type: z.literal('cancel'), ticketId: eventIdSchema }),
+]) satisfies z.ZodType<StaffCommand>;
+
+const windowSchema = z.strictObject({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() }).refine((w) => w.to > w.from, 'a window ends after it starts');
+
+export const ticketQuoteSchema = z.strictObject({ serviceId: slugSchema, segmentId: slugSchema.optional() }) satisfies z.ZodType<TicketQuoteRequest>;
+
+export const ticketTakeSchema = z.strictObject({
+  ticketId: eventIdSchema,
+  serviceId: slugSchema,
+  segmentId: slugSchema.optional(),
+  returnWindow: windowSchema.optional(),
+}) satisfies z.ZodType<TicketTakeRequest>;
+
+export const numbersReserveSchema = z.strictObject({ serviceId: slugSchema, size: z.number().int().min(1).max(1000) });
+
+/** zod's issues as one sentence naming each bad field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
+}

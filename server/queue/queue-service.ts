@@ -1,0 +1,257 @@
+import { EventEmitter } from 'node:events';
+import type { NumbersReserved, QueueCommandResult, QueueFailure, QueueSnapshot, TicketQuote, TicketView } from '../../core/protocol.ts';
+import {
+  apply,
+  boardView,
+  createQueueRules,
+  decide,
+  isRefusal,
+  offerReturnWindow,
+  rebuild,
+  ticketPosition,
+  type QueueCommand,
+  type QueueEvent,
+  type QueueState,
+} from '../../core/queue/index.ts';
+import { createEstimatorState, estimateNewArrival, estimateWaiting, meanServiceMin, observe, priorsFromRules, type EstimatorState } from '../../core/estimator/index.ts';
+import { queueRulesOf, type Venue } from '../../core/venue.ts';
+import { QueueVersionConflict, type HubStore } from '../store/hub-store.ts';
+import { utcOffsetMinutes } from './time-zone.ts';
+
+/** One venue's live queue: the projection of its log, and the estimator that learned from it. */
+interface VenueQueue {
+  venue: Venue;
+  state: QueueState;
+  estimator: EstimatorState;
+  version: number;
+  lastCall: QueueSnapshot['lastCall'];
+}
+
+export type QueueServiceEvents = {
+  /** After events were committed and applied: push the new snapshot to everyone watching. */
+  changed: [info: { venueId: string; events: readonly QueueEvent[]; snapshot: QueueSnapshot }];
+};
+
+/** Another hub writing the same venue at the same moment: decide again on the fresh log. */
+const CONFLICT_RETRIES = 5;
+
+/**
+ * The hub's queue authority (design.md "Queue authority"). Commands are decided on the live
+ * state, committed to the store's queue log, then applied to memory, then announced: the rule of
+ * order is commit, change memory, notify. Commands of one venue run one at a time; a version
+ * conflict (a second hub) reloads the log and decides again, so two hubs can never fork it.
+ */
+export class QueueService extends EventEmitter<QueueServiceEvents> {
+  private readonly queues = new Map<string, Promise<VenueQueue | undefined>>();
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: HubStore,
+    private readonly now: () => number = Date.now,
+    private readonly warn: (message: string) => void = (message) => console.warn(`[hub] ${message}`),
+  ) {
+    super();
+  }
+
+  /** Runs a command for a venue; refusals come back as failures with a sentence, never thrown. */
+  execute(venueId: string, command: QueueCommand): Promise<QueueCommandResult> {
+    return this.serialize(venueId, async () => {
+      for (let attempt = 0; ; attempt += 1) {
+        const queue = await this.queue(venueId);
+        if (!queue) return noQueue(venueId);
+        // A kiosk retrying a take it never heard back about gets the ticket it already has.
+        if (command.type === 'issue' && queue.state.tickets[command.ticketId]) {
+          return { ok: true, version: queue.version, events: [], ticket: this.ticketView(queue, command.ticketId) };
+        }
+        const now = this.now();
+        const decided = decide(queue.state, await this.withPromise(queue, command, now), now);
+        if (isRefusal(decided)) return { ok: false, code: decided.code, message: decided.message };
+        if (decided.length === 0) return { ok: true, version: queue.version, events: [], ticket: this.ticketOf(queue, command) };
+        try {
+          queue.version = await this.store.appendQueueEvents(venueId, queue.version, decided);
+        } catch (error) {
+          if (!(error instanceof QueueVersionConflict) || attempt >= CONFLICT_RETRIES) throw error;
+          this.queues.delete(venueId);
+          continue;
+        }
+        for (const event of decided) this.applyEvent(queue, event);
+        const snapshot = this.snapshotOf(queue);
+        this.emit('changed', { venueId, events: decided, snapshot });
+        return { ok: true, version: queue.version, events: decided, ticket: this.ticketOf(queue, command, decided) };
+      }
+    });
+  }
+
+  /** What a customer about to take a ticket would be promised, and the return window on offer. */
+  async quote(venueId: string, request: { serviceId: string; segmentId?: string }): Promise<TicketQuote | QueueFailure> {
+    const queue = await this.queue(venueId);
+    if (!queue) return noQueue(venueId);
+    if (!queue.state.rules.services.some((s) => s.id === request.serviceId)) return { ok: false, code: 'unknown-service', message: `${venueId} has no service "${request.serviceId}"` };
+    const now = this.now();
+    const estimate = estimateNewArrival(queue.estimator, queue.state, now, request);
+    return {
+      ok: true,
+      serviceId: request.serviceId,
+      postedWaitMin: estimate.postedMin,
+      pointWaitMin: finiteOrNull(estimate.pointMin),
+      position: estimate.position,
+      returnWindow: this.returnOffer(queue, request.serviceId, estimate.postedMin, estimate.pointMin, now),
+    };
+  }
+
+  /** Reserves a block of numbers for a kiosk to issue from while it cannot reach the hub. */
+  async reserveNumbers(venueId: string, kioskId: string, serviceId: string, size: number): Promise<NumbersReserved | QueueFailure> {
+    const result = await this.execute(venueId, { type: 'reserve-block', kioskId, serviceId, size });
+    if (!result.ok) return result;
+    const block = result.events.find((e): e is Extract<QueueEvent, { type: 'numbers.block-reserved' }> => e.type === 'numbers.block-reserved')!;
+    const queue = (await this.queue(venueId))!;
+    const service = queue.state.rules.services.find((s) => s.id === serviceId)!;
+    return { ok: true, serviceId, day: block.day, prefix: service.prefix, digits: queue.state.rules.numberDigits, utcOffsetMin: queue.state.rules.utcOffsetMin, from: block.from, to: block.to };
+  }
+
+  /**
+   * Tickets a kiosk issued from its block while offline join the queue when they sync, at the
+   * time they were issued (the kiosk's clock corrected by its measured offset), so they keep
+   * their place among the tickets the hub issued meanwhile.
+   */
+  async mergeOfflineTickets(venueId: string, kioskId: string, tickets: readonly { ticketId: string; serviceId: string; number: string; segmentId?: string; issuedAt: number; postedWaitMin?: number }[]): Promise<void> {
+    for (const ticket of tickets) {
+      const seq = Number(/-(\d+)$/.exec(ticket.number)?.[1]);
+      const result = await this.execute(venueId, {
+        type: 'issue',
+        ticketId: ticket.ticketId,
+        serviceId: ticket.serviceId,
+        kioskId,
+        offline: { seq, issuedAt: ticket.issuedAt },
+        ...(ticket.segmentId ? { segmentId: ticket.segmentId } : {}),
+        ...(ticket.postedWaitMin === undefined ? {} : { postedWaitMin: ticket.postedWaitMin }),
+      });
+      if (!result.ok) this.warn(`offline ticket ${ticket.number} from ${kioskId} was not merged (${result.code}): ${result.message}`);
+    }
+  }
+
+  async snapshot(venueId: string): Promise<QueueSnapshot | undefined> {
+    const queue = await this.queue(venueId);
+    return queue && this.snapshotOf(queue);
+  }
+
+  async ticket(venueId: string, ticketId: string): Promise<TicketView | undefined> {
+    const queue = await this.queue(venueId);
+    return queue ? (this.ticketView(queue, ticketId) ?? undefined) : undefined;
+  }
+
+  /** The venue's configuration changed: rebuild its queue from the log under the new rules. */
+  forget(venueId: string): void {
+    this.queues.delete(venueId);
+  }
+
+  private queue(venueId: string): Promise<VenueQueue | undefined> {
+    let loading = this.queues.get(venueId);
+    if (!loading) {
+      loading = this.load(venueId);
+      this.queues.set(venueId, loading);
+      loading.catch(() => this.queues.delete(venueId));
+    }
+    return loading;
+  }
+
+  /** Rebuilds a venue's live state and estimator from its whole log (after a restart, or a conflict). */
+  private async load(venueId: string): Promise<VenueQueue | undefined> {
+    const venue = await this.store.getVenue(venueId);
+    if (!venue) return undefined;
+    const input = queueRulesOf(venue, utcOffsetMinutes(venue.timezone, this.now(), this.warn));
+    if (!input) return undefined;
+    const rules = createQueueRules(input);
+    const events = await this.store.queueEvents(venueId);
+    const empty = rebuild(rules, []);
+    const queue: VenueQueue = { venue, state: empty, estimator: createEstimatorState({ priors: priorsFromRules(empty) }), version: 0, lastCall: null };
+    for (const event of events) this.applyEvent(queue, event);
+    queue.version = events.length;
+    return queue;
+  }
+
+  private applyEvent(queue: VenueQueue, event: QueueEvent): void {
+    queue.state = apply(queue.state, event);
+    queue.estimator = observe(queue.estimator, queue.state, event);
+    if (event.type === 'ticket.called' || event.type === 'ticket.recalled') {
+      const number = queue.state.tickets[event.ticketId]?.number;
+      if (number) queue.lastCall = { number, counterId: event.counterId, at: event.at };
+    }
+  }
+
+  /** A ticket is issued with the promise made to its holder, so promises can be checked later. */
+  private async withPromise(queue: VenueQueue, command: QueueCommand, now: number): Promise<QueueCommand> {
+    if (command.type !== 'issue' || command.postedWaitMin !== undefined || command.returnWindow) return command;
+    if (!queue.state.rules.services.some((s) => s.id === command.serviceId)) return command;
+    const estimate = estimateNewArrival(queue.estimator, queue.state, now, command);
+    return { ...command, ...(estimate.postedMin === null ? {} : { postedWaitMin: estimate.postedMin }), ...(Number.isFinite(estimate.pointMin) ? { pointWaitMin: estimate.pointMin } : {}) };
+  }
+
+  private returnOffer(queue: VenueQueue, serviceId: string, postedMin: number | null, pointMin: number, now: number) {
+    if (!Number.isFinite(pointMin)) return null;
+    return offerReturnWindow(queue.state, now, { serviceId, postedWaitMin: postedMin, pointWaitMin: pointMin, meanServiceMin: meanServiceMin(queue.estimator, serviceId) });
+  }
+
+  private snapshotOf(queue: VenueQueue): QueueSnapshot {
+    const now = this.now();
+    const board = boardView(queue.state, now);
+    return {
+      venueId: queue.venue.id,
+      version: queue.version,
+      at: now,
+      counters: board.counters,
+      services: board.services.map((row) => {
+        const estimate = estimateNewArrival(queue.estimator, queue.state, now, { serviceId: row.serviceId });
+        return {
+          ...row,
+          postedWaitMin: estimate.postedMin,
+          pointWaitMin: finiteOrNull(estimate.pointMin),
+          returnWindow: this.returnOffer(queue, row.serviceId, estimate.postedMin, estimate.pointMin, now),
+        };
+      }),
+      lastCall: queue.lastCall,
+    };
+  }
+
+  /** The ticket a command was about: named in it, or the one its events moved (a counter's ticket). */
+  private ticketOf(queue: VenueQueue, command: QueueCommand, events: readonly QueueEvent[] = []): TicketView | null {
+    const moved = events.find((event): event is Extract<QueueEvent, { ticketId: string }> => 'ticketId' in event)?.ticketId;
+    const ticketId = 'ticketId' in command ? command.ticketId : (moved ?? ('counterId' in command ? queue.state.counters[command.counterId]?.ticketId : undefined));
+    return ticketId ? this.ticketView(queue, ticketId) : null;
+  }
+
+  private ticketView(queue: VenueQueue, ticketId: string): TicketView | null {
+    const ticket = queue.state.tickets[ticketId];
+    const position = ticketPosition(queue.state, ticketId);
+    if (!ticket || !position) return null;
+    const estimate = ticket.status === 'waiting' ? estimateWaiting(queue.estimator, queue.state, this.now(), [ticketId])[ticketId] : undefined;
+    return {
+      ticketId,
+      number: ticket.number,
+      serviceId: ticket.serviceId,
+      status: ticket.status,
+      position: position.position,
+      ahead: position.ahead,
+      postedWaitMin: estimate ? estimate.postedMin : ticket.postedWaitMin,
+      pointWaitMin: estimate ? finiteOrNull(estimate.pointMin) : ticket.pointWaitMin,
+      counterId: ticket.counterId,
+      issuedAt: ticket.issuedAt,
+      returnWindow: ticket.returnWindow,
+    };
+  }
+
+  private serialize<T>(venueId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(venueId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.tails.set(venueId, next.catch(() => undefined));
+    return next;
+  }
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? Math.round(value * 10) / 10 : null;
+}
+
+function noQueue(venueId: string): QueueFailure {
+  return { ok: false, code: 'no-queue', message: `venue ${venueId} has no services to queue for; add services (and counters) to its configuration` };
+}

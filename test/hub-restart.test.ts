@@ -1,0 +1,117 @@
+import Database from 'better-sqlite3';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalStore } from '../kiosk/local-store.ts';
+import { SyncClient } from '../kiosk/sync-client.ts';
+import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import { Venues } from '../server/venues.ts';
+import { tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
+import { waitFor } from './support/wait.ts';
+
+const DEVICES = ['k1', 'k2', 'k3'];
+const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
+
+/** A port that was free a moment ago: the restarted hub must come back on the same address. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Kiosk {
+  deviceId: string;
+  store: LocalStore;
+  sync: SyncClient;
+}
+
+describe('the hub process stopped while kiosks keep producing', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('receives everything exactly once, in per-device seq order, after SIGKILL and SIGTERM restarts', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hubFile = join(dir.path, 'hub.db');
+    const tokens = new Map<string, string>();
+    {
+      const provisioning = new SqliteHubStore(hubFile);
+      const venues = new Venues(provisioning);
+      await venues.upsert(TEST_VENUE);
+      for (const deviceId of DEVICES) tokens.set(deviceId, (await venues.addDevice({ venueId: TEST_VENUE.id, deviceId })).token);
+      await provisioning.close();
+    }
+    const port = await freePort();
+    const hubUrl = `http://127.0.0.1:${port}`;
+    let hub: RunningProcess | undefined;
+    const startHubProcess = async () => {
+      hub = spawnWaitwell(['hub', '--store', hubFile, '--port', String(port)]);
+      await hub.waitForLine(/waitwell hub listening on/);
+    };
+    cleanups.push(() => hub?.kill('SIGKILL'));
+    await startHubProcess();
+
+    const kiosks: Kiosk[] = DEVICES.map((deviceId) => {
+      const store = new LocalStore(join(dir.path, `${deviceId}.db`), { venueId: TEST_VENUE.id, deviceId });
+      const sync = new SyncClient({ hubUrl, deviceId, token: tokens.get(deviceId)!, store, backoff: fastBackoff, maxBatchEvents: 25, ackTimeoutMs: 2000 });
+      sync.start();
+      return { deviceId, store, sync };
+    });
+    cleanups.push(async () => {
+      for (const { sync, store } of kiosks) {
+        await sync.stop();
+        store.close();
+      }
+    });
+    // Every kiosk records a press every few milliseconds, whatever the hub is doing.
+    let level = 0;
+    const producer = setInterval(() => {
+      for (const { store } of kiosks) store.append('feedback.pressed', { touchpointId: 'counter-1', level: ((level++ % 4) + 1) as 1 | 2 | 3 | 4, source: 'serial', misuse: false });
+    }, 3);
+    cleanups.push(() => clearInterval(producer));
+
+    const allAckedPast = (seqs: Map<string, number>) => kiosks.every((k) => k.sync.contiguousSeq > seqs.get(k.deviceId)!);
+    const lastSeqs = () => new Map(kiosks.map((k) => [k.deviceId, k.store.lastSeq]));
+
+    for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+      // Traffic is flowing: each kiosk has had events confirmed since the last (re)start.
+      const before = lastSeqs();
+      await waitFor(() => allAckedPast(before), { what: 'every kiosk to sync with the running hub' });
+      await hub!.kill(signal);
+      await waitFor(() => kiosks.every((k) => k.sync.state !== 'online'), { what: 'every kiosk to notice the hub is gone' });
+      // The kiosks keep recording while nobody listens.
+      const down = lastSeqs();
+      const confirmedWhileDown = new Map(kiosks.map((k) => [k.deviceId, k.sync.contiguousSeq]));
+      await waitFor(() => kiosks.every((k) => k.store.lastSeq >= down.get(k.deviceId)! + 50), { what: 'kiosks to record presses offline' });
+      expect(kiosks.map((k) => k.sync.contiguousSeq)).toEqual(kiosks.map((k) => confirmedWhileDown.get(k.deviceId)));
+      await startHubProcess();
+    }
+
+    clearInterval(producer);
+    await waitFor(() => kiosks.every((k) => k.sync.contiguousSeq === k.store.lastSeq), {
+      what: 'every outbox to drain',
+      timeoutMs: 15_000,
+    });
+
+    const hubDb = new Database(hubFile, { readonly: true, fileMustExist: true });
+    cleanups.push(() => void hubDb.close());
+    const rowsOf = hubDb.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM events WHERE device_id = ? ORDER BY rowid');
+    let expectedTotal = 0;
+    for (const { deviceId, store } of kiosks) {
+      const local = store.readAfter(0, { maxEvents: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
+      expectedTotal += local.length;
+      const stored = rowsOf.all(deviceId);
+      // Stored in seq order (rowid is insertion order), no gaps, each of the kiosk's events once.
+      expect(stored.map((r) => r.seq), deviceId).toEqual(local.map((_, i) => i + 1));
+      expect(stored.map((r) => r.id), deviceId).toEqual(local.map((e) => e.id));
+      expect(hubDb.prepare('SELECT contiguous_seq AS s FROM devices WHERE id = ?').get(deviceId)).toEqual({ s: local.length });
+    }
+    expect(hubDb.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: expectedTotal });
+    expect(hubDb.prepare('SELECT SUM(count) AS n FROM touchpoint_counts').get()).toEqual({ n: expectedTotal });
+  });
+});

@@ -1,0 +1,174 @@
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newEventId } from '../core/ids.ts';
+import type {
+  BoardServerToClient,
+  KioskClientToServer,
+  KioskServerToClient,
+  QueueCommandResult,
+  QueueSnapshot,
+  StaffClientToServer,
+  StaffCommand,
+  StaffServerToClient,
+  TicketQuote,
+} from '../core/protocol.ts';
+import type { Hub } from '../server/hub.ts';
+import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { waitFor } from './support/wait.ts';
+
+/** The queue through the real hub: kiosks take tickets, staff act over /staff and HTTP, boards watch. */
+
+const QUEUE_VENUE = TEST_QUEUE_VENUE;
+
+describe('queues on the hub', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function hubWithQueue(file: string): Promise<Hub & { addKiosk(deviceId: string): Promise<string> }> {
+    return startTestHub({ file, venue: QUEUE_VENUE });
+  }
+
+  async function login(hub: Hub, username: string, venueIds: string[]): Promise<string> {
+    await hub.accounts.createUser({ username, password: 'counter-pass-1', role: 'staff', venueIds });
+    const response = await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'counter-pass-1' }) });
+    return ((await response.json()) as { token: string }).token;
+  }
+
+  function connect<S extends Socket>(socket: S): Promise<S> {
+    cleanups.push(() => void socket.disconnect());
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  }
+
+  async function kioskSocket(hub: Hub & { addKiosk(deviceId: string): Promise<string> }, deviceId: string) {
+    const token = await hub.addKiosk(deviceId);
+    const socket: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, { auth: { deviceId, token }, transports: ['websocket'] });
+    await connect(socket);
+    await socket.emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() });
+    return socket;
+  }
+
+  const staffDo = (socket: Socket<StaffServerToClient, StaffClientToServer>, command: StaffCommand) => socket.emitWithAck('queue.command', command) as Promise<QueueCommandResult>;
+
+  it('issues numbered tickets to kiosks, lets staff call them, and shows every change on the board', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hub = await hubWithQueue(join(dir.path, 'hub.db'));
+    cleanups.push(() => hub.close());
+    const session = await login(hub, 'mina', ['venue-a']);
+    const boardToken = await hub.venues.newBoardToken('venue-a');
+
+    const board: Socket<BoardServerToClient> = io(`${hub.url}/board`, { auth: { venueId: 'venue-a', token: boardToken }, transports: ['websocket'] });
+    const boardSnapshots: QueueSnapshot[] = [];
+    board.on('queue.snapshot', (snapshot) => boardSnapshots.push(snapshot));
+    await connect(board);
+    const staff: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session }, transports: ['websocket'] });
+    await connect(staff);
+    const kiosk = await kioskSocket(hub, 'k1');
+
+    // Nobody at a counter yet: the kiosk can say so instead of inventing a wait.
+    const closedQuote = (await kiosk.emitWithAck('ticket.quote', { serviceId: 'deposits' })) as TicketQuote;
+    expect(closedQuote).toMatchObject({ ok: true, position: 1, postedWaitMin: null });
+
+    expect(await staffDo(staff, { type: 'open-counter', counterId: 'c1' })).toMatchObject({ ok: true });
+    const quote = (await kiosk.emitWithAck('ticket.quote', { serviceId: 'deposits' })) as TicketQuote;
+    expect(quote.ok).toBe(true);
+    expect(quote.postedWaitMin).not.toBeNull();
+
+    const ids = [newEventId(), newEventId(), newEventId()];
+    const taken: QueueCommandResult[] = [];
+    for (const ticketId of ids) taken.push(await kiosk.emitWithAck('ticket.take', { ticketId, serviceId: 'deposits' }));
+    expect(taken.map((r) => r.ok && r.ticket?.number)).toEqual(['A-001', 'A-002', 'A-003']);
+    expect(taken.map((r) => r.ok && r.ticket?.position)).toEqual([1, 2, 3]);
+    // A kiosk that never heard the answer asks again with the same id: same ticket, no new number.
+    const retried = await kiosk.emitWithAck('ticket.take', { ticketId: ids[1]!, serviceId: 'deposits' });
+    expect(retried).toMatchObject({ ok: true, events: [], ticket: { number: 'A-002' } });
+
+    const called = await staffDo(staff, { type: 'call-next', counterId: 'c1' });
+    expect(called).toMatchObject({ ok: true, ticket: { number: 'A-001', status: 'called', counterId: 'c1' } });
+    const afterCall = await waitFor(() => boardSnapshots.find((s) => s.lastCall?.number === 'A-001'), { what: 'the board hearing the call' });
+    expect(afterCall.counters.find((c) => c.counterId === 'c1')?.nowServing).toBe('A-001');
+    expect(afterCall.services.find((s) => s.serviceId === 'deposits')).toMatchObject({ waiting: 2, next: ['A-002', 'A-003'], openCounters: 1 });
+
+    // The holder of A-003 sees one fewer ahead.
+    const phone = await fetch(`${hub.url}/api/venues/venue-a/tickets/${ids[2]}`);
+    expect(await phone.json()).toMatchObject({ number: 'A-003', status: 'waiting', position: 2, ahead: 1 });
+
+    // Refusals say why, and change nothing.
+    expect(await staffDo(staff, { type: 'call-next', counterId: 'c2' })).toMatchObject({ ok: false, code: 'counter-closed' });
+    expect(await staffDo(staff, { type: 'call-next', counterId: 'c1' })).toMatchObject({ ok: false, code: 'counter-busy' });
+    expect(await staff.emitWithAck('queue.command', { type: 'call-next' } as never)).toMatchObject({ ok: false, code: 'invalid-command', message: expect.stringMatching(/counterId/) });
+    expect(await staffDo(staff, { type: 'serve', counterId: 'c1' })).toMatchObject({ ok: true, ticket: { number: 'A-001', status: 'served' } });
+  });
+
+  it('serves the same commands over HTTP, to staff of that venue only', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hub = await hubWithQueue(join(dir.path, 'hub.db'));
+    cleanups.push(() => hub.close());
+    await hub.venues.upsert({ id: 'venue-b', name: 'Branch B', services: QUEUE_VENUE.services, counters: QUEUE_VENUE.counters });
+    const mina = await login(hub, 'mina', ['venue-a']);
+    const other = await login(hub, 'jun', ['venue-b']);
+    const command = (session: string, venueId: string, body: unknown) =>
+      fetch(`${hub.url}/api/venues/${venueId}/queue/commands`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify(body) });
+
+    const opened = await command(mina, 'venue-a', { type: 'open-counter', counterId: 'c2' });
+    expect(opened.status).toBe(200);
+    const idle = await command(mina, 'venue-a', { type: 'call-next', counterId: 'c2' });
+    expect(idle.status).toBe(409);
+    expect(await idle.json()).toMatchObject({ error: { code: 'no-ticket-waiting' } });
+
+    // Staff of branch B can run branch B, and nothing of branch A.
+    const forbidden = await command(other, 'venue-a', { type: 'close-counter', counterId: 'c2' });
+    expect(forbidden.status).toBe(403);
+    const snapshot = (await (await fetch(`${hub.url}/api/venues/venue-a/queue`, { headers: { authorization: `Bearer ${mina}` } })).json()) as QueueSnapshot;
+    expect(snapshot.counters.find((c) => c.counterId === 'c2')?.status).toBe('open');
+    expect((await command(other, 'venue-b', { type: 'open-counter', counterId: 'c1' })).status).toBe(200);
+
+    // The socket refuses them at the door.
+    const intruder = io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session: other }, transports: ['websocket'] });
+    cleanups.push(() => void intruder.disconnect());
+    const refusal = await new Promise<Error & { data?: { code: string } }>((resolve) => intruder.once('connect_error', resolve));
+    expect(refusal.data?.code).toBe('forbidden-venue');
+  });
+
+  it('rebuilds the live queue from its log after a restart, numbering on where it stopped', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const file = join(dir.path, 'hub.db');
+    const first = await hubWithQueue(file);
+    const session = await login(first, 'mina', ['venue-a']);
+    const kioskToken = await first.addKiosk('k1');
+    const act = (hub: Hub, body: unknown) =>
+      fetch(`${hub.url}/api/venues/venue-a/queue/commands`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify(body) });
+    const take = async (hub: Hub, serviceId: string) => {
+      const kiosk: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, { auth: { deviceId: 'k1', token: kioskToken }, transports: ['websocket'] });
+      await connect(kiosk);
+      await kiosk.emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() });
+      const result = await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId });
+      kiosk.disconnect();
+      return result;
+    };
+    await act(first, { type: 'open-counter', counterId: 'c2' });
+    for (const service of ['deposits', 'loans', 'deposits']) await take(first, service);
+    await act(first, { type: 'call-next', counterId: 'c2' });
+    const before = (await first.queues.snapshot('venue-a'))!;
+    await first.close();
+
+    const second = await hubWithQueue(file);
+    cleanups.push(() => second.close());
+    const after = (await second.queues.snapshot('venue-a'))!;
+    expect(after.version).toBe(before.version);
+    expect(after.counters).toEqual(before.counters);
+    expect(after.services.map(({ serviceId, waiting, next }) => ({ serviceId, waiting, next }))).toEqual(
+      before.services.map(({ serviceId, waiting, next }) => ({ serviceId, waiting, next })),
+    );
+    const next = await take(second, 'deposits');
+    expect(next).toMatchObject({ ok: true, ticket: { number: 'A-003' } });
+  });
+});
