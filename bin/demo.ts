@@ -5,8 +5,8 @@ import { newPassword } from '../server/auth/secrets.ts';
 import { startHub, type Hub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import type { Command } from './cli.ts';
-import { createServer } from 'node:net';
 import { DemoActivity } from './demo-activity.ts';
+import { freePort } from './free-port.ts';
 import { DemoDevices } from './demo-devices.ts';
 import { DEMO_KIOSKS, DEMO_VENUE } from './demo-venue.ts';
 import { onShutdown } from './shutdown.ts';
@@ -130,17 +130,5 @@ function stopChild(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
-  });
-}
-
-/** A free loopback port for a kiosk's local API, so the demo knows where each screen API is. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }

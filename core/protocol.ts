@@ -1,5 +1,5 @@
 import type { AnyEventEnvelope, EventRejectionCode, FeedbackLevel } from './events.ts';
-import type { CounterBoardRow } from './queue/views.ts';
+import type { CounterBoardRow, ServiceBoardRow } from './queue/views.ts';
 import type { QueueCommand, QueueEvent, QueueRefusalCode, ReturnWindow, TicketStatus } from './queue/types.ts';
 import type { Venue } from './venue.ts';
 
@@ -40,7 +40,8 @@ export type AuthErrorCode =
   | 'session-invalid'
   | 'forbidden-venue'
   | 'forbidden-role'
-  | 'board-token-invalid';
+  | 'board-token-invalid'
+  | 'ticket-unknown';
 
 export interface AuthErrorData {
   code: AuthErrorCode;
@@ -95,6 +96,8 @@ export interface KioskClientToServer {
   'ticket.quote': (request: TicketQuoteRequest, ack: (result: TicketQuote | QueueFailure) => void) => void;
   'ticket.take': (request: TicketTakeRequest, ack: (result: QueueCommandResult) => void) => void;
   'numbers.reserve': (request: { serviceId: string; size: number }, ack: (result: NumbersReserved | QueueFailure) => void) => void;
+  /** A return-time holder is back (scanned their ticket at the kiosk): they join the line now. */
+  'ticket.check-in': (request: { ticketId: string }, ack: (result: QueueCommandResult) => void) => void;
 }
 
 /** A block of numbers for a kiosk to issue from while it cannot reach the hub. */
@@ -117,14 +120,7 @@ export interface KioskServerToClient {
 // ---------- queues (hub -> kiosks, boards, staff, phones) ----------
 
 /** One service's line as customers see it: how many wait, who is next, what we promise. */
-export interface ServiceWait {
-  serviceId: string;
-  waiting: number;
-  /** Return-time holders not yet back. */
-  away: number;
-  next: string[];
-  openCounters: number;
-  countersOnBreak: number;
+export interface ServiceWait extends ServiceBoardRow {
   /** The calibrated promise for someone taking a ticket now; null while no counter serves it. */
   postedWaitMin: number | null;
   /** The point estimate behind it. */
@@ -244,6 +240,20 @@ export interface BoardServerToClient {
 }
 
 export type BoardClientToServer = Record<string, never>;
+
+// ---------- /ticket (the phone page behind a ticket's QR code) ----------
+
+/** The ticket's id is the key: unguessable, printed only on that ticket. */
+export interface TicketAuth {
+  venueId: string;
+  ticketId: string;
+}
+
+export interface TicketServerToClient {
+  'ticket.updated': (ticket: TicketView) => void;
+}
+
+export type TicketClientToServer = Record<string, never>;
 
 // ---------- /staff ----------
 

@@ -72,6 +72,17 @@ export async function startLocalApi(runtime: KioskRuntime, port: number): Promis
     }
   });
 
+  // A return-time holder is back: the screen scanned the QR (…/t/<ticket id>) on their ticket.
+  app.post('/local/tickets/:ticketId/check-in', async (req, res, next) => {
+    const ticketId = eventIdSchema.safeParse(req.params.ticketId);
+    if (!ticketId.success) return invalidRequest(res, ticketId.error);
+    try {
+      res.json(await runtime.tickets.checkIn(ticketId.data));
+    } catch (error) {
+      next(error);
+    }
+  });
+
   app.post('/local/feedback', (req, res) => {
     const body = pressBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);

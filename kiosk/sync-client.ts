@@ -161,6 +161,12 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     return this.socket.timeout(this.ackTimeoutMs).emitWithAck('ticket.take', request);
   }
 
+  /** A return-time holder is back: they join the line now. */
+  async checkInTicket(ticketId: string): Promise<QueueCommandResult> {
+    this.requireOnline();
+    return this.socket.timeout(this.ackTimeoutMs).emitWithAck('ticket.check-in', { ticketId });
+  }
+
   /** Asks the hub for a block of numbers to issue from while offline. */
   async reserveNumbers(serviceId: string, size: number): Promise<NumbersReserved | QueueFailure> {
     this.requireOnline();

@@ -132,6 +132,13 @@ export class TicketDesk {
     return { ticket, print: await this.print(ticket, request.language), offline: false };
   }
 
+  /** A customer back for their return window scans the ticket: they join the line now. */
+  async checkIn(ticketId: string): Promise<TicketView> {
+    const result = await this.sync.checkInTicket(ticketId);
+    if (!result.ok) throw new TicketRefused(result);
+    return result.ticket!;
+  }
+
   /**
    * Issues from the reserved block and records it; the posted wait and position come from the
    * last queue state the hub sent (plus the tickets issued here since), the best the kiosk knows.

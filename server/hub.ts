@@ -12,6 +12,7 @@ import { apiRouter } from './http/api.ts';
 import { attachBoardNamespace, type BoardNamespace } from './sockets/board-namespace.ts';
 import { attachKioskNamespace, type KioskNamespace } from './sockets/kiosk-namespace.ts';
 import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-namespace.ts';
+import { attachTicketNamespace, type TicketNamespace } from './sockets/ticket-namespace.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { QueueService } from './queue/queue-service.ts';
 import { Venues } from './venues.ts';
@@ -68,6 +69,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues);
   attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events, queues);
   attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues);
+  attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues);
   // Offline tickets reach the hub as ticket.issued events in a kiosk's batch: merge them into the queue.
   events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
     const offline = stored.filter((e): e is EventEnvelope<'ticket.issued'> => e.type === 'ticket.issued' && (e as EventEnvelope<'ticket.issued'>).payload.offline);

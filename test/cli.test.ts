@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import { writeFileSync } from 'node:fs';
+import { runPrinterEmulator } from '../drivers/emulators/printer-emulator.ts';
 import { tempDir } from './support/fixtures.ts';
 import { spawnWaitwell } from './support/processes.ts';
 
@@ -20,7 +22,7 @@ describe('waitwell CLI', () => {
     expect(text).toMatch(/hub .*\n.*kiosk .*\n.*demo /);
   });
 
-  it.each(['hub', 'kiosk', 'demo'])('explains "%s --help"', async (command) => {
+  it.each(['hub', 'kiosk', 'demo', 'devices', 'emulate', 'ticket', 'simulate'])('explains "%s --help"', async (command) => {
     const { code, text } = await run([command, '--help']);
     expect(code).toBe(0);
     expect(text).toContain(`waitwell ${command}`);
@@ -52,5 +54,40 @@ describe('waitwell CLI', () => {
     expect(text).toMatch(/kiosk configuration is not valid/);
     expect(text).toMatch(/hubUrl/);
     expect(text).toMatch(/token/);
+  });
+
+  it('lists serial ports and HID devices, saying so when there are none', async () => {
+    const { code, text } = await run(['devices']);
+    expect(code).toBe(0);
+    expect(text).toMatch(/^Serial ports:/m);
+    expect(text).toMatch(/^HID devices:/m);
+  });
+
+  it('prints a test ticket on a configured printer with "devices test"', async () => {
+    const printer = await runPrinterEmulator({ tcpPort: 0 });
+    try {
+      const config = join(dir.path, 'kiosk-with-printer.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          hubUrl: 'http://127.0.0.1:9',
+          venueId: 'venue-a',
+          deviceId: 'k-test',
+          token: 'unused',
+          store: join(dir.path, 'k-test.db'),
+          devices: [{ kind: 'printer', id: 'front-printer', connection: { type: 'tcp', port: printer.tcpPort } }],
+        }),
+      );
+      const { code, text } = await run(['devices', 'test', 'front-printer', '--config', config]);
+      expect(text).toContain('printed a test ticket on front-printer');
+      expect(code).toBe(0);
+      expect(printer.tickets.at(-1)?.text.replace(/\s+/g, '')).toContain('T-001');
+
+      const missing = await run(['devices', 'test', 'nope', '--config', config]);
+      expect(missing.code).toBe(1);
+      expect(missing.text).toContain('no device "nope"');
+    } finally {
+      await printer.close();
+    }
   });
 });

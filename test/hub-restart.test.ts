@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
@@ -9,18 +8,13 @@ import { Venues } from '../server/venues.ts';
 import { tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { useCleanups } from './support/cleanups.ts';
+import { freePort } from '../bin/free-port.ts';
 
 const DEVICES = ['k1', 'k2', 'k3'];
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
 
 /** A port that was free a moment ago: the restarted hub must come back on the same address. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Kiosk {
   deviceId: string;
@@ -29,10 +23,7 @@ interface Kiosk {
 }
 
 describe('the hub process stopped while kiosks keep producing', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = useCleanups();
 
   it('receives everything exactly once, in per-device seq order, after SIGKILL and SIGTERM restarts', async () => {
     const dir = tempDir();

@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KioskStatus } from '../kiosk/runtime.ts';
 import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { useCleanups } from './support/cleanups.ts';
 
 /** Requests in flight at once: enough that the kill always lands while several are open. */
 const CONCURRENCY = 16;
@@ -62,10 +63,7 @@ async function burst(localUrl: string, onAck: (count: number) => void): Promise<
 }
 
 describe('a kiosk process killed in the middle of a burst', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = useCleanups();
 
   it('delivers every acknowledged press to the hub exactly once after a restart', async () => {
     const dir = tempDir();

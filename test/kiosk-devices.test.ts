@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runButtonsEmulator } from '../drivers/emulators/buttons-emulator.ts';
 import { runDisplayEmulator } from '../drivers/emulators/display-emulator.ts';
 import { runPrinterEmulator } from '../drivers/emulators/printer-emulator.ts';
@@ -10,16 +10,14 @@ import type { TakenTicket } from '../kiosk/ticket-desk.ts';
 import type { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { useCleanups } from './support/cleanups.ts';
 
 /**
  * A kiosk on its devices, configured from data, end to end: a smiley box and a 2x20 display on
  * real pseudo-terminals, an ESC/POS printer on real TCP, the hub's queue behind it.
  */
 describe('a kiosk with a button box, a printer and a wait display', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = useCleanups();
 
   it('records presses, prints numbered tickets, shows calls, and tells customer and staff when paper runs out', async () => {
     const dir = tempDir();

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { startTestHub, tempDir } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { useCleanups } from './support/cleanups.ts';
 
 /** The repeat-press rule end to end: screen -> kiosk store (flagged) -> hub (kept, not counted). */
 describe('repeat presses through a kiosk to the hub', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = useCleanups();
 
   it('flags the third quick press as misuse, keeps it, and leaves it out of the counts', async () => {
     const dir = tempDir();

@@ -1,27 +1,17 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { TakenTicket } from '../kiosk/ticket-desk.ts';
 import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { useCleanups } from './support/cleanups.ts';
+import { freePort } from '../bin/free-port.ts';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** design.md "Queue authority": a kiosk cut off from the hub issues from its reserved block. */
 describe('tickets while the hub is unreachable', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = useCleanups();
 
   it('issues from the kiosk’s reserved numbers, and the hub merges them in issue order when it is back', async () => {
     const dir = tempDir();

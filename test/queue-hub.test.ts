@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type {
   BoardServerToClient,
@@ -12,20 +12,20 @@ import type {
   StaffCommand,
   StaffServerToClient,
   TicketQuote,
+  TicketServerToClient,
+  TicketView,
 } from '../core/protocol.ts';
 import type { Hub } from '../server/hub.ts';
 import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { useCleanups } from './support/cleanups.ts';
 
 /** The queue through the real hub: kiosks take tickets, staff act over /staff and HTTP, boards watch. */
 
 const QUEUE_VENUE = TEST_QUEUE_VENUE;
 
 describe('queues on the hub', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = useCleanups();
 
   async function hubWithQueue(file: string): Promise<Hub & { addKiosk(deviceId: string): Promise<string> }> {
     return startTestHub({ file, venue: QUEUE_VENUE });
@@ -170,5 +170,48 @@ describe('queues on the hub', () => {
     );
     const next = await take(second, 'deposits');
     expect(next).toMatchObject({ ok: true, ticket: { number: 'A-003' } });
+  });
+
+  it('offers a return window when the line is long, keeps the holder posted on the phone, and checks them in', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const venue = { ...QUEUE_VENUE, services: QUEUE_VENUE.services.map((s) => (s.id === 'loans' ? { ...s, returnTimes: { thresholdMin: 15 } } : s)) };
+    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
+    cleanups.push(() => hub.close());
+    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
+    const kiosk = await kioskSocket(hub, 'k1');
+    for (let i = 0; i < 4; i += 1) await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId: 'loans' });
+
+    const quote = (await kiosk.emitWithAck('ticket.quote', { serviceId: 'loans' })) as TicketQuote;
+    expect(quote.postedWaitMin).toBeGreaterThan(15);
+    expect(quote.returnWindow).not.toBeNull();
+    const window = quote.returnWindow!;
+    expect(window.to - window.from).toBe(15 * 60_000);
+    expect(window.from).toBeGreaterThan(Date.now());
+
+    const ticketId = newEventId();
+    const taken = await kiosk.emitWithAck('ticket.take', { ticketId, serviceId: 'loans', returnWindow: window });
+    expect(taken).toMatchObject({ ok: true, ticket: { number: 'B-005', returnWindow: window } });
+    const snapshot = (await hub.queues.snapshot('venue-a'))!;
+    expect(snapshot.services.find((s) => s.serviceId === 'loans')).toMatchObject({ waiting: 4, away: 1 });
+
+    // The phone page behind the QR code: live position and wait.
+    const phone: Socket<TicketServerToClient> = io(`${hub.url}/ticket`, { auth: { venueId: 'venue-a', ticketId }, transports: ['websocket'] });
+    const updates: TicketView[] = [];
+    phone.on('ticket.updated', (view) => updates.push(view));
+    await connect(phone);
+    await waitFor(() => updates[0], { what: 'the first update on the phone' });
+    await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c2' });
+    const afterCall = await waitFor(() => updates.find((u) => u.ahead === 3), { what: 'one fewer ahead on the phone' });
+    expect(afterCall).toMatchObject({ number: 'B-005', status: 'waiting' });
+
+    // Back too early: the kiosk is told when to come back instead of silently queueing them.
+    const early = await kiosk.emitWithAck('ticket.check-in', { ticketId });
+    expect(early).toMatchObject({ ok: false, code: 'return-window-not-open' });
+
+    const unknown = io(`${hub.url}/ticket`, { auth: { venueId: 'venue-a', ticketId: newEventId() }, transports: ['websocket'] });
+    cleanups.push(() => void unknown.disconnect());
+    const refusal = await new Promise<Error & { data?: { code: string } }>((resolve) => unknown.once('connect_error', resolve));
+    expect(refusal.data?.code).toBe('ticket-unknown');
   });
 });

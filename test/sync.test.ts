@@ -1,20 +1,18 @@
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BoardServerToClient, TouchpointCounts } from '../core/protocol.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
 import { startTestHub, tempDir } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { useCleanups } from './support/cleanups.ts';
 
 const press = { touchpointId: 'entrance', level: 4 as const, source: 'serial' as const };
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
 
 describe('kiosk sync against a real hub', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = useCleanups();
 
   it('keeps recording while the hub is down and drains, in order, once it is up', async () => {
     const dir = tempDir();

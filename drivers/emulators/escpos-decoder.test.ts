@@ -5,6 +5,7 @@ import { ticketTexts } from '../../core/ticket-texts.ts';
 import type { TicketToPrint } from '../device.ts';
 import { renderEscpos } from '../ticket-printer/render.ts';
 import { EscposDecoder, type EscposEvent } from './escpos-decoder.ts';
+import { splitChunks } from '../testing/split-chunks.ts';
 
 const SERVICE = { ko: '여권 발급', zh: '护照办理', en: 'Passports' } as const;
 const VENUE = { ko: '강남구청 민원실', zh: '上海市民中心', en: 'City Hall' } as const;
@@ -25,16 +26,7 @@ function ticket(language: TicketToPrint['language'], extra: Partial<TicketToPrin
   };
 }
 
-function split(bytes: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  return chunks;
-}
+const split = splitChunks;
 
 const decodeAll = (chunks: Buffer[], decoder = new EscposDecoder()): EscposEvent[] => [...chunks.flatMap((c) => decoder.feed(c)), ...decoder.flush()];
 const lines = (events: EscposEvent[]) => events.flatMap((e) => (e.kind === 'line' && e.line.text ? [e.line.text] : []));

@@ -10,6 +10,7 @@ import {
   type DecodeResult,
 } from './button-box-codec.ts';
 import { LineFramer } from './line-framer.ts';
+import { splitChunks } from '../testing/split-chunks.ts';
 
 const messages: fc.Arbitrary<ButtonBoxMessage> = fc.oneof(
   fc.record({ type: fc.constant('press' as const), button: fc.integer({ min: 1, max: MAX_BUTTON }), uptimeMs: fc.option(fc.integer({ min: 0, max: MAX_UPTIME_MS }), { nil: undefined }) }, { requiredKeys: ['type', 'button'] }),
@@ -20,16 +21,7 @@ const messages: fc.Arbitrary<ButtonBoxMessage> = fc.oneof(
 const clean = (message: ButtonBoxMessage) => JSON.parse(JSON.stringify(message)) as ButtonBoxMessage;
 
 /** Cuts a byte string at the given points (any order, duplicates allowed) into chunks. */
-function split(bytes: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  return chunks;
-}
+const split = splitChunks;
 
 function decodeAll(chunks: Buffer[]): DecodeResult[] {
   const decoder = new ButtonBoxDecoder();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitChunks } from '../testing/split-chunks.ts';
 import {
   decodeAsb,
   decodeRealtimeReply,
@@ -57,16 +58,7 @@ function expected(message: Message): StatusFrame {
   }
 }
 
-function split(bytes: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  return chunks;
-}
+const split = splitChunks;
 
 const readAll = (chunks: Buffer[]) => {
   const reader = new EscposStatusReader();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitChunks } from '../testing/split-chunks.ts';
 import {
   AlphaDecoder,
   alphaChecksum,
@@ -18,16 +19,7 @@ import {
 const hex = (bytes: Buffer) => bytes.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
 const ascii = (text: string) => hex(Buffer.from(text, 'latin1'));
 
-function split(bytes: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  return chunks;
-}
+const split = splitChunks;
 
 function decodeAll(chunks: Buffer[], flush = false): AlphaFrame[] {
   const decoder = new AlphaDecoder();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitChunks } from '../testing/split-chunks.ts';
 import {
   DmdScreenDecoder,
   dmdBlink,
@@ -20,16 +21,7 @@ import {
 const hex = (bytes: Buffer) => bytes.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
 
 /** Cuts bytes at the given points (any order, duplicates allowed) into chunks. */
-function split(bytes: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  return chunks;
-}
+const split = splitChunks;
 
 function screenOf(chunks: Buffer[]): { lines: [string, string]; problems: DmdProblem[] } {
   const decoder = new DmdScreenDecoder();

@@ -32,6 +32,8 @@ export const ticketTakeSchema = z.strictObject({
   returnWindow: windowSchema.optional(),
 }) satisfies z.ZodType<TicketTakeRequest>;
 
+export const ticketCheckInSchema = z.strictObject({ ticketId: eventIdSchema });
+
 export const numbersReserveSchema = z.strictObject({ serviceId: slugSchema, size: z.number().int().min(1).max(1000) });
 
 /** zod's issues as one sentence naming each bad field. */

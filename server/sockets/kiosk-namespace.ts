@@ -15,7 +15,7 @@ import type {
 import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
 import type { HubEvents } from '../hub-events.ts';
-import { describeIssues, numbersReserveSchema, ticketQuoteSchema, ticketTakeSchema } from '../queue/command-schema.ts';
+import { describeIssues, numbersReserveSchema, ticketCheckInSchema, ticketQuoteSchema, ticketTakeSchema } from '../queue/command-schema.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
 
@@ -28,7 +28,7 @@ interface KioskSocketData {
 export type KioskNamespace = Namespace<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
 type KioskSocket = Socket<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
 
-const KNOWN_MESSAGES = new Set<string>(['hello', 'events.batch', 'ticket.quote', 'ticket.take', 'numbers.reserve']);
+const KNOWN_MESSAGES = new Set<string>(['hello', 'events.batch', 'ticket.quote', 'ticket.take', 'numbers.reserve', 'ticket.check-in']);
 const room = (venueId: string) => `venue:${venueId}`;
 
 export function authError(code: AuthErrorCode, message: string): Error {
@@ -89,6 +89,14 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       const request = ticketQuoteSchema.safeParse(raw);
       if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
       reply(await queues.quote(venueId, request.data).catch((error: Error) => internalQueueFailure(events, error)));
+    });
+
+    socket.on('ticket.check-in', async (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as (result: QueueCommandResult) => void;
+      const request = ticketCheckInSchema.safeParse(raw);
+      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      reply(await queues.execute(venueId, { type: 'check-in', ticketId: request.data.ticketId }).catch((error: Error) => internalQueueFailure(events, error)));
     });
 
     socket.on('numbers.reserve', async (raw: unknown, ack: unknown) => {
