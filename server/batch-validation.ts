@@ -13,7 +13,12 @@ const MAX_CLOCK_OFFSET_MS = 24 * 60 * 60 * 1000;
  * Checks a batch from an authenticated device before anything is stored. Any bad event refuses
  * the whole batch (never half-stored) and the reply names the event and the reason.
  */
-export function validateBatch(raw: unknown, device: { deviceId: string; venueId: string }): { ok: true; batch: ValidBatch } | BatchFailure {
+export function validateBatch(
+  raw: unknown,
+  device: { deviceId: string; venueId: string },
+  /** Size of the message as it arrived, when the transport knows it (saves serializing it again). */
+  messageBytes?: number,
+): { ok: true; batch: ValidBatch } | BatchFailure {
   if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { events?: unknown }).events)) {
     return { ok: false, code: 'invalid-message', message: 'a batch is an object { events: [...], clockOffsetMs? }' };
   }
@@ -25,7 +30,7 @@ export function validateBatch(raw: unknown, device: { deviceId: string; venueId:
   if (events.length > MAX_BATCH_EVENTS) {
     return { ok: false, code: 'batch-too-large', message: `a batch holds at most ${MAX_BATCH_EVENTS} events; send smaller batches` };
   }
-  const bytes = Buffer.byteLength(JSON.stringify(raw));
+  const bytes = messageBytes ?? Buffer.byteLength(JSON.stringify(raw));
   if (bytes > MAX_BATCH_BYTES) {
     return { ok: false, code: 'batch-too-large', message: `batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES}: send smaller batches` };
   }

@@ -116,11 +116,19 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       reply(result);
     });
 
+    // engine.io hands over each message before socket.io decodes and dispatches it (synchronously),
+    // so the batch handler sees its own message's size without serializing the batch again.
+    let lastMessageBytes: number | undefined;
+    socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+      if (packet.type !== 'message') return;
+      lastMessageBytes = typeof packet.data === 'string' ? Buffer.byteLength(packet.data) : Buffer.isBuffer(packet.data) ? packet.data.length : undefined;
+    });
+
     socket.on('events.batch', async (raw: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as (result: BatchOk | BatchFailure) => void;
       if (!socket.data.helloDone) return reply({ ok: false, code: 'hello-required', message: 'send hello before any batch' });
-      const checked = validateBatch(raw, { deviceId, venueId });
+      const checked = validateBatch(raw, { deviceId, venueId }, lastMessageBytes);
       if (!checked.ok) return reply(checked);
       try {
         const outcome = await store.ingest(deviceId, checked.batch.events, { receivedAt: Date.now(), clockOffsetMs: checked.batch.clockOffsetMs });

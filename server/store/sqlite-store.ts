@@ -56,9 +56,10 @@ export class SqliteHubStore implements HubStore {
     this.migrate();
     this.statements = {
       device: this.db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
-      insertEvent: this.db.prepare(
+      // Positional parameters: binding by name cost ~15% more per row on the ingest path.
+      insertEvent: this.db.prepare<[string, string, string, number, string, number, number, number, number, string]>(
         `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
-         VALUES (@id, @venueId, @deviceId, @seq, @type, @v, @occurredAt, @correctedAt, @receivedAt, @payload)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
       ),
       eventIdAtSeq: this.db.prepare<[string, number], { id: string }>('SELECT id FROM events WHERE device_id = ? AND seq = ?'),
@@ -238,18 +239,18 @@ export class SqliteHubStore implements HubStore {
         if (event.seq !== contiguousSeq + 1) {
           throw new RefusedBatch({ kind: 'seq-gap', contiguousSeq: device.contiguous_seq, eventIndex, seq: event.seq });
         }
-        const result = this.statements.insertEvent.run({
-          id: event.id,
-          venueId: event.venueId,
+        const result = this.statements.insertEvent.run(
+          event.id,
+          event.venueId,
           deviceId,
-          seq: event.seq,
-          type: event.type,
-          v: event.v,
-          occurredAt: event.occurredAt,
-          correctedAt: event.occurredAt + context.clockOffsetMs,
-          receivedAt: context.receivedAt,
-          payload: JSON.stringify(event.payload),
-        });
+          event.seq,
+          event.type,
+          event.v,
+          event.occurredAt,
+          event.occurredAt + context.clockOffsetMs,
+          context.receivedAt,
+          JSON.stringify(event.payload),
+        );
         if (result.changes === 0) {
           // The id exists under another device or seq: a replayed or forged event, never stored twice.
           throw new RefusedBatch({ kind: 'id-conflict', contiguousSeq: device.contiguous_seq, eventIndex, id: event.id });
