@@ -13,7 +13,7 @@ import {
   type QueueEvent,
   type QueueState,
 } from '../../core/queue/index.ts';
-import { createEstimatorState, estimateNewArrival, estimateWaiting, meanServiceMin, observe, priorsFromRules, type EstimatorState } from '../../core/estimator/index.ts';
+import { createEstimatorState, estimateNewArrival, estimateWaiting, meanServiceMin, observe, priorsFromRules, type EstimatorState, type WaitEstimate } from '../../core/estimator/index.ts';
 import { queueRulesOf, type Venue } from '../../core/venue.ts';
 import { QueueVersionConflict, type HubStore } from '../store/hub-store.ts';
 import { utcOffsetMinutes } from './time-zone.ts';
@@ -136,8 +136,16 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
   }
 
   async ticket(venueId: string, ticketId: string): Promise<TicketView | undefined> {
+    return (await this.tickets(venueId, [ticketId]))[0];
+  }
+
+  /** Several tickets at once: one forecast serves them all (phones watching after a change). */
+  async tickets(venueId: string, ticketIds: readonly string[]): Promise<TicketView[]> {
     const queue = await this.queue(venueId);
-    return queue ? (this.ticketView(queue, ticketId) ?? undefined) : undefined;
+    if (!queue) return [];
+    const waiting = ticketIds.filter((id) => queue.state.tickets[id]?.status === 'waiting');
+    const estimates = waiting.length > 0 ? estimateWaiting(queue.estimator, queue.state, this.now(), waiting) : {};
+    return ticketIds.flatMap((id) => this.ticketView(queue, id, estimates[id]) ?? []);
   }
 
   /** The venue's configuration changed: rebuild its queue from the log under the new rules. */
@@ -220,11 +228,11 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     return ticketId ? this.ticketView(queue, ticketId) : null;
   }
 
-  private ticketView(queue: VenueQueue, ticketId: string): TicketView | null {
+  private ticketView(queue: VenueQueue, ticketId: string, known?: WaitEstimate): TicketView | null {
     const ticket = queue.state.tickets[ticketId];
     const position = ticketPosition(queue.state, ticketId);
     if (!ticket || !position) return null;
-    const estimate = ticket.status === 'waiting' ? estimateWaiting(queue.estimator, queue.state, this.now(), [ticketId])[ticketId] : undefined;
+    const estimate = ticket.status !== 'waiting' ? undefined : (known ?? estimateWaiting(queue.estimator, queue.state, this.now(), [ticketId])[ticketId]);
     return {
       ticketId,
       number: ticket.number,

@@ -32,10 +32,9 @@ export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueS
 
   queues.on('changed', async ({ venueId }) => {
     const prefix = `${ROOM_PREFIX}${venueId}:`;
-    for (const [name, members] of namespace.adapter.rooms) {
-      if (!name.startsWith(prefix) || members.size === 0) continue;
-      const view = await queues.ticket(venueId, name.slice(prefix.length)).catch(() => undefined);
-      if (view) namespace.to(name).emit('ticket.updated', view);
-    }
+    const watched = [...namespace.adapter.rooms].filter(([name, members]) => name.startsWith(prefix) && members.size > 0).map(([name]) => name.slice(prefix.length));
+    if (watched.length === 0) return;
+    const views = await queues.tickets(venueId, watched).catch(() => []);
+    for (const view of views) namespace.to(room(venueId, view.ticketId)).emit('ticket.updated', view);
   });
 }
