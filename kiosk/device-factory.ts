@@ -64,7 +64,9 @@ export function createKioskDevices(configs: readonly DeviceConfig[]): KioskDevic
         devices.printers.push(new EscposPrinter({ id: config.id, transport: createByteTransport(config.connection), cpl: config.charactersPerLine }));
         break;
       case 'display': {
-        const options = { id: config.id, transport: createByteTransport(config.connection) };
+        // Alpha signs speak 9600 7E1 unless the configuration says otherwise.
+        const connection = config.protocol === 'alpha' && config.connection.type === 'serial' ? { ...config.connection, dataBits: config.connection.dataBits ?? 7, parity: config.connection.parity ?? 'even' } : config.connection;
+        const options = { id: config.id, transport: createByteTransport(connection) };
         const device = config.protocol === 'dmd' ? new DmdDisplay(options) : new AlphaSign(options);
         devices.displays.push({ device, serviceId: config.serviceId });
         break;
