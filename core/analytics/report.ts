@@ -1,0 +1,148 @@
+import type { FeedbackLevel } from '../events.ts';
+import { happyIndex } from './scores.ts';
+import { addValue, emptyMoments, mean, mergeMoments, welchT, type Moments } from './stats.ts';
+
+/**
+ * The touchpoint x segment report (domain.md points 5, 6): a pure fold over scored moments, so
+ * the hub, the CSV export and the benchmark compute exactly the same numbers.
+ */
+
+export interface ScoredMoment {
+  touchpointId: string;
+  segmentId: string | null;
+  at: number;
+  experience: number;
+  /** Smiley level, for presses (the happy index counts presses only). */
+  level?: FeedbackLevel;
+}
+
+export interface ReportOptions {
+  /** A touchpoint needs this many moments before it can be called a pain point or a sweet spot. */
+  minVolume: number;
+  /** |Welch t| at or above this is significant (1.96: about 95% two-sided for large samples). */
+  significanceT: number;
+  /** Width of a trend bucket, ms (default one hour). */
+  trendBucketMs: number;
+}
+
+export const DEFAULT_REPORT_OPTIONS: ReportOptions = { minVolume: 30, significanceT: 1.96, trendBucketMs: 60 * 60_000 };
+
+export interface CellScore {
+  touchpointId: string;
+  /** null: all segments together. */
+  segmentId: string | null;
+  volume: number;
+  meanExperience: number | null;
+  happyIndex: number | null;
+}
+
+export interface TrendPoint {
+  from: number;
+  volume: number;
+  meanExperience: number | null;
+}
+
+export interface Standout extends CellScore {
+  /** Welch t against the rest of the venue. */
+  t: number;
+  /** volume x (mean - baseline): how much this touchpoint moves the venue's whole experience. */
+  impact: number;
+}
+
+export interface TouchpointReport {
+  baseline: { volume: number; meanExperience: number | null };
+  touchpoints: (CellScore & { trend: TrendPoint[] })[];
+  heatMap: CellScore[];
+  painPoints: Standout[];
+  sweetSpots: Standout[];
+  /** Moments of truth: touchpoints ranked by |impact|, largest first. */
+  mots: Standout[];
+}
+
+interface Cell {
+  moments: Moments;
+  levels: Record<FeedbackLevel, number>;
+}
+
+const emptyCell = (): Cell => ({ moments: emptyMoments(), levels: { 1: 0, 2: 0, 3: 0, 4: 0 } });
+
+function addTo(cells: Map<string, Cell>, key: string, moment: ScoredMoment): void {
+  const cell = cells.get(key) ?? emptyCell();
+  cell.moments = addValue(cell.moments, moment.experience);
+  if (moment.level !== undefined) cell.levels[moment.level] += 1;
+  cells.set(key, cell);
+}
+
+const scoreOf = (touchpointId: string, segmentId: string | null, cell: Cell): CellScore => ({
+  touchpointId,
+  segmentId,
+  volume: cell.moments.n,
+  meanExperience: mean(cell.moments),
+  happyIndex: happyIndex(cell.levels),
+});
+
+export function touchpointReport(moments: Iterable<ScoredMoment>, options: Partial<ReportOptions> = {}): TouchpointReport {
+  const opts = { ...DEFAULT_REPORT_OPTIONS, ...options };
+  const byTouchpoint = new Map<string, Cell>();
+  const byCell = new Map<string, Cell>();
+  const trends = new Map<string, Map<number, Moments>>();
+  let all = emptyMoments();
+  for (const moment of moments) {
+    all = addValue(all, moment.experience);
+    addTo(byTouchpoint, moment.touchpointId, moment);
+    addTo(byCell, `${moment.touchpointId}\u0000${moment.segmentId ?? ''}`, moment);
+    const bucket = Math.floor(moment.at / opts.trendBucketMs) * opts.trendBucketMs;
+    const trend = trends.get(moment.touchpointId) ?? new Map<number, Moments>();
+    trend.set(bucket, addValue(trend.get(bucket) ?? emptyMoments(), moment.experience));
+    trends.set(moment.touchpointId, trend);
+  }
+
+  const touchpoints = [...byTouchpoint].map(([touchpointId, cell]) => ({
+    ...scoreOf(touchpointId, null, cell),
+    trend: [...(trends.get(touchpointId) ?? [])].sort(([a], [b]) => a - b).map(([from, m]) => ({ from, volume: m.n, meanExperience: mean(m) })),
+  }));
+  const heatMap = [...byCell].map(([key, cell]) => {
+    const [touchpointId, segment] = key.split('\u0000') as [string, string];
+    return scoreOf(touchpointId, segment === '' ? null : segment, cell);
+  });
+
+  const baseline = mean(all);
+  const standouts: Standout[] = [];
+  for (const [touchpointId, cell] of byTouchpoint) {
+    const rest = { n: all.n - cell.moments.n, sum: all.sum - cell.moments.sum, sumSquares: all.sumSquares - cell.moments.sumSquares };
+    const t = welchT(cell.moments, rest);
+    if (t === null || baseline === null) continue;
+    standouts.push({ ...scoreOf(touchpointId, null, cell), t, impact: cell.moments.n * (mean(cell.moments)! - baseline) });
+  }
+  const significant = standouts.filter((s) => s.volume >= opts.minVolume && Math.abs(s.t) >= opts.significanceT);
+  return {
+    baseline: { volume: all.n, meanExperience: baseline },
+    touchpoints: touchpoints.sort((a, b) => a.touchpointId.localeCompare(b.touchpointId)),
+    heatMap: heatMap.sort((a, b) => a.touchpointId.localeCompare(b.touchpointId) || (a.segmentId ?? '').localeCompare(b.segmentId ?? '')),
+    painPoints: significant.filter((s) => s.t < 0).sort((a, b) => a.impact - b.impact),
+    sweetSpots: significant.filter((s) => s.t > 0).sort((a, b) => b.impact - a.impact),
+    mots: [...standouts].sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact)),
+  };
+}
+
+/** Surprise buckets (minutes, posted - actual) for "how does wait surprise relate to feedback". */
+export const SURPRISE_BUCKETS = [-Infinity, -10, -5, 0, 5, 10, Infinity] as const;
+
+export interface SurpriseRow {
+  /** Surprise range [from, to), minutes. */
+  from: number;
+  to: number;
+  volume: number;
+  /** Mean experience of the feedback given after waits in this range. */
+  meanExperience: number | null;
+}
+
+/** Mean experience of the feedback that followed waits, per range of wait surprise. */
+export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experience: number }>): SurpriseRow[] {
+  const rows = SURPRISE_BUCKETS.slice(0, -1).map((from, i) => ({ from, to: SURPRISE_BUCKETS[i + 1]!, moments: emptyMoments() }));
+  for (const pair of pairs) {
+    const row = rows.find((r) => pair.surpriseMin >= r.from && pair.surpriseMin < r.to)!;
+    row.moments = mergeMoments(row.moments, addValue(emptyMoments(), pair.experience));
+  }
+  return rows.map(({ from, to, moments }) => ({ from, to, volume: moments.n, meanExperience: mean(moments) }));
+}

@@ -1,0 +1,40 @@
+/** Small, exact statistics for the analytics folds (no sampling, no approximation). */
+
+export interface Moments {
+  n: number;
+  sum: number;
+  sumSquares: number;
+}
+
+export const emptyMoments = (): Moments => ({ n: 0, sum: 0, sumSquares: 0 });
+
+export function addValue(m: Moments, value: number): Moments {
+  return { n: m.n + 1, sum: m.sum + value, sumSquares: m.sumSquares + value * value };
+}
+
+export function mergeMoments(a: Moments, b: Moments): Moments {
+  return { n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares };
+}
+
+export function mean(m: Moments): number | null {
+  return m.n === 0 ? null : m.sum / m.n;
+}
+
+/** Sample variance (n - 1); null below two values. */
+export function variance(m: Moments): number | null {
+  if (m.n < 2) return null;
+  return Math.max(0, (m.sumSquares - (m.sum * m.sum) / m.n) / (m.n - 1));
+}
+
+/**
+ * Welch's t statistic of a group against the rest of the venue (both means and variances from
+ * the data); null when either side has fewer than two values or no spread at all.
+ */
+export function welchT(group: Moments, rest: Moments): number | null {
+  const vg = variance(group);
+  const vr = variance(rest);
+  if (vg === null || vr === null) return null;
+  const se = Math.sqrt(vg / group.n + vr / rest.n);
+  if (se === 0) return null;
+  return (mean(group)! - mean(rest)!) / se;
+}
