@@ -21,6 +21,10 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     // Loaded only when asked for, so the other benchmarks run even if this module fails to load.
     load: () => import('./devices.ts'),
   },
+  analytics: {
+    summary: 'the touchpoint x segment report over 1,000,000 stored presses on SQLite',
+    load: () => import('./analytics.ts'),
+  },
 };
 
 function usage(): string {

@@ -8,6 +8,10 @@ export const touchpointSchema = z.strictObject({
   id: slugSchema,
   name: localizedTextSchema,
   stage: z.enum(['before', 'during', 'after']).default('during'),
+  /** The counter these smileys stand at: a press soon after it served a ticket joins that ticket's journey. */
+  counterId: slugSchema.optional(),
+  /** The department that owns this moment (tasks from bad moments go to it). */
+  owner: z.string().min(1).max(100).optional(),
 });
 export type Touchpoint = z.infer<typeof touchpointSchema>;
 

@@ -15,6 +15,7 @@ import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-names
 import { attachTicketNamespace, type TicketNamespace } from './sockets/ticket-namespace.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { QueueService } from './queue/queue-service.ts';
+import { AnalyticsService } from './analytics/analytics-service.ts';
 import { Venues } from './venues.ts';
 
 export interface HubOptions {
@@ -50,7 +51,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => void res.json({ ok: true }));
-  app.use('/api', apiRouter({ store, accounts, venues, queues }));
+  app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store) }));
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(express.static(screensDir, { index: 'index.html' }));
   app.get(['/board', '/board/'], (_req, res) => {

@@ -4,7 +4,7 @@ import { surpriseVsFeedback, touchpointReport, type ScoredMoment } from './repor
 import { experienceOfPress, happyIndex, waitExperience, waitSurprise } from './scores.ts';
 import { emptyMoments, addValue, welchT } from './stats.ts';
 
-const moments = (values: number[]) => values.reduce(addValue, emptyMoments());
+const moments = (values: number[]) => values.reduce((m, value) => addValue(m, value), emptyMoments());
 
 describe('scores, on hand-computed cases', () => {
   it('maps presses onto the experience scale, configurable', () => {

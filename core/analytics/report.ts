@@ -14,6 +14,8 @@ export interface ScoredMoment {
   experience: number;
   /** Smiley level, for presses (the happy index counts presses only). */
   level?: FeedbackLevel;
+  /** How many equal moments this stands for (pre-aggregated by the store); default 1. */
+  count?: number;
 }
 
 export interface ReportOptions {
@@ -68,8 +70,9 @@ const emptyCell = (): Cell => ({ moments: emptyMoments(), levels: { 1: 0, 2: 0, 
 
 function addTo(cells: Map<string, Cell>, key: string, moment: ScoredMoment): void {
   const cell = cells.get(key) ?? emptyCell();
-  cell.moments = addValue(cell.moments, moment.experience);
-  if (moment.level !== undefined) cell.levels[moment.level] += 1;
+  const count = moment.count ?? 1;
+  cell.moments = addValue(cell.moments, moment.experience, count);
+  if (moment.level !== undefined) cell.levels[moment.level] += count;
   cells.set(key, cell);
 }
 
@@ -88,12 +91,12 @@ export function touchpointReport(moments: Iterable<ScoredMoment>, options: Parti
   const trends = new Map<string, Map<number, Moments>>();
   let all = emptyMoments();
   for (const moment of moments) {
-    all = addValue(all, moment.experience);
+    all = addValue(all, moment.experience, moment.count ?? 1);
     addTo(byTouchpoint, moment.touchpointId, moment);
     addTo(byCell, `${moment.touchpointId}\u0000${moment.segmentId ?? ''}`, moment);
     const bucket = Math.floor(moment.at / opts.trendBucketMs) * opts.trendBucketMs;
     const trend = trends.get(moment.touchpointId) ?? new Map<number, Moments>();
-    trend.set(bucket, addValue(trend.get(bucket) ?? emptyMoments(), moment.experience));
+    trend.set(bucket, addValue(trend.get(bucket) ?? emptyMoments(), moment.experience, moment.count ?? 1));
     trends.set(moment.touchpointId, trend);
   }
 

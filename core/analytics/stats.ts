@@ -8,8 +8,9 @@ export interface Moments {
 
 export const emptyMoments = (): Moments => ({ n: 0, sum: 0, sumSquares: 0 });
 
-export function addValue(m: Moments, value: number): Moments {
-  return { n: m.n + 1, sum: m.sum + value, sumSquares: m.sumSquares + value * value };
+/** Adds `value` once, or `count` times (a pre-aggregated group of equal values). */
+export function addValue(m: Moments, value: number, count = 1): Moments {
+  return { n: m.n + count, sum: m.sum + count * value, sumSquares: m.sumSquares + count * value * value };
 }
 
 export function mergeMoments(a: Moments, b: Moments): Moments {

@@ -8,18 +8,12 @@ import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
-import type { QueueService } from '../queue/queue-service.ts';
+import { analyticsRoutes } from './analytics-routes.ts';
+import { ApiError } from './api-error.ts';
+import type { AnalyticsService } from '../analytics/analytics-service.ts';
 
-/** An error a client can act on: an HTTP status, a stable code and a sentence saying what to do. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
+import type { QueueService } from '../queue/queue-service.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
 const userBody = z.strictObject({
@@ -48,8 +42,8 @@ const DENIED_STATUS: Record<AccessDenied['code'], number> = {
 };
 
 /** The hub's JSON API under /api. Every route states the role it needs and checks the venue. */
-export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues; queues: QueueService }): express.Router {
-  const { store, accounts, venues, queues } = deps;
+export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues; queues: QueueService; analytics: AnalyticsService }): express.Router {
+  const { store, accounts, venues, queues, analytics } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -119,6 +113,7 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
   });
 
   queueRoutes(router, { queues, requireVenue, parseBody });
+  analyticsRoutes(router, { analytics, requireVenue });
 
   router.post('/users', async (req, res) => {
     await requireAdmin(req);

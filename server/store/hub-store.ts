@@ -49,6 +49,31 @@ export interface HubStore {
   appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number>;
   /** A venue's whole queue log in order. */
   queueEvents(venueId: string): Promise<QueueEvent[]>;
+  /** A venue's smiley presses at the given touchpoints with corrected times in [from, to), oldest first. */
+  feedbackPresses(venueId: string, range: { from: number; to: number }, touchpointIds: readonly string[]): Promise<PressRecord[]>;
+  /**
+   * A venue's presses in [from, to) counted per touchpoint, level, misuse flag and time bucket,
+   * leaving out `exceptTouchpoints` (analytics over millions of presses without moving each one).
+   */
+  feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]>;
+}
+
+export interface PressGroup {
+  touchpointId: string;
+  level: 1 | 2 | 3 | 4;
+  misuse: boolean;
+  /** Start of the time bucket, ms. */
+  bucket: number;
+  count: number;
+}
+
+export interface PressRecord {
+  id: string;
+  /** Corrected time (device clock + measured offset). */
+  at: number;
+  touchpointId: string;
+  level: 1 | 2 | 3 | 4;
+  misuse: boolean;
 }
 
 export class QueueVersionConflict extends Error {

@@ -16,6 +16,8 @@ import type {
   SessionRecord,
   StoredEventRef,
   UserRecord,
+  PressRecord,
+  PressGroup,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
 
@@ -312,6 +314,48 @@ export class SqliteHubStore implements HubStore {
       .prepare<[string], { body: string }>('SELECT body FROM queue_events WHERE venue_id = ? ORDER BY version')
       .all(venueId)
       .map((row) => JSON.parse(row.body) as QueueEvent);
+  }
+
+  async feedbackPresses(venueId: string, range: { from: number; to: number }, touchpointIds: readonly string[]): Promise<PressRecord[]> {
+    if (touchpointIds.length === 0) return [];
+    return this.db
+      .prepare<unknown[], { id: string; at: number; touchpointId: string; level: 1 | 2 | 3 | 4; misuse: number }>(
+        `SELECT id, at, touchpointId, level, misuse FROM (
+           SELECT id, corrected_at AS at, json_extract(payload, '$.touchpointId') AS touchpointId,
+                  json_extract(payload, '$.level') AS level, json_extract(payload, '$.misuse') AS misuse
+           FROM events WHERE venue_id = ? AND type = 'feedback.pressed' AND corrected_at >= ? AND corrected_at < ?)
+         WHERE touchpointId IN (${touchpointIds.map(() => '?').join(', ')})
+         ORDER BY at`,
+      )
+      .all(venueId, range.from, range.to, ...touchpointIds)
+      .map((row) => ({ ...row, misuse: row.misuse === 1 }));
+  }
+
+  async feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]> {
+    // Counted in SQL by the payload text itself: presses have few distinct payloads (touchpoint x
+    // level x source x misuse), so a million rows become a few thousand groups without parsing
+    // any JSON in SQL; each distinct payload is parsed once here. (`%` is integer arithmetic in
+    // SQLite, where `/` with a bound JS number would divide as reals.)
+    const groups = this.db
+      .prepare<[number, string, number, number], { payload: string; bucket: number; count: number }>(
+        `SELECT payload, corrected_at - (corrected_at % ?) AS bucket, COUNT(*) AS count
+         FROM events WHERE venue_id = ? AND type = 'feedback.pressed' AND corrected_at >= ? AND corrected_at < ?
+         GROUP BY payload, bucket`,
+      )
+      .all(options.bucketMs, venueId, range.from, range.to);
+    const except = new Set(options.exceptTouchpoints);
+    const parsed = new Map<string, { touchpointId: string; level: 1 | 2 | 3 | 4; misuse: boolean }>();
+    const result: PressGroup[] = [];
+    for (const { payload, bucket, count } of groups) {
+      let press = parsed.get(payload);
+      if (!press) {
+        const p = JSON.parse(payload) as { touchpointId: string; level: 1 | 2 | 3 | 4; misuse?: boolean };
+        press = { touchpointId: p.touchpointId, level: p.level, misuse: p.misuse === true };
+        parsed.set(payload, press);
+      }
+      if (!except.has(press.touchpointId)) result.push({ ...press, bucket, count });
+    }
+    return result;
   }
 
   async deviceEvents(deviceId: string): Promise<StoredEventRef[]> {

@@ -1,0 +1,49 @@
+import type express from 'express';
+import type { Request } from 'express';
+import { z } from 'zod';
+import type { Role } from '../../core/protocol.ts';
+import { heatMapCsv, type AnalyticsService } from '../analytics/analytics-service.ts';
+import { ApiError } from './api-error.ts';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+const querySchema = z.strictObject({
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().positive().optional(),
+  windowMin: z.coerce.number().positive().max(120).optional(),
+  misuse: z.enum(['include', 'exclude']).default('exclude'),
+  minVolume: z.coerce.number().int().min(1).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+/**
+ * GET /api/venues/:venueId/analytics   (manager) journey analytics for a period
+ *   ?from=&to=        ms since the epoch (default: the last 24 hours)
+ *   &windowMin=       attribution window after a counter served a ticket (default 5)
+ *   &misuse=include   count presses flagged as misuse too (default: left out)
+ *   &format=csv       the touchpoint x segment heat map as CSV
+ */
+export function analyticsRoutes(router: express.Router, deps: { analytics: AnalyticsService; requireVenue: (req: Request, role: Role) => Promise<unknown> }): void {
+  router.get('/venues/:venueId/analytics', async (req, res) => {
+    await deps.requireVenue(req, 'manager');
+    const query = querySchema.safeParse(req.query);
+    if (!query.success) throw new ApiError(400, 'invalid-request', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const to = query.data.to ?? Date.now();
+    const from = query.data.from ?? to - DAY_MS;
+    if (from >= to) throw new ApiError(400, 'invalid-request', 'from must be before to');
+    const analytics = await deps.analytics.venueAnalytics(String(req.params.venueId), {
+      from,
+      to,
+      includeMisuse: query.data.misuse === 'include',
+      ...(query.data.windowMin ? { attributionWindowMs: query.data.windowMin * 60_000 } : {}),
+      ...(query.data.minVolume ? { report: { minVolume: query.data.minVolume } } : {}),
+    });
+    if (!analytics) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
+    if (query.data.format === 'csv') {
+      res.type('text/csv').attachment(`${analytics.venueId}-touchpoints.csv`).send(heatMapCsv(analytics));
+      return;
+    }
+    // Infinity (open-ended surprise ranges) has no JSON form: null means unbounded there.
+    res.json(analytics);
+  });
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { VenueAnalytics } from '../server/analytics/analytics-service.ts';
+import { LocalStore } from '../kiosk/local-store.ts';
+import { SyncClient } from '../kiosk/sync-client.ts';
+import { useCleanups } from './support/cleanups.ts';
+import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { waitFor } from './support/wait.ts';
+
+/** Journey analytics over what really reached the hub: presses from a kiosk and the queue log. */
+describe('venue analytics on the hub', () => {
+  const cleanups = useCleanups();
+
+  it('scores presses and waits, gives a counter’s press to the journey it served, and exports CSV', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const venue = {
+      ...TEST_QUEUE_VENUE,
+      touchpoints: TEST_QUEUE_VENUE.touchpoints.map((tp) => (tp.id === 'counter-1' ? { ...tp, counterId: 'c1' } : tp)),
+      segments: [{ id: 'gold', name: { ko: '골드', zh: '金卡', en: 'Gold' }, weight: 1 }],
+    };
+    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
+    cleanups.push(() => hub.close());
+    await hub.accounts.createUser({ username: 'boss', password: 'manager-pass-1', role: 'manager', venueIds: ['venue-a'] });
+    await hub.accounts.createUser({ username: 'mina', password: 'counter-pass-1', role: 'staff', venueIds: ['venue-a'] });
+    const login = async (username: string, password: string) =>
+      ((await (await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).json()) as { token: string }).token;
+    const manager = await login('boss', 'manager-pass-1');
+
+    // A gold customer waits, is served at counter c1, then presses very unhappy at that counter.
+    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    const issued = await hub.queues.execute('venue-a', { type: 'issue', ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', serviceId: 'deposits', segmentId: 'gold' });
+    expect(issued.ok).toBe(true);
+    await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c1' });
+    await hub.queues.execute('venue-a', { type: 'serve', counterId: 'c1' });
+
+    const token = await hub.addKiosk('k1');
+    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store });
+    sync.start();
+    cleanups.push(async () => {
+      await sync.stop();
+      store.close();
+    });
+    store.append('feedback.pressed', { touchpointId: 'counter-1', level: 1, source: 'serial' });
+    store.append('feedback.pressed', { touchpointId: 'entrance', level: 4, source: 'serial' });
+    store.append('feedback.pressed', { touchpointId: 'entrance', level: 3, source: 'serial' });
+    store.append('feedback.pressed', { touchpointId: 'entrance', level: 1, source: 'serial', misuse: true });
+    await waitFor(async () => ((await hub.store.deviceEvents('k1')).length === 4 ? true : undefined), { what: 'all presses on the hub' });
+
+    const get = (query: string, session = manager) => fetch(`${hub.url}/api/venues/venue-a/analytics?${query}`, { headers: { authorization: `Bearer ${session}` } });
+    const response = await get(`from=0&to=${Date.now() + 60_000}`);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as VenueAnalytics;
+
+    const byTouchpoint = Object.fromEntries(report.touchpoints.map((t) => [t.touchpointId, t]));
+    expect(byTouchpoint['counter-1']).toMatchObject({ volume: 1, meanExperience: -4, happyIndex: -100 });
+    // The misuse press is kept on the hub but left out: entrance is 4 and 3, i.e. +4 and +2.
+    expect(byTouchpoint.entrance).toMatchObject({ volume: 2, meanExperience: 3, happyIndex: 75 });
+    // The wait is a moment too, scored by its surprise (posted - actual).
+    expect(byTouchpoint['wait:deposits']?.volume).toBe(1);
+    expect(report.heatMap).toContainEqual(expect.objectContaining({ touchpointId: 'counter-1', segmentId: 'gold', volume: 1 }));
+    expect(report.heatMap).toContainEqual(expect.objectContaining({ touchpointId: 'entrance', segmentId: null, volume: 2 }));
+    // One journey: the wait, then the press at the counter; its end is the unhappy press.
+    expect(report.journeys.count).toBe(1);
+    expect(report.surprise.reduce((n, row) => n + row.volume, 0)).toBe(1);
+
+    const withMisuse = (await (await get(`from=0&to=${Date.now() + 60_000}&misuse=include`)).json()) as VenueAnalytics;
+    expect(withMisuse.touchpoints.find((t) => t.touchpointId === 'entrance')?.volume).toBe(3);
+
+    const csv = await get(`from=0&to=${Date.now() + 60_000}&format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('touchpoint,segment,volume,mean_experience,happy_index');
+    expect(lines).toContain('counter-1,gold,1,-4,-100');
+    expect(lines).toContain('entrance,unknown,2,3,75');
+
+    expect((await get('from=5&to=1')).status).toBe(400);
+    const staff = await login('mina', 'counter-pass-1');
+    expect((await get('from=0', staff)).status).toBe(403);
+  });
+});
