@@ -1,3 +1,4 @@
+import type { Task } from './alerts/tasks.ts';
 import type { AnyEventEnvelope, EventRejectionCode, FeedbackLevel } from './events.ts';
 import type { CounterBoardRow, ServiceBoardRow } from './queue/views.ts';
 import type { QueueCommand, QueueEvent, QueueRefusalCode, ReturnWindow, TicketStatus } from './queue/types.ts';
@@ -269,6 +270,8 @@ export interface StaffAuth {
 export interface StaffServerToClient {
   welcome: (info: { venueId: string; username: string; role: Role }) => void;
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
+  /** A task for the venue was opened, moved or escalated (core/alerts/tasks.ts). */
+  'task.updated': (task: Task) => void;
 }
 
 export interface StaffClientToServer {

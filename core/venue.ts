@@ -60,6 +60,8 @@ export const venueSchema = z.strictObject({
   counters: z.array(counterSchema).default([]),
   segments: z.array(segmentSchema).default([]),
   queue: queueOptionsSchema,
+  /** Where tasks from bad moments are also sent (HTTP POST, HMAC-signed with the secret). */
+  webhooks: z.array(z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16, 'at least 16 characters') })).default([]),
 });
 export type Venue = z.infer<typeof venueSchema>;
 export type VenueInput = z.input<typeof venueSchema>;

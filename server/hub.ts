@@ -16,6 +16,7 @@ import { attachTicketNamespace, type TicketNamespace } from './sockets/ticket-na
 import type { HubStore } from './store/hub-store.ts';
 import { QueueService } from './queue/queue-service.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
+import { AlertService } from './alerts/alert-service.ts';
 import { Venues } from './venues.ts';
 
 export interface HubOptions {
@@ -33,6 +34,7 @@ export interface Hub {
   readonly accounts: Accounts;
   readonly venues: Venues;
   readonly queues: QueueService;
+  readonly alerts: AlertService;
   readonly events: HubEvents;
   readonly io: Server;
   close(): Promise<void>;
@@ -47,11 +49,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const accounts = new Accounts(store);
   const venues = new Venues(store);
   const queues = new QueueService(store);
+  const alerts = new AlertService(store, events, queues);
+  alerts.on('webhook.failed', ({ venueId, result }) => console.error(`[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ${result.error ?? `HTTP ${result.status}`}`));
 
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => void res.json({ ok: true }));
-  app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store) }));
+  app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts }));
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(express.static(screensDir, { index: 'index.html' }));
   app.get(['/board', '/board/'], (_req, res) => {
@@ -69,7 +73,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // socket.io types one event map per Server; each namespace has its own map in core/protocol.ts.
   attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues);
   attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events, queues);
-  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues);
+  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts);
   attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues);
   // Offline tickets reach the hub as ticket.issued events in a kiosk's batch: merge them into the queue.
   events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
@@ -100,9 +104,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     accounts,
     venues,
     queues,
+    alerts,
     events,
     io,
     async close() {
+      alerts.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();

@@ -9,6 +9,8 @@ import type { HubStore } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
+import { taskRoutes } from './task-routes.ts';
+import type { AlertService } from '../alerts/alert-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AnalyticsService } from '../analytics/analytics-service.ts';
 
@@ -42,8 +44,8 @@ const DENIED_STATUS: Record<AccessDenied['code'], number> = {
 };
 
 /** The hub's JSON API under /api. Every route states the role it needs and checks the venue. */
-export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues; queues: QueueService; analytics: AnalyticsService }): express.Router {
-  const { store, accounts, venues, queues, analytics } = deps;
+export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues; queues: QueueService; analytics: AnalyticsService; alerts: AlertService }): express.Router {
+  const { store, accounts, venues, queues, analytics, alerts } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -114,6 +116,7 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
 
   queueRoutes(router, { queues, requireVenue, parseBody });
   analyticsRoutes(router, { analytics, requireVenue });
+  taskRoutes(router, { alerts, store, requireVenue });
 
   router.post('/users', async (req, res) => {
     await requireAdmin(req);

@@ -3,6 +3,7 @@ import type { QueueCommandResult, Role, StaffClientToServer, StaffServerToClient
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
 import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
+import type { AlertService } from '../alerts/alert-service.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import { authError } from './kiosk-namespace.ts';
 
@@ -15,8 +16,9 @@ export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient,
  * snapshot. The venue is fixed at the handshake (checked against the user's venues), so no
  * action can ever reach another venue's state.
  */
-export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService): void {
+export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService, alerts: AlertService): void {
   queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
+  alerts.on('task', ({ venueId, task }) => namespace.to(room(venueId)).emit('task.updated', task));
 
   namespace.use(async (socket, next) => {
     const { venueId, session } = (socket.handshake.auth ?? {}) as { venueId?: unknown; session?: unknown };

@@ -1,3 +1,4 @@
+import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { Role, TouchpointCounts } from '../../core/protocol.ts';
@@ -55,6 +56,10 @@ export interface HubStore {
    * A venue's presses in [from, to) counted per touchpoint, level, misuse flag and time bucket,
    * leaving out `exceptTouchpoints` (analytics over millions of presses without moving each one).
    */
+  /** Inserts or replaces a task (core/alerts/tasks.ts). */
+  saveTask(venueId: string, task: Task): Promise<void>;
+  /** A venue's tasks, newest first. */
+  tasks(venueId: string): Promise<Task[]>;
   feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]>;
 }
 

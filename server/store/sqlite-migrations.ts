@@ -72,4 +72,19 @@ export const SQLITE_MIGRATIONS = [
       );
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Tasks from bad moments (core/alerts/tasks.ts), one row per task, the task itself as JSON.
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL,
+        cause_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        opened_at BIGINT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX tasks_venue ON tasks (venue_id, opened_at);
+    `,
+  },
 ] as const;

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
+import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import { venueSchema, type Venue } from '../../core/venue.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
@@ -329,6 +330,22 @@ export class SqliteHubStore implements HubStore {
       )
       .all(venueId, range.from, range.to, ...touchpointIds)
       .map((row) => ({ ...row, misuse: row.misuse === 1 }));
+  }
+
+  async saveTask(venueId: string, task: Task): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO tasks (id, venue_id, cause_key, state, opened_at, body) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body`,
+      )
+      .run(task.id, venueId, task.causeKey, task.state, task.openedAt, JSON.stringify(task));
+  }
+
+  async tasks(venueId: string): Promise<Task[]> {
+    return this.db
+      .prepare<[string], { body: string }>('SELECT body FROM tasks WHERE venue_id = ? ORDER BY opened_at DESC')
+      .all(venueId)
+      .map((row) => JSON.parse(row.body) as Task);
   }
 
   async feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]> {

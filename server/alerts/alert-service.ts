@@ -1,0 +1,162 @@
+import { EventEmitter } from 'node:events';
+import { DEFAULT_ALERT_RULES, evaluate, type AlertRule, type Observations } from '../../core/alerts/rules.ts';
+import { advance, DEFAULT_TASK_POLICY, escalate, openTask, type Task, type TaskPolicy, type TaskState } from '../../core/alerts/tasks.ts';
+import type { EventEnvelope } from '../../core/events.ts';
+import { newEventId } from '../../core/ids.ts';
+import { MINUTE_MS } from '../../core/queue/types.ts';
+import type { HubEvents } from '../hub-events.ts';
+import type { QueueService } from '../queue/queue-service.ts';
+import type { HubStore } from '../store/hub-store.ts';
+import { deliver, type DeliveryResult } from './webhooks.ts';
+
+export type AlertServiceEvents = {
+  /** A task was opened, moved or escalated (already saved). */
+  task: [info: { venueId: string; task: Task }];
+  /** A webhook could not be delivered after its retries. */
+  'webhook.failed': [info: { venueId: string; result: DeliveryResult }];
+};
+
+interface VenueWatch {
+  presses: Observations['presses'][number][];
+  calls: Observations['calls'][number][];
+  offline: Map<string, { deviceId: string; since: number; detail?: string }>;
+  promises: Map<string, { serviceId: string; joinedAt: number | null; postedWaitMin: number | null }>;
+}
+
+/** Observations older than this cannot matter to any rule's window. */
+const KEEP_MS = 3 * 60 * MINUTE_MS;
+const DEFAULT_OWNER = 'operations';
+
+/**
+ * The closed loop on the hub (issue 6 point 4): watches what is stored and what happens in the
+ * queues, evaluates the alert rules, opens one task per cause for the owner of the touchpoint,
+ * escalates passed deadlines, and pushes every change live and to the venue's webhooks.
+ */
+export class AlertService extends EventEmitter<AlertServiceEvents> {
+  private readonly watches = new Map<string, VenueWatch>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: HubStore,
+    events: HubEvents,
+    queues: QueueService,
+    private readonly options: { rules?: AlertRule[]; policy?: TaskPolicy; now?: () => number; tickMs?: number } = {},
+  ) {
+    super();
+    events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
+      const watch = this.watch(venueId);
+      const now = this.now();
+      for (const event of stored) {
+        if (event.type === 'feedback.pressed') {
+          const press = (event as EventEnvelope<'feedback.pressed'>).payload;
+          if (!press.misuse) watch.presses.push({ at: now, touchpointId: press.touchpointId, level: press.level });
+        } else if (event.type === 'device.status') {
+          const status = (event as EventEnvelope<'device.status'>).payload;
+          const key = `${deviceId}/${status.component}`;
+          if (status.state !== 'offline') watch.offline.delete(key);
+          else if (!watch.offline.has(key)) watch.offline.set(key, { deviceId: status.component, since: now, ...(status.detail ? { detail: status.detail } : {}) });
+        }
+      }
+      this.check(venueId);
+    });
+    events.on('device.disconnected', ({ venueId, deviceId }) => {
+      this.watch(venueId).offline.set(`${deviceId}/kiosk`, { deviceId, since: this.now(), detail: 'the kiosk lost its link to the hub' });
+    });
+    events.on('device.connected', ({ venueId, deviceId }) => {
+      this.watch(venueId).offline.delete(`${deviceId}/kiosk`);
+    });
+    queues.on('changed', ({ venueId, events: changes }) => {
+      const watch = this.watch(venueId);
+      for (const event of changes) {
+        if (event.type === 'ticket.issued') {
+          watch.promises.set(event.ticketId, { serviceId: event.serviceId, joinedAt: event.returnWindow ? null : event.issuedAt, postedWaitMin: event.postedWaitMin });
+        } else if (event.type === 'ticket.checked-in') {
+          const promise = watch.promises.get(event.ticketId);
+          if (promise) Object.assign(promise, { joinedAt: event.at, postedWaitMin: event.postedWaitMin ?? promise.postedWaitMin });
+        } else if (event.type === 'ticket.called') {
+          const promise = watch.promises.get(event.ticketId);
+          watch.promises.delete(event.ticketId);
+          if (promise?.joinedAt != null && promise.postedWaitMin !== null) {
+            watch.calls.push({ at: event.at, ticketId: event.ticketId, serviceId: promise.serviceId, postedWaitMin: promise.postedWaitMin, actualMin: (event.at - promise.joinedAt) / MINUTE_MS });
+          }
+        }
+      }
+      this.check(venueId);
+    });
+    // Deadlines pass and devices stay down without any new event: look again every minute.
+    this.timer = setInterval(() => {
+      for (const venueId of this.watches.keys()) this.check(venueId);
+    }, options.tickMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Staff move a task along: acknowledged, resolved, verified. */
+  async move(venueId: string, taskId: string, to: Exclude<TaskState, 'open'>): Promise<Task | undefined> {
+    const task = (await this.store.tasks(venueId)).find((t) => t.id === taskId);
+    if (!task) return undefined;
+    const moved = advance(task, to, this.now());
+    await this.publish(venueId, moved);
+    return moved;
+  }
+
+  /** Evaluates a venue now; runs are serialized per venue so a cause never opens two tasks. */
+  check(venueId: string): Promise<void> {
+    const previous = this.running.get(venueId) ?? Promise.resolve();
+    const next = previous.then(() => this.evaluateVenue(venueId)).catch((error: Error) => console.error(`[hub] alert rules for ${venueId}: ${error.message}`));
+    this.running.set(venueId, next);
+    return next;
+  }
+
+  private async evaluateVenue(venueId: string): Promise<void> {
+    const venue = await this.store.getVenue(venueId);
+    if (!venue) return;
+    const now = this.now();
+    const watch = this.prune(this.watch(venueId), now);
+    const causes = evaluate(this.options.rules ?? DEFAULT_ALERT_RULES, { presses: watch.presses, calls: watch.calls, offline: [...watch.offline.values()] }, now);
+    watch.calls = []; // a late call is one cause, reported once
+    let tasks = await this.store.tasks(venueId);
+    for (const cause of causes) {
+      const owner = venue.touchpoints.find((tp) => tp.id === cause.subject)?.owner ?? DEFAULT_OWNER;
+      const { task, created } = openTask(tasks, cause, owner, now, newEventId, this.options.policy ?? DEFAULT_TASK_POLICY);
+      if (!created) continue;
+      tasks = [task, ...tasks];
+      await this.publish(venueId, task);
+    }
+    for (const escalated of escalate(tasks, now)) await this.publish(venueId, escalated);
+  }
+
+  /** Save first, then tell screens, then webhooks (in the background, with retries). */
+  private async publish(venueId: string, task: Task): Promise<void> {
+    await this.store.saveTask(venueId, task);
+    this.emit('task', { venueId, task });
+    const venue = await this.store.getVenue(venueId);
+    for (const webhook of venue?.webhooks ?? []) {
+      void deliver(webhook, { venueId, task }, { deliveryId: `${task.id}:${task.state}:${task.escalation}` }).then((result) => {
+        if (!result.ok) this.emit('webhook.failed', { venueId, result });
+      });
+    }
+  }
+
+  private watch(venueId: string): VenueWatch {
+    let watch = this.watches.get(venueId);
+    if (!watch) {
+      watch = { presses: [], calls: [], offline: new Map(), promises: new Map() };
+      this.watches.set(venueId, watch);
+    }
+    return watch;
+  }
+
+  private prune(watch: VenueWatch, now: number): VenueWatch {
+    watch.presses = watch.presses.filter((p) => p.at > now - KEEP_MS);
+    return watch;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}

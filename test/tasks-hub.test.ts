@@ -1,0 +1,93 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
+import type { Task } from '../core/alerts/tasks.ts';
+import type { StaffClientToServer, StaffServerToClient } from '../core/protocol.ts';
+import { LocalStore } from '../kiosk/local-store.ts';
+import { SyncClient } from '../kiosk/sync-client.ts';
+import { useCleanups } from './support/cleanups.ts';
+import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { waitFor } from './support/wait.ts';
+
+const SECRET = 'a-webhook-secret-of-some-length';
+
+/** The closed loop through the real hub: bad presses -> one task -> staff, webhook, follow-up. */
+describe('tasks from bad moments', () => {
+  const cleanups = useCleanups();
+
+  it('opens one task for the owner, pushes it live and to a signed webhook, and follows it to verified', async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const venue = {
+      ...TEST_VENUE,
+      touchpoints: [...TEST_VENUE.touchpoints, { id: 'restroom', name: { ko: '화장실', zh: '洗手间', en: 'Restroom' }, owner: 'facilities' }],
+      webhooks: [{ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/tasks`, secret: SECRET }],
+    };
+    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
+    cleanups.push(() => hub.close());
+    await hub.accounts.createUser({ username: 'mina', password: 'counter-pass-1', role: 'staff', venueIds: ['venue-a'] });
+    await hub.accounts.createUser({ username: 'boss', password: 'manager-pass-1', role: 'manager', venueIds: ['venue-a'] });
+    const login = async (username: string, password: string) =>
+      ((await (await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).json()) as { token: string }).token;
+    const staffSession = await login('mina', 'counter-pass-1');
+    const managerSession = await login('boss', 'manager-pass-1');
+
+    const staff: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session: staffSession }, transports: ['websocket'] });
+    cleanups.push(() => void staff.disconnect());
+    const pushed: Task[] = [];
+    staff.on('task.updated', (task) => pushed.push(task));
+    await new Promise<void>((resolve) => staff.once('welcome', () => resolve()));
+
+    const token = await hub.addKiosk('k1');
+    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store });
+    sync.start();
+    cleanups.push(async () => {
+      await sync.stop();
+      store.close();
+    });
+    // 8 of 10 unhappy at the restroom: over the 40% limit with enough volume.
+    for (const level of [1, 1, 2, 1, 4, 1, 2, 1, 3, 1] as const) store.append('feedback.pressed', { touchpointId: 'restroom', level, source: 'serial' });
+
+    const opened = await waitFor(() => pushed.find((t) => t.causeKey === 'unhappy-share:restroom'), { what: 'the task pushed to staff' });
+    expect(opened).toMatchObject({ state: 'open', owner: 'facilities', subject: 'restroom', summary: '80% of 10 presses at restroom in the last 30 min were unhappy (limit 40%)' });
+    const hook = await waitFor(() => received[0], { what: 'the webhook' });
+    expect(hook.headers['x-waitwell-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(hook.body).digest('hex')}`);
+    expect(JSON.parse(hook.body)).toMatchObject({ venueId: 'venue-a', task: { id: opened.id, state: 'open' } });
+
+    // More bad presses while it is open: the same task, not a second one.
+    for (let i = 0; i < 5; i += 1) store.append('feedback.pressed', { touchpointId: 'restroom', level: 1, source: 'serial' });
+    await waitFor(async () => ((await hub.store.deviceEvents('k1')).length === 15 ? true : undefined), { what: 'all presses stored' });
+    await hub.alerts.check('venue-a');
+    expect((await hub.store.tasks('venue-a')).filter((t) => t.causeKey === 'unhappy-share:restroom')).toHaveLength(1);
+
+    const act = (action: string, session: string) => fetch(`${hub.url}/api/venues/venue-a/tasks/${opened.id}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${session}` } });
+    expect((await (await act('acknowledge', staffSession)).json()) as Task).toMatchObject({ state: 'acknowledged' });
+    const early = await act('verify', managerSession);
+    expect(early.status).toBe(409);
+    expect(await early.json()).toMatchObject({ error: { code: 'task-state' } });
+    expect((await act('resolve', staffSession)).status).toBe(200);
+    expect((await act('verify', staffSession)).status).toBe(403);
+    expect((await (await act('verify', managerSession)).json()) as Task).toMatchObject({ state: 'verified' });
+    await waitFor(() => pushed.find((t) => t.id === opened.id && t.state === 'verified'), { what: 'staff seeing it verified' });
+
+    const detail = (await (await fetch(`${hub.url}/api/venues/venue-a/tasks/${opened.id}`, { headers: { authorization: `Bearer ${staffSession}` } })).json()) as Task & { effect: unknown };
+    // Before: the ten presses that opened it, (-4 -4 -2 -4 +4 -4 -2 -4 +2 -4) / 10; after the fix: nothing yet.
+    expect(detail.effect).toEqual({ before: -2.2, after: null, change: null, improved: null });
+  });
+});
