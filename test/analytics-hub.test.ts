@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VenueAnalytics } from '../server/analytics/analytics-service.ts';
-import { LocalStore } from '../kiosk/local-store.ts';
-import { SyncClient } from '../kiosk/sync-client.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, syncingKioskStore, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 /** Journey analytics over what really reached the hub: presses from a kiosk and the queue log. */
@@ -21,11 +19,7 @@ describe('venue analytics on the hub', () => {
     };
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
     cleanups.push(() => hub.close());
-    await hub.accounts.createUser({ username: 'boss', password: 'manager-pass-1', role: 'manager', venueIds: ['venue-a'] });
-    await hub.accounts.createUser({ username: 'mina', password: 'counter-pass-1', role: 'staff', venueIds: ['venue-a'] });
-    const login = async (username: string, password: string) =>
-      ((await (await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).json()) as { token: string }).token;
-    const manager = await login('boss', 'manager-pass-1');
+    const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
 
     // A gold customer waits, is served at counter c1, then presses very unhappy at that counter.
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
@@ -35,13 +29,7 @@ describe('venue analytics on the hub', () => {
     await hub.queues.execute('venue-a', { type: 'serve', counterId: 'c1' });
 
     const token = await hub.addKiosk('k1');
-    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
-    const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store });
-    sync.start();
-    cleanups.push(async () => {
-      await sync.stop();
-      store.close();
-    });
+    const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
     store.append('feedback.pressed', { touchpointId: 'counter-1', level: 1, source: 'serial' });
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 4, source: 'serial' });
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 3, source: 'serial' });
@@ -76,7 +64,7 @@ describe('venue analytics on the hub', () => {
     expect(lines).toContain('entrance,unknown,2,3,75');
 
     expect((await get('from=5&to=1')).status).toBe(400);
-    const staff = await login('mina', 'counter-pass-1');
+    const staff = await signedInUser(hub, { username: 'mina', role: 'staff' });
     expect((await get('from=0', staff)).status).toBe(403);
   });
 });

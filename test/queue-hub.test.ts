@@ -16,7 +16,7 @@ import type {
   TicketView,
 } from '../core/protocol.ts';
 import type { Hub } from '../server/hub.ts';
-import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
 
@@ -31,11 +31,7 @@ describe('queues on the hub', () => {
     return startTestHub({ file, venue: QUEUE_VENUE });
   }
 
-  async function login(hub: Hub, username: string, venueIds: string[]): Promise<string> {
-    await hub.accounts.createUser({ username, password: 'counter-pass-1', role: 'staff', venueIds });
-    const response = await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'counter-pass-1' }) });
-    return ((await response.json()) as { token: string }).token;
-  }
+  const login = (hub: Hub, username: string, venueIds: string[]) => signedInUser(hub, { username, role: 'staff', venueIds });
 
   function connect<S extends Socket>(socket: S): Promise<S> {
     cleanups.push(() => void socket.disconnect());

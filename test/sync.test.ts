@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoardServerToClient, TouchpointCounts } from '../core/protocol.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
-import { startTestHub, tempDir } from './support/fixtures.ts';
+import { startTestHub, syncingKioskStore, tempDir } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
 
@@ -89,13 +89,7 @@ describe('kiosk sync against a real hub', () => {
     expect(snapshot.venue.id).toBe('venue-a');
     expect(snapshot.touchpoints).toEqual([]);
 
-    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
-    const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store });
-    sync.start();
-    cleanups.push(async () => {
-      await sync.stop();
-      store.close();
-    });
+    const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
     store.append('feedback.pressed', press);
     store.append('feedback.pressed', { ...press, level: 1 });
     const latest = await waitFor(() => updates.flat().find((t) => t.touchpointId === 'entrance' && t.total === 2), { what: 'a board update with both presses' });

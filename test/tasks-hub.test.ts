@@ -6,10 +6,8 @@ import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
 import type { StaffClientToServer, StaffServerToClient } from '../core/protocol.ts';
-import { LocalStore } from '../kiosk/local-store.ts';
-import { SyncClient } from '../kiosk/sync-client.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, syncingKioskStore, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 const SECRET = 'a-webhook-secret-of-some-length';
@@ -40,12 +38,8 @@ describe('tasks from bad moments', () => {
     };
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
     cleanups.push(() => hub.close());
-    await hub.accounts.createUser({ username: 'mina', password: 'counter-pass-1', role: 'staff', venueIds: ['venue-a'] });
-    await hub.accounts.createUser({ username: 'boss', password: 'manager-pass-1', role: 'manager', venueIds: ['venue-a'] });
-    const login = async (username: string, password: string) =>
-      ((await (await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).json()) as { token: string }).token;
-    const staffSession = await login('mina', 'counter-pass-1');
-    const managerSession = await login('boss', 'manager-pass-1');
+    const staffSession = await signedInUser(hub, { username: 'mina', role: 'staff' });
+    const managerSession = await signedInUser(hub, { username: 'boss', role: 'manager' });
 
     const staff: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session: staffSession }, transports: ['websocket'] });
     cleanups.push(() => void staff.disconnect());
@@ -54,13 +48,7 @@ describe('tasks from bad moments', () => {
     await new Promise<void>((resolve) => staff.once('welcome', () => resolve()));
 
     const token = await hub.addKiosk('k1');
-    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
-    const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store });
-    sync.start();
-    cleanups.push(async () => {
-      await sync.stop();
-      store.close();
-    });
+    const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
     // 8 of 10 unhappy at the restroom: over the 40% limit with enough volume.
     for (const level of [1, 1, 2, 1, 4, 1, 2, 1, 3, 1] as const) store.append('feedback.pressed', { touchpointId: 'restroom', level, source: 'serial' });
 

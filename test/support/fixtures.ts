@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
 import type { VenueInput } from '../../core/venue.ts';
+import { LocalStore } from '../../kiosk/local-store.ts';
+import { SyncClient } from '../../kiosk/sync-client.ts';
 
 export function tempDir(prefix = 'waitwell-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -41,4 +43,24 @@ export async function startTestHub(options: { file: string; port?: number; venue
       return (await hub.venues.addDevice({ venueId, deviceId })).token;
     },
   });
+}
+
+/** Creates a user of the venue(s) and signs them in over HTTP; returns the session token. */
+export async function signedInUser(hub: Hub, user: { username: string; role: 'staff' | 'manager' | 'admin'; venueIds?: string[] }): Promise<string> {
+  const password = `${user.username}-password-1`;
+  await hub.accounts.createUser({ username: user.username, password, role: user.role, venueIds: user.venueIds ?? [TEST_VENUE.id] });
+  const response = await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password }) });
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** A kiosk's store syncing to the hub (no runtime around it); stopped and closed by `cleanups`. */
+export function syncingKioskStore(hub: Hub, options: { file: string; deviceId: string; token: string; venueId?: string }, cleanups: (() => Promise<void> | void)[]): LocalStore {
+  const store = new LocalStore(options.file, { venueId: options.venueId ?? TEST_VENUE.id, deviceId: options.deviceId });
+  const sync = new SyncClient({ hubUrl: hub.url, deviceId: options.deviceId, token: options.token, store });
+  sync.start();
+  cleanups.push(async () => {
+    await sync.stop();
+    store.close();
+  });
+  return store;
 }
