@@ -238,6 +238,8 @@ export interface BoardServerToClient {
   'touchpoint.counts': (update: { venueId: string; touchpoints: TouchpointCounts[] }) => void;
   'device.health': (health: DeviceHealth) => void;
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
+  /** The venue's configuration was saved (a new version). */
+  'venue.updated': (venue: Venue) => void;
 }
 
 export type BoardClientToServer = Record<string, never>;

@@ -53,6 +53,8 @@ export const queueOptionsSchema = z
 
 export const venueSchema = z.strictObject({
   id: slugSchema,
+  /** Set by the hub on every save (1, 2, ...): kiosks and screens know which journey map they hold. */
+  version: z.number().int().nonnegative().default(0),
   name: z.string().min(1).max(200),
   timezone: z.string().min(1).default('UTC'),
   touchpoints: z.array(touchpointSchema).default([]),

@@ -75,6 +75,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events, queues);
   attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts);
   attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues);
+  // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
+  venues.on('updated', (venue) => {
+    queues.forget(venue.id);
+    io.of('/kiosk').to(`venue:${venue.id}`).emit('venue.updated', venue);
+    io.of('/board').to(`venue:${venue.id}`).emit('venue.updated', venue);
+  });
   // Offline tickets reach the hub as ticket.issued events in a kiosk's batch: merge them into the queue.
   events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
     const offline = stored.filter((e): e is EventEnvelope<'ticket.issued'> => e.type === 'ticket.issued' && (e as EventEnvelope<'ticket.issued'>).payload.offline);

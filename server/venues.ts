@@ -1,14 +1,25 @@
 import { venueSchema, type Venue, type VenueInput } from '../core/venue.ts';
 import { hashToken, newToken } from './auth/secrets.ts';
+import { EventEmitter } from 'node:events';
 import type { HubStore } from './store/hub-store.ts';
 
-/** Provisioning: venues, the kiosks that report for them, and their read-only board tokens. */
-export class Venues {
-  constructor(private readonly store: HubStore) {}
+export type VenuesEvents = {
+  /** A venue was saved (a new version): kiosks and screens get it pushed. */
+  updated: [venue: Venue];
+};
 
+/** Provisioning: venues, the kiosks that report for them, and their read-only board tokens. */
+export class Venues extends EventEmitter<VenuesEvents> {
+  constructor(private readonly store: HubStore) {
+    super();
+  }
+
+  /** Saves a venue as its next version (whatever version the input claims) and announces it. */
   async upsert(input: VenueInput): Promise<Venue> {
-    const venue = venueSchema.parse(input);
+    const current = await this.store.getVenue(venueSchema.shape.id.parse(input.id));
+    const venue = venueSchema.parse({ ...input, version: (current?.version ?? 0) + 1 });
     await this.store.upsertVenue(venue);
+    this.emit('updated', venue);
     return venue;
   }
 

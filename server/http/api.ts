@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import { slugSchema } from '../../core/ids.ts';
 import { ROLES, type Role } from '../../core/protocol.ts';
-import { venueSchema } from '../../core/venue.ts';
+import { segmentSchema, touchpointSchema, venueSchema } from '../../core/venue.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -24,6 +24,7 @@ const userBody = z.strictObject({
   role: z.enum(ROLES),
   venueIds: z.array(slugSchema).default([]),
 });
+const journeyBody = z.strictObject({ touchpoints: z.array(touchpointSchema), segments: z.array(segmentSchema).optional() });
 const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1).max(200).optional() });
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -85,10 +86,21 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
   router.put('/venues/:venueId', async (req, res) => {
     await requireAdmin(req);
     const venue = parseBody(venueSchema, { ...req.body, id: req.params.venueId });
-    const saved = await venues.upsert(venue);
-    // The queue rebuilds from its log under the new services, counters and rules.
-    queues.forget(saved.id);
-    res.json(saved);
+    res.json(await venues.upsert(venue));
+  });
+
+  // The journey map (touchpoints with owners and counters, segments) is the venue manager's to edit.
+  router.put('/venues/:venueId/journey', async (req, res) => {
+    await requireVenue(req, 'manager');
+    const current = await store.getVenue(String(req.params.venueId));
+    if (!current) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
+    const journey = parseBody(journeyBody, req.body);
+    res.json(await venues.upsert({ ...current, ...journey }));
+  });
+
+  router.get('/venues/:venueId/versions', async (req, res) => {
+    await requireVenue(req, 'manager');
+    res.json(await store.venueVersions(String(req.params.venueId)));
   });
 
   router.get('/venues/:venueId/touchpoints/counts', async (req, res) => {

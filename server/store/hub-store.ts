@@ -12,7 +12,10 @@ import type { Venue } from '../../core/venue.ts';
 export interface HubStore {
   close(): Promise<void>;
 
+  /** Saves a venue and keeps the version in its history (venue.version is set by the caller). */
   upsertVenue(venue: Venue): Promise<void>;
+  /** A venue's saved versions, newest first. */
+  venueVersions(venueId: string): Promise<{ version: number; savedAt: number; venue: Venue }[]>;
   getVenue(venueId: string): Promise<Venue | undefined>;
   listVenues(): Promise<Venue[]>;
   setBoardTokenHash(venueId: string, tokenHash: string): Promise<void>;

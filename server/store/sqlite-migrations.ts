@@ -87,4 +87,17 @@ export const SQLITE_MIGRATIONS = [
       CREATE INDEX tasks_venue ON tasks (venue_id, opened_at);
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Every saved version of a venue's configuration (journey map, queues), for audit and undo.
+      CREATE TABLE venue_versions (
+        venue_id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        saved_at BIGINT NOT NULL,
+        config TEXT NOT NULL,
+        PRIMARY KEY (venue_id, version)
+      );
+    `,
+  },
 ] as const;

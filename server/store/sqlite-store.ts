@@ -91,12 +91,23 @@ export class SqliteHubStore implements HubStore {
   }
 
   async upsertVenue(venue: Venue): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO venues (id, name, config) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, config = excluded.config`,
-      )
-      .run(venue.id, venue.name, JSON.stringify(venue));
+    const config = JSON.stringify(venue);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO venues (id, name, config) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, config = excluded.config`,
+        )
+        .run(venue.id, venue.name, config);
+      this.db.prepare('INSERT INTO venue_versions (venue_id, version, saved_at, config) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(venue.id, venue.version, Date.now(), config);
+    })();
+  }
+
+  async venueVersions(venueId: string): Promise<{ version: number; savedAt: number; venue: Venue }[]> {
+    return this.db
+      .prepare<[string], { version: number; saved_at: number; config: string }>('SELECT version, saved_at, config FROM venue_versions WHERE venue_id = ? ORDER BY version DESC')
+      .all(venueId)
+      .map((row) => ({ version: row.version, savedAt: row.saved_at, venue: venueSchema.parse(JSON.parse(row.config)) }));
   }
 
   async getVenue(venueId: string): Promise<Venue | undefined> {
