@@ -244,6 +244,18 @@ export interface BoardServerToClient {
 
 export type BoardClientToServer = Record<string, never>;
 
+// ---------- /manage ----------
+
+export interface ManageServerToClient {
+  welcome: (info: { venueId: string; username: string; role: Role }) => void;
+  'queue.snapshot': (snapshot: QueueSnapshot) => void;
+  'touchpoint.counts': (update: { venueId: string; touchpoints: TouchpointCounts[] }) => void;
+  /** On connect, every task not yet verified; then each change. */
+  'task.updated': (task: Task) => void;
+}
+
+export type ManageClientToServer = Record<string, never>;
+
 // ---------- /ticket (the phone page behind a ticket's QR code) ----------
 
 /** The ticket's id is the key: unguessable, printed only on that ticket. */

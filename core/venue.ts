@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugSchema } from './ids.ts';
 import { localizedTextSchema } from './languages.ts';
+import { alertRuleSchema } from './alerts/rules.ts';
 import { returnTimeRulesSchema, type QueueRulesInput } from './queue/rules.ts';
 
 /** The parts of a venue's journey map a kiosk needs; the journey-map issue grows this. */
@@ -12,6 +13,11 @@ export const touchpointSchema = z.strictObject({
   counterId: slugSchema.optional(),
   /** The department that owns this moment (tasks from bad moments go to it). */
   owner: z.string().min(1).max(100).optional(),
+  /**
+   * The happy index (-100..100) this moment should reach. Not every touchpoint must be perfect
+   * (domain.md point 9): the venue's positioning decides; an index under it opens a task.
+   */
+  target: z.number().min(-100).max(100).optional(),
 });
 export type Touchpoint = z.infer<typeof touchpointSchema>;
 
@@ -62,6 +68,15 @@ export const venueSchema = z.strictObject({
   counters: z.array(counterSchema).default([]),
   segments: z.array(segmentSchema).default([]),
   queue: queueOptionsSchema,
+  /** How moments are scored and when bad ones become tasks (defaults in core/analytics and core/alerts). */
+  analytics: z
+    .strictObject({
+      experienceScale: z.strictObject({ 1: z.number().min(-5).max(5), 2: z.number().min(-5).max(5), 3: z.number().min(-5).max(5), 4: z.number().min(-5).max(5) }).optional(),
+      attributionWindowMin: z.number().positive().max(120).optional(),
+      alertRules: z.array(alertRuleSchema).optional(),
+      taskPolicy: z.strictObject({ ackWithinMin: z.number().positive(), resolveWithinMin: z.number().positive() }).optional(),
+    })
+    .prefault({}),
   /** Where tasks from bad moments are also sent (HTTP POST, HMAC-signed with the secret). */
   webhooks: z.array(z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16, 'at least 16 characters') })).default([]),
 });

@@ -13,6 +13,7 @@ import { attachBoardNamespace, type BoardNamespace } from './sockets/board-names
 import { attachKioskNamespace, type KioskNamespace } from './sockets/kiosk-namespace.ts';
 import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-namespace.ts';
 import { attachTicketNamespace, type TicketNamespace } from './sockets/ticket-namespace.ts';
+import { attachManageNamespace, type ManageNamespace } from './sockets/manage-namespace.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { QueueService } from './queue/queue-service.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
@@ -75,6 +76,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events, queues);
   attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts);
   attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues);
+  attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, { accounts, store, events, queues, alerts });
   // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
   venues.on('updated', (venue) => {
     queues.forget(venue.id);

@@ -14,7 +14,7 @@ describe('venue analytics on the hub', () => {
     cleanups.push(() => dir.remove());
     const venue = {
       ...TEST_QUEUE_VENUE,
-      touchpoints: TEST_QUEUE_VENUE.touchpoints.map((tp) => (tp.id === 'counter-1' ? { ...tp, counterId: 'c1' } : tp)),
+      touchpoints: TEST_QUEUE_VENUE.touchpoints.map((tp) => (tp.id === 'counter-1' ? { ...tp, counterId: 'c1', target: 0 } : tp)),
       segments: [{ id: 'gold', name: { ko: '골드', zh: '金卡', en: 'Gold' }, weight: 1 }],
     };
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
@@ -42,7 +42,7 @@ describe('venue analytics on the hub', () => {
     const report = (await response.json()) as VenueAnalytics;
 
     const byTouchpoint = Object.fromEntries(report.touchpoints.map((t) => [t.touchpointId, t]));
-    expect(byTouchpoint['counter-1']).toMatchObject({ volume: 1, meanExperience: -4, happyIndex: -100 });
+    expect(byTouchpoint['counter-1']).toMatchObject({ volume: 1, meanExperience: -4, happyIndex: -100, target: 0, meetsTarget: false });
     // The misuse press is kept on the hub but left out: entrance is 4 and 3, i.e. +4 and +2.
     expect(byTouchpoint.entrance).toMatchObject({ volume: 2, meanExperience: 3, happyIndex: 75 });
     // The wait is a moment too, scored by its surprise (posted - actual).

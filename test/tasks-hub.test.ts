@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
-import type { StaffClientToServer, StaffServerToClient } from '../core/protocol.ts';
+import type { ManageServerToClient, StaffClientToServer, StaffServerToClient } from '../core/protocol.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { signedInUser, startTestHub, syncingKioskStore, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
@@ -47,6 +47,16 @@ describe('tasks from bad moments', () => {
     staff.on('task.updated', (task) => pushed.push(task));
     await new Promise<void>((resolve) => staff.once('welcome', () => resolve()));
 
+    const manage: Socket<ManageServerToClient> = io(`${hub.url}/manage`, { auth: { venueId: 'venue-a', session: managerSession }, transports: ['websocket'] });
+    cleanups.push(() => void manage.disconnect());
+    const managerSees: Task[] = [];
+    manage.on('task.updated', (task) => managerSees.push(task));
+    await new Promise<void>((resolve) => manage.once('welcome', () => resolve()));
+    // /manage is for managers: a staff session is turned away at the door.
+    const notManager = io(`${hub.url}/manage`, { auth: { venueId: 'venue-a', session: staffSession }, transports: ['websocket'] });
+    cleanups.push(() => void notManager.disconnect());
+    expect(await new Promise<{ data?: { code: string } }>((resolve) => notManager.once('connect_error', resolve))).toMatchObject({ data: { code: 'forbidden-role' } });
+
     const token = await hub.addKiosk('k1');
     const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
     // 8 of 10 unhappy at the restroom: over the 40% limit with enough volume.
@@ -54,6 +64,7 @@ describe('tasks from bad moments', () => {
 
     const opened = await waitFor(() => pushed.find((t) => t.causeKey === 'unhappy-share:restroom'), { what: 'the task pushed to staff' });
     expect(opened).toMatchObject({ state: 'open', owner: 'facilities', subject: 'restroom', summary: '80% of 10 presses at restroom in the last 30 min were unhappy (limit 40%)' });
+    await waitFor(() => managerSees.find((t) => t.id === opened.id), { what: 'the manager seeing it live' });
     const hook = await waitFor(() => received[0], { what: 'the webhook' });
     expect(hook.headers['x-waitwell-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(hook.body).digest('hex')}`);
     expect(JSON.parse(hook.body)).toMatchObject({ venueId: 'venue-a', task: { id: opened.id, state: 'open' } });

@@ -29,6 +29,9 @@ describe('alert rules', () => {
     const causes = evaluate([rule], { ...none, presses: presses('exit', [4, 3, 2, 1, 1]) }, T0);
     // 100 x (1 + 0.5 - 0.5 - 2) / 5 = -20
     expect(causes).toEqual([expect.objectContaining({ key: 'happy-index-below:exit', summary: 'happy index -20 at exit over the last 60 min (5 presses), under 0' })]);
+    // Per-touchpoint targets replace the venue-wide threshold: -20 is fine where -30 is the aim.
+    expect(evaluate([rule], { ...none, presses: presses('exit', [4, 3, 2, 1, 1]) }, T0, { exit: -30 })).toEqual([]);
+    expect(evaluate([rule], { ...none, presses: presses('exit', [4, 4, 4, 3, 1]) }, T0, { exit: 80 })[0]?.summary).toBe('happy index 50 at exit over the last 60 min (5 presses), under its target 80');
   });
 
   it('notices a touchpoint going quiet or flooding against its own recent history', () => {

@@ -49,7 +49,11 @@ export interface Cause {
 
 const MIN = 60_000;
 
-export function evaluate(rules: readonly AlertRule[], seen: Observations, now: number): Cause[] {
+/**
+ * `targets`: per-touchpoint happy-index targets; where one is set, the happy-index rule holds
+ * that touchpoint to its own target instead of the rule's venue-wide threshold.
+ */
+export function evaluate(rules: readonly AlertRule[], seen: Observations, now: number, targets: Readonly<Record<string, number>> = {}): Cause[] {
   const causes: Cause[] = [];
   for (const rule of rules) {
     switch (rule.kind) {
@@ -67,8 +71,9 @@ export function evaluate(rules: readonly AlertRule[], seen: Observations, now: n
             }
           } else {
             const index = (100 * (n[4]! + 0.5 * n[3]! - 0.5 * n[2]! - n[1]!)) / presses.length;
-            if (index < rule.threshold) {
-              causes.push({ key: `happy-index-below:${touchpointId}`, rule: rule.kind, subject: touchpointId, summary: `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min (${presses.length} presses), under ${rule.threshold}` });
+            const threshold = targets[touchpointId] ?? rule.threshold;
+            if (index < threshold) {
+              causes.push({ key: `happy-index-below:${touchpointId}`, rule: rule.kind, subject: touchpointId, summary: `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min (${presses.length} presses), under ${targets[touchpointId] === undefined ? '' : 'its target '}${threshold}` });
             }
           }
         }

@@ -117,12 +117,14 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     if (!venue) return;
     const now = this.now();
     const watch = this.prune(this.watch(venueId), now);
-    const causes = evaluate(this.options.rules ?? DEFAULT_ALERT_RULES, { presses: watch.presses, calls: watch.calls, offline: [...watch.offline.values()] }, now);
+    const targets = Object.fromEntries(venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]));
+    const rules = venue.analytics.alertRules ?? this.options.rules ?? DEFAULT_ALERT_RULES;
+    const causes = evaluate(rules, { presses: watch.presses, calls: watch.calls, offline: [...watch.offline.values()] }, now, targets);
     watch.calls = []; // a late call is one cause, reported once
     let tasks = await this.store.tasks(venueId);
     for (const cause of causes) {
       const owner = venue.touchpoints.find((tp) => tp.id === cause.subject)?.owner ?? DEFAULT_OWNER;
-      const { task, created } = openTask(tasks, cause, owner, now, newEventId, this.options.policy ?? DEFAULT_TASK_POLICY);
+      const { task, created } = openTask(tasks, cause, owner, now, newEventId, venue.analytics.taskPolicy ?? this.options.policy ?? DEFAULT_TASK_POLICY);
       if (!created) continue;
       tasks = [task, ...tasks];
       await this.publish(venueId, task);

@@ -79,8 +79,8 @@ export class AnalyticsService {
   async venueAnalytics(venueId: string, options: AnalyticsOptions): Promise<VenueAnalytics | undefined> {
     const venue = await this.store.getVenue(venueId);
     if (!venue) return undefined;
-    const scale = options.scale ?? DEFAULT_EXPERIENCE_SCALE;
-    const windowMs = options.attributionWindowMs ?? DEFAULT_ATTRIBUTION_WINDOW_MS;
+    const scale = options.scale ?? venue.analytics.experienceScale ?? DEFAULT_EXPERIENCE_SCALE;
+    const windowMs = options.attributionWindowMs ?? (venue.analytics.attributionWindowMin ? venue.analytics.attributionWindowMin * MINUTE_MS : DEFAULT_ATTRIBUTION_WINDOW_MS);
     const bucketMs = options.report?.trendBucketMs ?? DEFAULT_REPORT_OPTIONS.trendBucketMs;
     // Presses at counters may belong to a journey: those are read one by one. All others are
     // counted by the store per touchpoint, level and time bucket.
@@ -128,11 +128,18 @@ export class AnalyticsService {
 
     const summaries = [...journeys.values()].map(peakEnd).filter((s) => s !== null);
     const meanOf = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+    const report = touchpointReport(moments, options.report);
+    const targetOf = new Map(venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]));
     return {
       venueId,
       from: options.from,
       to: options.to,
-      ...touchpointReport(moments, options.report),
+      ...report,
+      // Each touchpoint against its own target, where the venue set one.
+      touchpoints: report.touchpoints.map((row) => {
+        const target = targetOf.get(row.touchpointId);
+        return target === undefined ? row : { ...row, target, meetsTarget: row.happyIndex === null ? null : row.happyIndex >= target };
+      }),
       journeys: { count: summaries.length, meanAverage: meanOf(summaries.map((s) => s.average)), meanPeakEnd: meanOf(summaries.map((s) => s.peakEnd)) },
       surprise: surpriseVsFeedback(afterWaits),
     };

@@ -1,15 +1,14 @@
 import type { Namespace } from 'socket.io';
 import type { QueueCommandResult, Role, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
-import { AccessDenied, type Accounts } from '../auth/access.ts';
-import { sessionTokenFrom } from '../auth/credentials.ts';
+import type { Accounts } from '../auth/access.ts';
 import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { QueueService } from '../queue/queue-service.ts';
-import { authError } from './kiosk-namespace.ts';
+import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 
 const room = (venueId: string) => `venue:${venueId}`;
 
-export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, Record<string, never>, { venueId: string; username: string; role: Role }>;
+export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, Record<string, never>, SessionSocketData>;
 
 /**
  * /staff: signed-in staff acting for one venue: counter actions on its queue, and its live
@@ -20,21 +19,7 @@ export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accoun
   queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
   alerts.on('task', ({ venueId, task }) => namespace.to(room(venueId)).emit('task.updated', task));
 
-  namespace.use(async (socket, next) => {
-    const { venueId, session } = (socket.handshake.auth ?? {}) as { venueId?: unknown; session?: unknown };
-    if (typeof venueId !== 'string' || !venueId) return next(authError('forbidden-venue', 'say which venue you work at: auth.venueId'));
-    try {
-      const user = await accounts.requireVenue(sessionTokenFrom(socket.handshake.headers, session), venueId, 'staff');
-      socket.data = { venueId, username: user.username, role: user.role };
-      next();
-    } catch (error) {
-      if (error instanceof AccessDenied) {
-        const code = error.code === 'login-failed' ? 'session-invalid' : error.code;
-        return next(authError(code, error.message));
-      }
-      next(error as Error);
-    }
-  });
+  namespace.use(requireSessionRole(accounts, 'staff'));
 
   namespace.on('connection', async (socket) => {
     const { venueId } = socket.data;
