@@ -51,6 +51,9 @@ describe('venue analytics on the hub', () => {
     expect(report.heatMap).toContainEqual(expect.objectContaining({ touchpointId: 'entrance', segmentId: null, volume: 2 }));
     // One journey: the wait, then the press at the counter; its end is the unhappy press.
     expect(report.journeys.count).toBe(1);
+    expect(report.journeys.items).toEqual([
+      expect.objectContaining({ ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', segmentId: 'gold', moments: 2, end: -4, endTouchpointId: 'counter-1', peak: -4 }),
+    ]);
     expect(report.surprise.reduce((n, row) => n + row.volume, 0)).toBe(1);
 
     const withMisuse = (await (await get(`from=0&to=${Date.now() + 60_000}&misuse=include`)).json()) as VenueAnalytics;

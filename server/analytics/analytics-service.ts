@@ -1,4 +1,4 @@
-import { attributePresses, peakEnd, type JourneyMoment, type ServedTicket } from '../../core/analytics/journeys.ts';
+import { attributePresses, peakEnd, type JourneyMoment, type PeakEnd, type ServedTicket } from '../../core/analytics/journeys.ts';
 import { DEFAULT_REPORT_OPTIONS, surpriseVsFeedback, touchpointReport, type ReportOptions, type ScoredMoment, type SurpriseRow, type TouchpointReport } from '../../core/analytics/report.ts';
 import { DEFAULT_EXPERIENCE_SCALE, experienceOfPress, waitExperience, waitSurprise, type ExperienceScale } from '../../core/analytics/scores.ts';
 import { MINUTE_MS, type QueueEvent } from '../../core/queue/types.ts';
@@ -19,7 +19,13 @@ export interface VenueAnalytics extends TouchpointReport {
   venueId: string;
   from: number;
   to: number;
-  journeys: { count: number; meanAverage: number | null; meanPeakEnd: number | null };
+  journeys: {
+    count: number;
+    meanAverage: number | null;
+    meanPeakEnd: number | null;
+    /** The most recent journeys (up to 500), each with its peak and end beside its average. */
+    items: (PeakEnd & { ticketId: string; segmentId: string | null })[];
+  };
   surprise: SurpriseRow[];
 }
 
@@ -126,7 +132,10 @@ export class AnalyticsService {
       if (surprise !== undefined) afterWaits.push({ surpriseMin: surprise, experience: moment.experience });
     }
 
-    const summaries = [...journeys.values()].map(peakEnd).filter((s) => s !== null);
+    const items = [...journeys].flatMap(([ticketId, journeyMoments]) => {
+      const summary = peakEnd(journeyMoments);
+      return summary ? [{ ticketId, segmentId: tickets.get(ticketId)?.segmentId ?? null, ...summary }] : [];
+    });
     const meanOf = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
     const report = touchpointReport(moments, options.report);
     const targetOf = new Map(venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]));
@@ -140,7 +149,12 @@ export class AnalyticsService {
         const target = targetOf.get(row.touchpointId);
         return target === undefined ? row : { ...row, target, meetsTarget: row.happyIndex === null ? null : row.happyIndex >= target };
       }),
-      journeys: { count: summaries.length, meanAverage: meanOf(summaries.map((s) => s.average)), meanPeakEnd: meanOf(summaries.map((s) => s.peakEnd)) },
+      journeys: {
+        count: items.length,
+        meanAverage: meanOf(items.map((s) => s.average)),
+        meanPeakEnd: meanOf(items.map((s) => s.peakEnd)),
+        items: items.slice(-500),
+      },
       surprise: surpriseVsFeedback(afterWaits),
     };
   }
