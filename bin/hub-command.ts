@@ -3,14 +3,14 @@ import { Accounts } from '../server/auth/access.ts';
 import { newPassword } from '../server/auth/secrets.ts';
 import { loadHubConfig } from '../server/config.ts';
 import { startHub } from '../server/hub.ts';
-import { openHubStore } from '../server/open-store.ts';
+import { describeStoreLocation, openHubStore } from '../server/open-store.ts';
 import { Venues } from '../server/venues.ts';
 import type { Command } from './cli.ts';
 import { onShutdown } from './shutdown.ts';
 
 export const runHubCommand: Command = {
   summary: 'run the hub (HTTP, socket.io, screens), or provision it and exit',
-  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR] [--store FILE]
+  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR] [--store FILE|postgres://URL]
        waitwell hub --create-admin NAME [--password P]      create an admin (a password is generated if none is given)
        waitwell hub --create-user NAME --role staff|manager --venue ID [--password P]
        waitwell hub --add-venue ID [--name "Venue name"]
@@ -39,7 +39,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
       file: str('config'),
       overrides: { port: str('port') === undefined ? undefined : Number(str('port')), host: str('host'), dataDir: str('data'), store: str('store') },
     });
-    const store = openHubStore(config.store);
+    const store = await openHubStore(config.store);
     const provisioning = ['create-admin', 'create-user', 'add-venue', 'add-device', 'board-token'].some((k) => values[k] !== undefined);
     if (provisioning) {
       try {
@@ -50,7 +50,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
       return;
     }
     const hub = await startHub({ store, port: config.port, host: config.host });
-    console.log(`waitwell hub listening on ${hub.url} (store ${config.store})`);
+    console.log(`waitwell hub listening on ${hub.url} (store ${describeStoreLocation(config.store)})`);
     if ((await store.countUsers()) === 0) console.log('no users yet: create the first admin with "waitwell hub --create-admin NAME"');
     onShutdown(async () => {
       console.log('stopping hub');

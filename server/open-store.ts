@@ -1,10 +1,33 @@
 import type { HubStore } from './store/hub-store.ts';
+import { PostgresHubStore } from './store/postgres-store.ts';
 import { SqliteHubStore } from './store/sqlite-store.ts';
 
-/** Chooses the store implementation from the configured location. */
-export function openHubStore(location: string): HubStore {
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new Error('a PostgreSQL store is not available in this version: use a SQLite file path');
+/**
+ * Chooses the store implementation from the configured location: a postgres:// or postgresql://
+ * URL opens the shared PostgreSQL store (migrations run before this resolves), anything else is
+ * a SQLite file path. A `schema` parameter in the URL (?schema=chain_a) picks the PostgreSQL
+ * schema, so several deployments can share one database; it is ours, not the driver's.
+ */
+export async function openHubStore(location: string): Promise<HubStore> {
+  if (!isPostgresUrl(location)) return new SqliteHubStore(location);
+  const url = new URL(location);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return PostgresHubStore.open(url.toString(), { schema });
+}
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//.test(location);
+}
+
+/** The location as safe to print: a PostgreSQL URL loses its password (logs outlive secrets). */
+export function describeStoreLocation(location: string): string {
+  if (!isPostgresUrl(location)) return location;
+  try {
+    const url = new URL(location);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'a PostgreSQL database';
   }
-  return new SqliteHubStore(location);
 }

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
+import type { HubStore } from '../../server/store/hub-store.ts';
+import pg from 'pg';
 import type { VenueInput } from '../../core/venue.ts';
 import { LocalStore } from '../../kiosk/local-store.ts';
 import { SyncClient } from '../../kiosk/sync-client.ts';
@@ -35,8 +38,11 @@ export const TEST_QUEUE_VENUE = {
   ],
 };
 
-export async function startTestHub(options: { file: string; port?: number; venue?: VenueInput }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
-  const hub = await startHub({ store: new SqliteHubStore(options.file), port: options.port ?? 0 });
+/** A real hub over a SQLite `file`, or over an opened `store` (e.g. PostgreSQL), which it closes. */
+export async function startTestHub(options: { file?: string; store?: HubStore; port?: number; venue?: VenueInput }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
+  const store = options.store ?? (options.file ? new SqliteHubStore(options.file) : undefined);
+  if (!store) throw new Error('startTestHub needs a SQLite file or a store');
+  const hub = await startHub({ store, port: options.port ?? 0 });
   await hub.venues.upsert(options.venue ?? TEST_VENUE);
   return Object.assign(hub, {
     async addKiosk(deviceId: string, venueId = TEST_VENUE.id) {
@@ -63,4 +69,31 @@ export function syncingKioskStore(hub: Hub, options: { file: string; deviceId: s
     store.close();
   });
   return store;
+}
+
+/** The PostgreSQL the tests use (trust auth on loopback; see DEVELOPERS.md). */
+export const TEST_POSTGRES_URL = process.env.WAITWELL_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+/**
+ * A schema name no other test file uses, so test files running in parallel on one database never
+ * see each other's rows; drop it with dropPostgresSchema when done.
+ */
+export function freshPostgresSchema(prefix = 'waitwell_test'): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+/** Runs SQL as the test role outside any store (set-up, inspection, clean-up). */
+export async function withPostgres<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropPostgresSchema(schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`refusing to drop schema "${schema}"`);
+  await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
 }
