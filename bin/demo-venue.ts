@@ -6,13 +6,35 @@ export const DEMO_VENUE: VenueInput = {
   name: 'Waitwell Demo Branch',
   timezone: 'Asia/Seoul',
   touchpoints: [
-    { id: 'entrance', stage: 'before', name: { ko: '입구', zh: '入口', en: 'Entrance' } },
+    {
+      id: 'entrance',
+      stage: 'before',
+      name: { ko: '입구', zh: '入口', en: 'Entrance' },
+      owner: 'Front desk',
+      reasons: [
+        { id: 'waiting-time', name: { ko: '대기 시간', zh: '等候时间', en: 'Waiting time' } },
+        { id: 'staff', name: { ko: '직원 응대', zh: '员工服务', en: 'Staff' } },
+        { id: 'signage', name: { ko: '안내 표지', zh: '指示标识', en: 'Signs' } },
+        { id: 'cleanliness', name: { ko: '청결', zh: '清洁', en: 'Cleanliness' } },
+      ],
+    },
     { id: 'ticket-kiosk', stage: 'before', name: { ko: '번호표 키오스크', zh: '取号机', en: 'Ticket kiosk' } },
     { id: 'waiting-area', stage: 'before', name: { ko: '대기 공간', zh: '等候区', en: 'Waiting area' } },
     { id: 'counter-1', stage: 'during', name: { ko: '1번 창구', zh: '1号窗口', en: 'Counter 1' } },
     { id: 'counter-2', stage: 'during', name: { ko: '2번 창구', zh: '2号窗口', en: 'Counter 2' } },
     { id: 'restroom', stage: 'during', name: { ko: '화장실', zh: '洗手间', en: 'Restroom' } },
-    { id: 'exit', stage: 'after', name: { ko: '출구', zh: '出口', en: 'Exit' } },
+    {
+      id: 'exit',
+      stage: 'after',
+      name: { ko: '출구', zh: '出口', en: 'Exit' },
+      owner: 'Branch manager',
+      reasons: [
+        { id: 'waiting-time', name: { ko: '대기 시간', zh: '等候时间', en: 'Waiting time' } },
+        { id: 'staff', name: { ko: '직원 응대', zh: '员工服务', en: 'Staff' } },
+        { id: 'problem-solved', name: { ko: '문제 해결', zh: '问题解决', en: 'Problem solved' } },
+        { id: 'comfort', name: { ko: '편안함', zh: '舒适度', en: 'Comfort' } },
+      ],
+    },
   ],
   services: [
     { id: 'deposits', prefix: 'A', name: { ko: '예금·출금', zh: '存取款', en: 'Deposits & withdrawals' }, expectedServiceMin: 3 },
@@ -37,11 +59,16 @@ export interface DemoKiosk {
   pressesPerMinute: number;
   /** Its wait display: an Epson DM-D 2x20 or an Alpha LED sign. */
   display: 'dmd' | 'alpha';
+  /** The touchpoint whose smileys its screen shows. */
+  screenTouchpoint: string;
 }
 
+/** Opens the kiosk screens' staff panel in the demo (printed at start). */
+export const DEMO_ADMIN_PIN = '2580';
+
 export const DEMO_KIOSKS: readonly DemoKiosk[] = [
-  { deviceId: 'kiosk-entrance', name: 'Entrance kiosk', smileyTouchpoints: ['entrance', 'waiting-area'], pressesPerMinute: 40, display: 'dmd' },
-  { deviceId: 'kiosk-exit', name: 'Exit kiosk', smileyTouchpoints: ['exit', 'restroom'], pressesPerMinute: 30, display: 'alpha' },
+  { deviceId: 'kiosk-entrance', name: 'Entrance kiosk', smileyTouchpoints: ['entrance', 'waiting-area'], pressesPerMinute: 40, display: 'dmd', screenTouchpoint: 'entrance' },
+  { deviceId: 'kiosk-exit', name: 'Exit kiosk', smileyTouchpoints: ['exit', 'restroom'], pressesPerMinute: 30, display: 'alpha', screenTouchpoint: 'exit' },
 ];
 
 /** The parts of the demo venue the demo's customers and staff need. */

@@ -8,7 +8,7 @@ import type { Command } from './cli.ts';
 import { DemoActivity } from './demo-activity.ts';
 import { freePort } from './free-port.ts';
 import { DemoDevices } from './demo-devices.ts';
-import { DEMO_KIOSKS, DEMO_VENUE } from './demo-venue.ts';
+import { DEMO_ADMIN_PIN, DEMO_KIOSKS, DEMO_VENUE } from './demo-venue.ts';
 import { onShutdown } from './shutdown.ts';
 
 const WAITWELL = join(import.meta.dirname, 'waitwell.mjs');
@@ -50,6 +50,7 @@ export const runDemo: Command = {
             store: join(dataDir, `${kiosk.deviceId}.db`),
             localPort,
             devices: attached.devices,
+            screen: { touchpointId: kiosk.screenTouchpoint, adminPin: DEMO_ADMIN_PIN },
             ...(attached.simulate ? { simulate: attached.simulate } : {}),
           },
           null,
@@ -68,12 +69,14 @@ export const runDemo: Command = {
     console.log(`
 waitwell demo venue "${DEMO_VENUE.name}" is running.
 
-  Live board:   ${hub.url}/board/?venue=${DEMO_VENUE.id}#token=${boardToken}
-  Hub API:      ${hub.url}/api  (sign in: POST /api/login)
-  Login:        ${login.username} / ${login.password}   (admin)
-  Data:         ${dataDir}
-  Queue (JSON): ${hub.url}/api/venues/${DEMO_VENUE.id}/queue  (signed in)
-  Kiosk APIs:   ${kioskUrls.join('  ')}
+  Live board:     ${hub.url}/board/?venue=${DEMO_VENUE.id}#token=${boardToken}
+  Kiosk screens:  ${kioskUrls.map((url) => `${url}/`).join('  ')}   (staff panel PIN ${DEMO_ADMIN_PIN})
+  Staff console:  ${hub.url}/staff/?venue=${DEMO_VENUE.id}&counter=counter-1
+  Manager:        ${hub.url}/manage/?venue=${DEMO_VENUE.id}
+  Login:          ${login.username} / ${login.password}   (admin; for the console and the dashboard)
+  Phone page:     scan a ticket's QR code, or ${hub.url}/t/<ticket id>
+  Hub API:        ${hub.url}/api  (sign in: POST /api/login)
+  Data:           ${dataDir}
 
 Two kiosks run on emulated devices: smiley button boxes and wait displays on pseudo-terminal
 serial lines, ticket printers on TCP (printed tickets: ${printerFolders.join(', ')}).

@@ -1,3 +1,4 @@
+import { testTicket } from '../drivers/test-ticket.ts';
 import { once } from 'node:events';
 import { DeviceDiscoveryError, listHidDevices, listSerialPorts } from '../drivers/discovery.ts';
 import type { ButtonPress, Device, DeviceStatus } from '../drivers/device.ts';
@@ -57,17 +58,7 @@ async function testDevice(configFile: string, id: string): Promise<void> {
   try {
     await waitForStatus(device, (status) => status.state !== 'offline', 10_000);
     if (printer) {
-      await printer.print({
-        ticketId: '00000000-0000-7000-8000-000000000000',
-        language: 'en',
-        venueName: config.venueId,
-        serviceName: 'Test print',
-        number: 'T-001',
-        postedWaitMin: 5,
-        position: 0,
-        issuedAt: Date.now(),
-        url: `${config.hubUrl.replace(/\/$/, '')}/t/test`,
-      });
+      await printer.print(testTicket(config.venueId, config.hubUrl));
       console.log(`printed a test ticket on ${id}`);
     } else if (display) {
       await display.show({ nowServing: 'T-001', postedWaitMin: 5, waiting: 0 });

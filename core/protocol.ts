@@ -2,7 +2,7 @@ import type { Task } from './alerts/tasks.ts';
 import type { AnyEventEnvelope, EventRejectionCode, FeedbackLevel } from './events.ts';
 import type { CounterBoardRow, ServiceBoardRow } from './queue/views.ts';
 import type { QueueCommand, QueueEvent, QueueRefusalCode, ReturnWindow, TicketStatus } from './queue/types.ts';
-import type { Venue } from './venue.ts';
+import type { PublicVenue, Venue } from './venue.ts';
 
 /**
  * Socket contracts for every namespace, shared by the hub, the kiosk runtime and the screens.
@@ -141,6 +141,16 @@ export interface QueueSnapshot {
   lastCall: { number: string; counterId: string; at: number } | null;
 }
 
+/** A called ticket's promise and its actual wait (GET /api/venues/:venueId/queue/waits). */
+export interface WaitRecord {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  calledAt: number;
+  postedWaitMin: number | null;
+  actualWaitMin: number;
+}
+
 /** One ticket as its holder sees it (phone page, kiosk receipt). */
 export interface TicketView {
   ticketId: string;
@@ -155,6 +165,10 @@ export interface TicketView {
   counterId: string | null;
   issuedAt: number;
   returnWindow: ReturnWindow | null;
+  /** The holder said "I'm on my way". */
+  onTheWay: boolean;
+  /** "I need more time" may still be asked (not past its limit, and somebody is behind). */
+  canDefer: boolean;
 }
 
 export type QueueFailureCode = QueueRefusalCode | 'invalid-command' | 'no-queue' | 'forbidden-command' | 'busy';
@@ -220,9 +234,21 @@ export interface TouchpointCounts {
 }
 
 export interface BoardSnapshot {
-  venue: Venue;
+  venue: PublicVenue;
   touchpoints: TouchpointCounts[];
   devices: DeviceHealth[];
+  /** The latest status of each component (printer, button box, display) the kiosks reported. */
+  components: ComponentHealth[];
+}
+
+/** A kiosk's device as its last device.status event described it (paper out, cable pulled...). */
+export interface ComponentHealth {
+  deviceId: string;
+  component: string;
+  state: 'ready' | 'degraded' | 'offline';
+  code?: string;
+  detail?: string;
+  at: number;
 }
 
 export interface DeviceHealth {
@@ -237,9 +263,10 @@ export interface BoardServerToClient {
   snapshot: (snapshot: BoardSnapshot) => void;
   'touchpoint.counts': (update: { venueId: string; touchpoints: TouchpointCounts[] }) => void;
   'device.health': (health: DeviceHealth) => void;
+  'component.health': (health: ComponentHealth) => void;
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
   /** The venue's configuration was saved (a new version). */
-  'venue.updated': (venue: Venue) => void;
+  'venue.updated': (venue: PublicVenue) => void;
 }
 
 export type BoardClientToServer = Record<string, never>;
@@ -266,9 +293,16 @@ export interface TicketAuth {
 
 export interface TicketServerToClient {
   'ticket.updated': (ticket: TicketView) => void;
+  /** On connect: the venue's names (services, counters) in every language, without its secrets. */
+  venue: (venue: PublicVenue) => void;
 }
 
-export type TicketClientToServer = Record<string, never>;
+export interface TicketClientToServer {
+  /** "I need more time": let the next few people go first. */
+  'ticket.defer': (ack: (result: QueueCommandResult) => void) => void;
+  /** "I'm on my way" (after the call, or before it). */
+  'ticket.on-my-way': (ack: (result: QueueCommandResult) => void) => void;
+}
 
 // ---------- /staff ----------
 

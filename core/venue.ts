@@ -18,6 +18,8 @@ export const touchpointSchema = z.strictObject({
    * (domain.md point 9): the venue's positioning decides; an index under it opens a task.
    */
   target: z.number().min(-100).max(100).optional(),
+  /** Follow-up reasons the kiosk offers after a press ("Waiting time", "Staff", ...): at most 6. */
+  reasons: z.array(z.strictObject({ id: slugSchema, name: localizedTextSchema })).max(6, 'at most 6 follow-up reasons per touchpoint').default([]),
 });
 export type Touchpoint = z.infer<typeof touchpointSchema>;
 
@@ -82,6 +84,14 @@ export const venueSchema = z.strictObject({
 });
 export type Venue = z.infer<typeof venueSchema>;
 export type VenueInput = z.input<typeof venueSchema>;
+
+/** What screens anyone can open (boards, phone pages) may see of a venue: no webhook secrets. */
+export type PublicVenue = Omit<Venue, 'webhooks'>;
+
+export function publicVenue(venue: Venue): PublicVenue {
+  const { webhooks: _secrets, ...rest } = venue;
+  return rest;
+}
 
 export type Service = z.infer<typeof serviceSchema>;
 export type Counter = z.infer<typeof counterSchema>;

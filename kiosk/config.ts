@@ -24,6 +24,19 @@ export const kioskConfigSchema = z.strictObject({
   devices: devicesSchema,
   /** When repeated presses on one device are flagged as misuse (kept, left out of scores). */
   repeatPress: repeatPressSchema,
+  /** The kiosk's own screen (renderer/kiosk, served by the local API at /). */
+  screen: z
+    .strictObject({
+      /** The touchpoint whose smileys the screen shows; without one the screen only issues tickets. */
+      touchpointId: slugSchema.optional(),
+      /** Services offered here, in order; empty: all of the venue's. */
+      services: z.array(slugSchema).default([]),
+      /** Opens the staff panel (device status, test print, reload); 4-8 digits. No PIN: no panel. */
+      adminPin: z.string().regex(/^\d{4,8}$/, 'the admin PIN is 4 to 8 digits').optional(),
+      /** An untouched screen goes back to idle after this long. */
+      idleSeconds: z.number().int().min(5).max(600).default(45),
+    })
+    .prefault({}),
   /** A simulated feedback source, for demos before real buttons are attached. */
   simulate: z
     .strictObject({

@@ -20,6 +20,8 @@ export interface DeviceSink {
 
 export type DeviceHostEvents = {
   log: [line: string];
+  /** A device's state changed (recorded as device.status too): the screen shows printer trouble. */
+  status: [deviceId: string, status: DeviceStatus];
 };
 
 export interface DeviceSummary {
@@ -108,6 +110,13 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     return { printerId: printer.id };
   }
 
+  /** Prints a test ticket on one printer (the staff panel's "test print"). */
+  async testPrint(printerId: string, ticket: TicketToPrint): Promise<void> {
+    const printer = this.devices.printers.find((p) => p.id === printerId);
+    if (!printer) throw new NoPrinterError('no-printer', `this kiosk has no printer "${printerId}"`);
+    await printer.print(ticket);
+  }
+
   /**
    * Shows the queue on every display: `viewFor` gets the display's service (undefined for a
    * display bound to none, which shows the venue's first service).
@@ -137,6 +146,7 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     this.lastRecorded.set(deviceId, key);
     const detail = status.detail && status.detail.length > MAX_DETAIL ? `${status.detail.slice(0, MAX_DETAIL - 1)}…` : status.detail;
     this.emit('log', `device ${deviceId} ${status.state}${status.code ? ` (${status.code})` : ''}${detail ? `: ${detail}` : ''}`);
+    this.emit('status', deviceId, status);
     this.safely(`status of ${deviceId}`, () => this.sink.status(deviceId, { ...status, ...(detail === undefined ? {} : { detail }) }));
   }
 

@@ -1,5 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { feedbackLevelSchema, InvalidEventError, PRESS_SOURCES } from '../core/events.ts';
@@ -9,6 +12,16 @@ import { HUB_UNREACHABLE } from '../core/kiosk-texts.ts';
 import type { KioskRuntime } from './runtime.ts';
 import { HubUnreachableError } from './sync-client.ts';
 import { TicketRefused } from './ticket-desk.ts';
+import { NoPrinterError } from './device-host.ts';
+import { deviceViews, statusView, streamScreenEvents } from './screen-events.ts';
+import { testTicket } from '../drivers/test-ticket.ts';
+import type { KioskScreenSettings } from '../core/kiosk-screen.ts';
+
+function timingSafeEqualText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
 
 const pressBody = z.strictObject({
   touchpointId: slugSchema,
@@ -20,6 +33,11 @@ const quoteBody = z.strictObject({ serviceId: slugSchema, segmentId: slugSchema.
 const ticketBody = z.strictObject({ serviceId: slugSchema, segmentId: slugSchema.optional(), language: languageSchema, returnWindow: windowBody.optional() });
 const keyBody = z.strictObject({ key: z.string().min(1).max(32), code: z.string().max(32).optional(), repeat: z.boolean().optional() });
 const reasonBody = z.strictObject({ touchpointId: slugSchema, pressId: eventIdSchema, reasonId: slugSchema });
+const pinBody = z.strictObject({ pin: z.string().max(16) });
+const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.string().min(1).max(64) });
+
+/** Where the Vite build puts the screens; the kiosk serves renderer/kiosk from it at `/`. */
+export const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 function invalidRequest(res: Response, error: z.ZodError): void {
   res.status(400).json({ error: { code: 'invalid-request', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
@@ -29,10 +47,55 @@ function invalidRequest(res: Response, error: z.ZodError): void {
  * The local API the kiosk screen talks to, on 127.0.0.1 only. A 201 means the event is committed
  * to the kiosk's store: from then on it reaches the hub exactly once, online or not.
  */
-export async function startLocalApi(runtime: KioskRuntime, port: number): Promise<{ server: Server; url: string }> {
+export async function startLocalApi(runtime: KioskRuntime, port: number, screensDir = SCREENS_DIR): Promise<{ server: Server; url: string }> {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
+
+  // The kiosk screen itself, and the build's shared assets.
+  app.get('/', (_req, res) => {
+    const page = join(screensDir, 'kiosk', 'index.html');
+    if (!existsSync(page)) return void res.status(503).type('text').send('The kiosk screen is not built: run "npm run build:renderer".');
+    res.sendFile(page);
+  });
+  app.use(express.static(screensDir, { index: false }));
+
+  app.get('/local/events', (req, res) => streamScreenEvents(runtime, req, res));
+
+  app.get('/local/screen', (_req, res) => {
+    const screen = runtime.config.screen;
+    const settings: KioskScreenSettings = {
+      touchpointId: screen.touchpointId ?? null,
+      services: screen.services,
+      adminPinSet: screen.adminPin !== undefined,
+      idleSeconds: screen.idleSeconds,
+      keysToCatch: runtime.devices.keysToCatch(),
+    };
+    res.json(settings);
+  });
+
+  // The staff panel: the PIN is checked here, never sent to the screen.
+  const pinOk = (pin: string) => runtime.config.screen.adminPin !== undefined && timingSafeEqualText(pin, runtime.config.screen.adminPin);
+  app.post('/local/admin/unlock', (req, res) => {
+    const body = pinBody.safeParse(req.body);
+    if (!body.success) return invalidRequest(res, body.error);
+    if (runtime.config.screen.adminPin === undefined) return void res.status(403).json({ error: { code: 'no-admin-pin', message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration' } });
+    if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
+    res.json({ ok: true, status: statusView(runtime), devices: deviceViews(runtime) });
+  });
+  app.post('/local/admin/test-print', async (req, res, next) => {
+    const body = testPrintBody.safeParse(req.body);
+    if (!body.success) return invalidRequest(res, body.error);
+    if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
+    try {
+      await runtime.devices.testPrint(body.data.printerId, testTicket(runtime.currentVenue?.name ?? runtime.config.venueId, runtime.config.hubUrl));
+      res.json({ ok: true });
+    } catch (error) {
+      if (error instanceof NoPrinterError) return void res.status(404).json({ error: { code: error.code, message: error.message } });
+      const code = (error as { code?: string }).code ?? 'print-failed';
+      res.status(409).json({ error: { code, message: (error as Error).message } });
+    }
+  });
 
   app.get('/local/status', (_req, res) => void res.json(runtime.status()));
 

@@ -26,6 +26,8 @@ export interface KioskStatus {
 export interface KioskRuntimeEvents {
   status: [status: KioskStatus];
   log: [line: string];
+  /** Every recorded smiley press, whatever its source. */
+  press: [press: EventEnvelope<'feedback.pressed'>];
 }
 
 /** One kiosk: its store, its sync to the hub, the local API for its screen, and its sources of events. */
@@ -99,7 +101,14 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   ): EventEnvelope<'feedback.pressed'> {
     const key = options.deviceId ? `device:${options.deviceId}` : `touchpoint:${press.touchpointId}`;
     const { misuse } = this.repeatPresses.check(key, options.at ?? Date.now());
-    return this.store.append('feedback.pressed', { ...press, misuse });
+    const event = this.store.append('feedback.pressed', { ...press, misuse });
+    this.emit('press', event);
+    return event;
+  }
+
+  /** The venue as the hub last described it (undefined until the first hello). */
+  get currentVenue(): Venue | undefined {
+    return this.venue;
   }
 
   status(): KioskStatus {

@@ -5,6 +5,9 @@ import type { QueueSnapshot, TicketQuote, TicketView, QueueFailure } from '../co
 import type { ReturnWindow } from '../core/queue/types.ts';
 import { PRINTER_TROUBLE_TEXTS } from '../core/ticket-texts.ts';
 import type { Venue } from '../core/venue.ts';
+import type { PrintOutcome, TakenTicket } from '../core/kiosk-screen.ts';
+
+export type { PrintOutcome, TakenTicket };
 import type { WaitView } from '../drivers/device.ts';
 import type { DeviceHost } from './device-host.ts';
 import type { LocalStore } from './local-store.ts';
@@ -15,18 +18,6 @@ export interface TakeTicketRequest {
   segmentId?: string;
   language: Language;
   returnWindow?: ReturnWindow;
-}
-
-/** How the ticket reached the customer: on paper, or only on the screen (and why). */
-export type PrintOutcome =
-  | { printed: true; printerId: string }
-  | { printed: false; code: string; staffMessage: string; customerMessage: Record<Language, string> };
-
-export interface TakenTicket {
-  ticket: TicketView;
-  print: PrintOutcome;
-  /** Issued from the kiosk's reserved numbers while the hub was unreachable; joins the queue on sync. */
-  offline: boolean;
 }
 
 /** Keep at least this many reserved numbers per service; top up with a block of REFILL. */
@@ -98,6 +89,11 @@ export class TicketDesk {
     return this.lastSnapshot;
   }
 
+  /** The phone page of a ticket: its QR code on paper and on the screen. */
+  phoneUrl(ticketId: string): string {
+    return new URL(`/t/${ticketId}`, this.hubUrl).toString();
+  }
+
   async quote(serviceId: string, segmentId?: string): Promise<TicketQuote> {
     const quote = await this.sync.quoteTicket({ serviceId, ...(segmentId ? { segmentId } : {}) });
     if (!quote.ok) throw new TicketRefused(quote);
@@ -113,7 +109,7 @@ export class TicketDesk {
       // The hub is the queue's authority; without it, a number from this kiosk's reserved block.
       const offline = this.takeOffline(ticketId, request);
       if (!offline) throw error;
-      return { ticket: offline, print: await this.print(offline, request.language), offline: true };
+      return { ticket: offline, print: await this.print(offline, request.language), offline: true, phoneUrl: this.phoneUrl(offline.ticketId) };
     }
     if (!result.ok) throw new TicketRefused(result);
     void this.topUpNumbers();
@@ -129,7 +125,7 @@ export class TicketDesk {
       ...(ticket.position === null ? {} : { position: ticket.position }),
       offline: false,
     });
-    return { ticket, print: await this.print(ticket, request.language), offline: false };
+    return { ticket, print: await this.print(ticket, request.language), offline: false, phoneUrl: this.phoneUrl(ticket.ticketId) };
   }
 
   /** A customer back for their return window scans the ticket: they join the line now. */
@@ -157,6 +153,8 @@ export class TicketDesk {
       status: 'waiting',
       position,
       ahead: position - 1,
+      onTheWay: false,
+      canDefer: false,
       postedWaitMin: service?.postedWaitMin ?? null,
       pointWaitMin: service?.pointWaitMin ?? null,
       counterId: null,
@@ -194,7 +192,7 @@ export class TicketDesk {
         postedWaitMin: ticket.postedWaitMin,
         position: Math.max(0, (ticket.position ?? 1) - 1),
         issuedAt: ticket.issuedAt,
-        url: new URL(`/t/${ticket.ticketId}`, this.hubUrl).toString(),
+        url: this.phoneUrl(ticket.ticketId),
         ...(ticket.returnWindow ? { returnWindow: ticket.returnWindow } : {}),
         ...(this.venue?.timezone ? { timeZone: this.venue.timezone } : {}),
       });

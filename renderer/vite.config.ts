@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
  * `index.html`; the hub serves the output (dist/renderer) at `/`, so `<page>/index.html` is
  * reached at `/<page>/`. Add a page by adding its folder name here.
  */
-const PAGES = ['board'] as const;
+const PAGES = ['board', 'staff', 'manage', 'ticket', 'kiosk'] as const;
 
 const root = import.meta.dirname;
 

@@ -1,14 +1,15 @@
 import express from 'express';
-import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
 import type { EventEnvelope } from '../core/events.ts';
+import { publicVenue } from '../core/venue.ts';
 import { MAX_BATCH_BYTES } from '../core/protocol.ts';
 import { Accounts } from './auth/access.ts';
 import { HubEvents } from './hub-events.ts';
 import { apiRouter } from './http/api.ts';
+import { screensRouter } from './http/screens.ts';
 import { attachBoardNamespace, type BoardNamespace } from './sockets/board-namespace.ts';
 import { attachKioskNamespace, type KioskNamespace } from './sockets/kiosk-namespace.ts';
 import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-namespace.ts';
@@ -58,11 +59,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   app.get('/health', (_req, res) => void res.json({ ok: true }));
   app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts }));
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
-  app.use(express.static(screensDir, { index: 'index.html' }));
-  app.get(['/board', '/board/'], (_req, res) => {
-    if (existsSync(join(screensDir, 'board', 'index.html'))) return void res.sendFile(join(screensDir, 'board', 'index.html'));
-    res.status(503).type('text').send('The screens are not built: run "npm run build:renderer" (npm start does it for you).');
-  });
+  app.use(screensRouter(screensDir, queues));
 
   const httpServer: HttpServer = createServer(app);
   const io = new Server(httpServer, {
@@ -75,13 +72,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues);
   attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events, queues);
   attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts);
-  attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues);
+  attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues, store);
   attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, { accounts, store, events, queues, alerts });
   // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
   venues.on('updated', (venue) => {
     queues.forget(venue.id);
     io.of('/kiosk').to(`venue:${venue.id}`).emit('venue.updated', venue);
-    io.of('/board').to(`venue:${venue.id}`).emit('venue.updated', venue);
+    io.of('/board').to(`venue:${venue.id}`).emit('venue.updated', publicVenue(venue));
   });
   // Offline tickets reach the hub as ticket.issued events in a kiosk's batch: merge them into the queue.
   events.on('events.stored', ({ venueId, deviceId, events: stored }) => {

@@ -1,28 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { expectText, screenshot } from './support/page.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const SCREENSHOTS = join(ROOT, 'test-output');
-
-/** Polls the page until `selector`'s text is `expected`; on timeout says what it showed instead. */
-async function expectText(page: Page, selector: string, expected: string | RegExp, timeoutMs = 10_000): Promise<void> {
-  await waitFor(
-    async () => {
-      const text = await page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
-      const ok = typeof expected === 'string' ? text === expected : text !== null && expected.test(text);
-      if (!ok) throw new Error(`${selector} shows ${JSON.stringify(text)}, expected ${String(expected)}`);
-      return true;
-    },
-    { what: `${selector} to show ${String(expected)}`, timeoutMs },
-  );
-}
 
 type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
@@ -36,7 +20,6 @@ describe('the live board page in a real Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchChromium(); // the screens are built by test/global-setup.ts
     hub = await startTestHub({ file: join(dir.path, 'hub.db') });
     kioskToken = await hub.addKiosk('k1');
@@ -106,7 +89,7 @@ describe('the live board page in a real Chromium', () => {
     expect(await page.locator('tr[data-touchpoint="entrance"] td[data-level]').allTextContents()).toEqual(['1', '0', '1', '1']);
     // Screen readers hear the change, not just a number.
     await expectText(page, '[aria-live="polite"].visually-hidden', /Counter 1: 1 responses, 0% happy/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'board.png') });
+    await screenshot(page, 'board');
 
     await kiosk.stop();
     cleanups.pop();
@@ -120,7 +103,7 @@ describe('the live board page in a real Chromium', () => {
     await expectText(page, '[data-connection]', '실시간');
     expect(await page.locator('thead th').allTextContents()).toContain('합계');
     expect(await page.getAttribute('html', 'lang')).toBe('ko');
-    await page.screenshot({ path: join(SCREENSHOTS, 'board-ko.png') });
+    await screenshot(page, 'board-ko');
 
     const zh = await openBoard(`/board/?venue=venue-a&lang=zh#token=${boardToken}`);
     await expectText(zh, 'tr[data-touchpoint="entrance"] th', '入口');
@@ -132,7 +115,7 @@ describe('the live board page in a real Chromium', () => {
     await expectText(wrongToken, '[role="alert"] h2', 'This board cannot be shown');
     await expectText(wrongToken, '[role="alert"] p', /not valid for venue "venue-a": ask a manager for a new board link/);
     expect(await wrongToken.locator('table').count()).toBe(0);
-    await wrongToken.screenshot({ path: join(SCREENSHOTS, 'board-refused.png') });
+    await screenshot(wrongToken, 'board-refused');
 
     const unknownVenue = await openBoard(`/board/?venue=no-such-venue#token=${boardToken}`);
     await expectText(unknownVenue, '[role="alert"] p', /no venue "no-such-venue" on this hub/);
@@ -156,7 +139,7 @@ describe('the live board page in a real Chromium', () => {
     await expectText(page, '[data-connection]', 'Live');
     await first.close();
     await expectText(page, '[data-connection]', /reconnecting…/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'board-reconnecting.png') });
+    await screenshot(page, 'board-reconnecting');
     expect(await page.locator('tr[data-touchpoint="entrance"]').count()).toBe(1); // the last state stays up
 
     current = await startTestHub({ file, port });

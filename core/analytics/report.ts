@@ -1,3 +1,4 @@
+import type { PeakEnd } from './journeys.ts';
 import type { FeedbackLevel } from '../events.ts';
 import { happyIndex } from './scores.ts';
 import { addValue, emptyMoments, mean, mergeMoments, welchT, type Moments } from './stats.ts';
@@ -148,4 +149,19 @@ export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experi
     row.moments = mergeMoments(row.moments, addValue(emptyMoments(), pair.experience));
   }
   return rows.map(({ from, to, moments }) => ({ from, to, volume: moments.n, meanExperience: mean(moments) }));
+}
+
+/** The venue analytics the hub serves (GET /api/venues/:venueId/analytics). */
+export interface VenueAnalytics extends TouchpointReport {
+  venueId: string;
+  from: number;
+  to: number;
+  journeys: {
+    count: number;
+    meanAverage: number | null;
+    meanPeakEnd: number | null;
+    /** The most recent journeys (up to 500), each with its peak and end beside its average. */
+    items: (PeakEnd & { ticketId: string; segmentId: string | null })[];
+  };
+  surprise: SurpriseRow[];
 }

@@ -59,6 +59,8 @@ const commandArb: fc.Arbitrary<QueueCommand> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('transfer' as const), counterId, toServiceId: fc.constantFrom('A', 'B') }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('rejoin' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('defer' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('on-my-way' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('open-counter' as const), counterId }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('close-counter' as const), counterId }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('break-counter' as const), counterId }) },
@@ -179,7 +181,7 @@ describe('queue engine transitions', () => {
     expect(s.tickets.a!.status).toBe('called');
     expect(refusal(s, { type: 'call-next', counterId: 'c1' }, T0 + 11)).toBe('counter-busy');
     expect(boardView(s, T0 + 11).counters.find((c) => c.counterId === 'c1')?.nowServing).toBe('A-001');
-    s = must(s, { type: 'serve', counterId: 'c1' }, T0 + 20);
+    s = must(s, { type: 'serve', counterId: 'c1' }, T0 + 20 * MINUTE_MS);
     expect(refusal(s, { type: 'call', counterId: 'c1', ticketId: 'a' }, T0 + 21)).toBe('ticket-already-served');
     // 09:00 UTC is 18:00 in Seoul; 15:00 UTC is past local midnight: a new day starts at 001
     s = must(s, { type: 'issue', ticketId: 'd', serviceId: 'A' }, T0 + 6 * 60 * MINUTE_MS);
@@ -242,8 +244,35 @@ describe('queue engine transitions', () => {
     s = must(s, { type: 'rejoin', ticketId: 'a' }, T0 + 10 + 9 * MINUTE_MS);
     expect(s.tickets.a!.status).toBe('waiting');
     expect(refusal(s, { type: 'rejoin', ticketId: 'b' }, T0 + 20)).toBe('ticket-already-served');
-    s = must(s, { type: 'issue', ticketId: 'd', serviceId: 'A' }, T0 + 21);
+    s = must(s, { type: 'issue', ticketId: 'd', serviceId: 'A' }, T0 + 21 * MINUTE_MS);
     expect(refusal(s, { type: 'rejoin', ticketId: 'd' }, T0 + 22)).toBe('rejoin-not-allowed');
+  });
+
+  it('"I need more time" lets the next three go first, twice at most; "I\'m on my way" is kept on the ticket', () => {
+    let s = emptyQueueState(rules);
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    for (const [i, id] of ['a', 'b', 'c', 'd', 'e'].entries()) s = must(s, { type: 'issue', ticketId: id, serviceId: 'A' }, T0 + i * MINUTE_MS);
+    s = must(s, { type: 'issue', ticketId: 'g', serviceId: 'A', segmentId: 'gold' }, T0 + 5 * MINUTE_MS);
+    // gold's head start (10 min) puts g, who came 5 minutes after a, first; a is second.
+    expect(ticketPosition(s, 'a')!.ahead).toBe(1);
+    s = must(s, { type: 'defer', ticketId: 'a' }, T0 + 20);
+    expect(['g', 'b', 'c', 'd', 'a', 'e'].map((id) => ticketPosition(s, id)!.ahead)).toEqual([0, 1, 2, 3, 4, 5]);
+    s = must(s, { type: 'defer', ticketId: 'a' }, T0 + 21);
+    expect(ticketPosition(s, 'a')!.ahead).toBe(5); // only e was behind it
+    expect(refusal(s, { type: 'defer', ticketId: 'a' }, T0 + 22 * MINUTE_MS)).toBe('defer-limit');
+    // A gold ticket keeps its head start when it steps back: behind b, c, d only.
+    s = must(s, { type: 'defer', ticketId: 'g' }, T0 + 23 * MINUTE_MS);
+    expect(['b', 'c', 'd', 'g'].map((id) => ticketPosition(s, id)!.ahead)).toEqual([0, 1, 2, 3]);
+    expect(refusal(s, { type: 'defer', ticketId: 'a' }, T0 + 24 * MINUTE_MS)).toBe('defer-limit');
+
+    s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + 30);
+    expect(s.tickets.b!.onTheWayAt).toBeNull();
+    s = must(s, { type: 'on-my-way', ticketId: 'b' }, T0 + 31);
+    expect(s.tickets.b!.onTheWayAt).toBe(T0 + 31);
+    expect(boardView(s, T0 + 31).counters.find((c) => c.counterId === 'c1')).toMatchObject({ nowServing: 'A-002', onTheWay: true });
+    expect(refusal(s, { type: 'defer', ticketId: 'b' }, T0 + 32)).toBe('ticket-not-waiting');
+    s = must(s, { type: 'serve', counterId: 'c1' }, T0 + 33);
+    expect(refusal(s, { type: 'on-my-way', ticketId: 'b' }, T0 + 34)).toBe('ticket-not-waiting');
   });
 
   it('reserves number blocks for kiosks and merges offline tickets in issue-time order', () => {

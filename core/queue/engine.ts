@@ -1,5 +1,6 @@
 import { blockOf, dayOf, formatNumber, nextBlockStart, nextHubNumber, numberingKey, numberingOn } from './numbering.ts';
-import { compareTickets, isCallable, nextTicketFor } from './ordering.ts';
+import { compareTickets, isCallable, nextTicketFor, rankKey } from './ordering.ts';
+import { waitingLine } from './views.ts';
 import { segmentWeight, serviceRules } from './rules.ts';
 import type {
   CounterState,
@@ -175,8 +176,37 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if (ticket.status !== 'waiting' && ticket.status !== 'parked') return notWaiting(ticket);
       return [{ type: 'ticket.cancelled', at: now, ticketId: ticket.id }];
     }
+    case 'defer': {
+      const ticket = state.tickets[command.ticketId];
+      if (!ticket) return unknownTicket(command.ticketId);
+      if (ticket.status !== 'waiting') return notWaiting(ticket);
+      if (ticket.defers >= MAX_DEFERS) {
+        return refuse('defer-limit', `Ticket ${ticket.number} has already let others go first ${MAX_DEFERS} times; please ask at the counter.`);
+      }
+      // Step behind the next few people in calling order: their order keys, not the clock, so
+      // the holder keeps their place relative to everyone further back.
+      const line = waitingLine(state, ticket.serviceId);
+      const place = line.findIndex((t) => t.id === ticket.id);
+      const behind = line.slice(place + 1, place + 1 + DEFER_PLACES);
+      if (behind.length === 0) return refuse('defer-limit', `Ticket ${ticket.number} is last in line: there is nobody to let go first.`);
+      // The new rank sits just after the last of them; the ticket's own head start is kept.
+      const headStart = (ticket.weight / rules.agingPerMin) * MINUTE_MS;
+      const orderKey = Math.max(ticket.orderKey, ...behind.map((t) => rankKey(t, rules) + headStart)) + 1;
+      return [{ type: 'ticket.deferred', at: now, ticketId: ticket.id, orderKey }];
+    }
+    case 'on-my-way': {
+      const ticket = state.tickets[command.ticketId];
+      if (!ticket) return unknownTicket(command.ticketId);
+      if (ticket.status !== 'waiting' && ticket.status !== 'called') return notWaiting(ticket);
+      return [{ type: 'ticket.on-the-way', at: now, ticketId: ticket.id }];
+    }
   }
 }
+
+/** "I need more time" lets this many people go first, at most this many times per ticket. */
+export const DEFER_PLACES = 3;
+export const MAX_DEFERS = 2;
+
 
 function decideIssue(state: QueueState, command: Extract<QueueCommand, { type: 'issue' }>, now: number): QueueEvent[] | QueueRefusal {
   const rules = state.rules;
@@ -339,6 +369,8 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
         postedWaitMin: event.postedWaitMin,
         pointWaitMin: event.pointWaitMin,
         calledOutOfOrder: false,
+        defers: 0,
+        onTheWayAt: null,
       };
       return { ...withTicket(state, ticket, event.at), numbering: { ...state.numbering, [key]: nextNumbering } };
     }
@@ -400,6 +432,16 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
       const ticket = state.tickets[event.ticketId];
       if (!ticket) return { ...state, at: event.at };
       return withTicket(state, { ...ticket, status: 'cancelled', closedAt: event.at }, event.at);
+    }
+    case 'ticket.deferred': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      return withTicket(state, { ...ticket, orderKey: event.orderKey, defers: ticket.defers + 1 }, event.at);
+    }
+    case 'ticket.on-the-way': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      return withTicket(state, { ...ticket, onTheWayAt: event.at }, event.at);
     }
   }
 }

@@ -130,6 +130,10 @@ export interface Ticket {
   postedWaitMin: number | null;
   pointWaitMin: number | null;
   calledOutOfOrder: boolean;
+  /** Times the holder asked for more time from the phone page (each lets a few people go first). */
+  defers: number;
+  /** When the holder said "I'm on my way" after being called (or while waiting), if they did. */
+  onTheWayAt: number | null;
 }
 
 export interface NumberBlock {
@@ -188,7 +192,11 @@ export type QueueCommand =
   | { type: 'park'; counterId: string }
   | { type: 'rejoin'; ticketId: string }
   | { type: 'check-in'; ticketId: string; postedWaitMin?: number; pointWaitMin?: number }
-  | { type: 'cancel'; ticketId: string };
+  | { type: 'cancel'; ticketId: string }
+  /** "I need more time": the holder lets the next few people in line go first. */
+  | { type: 'defer'; ticketId: string }
+  /** "I'm on my way": the holder tells the counter they are coming. */
+  | { type: 'on-my-way'; ticketId: string };
 
 export type QueueCommandType = QueueCommand['type'];
 
@@ -236,7 +244,9 @@ export type QueueEvent =
   | (At & { type: 'ticket.parked'; ticketId: string; counterId: string })
   | (At & { type: 'ticket.rejoined'; ticketId: string; placement: 'original' | 'end'; orderKey: number })
   | (At & { type: 'ticket.checked-in'; ticketId: string; postedWaitMin: number | null; pointWaitMin: number | null })
-  | (At & { type: 'ticket.cancelled'; ticketId: string });
+  | (At & { type: 'ticket.cancelled'; ticketId: string })
+  | (At & { type: 'ticket.deferred'; ticketId: string; orderKey: number })
+  | (At & { type: 'ticket.on-the-way'; ticketId: string });
 
 export type QueueEventType = QueueEvent['type'];
 export type QueueEventOf<T extends QueueEventType> = Extract<QueueEvent, { type: T }>;
@@ -256,11 +266,14 @@ export const QUEUE_EVENT_TYPES: readonly QueueEventType[] = [
   'ticket.rejoined',
   'ticket.checked-in',
   'ticket.cancelled',
+  'ticket.deferred',
+  'ticket.on-the-way',
 ];
 
 // ---------- refusals ----------
 
 export type QueueRefusalCode =
+  | 'defer-limit'
   | 'unknown-counter'
   | 'unknown-service'
   | 'unknown-segment'

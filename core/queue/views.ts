@@ -13,6 +13,8 @@ export interface CounterBoardRow {
   /** The number at the desk, if any ("now serving"). */
   nowServing: string | null;
   ticketId: string | null;
+  /** The called customer said "I'm on my way" from their phone. */
+  onTheWay: boolean;
 }
 
 export interface ServiceBoardRow {
@@ -41,6 +43,7 @@ export function boardView(state: QueueState, now: number, nextCount = 5): BoardV
       services: [...c.services],
       nowServing: c.ticketId ? (state.tickets[c.ticketId]?.number ?? null) : null,
       ticketId: c.ticketId,
+      onTheWay: c.ticketId ? (state.tickets[c.ticketId]?.onTheWayAt ?? null) !== null : false,
     }))
     .sort((a, b) => (a.counterId < b.counterId ? -1 : 1));
   const services = state.rules.services.map((service) => {

@@ -1,8 +1,9 @@
 import { useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Language } from '../../core/languages.ts';
-import { boardRows, LEVELS, type BoardRow } from './board-state.ts';
-import { BOARD_LABELS, type BoardLabels } from './labels.ts';
-import { useBoardSocket, type Connection } from './use-board-socket.ts';
+import { ConnectionStatus } from '../shared/components.tsx';
+import { boardRows, LEVELS, useVenueLive, type BoardRow } from '../shared/venue-state.ts';
+import { NowServing, RotatingTips, ServiceWaits } from '../shared/QueuePanels.tsx';
 
 export interface BoardProps {
   venueId: string | null;
@@ -10,62 +11,76 @@ export interface BoardProps {
   lang: Language;
 }
 
-/** The live board of one venue: smiley counts per touchpoint and the health of its devices. */
+/**
+ * The live board of one venue, for a TV across a room: who is called where, how long each line
+ * is, and, below, smiley counts per touchpoint and the health of the venue's devices.
+ */
 export function Board({ venueId, token, lang }: BoardProps) {
-  const labels = BOARD_LABELS[lang];
-  const { data, connection } = useBoardSocket(venueId, token);
+  const { t } = useTranslation();
+  const { data, connection } = useVenueLive(venueId, token);
   const rows = useMemo(() => boardRows(data, lang), [data, lang]);
   const number = useMemo(() => new Intl.NumberFormat(lang), [lang]);
   const percent = useMemo(() => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }), [lang]);
-  const venueName = data.venue?.name ?? venueId ?? labels.title;
+  const venueName = data.venue?.name ?? venueId ?? t('board.title');
 
   useEffect(() => {
-    document.title = `${venueName} · ${labels.title}`;
-  }, [venueName, labels.title]);
+    document.title = `${venueName} · ${t('board.title')}`;
+  }, [venueName, t]);
 
   const announcement = rows
     .filter((row) => data.changed.includes(row.touchpointId))
-    .map((row) => labels.announce(row.name, number.format(row.total), row.happyShare === null ? null : percent.format(row.happyShare)))
+    .map((row) =>
+      row.happyShare === null
+        ? t('board.announce', { name: row.name, total: number.format(row.total) })
+        : t('board.announceShare', { name: row.name, total: number.format(row.total), share: percent.format(row.happyShare) }),
+    )
     .join('. ');
 
-  const refusal = !venueId ? labels.noVenue : connection.state === 'refused' ? connection.message : null;
+  const refusal = !venueId ? t('board.noVenue') : connection.state === 'refused' ? connection.message : null;
 
   return (
     <div className="board">
       <header className="board-header">
         <div>
           <h1>{venueName}</h1>
-          <p className="subtitle">{labels.title}</p>
+          <p className="subtitle">{t('board.title')}</p>
         </div>
-        {refusal === null && <ConnectionStatus connection={connection} labels={labels} />}
+        {refusal === null && <ConnectionStatus connection={connection} />}
       </header>
 
       <main>
         {refusal !== null ? (
           <section className="refusal" role="alert" aria-labelledby="refusal-heading">
-            <h2 id="refusal-heading">{labels.refused}</h2>
+            <h2 id="refusal-heading">{t('board.refused')}</h2>
             <p className="refusal-message">{refusal}</p>
           </section>
         ) : (
           <>
+            {data.queue && (
+              <div className="queue-panels">
+                <NowServing queue={data.queue} venue={data.venue} lang={lang} />
+                <ServiceWaits queue={data.queue} venue={data.venue} lang={lang} />
+              </div>
+            )}
+            {data.queue && <RotatingTips />}
             <section aria-labelledby="feedback-heading">
-              <h2 id="feedback-heading">{labels.feedback}</h2>
-              <FeedbackTable rows={rows} labels={labels} number={number} percent={percent} loaded={data.venue !== null} />
+              <h2 id="feedback-heading">{t('board.feedback')}</h2>
+              <FeedbackTable rows={rows} number={number} percent={percent} loaded={data.venue !== null} />
               <p className="visually-hidden" aria-live="polite">
                 {announcement}
               </p>
             </section>
             <section aria-labelledby="devices-heading">
-              <h2 id="devices-heading">{labels.devices}</h2>
+              <h2 id="devices-heading">{t('board.devices')}</h2>
               {data.venue && data.devices.length === 0 ? (
-                <p className="empty">{labels.noDevices}</p>
+                <p className="empty">{t('board.noDevices')}</p>
               ) : (
                 <ul className="devices" aria-live="polite">
                   {data.devices.map((device) => (
                     <li key={device.deviceId} data-device={device.deviceId} className={device.connected ? 'device connected' : 'device offline'}>
                       <span className="device-dot" aria-hidden="true" />
                       <span className="device-name">{device.name}</span>
-                      <span className="device-state">{device.connected ? labels.connected : labels.offline}</span>
+                      <span className="device-state">{device.connected ? t('board.connected') : t('board.offline')}</span>
                     </li>
                   ))}
                 </ul>
@@ -78,34 +93,25 @@ export function Board({ venueId, token, lang }: BoardProps) {
   );
 }
 
-function ConnectionStatus({ connection, labels }: { connection: Connection; labels: BoardLabels }) {
-  const text = connection.state === 'live' ? labels.live : connection.state === 'reconnecting' ? labels.reconnecting : labels.connecting;
-  return (
-    <p className={`connection connection-${connection.state}`} role="status" data-connection={connection.state}>
-      <span className="connection-dot" aria-hidden="true" />
-      {text}
-    </p>
-  );
-}
-
-function FeedbackTable(props: { rows: BoardRow[]; labels: BoardLabels; number: Intl.NumberFormat; percent: Intl.NumberFormat; loaded: boolean }) {
-  const { rows, labels, number, percent, loaded } = props;
+function FeedbackTable(props: { rows: BoardRow[]; number: Intl.NumberFormat; percent: Intl.NumberFormat; loaded: boolean }) {
+  const { rows, number, percent, loaded } = props;
+  const { t } = useTranslation();
   return (
     <table className="feedback">
       <thead>
         <tr>
-          <th scope="col">{labels.touchpoint}</th>
+          <th scope="col">{t('board.touchpoint')}</th>
           {LEVELS.map((level) => (
             <th scope="col" key={level} className="num">
               <span className={`level-dot level-${level}`} aria-hidden="true" />
-              {labels.levels[level]}
+              {t(`common.levels.${level}`)}
             </th>
           ))}
           <th scope="col" className="num">
-            {labels.total}
+            {t('board.total')}
           </th>
           <th scope="col" className="share-heading">
-            {labels.happyShare}
+            {t('board.happyShare')}
           </th>
         </tr>
       </thead>
@@ -113,7 +119,7 @@ function FeedbackTable(props: { rows: BoardRow[]; labels: BoardLabels; number: I
         {loaded && rows.length === 0 && (
           <tr>
             <td colSpan={LEVELS.length + 3} className="empty">
-              {labels.noTouchpoints}
+              {t('board.noTouchpoints')}
             </td>
           </tr>
         )}

@@ -1,5 +1,5 @@
 import { attributePresses, peakEnd, type JourneyMoment, type PeakEnd, type ServedTicket } from '../../core/analytics/journeys.ts';
-import { DEFAULT_REPORT_OPTIONS, surpriseVsFeedback, touchpointReport, type ReportOptions, type ScoredMoment, type SurpriseRow, type TouchpointReport } from '../../core/analytics/report.ts';
+import { DEFAULT_REPORT_OPTIONS, type VenueAnalytics, surpriseVsFeedback, touchpointReport, type ReportOptions, type ScoredMoment, type SurpriseRow, type TouchpointReport } from '../../core/analytics/report.ts';
 import { DEFAULT_EXPERIENCE_SCALE, experienceOfPress, waitExperience, waitSurprise, type ExperienceScale } from '../../core/analytics/scores.ts';
 import { MINUTE_MS, type QueueEvent } from '../../core/queue/types.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -15,19 +15,7 @@ export interface AnalyticsOptions {
   report?: Partial<ReportOptions>;
 }
 
-export interface VenueAnalytics extends TouchpointReport {
-  venueId: string;
-  from: number;
-  to: number;
-  journeys: {
-    count: number;
-    meanAverage: number | null;
-    meanPeakEnd: number | null;
-    /** The most recent journeys (up to 500), each with its peak and end beside its average. */
-    items: (PeakEnd & { ticketId: string; segmentId: string | null })[];
-  };
-  surprise: SurpriseRow[];
-}
+export type { VenueAnalytics };
 
 export const DEFAULT_ATTRIBUTION_WINDOW_MS = 5 * MINUTE_MS;
 

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import { slugSchema } from '../../core/ids.ts';
 import { ROLES, type Role } from '../../core/protocol.ts';
-import { segmentSchema, touchpointSchema, venueSchema } from '../../core/venue.ts';
+import { publicVenue, segmentSchema, touchpointSchema, venueSchema } from '../../core/venue.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -80,7 +80,9 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
   router.get('/venues', async (req, res) => {
     const user = await accounts.userForSession(session(req));
     const all = await store.listVenues();
-    res.json(user.role === 'admin' ? all : all.filter((v) => user.venueIds.includes(v.id)));
+    const mine = user.role === 'admin' ? all : all.filter((v) => user.venueIds.includes(v.id));
+    // Webhook secrets are for those who configure the venue.
+    res.json(user.role === 'staff' ? mine.map(publicVenue) : mine);
   });
 
   router.put('/venues/:venueId', async (req, res) => {

@@ -35,6 +35,14 @@ export function queueRoutes(
     res.json(snapshot);
   });
 
+  // Tickets called since ?from= (ms; default: the last 24 hours), posted beside actual wait.
+  router.get('/venues/:venueId/queue/waits', async (req, res) => {
+    await requireVenue(req, 'staff');
+    const from = Number(req.query.from ?? Date.now() - 24 * 60 * 60_000);
+    if (!Number.isFinite(from)) return void res.status(400).json({ error: { code: 'invalid-request', message: 'from must be a time in ms since the epoch' } });
+    res.json(await queues.waits(venueOf(req), from));
+  });
+
   router.post('/venues/:venueId/queue/commands', async (req, res) => {
     await requireVenue(req, 'staff');
     const command = parseBody(staffCommandSchema, req.body);

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { NumbersReserved, QueueCommandResult, QueueFailure, QueueSnapshot, TicketQuote, TicketView } from '../../core/protocol.ts';
+import type { NumbersReserved, WaitRecord, QueueCommandResult, QueueFailure, QueueSnapshot, TicketQuote, TicketView } from '../../core/protocol.ts';
 import {
   apply,
   boardView,
   createQueueRules,
   decide,
   isRefusal,
+  MAX_DEFERS,
+  waitingLine,
   offerReturnWindow,
   rebuild,
   ticketPosition,
@@ -148,6 +150,31 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     return ticketIds.flatMap((id) => this.ticketView(queue, id, estimates[id]) ?? []);
   }
 
+  /**
+   * Every ticket called since `from`: the promise it was given beside the wait it had, for the
+   * manager's "posted vs actual" chart.
+   */
+  async waits(venueId: string, from: number): Promise<WaitRecord[]> {
+    const queue = await this.queue(venueId);
+    if (!queue) return [];
+    return Object.values(queue.state.tickets)
+      .filter((t) => t.calledAt !== null && t.calledAt >= from && t.joinedAt !== null)
+      .map((t) => ({ ticketId: t.id, number: t.number, serviceId: t.serviceId, calledAt: t.calledAt!, postedWaitMin: t.postedWaitMin, actualWaitMin: Math.round(((t.calledAt! - t.joinedAt!) / 60_000) * 10) / 10 }))
+      .sort((a, b) => a.calledAt - b.calledAt);
+  }
+
+  /**
+   * Which venue issued a ticket (the QR code on it names only the ticket). Looks through every
+   * venue this hub serves; ticket ids are UUIDv7, so two venues never share one.
+   */
+  async locateTicket(ticketId: string): Promise<string | undefined> {
+    for (const venue of await this.store.listVenues()) {
+      const queue = await this.queue(venue.id).catch(() => undefined);
+      if (queue?.state.tickets[ticketId]) return venue.id;
+    }
+    return undefined;
+  }
+
   /** The venue's configuration changed: rebuild its queue from the log under the new rules. */
   forget(venueId: string): void {
     this.queues.delete(venueId);
@@ -245,6 +272,8 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
       counterId: ticket.counterId,
       issuedAt: ticket.issuedAt,
       returnWindow: ticket.returnWindow,
+      onTheWay: ticket.onTheWayAt !== null,
+      canDefer: ticket.status === 'waiting' && ticket.defers < MAX_DEFERS && position.ahead + 1 < waitingLine(queue.state, ticket.serviceId).length,
     };
   }
 

@@ -1,5 +1,7 @@
+import { publicVenue } from '../../core/venue.ts';
 import type { Namespace } from 'socket.io';
-import type { BoardClientToServer, BoardServerToClient, DeviceHealth } from '../../core/protocol.ts';
+import type { EventEnvelope } from '../../core/events.ts';
+import type { BoardClientToServer, BoardServerToClient, ComponentHealth, DeviceHealth } from '../../core/protocol.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
 import { tokenMatches } from '../auth/secrets.ts';
@@ -18,6 +20,9 @@ const room = (venueId: string) => `venue:${venueId}`;
  */
 export function attachBoardNamespace(namespace: BoardNamespace, store: HubStore, accounts: Accounts, events: HubEvents, queues: QueueService): { connectedDevices: Set<string> } {
   const connectedDevices = new Set<string>();
+  // The latest status per kiosk component, per venue. In memory: a restarted hub learns them again
+  // as kiosks report changes (kiosks report every change, and their state on every start).
+  const components = new Map<string, Map<string, ComponentHealth>>();
   queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
 
   namespace.use(async (socket, next) => {
@@ -45,9 +50,21 @@ export function attachBoardNamespace(namespace: BoardNamespace, store: HubStore,
     await socket.join(room(venueId));
     const [venue, touchpoints, devices] = await Promise.all([store.getVenue(venueId), store.touchpointCounts(venueId), store.listDevices(venueId)]);
     if (!venue) return;
-    socket.emit('snapshot', { venue, touchpoints, devices: devices.map((d) => health(d, connectedDevices)) });
+    socket.emit('snapshot', { venue: publicVenue(venue), touchpoints, devices: devices.map((d) => health(d, connectedDevices)), components: [...(components.get(venueId)?.values() ?? [])] });
     const queue = await queues.snapshot(venueId).catch(() => undefined);
     if (queue) socket.emit('queue.snapshot', queue);
+  });
+
+  events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
+    for (const event of stored) {
+      if (event.type !== 'device.status') continue;
+      const { component, state, code, detail } = (event as EventEnvelope<'device.status'>).payload;
+      const status: ComponentHealth = { deviceId, component, state, ...(code ? { code } : {}), ...(detail ? { detail } : {}), at: event.occurredAt };
+      const venueComponents = components.get(venueId) ?? new Map<string, ComponentHealth>();
+      venueComponents.set(`${deviceId}/${component}`, status);
+      components.set(venueId, venueComponents);
+      namespace.to(room(venueId)).emit('component.health', status);
+    }
   });
 
   events.on('events.stored', async ({ venueId, touchpointsChanged }) => {

@@ -1,6 +1,8 @@
 import type { Namespace } from 'socket.io';
-import type { TicketClientToServer, TicketServerToClient } from '../../core/protocol.ts';
+import type { QueueCommandResult, TicketClientToServer, TicketServerToClient } from '../../core/protocol.ts';
+import { publicVenue } from '../../core/venue.ts';
 import type { QueueService } from '../queue/queue-service.ts';
+import type { HubStore } from '../store/hub-store.ts';
 import { authError } from './kiosk-namespace.ts';
 
 export type TicketNamespace = Namespace<TicketClientToServer, TicketServerToClient, Record<string, never>, { venueId: string; ticketId: string }>;
@@ -10,10 +12,10 @@ const room = (venueId: string, ticketId: string) => `${ROOM_PREFIX}${venueId}:${
 
 /**
  * /ticket: one ticket's holder, on the phone page the ticket's QR code opens. The unguessable
- * ticket id is the only key. Every queue change re-estimates the tickets someone is watching
- * and pushes their position and wait.
+ * ticket id is the only key, and it acts only on its own ticket ("I need more time", "I'm on my
+ * way"). Every queue change re-estimates the tickets someone is watching and pushes them.
  */
-export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueService): void {
+export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueService, store: HubStore): void {
   namespace.use(async (socket, next) => {
     const { venueId, ticketId } = (socket.handshake.auth ?? {}) as { venueId?: unknown; ticketId?: unknown };
     if (typeof venueId !== 'string' || typeof ticketId !== 'string' || !(await queues.ticket(venueId, ticketId).catch(() => undefined))) {
@@ -25,7 +27,18 @@ export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueS
 
   namespace.on('connection', async (socket) => {
     const { venueId, ticketId } = socket.data;
+    const answer = (ack: unknown, result: Promise<QueueCommandResult>) => {
+      if (typeof ack !== 'function') return; // nothing to answer: a garbage message, ignored
+      result.then(
+        (value) => ack(value),
+        (error: Error) => ack({ ok: false, code: 'busy', message: `the hub could not do that now (${error.message}); try again` }),
+      );
+    };
+    socket.on('ticket.defer', (ack) => answer(ack, queues.execute(venueId, { type: 'defer', ticketId })));
+    socket.on('ticket.on-my-way', (ack) => answer(ack, queues.execute(venueId, { type: 'on-my-way', ticketId })));
     await socket.join(room(venueId, ticketId));
+    const venue = await store.getVenue(venueId);
+    if (venue) socket.emit('venue', publicVenue(venue));
     const view = await queues.ticket(venueId, ticketId);
     if (view) socket.emit('ticket.updated', view);
   });

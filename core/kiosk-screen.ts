@@ -1,0 +1,80 @@
+import type { FeedbackLevel } from './events.ts';
+import type { Language } from './languages.ts';
+import type { QueueSnapshot, TicketView } from './protocol.ts';
+import type { PublicVenue } from './venue.ts';
+
+/**
+ * The contract between a kiosk runtime and its own screen (renderer/kiosk), over the local API on
+ * 127.0.0.1: requests over HTTP, and live news as server-sent events named after this map's keys,
+ * each carrying one JSON value.
+ */
+
+/** What the screen shows of the kiosk itself (the admin panel, and the offline banner). */
+export interface KioskStatusView {
+  venueId: string;
+  deviceId: string;
+  sync: string;
+  syncReason: string | null;
+  lastSeq: number;
+  hubContiguousSeq: number;
+  /** Events recorded here and not yet held by the hub. */
+  outbox: number;
+}
+
+export interface KioskDeviceView {
+  id: string;
+  kind: 'buttons' | 'printer' | 'display';
+  /** 'ready' | 'degraded' | 'offline' | 'error' ... as the driver reports it. */
+  state: string;
+  code?: string;
+  detail?: string;
+}
+
+/** How this kiosk's screen behaves (the kiosk configuration's `screen` section). */
+export interface KioskScreenSettings {
+  /** The touchpoint whose smileys the screen shows; none: the screen only issues tickets. */
+  touchpointId: string | null;
+  /** Services offered on this kiosk, in order; empty: every service of the venue. */
+  services: string[];
+  /** Whether an admin PIN is set (the PIN itself never leaves the kiosk runtime). */
+  adminPinSet: boolean;
+  /** Seconds before an untouched screen goes back to idle. */
+  idleSeconds: number;
+  /** Keys of keyboard-mode keypads the screen must catch and forward to /local/keys. */
+  keysToCatch: string[];
+}
+
+export interface KioskPressView {
+  pressId: string;
+  touchpointId: string;
+  level: FeedbackLevel;
+  source: string;
+  misuse: boolean;
+}
+
+export interface KioskScreenEvents {
+  status: KioskStatusView;
+  venue: PublicVenue;
+  queue: QueueSnapshot;
+  devices: KioskDeviceView[];
+  /** A smiley press from any source (buttons, keypad, the screen itself): show the thank-you. */
+  press: KioskPressView;
+}
+
+export type KioskScreenEventName = keyof KioskScreenEvents;
+export const KIOSK_SCREEN_EVENTS = ['status', 'venue', 'queue', 'devices', 'press'] as const satisfies readonly KioskScreenEventName[];
+
+/** How the ticket reached the customer: on paper, or only on the screen (and why). */
+export type PrintOutcome =
+  | { printed: true; printerId: string }
+  | { printed: false; code: string; staffMessage: string; customerMessage: Record<Language, string> };
+
+/** The answer to POST /local/tickets. */
+export interface TakenTicket {
+  ticket: TicketView;
+  print: PrintOutcome;
+  /** Issued from the kiosk's reserved numbers while the hub was unreachable; joins the queue on sync. */
+  offline: boolean;
+  /** The phone page (/t/<ticket id>) the QR code opens. */
+  phoneUrl: string;
+}

@@ -1,0 +1,87 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KioskDeviceView, KioskStatusView } from '../../core/kiosk-screen.ts';
+import { ApiError, requestJson } from '../shared/http.ts';
+
+/** Behind the staff PIN: the kiosk's own health, a test print per printer, and a reload. */
+export function AdminPanel({ status, devices, onClose }: { status: KioskStatusView | null; devices: KioskDeviceView[]; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [pin, setPin] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function unlock(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const entered = String(new FormData(event.currentTarget).get('pin') ?? '');
+    try {
+      await requestJson('/local/admin/unlock', { body: { pin: entered } });
+      setPin(entered);
+      setMessage(null);
+    } catch (error) {
+      setMessage(error instanceof ApiError && error.code === 'no-admin-pin' ? t('kiosk.noPin') : t('kiosk.wrongPin'));
+    }
+  }
+
+  async function testPrint(printerId: string) {
+    try {
+      await requestJson('/local/admin/test-print', { body: { pin, printerId } });
+      setMessage(t('kiosk.testPrinted'));
+    } catch (error) {
+      setMessage(t('kiosk.failed', { message: (error as Error).message }));
+    }
+  }
+
+  return (
+    <div className="admin" role="dialog" aria-modal="true" aria-labelledby="admin-heading">
+      <h2 id="admin-heading">{pin === null ? t('kiosk.pinPrompt') : t('kiosk.adminTitle')}</h2>
+      {pin === null ? (
+        <form onSubmit={unlock} className="pin-form">
+          <label>
+            <span className="visually-hidden">{t('kiosk.pinPrompt')}</span>
+            <input name="pin" type="password" inputMode="numeric" autoComplete="off" maxLength={8} autoFocus />
+          </label>
+          <button type="submit" className="primary">
+            {t('kiosk.unlock')}
+          </button>
+        </form>
+      ) : (
+        <>
+          <dl className="admin-status">
+            <dt>{t('kiosk.sync')}</dt>
+            <dd data-sync={status?.sync}>
+              {status?.sync ?? '–'}
+              {status?.syncReason ? `: ${status.syncReason}` : ''}
+            </dd>
+            <dt>{t('kiosk.outbox')}</dt>
+            <dd data-outbox>{status?.outbox ?? '–'}</dd>
+          </dl>
+          <h3>{t('kiosk.devicesHeading')}</h3>
+          <ul className="admin-devices">
+            {devices.map((device) => (
+              <li key={device.id} data-device={device.id} data-state={device.state}>
+                <strong>{device.id}</strong> ({device.kind}): {device.state}
+                {device.code ? ` (${device.code})` : ''}
+                {device.detail ? ` – ${device.detail}` : ''}
+                {device.kind === 'printer' && (
+                  <button type="button" onClick={() => void testPrint(device.id)}>
+                    {t('kiosk.testPrint')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => window.location.reload()}>
+            {t('kiosk.reload')}
+          </button>
+        </>
+      )}
+      {message && (
+        <p role="status" className="admin-message">
+          {message}
+        </p>
+      )}
+      <button type="button" onClick={onClose}>
+        {t('kiosk.close')}
+      </button>
+    </div>
+  );
+}

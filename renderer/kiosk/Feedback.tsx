@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FeedbackLevel } from '../../core/events.ts';
+import type { KioskPressView } from '../../core/kiosk-screen.ts';
+import type { Language } from '../../core/languages.ts';
+import type { PublicVenue } from '../../core/venue.ts';
+import { requestJson } from '../shared/http.ts';
+
+const LEVELS: readonly FeedbackLevel[] = [4, 3, 2, 1];
+const FACES: Record<FeedbackLevel, string> = { 4: '😄', 3: '🙂', 2: '🙁', 1: '😠' };
+
+/** The four smileys on the screen: a press goes through the kiosk like a button box's. */
+export function Smileys({ touchpointId, onError }: { touchpointId: string; onError: (message: string) => void }) {
+  const { t } = useTranslation();
+  const press = (level: FeedbackLevel) =>
+    requestJson('/local/feedback', { body: { touchpointId, level, source: 'screen' } }).catch((error: Error) => onError(error.message));
+  return (
+    <section className="smileys-panel" aria-labelledby="how-heading">
+      <h2 id="how-heading">{t('kiosk.howWasIt')}</h2>
+      <div className="smileys">
+        {LEVELS.map((level) => (
+          <button key={level} type="button" className={`smiley level-${level}`} data-level={level} aria-label={t(`common.levels.${level}`)} onClick={() => void press(level)}>
+            <span aria-hidden="true">{FACES[level]}</span>
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** After any press: thank you, then up to six reasons configured for the touchpoint. */
+export function ThankYou({ press, venue, lang, onDone }: { press: KioskPressView; venue: PublicVenue | null; lang: Language; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [answered, setAnswered] = useState(false);
+  const reasons = venue?.touchpoints.find((tp) => tp.id === press.touchpointId)?.reasons ?? [];
+
+  async function choose(reasonId: string) {
+    setAnswered(true);
+    await requestJson('/local/feedback/reason', { body: { touchpointId: press.touchpointId, pressId: press.pressId, reasonId } }).catch(() => undefined);
+    setTimeout(onDone, 2000);
+  }
+
+  return (
+    <section className="thanks" aria-live="assertive" data-press={press.pressId}>
+      <p className="thanks-face" aria-hidden="true">
+        {FACES[press.level]}
+      </p>
+      <h2 id="thanks-heading">{answered ? t('kiosk.reasonThanks') : t('kiosk.thanks')}</h2>
+      {!answered && reasons.length > 0 && (
+        <>
+          <p>{t('kiosk.tellUsMore')}</p>
+          <div className="reasons" role="group" aria-labelledby="thanks-heading">
+            {reasons.slice(0, 6).map((reason) => (
+              <button key={reason.id} type="button" data-reason={reason.id} onClick={() => void choose(reason.id)}>
+                {reason.name[lang]}
+              </button>
+            ))}
+          </div>
+        </>
+      )}
+      <button type="button" className="done" onClick={onDone}>
+        {t('kiosk.done')}
+      </button>
+    </section>
+  );
+}

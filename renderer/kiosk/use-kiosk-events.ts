@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'react';
+import type { KioskDeviceView, KioskPressView, KioskScreenEvents, KioskStatusView } from '../../core/kiosk-screen.ts';
+import type { QueueSnapshot } from '../../core/protocol.ts';
+import type { PublicVenue } from '../../core/venue.ts';
+
+export interface KioskLive {
+  /** False while the page cannot reach its own kiosk runtime (it restarts, or crashed). */
+  runtimeUp: boolean;
+  status: KioskStatusView | null;
+  venue: PublicVenue | null;
+  queue: QueueSnapshot | null;
+  devices: KioskDeviceView[];
+  /** The latest press from any source, with a counter so two equal presses both show. */
+  press: (KioskPressView & { seen: number }) | null;
+}
+
+const EMPTY: KioskLive = { runtimeUp: false, status: null, venue: null, queue: null, devices: [], press: null };
+
+/** The kiosk runtime's server-sent events (core/kiosk-screen.ts), folded into one state. */
+export function useKioskEvents(): KioskLive {
+  const [live, setLive] = useState<KioskLive>(EMPTY);
+  useEffect(() => {
+    const source = new EventSource('/local/events');
+    let seen = 0;
+    const on = <K extends keyof KioskScreenEvents>(name: K, fold: (value: KioskScreenEvents[K], state: KioskLive) => KioskLive) => {
+      source.addEventListener(name, (message) => {
+        const value = JSON.parse((message as MessageEvent<string>).data) as KioskScreenEvents[K];
+        setLive((state) => fold(value, { ...state, runtimeUp: true }));
+      });
+    };
+    on('status', (status, state) => ({ ...state, status }));
+    on('venue', (venue, state) => ({ ...state, venue }));
+    // Snapshots can cross on the wire: keep the newest version.
+    on('queue', (queue, state) => (state.queue && state.queue.venueId === queue.venueId && state.queue.version > queue.version ? state : { ...state, queue }));
+    on('devices', (devices, state) => ({ ...state, devices }));
+    on('press', (press, state) => ({ ...state, press: { ...press, seen: ++seen } }));
+    source.addEventListener('open', () => setLive((state) => ({ ...state, runtimeUp: true })));
+    // EventSource reconnects by itself; until then the screen says the kiosk is restarting.
+    source.addEventListener('error', () => setLive((state) => ({ ...state, runtimeUp: false })));
+    return () => source.close();
+  }, []);
+  return live;
+}
+

@@ -1,0 +1,178 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Task } from '../../core/alerts/tasks.ts';
+import type { Language } from '../../core/languages.ts';
+import type { ManageClientToServer, ManageServerToClient } from '../../core/protocol.ts';
+import { TimeChart } from '../shared/Chart.tsx';
+import { ConnectionStatus } from '../shared/components.tsx';
+import { ServiceWaits } from '../shared/QueuePanels.tsx';
+import { TaskList, upsertTask } from '../shared/TaskList.tsx';
+import { useSocket } from '../shared/use-socket.ts';
+import { useVenueLive } from '../shared/venue-state.ts';
+import { useTodayAnalytics, useTodayWaits } from './use-analytics.ts';
+
+const SERIES_COLOURS = ['#38bdf8', '#facc15', '#4ade80', '#f472b6', '#fb923c', '#a78bfa'];
+
+function startOfToday(): number {
+  const now = new Date();
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+}
+
+/**
+ * The manager's view of one venue, live: waits (posted vs actual), counters, touchpoint scores
+ * and their trend, device health, and the alerts and tasks of the closed loop.
+ */
+export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Language }) {
+  const { t } = useTranslation();
+  const { data, connection } = useVenueLive(venueId, null);
+  const [tasks, setTasks] = useState<Task[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useSocket<ManageServerToClient, ManageClientToServer>('/manage', venueId ? { venueId } : null, (socket) => {
+    socket.on('task.updated', (task) => setTasks((list) => upsertTask(list, task)));
+  });
+  const today = useMemo(startOfToday, []);
+  // Today until the end of the current hour, in chart seconds; moves on as the data does.
+  const todayRange = useMemo((): [number, number] => [today / 1000, Math.ceil(Date.now() / 3_600_000) * 3600], [today, data.queue?.version, data.counts]);
+  const analytics = useTodayAnalytics(venueId ?? '', today, data.counts);
+  const waits = useTodayWaits(venueId ?? '', today, data.queue?.version);
+  const venue = data.venue;
+  const name = (list: { id: string; name: Record<Language, string> }[] | undefined, id: string) => list?.find((x) => x.id === id)?.name[lang] ?? id;
+
+  // Waiting is scored as a moment of its own per service ("wait:<service id>", core/analytics).
+  const momentName = (id: string) => (id.startsWith('wait:') ? t('manage.waitMoment', { service: name(venue?.services, id.slice(5)) }) : name(venue?.touchpoints, id));
+
+  const waitChart = useMemo((): [number[], (number | null)[], number[]] => {
+    return [waits.map((w) => w.calledAt / 1000), waits.map((w) => w.postedWaitMin), waits.map((w) => w.actualWaitMin)];
+  }, [waits]);
+
+  const overall = analytics?.touchpoints.filter((row) => row.segmentId === null) ?? [];
+  const trendChart = useMemo(() => {
+    const buckets = [...new Set(overall.flatMap((row) => row.trend.map((p) => p.from)))].sort((a, b) => a - b);
+    const series = overall.map((row) => buckets.map((bucket) => row.trend.find((p) => p.from === bucket)?.meanExperience ?? null));
+    return { data: [buckets.map((b) => b / 1000), ...series] as [number[], ...(number | null)[][]], labels: overall.map((row) => row.touchpointId) };
+  }, [overall]);
+
+  if (!venueId) return <p role="alert">{t('common.venueMissing')}</p>;
+
+  return (
+    <div className="dashboard">
+      <header className="dashboard-header">
+        <div>
+          <h1>{venue?.name ?? venueId}</h1>
+          <p className="subtitle">{t('manage.title')}</p>
+        </div>
+        <ConnectionStatus connection={connection} />
+      </header>
+      {error && (
+        <p role="alert" className="banner bad">
+          {error}
+        </p>
+      )}
+      <main className="dashboard-grid">
+        <section aria-labelledby="waits-live">
+          <h2 id="waits-live" className="visually-hidden">
+            {t('manage.waits')}
+          </h2>
+          {data.queue && <ServiceWaits queue={data.queue} venue={venue} lang={lang} />}
+        </section>
+
+        <section aria-labelledby="posted-heading">
+          <h2 id="posted-heading">{t('manage.postedVsActual')}</h2>
+          <TimeChart
+            title={t('manage.postedVsActual')}
+            series={[
+              { label: t('manage.posted'), color: '#38bdf8', points: true },
+              { label: t('manage.actual'), color: '#facc15', points: true },
+            ]}
+            data={waitChart}
+            xRange={todayRange}
+          />
+        </section>
+
+        <section aria-labelledby="counters-heading">
+          <h2 id="counters-heading">{t('manage.counters')}</h2>
+          <table>
+            <tbody>
+              {data.queue?.counters.map((counter) => (
+                <tr key={counter.counterId} data-counter={counter.counterId}>
+                  <th scope="row">{name(venue?.counters, counter.counterId)}</th>
+                  <td data-status={counter.status}>{t(`common.counterStatus.${counter.status}`)}</td>
+                  <td>{counter.nowServing ?? '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+
+        <section aria-labelledby="scores-heading">
+          <h2 id="scores-heading">{t('manage.scores')}</h2>
+          <table className="scores">
+            <thead>
+              <tr>
+                <th scope="col">{t('board.touchpoint')}</th>
+                <th scope="col" className="num">
+                  {t('manage.happyIndex')}
+                </th>
+                <th scope="col" className="num">
+                  {t('manage.volume')}
+                </th>
+              </tr>
+            </thead>
+            <tbody aria-live="polite">
+              {(venue?.touchpoints ?? []).map((touchpoint) => {
+                const row = overall.find((r) => r.touchpointId === touchpoint.id);
+                const index = row?.happyIndex ?? null;
+                const target = touchpoint.target;
+                return (
+                  <tr key={touchpoint.id} data-touchpoint={touchpoint.id} className={index !== null && target !== undefined && index < target ? 'below-target' : ''}>
+                    <th scope="row">{touchpoint.name[lang]}</th>
+                    <td className="num" data-happy-index>
+                      {index === null ? '–' : Math.round(index)}
+                    </td>
+                    <td className="num" data-volume>
+                      {row?.volume ?? 0}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+
+        <section aria-labelledby="trend-heading">
+          <h2 id="trend-heading">{t('manage.trend')}</h2>
+          <TimeChart
+            title={t('manage.trend')}
+            series={trendChart.labels.map((id, i) => ({ label: momentName(id), color: SERIES_COLOURS[i % SERIES_COLOURS.length]!, points: true }))}
+            data={trendChart.data}
+            xRange={todayRange}
+          />
+        </section>
+
+        <section aria-labelledby="devices-heading">
+          <h2 id="devices-heading">{t('manage.devices')}</h2>
+          <ul className="health">
+            {data.devices.map((device) => (
+              <li key={device.deviceId} data-device={device.deviceId} className={device.connected ? 'ok' : 'bad'}>
+                {device.name}: {device.connected ? t('board.connected') : t('board.offline')}
+              </li>
+            ))}
+            {data.components
+              .filter((c) => c.state !== 'ready')
+              .map((component) => (
+                <li key={`${component.deviceId}/${component.component}`} data-component={component.component} data-state={component.state} className="bad">
+                  {component.deviceId} / {component.component}: {component.code ?? component.state}
+                  {component.detail ? ` – ${component.detail}` : ''}
+                </li>
+              ))}
+          </ul>
+        </section>
+
+        <section aria-labelledby="tasks-heading" className="wide">
+          <h2 id="tasks-heading">{t('manage.tasks')}</h2>
+          <TaskList venueId={venueId} tasks={tasks} lang={lang} timeZone={venue?.timezone} onError={setError} />
+        </section>
+      </main>
+    </div>
+  );
+}

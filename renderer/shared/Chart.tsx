@@ -1,0 +1,56 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  /** Points only (e.g. one dot per ticket) instead of a line. */
+  points?: boolean;
+}
+
+/**
+ * A uPlot time chart sized to its container. x values are seconds since the epoch (uPlot's
+ * convention); a null y leaves a gap.
+ */
+export function TimeChart({ title, series, data, xRange, height = 260 }: { title: string; series: ChartSeries[]; data: [number[], ...(number | null)[][]]; xRange?: [number, number]; height?: number }) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const options: uPlot.Options = {
+      width: Math.max(300, element.clientWidth),
+      height,
+      // A fixed window (e.g. today so far): one point would otherwise stretch the axis over years.
+      ...(xRange ? { scales: { x: { time: true, range: (): uPlot.Range.MinMax => xRange } } } : {}),
+      axes: [{ stroke: '#cbd5e1', grid: { stroke: '#334155' } }, { stroke: '#cbd5e1', grid: { stroke: '#334155' } }],
+      series: [
+        {},
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          ...(s.points ? { paths: () => null, points: { show: true, size: 8, fill: s.color } } : {}),
+        })),
+      ],
+    };
+    plot.current = new uPlot(options, data as uPlot.AlignedData, element);
+    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(300, element.clientWidth), height }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // The chart is rebuilt only when its series change; data updates go through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [JSON.stringify(series), JSON.stringify(xRange), height]);
+
+  useEffect(() => {
+    plot.current?.setData(data as uPlot.AlignedData);
+  }, [data]);
+
+  return <div className="chart" ref={container} role="img" aria-label={title} />;
+}

@@ -1,0 +1,282 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../core/languages.ts';
+import type { VenueInput } from '../core/venue.ts';
+import { runButtonsEmulator } from '../drivers/emulators/buttons-emulator.ts';
+import { runPrinterEmulator } from '../drivers/emulators/printer-emulator.ts';
+import { createPtyPair } from '../drivers/emulators/pty-pair.ts';
+import { kioskConfigSchema } from '../kiosk/config.ts';
+import { KioskRuntime } from '../kiosk/runtime.ts';
+import { RESOURCES } from '../renderer/shared/i18n.ts';
+import { launchChromium } from './support/chromium.ts';
+import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { expectText, layoutProblems, screenshot } from './support/page.ts';
+import { waitFor } from './support/wait.ts';
+
+const texts = (lang: Language) => RESOURCES[lang].translation;
+
+const VENUE: VenueInput = {
+  ...TEST_QUEUE_VENUE,
+  touchpoints: [
+    {
+      id: 'entrance',
+      name: { ko: '입구', zh: '入口', en: 'Entrance' },
+      reasons: [
+        { id: 'wait', name: { ko: '대기 시간', zh: '等候时间', en: 'Waiting time' } },
+        { id: 'staff', name: { ko: '직원', zh: '工作人员', en: 'Staff' } },
+        { id: 'clean', name: { ko: '청결', zh: '清洁', en: 'Cleanliness' } },
+      ],
+    },
+    { id: 'counter-1', name: { ko: '1번 창구', zh: '1号窗口', en: 'Counter 1' }, counterId: 'c1' },
+  ],
+};
+
+const VIEWPORTS = {
+  portrait: { width: 1080, height: 1920 },
+  landscape: { width: 1920, height: 1080 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+type TestHub = Awaited<ReturnType<typeof startTestHub>>;
+
+/**
+ * Every screen in a real Chromium against a real hub and a real kiosk runtime, whose button box
+ * sits on a pseudo-terminal and whose printer is an ESC/POS emulator on TCP.
+ */
+describe('the screens in a real Chromium', () => {
+  const dir = tempDir();
+  const stop = new AbortController();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const pageErrors: string[] = [];
+  let hub: TestHub;
+  let port: number;
+  let browser: Browser;
+  let kiosk: KioskRuntime;
+  let boardToken: string;
+  let printer: Awaited<ReturnType<typeof runPrinterEmulator>>;
+  let buttonLine: Awaited<ReturnType<typeof createPtyPair>>;
+  const taken: { lang: Language; number: string; ticketId: string; phone: Page }[] = [];
+
+  async function open(url: string, viewport: { width: number; height: number }, context?: BrowserContext): Promise<Page> {
+    const page = await (context ?? browser).newPage({ viewport });
+    page.on('pageerror', (error) => pageErrors.push(`${url}: ${error.message}`));
+    await page.goto(url);
+    return page;
+  }
+
+  async function signIn(page: Page, username: string): Promise<void> {
+    await page.fill('input[name="username"]', username);
+    await page.fill('input[name="password"]', `${username}-password-1`);
+    await page.click('.sign-in button[type="submit"]');
+  }
+
+  beforeAll(async () => {
+    browser = await launchChromium(); // the screens are built by test/global-setup.ts
+    hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: VENUE });
+    port = hub.port;
+    const kioskToken = await hub.addKiosk('k1');
+    boardToken = await hub.venues.newBoardToken('venue-a');
+    await hub.accounts.createUser({ username: 'clerk', password: 'clerk-password-1', role: 'staff', venueIds: ['venue-a'] });
+    await hub.accounts.createUser({ username: 'boss', password: 'boss-password-1', role: 'manager', venueIds: ['venue-a'] });
+
+    buttonLine = await createPtyPair();
+    printer = await runPrinterEmulator({ tcpPort: 0, outDir: join(dir.path, 'printed'), signal: stop.signal });
+    kiosk = new KioskRuntime(
+      kioskConfigSchema.parse({
+        hubUrl: hub.url,
+        venueId: 'venue-a',
+        deviceId: 'k1',
+        token: kioskToken,
+        store: join(dir.path, 'k1.db'),
+        devices: [
+          { kind: 'buttons', id: 'exit-smileys', touchpointId: 'entrance', connection: { type: 'serial', path: buttonLine.a } },
+          { kind: 'printer', id: 'ticket-printer', connection: { type: 'tcp', port: printer.tcpPort } },
+        ],
+        // The manager test presses one box several times on purpose; the misuse rule has its own tests.
+        repeatPress: { withinMs: 1000, count: 100 },
+        screen: { touchpointId: 'entrance', adminPin: '2468' },
+      }),
+    );
+    await kiosk.start();
+    await waitFor(() => kiosk.devices.summaries().every((d) => d.status.state === 'ready') && kiosk.status().sync === 'online', { what: 'the kiosk online with its devices ready' });
+    // Numbers for offline issue are reserved at hello.
+    await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0, { what: 'a block of numbers reserved for offline issue' });
+  });
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await kiosk?.stop();
+    stop.abort();
+    await printer?.close();
+    buttonLine?.dispose();
+    await browser?.close();
+    await hub?.close();
+    dir.remove();
+    expect(pageErrors).toEqual([]);
+  });
+
+  let kioskPage: Page;
+  let board: Page;
+
+  it('takes a ticket on the kiosk in each language; the board and the phone page show it within a second', async () => {
+    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    board = await open(`${hub.url}/board/?venue=venue-a#token=${boardToken}`, VIEWPORTS.landscape);
+    await expectText(board, '[data-connection]', 'Live');
+    kioskPage = await open(`${kiosk.status().localUrl}/`, VIEWPORTS.portrait);
+    await expectText(kioskPage, 'h1', 'Test Branch A');
+    await screenshot(kioskPage, 'kiosk-idle-portrait');
+    expect(await layoutProblems(kioskPage)).toEqual([]);
+
+    for (const lang of ['ko', 'zh', 'en'] as const) {
+      await kioskPage.click(`button[data-lang="${lang}"]`);
+      await expectText(kioskPage, '#take-heading', texts(lang).kiosk.chooseService);
+      await kioskPage.click('button[data-service="deposits"]');
+      await expectText(kioskPage, '#quote-heading', VENUE.services![0]!.name[lang]);
+      // The promise before the commitment: the posted wait and the place in line.
+      await expectText(kioskPage, '.promise .position', new RegExp(String(taken.length + 1)));
+      if (lang === 'ko') await screenshot(kioskPage, 'kiosk-quote-ko');
+      const printedBefore = printer.tickets.length;
+      await kioskPage.click('button[data-action="take"]');
+      const number = await expectText(kioskPage, '[data-number]', /^A-\d{3}$/);
+      const shownAt = Date.now();
+      await expectText(kioskPage, '#number-heading', texts(lang).kiosk.yourNumber);
+      await expectText(kioskPage, '[data-printed]', texts(lang).kiosk.takeYourTicket);
+      const ticketId = (await kioskPage.getAttribute('[data-ticket]', 'data-ticket'))!;
+      expect(await kioskPage.getAttribute('.qr', 'data-url')).toBe(`${hub.url}/t/${ticketId}`);
+      expect(await kioskPage.locator('.qr svg').count()).toBe(1);
+      await screenshot(kioskPage, `kiosk-ticket-${lang}`);
+
+      // The printer got it too, in the customer's language.
+      const paper = await waitFor(() => printer.tickets[printedBefore], { what: 'the ticket on paper' });
+      expect(paper.text.replace(/\s+/g, '')).toContain(number);
+      expect(paper.text).toContain(VENUE.services![0]!.name[lang]);
+
+      await expectText(board, 'tr[data-service="deposits"] [data-next]', new RegExp(number), 1000);
+      const phone = await open(`${hub.url}/t/${ticketId}?lang=${lang}`, VIEWPORTS.phone);
+      await expectText(phone, '[data-number]', number, Math.max(1000 - (Date.now() - shownAt), 500) + 1000);
+      await expectText(phone, '[data-ahead]', taken.length === 0 ? texts(lang).ticket.aheadNone : new RegExp(String(taken.length)));
+      expect(phone.url()).toContain(`/ticket/?venue=venue-a&ticket=${ticketId}`);
+      taken.push({ lang, number, ticketId, phone });
+
+      await kioskPage.click('.issued button.primary'); // done: back to idle in the kiosk's language
+      await expectText(kioskPage, '#take-heading', texts('en').kiosk.chooseService);
+    }
+
+    await expectText(board, 'tr[data-service="deposits"] [data-waiting]', '3');
+    await screenshot(board, 'board-landscape');
+    expect(await layoutProblems(board)).toEqual([]);
+    await screenshot(taken[0]!.phone, 'phone-ticket-ko');
+    expect(await layoutProblems(taken[0]!.phone)).toEqual([]);
+  });
+
+  it('lets staff call the next ticket: the board highlights it and the phone page says where to go', async () => {
+    const staff = await open(`${hub.url}/staff/?venue=venue-a&counter=c1`, VIEWPORTS.landscape);
+    await signIn(staff, 'clerk');
+    await expectText(staff, '[data-counter="c1"] .counter-status', 'Open');
+    await expectText(staff, 'tr[data-service="deposits"] [data-waiting]', '3');
+    await staff.keyboard.press('n'); // call next, from the keyboard
+
+    const [first, second, third] = taken;
+    await expectText(staff, '[data-desk-number]', first!.number);
+    await expectText(board, 'li[data-counter="c1"] [data-now-serving]', first!.number, 1000);
+    expect(await board.getAttribute('li[data-counter="c1"]', 'class')).toContain('called');
+    await expectText(first!.phone, '[data-state]', texts('ko').ticket.called.replace('{{counter}}', '1번 창구'), 1000);
+    await screenshot(board, 'board-call');
+    await screenshot(first!.phone, 'phone-called-ko');
+
+    // "I'm on my way" from the phone shows at the counter.
+    await first!.phone.click('button[data-action="on-my-way"]');
+    await expectText(first!.phone, '[role="status"].notice', texts('ko').ticket.onMyWayDone);
+    await expectText(staff, '.on-the-way', 'on the way');
+
+    // "I need more time": the second holder lets the third go first.
+    await expectText(second!.phone, '[data-ahead]', texts('zh').ticket.aheadNone);
+    await second!.phone.click('button[data-action="defer"]');
+    await expectText(second!.phone, '[data-ahead]', texts('zh').ticket.ahead_other.replace('{{count}}', '1'));
+    await expectText(third!.phone, '[data-ahead]', texts('en').ticket.aheadNone);
+    await screenshot(second!.phone, 'phone-deferred-zh');
+
+    await staff.click('button[data-command="serve"]');
+    await expectText(first!.phone, '[data-state]', texts('ko').ticket.served);
+    await staff.click('button[data-command="call-next"]');
+    await expectText(staff, '[data-desk-number]', third!.number);
+    await expectText(board, 'li[data-counter="c1"] [data-now-serving]', third!.number);
+    // A refusal is said, not swallowed.
+    await staff.click('button[data-command="open-counter"]');
+    await expectText(staff, '[data-result="refused"]', /already/);
+    await screenshot(staff, 'staff-console');
+    expect(await layoutProblems(staff)).toEqual([]);
+  });
+
+  it('shows the thank-you and the follow-up reasons after a press on the button box', async () => {
+    await runButtonsEmulator({ path: buttonLine.b, script: '2@20' });
+    await expectText(kioskPage, '.thanks h2', texts('en').kiosk.thanks);
+    expect(await kioskPage.locator('.thanks [data-reason]').allTextContents()).toEqual(['Waiting time', 'Staff', 'Cleanliness']);
+    await screenshot(kioskPage, 'kiosk-thanks');
+    await kioskPage.click('.thanks [data-reason="wait"]');
+    await expectText(kioskPage, '.thanks h2', texts('en').kiosk.reasonThanks);
+    const reason = await waitFor(async () => (await hub.store.deviceEvents('k1')).find((e) => e.type === 'feedback.reason'), { what: 'the reason on the hub' });
+    expect(reason).toBeDefined();
+    await expectText(kioskPage, '#take-heading', texts('en').kiosk.chooseService, 10_000);
+  });
+
+  it('lets the manager watch a touchpoint score change live', async () => {
+    const manage = await open(`${hub.url}/manage/?venue=venue-a`, VIEWPORTS.landscape);
+    await signIn(manage, 'boss');
+    // One "unhappy" press so far (the previous test): index -50.
+    await expectText(manage, 'tr[data-touchpoint="entrance"] [data-happy-index]', '-50');
+    await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '1');
+    await runButtonsEmulator({ path: buttonLine.b, script: '4@300 4@300 4@300' });
+    // (4 x 100 ... ) -> (3 x 100 - 50) / 4 = 62.5
+    await expectText(manage, 'tr[data-touchpoint="entrance"] [data-happy-index]', '63');
+    await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '4');
+    await expectText(manage, 'tr[data-service="deposits"] [data-waiting]', '1');
+    expect(await manage.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
+    await screenshot(manage, 'manage-dashboard');
+    expect(await layoutProblems(manage)).toEqual([]);
+  });
+
+  it('issues a ticket while cut off from the hub, which reaches the board after it reconnects', async () => {
+    await hub.close();
+    await expectText(kioskPage, '[data-banner="offline"]', texts('en').kiosk.offline, 20_000);
+    await expectText(board, '[data-connection]', /reconnecting/);
+    await kioskPage.click('button[data-service="deposits"]');
+    await kioskPage.click('button[data-action="take"]');
+    const number = await expectText(kioskPage, '[data-number]', /^A-\d{3}$/, 20_000);
+    await screenshot(kioskPage, 'kiosk-offline-ticket');
+    expect(taken.map((t) => t.number)).not.toContain(number);
+
+    hub = await startTestHub({ file: join(dir.path, 'hub.db'), port, venue: VENUE });
+    await expectText(board, '[data-connection]', 'Live', 20_000);
+    await expectText(board, 'tr[data-service="deposits"] [data-next]', new RegExp(number), 30_000);
+    await kioskPage.click('.issued button.primary');
+  });
+
+  it('lays out the kiosk in landscape and the board in portrait without breaking, and the admin panel opens with the PIN', async () => {
+    const landscape = await open(`${kiosk.status().localUrl}/?lang=zh`, VIEWPORTS.landscape);
+    await expectText(landscape, '#take-heading', texts('zh').kiosk.chooseService);
+    expect(await layoutProblems(landscape)).toEqual([]);
+    await screenshot(landscape, 'kiosk-idle-landscape-zh');
+
+    const portraitBoard = await open(`${hub.url}/board/?venue=venue-a&lang=ko#token=${boardToken}`, VIEWPORTS.portrait);
+    await expectText(portraitBoard, '#now-heading', texts('ko').board.nowServing);
+    expect(await layoutProblems(portraitBoard)).toEqual([]);
+    await screenshot(portraitBoard, 'board-portrait-ko');
+
+    await landscape.click('.staff-button');
+    await landscape.fill('input[name="pin"]', '1111');
+    await landscape.click('.pin-form button[type="submit"]');
+    await expectText(landscape, '.admin-message', texts('zh').kiosk.wrongPin);
+    await landscape.fill('input[name="pin"]', '2468');
+    await landscape.click('.pin-form button[type="submit"]');
+    await expectText(landscape, '#admin-heading', texts('zh').kiosk.adminTitle);
+    await expectText(landscape, '[data-device="ticket-printer"]', /ready/);
+    const printedBefore = printer.tickets.length;
+    await landscape.click('[data-device="ticket-printer"] button');
+    await expectText(landscape, '.admin-message', texts('zh').kiosk.testPrinted);
+    const paper = await waitFor(() => printer.tickets[printedBefore], { what: 'the test ticket on paper' });
+    expect(paper.text).toContain('T-001');
+    await screenshot(landscape, 'kiosk-admin');
+  });
+});

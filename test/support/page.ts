@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { waitFor } from './wait.ts';
+
+/** Screenshots of every screen, kept with the test output (CI keeps the folder). */
+export const SCREENSHOTS = join(resolve(import.meta.dirname, '..', '..'), 'test-output', 'screens');
+
+/** Polls the page until `selector`'s text is `expected`; on timeout says what it showed instead. */
+export async function expectText(page: Page, selector: string, expected: string | RegExp, timeoutMs = 10_000): Promise<string> {
+  return waitFor(
+    async () => {
+      const text = await page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
+      const ok = typeof expected === 'string' ? text === expected : text !== null && expected.test(text);
+      if (!ok) throw new Error(`${selector} shows ${JSON.stringify(text)}, expected ${String(expected)}`);
+      return text!;
+    },
+    { what: `${selector} to show ${String(expected)}`, timeoutMs },
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * What breaks a layout or a touch screen, as the page itself measures it: content wider than the
+ * viewport (a horizontal scrollbar), and visible controls smaller than 48 x 48 CSS pixels.
+ */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width + 1) problems.push(`content is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
+    for (const control of document.querySelectorAll<HTMLElement>('button, input, select, a[href]')) {
+      const box = control.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue; // not shown
+      if (control.closest('.visually-hidden')) continue;
+      if (box.width < 47.5 || box.height < 47.5) problems.push(`${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(box.width)}x${Math.round(box.height)}px`);
+    }
+    return problems;
+  });
+}
