@@ -16,6 +16,7 @@ import { NoPrinterError } from './device-host.ts';
 import { deviceViews, statusView, streamScreenEvents } from './screen-events.ts';
 import { testTicket } from '../drivers/test-ticket.ts';
 import type { KioskScreenSettings } from '../core/kiosk-screen.ts';
+import { contentSecurityPolicy } from '../core/kiosk-shell.ts';
 
 function timingSafeEqualText(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -52,7 +53,12 @@ export async function startLocalApi(runtime: KioskRuntime, port: number, screens
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
 
-  // The kiosk screen itself, and the build's shared assets.
+  // The kiosk screen itself, and the build's shared assets, under the same Content-Security-Policy
+  // the Electron shell enforces, so a screen that breaks it fails in a plain browser too.
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/local/')) res.setHeader('Content-Security-Policy', contentSecurityPolicy({ screen: `http://${req.headers.host ?? '127.0.0.1'}`, hub: runtime.config.hubUrl }));
+    next();
+  });
   app.get('/', (_req, res) => {
     const page = join(screensDir, 'kiosk', 'index.html');
     if (!existsSync(page)) return void res.status(503).type('text').send('The kiosk screen is not built: run "npm run build:renderer".');

@@ -61,6 +61,10 @@ describe('the screens in a real Chromium', () => {
   async function open(url: string, viewport: { width: number; height: number }, context?: BrowserContext): Promise<Page> {
     const page = await (context ?? browser).newPage({ viewport });
     page.on('pageerror', (error) => pageErrors.push(`${url}: ${error.message}`));
+    // The kiosk screen is served under the Electron shell's Content-Security-Policy: nothing may break it.
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) pageErrors.push(`${url}: ${message.text()}`);
+    });
     await page.goto(url);
     return page;
   }
@@ -123,6 +127,9 @@ describe('the screens in a real Chromium', () => {
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
     board = await open(`${hub.url}/board/?venue=venue-a#token=${boardToken}`, VIEWPORTS.landscape);
     await expectText(board, '[data-connection]', 'Live');
+    const csp = (await fetch(`${kiosk.status().localUrl}/`)).headers.get('content-security-policy');
+    expect(csp).toContain(`script-src ${kiosk.status().localUrl}`);
+    expect(csp).toContain(`connect-src ${kiosk.status().localUrl} ${hub.url}`);
     kioskPage = await open(`${kiosk.status().localUrl}/`, VIEWPORTS.portrait);
     await expectText(kioskPage, 'h1', 'Test Branch A');
     await screenshot(kioskPage, 'kiosk-idle-portrait');

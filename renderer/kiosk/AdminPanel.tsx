@@ -1,12 +1,18 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskDeviceView, KioskStatusView } from '../../core/kiosk-screen.ts';
+import type { KioskShellApi } from '../../core/kiosk-shell.ts';
 import { ApiError, requestJson } from '../shared/http.ts';
+
+/** The Electron shell's bridge (electron/preload.cjs); absent in a plain browser. */
+const shell = (window as { waitwellShell?: KioskShellApi }).waitwellShell;
 
 /** Behind the staff PIN: the kiosk's own health, a test print per printer, and a reload. */
 export function AdminPanel({ status, devices, onClose }: { status: KioskStatusView | null; devices: KioskDeviceView[]; onClose: () => void }) {
   const { t } = useTranslation();
   const [pin, setPin] = useState<string | null>(null);
+  // Locked again whenever the panel goes away (closed, or back to idle after a while).
+  useEffect(() => () => void shell?.setAdminMode(false), []);
   const [message, setMessage] = useState<string | null>(null);
 
   async function unlock(event: FormEvent<HTMLFormElement>) {
@@ -16,6 +22,8 @@ export function AdminPanel({ status, devices, onClose }: { status: KioskStatusVi
       await requestJson('/local/admin/unlock', { body: { pin: entered } });
       setPin(entered);
       setMessage(null);
+      // In Electron, staff may now reload, open devtools or quit until the panel closes.
+      await shell?.setAdminMode(true);
     } catch (error) {
       setMessage(error instanceof ApiError && error.code === 'no-admin-pin' ? t('kiosk.noPin') : t('kiosk.wrongPin'));
     }
@@ -69,7 +77,7 @@ export function AdminPanel({ status, devices, onClose }: { status: KioskStatusVi
               </li>
             ))}
           </ul>
-          <button type="button" onClick={() => window.location.reload()}>
+          <button type="button" onClick={() => void (shell ? shell.reload() : window.location.reload())}>
             {t('kiosk.reload')}
           </button>
         </>
