@@ -122,6 +122,7 @@ describe('the screens in a real Chromium', () => {
 
   let kioskPage: Page;
   let board: Page;
+  let manage: Page;
 
   it('takes a ticket on the kiosk in each language; the board and the phone page show it within a second', async () => {
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
@@ -229,7 +230,7 @@ describe('the screens in a real Chromium', () => {
   });
 
   it('lets the manager watch a touchpoint score change live', async () => {
-    const manage = await open(`${hub.url}/manage/?venue=venue-a`, VIEWPORTS.landscape);
+    manage = await open(`${hub.url}/manage/?venue=venue-a`, VIEWPORTS.landscape);
     await signIn(manage, 'boss');
     // One "unhappy" press so far (the previous test): index -50.
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-happy-index]', '-50');
@@ -242,6 +243,25 @@ describe('the screens in a real Chromium', () => {
     expect(await manage.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
     await screenshot(manage, 'manage-dashboard');
     expect(await layoutProblems(manage)).toEqual([]);
+  });
+
+  it('says so on the kiosk and on the dashboard when the printer runs out of paper, and still gives the number', async () => {
+    printer.paperOut();
+    await expectText(kioskPage, '[data-banner="printer"]', texts('en').kiosk.printerTrouble);
+    await expectText(manage, '[data-component="ticket-printer"]', /paper-out/);
+    // The manager's presses showed a thank-you on the kiosk: start from idle, as a customer would.
+    if ((await kioskPage.locator('.thanks').count()) > 0) await kioskPage.click('.thanks button.done');
+    await expectText(kioskPage, '#take-heading', texts('en').kiosk.chooseService);
+    await kioskPage.click('button[data-lang="ko"]');
+    await kioskPage.click('button[data-service="deposits"]');
+    await kioskPage.click('button[data-action="take"]');
+    await expectText(kioskPage, '[data-number]', /^A-\d{3}$/);
+    await expectText(kioskPage, '[data-printed="false"]', /번호표/);
+    await screenshot(kioskPage, 'kiosk-paper-out-ko');
+    await screenshot(manage, 'manage-paper-out');
+    await kioskPage.click('.issued button.primary');
+    printer.refill();
+    await waitFor(async () => (await kioskPage.locator('[data-banner="printer"]').count()) === 0, { what: 'the printer banner gone after a new roll' });
   });
 
   it('issues a ticket while cut off from the hub, which reaches the board after it reconnects', async () => {
