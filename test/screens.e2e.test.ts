@@ -243,6 +243,29 @@ describe('the screens in a real Chromium', () => {
     expect(await manage.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
     await screenshot(manage, 'manage-dashboard');
     expect(await layoutProblems(manage)).toEqual([]);
+
+    // The journey map, edited on the dashboard: a new owner and a fourth reason reach the kiosk.
+    const versionBefore = (await hub.store.getVenue('venue-a'))!.version;
+    const entrance = manage.locator('fieldset[data-touchpoint="entrance"]');
+    await entrance.locator('input[data-field="owner"]').fill('Front desk');
+    await entrance.locator('button[data-action="add-reason"]').click();
+    const row = entrance.locator('.reason-row').last();
+    const inputs = row.locator('input');
+    await inputs.nth(0).fill('signs');
+    await inputs.nth(1).fill('안내 표지');
+    await inputs.nth(2).fill('指示标识');
+    await inputs.nth(3).fill('Signs');
+    await manage.click('button[data-action="save-journey"]');
+    await expectText(manage, '[data-journey-result]', new RegExp(String(versionBefore + 1)));
+    const pushed = await waitFor(() => kiosk.currentVenue?.touchpoints.find((tp) => tp.id === 'entrance' && tp.owner === 'Front desk'), { what: 'the new journey map on the kiosk' });
+    expect(pushed.reasons.map((r) => r.id)).toEqual(['wait', 'staff', 'clean', 'signs']);
+    // A mistake is refused with the hub's reason, and nothing is saved.
+    await entrance.locator('input[data-field="target"]').fill('500');
+    await manage.click('button[data-action="save-journey"]');
+    await expectText(manage, '[data-journey-result="refused"]', /target/);
+    expect((await hub.store.getVenue('venue-a'))!.version).toBe(versionBefore + 1);
+    await entrance.locator('input[data-field="target"]').fill('');
+    await screenshot(manage, 'manage-journey');
   });
 
   it('says so on the kiosk and on the dashboard when the printer runs out of paper, and still gives the number', async () => {

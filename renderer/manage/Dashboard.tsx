@@ -9,6 +9,7 @@ import { ServiceWaits } from '../shared/QueuePanels.tsx';
 import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
 import { useVenueLive } from '../shared/venue-state.ts';
+import { JourneyEditor } from './JourneyEditor.tsx';
 import { useTodayAnalytics, useTodayWaits } from './use-analytics.ts';
 
 const SERIES_COLOURS = ['#38bdf8', '#facc15', '#4ade80', '#f472b6', '#fb923c', '#a78bfa'];
@@ -167,6 +168,13 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
               ))}
           </ul>
         </section>
+
+        {venue && (
+          <section aria-labelledby="journey-heading" className="wide">
+            <h2 id="journey-heading">{t('manage.journey.title')}</h2>
+            <JourneyEditor venueId={venueId} venue={venue} lang={lang} />
+          </section>
+        )}
 
         <section aria-labelledby="tasks-heading" className="wide">
           <h2 id="tasks-heading">{t('manage.tasks')}</h2>
