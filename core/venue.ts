@@ -18,10 +18,21 @@ export const touchpointSchema = z.strictObject({
    * (domain.md point 9): the venue's positioning decides; an index under it opens a task.
    */
   target: z.number().min(-100).max(100).optional(),
+  /**
+   * Button boxes and keypads standing at this touchpoint, as "<kiosk id>/<device id>" (or a device id
+   * for every kiosk). Overrides the touchpoint in the kiosk's own configuration, so a manager can
+   * move a box to another touchpoint from the journey map without touching the kiosk.
+   */
+  devices: z.array(z.string().regex(/^([a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/, 'a device is "<kiosk id>/<device id>" or "<device id>"')).default([]),
   /** Follow-up reasons the kiosk offers after a press ("Waiting time", "Staff", ...): at most 6. */
   reasons: z.array(z.strictObject({ id: slugSchema, name: localizedTextSchema })).max(6, 'at most 6 follow-up reasons per touchpoint').default([]),
 });
 export type Touchpoint = z.infer<typeof touchpointSchema>;
+
+/** The touchpoint the journey map attaches a kiosk's button device to, if it names one. */
+export function touchpointOfDevice(venue: Pick<Venue, 'touchpoints'>, kioskId: string, deviceId: string): string | undefined {
+  return venue.touchpoints.find((tp) => tp.devices.includes(`${kioskId}/${deviceId}`) || tp.devices.includes(deviceId))?.id;
+}
 
 /** A queue customers take tickets for, e.g. "Deposits" (numbers A-001...). */
 export const serviceSchema = z.strictObject({

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
 import { RepeatPressFilter } from '../core/repeat-press.ts';
-import type { Venue } from '../core/venue.ts';
+import { touchpointOfDevice, type Venue } from '../core/venue.ts';
 import type { KioskConfig } from './config.ts';
 import { createKioskDevices } from './device-factory.ts';
 import { DeviceHost } from './device-host.ts';
@@ -99,6 +99,9 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     press: { touchpointId: string; level: FeedbackLevel; source: (typeof PRESS_SOURCES)[number] },
     options: { deviceId?: string; at?: number } = {},
   ): EventEnvelope<'feedback.pressed'> {
+    // The journey map may attach this box to another touchpoint than the kiosk's own file says.
+    const mapped = options.deviceId && this.venue ? touchpointOfDevice(this.venue, this.config.deviceId, options.deviceId) : undefined;
+    if (mapped) press = { ...press, touchpointId: mapped };
     const key = options.deviceId ? `device:${options.deviceId}` : `touchpoint:${press.touchpointId}`;
     const { misuse } = this.repeatPresses.check(key, options.at ?? Date.now());
     const event = this.store.append('feedback.pressed', { ...press, misuse });

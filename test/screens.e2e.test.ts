@@ -266,6 +266,15 @@ describe('the screens in a real Chromium', () => {
     expect((await hub.store.getVenue('venue-a'))!.version).toBe(versionBefore + 1);
     await entrance.locator('input[data-field="target"]').fill('');
     await screenshot(manage, 'manage-journey');
+
+    // The box moves to the counter on the journey map: its next press counts there, not at the entrance.
+    await manage.locator('fieldset[data-touchpoint="counter-1"] input[data-field="devices"]').fill('k1/exit-smileys');
+    await manage.click('button[data-action="save-journey"]');
+    await expectText(manage, '[data-journey-result="saved"]', new RegExp(String(versionBefore + 2)));
+    await waitFor(() => kiosk.currentVenue?.touchpoints.find((tp) => tp.id === 'counter-1')?.devices.includes('k1/exit-smileys'), { what: 'the device map on the kiosk' });
+    await runButtonsEmulator({ path: buttonLine.b, script: '3@300' });
+    await expectText(manage, 'tr[data-touchpoint="counter-1"] [data-volume]', '1');
+    await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '4');
   });
 
   it('says so on the kiosk and on the dashboard when the printer runs out of paper, and still gives the number', async () => {

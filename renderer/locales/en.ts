@@ -173,6 +173,7 @@ export const en = {
       stages: { before: 'Before', during: 'During', after: 'After' },
       counter: 'Counter',
       owner: 'Owner department',
+      devices: 'Button boxes here (kiosk/device, comma-separated)',
       target: 'Happy index target',
       reasons: 'Follow-up reasons (up to {{max}})',
       addReason: 'Add a reason',

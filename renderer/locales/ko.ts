@@ -172,6 +172,7 @@ export const ko: Texts = {
       stages: { before: '이전', during: '진행 중', after: '이후' },
       counter: '창구',
       owner: '담당 부서',
+      devices: '이 접점의 버튼 (키오스크/기기, 쉼표로 구분)',
       target: '만족 지수 목표',
       reasons: '후속 이유 (최대 {{max}}개)',
       addReason: '이유 추가',

@@ -172,6 +172,7 @@ export const zh: Texts = {
       stages: { before: '之前', during: '期间', after: '之后' },
       counter: '窗口',
       owner: '负责部门',
+      devices: '此触点的按钮（自助机/设备，用逗号分隔）',
       target: '满意指数目标',
       reasons: '后续原因（最多 {{max}} 个）',
       addReason: '添加原因',

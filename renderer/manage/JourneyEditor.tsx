@@ -89,6 +89,15 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
               {t('manage.journey.target')}
               <input data-field="target" type="number" min={-100} max={100} value={draft.target ?? ''} onChange={(e) => edit(index, { target: e.target.value === '' ? undefined : Number(e.target.value) })} />
             </label>
+            <label className="wide-field">
+              {t('manage.journey.devices')}
+              <input
+                data-field="devices"
+                value={draft.devices.join(', ')}
+                onChange={(e) => edit(index, { devices: e.target.value.split(/[\s,]+/).filter((d) => d !== '') })}
+                placeholder="kiosk-entrance/exit-smileys"
+              />
+            </label>
           </div>
           <div className="reasons-editor">
             <p>{t('manage.journey.reasons', { max: MAX_REASONS })}</p>
@@ -113,7 +122,7 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
         </fieldset>
       ))}
       <div className="journey-actions">
-        <button type="button" onClick={() => setDrafts((list) => [...list, { id: '', name: emptyName(), stage: 'during', reasons: [] }])}>
+        <button type="button" onClick={() => setDrafts((list) => [...list, { id: '', name: emptyName(), stage: 'during', devices: [], reasons: [] }])}>
           {t('manage.journey.addTouchpoint')}
         </button>
         <button type="button" className="primary" data-action="save-journey" onClick={() => void save()}>
