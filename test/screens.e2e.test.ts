@@ -11,7 +11,7 @@ import { KioskRuntime } from '../kiosk/runtime.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { expectText, layoutProblems, screenshot } from './support/page.ts';
+import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
 import { waitFor } from './support/wait.ts';
 
 const texts = (lang: Language) => RESOURCES[lang].translation;
@@ -135,6 +135,7 @@ describe('the screens in a real Chromium', () => {
     await expectText(kioskPage, 'h1', 'Test Branch A');
     await screenshot(kioskPage, 'kiosk-idle-portrait');
     expect(await layoutProblems(kioskPage)).toEqual([]);
+    expect(await accessibilityViolations(kioskPage)).toEqual([]);
 
     for (const lang of ['ko', 'zh', 'en'] as const) {
       await kioskPage.click(`button[data-lang="${lang}"]`);
@@ -174,8 +175,10 @@ describe('the screens in a real Chromium', () => {
     await expectText(board, 'tr[data-service="deposits"] [data-waiting]', '3');
     await screenshot(board, 'board-landscape');
     expect(await layoutProblems(board)).toEqual([]);
+    expect(await accessibilityViolations(board)).toEqual([]);
     await screenshot(taken[0]!.phone, 'phone-ticket-ko');
     expect(await layoutProblems(taken[0]!.phone)).toEqual([]);
+    expect(await accessibilityViolations(taken[0]!.phone)).toEqual([]);
   });
 
   it('lets staff call the next ticket: the board highlights it and the phone page says where to go', async () => {
@@ -215,6 +218,7 @@ describe('the screens in a real Chromium', () => {
     await expectText(staff, '[data-result="refused"]', /already/);
     await screenshot(staff, 'staff-console');
     expect(await layoutProblems(staff)).toEqual([]);
+    expect(await accessibilityViolations(staff)).toEqual([]);
   });
 
   it('shows the thank-you and the follow-up reasons after a press on the button box', async () => {
@@ -243,6 +247,7 @@ describe('the screens in a real Chromium', () => {
     expect(await manage.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
     await screenshot(manage, 'manage-dashboard');
     expect(await layoutProblems(manage)).toEqual([]);
+    expect(await accessibilityViolations(manage)).toEqual([]);
 
     // The journey map, edited on the dashboard: a new owner and a fourth reason reach the kiosk.
     const versionBefore = (await hub.store.getVenue('venue-a'))!.version;
@@ -316,11 +321,13 @@ describe('the screens in a real Chromium', () => {
     const landscape = await open(`${kiosk.status().localUrl}/?lang=zh`, VIEWPORTS.landscape);
     await expectText(landscape, '#take-heading', texts('zh').kiosk.chooseService);
     expect(await layoutProblems(landscape)).toEqual([]);
+    expect(await accessibilityViolations(landscape)).toEqual([]);
     await screenshot(landscape, 'kiosk-idle-landscape-zh');
 
     const portraitBoard = await open(`${hub.url}/board/?venue=venue-a&lang=ko#token=${boardToken}`, VIEWPORTS.portrait);
     await expectText(portraitBoard, '#now-heading', texts('ko').board.nowServing);
     expect(await layoutProblems(portraitBoard)).toEqual([]);
+    expect(await accessibilityViolations(portraitBoard)).toEqual([]);
     await screenshot(portraitBoard, 'board-portrait-ko');
 
     await landscape.click('.staff-button');

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from './wait.ts';
@@ -41,4 +42,19 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     }
     return problems;
   });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * WCAG 2 A and AA violations on the page as axe-core finds them (contrast, names and labels,
+ * landmarks, language), one line each. Evaluated through the DevTools protocol, so the kiosk
+ * screen's Content-Security-Policy does not stop it.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  const results = (await page.evaluate(`${AXE_SOURCE}
+    ;axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] })`)) as {
+    violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+  };
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }
