@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../core/languages.ts';
+import { newEventId } from '../core/ids.ts';
 import type { VenueInput } from '../core/venue.ts';
 import { runButtonsEmulator } from '../drivers/emulators/buttons-emulator.ts';
 import { runPrinterEmulator } from '../drivers/emulators/printer-emulator.ts';
@@ -344,5 +345,26 @@ describe('the screens in a real Chromium', () => {
     const paper = await waitFor(() => printer.tickets[printedBefore], { what: 'the test ticket on paper' });
     expect(paper.text).toContain('T-001');
     await screenshot(landscape, 'kiosk-admin');
+  });
+
+  it('offers a return window on the kiosk when the line is long, and prints the window instead of a wait', async () => {
+    const withReturns: VenueInput = {
+      ...VENUE,
+      services: VENUE.services!.map((service) => (service.id === 'loans' ? { ...service, returnTimes: { thresholdMin: 5 } } : service)),
+    };
+    await hub.venues.upsert(withReturns);
+    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
+    for (let i = 0; i < 4; i += 1) await hub.queues.execute('venue-a', { type: 'issue', ticketId: newEventId(), serviceId: 'loans', postedWaitMin: 0 });
+    const page = await open(`${kiosk.status().localUrl}/`, VIEWPORTS.portrait);
+    await expectText(page, '#take-heading', texts('en').kiosk.chooseService);
+    await page.click('button[data-service="loans"]');
+    await expectText(page, '#offer-text', /Come back between \d{1,2}:\d{2}/, 10_000);
+    await screenshot(page, 'kiosk-return-offer');
+    await page.click('button[data-action="accept-return"]');
+    await expectText(page, '.issued', /Please come back between/);
+    const ticketId = (await page.getAttribute('[data-ticket]', 'data-ticket'))!;
+    const ticket = await hub.queues.ticket('venue-a', ticketId);
+    expect(ticket?.returnWindow?.from).toBeGreaterThan(Date.now());
+    await screenshot(page, 'kiosk-return-ticket');
   });
 });
