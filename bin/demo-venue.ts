@@ -1,5 +1,11 @@
 import type { VenueInput } from '../core/venue.ts';
 
+/** Reasons both the entrance and the exit ask about after a press. */
+const COMMON_REASONS = [
+  { id: 'waiting-time', name: { ko: '대기 시간', zh: '等候时间', en: 'Waiting time' } },
+  { id: 'staff', name: { ko: '직원 응대', zh: '员工服务', en: 'Staff' } },
+];
+
 /** The demo branch: a bank-style journey from the door to the exit, named in all three languages. */
 export const DEMO_VENUE: VenueInput = {
   id: 'demo',
@@ -12,8 +18,7 @@ export const DEMO_VENUE: VenueInput = {
       name: { ko: '입구', zh: '入口', en: 'Entrance' },
       owner: 'Front desk',
       reasons: [
-        { id: 'waiting-time', name: { ko: '대기 시간', zh: '等候时间', en: 'Waiting time' } },
-        { id: 'staff', name: { ko: '직원 응대', zh: '员工服务', en: 'Staff' } },
+        ...COMMON_REASONS,
         { id: 'signage', name: { ko: '안내 표지', zh: '指示标识', en: 'Signs' } },
         { id: 'cleanliness', name: { ko: '청결', zh: '清洁', en: 'Cleanliness' } },
       ],
@@ -29,8 +34,7 @@ export const DEMO_VENUE: VenueInput = {
       name: { ko: '출구', zh: '出口', en: 'Exit' },
       owner: 'Branch manager',
       reasons: [
-        { id: 'waiting-time', name: { ko: '대기 시간', zh: '等候时间', en: 'Waiting time' } },
-        { id: 'staff', name: { ko: '직원 응대', zh: '员工服务', en: 'Staff' } },
+        ...COMMON_REASONS,
         { id: 'problem-solved', name: { ko: '문제 해결', zh: '问题解决', en: 'Problem solved' } },
         { id: 'comfort', name: { ko: '편안함', zh: '舒适度', en: 'Comfort' } },
       ],
