@@ -9,6 +9,7 @@ import {
 } from '../core/events.ts';
 import { newEventId } from '../core/ids.ts';
 import { dayKey } from '../core/queue/numbering.ts';
+import type { Venue } from '../core/venue.ts';
 import { openDurableDatabase, type Migration, type SqliteDatabase } from './sqlite.ts';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -49,6 +50,18 @@ const MIGRATIONS: readonly Migration[] = [
         last INTEGER NOT NULL,
         next INTEGER NOT NULL,
         PRIMARY KEY (service_id, day, first)
+      );
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      -- The venue as the hub last described it, so a kiosk restarted while the hub is down still
+      -- shows its services and touchpoints (and issues from its reserved numbers).
+      CREATE TABLE venue_cache (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        venue TEXT NOT NULL,
+        saved_at INTEGER NOT NULL
       );
     `,
   },
@@ -148,6 +161,17 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
     const event = { id, type, v, seq, occurredAt, payload: valid, ...this.identity } as EventEnvelope<T>;
     this.emit('appended', event as AnyEventEnvelope);
     return event;
+  }
+
+  /** Remembers the venue the hub sent (hello, or a new journey map version). */
+  saveVenue(venue: Venue): void {
+    this.db.prepare('INSERT INTO venue_cache (id, venue, saved_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET venue = excluded.venue, saved_at = excluded.saved_at').run(JSON.stringify(venue), Date.now());
+  }
+
+  /** The venue last saved, or undefined on a kiosk that never reached its hub. */
+  cachedVenue(): Venue | undefined {
+    const row = this.db.prepare('SELECT venue FROM venue_cache WHERE id = 1').get() as { venue: string } | undefined;
+    return row ? (JSON.parse(row.venue) as Venue) : undefined;
   }
 
   /** Keeps a block the hub reserved; numbers already handed out of it stay handed out. */

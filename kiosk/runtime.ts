@@ -68,8 +68,15 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       this.emit('status', this.status());
     });
     this.sync.on('rejected', (failure) => this.emit('log', `hub refused a batch (${failure.code}): ${failure.message}`));
+    // Until the hub answers, the venue it described last time (a restart while it is down).
+    this.venue = this.store.cachedVenue();
     this.sync.on('venue', (venue) => {
       this.venue = venue;
+      try {
+        this.store.saveVenue(venue);
+      } catch (error) {
+        this.emit('log', `could not keep the venue for offline starts: ${(error as Error).message}`);
+      }
     });
   }
 

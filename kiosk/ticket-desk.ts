@@ -51,6 +51,8 @@ export class TicketDesk {
     private readonly hubUrl: string,
     private readonly log: (line: string) => void,
   ) {
+    // The venue of the last session until hello brings the current one (names on printed tickets).
+    this.venue = store.cachedVenue();
     // Hello brings the venue (its services): the moment to make sure numbers are reserved.
     sync.on('venue', (venue) => {
       this.venue = venue;

@@ -22,9 +22,8 @@ describe('tickets while the hub is unreachable', () => {
     cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
-    const kiosk = new KioskRuntime(
-      kioskConfigSchema.parse({ hubUrl: hub.url, venueId: 'venue-a', deviceId: 'k1', token, store: join(dir.path, 'k1.db'), sync: { ackTimeoutMs: 2000 } }),
-    );
+    const config = kioskConfigSchema.parse({ hubUrl: hub.url, venueId: 'venue-a', deviceId: 'k1', token, store: join(dir.path, 'k1.db'), sync: { ackTimeoutMs: 2000 } });
+    let kiosk = new KioskRuntime(config);
     cleanups.push(() => kiosk.stop());
     await kiosk.start();
     await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0 || undefined, { what: 'numbers reserved for offline use' });
@@ -51,11 +50,22 @@ describe('tickets while the hub is unreachable', () => {
     expect(blockNumbers.every((n) => /^A-\d{3}$/.test(n))).toBe(true);
     expect(second.ticket.position).toBe(first.ticket.position! + 1);
 
+    // Restarted while the hub is still down: the kiosk still knows its venue and keeps issuing.
+    await kiosk.stop();
+    kiosk = new KioskRuntime(config);
+    await kiosk.start();
+    expect(kiosk.currentVenue?.services.map((s) => s.id)).toEqual(['deposits', 'loans']);
+    const screen = await (await fetch(`${kiosk.status().localUrl}/local/events`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined))?.body?.getReader().read();
+    expect(new TextDecoder().decode(screen?.value)).toContain('event: venue');
+    const third = await take();
+    expect(third.offline).toBe(true);
+    blockNumbers.push(third.ticket.number);
+
     hub = await startTestHub({ file, port, venue: TEST_QUEUE_VENUE });
     const merged = await waitFor(async () => {
       const snapshot = await hub.queues.snapshot('venue-a');
       const deposits = snapshot?.services.find((s) => s.serviceId === 'deposits');
-      return deposits && deposits.waiting === 3 ? deposits : undefined;
+      return deposits && deposits.waiting === 4 ? deposits : undefined;
     }, { what: 'the offline tickets in the hub queue' });
     expect(merged.next).toEqual([hubNumber, ...blockNumbers]);
     const view = await hub.queues.ticket('venue-a', second.ticket.ticketId);
