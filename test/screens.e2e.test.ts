@@ -82,7 +82,7 @@ describe('the screens in a real Chromium', () => {
     port = hub.port;
     const kioskToken = await hub.addKiosk('k1');
     boardToken = await hub.venues.newBoardToken('venue-a');
-    await hub.accounts.createUser({ username: 'clerk', password: 'clerk-password-1', role: 'staff', venueIds: ['venue-a'] });
+    await hub.accounts.createUser({ username: 'clerk', password: 'clerk-password-1', role: 'staff', venueIds: ['venue-a'], departments: ['Front desk'] });
     await hub.accounts.createUser({ username: 'boss', password: 'boss-password-1', role: 'manager', venueIds: ['venue-a'] });
 
     buttonLine = await createPtyPair();
@@ -366,5 +366,29 @@ describe('the screens in a real Chromium', () => {
     const ticket = await hub.queues.ticket('venue-a', ticketId);
     expect(ticket?.returnWindow?.from).toBeGreaterThan(Date.now());
     await screenshot(page, 'kiosk-return-ticket');
+  });
+
+  it("puts a bad moment's task live on the console of the owning department's staff, and only theirs", async () => {
+    const current = (await hub.store.getVenue('venue-a'))!;
+    await hub.venues.upsert({
+      ...current,
+      touchpoints: current.touchpoints.map((tp) => ({ ...tp, owner: tp.id === 'entrance' ? 'Front desk' : 'Loans team' })),
+      analytics: { ...current.analytics, alertRules: [{ kind: 'unhappy-share', windowMin: 30, minVolume: 2, maxShare: 0.4 }] },
+    });
+    const staff = await open(`${hub.url}/staff/?venue=venue-a&counter=c1`, VIEWPORTS.landscape);
+    await signIn(staff, 'clerk');
+    await expectText(staff, '[data-counter="c1"] .counter-status', 'Open');
+    for (const touchpointId of ['entrance', 'counter-1', 'entrance', 'counter-1']) kiosk.recordPress({ touchpointId, level: 1, source: 'screen' });
+    const tasks = await waitFor(async () => {
+      const list = await hub.store.tasks('venue-a');
+      return list.length >= 2 ? list : undefined;
+    }, { what: 'tasks for both touchpoints' });
+    const frontDesk = tasks.find((task) => task.owner === 'Front desk')!;
+    const loans = tasks.find((task) => task.owner === 'Loans team')!;
+    await expectText(staff, `[data-task="${frontDesk.id}"] .task-summary`, frontDesk.summary);
+    expect(await staff.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
+    await staff.click(`[data-task="${frontDesk.id}"] button[data-action="acknowledge"]`);
+    await waitFor(async () => (await staff.getAttribute(`[data-task="${frontDesk.id}"]`, 'data-state')) === 'acknowledged', { what: 'the task acknowledged, pushed back live' });
+    await screenshot(staff, 'staff-tasks');
   });
 });

@@ -232,11 +232,11 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
   describe('users and sessions', () => {
     it('creates users, finds them by name and id, and counts them', async () => {
       expect(await store.countUsers()).toBe(0);
-      await store.createUser({ id: 'u1', username: 'ana', passwordHash: 'h1', role: 'staff', venueIds: ['venue-a', 'venue-b'] });
+      await store.createUser({ id: 'u1', username: 'ana', passwordHash: 'h1', role: 'staff', venueIds: ['venue-a', 'venue-b'], departments: ['Front desk'] });
       await store.createUser({ id: 'u2', username: 'bo', passwordHash: 'h2', role: 'admin', venueIds: [] });
       expect(await store.countUsers()).toBe(2);
-      expect(await store.getUserByUsername('ana')).toEqual({ id: 'u1', username: 'ana', passwordHash: 'h1', role: 'staff', venueIds: ['venue-a', 'venue-b'] });
-      expect(await store.getUser('u2')).toEqual({ id: 'u2', username: 'bo', passwordHash: 'h2', role: 'admin', venueIds: [] });
+      expect(await store.getUserByUsername('ana')).toEqual({ id: 'u1', username: 'ana', passwordHash: 'h1', role: 'staff', venueIds: ['venue-a', 'venue-b'], departments: ['Front desk'] });
+      expect(await store.getUser('u2')).toEqual({ id: 'u2', username: 'bo', passwordHash: 'h2', role: 'admin', venueIds: [], departments: [] });
       expect(await store.getUserByUsername('ANA')).toBeUndefined();
       expect(await store.getUser('u3')).toBeUndefined();
     });
@@ -557,7 +557,7 @@ describe('PostgreSQL store: opening and migrations', () => {
       for (const each of stores) await each.close();
     });
     const versions = await withPostgres(async (client) => (await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version));
-    expect(versions).toEqual([1, 2, 3, 4]);
+    expect(versions).toEqual([1, 2, 3, 4, 5]);
     // All of them work on the same tables.
     await stores[0]!.upsertVenue(venue('venue-a'));
     expect((await stores[3]!.getVenue('venue-a'))?.id).toBe('venue-a');

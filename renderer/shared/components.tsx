@@ -35,6 +35,8 @@ export interface SignedInUser {
   username: string;
   role: Role;
   venueIds: string[];
+  /** Departments whose tasks are theirs; empty: all. */
+  departments: string[];
 }
 
 /**

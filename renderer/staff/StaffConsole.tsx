@@ -14,7 +14,7 @@ import { useSocket } from '../shared/use-socket.ts';
 const SHORTCUTS: Record<string, StaffCommand['type']> = { n: 'call-next', r: 'recall', s: 'serve', x: 'no-show', p: 'park', o: 'open-counter', c: 'close-counter', b: 'break-counter' };
 
 /** One counter's console: its queue, the ticket at the desk, the commands, and live tasks. */
-export function StaffConsole({ venueId, initialCounter, department, lang }: { venueId: string | null; initialCounter: string | null; department: string | null; lang: Language }) {
+export function StaffConsole({ venueId, initialCounter, departments, lang }: { venueId: string | null; initialCounter: string | null; departments: readonly string[]; lang: Language }) {
   const { t } = useTranslation();
   const [queue, setQueue] = useState<QueueSnapshot | null>(null);
   const [venue, setVenue] = useState<PublicVenue | null>(null);
@@ -69,7 +69,8 @@ export function StaffConsole({ venueId, initialCounter, department, lang }: { ve
 
   if (!venueId) return <p role="alert">{t('common.venueMissing')}</p>;
   const name = (list: { id: string; name: Record<Language, string> }[] | undefined, id: string) => list?.find((x) => x.id === id)?.name[lang] ?? id;
-  const mine = tasks.filter((task) => !department || task.owner === department);
+  // The tasks of this clerk's departments (their account's, or ?department=); none set: all.
+  const mine = tasks.filter((task) => departments.length === 0 || departments.includes(task.owner));
 
   return (
     <div className="staff">

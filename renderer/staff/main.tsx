@@ -9,6 +9,6 @@ const lang = languageFrom(search);
 mountPage(
   lang,
   <SignIn role="staff">
-    {(user) => <StaffConsole venueId={queryParam(search, 'venue') ?? user.venueIds[0] ?? null} initialCounter={queryParam(search, 'counter')} department={queryParam(search, 'department')} lang={lang} />}
+    {(user) => <StaffConsole venueId={queryParam(search, 'venue') ?? user.venueIds[0] ?? null} initialCounter={queryParam(search, 'counter')} departments={queryParam(search, 'department')?.split(',') ?? user.departments} lang={lang} />}
   </SignIn>,
 );

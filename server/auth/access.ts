@@ -29,7 +29,7 @@ export class Accounts {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async createUser(input: { username: string; password: string; role: Role; venueIds?: string[] }): Promise<UserRecord> {
+  async createUser(input: { username: string; password: string; role: Role; venueIds?: string[]; departments?: string[] }): Promise<UserRecord> {
     if (input.password.length < 8) throw new Error('a password needs at least 8 characters');
     if (await this.store.getUserByUsername(input.username)) throw new Error(`user "${input.username}" already exists`);
     const user: UserRecord = {
@@ -38,6 +38,7 @@ export class Accounts {
       passwordHash: await hashPassword(input.password),
       role: input.role,
       venueIds: input.venueIds ?? [],
+      departments: input.departments ?? [],
     };
     await this.store.createUser(user);
     return user;

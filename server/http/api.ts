@@ -23,6 +23,7 @@ const userBody = z.strictObject({
   password: z.string().min(8, 'at least 8 characters'),
   role: z.enum(ROLES),
   venueIds: z.array(slugSchema).default([]),
+  departments: z.array(z.string().min(1).max(100)).default([]),
 });
 const journeyBody = z.strictObject({ touchpoints: z.array(touchpointSchema), segments: z.array(segmentSchema).optional() });
 const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1).max(200).optional() });
@@ -62,7 +63,7 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
     const { username, password } = parseBody(loginBody, req.body);
     const { token, user, expiresAt } = await accounts.login(username, password);
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt), path: '/' });
-    res.json({ token, expiresAt, user: { username: user.username, role: user.role, venueIds: user.venueIds } });
+    res.json({ token, expiresAt, user: { username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments } });
   });
 
   router.post('/logout', async (req, res) => {
@@ -74,7 +75,7 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
 
   router.get('/me', async (req, res) => {
     const user = await accounts.userForSession(session(req));
-    res.json({ username: user.username, role: user.role, venueIds: user.venueIds });
+    res.json({ username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments });
   });
 
   router.get('/venues', async (req, res) => {
@@ -136,7 +137,7 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
     await requireAdmin(req);
     const body = parseBody(userBody, req.body);
     const user = await accounts.createUser(body);
-    res.status(201).json({ username: user.username, role: user.role, venueIds: user.venueIds });
+    res.status(201).json({ username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments });
   });
 
   router.use((_req, _res, next) => next(new ApiError(404, 'not-found', 'no such API route')));

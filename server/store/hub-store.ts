@@ -111,9 +111,11 @@ export interface NewUser {
   role: Role;
   /** Venues a staff member or manager works for; admins act for every venue. */
   venueIds: string[];
+  /** Departments (touchpoint owners) whose tasks reach this user; empty: every department. */
+  departments?: string[];
 }
 
-export type UserRecord = NewUser;
+export type UserRecord = NewUser & { departments: string[] };
 
 export interface SessionRecord {
   tokenHash: string;

@@ -102,6 +102,12 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = 
       );
     `,
   },
+  {
+    version: 5,
+    sql: `
+      ALTER TABLE users ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
 
 /** Schema names we create and put on search_path: plain identifiers, nothing to quote or inject. */

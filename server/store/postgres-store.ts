@@ -43,6 +43,7 @@ interface UserRow {
   password_hash: string;
   role: Role;
   venue_ids: string;
+  departments: string;
 }
 
 /**
@@ -182,12 +183,13 @@ export class PostgresHubStore implements HubStore {
   }
 
   async createUser(user: NewUser): Promise<void> {
-    await this.query('INSERT INTO users (id, username, password_hash, role, venue_ids) VALUES ($1, $2, $3, $4, $5)', [
+    await this.query('INSERT INTO users (id, username, password_hash, role, venue_ids, departments) VALUES ($1, $2, $3, $4, $5, $6)', [
       user.id,
       user.username,
       user.passwordHash,
       user.role,
       JSON.stringify(user.venueIds),
+      JSON.stringify(user.departments ?? []),
     ]);
   }
 
@@ -464,6 +466,7 @@ function toUser(row: UserRow): UserRecord {
     passwordHash: row.password_hash,
     role: row.role,
     venueIds: JSON.parse(row.venue_ids) as string[],
+    departments: JSON.parse(row.departments) as string[],
   };
 }
 

@@ -100,4 +100,11 @@ export const SQLITE_MIGRATIONS = [
       );
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- The departments a user works in (tasks for their department reach them); [] = all.
+      ALTER TABLE users ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ] as const;

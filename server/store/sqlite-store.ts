@@ -38,6 +38,7 @@ interface UserRow {
   password_hash: string;
   role: Role;
   venue_ids: string;
+  departments: string;
 }
 
 /**
@@ -157,8 +158,8 @@ export class SqliteHubStore implements HubStore {
 
   async createUser(user: NewUser): Promise<void> {
     this.db
-      .prepare('INSERT INTO users (id, username, password_hash, role, venue_ids) VALUES (?, ?, ?, ?, ?)')
-      .run(user.id, user.username, user.passwordHash, user.role, JSON.stringify(user.venueIds));
+      .prepare('INSERT INTO users (id, username, password_hash, role, venue_ids, departments) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(user.id, user.username, user.passwordHash, user.role, JSON.stringify(user.venueIds), JSON.stringify(user.departments ?? []));
   }
 
   async getUserByUsername(username: string): Promise<UserRecord | undefined> {
@@ -430,5 +431,6 @@ function toUser(row: UserRow): UserRecord {
     passwordHash: row.password_hash,
     role: row.role,
     venueIds: JSON.parse(row.venue_ids) as string[],
+    departments: JSON.parse(row.departments) as string[],
   };
 }
