@@ -9,18 +9,16 @@ import type { EstimatorState } from './state.ts';
  *   sum over no-shows of w e^(-hw) / (1 - e^(-hw))  =  sum over served of w
  *
  * (the left side falls as h grows, so bisection in log space finds it). A weak prior (one
- * pseudo no-show at 30 minutes against `priorExposureMin` minutes of people who stayed, i.e. a
- * patience of a few hours) keeps one early no-show from convincing the forecast that everyone
- * ahead has left.
+ * pseudo no-show at 30 minutes against `priorExposureMin` minutes of people who stayed: a patience
+ * of about an hour and a quarter) stands in until the day has produced evidence: the first calls of
+ * a day come after short waits and say little about patience, yet the first long waits come soon
+ * after, and a forecast that assumes nobody ahead ever leaves overestimates them. One early no-show
+ * moves the estimate only as far as one more pseudo-observation.
  */
-export function abandonmentHazardPerMin(calls: EstimatorState['calls'], priorExposureMin = 300): number {
+export function abandonmentHazardPerMin(calls: EstimatorState['calls'], priorExposureMin = 60): number {
   const priorAbsentAt = 30;
   let presentSum = priorExposureMin;
-  let absent = 1;
-  for (const c of calls) {
-    if (c.present) presentSum += c.waitMin;
-    else if (c.waitMin > 0) absent += 1;
-  }
+  for (const c of calls) if (c.present) presentSum += c.waitMin;
   const excess = (h: number) => {
     const e0 = Math.exp(-h * priorAbsentAt);
     let s = (priorAbsentAt * e0) / Math.max(1e-12, 1 - e0);

@@ -3,92 +3,98 @@ import { roundPostedWait } from './rounding.ts';
 /**
  * Choosing the posted wait from the forecast distribution, and keeping the promise rate at target.
  *
- * A posted wait P trades padding (minutes promised beyond the actual wait) against broken
- * promises. For each candidate P on the grid people are shown (whole minutes below 10, then 10,
- * 15, 20 ...), over the forecast paths W:
+ * People are shown a grid of values (whole minutes below 10, then 10, 15, 20 ...). For each
+ * candidate P on it, over the forecast paths (weighted toward the customers who stay, see
+ * choosePosted), let F(P) be the share called within P and m the mean wait. The posted wait is
  *
- *   P* = argmin_P  weight(P) x E[max(0, P - W)] + price x P(W > P)
+ *   P* = argmax_P  F(P) - padding x P + weight x [P >= 10] x (m - ratio x P)     with F(P) >= 1/2
  *
- * with weight(P) = min(1, P / 10) (see paddingWeight)
- * so P* is a quantile of the distribution whose level follows from one number, `price`: the
- * minutes of padding one broken promise is worth. (At the optimum F(P) / f(P) = price: a narrow
- * distribution is padded to a high quantile because that is cheap, a wide one to a lower
- * quantile; five-minute steps make padding dearer, so long waits are padded less.) The price
- * adapts online, Robbins-Monro in log space, so the share of promises kept settles at the target:
+ * - F(P): the promise is kept. Never below the median (minLevel): a promise is more likely kept
+ *   than broken, whatever the budget says.
+ * - padding x P: every minute posted costs a little (1% of a kept promise per minute by default),
+ *   so short waits go to a high quantile, where keeping a promise is cheap, and no higher.
+ * - weight x (m - ratio x P): the Lagrange term of "over the posted waits of 10 minutes and more,
+ *   total actual >= ratio x total posted" (ratio 0.8), the waits where padding costs people most.
+ *   Five minutes more on a long wait cost 4 x weight; a wait is posted at 10 only when its mean
+ *   is near 8 minutes or more (else 9 keeps nearly as many promises and promises less).
  *
- *   log price += learningRate x (target + margin - kept)          kept = 1 if actual <= posted
+ * `weight` follows the budget of promises that may still be broken, from the served customers:
  *
- * For posted waits of 10 minutes and more the price is discounted (longDiscount) by a second
- * controller that watches padding there, so the promises the target allows to break are broken
- * where padding costs people most rather than on short waits.
+ *   budget = kept - (target + margin) x checked           weight = weight0 x exp(budget / scale)
+ *
+ * (both counts recency-weighted, clipped to [minWeight, maxWeight]). With promises to spare the
+ * long waits are posted near their median; as the share kept falls toward the target they move to
+ * higher quantiles. The weight is a function of the budget, not an integrator, so it cannot wind
+ * up and overshoot; the margin absorbs the lag of promises checked only a wait later.
  */
 
 export interface Calibration {
-  /** Minutes of padding one broken promise is worth. */
-  price: number;
-  /**
-   * Discount (0..1] on that price for posted waits of 10 minutes and more, where padding costs
-   * people most: it falls while the served customers posted >= 10 minutes waited less than
-   * `paddingTarget` x posted in total, and recovers when they did not. Promises broken by the
-   * discount push the price up, so they move to where keeping them is cheap.
-   */
-  longDiscount: number;
+  /** Served promises checked, each discounted by `decay` per later one (a day weighs most). */
   checked: number;
+  /** Of those, kept (same weighting). */
   kept: number;
 }
 
 export interface CalibrationConfig {
+  /** Share of promises to keep. */
   target: number;
-  /**
-   * Aim this far above the target: promises are checked only once kept or broken, a wait later,
-   * so the controller runs behind; a small margin keeps the day's share at or above the target.
-   */
+  /** Aim this far above the target (promises are checked a wait after they are made). */
   margin: number;
-  learningRate: number;
-  minPrice: number;
-  maxPrice: number;
-  /** Wanted total actual / total posted over posted waits >= 10 minutes. */
-  paddingTarget: number;
-  paddingLearningRate: number;
+  /** Forgetting per promise checked, so yesterday's budget does not carry today. */
+  decay: number;
+  /** Cost of one posted minute, in kept promises. */
+  paddingPerMin: number;
+  /** Wanted total actual / total posted over posted waits of 10 minutes and more. */
+  longWaitRatio: number;
+  /** Weight of the long-wait term with no promises to spare or owed. */
+  longWaitWeight: number;
+  /** Promises of budget that multiply the weight by e. */
+  budgetScale: number;
+  minWeight: number;
+  maxWeight: number;
+  /** Lowest share of paths a posted wait may cover (1/2: at least the median). */
+  minLevel: number;
 }
 
-export function initialCalibration(price: number, longDiscount = 1): Calibration {
-  return { price, longDiscount, checked: 0, kept: 0 };
+/** What choosePosted needs: the config's constants and the weight the budget gives now. */
+export interface PostingPolicy {
+  paddingPerMin: number;
+  longWaitRatio: number;
+  longWaitWeight: number;
+  minLevel: number;
 }
 
-/** Learns from one served customer: the wait they were posted and the wait they had. */
-export function updatePrice(calibration: Calibration, observation: { postedMin: number; actualMin: number }, cfg: CalibrationConfig): Calibration {
-  const kept = observation.actualMin <= observation.postedMin + KEPT_SLACK_MIN;
-  const price = Math.exp(Math.log(calibration.price) + cfg.learningRate * (cfg.target + cfg.margin - (kept ? 1 : 0)));
-  let longDiscount = calibration.longDiscount;
-  const checked = calibration.checked + 1;
-  const keptSoFar = (calibration.kept + (kept ? 1 : 0)) / checked;
-  if (calibration.price >= cfg.maxPrice / 2 && keptSoFar < cfg.target) {
-    // Promises come first: when even the top price cannot keep the day's share at target, the
-    // short waits cannot make up for the long ones any more: stop discounting.
-    longDiscount = Math.min(1, longDiscount * Math.exp(cfg.paddingLearningRate * 0.1));
-  } else if (observation.postedMin >= 10) {
-    const ratio = observation.actualMin / observation.postedMin;
-    longDiscount = Math.min(1, Math.max(0.02, Math.exp(Math.log(longDiscount) + cfg.paddingLearningRate * (ratio - cfg.paddingTarget))));
-  }
-  return {
-    price: Math.min(cfg.maxPrice, Math.max(cfg.minPrice, price)),
-    longDiscount,
-    checked,
-    kept: calibration.kept + (kept ? 1 : 0),
-  };
+export function initialCalibration(): Calibration {
+  return { checked: 0, kept: 0 };
 }
 
 /** Waits up to a second over the posted minute still count as kept (clock granularity). */
 export const KEPT_SLACK_MIN = 1 / 60;
 
+/** Learns from one served customer: the wait they were posted and the wait they had. */
+export function updateCalibration(calibration: Calibration, observation: { postedMin: number; actualMin: number }, cfg: Pick<CalibrationConfig, 'decay'>): Calibration {
+  const kept = observation.actualMin <= observation.postedMin + KEPT_SLACK_MIN;
+  const keep = 1 - cfg.decay;
+  return { checked: calibration.checked * keep + 1, kept: calibration.kept * keep + (kept ? 1 : 0) };
+}
+
 /**
- * What a minute of padding costs at posted wait P. People decide whether to stay on the number
- * they see: a few minutes more on a short wait changes nobody's mind, on a wait of 10 minutes and
- * more it does (the spec's "where padding costs people most"). So the weight grows to 1 by 10.
+ * Promises that may still be broken while the share kept stays at target + margin: from the
+ * served customers, plus (`pending`) promises already known to be broken by customers still in
+ * line (overduePromises in estimate.ts).
  */
-export function paddingWeight(postedMin: number): number {
-  return Math.min(1, Math.max(0.1, postedMin / 10));
+export function promiseBudget(calibration: Calibration, cfg: Pick<CalibrationConfig, 'target' | 'margin'>, pending: Calibration = { checked: 0, kept: 0 }): number {
+  return calibration.kept + pending.kept - (cfg.target + cfg.margin) * (calibration.checked + pending.checked);
+}
+
+export function postingPolicy(calibration: Calibration, cfg: CalibrationConfig, pending?: Calibration): PostingPolicy {
+  const weight = cfg.longWaitWeight * Math.exp(promiseBudget(calibration, cfg, pending) / cfg.budgetScale);
+  return {
+    paddingPerMin: cfg.paddingPerMin,
+    longWaitRatio: cfg.longWaitRatio,
+    longWaitWeight: Math.min(cfg.maxWeight, Math.max(cfg.minWeight, weight)),
+    minLevel: cfg.minLevel,
+  };
 }
 
 /** The grid of values people are shown, up to and including the first value >= max. */
@@ -103,44 +109,46 @@ export function postedGrid(maxMin: number): number[] {
 
 /**
  * The posted wait for a sorted sample of waits: null when more than half of the paths never get
- * called (no counter can serve it), else the cost-minimising grid value. `hazardPerMin` tilts the
+ * called (no counter can serve it), else the grid value chosen as above. `hazardPerMin` tilts the
  * paths toward the customers who stay: someone who would wait w is still there to be served with
  * probability exp(-hazard x w), and promises are only ever checked for those who were served.
+ * Paths that are never called count as broken promises, with the weight of the longest finite wait.
  */
-export function choosePosted(sorted: Float64Array, calibration: Pick<Calibration, 'price' | 'longDiscount'>, hazardPerMin = 0): { postedMin: number | null; level: number } {
+export function choosePosted(sorted: Float64Array, policy: PostingPolicy, hazardPerMin = 0): { postedMin: number | null; level: number } {
   const n = sorted.length;
   if (n === 0) return { postedMin: null, level: 0 };
   let finite = n;
   while (finite > 0 && !Number.isFinite(sorted[finite - 1]!)) finite -= 1;
   if (finite < n / 2) return { postedMin: null, level: 0 };
-  const weights = new Float64Array(n);
+  const weights = new Float64Array(finite);
   let total = 0;
-  for (let k = 0; k < finite; k += 1) total += weights[k] = Math.exp(-hazardPerMin * sorted[k]!);
-  // never-called paths count as broken promises with the weight of the longest finite wait
-  const tail = (n - finite) * (finite ? weights[finite - 1]! : 1);
+  let weightedSum = 0;
+  for (let k = 0; k < finite; k += 1) {
+    total += weights[k] = Math.exp(-hazardPerMin * sorted[k]!);
+    weightedSum += weights[k]! * sorted[k]!;
+  }
+  const longest = sorted[finite - 1]!;
+  const tail = (n - finite) * weights[finite - 1]!;
+  const mean = (weightedSum + tail * longest) / (total + tail);
   total += tail;
-  const grid = postedGrid(roundPostedWait(sorted[finite - 1]!));
+  const grid = postedGrid(roundPostedWait(longest));
   let best = grid[grid.length - 1]!;
-  let bestCost = Infinity;
   let bestLevel = 1 - tail / total;
+  let bestScore = -Infinity;
   let i = 0;
-  let weightBelow = 0;
-  let weightedSumBelow = 0;
+  let below = 0;
   for (const p of grid) {
-    while (i < finite && sorted[i]! <= p + KEPT_SLACK_MIN) {
-      weightBelow += weights[i]!;
-      weightedSumBelow += weights[i]! * sorted[i]!;
-      i += 1;
-    }
-    const level = weightBelow / total;
-    const padding = Math.max(0, p * weightBelow - weightedSumBelow) / total;
-    const price = p >= 10 ? calibration.price * calibration.longDiscount : calibration.price;
-    const cost = paddingWeight(p) * padding + price * (1 - level);
-    if (cost < bestCost - 1e-12) {
-      bestCost = cost;
+    while (i < finite && sorted[i]! <= p + KEPT_SLACK_MIN) below += weights[i++]!;
+    const level = below / total;
+    if (level < policy.minLevel - 1e-12) continue;
+    const long = p >= 10 ? policy.longWaitWeight * (mean - policy.longWaitRatio * p) : 0;
+    const score = level - policy.paddingPerMin * p + long;
+    if (score > bestScore + 1e-12) {
+      bestScore = score;
       best = p;
       bestLevel = level;
     }
+    if (i >= finite) break; // every path is within p: a higher value only pads
   }
   return { postedMin: best, level: bestLevel };
 }

@@ -2,16 +2,16 @@ import { MINUTE_MS, type QueueState } from '../queue/types.ts';
 import { segmentWeight } from '../queue/rules.ts';
 import { waitingLine } from '../queue/views.ts';
 import { forecast } from './forecast.ts';
-import { choosePosted, tiltedQuantile, type Calibration } from './calibration.ts';
+import { choosePosted, KEPT_SLACK_MIN, postingPolicy, tiltedQuantile, type Calibration, type PostingPolicy } from './calibration.ts';
 import { buildServiceTimeModels } from './service-times.ts';
 import type { EstimatorState } from './state.ts';
 
 /**
  * Wait estimates for people: a distribution (from the forecast), a point estimate (its median:
  * the value that minimises the mean absolute error), and the posted wait (a quantile of the
- * distribution on the grid people are shown, chosen by the calibrated price of a broken promise:
- * calibration.ts). `postedMin` is null when no open counter (or counter on break) could
- * call the ticket: the board says so instead of inventing a number.
+ * distribution on the grid people are shown, chosen against the budget of promises the target
+ * still allows to break: calibration.ts). `postedMin` is null when no open counter (or counter on
+ * break) could call the ticket: the board says so instead of inventing a number.
  */
 
 export interface WaitEstimate {
@@ -35,7 +35,7 @@ export const NEW_TICKET_ID = '__new__';
  * Summarises forecast paths for a customer who stays: paths are weighted by exp(-hazard x wait),
  * the chance the customer is still there to be served (only they ever learn if we were right).
  */
-export function summarise(waits: Float64Array, calibration: Calibration, serviceId: string, position: number, hazardPerMin = 0): WaitEstimate {
+export function summarise(waits: Float64Array, policy: PostingPolicy, serviceId: string, position: number, hazardPerMin = 0): WaitEstimate {
   const sorted = Float64Array.from(waits).sort();
   let sum = 0;
   let weights = 0;
@@ -45,7 +45,7 @@ export function summarise(waits: Float64Array, calibration: Calibration, service
     sum += weight * w;
     weights += weight;
   }
-  const { postedMin, level } = choosePosted(sorted, calibration, hazardPerMin);
+  const { postedMin, level } = choosePosted(sorted, policy, hazardPerMin);
   const median = tiltedQuantile(sorted, 0.5, hazardPerMin);
   return {
     serviceId,
@@ -60,6 +60,21 @@ export function summarise(waits: Float64Array, calibration: Calibration, service
   };
 }
 
+/**
+ * Promises already broken by customers still in line (waiting longer than they were posted), each
+ * counted by the chance the customer is still there to be served, as (checked, kept) for the
+ * calibration: they tell it the forecast runs short a whole wait before those customers are called.
+ */
+export function overduePromises(queue: QueueState, now: number, hazardPerMin: number): Calibration {
+  let overdue = 0;
+  for (const t of Object.values(queue.tickets)) {
+    if (t.status !== 'waiting' || t.postedWaitMin === null || t.joinedAt === null) continue;
+    const waitedMin = (now - t.joinedAt) / MINUTE_MS;
+    if (waitedMin > t.postedWaitMin + KEPT_SLACK_MIN) overdue += Math.exp(-hazardPerMin * waitedMin);
+  }
+  return { checked: overdue, kept: 0 };
+}
+
 /** The wait a customer taking a ticket for `serviceId` now would be told. */
 export function estimateNewArrival(
   est: EstimatorState,
@@ -69,21 +84,23 @@ export function estimateNewArrival(
 ): WaitEstimate {
   const weight = segmentWeight(queue.rules, request.segmentId);
   const result = forecast(est, queue, now, { extra: { id: NEW_TICKET_ID, serviceId: request.serviceId, weight }, targets: [] });
+  const policy = postingPolicy(est.calibration, est.config, overduePromises(queue, now, result.hazardPerMin));
   const headStart = (weight / queue.rules.agingPerMin) * MINUTE_MS;
   const ahead = waitingLine(queue, request.serviceId).filter((t) => t.orderKey - (t.weight / queue.rules.agingPerMin) * MINUTE_MS <= now - headStart).length;
-  return summarise(result.waits.get(NEW_TICKET_ID) ?? new Float64Array(0), est.calibration, request.serviceId, ahead + 1, result.hazardPerMin);
+  return summarise(result.waits.get(NEW_TICKET_ID) ?? new Float64Array(0), policy, request.serviceId, ahead + 1, result.hazardPerMin);
 }
 
 /** Remaining wait of every waiting ticket (for boards, phone pages and displays), by ticket id. */
 export function estimateWaiting(est: EstimatorState, queue: QueueState, now: number, ticketIds?: readonly string[]): Record<string, WaitEstimate> {
   const result = forecast(est, queue, now, ticketIds ? { targets: ticketIds } : {});
+  const policy = postingPolicy(est.calibration, est.config, overduePromises(queue, now, result.hazardPerMin));
   const out: Record<string, WaitEstimate> = {};
   const positions = new Map<string, number>();
   for (const service of queue.rules.services) waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
   for (const [id, waits] of result.waits) {
     const ticket = queue.tickets[id];
     if (!ticket) continue;
-    out[id] = summarise(waits, est.calibration, ticket.serviceId, positions.get(id) ?? 1, result.hazardPerMin);
+    out[id] = summarise(waits, policy, ticket.serviceId, positions.get(id) ?? 1, result.hazardPerMin);
   }
   return out;
 }

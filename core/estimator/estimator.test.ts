@@ -4,11 +4,12 @@ import { createQueueRules } from '../queue/rules.ts';
 import type { QueueCommand, QueueState } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { abandonmentHazardPerMin } from './abandonment.ts';
-import { choosePosted, postedGrid, updatePrice } from './calibration.ts';
-import { estimateNewArrival, estimateWaiting } from './estimate.ts';
+import { choosePosted, initialCalibration, postedGrid, postingPolicy, promiseBudget, updateCalibration } from './calibration.ts';
+import { estimateNewArrival, estimateWaiting, overduePromises } from './estimate.ts';
+import { arrivalRatesPerMin, forecast } from './forecast.ts';
 import { roundPostedWait } from './rounding.ts';
 import { buildServiceTimeModels } from './service-times.ts';
-import { createEstimatorState, observe, type EstimatorState } from './state.ts';
+import { createEstimatorState, DEFAULT_ESTIMATOR_CONFIG, observe, type EstimatorState } from './state.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0);
 const rules = createQueueRules({
@@ -81,6 +82,37 @@ describe('forecast on hand-computed cases', () => {
     expect(estimateNewArrival(v.est, v.queue, T0, { serviceId: 'A' })).toMatchObject({ pointMin: 0, postedMin: 0 });
   });
 
+  it('a counter on break comes back after the rest of a break longer than the one it has had', () => {
+    // no break seen yet: pseudo-breaks of 0.6, 0.85, 1.15 and 1.6 x 20 minutes = 12, 17, 23, 32
+    let queue: QueueState = emptyQueueState(createQueueRules({ services: [{ id: 'A', expectedServiceMin: 4 }], counters: [{ id: 'c1', services: ['A'] }] }));
+    let est = createEstimatorState({ priors: { A: 4 }, config: { priorServiceCv: 0, paths: 200, priorMinutesPerBreak: 1e12 } });
+    const commands: Array<[QueueCommand, number]> = [
+      [{ type: 'open-counter', counterId: 'c1' }, T0],
+      [{ type: 'break-counter', counterId: 'c1' }, T0],
+      [{ type: 'issue', ticketId: 't0', serviceId: 'A' }, T0 + 5 * MINUTE_MS],
+    ];
+    for (const [command, at] of commands) {
+      const result = execute(queue, command, at);
+      if ('refused' in result) throw new Error(result.message);
+      queue = result.state;
+      for (const event of result.events) est = observe(est, queue, event);
+    }
+    // 20 minutes into the break, only the 23- and 32-minute breaks are still possible: back in 3 or 12
+    const waits = forecast(est, queue, T0 + 20 * MINUTE_MS, { targets: ['t0'] }).waits.get('t0')!;
+    const seen = new Set(Array.from(waits, (w) => Math.round(w * 1e6) / 1e6));
+    expect([...seen].sort((a, b) => a - b)).toEqual([3, 12]);
+  });
+
+  it('splits the recent arrival rate by priority, the first priority customers shrunk toward ordinary', () => {
+    const v = venue();
+    v.run({ type: 'issue', ticketId: 'g', serviceId: 'A', segmentId: 'gold' }, T0);
+    v.run({ type: 'issue', ticketId: 'o', serviceId: 'A' }, T0 + MINUTE_MS);
+    // 2 arrivals in the 10 minutes since the first: 0.2 a minute; shares 1 gold : 1 + 10 pseudo ordinary
+    const rates = arrivalRatesPerMin(v.est, T0 + 10 * MINUTE_MS);
+    expect(rates.find((r) => r.weight === 1)!.perMin).toBeCloseTo(0.2 / 12, 12);
+    expect(rates.find((r) => r.weight === 0)!.perMin).toBeCloseTo((0.2 * 11) / 12, 12);
+  });
+
   it('learns service times per counter, robust to an outlier', () => {
     const v = venue();
     v.run({ type: 'open-counter', counterId: 'c1' }, T0);
@@ -108,41 +140,54 @@ describe('abandonment from no-shows', () => {
       ...Array.from({ length: 100 }, () => ({ waitMin: 30, present: true })),
     ];
     expect(abandonmentHazardPerMin(calls, 0)).toBeCloseTo(Math.log(4) / 30, 3);
-    expect(abandonmentHazardPerMin([])).toBeLessThan(0.005); // the prior: patient people
+    // the prior alone: one no-show at 30 minutes against 60 minutes of people who stayed:
+    // 30 e^(-30h) / (1 - e^(-30h)) = 60, so e^(-30h) = 2/3: a patience of about 74 minutes
+    expect(abandonmentHazardPerMin([])).toBeCloseTo(Math.log(1.5) / 30, 5);
   });
 });
 
 describe('calibration', () => {
-  it('posts the grid value that balances weighted padding against broken promises', () => {
-    // 10 paths: waits 1..10 minutes
+  const policy = { paddingPerMin: 0.01, longWaitRatio: 0.8, longWaitWeight: 0, minLevel: 0.5 };
+
+  it('posts short waits at a high quantile, never below the median', () => {
+    // 10 paths, waits 1..10: F(P) = P / 10 on the grid 0..10
     const waits = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    // price 0.5: P=1 -> 0 + 0.5 x 0.9 = 0.45; P=2 -> 0.2 x (2x2 - 3)/10 + 0.5 x 0.8 = 0.42;
-    // P=3 -> 0.3 x (3x3 - 6)/10 + 0.5 x 0.7 = 0.44: promise 2 minutes
-    expect(choosePosted(waits, { price: 0.5, longDiscount: 1 }).postedMin).toBe(2);
-    // price 100: P=9 -> 0.9 x 3.6 + 100 x 0.1 = 13.24 loses to P=10 -> 1 x 4.5 + 0 = 4.5
-    expect(choosePosted(waits, { price: 100, longDiscount: 1 })).toEqual({ postedMin: 10, level: 1 });
-    // everybody who waits long gives up: the wait of those who stay is short
-    expect(choosePosted(waits, { price: 100, longDiscount: 1 }, 2).postedMin).toBeLessThan(10);
+    // 1 minute costs 0.01: F(P) - 0.01 P = 0.09 P rises up to P = 10 (0.9)
+    expect(choosePosted(waits, policy)).toEqual({ postedMin: 10, level: 1 });
+    // 1 minute costs 0.15: F(P) - 0.15 P = -0.05 P falls, but nothing below the median (P = 5)
+    expect(choosePosted(waits, { ...policy, paddingPerMin: 0.15 })).toEqual({ postedMin: 5, level: 0.5 });
+    // everybody who waits long gives up (hazard 2/min: weights e^(-2w)); among those who stay,
+    // F(1) = 0.8647, F(2) = 0.9817, F(3) = 0.9976, F(4) = 0.9997; minus 0.01 P: P = 3 is best
+    expect(choosePosted(waits, policy, 2).postedMin).toBe(3);
   });
 
-  const cfg = { target: 0.9, margin: 0, learningRate: 0.1, minPrice: 1, maxPrice: 500, paddingTarget: 0.8, paddingLearningRate: 0.5 };
-
-  it('raises the price after a broken promise and lowers it after a kept one, settling at the target', () => {
-    let c = { price: 20, longDiscount: 1, checked: 0, kept: 0 };
-    expect(updatePrice(c, { postedMin: 5, actualMin: 6 }, cfg).price).toBeCloseTo(20 * Math.exp(0.09), 9);
-    expect(updatePrice(c, { postedMin: 5, actualMin: 4 }, cfg).price).toBeCloseTo(20 * Math.exp(-0.01), 9);
-    for (let i = 0; i < 100; i += 1) c = updatePrice(c, { postedMin: 5, actualMin: i % 10 === 0 ? 7 : 3 }, cfg); // 90% kept
-    expect(c.price).toBeCloseTo(20, 6);
-    expect(c).toMatchObject({ checked: 100, kept: 90 });
+  it('weighs padding of long waits against their mean, on the 5-minute grid', () => {
+    // waits 6, 7, 8, 9, 9, 10, 11, 12, 13, 16: mean 10.1; grid 0..10, 15, 20
+    // F(9) = 0.5, F(10) = 0.6, F(15) = 0.9, F(20) = 1; score = F - 0.01 P + weight (10.1 - 0.8 P) from 10
+    const waits = Float64Array.from([6, 7, 8, 9, 9, 10, 11, 12, 13, 16]);
+    // weight 0: 9 -> 0.41, 10 -> 0.50, 15 -> 0.75, 20 -> 0.80
+    expect(choosePosted(waits, policy)).toEqual({ postedMin: 20, level: 1 });
+    // weight 0.05: 10 -> 0.605, 15 -> 0.655, 20 -> 0.505
+    expect(choosePosted(waits, { ...policy, longWaitWeight: 0.05 })).toEqual({ postedMin: 15, level: 0.9 });
+    // weight 0.1: 10 -> 0.71, 15 -> 0.56, 20 -> 0.21
+    expect(choosePosted(waits, { ...policy, longWaitWeight: 0.1 })).toEqual({ postedMin: 10, level: 0.6 });
+    // never called on most paths: no number
+    expect(choosePosted(Float64Array.from([1, Infinity, Infinity]), policy)).toEqual({ postedMin: null, level: 0 });
   });
 
-  it('discounts broken promises on long posted waits while they are padded more than the padding target', () => {
-    const c = { price: 20, longDiscount: 1, checked: 0, kept: 0 };
-    const padded = updatePrice(c, { postedMin: 20, actualMin: 10 }, cfg); // ratio 0.5 < 0.8
-    expect(padded.longDiscount).toBeCloseTo(Math.exp(0.5 * (0.5 - 0.8)), 9);
-    const tight = updatePrice({ ...c, longDiscount: 0.5 }, { postedMin: 20, actualMin: 19 }, cfg);
-    expect(tight.longDiscount).toBeGreaterThan(0.5);
-    expect(updatePrice(c, { postedMin: 5, actualMin: 1 }, cfg).longDiscount).toBe(1); // short waits do not count
+  it('counts promises with recency weights and turns the budget left into the long-wait weight', () => {
+    const cfg = { ...DEFAULT_ESTIMATOR_CONFIG, target: 0.9, margin: 0, decay: 0.1, longWaitWeight: 0.3, budgetScale: 1, minWeight: 0.01, maxWeight: 5 };
+    const kept = updateCalibration(initialCalibration(), { postedMin: 5, actualMin: 5 + 0.5 / 60 }, cfg); // half a second over: kept
+    expect(kept).toEqual({ checked: 1, kept: 1 });
+    const broken = updateCalibration(kept, { postedMin: 5, actualMin: 6 }, cfg);
+    expect(broken.checked).toBeCloseTo(1.9, 12); // 1 x 0.9 + 1
+    expect(broken.kept).toBeCloseTo(0.9, 12);
+    // 10 kept of 10: budget 10 - 0.9 x 10 = 1 promise, weight 0.3 e
+    expect(postingPolicy({ checked: 10, kept: 10 }, cfg).longWaitWeight).toBeCloseTo(0.3 * Math.E, 12);
+    // plus 2 customers still in line past their posted wait: budget 10 - 0.9 x 12 = -0.8
+    expect(postingPolicy({ checked: 10, kept: 10 }, cfg, { checked: 2, kept: 0 }).longWaitWeight).toBeCloseTo(0.3 * Math.exp(-0.8), 12);
+    expect(promiseBudget({ checked: 100, kept: 0 }, cfg)).toBeCloseTo(-90, 12);
+    expect(postingPolicy({ checked: 100, kept: 0 }, cfg).longWaitWeight).toBe(0.01); // clipped
   });
 
   it('learns from served tickets: posted versus actual', () => {
@@ -151,9 +196,14 @@ describe('calibration', () => {
     v.run({ type: 'issue', ticketId: 'p', serviceId: 'A', postedWaitMin: 5 }, T0);
     v.run({ type: 'issue', ticketId: 'q', serviceId: 'A', postedWaitMin: 5 }, T0);
     v.run({ type: 'call-next', counterId: 'c1' }, T0 + 2 * MINUTE_MS);
+    // at T0 + 6, q (posted 5) is still in line: a broken promise known before it is called
+    expect(overduePromises(v.queue, T0 + 6 * MINUTE_MS, 0)).toEqual({ checked: 1, kept: 0 });
+    expect(overduePromises(v.queue, T0 + 4 * MINUTE_MS, 0)).toEqual({ checked: 0, kept: 0 });
     v.run({ type: 'serve', counterId: 'c1' }, T0 + 6 * MINUTE_MS); // p waited 2 <= 5: kept
     v.run({ type: 'call-next', counterId: 'c1' }, T0 + 6 * MINUTE_MS);
     v.run({ type: 'serve', counterId: 'c1' }, T0 + 8 * MINUTE_MS); // q waited 6 > 5: broken
-    expect(v.est.calibration).toMatchObject({ checked: 2, kept: 1 });
+    // decay 0.002 per promise: checked 1 x 0.998 + 1, kept 1 x 0.998 + 0
+    expect(v.est.calibration.checked).toBeCloseTo(1.998, 12);
+    expect(v.est.calibration.kept).toBeCloseTo(0.998, 12);
   });
 });

@@ -14,14 +14,15 @@ import type { EstimatorState } from './state.ts';
  *   breaks per open counter-minute (a prior of one per priorMinutesPerBreak until seen);
  * - open counters finish the ticket at their desk after a residual service time (a recent
  *   service time longer than what has elapsed, minus the elapsed part), idle ones start now;
- *   counters on break come back after an exponential rest of the typical break; closed ones stay
- *   closed;
+ *   counters on break come back after the rest of a break longer than the one they have had
+ *   (observed break lengths plus a few around the prior); closed ones stay closed;
  * - service times are drawn from the recent robust samples of the ticket's service, times the
  *   counter's speed factor;
  * - a called ticket's customer is still there with probability exp(-h x minutes in line)
  *   (learned abandonment); if gone, the counter loses the usual no-show time;
  * - priority customers who have not arrived yet but would be called before a target ticket
- *   arrive as Poisson processes at their recently observed rate per service and weight;
+ *   arrive as Poisson processes at their recently observed rate per service and weight (the
+ *   shares of the weights shrunk toward ordinary tickets while there are few arrivals);
  * - return tickets not checked in come back uniformly within their window.
  *
  * The output is, per target ticket, its remaining wait (minutes) on every path: a distribution,
@@ -61,6 +62,18 @@ interface LineTicket {
   /** Minutes relative to now when the customer joined the line; NaN = at eligibility. */
   joined: number;
   target: number;
+}
+
+/**
+ * Break lengths: the observed ones plus four pseudo-breaks around the prior (0.6, 0.85, 1.15 and
+ * 1.6 times it), sorted, so a counter on break comes back after the remaining part of a break
+ * longer than the one it has had so far (drawResidual), not after a fixed mean minus what elapsed.
+ */
+function breakLengths(observed: readonly number[], priorMin: number): ServiceTimeModel {
+  const samples = [...observed, ...[0.6, 0.85, 1.15, 1.6].map((f) => f * priorMin)].sort((a, b) => a - b);
+  const mid = samples.length / 2;
+  const median = samples.length % 2 ? samples[Math.floor(mid)]! : (samples[mid - 1]! + samples[mid]!) / 2;
+  return { serviceId: '', samples, mean: samples.reduce((a, b) => a + b, 0) / samples.length, median };
 }
 
 function drawService(random: Random, model: ServiceTimeModel, factor: number): number {
@@ -103,8 +116,12 @@ export function arrivalRatesPerMin(est: EstimatorState, now: number): Array<{ se
       if (a.at >= cutoff) recent += 1;
       counts.set(a.weight, (counts.get(a.weight) ?? 0) + 1);
     }
-    const total = [...counts.values()].reduce((s, x) => s + x, 0);
-    for (const [weight, count] of counts) out.push({ serviceId, weight, perMin: ((recent / span) * count) / total });
+    // Shares shrink toward ordinary tickets with the weight of a few ordinary arrivals, so the
+    // first priority customers of the day do not look like a flood of them.
+    const priorOrdinary = est.config.priorOrdinaryArrivals;
+    if (!counts.has(0)) counts.set(0, 0);
+    const total = [...counts.values()].reduce((s, x) => s + x, 0) + priorOrdinary;
+    for (const [weight, count] of counts) out.push({ serviceId, weight, perMin: ((recent / span) * (count + (weight === 0 ? priorOrdinary : 0))) / total });
   }
   return out;
 }
@@ -118,7 +135,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   const modelByIndex = serviceIds.map((id) => models.services[id] ?? models.fallback);
   const hazard = abandonmentHazardPerMin(est.calls);
   const noShowCost = est.noShowCostsMin.length ? est.noShowCostsMin.reduce((s, x) => s + x, 0) / est.noShowCostsMin.length : cfg.priorNoShowCostMin;
-  const meanBreak = est.breaksMin.length ? est.breaksMin.reduce((s, x) => s + x, 0) / est.breaksMin.length : cfg.priorBreakMin;
+  const breakModel = breakLengths(est.breaksMin, cfg.priorBreakMin);
   // Unannounced breaks: one per priorMinutesPerBreak open counter-minutes a priori, then as observed.
   let openMinutes = est.openMinutes;
   for (const since of Object.values(est.openSince)) openMinutes += Math.max(0, (now - since) / MINUTE_MS);
@@ -232,7 +249,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       nextBreak[k] = exponential(random, 1 / breaksPerOpenMin);
       if (c.kind === 'idle') free[k] = 0;
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
-      else free[k] = exponential(random, Math.max(2, meanBreak - c.elapsed));
+      else free[k] = drawResidual(random, breakModel, 1, c.elapsed);
     }
     const called = new Uint8Array(n);
     let first = 0;
@@ -244,7 +261,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       const counter = counters[k]!;
       if (nextBreak[k]! <= free[k]!) {
         // the counter takes a break when it is next free
-        free[k] = free[k]! + exponential(random, meanBreak);
+        free[k] = free[k]! + drawService(random, breakModel, 1);
         nextBreak[k] = free[k]! + exponential(random, 1 / breaksPerOpenMin);
         continue;
       }

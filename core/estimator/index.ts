@@ -5,4 +5,4 @@ export { forecast, arrivalRatesPerMin, type Forecast, type ForecastOptions } fro
 export { buildServiceTimeModels, type ServiceTimeModel, type ServiceTimeModels } from './service-times.ts';
 export { abandonmentHazardPerMin } from './abandonment.ts';
 export { roundPostedWait } from './rounding.ts';
-export { choosePosted, initialCalibration, KEPT_SLACK_MIN, postedGrid, updatePrice, type Calibration } from './calibration.ts';
+export { choosePosted, initialCalibration, KEPT_SLACK_MIN, postedGrid, postingPolicy, promiseBudget, updateCalibration, type Calibration, type CalibrationConfig, type PostingPolicy } from './calibration.ts';

@@ -1,6 +1,6 @@
 import type { QueueEvent, QueueState } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
-import { initialCalibration, updatePrice, type Calibration } from './calibration.ts';
+import { initialCalibration, updateCalibration, type Calibration, type CalibrationConfig } from './calibration.ts';
 
 /**
  * What the estimator has learned, as one explicit value: recent service times per service and
@@ -9,22 +9,7 @@ import { initialCalibration, updatePrice, type Calibration } from './calibration
  * the posted quantile. `observe` folds queue events into it; nothing is global.
  */
 
-export interface EstimatorConfig {
-  /** Share of promises (actual wait <= posted wait) to keep. */
-  target: number;
-  /** Aim this much above the target (see calibration.ts). */
-  margin: number;
-  /** Price of a broken promise (minutes of padding) to start from; see calibration.ts. */
-  initialPrice: number;
-  minPrice: number;
-  maxPrice: number;
-  /** Step of the online price update, in log units per promise checked. */
-  learningRate: number;
-  /** Total actual / total posted wanted over posted waits of 10 minutes and more. */
-  paddingTarget: number;
-  paddingLearningRate: number;
-  /** Discount on the price of a broken promise for posted waits >= 10 minutes, to start from. */
-  initialLongDiscount: number;
+export interface EstimatorConfig extends CalibrationConfig {
   /** Monte Carlo paths per forecast. */
   paths: number;
   /** Service times remembered per service (the most recent ones). */
@@ -39,6 +24,8 @@ export interface EstimatorConfig {
   recentCalls: number;
   /** Arrival rates are counted over this many recent minutes. */
   arrivalWindowMin: number;
+  /** Pseudo-arrivals without priority added to the shares of priority segments (forecast.ts). */
+  priorOrdinaryArrivals: number;
   priorBreakMin: number;
   /** Prior: one break per this many open counter-minutes (breaks are not announced in advance). */
   priorMinutesPerBreak: number;
@@ -48,14 +35,15 @@ export interface EstimatorConfig {
 
 export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   target: 0.9,
-  margin: 0.02,
-  initialPrice: 30,
-  minPrice: 1,
-  maxPrice: 500,
-  learningRate: 0.3,
-  paddingTarget: 0.83,
-  paddingLearningRate: 0.5,
-  initialLongDiscount: 0.5,
+  margin: 0.03,
+  decay: 0.002,
+  paddingPerMin: 0.01,
+  longWaitRatio: 0.8,
+  longWaitWeight: 0.3,
+  budgetScale: 4,
+  minWeight: 1e-4,
+  maxWeight: 5,
+  minLevel: 0.5,
   paths: 240,
   recentServices: 80,
   priorServiceMin: 5,
@@ -63,6 +51,7 @@ export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   priorSamples: 12,
   recentCalls: 300,
   arrivalWindowMin: 30,
+  priorOrdinaryArrivals: 10,
   priorBreakMin: 20,
   priorMinutesPerBreak: 240,
   priorNoShowCostMin: 1,
@@ -116,7 +105,7 @@ export function createEstimatorState(
     openMinutes: 0,
     breaksTaken: 0,
     openSince: {},
-    calibration: initialCalibration(config.initialPrice, config.initialLongDiscount),
+    calibration: initialCalibration(),
   };
 }
 
@@ -161,7 +150,7 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
         next = { ...next, calls: pushCapped(est.calls, { waitMin, present: true }, cfg.recentCalls) };
         if (ticket.postedWaitMin !== null) {
           // A promise is kept when the customer was called no later than posted (1 s of slack for clocks).
-          next = { ...next, calibration: updatePrice(est.calibration, { postedMin: ticket.postedWaitMin, actualMin: waitMin }, cfg) };
+          next = { ...next, calibration: updateCalibration(est.calibration, { postedMin: ticket.postedWaitMin, actualMin: waitMin }, cfg) };
         }
       }
       return next;

@@ -1,4 +1,5 @@
 import { estimateNewArrival, estimateWaiting, meanServiceMin } from '../estimator/estimate.ts';
+import { promiseBudget } from '../estimator/calibration.ts';
 import { createEstimatorState, observe, type EstimatorConfig, type EstimatorState } from '../estimator/state.ts';
 import { apply, decide, emptyQueueState } from '../queue/engine.ts';
 import { offerReturnWindow } from '../queue/return-times.ts';
@@ -35,8 +36,8 @@ export interface SimulationReport {
   baselines: { naive: MethodScore; littlesLaw: MethodScore; padded: MethodScore };
   returnTimes?: { offered: number; accepted: number };
   withoutReturnTimes?: { served: number; peakPhysicalQueue: number };
-  /** Price of a broken promise (minutes) the calibration ended the day at. */
-  finalPrice: number;
+  /** Promises the estimator could still break at the end of the day and keep its target (calibration.ts). */
+  finalPromiseBudget: number;
 }
 
 export interface SimulateOptions {
@@ -134,7 +135,7 @@ interface DayResult {
   peakPhysicalQueue: number;
   offered: number;
   accepted: number;
-  finalLevel: number;
+  finalPromiseBudget: number;
   /** The estimator as it ended the day (for diagnostics and tests). */
   estimator: EstimatorState;
 }
@@ -326,7 +327,7 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
     } else if (c.state === 'gone' || c.state === 'no-show') abandoned += 1;
     else unserved += 1;
   }
-  return { tickets: customers.length, records, served, abandoned, unservedAtClose: unserved, peakPhysicalQueue: peak, offered, accepted, finalLevel: est.calibration.price, estimator: est };
+  return { tickets: customers.length, records, served, abandoned, unservedAtClose: unserved, peakPhysicalQueue: peak, offered, accepted, finalPromiseBudget: promiseBudget(est.calibration, est.config), estimator: est };
 }
 
 /** Simulates the scenario's day and scores our posted waits against the baselines. */
@@ -349,7 +350,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       littlesLaw: scoreMethod(day.records, (r) => r.littlesLaw),
       padded: scoreMethod(day.records, (r) => r.padded),
     },
-    finalPrice: Math.round(day.finalLevel * 100) / 100,
+    finalPromiseBudget: Math.round(day.finalPromiseBudget * 100) / 100,
   };
   if (scenario.returnTimes) {
     const without = simulateDay(scenario, false, options);
