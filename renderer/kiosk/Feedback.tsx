@@ -5,9 +5,9 @@ import type { KioskPressView } from '../../core/kiosk-screen.ts';
 import type { Language } from '../../core/languages.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { requestJson } from '../shared/http.ts';
+import { Face } from './Face.tsx';
 
 const LEVELS: readonly FeedbackLevel[] = [4, 3, 2, 1];
-const FACES: Record<FeedbackLevel, string> = { 4: '😄', 3: '🙂', 2: '🙁', 1: '😠' };
 
 /** The four smileys on the screen: a press goes through the kiosk like a button box's. */
 export function Smileys({ touchpointId, onError }: { touchpointId: string; onError: (message: string) => void }) {
@@ -20,7 +20,7 @@ export function Smileys({ touchpointId, onError }: { touchpointId: string; onErr
       <div className="smileys">
         {LEVELS.map((level) => (
           <button key={level} type="button" className={`smiley level-${level}`} data-level={level} aria-label={t(`common.levels.${level}`)} onClick={() => void press(level)}>
-            <span aria-hidden="true">{FACES[level]}</span>
+            <Face level={level} />
           </button>
         ))}
       </div>
@@ -43,7 +43,7 @@ export function ThankYou({ press, venue, lang, onDone }: { press: KioskPressView
   return (
     <section className="thanks" aria-live="assertive" data-press={press.pressId}>
       <p className="thanks-face" aria-hidden="true">
-        {FACES[press.level]}
+        <Face level={press.level} />
       </p>
       <h2 id="thanks-heading">{answered ? t('kiosk.reasonThanks') : t('kiosk.thanks')}</h2>
       {!answered && reasons.length > 0 && (
