@@ -3,26 +3,29 @@ import { Accounts } from '../server/auth/access.ts';
 import { newPassword } from '../server/auth/secrets.ts';
 import { loadHubConfig } from '../server/config.ts';
 import { startHub } from '../server/hub.ts';
-import { describeStoreLocation, openHubStore } from '../server/open-store.ts';
+import { describeStoreLocation, isPostgresUrl, openHubStore } from '../server/open-store.ts';
+import { describeRedisLocation } from '../server/cluster/redis-location.ts';
 import { Venues } from '../server/venues.ts';
 import type { Command } from './cli.ts';
 import { onShutdown } from './shutdown.ts';
 
 export const runHubCommand: Command = {
   summary: 'run the hub (HTTP, socket.io, screens), or provision it and exit',
-  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR] [--store FILE|postgres://URL]
+  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR] [--store FILE|postgres://URL] [--redis redis://HOST:PORT]
        waitwell hub --create-admin NAME [--password P]      create an admin (a password is generated if none is given)
        waitwell hub --create-user NAME --role staff|manager --venue ID [--password P]
        waitwell hub --add-venue ID [--name "Venue name"]
        waitwell hub --add-device VENUE/DEVICE                 register a kiosk and print its token
        waitwell hub --board-token VENUE                       print a new board link token
-Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_STORE.`,
+--redis runs this hub beside others sharing the same Redis and PostgreSQL store (several hubs for a chain).
+Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_STORE, WAITWELL_REDIS.`,
   options: {
     config: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     data: { type: 'string' },
     store: { type: 'string' },
+    redis: { type: 'string' },
     'create-admin': { type: 'string' },
     'create-user': { type: 'string' },
     role: { type: 'string' },
@@ -37,8 +40,10 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     const str = (key: string) => values[key] as string | undefined;
     const config = loadHubConfig({
       file: str('config'),
-      overrides: { port: str('port') === undefined ? undefined : Number(str('port')), host: str('host'), dataDir: str('data'), store: str('store') },
+      overrides: { port: str('port') === undefined ? undefined : Number(str('port')), host: str('host'), dataDir: str('data'), store: str('store'), redis: str('redis') },
     });
+    // Hubs with their own SQLite files would each hand out the same ticket numbers.
+    if (config.redis && !isPostgresUrl(config.store)) throw new Error('--redis joins hubs that share one store: give them all the same --store postgres://URL');
     const store = await openHubStore(config.store);
     const provisioning = ['create-admin', 'create-user', 'add-venue', 'add-device', 'board-token'].some((k) => values[k] !== undefined);
     if (provisioning) {
@@ -49,8 +54,15 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
       }
       return;
     }
-    const hub = await startHub({ store, port: config.port, host: config.host });
-    console.log(`waitwell hub listening on ${hub.url} (store ${describeStoreLocation(config.store)})`);
+    let hub;
+    try {
+      hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const joined = config.redis ? `, with the hubs on ${describeRedisLocation(config.redis)}` : '';
+    console.log(`waitwell hub listening on ${hub.url} (store ${describeStoreLocation(config.store)}${joined})`);
     if ((await store.countUsers()) === 0) console.log('no users yet: create the first admin with "waitwell hub --create-admin NAME"');
     onShutdown(async () => {
       console.log('stopping hub');

@@ -10,6 +10,11 @@ export const hubConfigSchema = z.strictObject({
   dataDir: z.string().min(1).default('data'),
   /** Where events live: a SQLite file path (default <dataDir>/hub.db). */
   store: z.string().min(1).optional(),
+  /**
+   * Several hubs for one chain: the Redis they share (redis://host:6379[?prefix=NAME]). Unset, the
+   * hub runs alone. Hubs that share a Redis must share a PostgreSQL store too.
+   */
+  redis: z.string().min(1).optional(),
 });
 
 export type HubConfig = z.infer<typeof hubConfigSchema> & { store: string };
@@ -19,6 +24,7 @@ const ENVIRONMENT: Record<string, keyof z.infer<typeof hubConfigSchema>> = {
   WAITWELL_HUB_HOST: 'host',
   WAITWELL_DATA_DIR: 'dataDir',
   WAITWELL_STORE: 'store',
+  WAITWELL_REDIS: 'redis',
 };
 
 /** Defaults < config file < environment < command line. */

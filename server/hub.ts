@@ -15,11 +15,14 @@ import { attachKioskNamespace, type KioskNamespace } from './sockets/kiosk-names
 import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-namespace.ts';
 import { attachTicketNamespace, type TicketNamespace } from './sockets/ticket-namespace.ts';
 import { attachManageNamespace, type ManageNamespace } from './sockets/manage-namespace.ts';
+import { feedTouchpointCounts } from './sockets/touchpoint-counts.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { QueueService } from './queue/queue-service.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { Venues } from './venues.ts';
+import { DevicePresence } from './cluster/device-presence.ts';
+import { joinCluster, type HubCluster } from './cluster/hub-cluster.ts';
 
 export interface HubOptions {
   store: HubStore;
@@ -27,6 +30,12 @@ export interface HubOptions {
   host?: string;
   /** The built screens (vite build output); served at / when present. */
   screensDir?: string;
+  /**
+   * Several hubs for a chain: a Redis URL (redis://host:6379, `?prefix=NAME` to share one Redis
+   * between clusters) joins every hub on it through the socket.io Redis adapter. Their store must
+   * be the same PostgreSQL database. Unset: one hub on its own, as before.
+   */
+  redis?: string;
 }
 
 export interface Hub {
@@ -39,6 +48,8 @@ export interface Hub {
   readonly alerts: AlertService;
   readonly events: HubEvents;
   readonly io: Server;
+  /** Set when the hub runs with other hubs (the `redis` option). */
+  readonly cluster: HubCluster | undefined;
   close(): Promise<void>;
 }
 
@@ -47,6 +58,9 @@ export const DEFAULT_SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'rend
 /** Starts the hub: HTTP API, the screens, and the socket.io namespaces, on one port. */
 export async function startHub(options: HubOptions): Promise<Hub> {
   const { store } = options;
+  // Joined first: a hub that cannot reach Redis must not start alone and split the venue's screens.
+  const cluster = options.redis ? await joinCluster(options.redis) : undefined;
+  const presence = new DevicePresence();
   const events = new HubEvents();
   const accounts = new Accounts(store);
   const venues = new Venues(store);
@@ -67,13 +81,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // a dropped connection; only a message over 4x the limit closes the socket.
     maxHttpBufferSize: MAX_BATCH_BYTES * 4,
     serveClient: false,
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   // socket.io types one event map per Server; each namespace has its own map in core/protocol.ts.
-  attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues);
-  attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, store, accounts, events, queues);
+  attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues, presence);
+  const boards = attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, { store, accounts, events, queues, presence });
   attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts);
   attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues, store);
-  attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, { accounts, store, events, queues, alerts });
+  const managers = attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, { accounts, store, queues, alerts });
+  feedTouchpointCounts({ events, store, audiences: [boards.counts, managers.counts], clustered: cluster !== undefined });
+  cluster?.attach({ io, queues, venues, events, presence });
   // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
   venues.on('updated', (venue) => {
     queues.forget(venue.id);
@@ -112,10 +129,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     alerts,
     events,
     io,
+    cluster,
     async close() {
       alerts.stop();
-      io.disconnectSockets(true);
+      // Only this hub's sockets: through the adapter, disconnectSockets would reach every hub's.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await cluster?.close();
       await store.close();
     },
   };

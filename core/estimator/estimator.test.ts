@@ -103,6 +103,60 @@ describe('forecast on hand-computed cases', () => {
     expect([...seen].sort((a, b) => a - b)).toEqual([3, 12]);
   });
 
+  it('a counter on an announced break comes back when the clerk said; a little later once that has passed', () => {
+    let queue: QueueState = emptyQueueState(createQueueRules({ services: [{ id: 'A', expectedServiceMin: 4 }], counters: [{ id: 'c1', services: ['A'] }] }));
+    let est = createEstimatorState({ priors: { A: 4 }, config: { priorServiceCv: 0, paths: 200, priorMinutesPerBreak: 1e12 } });
+    const commands: Array<[QueueCommand, number]> = [
+      [{ type: 'open-counter', counterId: 'c1' }, T0],
+      [{ type: 'break-counter', counterId: 'c1', minutes: 45 }, T0],
+      [{ type: 'issue', ticketId: 't0', serviceId: 'A' }, T0 + 5 * MINUTE_MS],
+      [{ type: 'issue', ticketId: 't1', serviceId: 'A' }, T0 + 6 * MINUTE_MS],
+    ];
+    for (const [command, at] of commands) {
+      const result = execute(queue, command, at);
+      if ('refused' in result) throw new Error(result.message);
+      queue = result.state;
+      for (const event of result.events) est = observe(est, queue, event);
+    }
+    // 20 minutes in, back at 45: t0 in 25 minutes on every path, t1 a 4-minute service later
+    const f = forecast(est, queue, T0 + 20 * MINUTE_MS, { targets: ['t0', 't1'] });
+    expect(new Set(f.waits.get('t0'))).toEqual(new Set([25]));
+    // (or 1 minute later when t0's customer turned out to be gone: the no-show time)
+    const t1 = Array.from(f.waits.get('t1')!);
+    expect(t1.every((w) => w === 29 || w === 26)).toBe(true);
+    expect(t1.filter((w) => w === 29).length).toBeGreaterThan(t1.length / 2);
+    // 50 minutes in, 5 minutes late: back after an exponential lateness (mean priorBreakOverrunMin)
+    const late = Array.from(forecast(est, queue, T0 + 50 * MINUTE_MS, { targets: ['t0'] }).waits.get('t0')!);
+    const mean = late.reduce((a, b) => a + b, 0) / late.length;
+    expect(Math.min(...late)).toBeGreaterThan(0);
+    expect(mean).toBeGreaterThan(0.5 * DEFAULT_ESTIMATOR_CONFIG.priorBreakOverrunMin);
+    expect(mean).toBeLessThan(2 * DEFAULT_ESTIMATOR_CONFIG.priorBreakOverrunMin);
+  });
+
+  it('a counter calls nobody after its scheduled close; a line no counter can reach gets no posted wait', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1', closesAt: T0 + 10 * MINUTE_MS }, T0);
+    v.run({ type: 'open-counter', counterId: 'c2' }, T0);
+    for (let i = 0; i < 4; i += 1) v.run({ type: 'issue', ticketId: `t${i}`, serviceId: 'A' }, T0);
+    v.run({ type: 'call-next', counterId: 'c1' }, T0);
+    v.run({ type: 'call-next', counterId: 'c2' }, T0);
+    // both free at 4: t2 and t3 called then; both free at 8: a newcomer called then (8 < c1's close at 10)
+    const waits = estimateWaiting(v.est, v.queue, T0);
+    expect(waits.t2!.pointMin).toBeCloseTo(4, 6);
+    expect(waits.t3!.pointMin).toBeCloseTo(4, 6);
+    expect(estimateNewArrival(v.est, v.queue, T0, { serviceId: 'A' }).pointMin).toBeCloseTo(8, 6);
+    // t4 and t5 at 8; at 12 c1 is past its close, so c2 alone calls t6 at 12 and t7 at 16 (12 without the close)
+    for (let i = 4; i < 8; i += 1) v.run({ type: 'issue', ticketId: `t${i}`, serviceId: 'A' }, T0);
+    const later = estimateWaiting(v.est, v.queue, T0);
+    expect([4, 5, 6, 7].map((i) => later[`t${i}`]!.pointMin)).toEqual([8, 8, 12, 16]);
+    // both closing before anyone could be called: no number to post
+    const w = venue();
+    w.run({ type: 'open-counter', counterId: 'c1', closesAt: T0 + 3 * MINUTE_MS }, T0);
+    w.run({ type: 'issue', ticketId: 'a', serviceId: 'A' }, T0);
+    w.run({ type: 'call-next', counterId: 'c1' }, T0);
+    expect(estimateNewArrival(w.est, w.queue, T0, { serviceId: 'A' }).postedMin).toBeNull();
+  });
+
   it('splits the recent arrival rate by priority, the first priority customers shrunk toward ordinary', () => {
     const v = venue();
     v.run({ type: 'issue', ticketId: 'g', serviceId: 'A', segmentId: 'gold' }, T0);

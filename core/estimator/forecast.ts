@@ -14,8 +14,10 @@ import type { EstimatorState } from './state.ts';
  *   breaks per open counter-minute (a prior of one per priorMinutesPerBreak until seen);
  * - open counters finish the ticket at their desk after a residual service time (a recent
  *   service time longer than what has elapsed, minus the elapsed part), idle ones start now;
- *   counters on break come back after the rest of a break longer than the one they have had
- *   (observed break lengths plus a few around the prior); closed ones stay closed;
+ *   counters on break come back when the clerk said they would (breakUntil), a little later if
+ *   that time has passed, or, when no length was announced, after the rest of a break longer than
+ *   the one they have had (observed break lengths plus a few around the prior); closed ones stay
+ *   closed, and a counter with a scheduled close (closesAt) calls nobody from then on;
  * - service times are drawn from the recent robust samples of the ticket's service, times the
  *   counter's speed factor;
  * - a called ticket's customer is still there with probability exp(-h x minutes in line)
@@ -186,6 +188,10 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     kind: 'idle' | 'busy' | 'break';
     deskService: number;
     elapsed: number;
+    /** Minutes from now until the announced end of its break; NaN when none was announced. */
+    breakLeft: number;
+    /** Minutes from now of its scheduled close; Infinity when not known. */
+    closes: number;
   }
   const counters: SimCounter[] = [];
   for (const c of Object.values(queue.counters).sort((a, b) => (a.id < b.id ? -1 : 1))) {
@@ -203,6 +209,8 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       kind: c.status === 'break' ? 'break' : desk ? 'busy' : 'idle',
       deskService: desk ? (serviceIndex.get(desk.serviceId) ?? 0) : 0,
       elapsed: c.status === 'break' ? rel(c.since) * -1 : desk?.calledAt ? -rel(desk.calledAt) : 0,
+      breakLeft: c.status === 'break' && c.breakUntil !== null ? rel(c.breakUntil) : NaN,
+      closes: c.closesAt === null ? Infinity : rel(c.closesAt),
     });
   }
 
@@ -249,6 +257,8 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       nextBreak[k] = exponential(random, 1 / breaksPerOpenMin);
       if (c.kind === 'idle') free[k] = 0;
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
+      else if (c.breakLeft > 0) free[k] = c.breakLeft;
+      else if (!Number.isNaN(c.breakLeft)) free[k] = exponential(random, cfg.priorBreakOverrunMin);
       else free[k] = drawResidual(random, breakModel, 1, c.elapsed);
     }
     const called = new Uint8Array(n);
@@ -259,6 +269,10 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       for (let j = 0; j < counters.length; j += 1) if (free[j]! < Infinity && (k < 0 || free[j]! < free[k]!)) k = j;
       if (k < 0) break;
       const counter = counters[k]!;
+      if (free[k]! >= counter.closes) {
+        free[k] = Infinity; // its scheduled close: it finishes the desk and calls nobody else
+        continue;
+      }
       if (nextBreak[k]! <= free[k]!) {
         // the counter takes a break when it is next free
         free[k] = free[k]! + drawService(random, breakModel, 1);

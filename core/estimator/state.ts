@@ -27,6 +27,8 @@ export interface EstimatorConfig extends CalibrationConfig {
   /** Pseudo-arrivals without priority added to the shares of priority segments (forecast.ts). */
   priorOrdinaryArrivals: number;
   priorBreakMin: number;
+  /** Mean lateness (exponential) of a clerk whose announced break end has passed. */
+  priorBreakOverrunMin: number;
   /** Prior: one break per this many open counter-minutes (breaks are not announced in advance). */
   priorMinutesPerBreak: number;
   priorNoShowCostMin: number;
@@ -53,6 +55,7 @@ export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   arrivalWindowMin: 30,
   priorOrdinaryArrivals: 10,
   priorBreakMin: 20,
+  priorBreakOverrunMin: 3,
   priorMinutesPerBreak: 240,
   priorNoShowCostMin: 1,
   seed: 1,

@@ -61,9 +61,20 @@ const commandArb: fc.Arbitrary<QueueCommand> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('defer' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('on-my-way' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('open-counter' as const), counterId }) },
+  {
+    weight: 2,
+    // a scheduled close somewhere in the script's day (some already past: refused)
+    arbitrary: fc
+      .record({ counterId, closesAt: fc.option(fc.integer({ min: 0, max: 24 * 60 }).map((m) => T0 + 14 * 60 * MINUTE_MS + m * MINUTE_MS), { nil: undefined }) })
+      .map(({ counterId, closesAt }) => ({ type: 'open-counter' as const, counterId, ...(closesAt === undefined ? {} : { closesAt }) })),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('close-counter' as const), counterId }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('break-counter' as const), counterId }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ counterId, minutes: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) })
+      .map(({ counterId, minutes }) => ({ type: 'break-counter' as const, counterId, ...(minutes === undefined ? {} : { minutes }) })),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('reserve-block' as const), kioskId: fc.constantFrom('k1', 'k2'), serviceId: fc.constantFrom('A', 'B'), size: fc.integer({ min: 0, max: 5 }) }) },
 );
 
@@ -201,6 +212,47 @@ describe('queue engine transitions', () => {
     expect(refusal(s, { type: 'call-next', counterId: 'c1' }, T0)).toBe('counter-on-break');
     const result = decide(s, { type: 'call-next', counterId: 'c1' }, T0);
     expect(isRefusal(result) && result.message).toMatch(/on break/);
+  });
+
+  it('a break may say how long it lasts and a counter when it closes; both are kept on the counter and the board', () => {
+    let s = emptyQueueState(rules);
+    const closesAt = T0 + 8 * 60 * MINUTE_MS;
+    expect(refusal(s, { type: 'open-counter', counterId: 'c1', closesAt: T0 - 1 }, T0)).toBe('invalid-time');
+    s = must(s, { type: 'open-counter', counterId: 'c1', closesAt }, T0);
+    expect(s.counters.c1).toMatchObject({ status: 'open', closesAt, breakUntil: null });
+    expect(refusal(s, { type: 'open-counter', counterId: 'c1' }, T0 + 1)).toBe('counter-already-in-state');
+    expect(refusal(s, { type: 'break-counter', counterId: 'c1', minutes: 0 }, T0 + 1)).toBe('invalid-time');
+    const onBreak = execute(s, { type: 'break-counter', counterId: 'c1', minutes: 30 }, T0 + MINUTE_MS);
+    if ('refused' in onBreak) throw new Error(onBreak.message);
+    expect(onBreak.events).toEqual([{ type: 'counter.break', at: T0 + MINUTE_MS, counterId: 'c1', breakUntil: T0 + 31 * MINUTE_MS }]);
+    s = onBreak.state;
+    expect(s.counters.c1).toMatchObject({ status: 'break', breakUntil: T0 + 31 * MINUTE_MS, closesAt });
+    expect(boardView(s, T0 + 2 * MINUTE_MS).counters.find((c) => c.counterId === 'c1')).toMatchObject({ breakUntil: T0 + 31 * MINUTE_MS, closesAt });
+    // back from the break: the close time still holds, the break end is gone
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0 + 29 * MINUTE_MS);
+    expect(s.counters.c1).toMatchObject({ status: 'open', breakUntil: null, closesAt });
+    // an open counter may be told a new close time; closing forgets it
+    s = must(s, { type: 'open-counter', counterId: 'c1', closesAt: closesAt + 60 * MINUTE_MS }, T0 + 30 * MINUTE_MS);
+    expect(s.counters.c1!.closesAt).toBe(closesAt + 60 * MINUTE_MS);
+    s = must(s, { type: 'close-counter', counterId: 'c1' }, T0 + 40 * MINUTE_MS);
+    expect(s.counters.c1).toMatchObject({ status: 'closed', breakUntil: null, closesAt: null });
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0 + 50 * MINUTE_MS);
+    expect(s.counters.c1!.closesAt).toBeNull();
+    // a break with no length announced is as before
+    s = must(s, { type: 'break-counter', counterId: 'c1' }, T0 + 51 * MINUTE_MS);
+    expect(s.counters.c1!.breakUntil).toBeNull();
+  });
+
+  it('replays a log written before break lengths and close times existed', () => {
+    const old: QueueEvent[] = [
+      { type: 'counter.opened', at: T0, counterId: 'c1', services: ['A'] },
+      { type: 'counter.break', at: T0 + MINUTE_MS, counterId: 'c1' },
+      { type: 'counter.opened', at: T0 + 20 * MINUTE_MS, counterId: 'c1', services: ['A'] },
+      { type: 'counter.break', at: T0 + 21 * MINUTE_MS, counterId: 'c2' },
+    ];
+    const s = rebuild(rules, old);
+    expect(s.counters.c1).toEqual({ id: 'c1', status: 'open', services: ['A'], ticketId: null, since: T0 + 20 * MINUTE_MS, breakUntil: null, closesAt: null });
+    expect(s.counters.c2).toMatchObject({ status: 'break', breakUntil: null, closesAt: null });
   });
 
   it('ages priority: a gold ticket overtakes recent ordinary tickets but not one that waited longer than its head start', () => {

@@ -27,7 +27,7 @@ import { MINUTE_MS } from './types.ts';
 export function emptyQueueState(rules: QueueRules): QueueState {
   const counters: Record<string, CounterState> = {};
   for (const counter of rules.counters) {
-    counters[counter.id] = { id: counter.id, status: 'closed', services: [...counter.services], ticketId: null, since: 0 };
+    counters[counter.id] = { id: counter.id, status: 'closed', services: [...counter.services], ticketId: null, since: 0, breakUntil: null, closesAt: null };
   }
   return { rules, counters, tickets: {}, numbering: {}, at: 0 };
 }
@@ -64,10 +64,17 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       for (const serviceId of services) {
         if (!serviceRules(rules, serviceId)) return refuse('unknown-service', `There is no service "${serviceId}" at this venue.`);
       }
-      if (counter.status === 'open' && sameSet(services, counter.services)) {
+      if (command.closesAt !== undefined && !(command.closesAt > now)) {
+        return refuse('invalid-time', `Counter ${counter.id} cannot be scheduled to close in the past.`);
+      }
+      // Back from a break (or reopened with other services), the counter keeps its scheduled close
+      // unless told a new one; a closed counter opens with none unless told.
+      const closesAt = command.closesAt ?? (counter.status === 'closed' ? null : counter.closesAt);
+      if (counter.status === 'open' && sameSet(services, counter.services) && closesAt === counter.closesAt) {
         return refuse('counter-already-in-state', `Counter ${counter.id} is already open.`);
       }
-      return [{ type: 'counter.opened', at: now, counterId: counter.id, services: [...services] }];
+      const opened: QueueEvent = { type: 'counter.opened', at: now, counterId: counter.id, services: [...services] };
+      return [closesAt === null ? opened : { ...opened, closesAt }];
     }
     case 'close-counter':
     case 'break-counter': {
@@ -80,9 +87,12 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
         const ticket = state.tickets[counter.ticketId];
         return refuse('counter-busy', `Counter ${counter.id} still has ticket ${ticket?.number ?? counter.ticketId} at the desk: serve, park or transfer it first.`);
       }
-      return command.type === 'close-counter'
-        ? [{ type: 'counter.closed', at: now, counterId: counter.id }]
-        : [{ type: 'counter.break', at: now, counterId: counter.id }];
+      if (command.type === 'close-counter') return [{ type: 'counter.closed', at: now, counterId: counter.id }];
+      if (command.minutes === undefined) return [{ type: 'counter.break', at: now, counterId: counter.id }];
+      if (!(command.minutes > 0) || !Number.isFinite(command.minutes)) {
+        return refuse('invalid-time', `A break of counter ${counter.id} must last a positive number of minutes.`);
+      }
+      return [{ type: 'counter.break', at: now, counterId: counter.id, breakUntil: now + Math.round(command.minutes * MINUTE_MS) }];
     }
     case 'issue':
       return decideIssue(state, command, now);
@@ -308,7 +318,7 @@ function withCounter(counters: Record<string, CounterState>, counter: CounterSta
 }
 
 function counterOrNew(state: QueueState, counterId: string): CounterState {
-  return state.counters[counterId] ?? { id: counterId, status: 'closed', services: [], ticketId: null, since: 0 };
+  return state.counters[counterId] ?? { id: counterId, status: 'closed', services: [], ticketId: null, since: 0, breakUntil: null, closesAt: null };
 }
 
 /** Frees the desk of `counterId` if it holds `ticketId`. */
@@ -322,13 +332,16 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
   switch (event.type) {
     case 'counter.opened': {
       const counter = counterOrNew(state, event.counterId);
-      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status: 'open', services: [...event.services], since: event.at }) };
+      const opened: CounterState = { ...counter, status: 'open', services: [...event.services], since: event.at, breakUntil: null, closesAt: event.closesAt ?? null };
+      return { ...state, at: event.at, counters: withCounter(state.counters, opened) };
     }
-    case 'counter.closed':
+    case 'counter.closed': {
+      const counter = counterOrNew(state, event.counterId);
+      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status: 'closed', since: event.at, breakUntil: null, closesAt: null }) };
+    }
     case 'counter.break': {
       const counter = counterOrNew(state, event.counterId);
-      const status = event.type === 'counter.closed' ? 'closed' : 'break';
-      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status, since: event.at }) };
+      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status: 'break', since: event.at, breakUntil: event.breakUntil ?? null }) };
     }
     case 'numbers.block-reserved': {
       const key = numberingKey(event.serviceId, event.day);

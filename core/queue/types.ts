@@ -88,6 +88,13 @@ export interface CounterState {
   /** The ticket at the desk (called, being served), if any. */
   ticketId: string | null;
   since: number;
+  /**
+   * On break: when the clerk said they would be back (ms), if they said; null otherwise. Staff
+   * know it, so the wait estimator does not have to guess the length of an announced break.
+   */
+  breakUntil: number | null;
+  /** Open (or on break): when the counter is scheduled to close (ms), if known; null otherwise. */
+  closesAt: number | null;
 }
 
 export type TicketStatus = 'waiting' | 'called' | 'served' | 'no-show' | 'parked' | 'cancelled';
@@ -166,9 +173,14 @@ export interface QueueState {
 // ---------- commands ----------
 
 export type QueueCommand =
-  | { type: 'open-counter'; counterId: string; services?: string[] }
+  /**
+   * `closesAt` (ms): when the counter is scheduled to close, e.g. from the venue's opening hours.
+   * A counter back from a break keeps the close time it had unless a new one is given.
+   */
+  | { type: 'open-counter'; counterId: string; services?: string[]; closesAt?: number }
   | { type: 'close-counter'; counterId: string }
-  | { type: 'break-counter'; counterId: string }
+  /** `minutes`: how long the clerk expects the break to last ("back in 30 minutes"). */
+  | { type: 'break-counter'; counterId: string; minutes?: number }
   | {
       type: 'issue';
       ticketId: string;
@@ -208,9 +220,11 @@ interface At {
 }
 
 export type QueueEvent =
-  | (At & { type: 'counter.opened'; counterId: string; services: string[] })
+  /** `closesAt` is absent in logs written before close times existed (read as "not known"). */
+  | (At & { type: 'counter.opened'; counterId: string; services: string[]; closesAt?: number })
   | (At & { type: 'counter.closed'; counterId: string })
-  | (At & { type: 'counter.break'; counterId: string })
+  /** `breakUntil` (ms) = at + the announced minutes; absent when no length was announced. */
+  | (At & { type: 'counter.break'; counterId: string; breakUntil?: number })
   | (At & {
       type: 'ticket.issued';
       ticketId: string;
@@ -298,7 +312,8 @@ export type QueueRefusalCode =
   | 'number-not-reserved'
   | 'number-used'
   | 'invalid-block-size'
-  | 'invalid-window';
+  | 'invalid-window'
+  | 'invalid-time';
 
 /** Why a command was not carried out: a machine code and one sentence for the person who asked. */
 export interface QueueRefusal {

@@ -15,6 +15,10 @@ export interface CounterBoardRow {
   ticketId: string | null;
   /** The called customer said "I'm on my way" from their phone. */
   onTheWay: boolean;
+  /** On break: when the clerk said they would be back (ms), if they said ("back at 14:30"). */
+  breakUntil: number | null;
+  /** When the counter is scheduled to close (ms), if known. */
+  closesAt: number | null;
 }
 
 export interface ServiceBoardRow {
@@ -44,6 +48,8 @@ export function boardView(state: QueueState, now: number, nextCount = 5): BoardV
       nowServing: c.ticketId ? (state.tickets[c.ticketId]?.number ?? null) : null,
       ticketId: c.ticketId,
       onTheWay: c.ticketId ? (state.tickets[c.ticketId]?.onTheWayAt ?? null) !== null : false,
+      breakUntil: c.status === 'break' ? (c.breakUntil ?? null) : null,
+      closesAt: c.status === 'closed' ? null : (c.closesAt ?? null),
     }))
     .sort((a, b) => (a.counterId < b.counterId ? -1 : 1));
   const services = state.rules.services.map((service) => {

@@ -66,7 +66,8 @@ type SimEvent =
   | { kind: 'return'; customer: Customer }
   | { kind: 'abandon'; customer: Customer }
   | { kind: 'done'; counterId: string; outcome: 'serve' | 'no-show' }
-  | { kind: 'counter'; counterId: string; action: 'open' | 'close' | 'break' | 'break-end' };
+  /** `until`: end (minutes) of the open window or break the action starts, which staff know. */
+  | { kind: 'counter'; counterId: string; action: 'open' | 'close' | 'break' | 'break-end'; until?: number };
 
 export function scenarioQueueRules(scenario: Scenario, withReturns: boolean): QueueRules {
   return createQueueRules({
@@ -149,7 +150,8 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
   const customers = generateCustomers(scenario);
   const byTicket = new Map(customers.map((c) => [c.ticketId, c]));
   const speed = new Map(scenario.counters.map((c) => [c.id, c.speed]));
-  const pending = new Map<string, 'close' | 'break'>();
+  /** Counters to close or break once the ticket at the desk is done (a break: with its planned end). */
+  const pending = new Map<string, { action: 'close' | 'break'; until?: number }>();
   const callTimes = new Map<string, number[]>();
   const heap = new TimedHeap<SimEvent>();
   let nowMin = 0;
@@ -173,6 +175,12 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
     }
     return result;
   };
+  /**
+   * Staff say what they know: a break's length when it starts ("back in 30 minutes"); the open
+   * window's end is the counter's scheduled close (announced when it opens and kept over breaks).
+   */
+  const breakCommand = (counterId: string, until: number | undefined): QueueCommand =>
+    until !== undefined && until > nowMin ? { type: 'break-counter', counterId, minutes: until - nowMin } : { type: 'break-counter', counterId };
   const setPhysical = (delta: number) => {
     physical += delta;
     if (physical > peak) peak = physical;
@@ -180,11 +188,11 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
 
   for (const counter of scenario.counters) {
     for (const [from, to] of counter.open) {
-      heap.push(from, { kind: 'counter', counterId: counter.id, action: 'open' });
+      heap.push(from, { kind: 'counter', counterId: counter.id, action: 'open', until: to });
       heap.push(to, { kind: 'counter', counterId: counter.id, action: 'close' });
     }
     for (const [from, to] of counter.breaks) {
-      heap.push(from, { kind: 'counter', counterId: counter.id, action: 'break' });
+      heap.push(from, { kind: 'counter', counterId: counter.id, action: 'break', until: to });
       heap.push(to, { kind: 'counter', counterId: counter.id, action: 'break-end' });
     }
   }
@@ -234,15 +242,16 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
     switch (event.kind) {
       case 'counter': {
         const counter = queue.counters[event.counterId]!;
-        if (event.action === 'open') run({ type: 'open-counter', counterId: event.counterId });
-        else if (event.action === 'break-end') {
-          if (pending.get(event.counterId) === 'break') pending.delete(event.counterId);
+        if (event.action === 'open') {
+          const closesAt = event.until === undefined ? undefined : OPENING_MS + event.until * MINUTE_MS;
+          run({ type: 'open-counter', counterId: event.counterId, closesAt });
+        } else if (event.action === 'break-end') {
+          if (pending.get(event.counterId)?.action === 'break') pending.delete(event.counterId);
           if (counter.status === 'break') run({ type: 'open-counter', counterId: event.counterId });
         } else {
-          const type = event.action === 'close' ? 'close-counter' : 'break-counter';
           if (event.action === 'break' && counter.status !== 'open') break;
-          if (counter.ticketId) pending.set(event.counterId, event.action);
-          else run({ type, counterId: event.counterId });
+          if (counter.ticketId) pending.set(event.counterId, { action: event.action, until: event.until });
+          else run(event.action === 'close' ? { type: 'close-counter', counterId: event.counterId } : breakCommand(event.counterId, event.until));
         }
         break;
       }
@@ -302,10 +311,10 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
         const customer = byTicket.get(ticketId)!;
         run({ type: event.outcome === 'serve' ? 'serve' : 'no-show', counterId: event.counterId });
         customer.state = event.outcome === 'serve' ? 'served' : 'no-show';
-        const action = pending.get(event.counterId);
-        if (action) {
+        const next = pending.get(event.counterId);
+        if (next) {
           pending.delete(event.counterId);
-          run({ type: action === 'close' ? 'close-counter' : 'break-counter', counterId: event.counterId });
+          run(next.action === 'close' ? { type: 'close-counter', counterId: event.counterId } : breakCommand(event.counterId, next.until));
         }
         break;
       }

@@ -7,9 +7,11 @@ import type { StaffCommand, TicketQuoteRequest, TicketTakeRequest } from '../../
 const atCounter = { counterId: slugSchema };
 
 export const staffCommandSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('open-counter'), ...atCounter, services: z.array(slugSchema).min(1).optional() }),
+  // closesAt: scheduled close, ms since the epoch (the engine refuses one in the past).
+  z.strictObject({ type: z.literal('open-counter'), ...atCounter, services: z.array(slugSchema).min(1).optional(), closesAt: z.number().int().positive().optional() }),
   z.strictObject({ type: z.literal('close-counter'), ...atCounter }),
-  z.strictObject({ type: z.literal('break-counter'), ...atCounter }),
+  // minutes: how long the clerk expects to be away (at most a day).
+  z.strictObject({ type: z.literal('break-counter'), ...atCounter, minutes: z.number().positive().max(24 * 60).optional() }),
   z.strictObject({ type: z.literal('call-next'), ...atCounter }),
   z.strictObject({ type: z.literal('call'), ...atCounter, ticketId: eventIdSchema }),
   z.strictObject({ type: z.literal('recall'), ...atCounter }),

@@ -30,22 +30,50 @@ interface VenueQueue {
 }
 
 export type QueueServiceEvents = {
-  /** After events were committed and applied: push the new snapshot to everyone watching. */
+  /** After this hub committed events and applied them: push the new snapshot to everyone watching. */
   changed: [info: { venueId: string; events: readonly QueueEvent[]; snapshot: QueueSnapshot }];
+  /**
+   * Another hub's commits are now applied here too (or this hub read them from the store on a
+   * version conflict): push the new snapshot to this hub's own screens. Kept apart from `changed`
+   * so that what reacts to a commit (alert rules, the cluster relay) does so once, on its hub.
+   */
+  synced: [info: { venueId: string; events: readonly QueueEvent[]; snapshot: QueueSnapshot }];
 };
 
-/** Another hub writing the same venue at the same moment: decide again on the fresh log. */
-const CONFLICT_RETRIES = 5;
+/**
+ * Another hub wrote the same venue first: take in its events and decide again, for as long as
+ * this. A hub that loses once tends to lose again while the other has a backlog (the loser's
+ * rollback costs it a round trip the winner spends on its next commit), so a burst of hundreds of
+ * commands on two hubs can hold a command back for a second or two; a count of tries would give
+ * up on it, a time budget waits the burst out.
+ */
+const CONFLICT_BUDGET_MS = 10_000;
+/**
+ * After a conflict, how long to wait for the winner's events to arrive from the other hub
+ * (usually well under a millisecond after its commit) before reading them from the store's log.
+ */
+const INBOX_WAIT_MS = 50;
+
+/** Queue events another hub committed right after version `from`, not applied here yet. */
+interface Delivery {
+  from: number;
+  events: readonly QueueEvent[];
+}
 
 /**
  * The hub's queue authority (design.md "Queue authority"). Commands are decided on the live
  * state, committed to the store's queue log, then applied to memory, then announced: the rule of
  * order is commit, change memory, notify. Commands of one venue run one at a time; a version
- * conflict (a second hub) reloads the log and decides again, so two hubs can never fork it.
+ * conflict (a second hub) takes in the other hub's events and decides again, so two hubs can
+ * never fork the log. With several hubs, each applies the others' commits as they arrive
+ * (`applyCommitted`), so its quotes, snapshots and ticket views stay current.
  */
 export class QueueService extends EventEmitter<QueueServiceEvents> {
   private readonly queues = new Map<string, Promise<VenueQueue | undefined>>();
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** Other hubs' commits as they arrive (cluster mode), per venue, until applied in order. */
+  private readonly inboxes = new Map<string, Delivery[]>();
+  private readonly inboxWaiters = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly store: HubStore,
@@ -58,30 +86,79 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
   /** Runs a command for a venue; refusals come back as failures with a sentence, never thrown. */
   execute(venueId: string, command: QueueCommand): Promise<QueueCommandResult> {
     return this.serialize(venueId, async () => {
-      for (let attempt = 0; ; attempt += 1) {
-        const queue = await this.queue(venueId);
-        if (!queue) return noQueue(venueId);
-        // A kiosk retrying a take it never heard back about gets the ticket it already has.
-        if (command.type === 'issue' && queue.state.tickets[command.ticketId]) {
-          return { ok: true, version: queue.version, events: [], ticket: this.ticketView(queue, command.ticketId) };
+      // Set when a conflict made this hub read other hubs' events: its screens are owed them.
+      let caughtUp: VenueQueue | undefined;
+      const started = Date.now();
+      try {
+        for (;;) {
+          const queue = await this.queue(venueId);
+          if (!queue) return noQueue(venueId);
+          // Decide on the freshest state this hub has: other hubs' commits that arrived meanwhile.
+          if (this.drainInbox(venueId, queue)) caughtUp = queue;
+          // A kiosk retrying a take it never heard back about gets the ticket it already has.
+          if (command.type === 'issue' && queue.state.tickets[command.ticketId]) {
+            return { ok: true, version: queue.version, events: [], ticket: this.ticketView(queue, command.ticketId) };
+          }
+          const now = this.now();
+          const decided = decide(queue.state, await this.withPromise(queue, command, now), now);
+          if (isRefusal(decided)) return { ok: false, code: decided.code, message: decided.message };
+          if (decided.length === 0) return { ok: true, version: queue.version, events: [], ticket: this.ticketOf(queue, command) };
+          try {
+            queue.version = await this.store.appendQueueEvents(venueId, queue.version, decided);
+          } catch (error) {
+            if (!(error instanceof QueueVersionConflict) || Date.now() - started > CONFLICT_BUDGET_MS) throw error;
+            // The winner's events are on their way from its hub; the log is the slower way to them.
+            caughtUp = (await this.awaitDelivery(venueId, queue, INBOX_WAIT_MS)) ? queue : await this.catchUp(venueId, queue);
+            continue;
+          }
+          for (const event of decided) this.applyEvent(queue, event);
+          caughtUp = undefined; // the snapshot below holds what was caught up with
+          const snapshot = this.snapshotOf(queue);
+          this.emit('changed', { venueId, events: decided, snapshot });
+          return { ok: true, version: queue.version, events: decided, ticket: this.ticketOf(queue, command, decided) };
         }
-        const now = this.now();
-        const decided = decide(queue.state, await this.withPromise(queue, command, now), now);
-        if (isRefusal(decided)) return { ok: false, code: decided.code, message: decided.message };
-        if (decided.length === 0) return { ok: true, version: queue.version, events: [], ticket: this.ticketOf(queue, command) };
-        try {
-          queue.version = await this.store.appendQueueEvents(venueId, queue.version, decided);
-        } catch (error) {
-          if (!(error instanceof QueueVersionConflict) || attempt >= CONFLICT_RETRIES) throw error;
-          this.queues.delete(venueId);
-          continue;
-        }
-        for (const event of decided) this.applyEvent(queue, event);
-        const snapshot = this.snapshotOf(queue);
-        this.emit('changed', { venueId, events: decided, snapshot });
-        return { ok: true, version: queue.version, events: decided, ticket: this.ticketOf(queue, command, decided) };
+      } finally {
+        if (caughtUp) this.emit('synced', { venueId, events: [], snapshot: this.snapshotOf(caughtUp) });
       }
     });
+  }
+
+  /**
+   * Another hub committed `events` right after version `from` (cluster mode). They wait in the
+   * venue's inbox: a command in progress takes them in before it decides (or when its commit lost
+   * to them); otherwise they are applied in the venue's line with commands, so a command never
+   * decides on half-applied state. A venue not held here yet, or a missed delivery, is read from
+   * the log instead. Either way this hub's screens are told (`synced`).
+   */
+  applyCommitted(venueId: string, from: number, events: readonly QueueEvent[]): Promise<void> {
+    const inbox = this.inboxes.get(venueId) ?? [];
+    this.inboxes.set(venueId, inbox);
+    inbox.push({ from, events });
+    for (const wake of this.inboxWaiters.get(venueId) ?? []) wake();
+    return this.serialize(venueId, async () => {
+      let queue = this.queues.has(venueId) ? await this.queue(venueId) : undefined;
+      let applied = queue !== undefined && this.drainInbox(venueId, queue);
+      if (!queue || (this.inboxes.get(venueId)?.length ?? 0) > 0) {
+        this.queues.delete(venueId);
+        queue = await this.queue(venueId);
+        if (queue) this.drainInbox(venueId, queue); // drops what the log already held
+        applied = true;
+      }
+      if (queue && applied) this.emit('synced', { venueId, events, snapshot: this.snapshotOf(queue) });
+    });
+  }
+
+  /** Reads every venue this hub holds again from the store (after messages may have been missed). */
+  async resyncAll(): Promise<void> {
+    await Promise.all(
+      [...this.queues.keys()].map((venueId) =>
+        this.serialize(venueId, async () => {
+          this.queues.delete(venueId);
+          const queue = await this.queue(venueId);
+          if (queue) this.emit('synced', { venueId, events: [], snapshot: this.snapshotOf(queue) });
+        }),
+      ),
+    );
   }
 
   /** What a customer about to take a ticket would be promised, and the return window on offer. */
@@ -190,7 +267,67 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     return loading;
   }
 
-  /** Rebuilds a venue's live state and estimator from its whole log (after a restart, or a conflict). */
+  /**
+   * Applies the delivered commits that follow what `queue` holds, in version order; drops those it
+   * already holds. What follows a gap stays (the missing delivery may still come). True if any
+   * event was applied.
+   */
+  private drainInbox(venueId: string, queue: VenueQueue): boolean {
+    const inbox = this.inboxes.get(venueId);
+    if (!inbox || inbox.length === 0) return false;
+    inbox.sort((a, b) => a.from - b.from);
+    let applied = false;
+    while (inbox.length > 0) {
+      const { from, events } = inbox[0]!;
+      if (from > queue.version) break;
+      inbox.shift();
+      const missing = events.slice(queue.version - from);
+      for (const event of missing) this.applyEvent(queue, event);
+      queue.version += missing.length;
+      applied ||= missing.length > 0;
+    }
+    return applied;
+  }
+
+  /** Waits up to `ms` for deliveries that move `queue` on, and applies them; true if they did. */
+  private async awaitDelivery(venueId: string, queue: VenueQueue, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    const waiters = this.inboxWaiters.get(venueId) ?? new Set<() => void>();
+    this.inboxWaiters.set(venueId, waiters);
+    for (;;) {
+      if (this.drainInbox(venueId, queue)) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, left);
+        function wake() {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve();
+        }
+        waiters.add(wake);
+      });
+    }
+  }
+
+  /**
+   * Brings a queue up to the store's log after a version conflict: applies only the events it
+   * lacks (the log is append-only, so the first `version` are the ones it holds). Returns the
+   * queue now holding them, or a freshly loaded one if the log is somehow shorter.
+   */
+  private async catchUp(venueId: string, queue: VenueQueue): Promise<VenueQueue | undefined> {
+    const log = await this.store.queueEvents(venueId);
+    // A venue saved meanwhile (forget) or a log shorter than what is held: start from the log.
+    if (log.length < queue.version || (await this.queues.get(venueId)) !== queue) {
+      this.queues.delete(venueId);
+      return this.queue(venueId);
+    }
+    for (const event of log.slice(queue.version)) this.applyEvent(queue, event);
+    queue.version = log.length;
+    return queue;
+  }
+
+  /** Rebuilds a venue's live state and estimator from its whole log (after a restart, or a reload). */
   private async load(venueId: string): Promise<VenueQueue | undefined> {
     const venue = await this.store.getVenue(venueId);
     if (!venue) return undefined;

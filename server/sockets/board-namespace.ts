@@ -8,7 +8,10 @@ import { tokenMatches } from '../auth/secrets.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type { DeviceRecord, HubStore } from '../store/hub-store.ts';
+import type { DevicePresence } from '../cluster/device-presence.ts';
 import { authError } from './kiosk-namespace.ts';
+import { onQueueChange } from './queue-changes.ts';
+import type { CountsAudience } from './touchpoint-counts.ts';
 
 export type BoardNamespace = Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, { venueId: string }>;
 
@@ -17,13 +20,22 @@ const room = (venueId: string) => `venue:${venueId}`;
 /**
  * /board: read-only live view of one venue, for wall screens (venue board token) and signed-in
  * staff. A snapshot on connect, then changes as they are committed.
+ *
+ * With several hubs, what a kiosk sends reaches the hub it is connected to, and that hub
+ * broadcasts it through the Redis adapter to boards on every hub; queue snapshots are the
+ * exception (every hub applies every change and pushes to its own boards). Touchpoint counts come
+ * from the hub's count feed, for which the namespace is an audience.
  */
-export function attachBoardNamespace(namespace: BoardNamespace, store: HubStore, accounts: Accounts, events: HubEvents, queues: QueueService): { connectedDevices: Set<string> } {
-  const connectedDevices = new Set<string>();
+export function attachBoardNamespace(
+  namespace: BoardNamespace,
+  deps: { store: HubStore; accounts: Accounts; events: HubEvents; queues: QueueService; presence: DevicePresence },
+): { counts: CountsAudience } {
+  const { store, accounts, events, queues, presence } = deps;
   // The latest status per kiosk component, per venue. In memory: a restarted hub learns them again
-  // as kiosks report changes (kiosks report every change, and their state on every start).
+  // as kiosks report changes (kiosks report every change, and their state on every start). With
+  // several hubs, each knows the components of the kiosks that reported to it since it started.
   const components = new Map<string, Map<string, ComponentHealth>>();
-  queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
+  onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
 
   namespace.use(async (socket, next) => {
     const { venueId, token } = (socket.handshake.auth ?? {}) as { venueId?: unknown; token?: unknown };
@@ -48,9 +60,9 @@ export function attachBoardNamespace(namespace: BoardNamespace, store: HubStore,
   namespace.on('connection', async (socket) => {
     const { venueId } = socket.data;
     await socket.join(room(venueId));
-    const [venue, touchpoints, devices] = await Promise.all([store.getVenue(venueId), store.touchpointCounts(venueId), store.listDevices(venueId)]);
+    const [venue, touchpoints, devices, connected] = await Promise.all([store.getVenue(venueId), store.touchpointCounts(venueId), store.listDevices(venueId), presence.connected(venueId)]);
     if (!venue) return;
-    socket.emit('snapshot', { venue: publicVenue(venue), touchpoints, devices: devices.map((d) => health(d, connectedDevices)), components: [...(components.get(venueId)?.values() ?? [])] });
+    socket.emit('snapshot', { venue: publicVenue(venue), touchpoints, devices: devices.map((d) => health(d, connected.has(d.id))), components: [...(components.get(venueId)?.values() ?? [])] });
     const queue = await queues.snapshot(venueId).catch(() => undefined);
     if (queue) socket.emit('queue.snapshot', queue);
   });
@@ -67,34 +79,31 @@ export function attachBoardNamespace(namespace: BoardNamespace, store: HubStore,
     }
   });
 
-  events.on('events.stored', async ({ venueId, touchpointsChanged }) => {
-    // No board watching this venue: skip the query (it was ~8% of the hub's ingest CPU).
-    if (touchpointsChanged.length === 0 || !namespace.adapter.rooms.get(room(venueId))?.size) return;
-    const touchpoints = await store.touchpointCounts(venueId, touchpointsChanged);
-    namespace.to(room(venueId)).emit('touchpoint.counts', { venueId, touchpoints });
-  });
 
-  const announce = async ({ venueId, deviceId }: { venueId: string; deviceId: string }) => {
+  const announce = async ({ venueId, deviceId }: { venueId: string; deviceId: string }, connected: boolean) => {
     const device = await store.getDevice(deviceId);
-    if (device) namespace.to(room(venueId)).emit('device.health', health(device, connectedDevices));
+    if (device) namespace.to(room(venueId)).emit('device.health', health(device, connected));
   };
+  // The hub holding the kiosk announces it; a connect relayed from another hub is not announced
+  // twice. 'device.disconnected' comes only once no hub holds the kiosk (kiosk namespace).
   events.on('device.connected', (info) => {
-    connectedDevices.add(info.deviceId);
-    void announce(info);
+    if (presence.isHere(info.deviceId)) void announce(info, true);
   });
-  events.on('device.disconnected', (info) => {
-    connectedDevices.delete(info.deviceId);
-    void announce(info);
-  });
+  events.on('device.disconnected', (info) => void announce(info, false));
 
-  return { connectedDevices };
+  return {
+    counts: {
+      watchingHere: (venueId) => Boolean(namespace.adapter.rooms.get(room(venueId))?.size),
+      push: (update) => namespace.to(room(update.venueId)).emit('touchpoint.counts', update),
+    },
+  };
 }
 
-function health(device: DeviceRecord, connected: Set<string>): DeviceHealth {
+function health(device: DeviceRecord, connected: boolean): DeviceHealth {
   return {
     deviceId: device.id,
     name: device.name,
-    connected: connected.has(device.id),
+    connected,
     lastSeenAt: device.lastSeenAt,
     contiguousSeq: device.contiguousSeq,
   };

@@ -18,6 +18,8 @@ import type { HubEvents } from '../hub-events.ts';
 import { describeIssues, numbersReserveSchema, ticketCheckInSchema, ticketQuoteSchema, ticketTakeSchema } from '../queue/command-schema.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
+import type { DevicePresence } from '../cluster/device-presence.ts';
+import { onQueueChange } from './queue-changes.ts';
 
 interface KioskSocketData {
   deviceId: string;
@@ -40,9 +42,9 @@ export function authError(code: AuthErrorCode, message: string): Error {
  * then sends batches; every request is answered with a typed result, errors included, so a bad
  * message never costs the connection.
  */
-export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore, events: HubEvents, queues: QueueService): void {
+export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore, events: HubEvents, queues: QueueService, presence: DevicePresence): void {
   // Kiosks show queue changes on their wait displays and quote waits while offline from the last one.
-  queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
+  onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
 
   namespace.use(async (socket, next) => {
     const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
@@ -64,8 +66,16 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
 
   namespace.on('connection', (socket: KioskSocket) => {
     const { deviceId, venueId } = socket.data;
+    presence.add(venueId, deviceId);
     events.emit('device.connected', { deviceId, venueId });
-    socket.on('disconnect', () => events.emit('device.disconnected', { deviceId, venueId }));
+    socket.on('disconnect', () => {
+      presence.remove(deviceId);
+      // Gone only if no hub holds it: a kiosk that moved to another hub (or reconnected here
+      // before this socket was noticed gone) is not down.
+      void presence.isConnected(venueId, deviceId).then((connected) => {
+        if (!connected) events.emit('device.disconnected', { deviceId, venueId });
+      });
+    });
 
     socket.on('hello', async (request: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;

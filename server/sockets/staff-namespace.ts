@@ -5,6 +5,7 @@ import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
+import { onQueueChange } from './queue-changes.ts';
 
 const room = (venueId: string) => `venue:${venueId}`;
 
@@ -16,7 +17,7 @@ export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient,
  * action can ever reach another venue's state.
  */
 export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService, alerts: AlertService): void {
-  queues.on('changed', ({ venueId, snapshot }) => namespace.to(room(venueId)).emit('queue.snapshot', snapshot));
+  onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
   alerts.on('task', ({ venueId, task }) => namespace.to(room(venueId)).emit('task.updated', task));
 
   namespace.use(requireSessionRole(accounts, 'staff'));

@@ -4,6 +4,7 @@ import { publicVenue } from '../../core/venue.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { authError } from './kiosk-namespace.ts';
+import { onQueueChange } from './queue-changes.ts';
 
 export type TicketNamespace = Namespace<TicketClientToServer, TicketServerToClient, Record<string, never>, { venueId: string; ticketId: string }>;
 
@@ -43,11 +44,13 @@ export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueS
     if (view) socket.emit('ticket.updated', view);
   });
 
-  queues.on('changed', async ({ venueId }) => {
+  // Each hub re-estimates the tickets watched on its own sockets (its adapter's rooms are exactly
+  // those, with or without Redis) and pushes to them only: every hub hears of every change.
+  onQueueChange(queues, async ({ venueId }) => {
     const prefix = `${ROOM_PREFIX}${venueId}:`;
     const watched = [...namespace.adapter.rooms].filter(([name, members]) => name.startsWith(prefix) && members.size > 0).map(([name]) => name.slice(prefix.length));
     if (watched.length === 0) return;
     const views = await queues.tickets(venueId, watched).catch(() => []);
-    for (const view of views) namespace.to(room(venueId, view.ticketId)).emit('ticket.updated', view);
+    for (const view of views) namespace.local.to(room(venueId, view.ticketId)).emit('ticket.updated', view);
   });
 }

@@ -1,0 +1,50 @@
+/**
+ * Which kiosks have a live link. Each hub counts its own sockets per device (a kiosk that
+ * reconnects before its old socket is noticed gone has two for a moment, and must not look
+ * disconnected when the old one closes). With several hubs a kiosk may be connected to another
+ * one: the cluster sets `elsewhere`, which asks the other hubs; their answers are the truth,
+ * unlike a shared list that a killed hub would leave behind.
+ */
+export class DevicePresence {
+  private readonly sockets = new Map<string, { venueId: string; count: number }>();
+  private elsewhere: ((venueId: string) => Promise<readonly string[]>) | undefined;
+
+  add(venueId: string, deviceId: string): void {
+    const entry = this.sockets.get(deviceId);
+    if (entry) entry.count += 1;
+    else this.sockets.set(deviceId, { venueId, count: 1 });
+  }
+
+  remove(deviceId: string): void {
+    const entry = this.sockets.get(deviceId);
+    if (!entry) return;
+    entry.count -= 1;
+    if (entry.count <= 0) this.sockets.delete(deviceId);
+  }
+
+  /** Connected to this hub. */
+  isHere(deviceId: string): boolean {
+    return this.sockets.has(deviceId);
+  }
+
+  /** The venue's kiosks connected to this hub. */
+  here(venueId: string): string[] {
+    return [...this.sockets].filter(([, entry]) => entry.venueId === venueId).map(([deviceId]) => deviceId);
+  }
+
+  /** Set once by the cluster: asks the other hubs for the venue's kiosks connected to them. */
+  lookElsewhereWith(ask: (venueId: string) => Promise<readonly string[]>): void {
+    this.elsewhere = ask;
+  }
+
+  /** The venue's kiosks connected to any hub (this one only, when the others cannot answer). */
+  async connected(venueId: string): Promise<Set<string>> {
+    const ids = new Set(this.here(venueId));
+    if (this.elsewhere) for (const id of await this.elsewhere(venueId)) ids.add(id);
+    return ids;
+  }
+
+  async isConnected(venueId: string, deviceId: string): Promise<boolean> {
+    return this.isHere(deviceId) || (this.elsewhere !== undefined && (await this.elsewhere(venueId)).includes(deviceId));
+  }
+}
