@@ -25,6 +25,14 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     summary: 'the touchpoint x segment report over 1,000,000 stored presses on SQLite',
     load: () => import('./analytics.ts'),
   },
+  hub: {
+    summary: '5000 kiosk and 50 board connections to one hub; presses at a fixed rate, kiosk -> board latency, hub memory',
+    load: () => import('./hub.ts'),
+  },
+  cluster: {
+    summary: 'the same over two hubs on PostgreSQL and Redis, with the kiosk on hub A -> board on hub B latency',
+    load: () => import('./cluster.ts'),
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,178 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashToken } from '../server/auth/secrets.ts';
+import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import { Venues } from '../server/venues.ts';
+import type { VenueInput } from '../core/venue.ts';
+import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
+import type { HubStore } from '../server/store/hub-store.ts';
+import { processMemoryMb, requireOpenFiles, runLoad, type LoadBoard, type LoadKiosk } from './hub-load.ts';
+import { numberOption } from './sync.ts';
+
+const LOAD_VENUE: VenueInput = {
+  id: 'load-v001',
+  name: 'Benchmark Branch',
+  touchpoints: [
+    { id: 'entrance', name: { ko: '입구', zh: '入口', en: 'Entrance' } },
+    { id: 'entrance-b', name: { ko: '입구 B', zh: '入口 B', en: 'Entrance B' } },
+  ],
+};
+
+/** Connection-load options shared by `hub` and `cluster`. */
+export function loadOptions(options: Record<string, string>) {
+  return {
+    kiosks: numberOption(options, 'kiosks', 5000),
+    boards: numberOption(options, 'boards', 50),
+    // A hub for a chain serves many venues; 5000 kiosks in one venue is a stress case (--venues 1).
+    venues: numberOption(options, 'venues', 100),
+    rate: numberOption(options, 'rate', 1000, false),
+    seconds: numberOption(options, 'seconds', 15, false),
+    warmupSeconds: options.warmup === '0' ? 0 : numberOption(options, 'warmup', 5, false),
+    connectWindow: numberOption(options, 'connect-window', 100),
+    alertRules: alertRulesOption(options),
+  };
+}
+
+/** `--alert-rules off` runs the venue without alert rules, to measure the socket path alone. */
+function alertRulesOption(options: Record<string, string>): 'default' | 'off' {
+  const value = options['alert-rules'] ?? 'default';
+  if (value !== 'default' && value !== 'off') throw new Error(`--alert-rules is "default" or "off", not "${value}"`);
+  return value;
+}
+
+/** Touchpoints pressed from hub 0 and hub 1: a board tells from the touchpoint where a press came from. */
+const HUB_TOUCHPOINTS = ['entrance', 'entrance-b'];
+
+/**
+ * Who goes where: kiosk i belongs to venue i mod V and connects to hub (i div V) mod H, so every
+ * venue has kiosks on every hub; board j watches venue j mod V from hub j mod H.
+ */
+export function loadLayout(load: ReturnType<typeof loadOptions>, hubs: number) {
+  const venueIds = Array.from({ length: load.venues }, (_, v) => `load-v${String(v + 1).padStart(3, '0')}`);
+  const devices = loadDevices(load.kiosks).map((d, i) => ({ ...d, venueId: venueIds[i % venueIds.length]!, hub: Math.floor(i / venueIds.length) % hubs }));
+  const boards = Array.from({ length: load.boards }, (_, j) => ({ venueId: venueIds[j % venueIds.length]!, hub: j % hubs }));
+  return { venueIds, devices, boards };
+}
+
+/** Saves the venues (with the default alert rules, or none) and returns a board link token for each. */
+export async function provisionVenues(store: HubStore, venueIds: readonly string[], alertRules: 'default' | 'off'): Promise<Map<string, string>> {
+  const venues = new Venues(store);
+  const tokens = new Map<string, string>();
+  for (const [v, id] of venueIds.entries()) {
+    await venues.upsert({ ...LOAD_VENUE, id, name: `Benchmark Branch ${v + 1}`, ...(alertRules === 'off' ? { analytics: { alertRules: [] } } : {}) });
+    tokens.set(id, await venues.newBoardToken(id));
+  }
+  return tokens;
+}
+
+/** The load plan's kiosks and boards for a layout. */
+export function planConnections(layout: ReturnType<typeof loadLayout>, boardTokens: ReadonlyMap<string, string>): { kiosks: LoadKiosk[]; boards: LoadBoard[] } {
+  return {
+    kiosks: layout.devices.map((d) => ({ deviceId: d.deviceId, token: d.token, venueId: d.venueId, hub: d.hub, touchpointId: HUB_TOUCHPOINTS[d.hub]! })),
+    boards: layout.boards.map((b) => ({ ...b, token: boardTokens.get(b.venueId)! })),
+  };
+}
+
+/** Device ids and fresh tokens for `count` kiosks (tokens stored as hashes, as the hub does). */
+export function loadDevices(count: number): { deviceId: string; token: string; tokenHash: string }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const token = randomBytes(32).toString('base64url');
+    return { deviceId: `load-k${String(i + 1).padStart(5, '0')}`, token, tokenHash: hashToken(token) };
+  });
+}
+
+/**
+ * Stops a hub child: SIGTERM, and SIGKILL if it has not exited within `graceMs` (a hub buried in
+ * a backlog may take minutes to close, and a benchmark must not leave it running).
+ */
+export async function stopHub(child: RunningProcess, graceMs = 10_000): Promise<void> {
+  const timer = setTimeout(() => child.child.kill('SIGKILL'), graceMs);
+  try {
+    await child.kill('SIGTERM');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits for the hub's "listening" line; a hub that dies first fails the run with its own words. */
+export async function hubUrlOf(child: RunningProcess): Promise<string> {
+  const died = child.exited.then(({ code, signal }) => {
+    throw new Error(`the hub child process exited (${signal ?? `code ${code}`}) before listening:\n${child.output.join('\n')}`);
+  });
+  died.catch(() => {});
+  const [, url] = await Promise.race([child.waitForLine(/waitwell hub listening on (http:\/\/\S+)/, 60_000), died]);
+  return url!;
+}
+
+/**
+ * `npm run bench -- hub`: C kiosk connections and B board connections to one hub (a child process
+ * over a SQLite file, as a venue runs it); presses at a fixed rate from the kiosks, each timed
+ * from its send on a kiosk socket to the moment each board is told of it.
+ */
+export default async function run(options: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
+  const load = loadOptions(options);
+  const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
+  const dir = mkdtempSync(join(tmpdir(), 'waitwell-bench-hub-'));
+  const file = join(dir, 'hub.db');
+  let hub: RunningProcess | undefined;
+  try {
+    log(`provisioning ${load.venues} venues with a board link each and ${load.kiosks} kiosks in ${file}`);
+    const layout = loadLayout(load, 1);
+    const store = new SqliteHubStore(file);
+    const boardTokens = await provisionVenues(store, layout.venueIds, load.alertRules);
+    // In one transaction: one fsync, not one per kiosk.
+    const insert = store.db.prepare('INSERT INTO devices (id, venue_id, name, token_hash) VALUES (?, ?, ?, ?)');
+    store.db.transaction(() => {
+      for (const d of layout.devices) insert.run(d.deviceId, d.venueId, d.deviceId, d.tokenHash);
+    })();
+    await store.close();
+
+    hub = spawnWaitwell(['hub', '--store', file, '--port', '0']);
+    const url = await hubUrlOf(hub);
+    log(`hub child process (pid ${hub.child.pid}) at ${url}`);
+    const result = await runLoad({ hubs: [url], ...planConnections(layout, boardTokens), rate: load.rate, seconds: load.seconds, warmupSeconds: load.warmupSeconds, connectWindow: load.connectWindow }, log);
+    const memory = processMemoryMb(hub.child.pid);
+
+    const db = new Database(file, { readonly: true });
+    const stored = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()!.n;
+    db.close();
+    const lost = Math.max(result.lost, result.sent - stored);
+    log(`p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, hub rss ${memory.rssMb} MB (peak ${memory.peakRssMb} MB), stored ${stored}/${result.sent}`);
+
+    const targetsMet = result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && memory.peakRssMb < 1024;
+    return {
+      connections: result.connections,
+      kioskConnections: result.kioskConnections,
+      boardConnections: result.boardConnections,
+      connectSeconds: result.connectSeconds,
+      venues: load.venues,
+      rate: load.rate,
+      warmupSeconds: load.warmupSeconds,
+      seconds: load.seconds,
+      alertRules: load.alertRules,
+      sent: result.sent,
+      eventsPerSec: result.eventsPerSec,
+      samples: result.samples,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      maxMs: result.maxMs,
+      rssMb: memory.peakRssMb,
+      rssNowMb: memory.rssMb,
+      stored,
+      lost,
+      refused: result.refused,
+      disconnects: result.disconnects,
+      openFilesLimit: openFiles,
+      cpus: availableParallelism(),
+      loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+      targets: { connections: load.kiosks + load.boards, lost: 0, p99MsBelow: 250, rssMbBelow: 1024 },
+      targetsMet,
+    };
+  } finally {
+    if (hub) await stopHub(hub);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
