@@ -219,6 +219,16 @@ describe('the screens in a real Chromium', () => {
     await expectText(staff, '[data-result="refused"]', /already/);
     await screenshot(staff, 'staff-console');
     expect(await layoutProblems(staff)).toEqual([]);
+
+    // A 30-minute break: the board says when the counter is back; then the clerk opens again.
+    await staff.click('button[data-command="serve"]');
+    await expectText(staff, '[data-desk-number]', 'Nobody at the desk');
+    await staff.selectOption(`select[aria-label="${texts('en').staff.breakLength}"]`, '30');
+    await staff.click('button[data-command="break-counter"]');
+    await expectText(board, 'li[data-counter="c1"] [data-back]', /^back at \d{1,2}:\d{2}/);
+    await screenshot(board, 'board-break');
+    await staff.click('button[data-command="open-counter"]');
+    await expectText(board, 'li[data-counter="c1"] [data-now-serving]', '–');
     expect(await accessibilityViolations(staff)).toEqual([]);
   });
 

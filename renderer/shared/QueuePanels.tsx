@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Language } from '../../core/languages.ts';
 import type { QueueSnapshot } from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
-import { formatWait } from './format.ts';
+import { formatClock, formatWait } from './format.ts';
 import { chime } from './chime.ts';
 
 /** How long a call stays highlighted on the board. */
@@ -42,6 +42,11 @@ export function NowServing({ queue, venue, lang }: { queue: QueueSnapshot; venue
             <span className="counter-number" data-now-serving>
               {counter.status === 'open' ? (counter.nowServing ?? '–') : t(`common.counterStatus.${counter.status}`)}
             </span>
+            {counter.status === 'break' && counter.breakUntil !== null && (
+              <span className="counter-back" data-back>
+                {t('board.backAt', { time: formatClock(lang, counter.breakUntil, venue?.timezone) })}
+              </span>
+            )}
           </li>
         ))}
       </ul>

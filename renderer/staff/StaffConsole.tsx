@@ -22,6 +22,8 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
   const [counterId, setCounterId] = useState<string | null>(initialCounter);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [transferTo, setTransferTo] = useState('');
+  // How long a break lasts, said to the hub so boards show when the counter is back and waits account for it.
+  const [breakMinutes, setBreakMinutes] = useState(15);
   const auth: StaffAuth | null = venueId ? { venueId } : null;
   const { socket, connection } = useSocket<StaffServerToClient, StaffClientToServer>('/staff', auth as Record<string, unknown> | null, (opened) => {
     opened.on('queue.snapshot', (snapshot) => setQueue((held) => (held && held.version > snapshot.version ? held : snapshot)));
@@ -50,9 +52,13 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
         if (transferTo) run({ type: 'transfer', counterId, toServiceId: transferTo });
         return;
       }
+      if (type === 'break-counter') {
+        run({ type, counterId, minutes: breakMinutes });
+        return;
+      }
       run({ type, counterId } as StaffCommand);
     },
-    [counterId, run, transferTo],
+    [counterId, run, transferTo, breakMinutes],
   );
 
   useEffect(() => {
@@ -133,9 +139,18 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
               <button type="button" data-command="open-counter" onClick={() => command('open-counter')} aria-keyshortcuts="O">
                 {t('staff.open')}
               </button>
-              <button type="button" data-command="break-counter" onClick={() => command('break-counter')} aria-keyshortcuts="B">
-                {t('staff.break')}
-              </button>
+              <span className="transfer">
+                <select aria-label={t('staff.breakLength')} value={breakMinutes} onChange={(event) => setBreakMinutes(Number(event.target.value))}>
+                  {[5, 10, 15, 30, 45, 60].map((minutes) => (
+                    <option key={minutes} value={minutes}>
+                      {t('common.minutes', { count: minutes })}
+                    </option>
+                  ))}
+                </select>
+                <button type="button" data-command="break-counter" onClick={() => command('break-counter')} aria-keyshortcuts="B">
+                  {t('staff.break')}
+                </button>
+              </span>
               <button type="button" data-command="close-counter" onClick={() => command('close-counter')} aria-keyshortcuts="C">
                 {t('staff.close')}
               </button>
