@@ -95,12 +95,17 @@ export async function joinCluster(location: string, log: (line: string) => void 
       });
 
       main.on(MESSAGES.devicesHere, (venueId: string, answer: (ids: string[]) => void) => answer(presence.here(venueId)));
+      // A hub closing (or Redis away) fails every ask at once, one per kiosk: say so once a minute.
+      let lastAskWarning = 0;
       presence.lookElsewhereWith(async (venueId) => {
         try {
           const answers = (await withTimeout(io.serverSideEmitWithAck(MESSAGES.devicesHere, venueId), ASK_TIMEOUT_MS)) as string[][];
           return answers.flat();
         } catch (error) {
-          warn('asking the other hubs for their kiosks')(error as Error);
+          if (Date.now() - lastAskWarning > 60_000) {
+            lastAskWarning = Date.now();
+            warn('asking the other hubs for their kiosks (going on with this hub\'s own)')(error as Error);
+          }
           return [];
         }
       });
