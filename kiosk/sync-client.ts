@@ -98,6 +98,9 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       auth: { deviceId: options.deviceId, token: options.token },
       transports: ['websocket'],
       autoConnect: false,
+      // Its own connection: a shared one, opened by another socket in the same process, would
+      // connect on its own and then again at start().
+      forceNew: true,
       reconnectionDelay: this.backoff.baseMs,
       reconnectionDelayMax: this.backoff.maxMs,
       randomizationFactor: this.backoff.jitter,

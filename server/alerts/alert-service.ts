@@ -36,6 +36,8 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   private readonly watches = new Map<string, VenueWatch>();
   private readonly timer: NodeJS.Timeout;
   private readonly running = new Map<string, Promise<void>>();
+  /** A run queued behind the one in progress, not started yet. */
+  private readonly waiting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: HubStore,
@@ -106,8 +108,18 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
 
   /** Evaluates a venue now; runs are serialized per venue so a cause never opens two tasks. */
   check(venueId: string): Promise<void> {
+    // A burst of batches while the rules run needs one more run afterwards, not one per batch:
+    // a run reads everything seen so far when it starts.
+    const waiting = this.waiting.get(venueId);
+    if (waiting) return waiting;
     const previous = this.running.get(venueId) ?? Promise.resolve();
-    const next = previous.then(() => this.evaluateVenue(venueId)).catch((error: Error) => console.error(`[hub] alert rules for ${venueId}: ${error.message}`));
+    const next = previous
+      .then(() => {
+        this.waiting.delete(venueId);
+        return this.evaluateVenue(venueId);
+      })
+      .catch((error: Error) => console.error(`[hub] alert rules for ${venueId}: ${error.message}`));
+    this.waiting.set(venueId, next);
     this.running.set(venueId, next);
     return next;
   }
