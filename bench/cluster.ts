@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { availableParallelism, loadavg } from 'node:os';
 import pg from 'pg';
 import { openHubStore } from '../server/open-store.ts';
 import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
 import { processMemoryMb, requireOpenFiles, runLoad } from './hub-load.ts';
-import { hubUrlOf, loadLayout, loadOptions, planConnections, provisionVenues, stopHub } from './hub.ts';
+import { hubUrlOf, loadFigures, loadLayout, loadOptions, machineFigures, planConnections, provisionVenues, stopHub } from './hub.ts';
 
 const POSTGRES_URL = process.env.WAITWELL_BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS_URL = process.env.WAITWELL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -64,21 +63,7 @@ export default async function run(options: Record<string, string>, log: (line: s
     const targetsMet = result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && result.crossHubP99Ms < 250 && rssMb < 1024;
     return {
       hubs: 2,
-      connections: result.connections,
-      kioskConnections: result.kioskConnections,
-      boardConnections: result.boardConnections,
-      connectSeconds: result.connectSeconds,
-      venues: load.venues,
-      rate: load.rate,
-      warmupSeconds: load.warmupSeconds,
-      seconds: load.seconds,
-      alertRules: load.alertRules,
-      sent: result.sent,
-      eventsPerSec: result.eventsPerSec,
-      samples: result.samples,
-      p50Ms: result.p50Ms,
-      p99Ms: result.p99Ms,
-      maxMs: result.maxMs,
+      ...loadFigures(load, result),
       crossHubSamples: result.crossHubSamples,
       crossHubP50Ms: result.crossHubP50Ms,
       crossHubP99Ms: result.crossHubP99Ms,
@@ -86,11 +71,7 @@ export default async function run(options: Record<string, string>, log: (line: s
       rssMbPerHub: memory.map((m) => m.peakRssMb),
       stored,
       lost,
-      refused: result.refused,
-      disconnects: result.disconnects,
-      openFilesLimit: openFiles,
-      cpus: availableParallelism(),
-      loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+      ...machineFigures(result, openFiles),
       targets: { connections: load.kiosks + load.boards, lost: 0, p99MsBelow: 250, crossHubP99MsBelow: 250, rssMbBelow: 1024 },
       targetsMet,
     };

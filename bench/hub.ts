@@ -9,7 +9,7 @@ import { Venues } from '../server/venues.ts';
 import type { VenueInput } from '../core/venue.ts';
 import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
 import type { HubStore } from '../server/store/hub-store.ts';
-import { processMemoryMb, requireOpenFiles, runLoad, type LoadBoard, type LoadKiosk } from './hub-load.ts';
+import { processMemoryMb, requireOpenFiles, runLoad, type LoadBoard, type LoadKiosk, type LoadResult } from './hub-load.ts';
 import { numberOption } from './sync.ts';
 
 const LOAD_VENUE: VenueInput = {
@@ -50,6 +50,38 @@ const HUB_TOUCHPOINTS = ['entrance', 'entrance-b'];
  * Who goes where: kiosk i belongs to venue i mod V and connects to hub (i div V) mod H, so every
  * venue has kiosks on every hub; board j watches venue j mod V from hub j mod H.
  */
+/** The figures `hub` and `cluster` both report, in the same order. */
+export function loadFigures(load: ReturnType<typeof loadOptions>, result: LoadResult) {
+  return {
+    connections: result.connections,
+    kioskConnections: result.kioskConnections,
+    boardConnections: result.boardConnections,
+    connectSeconds: result.connectSeconds,
+    venues: load.venues,
+    rate: load.rate,
+    warmupSeconds: load.warmupSeconds,
+    seconds: load.seconds,
+    alertRules: load.alertRules,
+    sent: result.sent,
+    eventsPerSec: result.eventsPerSec,
+    samples: result.samples,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    maxMs: result.maxMs,
+  };
+}
+
+/** What both report after the latencies. */
+export function machineFigures(result: LoadResult, openFiles: number) {
+  return {
+    refused: result.refused,
+    disconnects: result.disconnects,
+    openFilesLimit: openFiles,
+    cpus: availableParallelism(),
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+  };
+}
+
 export function loadLayout(load: ReturnType<typeof loadOptions>, hubs: number) {
   const venueIds = Array.from({ length: load.venues }, (_, v) => `load-v${String(v + 1).padStart(3, '0')}`);
   const devices = loadDevices(load.kiosks).map((d, i) => ({ ...d, venueId: venueIds[i % venueIds.length]!, hub: Math.floor(i / venueIds.length) % hubs }));
@@ -144,30 +176,12 @@ export default async function run(options: Record<string, string>, log: (line: s
 
     const targetsMet = result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && memory.peakRssMb < 1024;
     return {
-      connections: result.connections,
-      kioskConnections: result.kioskConnections,
-      boardConnections: result.boardConnections,
-      connectSeconds: result.connectSeconds,
-      venues: load.venues,
-      rate: load.rate,
-      warmupSeconds: load.warmupSeconds,
-      seconds: load.seconds,
-      alertRules: load.alertRules,
-      sent: result.sent,
-      eventsPerSec: result.eventsPerSec,
-      samples: result.samples,
-      p50Ms: result.p50Ms,
-      p99Ms: result.p99Ms,
-      maxMs: result.maxMs,
+      ...loadFigures(load, result),
       rssMb: memory.peakRssMb,
       rssNowMb: memory.rssMb,
       stored,
       lost,
-      refused: result.refused,
-      disconnects: result.disconnects,
-      openFilesLimit: openFiles,
-      cpus: availableParallelism(),
-      loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+      ...machineFigures(result, openFiles),
       targets: { connections: load.kiosks + load.boards, lost: 0, p99MsBelow: 250, rssMbBelow: 1024 },
       targetsMet,
     };

@@ -19,31 +19,13 @@ import type {
   UserRecord,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
+import { toDevice, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (created if missing); every pooled connection searches it. Default "public". */
   schema?: string;
   /** Largest number of connections the pool opens (node-postgres default: 10). */
   maxConnections?: number;
-}
-
-interface DeviceRow {
-  id: string;
-  venue_id: string;
-  name: string;
-  token_hash: string;
-  contiguous_seq: number;
-  clock_offset_ms: number;
-  last_seen_at: number | null;
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  role: Role;
-  venue_ids: string;
-  departments: string;
 }
 
 /**
@@ -445,29 +427,6 @@ class RefusedBatch extends Error {
   constructor(readonly outcome: IngestOutcome) {
     super(outcome.kind);
   }
-}
-
-function toDevice(row: DeviceRow): DeviceRecord {
-  return {
-    id: row.id,
-    venueId: row.venue_id,
-    name: row.name,
-    tokenHash: row.token_hash,
-    contiguousSeq: row.contiguous_seq,
-    clockOffsetMs: row.clock_offset_ms,
-    lastSeenAt: row.last_seen_at,
-  };
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    username: row.username,
-    passwordHash: row.password_hash,
-    role: row.role,
-    venueIds: JSON.parse(row.venue_ids) as string[],
-    departments: JSON.parse(row.departments) as string[],
-  };
 }
 
 function urlSetsOptions(connectionString: string): boolean {

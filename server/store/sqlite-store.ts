@@ -21,25 +21,7 @@ import type {
   PressGroup,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-
-interface DeviceRow {
-  id: string;
-  venue_id: string;
-  name: string;
-  token_hash: string;
-  contiguous_seq: number;
-  clock_offset_ms: number;
-  last_seen_at: number | null;
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  role: Role;
-  venue_ids: string;
-  departments: string;
-}
+import { toDevice, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
 
 /**
  * The embedded hub store: one SQLite file, WAL, synchronous=FULL (an ack sent to a kiosk means
@@ -412,25 +394,3 @@ class RefusedBatch extends Error {
   }
 }
 
-function toDevice(row: DeviceRow): DeviceRecord {
-  return {
-    id: row.id,
-    venueId: row.venue_id,
-    name: row.name,
-    tokenHash: row.token_hash,
-    contiguousSeq: row.contiguous_seq,
-    clockOffsetMs: row.clock_offset_ms,
-    lastSeenAt: row.last_seen_at,
-  };
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    username: row.username,
-    passwordHash: row.password_hash,
-    role: row.role,
-    venueIds: JSON.parse(row.venue_ids) as string[],
-    departments: JSON.parse(row.departments) as string[],
-  };
-}
