@@ -5,6 +5,7 @@ import type { Language } from '../../core/languages.ts';
 import type { ManageClientToServer, ManageServerToClient } from '../../core/protocol.ts';
 import { TimeChart } from '../shared/Chart.tsx';
 import { ConnectionStatus } from '../shared/components.tsx';
+import { startOfDayIn } from '../shared/format.ts';
 import { ServiceWaits } from '../shared/QueuePanels.tsx';
 import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
@@ -13,11 +14,6 @@ import { JourneyEditor } from './JourneyEditor.tsx';
 import { useTodayAnalytics, useTodayWaits } from './use-analytics.ts';
 
 const SERIES_COLOURS = ['#38bdf8', '#facc15', '#4ade80', '#f472b6', '#fb923c', '#a78bfa'];
-
-function startOfToday(): number {
-  const now = new Date();
-  return new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-}
 
 /**
  * The manager's view of one venue, live: waits (posted vs actual), counters, touchpoint scores
@@ -31,7 +27,8 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
   useSocket<ManageServerToClient, ManageClientToServer>('/manage', venueId ? { venueId } : null, (socket) => {
     socket.on('task.updated', (task) => setTasks((list) => upsertTask(list, task)));
   });
-  const today = useMemo(startOfToday, []);
+  // "Today" is the venue's day, wherever the manager's browser is.
+  const today = useMemo(() => startOfDayIn(data.venue?.timezone), [data.venue?.timezone]);
   // Today until the end of the current hour, in chart seconds; moves on as the data does.
   const todayRange = useMemo((): [number, number] => [today / 1000, Math.ceil(Date.now() / 3_600_000) * 3600], [today, data.queue?.version, data.counts]);
   const analytics = useTodayAnalytics(venueId ?? '', today, data.counts);

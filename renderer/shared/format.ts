@@ -14,3 +14,20 @@ export function formatClock(lang: string, at: number, timeZone: string | undefin
     return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(at);
   }
 }
+
+/** Midnight of today in the venue's time zone, in ms (the dashboard's "today"; DST days are off by the shift). */
+export function startOfDayIn(timeZone: string | undefined, now = Date.now()): number {
+  try {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' })
+        .formatToParts(now)
+        .map((p) => [p.type, Number(p.value)]),
+    ) as Record<string, number>;
+    const localAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+    const offset = localAsUtc - Math.floor(now / 1000) * 1000;
+    return Date.UTC(parts.year!, parts.month! - 1, parts.day!) - offset;
+  } catch {
+    const local = new Date(now);
+    return new Date(local.getFullYear(), local.getMonth(), local.getDate()).getTime();
+  }
+}
