@@ -400,5 +400,11 @@ describe('the screens in a real Chromium', () => {
     await staff.click(`[data-task="${frontDesk.id}"] button[data-action="acknowledge"]`);
     await waitFor(async () => (await staff.getAttribute(`[data-task="${frontDesk.id}"]`, 'data-state')) === 'acknowledged', { what: 'the task acknowledged, pushed back live' });
     await screenshot(staff, 'staff-tasks');
+
+    // A console opened later starts with the open tasks of its departments.
+    const later = await open(`${hub.url}/staff/?venue=venue-a&counter=c1`, VIEWPORTS.landscape);
+    await signIn(later, 'clerk');
+    await waitFor(async () => (await later.getAttribute(`[data-task="${frontDesk.id}"]`, 'data-state')) === 'acknowledged', { what: 'the open task on a console opened later' });
+    expect(await later.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
   });
 });

@@ -8,6 +8,8 @@ export interface SessionSocketData {
   venueId: string;
   username: string;
   role: Role;
+  /** Departments whose tasks are this user's; empty: every department. */
+  departments: string[];
 }
 
 /**
@@ -21,7 +23,7 @@ export function requireSessionRole(accounts: Accounts, role: Role) {
     if (typeof venueId !== 'string' || !venueId) return next(authError('forbidden-venue', 'say which venue you work at: auth.venueId'));
     try {
       const user = await accounts.requireVenue(sessionTokenFrom(socket.handshake.headers, session), venueId, role);
-      socket.data = { venueId, username: user.username, role: user.role } satisfies SessionSocketData;
+      socket.data = { venueId, username: user.username, role: user.role, departments: user.departments ?? [] } satisfies SessionSocketData;
       next();
     } catch (error) {
       if (error instanceof AccessDenied) return next(authError(error.code === 'login-failed' ? 'session-invalid' : error.code, error.message));

@@ -6,8 +6,12 @@ import type { AlertService } from '../alerts/alert-service.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 import { onQueueChange } from './queue-changes.ts';
+import type { HubStore } from '../store/hub-store.ts';
 
 const room = (venueId: string) => `venue:${venueId}`;
+/** Tasks go to the staff of the department that owns them, and to staff of no particular department. */
+const departmentRoom = (venueId: string, department: string) => `venue:${venueId}:department:${department}`;
+const everyDepartmentRoom = (venueId: string) => `venue:${venueId}:every-department`;
 
 export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, Record<string, never>, SessionSocketData>;
 
@@ -16,9 +20,9 @@ export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient,
  * snapshot. The venue is fixed at the handshake (checked against the user's venues), so no
  * action can ever reach another venue's state.
  */
-export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService, alerts: AlertService): void {
+export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService, alerts: AlertService, store: HubStore): void {
   onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
-  alerts.on('task', ({ venueId, task }) => namespace.to(room(venueId)).emit('task.updated', task));
+  alerts.on('task', ({ venueId, task }) => namespace.to([departmentRoom(venueId, task.owner), everyDepartmentRoom(venueId)]).emit('task.updated', task));
 
   namespace.use(requireSessionRole(accounts, 'staff'));
 
@@ -31,9 +35,14 @@ export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accoun
       if (!command.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(command.error) });
       reply(await queues.execute(venueId, command.data).catch((error: Error) => ({ ok: false as const, code: 'busy' as const, message: `the hub could not carry this out (${error.message}); try again` })));
     });
-    await socket.join(room(venueId));
+    const { departments } = socket.data;
+    await socket.join([room(venueId), ...(departments.length === 0 ? [everyDepartmentRoom(venueId)] : departments.map((d) => departmentRoom(venueId, d)))]);
     socket.emit('welcome', { venueId, username: socket.data.username, role: socket.data.role });
     const snapshot = await queues.snapshot(venueId).catch(() => undefined);
     if (snapshot) socket.emit('queue.snapshot', snapshot);
+    // The tasks still open for this clerk's departments, so a console opened later is not empty.
+    for (const task of await store.tasks(venueId).catch(() => [])) {
+      if (task.state !== 'verified' && (departments.length === 0 || departments.includes(task.owner))) socket.emit('task.updated', task);
+    }
   });
 }
