@@ -309,6 +309,7 @@ describe('queue engine transitions', () => {
     expect(ticketPosition(s, 'a')!.ahead).toBe(1);
     s = must(s, { type: 'defer', ticketId: 'a' }, T0 + 20);
     expect(['g', 'b', 'c', 'd', 'a', 'e'].map((id) => ticketPosition(s, id)!.ahead)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(['g', 'a', 'e'].map((id) => ticketPosition(s, id)!.behind)).toEqual([5, 1, 0]);
     s = must(s, { type: 'defer', ticketId: 'a' }, T0 + 21);
     expect(ticketPosition(s, 'a')!.ahead).toBe(5); // only e was behind it
     expect(refusal(s, { type: 'defer', ticketId: 'a' }, T0 + 22 * MINUTE_MS)).toBe('defer-limit');

@@ -83,6 +83,8 @@ export interface TicketPosition {
   ahead: number;
   /** 1-based place in line; null once the ticket has left the line. */
   position: number | null;
+  /** Waiting tickets of the same service that come after this one (0 once it left the line). */
+  behind: number;
   counterId: string | null;
 }
 
@@ -90,10 +92,11 @@ export function ticketPosition(state: QueueState, ticketId: string): TicketPosit
   const ticket = state.tickets[ticketId];
   if (!ticket) return null;
   if (ticket.status !== 'waiting') {
-    return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead: 0, position: null, counterId: ticket.counterId };
+    return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead: 0, position: null, behind: 0, counterId: ticket.counterId };
   }
-  const ahead = waitingLine(state, ticket.serviceId).findIndex((t) => t.id === ticketId);
-  return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead, position: ahead + 1, counterId: null };
+  const line = waitingLine(state, ticket.serviceId);
+  const ahead = line.findIndex((t) => t.id === ticketId);
+  return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead, position: ahead + 1, behind: line.length - ahead - 1, counterId: null };
 }
 
 /** How many people stand in line now, all services together (return tickets count once back). */

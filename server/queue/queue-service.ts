@@ -7,7 +7,6 @@ import {
   decide,
   isRefusal,
   MAX_DEFERS,
-  waitingLine,
   offerReturnWindow,
   rebuild,
   ticketPosition,
@@ -410,7 +409,7 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
       issuedAt: ticket.issuedAt,
       returnWindow: ticket.returnWindow,
       onTheWay: ticket.onTheWayAt !== null,
-      canDefer: ticket.status === 'waiting' && ticket.defers < MAX_DEFERS && position.ahead + 1 < waitingLine(queue.state, ticket.serviceId).length,
+      canDefer: ticket.status === 'waiting' && ticket.defers < MAX_DEFERS && position.behind > 0,
     };
   }
 
