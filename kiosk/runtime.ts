@@ -56,19 +56,9 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       maxInFlight: config.sync.maxInFlight,
       ackTimeoutMs: config.sync.ackTimeoutMs,
     });
-    this.devices = new DeviceHost(createKioskDevices(config.devices), {
-      press: (press, meta) => this.recordPress(press, meta),
-      status: (component, status) => void this.store.append('device.status', { component, ...status }),
-    });
-    this.devices.on('log', (line) => this.emit('log', line));
-    this.tickets = new TicketDesk(this.sync, this.store, this.devices, config.hubUrl, (line) => this.emit('log', line));
-    this.sync.on('state', (state, reason) => {
-      this.syncReason = reason ?? null;
-      this.emit('log', `sync ${state}${reason ? `: ${reason}` : ''}`);
-      this.emit('status', this.status());
-    });
-    this.sync.on('rejected', (failure) => this.emit('log', `hub refused a batch (${failure.code}): ${failure.message}`));
-    // Until the hub answers, the venue it described last time (a restart while it is down).
+    // The one copy of the venue on this kiosk. Until the hub answers, the one it described last
+    // time (a restart while it is down). Registered before the ticket desk's own 'venue' handler,
+    // which reads it.
     this.venue = this.store.cachedVenue();
     this.sync.on('venue', (venue) => {
       this.venue = venue;
@@ -78,6 +68,18 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
         this.emit('log', `could not keep the venue for offline starts: ${(error as Error).message}`);
       }
     });
+    this.devices = new DeviceHost(createKioskDevices(config.devices), {
+      press: (press, meta) => this.recordPress(press, meta),
+      status: (component, status) => void this.store.append('device.status', { component, ...status }),
+    });
+    this.devices.on('log', (line) => this.emit('log', line));
+    this.tickets = new TicketDesk(this.sync, this.store, this.devices, config.hubUrl, () => this.venue, (line) => this.emit('log', line));
+    this.sync.on('state', (state, reason) => {
+      this.syncReason = reason ?? null;
+      this.emit('log', `sync ${state}${reason ? `: ${reason}` : ''}`);
+      this.emit('status', this.status());
+    });
+    this.sync.on('rejected', (failure) => this.emit('log', `hub refused a batch (${failure.code}): ${failure.message}`));
   }
 
   async start(): Promise<void> {

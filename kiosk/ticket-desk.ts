@@ -38,7 +38,6 @@ export class TicketRefused extends Error {
  * get the printer's status as a device.status event, and the screen says what happened.
  */
 export class TicketDesk {
-  private venue: Venue | undefined;
   private lastSnapshot: QueueSnapshot | undefined;
   /** Tickets issued offline since the last snapshot: each stands behind the previous one. */
   private offlineIssued = 0;
@@ -49,15 +48,12 @@ export class TicketDesk {
     private readonly store: LocalStore,
     private readonly devices: DeviceHost,
     private readonly hubUrl: string,
+    /** The kiosk's venue (held by the runtime): its services, names and time zone. */
+    private readonly venueNow: () => Venue | undefined,
     private readonly log: (line: string) => void,
   ) {
-    // The venue of the last session until hello brings the current one (names on printed tickets).
-    this.venue = store.cachedVenue();
     // Hello brings the venue (its services): the moment to make sure numbers are reserved.
-    sync.on('venue', (venue) => {
-      this.venue = venue;
-      void this.topUpNumbers();
-    });
+    sync.on('venue', () => void this.topUpNumbers());
     sync.on('queue', (snapshot) => this.queueChanged(snapshot));
   }
 
@@ -70,7 +66,7 @@ export class TicketDesk {
   }
 
   private async reserveWhereLow(): Promise<void> {
-    for (const service of this.venue?.services ?? []) {
+    for (const service of this.venueNow()?.services ?? []) {
       if (this.store.numbersLeft(service.id, Date.now()) >= LOW_WATER) continue;
       try {
         const block = await this.sync.reserveNumbers(service.id, REFILL);
@@ -183,12 +179,13 @@ export class TicketDesk {
 
   private async print(ticket: TicketView, language: Language): Promise<PrintOutcome> {
     if (!this.devices.hasPrinter) return { printed: false, code: 'no-printer', staffMessage: 'this kiosk has no ticket printer', customerMessage: this.screenOnly(ticket.number, language) };
-    const service = this.venue?.services.find((s) => s.id === ticket.serviceId);
+    const venue = this.venueNow();
+    const service = venue?.services.find((s) => s.id === ticket.serviceId);
     try {
       const { printerId } = await this.devices.printTicket({
         ticketId: ticket.ticketId,
         language,
-        venueName: this.venue?.name ?? '',
+        venueName: venue?.name ?? '',
         serviceName: service?.name[language] ?? ticket.serviceId,
         number: ticket.number,
         postedWaitMin: ticket.postedWaitMin,
@@ -196,7 +193,7 @@ export class TicketDesk {
         issuedAt: ticket.issuedAt,
         url: this.phoneUrl(ticket.ticketId),
         ...(ticket.returnWindow ? { returnWindow: ticket.returnWindow } : {}),
-        ...(this.venue?.timezone ? { timeZone: this.venue.timezone } : {}),
+        ...(venue?.timezone ? { timeZone: venue.timezone } : {}),
       });
       return { printed: true, printerId };
     } catch (error) {
