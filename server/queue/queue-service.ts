@@ -425,6 +425,11 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? Math.round(value * 10) / 10 : null;
 }
 
+/** A command the hub failed to carry out for its own reasons (the store, most likely): worth retrying. */
+export function queueBusy(error: Error): QueueFailure {
+  return { ok: false, code: 'busy', message: `the hub could not carry this out (${error.message}); try again` };
+}
+
 function noQueue(venueId: string): QueueFailure {
   return { ok: false, code: 'no-queue', message: `venue ${venueId} has no services to queue for; add services (and counters) to its configuration` };
 }

@@ -16,7 +16,7 @@ import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
 import type { HubEvents } from '../hub-events.ts';
 import { describeIssues, numbersReserveSchema, ticketCheckInSchema, ticketQuoteSchema, ticketTakeSchema } from '../queue/command-schema.ts';
-import type { QueueService } from '../queue/queue-service.ts';
+import { queueBusy, type QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
 import type { DevicePresence } from '../cluster/device-presence.ts';
 import { onQueueChange } from './queue-changes.ts';
@@ -198,5 +198,5 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
 
 function internalQueueFailure(events: HubEvents, error: Error): QueueFailure {
   events.emit('fault', { where: 'queue', error });
-  return { ok: false, code: 'busy', message: `the hub could not carry this out (${error.message}); try again` };
+  return queueBusy(error);
 }

@@ -3,7 +3,7 @@ import type { QueueCommandResult, Role, StaffClientToServer, StaffServerToClient
 import type { Accounts } from '../auth/access.ts';
 import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
-import type { QueueService } from '../queue/queue-service.ts';
+import { queueBusy, type QueueService } from '../queue/queue-service.ts';
 import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 import { onQueueChange } from './queue-changes.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -33,7 +33,7 @@ export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accoun
       const reply = ack as (result: QueueCommandResult) => void;
       const command = staffCommandSchema.safeParse(raw);
       if (!command.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(command.error) });
-      reply(await queues.execute(venueId, command.data).catch((error: Error) => ({ ok: false as const, code: 'busy' as const, message: `the hub could not carry this out (${error.message}); try again` })));
+      reply(await queues.execute(venueId, command.data).catch(queueBusy));
     });
     const { departments } = socket.data;
     await socket.join([room(venueId), ...(departments.length === 0 ? [everyDepartmentRoom(venueId)] : departments.map((d) => departmentRoom(venueId, d)))]);

@@ -1,7 +1,7 @@
 import type { Namespace } from 'socket.io';
 import type { QueueCommandResult, TicketClientToServer, TicketServerToClient } from '../../core/protocol.ts';
 import { publicVenue } from '../../core/venue.ts';
-import type { QueueService } from '../queue/queue-service.ts';
+import { queueBusy, type QueueService } from '../queue/queue-service.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { authError } from './kiosk-namespace.ts';
 import { onQueueChange } from './queue-changes.ts';
@@ -30,10 +30,7 @@ export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueS
     const { venueId, ticketId } = socket.data;
     const answer = (ack: unknown, result: Promise<QueueCommandResult>) => {
       if (typeof ack !== 'function') return; // nothing to answer: a garbage message, ignored
-      result.then(
-        (value) => ack(value),
-        (error: Error) => ack({ ok: false, code: 'busy', message: `the hub could not do that now (${error.message}); try again` }),
-      );
+      void result.catch(queueBusy).then((value) => ack(value));
     };
     socket.on('ticket.defer', (ack) => answer(ack, queues.execute(venueId, { type: 'defer', ticketId })));
     socket.on('ticket.on-my-way', (ack) => answer(ack, queues.execute(venueId, { type: 'on-my-way', ticketId })));
