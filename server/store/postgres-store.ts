@@ -1,6 +1,6 @@
 import pg, { type PoolClient } from 'pg';
 import type { AnyEventEnvelope } from '../../core/events.ts';
-import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
+import type { TouchpointCounts } from '../../core/protocol.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import { venueSchema, type Venue } from '../../core/venue.ts';
@@ -19,7 +19,7 @@ import type {
   UserRecord,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { toDevice, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
+import { toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (created if missing); every pooled connection searches it. Default "public". */
@@ -294,16 +294,7 @@ export class PostgresHubStore implements HubStore {
       'SELECT touchpoint_id, level, count FROM touchpoint_counts WHERE venue_id = $1 ORDER BY touchpoint_id COLLATE "C"',
       [venueId],
     );
-    const wanted = touchpointIds ? new Set(touchpointIds) : undefined;
-    const byTouchpoint = new Map<string, TouchpointCounts>();
-    for (const row of rows) {
-      if (wanted && !wanted.has(row.touchpoint_id)) continue;
-      const entry = byTouchpoint.get(row.touchpoint_id) ?? { touchpointId: row.touchpoint_id, counts: emptyLevelCounts(), total: 0 };
-      entry.counts[row.level] += row.count;
-      entry.total += row.count;
-      byTouchpoint.set(row.touchpoint_id, entry);
-    }
-    return [...byTouchpoint.values()];
+    return toTouchpointCounts(rows, touchpointIds);
   }
 
   /**

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AnyEventEnvelope } from '../../core/events.ts';
-import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
+import type { TouchpointCounts } from '../../core/protocol.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import { venueSchema, type Venue } from '../../core/venue.ts';
@@ -21,7 +21,7 @@ import type {
   PressGroup,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { toDevice, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
+import { toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
 
 /**
  * The embedded hub store: one SQLite file, WAL, synchronous=FULL (an ack sent to a kiosk means
@@ -282,16 +282,7 @@ export class SqliteHubStore implements HubStore {
         'SELECT touchpoint_id, level, count FROM touchpoint_counts WHERE venue_id = ? ORDER BY touchpoint_id',
       )
       .all(venueId);
-    const wanted = touchpointIds ? new Set(touchpointIds) : undefined;
-    const byTouchpoint = new Map<string, TouchpointCounts>();
-    for (const row of rows) {
-      if (wanted && !wanted.has(row.touchpoint_id)) continue;
-      const entry = byTouchpoint.get(row.touchpoint_id) ?? { touchpointId: row.touchpoint_id, counts: emptyLevelCounts(), total: 0 };
-      entry.counts[row.level] += row.count;
-      entry.total += row.count;
-      byTouchpoint.set(row.touchpoint_id, entry);
-    }
-    return [...byTouchpoint.values()];
+    return toTouchpointCounts(rows, touchpointIds);
   }
 
   async appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Role } from '../../core/protocol.ts';
+import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
 import type { DeviceRecord, UserRecord } from './hub-store.ts';
 
 /**
@@ -46,4 +46,18 @@ export function toUser(row: UserRow): UserRecord {
     venueIds: JSON.parse(row.venue_ids) as string[],
     departments: JSON.parse(row.departments) as string[],
   };
+}
+
+/** touchpoint_counts rows (one per touchpoint and level), ordered by touchpoint, folded per touchpoint. */
+export function toTouchpointCounts(rows: readonly { touchpoint_id: string; level: 1 | 2 | 3 | 4; count: number }[], touchpointIds?: readonly string[]): TouchpointCounts[] {
+  const wanted = touchpointIds ? new Set(touchpointIds) : undefined;
+  const byTouchpoint = new Map<string, TouchpointCounts>();
+  for (const row of rows) {
+    if (wanted && !wanted.has(row.touchpoint_id)) continue;
+    const entry = byTouchpoint.get(row.touchpoint_id) ?? { touchpointId: row.touchpoint_id, counts: emptyLevelCounts(), total: 0 };
+    entry.counts[row.level] += row.count;
+    entry.total += row.count;
+    byTouchpoint.set(row.touchpoint_id, entry);
+  }
+  return [...byTouchpoint.values()];
 }
