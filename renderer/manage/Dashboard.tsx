@@ -5,7 +5,7 @@ import type { Language } from '../../core/languages.ts';
 import type { ManageClientToServer, ManageServerToClient } from '../../core/protocol.ts';
 import { TimeChart } from '../shared/Chart.tsx';
 import { ConnectionStatus } from '../shared/components.tsx';
-import { startOfDayIn } from '../shared/format.ts';
+import { nameOf, startOfDayIn } from '../shared/format.ts';
 import { ServiceWaits } from '../shared/QueuePanels.tsx';
 import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
@@ -34,7 +34,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
   const analytics = useTodayAnalytics(venueId ?? '', today, data.counts);
   const waits = useTodayWaits(venueId ?? '', today, data.queue?.version);
   const venue = data.venue;
-  const name = (list: { id: string; name: Record<Language, string> }[] | undefined, id: string) => list?.find((x) => x.id === id)?.name[lang] ?? id;
+  const name = (list: Parameters<typeof nameOf>[0], id: string) => nameOf(list, id, lang);
 
   // Waiting is scored as a moment of its own per service ("wait:<service id>", core/analytics).
   const momentName = (id: string) => (id.startsWith('wait:') ? t('manage.waitMoment', { service: name(venue?.services, id.slice(5)) }) : name(venue?.touchpoints, id));

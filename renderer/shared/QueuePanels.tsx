@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Language } from '../../core/languages.ts';
 import type { QueueSnapshot } from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
-import { formatClock, formatWait } from './format.ts';
+import { formatClock, formatWait, nameOf } from './format.ts';
 import { chime } from './chime.ts';
 
 /** How long a call stays highlighted on the board. */
@@ -14,7 +14,7 @@ export function NowServing({ queue, venue, lang }: { queue: QueueSnapshot; venue
   const { t } = useTranslation();
   const [highlight, setHighlight] = useState<{ counterId: string; at: number } | null>(null);
   const lastCallAt = useRef<number | null>(null);
-  const counterName = (id: string) => venue?.counters.find((c) => c.id === id)?.name[lang] ?? id;
+  const counterName = (id: string) => nameOf(venue?.counters, id, lang);
 
   useEffect(() => {
     const call = queue.lastCall;
@@ -80,7 +80,7 @@ export function ServiceWaits({ queue, venue, lang }: { queue: QueueSnapshot; ven
             const reason = row.openCounters === 0 ? (row.countersOnBreak > 0 ? t('board.breakReason') : t('board.closedReason')) : null;
             return (
               <tr key={row.serviceId} data-service={row.serviceId}>
-                <th scope="row">{venue?.services.find((s) => s.id === row.serviceId)?.name[lang] ?? row.serviceId}</th>
+                <th scope="row">{nameOf(venue?.services, row.serviceId, lang)}</th>
                 <td className="num" data-waiting>
                   {number.format(row.waiting)}
                 </td>

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { Language } from '../../core/languages.ts';
 
 /** "about 15 min": a posted wait as customers read it; null means no counter serves it now. */
 export function formatWait(t: TFunction, minutes: number | null): string {
@@ -30,4 +31,9 @@ export function startOfDayIn(timeZone: string | undefined, now = Date.now()): nu
     const local = new Date(now);
     return new Date(local.getFullYear(), local.getMonth(), local.getDate()).getTime();
   }
+}
+
+/** The name of a service, counter, touchpoint... in the page's language; the id when the venue does not list it. */
+export function nameOf(list: readonly { id: string; name: Record<Language, string> }[] | undefined, id: string, lang: Language): string {
+  return list?.find((item) => item.id === id)?.name[lang] ?? id;
 }

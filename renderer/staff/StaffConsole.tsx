@@ -5,7 +5,7 @@ import type { Language } from '../../core/languages.ts';
 import type { QueueCommandResult, QueueSnapshot, StaffAuth, StaffClientToServer, StaffCommand, StaffServerToClient } from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { ConnectionStatus } from '../shared/components.tsx';
-import { formatWait } from '../shared/format.ts';
+import { formatWait, nameOf } from '../shared/format.ts';
 import { requestJson } from '../shared/http.ts';
 import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
@@ -74,7 +74,7 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
   }, [command]);
 
   if (!venueId) return <p role="alert">{t('common.venueMissing')}</p>;
-  const name = (list: { id: string; name: Record<Language, string> }[] | undefined, id: string) => list?.find((x) => x.id === id)?.name[lang] ?? id;
+  const name = (list: Parameters<typeof nameOf>[0], id: string) => nameOf(list, id, lang);
   // The tasks of this clerk's departments (their account's, or ?department=); none set: all.
   const mine = tasks.filter((task) => departments.length === 0 || departments.includes(task.owner));
 

@@ -4,7 +4,7 @@ import type { Language } from '../../core/languages.ts';
 import type { QueueCommandResult, TicketAuth, TicketClientToServer, TicketServerToClient, TicketView } from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { ConnectionStatus, LanguageSwitch } from '../shared/components.tsx';
-import { formatClock, formatWait } from '../shared/format.ts';
+import { formatClock, formatWait, nameOf } from '../shared/format.ts';
 import { useSocket } from '../shared/use-socket.ts';
 import { alertHolder, askNotificationPermission } from './alert.ts';
 
@@ -23,7 +23,7 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
     opened.on('venue', setVenue);
   });
 
-  const counterName = (counterId: string | null) => venue?.counters.find((c) => c.id === counterId)?.name[lang] ?? counterId ?? '';
+  const counterName = (counterId: string | null) => (counterId === null ? '' : nameOf(venue?.counters, counterId, lang));
 
   // Called: alert once per call (a recall is a new call), and keep the page flashing until seen.
   useEffect(() => {
