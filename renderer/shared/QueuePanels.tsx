@@ -23,7 +23,7 @@ export function NowServing({ queue, venue, lang }: { queue: QueueSnapshot; venue
     lastCallAt.current = call.at;
     if (first && Date.now() - call.at > HIGHLIGHT_MS) return; // an old call when the board opens
     setHighlight({ counterId: call.counterId, at: call.at });
-    if (!first || Date.now() - call.at < HIGHLIGHT_MS) chime();
+    chime();
     const timer = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
     return () => clearTimeout(timer);
   }, [queue.lastCall]);
