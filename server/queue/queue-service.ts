@@ -7,6 +7,7 @@ import {
   decide,
   isRefusal,
   MAX_DEFERS,
+  MINUTE_MS,
   offerReturnWindow,
   rebuild,
   ticketPosition,
@@ -235,7 +236,7 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     if (!queue) return [];
     return Object.values(queue.state.tickets)
       .filter((t) => t.calledAt !== null && t.calledAt >= from && t.joinedAt !== null)
-      .map((t) => ({ ticketId: t.id, number: t.number, serviceId: t.serviceId, calledAt: t.calledAt!, postedWaitMin: t.postedWaitMin, actualWaitMin: Math.round(((t.calledAt! - t.joinedAt!) / 60_000) * 10) / 10 }))
+      .map((t) => ({ ticketId: t.id, number: t.number, serviceId: t.serviceId, calledAt: t.calledAt!, postedWaitMin: t.postedWaitMin, actualWaitMin: Math.round(((t.calledAt! - t.joinedAt!) / MINUTE_MS) * 10) / 10 }))
       .sort((a, b) => a.calledAt - b.calledAt);
   }
 
