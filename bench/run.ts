@@ -29,6 +29,10 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     summary: '5000 kiosk and 50 board connections to one hub; presses at a fixed rate, kiosk -> board latency, hub memory',
     load: () => import('./hub.ts'),
   },
+  estimator: {
+    summary: 'posted waits against issue 4 targets over the shipped scenarios with other seeds and random unseen venues',
+    load: () => import('./estimator.ts'),
+  },
   cluster: {
     summary: 'the same over two hubs on PostgreSQL and Redis, with the kiosk on hub A -> board on hub B latency',
     load: () => import('./cluster.ts'),
