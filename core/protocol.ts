@@ -190,7 +190,7 @@ export interface QueueCommandOk {
 export type QueueCommandResult = QueueCommandOk | QueueFailure;
 
 /** What staff may do at a counter (issue, check-in and blocks belong to kiosks). */
-export const STAFF_COMMANDS = ['open-counter', 'close-counter', 'break-counter', 'call-next', 'call', 'recall', 'serve', 'no-show', 'transfer', 'park', 'rejoin', 'cancel'] as const;
+export const STAFF_COMMANDS = ['open-counter', 'close-counter', 'break-counter', 'plan-counter', 'call-next', 'call', 'recall', 'serve', 'no-show', 'transfer', 'park', 'rejoin', 'cancel'] as const;
 export type StaffCommand = Extract<QueueCommand, { type: (typeof STAFF_COMMANDS)[number] }>;
 
 export interface TicketQuoteRequest {

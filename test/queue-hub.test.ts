@@ -119,6 +119,15 @@ describe('queues on the hub', () => {
     expect(idle.status).toBe(409);
     expect(await idle.json()).toMatchObject({ error: { code: 'no-ticket-waiting' } });
 
+    // A rota over HTTP: accepted in order, refused (with the reason) when shifts overlap.
+    const hour = 60 * 60_000;
+    const start = Date.now() + hour;
+    const planned = await command(mina, 'venue-a', { type: 'plan-counter', counterId: 'c2', shifts: [{ from: start, to: start + hour }, { from: start + 2 * hour, to: start + 3 * hour }] });
+    expect(planned.status).toBe(200);
+    const overlapping = await command(mina, 'venue-a', { type: 'plan-counter', counterId: 'c2', shifts: [{ from: start, to: start + 2 * hour }, { from: start + hour, to: start + 3 * hour }] });
+    expect(overlapping.status).toBe(409);
+    expect(await overlapping.json()).toMatchObject({ error: { code: 'invalid-time', message: expect.stringMatching(/overlap/) } });
+
     // Staff of branch B can run branch B, and nothing of branch A.
     const forbidden = await command(other, 'venue-a', { type: 'close-counter', counterId: 'c2' });
     expect(forbidden.status).toBe(403);

@@ -7,25 +7,29 @@ import { roundPostedWait } from './rounding.ts';
  * candidate P on it, over the forecast paths (weighted toward the customers who stay, see
  * choosePosted), let F(P) be the share called within P and m the mean wait. The posted wait is
  *
- *   P* = argmax_P  F(P) - padding x P + weight x [P >= 10] x (m - ratio x P)     with F(P) >= 1/2
+ *   P* = argmax_P  F(P) - padding x P + weight x [P >= 10] x (m - ratio x P)     with F(P) >= minLevel
  *
- * - F(P): the promise is kept. Never below the median (minLevel): a promise is more likely kept
- *   than broken, whatever the budget says.
+ * - F(P): the promise is kept. Never below minLevel (0.3): a long wait may be posted a little
+ *   under its median when promises are to spare, which the 5-minute grid otherwise forbids (a
+ *   median of 11 would have to be posted 15).
  * - padding x P: every minute posted costs a little (1% of a kept promise per minute by default),
  *   so short waits go to a high quantile, where keeping a promise is cheap, and no higher.
  * - weight x (m - ratio x P): the Lagrange term of "over the posted waits of 10 minutes and more,
- *   total actual >= ratio x total posted" (ratio 0.8), the waits where padding costs people most.
- *   Five minutes more on a long wait cost 4 x weight; a wait is posted at 10 only when its mean
- *   is near 8 minutes or more (else 9 keeps nearly as many promises and promises less).
+ *   total actual >= ratio x total posted" (0.8 plus ratioMargin), the waits where padding costs
+ *   people most. A wait is posted at 10 only when its mean is near 8.3 minutes or more (else 9
+ *   keeps nearly as many promises and promises less).
  *
- * `weight` follows the budget of promises that may still be broken, from the served customers:
+ * `weight` follows two budgets, both over the served customers (recency-weighted):
  *
- *   budget = kept - (target + margin) x checked           weight = weight0 x exp(budget / scale)
+ *   promises = kept - (target + margin) x checked           (promises that may still be broken)
+ *   minutes  = long actual - (0.8 + ratioMargin) x long posted   (over posted waits >= 10)
+ *   weight   = weight0 x exp(promises / budgetScale - minutes / ratioBudgetScaleMin)
  *
- * (both counts recency-weighted, clipped to [minWeight, maxWeight]). With promises to spare the
- * long waits are posted near their median; as the share kept falls toward the target they move to
- * higher quantiles. The weight is a function of the budget, not an integrator, so it cannot wind
- * up and overshoot; the margin absorbs the lag of promises checked only a wait later.
+ * clipped to [minWeight, maxWeight]. With promises to spare, or long waits that were padded, long
+ * waits are posted near their median; with promises owed, or long waits that ran true, they move
+ * to higher quantiles. The two targets pull against each other only on days where no posting meets
+ * both. The weight is a function of the budgets, not an integrator, so it cannot wind up and
+ * overshoot; the margins absorb the lag of promises checked only a wait later.
  */
 
 export interface Calibration {
@@ -33,6 +37,9 @@ export interface Calibration {
   checked: number;
   /** Of those, kept (same weighting). */
   kept: number;
+  /** Over served promises of 10 minutes and more (same weighting): total actual and posted minutes. */
+  longActualMin: number;
+  longPostedMin: number;
 }
 
 export interface CalibrationConfig {
@@ -50,6 +57,10 @@ export interface CalibrationConfig {
   longWaitWeight: number;
   /** Promises of budget that multiply the weight by e. */
   budgetScale: number;
+  /** Aim this far above longWaitRatio (long waits are checked a wait after they are posted). */
+  ratioMargin: number;
+  /** Minutes of long-wait budget (actual - ratio x posted) that divide the weight by e. */
+  ratioBudgetScaleMin: number;
   minWeight: number;
   maxWeight: number;
   /** Lowest share of paths a posted wait may cover (1/2: at least the median). */
@@ -65,7 +76,7 @@ export interface PostingPolicy {
 }
 
 export function initialCalibration(): Calibration {
-  return { checked: 0, kept: 0 };
+  return { checked: 0, kept: 0, longActualMin: 0, longPostedMin: 0 };
 }
 
 /** Waits up to a second over the posted minute still count as kept (clock granularity). */
@@ -75,7 +86,13 @@ export const KEPT_SLACK_MIN = 1 / 60;
 export function updateCalibration(calibration: Calibration, observation: { postedMin: number; actualMin: number }, cfg: Pick<CalibrationConfig, 'decay'>): Calibration {
   const kept = observation.actualMin <= observation.postedMin + KEPT_SLACK_MIN;
   const keep = 1 - cfg.decay;
-  return { checked: calibration.checked * keep + 1, kept: calibration.kept * keep + (kept ? 1 : 0) };
+  const long = observation.postedMin >= 10;
+  return {
+    checked: calibration.checked * keep + 1,
+    kept: calibration.kept * keep + (kept ? 1 : 0),
+    longActualMin: calibration.longActualMin * keep + (long ? observation.actualMin : 0),
+    longPostedMin: calibration.longPostedMin * keep + (long ? observation.postedMin : 0),
+  };
 }
 
 /**
@@ -83,15 +100,25 @@ export function updateCalibration(calibration: Calibration, observation: { poste
  * served customers, plus (`pending`) promises already known to be broken by customers still in
  * line (overduePromises in estimate.ts).
  */
-export function promiseBudget(calibration: Calibration, cfg: Pick<CalibrationConfig, 'target' | 'margin'>, pending: Calibration = { checked: 0, kept: 0 }): number {
+export function promiseBudget(calibration: Calibration, cfg: Pick<CalibrationConfig, 'target' | 'margin'>, pending: Pick<Calibration, 'checked' | 'kept'> = { checked: 0, kept: 0 }): number {
   return calibration.kept + pending.kept - (cfg.target + cfg.margin) * (calibration.checked + pending.checked);
 }
 
-export function postingPolicy(calibration: Calibration, cfg: CalibrationConfig, pending?: Calibration): PostingPolicy {
-  const weight = cfg.longWaitWeight * Math.exp(promiseBudget(calibration, cfg, pending) / cfg.budgetScale);
+/**
+ * Minutes by which the long waits had more actual wait than the ratio asks of what was posted:
+ * positive when posted long waits run true, negative when they were padded.
+ */
+export function longWaitBudgetMin(calibration: Calibration, cfg: Pick<CalibrationConfig, 'longWaitRatio' | 'ratioMargin'>): number {
+  return calibration.longActualMin - (cfg.longWaitRatio + cfg.ratioMargin) * calibration.longPostedMin;
+}
+
+export function postingPolicy(calibration: Calibration, cfg: CalibrationConfig, pending?: Pick<Calibration, 'checked' | 'kept'>): PostingPolicy {
+  const promises = promiseBudget(calibration, cfg, pending) / cfg.budgetScale;
+  const padding = longWaitBudgetMin(calibration, cfg) / cfg.ratioBudgetScaleMin;
+  const weight = cfg.longWaitWeight * Math.exp(promises - padding);
   return {
     paddingPerMin: cfg.paddingPerMin,
-    longWaitRatio: cfg.longWaitRatio,
+    longWaitRatio: cfg.longWaitRatio + cfg.ratioMargin,
     longWaitWeight: Math.min(cfg.maxWeight, Math.max(cfg.minWeight, weight)),
     minLevel: cfg.minLevel,
   };

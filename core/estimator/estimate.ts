@@ -65,7 +65,7 @@ export function summarise(waits: Float64Array, policy: PostingPolicy, serviceId:
  * counted by the chance the customer is still there to be served, as (checked, kept) for the
  * calibration: they tell it the forecast runs short a whole wait before those customers are called.
  */
-export function overduePromises(queue: QueueState, now: number, hazardPerMin: number): Calibration {
+export function overduePromises(queue: QueueState, now: number, hazardPerMin: number): Pick<Calibration, 'checked' | 'kept'> {
   let overdue = 0;
   for (const t of Object.values(queue.tickets)) {
     if (t.status !== 'waiting' || t.postedWaitMin === null || t.joinedAt === null) continue;

@@ -4,9 +4,9 @@ import { createQueueRules } from '../queue/rules.ts';
 import type { QueueCommand, QueueState } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { abandonmentHazardPerMin } from './abandonment.ts';
-import { choosePosted, initialCalibration, postedGrid, postingPolicy, promiseBudget, updateCalibration } from './calibration.ts';
+import { choosePosted, initialCalibration, longWaitBudgetMin, postedGrid, postingPolicy, promiseBudget, updateCalibration } from './calibration.ts';
 import { estimateNewArrival, estimateWaiting, overduePromises } from './estimate.ts';
-import { arrivalRatesPerMin, forecast } from './forecast.ts';
+import { arrivalRatesPerMin, forecast, nextStaffed } from './forecast.ts';
 import { roundPostedWait } from './rounding.ts';
 import { buildServiceTimeModels } from './service-times.ts';
 import { createEstimatorState, DEFAULT_ESTIMATOR_CONFIG, observe, type EstimatorState } from './state.ts';
@@ -157,6 +157,39 @@ describe('forecast on hand-computed cases', () => {
     expect(estimateNewArrival(w.est, w.queue, T0, { serviceId: 'A' }).postedMin).toBeNull();
   });
 
+  it('follows the rota: a planned break and a closed counter that opens later', () => {
+    const v = venue();
+    const m = (minutes: number) => T0 + minutes * MINUTE_MS;
+    v.run({ type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(0), to: m(6) }, { from: m(30), to: m(120) }] }, T0);
+    v.run({ type: 'plan-counter', counterId: 'c2', shifts: [{ from: m(10), to: m(120) }] }, T0);
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    for (let i = 0; i < 4; i += 1) v.run({ type: 'issue', ticketId: `t${i}`, serviceId: 'A' }, T0);
+    v.run({ type: 'call-next', counterId: 'c1' }, T0);
+    // c1: t0 until 4, then t1 (4 < its break at 6) until 8, then off until 30; c2 opens at 10: t2 at 10, t3 at 14
+    const waits = estimateWaiting(v.est, v.queue, T0);
+    expect([1, 2, 3].map((i) => waits[`t${i}`]!.pointMin)).toEqual([4, 10, 14]);
+    // without a rota c1 alone calls them at 4, 8 and 12 and closed c2 counts for nothing
+    const plain = venue();
+    plain.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    for (let i = 0; i < 4; i += 1) plain.run({ type: 'issue', ticketId: `t${i}`, serviceId: 'A' }, T0);
+    plain.run({ type: 'call-next', counterId: 'c1' }, T0);
+    const unplanned = estimateWaiting(plain.est, plain.queue, T0);
+    expect([1, 2, 3].map((i) => unplanned[`t${i}`]!.pointMin)).toEqual([4, 8, 12]);
+    // the planned break, taken, does not teach the rate of unannounced breaks
+    v.run({ type: 'serve', counterId: 'c1' }, m(4));
+    v.run({ type: 'call-next', counterId: 'c1' }, m(4));
+    v.run({ type: 'serve', counterId: 'c1' }, m(8));
+    v.run({ type: 'break-counter', counterId: 'c1' }, m(8));
+    expect(v.est.breaksTaken).toBe(0);
+    v.run({ type: 'open-counter', counterId: 'c1' }, m(30));
+    v.run({ type: 'break-counter', counterId: 'c1' }, m(40)); // inside a shift: a surprise
+    expect(v.est.breaksTaken).toBe(1);
+    expect(nextStaffed([[0, 6], [30, 120]], 8)).toBe(30);
+    expect(nextStaffed([[0, 6], [30, 120]], 5)).toBe(5);
+    expect(nextStaffed([[0, 6]], 7)).toBe(Infinity);
+    expect(nextStaffed([], 7)).toBe(7);
+  });
+
   it('splits the recent arrival rate by priority, the first priority customers shrunk toward ordinary', () => {
     const v = venue();
     v.run({ type: 'issue', ticketId: 'g', serviceId: 'A', segmentId: 'gold' }, T0);
@@ -232,16 +265,37 @@ describe('calibration', () => {
   it('counts promises with recency weights and turns the budget left into the long-wait weight', () => {
     const cfg = { ...DEFAULT_ESTIMATOR_CONFIG, target: 0.9, margin: 0, decay: 0.1, longWaitWeight: 0.3, budgetScale: 1, minWeight: 0.01, maxWeight: 5 };
     const kept = updateCalibration(initialCalibration(), { postedMin: 5, actualMin: 5 + 0.5 / 60 }, cfg); // half a second over: kept
-    expect(kept).toEqual({ checked: 1, kept: 1 });
+    expect(kept).toEqual({ checked: 1, kept: 1, longActualMin: 0, longPostedMin: 0 });
     const broken = updateCalibration(kept, { postedMin: 5, actualMin: 6 }, cfg);
     expect(broken.checked).toBeCloseTo(1.9, 12); // 1 x 0.9 + 1
     expect(broken.kept).toBeCloseTo(0.9, 12);
     // 10 kept of 10: budget 10 - 0.9 x 10 = 1 promise, weight 0.3 e
-    expect(postingPolicy({ checked: 10, kept: 10 }, cfg).longWaitWeight).toBeCloseTo(0.3 * Math.E, 12);
+    const served = (checked: number, kept: number) => ({ ...initialCalibration(), checked, kept });
+    expect(postingPolicy(served(10, 10), cfg).longWaitWeight).toBeCloseTo(0.3 * Math.E, 12);
     // plus 2 customers still in line past their posted wait: budget 10 - 0.9 x 12 = -0.8
-    expect(postingPolicy({ checked: 10, kept: 10 }, cfg, { checked: 2, kept: 0 }).longWaitWeight).toBeCloseTo(0.3 * Math.exp(-0.8), 12);
-    expect(promiseBudget({ checked: 100, kept: 0 }, cfg)).toBeCloseTo(-90, 12);
-    expect(postingPolicy({ checked: 100, kept: 0 }, cfg).longWaitWeight).toBe(0.01); // clipped
+    expect(postingPolicy(served(10, 10), cfg, { checked: 2, kept: 0 }).longWaitWeight).toBeCloseTo(0.3 * Math.exp(-0.8), 12);
+    expect(promiseBudget(served(100, 0), cfg)).toBeCloseTo(-90, 12);
+    expect(postingPolicy(served(100, 0), cfg).longWaitWeight).toBe(0.01); // clipped
+  });
+
+  it('keeps the long waits honest: padding past the ratio raises the weight, waits that ran long lower it', () => {
+    const cfg = { ...DEFAULT_ESTIMATOR_CONFIG, target: 0.9, margin: 0, decay: 0, longWaitWeight: 0.3, budgetScale: 1, longWaitRatio: 0.8, ratioMargin: 0.05, ratioBudgetScaleMin: 10 };
+    // a short promise counts for the share kept only; a long one also adds its minutes
+    let c = updateCalibration(initialCalibration(), { postedMin: 5, actualMin: 2 }, cfg);
+    expect([c.longActualMin, c.longPostedMin]).toEqual([0, 0]);
+    c = updateCalibration(c, { postedMin: 20, actualMin: 12 }, cfg);
+    c = updateCalibration(c, { postedMin: 15, actualMin: 10 }, cfg);
+    expect([c.longActualMin, c.longPostedMin]).toEqual([22, 35]);
+    // 22 - 0.85 x 35 = -7.75 minutes: posted long waits were padded
+    expect(longWaitBudgetMin(c, cfg)).toBeCloseTo(-7.75, 12);
+    // promise budget 3 - 0.9 x 3 = 0.3; weight 0.3 x e^(0.3 + 0.775)
+    expect(postingPolicy(c, cfg).longWaitWeight).toBeCloseTo(0.3 * Math.exp(0.3 + 0.775), 12);
+    // the posting term aims at the ratio plus its margin
+    expect(postingPolicy(c, cfg).longWaitRatio).toBeCloseTo(0.85, 12);
+    // a long wait that ran over its promise: 22 + 30 - 0.85 x 55 = 5.25 minutes to spare, lower weight
+    c = updateCalibration(c, { postedMin: 20, actualMin: 30 }, cfg);
+    expect(longWaitBudgetMin(c, cfg)).toBeCloseTo(5.25, 12);
+    expect(postingPolicy(c, cfg).longWaitWeight).toBeLessThan(0.3);
   });
 
   it('learns from served tickets: posted versus actual', () => {

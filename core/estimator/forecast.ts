@@ -128,6 +128,16 @@ export function arrivalRatesPerMin(est: EstimatorState, now: number): Array<{ se
   return out;
 }
 
+/** The first time at or after t when a rota has the counter staffed (t itself without a rota). */
+export function nextStaffed(shifts: ReadonlyArray<readonly [number, number]>, t: number): number {
+  if (shifts.length === 0) return t;
+  for (const [from, to] of shifts) {
+    if (to <= t) continue;
+    return Math.max(from, t);
+  }
+  return Infinity;
+}
+
 export function forecast(est: EstimatorState, queue: QueueState, now: number, options: ForecastOptions = {}): Forecast {
   const rules = queue.rules;
   const cfg = est.config;
@@ -185,32 +195,41 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     id: string;
     serves: Uint8Array;
     factor: number;
-    kind: 'idle' | 'busy' | 'break';
+    /** planned: closed or on a planned break, back at its next shift. */
+    kind: 'idle' | 'busy' | 'break' | 'planned';
     deskService: number;
     elapsed: number;
     /** Minutes from now until the announced end of its break; NaN when none was announced. */
     breakLeft: number;
     /** Minutes from now of its scheduled close; Infinity when not known. */
     closes: number;
+    /** Its rota in minutes from now (shifts still to end); empty when none was planned. */
+    shifts: Array<[number, number]>;
   }
   const counters: SimCounter[] = [];
   for (const c of Object.values(queue.counters).sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    if (c.status === 'closed') continue;
+    const shifts = (c.shifts ?? []).filter((s) => s.to > now).map((s): [number, number] => [rel(s.from), rel(s.to)]);
+    // A closed counter counts only when its rota opens it later; an open one with a rota that has
+    // ended is being kept open past its plan, so the plan no longer says anything about it.
+    if (c.status === 'closed' && shifts.length === 0) continue;
+    const planned = c.status === 'closed' || shifts.length > 0;
     const serves = new Uint8Array(serviceIds.length);
     for (const s of c.services) {
       const i = serviceIndex.get(s);
       if (i !== undefined) serves[i] = 1;
     }
     const desk = c.ticketId ? queue.tickets[c.ticketId] : undefined;
+    const onPlannedBreak = c.status === 'break' && c.breakUntil === null && shifts.length > 0 && shifts[0]![0] > 0;
     counters.push({
       id: c.id,
       serves,
       factor: models.counterFactor[c.id] ?? 1,
-      kind: c.status === 'break' ? 'break' : desk ? 'busy' : 'idle',
+      kind: c.status === 'closed' ? 'planned' : c.status === 'break' ? (onPlannedBreak ? 'planned' : 'break') : desk ? 'busy' : 'idle',
       deskService: desk ? (serviceIndex.get(desk.serviceId) ?? 0) : 0,
       elapsed: c.status === 'break' ? rel(c.since) * -1 : desk?.calledAt ? -rel(desk.calledAt) : 0,
       breakLeft: c.status === 'break' && c.breakUntil !== null ? rel(c.breakUntil) : NaN,
       closes: c.closesAt === null ? Infinity : rel(c.closesAt),
+      shifts: planned ? shifts : [],
     });
   }
 
@@ -255,7 +274,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     for (let k = 0; k < counters.length; k += 1) {
       const c = counters[k]!;
       nextBreak[k] = exponential(random, 1 / breaksPerOpenMin);
-      if (c.kind === 'idle') free[k] = 0;
+      if (c.kind === 'idle' || c.kind === 'planned') free[k] = 0; // 'planned' waits for its shift below
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
       else if (c.breakLeft > 0) free[k] = c.breakLeft;
       else if (!Number.isNaN(c.breakLeft)) free[k] = exponential(random, cfg.priorBreakOverrunMin);
@@ -271,6 +290,11 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       const counter = counters[k]!;
       if (free[k]! >= counter.closes) {
         free[k] = Infinity; // its scheduled close: it finishes the desk and calls nobody else
+        continue;
+      }
+      const staffed = nextStaffed(counter.shifts, free[k]!);
+      if (staffed > free[k]!) {
+        free[k] = staffed; // off the rota now (a planned break or a later opening): back at the next shift
         continue;
       }
       if (nextBreak[k]! <= free[k]!) {

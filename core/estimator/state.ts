@@ -1,4 +1,4 @@
-import type { QueueEvent, QueueState } from '../queue/types.ts';
+import type { QueueEvent, QueueState, Shift } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { initialCalibration, updateCalibration, type Calibration, type CalibrationConfig } from './calibration.ts';
 
@@ -37,15 +37,17 @@ export interface EstimatorConfig extends CalibrationConfig {
 
 export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   target: 0.9,
-  margin: 0.03,
+  margin: 0.05,
   decay: 0.002,
   paddingPerMin: 0.01,
   longWaitRatio: 0.8,
   longWaitWeight: 0.3,
   budgetScale: 4,
+  ratioMargin: 0.03,
+  ratioBudgetScaleMin: 40,
   minWeight: 1e-4,
   maxWeight: 5,
-  minLevel: 0.5,
+  minLevel: 0.3,
   paths: 240,
   recentServices: 80,
   priorServiceMin: 5,
@@ -119,6 +121,11 @@ export function priorsFromRules(queue: QueueState): Record<string, number> {
   return priors;
 }
 
+/** A break taken while the rota has the counter off (between shifts, or after the last one). */
+function plannedBreak(shifts: readonly Shift[], at: number): boolean {
+  return shifts.length > 0 && !shifts.some((s) => s.from <= at && at < s.to);
+}
+
 function pushCapped<T>(list: readonly T[] | undefined, item: T, cap: number): T[] {
   const next = [...(list ?? []), item];
   return next.length > cap ? next.slice(next.length - cap) : next;
@@ -179,7 +186,9 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       const started = est.breakStartedAt[event.counterId];
       const { [event.counterId]: _break, ...otherBreaks } = est.breakStartedAt;
       if (event.type === 'counter.break') {
-        return { ...est, openMinutes, openSince, breaksTaken: est.breaksTaken + (since === undefined ? 0 : 1), breakStartedAt: { ...otherBreaks, [event.counterId]: event.at } };
+        // Breaks the rota planned are known ahead (forecast.ts); only the others teach the rate of surprises.
+        const unplanned = since !== undefined && !plannedBreak(queue.counters[event.counterId]?.shifts ?? [], event.at);
+        return { ...est, openMinutes, openSince, breaksTaken: est.breaksTaken + (unplanned ? 1 : 0), breakStartedAt: { ...otherBreaks, [event.counterId]: event.at } };
       }
       const breaksMin = started !== undefined && event.type === 'counter.opened' ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, 30) : est.breaksMin;
       return { ...est, openMinutes, openSince, breakStartedAt: otherBreaks, breaksMin };

@@ -243,6 +243,33 @@ describe('queue engine transitions', () => {
     expect(s.counters.c1!.breakUntil).toBeNull();
   });
 
+  it('a counter takes a rota: shifts in order, not all past; it survives opening, breaks and a rebuild', () => {
+    let s = emptyQueueState(rules);
+    const m = (minutes: number) => T0 + minutes * MINUTE_MS;
+    expect(refusal(s, { type: 'plan-counter', counterId: 'nope', shifts: [] }, T0)).toBe('unknown-counter');
+    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(10), to: m(10) }] }, T0)).toBe('invalid-time');
+    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(0), to: m(60) }, { from: m(30), to: m(90) }] }, T0)).toBe('invalid-time');
+    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(-60), to: m(-1) }] }, T0)).toBe('invalid-time');
+    const tooMany = Array.from({ length: 97 }, (_, i) => ({ from: m(i * 2), to: m(i * 2 + 1) }));
+    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: tooMany }, T0)).toBe('invalid-time');
+    const shifts = [
+      { from: m(0), to: m(120) },
+      { from: m(150), to: m(480) },
+    ];
+    const planned = execute(s, { type: 'plan-counter', counterId: 'c1', shifts }, T0);
+    if ('refused' in planned) throw new Error(planned.message);
+    expect(planned.events).toEqual([{ type: 'counter.planned', at: T0, counterId: 'c1', shifts }]);
+    s = planned.state;
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    s = must(s, { type: 'break-counter', counterId: 'c1' }, m(120));
+    expect(s.counters.c1).toMatchObject({ status: 'break', shifts });
+    // an empty rota clears the plan
+    const cleared = must(s, { type: 'plan-counter', counterId: 'c1', shifts: [] }, m(121));
+    expect(cleared.counters.c1!.shifts).toEqual([]);
+    const log = [...planned.events, { type: 'counter.opened' as const, at: T0, counterId: 'c1', services: ['A'] }];
+    expect(rebuild(rules, log).counters.c1!.shifts).toEqual(shifts);
+  });
+
   it('replays a log written before break lengths and close times existed', () => {
     const old: QueueEvent[] = [
       { type: 'counter.opened', at: T0, counterId: 'c1', services: ['A'] },

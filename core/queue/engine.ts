@@ -94,6 +94,8 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       }
       return [{ type: 'counter.break', at: now, counterId: counter.id, breakUntil: now + Math.round(command.minutes * MINUTE_MS) }];
     }
+    case 'plan-counter':
+      return decidePlan(state, command, now);
     case 'issue':
       return decideIssue(state, command, now);
     case 'reserve-block': {
@@ -328,6 +330,26 @@ function freeDesk(state: QueueState, counterId: string, ticketId: string): Recor
   return withCounter(state.counters, { ...counter, ticketId: null });
 }
 
+/** Most shifts a rota may hold: a day of 15-minute slots and more is not a plan anyone keeps. */
+export const MAX_SHIFTS = 96;
+
+/** A rota is accepted when every shift ends after it starts, they are in order, and it is not all past. */
+function decidePlan(state: QueueState, command: Extract<QueueCommand, { type: 'plan-counter' }>, now: number): QueueEvent[] | QueueRefusal {
+  const counter = state.counters[command.counterId];
+  if (!counter) return unknownCounter(command.counterId);
+  if (command.shifts.length > MAX_SHIFTS) return refuse('invalid-time', `A rota holds at most ${MAX_SHIFTS} shifts; counter ${counter.id} was given ${command.shifts.length}.`);
+  let previousEnd = -Infinity;
+  for (const shift of command.shifts) {
+    if (!Number.isFinite(shift.from) || !Number.isFinite(shift.to) || !(shift.to > shift.from)) {
+      return refuse('invalid-time', `Each shift of counter ${counter.id} must end after it starts.`);
+    }
+    if (shift.from < previousEnd) return refuse('invalid-time', `The shifts of counter ${counter.id} must be in order and must not overlap.`);
+    previousEnd = shift.to;
+  }
+  if (command.shifts.length > 0 && previousEnd <= now) return refuse('invalid-time', `Every shift given for counter ${counter.id} is over already.`);
+  return [{ type: 'counter.planned', at: now, counterId: counter.id, shifts: command.shifts.map((s) => ({ from: s.from, to: s.to })) }];
+}
+
 export function apply(state: QueueState, event: QueueEvent): QueueState {
   switch (event.type) {
     case 'counter.opened': {
@@ -342,6 +364,10 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
     case 'counter.break': {
       const counter = counterOrNew(state, event.counterId);
       return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status: 'break', since: event.at, breakUntil: event.breakUntil ?? null }) };
+    }
+    case 'counter.planned': {
+      const counter = counterOrNew(state, event.counterId);
+      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, shifts: event.shifts.map((s) => ({ ...s })) }) };
     }
     case 'numbers.block-reserved': {
       const key = numberingKey(event.serviceId, event.day);

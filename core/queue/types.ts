@@ -95,6 +95,17 @@ export interface CounterState {
   breakUntil: number | null;
   /** Open (or on break): when the counter is scheduled to close (ms), if known; null otherwise. */
   closesAt: number | null;
+  /**
+   * The staff rota for this counter: the times (ms) it is planned to be staffed, sorted; gaps
+   * between shifts are planned breaks, a later shift a planned opening. Empty: no plan given.
+   * Absent in states built before rotas existed (read as empty).
+   */
+  shifts?: Shift[];
+}
+
+export interface Shift {
+  from: number;
+  to: number;
 }
 
 export type TicketStatus = 'waiting' | 'called' | 'served' | 'no-show' | 'parked' | 'cancelled';
@@ -181,6 +192,8 @@ export type QueueCommand =
   | { type: 'close-counter'; counterId: string }
   /** `minutes`: how long the clerk expects the break to last ("back in 30 minutes"). */
   | { type: 'break-counter'; counterId: string; minutes?: number }
+  /** The counter's rota from now on (replaces the one before; empty clears it). */
+  | { type: 'plan-counter'; counterId: string; shifts: Shift[] }
   | {
       type: 'issue';
       ticketId: string;
@@ -225,6 +238,7 @@ export type QueueEvent =
   | (At & { type: 'counter.closed'; counterId: string })
   /** `breakUntil` (ms) = at + the announced minutes; absent when no length was announced. */
   | (At & { type: 'counter.break'; counterId: string; breakUntil?: number })
+  | (At & { type: 'counter.planned'; counterId: string; shifts: Shift[] })
   | (At & {
       type: 'ticket.issued';
       ticketId: string;
@@ -269,6 +283,7 @@ export const QUEUE_EVENT_TYPES: readonly QueueEventType[] = [
   'counter.opened',
   'counter.closed',
   'counter.break',
+  'counter.planned',
   'ticket.issued',
   'numbers.block-reserved',
   'ticket.called',

@@ -87,6 +87,21 @@ export function scenarioQueueRules(scenario: Scenario, withReturns: boolean): Qu
   });
 }
 
+/** A counter's staffed times (minutes): its open windows minus its breaks, in order. */
+export function rotaShifts(counter: Pick<Scenario['counters'][number], 'open' | 'breaks'>): Array<[number, number]> {
+  let shifts = [...counter.open].sort((a, b) => a[0] - b[0]).map(([from, to]): [number, number] => [from, to]);
+  for (const [breakFrom, breakTo] of counter.breaks) {
+    shifts = shifts.flatMap(([from, to]): Array<[number, number]> => {
+      if (breakTo <= from || breakFrom >= to) return [[from, to]];
+      return [
+        ...(breakFrom > from ? [[from, breakFrom] as [number, number]] : []),
+        ...(breakTo < to ? [[breakTo, to] as [number, number]] : []),
+      ];
+    });
+  }
+  return shifts;
+}
+
 /** The day's customers, identical whichever options the run uses. */
 export function generateCustomers(scenario: Scenario): Customer[] {
   const arrivals: Array<{ t: number; serviceId: string; block: number }> = [];
@@ -197,6 +212,11 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
     }
   }
   for (const c of customers) heap.push(c.arrivalMin, { kind: 'arrive', customer: c });
+  // Staff know the day's rota before opening: when each counter is staffed, its breaks included.
+  for (const counter of scenario.counters) {
+    const shifts = rotaShifts(counter).map(([from, to]) => ({ from: OPENING_MS + from * MINUTE_MS, to: OPENING_MS + to * MINUTE_MS }));
+    run({ type: 'plan-counter', counterId: counter.id, shifts });
+  }
 
   /** What every method would tell a customer joining the line now. */
   const promises = (ours: Posted, serviceId: string, position: number): Omit<ServedRecord, 'actualMin'> => {

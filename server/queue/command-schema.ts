@@ -12,6 +12,12 @@ export const staffCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('close-counter'), ...atCounter }),
   // minutes: how long the clerk expects to be away (at most a day).
   z.strictObject({ type: z.literal('break-counter'), ...atCounter, minutes: z.number().positive().max(24 * 60).optional() }),
+  // shifts: the counter's rota from now on, ms since the epoch (the engine checks order and overlap).
+  z.strictObject({
+    type: z.literal('plan-counter'),
+    ...atCounter,
+    shifts: z.array(z.strictObject({ from: z.number().int().positive(), to: z.number().int().positive() })).max(96),
+  }),
   z.strictObject({ type: z.literal('call-next'), ...atCounter }),
   z.strictObject({ type: z.literal('call'), ...atCounter, ticketId: eventIdSchema }),
   z.strictObject({ type: z.literal('recall'), ...atCounter }),
