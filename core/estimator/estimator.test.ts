@@ -6,7 +6,8 @@ import { MINUTE_MS } from '../queue/types.ts';
 import { abandonmentHazardPerMin } from './abandonment.ts';
 import { choosePosted, initialCalibration, longWaitBudgetMin, postedGrid, postingPolicy, promiseBudget, updateCalibration } from './calibration.ts';
 import { estimateNewArrival, estimateWaiting, overduePromises } from './estimate.ts';
-import { arrivalRatesPerMin, forecast, nextStaffed } from './forecast.ts';
+import { arrivalRatesPerMin, forecast } from './forecast.ts';
+import { nextStaffed } from '../queue/rota.ts';
 import { roundPostedWait } from './rounding.ts';
 import { buildServiceTimeModels } from './service-times.ts';
 import { createEstimatorState, DEFAULT_ESTIMATOR_CONFIG, observe, type EstimatorState } from './state.ts';
@@ -184,9 +185,9 @@ describe('forecast on hand-computed cases', () => {
     v.run({ type: 'open-counter', counterId: 'c1' }, m(30));
     v.run({ type: 'break-counter', counterId: 'c1' }, m(40)); // inside a shift: a surprise
     expect(v.est.breaksTaken).toBe(1);
-    expect(nextStaffed([[0, 6], [30, 120]], 8)).toBe(30);
-    expect(nextStaffed([[0, 6], [30, 120]], 5)).toBe(5);
-    expect(nextStaffed([[0, 6]], 7)).toBe(Infinity);
+    expect(nextStaffed([{ from: 0, to: 6 }, { from: 30, to: 120 }], 8)).toBe(30);
+    expect(nextStaffed([{ from: 0, to: 6 }, { from: 30, to: 120 }], 5)).toBe(5);
+    expect(nextStaffed([{ from: 0, to: 6 }], 7)).toBe(Infinity);
     expect(nextStaffed([], 7)).toBe(7);
   });
 

@@ -1,5 +1,6 @@
 import { rankKey } from '../queue/ordering.ts';
-import type { QueueState } from '../queue/types.ts';
+import type { QueueState, Shift } from '../queue/types.ts';
+import { nextStaffed } from '../queue/rota.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { exponential, hashSeed, mulberry32, type Random } from '../simulation/random.ts';
 import { abandonmentHazardPerMin } from './abandonment.ts';
@@ -128,16 +129,6 @@ export function arrivalRatesPerMin(est: EstimatorState, now: number): Array<{ se
   return out;
 }
 
-/** The first time at or after t when a rota has the counter staffed (t itself without a rota). */
-export function nextStaffed(shifts: ReadonlyArray<readonly [number, number]>, t: number): number {
-  if (shifts.length === 0) return t;
-  for (const [from, to] of shifts) {
-    if (to <= t) continue;
-    return Math.max(from, t);
-  }
-  return Infinity;
-}
-
 export function forecast(est: EstimatorState, queue: QueueState, now: number, options: ForecastOptions = {}): Forecast {
   const rules = queue.rules;
   const cfg = est.config;
@@ -204,11 +195,11 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     /** Minutes from now of its scheduled close; Infinity when not known. */
     closes: number;
     /** Its rota in minutes from now (shifts still to end); empty when none was planned. */
-    shifts: Array<[number, number]>;
+    shifts: Shift[];
   }
   const counters: SimCounter[] = [];
   for (const c of Object.values(queue.counters).sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const shifts = (c.shifts ?? []).filter((s) => s.to > now).map((s): [number, number] => [rel(s.from), rel(s.to)]);
+    const shifts = (c.shifts ?? []).filter((s) => s.to > now).map((s) => ({ from: rel(s.from), to: rel(s.to) }));
     // A closed counter counts only when its rota opens it later; an open one with a rota that has
     // ended is being kept open past its plan, so the plan no longer says anything about it.
     if (c.status === 'closed' && shifts.length === 0) continue;
@@ -219,7 +210,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       if (i !== undefined) serves[i] = 1;
     }
     const desk = c.ticketId ? queue.tickets[c.ticketId] : undefined;
-    const onPlannedBreak = c.status === 'break' && c.breakUntil === null && shifts.length > 0 && shifts[0]![0] > 0;
+    const onPlannedBreak = c.status === 'break' && c.breakUntil === null && shifts.length > 0 && shifts[0]!.from > 0;
     counters.push({
       id: c.id,
       serves,

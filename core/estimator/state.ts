@@ -1,4 +1,5 @@
-import type { QueueEvent, QueueState, Shift } from '../queue/types.ts';
+import type { QueueEvent, QueueState } from '../queue/types.ts';
+import { offRota } from '../queue/rota.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { initialCalibration, updateCalibration, type Calibration, type CalibrationConfig } from './calibration.ts';
 
@@ -121,11 +122,6 @@ export function priorsFromRules(queue: QueueState): Record<string, number> {
   return priors;
 }
 
-/** A break taken while the rota has the counter off (between shifts, or after the last one). */
-function plannedBreak(shifts: readonly Shift[], at: number): boolean {
-  return shifts.length > 0 && !shifts.some((s) => s.from <= at && at < s.to);
-}
-
 function pushCapped<T>(list: readonly T[] | undefined, item: T, cap: number): T[] {
   const next = [...(list ?? []), item];
   return next.length > cap ? next.slice(next.length - cap) : next;
@@ -187,7 +183,7 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       const { [event.counterId]: _break, ...otherBreaks } = est.breakStartedAt;
       if (event.type === 'counter.break') {
         // Breaks the rota planned are known ahead (forecast.ts); only the others teach the rate of surprises.
-        const unplanned = since !== undefined && !plannedBreak(queue.counters[event.counterId]?.shifts ?? [], event.at);
+        const unplanned = since !== undefined && !offRota(queue.counters[event.counterId]?.shifts ?? [], event.at);
         return { ...est, openMinutes, openSince, breaksTaken: est.breaksTaken + (unplanned ? 1 : 0), breakStartedAt: { ...otherBreaks, [event.counterId]: event.at } };
       }
       const breaksMin = started !== undefined && event.type === 'counter.opened' ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, 30) : est.breaksMin;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventIdSchema, slugSchema } from '../../core/ids.ts';
+import { MAX_SHIFTS } from '../../core/queue/engine.ts';
 import type { StaffCommand, TicketQuoteRequest, TicketTakeRequest } from '../../core/protocol.ts';
 
 /** Queue requests as they arrive over the wire (socket or HTTP): validated before the engine sees them. */
@@ -16,7 +17,7 @@ export const staffCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('plan-counter'),
     ...atCounter,
-    shifts: z.array(z.strictObject({ from: z.number().int().positive(), to: z.number().int().positive() })).max(96),
+    shifts: z.array(z.strictObject({ from: z.number().int().positive(), to: z.number().int().positive() })).max(MAX_SHIFTS),
   }),
   z.strictObject({ type: z.literal('call-next'), ...atCounter }),
   z.strictObject({ type: z.literal('call'), ...atCounter, ticketId: eventIdSchema }),
