@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from './scenario.ts';
 import { simulate, type SimulationReport } from './simulator.ts';
+import { ISSUE_TARGETS, missedTargets, type Targets } from './targets.ts';
 
 /**
  * The shipped scenarios against issue 4's targets (README "Simulating a day"): promises kept
@@ -20,14 +21,10 @@ function run(name: string): SimulationReport {
   return simulate(parsed.scenario);
 }
 
-function expectTargets(r: SimulationReport, except: { actualOverPosted?: number; maeRatio?: number } = {}) {
-  expect(r.promiseKept).toBeGreaterThanOrEqual(0.9);
-  if (r.actualOverPosted !== null) expect(r.actualOverPosted).toBeGreaterThanOrEqual(except.actualOverPosted ?? 0.8);
-  expect(r.maeMin).toBeLessThanOrEqual((except.maeRatio ?? 0.7) * r.baselines.naive.maeMin);
-  if (r.withoutReturnTimes) {
-    expect(r.peakPhysicalQueue).toBeLessThanOrEqual(0.5 * r.withoutReturnTimes.peakPhysicalQueue);
-    expect(r.served).toBeGreaterThanOrEqual(r.withoutReturnTimes.served);
-  }
+/** Every target met, but those relaxed in `except`; a miss is named with the day's figures. */
+function expectTargets(r: SimulationReport, except: Partial<Targets> = {}) {
+  const { promiseKept, actualOverPosted, maeMin, baselines, peakPhysicalQueue, withoutReturnTimes } = r;
+  expect({ missed: missedTargets(r, { ...ISSUE_TARGETS, ...except }), promiseKept, actualOverPosted, maeMin, naiveMaeMin: baselines.naive.maeMin, peakPhysicalQueue, withoutReturnTimes }).toMatchObject({ missed: [] });
 }
 
 describe('shipped scenarios', () => {

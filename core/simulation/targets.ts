@@ -1,0 +1,39 @@
+import type { SimulationReport } from './simulator.ts';
+
+/**
+ * Issue 4's targets for one simulated day, each checked on its own so misses can be named and
+ * counted by kind (the shipped-scenario test and `npm run bench -- estimator` read the same rule).
+ */
+
+export interface Targets {
+  /** Least share of served customers whose wait was at most the posted one. */
+  promiseKept: number;
+  /** Least total actual / total posted over waits posted at 10 minutes or more (when there are any). */
+  actualOverPosted: number;
+  /** Most MAE of the point estimate, as a share of the naive estimate's. */
+  maeRatio: number;
+  /** With return times: most physical peak, as a share of the peak without them. */
+  returnPeakRatio: number;
+}
+
+export const ISSUE_TARGETS: Targets = { promiseKept: 0.9, actualOverPosted: 0.8, maeRatio: 0.7, returnPeakRatio: 0.5 };
+
+/** Target name -> met, for the targets that apply to the day. */
+export function checkTargets(r: SimulationReport, targets: Targets = ISSUE_TARGETS): Record<string, boolean> {
+  const checks: Record<string, boolean> = {
+    promiseKept: r.promiseKept >= targets.promiseKept,
+    maeRatio: r.maeMin <= targets.maeRatio * r.baselines.naive.maeMin,
+  };
+  if (r.actualOverPosted !== null) checks.actualOverPosted = r.actualOverPosted >= targets.actualOverPosted;
+  if (r.withoutReturnTimes) {
+    checks.returnPeak = r.peakPhysicalQueue <= targets.returnPeakRatio * r.withoutReturnTimes.peakPhysicalQueue;
+    checks.returnServed = r.served >= r.withoutReturnTimes.served;
+  }
+  return checks;
+}
+
+export function missedTargets(r: SimulationReport, targets: Targets = ISSUE_TARGETS): string[] {
+  return Object.entries(checkTargets(r, targets))
+    .filter(([, met]) => !met)
+    .map(([name]) => name);
+}
