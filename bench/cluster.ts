@@ -1,22 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openHubStore } from '../server/open-store.ts';
+import { withPostgres } from '../test/support/fixtures.ts';
 import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
 import { processMemoryMb, requireOpenFiles, runLoad } from './hub-load.ts';
 import { hubUrlOf, loadFigures, loadLayout, loadOptions, machineFigures, planConnections, provisionVenues, stopHub } from './hub.ts';
 
 const POSTGRES_URL = process.env.WAITWELL_BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS_URL = process.env.WAITWELL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function withPostgres<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * `npm run bench -- cluster`: the `hub` load spread over two hub processes that share one
@@ -48,6 +38,7 @@ export default async function run(options: Record<string, string>, log: (line: s
         layout.devices.map((d) => d.venueId),
         layout.devices.map((d) => d.tokenHash),
       ]),
+      POSTGRES_URL,
     );
 
     for (let i = 0; i < 2; i += 1) hubs.push(spawnWaitwell(['hub', '--store', storeUrl, '--redis', redisUrl, '--port', '0']));
@@ -55,7 +46,7 @@ export default async function run(options: Record<string, string>, log: (line: s
     log(`hub A (pid ${hubs[0]!.child.pid}) at ${urls[0]}, hub B (pid ${hubs[1]!.child.pid}) at ${urls[1]}`);
     const result = await runLoad({ hubs: urls, ...planConnections(layout, boardTokens), rate: load.rate, seconds: load.seconds, warmupSeconds: load.warmupSeconds, connectWindow: load.connectWindow }, log);
     const memory = hubs.map((hub) => processMemoryMb(hub.child.pid));
-    const stored = await withPostgres(async (client) => Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n));
+    const stored = await withPostgres(async (client) => Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n), POSTGRES_URL);
     const lost = Math.max(result.lost, result.sent - stored);
     const rssMb = Math.max(...memory.map((m) => m.peakRssMb));
     log(`p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`);
@@ -77,6 +68,6 @@ export default async function run(options: Record<string, string>, log: (line: s
     };
   } finally {
     await Promise.all(hubs.map((hub) => stopHub(hub)));
-    await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch((error: Error) => log(`could not drop schema ${schema}: ${error.message}`));
+    await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`), POSTGRES_URL).catch((error: Error) => log(`could not drop schema ${schema}: ${error.message}`));
   }
 }

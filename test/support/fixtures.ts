@@ -82,9 +82,9 @@ export function freshPostgresSchema(prefix = 'waitwell_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-/** Runs SQL as the test role outside any store (set-up, inspection, clean-up). */
-export async function withPostgres<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+/** Runs SQL as the test role outside any store (set-up, inspection, clean-up); benches pass their own URL. */
+export async function withPostgres<T>(work: (client: pg.Client) => Promise<T>, url = TEST_POSTGRES_URL): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
