@@ -1,6 +1,7 @@
 import type { HubStore } from './store/hub-store.ts';
 import { PostgresHubStore } from './store/postgres-store.ts';
 import { SqliteHubStore } from './store/sqlite-store.ts';
+import { hidePassword } from './hide-password.ts';
 
 /**
  * Chooses the store implementation from the configured location: a postgres:// or postgresql://
@@ -23,11 +24,5 @@ export function isPostgresUrl(location: string): boolean {
 /** The location as safe to print: a PostgreSQL URL loses its password (logs outlive secrets). */
 export function describeStoreLocation(location: string): string {
   if (!isPostgresUrl(location)) return location;
-  try {
-    const url = new URL(location);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return 'a PostgreSQL database';
-  }
+  return hidePassword(location, 'a PostgreSQL database');
 }

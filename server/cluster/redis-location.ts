@@ -1,3 +1,5 @@
+import { hidePassword } from '../hide-password.ts';
+
 /** Channel names of one cluster start with this unless the URL names another prefix. */
 export const DEFAULT_REDIS_PREFIX = 'waitwell';
 
@@ -24,11 +26,5 @@ export function parseRedisLocation(location: string): { url: string; prefix: str
 
 /** The location as safe to print: without its password. */
 export function describeRedisLocation(location: string): string {
-  try {
-    const url = new URL(location);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return 'a Redis server';
-  }
+  return hidePassword(location, 'a Redis server');
 }
