@@ -19,7 +19,7 @@ import type {
   UserRecord,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
+import { feedbackIncrements, toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (created if missing); every pooled connection searches it. Default "public". */
@@ -387,19 +387,9 @@ export class PostgresHubStore implements HubStore {
 
 /** Projections move only for rows that were new in this batch. */
 async function projectFeedback(client: PoolClient, inserted: readonly AnyEventEnvelope[]): Promise<string[]> {
-  const increments = new Map<string, { touchpointId: string; venueId: string; level: number; count: number }>();
-  for (const event of inserted) {
-    if (event.type !== 'feedback.pressed' || event.payload.misuse) continue;
-    const key = `${event.venueId}\u0000${event.payload.touchpointId}\u0000${event.payload.level}`;
-    const entry = increments.get(key) ?? { venueId: event.venueId, touchpointId: event.payload.touchpointId, level: event.payload.level, count: 0 };
-    entry.count += 1;
-    increments.set(key, entry);
-  }
-  if (increments.size === 0) return [];
-  // Named in the order first pressed, as SqliteHubStore names them.
-  const touchpointsChanged = [...new Set([...increments.values()].map((entry) => entry.touchpointId))];
-  // Rows upserted in one fixed order, so two batches bumping the same counters cannot deadlock.
-  const rows = [...increments.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+  // Rows come sorted: two batches bumping the same counters in one order cannot deadlock.
+  const { increments: rows, touchpointsChanged } = feedbackIncrements(inserted);
+  if (rows.length === 0) return [];
   await client.query(
     `INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count)
      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])

@@ -21,7 +21,7 @@ import type {
   PressGroup,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
+import { feedbackIncrements, toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
 
 /**
  * The embedded hub store: one SQLite file, WAL, synchronous=FULL (an ack sent to a kiosk means
@@ -262,18 +262,9 @@ export class SqliteHubStore implements HubStore {
 
   /** Projections move only for rows that were new in this batch. */
   private projectFeedback(inserted: readonly AnyEventEnvelope[]): string[] {
-    const increments = new Map<string, { venueId: string; touchpointId: string; level: number; count: number }>();
-    for (const event of inserted) {
-      if (event.type !== 'feedback.pressed' || event.payload.misuse) continue;
-      const key = `${event.venueId}\u0000${event.payload.touchpointId}\u0000${event.payload.level}`;
-      const entry = increments.get(key) ?? { venueId: event.venueId, touchpointId: event.payload.touchpointId, level: event.payload.level, count: 0 };
-      entry.count += 1;
-      increments.set(key, entry);
-    }
-    for (const { venueId, touchpointId, level, count } of increments.values()) {
-      this.statements.bumpCount.run(venueId, touchpointId, level, count);
-    }
-    return [...new Set([...increments.values()].map((entry) => entry.touchpointId))];
+    const { increments, touchpointsChanged } = feedbackIncrements(inserted);
+    for (const { venueId, touchpointId, level, count } of increments) this.statements.bumpCount.run(venueId, touchpointId, level, count);
+    return touchpointsChanged;
   }
 
   async touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]> {

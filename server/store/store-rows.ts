@@ -1,4 +1,5 @@
 import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
+import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { DeviceRecord, UserRecord } from './hub-store.ts';
 
 /**
@@ -60,4 +61,31 @@ export function toTouchpointCounts(rows: readonly { touchpoint_id: string; level
     byTouchpoint.set(row.touchpoint_id, entry);
   }
   return [...byTouchpoint.values()];
+}
+
+/** One touchpoint_counts bump: presses of one level at one touchpoint in a batch. */
+export interface CountIncrement {
+  venueId: string;
+  touchpointId: string;
+  level: number;
+  count: number;
+}
+
+/**
+ * The touchpoint_counts bumps of the presses new in a batch (misuse left out), sorted by
+ * venue, touchpoint and level so concurrent batches bump rows in one order, and the touchpoints
+ * they move, in the order first pressed.
+ */
+export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): { increments: CountIncrement[]; touchpointsChanged: string[] } {
+  const byKey = new Map<string, CountIncrement>();
+  for (const event of inserted) {
+    if (event.type !== 'feedback.pressed' || event.payload.misuse) continue;
+    const key = `${event.venueId}\u0000${event.payload.touchpointId}\u0000${event.payload.level}`;
+    const entry = byKey.get(key) ?? { venueId: event.venueId, touchpointId: event.payload.touchpointId, level: event.payload.level, count: 0 };
+    entry.count += 1;
+    byKey.set(key, entry);
+  }
+  const touchpointsChanged = [...new Set([...byKey.values()].map((entry) => entry.touchpointId))];
+  const increments = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+  return { increments, touchpointsChanged };
 }
