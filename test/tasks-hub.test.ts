@@ -69,7 +69,10 @@ describe('tasks from bad moments', () => {
     expect(hook.headers['x-waitwell-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(hook.body).digest('hex')}`);
     expect(JSON.parse(hook.body)).toMatchObject({ venueId: 'venue-a', task: { id: opened.id, state: 'open' } });
 
-    // More bad presses while it is open: the same task, not a second one.
+    // More bad presses while it is open: the same task, not a second one. They are pressed once
+    // the hub's clock is well past the opening, so the kiosk's clock correction (good to a few ms,
+    // half a round trip) cannot place one before it and into the effect check's "before" window.
+    await waitFor(() => (Date.now() > opened.openedAt + 250 ? true : undefined), { what: 'the clock to move past the opening' });
     for (let i = 0; i < 5; i += 1) store.append('feedback.pressed', { touchpointId: 'restroom', level: 1, source: 'serial' });
     await waitFor(async () => ((await hub.store.deviceEvents('k1')).length === 15 ? true : undefined), { what: 'all presses stored' });
     await hub.alerts.check('venue-a');
