@@ -16,10 +16,12 @@ import { roundPostedWait } from './rounding.ts';
  *   so short waits go to a high quantile, where keeping a promise is cheap, and no higher.
  * - weight x (m - ratio x P): the Lagrange term of "over the posted waits of 10 minutes and more,
  *   total actual >= ratio x total posted" (0.8 plus ratioMargin), the waits where padding costs
- *   people most. A wait is posted at 10 only when its mean is near 8.3 minutes or more (else 9
+ *   people most. A wait is posted at 10 only when its mean is near 8.5 minutes or more (else 9
  *   keeps nearly as many promises and promises less).
  *
- * `weight` follows two budgets, both over the served customers (recency-weighted):
+ * `weight` follows two budgets, over the served customers (recency-weighted) plus the promises
+ * still pending for customers in line, as the forecast now expects them to turn out
+ * (pendingPromises in estimate.ts):
  *
  *   promises = kept - (target + margin) x checked           (promises that may still be broken)
  *   minutes  = long actual - (0.8 + ratioMargin) x long posted   (over posted waits >= 10)
@@ -29,7 +31,10 @@ import { roundPostedWait } from './rounding.ts';
  * waits are posted near their median; with promises owed, or long waits that ran true, they move
  * to higher quantiles. The two targets pull against each other only on days where no posting meets
  * both. The weight is a function of the budgets, not an integrator, so it cannot wind up and
- * overshoot; the margins absorb the lag of promises checked only a wait later.
+ * overshoot. Counting pending promises as expected, not only once checked a wait later, keeps the
+ * weight nearly constant through a run of long waits: the Lagrange weight of this trade-off is
+ * best held constant, and a weight that swung with outcomes as they came in kept fewer promises
+ * at more padding than a fixed one on the same day. The margins absorb what the forecast misses.
  */
 
 export interface Calibration {
@@ -97,24 +102,25 @@ export function updateCalibration(calibration: Calibration, observation: { poste
 
 /**
  * Promises that may still be broken while the share kept stays at target + margin: from the
- * served customers, plus (`pending`) promises already known to be broken by customers still in
- * line (overduePromises in estimate.ts).
+ * served customers, plus (`pending`) the promises made to customers still in line, as expected
+ * (pendingPromises in estimate.ts).
  */
-export function promiseBudget(calibration: Calibration, cfg: Pick<CalibrationConfig, 'target' | 'margin'>, pending: Pick<Calibration, 'checked' | 'kept'> = { checked: 0, kept: 0 }): number {
+export function promiseBudget(calibration: Calibration, cfg: Pick<CalibrationConfig, 'target' | 'margin'>, pending: Pick<Calibration, 'checked' | 'kept'> = initialCalibration()): number {
   return calibration.kept + pending.kept - (cfg.target + cfg.margin) * (calibration.checked + pending.checked);
 }
 
 /**
- * Minutes by which the long waits had more actual wait than the ratio asks of what was posted:
- * positive when posted long waits run true, negative when they were padded.
+ * Minutes by which the long waits had (or, `pending`, are expected to have) more actual wait than
+ * the ratio asks of what was posted: positive when posted long waits run true, negative when they
+ * were padded.
  */
-export function longWaitBudgetMin(calibration: Calibration, cfg: Pick<CalibrationConfig, 'longWaitRatio' | 'ratioMargin'>): number {
-  return calibration.longActualMin - (cfg.longWaitRatio + cfg.ratioMargin) * calibration.longPostedMin;
+export function longWaitBudgetMin(calibration: Calibration, cfg: Pick<CalibrationConfig, 'longWaitRatio' | 'ratioMargin'>, pending: Pick<Calibration, 'longActualMin' | 'longPostedMin'> = initialCalibration()): number {
+  return calibration.longActualMin + pending.longActualMin - (cfg.longWaitRatio + cfg.ratioMargin) * (calibration.longPostedMin + pending.longPostedMin);
 }
 
-export function postingPolicy(calibration: Calibration, cfg: CalibrationConfig, pending?: Pick<Calibration, 'checked' | 'kept'>): PostingPolicy {
+export function postingPolicy(calibration: Calibration, cfg: CalibrationConfig, pending: Calibration = initialCalibration()): PostingPolicy {
   const promises = promiseBudget(calibration, cfg, pending) / cfg.budgetScale;
-  const padding = longWaitBudgetMin(calibration, cfg) / cfg.ratioBudgetScaleMin;
+  const padding = longWaitBudgetMin(calibration, cfg, pending) / cfg.ratioBudgetScaleMin;
   const weight = cfg.longWaitWeight * Math.exp(promises - padding);
   return {
     paddingPerMin: cfg.paddingPerMin,

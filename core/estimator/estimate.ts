@@ -61,18 +61,50 @@ export function summarise(waits: Float64Array, policy: PostingPolicy, serviceId:
 }
 
 /**
- * Promises already broken by customers still in line (waiting longer than they were posted), each
- * counted by the chance the customer is still there to be served, as (checked, kept) for the
- * calibration: they tell it the forecast runs short a whole wait before those customers are called.
+ * Promises made to customers still in line, as the forecast expects them to turn out: each
+ * counted by the chance the customer is still there when called (only then is it checked), kept
+ * when the paths call them within what they were posted, and (posted waits of 10 minutes and
+ * more) with the wait they are expected to have had. The calibration then answers for promises a
+ * whole wait before they are checked, instead of learning of a run of long waits only as they end.
+ * A ticket with no forecast (no counter can call it) is counted as a promise about to break.
  */
-export function overduePromises(queue: QueueState, now: number, hazardPerMin: number): Pick<Calibration, 'checked' | 'kept'> {
-  let overdue = 0;
+export function pendingPromises(queue: QueueState, now: number, waits: ReadonlyMap<string, Float64Array>, hazardPerMin: number): Calibration {
+  const pending = { checked: 0, kept: 0, longActualMin: 0, longPostedMin: 0 };
   for (const t of Object.values(queue.tickets)) {
     if (t.status !== 'waiting' || t.postedWaitMin === null || t.joinedAt === null) continue;
     const waitedMin = (now - t.joinedAt) / MINUTE_MS;
-    if (waitedMin > t.postedWaitMin + KEPT_SLACK_MIN) overdue += Math.exp(-hazardPerMin * waitedMin);
+    const paths = waits.get(t.id);
+    const finite = paths ? paths.filter(Number.isFinite) : new Float64Array(0);
+    if (finite.length === 0) {
+      if (waitedMin > t.postedWaitMin + KEPT_SLACK_MIN) pending.checked += Math.exp(-hazardPerMin * waitedMin);
+      continue;
+    }
+    let present = 0;
+    let kept = 0;
+    let actual = 0;
+    for (const remaining of finite) {
+      const wait = waitedMin + remaining;
+      const stays = Math.exp(-hazardPerMin * wait);
+      present += stays;
+      if (wait <= t.postedWaitMin + KEPT_SLACK_MIN) kept += stays;
+      actual += stays * wait;
+    }
+    const n = paths!.length;
+    pending.checked += present / n;
+    pending.kept += kept / n;
+    if (t.postedWaitMin >= 10) {
+      pending.longActualMin += actual / n;
+      pending.longPostedMin += (t.postedWaitMin * present) / n;
+    }
   }
-  return { checked: overdue, kept: 0 };
+  return pending;
+}
+
+/** Waiting tickets that were posted a wait: the promises pendingPromises needs forecasts for. */
+function postedWaiting(queue: QueueState): string[] {
+  return Object.values(queue.tickets)
+    .filter((t) => t.status === 'waiting' && t.postedWaitMin !== null)
+    .map((t) => t.id);
 }
 
 /** The wait a customer taking a ticket for `serviceId` now would be told. */
@@ -83,8 +115,8 @@ export function estimateNewArrival(
   request: { serviceId: string; segmentId?: string | null },
 ): WaitEstimate {
   const weight = segmentWeight(queue.rules, request.segmentId);
-  const result = forecast(est, queue, now, { extra: { id: NEW_TICKET_ID, serviceId: request.serviceId, weight }, targets: [] });
-  const policy = postingPolicy(est.calibration, est.config, overduePromises(queue, now, result.hazardPerMin));
+  const result = forecast(est, queue, now, { extra: { id: NEW_TICKET_ID, serviceId: request.serviceId, weight }, targets: postedWaiting(queue) });
+  const policy = postingPolicy(est.calibration, est.config, pendingPromises(queue, now, result.waits, result.hazardPerMin));
   const headStart = (weight / queue.rules.agingPerMin) * MINUTE_MS;
   const ahead = waitingLine(queue, request.serviceId).filter((t) => t.orderKey - (t.weight / queue.rules.agingPerMin) * MINUTE_MS <= now - headStart).length;
   return summarise(result.waits.get(NEW_TICKET_ID) ?? new Float64Array(0), policy, request.serviceId, ahead + 1, result.hazardPerMin);
@@ -92,13 +124,14 @@ export function estimateNewArrival(
 
 /** Remaining wait of every waiting ticket (for boards, phone pages and displays), by ticket id. */
 export function estimateWaiting(est: EstimatorState, queue: QueueState, now: number, ticketIds?: readonly string[]): Record<string, WaitEstimate> {
-  const result = forecast(est, queue, now, ticketIds ? { targets: ticketIds } : {});
-  const policy = postingPolicy(est.calibration, est.config, overduePromises(queue, now, result.hazardPerMin));
+  const result = forecast(est, queue, now, ticketIds ? { targets: [...new Set([...ticketIds, ...postedWaiting(queue)])] } : {});
+  const policy = postingPolicy(est.calibration, est.config, pendingPromises(queue, now, result.waits, result.hazardPerMin));
   const out: Record<string, WaitEstimate> = {};
   const positions = new Map<string, number>();
   for (const service of queue.rules.services) waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
   for (const [id, waits] of result.waits) {
     const ticket = queue.tickets[id];
+    if (ticketIds && !ticketIds.includes(id)) continue;
     if (!ticket) continue;
     out[id] = summarise(waits, policy, ticket.serviceId, positions.get(id) ?? 1, result.hazardPerMin);
   }

@@ -5,7 +5,7 @@ import type { QueueCommand, QueueState } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { abandonmentHazardPerMin } from './abandonment.ts';
 import { choosePosted, initialCalibration, longWaitBudgetMin, postedGrid, postingPolicy, promiseBudget, updateCalibration } from './calibration.ts';
-import { estimateNewArrival, estimateWaiting, overduePromises } from './estimate.ts';
+import { estimateNewArrival, estimateWaiting, pendingPromises } from './estimate.ts';
 import { arrivalRatesPerMin, forecast } from './forecast.ts';
 import { nextStaffed } from '../queue/rota.ts';
 import { roundPostedWait } from './rounding.ts';
@@ -274,7 +274,7 @@ describe('calibration', () => {
     const served = (checked: number, kept: number) => ({ ...initialCalibration(), checked, kept });
     expect(postingPolicy(served(10, 10), cfg).longWaitWeight).toBeCloseTo(0.3 * Math.E, 12);
     // plus 2 customers still in line past their posted wait: budget 10 - 0.9 x 12 = -0.8
-    expect(postingPolicy(served(10, 10), cfg, { checked: 2, kept: 0 }).longWaitWeight).toBeCloseTo(0.3 * Math.exp(-0.8), 12);
+    expect(postingPolicy(served(10, 10), cfg, served(2, 0)).longWaitWeight).toBeCloseTo(0.3 * Math.exp(-0.8), 12);
     expect(promiseBudget(served(100, 0), cfg)).toBeCloseTo(-90, 12);
     expect(postingPolicy(served(100, 0), cfg).longWaitWeight).toBe(0.01); // clipped
   });
@@ -297,6 +297,36 @@ describe('calibration', () => {
     c = updateCalibration(c, { postedMin: 20, actualMin: 30 }, cfg);
     expect(longWaitBudgetMin(c, cfg)).toBeCloseTo(5.25, 12);
     expect(postingPolicy(c, cfg).longWaitWeight).toBeLessThan(0.3);
+    // a customer in line posted 20 and expected to wait 8 counts before being called: 5.25 + 8 - 0.85 x 20
+    const pending = { checked: 1, kept: 1, longActualMin: 8, longPostedMin: 20 };
+    expect(longWaitBudgetMin(c, cfg, pending)).toBeCloseTo(-3.75, 12);
+    expect(postingPolicy(c, cfg, pending).longWaitWeight).toBeGreaterThan(postingPolicy(c, cfg).longWaitWeight);
+  });
+
+  it('counts the promises of customers still in line as the forecast expects them to turn out', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    v.run({ type: 'issue', ticketId: 'short', serviceId: 'A', postedWaitMin: 5 }, T0);
+    v.run({ type: 'issue', ticketId: 'long', serviceId: 'A', postedWaitMin: 10 }, T0);
+    v.run({ type: 'issue', ticketId: 'unposted', serviceId: 'A' }, T0);
+    const now = T0 + 3 * MINUTE_MS;
+    // remaining waits on two paths; waited 3 so far: short waits 4 or 6 (posted 5), long 8 or 12 (posted 10)
+    const waits = new Map([
+      ['short', Float64Array.from([1, 3])],
+      ['long', Float64Array.from([5, 9])],
+      ['unposted', Float64Array.from([20, 30])],
+    ]);
+    expect(pendingPromises(v.queue, now, waits, 0)).toEqual({ checked: 2, kept: 1, longActualMin: 10, longPostedMin: 10 });
+    // with abandonment, each path counts by the chance the customer is still there when called
+    const h = Math.LN2 / 4; // half are gone after 4 minutes
+    const pending = pendingPromises(v.queue, now, new Map([['short', Float64Array.from([1, 5])]]), h);
+    // short: waits 4 (stays 1/2, kept) or 8 (stays 1/4, broken); long has no forecast and is not yet overdue
+    expect(pending.checked).toBeCloseTo((0.5 + 0.25) / 2, 12);
+    expect(pending.kept).toBeCloseTo(0.5 / 2, 12);
+    expect(pending.longPostedMin).toBe(0);
+    // with no forecast at all, a customer waiting past the posted wait is a promise already broken
+    expect(pendingPromises(v.queue, T0 + 6 * MINUTE_MS, new Map(), 0)).toEqual({ checked: 1, kept: 0, longActualMin: 0, longPostedMin: 0 });
+    expect(pendingPromises(v.queue, T0 + 4 * MINUTE_MS, new Map(), 0)).toEqual({ checked: 0, kept: 0, longActualMin: 0, longPostedMin: 0 });
   });
 
   it('learns from served tickets: posted versus actual', () => {
@@ -305,9 +335,6 @@ describe('calibration', () => {
     v.run({ type: 'issue', ticketId: 'p', serviceId: 'A', postedWaitMin: 5 }, T0);
     v.run({ type: 'issue', ticketId: 'q', serviceId: 'A', postedWaitMin: 5 }, T0);
     v.run({ type: 'call-next', counterId: 'c1' }, T0 + 2 * MINUTE_MS);
-    // at T0 + 6, q (posted 5) is still in line: a broken promise known before it is called
-    expect(overduePromises(v.queue, T0 + 6 * MINUTE_MS, 0)).toEqual({ checked: 1, kept: 0 });
-    expect(overduePromises(v.queue, T0 + 4 * MINUTE_MS, 0)).toEqual({ checked: 0, kept: 0 });
     v.run({ type: 'serve', counterId: 'c1' }, T0 + 6 * MINUTE_MS); // p waited 2 <= 5: kept
     v.run({ type: 'call-next', counterId: 'c1' }, T0 + 6 * MINUTE_MS);
     v.run({ type: 'serve', counterId: 'c1' }, T0 + 8 * MINUTE_MS); // q waited 6 > 5: broken
