@@ -136,13 +136,18 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   const serviceIndex = new Map(serviceIds.map((id, i) => [id, i]));
   const models = buildServiceTimeModels(est, serviceIds);
   const modelByIndex = serviceIds.map((id) => models.services[id] ?? models.fallback);
-  const hazard = abandonmentHazardPerMin(est.calls);
-  const noShowCost = est.noShowCostsMin.length ? est.noShowCostsMin.reduce((s, x) => s + x, 0) / est.noShowCostsMin.length : cfg.priorNoShowCostMin;
+  const hazard = est.known ? est.known.hazardPerMin : abandonmentHazardPerMin(est.calls);
+  const noShowCost = est.known
+    ? est.known.noShowMin
+    : est.noShowCostsMin.length
+      ? est.noShowCostsMin.reduce((s, x) => s + x, 0) / est.noShowCostsMin.length
+      : cfg.priorNoShowCostMin;
   const breakModel = breakLengths(est.breaksMin, cfg.priorBreakMin);
   // Unannounced breaks: one per priorMinutesPerBreak open counter-minutes a priori, then as observed.
   let openMinutes = est.openMinutes;
   for (const since of Object.values(est.openSince)) openMinutes += Math.max(0, (now - since) / MINUTE_MS);
-  const breaksPerOpenMin = (1 + est.breaksTaken) / (cfg.priorMinutesPerBreak + openMinutes);
+  // (A simulated day's breaks are all on the rota: an oracle knows no surprise comes.)
+  const breaksPerOpenMin = est.known ? 0 : (1 + est.breaksTaken) / (cfg.priorMinutesPerBreak + openMinutes);
   const rel = (ms: number) => (ms - now) / MINUTE_MS;
 
   // ---- the line, in calling order
@@ -225,7 +230,8 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   }
 
   // ---- priority arrivals that could overtake a target
-  const jumpers = arrivalRatesPerMin(est, now)
+  const rates = est.known ? est.known.arrivals.filter((a) => a.from <= now && now < a.to) : arrivalRatesPerMin(est, now);
+  const jumpers = rates
     .filter((r) => r.weight > 0 && serviceIndex.has(r.serviceId))
     .map((r) => ({ service: serviceIndex.get(r.serviceId)!, headStart: r.weight / rules.agingPerMin, perMin: r.perMin }));
 
@@ -264,7 +270,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     }
     for (let k = 0; k < counters.length; k += 1) {
       const c = counters[k]!;
-      nextBreak[k] = exponential(random, 1 / breaksPerOpenMin);
+      nextBreak[k] = breaksPerOpenMin > 0 ? exponential(random, 1 / breaksPerOpenMin) : Infinity;
       if (c.kind === 'idle' || c.kind === 'planned') free[k] = 0; // 'planned' waits for its shift below
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
       else if (c.breakLeft > 0) free[k] = c.breakLeft;
@@ -291,7 +297,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       if (nextBreak[k]! <= free[k]!) {
         // the counter takes a break when it is next free
         free[k] = free[k]! + drawService(random, breakModel, 1);
-        nextBreak[k] = free[k]! + exponential(random, 1 / breaksPerOpenMin);
+        nextBreak[k] = free[k]! + exponential(random, 1 / breaksPerOpenMin); // (only reached when breaks may come)
         continue;
       }
       const now0 = free[k]!;

@@ -73,8 +73,22 @@ function modelOf(serviceId: string, raw: number[], prior: number, cfg: Estimator
   return { serviceId, samples, mean, median: median(samples) };
 }
 
+/** Samples of a known lognormal (KnownParameters): its quantiles, as many as a day's observations could be. */
+const KNOWN_SAMPLES = 400;
+
+function knownModels(known: NonNullable<EstimatorState['known']>, serviceIds: readonly string[], cfg: EstimatorState['config']): ServiceTimeModels {
+  const services: Record<string, ServiceTimeModel> = {};
+  for (const serviceId of new Set([...serviceIds, ...Object.keys(known.serviceMin)])) {
+    const { mean, cv } = known.serviceMin[serviceId] ?? { mean: cfg.priorServiceMin, cv: cfg.priorServiceCv };
+    const samples = priorSamples(mean, cv, KNOWN_SAMPLES);
+    services[serviceId] = { serviceId, samples, mean: samples.reduce((s, x) => s + x, 0) / samples.length, median: median(samples) };
+  }
+  return { services, counterFactor: { ...known.counterFactor }, fallback: modelOf('', [], cfg.priorServiceMin, cfg) };
+}
+
 export function buildServiceTimeModels(est: EstimatorState, serviceIds: readonly string[]): ServiceTimeModels {
   const cfg = est.config;
+  if (est.known) return knownModels(est.known, serviceIds, cfg);
   const rawMedian: Record<string, number> = {};
   for (const [serviceId, list] of Object.entries(est.serviceTimes)) rawMedian[serviceId] = median(sortNumbers(list.map((s) => s.min)));
   const logRatios: Record<string, number[]> = {};

@@ -74,8 +74,28 @@ export interface ArrivalSample {
   weight: number;
 }
 
+/**
+ * Parameters handed to the estimator instead of learned from the queue: a simulation's truth, so
+ * the estimator bench can tell how much of a missed target is estimation and how much is the
+ * information a queue has (`npm run bench -- estimator --oracle`). A venue never sets it.
+ */
+export interface KnownParameters {
+  /** Service time distribution (lognormal) per service, at a counter of speed 1. */
+  serviceMin: Record<string, { mean: number; cv: number }>;
+  /** Time factor per counter (2 = takes twice as long). */
+  counterFactor: Record<string, number>;
+  /** Abandonment hazard per minute (0: nobody leaves). */
+  hazardPerMin: number;
+  /** Minutes a counter loses calling a customer who has gone. */
+  noShowMin: number;
+  /** Arrival rates per service and priority weight over time (ms). */
+  arrivals: Array<{ serviceId: string; weight: number; from: number; to: number; perMin: number }>;
+}
+
 export interface EstimatorState {
   config: EstimatorConfig;
+  /** Set only by the simulator's oracle runs: see KnownParameters. */
+  known?: KnownParameters;
   /** Prior mean service time per service (from the venue's rules). */
   priors: Record<string, number>;
   serviceTimes: Record<string, ServiceTimeSample[]>;
@@ -95,11 +115,12 @@ export interface EstimatorState {
 }
 
 export function createEstimatorState(
-  options: { config?: Partial<EstimatorConfig>; priors?: Record<string, number> } = {},
+  options: { config?: Partial<EstimatorConfig>; priors?: Record<string, number>; known?: KnownParameters } = {},
 ): EstimatorState {
   const config = { ...DEFAULT_ESTIMATOR_CONFIG, ...options.config };
   return {
     config,
+    ...(options.known ? { known: options.known } : {}),
     priors: { ...options.priors },
     serviceTimes: {},
     calls: [],

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { hashSeed, lognormal, mulberry32, poissonProcess } from './random.ts';
 import { parseScenario, scenarioSchema, type ScenarioInput } from './scenario.ts';
-import { generateCustomers, simulate } from './simulator.ts';
+import { buildServiceTimeModels } from '../estimator/service-times.ts';
+import { createEstimatorState } from '../estimator/state.ts';
+import { MINUTE_MS } from '../queue/types.ts';
+import { generateCustomers, knownParameters, simulate } from './simulator.ts';
 
 const small: ScenarioInput = {
   name: 'small',
@@ -79,5 +82,32 @@ describe('simulator', () => {
     expect(report.served).toBeGreaterThan(0);
     // padding by 1.4 keeps at least as many promises as the naive estimate it pads
     expect(report.baselines.padded.promiseKept).toBeGreaterThanOrEqual(report.baselines.naive.promiseKept);
+  });
+
+  it('hands an oracle run the scenario\'s truth, and the estimator then uses it instead of what it learns', () => {
+    const scenario = scenarioSchema.parse(small);
+    const known = knownParameters(scenario);
+    expect(known.hazardPerMin).toBeCloseTo(1 / 30, 12);
+    expect(known.counterFactor).toEqual({ c1: 1, c2: 1 / 1.2 });
+    expect(known.serviceMin).toEqual({ A: { mean: 4, cv: 0.6 }, B: { mean: 8, cv: 0.5 } });
+    // service A from 0 to 150 at 20 an hour: 80% ordinary, 20% gold (weight 1)
+    const a = known.arrivals.filter((r) => r.serviceId === 'A');
+    expect(a.map((r) => [r.weight, r.perMin])).toEqual([
+      [0, (20 / 60) * 0.8],
+      [1, (20 / 60) * 0.2],
+    ]);
+    expect(a[0]!.to - a[0]!.from).toBe(150 * MINUTE_MS);
+    // a slow counter observed for A does not move the known model
+    const est = createEstimatorState({ known });
+    est.serviceTimes.A = Array.from({ length: 40 }, () => ({ min: 20, counterId: 'c1' }));
+    const models = buildServiceTimeModels(est, ['A']);
+    expect(models.services.A!.mean).toBeCloseTo(4, 1);
+    expect(models.counterFactor).toEqual({ c1: 1, c2: 1 / 1.2 });
+    // the same day with the truth: same customers, scored against the same baselines
+    const learning = simulate({ ...scenario, returnTimes: undefined });
+    const oracle = simulate({ ...scenario, returnTimes: undefined }, { oracle: true });
+    expect(oracle.tickets).toBe(learning.tickets);
+    expect(oracle.baselines).toEqual(learning.baselines);
+    expect(oracle.maeMin).not.toBe(learning.maeMin);
   });
 });

@@ -1,6 +1,6 @@
 import { estimateNewArrival, estimateWaiting, meanServiceMin } from '../estimator/estimate.ts';
 import { promiseBudget } from '../estimator/calibration.ts';
-import { createEstimatorState, observe, type EstimatorConfig, type EstimatorState } from '../estimator/state.ts';
+import { createEstimatorState, observe, type EstimatorConfig, type EstimatorState, type KnownParameters } from '../estimator/state.ts';
 import { apply, decide, emptyQueueState } from '../queue/engine.ts';
 import { offerReturnWindow } from '../queue/return-times.ts';
 import { createQueueRules } from '../queue/rules.ts';
@@ -42,6 +42,11 @@ export interface SimulationReport {
 
 export interface SimulateOptions {
   estimator?: Partial<EstimatorConfig>;
+  /**
+   * Hand the estimator the scenario's true parameters (knownParameters) instead of letting it
+   * learn them: what is left missing is the information a queue has, not the estimation.
+   */
+  oracle?: boolean;
 }
 
 /** 2025-01-06 09:00 UTC: a Monday; the venue opens at minute 0. */
@@ -100,6 +105,27 @@ export function rotaShifts(counter: Pick<Scenario['counters'][number], 'open' | 
     });
   }
   return shifts;
+}
+
+/** The scenario's truth, as the estimator would need it (the oracle of SimulateOptions). */
+export function knownParameters(scenario: Scenario): KnownParameters {
+  const ordinaryShare = 1 - scenario.segments.reduce((sum, s) => sum + s.share, 0);
+  const shares = [{ weight: 0, share: ordinaryShare }, ...scenario.segments.map((s) => ({ weight: s.priority, share: s.share }))];
+  return {
+    serviceMin: Object.fromEntries(scenario.services.map((s) => [s.id, { mean: s.serviceMin.mean, cv: s.serviceMin.cv }])),
+    counterFactor: Object.fromEntries(scenario.counters.map((c) => [c.id, 1 / c.speed])),
+    hazardPerMin: scenario.patienceMin ? 1 / scenario.patienceMin.mean : 0,
+    noShowMin: scenario.noShowMin,
+    arrivals: scenario.arrivals.flatMap((block) =>
+      shares.map(({ weight, share }) => ({
+        serviceId: block.service,
+        weight,
+        from: OPENING_MS + block.from * MINUTE_MS,
+        to: OPENING_MS + block.to * MINUTE_MS,
+        perMin: (block.perHour / 60) * share,
+      })),
+    ),
+  };
 }
 
 /** The day's customers, identical whichever options the run uses. */
@@ -161,7 +187,7 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
   let queue: QueueState = emptyQueueState(rules);
   const priors: Record<string, number> = {};
   for (const s of scenario.services) priors[s.id] = s.serviceMin.mean;
-  let est: EstimatorState = createEstimatorState({ config: { seed: scenario.seed, ...options.estimator }, priors });
+  let est: EstimatorState = createEstimatorState({ config: { seed: scenario.seed, ...options.estimator }, priors, known: options.oracle ? knownParameters(scenario) : undefined });
   const customers = generateCustomers(scenario);
   const byTicket = new Map(customers.map((c) => [c.ticketId, c]));
   const speed = new Map(scenario.counters.map((c) => [c.id, c.speed]));
@@ -221,7 +247,9 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
   /** What every method would tell a customer joining the line now. */
   const promises = (ours: Posted, serviceId: string, position: number): Omit<ServedRecord, 'actualMin'> => {
     const open = Object.values(queue.counters).filter((c) => c.status === 'open' && c.services.includes(serviceId)).length;
-    const mean = meanServiceMin(est, serviceId);
+    // the baselines see what the queue has learned, oracle or not, so every run scores against the same ones
+    const { known: _truth, ...learned } = est;
+    const mean = meanServiceMin(learned, serviceId);
     const naive = (position * mean) / Math.max(1, open);
     const calls = callTimes.get(serviceId) ?? [];
     const span = Math.min(30, Math.max(1, nowMin - Math.min(...scenario.counters.flatMap((c) => c.open.map(([f]) => f)))));
