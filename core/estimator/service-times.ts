@@ -80,8 +80,8 @@ function knownModels(known: NonNullable<EstimatorState['known']>, serviceIds: re
   const services: Record<string, ServiceTimeModel> = {};
   for (const serviceId of new Set([...serviceIds, ...Object.keys(known.serviceMin)])) {
     const { mean, cv } = known.serviceMin[serviceId] ?? { mean: cfg.priorServiceMin, cv: cfg.priorServiceCv };
-    const samples = priorSamples(mean, cv, KNOWN_SAMPLES);
-    services[serviceId] = { serviceId, samples, mean: samples.reduce((s, x) => s + x, 0) / samples.length, median: median(samples) };
+    // a model of nothing observed but a prior of the known shape and many samples
+    services[serviceId] = modelOf(serviceId, [], mean, { ...cfg, priorServiceCv: cv, priorSamples: KNOWN_SAMPLES });
   }
   return { services, counterFactor: { ...known.counterFactor }, fallback: modelOf('', [], cfg.priorServiceMin, cfg) };
 }
