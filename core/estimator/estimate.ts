@@ -124,14 +124,16 @@ export function estimateNewArrival(
 
 /** Remaining wait of every waiting ticket (for boards, phone pages and displays), by ticket id. */
 export function estimateWaiting(est: EstimatorState, queue: QueueState, now: number, ticketIds?: readonly string[]): Record<string, WaitEstimate> {
-  const result = forecast(est, queue, now, ticketIds ? { targets: [...new Set([...ticketIds, ...postedWaiting(queue)])] } : {});
+  // the posted tickets are forecast too, for the promises pending in the line (the policy)
+  const wanted = ticketIds ? new Set(ticketIds) : null;
+  const result = forecast(est, queue, now, wanted ? { targets: [...new Set([...wanted, ...postedWaiting(queue)])] } : {});
   const policy = postingPolicy(est.calibration, est.config, pendingPromises(queue, now, result.waits, result.hazardPerMin));
   const out: Record<string, WaitEstimate> = {};
   const positions = new Map<string, number>();
   for (const service of queue.rules.services) waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
   for (const [id, waits] of result.waits) {
     const ticket = queue.tickets[id];
-    if (ticketIds && !ticketIds.includes(id)) continue;
+    if (wanted && !wanted.has(id)) continue;
     if (!ticket) continue;
     out[id] = summarise(waits, policy, ticket.serviceId, positions.get(id) ?? 1, result.hazardPerMin);
   }

@@ -74,6 +74,11 @@ describe('forecast on hand-computed cases', () => {
     const gold = estimateNewArrival(v.est, v.queue, now, { serviceId: 'A', segmentId: 'gold' });
     expect(gold.pointMin).toBeCloseTo(2, 6);
     expect(gold.position).toBe(1);
+    // asked for one ticket, it answers for that one only, even when others were promised a wait
+    v.run({ type: 'issue', ticketId: 't5', serviceId: 'A', postedWaitMin: 10 }, now);
+    const one = estimateWaiting(v.est, v.queue, now, ['t3']);
+    expect(Object.keys(one)).toEqual(['t3']);
+    expect(one.t3!.pointMin).toBeCloseTo(3, 6);
   });
 
   it('an idle open counter means no wait; no counter at all means no number', () => {
