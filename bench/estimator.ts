@@ -58,6 +58,18 @@ function runWorkers(all: EstimatorJob[], workers: number, estimatorConfig: Recor
   ).then(() => undefined);
 }
 
+/** Per shipped scenario: days meeting every target of those run ("steady": "6/8"). */
+function byScenario(days: readonly DayScore[], meetsAll: (d: DayScore) => boolean): Record<string, string> {
+  const out: Record<string, [number, number]> = {};
+  for (const day of days) {
+    const name = day.label.split('#')[0]!;
+    const tally = (out[name] ??= [0, 0]);
+    tally[0] += meetsAll(day) ? 1 : 0;
+    tally[1] += 1;
+  }
+  return Object.fromEntries(Object.entries(out).map(([name, [met, all]]) => [name, `${met}/${all}`]));
+}
+
 const estimator: Benchmark = async (options, log) => {
   const seeds = Number(options.seeds ?? 4);
   const generated = Number(options.generated ?? 24);
@@ -85,6 +97,7 @@ const estimator: Benchmark = async (options, log) => {
     days: days.length,
     meetAll: days.filter(meetsAll).length,
     shippedMeetAll: `${shipped.filter(meetsAll).length}/${shipped.length}`,
+    shippedByScenario: byScenario(shipped, meetsAll),
     unseenMeetAll: `${unseen.filter(meetsAll).length}/${unseen.length}`,
     misses,
     meanPromiseKept: mean(days.map((d) => d.promiseKept)),
