@@ -364,6 +364,27 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.deviceEvents('k2')).toEqual([{ id: expect.any(String), seq: 1, type: 'feedback.pressed', occurredAt: 1_000_001, correctedAt: 999_001, receivedAt: 9_500_000 }]);
     });
 
+    it('keeps the latest status of each kiosk component per venue, for any store over the same data', async () => {
+      const status = (seq: number, deviceId: string, payload: Record<string, unknown>, venueId = 'venue-a'): AnyEventEnvelope =>
+        ({ ...deviceStatus(seq, '', deviceId), venueId, payload }) as AnyEventEnvelope;
+      await store.ingest('k1', [status(1, 'k1', { component: 'printer', state: 'degraded', code: 'paper-low' }), press(2), status(3, 'k1', { component: 'printer', state: 'offline', code: 'paper-out', detail: 'out of \u0000paper' })], context);
+      await store.ingest('k2', [status(1, 'k2', { component: 'buttons', state: 'ready' })], context);
+      await store.ingest('kb', [status(1, 'kb', { component: 'printer', state: 'offline' }, 'venue-b')], context);
+      // the printer's last report wins; a NUL from a driver's raw bytes is dropped (PostgreSQL text cannot hold it)
+      expect(await store.componentHealth('venue-a')).toEqual([
+        { deviceId: 'k1', component: 'printer', state: 'offline', code: 'paper-out', detail: 'out of paper', at: T0 + 3 },
+        { deviceId: 'k2', component: 'buttons', state: 'ready', at: T0 + 1 },
+      ]);
+      const ready = status(4, 'k1', { component: 'printer', state: 'ready' });
+      await store.ingest('k1', [ready], context);
+      // a batch resent after a lost ack is a duplicate and moves nothing
+      expect(await store.ingest('k1', [ready], context)).toMatchObject({ kind: 'stored', duplicates: 1 });
+      const otherHub = await openAgain();
+      expect((await otherHub.componentHealth('venue-a'))[0]).toEqual({ deviceId: 'k1', component: 'printer', state: 'ready', at: T0 + 4 });
+      expect(await otherHub.componentHealth('venue-b')).toEqual([{ deviceId: 'kb', component: 'printer', state: 'offline', at: T0 + 1 }]);
+      expect(await otherHub.componentHealth('nowhere')).toEqual([]);
+    });
+
     it('stores a batch once when the same batch arrives twice at the same moment', async () => {
       const events = Array.from({ length: 50 }, (_, i) => press(i + 1));
       const outcomes = await Promise.all([store.ingest('k1', events, context), store.ingest('k1', events, context)]);
@@ -557,7 +578,7 @@ describe('PostgreSQL store: opening and migrations', () => {
       for (const each of stores) await each.close();
     });
     const versions = await withPostgres(async (client) => (await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version));
-    expect(versions).toEqual([1, 2, 3, 4, 5]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
     // All of them work on the same tables.
     await stores[0]!.upsertVenue(venue('venue-a'));
     expect((await stores[3]!.getVenue('venue-a'))?.id).toBe('venue-a');

@@ -95,4 +95,28 @@ describe('kiosk sync against a real hub', () => {
     const latest = await waitFor(() => updates.flat().find((t) => t.touchpointId === 'entrance' && t.total === 2), { what: 'a board update with both presses' });
     expect(latest.counts).toEqual({ 1: 1, 2: 0, 3: 0, 4: 1 });
   });
+
+  it('shows a board connecting to a restarted hub what the kiosks last reported of their printers and buttons', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const file = join(dir.path, 'hub.db');
+    const first = await startTestHub({ file });
+    const token = await first.addKiosk('k1');
+    const kiosk = syncingKioskStore(first, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    kiosk.append('device.status', { component: 'printer', state: 'offline', code: 'paper-out', detail: 'paper out' });
+    kiosk.append('device.status', { component: 'buttons', state: 'ready' });
+    await waitFor(async () => (await first.store.getDevice('k1'))?.contiguousSeq === 2 || undefined, { what: 'both reports stored' });
+    await first.close();
+
+    const restarted = await startTestHub({ file });
+    cleanups.push(() => restarted.close());
+    const boardToken = await restarted.venues.newBoardToken('venue-a');
+    const board = io(`${restarted.url}/board`, { auth: { venueId: 'venue-a', token: boardToken }, transports: ['websocket'] });
+    cleanups.push(() => void board.disconnect());
+    const snapshot = await new Promise<Parameters<BoardServerToClient['snapshot']>[0]>((resolve) => board.once('snapshot', resolve));
+    expect(snapshot.components).toEqual([
+      { deviceId: 'k1', component: 'buttons', state: 'ready', at: expect.any(Number) },
+      { deviceId: 'k1', component: 'printer', state: 'offline', code: 'paper-out', detail: 'paper out', at: expect.any(Number) },
+    ]);
+  });
 });

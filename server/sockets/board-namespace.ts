@@ -1,13 +1,13 @@
 import { publicVenue } from '../../core/venue.ts';
 import type { Namespace } from 'socket.io';
-import type { EventEnvelope } from '../../core/events.ts';
-import type { BoardClientToServer, BoardServerToClient, ComponentHealth, DeviceHealth } from '../../core/protocol.ts';
+import type { BoardClientToServer, BoardServerToClient, DeviceHealth } from '../../core/protocol.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type { DeviceRecord, HubStore } from '../store/hub-store.ts';
+import { componentStatusUpdates, toComponentHealth } from '../store/store-rows.ts';
 import type { DevicePresence } from '../cluster/device-presence.ts';
 import { authError } from './kiosk-namespace.ts';
 import { onQueueChange } from './queue-changes.ts';
@@ -31,10 +31,6 @@ export function attachBoardNamespace(
   deps: { store: HubStore; accounts: Accounts; events: HubEvents; queues: QueueService; presence: DevicePresence },
 ): { counts: CountsAudience } {
   const { store, accounts, events, queues, presence } = deps;
-  // The latest status per kiosk component, per venue. In memory: a restarted hub learns them again
-  // as kiosks report changes (kiosks report every change, and their state on every start). With
-  // several hubs, each knows the components of the kiosks that reported to it since it started.
-  const components = new Map<string, Map<string, ComponentHealth>>();
   onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
 
   namespace.use(async (socket, next) => {
@@ -60,25 +56,23 @@ export function attachBoardNamespace(
   namespace.on('connection', async (socket) => {
     const { venueId } = socket.data;
     await socket.join(room(venueId));
-    const [venue, touchpoints, devices, connected] = await Promise.all([store.getVenue(venueId), store.touchpointCounts(venueId), store.listDevices(venueId), presence.connected(venueId)]);
+    const [venue, touchpoints, devices, connected, components] = await Promise.all([
+      store.getVenue(venueId),
+      store.touchpointCounts(venueId),
+      store.listDevices(venueId),
+      presence.connected(venueId),
+      store.componentHealth(venueId),
+    ]);
     if (!venue) return;
-    socket.emit('snapshot', { venue: publicVenue(venue), touchpoints, devices: devices.map((d) => health(d, connected.has(d.id))), components: [...(components.get(venueId)?.values() ?? [])] });
+    socket.emit('snapshot', { venue: publicVenue(venue), touchpoints, devices: devices.map((d) => health(d, connected.has(d.id))), components });
     const queue = await queues.snapshot(venueId).catch(() => undefined);
     if (queue) socket.emit('queue.snapshot', queue);
   });
 
-  events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
-    for (const event of stored) {
-      if (event.type !== 'device.status') continue;
-      const { component, state, code, detail } = (event as EventEnvelope<'device.status'>).payload;
-      const status: ComponentHealth = { deviceId, component, state, ...(code ? { code } : {}), ...(detail ? { detail } : {}), at: event.occurredAt };
-      const venueComponents = components.get(venueId) ?? new Map<string, ComponentHealth>();
-      venueComponents.set(`${deviceId}/${component}`, status);
-      components.set(venueId, venueComponents);
-      namespace.to(room(venueId)).emit('component.health', status);
-    }
+  // What the store now holds for each component the batch moved (store-rows.ts), pushed live.
+  events.on('events.stored', ({ venueId, events: stored }) => {
+    for (const row of componentStatusUpdates(stored)) namespace.to(room(venueId)).emit('component.health', toComponentHealth(row));
   });
-
 
   const announce = async ({ venueId, deviceId }: { venueId: string; deviceId: string }, connected: boolean) => {
     const device = await store.getDevice(deviceId);

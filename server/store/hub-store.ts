@@ -1,7 +1,7 @@
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
-import type { Role, TouchpointCounts } from '../../core/protocol.ts';
+import type { ComponentHealth, Role, TouchpointCounts } from '../../core/protocol.ts';
 import type { Venue } from '../../core/venue.ts';
 
 /**
@@ -59,11 +59,16 @@ export interface HubStore {
    * A venue's presses in [from, to) counted per touchpoint, level, misuse flag and time bucket,
    * leaving out `exceptTouchpoints` (analytics over millions of presses without moving each one).
    */
+  feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]>;
+  /**
+   * The latest device.status of each kiosk component of a venue (printer, button box, display),
+   * by device and component: kept at ingest, so every hub answers the same, restarted or not.
+   */
+  componentHealth(venueId: string): Promise<ComponentHealth[]>;
   /** Inserts or replaces a task (core/alerts/tasks.ts). */
   saveTask(venueId: string, task: Task): Promise<void>;
   /** A venue's tasks, newest first. */
   tasks(venueId: string): Promise<Task[]>;
-  feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]>;
 }
 
 export interface PressGroup {

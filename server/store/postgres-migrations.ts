@@ -108,6 +108,22 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = 
       ALTER TABLE users ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 6,
+    sql: `
+      CREATE TABLE component_status (
+        venue_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        component TEXT NOT NULL,
+        state TEXT NOT NULL,
+        code TEXT,
+        detail TEXT,
+        at BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (venue_id, device_id, component)
+      );
+    `,
+  },
 ];
 
 /** Schema names we create and put on search_path: plain identifiers, nothing to quote or inject. */

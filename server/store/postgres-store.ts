@@ -1,6 +1,6 @@
 import pg, { type PoolClient } from 'pg';
 import type { AnyEventEnvelope } from '../../core/events.ts';
-import type { TouchpointCounts } from '../../core/protocol.ts';
+import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import { venueSchema, type Venue } from '../../core/venue.ts';
@@ -19,7 +19,7 @@ import type {
   UserRecord,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { feedbackIncrements, toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
+import { componentStatusUpdates, feedbackIncrements, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (created if missing); every pooled connection searches it. Default "public". */
@@ -285,8 +285,14 @@ export class PostgresHubStore implements HubStore {
       }
     }
     const touchpointsChanged = await projectFeedback(client, inserted.map(({ event }) => event));
+    await projectComponents(client, inserted.map(({ event }) => event));
     await client.query('UPDATE devices SET contiguous_seq = $1, clock_offset_ms = $2, last_seen_at = $3 WHERE id = $4', [contiguousSeq, context.clockOffsetMs, context.receivedAt, deviceId]);
     return { kind: 'stored', contiguousSeq, inserted: inserted.map(({ event }) => event), duplicates, touchpointsChanged };
+  }
+
+  async componentHealth(venueId: string): Promise<ComponentHealth[]> {
+    const rows = await this.query<ComponentStatusRow>('SELECT * FROM component_status WHERE venue_id = $1 ORDER BY device_id COLLATE "C", component COLLATE "C"', [venueId]);
+    return rows.map(toComponentHealth);
   }
 
   async touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]> {
@@ -397,6 +403,21 @@ async function projectFeedback(client: PoolClient, inserted: readonly AnyEventEn
     [rows.map((r) => r.venueId), rows.map((r) => r.touchpointId), rows.map((r) => r.level), rows.map((r) => r.count)],
   );
   return touchpointsChanged;
+}
+
+/** The latest status per kiosk component, for rows newer than what is held. */
+async function projectComponents(client: PoolClient, inserted: readonly AnyEventEnvelope[]): Promise<void> {
+  const rows = componentStatusUpdates(inserted);
+  if (rows.length === 0) return;
+  const column = <K extends keyof ComponentStatusRow>(key: K) => rows.map((row) => row[key]);
+  await client.query(
+    `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[])
+     ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
+       state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
+     WHERE excluded.seq > component_status.seq`,
+    [column('venue_id'), column('device_id'), column('component'), column('state'), column('code'), column('detail'), column('at'), column('seq')],
+  );
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -107,4 +107,23 @@ export const SQLITE_MIGRATIONS = [
       ALTER TABLE users ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- The latest device.status of each kiosk component, kept at ingest (boards ask for it on
+      -- connect, whichever hub they reach and however long it has run). Not filled from older
+      -- events: kiosks report every component's state when they start, and on every change.
+      CREATE TABLE component_status (
+        venue_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        component TEXT NOT NULL,
+        state TEXT NOT NULL,
+        code TEXT,
+        detail TEXT,
+        at BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (venue_id, device_id, component)
+      );
+    `,
+  },
 ] as const;

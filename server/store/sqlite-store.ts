@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AnyEventEnvelope } from '../../core/events.ts';
-import type { TouchpointCounts } from '../../core/protocol.ts';
+import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import { venueSchema, type Venue } from '../../core/venue.ts';
@@ -21,7 +21,7 @@ import type {
   PressGroup,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { feedbackIncrements, toDevice, toTouchpointCounts, toUser, type DeviceRow, type UserRow } from './store-rows.ts';
+import { componentStatusUpdates, feedbackIncrements, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
 
 /**
  * The embedded hub store: one SQLite file, WAL, synchronous=FULL (an ack sent to a kiosk means
@@ -52,6 +52,12 @@ export class SqliteHubStore implements HubStore {
       bumpCount: this.db.prepare(
         `INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count) VALUES (?, ?, ?, ?)
          ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = count + excluded.count`,
+      ),
+      upsertComponent: this.db.prepare<[string, string, string, string, string | null, string | null, number, number]>(
+        `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
+           state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
+         WHERE excluded.seq > component_status.seq`,
       ),
       advanceDevice: this.db.prepare(
         'UPDATE devices SET contiguous_seq = ?, clock_offset_ms = ?, last_seen_at = ? WHERE id = ?',
@@ -256,6 +262,7 @@ export class SqliteHubStore implements HubStore {
         inserted.push(event);
       }
       const touchpointsChanged = this.projectFeedback(inserted);
+      for (const c of componentStatusUpdates(inserted)) this.statements.upsertComponent.run(c.venue_id, c.device_id, c.component, c.state, c.code, c.detail, c.at, c.seq);
       this.statements.advanceDevice.run(contiguousSeq, context.clockOffsetMs, context.receivedAt, deviceId);
       return { kind: 'stored', contiguousSeq, inserted, duplicates, touchpointsChanged };
     })();
@@ -274,6 +281,13 @@ export class SqliteHubStore implements HubStore {
       )
       .all(venueId);
     return toTouchpointCounts(rows, touchpointIds);
+  }
+
+  async componentHealth(venueId: string): Promise<ComponentHealth[]> {
+    return this.db
+      .prepare<[string], ComponentStatusRow>('SELECT * FROM component_status WHERE venue_id = ? ORDER BY device_id, component')
+      .all(venueId)
+      .map(toComponentHealth);
   }
 
   async appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number> {

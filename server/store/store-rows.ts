@@ -1,4 +1,4 @@
-import { emptyLevelCounts, type Role, type TouchpointCounts } from '../../core/protocol.ts';
+import { emptyLevelCounts, type ComponentHealth, type Role, type TouchpointCounts } from '../../core/protocol.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { DeviceRecord, UserRecord } from './hub-store.ts';
 
@@ -88,4 +88,54 @@ export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): { inc
   const touchpointsChanged = [...new Set([...byKey.values()].map((entry) => entry.touchpointId))];
   const increments = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
   return { increments, touchpointsChanged };
+}
+
+/** A component_status row: the latest device.status of one kiosk component. */
+export interface ComponentStatusRow {
+  venue_id: string;
+  device_id: string;
+  component: string;
+  state: ComponentHealth['state'];
+  code: string | null;
+  detail: string | null;
+  at: number;
+  seq: number;
+}
+
+/** PostgreSQL text cannot hold U+0000 (a driver's raw status bytes can): both stores drop it. */
+const withoutNul = (text: string) => text.replaceAll('\u0000', '');
+
+/**
+ * The component_status rows a batch moves: its device.status events, the last per device and
+ * component (one row per key, so an upsert of them touches each row once), sorted by key so
+ * concurrent batches lock rows in one order.
+ */
+export function componentStatusUpdates(inserted: readonly AnyEventEnvelope[]): ComponentStatusRow[] {
+  const byKey = new Map<string, ComponentStatusRow>();
+  for (const event of inserted) {
+    if (event.type !== 'device.status') continue;
+    const { component, state, code, detail } = event.payload;
+    byKey.set(`${event.venueId}\u0000${event.deviceId}\u0000${component}`, {
+      venue_id: event.venueId,
+      device_id: event.deviceId,
+      component,
+      state,
+      code: code === undefined ? null : withoutNul(code),
+      detail: detail === undefined ? null : withoutNul(detail),
+      at: event.occurredAt,
+      seq: event.seq,
+    });
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+export function toComponentHealth(row: ComponentStatusRow): ComponentHealth {
+  return {
+    deviceId: row.device_id,
+    component: row.component,
+    state: row.state,
+    ...(row.code === null ? {} : { code: row.code }),
+    ...(row.detail === null ? {} : { detail: row.detail }),
+    at: Number(row.at),
+  };
 }
