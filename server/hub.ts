@@ -86,8 +86,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // socket.io types one event map per Server; each namespace has its own map in core/protocol.ts.
   attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues, presence);
   const boards = attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, { store, accounts, events, queues, presence });
-  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts, store);
-  attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues, store);
+  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts, store, events);
+  attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues, store, events);
   const managers = attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, { accounts, store, queues, alerts });
   feedTouchpointCounts({ events, store, audiences: [boards.counts, managers.counts], clustered: cluster !== undefined });
   cluster?.attach({ io, queues, venues, events, presence });

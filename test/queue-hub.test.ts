@@ -16,6 +16,7 @@ import type {
   TicketView,
 } from '../core/protocol.ts';
 import type { Hub } from '../server/hub.ts';
+import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
@@ -218,5 +219,34 @@ describe('queues on the hub', () => {
     cleanups.push(() => void unknown.disconnect());
     const refusal = await new Promise<Error & { data?: { code: string } }>((resolve) => unknown.once('connect_error', resolve));
     expect(refusal.data?.code).toBe('ticket-unknown');
+  });
+
+  it('tells a clerk to try again when the store cannot take a command, and reports it as a hub fault', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    // a real store whose next queue write fails, as a full disk would make it
+    class FailingOnce extends SqliteHubStore {
+      failNext = false;
+      override async appendQueueEvents(...args: Parameters<SqliteHubStore['appendQueueEvents']>): Promise<number> {
+        if (this.failNext) {
+          this.failNext = false;
+          throw new Error('SQLITE_FULL: database or disk is full');
+        }
+        return super.appendQueueEvents(...args);
+      }
+    }
+    const store = new FailingOnce(join(dir.path, 'hub.db'));
+    const hub = await startTestHub({ store, venue: QUEUE_VENUE });
+    cleanups.push(() => hub.close());
+    const faults: string[] = [];
+    hub.events.on('fault', ({ where, error }) => faults.push(`${where}: ${error.message}`));
+    const session = await login(hub, 'mina', ['venue-a']);
+    const staff: Socket<StaffServerToClient, StaffClientToServer> = await connect(io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session }, transports: ['websocket'] }));
+
+    store.failNext = true;
+    expect(await staffDo(staff, { type: 'open-counter', counterId: 'c2' })).toMatchObject({ ok: false, code: 'busy', message: expect.stringMatching(/disk is full.*try again/) });
+    expect(faults).toEqual(['queue: SQLITE_FULL: database or disk is full']);
+    // nothing was half-done: the same command goes through once the store takes writes again
+    expect(await staffDo(staff, { type: 'open-counter', counterId: 'c2' })).toMatchObject({ ok: true });
   });
 });

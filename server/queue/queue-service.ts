@@ -17,6 +17,7 @@ import {
 } from '../../core/queue/index.ts';
 import { createEstimatorState, estimateNewArrival, estimateWaiting, meanServiceMin, observe, priorsFromRules, type EstimatorState, type WaitEstimate } from '../../core/estimator/index.ts';
 import { queueRulesOf, type Venue } from '../../core/venue.ts';
+import type { HubEvents } from '../hub-events.ts';
 import { QueueVersionConflict, type HubStore } from '../store/hub-store.ts';
 import { utcOffsetMinutes } from './time-zone.ts';
 
@@ -426,9 +427,15 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? Math.round(value * 10) / 10 : null;
 }
 
-/** A command the hub failed to carry out for its own reasons (the store, most likely): worth retrying. */
-export function queueBusy(error: Error): QueueFailure {
-  return { ok: false, code: 'busy', message: `the hub could not carry this out (${error.message}); try again` };
+/**
+ * The catch of a queue call made for a client (kiosk, clerk, phone): a failure of the hub's own
+ * (the store, most likely) is reported as a hub fault, and the client is told to try again.
+ */
+export function queueBusyReported(events: HubEvents): (error: Error) => QueueFailure {
+  return (error) => {
+    events.emit('fault', { where: 'queue', error });
+    return { ok: false, code: 'busy', message: `the hub could not carry this out (${error.message}); try again` };
+  };
 }
 
 function noQueue(venueId: string): QueueFailure {

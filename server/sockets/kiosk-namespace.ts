@@ -16,7 +16,7 @@ import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
 import type { HubEvents } from '../hub-events.ts';
 import { describeIssues, numbersReserveSchema, ticketCheckInSchema, ticketQuoteSchema, ticketTakeSchema } from '../queue/command-schema.ts';
-import { queueBusy, type QueueService } from '../queue/queue-service.ts';
+import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
 import type { DevicePresence } from '../cluster/device-presence.ts';
 import { onQueueChange } from './queue-changes.ts';
@@ -64,6 +64,8 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
     next();
   });
 
+  const queueFailed = queueBusyReported(events);
+
   namespace.on('connection', (socket: KioskSocket) => {
     const { deviceId, venueId } = socket.data;
     presence.add(venueId, deviceId);
@@ -98,7 +100,7 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       const reply = ack as (result: TicketQuote | QueueFailure) => void;
       const request = ticketQuoteSchema.safeParse(raw);
       if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
-      reply(await queues.quote(venueId, request.data).catch((error: Error) => internalQueueFailure(events, error)));
+      reply(await queues.quote(venueId, request.data).catch(queueFailed));
     });
 
     socket.on('ticket.check-in', async (raw: unknown, ack: unknown) => {
@@ -106,7 +108,7 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketCheckInSchema.safeParse(raw);
       if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
-      reply(await queues.execute(venueId, { type: 'check-in', ticketId: request.data.ticketId }).catch((error: Error) => internalQueueFailure(events, error)));
+      reply(await queues.execute(venueId, { type: 'check-in', ticketId: request.data.ticketId }).catch(queueFailed));
     });
 
     socket.on('numbers.reserve', async (raw: unknown, ack: unknown) => {
@@ -114,7 +116,7 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       const reply = ack as (result: NumbersReserved | QueueFailure) => void;
       const request = numbersReserveSchema.safeParse(raw);
       if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
-      reply(await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch((error: Error) => internalQueueFailure(events, error)));
+      reply(await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch(queueFailed));
     });
 
     socket.on('ticket.take', async (raw: unknown, ack: unknown) => {
@@ -122,7 +124,7 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketTakeSchema.safeParse(raw);
       if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
-      const result = await queues.execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId }).catch((error: Error) => internalQueueFailure(events, error));
+      const result = await queues.execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId }).catch(queueFailed);
       reply(result);
     });
 
@@ -194,9 +196,4 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
     case 'unknown-device':
       return { ok: false, code: 'internal', message: 'this device was removed from the hub; re-register it' };
   }
-}
-
-function internalQueueFailure(events: HubEvents, error: Error): QueueFailure {
-  events.emit('fault', { where: 'queue', error });
-  return queueBusy(error);
 }

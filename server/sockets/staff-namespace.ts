@@ -3,7 +3,8 @@ import type { QueueCommandResult, Role, StaffClientToServer, StaffServerToClient
 import type { Accounts } from '../auth/access.ts';
 import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
-import { queueBusy, type QueueService } from '../queue/queue-service.ts';
+import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
+import type { HubEvents } from '../hub-events.ts';
 import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 import { onQueueChange } from './queue-changes.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -20,7 +21,8 @@ export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient,
  * snapshot. The venue is fixed at the handshake (checked against the user's venues), so no
  * action can ever reach another venue's state.
  */
-export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService, alerts: AlertService, store: HubStore): void {
+export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accounts, queues: QueueService, alerts: AlertService, store: HubStore, events: HubEvents): void {
+  const queueFailed = queueBusyReported(events);
   onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
   alerts.on('task', ({ venueId, task }) => namespace.to([departmentRoom(venueId, task.owner), everyDepartmentRoom(venueId)]).emit('task.updated', task));
 
@@ -33,7 +35,7 @@ export function attachStaffNamespace(namespace: StaffNamespace, accounts: Accoun
       const reply = ack as (result: QueueCommandResult) => void;
       const command = staffCommandSchema.safeParse(raw);
       if (!command.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(command.error) });
-      reply(await queues.execute(venueId, command.data).catch(queueBusy));
+      reply(await queues.execute(venueId, command.data).catch(queueFailed));
     });
     const { departments } = socket.data;
     await socket.join([room(venueId), ...(departments.length === 0 ? [everyDepartmentRoom(venueId)] : departments.map((d) => departmentRoom(venueId, d)))]);

@@ -1,7 +1,8 @@
 import type { Namespace } from 'socket.io';
 import type { QueueCommandResult, TicketClientToServer, TicketServerToClient } from '../../core/protocol.ts';
 import { publicVenue } from '../../core/venue.ts';
-import { queueBusy, type QueueService } from '../queue/queue-service.ts';
+import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
+import type { HubEvents } from '../hub-events.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { authError } from './kiosk-namespace.ts';
 import { onQueueChange } from './queue-changes.ts';
@@ -16,7 +17,8 @@ const room = (venueId: string, ticketId: string) => `${ROOM_PREFIX}${venueId}:${
  * ticket id is the only key, and it acts only on its own ticket ("I need more time", "I'm on my
  * way"). Every queue change re-estimates the tickets someone is watching and pushes them.
  */
-export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueService, store: HubStore): void {
+export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueService, store: HubStore, events: HubEvents): void {
+  const queueFailed = queueBusyReported(events);
   namespace.use(async (socket, next) => {
     const { venueId, ticketId } = (socket.handshake.auth ?? {}) as { venueId?: unknown; ticketId?: unknown };
     if (typeof venueId !== 'string' || typeof ticketId !== 'string' || !(await queues.ticket(venueId, ticketId).catch(() => undefined))) {
@@ -30,7 +32,7 @@ export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueS
     const { venueId, ticketId } = socket.data;
     const answer = (ack: unknown, result: Promise<QueueCommandResult>) => {
       if (typeof ack !== 'function') return; // nothing to answer: a garbage message, ignored
-      void result.catch(queueBusy).then((value) => ack(value));
+      void result.catch(queueFailed).then((value) => ack(value));
     };
     socket.on('ticket.defer', (ack) => answer(ack, queues.execute(venueId, { type: 'defer', ticketId })));
     socket.on('ticket.on-my-way', (ack) => answer(ack, queues.execute(venueId, { type: 'on-my-way', ticketId })));
