@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ButtonPress, DeviceStatus, FeedbackButtons, FeedbackButtonsEvents } from '../device.ts';
 import type { Transport, TransportState } from '../transport/transport.ts';
+import { TransportLink } from '../transport/transport-link.ts';
 import { DEFAULT_BUTTON_LEVELS, levelOfButton, validateButtonLevels, type ButtonLevels } from './button-levels.ts';
 import { Debouncer, DEFAULT_DEBOUNCE_MS } from './debounce.ts';
 import { DEFAULT_GARBAGE_RULE, ErrorRate, type ErrorRateRule } from './error-rate.ts';
@@ -52,9 +53,7 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
   private readonly garbage: ErrorRate;
   private currentStatus: DeviceStatus = { state: 'offline', code: 'stopped', detail: 'not started' };
   private recheck: NodeJS.Timeout | undefined;
-  private started = false;
-  private readonly onData = (chunk: Buffer) => this.safely(() => this.receive(chunk));
-  private readonly onState = (state: TransportState, reason?: string) => this.safely(() => this.transportChanged(state, reason));
+  private readonly link: TransportLink;
 
   protected abstract readonly source: ButtonPress['source'];
 
@@ -62,6 +61,10 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
     super();
     this.id = options.id;
     this.transport = options.transport;
+    this.link = new TransportLink(this.transport, {
+      data: (chunk) => this.safely(() => this.receive(chunk)),
+      state: (state, reason) => this.safely(() => this.transportChanged(state, reason)),
+    });
     this.now = options.now ?? Date.now;
     this.levels = validateButtonLevels(options.levels ?? DEFAULT_BUTTON_LEVELS);
     this.debouncer = new Debouncer(options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
@@ -73,22 +76,15 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
   }
 
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    this.transport.on('data', this.onData);
-    this.transport.on('state', this.onState);
-    this.transportChanged(this.transport.state);
+    if (!this.link.attach()) return;
     await this.transport.open();
   }
 
   async stop(): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
+    if (!this.link.detach()) return;
     clearTimeout(this.recheck);
-    this.transport.off('data', this.onData);
-    this.transport.off('state', this.onState);
     await this.transport.close();
-    this.setStatus({ state: 'offline', code: 'stopped', detail: `${this.transport.description}: stopped` });
+    this.setStatus(this.link.stoppedStatus());
   }
 
   /** Bytes from the transport: decode and call `edge`/`problem` for what they hold. */

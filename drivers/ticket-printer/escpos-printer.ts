@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceEvents, DeviceStatus, TicketPrinter, TicketToPrint } from '../device.ts';
 import type { Transport, TransportState } from '../transport/transport.ts';
+import { TransportLink } from '../transport/transport-link.ts';
 import { WaitCancelledError, Waitress, WaitTimeoutError } from '../waitress.ts';
 import { ASB_FLAGS, DLE_EOT, ENABLE_ASB, EscposStatusReader, decodeRealtimeReply, GOOD_CONDITION, TRANSMIT_PAPER_STATUS, type PrinterCondition, type StatusFrame } from './escpos-status.ts';
 import { blockerOf, mergeCondition, statusOfCondition } from './printer-condition.ts';
@@ -64,18 +65,20 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   private readonly render: RenderOptions;
   private condition: PrinterCondition | undefined;
   private currentStatus: DeviceStatus = { state: 'offline', code: 'stopped', detail: 'not started' };
-  private started = false;
+  private readonly link: TransportLink;
   /** Serialises printer conversations: DLE EOT replies carry no tag, only their order. */
   private queue: Promise<unknown> = Promise.resolve();
   private pollTimer: NodeJS.Timeout | undefined;
   private noReply: string | undefined;
-  private readonly onData = (chunk: Buffer) => this.safely(() => this.receive(this.reader.feed(chunk)));
-  private readonly onState = (state: TransportState, reason?: string) => this.safely(() => this.transportChanged(state, reason));
 
   constructor(options: EscposPrinterOptions) {
     super();
     this.id = options.id;
     this.transport = options.transport;
+    this.link = new TransportLink(this.transport, {
+      data: (chunk) => this.safely(() => this.receive(this.reader.feed(chunk))),
+      state: (state, reason) => this.safely(() => this.transportChanged(state, reason)),
+    });
     this.replyTimeoutMs = options.replyTimeoutMs ?? 1000;
     this.printTimeoutMs = options.printTimeoutMs ?? 20_000;
     this.pollMs = options.pollMs ?? 15_000;
@@ -93,25 +96,18 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   }
 
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    this.transport.on('data', this.onData);
-    this.transport.on('state', this.onState);
-    this.transportChanged(this.transport.state);
+    if (!this.link.attach()) return;
     await this.transport.open();
     // The first status conversation after open runs in the queue; let start() cover it.
     await this.queue.catch(() => undefined);
   }
 
   async stop(): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
+    if (!this.link.detach()) return;
     clearTimeout(this.pollTimer);
     this.replies.cancelAll('the printer driver stopped');
-    this.transport.off('data', this.onData);
-    this.transport.off('state', this.onState);
     await this.transport.close();
-    this.setStatus({ state: 'offline', code: 'stopped', detail: `${this.transport.description}: stopped` });
+    this.setStatus(this.link.stoppedStatus());
   }
 
   /** Asks the printer now (DLE EOT 1-4) and returns what it said. */
@@ -126,7 +122,7 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   private async printNow(ticket: TicketToPrint): Promise<void> {
     const what = `ticket ${ticket.number}`;
     const where = this.transport.description;
-    if (!this.started) throw new PrinterError('stopped', `${where}: the printer driver is not started`, 'nothing', ticket.number);
+    if (!this.link.started) throw new PrinterError('stopped', `${where}: the printer driver is not started`, 'nothing', ticket.number);
     if (this.transport.state !== 'open') {
       throw new PrinterError('disconnected', `${where} is not connected (${this.transport.state}): check the printer's cable or network and its power; ${what} was not printed`, 'nothing', ticket.number);
     }
@@ -300,9 +296,9 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
 
   private schedulePoll(delayMs = this.pollMs, ask: () => void = () => void this.refreshStatus().catch(() => undefined)): void {
     clearTimeout(this.pollTimer);
-    if (delayMs <= 0 || !this.started) return;
+    if (delayMs <= 0 || !this.link.started) return;
     this.pollTimer = setTimeout(() => {
-      if (this.started && this.transport.state === 'open') ask();
+      if (this.link.started && this.transport.state === 'open') ask();
     }, delayMs);
     this.pollTimer.unref();
   }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceEvents, DeviceStatus, WaitDisplay, WaitView } from '../device.ts';
 import type { Transport, TransportState } from '../transport/transport.ts';
+import { TransportLink } from '../transport/transport-link.ts';
 
 /** Rare enough to cost nothing on the line, soon enough that a display switched on shows the queue within a minute. */
 export const DEFAULT_REFRESH_MS = 30_000;
@@ -35,7 +36,7 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
   readonly diagnostics = new EventEmitter<DisplayDiagnosticsEvents>();
   protected readonly transport: Transport;
   private currentStatus: DeviceStatus = { state: 'offline', code: 'stopped', detail: 'not started' };
-  private started = false;
+  private readonly link: TransportLink;
   private wanted: WaitView | undefined;
   private wantedVersion = 0;
   private writtenVersion = 0;
@@ -47,14 +48,16 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
   /** The next render rewrites everything, even what the driver believes is already shown. */
   private forceNext = false;
   private readonly refreshMs: number;
-  private readonly onState = (state: TransportState, reason?: string) => this.transportChanged(state, reason);
-  // Displays talk little back; what they do send is not needed, but a listener keeps it flowing.
-  private readonly onData = () => undefined;
 
   constructor(options: DisplayDriverOptions) {
     super();
     this.id = options.id;
     this.transport = options.transport;
+    this.link = new TransportLink(this.transport, {
+      // Displays talk little back; what they do send is not needed, but a listener keeps it flowing.
+      data: () => undefined,
+      state: (state, reason) => this.transportChanged(state, reason),
+    });
     this.refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
     if (!Number.isFinite(this.refreshMs) || this.refreshMs < 0) throw new RangeError(`display ${options.id}: refreshMs must be 0 (off) or a positive number of ms, got ${options.refreshMs}`);
   }
@@ -69,11 +72,7 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
   }
 
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    this.transport.on('state', this.onState);
-    this.transport.on('data', this.onData);
-    this.transportChanged(this.transport.state);
+    if (!this.link.attach()) return;
     if (this.refreshMs > 0) {
       this.refreshTimer = setInterval(() => this.refresh(), this.refreshMs);
       this.refreshTimer.unref();
@@ -82,14 +81,11 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
   }
 
   async stop(): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
+    if (!this.link.detach()) return;
     clearInterval(this.refreshTimer);
-    this.transport.off('state', this.onState);
-    this.transport.off('data', this.onData);
     await this.pumping?.catch(() => undefined);
     await this.transport.close();
-    this.setStatus({ state: 'offline', code: 'stopped', detail: `${this.transport.description}: stopped` });
+    this.setStatus(this.link.stoppedStatus());
   }
 
   /**
@@ -128,7 +124,7 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
   }
 
   private async drain(): Promise<void> {
-    while (this.started && this.transport.state === 'open') {
+    while (this.link.started && this.transport.state === 'open') {
       const epoch = this.linkEpoch;
       try {
         if (this.preparedEpoch !== epoch) {
@@ -155,7 +151,7 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
   }
 
   private refresh(): void {
-    if (!this.started || this.transport.state !== 'open' || this.wanted === undefined) return;
+    if (!this.link.started || this.transport.state !== 'open' || this.wanted === undefined) return;
     this.forceNext = true;
     this.writtenVersion = -1;
     this.pump().catch(() => undefined);
