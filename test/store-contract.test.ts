@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
 import type { AnyEventEnvelope } from '../core/events.ts';
@@ -445,6 +446,22 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.queueEvents('venue-b')).toEqual([opened('c9', 9)]);
     });
 
+    it('finds the venue of a ticket by its id alone, whichever venue issued it', async () => {
+      const issued = (ticketId: string, at: number): QueueEvent => ({
+        type: 'ticket.issued', at, ticketId, serviceId: 'deposits', number: 'A-001', seq: 1, day: '2025-01-06', segmentId: null, weight: 0,
+        issuedAt: at, kioskId: null, offline: false, postedWaitMin: null, pointWaitMin: null, returnWindow: null,
+      });
+      const inA = newEventId();
+      const inB = newEventId();
+      await store.appendQueueEvents('venue-a', 0, [opened('c1', 1), issued(inA, 2), { type: 'ticket.called', at: 3, ticketId: inA, counterId: 'c1', outOfOrder: false }]);
+      await store.appendQueueEvents('venue-b', 0, [issued(inB, 4)]);
+      expect(await store.ticketVenue(inA)).toBe('venue-a');
+      expect(await store.ticketVenue(inB)).toBe('venue-b');
+      expect(await store.ticketVenue(newEventId())).toBeUndefined();
+      // the log reads back as it was written, the lookup column aside
+      expect((await store.queueEvents('venue-a'))[1]).toEqual(issued(inA, 2));
+    });
+
     it('throws QueueVersionConflict for a stale or a future version and appends nothing', async () => {
       await store.appendQueueEvents('venue-a', 0, [opened('c1', 1)]);
       const stale = store.appendQueueEvents('venue-a', 0, [opened('c2', 2)]);
@@ -567,8 +584,50 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
   });
 });
 
+/** A queue log with one ticket in venue-a, as a hub before migration 7 would have written it. */
+async function ticketLog(store: HubStore): Promise<string> {
+  const ticketId = newEventId();
+  await store.upsertVenue(venue('venue-a'));
+  await store.appendQueueEvents('venue-a', 0, [
+    opened('c1', 1),
+    { type: 'ticket.issued', at: 2, ticketId, serviceId: 'deposits', number: 'A-001', seq: 1, day: '2025-01-06', segmentId: null, weight: 0, issuedAt: 2, kioskId: null, offline: false, postedWaitMin: null, pointWaitMin: null, returnWindow: null },
+  ]);
+  return ticketId;
+}
+
+describe('SQLite store: migrations', () => {
+  const cleanups = useCleanups();
+
+  it('fills the ticket lookup of a queue log written before it existed (migration 7)', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const file = join(dir.path, 'hub.db');
+    const first = new SqliteHubStore(file);
+    const ticketId = await ticketLog(first);
+    await first.close();
+    const db = new Database(file);
+    db.exec('DROP INDEX queue_events_ticket; ALTER TABLE queue_events DROP COLUMN ticket_id; PRAGMA user_version = 6;');
+    db.close();
+    const migrated = new SqliteHubStore(file);
+    cleanups.push(() => migrated.close());
+    expect(await migrated.ticketVenue(ticketId)).toBe('venue-a');
+  });
+});
+
 describe('PostgreSQL store: opening and migrations', () => {
   const cleanups = useCleanups();
+
+  it('fills the ticket lookup of a queue log written before it existed (migration 7)', async () => {
+    const schema = freshPostgresSchema('store_m7');
+    cleanups.push(() => dropPostgresSchema(schema));
+    const first = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
+    const ticketId = await ticketLog(first);
+    await first.close();
+    await withPostgres((client) => client.query(`ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id; DELETE FROM ${schema}.schema_migrations WHERE version = 7`));
+    const migrated = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
+    cleanups.push(() => migrated.close());
+    expect(await migrated.ticketVenue(ticketId)).toBe('venue-a');
+  });
 
   it('migrates a fresh schema once when several hubs open it at the same moment', async () => {
     const schema = freshPostgresSchema('store_open');
@@ -578,7 +637,7 @@ describe('PostgreSQL store: opening and migrations', () => {
       for (const each of stores) await each.close();
     });
     const versions = await withPostgres(async (client) => (await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version));
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // All of them work on the same tables.
     await stores[0]!.upsertVenue(venue('venue-a'));
     expect((await stores[3]!.getVenue('venue-a'))?.id).toBe('venue-a');

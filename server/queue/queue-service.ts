@@ -242,15 +242,11 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
   }
 
   /**
-   * Which venue issued a ticket (the QR code on it names only the ticket). Looks through every
-   * venue this hub serves; ticket ids are UUIDv7, so two venues never share one.
+   * Which venue issued a ticket (the QR code on it names only the ticket): one indexed lookup in
+   * the queue log, whatever the number of venues; ticket ids are UUIDv7, so two venues never share one.
    */
   async locateTicket(ticketId: string): Promise<string | undefined> {
-    for (const venue of await this.store.listVenues()) {
-      const queue = await this.queue(venue.id).catch(() => undefined);
-      if (queue?.state.tickets[ticketId]) return venue.id;
-    }
-    return undefined;
+    return this.store.ticketVenue(ticketId);
   }
 
   /** The venue's configuration changed: rebuild its queue from the log under the new rules. */

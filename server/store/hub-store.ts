@@ -53,6 +53,8 @@ export interface HubStore {
   appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number>;
   /** A venue's whole queue log in order. */
   queueEvents(venueId: string): Promise<QueueEvent[]>;
+  /** The venue whose queue holds this ticket (its link names only the ticket), if any. */
+  ticketVenue(ticketId: string): Promise<string | undefined>;
   /** A venue's smiley presses at the given touchpoints with corrected times in [from, to), oldest first. */
   feedbackPresses(venueId: string, range: { from: number; to: number }, touchpointIds: readonly string[]): Promise<PressRecord[]>;
   /**

@@ -124,6 +124,16 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = 
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      ALTER TABLE queue_events ADD COLUMN ticket_id TEXT;
+      -- Ticket ids are UUIDs or slugs (core/ids.ts); a pattern, not a jsonb cast, so no other text
+      -- in a body (a NUL escape jsonb refuses) can stop the migration.
+      UPDATE queue_events SET ticket_id = substring(body from '"ticketId":"([A-Za-z0-9._-]+)"');
+      CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
+    `,
+  },
 ];
 
 /** Schema names we create and put on search_path: plain identifiers, nothing to quote or inject. */

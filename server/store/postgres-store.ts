@@ -19,7 +19,7 @@ import type {
   UserRecord,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { componentStatusUpdates, feedbackIncrements, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
+import { componentStatusUpdates, feedbackIncrements, ticketIdOf, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (created if missing); every pooled connection searches it. Default "public". */
@@ -315,9 +315,10 @@ export class PostgresHubStore implements HubStore {
         if ((rows[0]?.v ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
         if (events.length > 0) {
           await client.query(
-            `INSERT INTO queue_events (venue_id, version, type, at, body)
-             SELECT $1, e.version, e.type, e.at, e.body FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[]) AS e (version, type, at, body)`,
-            [venueId, events.map((_, i) => expectedVersion + i + 1), events.map((e) => e.type), events.map((e) => e.at), events.map((e) => JSON.stringify(e))],
+            `INSERT INTO queue_events (venue_id, version, type, at, body, ticket_id)
+             SELECT $1, e.version, e.type, e.at, e.body, e.ticket_id
+             FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS e (version, type, at, body, ticket_id)`,
+            [venueId, events.map((_, i) => expectedVersion + i + 1), events.map((e) => e.type), events.map((e) => e.at), events.map((e) => JSON.stringify(e)), events.map(ticketIdOf)],
           );
         }
         return expectedVersion + events.length;
@@ -326,6 +327,11 @@ export class PostgresHubStore implements HubStore {
       if (isUniqueViolation(error, 'queue_events_pkey')) throw new QueueVersionConflict(venueId, expectedVersion);
       throw error;
     }
+  }
+
+  async ticketVenue(ticketId: string): Promise<string | undefined> {
+    const rows = await this.query<{ venue_id: string }>('SELECT venue_id FROM queue_events WHERE ticket_id = $1 LIMIT 1', [ticketId]);
+    return rows[0]?.venue_id;
   }
 
   async queueEvents(venueId: string): Promise<QueueEvent[]> {

@@ -126,4 +126,14 @@ export const SQLITE_MIGRATIONS = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- The ticket a queue event is about, so a ticket's link (/t/<ticket id>) finds its venue
+      -- without loading every venue's queue.
+      ALTER TABLE queue_events ADD COLUMN ticket_id TEXT;
+      UPDATE queue_events SET ticket_id = json_extract(body, '$.ticketId');
+      CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
+    `,
+  },
 ] as const;

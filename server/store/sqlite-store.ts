@@ -21,7 +21,7 @@ import type {
   PressGroup,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { componentStatusUpdates, feedbackIncrements, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
+import { componentStatusUpdates, feedbackIncrements, ticketIdOf, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
 
 /**
  * The embedded hub store: one SQLite file, WAL, synchronous=FULL (an ack sent to a kiosk means
@@ -291,13 +291,17 @@ export class SqliteHubStore implements HubStore {
   }
 
   async appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number> {
-    const insert = this.db.prepare('INSERT INTO queue_events (venue_id, version, type, at, body) VALUES (?, ?, ?, ?, ?)');
+    const insert = this.db.prepare('INSERT INTO queue_events (venue_id, version, type, at, body, ticket_id) VALUES (?, ?, ?, ?, ?, ?)');
     return this.db.transaction(() => {
       const { v } = this.db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM queue_events WHERE venue_id = ?').get(venueId)!;
       if ((v ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
-      events.forEach((event, i) => insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event)));
+      events.forEach((event, i) => insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event), ticketIdOf(event)));
       return expectedVersion + events.length;
     })();
+  }
+
+  async ticketVenue(ticketId: string): Promise<string | undefined> {
+    return this.db.prepare<[string], { venue_id: string }>('SELECT venue_id FROM queue_events WHERE ticket_id = ? LIMIT 1').get(ticketId)?.venue_id;
   }
 
   async queueEvents(venueId: string): Promise<QueueEvent[]> {

@@ -1,5 +1,6 @@
 import { emptyLevelCounts, type ComponentHealth, type Role, type TouchpointCounts } from '../../core/protocol.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
+import type { QueueEvent } from '../../core/queue/types.ts';
 import type { DeviceRecord, UserRecord } from './hub-store.ts';
 
 /**
@@ -138,4 +139,9 @@ export function toComponentHealth(row: ComponentStatusRow): ComponentHealth {
     ...(row.detail === null ? {} : { detail: row.detail }),
     at: Number(row.at),
   };
+}
+
+/** The ticket a queue event is about (queue_events.ticket_id), or null for counter and numbering events. */
+export function ticketIdOf(event: QueueEvent): string | null {
+  return 'ticketId' in event && typeof event.ticketId === 'string' ? event.ticketId : null;
 }
