@@ -66,7 +66,8 @@ export function summarise(waits: Float64Array, policy: PostingPolicy, serviceId:
  * when the paths call them within what they were posted, and (posted waits of 10 minutes and
  * more) with the wait they are expected to have had. The calibration then answers for promises a
  * whole wait before they are checked, instead of learning of a run of long waits only as they end.
- * A ticket with no forecast (no counter can call it) is counted as a promise about to break.
+ * A ticket no path calls (no counter can call it) counts only once it is past its posted wait,
+ * as a promise already broken.
  */
 export function pendingPromises(queue: QueueState, now: number, waits: ReadonlyMap<string, Float64Array>, hazardPerMin: number): Calibration {
   const pending = { checked: 0, kept: 0, longActualMin: 0, longPostedMin: 0 };
