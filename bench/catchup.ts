@@ -4,14 +4,25 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LocalStore } from '../kiosk/local-store.ts';
 import { auditHub, startHubChild } from './hub-child.ts';
-import { connectKiosk, drained, expectedIds, fillStore, numberOption, openKioskStore, type BenchKiosk } from './sync.ts';
+import {
+  connectKiosk,
+  drained,
+  expectedIds,
+  fillStore,
+  numberOption,
+  openKioskStore,
+  type BenchKiosk,
+} from './sync.ts';
 
 /**
  * A kiosk that was offline for a long time comes back: `events` (default 100,000) stored, unsent
  * events drain through the real path into a hub child process. The clock runs from the sync
  * client's start (connect and hello included) to the last ack. Target: under 10 s.
  */
-export default async function run(options: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
+export default async function run(
+  options: Record<string, string>,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
   const events = numberOption(options, 'events', 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'waitwell-bench-catchup-'));
   const deviceId = 'bench-catchup';

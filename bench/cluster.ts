@@ -3,7 +3,16 @@ import { openHubStore } from '../server/open-store.ts';
 import { withPostgres } from '../test/support/fixtures.ts';
 import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
 import { processMemoryMb, requireOpenFiles, runLoad } from './hub-load.ts';
-import { hubUrlOf, loadFigures, loadLayout, loadOptions, machineFigures, planConnections, provisionVenues, stopHub } from './hub.ts';
+import {
+  hubUrlOf,
+  loadFigures,
+  loadLayout,
+  loadOptions,
+  machineFigures,
+  planConnections,
+  provisionVenues,
+  stopHub,
+} from './hub.ts';
 
 const POSTGRES_URL = process.env.WAITWELL_BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const REDIS_URL = process.env.WAITWELL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -14,7 +23,10 @@ const REDIS_URL = process.env.WAITWELL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:637
  * run's own). Every venue has kiosks on both hubs, and each board watches from one of them, so
  * half of what a board is told crossed from the other hub through Redis: crossHubP99Ms.
  */
-export default async function run(options: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
+export default async function run(
+  options: Record<string, string>,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
   const load = loadOptions(options);
   const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
   const run = randomBytes(6).toString('hex');
@@ -32,26 +44,52 @@ export default async function run(options: Record<string, string>, log: (line: s
     } finally {
       await store.close();
     }
-    await withPostgres((client) =>
-      client.query(`INSERT INTO ${schema}.devices (id, venue_id, name, token_hash) SELECT d.id, d.venue_id, d.id, d.token_hash FROM unnest($1::text[], $2::text[], $3::text[]) AS d (id, venue_id, token_hash)`, [
-        layout.devices.map((d) => d.deviceId),
-        layout.devices.map((d) => d.venueId),
-        layout.devices.map((d) => d.tokenHash),
-      ]),
+    await withPostgres(
+      (client) =>
+        client.query(
+          `INSERT INTO ${schema}.devices (id, venue_id, name, token_hash) SELECT d.id, d.venue_id, d.id, d.token_hash FROM unnest($1::text[], $2::text[], $3::text[]) AS d (id, venue_id, token_hash)`,
+          [
+            layout.devices.map((d) => d.deviceId),
+            layout.devices.map((d) => d.venueId),
+            layout.devices.map((d) => d.tokenHash),
+          ],
+        ),
       POSTGRES_URL,
     );
 
-    for (let i = 0; i < 2; i += 1) hubs.push(spawnWaitwell(['hub', '--store', storeUrl, '--redis', redisUrl, '--port', '0']));
+    for (let i = 0; i < 2; i += 1)
+      hubs.push(spawnWaitwell(['hub', '--store', storeUrl, '--redis', redisUrl, '--port', '0']));
     const urls = await Promise.all(hubs.map(hubUrlOf));
     log(`hub A (pid ${hubs[0]!.child.pid}) at ${urls[0]}, hub B (pid ${hubs[1]!.child.pid}) at ${urls[1]}`);
-    const result = await runLoad({ hubs: urls, ...planConnections(layout, boardTokens), rate: load.rate, seconds: load.seconds, warmupSeconds: load.warmupSeconds, connectWindow: load.connectWindow }, log);
+    const result = await runLoad(
+      {
+        hubs: urls,
+        ...planConnections(layout, boardTokens),
+        rate: load.rate,
+        seconds: load.seconds,
+        warmupSeconds: load.warmupSeconds,
+        connectWindow: load.connectWindow,
+      },
+      log,
+    );
     const memory = hubs.map((hub) => processMemoryMb(hub.child.pid));
-    const stored = await withPostgres(async (client) => Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n), POSTGRES_URL);
+    const stored = await withPostgres(
+      async (client) =>
+        Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n),
+      POSTGRES_URL,
+    );
     const lost = Math.max(result.lost, result.sent - stored);
     const rssMb = Math.max(...memory.map((m) => m.peakRssMb));
-    log(`p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`);
+    log(
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`,
+    );
 
-    const targetsMet = result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && result.crossHubP99Ms < 250 && rssMb < 1024;
+    const targetsMet =
+      result.connections === load.kiosks + load.boards &&
+      lost === 0 &&
+      result.p99Ms < 250 &&
+      result.crossHubP99Ms < 250 &&
+      rssMb < 1024;
     return {
       hubs: 2,
       ...loadFigures(load, result),
@@ -63,11 +101,19 @@ export default async function run(options: Record<string, string>, log: (line: s
       stored,
       lost,
       ...machineFigures(result, openFiles),
-      targets: { connections: load.kiosks + load.boards, lost: 0, p99MsBelow: 250, crossHubP99MsBelow: 250, rssMbBelow: 1024 },
+      targets: {
+        connections: load.kiosks + load.boards,
+        lost: 0,
+        p99MsBelow: 250,
+        crossHubP99MsBelow: 250,
+        rssMbBelow: 1024,
+      },
       targetsMet,
     };
   } finally {
     await Promise.all(hubs.map((hub) => stopHub(hub)));
-    await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`), POSTGRES_URL).catch((error: Error) => log(`could not drop schema ${schema}: ${error.message}`));
+    await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`), POSTGRES_URL).catch(
+      (error: Error) => log(`could not drop schema ${schema}: ${error.message}`),
+    );
   }
 }

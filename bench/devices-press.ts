@@ -48,7 +48,8 @@ export async function pressLatency(options: PressLatencyOptions = {}): Promise<P
   let box: ButtonsEmulator | undefined;
   try {
     await buttons.start();
-    if (buttons.status.state !== 'ready') throw new Error(`bench: the driver did not open ${line.a}: ${buttons.status.detail ?? buttons.status.state}`);
+    if (buttons.status.state !== 'ready')
+      throw new Error(`bench: the driver did not open ${line.a}: ${buttons.status.detail ?? buttons.status.state}`);
     box = await ButtonsEmulator.open({ path: line.b, baudRate: 115_200 });
     const samples: number[] = [];
     for (let i = 0; i < warmup + presses; i += 1) {
@@ -73,7 +74,12 @@ export async function pressLatency(options: PressLatencyOptions = {}): Promise<P
       await new Promise((resolve) => setTimeout(resolve, gapMs));
     }
     samples.sort((a, b) => a - b);
-    return { p50Ms: round(percentile(samples, 50)), p99Ms: round(percentile(samples, 99)), maxMs: round(samples.at(-1) ?? Number.NaN), presses: samples.length };
+    return {
+      p50Ms: round(percentile(samples, 50)),
+      p99Ms: round(percentile(samples, 99)),
+      maxMs: round(samples.at(-1) ?? Number.NaN),
+      presses: samples.length,
+    };
   } finally {
     await box?.close();
     await buttons.stop();

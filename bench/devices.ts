@@ -40,7 +40,10 @@ function wholeNumber(options: Record<string, string>, key: string, fallback: num
   return value;
 }
 
-export async function ticketRender(options: { renders: number; languages: readonly TicketToPrint['language'][] }): Promise<{ ticketRenderMs: number; ticketBytes: number }> {
+export async function ticketRender(options: {
+  renders: number;
+  languages: readonly TicketToPrint['language'][];
+}): Promise<{ ticketRenderMs: number; ticketBytes: number }> {
   // Warm-up: receiptline's first call compiles its tables.
   for (let i = 0; i < 10; i += 1) renderEscpos(sampleTicket(options.languages[i % options.languages.length]!, i));
   const samples: number[] = [];
@@ -52,14 +55,21 @@ export async function ticketRender(options: { renders: number; languages: readon
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);
-  return { ticketRenderMs: Math.round(median(samples) * 1000) / 1000, ticketBytes: Math.round(bytes / options.renders) };
+  return {
+    ticketRenderMs: Math.round(median(samples) * 1000) / 1000,
+    ticketBytes: Math.round(bytes / options.renders),
+  };
 }
 
-export default async function run(options: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
+export default async function run(
+  options: Record<string, string>,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
   const presses = wholeNumber(options, 'presses', 300);
   const renders = wholeNumber(options, 'renders', 200);
   const lang = options.lang;
-  if (lang !== undefined && !(LANGUAGES as readonly string[]).includes(lang)) throw new Error(`--lang must be one of ${LANGUAGES.join(', ')}, got "${lang}"`);
+  if (lang !== undefined && !(LANGUAGES as readonly string[]).includes(lang))
+    throw new Error(`--lang must be one of ${LANGUAGES.join(', ')}, got "${lang}"`);
   const languages = lang === undefined ? LANGUAGES : [lang as TicketToPrint['language']];
 
   log(`press-to-event latency: ${presses} presses over a pseudo-terminal pair`);
@@ -68,5 +78,13 @@ export default async function run(options: Record<string, string>, log: (line: s
   log(`ticket render: ${renders} tickets (${languages.join(', ')}) to ESC/POS bytes`);
   const render = await ticketRender({ renders, languages });
   log(`  median ${render.ticketRenderMs} ms, ${render.ticketBytes} bytes per ticket`);
-  return { p50Ms: press.p50Ms, p99Ms: press.p99Ms, maxMs: press.maxMs, presses: press.presses, ticketRenderMs: render.ticketRenderMs, ticketBytes: render.ticketBytes, renders };
+  return {
+    p50Ms: press.p50Ms,
+    p99Ms: press.p99Ms,
+    maxMs: press.maxMs,
+    presses: press.presses,
+    ticketRenderMs: render.ticketRenderMs,
+    ticketBytes: render.ticketBytes,
+    renders,
+  };
 }

@@ -21,7 +21,9 @@ const scenariosDir = new URL('./scenarios/', import.meta.url);
 
 function jobs(seeds: number, generated: number): EstimatorJob[] {
   const out: EstimatorJob[] = [];
-  for (const file of readdirSync(scenariosDir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(scenariosDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const scenario = JSON.parse(readFileSync(new URL(file, scenariosDir), 'utf8')) as { name: string; seed: number };
     for (let k = 0; k < seeds; k += 1) {
       const seed = k === 0 ? scenario.seed : 1000 + k;
@@ -40,7 +42,13 @@ const WORKER_BOOTSTRAP = `
 import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./estimator-worker.ts', import.meta.url).href)}); });
 `;
 
-function runWorkers(all: EstimatorJob[], workers: number, estimatorConfig: Record<string, number>, oracle: boolean, onDay: (day: DayScore) => void): Promise<void> {
+function runWorkers(
+  all: EstimatorJob[],
+  workers: number,
+  estimatorConfig: Record<string, number>,
+  oracle: boolean,
+  onDay: (day: DayScore) => void,
+): Promise<void> {
   const shares: EstimatorJob[][] = Array.from({ length: workers }, () => []);
   all.forEach((job, i) => shares[i % workers]!.push(job));
   return Promise.all(
@@ -49,10 +57,15 @@ function runWorkers(all: EstimatorJob[], workers: number, estimatorConfig: Recor
       .map(
         (share) =>
           new Promise<void>((resolve, reject) => {
-            const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { jobs: share, estimator: estimatorConfig, oracle } });
+            const worker = new Worker(WORKER_BOOTSTRAP, {
+              eval: true,
+              workerData: { jobs: share, estimator: estimatorConfig, oracle },
+            });
             worker.on('message', onDay);
             worker.on('error', reject);
-            worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`estimator worker exited with ${code}`))));
+            worker.on('exit', (code) =>
+              code === 0 ? resolve() : reject(new Error(`estimator worker exited with ${code}`)),
+            );
           }),
       ),
   ).then(() => undefined);
@@ -74,7 +87,8 @@ const estimator: Benchmark = async (options, log) => {
   const seeds = Number(options.seeds ?? 4);
   const generated = Number(options.generated ?? 24);
   const workers = Number(options.workers ?? 2);
-  if (!(seeds >= 0 && generated >= 0 && workers >= 1)) throw new Error('--seeds, --generated and --workers must be numbers (workers at least 1)');
+  if (!(seeds >= 0 && generated >= 0 && workers >= 1))
+    throw new Error('--seeds, --generated and --workers must be numbers (workers at least 1)');
   // Estimator settings to try, e.g. --config '{"target":0.92}' (DEFAULT_ESTIMATOR_CONFIG's names).
   const config = JSON.parse(options.config ?? '{}') as Record<string, number>;
   const started = performance.now();
@@ -82,16 +96,22 @@ const estimator: Benchmark = async (options, log) => {
   const oracle = options.oracle !== undefined && options.oracle !== 'false';
   await runWorkers(jobs(seeds, generated), workers, config, oracle, (day) => {
     days.push(day);
-    const missed = Object.entries(day.targets).filter(([, ok]) => !ok).map(([name]) => name);
-    log(`${day.label.padEnd(24)} kept ${day.promiseKept.toFixed(3)}  a/p ${day.actualOverPosted?.toFixed(3) ?? '-'} (n ${day.actualOverPostedN})  mae ${day.maeRatio.toFixed(2)}x  ${missed.length ? `MISSES ${missed.join(', ')}` : 'ok'}`);
+    const missed = Object.entries(day.targets)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    log(
+      `${day.label.padEnd(24)} kept ${day.promiseKept.toFixed(3)}  a/p ${day.actualOverPosted?.toFixed(3) ?? '-'} (n ${day.actualOverPostedN})  mae ${day.maeRatio.toFixed(2)}x  ${missed.length ? `MISSES ${missed.join(', ')}` : 'ok'}`,
+    );
   });
   days.sort((a, b) => (a.label < b.label ? -1 : 1));
   const misses: Record<string, number> = {};
-  for (const day of days) for (const [name, ok] of Object.entries(day.targets)) misses[name] = (misses[name] ?? 0) + (ok ? 0 : 1);
+  for (const day of days)
+    for (const [name, ok] of Object.entries(day.targets)) misses[name] = (misses[name] ?? 0) + (ok ? 0 : 1);
   const meetsAll = (d: DayScore) => Object.values(d.targets).every(Boolean);
   const shipped = days.filter((d) => !d.label.startsWith('generated-'));
   const unseen = days.filter((d) => d.label.startsWith('generated-'));
-  const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 1000) / 1000 : null);
+  const mean = (xs: number[]) =>
+    xs.length ? Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 1000) / 1000 : null;
   return {
     estimator: oracle ? 'oracle (true parameters)' : 'learning',
     days: days.length,

@@ -43,17 +43,27 @@ export async function startHubChild(dir: string, deviceIds: readonly string[]): 
   const store = new SqliteHubStore(file);
   const venues = new Venues(store);
   await venues.upsert(BENCH_VENUE);
-  for (const deviceId of deviceIds) tokens.set(deviceId, (await venues.addDevice({ venueId: BENCH_VENUE.id, deviceId })).token);
+  for (const deviceId of deviceIds)
+    tokens.set(deviceId, (await venues.addDevice({ venueId: BENCH_VENUE.id, deviceId })).token);
   await store.close();
 
   const child = spawnWaitwell(['hub', '--store', file, '--port', '0']);
   // A hub that dies on start should fail the run at once, with its own words.
   const died = child.exited.then(({ code, signal }) => {
-    throw new Error(`the hub child process exited (${signal ?? `code ${code}`}) before listening:\n${child.output.join('\n')}`);
+    throw new Error(
+      `the hub child process exited (${signal ?? `code ${code}`}) before listening:\n${child.output.join('\n')}`,
+    );
   });
   died.catch(() => {}); // once it is up, a later exit is stop()'s business
   const [, url] = await Promise.race([child.waitForLine(/waitwell hub listening on (http:\/\/\S+)/, 30_000), died]);
-  return { url: url!, file, tokens, process: child, cpuSeconds: () => processCpuSeconds(child.child.pid), stop: () => child.kill('SIGTERM') };
+  return {
+    url: url!,
+    file,
+    tokens,
+    process: child,
+    cpuSeconds: () => processCpuSeconds(child.child.pid),
+    stop: () => child.kill('SIGTERM'),
+  };
 }
 
 export interface Audit {

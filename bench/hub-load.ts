@@ -3,7 +3,15 @@ import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { latestVersion } from '../core/events.ts';
 import { newEventId } from '../core/ids.ts';
-import type { BatchFailure, BatchOk, BoardServerToClient, HelloOk, Failure, KioskClientToServer, KioskServerToClient } from '../core/protocol.ts';
+import type {
+  BatchFailure,
+  BatchOk,
+  BoardServerToClient,
+  HelloOk,
+  Failure,
+  KioskClientToServer,
+  KioskServerToClient,
+} from '../core/protocol.ts';
 import { percentile } from './sync.ts';
 
 /**
@@ -139,20 +147,34 @@ class BoardWatch {
 }
 
 function connectKiosk(url: string, kiosk: LoadKiosk): Promise<KioskSocket> {
-  const socket: KioskSocket = io(`${url}/kiosk`, { auth: { deviceId: kiosk.deviceId, token: kiosk.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: KioskSocket = io(`${url}/kiosk`, {
+    auth: { deviceId: kiosk.deviceId, token: kiosk.token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
       socket
         .timeout(30_000)
         .emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() })
-        .then((reply: HelloOk | Failure) => (reply.ok ? resolve(socket) : reject(new Error(`${kiosk.deviceId}: hello refused: ${reply.message}`))), reject);
+        .then(
+          (reply: HelloOk | Failure) =>
+            reply.ok ? resolve(socket) : reject(new Error(`${kiosk.deviceId}: hello refused: ${reply.message}`)),
+          reject,
+        );
     });
     socket.once('connect_error', (error) => reject(new Error(`${kiosk.deviceId}: ${error.message}`)));
   });
 }
 
 function connectBoard(url: string, venueId: string, token: string): Promise<BoardSocket> {
-  const socket: BoardSocket = io(`${url}/board`, { auth: { venueId, token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: BoardSocket = io(`${url}/board`, {
+    auth: { venueId, token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     socket.once('snapshot', () => resolve(socket));
     socket.once('connect_error', (error) => reject(new Error(`board: ${error.message}`)));
@@ -198,7 +220,9 @@ export async function runLoad(plan: LoadPlan, log: (line: string) => void): Prom
       boards.push(socket);
       watches.push(watch);
     }
-    log(`${boards.length} boards connected; connecting ${plan.kiosks.length} kiosks, ${plan.connectWindow} handshakes at a time`);
+    log(
+      `${boards.length} boards connected; connecting ${plan.kiosks.length} kiosks, ${plan.connectWindow} handshakes at a time`,
+    );
     let connectedCount = 0;
     const progress = setInterval(() => log(`${connectedCount} kiosks connected`), 2000);
     try {
@@ -243,7 +267,12 @@ export async function runLoad(plan: LoadPlan, log: (line: string) => void): Prom
             deviceId: kiosk.deviceId,
             seq: seqs[index]!,
             occurredAt: Date.now(),
-            payload: { touchpointId: kiosk.touchpointId, level: ((sent % 4) + 1) as 1 | 2 | 3 | 4, source: 'simulated' as const, misuse: false },
+            payload: {
+              touchpointId: kiosk.touchpointId,
+              level: ((sent % 4) + 1) as 1 | 2 | 3 | 4,
+              source: 'simulated' as const,
+              misuse: false,
+            },
           };
           sends.record(countKey(kiosk.venueId, kiosk.touchpointId), performance.now());
           answers.push(
@@ -272,11 +301,14 @@ export async function runLoad(plan: LoadPlan, log: (line: string) => void): Prom
       }, 2);
     });
     const sendSeconds = (performance.now() - sendStarted) / 1000;
-    log(`sent ${sent} presses (${warmup} of them untimed warm-up) in ${sendSeconds.toFixed(2)} s (target ${plan.rate}/s); waiting for acks and boards`);
+    log(
+      `sent ${sent} presses (${warmup} of them untimed warm-up) in ${sendSeconds.toFixed(2)} s (target ${plan.rate}/s); waiting for acks and boards`,
+    );
     await Promise.all(answers);
     if (refusals.size > 0) log(`refused: ${JSON.stringify(Object.fromEntries(refusals))}`);
     const deadline = performance.now() + 20_000;
-    while (watches.some((w) => w.unseen() > 0) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (watches.some((w) => w.unseen() > 0) && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const unseen = Math.max(0, ...watches.map((w) => w.unseen()));
 
     latencies.sort((a, b) => a - b);
@@ -325,12 +357,17 @@ export function processMemoryMb(pid: number | undefined): { rssMb: number; peakR
 export function requireOpenFiles(needed: number): number {
   let soft = Number.POSITIVE_INFINITY;
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const value = line?.split(/\s{2,}/)[1];
     if (value && value !== 'unlimited') soft = Number(value);
   } catch {
     return Number.NaN; // not Linux: let the connections tell
   }
-  if (soft < needed) throw new Error(`this run needs about ${needed} open files but the limit is ${soft}: run "ulimit -n ${Math.max(needed, 20000)}" in this shell first`);
+  if (soft < needed)
+    throw new Error(
+      `this run needs about ${needed} open files but the limit is ${soft}: run "ulimit -n ${Math.max(needed, 20000)}" in this shell first`,
+    );
   return soft;
 }

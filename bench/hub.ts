@@ -9,7 +9,14 @@ import { Venues } from '../server/venues.ts';
 import type { VenueInput } from '../core/venue.ts';
 import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
 import type { HubStore } from '../server/store/hub-store.ts';
-import { processMemoryMb, requireOpenFiles, runLoad, type LoadBoard, type LoadKiosk, type LoadResult } from './hub-load.ts';
+import {
+  processMemoryMb,
+  requireOpenFiles,
+  runLoad,
+  type LoadBoard,
+  type LoadKiosk,
+  type LoadResult,
+} from './hub-load.ts';
 import { numberOption } from './sync.ts';
 
 const LOAD_VENUE: VenueInput = {
@@ -84,26 +91,51 @@ export function machineFigures(result: LoadResult, openFiles: number) {
 
 export function loadLayout(load: ReturnType<typeof loadOptions>, hubs: number) {
   const venueIds = Array.from({ length: load.venues }, (_, v) => `load-v${String(v + 1).padStart(3, '0')}`);
-  const devices = loadDevices(load.kiosks).map((d, i) => ({ ...d, venueId: venueIds[i % venueIds.length]!, hub: Math.floor(i / venueIds.length) % hubs }));
-  const boards = Array.from({ length: load.boards }, (_, j) => ({ venueId: venueIds[j % venueIds.length]!, hub: j % hubs }));
+  const devices = loadDevices(load.kiosks).map((d, i) => ({
+    ...d,
+    venueId: venueIds[i % venueIds.length]!,
+    hub: Math.floor(i / venueIds.length) % hubs,
+  }));
+  const boards = Array.from({ length: load.boards }, (_, j) => ({
+    venueId: venueIds[j % venueIds.length]!,
+    hub: j % hubs,
+  }));
   return { venueIds, devices, boards };
 }
 
 /** Saves the venues (with the default alert rules, or none) and returns a board link token for each. */
-export async function provisionVenues(store: HubStore, venueIds: readonly string[], alertRules: 'default' | 'off'): Promise<Map<string, string>> {
+export async function provisionVenues(
+  store: HubStore,
+  venueIds: readonly string[],
+  alertRules: 'default' | 'off',
+): Promise<Map<string, string>> {
   const venues = new Venues(store);
   const tokens = new Map<string, string>();
   for (const [v, id] of venueIds.entries()) {
-    await venues.upsert({ ...LOAD_VENUE, id, name: `Benchmark Branch ${v + 1}`, ...(alertRules === 'off' ? { analytics: { alertRules: [] } } : {}) });
+    await venues.upsert({
+      ...LOAD_VENUE,
+      id,
+      name: `Benchmark Branch ${v + 1}`,
+      ...(alertRules === 'off' ? { analytics: { alertRules: [] } } : {}),
+    });
     tokens.set(id, await venues.newBoardToken(id));
   }
   return tokens;
 }
 
 /** The load plan's kiosks and boards for a layout. */
-export function planConnections(layout: ReturnType<typeof loadLayout>, boardTokens: ReadonlyMap<string, string>): { kiosks: LoadKiosk[]; boards: LoadBoard[] } {
+export function planConnections(
+  layout: ReturnType<typeof loadLayout>,
+  boardTokens: ReadonlyMap<string, string>,
+): { kiosks: LoadKiosk[]; boards: LoadBoard[] } {
   return {
-    kiosks: layout.devices.map((d) => ({ deviceId: d.deviceId, token: d.token, venueId: d.venueId, hub: d.hub, touchpointId: HUB_TOUCHPOINTS[d.hub]! })),
+    kiosks: layout.devices.map((d) => ({
+      deviceId: d.deviceId,
+      token: d.token,
+      venueId: d.venueId,
+      hub: d.hub,
+      touchpointId: HUB_TOUCHPOINTS[d.hub]!,
+    })),
     boards: layout.boards.map((b) => ({ ...b, token: boardTokens.get(b.venueId)! })),
   };
 }
@@ -132,7 +164,9 @@ export async function stopHub(child: RunningProcess, graceMs = 10_000): Promise<
 /** Waits for the hub's "listening" line; a hub that dies first fails the run with its own words. */
 export async function hubUrlOf(child: RunningProcess): Promise<string> {
   const died = child.exited.then(({ code, signal }) => {
-    throw new Error(`the hub child process exited (${signal ?? `code ${code}`}) before listening:\n${child.output.join('\n')}`);
+    throw new Error(
+      `the hub child process exited (${signal ?? `code ${code}`}) before listening:\n${child.output.join('\n')}`,
+    );
   });
   died.catch(() => {});
   const [, url] = await Promise.race([child.waitForLine(/waitwell hub listening on (http:\/\/\S+)/, 60_000), died]);
@@ -144,7 +178,10 @@ export async function hubUrlOf(child: RunningProcess): Promise<string> {
  * over a SQLite file, as a venue runs it); presses at a fixed rate from the kiosks, each timed
  * from its send on a kiosk socket to the moment each board is told of it.
  */
-export default async function run(options: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
+export default async function run(
+  options: Record<string, string>,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
   const load = loadOptions(options);
   const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
   const dir = mkdtempSync(join(tmpdir(), 'waitwell-bench-hub-'));
@@ -165,16 +202,29 @@ export default async function run(options: Record<string, string>, log: (line: s
     hub = spawnWaitwell(['hub', '--store', file, '--port', '0']);
     const url = await hubUrlOf(hub);
     log(`hub child process (pid ${hub.child.pid}) at ${url}`);
-    const result = await runLoad({ hubs: [url], ...planConnections(layout, boardTokens), rate: load.rate, seconds: load.seconds, warmupSeconds: load.warmupSeconds, connectWindow: load.connectWindow }, log);
+    const result = await runLoad(
+      {
+        hubs: [url],
+        ...planConnections(layout, boardTokens),
+        rate: load.rate,
+        seconds: load.seconds,
+        warmupSeconds: load.warmupSeconds,
+        connectWindow: load.connectWindow,
+      },
+      log,
+    );
     const memory = processMemoryMb(hub.child.pid);
 
     const db = new Database(file, { readonly: true });
     const stored = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()!.n;
     db.close();
     const lost = Math.max(result.lost, result.sent - stored);
-    log(`p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, hub rss ${memory.rssMb} MB (peak ${memory.peakRssMb} MB), stored ${stored}/${result.sent}`);
+    log(
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, hub rss ${memory.rssMb} MB (peak ${memory.peakRssMb} MB), stored ${stored}/${result.sent}`,
+    );
 
-    const targetsMet = result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && memory.peakRssMb < 1024;
+    const targetsMet =
+      result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && memory.peakRssMb < 1024;
     return {
       ...loadFigures(load, result),
       rssMb: memory.peakRssMb,

@@ -5,11 +5,15 @@
  */
 
 /** Every benchmark module exports this as its default. */
-export type Benchmark = (options: Record<string, string>, log: (line: string) => void) => Promise<Record<string, unknown>>;
+export type Benchmark = (
+  options: Record<string, string>,
+  log: (line: string) => void,
+) => Promise<Record<string, unknown>>;
 
 const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ default: Benchmark }> }> = {
   sync: {
-    summary: 'kiosk SQLite -> outbox -> socket.io -> hub SQLite: throughput vs raw SQLite, then latency at a fixed rate',
+    summary:
+      'kiosk SQLite -> outbox -> socket.io -> hub SQLite: throughput vs raw SQLite, then latency at a fixed rate',
     load: () => import('./sync.ts'),
   },
   catchup: {
@@ -26,11 +30,13 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     load: () => import('./analytics.ts'),
   },
   hub: {
-    summary: '5000 kiosk and 50 board connections to one hub; presses at a fixed rate, kiosk -> board latency, hub memory',
+    summary:
+      '5000 kiosk and 50 board connections to one hub; presses at a fixed rate, kiosk -> board latency, hub memory',
     load: () => import('./hub.ts'),
   },
   estimator: {
-    summary: 'posted waits against issue 4 targets over the shipped scenarios with other seeds and random unseen venues',
+    summary:
+      'posted waits against issue 4 targets over the shipped scenarios with other seeds and random unseen venues',
     load: () => import('./estimator.ts'),
   },
   cluster: {
@@ -45,7 +51,11 @@ function usage(): string {
 }
 
 /** `--key value` pairs and bare `--flag`s (value "true"); anything else is a mistake worth stopping for. */
-export function parseArguments(args: readonly string[]): { name: string | undefined; json: boolean; options: Record<string, string> } {
+export function parseArguments(args: readonly string[]): {
+  name: string | undefined;
+  json: boolean;
+  options: Record<string, string>;
+} {
   const [name, ...rest] = args;
   const options: Record<string, string> = {};
   let json = false;
@@ -70,7 +80,10 @@ export function parseArguments(args: readonly string[]): { name: string | undefi
 
 function isMissingModule(error: unknown, name: string): boolean {
   const { code, message } = error as { code?: string; message?: string };
-  return (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(message ?? '')) && (message ?? '').includes(`${name}.ts`);
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(message ?? '')) &&
+    (message ?? '').includes(`${name}.ts`)
+  );
 }
 
 function summarize(result: Record<string, unknown>): string {

@@ -21,7 +21,10 @@ export function generateScenario(index: number): ScenarioInput {
   const serviceCount = pick(random, [1, 1, 2, 3]);
   const services = Array.from({ length: serviceCount }, (_, i) => ({
     id: String.fromCharCode(65 + i),
-    serviceMin: { mean: round(pick(random, [2, 3, 4, 5, 6, 8, 12, 15]) * between(random, 0.8, 1.2), 0.5), cv: round(between(random, 0.3, 1.0), 0.1) },
+    serviceMin: {
+      mean: round(pick(random, [2, 3, 4, 5, 6, 8, 12, 15]) * between(random, 0.8, 1.2), 0.5),
+      cv: round(between(random, 0.3, 1.0), 0.1),
+    },
   }));
   const counterCount = Math.max(serviceCount, pick(random, [2, 3, 3, 4, 4, 5, 6]));
   const counters = Array.from({ length: counterCount }, (_, i) => {
@@ -71,7 +74,10 @@ export function generateScenario(index: number): ScenarioInput {
         ]
       : [];
   const patienceMin = random() < 0.8 ? { mean: round(between(random, 25, 90), 5) } : undefined;
-  const returnTimes = random() < 0.25 ? { thresholdMin: pick(random, [15, 20, 30]), acceptShare: round(between(random, 0.5, 0.8), 0.1) } : undefined;
+  const returnTimes =
+    random() < 0.25
+      ? { thresholdMin: pick(random, [15, 20, 30]), acceptShare: round(between(random, 0.5, 0.8), 0.1) }
+      : undefined;
   return {
     name: `generated-${index}`,
     seed: index + 1,

@@ -73,7 +73,11 @@ export function connectKiosk(store: LocalStore, hub: { url: string; tokens: Map<
 }
 
 /** Resolves once the hub confirmed every event each kiosk holds; logs the remaining outbox meanwhile. */
-export function drained(kiosks: readonly BenchKiosk[], log: (line: string) => void, timeoutMs = 300_000): Promise<void> {
+export function drained(
+  kiosks: readonly BenchKiosk[],
+  log: (line: string) => void,
+  timeoutMs = 300_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = () => kiosks.every((k) => k.sync.contiguousSeq >= k.store.lastSeq);
     const remaining = () => kiosks.reduce((sum, k) => sum + Math.max(0, k.store.lastSeq - k.sync.contiguousSeq), 0);
@@ -88,7 +92,10 @@ export function drained(kiosks: readonly BenchKiosk[], log: (line: string) => vo
       if (done()) finish();
     };
     const progress = setInterval(() => log(`${remaining()} event(s) still in the outboxes`), 2000);
-    const timer = setTimeout(() => finish(new Error(`outboxes not drained within ${timeoutMs} ms: ${remaining()} event(s) left`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`outboxes not drained within ${timeoutMs} ms: ${remaining()} event(s) left`)),
+      timeoutMs,
+    );
     for (const k of kiosks) k.sync.on('acked', check);
     check();
   });
@@ -97,7 +104,10 @@ export function drained(kiosks: readonly BenchKiosk[], log: (line: string) => vo
 /** Each device's event ids in seq order, as its kiosk store holds them. */
 export function expectedIds(kiosks: readonly { deviceId: string; store: LocalStore }[]): Map<string, string[]> {
   return new Map(
-    kiosks.map((k) => [k.deviceId, k.store.readAfter(0, { maxEvents: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER }).map((e) => e.id)]),
+    kiosks.map((k) => [
+      k.deviceId,
+      k.store.readAfter(0, { maxEvents: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER }).map((e) => e.id),
+    ]),
   );
 }
 
@@ -115,14 +125,32 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 function rawSqliteInsert(dir: string, stores: readonly LocalStore[]): { events: number; seconds: number } {
   const store = new SqliteHubStore(join(dir, 'raw-baseline.db'));
   const db = store.db;
-  db.prepare('INSERT INTO venues (id, name, config) VALUES (?, ?, ?)').run(BENCH_VENUE.id, BENCH_VENUE.name, JSON.stringify(BENCH_VENUE));
+  db.prepare('INSERT INTO venues (id, name, config) VALUES (?, ?, ?)').run(
+    BENCH_VENUE.id,
+    BENCH_VENUE.name,
+    JSON.stringify(BENCH_VENUE),
+  );
   const addDevice = db.prepare('INSERT INTO devices (id, venue_id, name, token_hash) VALUES (?, ?, ?, ?)');
   for (const { identity } of stores) addDevice.run(identity.deviceId, BENCH_VENUE.id, identity.deviceId, 'x');
   const receivedAt = Date.now();
   const rows = stores.flatMap((store) =>
     store
       .readAfter(0, { maxEvents: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER })
-      .map((e) => [e.id, e.venueId, e.deviceId, e.seq, e.type, e.v, e.occurredAt, e.occurredAt, receivedAt, JSON.stringify(e.payload)] as const),
+      .map(
+        (e) =>
+          [
+            e.id,
+            e.venueId,
+            e.deviceId,
+            e.seq,
+            e.type,
+            e.v,
+            e.occurredAt,
+            e.occurredAt,
+            receivedAt,
+            JSON.stringify(e.payload),
+          ] as const,
+      ),
   );
   const insert = db.prepare(
     `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
@@ -197,7 +225,10 @@ async function latencyPhase(kiosks: readonly BenchKiosk[], rate: number, seconds
   };
 }
 
-export default async function run(options: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
+export default async function run(
+  options: Record<string, string>,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
   const kioskCount = numberOption(options, 'kiosks', 50);
   const perKiosk = numberOption(options, 'events', 2000);
   const rate = numberOption(options, 'rate', 2000, false);
@@ -239,7 +270,9 @@ export default async function run(options: Record<string, string>, log: (line: s
     const events = kioskCount * perKiosk;
     const eventsPerSec = events / seconds;
     const throughputAudit = auditHub(hub.file, expectedIds(kiosks));
-    log(`throughput: ${events} events in ${seconds.toFixed(2)} s = ${Math.round(eventsPerSec)}/s; audit ${JSON.stringify(throughputAudit)}`);
+    log(
+      `throughput: ${events} events in ${seconds.toFixed(2)} s = ${Math.round(eventsPerSec)}/s; audit ${JSON.stringify(throughputAudit)}`,
+    );
 
     // Latency: the same connected kiosks, now appending live at a fixed total rate.
     log(`latency: ${rate} events/s in total for ${latencySeconds} s`);
@@ -277,7 +310,13 @@ export default async function run(options: Record<string, string>, log: (line: s
       throughputDuplicated: throughputAudit.duplicated,
       targets: { lost: 0, duplicated: 0, ratioAtLeast: 0.25, p99MsBelow: 250 },
     };
-    const met = finalAudit.lost === 0 && finalAudit.duplicated === 0 && throughputAudit.lost === 0 && latency.measured === latency.events && ratio >= 0.25 && latency.p99Ms < 250;
+    const met =
+      finalAudit.lost === 0 &&
+      finalAudit.duplicated === 0 &&
+      throughputAudit.lost === 0 &&
+      latency.measured === latency.events &&
+      ratio >= 0.25 &&
+      latency.p99Ms < 250;
     return { ...result, targetsMet: met };
   } finally {
     for (const k of kiosks) await k.sync.stop();

@@ -55,7 +55,12 @@ async function main(argv: string[]): Promise<void> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     console.error(`waitwell ${name}: ${(error as Error).message}\n\n${commandHelp(name, command)}`);
     process.exitCode = 2;

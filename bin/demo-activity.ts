@@ -56,7 +56,8 @@ export class DemoActivity {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ serviceId: service.id, language, ...(segment ? { segmentId: segment } : {}) }),
       }).catch(() => undefined);
-      if (response && response.status !== 201) this.log(`demo: a customer could not take a ticket (${response.status}): ${await response.text()}`);
+      if (response && response.status !== 201)
+        this.log(`demo: a customer could not take a ticket (${response.status}): ${await response.text()}`);
     }
     this.later(-Math.log(1 - this.random()) * 6_000, () => this.customerArrives());
   }

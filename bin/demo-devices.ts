@@ -40,9 +40,20 @@ export class DemoDevices {
 
   async forKiosk(kiosk: DemoKiosk): Promise<DemoKioskDevices> {
     const printerOut = join(this.dataDir, `${kiosk.deviceId}-printer`);
-    const printer = await runPrinterEmulator({ tcpPort: 0, outDir: printerOut, signal: this.abort.signal, log: (line) => this.log(`[${kiosk.deviceId} printer] ${line.split('\n')[0]}`) });
+    const printer = await runPrinterEmulator({
+      tcpPort: 0,
+      outDir: printerOut,
+      signal: this.abort.signal,
+      log: (line) => this.log(`[${kiosk.deviceId} printer] ${line.split('\n')[0]}`),
+    });
     this.closers.push(() => printer.close());
-    const devices: DemoKioskDevices['devices'] = [{ kind: 'printer', id: `${kiosk.deviceId}-printer`, connection: { type: 'tcp', host: '127.0.0.1', port: printer.tcpPort! } }];
+    const devices: DemoKioskDevices['devices'] = [
+      {
+        kind: 'printer',
+        id: `${kiosk.deviceId}-printer`,
+        connection: { type: 'tcp', host: '127.0.0.1', port: printer.tcpPort! },
+      },
+    ];
 
     const boxes: string[] = [];
     for (const touchpointId of kiosk.smileyTouchpoints) {
@@ -56,7 +67,12 @@ export class DemoDevices {
     if (displayPair) {
       const display = await runDisplayEmulator({ path: displayPair.b, kind: kiosk.display, signal: this.abort.signal });
       this.closers.push(() => display.close());
-      devices.push({ kind: 'display', id: `${kiosk.deviceId}-display`, protocol: kiosk.display, connection: { type: 'serial', path: displayPair.a, baudRate: 9600 } });
+      devices.push({
+        kind: 'display',
+        id: `${kiosk.deviceId}-display`,
+        protocol: kiosk.display,
+        connection: { type: 'serial', path: displayPair.a, baudRate: 9600 },
+      });
     }
     // The boxes start pressing once the kiosk has had a moment to open its side of the line.
     const perBox = kiosk.pressesPerMinute / Math.max(1, boxes.length);
@@ -65,7 +81,12 @@ export class DemoDevices {
         if (!this.stopping) this.log(`[${kiosk.deviceId}] button box stopped: ${error.message}`);
       });
     }
-    if (boxes.length === 0) return { devices, printerOut, simulate: { pressesPerMinute: kiosk.pressesPerMinute, touchpoints: [...kiosk.smileyTouchpoints] } };
+    if (boxes.length === 0)
+      return {
+        devices,
+        printerOut,
+        simulate: { pressesPerMinute: kiosk.pressesPerMinute, touchpoints: [...kiosk.smileyTouchpoints] },
+      };
     return { devices, printerOut };
   }
 
@@ -88,7 +109,10 @@ export class DemoDevices {
       this.pairs.push(pair);
       return pair;
     } catch (error) {
-      this.ptyUnavailable = error instanceof SocatMissingError ? error.message : `could not make a pseudo-terminal pair: ${(error as Error).message}`;
+      this.ptyUnavailable =
+        error instanceof SocatMissingError
+          ? error.message
+          : `could not make a pseudo-terminal pair: ${(error as Error).message}`;
       return undefined;
     }
   }

@@ -41,8 +41,19 @@ export const DEMO_VENUE: VenueInput = {
     },
   ],
   services: [
-    { id: 'deposits', prefix: 'A', name: { ko: '예금·출금', zh: '存取款', en: 'Deposits & withdrawals' }, expectedServiceMin: 3 },
-    { id: 'loans', prefix: 'B', name: { ko: '대출 상담', zh: '贷款咨询', en: 'Loans' }, expectedServiceMin: 6, returnTimes: { thresholdMin: 15 } },
+    {
+      id: 'deposits',
+      prefix: 'A',
+      name: { ko: '예금·출금', zh: '存取款', en: 'Deposits & withdrawals' },
+      expectedServiceMin: 3,
+    },
+    {
+      id: 'loans',
+      prefix: 'B',
+      name: { ko: '대출 상담', zh: '贷款咨询', en: 'Loans' },
+      expectedServiceMin: 6,
+      returnTimes: { thresholdMin: 15 },
+    },
   ],
   counters: [
     { id: 'counter-1', name: { ko: '1번 창구', zh: '1号窗口', en: 'Counter 1' }, services: ['deposits'] },
@@ -71,8 +82,22 @@ export interface DemoKiosk {
 export const DEMO_ADMIN_PIN = '2580';
 
 export const DEMO_KIOSKS: readonly DemoKiosk[] = [
-  { deviceId: 'kiosk-entrance', name: 'Entrance kiosk', smileyTouchpoints: ['entrance', 'waiting-area'], pressesPerMinute: 40, display: 'dmd', screenTouchpoint: 'entrance' },
-  { deviceId: 'kiosk-exit', name: 'Exit kiosk', smileyTouchpoints: ['exit', 'restroom'], pressesPerMinute: 30, display: 'alpha', screenTouchpoint: 'exit' },
+  {
+    deviceId: 'kiosk-entrance',
+    name: 'Entrance kiosk',
+    smileyTouchpoints: ['entrance', 'waiting-area'],
+    pressesPerMinute: 40,
+    display: 'dmd',
+    screenTouchpoint: 'entrance',
+  },
+  {
+    deviceId: 'kiosk-exit',
+    name: 'Exit kiosk',
+    smileyTouchpoints: ['exit', 'restroom'],
+    pressesPerMinute: 30,
+    display: 'alpha',
+    screenTouchpoint: 'exit',
+  },
 ];
 
 /** The parts of the demo venue the demo's customers and staff need. */

@@ -58,7 +58,9 @@ export const runDemo: Command = {
         ),
         { mode: 0o600 },
       );
-      const child = spawn(process.execPath, [WAITWELL, 'kiosk', '--config', configFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, [WAITWELL, 'kiosk', '--config', configFile], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       kiosks.push(child);
     }
 
@@ -80,9 +82,13 @@ waitwell demo venue "${DEMO_VENUE.name}" is running.
 
 Two kiosks run on emulated devices: smiley button boxes and wait displays on pseudo-terminal
 serial lines, ticket printers on TCP (printed tickets: ${printerFolders.join(', ')}).
-${emulated.fallbackReason ? `No pseudo-terminals here (${emulated.fallbackReason}):
+${
+  emulated.fallbackReason
+    ? `No pseudo-terminals here (${emulated.fallbackReason}):
 smiley presses come from the in-process simulated source instead, and the displays are left out.
-` : ''}Simulated customers take tickets at the kiosks (printed on the emulated printers) and staff at
+`
+    : ''
+}Simulated customers take tickets at the kiosks (printed on the emulated printers) and staff at
 two counters call and serve them. Press Ctrl-C to stop everything.
 `);
 
@@ -121,7 +127,9 @@ async function ensureDemoLogin(hub: Hub, dataDir: string): Promise<{ username: s
     writeFileSync(file, JSON.stringify(login), { mode: 0o600 });
     return login;
   }
-  throw new Error(`the demo data in ${dataDir} has an admin whose password is unknown: delete ${dataDir} to start afresh`);
+  throw new Error(
+    `the demo data in ${dataDir} has an admin whose password is unknown: delete ${dataDir} to start afresh`,
+  );
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

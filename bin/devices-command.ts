@@ -11,26 +11,45 @@ const TEST_TIMEOUT_MS = 60_000;
 async function listDevices(): Promise<void> {
   try {
     const ports = await listSerialPorts();
-    console.log(ports.length ? 'Serial ports:' : 'Serial ports: none found (USB serial devices appear as /dev/ttyUSB* or /dev/ttyACM* once plugged in)');
-    for (const port of ports) console.log(`  ${port.path}${port.vendorId ? `  usb ${port.vendorId}:${port.productId}` : ''}${port.manufacturer ? `  ${port.manufacturer}` : ''}${port.serialNumber ? `  #${port.serialNumber}` : ''}`);
+    console.log(
+      ports.length
+        ? 'Serial ports:'
+        : 'Serial ports: none found (USB serial devices appear as /dev/ttyUSB* or /dev/ttyACM* once plugged in)',
+    );
+    for (const port of ports)
+      console.log(
+        `  ${port.path}${port.vendorId ? `  usb ${port.vendorId}:${port.productId}` : ''}${port.manufacturer ? `  ${port.manufacturer}` : ''}${port.serialNumber ? `  #${port.serialNumber}` : ''}`,
+      );
   } catch (error) {
     console.log(`Serial ports: ${(error as Error).message}`);
   }
   try {
     const hids = await listHidDevices();
-    console.log(hids.length ? 'HID devices:' : 'HID devices: none visible (on Linux, plugged-in devices owned by root need the udev rule in drivers/feedback-buttons/README.md)');
+    console.log(
+      hids.length
+        ? 'HID devices:'
+        : 'HID devices: none visible (on Linux, plugged-in devices owned by root need the udev rule in drivers/feedback-buttons/README.md)',
+    );
     for (const hid of hids) console.log(`  ${JSON.stringify(hid)}`);
   } catch (error) {
     console.log(`HID devices: ${error instanceof DeviceDiscoveryError ? error.message : (error as Error).message}`);
   }
 }
 
-function waitForStatus(device: Device, accept: (status: DeviceStatus) => boolean, timeoutMs: number): Promise<DeviceStatus> {
+function waitForStatus(
+  device: Device,
+  accept: (status: DeviceStatus) => boolean,
+  timeoutMs: number,
+): Promise<DeviceStatus> {
   if (accept(device.status)) return Promise.resolve(device.status);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       device.off('status', onStatus);
-      reject(new Error(`device ${device.id} is ${device.status.state}${device.status.detail ? ` (${device.status.detail})` : ''} after ${timeoutMs / 1000} s`));
+      reject(
+        new Error(
+          `device ${device.id} is ${device.status.state}${device.status.detail ? ` (${device.status.detail})` : ''} after ${timeoutMs / 1000} s`,
+        ),
+      );
     }, timeoutMs);
     const onStatus = (status: DeviceStatus) => {
       if (!accept(status)) return;
@@ -46,14 +65,21 @@ function waitForStatus(device: Device, accept: (status: DeviceStatus) => boolean
 async function testDevice(configFile: string, id: string): Promise<void> {
   const config = loadKioskConfig({ file: configFile });
   const entry = config.devices.find((device) => device.id === id);
-  if (!entry) throw new Error(`no device "${id}" in ${configFile}; configured: ${config.devices.map((d) => d.id).join(', ') || 'none'}`);
+  if (!entry)
+    throw new Error(
+      `no device "${id}" in ${configFile}; configured: ${config.devices.map((d) => d.id).join(', ') || 'none'}`,
+    );
   const devices = createKioskDevices([entry]);
   const printer = devices.printers[0];
   const display = devices.displays[0]?.device;
   const buttons = devices.buttons[0]?.device ?? devices.keyboards[0]?.device;
   // Event maps differ per kind, so the common part (status, start, stop) goes through a narrow view.
   const device = (printer ?? display ?? buttons) as unknown as Device;
-  device.on('status', (status) => console.log(`status: ${status.state}${status.code ? ` (${status.code})` : ''}${status.detail ? `: ${status.detail}` : ''}`));
+  device.on('status', (status) =>
+    console.log(
+      `status: ${status.state}${status.code ? ` (${status.code})` : ''}${status.detail ? `: ${status.detail}` : ''}`,
+    ),
+  );
   await device.start();
   try {
     await waitForStatus(device, (status) => status.state !== 'offline', 10_000);
@@ -64,7 +90,9 @@ async function testDevice(configFile: string, id: string): Promise<void> {
       await display.show({ nowServing: 'T-001', postedWaitMin: 5, waiting: 0 });
       console.log(`showed a test line on ${id}`);
     } else if (entry.kind === 'buttons' && entry.connection.type === 'keyboard') {
-      console.log(`${id} is a keyboard-mode keypad: its keys reach the kiosk through the kiosk screen only; open the screen and press a button`);
+      console.log(
+        `${id} is a keyboard-mode keypad: its keys reach the kiosk through the kiosk screen only; open the screen and press a button`,
+      );
     } else if (buttons) {
       console.log(`press a button on ${id} (waiting ${TEST_TIMEOUT_MS / 1000} s)...`);
       const [press] = (await once(buttons, 'press', { signal: AbortSignal.timeout(TEST_TIMEOUT_MS) })) as [ButtonPress];
@@ -83,9 +111,13 @@ export const devicesCommand: Command = {
   async run(values, positionals) {
     const [action, id] = positionals;
     if (action === undefined) return listDevices();
-    if (action !== 'test' || !id) throw new Error(`devices: expected "devices" or "devices test <id> --config FILE", got "${positionals.join(' ')}"`);
+    if (action !== 'test' || !id)
+      throw new Error(
+        `devices: expected "devices" or "devices test <id> --config FILE", got "${positionals.join(' ')}"`,
+      );
     const configFile = values.config as string | undefined;
-    if (!configFile) throw new Error('devices test: give the kiosk configuration with --config FILE (the devices are defined there)');
+    if (!configFile)
+      throw new Error('devices test: give the kiosk configuration with --config FILE (the devices are defined there)');
     await testDevice(configFile, id);
   },
 };

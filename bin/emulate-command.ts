@@ -19,7 +19,8 @@ async function emulateButtons(values: Values, path: string | undefined): Promise
   if (!path) throw new Error('emulate buttons: give --path (the device end of a serial line) or --pair');
   const script = values.script as string | undefined;
   const rate = values.rate === undefined ? undefined : Number(values.rate);
-  if (script === undefined && rate === undefined) throw new Error('emulate buttons: give --script "1, 4@250, 2@3000" or --rate PRESSES_PER_MINUTE');
+  if (script === undefined && rate === undefined)
+    throw new Error('emulate buttons: give --script "1, 4@250, 2@3000" or --rate PRESSES_PER_MINUTE');
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
@@ -62,8 +63,10 @@ refill, cover-open, cover-close, offline, online.`,
     const { path, pair } = await devicePath(values);
     try {
       if (device === 'buttons') await emulateButtons(values, path);
-      else if (device === 'printer') await emulatePrinter({ path, tcp: values.tcp as string | undefined, out: values.out as string | undefined });
-      else await emulateDisplay({ path, tcp: values.tcp as string | undefined, kind: values.kind as string | undefined });
+      else if (device === 'printer')
+        await emulatePrinter({ path, tcp: values.tcp as string | undefined, out: values.out as string | undefined });
+      else
+        await emulateDisplay({ path, tcp: values.tcp as string | undefined, kind: values.kind as string | undefined });
     } finally {
       await pair?.dispose();
     }

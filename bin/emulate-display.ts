@@ -17,19 +17,27 @@ export interface EmulateDisplayIo {
   signal?: AbortSignal;
 }
 
-const KINDS: Record<DisplayKind, string> = { dmd: 'Epson DM-D 2x20 customer display', alpha: 'Alpha-protocol LED sign' };
+const KINDS: Record<DisplayKind, string> = {
+  dmd: 'Epson DM-D 2x20 customer display',
+  alpha: 'Alpha-protocol LED sign',
+};
 
 export function parseListenAddress(text: string): { host: string; port: number } {
   const match = /^(?:(.+):)?(\d{1,5})$/.exec(text.trim());
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new Error(`--tcp must be a port or host:port to listen on (e.g. 9101 or 127.0.0.1:9101; 0 = any free port), got "${text}"`);
+  if (!match || port > 65535)
+    throw new Error(
+      `--tcp must be a port or host:port to listen on (e.g. 9101 or 127.0.0.1:9101; 0 = any free port), got "${text}"`,
+    );
   return { host: match[1] ?? '127.0.0.1', port };
 }
 
 /** The content in a frame, so trailing spaces and the display's width show. */
 export function boxed(lines: readonly string[], width = Math.max(20, ...lines.map((line) => line.length))): string {
   const edge = '-'.repeat(width);
-  return [`+${edge}+`, ...(lines.length > 0 ? lines : ['']).map((line) => `|${line.padEnd(width)}|`), `+${edge}+`].join('\n');
+  return [`+${edge}+`, ...(lines.length > 0 ? lines : ['']).map((line) => `|${line.padEnd(width)}|`), `+${edge}+`].join(
+    '\n',
+  );
 }
 
 function countersLine(kind: DisplayKind, counters: DisplayCounters): string {
@@ -41,9 +49,12 @@ function countersLine(kind: DisplayKind, counters: DisplayCounters): string {
 export async function emulateDisplay(values: EmulateDisplayValues, io: EmulateDisplayIo = {}): Promise<void> {
   const out = io.out ?? ((text: string) => console.log(text));
   const kind = (values.kind ?? 'dmd') as DisplayKind;
-  if (!(kind in KINDS)) throw new Error(`--kind must be dmd (${KINDS.dmd}) or alpha (${KINDS.alpha}), got "${values.kind}"`);
+  if (!(kind in KINDS))
+    throw new Error(`--kind must be dmd (${KINDS.dmd}) or alpha (${KINDS.alpha}), got "${values.kind}"`);
   if ((values.path === undefined) === (values.tcp === undefined)) {
-    throw new Error('give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on, not both or neither');
+    throw new Error(
+      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on, not both or neither',
+    );
   }
   const listen = values.tcp === undefined ? undefined : parseListenAddress(values.tcp);
 
@@ -52,14 +63,22 @@ export async function emulateDisplay(values: EmulateDisplayValues, io: EmulateDi
   process.once('SIGINT', onSigint);
   io.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   try {
-    const emulator = await runDisplayEmulator({ kind, path: values.path, tcpPort: listen?.port, host: listen?.host, signal: stop.signal, log: out });
+    const emulator = await runDisplayEmulator({
+      kind,
+      path: values.path,
+      tcpPort: listen?.port,
+      host: listen?.host,
+      signal: stop.signal,
+      log: out,
+    });
     out(`${KINDS[kind]} on ${emulator.where}; Ctrl-C to stop`);
     out(boxed(emulator.screen(), kind === 'dmd' ? 20 : undefined));
     emulator.on('change', (screen) => {
       out(boxed(screen, kind === 'dmd' ? 20 : undefined));
       out(countersLine(kind, emulator.counters()));
     });
-    if (!stop.signal.aborted) await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    if (!stop.signal.aborted)
+      await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
     await emulator.close();
     out(`stopped; ${countersLine(kind, emulator.counters())}`);
   } finally {

@@ -17,7 +17,10 @@ describe('waitwell emulate printer', () => {
     const output: string[] = [];
     const stop = new AbortController();
     let handle: PrinterEmulatorHandle | undefined;
-    const running = emulatePrinter({ tcp: '127.0.0.1:0' }, { out: (t) => output.push(t), input, signal: stop.signal, onReady: (h) => (handle = h) });
+    const running = emulatePrinter(
+      { tcp: '127.0.0.1:0' },
+      { out: (t) => output.push(t), input, signal: stop.signal, onReady: (h) => (handle = h) },
+    );
     cleanups.push(async () => {
       stop.abort();
       await running;
@@ -25,20 +28,49 @@ describe('waitwell emulate printer', () => {
     await waitFor(() => handle, { what: 'the emulator to run', timeoutMs: 5000 });
     expect(output[0]).toMatch(/^Epson-style ticket printer on tcp 127\.0\.0\.1:\d+; Ctrl-C to stop$/);
 
-    const printer = new EscposPrinter({ id: 'p', transport: new TcpTransport({ host: '127.0.0.1', port: handle!.tcpPort! }), pollMs: 0 });
+    const printer = new EscposPrinter({
+      id: 'p',
+      transport: new TcpTransport({ host: '127.0.0.1', port: handle!.tcpPort! }),
+      pollMs: 0,
+    });
     cleanups.push(() => printer.stop());
     await printer.start();
     expect(printer.status.state).toBe('ready');
-    await printer.print({ ticketId: 't1', language: 'en', venueName: 'City Hall', serviceName: 'Passports', number: 'A-001', postedWaitMin: 5, position: 0, issuedAt: 0, url: 'https://hub.example/t/t1' });
-    await waitFor(() => output.some((t) => t.includes('ticket 1') && t.includes('Passports')), { what: 'the decoded ticket printed', timeoutMs: 5000 });
+    await printer.print({
+      ticketId: 't1',
+      language: 'en',
+      venueName: 'City Hall',
+      serviceName: 'Passports',
+      number: 'A-001',
+      postedWaitMin: 5,
+      position: 0,
+      issuedAt: 0,
+      url: 'https://hub.example/t/t1',
+    });
+    await waitFor(() => output.some((t) => t.includes('ticket 1') && t.includes('Passports')), {
+      what: 'the decoded ticket printed',
+      timeoutMs: 5000,
+    });
 
     input.write('cover-open\n');
-    await waitFor(() => printer.status.code === 'cover-open', { what: 'cover open reaching the driver', timeoutMs: 5000 });
+    await waitFor(() => printer.status.code === 'cover-open', {
+      what: 'cover open reaching the driver',
+      timeoutMs: 5000,
+    });
     input.write('paper-out 12x\nfly\n');
-    await waitFor(() => output.some((t) => t.startsWith('unknown command "fly"')), { what: 'the unknown command answered', timeoutMs: 5000 });
+    await waitFor(() => output.some((t) => t.startsWith('unknown command "fly"')), {
+      what: 'the unknown command answered',
+      timeoutMs: 5000,
+    });
     expect(output).toContain('paper-out takes a whole number of bytes (e.g. paper-out 600), got "12x"');
     input.write('status\n');
-    await waitFor(() => output.some((t) => /^printer: offline, cover open \(automatic status back on, 0xe\), 1 tickets printed$/.test(t)), { what: 'the status line', timeoutMs: 5000 });
+    await waitFor(
+      () =>
+        output.some((t) =>
+          /^printer: offline, cover open \(automatic status back on, 0xe\), 1 tickets printed$/.test(t),
+        ),
+      { what: 'the status line', timeoutMs: 5000 },
+    );
 
     stop.abort();
     await running;

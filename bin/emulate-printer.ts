@@ -1,6 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { describeCondition, runPrinterEmulator, type PrinterEmulatorHandle } from '../drivers/emulators/printer-emulator.ts';
+import {
+  describeCondition,
+  runPrinterEmulator,
+  type PrinterEmulatorHandle,
+} from '../drivers/emulators/printer-emulator.ts';
 import { parseListenAddress } from './emulate-display.ts';
 
 /**
@@ -47,7 +51,8 @@ export function applyPrinterControl(handle: PrinterEmulatorHandle, line: string)
         return `paper out: ${describeCondition(handle.engine.condition)}`;
       }
       const bytes = Number(argument);
-      if (!Number.isInteger(bytes) || bytes < 1) return `paper-out takes a whole number of bytes (e.g. paper-out 600), got "${argument}"`;
+      if (!Number.isInteger(bytes) || bytes < 1)
+        return `paper-out takes a whole number of bytes (e.g. paper-out 600), got "${argument}"`;
       handle.paperOut(bytes);
       return `the paper runs out after ${bytes} more bytes`;
     }
@@ -70,7 +75,8 @@ export function applyPrinterControl(handle: PrinterEmulatorHandle, line: string)
       handle.goOnline();
       break;
     case 'drop':
-      if (handle.tcpPort === undefined) return 'drop cuts TCP connections; this printer is on a serial line (unplug it by stopping socat)';
+      if (handle.tcpPort === undefined)
+        return 'drop cuts TCP connections; this printer is on a serial line (unplug it by stopping socat)';
       handle.dropConnections();
       return 'connections dropped';
     case 'status':
@@ -86,7 +92,9 @@ export function applyPrinterControl(handle: PrinterEmulatorHandle, line: string)
 export async function emulatePrinter(values: EmulatePrinterValues, io: EmulatePrinterIo = {}): Promise<void> {
   const out = io.out ?? ((text: string) => console.log(text));
   if ((values.path === undefined) === (values.tcp === undefined)) {
-    throw new Error('give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on (9100 like a LAN printer, 0 = any free port), not both or neither');
+    throw new Error(
+      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on (9100 like a LAN printer, 0 = any free port), not both or neither',
+    );
   }
   const listen = values.tcp === undefined ? undefined : parseListenAddress(values.tcp);
 
@@ -97,9 +105,18 @@ export async function emulatePrinter(values: EmulatePrinterValues, io: EmulatePr
   const input = io.input ?? process.stdin;
   let lines: ReturnType<typeof createInterface> | undefined;
   try {
-    const handle = await runPrinterEmulator({ path: values.path, tcpPort: listen?.port, tcpHost: listen?.host, outDir: values.out, signal: stop.signal, log: out });
+    const handle = await runPrinterEmulator({
+      path: values.path,
+      tcpPort: listen?.port,
+      tcpHost: listen?.host,
+      outDir: values.out,
+      signal: stop.signal,
+      log: out,
+    });
     const where = handle.tcpPort !== undefined ? `tcp ${listen!.host}:${handle.tcpPort}` : `serial ${values.path}`;
-    out(`Epson-style ticket printer on ${where}${values.out ? `, tickets saved in ${values.out}` : ''}; Ctrl-C to stop`);
+    out(
+      `Epson-style ticket printer on ${where}${values.out ? `, tickets saved in ${values.out}` : ''}; Ctrl-C to stop`,
+    );
     out(PRINTER_CONTROLS);
     io.onReady?.(handle);
     lines = createInterface({ input, terminal: false });

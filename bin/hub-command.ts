@@ -40,12 +40,21 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     const str = (key: string) => values[key] as string | undefined;
     const config = loadHubConfig({
       file: str('config'),
-      overrides: { port: str('port') === undefined ? undefined : Number(str('port')), host: str('host'), dataDir: str('data'), store: str('store'), redis: str('redis') },
+      overrides: {
+        port: str('port') === undefined ? undefined : Number(str('port')),
+        host: str('host'),
+        dataDir: str('data'),
+        store: str('store'),
+        redis: str('redis'),
+      },
     });
     // Hubs with their own SQLite files would each hand out the same ticket numbers.
-    if (config.redis && !isPostgresUrl(config.store)) throw new Error('--redis joins hubs that share one store: give them all the same --store postgres://URL');
+    if (config.redis && !isPostgresUrl(config.store))
+      throw new Error('--redis joins hubs that share one store: give them all the same --store postgres://URL');
     const store = await openHubStore(config.store);
-    const provisioning = ['create-admin', 'create-user', 'add-venue', 'add-device', 'board-token'].some((k) => values[k] !== undefined);
+    const provisioning = ['create-admin', 'create-user', 'add-venue', 'add-device', 'board-token'].some(
+      (k) => values[k] !== undefined,
+    );
     if (provisioning) {
       try {
         await provision(values as Record<string, string | undefined>, new Accounts(store), new Venues(store));
@@ -63,7 +72,8 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     }
     const joined = config.redis ? `, with the hubs on ${describeRedisLocation(config.redis)}` : '';
     console.log(`waitwell hub listening on ${hub.url} (store ${describeStoreLocation(config.store)}${joined})`);
-    if ((await store.countUsers()) === 0) console.log('no users yet: create the first admin with "waitwell hub --create-admin NAME"');
+    if ((await store.countUsers()) === 0)
+      console.log('no users yet: create the first admin with "waitwell hub --create-admin NAME"');
     onShutdown(async () => {
       console.log('stopping hub');
       await hub.close();
@@ -71,18 +81,27 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
   },
 };
 
-async function provision(values: Record<string, string | undefined>, accounts: Accounts, venues: Venues): Promise<void> {
+async function provision(
+  values: Record<string, string | undefined>,
+  accounts: Accounts,
+  venues: Venues,
+): Promise<void> {
   if (values['add-venue']) {
     const venue = await venues.upsert({ id: values['add-venue'], name: values.name ?? values['add-venue'] });
     console.log(`venue ${venue.id} ("${venue.name}") saved`);
   }
-  for (const [flag, role] of [['create-admin', 'admin'], ['create-user', values.role]] as const) {
+  for (const [flag, role] of [
+    ['create-admin', 'admin'],
+    ['create-user', values.role],
+  ] as const) {
     const username = values[flag];
     if (!username) continue;
-    if (!role || !(ROLES as readonly string[]).includes(role)) throw new Error(`--create-user needs --role ${ROLES.join('|')}`);
+    if (!role || !(ROLES as readonly string[]).includes(role))
+      throw new Error(`--create-user needs --role ${ROLES.join('|')}`);
     const password = values.password ?? newPassword();
     const venueIds = values.venue ? values.venue.split(',') : [];
-    if (role !== 'admin' && venueIds.length === 0) throw new Error('staff and managers work for a venue: add --venue ID');
+    if (role !== 'admin' && venueIds.length === 0)
+      throw new Error('staff and managers work for a venue: add --venue ID');
     await accounts.createUser({ username, password, role: role as Role, venueIds });
     console.log(`${role} "${username}" created${values.password ? '' : ` with password: ${password}`}`);
   }
@@ -90,7 +109,9 @@ async function provision(values: Record<string, string | undefined>, accounts: A
     const [venueId, deviceId] = values['add-device'].split('/');
     if (!venueId || !deviceId) throw new Error('--add-device takes VENUE/DEVICE, e.g. --add-device gangnam/kiosk-1');
     const { token } = await venues.addDevice({ venueId, deviceId, name: values.name });
-    console.log(`device ${deviceId} registered for ${venueId}; its token (shown once, put it in the kiosk config):\n${token}`);
+    console.log(
+      `device ${deviceId} registered for ${venueId}; its token (shown once, put it in the kiosk config):\n${token}`,
+    );
   }
   if (values['board-token']) {
     const token = await venues.newBoardToken(values['board-token']);

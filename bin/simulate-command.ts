@@ -26,7 +26,9 @@ export function loadScenario(file: string) {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read scenario "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(
+      `cannot read scenario "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let json: unknown;
   try {
@@ -35,7 +37,8 @@ export function loadScenario(file: string) {
     throw new Error(`scenario "${file}" is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = parseScenario(json);
-  if (!parsed.ok) throw new Error(`scenario "${file}": ${parsed.message}\nFix these fields (format in README, "Simulating a day").`);
+  if (!parsed.ok)
+    throw new Error(`scenario "${file}": ${parsed.message}\nFix these fields (format in README, "Simulating a day").`);
   return parsed.scenario;
 }
 
@@ -47,16 +50,22 @@ export function formatReport(r: SimulationReport): string {
     ['method', 'kept', 'actual/posted', '(n >= 10 min)', 'MAE min'],
     ['waitwell', pct(r.promiseKept), num(r.actualOverPosted), String(r.actualOverPostedN), num(r.maeMin)],
   ];
-  for (const [name, s] of Object.entries(r.baselines)) rows.push([name, pct(s.promiseKept), num(s.actualOverPosted), String(s.actualOverPostedN), num(s.maeMin)]);
+  for (const [name, s] of Object.entries(r.baselines))
+    rows.push([name, pct(s.promiseKept), num(s.actualOverPosted), String(s.actualOverPostedN), num(s.maeMin)]);
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const table = rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  const table = rows
+    .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .join('\n');
   const lines = [
     `scenario ${r.scenario}: ${r.tickets} tickets, ${r.served} served, ${r.abandoned} abandoned${r.unservedAtClose ? `, ${r.unservedAtClose} unserved at close` : ''}; peak physical queue ${r.peakPhysicalQueue}`,
     '',
     table,
   ];
   if (r.withoutReturnTimes && r.returnTimes) {
-    lines.push('', `return times: ${r.returnTimes.accepted} of ${r.returnTimes.offered} offers accepted; without them: ${r.withoutReturnTimes.served} served, peak physical queue ${r.withoutReturnTimes.peakPhysicalQueue}`);
+    lines.push(
+      '',
+      `return times: ${r.returnTimes.accepted} of ${r.returnTimes.offered} offers accepted; without them: ${r.withoutReturnTimes.served} served, peak physical queue ${r.withoutReturnTimes.peakPhysicalQueue}`,
+    );
   }
   return lines.join('\n');
 }

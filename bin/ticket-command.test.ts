@@ -19,7 +19,17 @@ function outDir(): string {
 describe('waitwell ticket preview', () => {
   it('writes escpos bytes that decode back to the Korean ticket', async () => {
     const file = join(outDir(), 'ticket.bin');
-    await ticketCommand.run({ lang: 'ko', service: '여권 발급', number: 'A-042', url: 'https://hub.example/t/abc', format: 'escpos', out: file }, ['preview']);
+    await ticketCommand.run(
+      {
+        lang: 'ko',
+        service: '여권 발급',
+        number: 'A-042',
+        url: 'https://hub.example/t/abc',
+        format: 'escpos',
+        out: file,
+      },
+      ['preview'],
+    );
     const decoder = new EscposDecoder();
     const text = decoder
       .feed(readFileSync(file))
@@ -36,7 +46,10 @@ describe('waitwell ticket preview', () => {
     const svg = readFileSync(join(dir, 't.svg'), 'utf8');
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain('护');
-    await ticketCommand.run({ lang: 'en', service: 'Passports', number: 'B-7', format: 'text', out: join(dir, 't.txt') }, ['preview']);
+    await ticketCommand.run(
+      { lang: 'en', service: 'Passports', number: 'B-7', format: 'text', out: join(dir, 't.txt') },
+      ['preview'],
+    );
     const text = readFileSync(join(dir, 't.txt'), 'utf8');
     expect(text).toContain('Passports');
     expect(text).toContain('Wait about 15 min');

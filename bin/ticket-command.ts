@@ -30,27 +30,42 @@ export interface TicketPreviewValues {
   'time-zone'?: string;
 }
 
-function positiveInteger(flag: string, text: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+function positiveInteger(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
   return value;
 }
 
 /** Builds the sample ticket from the flags; throws with the flag's name on bad input. */
-export function previewTicket(values: TicketPreviewValues, now = Date.now()): { ticket: TicketToPrint; format: TicketFormat; cpl: number; qrCell: number | undefined } {
+export function previewTicket(
+  values: TicketPreviewValues,
+  now = Date.now(),
+): { ticket: TicketToPrint; format: TicketFormat; cpl: number; qrCell: number | undefined } {
   const language = (values.lang ?? 'en') as Language;
-  if (!LANGUAGES.includes(language)) throw new Error(`--lang must be one of ${LANGUAGES.join(', ')}, got "${values.lang}"`);
+  if (!LANGUAGES.includes(language))
+    throw new Error(`--lang must be one of ${LANGUAGES.join(', ')}, got "${values.lang}"`);
   const format = (values.format ?? 'text') as TicketFormat;
-  if (!TICKET_FORMATS.includes(format)) throw new Error(`--format must be one of ${TICKET_FORMATS.join(', ')}, got "${values.format}"`);
+  if (!TICKET_FORMATS.includes(format))
+    throw new Error(`--format must be one of ${TICKET_FORMATS.join(', ')}, got "${values.format}"`);
   const ticketId = randomUUID();
   const url = values.url ?? `http://localhost:8080/t/${ticketId}`;
-  if (!/^https?:\/\/\S+$/.test(url)) throw new Error(`--url must be an http(s) address (the phone page, e.g. https://hub.example/t/<id>), got "${url}"`);
+  if (!/^https?:\/\/\S+$/.test(url))
+    throw new Error(`--url must be an http(s) address (the phone page, e.g. https://hub.example/t/<id>), got "${url}"`);
   const number = values.number ?? 'A-042';
-  if (number.trim().length === 0 || number.length > 12) throw new Error(`--number must be 1 to 12 characters (e.g. A-042), got "${number}"`);
+  if (number.trim().length === 0 || number.length > 12)
+    throw new Error(`--number must be 1 to 12 characters (e.g. A-042), got "${number}"`);
   const waitText = values.wait;
   const postedWaitMin = waitText === 'none' ? null : positiveInteger('wait', waitText, 15, 0, 24 * 60);
-  const returnIn = values['return-in'] === undefined ? undefined : positiveInteger('return-in', values['return-in'], 0, 1, 24 * 60);
+  const returnIn =
+    values['return-in'] === undefined ? undefined : positiveInteger('return-in', values['return-in'], 0, 1, 24 * 60);
   const timeZone = values['time-zone'];
   if (timeZone !== undefined) {
     try {
@@ -69,7 +84,9 @@ export function previewTicket(values: TicketPreviewValues, now = Date.now()): { 
     position: positiveInteger('position', values.position, 3),
     issuedAt: now,
     url,
-    ...(returnIn === undefined ? {} : { returnWindow: { from: now + returnIn * 60_000, to: now + (returnIn + 15) * 60_000 } }),
+    ...(returnIn === undefined
+      ? {}
+      : { returnWindow: { from: now + returnIn * 60_000, to: now + (returnIn + 15) * 60_000 } }),
     ...(timeZone === undefined ? {} : { timeZone }),
   };
   const cpl = positiveInteger('cpl', values.cpl, 48, 24, 64);
@@ -101,17 +118,22 @@ Without --out, text and svg go to the terminal; escpos needs --out (it is binary
   async run(values, positionals) {
     const [action, ...rest] = positionals;
     if (action !== 'preview' || rest.length > 0) {
-      throw new Error(`usage: waitwell ticket preview [options] (got "${positionals.join(' ')}"); see waitwell ticket --help`);
+      throw new Error(
+        `usage: waitwell ticket preview [options] (got "${positionals.join(' ')}"); see waitwell ticket --help`,
+      );
     }
     const { ticket, format, cpl, qrCell } = previewTicket(values as TicketPreviewValues);
     const bytes = renderTicket(ticket, format, { cpl, qrCell });
     const out = values.out as string | undefined;
     if (out === undefined) {
-      if (format === 'escpos') throw new Error('--format escpos writes printer bytes: give --out FILE (then e.g. "nc <printer> 9100 < FILE")');
+      if (format === 'escpos')
+        throw new Error('--format escpos writes printer bytes: give --out FILE (then e.g. "nc <printer> 9100 < FILE")');
       process.stdout.write(bytes);
       return;
     }
     writeFileSync(out, bytes);
-    console.log(`${format} ticket ${ticket.number} (${ticket.language}, ${bytes.length} bytes) written to ${out}; QR: ${ticket.url}`);
+    console.log(
+      `${format} ticket ${ticket.number} (${ticket.language}, ${bytes.length} bytes) written to ${out}; QR: ${ticket.url}`,
+    );
   },
 };

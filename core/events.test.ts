@@ -36,10 +36,25 @@ describe('parseEvent', () => {
     ['seq zero', (e: Record<string, unknown>) => (e.seq = 0), 'invalid-envelope', /seq/],
     ['id not a UUIDv7', (e: Record<string, unknown>) => (e.id = 'abc'), 'invalid-envelope', /UUIDv7/],
     ['extra envelope field', (e: Record<string, unknown>) => (e.extra = 1), 'invalid-envelope', /extra|Unrecognized/i],
-    ['unknown type', (e: Record<string, unknown>) => (e.type = 'feedback.exploded'), 'unknown-type', /feedback\.exploded/],
+    [
+      'unknown type',
+      (e: Record<string, unknown>) => (e.type = 'feedback.exploded'),
+      'unknown-type',
+      /feedback\.exploded/,
+    ],
     ['future version', (e: Record<string, unknown>) => (e.v = 9), 'unsupported-version', /v9/],
-    ['level out of range', (e: Record<string, unknown>) => ((e.payload as Record<string, unknown>).level = 5), 'invalid-payload', /level/],
-    ['payload missing field', (e: Record<string, unknown>) => delete (e.payload as Record<string, unknown>).touchpointId, 'invalid-payload', /touchpointId/],
+    [
+      'level out of range',
+      (e: Record<string, unknown>) => ((e.payload as Record<string, unknown>).level = 5),
+      'invalid-payload',
+      /level/,
+    ],
+    [
+      'payload missing field',
+      (e: Record<string, unknown>) => delete (e.payload as Record<string, unknown>).touchpointId,
+      'invalid-payload',
+      /touchpointId/,
+    ],
     ['bad venue id', (e: Record<string, unknown>) => (e.venueId = '../etc'), 'invalid-envelope', /venueId/],
   ])('rejects %s with a code and a reason', (_name, mutate, code, reason) => {
     const event = valid() as Record<string, unknown>;
@@ -64,13 +79,26 @@ describe('parseEvent', () => {
   });
 
   it('has a schema for every type in the catalog', () => {
-    expect(EVENT_TYPES).toEqual(expect.arrayContaining(['feedback.pressed', 'feedback.reason', 'ticket.issued', 'ticket.called', 'ticket.served', 'ticket.no-show', 'ticket.transferred', 'device.status']));
+    expect(EVENT_TYPES).toEqual(
+      expect.arrayContaining([
+        'feedback.pressed',
+        'feedback.reason',
+        'ticket.issued',
+        'ticket.called',
+        'ticket.served',
+        'ticket.no-show',
+        'ticket.transferred',
+        'device.status',
+      ]),
+    );
   });
 });
 
 describe('parsePayload', () => {
   it('throws an InvalidEventError naming the field', () => {
-    expect(() => parsePayload('feedback.pressed', { touchpointId: 'x', level: 7, source: 'screen' })).toThrow(InvalidEventError);
+    expect(() => parsePayload('feedback.pressed', { touchpointId: 'x', level: 7, source: 'screen' })).toThrow(
+      InvalidEventError,
+    );
     expect(() => parsePayload('feedback.pressed', { touchpointId: 'x', level: 7, source: 'screen' })).toThrow(/level/);
   });
 });

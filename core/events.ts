@@ -128,7 +128,11 @@ export function parseEvent(input: unknown): ParseEventResult {
   }
   const { type, v } = envelope.data;
   if (!Object.hasOwn(EVENT_CATALOG, type)) {
-    return { ok: false, code: 'unknown-type', message: `unknown event type "${type}"; this hub knows ${EVENT_TYPES.join(', ')}` };
+    return {
+      ok: false,
+      code: 'unknown-type',
+      message: `unknown event type "${type}"; this hub knows ${EVENT_TYPES.join(', ')}`,
+    };
   }
   const versions = EVENT_CATALOG[type as EventType] as Record<number, z.ZodType>;
   const schema = versions[v];

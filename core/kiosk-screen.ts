@@ -62,7 +62,13 @@ export interface KioskScreenEvents {
 }
 
 export type KioskScreenEventName = keyof KioskScreenEvents;
-export const KIOSK_SCREEN_EVENTS = ['status', 'venue', 'queue', 'devices', 'press'] as const satisfies readonly KioskScreenEventName[];
+export const KIOSK_SCREEN_EVENTS = [
+  'status',
+  'venue',
+  'queue',
+  'devices',
+  'press',
+] as const satisfies readonly KioskScreenEventName[];
 
 /** How the ticket reached the customer: on paper, or only on the screen (and why). */
 export type PrintOutcome =

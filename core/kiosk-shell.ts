@@ -41,7 +41,8 @@ export function originOf(url: string): string | undefined {
 export function contentSecurityPolicy(origins: KioskOrigins): string {
   const screen = originOf(origins.screen);
   const hub = originOf(origins.hub);
-  if (!screen || !hub) throw new Error(`kiosk origins must be http(s) URLs, got screen "${origins.screen}" and hub "${origins.hub}"`);
+  if (!screen || !hub)
+    throw new Error(`kiosk origins must be http(s) URLs, got screen "${origins.screen}" and hub "${origins.hub}"`);
   const ws = (origin: string) => origin.replace(/^http/, 'ws');
   return [
     "default-src 'none'",
@@ -57,4 +58,3 @@ export function contentSecurityPolicy(origins: KioskOrigins): string {
     "object-src 'none'",
   ].join('; ');
 }
-

@@ -96,7 +96,10 @@ export interface KioskClientToServer {
   'events.batch': (batch: EventBatch, ack: (result: BatchOk | BatchFailure) => void) => void;
   'ticket.quote': (request: TicketQuoteRequest, ack: (result: TicketQuote | QueueFailure) => void) => void;
   'ticket.take': (request: TicketTakeRequest, ack: (result: QueueCommandResult) => void) => void;
-  'numbers.reserve': (request: { serviceId: string; size: number }, ack: (result: NumbersReserved | QueueFailure) => void) => void;
+  'numbers.reserve': (
+    request: { serviceId: string; size: number },
+    ack: (result: NumbersReserved | QueueFailure) => void,
+  ) => void;
   /** A return-time holder is back (scanned their ticket at the kiosk): they join the line now. */
   'ticket.check-in': (request: { ticketId: string }, ack: (result: QueueCommandResult) => void) => void;
 }
@@ -190,7 +193,21 @@ export interface QueueCommandOk {
 export type QueueCommandResult = QueueCommandOk | QueueFailure;
 
 /** What staff may do at a counter (issue, check-in and blocks belong to kiosks). */
-export const STAFF_COMMANDS = ['open-counter', 'close-counter', 'break-counter', 'plan-counter', 'call-next', 'call', 'recall', 'serve', 'no-show', 'transfer', 'park', 'rejoin', 'cancel'] as const;
+export const STAFF_COMMANDS = [
+  'open-counter',
+  'close-counter',
+  'break-counter',
+  'plan-counter',
+  'call-next',
+  'call',
+  'recall',
+  'serve',
+  'no-show',
+  'transfer',
+  'park',
+  'rejoin',
+  'cancel',
+] as const;
 export type StaffCommand = Extract<QueueCommand, { type: (typeof STAFF_COMMANDS)[number] }>;
 
 export interface TicketQuoteRequest {

@@ -29,8 +29,10 @@ export interface RepeatPressVerdict {
 }
 
 export function validateRepeatPressRule(rule: RepeatPressRule): RepeatPressRule {
-  if (!Number.isFinite(rule.withinMs) || rule.withinMs <= 0) throw new RangeError(`repeat-press withinMs must be a positive number of ms, got ${rule.withinMs}`);
-  if (!Number.isInteger(rule.count) || rule.count < 2) throw new RangeError(`repeat-press count must be an integer of at least 2, got ${rule.count}`);
+  if (!Number.isFinite(rule.withinMs) || rule.withinMs <= 0)
+    throw new RangeError(`repeat-press withinMs must be a positive number of ms, got ${rule.withinMs}`);
+  if (!Number.isInteger(rule.count) || rule.count < 2)
+    throw new RangeError(`repeat-press count must be an integer of at least 2, got ${rule.count}`);
   return rule;
 }
 
@@ -65,7 +67,10 @@ export class RepeatPressFilter {
 }
 
 /** The same rule over a whole sequence of press times of one key, in arrival order. */
-export function flagRepeatPresses(times: readonly number[], rule: RepeatPressRule = DEFAULT_REPEAT_PRESS_RULE): boolean[] {
+export function flagRepeatPresses(
+  times: readonly number[],
+  rule: RepeatPressRule = DEFAULT_REPEAT_PRESS_RULE,
+): boolean[] {
   const filter = new RepeatPressFilter(rule);
   return times.map((at) => filter.check('', at).misuse);
 }

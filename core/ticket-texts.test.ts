@@ -39,7 +39,12 @@ describe('ticket texts', () => {
     const euckr = new TextDecoder('euc-kr');
     // Round trip through the decoder's own table: a character outside KS C 5601 would not survive.
     for (const value of Object.values(TICKET_TEXTS.ko)) {
-      const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : (value as (n: number) => string)(3);
+      const text =
+        typeof value === 'string'
+          ? value
+          : Array.isArray(value)
+            ? value.join(' ')
+            : (value as (n: number) => string)(3);
       for (const ch of text) {
         if (ch.charCodeAt(0) < 0x80) continue;
         expect(euckr.decode(encodeEucKrProbe(ch)), `"${ch}" in ${text}`).toBe(ch);

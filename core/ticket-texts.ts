@@ -132,7 +132,10 @@ export function waitLine(language: Language, postedWaitMin: number | null): stri
  * What the kiosk screen tells a customer when their ticket did not print (the staff get the
  * printer's own sentence). `partial`: paper ran out or the link dropped mid-ticket.
  */
-export const PRINTER_TROUBLE_TEXTS: Record<Language, { notPrinted: string; partial: string; showNumber(number: string): string }> = {
+export const PRINTER_TROUBLE_TEXTS: Record<
+  Language,
+  { notPrinted: string; partial: string; showNumber(number: string): string }
+> = {
   ko: {
     notPrinted: '죄송합니다. 지금은 번호표를 인쇄할 수 없습니다. 직원이 곧 도와드리겠습니다.',
     partial: '번호표가 제대로 인쇄되지 않았을 수 있습니다. 직원이 곧 도와드리겠습니다.',

@@ -23,15 +23,29 @@ export const touchpointSchema = z.strictObject({
    * for every kiosk). Overrides the touchpoint in the kiosk's own configuration, so a manager can
    * move a box to another touchpoint from the journey map without touching the kiosk.
    */
-  devices: z.array(z.string().regex(/^([a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/, 'a device is "<kiosk id>/<device id>" or "<device id>"')).default([]),
+  devices: z
+    .array(
+      z
+        .string()
+        .regex(/^([a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/, 'a device is "<kiosk id>/<device id>" or "<device id>"'),
+    )
+    .default([]),
   /** Follow-up reasons the kiosk offers after a press ("Waiting time", "Staff", ...): at most 6. */
-  reasons: z.array(z.strictObject({ id: slugSchema, name: localizedTextSchema })).max(6, 'at most 6 follow-up reasons per touchpoint').default([]),
+  reasons: z
+    .array(z.strictObject({ id: slugSchema, name: localizedTextSchema }))
+    .max(6, 'at most 6 follow-up reasons per touchpoint')
+    .default([]),
 });
 export type Touchpoint = z.infer<typeof touchpointSchema>;
 
 /** The touchpoint the journey map attaches a kiosk's button device to, if it names one. */
-export function touchpointOfDevice(venue: Pick<Venue, 'touchpoints'>, kioskId: string, deviceId: string): string | undefined {
-  return venue.touchpoints.find((tp) => tp.devices.includes(`${kioskId}/${deviceId}`) || tp.devices.includes(deviceId))?.id;
+export function touchpointOfDevice(
+  venue: Pick<Venue, 'touchpoints'>,
+  kioskId: string,
+  deviceId: string,
+): string | undefined {
+  return venue.touchpoints.find((tp) => tp.devices.includes(`${kioskId}/${deviceId}`) || tp.devices.includes(deviceId))
+    ?.id;
 }
 
 /** A queue customers take tickets for, e.g. "Deposits" (numbers A-001...). */
@@ -39,7 +53,10 @@ export const serviceSchema = z.strictObject({
   id: slugSchema,
   name: localizedTextSchema,
   /** Number prefix: 1-3 capital letters or digits; the id's first letter when absent. */
-  prefix: z.string().regex(/^[A-Z0-9]{1,3}$/).optional(),
+  prefix: z
+    .string()
+    .regex(/^[A-Z0-9]{1,3}$/)
+    .optional(),
   /** Typical minutes per customer until real service times are measured. */
   expectedServiceMin: z.number().positive().optional(),
   /** Offer return windows instead of the line when the posted wait passes a threshold. */
@@ -84,14 +101,27 @@ export const venueSchema = z.strictObject({
   /** How moments are scored and when bad ones become tasks (defaults in core/analytics and core/alerts). */
   analytics: z
     .strictObject({
-      experienceScale: z.strictObject({ 1: z.number().min(-5).max(5), 2: z.number().min(-5).max(5), 3: z.number().min(-5).max(5), 4: z.number().min(-5).max(5) }).optional(),
+      experienceScale: z
+        .strictObject({
+          1: z.number().min(-5).max(5),
+          2: z.number().min(-5).max(5),
+          3: z.number().min(-5).max(5),
+          4: z.number().min(-5).max(5),
+        })
+        .optional(),
       attributionWindowMin: z.number().positive().max(120).optional(),
       alertRules: z.array(alertRuleSchema).optional(),
-      taskPolicy: z.strictObject({ ackWithinMin: z.number().positive(), resolveWithinMin: z.number().positive() }).optional(),
+      taskPolicy: z
+        .strictObject({ ackWithinMin: z.number().positive(), resolveWithinMin: z.number().positive() })
+        .optional(),
     })
     .prefault({}),
   /** Where tasks from bad moments are also sent (HTTP POST, HMAC-signed with the secret). */
-  webhooks: z.array(z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16, 'at least 16 characters') })).default([]),
+  webhooks: z
+    .array(
+      z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16, 'at least 16 characters') }),
+    )
+    .default([]),
 });
 export type Venue = z.infer<typeof venueSchema>;
 export type VenueInput = z.input<typeof venueSchema>;
@@ -115,7 +145,13 @@ export type Segment = z.infer<typeof segmentSchema>;
 export function queueRulesOf(venue: Venue, utcOffsetMin: number): QueueRulesInput | undefined {
   if (venue.services.length === 0) return undefined;
   return {
-    services: venue.services.map((s) => ({ id: s.id, name: s.name.en, prefix: s.prefix, expectedServiceMin: s.expectedServiceMin, returnTimes: s.returnTimes })),
+    services: venue.services.map((s) => ({
+      id: s.id,
+      name: s.name.en,
+      prefix: s.prefix,
+      expectedServiceMin: s.expectedServiceMin,
+      returnTimes: s.returnTimes,
+    })),
     counters: venue.counters.map((c) => ({ id: c.id, services: c.services })),
     segments: venue.segments.map((s) => ({ id: s.id, weight: s.weight })),
     utcOffsetMin,

@@ -22,7 +22,8 @@ export type DeviceEvents = {
   status: [status: DeviceStatus];
 };
 
-export interface Device<Events extends DeviceEvents & Record<keyof Events, unknown[]> = DeviceEvents> extends EventEmitter<Events> {
+export interface Device<Events extends DeviceEvents & Record<keyof Events, unknown[]> = DeviceEvents>
+  extends EventEmitter<Events> {
   readonly id: string;
   readonly status: DeviceStatus;
   start(): Promise<void>;

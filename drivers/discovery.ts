@@ -90,7 +90,12 @@ export async function listHidDevices(api?: HidApi): Promise<HidDeviceEntry[]> {
   try {
     devices = await (api ?? (await loadNodeHid())).devicesAsync();
   } catch (error) {
-    throw new DeviceDiscoveryError((error as Error).message.startsWith('node-hid') ? (error as Error).message : `could not list HID devices: ${(error as Error).message}`, { cause: error });
+    throw new DeviceDiscoveryError(
+      (error as Error).message.startsWith('node-hid')
+        ? (error as Error).message
+        : `could not list HID devices: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return devices.filter((device) => device.path !== undefined).map(describeHidDevice);
 }

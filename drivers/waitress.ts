@@ -76,7 +76,10 @@ export class Waitress<Item> {
           reject(error);
         },
       };
-      const timer = setTimeout(() => waiter.cancel(new WaitTimeoutError(options.what, options.timeoutMs)), options.timeoutMs);
+      const timer = setTimeout(
+        () => waiter.cancel(new WaitTimeoutError(options.what, options.timeoutMs)),
+        options.timeoutMs,
+      );
       const onAbort = () => waiter.cancel(new WaitCancelledError(options.what, abortReason(options.signal!)));
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);

@@ -15,10 +15,7 @@ export interface KeyInput {
   isAutoRepeat?: boolean;
 }
 
-export type KeyDecision =
-  | { action: 'forward' }
-  | { action: 'block'; reason: string }
-  | { action: 'pass' };
+export type KeyDecision = { action: 'forward' } | { action: 'block'; reason: string } | { action: 'pass' };
 
 const ctrlOrCmd = (input: KeyInput) => Boolean(input.control || input.meta);
 
@@ -28,14 +25,18 @@ function lockedShortcut(input: KeyInput): string | undefined {
   if (key === 'f5' || (ctrlOrCmd(input) && key === 'r')) return 'reload';
   if (ctrlOrCmd(input) && (key === 'w' || key === 'q')) return key === 'w' ? 'close' : 'quit';
   if (input.alt && key === 'f4') return 'close';
-  if (key === 'f12' || (ctrlOrCmd(input) && input.shift && (key === 'i' || key === 'j' || key === 'c'))) return 'devtools';
+  if (key === 'f12' || (ctrlOrCmd(input) && input.shift && (key === 'i' || key === 'j' || key === 'c')))
+    return 'devtools';
   if (key === 'f11' || (input.alt && key === 'tab')) return 'leave full screen';
   if (ctrlOrCmd(input) && ['+', '-', '=', '0', 'p', 'o', 's', 'n', 't'].includes(key)) return 'browser shortcut';
   if (key === 'escape') return 'leave kiosk mode';
   return undefined;
 }
 
-export function decideKey(input: KeyInput, options: { adminMode: boolean; keypadKeys: ReadonlySet<string> }): KeyDecision {
+export function decideKey(
+  input: KeyInput,
+  options: { adminMode: boolean; keypadKeys: ReadonlySet<string> },
+): KeyDecision {
   if (input.type !== 'keyDown' && input.type !== 'rawKeyDown') return { action: 'pass' };
   if (options.keypadKeys.has(input.key) || (input.code !== undefined && options.keypadKeys.has(input.code))) {
     // A held key repeats: one press, not a stream of them.

@@ -4,7 +4,14 @@ import { SHELL_CHANNELS } from '../core/kiosk-shell.ts';
 import { loadKioskConfig } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { decideKey } from './keys.ts';
-import { contentSecurityPolicy, isTrustedSender, lockedWebPreferences, mayGrantPermission, mayNavigate, type KioskOrigins } from './policy.ts';
+import {
+  contentSecurityPolicy,
+  isTrustedSender,
+  lockedWebPreferences,
+  mayGrantPermission,
+  mayNavigate,
+  type KioskOrigins,
+} from './policy.ts';
 import { RelaunchPolicy, runtimeIsStale } from './relaunch-policy.ts';
 
 /**
@@ -43,7 +50,9 @@ async function main(): Promise<void> {
   let adminMode = false;
   const relaunch = new RelaunchPolicy();
 
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(mayGrantPermission(permission)));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(mayGrantPermission(permission)),
+  );
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => mayGrantPermission(permission));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
@@ -77,12 +86,15 @@ async function main(): Promise<void> {
     const decision = decideKey(input, { adminMode, keypadKeys: new Set(runtime.devices.keysToCatch()) });
     if (decision.action === 'pass') return;
     event.preventDefault();
-    if (decision.action === 'forward') runtime.devices.forwardKey({ key: input.key, code: input.code, repeat: input.isAutoRepeat });
+    if (decision.action === 'forward')
+      runtime.devices.forwardKey({ key: input.key, code: input.code, repeat: input.isAutoRepeat });
   });
 
   const heal = (kind: 'render-process-gone' | 'unresponsive' | 'load-failed') => {
     const remedy = relaunch.onFailure(kind, Date.now());
-    console.error(`[shell] ${kind}: ${remedy.action === 'reload' ? `reloading in ${remedy.delayMs} ms` : `relaunching (${remedy.reason})`}`);
+    console.error(
+      `[shell] ${kind}: ${remedy.action === 'reload' ? `reloading in ${remedy.delayMs} ms` : `relaunching (${remedy.reason})`}`,
+    );
     if (remedy.action === 'relaunch') {
       app.relaunch();
       app.exit(0);
@@ -97,7 +109,8 @@ async function main(): Promise<void> {
   });
 
   const trusted = (event: IpcMainInvokeEvent) => {
-    if (!isTrustedSender(event.senderFrame?.url, origins)) throw new Error('refused: this frame is not the kiosk screen');
+    if (!isTrustedSender(event.senderFrame?.url, origins))
+      throw new Error('refused: this frame is not the kiosk screen');
   };
   ipcMain.handle(SHELL_CHANNELS.setAdminMode, (event, enabled: unknown) => {
     trusted(event);
@@ -115,7 +128,9 @@ async function main(): Promise<void> {
   // Watchdog: a kiosk runtime whose screen API stops answering is restarted in place.
   let lastHeartbeat = Date.now();
   setInterval(async () => {
-    const alive = await fetch(`${screenUrl}/local/status`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok).catch(() => false);
+    const alive = await fetch(`${screenUrl}/local/status`, { signal: AbortSignal.timeout(5000) })
+      .then((r) => r.ok)
+      .catch(() => false);
     if (alive) {
       lastHeartbeat = Date.now();
       relaunch.onHealthy(lastHeartbeat);

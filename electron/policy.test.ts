@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, isTrustedSender, lockedWebPreferences, mayGrantPermission, mayNavigate, mayOpenWindow } from './policy.ts';
+import {
+  contentSecurityPolicy,
+  isTrustedSender,
+  lockedWebPreferences,
+  mayGrantPermission,
+  mayNavigate,
+  mayOpenWindow,
+} from './policy.ts';
 
 const origins = { screen: 'http://127.0.0.1:7420/', hub: 'http://192.168.0.10:7400' };
 
@@ -16,7 +23,14 @@ describe('kiosk window security policy', () => {
 
   it('opens no windows and grants no permission', () => {
     expect(mayOpenWindow('http://127.0.0.1:7420/')).toBe(false);
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'fullscreen', 'openExternal']) {
+    for (const permission of [
+      'media',
+      'notifications',
+      'geolocation',
+      'clipboard-read',
+      'fullscreen',
+      'openExternal',
+    ]) {
       expect(mayGrantPermission(permission)).toBe(false);
     }
   });
@@ -39,6 +53,12 @@ describe('kiosk window security policy', () => {
   });
 
   it('locks the renderer down as the checklist asks', () => {
-    expect(lockedWebPreferences('/app/preload.cjs')).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/app/preload.cjs' });
+    expect(lockedWebPreferences('/app/preload.cjs')).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: '/app/preload.cjs',
+    });
   });
 });

@@ -7,7 +7,10 @@ describe('relaunch policy', () => {
     expect(policy.onFailure('render-process-gone', 0)).toEqual({ action: 'reload', delayMs: 0 });
     expect(policy.onFailure('unresponsive', 1000)).toEqual({ action: 'reload', delayMs: 15_000 });
     expect(policy.onFailure('render-process-gone', 2000)).toEqual({ action: 'reload', delayMs: 0 });
-    expect(policy.onFailure('render-process-gone', 3000)).toMatchObject({ action: 'relaunch', reason: expect.stringContaining('4 renderer failures') });
+    expect(policy.onFailure('render-process-gone', 3000)).toMatchObject({
+      action: 'relaunch',
+      reason: expect.stringContaining('4 renderer failures'),
+    });
   });
 
   it('forgets failures older than its window', () => {
@@ -19,7 +22,9 @@ describe('relaunch policy', () => {
 
   it('backs off reloading a screen that is not up yet', () => {
     const policy = new RelaunchPolicy({ windowMs: 600_000, maxReloads: 10, unresponsiveGraceMs: 0 });
-    expect([0, 1, 2, 3].map((i) => (policy.onFailure('load-failed', i) as { delayMs: number }).delayMs)).toEqual([1000, 2000, 4000, 8000]);
+    expect([0, 1, 2, 3].map((i) => (policy.onFailure('load-failed', i) as { delayMs: number }).delayMs)).toEqual([
+      1000, 2000, 4000, 8000,
+    ]);
   });
 
   it('calls a kiosk runtime stale when its heartbeat stops', () => {

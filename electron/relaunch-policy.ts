@@ -12,7 +12,11 @@ export interface RelaunchRule {
   unresponsiveGraceMs: number;
 }
 
-export const DEFAULT_RELAUNCH_RULE: RelaunchRule = { windowMs: 10 * 60_000, maxReloads: 3, unresponsiveGraceMs: 15_000 };
+export const DEFAULT_RELAUNCH_RULE: RelaunchRule = {
+  windowMs: 10 * 60_000,
+  maxReloads: 3,
+  unresponsiveGraceMs: 15_000,
+};
 
 export type Failure = 'render-process-gone' | 'unresponsive' | 'load-failed';
 export type Remedy = { action: 'reload'; delayMs: number } | { action: 'relaunch'; reason: string };
@@ -27,10 +31,18 @@ export class RelaunchPolicy {
     this.failures = this.failures.filter((t) => at - t < this.rule.windowMs);
     this.failures.push(at);
     if (this.failures.length > this.rule.maxReloads) {
-      return { action: 'relaunch', reason: `${this.failures.length} renderer failures within ${Math.round(this.rule.windowMs / 60_000)} min (last: ${kind})` };
+      return {
+        action: 'relaunch',
+        reason: `${this.failures.length} renderer failures within ${Math.round(this.rule.windowMs / 60_000)} min (last: ${kind})`,
+      };
     }
     // A page that failed to load is usually the local screen not up yet: back off a little.
-    const delayMs = kind === 'load-failed' ? Math.min(30_000, 1000 * 2 ** (this.failures.length - 1)) : kind === 'unresponsive' ? this.rule.unresponsiveGraceMs : 0;
+    const delayMs =
+      kind === 'load-failed'
+        ? Math.min(30_000, 1000 * 2 ** (this.failures.length - 1))
+        : kind === 'unresponsive'
+          ? this.rule.unresponsiveGraceMs
+          : 0;
     return { action: 'reload', delayMs };
   }
 

@@ -32,7 +32,10 @@ export const kioskConfigSchema = z.strictObject({
       /** Services offered here, in order; empty: all of the venue's. */
       services: z.array(slugSchema).default([]),
       /** Opens the staff panel (device status, test print, reload); 4-8 digits. No PIN: no panel. */
-      adminPin: z.string().regex(/^\d{4,8}$/, 'the admin PIN is 4 to 8 digits').optional(),
+      adminPin: z
+        .string()
+        .regex(/^\d{4,8}$/, 'the admin PIN is 4 to 8 digits')
+        .optional(),
       /** An untouched screen goes back to idle after this long. */
       idleSeconds: z.number().int().min(5).max(600).default(45),
     })
@@ -60,7 +63,11 @@ const ENVIRONMENT: Record<string, keyof KioskConfig> = {
 };
 
 /** Defaults < config file < environment < command line. Errors say which setting is wrong. */
-export function loadKioskConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<KioskConfigInput> }): KioskConfig {
+export function loadKioskConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: Partial<KioskConfigInput>;
+}): KioskConfig {
   return layerSettings(kioskConfigSchema, {
     what: `kiosk configuration${options.file ? ` (file ${options.file}, environment, command line)` : ''}`,
     file: options.file ? readJsonFile(options.file) : {},

@@ -22,7 +22,13 @@ const tcpConnection = z.strictObject({
   port: z.number().int().min(1).max(65_535).default(9100),
 });
 
-const hexOrNumber = z.union([z.number().int().min(0).max(0xffff), z.string().regex(/^(0x)?[0-9a-fA-F]{1,4}$/).transform((s) => Number.parseInt(s.replace(/^0x/, ''), 16))]);
+const hexOrNumber = z.union([
+  z.number().int().min(0).max(0xffff),
+  z
+    .string()
+    .regex(/^(0x)?[0-9a-fA-F]{1,4}$/)
+    .transform((s) => Number.parseInt(s.replace(/^0x/, ''), 16)),
+]);
 
 const hidConnection = z.strictObject({
   type: z.literal('hid'),
@@ -46,7 +52,15 @@ export type ByteConnection = z.infer<typeof byteConnectionSchema>;
 const hidLayoutSchema = z.strictObject({
   reportId: z.number().int().min(0).max(255).optional(),
   activeLow: z.boolean().optional(),
-  buttons: z.array(z.strictObject({ button: z.number().int().min(1).max(32), byte: z.number().int().min(0), mask: z.number().int().min(1).max(255) })).min(1),
+  buttons: z
+    .array(
+      z.strictObject({
+        button: z.number().int().min(1).max(32),
+        byte: z.number().int().min(0),
+        mask: z.number().int().min(1).max(255),
+      }),
+    )
+    .min(1),
 });
 
 const buttonsDevice = z.strictObject({
@@ -56,7 +70,9 @@ const buttonsDevice = z.strictObject({
   touchpointId: slugSchema,
   connection: z.discriminatedUnion('type', [serialConnection, tcpConnection, hidConnection, keyboardConnection]),
   /** Button number -> level 1 (very unhappy) .. 4 (very happy); default 1..4. */
-  levels: z.record(z.string().regex(/^\d+$/), z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])).optional(),
+  levels: z
+    .record(z.string().regex(/^\d+$/), z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]))
+    .optional(),
   debounceMs: z.number().int().min(0).max(2000).optional(),
   /** HID only: which byte and bit is which button, when the device is not in the models table. */
   hidLayout: hidLayoutSchema.optional(),
@@ -93,7 +109,12 @@ export const devicesSchema = z
   .superRefine((devices, ctx) => {
     const seen = new Set<string>();
     for (const [index, device] of devices.entries()) {
-      if (seen.has(device.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `device id "${device.id}" is used twice; give each device its own id` });
+      if (seen.has(device.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `device id "${device.id}" is used twice; give each device its own id`,
+        });
       seen.add(device.id);
     }
   });

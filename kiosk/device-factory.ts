@@ -19,14 +19,21 @@ import type { KioskDevices } from './device-host.ts';
 export function createByteTransport(connection: ByteConnection): Transport {
   switch (connection.type) {
     case 'serial':
-      return new SerialTransport({ path: connection.path, baudRate: connection.baudRate, dataBits: connection.dataBits, parity: connection.parity });
+      return new SerialTransport({
+        path: connection.path,
+        baudRate: connection.baudRate,
+        dataBits: connection.dataBits,
+        parity: connection.parity,
+      });
     case 'tcp':
       return new TcpTransport({ host: connection.host, port: connection.port });
   }
 }
 
 function levelsOf(config: ButtonsDeviceConfig): Record<number, FeedbackLevel> | undefined {
-  return config.levels && Object.fromEntries(Object.entries(config.levels).map(([button, level]) => [Number(button), level]));
+  return (
+    config.levels && Object.fromEntries(Object.entries(config.levels).map(([button, level]) => [Number(button), level]))
+  );
 }
 
 function createButtons(config: ButtonsDeviceConfig): FeedbackButtons | KeyboardButtons {
@@ -34,12 +41,19 @@ function createButtons(config: ButtonsDeviceConfig): FeedbackButtons | KeyboardB
   const connection = config.connection;
   switch (connection.type) {
     case 'keyboard':
-      return new KeyboardButtons(config.id, connection.keys ? { keys: connection.keys } : DEFAULT_KEYBOARD_BUTTONS, { debounceMs: config.debounceMs });
+      return new KeyboardButtons(config.id, connection.keys ? { keys: connection.keys } : DEFAULT_KEYBOARD_BUTTONS, {
+        debounceMs: config.debounceMs,
+      });
     case 'hid': {
-      const model = connection.vendorId !== undefined && connection.productId !== undefined ? findHidButtonModel(connection.vendorId, connection.productId) : undefined;
+      const model =
+        connection.vendorId !== undefined && connection.productId !== undefined
+          ? findHidButtonModel(connection.vendorId, connection.productId)
+          : undefined;
       const layout = config.hidLayout ?? model?.layout;
       if (!layout) {
-        throw new Error(`device ${config.id}: no report layout for this HID device; give "hidLayout" (which byte and bit is which button) or use a model from drivers/feedback-buttons/hid-models.ts`);
+        throw new Error(
+          `device ${config.id}: no report layout for this HID device; give "hidLayout" (which byte and bit is which button) or use a model from drivers/feedback-buttons/hid-models.ts`,
+        );
       }
       const transport = new HidTransport({ ...connection, usagePage: connection.usagePage ?? model?.usagePage });
       return new HidButtons({ ...common, transport, layout });
@@ -61,11 +75,24 @@ export function createKioskDevices(configs: readonly DeviceConfig[]): KioskDevic
         break;
       }
       case 'printer':
-        devices.printers.push(new EscposPrinter({ id: config.id, transport: createByteTransport(config.connection), cpl: config.charactersPerLine }));
+        devices.printers.push(
+          new EscposPrinter({
+            id: config.id,
+            transport: createByteTransport(config.connection),
+            cpl: config.charactersPerLine,
+          }),
+        );
         break;
       case 'display': {
         // Alpha signs speak 9600 7E1 unless the configuration says otherwise.
-        const connection = config.protocol === 'alpha' && config.connection.type === 'serial' ? { ...config.connection, dataBits: config.connection.dataBits ?? 7, parity: config.connection.parity ?? 'even' } : config.connection;
+        const connection =
+          config.protocol === 'alpha' && config.connection.type === 'serial'
+            ? {
+                ...config.connection,
+                dataBits: config.connection.dataBits ?? 7,
+                parity: config.connection.parity ?? 'even',
+              }
+            : config.connection;
         const options = { id: config.id, transport: createByteTransport(connection) };
         const device = config.protocol === 'dmd' ? new DmdDisplay(options) : new AlphaSign(options);
         devices.displays.push({ device, serviceId: config.serviceId });

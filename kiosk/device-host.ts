@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { FeedbackLevel } from '../core/events.ts';
-import type { ButtonPress, DeviceStatus, FeedbackButtons, TicketPrinter, TicketToPrint, WaitDisplay, WaitView } from '../drivers/device.ts';
+import type {
+  ButtonPress,
+  DeviceStatus,
+  FeedbackButtons,
+  TicketPrinter,
+  TicketToPrint,
+  WaitDisplay,
+  WaitView,
+} from '../drivers/device.ts';
 import type { ForwardedKey } from '../drivers/feedback-buttons/keyboard-keys.ts';
 import type { KeyboardButtons } from '../drivers/feedback-buttons/keyboard-buttons.ts';
 
@@ -14,7 +22,10 @@ export interface KioskDevices {
 
 /** What the host needs from the kiosk: somewhere durable to put presses and status changes. */
 export interface DeviceSink {
-  press(press: { touchpointId: string; level: FeedbackLevel; source: ButtonPress['source'] }, meta: { deviceId: string; at: number }): void;
+  press(
+    press: { touchpointId: string; level: FeedbackLevel; source: ButtonPress['source'] },
+    meta: { deviceId: string; at: number },
+  ): void;
   status(deviceId: string, status: DeviceStatus): void;
 }
 
@@ -35,7 +46,10 @@ const MAX_DETAIL = 500;
 
 /** No printer could take the ticket: the kiosk shows the customer why and staff get the status. */
 export class NoPrinterError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'NoPrinterError';
   }
@@ -60,13 +74,18 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     for (const { device, touchpointId } of [...this.devices.buttons, ...this.devices.keyboards]) {
       device.on('press', (press) =>
         this.safely(`press from ${device.id}`, () =>
-          this.sink.press({ touchpointId, level: press.level, source: press.source }, { deviceId: device.id, at: press.at }),
+          this.sink.press(
+            { touchpointId, level: press.level, source: press.source },
+            { deviceId: device.id, at: press.at },
+          ),
         ),
       );
     }
     for (const device of this.all()) {
       device.on('status', (status) => this.recordStatus(device.id, status));
-      await device.start().catch((error: Error) => this.emit('log', `device ${device.id} did not start: ${error.message}`));
+      await device
+        .start()
+        .catch((error: Error) => this.emit('log', `device ${device.id} did not start: ${error.message}`));
       this.recordStatus(device.id, device.status);
     }
   }
@@ -77,9 +96,17 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
 
   summaries(): DeviceSummary[] {
     return [
-      ...[...this.devices.buttons, ...this.devices.keyboards].map(({ device }) => ({ id: device.id, kind: 'buttons' as const, status: device.status })),
+      ...[...this.devices.buttons, ...this.devices.keyboards].map(({ device }) => ({
+        id: device.id,
+        kind: 'buttons' as const,
+        status: device.status,
+      })),
       ...this.devices.printers.map((device) => ({ id: device.id, kind: 'printer' as const, status: device.status })),
-      ...this.devices.displays.map(({ device }) => ({ id: device.id, kind: 'display' as const, status: device.status })),
+      ...this.devices.displays.map(({ device }) => ({
+        id: device.id,
+        kind: 'display' as const,
+        status: device.status,
+      })),
     ];
   }
 
@@ -105,7 +132,10 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
   async printTicket(ticket: TicketToPrint): Promise<{ printerId: string }> {
     const printers = this.devices.printers;
     if (printers.length === 0) throw new NoPrinterError('no-printer', 'this kiosk has no ticket printer configured');
-    const printer = printers.find((p) => p.status.state === 'ready') ?? printers.find((p) => p.status.state === 'degraded') ?? printers[0]!;
+    const printer =
+      printers.find((p) => p.status.state === 'ready') ??
+      printers.find((p) => p.status.state === 'degraded') ??
+      printers[0]!;
     await printer.print(ticket);
     return { printerId: printer.id };
   }
@@ -125,7 +155,8 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     await Promise.all(
       this.devices.displays.map(async ({ device, serviceId }) => {
         const view = viewFor(serviceId);
-        if (view) await device.show(view).catch((error: Error) => this.emit('log', `display ${device.id}: ${error.message}`));
+        if (view)
+          await device.show(view).catch((error: Error) => this.emit('log', `display ${device.id}: ${error.message}`));
       }),
     );
   }
@@ -144,10 +175,16 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     const key = `${status.state}|${status.code ?? ''}`;
     if (this.lastRecorded.get(deviceId) === key) return;
     this.lastRecorded.set(deviceId, key);
-    const detail = status.detail && status.detail.length > MAX_DETAIL ? `${status.detail.slice(0, MAX_DETAIL - 1)}…` : status.detail;
-    this.emit('log', `device ${deviceId} ${status.state}${status.code ? ` (${status.code})` : ''}${detail ? `: ${detail}` : ''}`);
+    const detail =
+      status.detail && status.detail.length > MAX_DETAIL ? `${status.detail.slice(0, MAX_DETAIL - 1)}…` : status.detail;
+    this.emit(
+      'log',
+      `device ${deviceId} ${status.state}${status.code ? ` (${status.code})` : ''}${detail ? `: ${detail}` : ''}`,
+    );
     this.emit('status', deviceId, status);
-    this.safely(`status of ${deviceId}`, () => this.sink.status(deviceId, { ...status, ...(detail === undefined ? {} : { detail }) }));
+    this.safely(`status of ${deviceId}`, () =>
+      this.sink.status(deviceId, { ...status, ...(detail === undefined ? {} : { detail }) }),
+    );
   }
 
   private safely(what: string, work: () => void): void {

@@ -31,8 +31,17 @@ const pressBody = z.strictObject({
 });
 const windowBody = z.strictObject({ from: z.number().int(), to: z.number().int() });
 const quoteBody = z.strictObject({ serviceId: slugSchema, segmentId: slugSchema.optional() });
-const ticketBody = z.strictObject({ serviceId: slugSchema, segmentId: slugSchema.optional(), language: languageSchema, returnWindow: windowBody.optional() });
-const keyBody = z.strictObject({ key: z.string().min(1).max(32), code: z.string().max(32).optional(), repeat: z.boolean().optional() });
+const ticketBody = z.strictObject({
+  serviceId: slugSchema,
+  segmentId: slugSchema.optional(),
+  language: languageSchema,
+  returnWindow: windowBody.optional(),
+});
+const keyBody = z.strictObject({
+  key: z.string().min(1).max(32),
+  code: z.string().max(32).optional(),
+  repeat: z.boolean().optional(),
+});
 const reasonBody = z.strictObject({ touchpointId: slugSchema, pressId: eventIdSchema, reasonId: slugSchema });
 const pinBody = z.strictObject({ pin: z.string().max(16) });
 const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.string().min(1).max(64) });
@@ -41,14 +50,25 @@ const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.str
 export const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 function invalidRequest(res: Response, error: z.ZodError): void {
-  res.status(400).json({ error: { code: 'invalid-request', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+  res
+    .status(400)
+    .json({
+      error: {
+        code: 'invalid-request',
+        message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      },
+    });
 }
 
 /**
  * The local API the kiosk screen talks to, on 127.0.0.1 only. A 201 means the event is committed
  * to the kiosk's store: from then on it reaches the hub exactly once, online or not.
  */
-export async function startLocalApi(runtime: KioskRuntime, port: number, screensDir = SCREENS_DIR): Promise<{ server: Server; url: string }> {
+export async function startLocalApi(
+  runtime: KioskRuntime,
+  port: number,
+  screensDir = SCREENS_DIR,
+): Promise<{ server: Server; url: string }> {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -56,12 +76,17 @@ export async function startLocalApi(runtime: KioskRuntime, port: number, screens
   // The kiosk screen itself, and the build's shared assets, under the same Content-Security-Policy
   // the Electron shell enforces, so a screen that breaks it fails in a plain browser too.
   app.use((req, res, next) => {
-    if (!req.path.startsWith('/local/')) res.setHeader('Content-Security-Policy', contentSecurityPolicy({ screen: `http://${req.headers.host ?? '127.0.0.1'}`, hub: runtime.config.hubUrl }));
+    if (!req.path.startsWith('/local/'))
+      res.setHeader(
+        'Content-Security-Policy',
+        contentSecurityPolicy({ screen: `http://${req.headers.host ?? '127.0.0.1'}`, hub: runtime.config.hubUrl }),
+      );
     next();
   });
   app.get('/', (_req, res) => {
     const page = join(screensDir, 'kiosk', 'index.html');
-    if (!existsSync(page)) return void res.status(503).type('text').send('The kiosk screen is not built: run "npm run build:renderer".');
+    if (!existsSync(page))
+      return void res.status(503).type('text').send('The kiosk screen is not built: run "npm run build:renderer".');
     res.sendFile(page);
   });
   app.use(express.static(screensDir, { index: false }));
@@ -81,11 +106,20 @@ export async function startLocalApi(runtime: KioskRuntime, port: number, screens
   });
 
   // The staff panel: the PIN is checked here, never sent to the screen.
-  const pinOk = (pin: string) => runtime.config.screen.adminPin !== undefined && timingSafeEqualText(pin, runtime.config.screen.adminPin);
+  const pinOk = (pin: string) =>
+    runtime.config.screen.adminPin !== undefined && timingSafeEqualText(pin, runtime.config.screen.adminPin);
   app.post('/local/admin/unlock', (req, res) => {
     const body = pinBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
-    if (runtime.config.screen.adminPin === undefined) return void res.status(403).json({ error: { code: 'no-admin-pin', message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration' } });
+    if (runtime.config.screen.adminPin === undefined)
+      return void res
+        .status(403)
+        .json({
+          error: {
+            code: 'no-admin-pin',
+            message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration',
+          },
+        });
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
     res.json({ ok: true, status: statusView(runtime), devices: deviceViews(runtime) });
   });
@@ -94,10 +128,14 @@ export async function startLocalApi(runtime: KioskRuntime, port: number, screens
     if (!body.success) return invalidRequest(res, body.error);
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
     try {
-      await runtime.devices.testPrint(body.data.printerId, testTicket(runtime.currentVenue?.name ?? runtime.config.venueId, runtime.config.hubUrl));
+      await runtime.devices.testPrint(
+        body.data.printerId,
+        testTicket(runtime.currentVenue?.name ?? runtime.config.venueId, runtime.config.hubUrl),
+      );
       res.json({ ok: true });
     } catch (error) {
-      if (error instanceof NoPrinterError) return void res.status(404).json({ error: { code: error.code, message: error.message } });
+      if (error instanceof NoPrinterError)
+        return void res.status(404).json({ error: { code: error.code, message: error.message } });
       const code = (error as { code?: string }).code ?? 'print-failed';
       res.status(409).json({ error: { code, message: (error as Error).message } });
     }
@@ -105,7 +143,10 @@ export async function startLocalApi(runtime: KioskRuntime, port: number, screens
 
   app.get('/local/status', (_req, res) => void res.json(runtime.status()));
 
-  app.get('/local/devices', (_req, res) => void res.json({ devices: runtime.devices.summaries(), keysToCatch: runtime.devices.keysToCatch() }));
+  app.get(
+    '/local/devices',
+    (_req, res) => void res.json({ devices: runtime.devices.summaries(), keysToCatch: runtime.devices.keysToCatch() }),
+  );
 
   // Keyboard-mode keypads: only the focused screen sees their keys, so it forwards them here.
   app.post('/local/keys', (req, res) => {
@@ -116,7 +157,10 @@ export async function startLocalApi(runtime: KioskRuntime, port: number, screens
 
   app.get('/local/queue', (_req, res) => {
     const snapshot = runtime.tickets.snapshot;
-    if (!snapshot) return void res.status(503).json({ error: { code: 'no-queue-yet', message: 'no queue state from the hub yet', texts: HUB_UNREACHABLE } });
+    if (!snapshot)
+      return void res
+        .status(503)
+        .json({ error: { code: 'no-queue-yet', message: 'no queue state from the hub yet', texts: HUB_UNREACHABLE } });
     res.json(snapshot);
   });
 
@@ -166,13 +210,27 @@ export async function startLocalApi(runtime: KioskRuntime, port: number, screens
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof HubUnreachableError || (error as Error).message?.startsWith('operation has timed out')) {
-      return void res.status(503).json({ error: { code: 'hub-unreachable', message: (error as Error).message, texts: HUB_UNREACHABLE } });
+      return void res
+        .status(503)
+        .json({ error: { code: 'hub-unreachable', message: (error as Error).message, texts: HUB_UNREACHABLE } });
     }
-    if (error instanceof TicketRefused) return void res.status(409).json({ error: { code: error.failure.code, message: error.failure.message } });
-    if (error instanceof InvalidEventError) return void res.status(400).json({ error: { code: 'invalid-event', message: error.message } });
-    if ((error as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
+    if (error instanceof TicketRefused)
+      return void res.status(409).json({ error: { code: error.failure.code, message: error.failure.message } });
+    if (error instanceof InvalidEventError)
+      return void res.status(400).json({ error: { code: 'invalid-event', message: error.message } });
+    if ((error as { type?: string }).type === 'entity.parse.failed')
+      return void res
+        .status(400)
+        .json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
     // Most likely the disk: the event was NOT recorded, and the screen must say so.
-    res.status(503).json({ error: { code: 'not-recorded', message: `the kiosk could not record this (${(error as Error).message}); tell staff` } });
+    res
+      .status(503)
+      .json({
+        error: {
+          code: 'not-recorded',
+          message: `the kiosk could not record this (${(error as Error).message}); tell staff`,
+        },
+      });
   });
 
   const server = createServer(app);

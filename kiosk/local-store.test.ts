@@ -18,9 +18,18 @@ describe('LocalStore', () => {
 
   it('gives gap-free seqs from 1 and returns the committed envelope', () => {
     const store = open();
-    const events = [store.append('feedback.pressed', press), store.append('feedback.pressed', { ...press, level: 1 }), store.append('device.status', { component: 'printer', state: 'ready' })];
+    const events = [
+      store.append('feedback.pressed', press),
+      store.append('feedback.pressed', { ...press, level: 1 }),
+      store.append('device.status', { component: 'printer', state: 'ready' }),
+    ];
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
-    expect(events[0]).toMatchObject({ ...identity, type: 'feedback.pressed', v: 1, payload: { ...press, misuse: false } });
+    expect(events[0]).toMatchObject({
+      ...identity,
+      type: 'feedback.pressed',
+      v: 1,
+      payload: { ...press, misuse: false },
+    });
     expect(store.lastSeq).toBe(3);
     store.close();
   });
@@ -48,8 +57,13 @@ describe('LocalStore', () => {
 
   it('reads the outbox in seq order within the batch limits, always at least one event', () => {
     const store = open();
-    store.appendMany('feedback.pressed', Array.from({ length: 25 }, () => press));
-    expect(store.readAfter(0, { maxEvents: 10, maxBytes: 1e6 }).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    store.appendMany(
+      'feedback.pressed',
+      Array.from({ length: 25 }, () => press),
+    );
+    expect(store.readAfter(0, { maxEvents: 10, maxBytes: 1e6 }).map((e) => e.seq)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
     expect(store.readAfter(20, { maxEvents: 10, maxBytes: 1e6 }).map((e) => e.seq)).toEqual([21, 22, 23, 24, 25]);
     expect(store.readAfter(0, { maxEvents: 10, maxBytes: 1 }).map((e) => e.seq)).toEqual([1]);
     const byBytes = store.readAfter(0, { maxEvents: 100, maxBytes: 1500 });
@@ -68,7 +82,7 @@ describe('LocalStore', () => {
     store.close();
   });
 
-  it('refuses to open another device\'s file', () => {
+  it("refuses to open another device's file", () => {
     const dir = tempDir();
     dirs.push(dir);
     const file = join(dir.path, 'kiosk.db');

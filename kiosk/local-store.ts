@@ -124,12 +124,16 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
     );
     // The seq is read and the row written in one transaction, so seqs stay gap-free even if the
     // process dies between two appends.
-    this.appendTransaction = this.db.transaction((id: string, type: string, v: number, occurredAt: number, payload: string) => {
-      const { maxSeq } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS maxSeq FROM events').get() as { maxSeq: number };
-      const seq = maxSeq + 1;
-      this.insertEvent.run(seq, id, type, v, occurredAt, payload);
-      return seq;
-    });
+    this.appendTransaction = this.db.transaction(
+      (id: string, type: string, v: number, occurredAt: number, payload: string) => {
+        const { maxSeq } = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS maxSeq FROM events').get() as {
+          maxSeq: number;
+        };
+        const seq = maxSeq + 1;
+        this.insertEvent.run(seq, id, type, v, occurredAt, payload);
+        return seq;
+      },
+    );
     this.lastSeqCache = this.readLastSeq();
     this.claimIdentity();
   }
@@ -138,7 +142,10 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   private claimIdentity(): void {
     const { venueId, deviceId } = this.identity;
     this.db.prepare('INSERT OR IGNORE INTO identity (id, venue_id, device_id) VALUES (1, ?, ?)').run(venueId, deviceId);
-    const owner = this.db.prepare('SELECT venue_id, device_id FROM identity WHERE id = 1').get() as { venue_id: string; device_id: string };
+    const owner = this.db.prepare('SELECT venue_id, device_id FROM identity WHERE id = 1').get() as {
+      venue_id: string;
+      device_id: string;
+    };
     if (owner.venue_id !== venueId || owner.device_id !== deviceId) {
       this.db.close();
       throw new Error(
@@ -151,7 +158,11 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
    * Records one event durably and returns it. When this returns, the event is committed: it
    * will reach the hub exactly once whatever happens to this process afterwards.
    */
-  append<T extends EventType>(type: T, payload: EventPayloadInput<T>, occurredAt: number = Date.now()): EventEnvelope<T> {
+  append<T extends EventType>(
+    type: T,
+    payload: EventPayloadInput<T>,
+    occurredAt: number = Date.now(),
+  ): EventEnvelope<T> {
     const valid = parsePayload(type, payload);
     const id = newEventId();
     const v = latestVersion(type);
@@ -165,7 +176,11 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
 
   /** Remembers the venue the hub sent (hello, or a new journey map version). */
   saveVenue(venue: Venue): void {
-    this.db.prepare('INSERT INTO venue_cache (id, venue, saved_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET venue = excluded.venue, saved_at = excluded.saved_at').run(JSON.stringify(venue), Date.now());
+    this.db
+      .prepare(
+        'INSERT INTO venue_cache (id, venue, saved_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET venue = excluded.venue, saved_at = excluded.saved_at',
+      )
+      .run(JSON.stringify(venue), Date.now());
   }
 
   /** The venue last saved, or undefined on a kiosk that never reached its hub. */
@@ -177,8 +192,19 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   /** Keeps a block the hub reserved; numbers already handed out of it stay handed out. */
   saveNumberBlock(block: NumberBlock): void {
     this.db
-      .prepare('INSERT INTO number_blocks (service_id, day, prefix, digits, utc_offset_min, first, last, next) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(block.serviceId, block.day, block.prefix, block.digits, block.utcOffsetMin, block.first, block.last, block.first);
+      .prepare(
+        'INSERT INTO number_blocks (service_id, day, prefix, digits, utc_offset_min, first, last, next) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(
+        block.serviceId,
+        block.day,
+        block.prefix,
+        block.digits,
+        block.utcOffsetMin,
+        block.first,
+        block.last,
+        block.first,
+      );
   }
 
   /** Numbers left for a service today (the venue's local day at `now`), over all its blocks. */
@@ -190,18 +216,25 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
    * Takes the next reserved number of today, committed before it is used: a crash after this
    * skips a number (harmless) but can never hand the same number out twice.
    */
-  takeReservedNumber(serviceId: string, now: number): { seq: number; day: string; prefix: string; digits: number } | undefined {
+  takeReservedNumber(
+    serviceId: string,
+    now: number,
+  ): { seq: number; day: string; prefix: string; digits: number } | undefined {
     return this.db.transaction(() => {
       const block = this.blocksOfToday(serviceId, now).find((b) => b.next <= b.last);
       if (!block) return undefined;
-      this.db.prepare('UPDATE number_blocks SET next = next + 1 WHERE service_id = ? AND day = ? AND first = ?').run(serviceId, block.day, block.first);
+      this.db
+        .prepare('UPDATE number_blocks SET next = next + 1 WHERE service_id = ? AND day = ? AND first = ?')
+        .run(serviceId, block.day, block.first);
       return { seq: block.next, day: block.day, prefix: block.prefix, digits: block.digits };
     })();
   }
 
   private blocksOfToday(serviceId: string, now: number) {
     const rows = this.db
-      .prepare('SELECT day, prefix, digits, utc_offset_min AS utcOffsetMin, first, last, next FROM number_blocks WHERE service_id = ? ORDER BY first')
+      .prepare(
+        'SELECT day, prefix, digits, utc_offset_min AS utcOffsetMin, first, last, next FROM number_blocks WHERE service_id = ? ORDER BY first',
+      )
       .all(serviceId) as (Omit<NumberBlock, 'serviceId'> & { next: number })[];
     return rows.filter((b) => b.day === dayKey(now, b.utcOffsetMin));
   }
@@ -242,7 +275,9 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
 
   /** Remembers how far the hub has confirmed, so status screens can show the outbox depth. */
   recordHubContiguousSeq(seq: number): void {
-    this.db.prepare('UPDATE sync_state SET hub_contiguous_seq = ? WHERE id = 1 AND hub_contiguous_seq < ?').run(seq, seq);
+    this.db
+      .prepare('UPDATE sync_state SET hub_contiguous_seq = ? WHERE id = 1 AND hub_contiguous_seq < ?')
+      .run(seq, seq);
   }
 
   outboxDepth(): number {

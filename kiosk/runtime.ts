@@ -73,13 +73,22 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       status: (component, status) => void this.store.append('device.status', { component, ...status }),
     });
     this.devices.on('log', (line) => this.emit('log', line));
-    this.tickets = new TicketDesk(this.sync, this.store, this.devices, config.hubUrl, () => this.venue, (line) => this.emit('log', line));
+    this.tickets = new TicketDesk(
+      this.sync,
+      this.store,
+      this.devices,
+      config.hubUrl,
+      () => this.venue,
+      (line) => this.emit('log', line),
+    );
     this.sync.on('state', (state, reason) => {
       this.syncReason = reason ?? null;
       this.emit('log', `sync ${state}${reason ? `: ${reason}` : ''}`);
       this.emit('status', this.status());
     });
-    this.sync.on('rejected', (failure) => this.emit('log', `hub refused a batch (${failure.code}): ${failure.message}`));
+    this.sync.on('rejected', (failure) =>
+      this.emit('log', `hub refused a batch (${failure.code}): ${failure.message}`),
+    );
   }
 
   async start(): Promise<void> {
@@ -109,7 +118,10 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     options: { deviceId?: string; at?: number } = {},
   ): EventEnvelope<'feedback.pressed'> {
     // The journey map may attach this box to another touchpoint than the kiosk's own file says.
-    const mapped = options.deviceId && this.venue ? touchpointOfDevice(this.venue, this.config.deviceId, options.deviceId) : undefined;
+    const mapped =
+      options.deviceId && this.venue
+        ? touchpointOfDevice(this.venue, this.config.deviceId, options.deviceId)
+        : undefined;
     if (mapped) press = { ...press, touchpointId: mapped };
     const key = options.deviceId ? `device:${options.deviceId}` : `touchpoint:${press.touchpointId}`;
     const { misuse } = this.repeatPresses.check(key, options.at ?? Date.now());

@@ -7,7 +7,15 @@ import type { KioskRuntime } from './runtime.ts';
 const HEARTBEAT_MS = 15_000;
 
 export function deviceViews(runtime: KioskRuntime): KioskDeviceView[] {
-  return runtime.devices.summaries().map(({ id, kind, status }) => ({ id, kind, state: status.state, ...(status.code ? { code: status.code } : {}), ...(status.detail ? { detail: status.detail } : {}) }));
+  return runtime.devices
+    .summaries()
+    .map(({ id, kind, status }) => ({
+      id,
+      kind,
+      state: status.state,
+      ...(status.code ? { code: status.code } : {}),
+      ...(status.detail ? { detail: status.detail } : {}),
+    }));
 }
 
 export function statusView(runtime: KioskRuntime): KioskStatusView {
@@ -32,7 +40,13 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
 
   const onStatus = () => send('status', statusView(runtime));
   const onPress: Parameters<typeof runtime.on<'press'>>[1] = (event) =>
-    send('press', { pressId: event.id, touchpointId: event.payload.touchpointId, level: event.payload.level, source: event.payload.source, misuse: event.payload.misuse ?? false });
+    send('press', {
+      pressId: event.id,
+      touchpointId: event.payload.touchpointId,
+      level: event.payload.level,
+      source: event.payload.source,
+      misuse: event.payload.misuse ?? false,
+    });
   const onDevice = () => send('devices', deviceViews(runtime));
   const onVenue: Parameters<typeof runtime.sync.on<'venue'>>[1] = (venue) => send('venue', publicVenue(venue));
   const onQueue: Parameters<typeof runtime.sync.on<'queue'>>[1] = (snapshot) => send('queue', snapshot);

@@ -218,9 +218,15 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
   private async sendBatch(events: AnyEventEnvelope[], generation: number): Promise<void> {
     let result: BatchOk | BatchFailure;
     try {
-      result = await this.socket.timeout(this.ackTimeoutMs).emitWithAck('events.batch', { events, clockOffsetMs: this.clockOffsetMs });
+      result = await this.socket
+        .timeout(this.ackTimeoutMs)
+        .emitWithAck('events.batch', { events, clockOffsetMs: this.clockOffsetMs });
     } catch (error) {
-      result = { ok: false, code: 'internal', message: `no ack within ${this.ackTimeoutMs} ms (${(error as Error).message})` };
+      result = {
+        ok: false,
+        code: 'internal',
+        message: `no ack within ${this.ackTimeoutMs} ms (${(error as Error).message})`,
+      };
     }
     const current = generation === this.generation;
     if (current) this.inFlight -= 1;
@@ -262,9 +268,12 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
     this.failures += 1;
-    this.retryTimer = setTimeout(() => {
-      if (!this.stopped) action();
-    }, backoffDelay(this.failures, this.backoff));
+    this.retryTimer = setTimeout(
+      () => {
+        if (!this.stopped) action();
+      },
+      backoffDelay(this.failures, this.backoff),
+    );
   }
 
   private setState(state: SyncState, reason?: string): void {

@@ -74,7 +74,15 @@ export class TicketDesk {
           this.log(`could not reserve offline numbers for ${service.id} (${block.code}): ${block.message}`);
           continue;
         }
-        this.store.saveNumberBlock({ serviceId: block.serviceId, day: block.day, prefix: block.prefix, digits: block.digits, utcOffsetMin: block.utcOffsetMin, first: block.from, last: block.to });
+        this.store.saveNumberBlock({
+          serviceId: block.serviceId,
+          day: block.day,
+          prefix: block.prefix,
+          digits: block.digits,
+          utcOffsetMin: block.utcOffsetMin,
+          first: block.from,
+          last: block.to,
+        });
       } catch (error) {
         this.log(`could not reserve offline numbers for ${service.id}: ${(error as Error).message}`);
         return;
@@ -102,12 +110,22 @@ export class TicketDesk {
     const ticketId = newEventId();
     let result;
     try {
-      result = await this.sync.takeTicket({ ticketId, serviceId: request.serviceId, ...(request.segmentId ? { segmentId: request.segmentId } : {}), ...(request.returnWindow ? { returnWindow: request.returnWindow } : {}) });
+      result = await this.sync.takeTicket({
+        ticketId,
+        serviceId: request.serviceId,
+        ...(request.segmentId ? { segmentId: request.segmentId } : {}),
+        ...(request.returnWindow ? { returnWindow: request.returnWindow } : {}),
+      });
     } catch (error) {
       // The hub is the queue's authority; without it, a number from this kiosk's reserved block.
       const offline = this.takeOffline(ticketId, request);
       if (!offline) throw error;
-      return { ticket: offline, print: await this.print(offline, request.language), offline: true, phoneUrl: this.phoneUrl(offline.ticketId) };
+      return {
+        ticket: offline,
+        print: await this.print(offline, request.language),
+        offline: true,
+        phoneUrl: this.phoneUrl(offline.ticketId),
+      };
     }
     if (!result.ok) throw new TicketRefused(result);
     void this.topUpNumbers();
@@ -123,7 +141,12 @@ export class TicketDesk {
       ...(ticket.position === null ? {} : { position: ticket.position }),
       offline: false,
     });
-    return { ticket, print: await this.print(ticket, request.language), offline: false, phoneUrl: this.phoneUrl(ticket.ticketId) };
+    return {
+      ticket,
+      print: await this.print(ticket, request.language),
+      offline: false,
+      phoneUrl: this.phoneUrl(ticket.ticketId),
+    };
   }
 
   /** A customer back for their return window scans the ticket: they join the line now. */
@@ -178,7 +201,13 @@ export class TicketDesk {
   }
 
   private async print(ticket: TicketView, language: Language): Promise<PrintOutcome> {
-    if (!this.devices.hasPrinter) return { printed: false, code: 'no-printer', staffMessage: 'this kiosk has no ticket printer', customerMessage: this.screenOnly(ticket.number, language) };
+    if (!this.devices.hasPrinter)
+      return {
+        printed: false,
+        code: 'no-printer',
+        staffMessage: 'this kiosk has no ticket printer',
+        customerMessage: this.screenOnly(ticket.number, language),
+      };
     const venue = this.venueNow();
     const service = venue?.services.find((s) => s.id === ticket.serviceId);
     try {
@@ -199,18 +228,32 @@ export class TicketDesk {
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'print-failed';
       this.log(`ticket ${ticket.number} did not print (${code}): ${(error as Error).message}`);
-      return { printed: false, code, staffMessage: (error as Error).message, customerMessage: this.screenOnly(ticket.number, language, code === 'partial') };
+      return {
+        printed: false,
+        code,
+        staffMessage: (error as Error).message,
+        customerMessage: this.screenOnly(ticket.number, language, code === 'partial'),
+      };
     }
   }
 
   private screenOnly(number: string, language: Language, partial = false): Record<Language, string> {
-    const texts = (lang: Language) => `${partial ? PRINTER_TROUBLE_TEXTS[lang].partial : PRINTER_TROUBLE_TEXTS[lang].notPrinted} ${PRINTER_TROUBLE_TEXTS[lang].showNumber(number)}`;
+    const texts = (lang: Language) =>
+      `${partial ? PRINTER_TROUBLE_TEXTS[lang].partial : PRINTER_TROUBLE_TEXTS[lang].notPrinted} ${PRINTER_TROUBLE_TEXTS[lang].showNumber(number)}`;
     // The customer's language first for the screen; all three for staff and signage.
-    return { ko: texts('ko'), zh: texts('zh'), en: texts('en'), [language]: texts(language) } as Record<Language, string>;
+    return { ko: texts('ko'), zh: texts('zh'), en: texts('en'), [language]: texts(language) } as Record<
+      Language,
+      string
+    >;
   }
 
   private queueChanged(snapshot: QueueSnapshot): void {
-    if (this.lastSnapshot && snapshot.venueId === this.lastSnapshot.venueId && snapshot.version < this.lastSnapshot.version) return;
+    if (
+      this.lastSnapshot &&
+      snapshot.venueId === this.lastSnapshot.venueId &&
+      snapshot.version < this.lastSnapshot.version
+    )
+      return;
     this.lastSnapshot = snapshot;
     this.offlineIssued = 0;
     const fallback = snapshot.services[0]?.serviceId;
@@ -225,7 +268,9 @@ export class TicketDesk {
 export function waitViewOf(snapshot: QueueSnapshot, serviceId: string): WaitView {
   const service = snapshot.services.find((s) => s.serviceId === serviceId);
   const counters = snapshot.counters.filter((c) => c.services.includes(serviceId));
-  const serving = counters.find((c) => c.nowServing !== null && c.nowServing === snapshot.lastCall?.number) ?? counters.find((c) => c.nowServing !== null);
+  const serving =
+    counters.find((c) => c.nowServing !== null && c.nowServing === snapshot.lastCall?.number) ??
+    counters.find((c) => c.nowServing !== null);
   const view: WaitView = {
     ...(serving?.nowServing ? { nowServing: serving.nowServing, counterName: serving.counterId } : {}),
     postedWaitMin: service?.postedWaitMin ?? null,

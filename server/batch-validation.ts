@@ -23,21 +23,38 @@ export function validateBatch(
     return { ok: false, code: 'invalid-message', message: 'a batch is an object { events: [...], clockOffsetMs? }' };
   }
   const { events, clockOffsetMs = 0 } = raw as { events: unknown[]; clockOffsetMs?: unknown };
-  if (typeof clockOffsetMs !== 'number' || !Number.isFinite(clockOffsetMs) || Math.abs(clockOffsetMs) > MAX_CLOCK_OFFSET_MS) {
-    return { ok: false, code: 'invalid-message', message: 'clockOffsetMs must be a number of milliseconds within one day' };
+  if (
+    typeof clockOffsetMs !== 'number' ||
+    !Number.isFinite(clockOffsetMs) ||
+    Math.abs(clockOffsetMs) > MAX_CLOCK_OFFSET_MS
+  ) {
+    return {
+      ok: false,
+      code: 'invalid-message',
+      message: 'clockOffsetMs must be a number of milliseconds within one day',
+    };
   }
   if (events.length === 0) return { ok: false, code: 'invalid-message', message: 'a batch needs at least one event' };
   if (events.length > MAX_BATCH_EVENTS) {
-    return { ok: false, code: 'batch-too-large', message: `a batch holds at most ${MAX_BATCH_EVENTS} events; send smaller batches` };
+    return {
+      ok: false,
+      code: 'batch-too-large',
+      message: `a batch holds at most ${MAX_BATCH_EVENTS} events; send smaller batches`,
+    };
   }
   const bytes = messageBytes ?? Buffer.byteLength(JSON.stringify(raw));
   if (bytes > MAX_BATCH_BYTES) {
-    return { ok: false, code: 'batch-too-large', message: `batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES}: send smaller batches` };
+    return {
+      ok: false,
+      code: 'batch-too-large',
+      message: `batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES}: send smaller batches`,
+    };
   }
   const valid: AnyEventEnvelope[] = [];
   for (const [eventIndex, candidate] of events.entries()) {
     const parsed = parseEvent(candidate);
-    if (!parsed.ok) return { ok: false, code: parsed.code, message: `event ${eventIndex}: ${parsed.message}`, eventIndex };
+    if (!parsed.ok)
+      return { ok: false, code: parsed.code, message: `event ${eventIndex}: ${parsed.message}`, eventIndex };
     const event = parsed.event;
     if (event.deviceId !== device.deviceId) {
       return {
@@ -57,7 +74,12 @@ export function validateBatch(
     }
     const previous = valid[valid.length - 1];
     if (previous && event.seq !== previous.seq + 1) {
-      return { ok: false, code: 'seq-order', message: `event ${eventIndex} has seq ${event.seq} after ${previous.seq}: a batch is consecutive seqs`, eventIndex };
+      return {
+        ok: false,
+        code: 'seq-order',
+        message: `event ${eventIndex} has seq ${event.seq} after ${previous.seq}: a batch is consecutive seqs`,
+        eventIndex,
+      };
     }
     valid.push(event);
   }

@@ -28,7 +28,11 @@ const ENVIRONMENT: Record<string, keyof z.infer<typeof hubConfigSchema>> = {
 };
 
 /** Defaults < config file < environment < command line. */
-export function loadHubConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> }): HubConfig {
+export function loadHubConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: Record<string, unknown>;
+}): HubConfig {
   let file: Record<string, unknown> = {};
   if (options.file) {
     try {

@@ -66,7 +66,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const venues = new Venues(store);
   const queues = new QueueService(store);
   const alerts = new AlertService(store, events, queues);
-  alerts.on('webhook.failed', ({ venueId, result }) => console.error(`[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ${result.error ?? `HTTP ${result.status}`}`));
+  alerts.on('webhook.failed', ({ venueId, result }) =>
+    console.error(
+      `[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ${result.error ?? `HTTP ${result.status}`}`,
+    ),
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -85,11 +89,27 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   });
   // socket.io types one event map per Server; each namespace has its own map in core/protocol.ts.
   attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues, presence);
-  const boards = attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, { store, accounts, events, queues, presence });
+  const boards = attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, {
+    store,
+    accounts,
+    events,
+    queues,
+    presence,
+  });
   attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts, store, events);
   attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues, store, events);
-  const managers = attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, { accounts, store, queues, alerts });
-  feedTouchpointCounts({ events, store, audiences: [boards.counts, managers.counts], clustered: cluster !== undefined });
+  const managers = attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, {
+    accounts,
+    store,
+    queues,
+    alerts,
+  });
+  feedTouchpointCounts({
+    events,
+    store,
+    audiences: [boards.counts, managers.counts],
+    clustered: cluster !== undefined,
+  });
   cluster?.attach({ io, queues, venues, events, presence });
   // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
   venues.on('updated', (venue) => {
@@ -99,7 +119,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   });
   // Offline tickets reach the hub as ticket.issued events in a kiosk's batch: merge them into the queue.
   events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
-    const offline = stored.filter((e): e is EventEnvelope<'ticket.issued'> => e.type === 'ticket.issued' && (e as EventEnvelope<'ticket.issued'>).payload.offline);
+    const offline = stored.filter(
+      (e): e is EventEnvelope<'ticket.issued'> =>
+        e.type === 'ticket.issued' && (e as EventEnvelope<'ticket.issued'>).payload.offline,
+    );
     if (offline.length === 0) return;
     void (async () => {
       const offsetMs = (await store.getDevice(deviceId))?.clockOffsetMs ?? 0;

@@ -24,11 +24,22 @@ export class Venues extends EventEmitter<VenuesEvents> {
   }
 
   /** Registers a kiosk and returns its token: shown once, stored only as a hash. */
-  async addDevice(input: { venueId: string; deviceId: string; name?: string }): Promise<{ deviceId: string; token: string }> {
-    if (!(await this.store.getVenue(input.venueId))) throw new Error(`venue "${input.venueId}" does not exist: create it first`);
-    if (await this.store.getDevice(input.deviceId)) throw new Error(`device "${input.deviceId}" is already registered: use rotate-token`);
+  async addDevice(input: {
+    venueId: string;
+    deviceId: string;
+    name?: string;
+  }): Promise<{ deviceId: string; token: string }> {
+    if (!(await this.store.getVenue(input.venueId)))
+      throw new Error(`venue "${input.venueId}" does not exist: create it first`);
+    if (await this.store.getDevice(input.deviceId))
+      throw new Error(`device "${input.deviceId}" is already registered: use rotate-token`);
     const token = newToken();
-    await this.store.addDevice({ id: input.deviceId, venueId: input.venueId, name: input.name ?? input.deviceId, tokenHash: hashToken(token) });
+    await this.store.addDevice({
+      id: input.deviceId,
+      venueId: input.venueId,
+      name: input.name ?? input.deviceId,
+      tokenHash: hashToken(token),
+    });
     return { deviceId: input.deviceId, token };
   }
 

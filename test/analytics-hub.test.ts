@@ -14,7 +14,9 @@ describe('venue analytics on the hub', () => {
     cleanups.push(() => dir.remove());
     const venue = {
       ...TEST_QUEUE_VENUE,
-      touchpoints: TEST_QUEUE_VENUE.touchpoints.map((tp) => (tp.id === 'counter-1' ? { ...tp, counterId: 'c1', target: 0 } : tp)),
+      touchpoints: TEST_QUEUE_VENUE.touchpoints.map((tp) =>
+        tp.id === 'counter-1' ? { ...tp, counterId: 'c1', target: 0 } : tp,
+      ),
       segments: [{ id: 'gold', name: { ko: '골드', zh: '金卡', en: 'Gold' }, weight: 1 }],
     };
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
@@ -23,7 +25,12 @@ describe('venue analytics on the hub', () => {
 
     // A gold customer waits, is served at counter c1, then presses very unhappy at that counter.
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
-    const issued = await hub.queues.execute('venue-a', { type: 'issue', ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', serviceId: 'deposits', segmentId: 'gold' });
+    const issued = await hub.queues.execute('venue-a', {
+      type: 'issue',
+      ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+      serviceId: 'deposits',
+      segmentId: 'gold',
+    });
     expect(issued.ok).toBe(true);
     await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c1' });
     await hub.queues.execute('venue-a', { type: 'serve', counterId: 'c1' });
@@ -34,25 +41,45 @@ describe('venue analytics on the hub', () => {
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 4, source: 'serial' });
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 3, source: 'serial' });
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 1, source: 'serial', misuse: true });
-    await waitFor(async () => ((await hub.store.deviceEvents('k1')).length === 4 ? true : undefined), { what: 'all presses on the hub' });
+    await waitFor(async () => ((await hub.store.deviceEvents('k1')).length === 4 ? true : undefined), {
+      what: 'all presses on the hub',
+    });
 
-    const get = (query: string, session = manager) => fetch(`${hub.url}/api/venues/venue-a/analytics?${query}`, { headers: { authorization: `Bearer ${session}` } });
+    const get = (query: string, session = manager) =>
+      fetch(`${hub.url}/api/venues/venue-a/analytics?${query}`, { headers: { authorization: `Bearer ${session}` } });
     const response = await get(`from=0&to=${Date.now() + 60_000}`);
     expect(response.status).toBe(200);
     const report = (await response.json()) as VenueAnalytics;
 
     const byTouchpoint = Object.fromEntries(report.touchpoints.map((t) => [t.touchpointId, t]));
-    expect(byTouchpoint['counter-1']).toMatchObject({ volume: 1, meanExperience: -4, happyIndex: -100, target: 0, meetsTarget: false });
+    expect(byTouchpoint['counter-1']).toMatchObject({
+      volume: 1,
+      meanExperience: -4,
+      happyIndex: -100,
+      target: 0,
+      meetsTarget: false,
+    });
     // The misuse press is kept on the hub but left out: entrance is 4 and 3, i.e. +4 and +2.
     expect(byTouchpoint.entrance).toMatchObject({ volume: 2, meanExperience: 3, happyIndex: 75 });
     // The wait is a moment too, scored by its surprise (posted - actual).
     expect(byTouchpoint['wait:deposits']?.volume).toBe(1);
-    expect(report.heatMap).toContainEqual(expect.objectContaining({ touchpointId: 'counter-1', segmentId: 'gold', volume: 1 }));
-    expect(report.heatMap).toContainEqual(expect.objectContaining({ touchpointId: 'entrance', segmentId: null, volume: 2 }));
+    expect(report.heatMap).toContainEqual(
+      expect.objectContaining({ touchpointId: 'counter-1', segmentId: 'gold', volume: 1 }),
+    );
+    expect(report.heatMap).toContainEqual(
+      expect.objectContaining({ touchpointId: 'entrance', segmentId: null, volume: 2 }),
+    );
     // One journey: the wait, then the press at the counter; its end is the unhappy press.
     expect(report.journeys.count).toBe(1);
     expect(report.journeys.items).toEqual([
-      expect.objectContaining({ ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', segmentId: 'gold', moments: 2, end: -4, endTouchpointId: 'counter-1', peak: -4 }),
+      expect.objectContaining({
+        ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+        segmentId: 'gold',
+        moments: 2,
+        end: -4,
+        endTouchpointId: 'counter-1',
+        peak: -4,
+      }),
     ]);
     expect(report.surprise.reduce((n, row) => n + row.volume, 0)).toBe(1);
 

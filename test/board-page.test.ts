@@ -7,7 +7,6 @@ import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir } from './support/fixtures.ts';
 import { expectText, screenshot } from './support/page.ts';
 
-
 type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
 describe('the live board page in a real Chromium', () => {
@@ -86,7 +85,12 @@ describe('the live board page in a real Chromium', () => {
     await expectText(page, 'tr[data-touchpoint="entrance"] [data-total]', '3');
     await expectText(page, 'tr[data-touchpoint="entrance"] .share-value', '67%');
     await expectText(page, 'tr[data-touchpoint="counter-1"] .share-value', '0%');
-    expect(await page.locator('tr[data-touchpoint="entrance"] td[data-level]').allTextContents()).toEqual(['1', '0', '1', '1']);
+    expect(await page.locator('tr[data-touchpoint="entrance"] td[data-level]').allTextContents()).toEqual([
+      '1',
+      '0',
+      '1',
+      '1',
+    ]);
     // Screen readers hear the change, not just a number.
     await expectText(page, '[aria-live="polite"].visually-hidden', /Counter 1: 1 responses, 0% happy/);
     await screenshot(page, 'board');
@@ -113,7 +117,11 @@ describe('the live board page in a real Chromium', () => {
   it('says why when the hub refuses the board link', async () => {
     const wrongToken = await openBoard('/board/?venue=venue-a#token=not-the-token');
     await expectText(wrongToken, '[role="alert"] h2', 'This board cannot be shown');
-    await expectText(wrongToken, '[role="alert"] p', /not valid for venue "venue-a": ask a manager for a new board link/);
+    await expectText(
+      wrongToken,
+      '[role="alert"] p',
+      /not valid for venue "venue-a": ask a manager for a new board link/,
+    );
     expect(await wrongToken.locator('table').count()).toBe(0);
     await screenshot(wrongToken, 'board-refused');
 

@@ -22,16 +22,22 @@ describe('waitwell CLI', () => {
     expect(text).toMatch(/hub .*\n.*kiosk .*\n.*demo /);
   });
 
-  it.each(['hub', 'kiosk', 'demo', 'devices', 'emulate', 'ticket', 'simulate'])('explains "%s --help"', async (command) => {
-    const { code, text } = await run([command, '--help']);
-    expect(code).toBe(0);
-    expect(text).toContain(`waitwell ${command}`);
-    expect(text).toContain('Usage:');
-  });
+  it.each(['hub', 'kiosk', 'demo', 'devices', 'emulate', 'ticket', 'simulate'])(
+    'explains "%s --help"',
+    async (command) => {
+      const { code, text } = await run([command, '--help']);
+      expect(code).toBe(0);
+      expect(text).toContain(`waitwell ${command}`);
+      expect(text).toContain('Usage:');
+    },
+  );
 
   it('rejects unknown commands and options with the help text', async () => {
     expect(await run(['fly'])).toMatchObject({ code: 2, text: expect.stringContaining('unknown command "fly"') });
-    expect(await run(['hub', '--colour', 'red'])).toMatchObject({ code: 2, text: expect.stringContaining("Unknown option '--colour'") });
+    expect(await run(['hub', '--colour', 'red'])).toMatchObject({
+      code: 2,
+      text: expect.stringContaining("Unknown option '--colour'"),
+    });
   });
 
   it('provisions a venue, an admin and a device, storing only hashes', async () => {
@@ -49,7 +55,17 @@ describe('waitwell CLI', () => {
   });
 
   it('says what is wrong with a kiosk configuration', async () => {
-    const { code, text } = await run(['kiosk', '--hub', 'not a url', '--venue', 'v', '--device', 'd', '--store', join(dir.path, 'k.db')]);
+    const { code, text } = await run([
+      'kiosk',
+      '--hub',
+      'not a url',
+      '--venue',
+      'v',
+      '--device',
+      'd',
+      '--store',
+      join(dir.path, 'k.db'),
+    ]);
     expect(code).toBe(1);
     expect(text).toMatch(/kiosk configuration is not valid/);
     expect(text).toMatch(/hubUrl/);

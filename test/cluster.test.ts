@@ -27,7 +27,14 @@ import { Accounts } from '../server/auth/access.ts';
 import { openHubStore } from '../server/open-store.ts';
 import { Venues } from '../server/venues.ts';
 import { useCleanups, type Cleanup } from './support/cleanups.ts';
-import { dropPostgresSchema, freshPostgresSchema, tempDir, TEST_POSTGRES_URL, TEST_QUEUE_VENUE, withPostgres } from './support/fixtures.ts';
+import {
+  dropPostgresSchema,
+  freshPostgresSchema,
+  tempDir,
+  TEST_POSTGRES_URL,
+  TEST_QUEUE_VENUE,
+  withPostgres,
+} from './support/fixtures.ts';
 import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -58,7 +65,10 @@ interface HubProcess {
 }
 
 /** A fresh schema and Redis prefix with one venue, its kiosks, a board link and staff, provisioned as an admin would. */
-async function provisionChain(cleanups: Cleanup[], options: { venue: VenueInput; kiosks: string[]; staff: string[] }): Promise<Chain> {
+async function provisionChain(
+  cleanups: Cleanup[],
+  options: { venue: VenueInput; kiosks: string[]; staff: string[] },
+): Promise<Chain> {
   const schema = freshPostgresSchema('cluster_test');
   cleanups.push(() => dropPostgresSchema(schema));
   const storeUrl = `${TEST_POSTGRES_URL}?schema=${schema}`;
@@ -68,13 +78,19 @@ async function provisionChain(cleanups: Cleanup[], options: { venue: VenueInput;
     const venues = new Venues(store);
     await venues.upsert(options.venue);
     const tokens = new Map<string, string>();
-    for (const deviceId of options.kiosks) tokens.set(deviceId, (await venues.addDevice({ venueId: options.venue.id, deviceId })).token);
+    for (const deviceId of options.kiosks)
+      tokens.set(deviceId, (await venues.addDevice({ venueId: options.venue.id, deviceId })).token);
     const boardToken = await venues.newBoardToken(options.venue.id);
     const accounts = new Accounts(store);
     const passwords = new Map<string, string>();
     for (const username of options.staff) {
       passwords.set(username, `${username}-password-1`);
-      await accounts.createUser({ username, password: passwords.get(username)!, role: 'staff', venueIds: [options.venue.id] });
+      await accounts.createUser({
+        username,
+        password: passwords.get(username)!,
+        role: 'staff',
+        venueIds: [options.venue.id],
+      });
     }
     return { storeUrl, redisUrl, tokens, boardToken, passwords };
   } finally {
@@ -90,7 +106,11 @@ async function startHubProcess(chain: Chain, cleanups: Cleanup[]): Promise<HubPr
 }
 
 async function signIn(hub: HubProcess, chain: Chain, username: string): Promise<string> {
-  const response = await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: chain.passwords.get(username) }) });
+  const response = await fetch(`${hub.url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: chain.passwords.get(username) }),
+  });
   return ((await response.json()) as { token: string }).token;
 }
 
@@ -109,8 +129,17 @@ function connected<S extends Socket>(socket: S, cleanups: Cleanup[]): Promise<S>
 
 /** A board and everything it was told, in order. */
 async function watchBoard(hub: HubProcess, chain: Chain, cleanups: Cleanup[]) {
-  const socket: Socket<BoardServerToClient> = io(`${hub.url}/board`, { auth: { venueId: VENUE_ID, token: chain.boardToken }, transports: ['websocket'], forceNew: true });
-  const seen = { snapshot: undefined as BoardSnapshot | undefined, queues: [] as QueueSnapshot[], counts: [] as TouchpointCounts[], health: [] as DeviceHealth[] };
+  const socket: Socket<BoardServerToClient> = io(`${hub.url}/board`, {
+    auth: { venueId: VENUE_ID, token: chain.boardToken },
+    transports: ['websocket'],
+    forceNew: true,
+  });
+  const seen = {
+    snapshot: undefined as BoardSnapshot | undefined,
+    queues: [] as QueueSnapshot[],
+    counts: [] as TouchpointCounts[],
+    health: [] as DeviceHealth[],
+  };
   socket.on('snapshot', (snapshot) => (seen.snapshot = snapshot));
   socket.on('queue.snapshot', (snapshot) => seen.queues.push(snapshot));
   socket.on('touchpoint.counts', ({ touchpoints }) => seen.counts.push(...touchpoints));
@@ -122,21 +151,38 @@ async function watchBoard(hub: HubProcess, chain: Chain, cleanups: Cleanup[]) {
 
 /** A staff console on `hub` with a session (signed in on any hub: sessions live in the shared store). */
 async function staffSocket(hub: HubProcess, session: string, cleanups: Cleanup[]) {
-  const socket: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, { auth: { venueId: VENUE_ID, session }, transports: ['websocket'], forceNew: true });
+  const socket: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, {
+    auth: { venueId: VENUE_ID, session },
+    transports: ['websocket'],
+    forceNew: true,
+  });
   await connected(socket, cleanups);
   return (command: StaffCommand) => socket.emitWithAck('queue.command', command) as Promise<QueueCommandResult>;
 }
 
 async function kioskSocket(hub: HubProcess, chain: Chain, deviceId: string, cleanups: Cleanup[]) {
-  const socket: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, { auth: { deviceId, token: chain.tokens.get(deviceId) }, transports: ['websocket'], forceNew: true });
+  const socket: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, {
+    auth: { deviceId, token: chain.tokens.get(deviceId) },
+    transports: ['websocket'],
+    forceNew: true,
+  });
   await connected(socket, cleanups);
   await socket.emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() });
-  return (serviceId: string) => socket.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId }) as Promise<QueueCommandResult>;
+  return (serviceId: string) =>
+    socket.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId }) as Promise<QueueCommandResult>;
 }
 
 function syncingKiosk(hubUrl: string, chain: Chain, dir: string, deviceId: string, cleanups: Cleanup[]) {
   const store = new LocalStore(join(dir, `${deviceId}.db`), { venueId: VENUE_ID, deviceId });
-  const sync = new SyncClient({ hubUrl, deviceId, token: chain.tokens.get(deviceId)!, store, backoff: fastBackoff, maxBatchEvents: 25, ackTimeoutMs: 2000 });
+  const sync = new SyncClient({
+    hubUrl,
+    deviceId,
+    token: chain.tokens.get(deviceId)!,
+    store,
+    backoff: fastBackoff,
+    maxBatchEvents: 25,
+    ackTimeoutMs: 2000,
+  });
   sync.start();
   cleanups.push(async () => {
     await sync.stop();
@@ -145,18 +191,27 @@ function syncingKiosk(hubUrl: string, chain: Chain, dir: string, deviceId: strin
   return { deviceId, store, sync };
 }
 
-const press = (level: number) => ({ touchpointId: 'counter-1', level: ((level % 4) + 1) as 1 | 2 | 3 | 4, source: 'serial' as const, misuse: false });
+const press = (level: number) => ({
+  touchpointId: 'counter-1',
+  level: ((level % 4) + 1) as 1 | 2 | 3 | 4,
+  source: 'serial' as const,
+  misuse: false,
+});
 
 /** The venue's queue log as PostgreSQL holds it. */
 async function queueLog(chain: Chain): Promise<{ version: number; event: QueueEvent }[]> {
   const schema = new URL(chain.storeUrl).searchParams.get('schema')!;
   return withPostgres(async (client) => {
-    const { rows } = await client.query<{ version: string; body: string }>(`SELECT version, body FROM ${schema}.queue_events WHERE venue_id = $1 ORDER BY version`, [VENUE_ID]);
+    const { rows } = await client.query<{ version: string; body: string }>(
+      `SELECT version, body FROM ${schema}.queue_events WHERE venue_id = $1 ORDER BY version`,
+      [VENUE_ID],
+    );
     return rows.map((row) => ({ version: Number(row.version), event: JSON.parse(row.body) as QueueEvent }));
   });
 }
 
-const latestTotal = (counts: readonly TouchpointCounts[], touchpointId: string) => Math.max(0, ...counts.filter((c) => c.touchpointId === touchpointId).map((c) => c.total));
+const latestTotal = (counts: readonly TouchpointCounts[], touchpointId: string) =>
+  Math.max(0, ...counts.filter((c) => c.touchpointId === touchpointId).map((c) => c.total));
 
 describe('several hubs on one PostgreSQL and one Redis', () => {
   const cleanups = useCleanups();
@@ -174,32 +229,49 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
 
     // A kiosk (the real sync client) on hub A: hub A announces it, boards on B see it.
     const kiosk = syncingKiosk(hubA.url, chain, dir.path, 'k1', cleanups);
-    await waitFor(() => boardB.health.some((h) => h.deviceId === 'k1' && h.connected), { what: 'board B to see kiosk k1 connect to hub A' });
+    await waitFor(() => boardB.health.some((h) => h.deviceId === 'k1' && h.connected), {
+      what: 'board B to see kiosk k1 connect to hub A',
+    });
     // A board that connects to B later learns it from hub A (asked over Redis), not from B's own sockets.
     const lateBoardB = await watchBoard(hubB, chain, cleanups);
     expect(lateBoardB.snapshot!.devices.find((d) => d.deviceId === 'k1')?.connected).toBe(true);
 
     // Presses stored by hub A reach boards on hub B.
     for (let i = 0; i < 5; i += 1) kiosk.store.append('feedback.pressed', press(i));
-    await waitFor(() => latestTotal(boardB.counts, 'counter-1') === 5, { what: 'board B to count 5 presses sent to hub A' });
+    await waitFor(() => latestTotal(boardB.counts, 'counter-1') === 5, {
+      what: 'board B to count 5 presses sent to hub A',
+    });
 
     // A ticket taken on hub A: B's staff calls it (B learned of it from A), and a phone watching
     // on hub A hears the call made on B.
     const taken = await kiosk.sync.takeTicket({ ticketId: newEventId(), serviceId: 'deposits' });
     expect(taken.ok).toBe(true);
     const ticketId = (taken as Extract<QueueCommandResult, { ok: true }>).ticket!.ticketId;
-    const phone: Socket<TicketServerToClient> = io(`${hubA.url}/ticket`, { auth: { venueId: VENUE_ID, ticketId }, transports: ['websocket'], forceNew: true });
+    const phone: Socket<TicketServerToClient> = io(`${hubA.url}/ticket`, {
+      auth: { venueId: VENUE_ID, ticketId },
+      transports: ['websocket'],
+      forceNew: true,
+    });
     const phoneViews: TicketView[] = [];
     phone.on('ticket.updated', (view) => phoneViews.push(view));
     await connected(phone, cleanups);
     await waitFor(() => phoneViews.length > 0, { what: 'the phone page on hub A to get its ticket' });
-    await waitFor(() => boardB.queues.some((s) => s.services.find((row) => row.serviceId === 'deposits')?.waiting === 1), { what: 'board B to show the ticket taken on hub A' });
+    await waitFor(
+      () => boardB.queues.some((s) => s.services.find((row) => row.serviceId === 'deposits')?.waiting === 1),
+      { what: 'board B to show the ticket taken on hub A' },
+    );
 
     const called = await staffB({ type: 'call-next', counterId: 'c1' });
     expect(called).toMatchObject({ ok: true, ticket: { ticketId, status: 'called' } });
-    await waitFor(() => phoneViews.some((v) => v.status === 'called' && v.counterId === 'c1'), { what: 'the phone on hub A to hear the call made on hub B' });
-    await waitFor(() => boardA.queues.some((s) => s.lastCall?.counterId === 'c1'), { what: 'board A to show the call made on hub B' });
-    await waitFor(() => boardB.queues.some((s) => s.lastCall?.counterId === 'c1'), { what: "board B to show its own hub's call" });
+    await waitFor(() => phoneViews.some((v) => v.status === 'called' && v.counterId === 'c1'), {
+      what: 'the phone on hub A to hear the call made on hub B',
+    });
+    await waitFor(() => boardA.queues.some((s) => s.lastCall?.counterId === 'c1'), {
+      what: 'board A to show the call made on hub B',
+    });
+    await waitFor(() => boardB.queues.some((s) => s.lastCall?.counterId === 'c1'), {
+      what: "board B to show its own hub's call",
+    });
 
     // Each hub pushes a queue change to its own screens once: never one copy per hub.
     for (const board of [boardA, boardB]) {
@@ -225,7 +297,8 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     // Signed in on hub A, working on both.
     const session = await signIn(hubs[0]!, chain, 'mina');
     const staff = await Promise.all(counters.map((_, i) => staffSocket(hubOf(i), session, cleanups)));
-    for (const [i, counterId] of counters.entries()) expect(await staff[i]!({ type: 'open-counter', counterId })).toMatchObject({ ok: true });
+    for (const [i, counterId] of counters.entries())
+      expect(await staff[i]!({ type: 'open-counter', counterId })).toMatchObject({ ok: true });
 
     const TICKETS = 300;
     // Until every take is answered, "nothing waiting" may only mean "not yet".
@@ -266,17 +339,28 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     // The one log: gap-free versions, each number issued once, each ticket called once.
     const log = await queueLog(chain);
     expect(log.map((row) => row.version)).toEqual(log.map((_, i) => i + 1));
-    const issuedInLog = log.filter((row) => row.event.type === 'ticket.issued').map((row) => (row.event as Extract<QueueEvent, { type: 'ticket.issued' }>).number);
+    const issuedInLog = log
+      .filter((row) => row.event.type === 'ticket.issued')
+      .map((row) => (row.event as Extract<QueueEvent, { type: 'ticket.issued' }>).number);
     expect(issuedInLog).toHaveLength(TICKETS);
     expect(new Set(issuedInLog).size).toBe(TICKETS);
-    const calledInLog = log.filter((row) => row.event.type === 'ticket.called').map((row) => (row.event as Extract<QueueEvent, { type: 'ticket.called' }>).ticketId);
+    const calledInLog = log
+      .filter((row) => row.event.type === 'ticket.called')
+      .map((row) => (row.event as Extract<QueueEvent, { type: 'ticket.called' }>).ticketId);
     expect(calledInLog).toHaveLength(TICKETS);
     expect(new Set(calledInLog).size).toBe(TICKETS);
 
     // And both hubs hold that same log live, at its last version.
     for (const hub of hubs) {
       await waitFor(
-        async () => ((await (await fetch(`${hub.url}/api/venues/${VENUE_ID}/queue`, { headers: { authorization: `Bearer ${session}` } })).json()) as QueueSnapshot).version === log.length,
+        async () =>
+          (
+            (await (
+              await fetch(`${hub.url}/api/venues/${VENUE_ID}/queue`, {
+                headers: { authorization: `Bearer ${session}` },
+              })
+            ).json()) as QueueSnapshot
+          ).version === log.length,
         { what: `hub ${hub.url} to hold the queue at version ${log.length}` },
       );
     }
@@ -296,7 +380,9 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     const staffB = await staffSocket(hubB, await signIn(hubB, chain, 'mina'), cleanups);
     expect(await staffB({ type: 'open-counter', counterId: 'c1' })).toMatchObject({ ok: true });
     const kiosks = kioskIds.map((deviceId) => syncingKiosk(balancer.url, chain, dir.path, deviceId, cleanups));
-    await waitFor(() => kiosks.every((k) => k.sync.state === 'online'), { what: 'every kiosk online through the balancer' });
+    await waitFor(() => kiosks.every((k) => k.sync.state === 'online'), {
+      what: 'every kiosk online through the balancer',
+    });
 
     let level = 0;
     const producer = setInterval(() => {
@@ -306,7 +392,8 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
 
     // Tickets taken on hub A before it dies.
     const before = [];
-    for (let i = 0; i < 3; i += 1) before.push(await kiosks[i]!.sync.takeTicket({ ticketId: newEventId(), serviceId: 'deposits' }));
+    for (let i = 0; i < 3; i += 1)
+      before.push(await kiosks[i]!.sync.takeTicket({ ticketId: newEventId(), serviceId: 'deposits' }));
     expect(before.every((t) => t.ok)).toBe(true);
     await waitFor(() => kiosks.every((k) => k.sync.contiguousSeq > 20), { what: 'presses to flow through hub A' });
 
@@ -314,7 +401,9 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     for (const k of kiosks) k.sync.on('state', (state) => state === 'offline' && lostLink.add(k.deviceId));
     await hubA.process.kill('SIGKILL');
     balancer.sendTo(hubB.port);
-    await waitFor(() => lostLink.size === kiosks.length && kiosks.every((k) => k.sync.state === 'online'), { what: 'every kiosk to lose hub A and reconnect, through the balancer, to hub B' });
+    await waitFor(() => lostLink.size === kiosks.length && kiosks.every((k) => k.sync.state === 'online'), {
+      what: 'every kiosk to lose hub A and reconnect, through the balancer, to hub B',
+    });
 
     // Hub B serves on from the shared log: the tickets taken on A are there, numbering goes on.
     const after = await kiosks[0]!.sync.takeTicket({ ticketId: newEventId(), serviceId: 'deposits' });
@@ -326,18 +415,30 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
 
     clearInterval(producer);
     const lastSeqs = kiosks.map((k) => k.store.lastSeq);
-    await waitFor(() => kiosks.every((k, i) => k.sync.contiguousSeq >= lastSeqs[i]!), { what: 'every kiosk to drain into hub B' });
+    await waitFor(() => kiosks.every((k, i) => k.sync.contiguousSeq >= lastSeqs[i]!), {
+      what: 'every kiosk to drain into hub B',
+    });
 
     // Every press each kiosk recorded is stored exactly once, at its seq...
     const schema = new URL(chain.storeUrl).searchParams.get('schema')!;
     for (const k of kiosks) {
-      const held = await withPostgres(async (client) => (await client.query<{ id: string; seq: string }>(`SELECT id, seq FROM ${schema}.events WHERE device_id = $1 ORDER BY seq`, [k.deviceId])).rows);
+      const held = await withPostgres(
+        async (client) =>
+          (
+            await client.query<{ id: string; seq: string }>(
+              `SELECT id, seq FROM ${schema}.events WHERE device_id = $1 ORDER BY seq`,
+              [k.deviceId],
+            )
+          ).rows,
+      );
       const expected = k.store.readAfter(0, { maxEvents: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER });
       expect(held.map((row) => [row.id, Number(row.seq)])).toEqual(expected.map((e) => [e.id, e.seq]));
     }
     // ...and the board on B, which watched the whole time, counts all of them.
     const presses = kiosks.reduce((sum, k) => sum + k.store.lastSeq, 0);
-    await waitFor(() => latestTotal(boardB.counts, 'counter-1') === presses, { what: `board B to count all ${presses} presses` });
+    await waitFor(() => latestTotal(boardB.counts, 'counter-1') === presses, {
+      what: `board B to count all ${presses} presses`,
+    });
   });
 });
 
@@ -345,7 +446,10 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
  * A load balancer in miniature: a TCP proxy to one hub's port at a time. Killing the hub closes
  * the connections it carried; the kiosks reconnect to the same address and land on the new target.
  */
-async function tcpBalancer(initialPort: number, cleanups: Cleanup[]): Promise<{ url: string; sendTo(port: number): void }> {
+async function tcpBalancer(
+  initialPort: number,
+  cleanups: Cleanup[],
+): Promise<{ url: string; sendTo(port: number): void }> {
   let target = initialPort;
   const open = new Set<TcpSocket>();
   const server: TcpServer = createServer((client) => {

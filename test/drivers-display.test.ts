@@ -35,7 +35,10 @@ async function emulator(kind: DisplayKind, where: { path: string } | { tcpPort: 
 }
 
 function driver(kind: DisplayKind, transport: Transport, refreshMs = 0): TransportDisplay {
-  const display = kind === 'dmd' ? new DmdDisplay({ id: 'display-1', transport, refreshMs }) : new AlphaSign({ id: 'sign-1', transport, refreshMs, configureDelayMs: 0 });
+  const display =
+    kind === 'dmd'
+      ? new DmdDisplay({ id: 'display-1', transport, refreshMs })
+      : new AlphaSign({ id: 'sign-1', transport, refreshMs, configureDelayMs: 0 });
   cleanups.push(() => display.stop());
   return display;
 }
@@ -62,7 +65,12 @@ const dmdScreen = (view: WaitView) => layoutWaitView(view);
  * replug. Both ends of a pty flush on open, so bytes the kiosk writes before the display's end is
  * open are lost; the display end is back first here, as on a real replug.
  */
-async function unpluggableLine(): Promise<{ line: PtyPair; kioskPath: string; connectKiosk: () => void; disconnectKiosk: () => void }> {
+async function unpluggableLine(): Promise<{
+  line: PtyPair;
+  kioskPath: string;
+  connectKiosk: () => void;
+  disconnectKiosk: () => void;
+}> {
   const line = await createPtyPair();
   cleanups.push(() => line.dispose());
   const dir = mkdtempSync(join(tmpdir(), 'waitwell-display-'));
@@ -85,12 +93,18 @@ describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
     await display.start();
     expect(display.status).toEqual({ state: 'ready' });
     await display.show(A042);
-    await waitFor(() => screen.screen().join('|') === dmdScreen(A042).join('|'), { what: 'the first view', timeoutMs: 5000 });
+    await waitFor(() => screen.screen().join('|') === dmdScreen(A042).join('|'), {
+      what: 'the first view',
+      timeoutMs: 5000,
+    });
     expect(screen.screen()).toEqual(['NOW SERVING  A-042  ', 'WAIT ~15 MIN        ']);
     const blanksAfterSetup = screen.counters().blanks;
 
     for (const view of [A043, { ...A044, message: 'Closed - back 14:00' }]) await display.show(view);
-    await waitFor(() => screen.screen()[1] === 'Closed - back 14:00 ', { what: 'the message in place of the wait', timeoutMs: 5000 });
+    await waitFor(() => screen.screen()[1] === 'Closed - back 14:00 ', {
+      what: 'the message in place of the wait',
+      timeoutMs: 5000,
+    });
     expect(screen.screen()[0]).toBe('NOW SERVING  A-044  ');
     expect(screen.counters()).toMatchObject({ blanks: blanksAfterSetup, problems: 0 });
   });
@@ -109,7 +123,9 @@ describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
     await line.unplug();
     await waitFor(() => display.status.state === 'offline', { what: 'offline after the unplug', timeoutMs: 5000 });
     expect(display.status.code).toBe('disconnected');
-    expect(display.status.detail).toMatch(/reconnecting by itself, and the display will show the latest queue once it is back/);
+    expect(display.status.detail).toMatch(
+      /reconnecting by itself, and the display will show the latest queue once it is back/,
+    );
     // While offline, show() resolves (the outage is in the status), and the view is kept.
     await display.show(A043);
     expect(display.lastView).toEqual(A043);
@@ -120,7 +136,10 @@ describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
     await waitFor(back, { what: 'the display end of the line to reopen', timeoutMs: 5000 });
     connectKiosk();
     await waitFor(() => display.status.state === 'ready', { what: 'ready after the replug', timeoutMs: 5000 });
-    await waitFor(() => screen.screen().join('|') === dmdScreen(A043).join('|'), { what: 'the view shown while unplugged', timeoutMs: 5000 });
+    await waitFor(() => screen.screen().join('|') === dmdScreen(A043).join('|'), {
+      what: 'the view shown while unplugged',
+      timeoutMs: 5000,
+    });
     expect(statuses).toEqual(['offline:connecting', 'ready', 'offline:disconnected', 'ready']);
   });
 
@@ -131,7 +150,10 @@ describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
     await display.start();
     await display.show(A042); // nobody listens at the far end yet: these bytes are lost
     const screen = await emulator('dmd', { path: line.b });
-    await waitFor(() => screen.screen().join('|') === dmdScreen(A042).join('|'), { what: 'the refreshed view', timeoutMs: 5000 });
+    await waitFor(() => screen.screen().join('|') === dmdScreen(A042).join('|'), {
+      what: 'the refreshed view',
+      timeoutMs: 5000,
+    });
     // Refreshes rewrite in place: more bytes arrive, but no clear (bytes of the setup still inside
     // socat when the display opened may or may not have arrived, so blanks are counted from here).
     const { blanks, bytes } = screen.counters();
@@ -146,15 +168,24 @@ describe('Alpha LED sign over a pseudo-terminal pair', () => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
     const sign = await emulator('alpha', { path: line.b });
-    const display = driver('alpha', new SerialTransport({ path: line.a, baudRate: 9600, dataBits: 7, parity: 'even', backoff: FAST }));
+    const display = driver(
+      'alpha',
+      new SerialTransport({ path: line.a, baudRate: 9600, dataBits: 7, parity: 'even', backoff: FAST }),
+    );
     await display.start();
     await display.show(A042);
-    await waitFor(() => sign.screen()[0] === 'NOW SERVING A-042  WAIT ~15 MIN', { what: 'the first view', timeoutMs: 5000 });
+    await waitFor(() => sign.screen()[0] === 'NOW SERVING A-042  WAIT ~15 MIN', {
+      what: 'the first view',
+      timeoutMs: 5000,
+    });
 
     await display.show(A043);
     await display.show(A044);
     await display.show({ ...A044, counterName: 'Counter 2', message: 'Closed - back 14:00' });
-    await waitFor(() => sign.screen()[0] === 'NOW SERVING A-044  Counter 2  Closed - back 14:00', { what: 'the last view', timeoutMs: 5000 });
+    await waitFor(() => sign.screen()[0] === 'NOW SERVING A-044  Counter 2  Closed - back 14:00', {
+      what: 'the last view',
+      timeoutMs: 5000,
+    });
     expect(sign.counters()).toMatchObject({ memoryConfigurations: 1, textWrites: 1, problems: 0 });
     // Two strings for the first view, then one or two per change: never a TEXT rewrite.
     expect(sign.counters().stringUpdates).toBe(2 + 2 + 2 + 2);
@@ -182,7 +213,10 @@ describe('Alpha LED sign over a pseudo-terminal pair', () => {
     await line.plug();
     await waitFor(back, { what: 'the sign end of the line to reopen', timeoutMs: 5000 });
     connectKiosk();
-    await waitFor(() => sign.screen()[0] === 'NOW SERVING A-044  WAIT ~9 MIN', { what: 'the view shown while unplugged', timeoutMs: 5000 });
+    await waitFor(() => sign.screen()[0] === 'NOW SERVING A-044  WAIT ~9 MIN', {
+      what: 'the view shown while unplugged',
+      timeoutMs: 5000,
+    });
     expect(sign.counters()).toMatchObject({ memoryConfigurations: 2, textWrites: 2, problems: 0 });
     expect(statuses).toEqual(['offline:connecting', 'ready', 'offline:disconnected', 'ready']);
   });
@@ -222,7 +256,10 @@ describe('wait displays over TCP', () => {
       const shows = (screen: DisplayEmulator, number: string) => () => screen.screen().some((l) => l.includes(number));
       await waitFor(shows(first, 'A-042'), { what: 'the view over TCP', timeoutMs: 5000 });
       await first.close();
-      await waitFor(() => display.status.code === 'disconnected', { what: 'offline once the far end closed', timeoutMs: 5000 });
+      await waitFor(() => display.status.code === 'disconnected', {
+        what: 'offline once the far end closed',
+        timeoutMs: 5000,
+      });
 
       // The device comes back on the same port, blank (it was power-cycled); the queue did not
       // change meanwhile, so only the reconnection can put the view back.
@@ -238,15 +275,25 @@ describe('waitwell emulate display', () => {
   it('prints the boxed 2x20 content whenever it changes, and stops on abort', async () => {
     const output: string[] = [];
     const stop = new AbortController();
-    const running = emulateDisplay({ tcp: '127.0.0.1:0', kind: 'dmd' }, { out: (text) => output.push(text), signal: stop.signal });
-    const banner = await waitFor(() => output.find((l) => /DM-D 2x20 customer display on 127\.0\.0\.1:\d+/.test(l)), { what: 'the banner', timeoutMs: 5000 });
+    const running = emulateDisplay(
+      { tcp: '127.0.0.1:0', kind: 'dmd' },
+      { out: (text) => output.push(text), signal: stop.signal },
+    );
+    const banner = await waitFor(() => output.find((l) => /DM-D 2x20 customer display on 127\.0\.0\.1:\d+/.test(l)), {
+      what: 'the banner',
+      timeoutMs: 5000,
+    });
     const port = Number(/:(\d+);/.exec(banner)![1]);
     const display = driver('dmd', new TcpTransport({ host: '127.0.0.1', port, backoff: FAST, keepAliveMs: 0 }));
     await display.start();
     await display.show(A042);
     const box = boxed(['NOW SERVING  A-042  ', 'WAIT ~15 MIN        ']);
     await waitFor(() => output.includes(box), { what: 'the boxed screen', timeoutMs: 5000 });
-    expect(box).toBe(['+--------------------+', '|NOW SERVING  A-042  |', '|WAIT ~15 MIN        |', '+--------------------+'].join('\n'));
+    expect(box).toBe(
+      ['+--------------------+', '|NOW SERVING  A-042  |', '|WAIT ~15 MIN        |', '+--------------------+'].join(
+        '\n',
+      ),
+    );
     await display.stop();
     stop.abort();
     await running;
@@ -254,7 +301,9 @@ describe('waitwell emulate display', () => {
   });
 
   it('says what is wrong with its arguments', async () => {
-    await expect(emulateDisplay({ kind: 'vfd', tcp: '0' })).rejects.toThrow('--kind must be dmd (Epson DM-D 2x20 customer display) or alpha (Alpha-protocol LED sign), got "vfd"');
+    await expect(emulateDisplay({ kind: 'vfd', tcp: '0' })).rejects.toThrow(
+      '--kind must be dmd (Epson DM-D 2x20 customer display) or alpha (Alpha-protocol LED sign), got "vfd"',
+    );
     await expect(emulateDisplay({})).rejects.toThrow(/give --path .* or --tcp \[host:\]port/);
     await expect(emulateDisplay({ tcp: 'abc' })).rejects.toThrow(/--tcp must be a port or host:port/);
   });

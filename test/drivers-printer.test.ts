@@ -105,7 +105,10 @@ async function rig(link: Link): Promise<Rig> {
 const codes = (statuses: DeviceStatus[]) => statuses.map((s) => `${s.state}${s.code ? `:${s.code}` : ''}`);
 
 function zbar(file: string): string {
-  return execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  return execFileSync('zbarimg', ['-q', '--raw', file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
 }
 
 describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
@@ -117,7 +120,15 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     await printer.print(korean);
     const decoded = await printed;
     const texts = ticketTexts('ko');
-    for (const expected of [VENUE.ko, SERVICE.ko, texts.yourNumber, texts.waitAbout(15), texts.ahead(3), ...texts.footer]) expect(decoded.text).toContain(expected);
+    for (const expected of [
+      VENUE.ko,
+      SERVICE.ko,
+      texts.yourNumber,
+      texts.waitAbout(15),
+      texts.ahead(3),
+      ...texts.footer,
+    ])
+      expect(decoded.text).toContain(expected);
     expect(decoded.lines.find((l) => l.text.replace(/\s/g, '') === 'A-042')?.scale).toBe(4);
     expect(decoded.cut).toBe(true);
     expect(decoded.interrupted).toBe(false);
@@ -133,7 +144,14 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     await printer.print(ticket('en', 'C-100'));
     await waitFor(() => emulator.tickets.length === 2, { what: 'two printed tickets', timeoutMs: 5000 });
     const [zh, en] = emulator.tickets;
-    for (const expected of [VENUE.zh, SERVICE.zh, ticketTexts('zh').yourNumber, ticketTexts('zh').waitAbout(15), ticketTexts('zh').ahead(3)]) expect(zh!.text).toContain(expected);
+    for (const expected of [
+      VENUE.zh,
+      SERVICE.zh,
+      ticketTexts('zh').yourNumber,
+      ticketTexts('zh').waitAbout(15),
+      ticketTexts('zh').ahead(3),
+    ])
+      expect(zh!.text).toContain(expected);
     expect(en!.text).toContain('Wait about 15 min');
     expect(zbar(zh!.images[0]!.file!)).toBe(ticket('zh', 'B-007').url);
   });
@@ -155,7 +173,16 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     emulator.goOnline();
     emulator.refill();
     await waitFor(() => printer.status.state === 'ready', { what: 'ready after the refill', timeoutMs: 5000 });
-    expect(codes(statuses)).toEqual(['offline:connecting', 'ready', 'degraded:paper-near-end', 'offline:cover-open', 'degraded:paper-near-end', 'offline:offline', 'degraded:paper-near-end', 'ready']);
+    expect(codes(statuses)).toEqual([
+      'offline:connecting',
+      'ready',
+      'degraded:paper-near-end',
+      'offline:cover-open',
+      'degraded:paper-near-end',
+      'offline:offline',
+      'degraded:paper-near-end',
+      'ready',
+    ]);
   });
 
   it('printing to a printer out of paper fails with a clear error and prints nothing', async () => {
@@ -165,7 +192,9 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     const error = await printer.print(ticket('en')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PrinterError);
     expect(error).toMatchObject({ code: 'paper-out', printed: 'nothing', ticketNumber: 'A-042' });
-    expect((error as Error).message).toMatch(/the printer is out of paper: put in a new roll and close the cover; ticket A-042 was not printed/);
+    expect((error as Error).message).toMatch(
+      /the printer is out of paper: put in a new roll and close the cover; ticket A-042 was not printed/,
+    );
     expect(emulator.tickets).toHaveLength(0);
     expect(emulator.engine.inProgress).toBeUndefined();
   });
@@ -175,7 +204,9 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     emulator.paperOut(600);
     const error = await printer.print(ticket('ko')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'paper-out', printed: 'partial' });
-    expect((error as Error).message).toMatch(/out of paper.*ticket A-042 stopped part way: give the customer a new ticket/);
+    expect((error as Error).message).toMatch(
+      /out of paper.*ticket A-042 stopped part way: give the customer a new ticket/,
+    );
     expect(printer.status.code).toBe('paper-out');
     expect(statuses.at(-1)).toMatchObject({ state: 'offline', code: 'paper-out' });
     expect(emulator.engine.inProgress?.interrupted).toBe(true);
@@ -190,26 +221,44 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(emulator.tickets[1]!.interrupted).toBe(false);
   });
 
-  it(link === 'pty' ? 'unplug and replug: offline while unplugged, prints again after' : 'a dropped socket: reconnects by itself and prints again', async () => {
-    const { printer, emulator, statuses, unplug, replug } = await rig(link);
-    await printer.print(ticket('en', 'A-001'));
-    await unplug();
-    await waitFor(() => statuses.some((s) => s.code === 'disconnected'), { what: 'a disconnected status', timeoutMs: 5000 });
-    if (link === 'pty') {
-      const error = await printer.print(ticket('en', 'A-002')).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'disconnected', printed: 'nothing' });
-      expect((error as Error).message).toMatch(/is not connected \(reconnecting\): check the printer's cable or network and its power; ticket A-002 was not printed/);
-    }
-    await replug();
-    await waitFor(() => printer.status.state === 'ready', { what: 'ready after the link came back', timeoutMs: 10_000 });
-    await printer.print(ticket('en', 'A-003'));
-    await waitFor(() => emulator.tickets.some((t) => t.text.includes('A-003')), { what: 'the ticket after recovery', timeoutMs: 5000 });
-    // Reopened, then asked for its status (unanswered while the far end is still reopening), then ready.
-    const seen = codes(statuses);
-    const after = seen.slice(seen.lastIndexOf('offline:disconnected') + 1);
-    expect(after.at(-1)).toBe('ready');
-    expect(after.slice(0, -1).every((code) => code === 'offline:connecting' || code === 'offline:no-reply')).toBe(true);
-  });
+  it(
+    link === 'pty'
+      ? 'unplug and replug: offline while unplugged, prints again after'
+      : 'a dropped socket: reconnects by itself and prints again',
+    async () => {
+      const { printer, emulator, statuses, unplug, replug } = await rig(link);
+      await printer.print(ticket('en', 'A-001'));
+      await unplug();
+      await waitFor(() => statuses.some((s) => s.code === 'disconnected'), {
+        what: 'a disconnected status',
+        timeoutMs: 5000,
+      });
+      if (link === 'pty') {
+        const error = await printer.print(ticket('en', 'A-002')).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'disconnected', printed: 'nothing' });
+        expect((error as Error).message).toMatch(
+          /is not connected \(reconnecting\): check the printer's cable or network and its power; ticket A-002 was not printed/,
+        );
+      }
+      await replug();
+      await waitFor(() => printer.status.state === 'ready', {
+        what: 'ready after the link came back',
+        timeoutMs: 10_000,
+      });
+      await printer.print(ticket('en', 'A-003'));
+      await waitFor(() => emulator.tickets.some((t) => t.text.includes('A-003')), {
+        what: 'the ticket after recovery',
+        timeoutMs: 5000,
+      });
+      // Reopened, then asked for its status (unanswered while the far end is still reopening), then ready.
+      const seen = codes(statuses);
+      const after = seen.slice(seen.lastIndexOf('offline:disconnected') + 1);
+      expect(after.at(-1)).toBe('ready');
+      expect(after.slice(0, -1).every((code) => code === 'offline:connecting' || code === 'offline:no-reply')).toBe(
+        true,
+      );
+    },
+  );
 });
 
 describe('EscposPrinter edge cases', () => {
@@ -220,11 +269,19 @@ describe('EscposPrinter edge cases', () => {
     const silent = new SerialPort({ path: line.b, baudRate: 9600, autoOpen: false });
     await new Promise<void>((resolve, reject) => silent.open((error) => (error ? reject(error) : resolve())));
     cleanups.push(() => new Promise<void>((resolve) => (silent.isOpen ? silent.close(() => resolve()) : resolve())));
-    const printer = new EscposPrinter({ id: 'p', transport: new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }), pollMs: 0, replyTimeoutMs: 200, noReplyRetryMs: 10_000 });
+    const printer = new EscposPrinter({
+      id: 'p',
+      transport: new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }),
+      pollMs: 0,
+      replyTimeoutMs: 200,
+      noReplyRetryMs: 10_000,
+    });
     cleanups.push(() => printer.stop());
     await printer.start();
     expect(printer.status).toMatchObject({ state: 'offline', code: 'no-reply' });
-    expect(printer.status.detail).toMatch(/no reply to DLE EOT 1 \(printer status\) .* within 200 ms: is the printer switched on, and is this the right port, address and baud rate\?/);
+    expect(printer.status.detail).toMatch(
+      /no reply to DLE EOT 1 \(printer status\) .* within 200 ms: is the printer switched on, and is this the right port, address and baud rate\?/,
+    );
     const error = await printer.print(ticket('en')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'no-reply', printed: 'nothing' });
   });
@@ -232,7 +289,13 @@ describe('EscposPrinter edge cases', () => {
   it('the printer answering late (switched on after the kiosk) is picked up by the retry', async () => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
-    const printer = new EscposPrinter({ id: 'p', transport: new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }), pollMs: 0, replyTimeoutMs: 200, noReplyRetryMs: 200 });
+    const printer = new EscposPrinter({
+      id: 'p',
+      transport: new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }),
+      pollMs: 0,
+      replyTimeoutMs: 200,
+      noReplyRetryMs: 200,
+    });
     cleanups.push(() => printer.stop());
     await printer.start();
     expect(printer.status.code).toBe('no-reply');

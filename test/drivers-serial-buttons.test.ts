@@ -90,9 +90,15 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     await new Promise<void>((resolve, reject) => host.open((error) => (error ? reject(error) : resolve())));
     cleanups.push(() => new Promise((resolve) => (host.isOpen ? host.close(() => resolve()) : resolve())));
     await emulatorOn(line.b, { firmware: 'box-9/1' });
-    await waitFor(() => heard.split('\n').filter((l) => l.startsWith('H box-9/1')).length === 1, { what: 'the hello sent on open', timeoutMs: 5000 });
+    await waitFor(() => heard.split('\n').filter((l) => l.startsWith('H box-9/1')).length === 1, {
+      what: 'the hello sent on open',
+      timeoutMs: 5000,
+    });
     host.write('?\n');
-    await waitFor(() => heard.split('\n').filter((l) => l.startsWith('H box-9/1')).length === 2, { what: 'the answer to ?', timeoutMs: 5000 });
+    await waitFor(() => heard.split('\n').filter((l) => l.startsWith('H box-9/1')).length === 2, {
+      what: 'the answer to ?',
+      timeoutMs: 5000,
+    });
   });
 
   it('debounces with the box clock: a bouncing button is one press', async () => {
@@ -111,7 +117,13 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     expect(buttons.status.state).toBe('ready');
     await box.sendRaw(`Z 1\nP 4 1*00\n${'x'.repeat(300)}\nP 4\n`);
     await waitFor(() => presses.length === 2, { what: 'the press after more garbage', timeoutMs: 5000 });
-    expect(problems.map((p) => p.reason)).toEqual(['bad-button', 'non-ascii', 'unknown-command', 'bad-checksum', 'line-too-long']);
+    expect(problems.map((p) => p.reason)).toEqual([
+      'bad-button',
+      'non-ascii',
+      'unknown-command',
+      'bad-checksum',
+      'line-too-long',
+    ]);
     expect(problems[0]!.detail).toBe(`serial ${line.a} @ 9600 8N1 sent "P 9x"`);
     expect(statuses.some((s) => s.state === 'degraded' && s.code === 'garbage')).toBe(true);
     await waitFor(() => buttons.status.state === 'ready', { what: 'ready once the garbage stops', timeoutMs: 5000 });
@@ -125,15 +137,23 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     const first = await emulatorOn(line.b, { answerHelloRequests: false });
     await first.press(4);
     await first.sendRaw('P 1'); // a half line, cut by the unplug
-    await waitFor(() => presses.length === 1 && received.endsWith('P 1'), { what: 'the press and the half line before the unplug', timeoutMs: 5000 });
+    await waitFor(() => presses.length === 1 && received.endsWith('P 1'), {
+      what: 'the press and the half line before the unplug',
+      timeoutMs: 5000,
+    });
 
     await line.unplug();
     await waitFor(() => buttons.status.state === 'offline', { what: 'offline after the unplug', timeoutMs: 5000 });
     expect(buttons.status.code).toBe('disconnected');
     // The event carries the cause; the status getter then follows each retry's reason.
-    expect(statuses.find((s) => s.code === 'disconnected')!.detail).toMatch(/disconnected: the line hung up; reconnecting by itself/);
+    expect(statuses.find((s) => s.code === 'disconnected')!.detail).toMatch(
+      /disconnected: the line hung up; reconnecting by itself/,
+    );
     await waitFor(() => first.closed, { what: 'the emulator to see the line drop', timeoutMs: 5000 });
-    await waitFor(() => problems.some((p) => p.reason === 'truncated'), { what: 'the cut half line reported', timeoutMs: 5000 });
+    await waitFor(() => problems.some((p) => p.reason === 'truncated'), {
+      what: 'the cut half line reported',
+      timeoutMs: 5000,
+    });
     expect(problems.find((p) => p.reason === 'truncated')!.counts).toBe(false);
 
     await line.plug();
@@ -142,7 +162,12 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     await second.press(2);
     await waitFor(() => presses.length === 2, { what: 'a press after the replug', timeoutMs: 5000 });
     expect(presses.map((p) => p.level)).toEqual([4, 2]);
-    expect(statuses.map((s) => `${s.state}${s.code ? `:${s.code}` : ''}`)).toEqual(['offline:connecting', 'ready', 'offline:disconnected', 'ready']);
+    expect(statuses.map((s) => `${s.state}${s.code ? `:${s.code}` : ''}`)).toEqual([
+      'offline:connecting',
+      'ready',
+      'offline:disconnected',
+      'ready',
+    ]);
   });
 
   it('runs a scripted session end to end', async () => {

@@ -68,7 +68,10 @@ describe('SerialTransport over a pseudo-terminal pair', () => {
     expect(states.find(([state]) => state === 'reconnecting')![1]).toMatch(/disconnected/);
     await expect(transport.write(Buffer.from('x'))).rejects.toThrow(/is not connected \(reconnecting\)/);
     // While unplugged, the path is gone, and attempts say so.
-    await waitFor(() => states.some(([, reason]) => /is not there/.test(reason ?? '')), { what: 'a failed reopen naming the missing path', timeoutMs: 5000 });
+    await waitFor(() => states.some(([, reason]) => /is not there/.test(reason ?? '')), {
+      what: 'a failed reopen naming the missing path',
+      timeoutMs: 5000,
+    });
 
     await line.plug();
     await transport.waitUntilOpen(5000);
@@ -79,7 +82,11 @@ describe('SerialTransport over a pseudo-terminal pair', () => {
 
   it('a hangup from the master side (what the kernel does on a USB unplug) is an unplug', async () => {
     // python holds the master of a fresh pty; killing it closes the master and hangs the line up.
-    const python = spawn('python3', ['-c', 'import os, pty, sys\nm, s = pty.openpty()\nprint(os.ttyname(s), flush=True)\nsys.stdin.read()'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const python = spawn(
+      'python3',
+      ['-c', 'import os, pty, sys\nm, s = pty.openpty()\nprint(os.ttyname(s), flush=True)\nsys.stdin.read()'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     cleanups.push(() => void python.kill('SIGKILL'));
     const slave = await new Promise<string>((resolve, reject) => {
       python.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));

@@ -34,7 +34,8 @@ describe('the hub process stopped while kiosks keep producing', () => {
       const provisioning = new SqliteHubStore(hubFile);
       const venues = new Venues(provisioning);
       await venues.upsert(TEST_VENUE);
-      for (const deviceId of DEVICES) tokens.set(deviceId, (await venues.addDevice({ venueId: TEST_VENUE.id, deviceId })).token);
+      for (const deviceId of DEVICES)
+        tokens.set(deviceId, (await venues.addDevice({ venueId: TEST_VENUE.id, deviceId })).token);
       await provisioning.close();
     }
     const port = await freePort();
@@ -49,7 +50,15 @@ describe('the hub process stopped while kiosks keep producing', () => {
 
     const kiosks: Kiosk[] = DEVICES.map((deviceId) => {
       const store = new LocalStore(join(dir.path, `${deviceId}.db`), { venueId: TEST_VENUE.id, deviceId });
-      const sync = new SyncClient({ hubUrl, deviceId, token: tokens.get(deviceId)!, store, backoff: fastBackoff, maxBatchEvents: 25, ackTimeoutMs: 2000 });
+      const sync = new SyncClient({
+        hubUrl,
+        deviceId,
+        token: tokens.get(deviceId)!,
+        store,
+        backoff: fastBackoff,
+        maxBatchEvents: 25,
+        ackTimeoutMs: 2000,
+      });
       sync.start();
       return { deviceId, store, sync };
     });
@@ -62,11 +71,18 @@ describe('the hub process stopped while kiosks keep producing', () => {
     // Every kiosk records a press every few milliseconds, whatever the hub is doing.
     let level = 0;
     const producer = setInterval(() => {
-      for (const { store } of kiosks) store.append('feedback.pressed', { touchpointId: 'counter-1', level: ((level++ % 4) + 1) as 1 | 2 | 3 | 4, source: 'serial', misuse: false });
+      for (const { store } of kiosks)
+        store.append('feedback.pressed', {
+          touchpointId: 'counter-1',
+          level: ((level++ % 4) + 1) as 1 | 2 | 3 | 4,
+          source: 'serial',
+          misuse: false,
+        });
     }, 3);
     cleanups.push(() => clearInterval(producer));
 
-    const allAckedPast = (seqs: Map<string, number>) => kiosks.every((k) => k.sync.contiguousSeq > seqs.get(k.deviceId)!);
+    const allAckedPast = (seqs: Map<string, number>) =>
+      kiosks.every((k) => k.sync.contiguousSeq > seqs.get(k.deviceId)!);
     const lastSeqs = () => new Map(kiosks.map((k) => [k.deviceId, k.store.lastSeq]));
 
     for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
@@ -74,11 +90,15 @@ describe('the hub process stopped while kiosks keep producing', () => {
       const before = lastSeqs();
       await waitFor(() => allAckedPast(before), { what: 'every kiosk to sync with the running hub' });
       await hub!.kill(signal);
-      await waitFor(() => kiosks.every((k) => k.sync.state !== 'online'), { what: 'every kiosk to notice the hub is gone' });
+      await waitFor(() => kiosks.every((k) => k.sync.state !== 'online'), {
+        what: 'every kiosk to notice the hub is gone',
+      });
       // The kiosks keep recording while nobody listens.
       const down = lastSeqs();
       const confirmedWhileDown = new Map(kiosks.map((k) => [k.deviceId, k.sync.contiguousSeq]));
-      await waitFor(() => kiosks.every((k) => k.store.lastSeq >= down.get(k.deviceId)! + 50), { what: 'kiosks to record presses offline' });
+      await waitFor(() => kiosks.every((k) => k.store.lastSeq >= down.get(k.deviceId)! + 50), {
+        what: 'kiosks to record presses offline',
+      });
       expect(kiosks.map((k) => k.sync.contiguousSeq)).toEqual(kiosks.map((k) => confirmedWhileDown.get(k.deviceId)));
       await startHubProcess();
     }
@@ -91,16 +111,26 @@ describe('the hub process stopped while kiosks keep producing', () => {
 
     const hubDb = new Database(hubFile, { readonly: true, fileMustExist: true });
     cleanups.push(() => void hubDb.close());
-    const rowsOf = hubDb.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM events WHERE device_id = ? ORDER BY rowid');
+    const rowsOf = hubDb.prepare<[string], { id: string; seq: number }>(
+      'SELECT id, seq FROM events WHERE device_id = ? ORDER BY rowid',
+    );
     let expectedTotal = 0;
     for (const { deviceId, store } of kiosks) {
       const local = store.readAfter(0, { maxEvents: 1_000_000, maxBytes: Number.MAX_SAFE_INTEGER });
       expectedTotal += local.length;
       const stored = rowsOf.all(deviceId);
       // Stored in seq order (rowid is insertion order), no gaps, each of the kiosk's events once.
-      expect(stored.map((r) => r.seq), deviceId).toEqual(local.map((_, i) => i + 1));
-      expect(stored.map((r) => r.id), deviceId).toEqual(local.map((e) => e.id));
-      expect(hubDb.prepare('SELECT contiguous_seq AS s FROM devices WHERE id = ?').get(deviceId)).toEqual({ s: local.length });
+      expect(
+        stored.map((r) => r.seq),
+        deviceId,
+      ).toEqual(local.map((_, i) => i + 1));
+      expect(
+        stored.map((r) => r.id),
+        deviceId,
+      ).toEqual(local.map((e) => e.id));
+      expect(hubDb.prepare('SELECT contiguous_seq AS s FROM devices WHERE id = ?').get(deviceId)).toEqual({
+        s: local.length,
+      });
     }
     expect(hubDb.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: expectedTotal });
     expect(hubDb.prepare('SELECT SUM(count) AS n FROM touchpoint_counts').get()).toEqual({ n: expectedTotal });

@@ -21,7 +21,8 @@ const MAY_IMPORT: Record<Room, readonly Room[]> = {
 };
 
 /** Packages that do I/O, touch the DOM or the network: core/ must stay pure. */
-const CORE_FORBIDDEN_PACKAGES = /^(node:|fs$|path$|os$|http|net$|child_process|better-sqlite3|socket\.io|express|react|serialport|@serialport|node-hid|pg$|redis|ioredis)/;
+const CORE_FORBIDDEN_PACKAGES =
+  /^(node:|fs$|path$|os$|http|net$|child_process|better-sqlite3|socket\.io|express|react|serialport|@serialport|node-hid|pg$|redis|ioredis)/;
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -41,7 +42,9 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers: string[] = [];
-  for (const match of text.matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)) {
+  for (const match of text.matchAll(
+    /(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm,
+  )) {
     specifiers.push((match[1] ?? match[2] ?? match[3])!);
   }
   return specifiers;
@@ -69,7 +72,12 @@ export function roomViolations(): string[] {
           violations.push(`${where}: renderer/ runs in a browser`);
         }
       }
-      if (room === 'core' && /\b(window|document|localStorage|navigator|process)\.[a-zA-Z]/.test(readFileSync(file, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))) {
+      if (
+        room === 'core' &&
+        /\b(window|document|localStorage|navigator|process)\.[a-zA-Z]/.test(
+          readFileSync(file, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''),
+        )
+      ) {
         violations.push(`${relative(ROOT, file)} uses a DOM or process global: core/ does no I/O`);
       }
     }

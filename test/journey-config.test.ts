@@ -32,26 +32,40 @@ describe('journey map configuration', () => {
     expect(seen[0]!.version).toBe(1);
 
     const journey = {
-      touchpoints: [...TEST_VENUE.touchpoints, { id: 'restroom', stage: 'during', name: { ko: '화장실', zh: '洗手间', en: 'Restroom' }, owner: 'facilities' }],
+      touchpoints: [
+        ...TEST_VENUE.touchpoints,
+        { id: 'restroom', stage: 'during', name: { ko: '화장실', zh: '洗手间', en: 'Restroom' }, owner: 'facilities' },
+      ],
       segments: [{ id: 'gold', name: { ko: '골드', zh: '金卡', en: 'Gold' }, weight: 1 }],
     };
     const put = (body: unknown, session: string) =>
-      fetch(`${hub.url}/api/venues/venue-a/journey`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify(body) });
+      fetch(`${hub.url}/api/venues/venue-a/journey`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+        body: JSON.stringify(body),
+      });
     const saved = await put(journey, manager);
     expect(saved.status).toBe(200);
-    expect(await saved.json()).toMatchObject({ version: 2, touchpoints: expect.arrayContaining([expect.objectContaining({ id: 'restroom', owner: 'facilities' })]) });
+    expect(await saved.json()).toMatchObject({
+      version: 2,
+      touchpoints: expect.arrayContaining([expect.objectContaining({ id: 'restroom', owner: 'facilities' })]),
+    });
 
     const pushed = await waitFor(() => seen.find((v) => v.version === 2), { what: 'version 2 on the kiosk' });
     expect(pushed.touchpoints.map((t) => t.id)).toEqual(['entrance', 'counter-1', 'restroom']);
     expect(pushed.segments.map((s) => s.id)).toEqual(['gold']);
 
-    const versions = (await (await fetch(`${hub.url}/api/venues/venue-a/versions`, { headers: { authorization: `Bearer ${manager}` } })).json()) as { version: number; venue: Venue }[];
+    const versions = (await (
+      await fetch(`${hub.url}/api/venues/venue-a/versions`, { headers: { authorization: `Bearer ${manager}` } })
+    ).json()) as { version: number; venue: Venue }[];
     expect(versions.map((v) => v.version)).toEqual([2, 1]);
     expect(versions[1]!.venue.touchpoints.map((t) => t.id)).toEqual(['entrance', 'counter-1']);
 
     expect((await put(journey, staff)).status).toBe(403);
     const bad = await put({ touchpoints: [{ id: 'x' }] }, manager);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: 'invalid-request', message: expect.stringContaining('touchpoints.0.name') } });
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'invalid-request', message: expect.stringContaining('touchpoints.0.name') },
+    });
   });
 });

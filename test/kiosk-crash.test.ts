@@ -34,7 +34,10 @@ async function status(localUrl: string): Promise<KioskStatus> {
  * every 201 as it arrives, so the caller can pull the plug mid-burst. Only a 201 with its body
  * read counts as acknowledged: that is what a screen would have shown as "recorded".
  */
-async function burst(localUrl: string, onAck: (count: number) => void): Promise<{ acknowledged: Acknowledged[]; failed: number }> {
+async function burst(
+  localUrl: string,
+  onAck: (count: number) => void,
+): Promise<{ acknowledged: Acknowledged[]; failed: number }> {
   const acknowledged: Acknowledged[] = [];
   let failed = 0;
   let dead = false;
@@ -74,12 +77,21 @@ describe('a kiosk process killed in the middle of a burst', () => {
     const configFile = join(dir.path, 'kiosk.json');
     writeFileSync(
       configFile,
-      JSON.stringify({ hubUrl: hub.url, venueId: TEST_VENUE.id, deviceId: 'k1', token, store: join(dir.path, 'k1.db'), localPort: 0 }),
+      JSON.stringify({
+        hubUrl: hub.url,
+        venueId: TEST_VENUE.id,
+        deviceId: 'k1',
+        token,
+        store: join(dir.path, 'k1.db'),
+        localPort: 0,
+      }),
     );
 
     const first = await startKiosk(configFile);
     cleanups.push(() => first.process.kill('SIGKILL'));
-    await waitFor(async () => (await status(first.localUrl)).sync === 'online', { what: 'the kiosk to connect to the hub' });
+    await waitFor(async () => (await status(first.localUrl)).sync === 'online', {
+      what: 'the kiosk to connect to the hub',
+    });
 
     let killed = false;
     const { acknowledged, failed } = await burst(first.localUrl, (count) => {
@@ -115,7 +127,9 @@ describe('a kiosk process killed in the middle of a burst', () => {
     // (minus those the kiosk flagged as repeat-press misuse, which are stored but not counted).
     const hubDb = new Database(join(dir.path, 'hub.db'), { readonly: true, fileMustExist: true });
     const { counted } = hubDb
-      .prepare("SELECT COUNT(*) AS counted FROM events WHERE device_id = 'k1' AND json_extract(payload, '$.misuse') = 0")
+      .prepare(
+        "SELECT COUNT(*) AS counted FROM events WHERE device_id = 'k1' AND json_extract(payload, '$.misuse') = 0",
+      )
       .get() as { counted: number };
     hubDb.close();
     const entrance = (await hub.store.touchpointCounts(TEST_VENUE.id)).find((t) => t.touchpointId === 'entrance');

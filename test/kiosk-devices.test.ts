@@ -51,7 +51,12 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
         token,
         store: join(dir.path, 'k1.db'),
         devices: [
-          { kind: 'buttons', id: 'exit-smileys', touchpointId: 'entrance', connection: { type: 'serial', path: buttonLine.a } },
+          {
+            kind: 'buttons',
+            id: 'exit-smileys',
+            touchpointId: 'entrance',
+            connection: { type: 'serial', path: buttonLine.a },
+          },
           { kind: 'printer', id: 'ticket-printer', connection: { type: 'tcp', port: printer.tcpPort } },
           { kind: 'display', id: 'wait-display', protocol: 'dmd', connection: { type: 'serial', path: displayLine.a } },
         ],
@@ -59,32 +64,51 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     );
     cleanups.push(() => kiosk.stop());
     await kiosk.start();
-    await waitFor(() => kiosk.devices.summaries().every((d) => d.status.state === 'ready'), { what: 'every device ready' });
+    await waitFor(() => kiosk.devices.summaries().every((d) => d.status.state === 'ready'), {
+      what: 'every device ready',
+    });
 
     // A press on the box reaches the hub as feedback at the box's touchpoint.
     await runButtonsEmulator({ path: buttonLine.b, script: '4@50' });
-    const counts = await waitFor(async () => (await hub.store.touchpointCounts('venue-a')).find((c) => c.touchpointId === 'entrance' && c.total === 1), { what: 'the press on the hub' });
+    const counts = await waitFor(
+      async () =>
+        (await hub.store.touchpointCounts('venue-a')).find((c) => c.touchpointId === 'entrance' && c.total === 1),
+      { what: 'the press on the hub' },
+    );
     expect(counts.counts[4]).toBe(1);
 
     const take = async () => {
-      const response = await fetch(`${kiosk.status().localUrl}/local/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'deposits', language: 'ko' }) });
+      const response = await fetch(`${kiosk.status().localUrl}/local/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ serviceId: 'deposits', language: 'ko' }),
+      });
       expect(response.status).toBe(201);
       return (await response.json()) as TakenTicket;
     };
     const first = await take();
-    expect(first).toMatchObject({ offline: false, ticket: { number: 'A-001', position: 1 }, print: { printed: true, printerId: 'ticket-printer' } });
+    expect(first).toMatchObject({
+      offline: false,
+      ticket: { number: 'A-001', position: 1 },
+      print: { printed: true, printerId: 'ticket-printer' },
+    });
     const paper = await printer.nextTicket(10_000).catch(() => printer.tickets.at(-1)!);
     expect(paper.text).toContain('예금');
     expect(paper.text.replace(/\s+/g, '')).toContain('A-001');
 
     // Staff call it: the display at the kiosk shows who is being served.
     await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c1' });
-    await waitFor(() => display.screen().join('\n').includes('A-001') || undefined, { what: 'A-001 on the 2x20 display' });
+    await waitFor(() => display.screen().join('\n').includes('A-001') || undefined, {
+      what: 'A-001 on the 2x20 display',
+    });
 
     // Out of paper: the ticket still exists, the customer gets the number on screen in three
     // languages, and staff see the printer's state on the hub.
     printer.paperOut();
-    await waitFor(() => kiosk.devices.summaries().find((d) => d.id === 'ticket-printer')?.status.code === 'paper-out' || undefined, { what: 'the kiosk noticing' });
+    await waitFor(
+      () => kiosk.devices.summaries().find((d) => d.id === 'ticket-printer')?.status.code === 'paper-out' || undefined,
+      { what: 'the kiosk noticing' },
+    );
     const second = await take();
     expect(second.ticket.number).toBe('A-002');
     expect(second.print).toMatchObject({ printed: false, code: 'paper-out' });
@@ -94,10 +118,16 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     expect(second.print.customerMessage.en).toContain('A-002');
     // Staff find the printer's state among the device statuses the hub holds.
     const hubDb = (hub.store as SqliteHubStore).db;
-    const final = await waitFor(() => {
-      const rows = hubDb.prepare<[], { payload: string }>("SELECT payload FROM events WHERE type = 'device.status'").all().map((row) => JSON.parse(row.payload) as { component: string; code?: string });
-      return rows.find((p) => p.component === 'ticket-printer' && p.code === 'paper-out');
-    }, { what: 'paper-out reported to the hub' });
+    const final = await waitFor(
+      () => {
+        const rows = hubDb
+          .prepare<[], { payload: string }>("SELECT payload FROM events WHERE type = 'device.status'")
+          .all()
+          .map((row) => JSON.parse(row.payload) as { component: string; code?: string });
+        return rows.find((p) => p.component === 'ticket-printer' && p.code === 'paper-out');
+      },
+      { what: 'paper-out reported to the hub' },
+    );
     expect(final).toMatchObject({ component: 'ticket-printer', state: 'offline', code: 'paper-out' });
   });
 });

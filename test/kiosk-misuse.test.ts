@@ -17,7 +17,13 @@ describe('repeat presses through a kiosk to the hub', () => {
     cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
     const kiosk = new KioskRuntime(
-      kioskConfigSchema.parse({ hubUrl: hub.url, venueId: 'venue-a', deviceId: 'k1', token, store: join(dir.path, 'k1.db') }),
+      kioskConfigSchema.parse({
+        hubUrl: hub.url,
+        venueId: 'venue-a',
+        deviceId: 'k1',
+        token,
+        store: join(dir.path, 'k1.db'),
+      }),
     );
     cleanups.push(() => kiosk.stop());
     await kiosk.start();
@@ -32,14 +38,22 @@ describe('repeat presses through a kiosk to the hub', () => {
       expect(response.status).toBe(201);
       return ((await response.json()) as { payload: { misuse: boolean } }).payload.misuse;
     };
-    expect([await press('entrance'), await press('entrance'), await press('entrance'), await press('entrance')]).toEqual([false, false, true, true]);
+    expect([
+      await press('entrance'),
+      await press('entrance'),
+      await press('entrance'),
+      await press('entrance'),
+    ]).toEqual([false, false, true, true]);
     // Another touchpoint is another place (another person): not flagged.
     expect(await press('counter-1')).toBe(false);
 
-    const stored = await waitFor(async () => {
-      const events = await hub.store.deviceEvents('k1');
-      return events.length === 5 ? events : undefined;
-    }, { what: 'all five presses on the hub' });
+    const stored = await waitFor(
+      async () => {
+        const events = await hub.store.deviceEvents('k1');
+        return events.length === 5 ? events : undefined;
+      },
+      { what: 'all five presses on the hub' },
+    );
     expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     const counts = await hub.store.touchpointCounts('venue-a');
     expect(counts.find((c) => c.touchpointId === 'entrance')?.total).toBe(2);
@@ -48,7 +62,14 @@ describe('repeat presses through a kiosk to the hub', () => {
 
   it('refuses a repeat-press rule that cannot work, saying which setting is wrong', () => {
     expect(() =>
-      kioskConfigSchema.parse({ hubUrl: 'http://127.0.0.1:1', venueId: 'v', deviceId: 'k', token: 't', store: 'x.db', repeatPress: { count: 1 } }),
+      kioskConfigSchema.parse({
+        hubUrl: 'http://127.0.0.1:1',
+        venueId: 'v',
+        deviceId: 'k',
+        token: 't',
+        store: 'x.db',
+        repeatPress: { count: 1 },
+      }),
     ).toThrow(/count/);
   });
 });

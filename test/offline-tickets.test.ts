@@ -8,7 +8,6 @@ import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { freePort } from '../bin/free-port.ts';
 
-
 /** design.md "Queue authority": a kiosk cut off from the hub issues from its reserved block. */
 describe('tickets while the hub is unreachable', () => {
   const cleanups = useCleanups();
@@ -22,14 +21,27 @@ describe('tickets while the hub is unreachable', () => {
     cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
-    const config = kioskConfigSchema.parse({ hubUrl: hub.url, venueId: 'venue-a', deviceId: 'k1', token, store: join(dir.path, 'k1.db'), sync: { ackTimeoutMs: 2000 } });
+    const config = kioskConfigSchema.parse({
+      hubUrl: hub.url,
+      venueId: 'venue-a',
+      deviceId: 'k1',
+      token,
+      store: join(dir.path, 'k1.db'),
+      sync: { ackTimeoutMs: 2000 },
+    });
     let kiosk = new KioskRuntime(config);
     cleanups.push(() => kiosk.stop());
     await kiosk.start();
-    await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0 || undefined, { what: 'numbers reserved for offline use' });
+    await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0 || undefined, {
+      what: 'numbers reserved for offline use',
+    });
 
     const take = async () => {
-      const response = await fetch(`${kiosk.status().localUrl}/local/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'deposits', language: 'zh' }) });
+      const response = await fetch(`${kiosk.status().localUrl}/local/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ serviceId: 'deposits', language: 'zh' }),
+      });
       expect(response.status).toBe(201);
       return (await response.json()) as TakenTicket;
     };
@@ -55,18 +67,27 @@ describe('tickets while the hub is unreachable', () => {
     kiosk = new KioskRuntime(config);
     await kiosk.start();
     expect(kiosk.currentVenue?.services.map((s) => s.id)).toEqual(['deposits', 'loans']);
-    const screen = await (await fetch(`${kiosk.status().localUrl}/local/events`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined))?.body?.getReader().read();
+    const screen = await (
+      await fetch(`${kiosk.status().localUrl}/local/events`, { signal: AbortSignal.timeout(1000) }).catch(
+        () => undefined,
+      )
+    )?.body
+      ?.getReader()
+      .read();
     expect(new TextDecoder().decode(screen?.value)).toContain('event: venue');
     const third = await take();
     expect(third.offline).toBe(true);
     blockNumbers.push(third.ticket.number);
 
     hub = await startTestHub({ file, port, venue: TEST_QUEUE_VENUE });
-    const merged = await waitFor(async () => {
-      const snapshot = await hub.queues.snapshot('venue-a');
-      const deposits = snapshot?.services.find((s) => s.serviceId === 'deposits');
-      return deposits && deposits.waiting === 4 ? deposits : undefined;
-    }, { what: 'the offline tickets in the hub queue' });
+    const merged = await waitFor(
+      async () => {
+        const snapshot = await hub.queues.snapshot('venue-a');
+        const deposits = snapshot?.services.find((s) => s.serviceId === 'deposits');
+        return deposits && deposits.waiting === 4 ? deposits : undefined;
+      },
+      { what: 'the offline tickets in the hub queue' },
+    );
     expect(merged.next).toEqual([hubNumber, ...blockNumbers]);
     const view = await hub.queues.ticket('venue-a', second.ticket.ticketId);
     expect(view).toMatchObject({ number: second.ticket.number, status: 'waiting', position: 3 });

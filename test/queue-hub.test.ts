@@ -32,7 +32,8 @@ describe('queues on the hub', () => {
     return startTestHub({ file, venue: QUEUE_VENUE });
   }
 
-  const login = (hub: Hub, username: string, venueIds: string[]) => signedInUser(hub, { username, role: 'staff', venueIds });
+  const login = (hub: Hub, username: string, venueIds: string[]) =>
+    signedInUser(hub, { username, role: 'staff', venueIds });
 
   function connect<S extends Socket>(socket: S): Promise<S> {
     cleanups.push(() => void socket.disconnect());
@@ -44,13 +45,17 @@ describe('queues on the hub', () => {
 
   async function kioskSocket(hub: Hub & { addKiosk(deviceId: string): Promise<string> }, deviceId: string) {
     const token = await hub.addKiosk(deviceId);
-    const socket: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, { auth: { deviceId, token }, transports: ['websocket'] });
+    const socket: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, {
+      auth: { deviceId, token },
+      transports: ['websocket'],
+    });
     await connect(socket);
     await socket.emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() });
     return socket;
   }
 
-  const staffDo = (socket: Socket<StaffServerToClient, StaffClientToServer>, command: StaffCommand) => socket.emitWithAck('queue.command', command) as Promise<QueueCommandResult>;
+  const staffDo = (socket: Socket<StaffServerToClient, StaffClientToServer>, command: StaffCommand) =>
+    socket.emitWithAck('queue.command', command) as Promise<QueueCommandResult>;
 
   it('issues numbered tickets to kiosks, lets staff call them, and shows every change on the board', async () => {
     const dir = tempDir();
@@ -60,11 +65,17 @@ describe('queues on the hub', () => {
     const session = await login(hub, 'mina', ['venue-a']);
     const boardToken = await hub.venues.newBoardToken('venue-a');
 
-    const board: Socket<BoardServerToClient> = io(`${hub.url}/board`, { auth: { venueId: 'venue-a', token: boardToken }, transports: ['websocket'] });
+    const board: Socket<BoardServerToClient> = io(`${hub.url}/board`, {
+      auth: { venueId: 'venue-a', token: boardToken },
+      transports: ['websocket'],
+    });
     const boardSnapshots: QueueSnapshot[] = [];
     board.on('queue.snapshot', (snapshot) => boardSnapshots.push(snapshot));
     await connect(board);
-    const staff: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session }, transports: ['websocket'] });
+    const staff: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, {
+      auth: { venueId: 'venue-a', session },
+      transports: ['websocket'],
+    });
     await connect(staff);
     const kiosk = await kioskSocket(hub, 'k1');
 
@@ -88,19 +99,38 @@ describe('queues on the hub', () => {
 
     const called = await staffDo(staff, { type: 'call-next', counterId: 'c1' });
     expect(called).toMatchObject({ ok: true, ticket: { number: 'A-001', status: 'called', counterId: 'c1' } });
-    const afterCall = await waitFor(() => boardSnapshots.find((s) => s.lastCall?.number === 'A-001'), { what: 'the board hearing the call' });
+    const afterCall = await waitFor(() => boardSnapshots.find((s) => s.lastCall?.number === 'A-001'), {
+      what: 'the board hearing the call',
+    });
     expect(afterCall.counters.find((c) => c.counterId === 'c1')?.nowServing).toBe('A-001');
-    expect(afterCall.services.find((s) => s.serviceId === 'deposits')).toMatchObject({ waiting: 2, next: ['A-002', 'A-003'], openCounters: 1 });
+    expect(afterCall.services.find((s) => s.serviceId === 'deposits')).toMatchObject({
+      waiting: 2,
+      next: ['A-002', 'A-003'],
+      openCounters: 1,
+    });
 
     // The holder of A-003 sees one fewer ahead.
     const phone = await fetch(`${hub.url}/api/venues/venue-a/tickets/${ids[2]}`);
     expect(await phone.json()).toMatchObject({ number: 'A-003', status: 'waiting', position: 2, ahead: 1 });
 
     // Refusals say why, and change nothing.
-    expect(await staffDo(staff, { type: 'call-next', counterId: 'c2' })).toMatchObject({ ok: false, code: 'counter-closed' });
-    expect(await staffDo(staff, { type: 'call-next', counterId: 'c1' })).toMatchObject({ ok: false, code: 'counter-busy' });
-    expect(await staff.emitWithAck('queue.command', { type: 'call-next' } as never)).toMatchObject({ ok: false, code: 'invalid-command', message: expect.stringMatching(/counterId/) });
-    expect(await staffDo(staff, { type: 'serve', counterId: 'c1' })).toMatchObject({ ok: true, ticket: { number: 'A-001', status: 'served' } });
+    expect(await staffDo(staff, { type: 'call-next', counterId: 'c2' })).toMatchObject({
+      ok: false,
+      code: 'counter-closed',
+    });
+    expect(await staffDo(staff, { type: 'call-next', counterId: 'c1' })).toMatchObject({
+      ok: false,
+      code: 'counter-busy',
+    });
+    expect(await staff.emitWithAck('queue.command', { type: 'call-next' } as never)).toMatchObject({
+      ok: false,
+      code: 'invalid-command',
+      message: expect.stringMatching(/counterId/),
+    });
+    expect(await staffDo(staff, { type: 'serve', counterId: 'c1' })).toMatchObject({
+      ok: true,
+      ticket: { number: 'A-001', status: 'served' },
+    });
   });
 
   it('serves the same commands over HTTP, to staff of that venue only', async () => {
@@ -108,11 +138,20 @@ describe('queues on the hub', () => {
     cleanups.push(() => dir.remove());
     const hub = await hubWithQueue(join(dir.path, 'hub.db'));
     cleanups.push(() => hub.close());
-    await hub.venues.upsert({ id: 'venue-b', name: 'Branch B', services: QUEUE_VENUE.services, counters: QUEUE_VENUE.counters });
+    await hub.venues.upsert({
+      id: 'venue-b',
+      name: 'Branch B',
+      services: QUEUE_VENUE.services,
+      counters: QUEUE_VENUE.counters,
+    });
     const mina = await login(hub, 'mina', ['venue-a']);
     const other = await login(hub, 'jun', ['venue-b']);
     const command = (session: string, venueId: string, body: unknown) =>
-      fetch(`${hub.url}/api/venues/${venueId}/queue/commands`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify(body) });
+      fetch(`${hub.url}/api/venues/${venueId}/queue/commands`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+        body: JSON.stringify(body),
+      });
 
     const opened = await command(mina, 'venue-a', { type: 'open-counter', counterId: 'c2' });
     expect(opened.status).toBe(200);
@@ -123,23 +162,46 @@ describe('queues on the hub', () => {
     // A rota over HTTP: accepted in order, refused (with the reason) when shifts overlap.
     const hour = 60 * 60_000;
     const start = Date.now() + hour;
-    const planned = await command(mina, 'venue-a', { type: 'plan-counter', counterId: 'c2', shifts: [{ from: start, to: start + hour }, { from: start + 2 * hour, to: start + 3 * hour }] });
+    const planned = await command(mina, 'venue-a', {
+      type: 'plan-counter',
+      counterId: 'c2',
+      shifts: [
+        { from: start, to: start + hour },
+        { from: start + 2 * hour, to: start + 3 * hour },
+      ],
+    });
     expect(planned.status).toBe(200);
-    const overlapping = await command(mina, 'venue-a', { type: 'plan-counter', counterId: 'c2', shifts: [{ from: start, to: start + 2 * hour }, { from: start + hour, to: start + 3 * hour }] });
+    const overlapping = await command(mina, 'venue-a', {
+      type: 'plan-counter',
+      counterId: 'c2',
+      shifts: [
+        { from: start, to: start + 2 * hour },
+        { from: start + hour, to: start + 3 * hour },
+      ],
+    });
     expect(overlapping.status).toBe(409);
-    expect(await overlapping.json()).toMatchObject({ error: { code: 'invalid-time', message: expect.stringMatching(/overlap/) } });
+    expect(await overlapping.json()).toMatchObject({
+      error: { code: 'invalid-time', message: expect.stringMatching(/overlap/) },
+    });
 
     // Staff of branch B can run branch B, and nothing of branch A.
     const forbidden = await command(other, 'venue-a', { type: 'close-counter', counterId: 'c2' });
     expect(forbidden.status).toBe(403);
-    const snapshot = (await (await fetch(`${hub.url}/api/venues/venue-a/queue`, { headers: { authorization: `Bearer ${mina}` } })).json()) as QueueSnapshot;
+    const snapshot = (await (
+      await fetch(`${hub.url}/api/venues/venue-a/queue`, { headers: { authorization: `Bearer ${mina}` } })
+    ).json()) as QueueSnapshot;
     expect(snapshot.counters.find((c) => c.counterId === 'c2')?.status).toBe('open');
     expect((await command(other, 'venue-b', { type: 'open-counter', counterId: 'c1' })).status).toBe(200);
 
     // The socket refuses them at the door.
-    const intruder = io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session: other }, transports: ['websocket'] });
+    const intruder = io(`${hub.url}/staff`, {
+      auth: { venueId: 'venue-a', session: other },
+      transports: ['websocket'],
+    });
     cleanups.push(() => void intruder.disconnect());
-    const refusal = await new Promise<Error & { data?: { code: string } }>((resolve) => intruder.once('connect_error', resolve));
+    const refusal = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+      intruder.once('connect_error', resolve),
+    );
     expect(refusal.data?.code).toBe('forbidden-venue');
   });
 
@@ -151,9 +213,16 @@ describe('queues on the hub', () => {
     const session = await login(first, 'mina', ['venue-a']);
     const kioskToken = await first.addKiosk('k1');
     const act = (hub: Hub, body: unknown) =>
-      fetch(`${hub.url}/api/venues/venue-a/queue/commands`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` }, body: JSON.stringify(body) });
+      fetch(`${hub.url}/api/venues/venue-a/queue/commands`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+        body: JSON.stringify(body),
+      });
     const take = async (hub: Hub, serviceId: string) => {
-      const kiosk: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, { auth: { deviceId: 'k1', token: kioskToken }, transports: ['websocket'] });
+      const kiosk: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, {
+        auth: { deviceId: 'k1', token: kioskToken },
+        transports: ['websocket'],
+      });
       await connect(kiosk);
       await kiosk.emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() });
       const result = await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId });
@@ -181,12 +250,16 @@ describe('queues on the hub', () => {
   it('offers a return window when the line is long, keeps the holder posted on the phone, and checks them in', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
-    const venue = { ...QUEUE_VENUE, services: QUEUE_VENUE.services.map((s) => (s.id === 'loans' ? { ...s, returnTimes: { thresholdMin: 15 } } : s)) };
+    const venue = {
+      ...QUEUE_VENUE,
+      services: QUEUE_VENUE.services.map((s) => (s.id === 'loans' ? { ...s, returnTimes: { thresholdMin: 15 } } : s)),
+    };
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
     cleanups.push(() => hub.close());
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
     const kiosk = await kioskSocket(hub, 'k1');
-    for (let i = 0; i < 4; i += 1) await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId: 'loans' });
+    for (let i = 0; i < 4; i += 1)
+      await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId: 'loans' });
 
     const quote = (await kiosk.emitWithAck('ticket.quote', { serviceId: 'loans' })) as TicketQuote;
     expect(quote.postedWaitMin).toBeGreaterThan(15);
@@ -202,7 +275,10 @@ describe('queues on the hub', () => {
     expect(snapshot.services.find((s) => s.serviceId === 'loans')).toMatchObject({ waiting: 4, away: 1 });
 
     // The phone page behind the QR code: live position and wait.
-    const phone: Socket<TicketServerToClient> = io(`${hub.url}/ticket`, { auth: { venueId: 'venue-a', ticketId }, transports: ['websocket'] });
+    const phone: Socket<TicketServerToClient> = io(`${hub.url}/ticket`, {
+      auth: { venueId: 'venue-a', ticketId },
+      transports: ['websocket'],
+    });
     const updates: TicketView[] = [];
     phone.on('ticket.updated', (view) => updates.push(view));
     await connect(phone);
@@ -215,9 +291,14 @@ describe('queues on the hub', () => {
     const early = await kiosk.emitWithAck('ticket.check-in', { ticketId });
     expect(early).toMatchObject({ ok: false, code: 'return-window-not-open' });
 
-    const unknown = io(`${hub.url}/ticket`, { auth: { venueId: 'venue-a', ticketId: newEventId() }, transports: ['websocket'] });
+    const unknown = io(`${hub.url}/ticket`, {
+      auth: { venueId: 'venue-a', ticketId: newEventId() },
+      transports: ['websocket'],
+    });
     cleanups.push(() => void unknown.disconnect());
-    const refusal = await new Promise<Error & { data?: { code: string } }>((resolve) => unknown.once('connect_error', resolve));
+    const refusal = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+      unknown.once('connect_error', resolve),
+    );
     expect(refusal.data?.code).toBe('ticket-unknown');
   });
 
@@ -241,10 +322,16 @@ describe('queues on the hub', () => {
     const faults: string[] = [];
     hub.events.on('fault', ({ where, error }) => faults.push(`${where}: ${error.message}`));
     const session = await login(hub, 'mina', ['venue-a']);
-    const staff: Socket<StaffServerToClient, StaffClientToServer> = await connect(io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session }, transports: ['websocket'] }));
+    const staff: Socket<StaffServerToClient, StaffClientToServer> = await connect(
+      io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session }, transports: ['websocket'] }),
+    );
 
     store.failNext = true;
-    expect(await staffDo(staff, { type: 'open-counter', counterId: 'c2' })).toMatchObject({ ok: false, code: 'busy', message: expect.stringMatching(/disk is full.*try again/) });
+    expect(await staffDo(staff, { type: 'open-counter', counterId: 'c2' })).toMatchObject({
+      ok: false,
+      code: 'busy',
+      message: expect.stringMatching(/disk is full.*try again/),
+    });
     expect(faults).toEqual(['queue: SQLITE_FULL: database or disk is full']);
     // nothing was half-done: the same command goes through once the store takes writes again
     expect(await staffDo(staff, { type: 'open-counter', counterId: 'c2' })).toMatchObject({ ok: true });

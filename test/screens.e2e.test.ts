@@ -59,7 +59,11 @@ describe('the screens in a real Chromium', () => {
   let buttonLine: Awaited<ReturnType<typeof createPtyPair>>;
   const taken: { lang: Language; number: string; ticketId: string; phone: Page }[] = [];
 
-  async function open(url: string, viewport: { width: number; height: number }, context?: BrowserContext): Promise<Page> {
+  async function open(
+    url: string,
+    viewport: { width: number; height: number },
+    context?: BrowserContext,
+  ): Promise<Page> {
     const page = await (context ?? browser).newPage({ viewport });
     page.on('pageerror', (error) => pageErrors.push(`${url}: ${error.message}`));
     // The kiosk screen is served under the Electron shell's Content-Security-Policy: nothing may break it.
@@ -82,8 +86,19 @@ describe('the screens in a real Chromium', () => {
     port = hub.port;
     const kioskToken = await hub.addKiosk('k1');
     boardToken = await hub.venues.newBoardToken('venue-a');
-    await hub.accounts.createUser({ username: 'clerk', password: 'clerk-password-1', role: 'staff', venueIds: ['venue-a'], departments: ['Front desk'] });
-    await hub.accounts.createUser({ username: 'boss', password: 'boss-password-1', role: 'manager', venueIds: ['venue-a'] });
+    await hub.accounts.createUser({
+      username: 'clerk',
+      password: 'clerk-password-1',
+      role: 'staff',
+      venueIds: ['venue-a'],
+      departments: ['Front desk'],
+    });
+    await hub.accounts.createUser({
+      username: 'boss',
+      password: 'boss-password-1',
+      role: 'manager',
+      venueIds: ['venue-a'],
+    });
 
     buttonLine = await createPtyPair();
     printer = await runPrinterEmulator({ tcpPort: 0, outDir: join(dir.path, 'printed'), signal: stop.signal });
@@ -95,7 +110,12 @@ describe('the screens in a real Chromium', () => {
         token: kioskToken,
         store: join(dir.path, 'k1.db'),
         devices: [
-          { kind: 'buttons', id: 'exit-smileys', touchpointId: 'entrance', connection: { type: 'serial', path: buttonLine.a } },
+          {
+            kind: 'buttons',
+            id: 'exit-smileys',
+            touchpointId: 'entrance',
+            connection: { type: 'serial', path: buttonLine.a },
+          },
           { kind: 'printer', id: 'ticket-printer', connection: { type: 'tcp', port: printer.tcpPort } },
         ],
         // The manager test presses one box several times on purpose; the misuse rule has its own tests.
@@ -104,9 +124,14 @@ describe('the screens in a real Chromium', () => {
       }),
     );
     await kiosk.start();
-    await waitFor(() => kiosk.devices.summaries().every((d) => d.status.state === 'ready') && kiosk.status().sync === 'online', { what: 'the kiosk online with its devices ready' });
+    await waitFor(
+      () => kiosk.devices.summaries().every((d) => d.status.state === 'ready') && kiosk.status().sync === 'online',
+      { what: 'the kiosk online with its devices ready' },
+    );
     // Numbers for offline issue are reserved at hello.
-    await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0, { what: 'a block of numbers reserved for offline issue' });
+    await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0, {
+      what: 'a block of numbers reserved for offline issue',
+    });
   });
 
   afterAll(async () => {
@@ -165,7 +190,11 @@ describe('the screens in a real Chromium', () => {
       await expectText(board, 'tr[data-service="deposits"] [data-next]', new RegExp(number), 1000);
       const phone = await open(`${hub.url}/t/${ticketId}?lang=${lang}`, VIEWPORTS.phone);
       await expectText(phone, '[data-number]', number, Math.max(1000 - (Date.now() - shownAt), 500) + 1000);
-      await expectText(phone, '[data-ahead]', taken.length === 0 ? texts(lang).ticket.aheadNone : new RegExp(String(taken.length)));
+      await expectText(
+        phone,
+        '[data-ahead]',
+        taken.length === 0 ? texts(lang).ticket.aheadNone : new RegExp(String(taken.length)),
+      );
       expect(phone.url()).toContain(`/ticket/?venue=venue-a&ticket=${ticketId}`);
       taken.push({ lang, number, ticketId, phone });
 
@@ -235,11 +264,18 @@ describe('the screens in a real Chromium', () => {
   it('shows the thank-you and the follow-up reasons after a press on the button box', async () => {
     await runButtonsEmulator({ path: buttonLine.b, script: '2@20' });
     await expectText(kioskPage, '.thanks h2', texts('en').kiosk.thanks);
-    expect(await kioskPage.locator('.thanks [data-reason]').allTextContents()).toEqual(['Waiting time', 'Staff', 'Cleanliness']);
+    expect(await kioskPage.locator('.thanks [data-reason]').allTextContents()).toEqual([
+      'Waiting time',
+      'Staff',
+      'Cleanliness',
+    ]);
     await screenshot(kioskPage, 'kiosk-thanks');
     await kioskPage.click('.thanks [data-reason="wait"]');
     await expectText(kioskPage, '.thanks h2', texts('en').kiosk.reasonThanks);
-    const reason = await waitFor(async () => (await hub.store.deviceEvents('k1')).find((e) => e.type === 'feedback.reason'), { what: 'the reason on the hub' });
+    const reason = await waitFor(
+      async () => (await hub.store.deviceEvents('k1')).find((e) => e.type === 'feedback.reason'),
+      { what: 'the reason on the hub' },
+    );
     expect(reason).toBeDefined();
     await expectText(kioskPage, '#take-heading', texts('en').kiosk.chooseService, 10_000);
   });
@@ -273,7 +309,10 @@ describe('the screens in a real Chromium', () => {
     await inputs.nth(3).fill('Signs');
     await manage.click('button[data-action="save-journey"]');
     await expectText(manage, '[data-journey-result]', new RegExp(String(versionBefore + 1)));
-    const pushed = await waitFor(() => kiosk.currentVenue?.touchpoints.find((tp) => tp.id === 'entrance' && tp.owner === 'Front desk'), { what: 'the new journey map on the kiosk' });
+    const pushed = await waitFor(
+      () => kiosk.currentVenue?.touchpoints.find((tp) => tp.id === 'entrance' && tp.owner === 'Front desk'),
+      { what: 'the new journey map on the kiosk' },
+    );
     expect(pushed.reasons.map((r) => r.id)).toEqual(['wait', 'staff', 'clean', 'signs']);
     // A mistake is refused with the hub's reason, and nothing is saved.
     await entrance.locator('input[data-field="target"]').fill('500');
@@ -287,7 +326,10 @@ describe('the screens in a real Chromium', () => {
     await manage.locator('fieldset[data-touchpoint="counter-1"] input[data-field="devices"]').fill('k1/exit-smileys');
     await manage.click('button[data-action="save-journey"]');
     await expectText(manage, '[data-journey-result="saved"]', new RegExp(String(versionBefore + 2)));
-    await waitFor(() => kiosk.currentVenue?.touchpoints.find((tp) => tp.id === 'counter-1')?.devices.includes('k1/exit-smileys'), { what: 'the device map on the kiosk' });
+    await waitFor(
+      () => kiosk.currentVenue?.touchpoints.find((tp) => tp.id === 'counter-1')?.devices.includes('k1/exit-smileys'),
+      { what: 'the device map on the kiosk' },
+    );
     await runButtonsEmulator({ path: buttonLine.b, script: '3@300' });
     await expectText(manage, 'tr[data-touchpoint="counter-1"] [data-volume]', '1');
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '4');
@@ -309,7 +351,9 @@ describe('the screens in a real Chromium', () => {
     await screenshot(manage, 'manage-paper-out');
     await kioskPage.click('.issued button.primary');
     printer.refill();
-    await waitFor(async () => (await kioskPage.locator('[data-banner="printer"]').count()) === 0, { what: 'the printer banner gone after a new roll' });
+    await waitFor(async () => (await kioskPage.locator('[data-banner="printer"]').count()) === 0, {
+      what: 'the printer banner gone after a new roll',
+    });
   });
 
   it('issues a ticket while cut off from the hub, which reaches the board after it reconnects', async () => {
@@ -360,11 +404,19 @@ describe('the screens in a real Chromium', () => {
   it('offers a return window on the kiosk when the line is long, and prints the window instead of a wait', async () => {
     const withReturns: VenueInput = {
       ...VENUE,
-      services: VENUE.services!.map((service) => (service.id === 'loans' ? { ...service, returnTimes: { thresholdMin: 5 } } : service)),
+      services: VENUE.services!.map((service) =>
+        service.id === 'loans' ? { ...service, returnTimes: { thresholdMin: 5 } } : service,
+      ),
     };
     await hub.venues.upsert(withReturns);
     await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
-    for (let i = 0; i < 4; i += 1) await hub.queues.execute('venue-a', { type: 'issue', ticketId: newEventId(), serviceId: 'loans', postedWaitMin: 0 });
+    for (let i = 0; i < 4; i += 1)
+      await hub.queues.execute('venue-a', {
+        type: 'issue',
+        ticketId: newEventId(),
+        serviceId: 'loans',
+        postedWaitMin: 0,
+      });
     const page = await open(`${kiosk.status().localUrl}/`, VIEWPORTS.portrait);
     await expectText(page, '#take-heading', texts('en').kiosk.chooseService);
     await page.click('button[data-service="loans"]');
@@ -382,29 +434,45 @@ describe('the screens in a real Chromium', () => {
     const current = (await hub.store.getVenue('venue-a'))!;
     await hub.venues.upsert({
       ...current,
-      touchpoints: current.touchpoints.map((tp) => ({ ...tp, owner: tp.id === 'entrance' ? 'Front desk' : 'Loans team' })),
-      analytics: { ...current.analytics, alertRules: [{ kind: 'unhappy-share', windowMin: 30, minVolume: 2, maxShare: 0.4 }] },
+      touchpoints: current.touchpoints.map((tp) => ({
+        ...tp,
+        owner: tp.id === 'entrance' ? 'Front desk' : 'Loans team',
+      })),
+      analytics: {
+        ...current.analytics,
+        alertRules: [{ kind: 'unhappy-share', windowMin: 30, minVolume: 2, maxShare: 0.4 }],
+      },
     });
     const staff = await open(`${hub.url}/staff/?venue=venue-a&counter=c1`, VIEWPORTS.landscape);
     await signIn(staff, 'clerk');
     await expectText(staff, '[data-counter="c1"] .counter-status', 'Open');
-    for (const touchpointId of ['entrance', 'counter-1', 'entrance', 'counter-1']) kiosk.recordPress({ touchpointId, level: 1, source: 'screen' });
-    const tasks = await waitFor(async () => {
-      const list = await hub.store.tasks('venue-a');
-      return list.length >= 2 ? list : undefined;
-    }, { what: 'tasks for both touchpoints' });
+    for (const touchpointId of ['entrance', 'counter-1', 'entrance', 'counter-1'])
+      kiosk.recordPress({ touchpointId, level: 1, source: 'screen' });
+    const tasks = await waitFor(
+      async () => {
+        const list = await hub.store.tasks('venue-a');
+        return list.length >= 2 ? list : undefined;
+      },
+      { what: 'tasks for both touchpoints' },
+    );
     const frontDesk = tasks.find((task) => task.owner === 'Front desk')!;
     const loans = tasks.find((task) => task.owner === 'Loans team')!;
     await expectText(staff, `[data-task="${frontDesk.id}"] .task-summary`, frontDesk.summary);
     expect(await staff.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
     await staff.click(`[data-task="${frontDesk.id}"] button[data-action="acknowledge"]`);
-    await waitFor(async () => (await staff.getAttribute(`[data-task="${frontDesk.id}"]`, 'data-state')) === 'acknowledged', { what: 'the task acknowledged, pushed back live' });
+    await waitFor(
+      async () => (await staff.getAttribute(`[data-task="${frontDesk.id}"]`, 'data-state')) === 'acknowledged',
+      { what: 'the task acknowledged, pushed back live' },
+    );
     await screenshot(staff, 'staff-tasks');
 
     // A console opened later starts with the open tasks of its departments.
     const later = await open(`${hub.url}/staff/?venue=venue-a&counter=c1`, VIEWPORTS.landscape);
     await signIn(later, 'clerk');
-    await waitFor(async () => (await later.getAttribute(`[data-task="${frontDesk.id}"]`, 'data-state')) === 'acknowledged', { what: 'the open task on a console opened later' });
+    await waitFor(
+      async () => (await later.getAttribute(`[data-task="${frontDesk.id}"]`, 'data-state')) === 'acknowledged',
+      { what: 'the open task on a console opened later' },
+    );
     expect(await later.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
   });
 });

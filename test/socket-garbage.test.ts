@@ -27,7 +27,13 @@ describe('garbage on the /kiosk socket', () => {
   });
   // The typed map says what a good kiosk sends; these tests send anything.
   const send = (name: string, ...args: unknown[]): Promise<BatchOk | BatchFailure> =>
-    (socket as unknown as { timeout(ms: number): { emitWithAck(n: string, ...a: unknown[]): Promise<BatchOk | BatchFailure> } }).timeout(5000).emitWithAck(name, ...args);
+    (
+      socket as unknown as {
+        timeout(ms: number): { emitWithAck(n: string, ...a: unknown[]): Promise<BatchOk | BatchFailure> };
+      }
+    )
+      .timeout(5000)
+      .emitWithAck(name, ...args);
 
   /** After each bad message, a good one must still be stored on the same connection. */
   async function expectStillServing(): Promise<void> {
@@ -69,7 +75,11 @@ describe('garbage on the /kiosk socket', () => {
     ['an empty batch', () => ({ events: [] }), 'invalid-message'],
     ['a clock offset that is not a number', () => ({ events: [event()], clockOffsetMs: 'soon' }), 'invalid-message'],
     ['a seq of the wrong type', () => ({ events: [event({ seq: 'one' })] }), 'invalid-envelope'],
-    ['a missing payload field', () => ({ events: [event({ payload: { level: 3, source: 'serial' } })] }), 'invalid-payload'],
+    [
+      'a missing payload field',
+      () => ({ events: [event({ payload: { level: 3, source: 'serial' } })] }),
+      'invalid-payload',
+    ],
     ['a missing envelope field', () => ({ events: [{ ...event(), id: undefined }] }), 'invalid-envelope'],
     ['an unknown event type', () => ({ events: [event({ type: 'feedback.teleported' })] }), 'unknown-type'],
     ['an unsupported version', () => ({ events: [event({ v: 42 })] }), 'unsupported-version'],
@@ -88,7 +98,13 @@ describe('garbage on the /kiosk socket', () => {
 
   it('refuses a batch over 1 MB and keeps the connection', async () => {
     const before = await storedCount();
-    const huge = Array.from({ length: 1500 }, (_, i) => event({ seq: nextSeq + i, payload: { touchpointId: 'entrance', level: 3, source: 'serial', misuse: false }, padding: 'x'.repeat(700) }));
+    const huge = Array.from({ length: 1500 }, (_, i) =>
+      event({
+        seq: nextSeq + i,
+        payload: { touchpointId: 'entrance', level: 3, source: 'serial', misuse: false },
+        padding: 'x'.repeat(700),
+      }),
+    );
     const reply = await send('events.batch', { events: huge });
     expect(reply).toMatchObject({ ok: false, code: 'batch-too-large' });
     expect(await storedCount()).toBe(before);
@@ -97,7 +113,13 @@ describe('garbage on the /kiosk socket', () => {
 
   it('refuses the whole batch when one event in the middle is bad (never half-stored)', async () => {
     const before = await storedCount();
-    const reply = await send('events.batch', { events: [event(), event({ seq: nextSeq + 1, payload: { touchpointId: 'entrance', level: 'very', source: 'serial' } }), event({ seq: nextSeq + 2 })] });
+    const reply = await send('events.batch', {
+      events: [
+        event(),
+        event({ seq: nextSeq + 1, payload: { touchpointId: 'entrance', level: 'very', source: 'serial' } }),
+        event({ seq: nextSeq + 2 }),
+      ],
+    });
     expect(reply).toMatchObject({ ok: false, code: 'invalid-payload', eventIndex: 1 });
     expect(await storedCount()).toBe(before);
     await expectStillServing();

@@ -11,7 +11,15 @@ import { QueueVersionConflict, type HubStore, type IngestOutcome, type PressGrou
 import { PostgresHubStore } from '../server/store/postgres-store.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { dropPostgresSchema, freshPostgresSchema, startTestHub, syncingKioskStore, tempDir, TEST_POSTGRES_URL, withPostgres } from './support/fixtures.ts';
+import {
+  dropPostgresSchema,
+  freshPostgresSchema,
+  startTestHub,
+  syncingKioskStore,
+  tempDir,
+  TEST_POSTGRES_URL,
+  withPostgres,
+} from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -55,7 +63,10 @@ function postgresKind(): StoreKind {
     async open() {
       const store = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema: pgSchema });
       await withPostgres(async (client) => {
-        const { rows } = await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'`, [pgSchema]);
+        const { rows } = await client.query<{ t: string }>(
+          `SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'`,
+          [pgSchema],
+        );
         await client.query(`TRUNCATE ${rows.map((r) => `${pgSchema}.${r.t}`).join(', ')}`);
       });
       return store;
@@ -71,12 +82,25 @@ const T0 = 6_000_000; // a multiple of a minute, so minute buckets start at T0
 const context = { receivedAt: 9_000_000, clockOffsetMs: 500 };
 
 function venue(id: string, version = 1, name = `Venue ${id}`): Venue {
-  return venueSchema.parse({ id, name, version, touchpoints: [{ id: 'entrance', name: { ko: '입구', zh: '入口', en: 'Entrance' } }] });
+  return venueSchema.parse({
+    id,
+    name,
+    version,
+    touchpoints: [{ id: 'entrance', name: { ko: '입구', zh: '入口', en: 'Entrance' } }],
+  });
 }
 
 function press(
   seq: number,
-  options: { deviceId?: string; venueId?: string; touchpointId?: string; level?: 1 | 2 | 3 | 4; misuse?: boolean; occurredAt?: number; source?: 'serial' | 'screen' } = {},
+  options: {
+    deviceId?: string;
+    venueId?: string;
+    touchpointId?: string;
+    level?: 1 | 2 | 3 | 4;
+    misuse?: boolean;
+    occurredAt?: number;
+    source?: 'serial' | 'screen';
+  } = {},
 ): AnyEventEnvelope {
   return {
     id: newEventId(),
@@ -86,12 +110,26 @@ function press(
     deviceId: options.deviceId ?? 'k1',
     seq,
     occurredAt: options.occurredAt ?? 1_000_000 + seq,
-    payload: { touchpointId: options.touchpointId ?? 'entrance', level: options.level ?? 4, source: options.source ?? 'serial', misuse: options.misuse ?? false },
+    payload: {
+      touchpointId: options.touchpointId ?? 'entrance',
+      level: options.level ?? 4,
+      source: options.source ?? 'serial',
+      misuse: options.misuse ?? false,
+    },
   };
 }
 
 function deviceStatus(seq: number, detail: string, deviceId = 'k1'): AnyEventEnvelope {
-  return { id: newEventId(), type: 'device.status', v: 1, venueId: 'venue-a', deviceId, seq, occurredAt: T0 + seq, payload: { component: 'printer', state: 'degraded', detail } };
+  return {
+    id: newEventId(),
+    type: 'device.status',
+    v: 1,
+    venueId: 'venue-a',
+    deviceId,
+    seq,
+    occurredAt: T0 + seq,
+    payload: { component: 'printer', state: 'degraded', detail },
+  };
 }
 
 function task(id: string, openedAt: number, state: Task['state'] = 'open'): Task {
@@ -113,7 +151,12 @@ function task(id: string, openedAt: number, state: Task['state'] = 'open'): Task
   };
 }
 
-const opened = (counterId: string, at: number): QueueEvent => ({ type: 'counter.opened', at, counterId, services: ['deposits'] });
+const opened = (counterId: string, at: number): QueueEvent => ({
+  type: 'counter.opened',
+  at,
+  counterId,
+  services: ['deposits'],
+});
 
 /** Groups summed per key and sorted: a store may split a key over several rows (SQLite does, per payload). */
 function normalized(groups: readonly PressGroup[]): PressGroup[] {
@@ -201,11 +244,19 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       await store.upsertVenue(venue('venue-b'));
     });
 
-    it('registers a device with a fresh sequence and clock, and lists a venue\'s devices by id', async () => {
+    it("registers a device with a fresh sequence and clock, and lists a venue's devices by id", async () => {
       await store.addDevice({ id: 'k2', venueId: 'venue-a', name: 'Kiosk 2', tokenHash: 't2' });
       await store.addDevice({ id: 'k1', venueId: 'venue-a', name: 'Kiosk 1', tokenHash: 't1' });
       await store.addDevice({ id: 'kb', venueId: 'venue-b', name: 'Kiosk B', tokenHash: 'tb' });
-      expect(await store.getDevice('k1')).toEqual({ id: 'k1', venueId: 'venue-a', name: 'Kiosk 1', tokenHash: 't1', contiguousSeq: 0, clockOffsetMs: 0, lastSeenAt: null });
+      expect(await store.getDevice('k1')).toEqual({
+        id: 'k1',
+        venueId: 'venue-a',
+        name: 'Kiosk 1',
+        tokenHash: 't1',
+        contiguousSeq: 0,
+        clockOffsetMs: 0,
+        lastSeenAt: null,
+      });
       expect((await store.listDevices('venue-a')).map((d) => d.id)).toEqual(['k1', 'k2']);
       expect((await store.listDevices('venue-b')).map((d) => d.id)).toEqual(['kb']);
       expect(await store.listDevices('nowhere')).toEqual([]);
@@ -225,7 +276,15 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       await store.addDevice({ id: 'k2', venueId: 'venue-a', name: 'Kiosk 2', tokenHash: 'other' });
       await store.replaceDeviceToken('k1', 'new');
       await store.recordDeviceClock('k1', { offsetMs: -300_000, seenAt: 1_700_000_000_000 });
-      expect(await store.getDevice('k1')).toEqual({ id: 'k1', venueId: 'venue-a', name: 'Kiosk 1', tokenHash: 'new', contiguousSeq: 0, clockOffsetMs: -300_000, lastSeenAt: 1_700_000_000_000 });
+      expect(await store.getDevice('k1')).toEqual({
+        id: 'k1',
+        venueId: 'venue-a',
+        name: 'Kiosk 1',
+        tokenHash: 'new',
+        contiguousSeq: 0,
+        clockOffsetMs: -300_000,
+        lastSeenAt: 1_700_000_000_000,
+      });
       expect(await store.getDevice('k2')).toMatchObject({ tokenHash: 'other', clockOffsetMs: 0, lastSeenAt: null });
     });
   });
@@ -233,19 +292,44 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
   describe('users and sessions', () => {
     it('creates users, finds them by name and id, and counts them', async () => {
       expect(await store.countUsers()).toBe(0);
-      await store.createUser({ id: 'u1', username: 'ana', passwordHash: 'h1', role: 'staff', venueIds: ['venue-a', 'venue-b'], departments: ['Front desk'] });
+      await store.createUser({
+        id: 'u1',
+        username: 'ana',
+        passwordHash: 'h1',
+        role: 'staff',
+        venueIds: ['venue-a', 'venue-b'],
+        departments: ['Front desk'],
+      });
       await store.createUser({ id: 'u2', username: 'bo', passwordHash: 'h2', role: 'admin', venueIds: [] });
       expect(await store.countUsers()).toBe(2);
-      expect(await store.getUserByUsername('ana')).toEqual({ id: 'u1', username: 'ana', passwordHash: 'h1', role: 'staff', venueIds: ['venue-a', 'venue-b'], departments: ['Front desk'] });
-      expect(await store.getUser('u2')).toEqual({ id: 'u2', username: 'bo', passwordHash: 'h2', role: 'admin', venueIds: [], departments: [] });
+      expect(await store.getUserByUsername('ana')).toEqual({
+        id: 'u1',
+        username: 'ana',
+        passwordHash: 'h1',
+        role: 'staff',
+        venueIds: ['venue-a', 'venue-b'],
+        departments: ['Front desk'],
+      });
+      expect(await store.getUser('u2')).toEqual({
+        id: 'u2',
+        username: 'bo',
+        passwordHash: 'h2',
+        role: 'admin',
+        venueIds: [],
+        departments: [],
+      });
       expect(await store.getUserByUsername('ANA')).toBeUndefined();
       expect(await store.getUser('u3')).toBeUndefined();
     });
 
     it('refuses a taken username and an unknown role', async () => {
       await store.createUser({ id: 'u1', username: 'ana', passwordHash: 'h1', role: 'staff', venueIds: [] });
-      await expect(store.createUser({ id: 'u2', username: 'ana', passwordHash: 'h2', role: 'manager', venueIds: [] })).rejects.toThrow();
-      await expect(store.createUser({ id: 'u3', username: 'cy', passwordHash: 'h3', role: 'owner' as 'admin', venueIds: [] })).rejects.toThrow();
+      await expect(
+        store.createUser({ id: 'u2', username: 'ana', passwordHash: 'h2', role: 'manager', venueIds: [] }),
+      ).rejects.toThrow();
+      await expect(
+        store.createUser({ id: 'u3', username: 'cy', passwordHash: 'h3', role: 'owner' as 'admin', venueIds: [] }),
+      ).rejects.toThrow();
       expect(await store.countUsers()).toBe(1);
     });
 
@@ -272,15 +356,28 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
     });
 
     it('stores new events, advances contiguousSeq and projects counts', async () => {
-      const events = [press(1), press(2, { level: 1 }), press(3, { touchpointId: 'exit' }), press(4, { touchpointId: 'entrance', level: 1 })];
+      const events = [
+        press(1),
+        press(2, { level: 1 }),
+        press(3, { touchpointId: 'exit' }),
+        press(4, { touchpointId: 'entrance', level: 1 }),
+      ];
       const outcome = await store.ingest('k1', events, context);
-      expect(outcome).toEqual({ kind: 'stored', contiguousSeq: 4, inserted: events, duplicates: 0, touchpointsChanged: ['entrance', 'exit'] });
+      expect(outcome).toEqual({
+        kind: 'stored',
+        contiguousSeq: 4,
+        inserted: events,
+        duplicates: 0,
+        touchpointsChanged: ['entrance', 'exit'],
+      });
       expect((await store.getDevice('k1'))?.contiguousSeq).toBe(4);
       expect(await store.touchpointCounts('venue-a')).toEqual([
         { touchpointId: 'entrance', counts: { 1: 2, 2: 0, 3: 0, 4: 1 }, total: 3 },
         { touchpointId: 'exit', counts: { 1: 0, 2: 0, 3: 0, 4: 1 }, total: 1 },
       ]);
-      expect(await store.touchpointCounts('venue-a', ['exit', 'nowhere'])).toEqual([{ touchpointId: 'exit', counts: { 1: 0, 2: 0, 3: 0, 4: 1 }, total: 1 }]);
+      expect(await store.touchpointCounts('venue-a', ['exit', 'nowhere'])).toEqual([
+        { touchpointId: 'exit', counts: { 1: 0, 2: 0, 3: 0, 4: 1 }, total: 1 },
+      ]);
       expect(await store.touchpointCounts('venue-b')).toEqual([]);
     });
 
@@ -288,10 +385,21 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       const events = [press(1), press(2)];
       await store.ingest('k1', events, context);
       const again = await store.ingest('k1', [...events, press(3)], context);
-      expect(again).toMatchObject({ kind: 'stored', contiguousSeq: 3, duplicates: 2, touchpointsChanged: ['entrance'] });
+      expect(again).toMatchObject({
+        kind: 'stored',
+        contiguousSeq: 3,
+        duplicates: 2,
+        touchpointsChanged: ['entrance'],
+      });
       expect(insertedSeqs(again)).toEqual([3]);
       const onlyOld = await store.ingest('k1', events, context);
-      expect(onlyOld).toEqual({ kind: 'stored', contiguousSeq: 3, inserted: [], duplicates: 2, touchpointsChanged: [] });
+      expect(onlyOld).toEqual({
+        kind: 'stored',
+        contiguousSeq: 3,
+        inserted: [],
+        duplicates: 2,
+        touchpointsChanged: [],
+      });
       expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(3);
       expect((await store.deviceEvents('k1')).map((e) => e.seq)).toEqual([1, 2, 3]);
     });
@@ -311,7 +419,12 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(1);
       expect(await store.getDevice('k1')).toMatchObject({ contiguousSeq: 1 });
       expect(await store.ingest('k9', [], context)).toEqual({ kind: 'unknown-device', contiguousSeq: 0 });
-      expect(await store.ingest('k2', [press(2, { deviceId: 'k2' })], context)).toEqual({ kind: 'seq-gap', contiguousSeq: 0, eventIndex: 0, seq: 2 });
+      expect(await store.ingest('k2', [press(2, { deviceId: 'k2' })], context)).toEqual({
+        kind: 'seq-gap',
+        contiguousSeq: 0,
+        eventIndex: 0,
+        seq: 2,
+      });
     });
 
     it('refuses a different event at a seq it already holds (a reset kiosk), whole batch', async () => {
@@ -325,21 +438,46 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
     it('refuses an id already stored at another seq or by another device', async () => {
       const first = press(1);
       await store.ingest('k1', [first], context);
-      expect(await store.ingest('k1', [press(2), { ...first, seq: 3 }], context)).toEqual({ kind: 'id-conflict', contiguousSeq: 1, eventIndex: 1, id: first.id });
-      expect(await store.ingest('k2', [{ ...first, deviceId: 'k2' }], context)).toEqual({ kind: 'id-conflict', contiguousSeq: 0, eventIndex: 0, id: first.id });
+      expect(await store.ingest('k1', [press(2), { ...first, seq: 3 }], context)).toEqual({
+        kind: 'id-conflict',
+        contiguousSeq: 1,
+        eventIndex: 1,
+        id: first.id,
+      });
+      expect(await store.ingest('k2', [{ ...first, deviceId: 'k2' }], context)).toEqual({
+        kind: 'id-conflict',
+        contiguousSeq: 0,
+        eventIndex: 0,
+        id: first.id,
+      });
       // The same id twice among the new events of one batch.
       const twice = press(1, { deviceId: 'k2' });
-      expect(await store.ingest('k2', [twice, { ...twice, seq: 2 }], context)).toEqual({ kind: 'id-conflict', contiguousSeq: 0, eventIndex: 1, id: twice.id });
+      expect(await store.ingest('k2', [twice, { ...twice, seq: 2 }], context)).toEqual({
+        kind: 'id-conflict',
+        contiguousSeq: 0,
+        eventIndex: 1,
+        id: twice.id,
+      });
       expect((await store.getDevice('k1'))?.contiguousSeq).toBe(1);
       expect(await store.deviceEvents('k2')).toEqual([]);
       expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(1);
     });
 
     it('keeps presses flagged as misuse and other events, but counts only real presses', async () => {
-      const outcome = await store.ingest('k1', [press(1), press(2, { misuse: true }), deviceStatus(3, 'paper low')], context);
+      const outcome = await store.ingest(
+        'k1',
+        [press(1), press(2, { misuse: true }), deviceStatus(3, 'paper low')],
+        context,
+      );
       expect(outcome).toMatchObject({ kind: 'stored', contiguousSeq: 3, touchpointsChanged: ['entrance'] });
-      expect((await store.deviceEvents('k1')).map((e) => e.type)).toEqual(['feedback.pressed', 'feedback.pressed', 'device.status']);
-      expect(await store.touchpointCounts('venue-a')).toEqual([{ touchpointId: 'entrance', counts: { 1: 0, 2: 0, 3: 0, 4: 1 }, total: 1 }]);
+      expect((await store.deviceEvents('k1')).map((e) => e.type)).toEqual([
+        'feedback.pressed',
+        'feedback.pressed',
+        'device.status',
+      ]);
+      expect(await store.touchpointCounts('venue-a')).toEqual([
+        { touchpointId: 'entrance', counts: { 1: 0, 2: 0, 3: 0, 4: 1 }, total: 1 },
+      ]);
       const none = await store.ingest('k1', [press(4, { misuse: true })], context);
       expect(none).toMatchObject({ kind: 'stored', touchpointsChanged: [] });
     });
@@ -347,33 +485,73 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
     it('stores the device clock corrected by its offset beside the received time', async () => {
       await store.ingest('k1', [press(1)], context);
       const [stored] = await store.deviceEvents('k1');
-      expect(stored).toMatchObject({ occurredAt: 1_000_001, correctedAt: 1_000_501, receivedAt: 9_000_000, type: 'feedback.pressed', seq: 1 });
+      expect(stored).toMatchObject({
+        occurredAt: 1_000_001,
+        correctedAt: 1_000_501,
+        receivedAt: 9_000_000,
+        type: 'feedback.pressed',
+        seq: 1,
+      });
       expect(await store.getDevice('k1')).toMatchObject({ clockOffsetMs: 500, lastSeenAt: 9_000_000 });
     });
 
     it('answers unknown-device for a device that is not registered', async () => {
-      expect(await store.ingest('ghost', [press(1, { deviceId: 'ghost' })], context)).toEqual({ kind: 'unknown-device', contiguousSeq: 0 });
+      expect(await store.ingest('ghost', [press(1, { deviceId: 'ghost' })], context)).toEqual({
+        kind: 'unknown-device',
+        contiguousSeq: 0,
+      });
       expect(await store.deviceEvents('ghost')).toEqual([]);
     });
 
-    it('lists one device\'s events in seq order, with ids, types and times', async () => {
+    it("lists one device's events in seq order, with ids, types and times", async () => {
       const k1 = [press(1), press(2)];
       await store.ingest('k1', k1, context);
       await store.ingest('k2', [press(1, { deviceId: 'k2' })], { receivedAt: 9_500_000, clockOffsetMs: -1_000 });
       await store.ingest('k1', [press(3)], context);
-      expect((await store.deviceEvents('k1')).map((e) => [e.id, e.seq])).toEqual([...k1.map((e) => [e.id, e.seq]), [expect.any(String), 3]]);
-      expect(await store.deviceEvents('k2')).toEqual([{ id: expect.any(String), seq: 1, type: 'feedback.pressed', occurredAt: 1_000_001, correctedAt: 999_001, receivedAt: 9_500_000 }]);
+      expect((await store.deviceEvents('k1')).map((e) => [e.id, e.seq])).toEqual([
+        ...k1.map((e) => [e.id, e.seq]),
+        [expect.any(String), 3],
+      ]);
+      expect(await store.deviceEvents('k2')).toEqual([
+        {
+          id: expect.any(String),
+          seq: 1,
+          type: 'feedback.pressed',
+          occurredAt: 1_000_001,
+          correctedAt: 999_001,
+          receivedAt: 9_500_000,
+        },
+      ]);
     });
 
     it('keeps the latest status of each kiosk component per venue, for any store over the same data', async () => {
-      const status = (seq: number, deviceId: string, payload: Record<string, unknown>, venueId = 'venue-a'): AnyEventEnvelope =>
-        ({ ...deviceStatus(seq, '', deviceId), venueId, payload }) as AnyEventEnvelope;
-      await store.ingest('k1', [status(1, 'k1', { component: 'printer', state: 'degraded', code: 'paper-low' }), press(2), status(3, 'k1', { component: 'printer', state: 'offline', code: 'paper-out', detail: 'out of \u0000paper' })], context);
+      const status = (
+        seq: number,
+        deviceId: string,
+        payload: Record<string, unknown>,
+        venueId = 'venue-a',
+      ): AnyEventEnvelope => ({ ...deviceStatus(seq, '', deviceId), venueId, payload }) as AnyEventEnvelope;
+      await store.ingest(
+        'k1',
+        [
+          status(1, 'k1', { component: 'printer', state: 'degraded', code: 'paper-low' }),
+          press(2),
+          status(3, 'k1', { component: 'printer', state: 'offline', code: 'paper-out', detail: 'out of \u0000paper' }),
+        ],
+        context,
+      );
       await store.ingest('k2', [status(1, 'k2', { component: 'buttons', state: 'ready' })], context);
       await store.ingest('kb', [status(1, 'kb', { component: 'printer', state: 'offline' }, 'venue-b')], context);
       // the printer's last report wins; a NUL from a driver's raw bytes is dropped (PostgreSQL text cannot hold it)
       expect(await store.componentHealth('venue-a')).toEqual([
-        { deviceId: 'k1', component: 'printer', state: 'offline', code: 'paper-out', detail: 'out of paper', at: T0 + 3 },
+        {
+          deviceId: 'k1',
+          component: 'printer',
+          state: 'offline',
+          code: 'paper-out',
+          detail: 'out of paper',
+          at: T0 + 3,
+        },
         { deviceId: 'k2', component: 'buttons', state: 'ready', at: T0 + 1 },
       ]);
       const ready = status(4, 'k1', { component: 'printer', state: 'ready' });
@@ -381,8 +559,15 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       // a batch resent after a lost ack is a duplicate and moves nothing
       expect(await store.ingest('k1', [ready], context)).toMatchObject({ kind: 'stored', duplicates: 1 });
       const otherHub = await openAgain();
-      expect((await otherHub.componentHealth('venue-a'))[0]).toEqual({ deviceId: 'k1', component: 'printer', state: 'ready', at: T0 + 4 });
-      expect(await otherHub.componentHealth('venue-b')).toEqual([{ deviceId: 'kb', component: 'printer', state: 'offline', at: T0 + 1 }]);
+      expect((await otherHub.componentHealth('venue-a'))[0]).toEqual({
+        deviceId: 'k1',
+        component: 'printer',
+        state: 'ready',
+        at: T0 + 4,
+      });
+      expect(await otherHub.componentHealth('venue-b')).toEqual([
+        { deviceId: 'kb', component: 'printer', state: 'offline', at: T0 + 1 },
+      ]);
       expect(await otherHub.componentHealth('nowhere')).toEqual([]);
     });
 
@@ -400,14 +585,28 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
         const [a, b] = [`a${round}`, `b${round}`];
         for (const id of [a, b]) await store.addDevice({ id, venueId: 'venue-a', name: id, tokenHash: 'x' });
         const shared = press(1, { deviceId: a });
-        const outcomes = await Promise.all([store.ingest(a, [shared], context), store.ingest(b, [press(1, { deviceId: b }), { ...shared, deviceId: b, seq: 2 }], context)]);
+        const outcomes = await Promise.all([
+          store.ingest(a, [shared], context),
+          store.ingest(b, [press(1, { deviceId: b }), { ...shared, deviceId: b, seq: 2 }], context),
+        ]);
         expect(outcomes.map((o) => o.kind).sort()).toEqual(['id-conflict', 'stored']);
         const refused = outcomes.find((o) => o.kind === 'id-conflict');
-        expect(refused).toEqual({ kind: 'id-conflict', contiguousSeq: 0, eventIndex: outcomes[0]!.kind === 'stored' ? 1 : 0, id: shared.id });
+        expect(refused).toEqual({
+          kind: 'id-conflict',
+          contiguousSeq: 0,
+          eventIndex: outcomes[0]!.kind === 'stored' ? 1 : 0,
+          id: shared.id,
+        });
         // The refused device kept nothing of its batch.
         expect(await store.deviceEvents(outcomes[0]!.kind === 'stored' ? b : a)).toEqual([]);
       }
-      const stored = (await Promise.all(Array.from({ length: 10 }, (_, round) => [`a${round}`, `b${round}`]).flat().map((id) => store.deviceEvents(id)))).flat();
+      const stored = (
+        await Promise.all(
+          Array.from({ length: 10 }, (_, round) => [`a${round}`, `b${round}`])
+            .flat()
+            .map((id) => store.deviceEvents(id)),
+        )
+      ).flat();
       expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
       expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(stored.length);
     });
@@ -415,12 +614,15 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
     it('counts concurrent batches of many devices, each press exactly once', async () => {
       await store.addDevice({ id: 'k3', venueId: 'venue-a', name: 'k3', tokenHash: 'x' });
       const batches = ['k1', 'k2', 'k3'].flatMap((deviceId) => {
-        const events = Array.from({ length: 30 }, (_, i) => press(i + 1, { deviceId, level: ((i % 4) + 1) as 1 | 2 | 3 | 4, touchpointId: i % 2 ? 'exit' : 'entrance' }));
+        const events = Array.from({ length: 30 }, (_, i) =>
+          press(i + 1, { deviceId, level: ((i % 4) + 1) as 1 | 2 | 3 | 4, touchpointId: i % 2 ? 'exit' : 'entrance' }),
+        );
         return [events.slice(0, 10), events.slice(10, 20), events.slice(20)].map((part) => ({ deviceId, part }));
       });
       // Batches of one device arrive in order, devices interleave.
       const perDevice = ['k1', 'k2', 'k3'].map(async (deviceId) => {
-        for (const { part } of batches.filter((b) => b.deviceId === deviceId)) expect((await store.ingest(deviceId, part, context)).kind).toBe('stored');
+        for (const { part } of batches.filter((b) => b.deviceId === deviceId))
+          expect((await store.ingest(deviceId, part, context)).kind).toBe('stored');
       });
       await Promise.all(perDevice);
       const counts = await store.touchpointCounts('venue-a');
@@ -440,7 +642,11 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.appendQueueEvents('venue-a', 0, [opened('c1', 1), opened('c2', 2)])).toBe(2);
       expect(await store.appendQueueEvents('venue-a', 2, [{ type: 'counter.closed', at: 3, counterId: 'c1' }])).toBe(3);
       expect(await store.appendQueueEvents('venue-a', 3, [])).toBe(3);
-      expect(await store.queueEvents('venue-a')).toEqual([opened('c1', 1), opened('c2', 2), { type: 'counter.closed', at: 3, counterId: 'c1' }]);
+      expect(await store.queueEvents('venue-a')).toEqual([
+        opened('c1', 1),
+        opened('c2', 2),
+        { type: 'counter.closed', at: 3, counterId: 'c1' },
+      ]);
       // Venues have separate logs.
       expect(await store.appendQueueEvents('venue-b', 0, [opened('c9', 9)])).toBe(1);
       expect(await store.queueEvents('venue-b')).toEqual([opened('c9', 9)]);
@@ -448,12 +654,29 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
 
     it('finds the venue of a ticket by its id alone, whichever venue issued it', async () => {
       const issued = (ticketId: string, at: number): QueueEvent => ({
-        type: 'ticket.issued', at, ticketId, serviceId: 'deposits', number: 'A-001', seq: 1, day: '2025-01-06', segmentId: null, weight: 0,
-        issuedAt: at, kioskId: null, offline: false, postedWaitMin: null, pointWaitMin: null, returnWindow: null,
+        type: 'ticket.issued',
+        at,
+        ticketId,
+        serviceId: 'deposits',
+        number: 'A-001',
+        seq: 1,
+        day: '2025-01-06',
+        segmentId: null,
+        weight: 0,
+        issuedAt: at,
+        kioskId: null,
+        offline: false,
+        postedWaitMin: null,
+        pointWaitMin: null,
+        returnWindow: null,
       });
       const inA = newEventId();
       const inB = newEventId();
-      await store.appendQueueEvents('venue-a', 0, [opened('c1', 1), issued(inA, 2), { type: 'ticket.called', at: 3, ticketId: inA, counterId: 'c1', outOfOrder: false }]);
+      await store.appendQueueEvents('venue-a', 0, [
+        opened('c1', 1),
+        issued(inA, 2),
+        { type: 'ticket.called', at: 3, ticketId: inA, counterId: 'c1', outOfOrder: false },
+      ]);
       await store.appendQueueEvents('venue-b', 0, [issued(inB, 4)]);
       expect(await store.ticketVenue(inA)).toBe('venue-a');
       expect(await store.ticketVenue(inB)).toBe('venue-b');
@@ -466,8 +689,13 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       await store.appendQueueEvents('venue-a', 0, [opened('c1', 1)]);
       const stale = store.appendQueueEvents('venue-a', 0, [opened('c2', 2)]);
       await expect(stale).rejects.toBeInstanceOf(QueueVersionConflict);
-      await expect(store.appendQueueEvents('venue-a', 0, [opened('c2', 2)])).rejects.toMatchObject({ venueId: 'venue-a', expectedVersion: 0 });
-      await expect(store.appendQueueEvents('venue-a', 5, [opened('c2', 2)])).rejects.toBeInstanceOf(QueueVersionConflict);
+      await expect(store.appendQueueEvents('venue-a', 0, [opened('c2', 2)])).rejects.toMatchObject({
+        venueId: 'venue-a',
+        expectedVersion: 0,
+      });
+      await expect(store.appendQueueEvents('venue-a', 5, [opened('c2', 2)])).rejects.toBeInstanceOf(
+        QueueVersionConflict,
+      );
       await expect(store.appendQueueEvents('venue-a', 0, [])).rejects.toBeInstanceOf(QueueVersionConflict);
       expect(await store.queueEvents('venue-a')).toEqual([opened('c1', 1)]);
     });
@@ -479,7 +707,10 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       for (let round = 0; round < 20; round += 1) {
         const mine = opened(`mine-${round}`, round);
         const theirs = opened(`theirs-${round}`, round);
-        const results = await Promise.allSettled([store.appendQueueEvents('venue-a', version, [mine, mine]), other.appendQueueEvents('venue-a', version, [theirs, theirs])]);
+        const results = await Promise.allSettled([
+          store.appendQueueEvents('venue-a', version, [mine, mine]),
+          other.appendQueueEvents('venue-a', version, [theirs, theirs]),
+        ]);
         const won = results.filter((r) => r.status === 'fulfilled');
         const lost = results.filter((r) => r.status === 'rejected');
         expect(won).toHaveLength(1);
@@ -542,11 +773,16 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(both.every((p) => ids.has(p.id))).toBe(true);
       expect(await store.feedbackPresses('venue-a', range, [])).toEqual([]);
       expect(await store.feedbackPresses('venue-b', range, ['counter-1'])).toEqual([]);
-      expect(await store.feedbackPresses('venue-a', { from: T0 + 200_000, to: T0 + 300_000 }, ['entrance'])).toEqual([]);
+      expect(await store.feedbackPresses('venue-a', { from: T0 + 200_000, to: T0 + 300_000 }, ['entrance'])).toEqual(
+        [],
+      );
     });
 
     it('counts presses per touchpoint, level, misuse flag and bucket, leaving out exceptTouchpoints', async () => {
-      const groups = await store.feedbackSummary('venue-a', range, { bucketMs: 60_000, exceptTouchpoints: ['counter-1'] });
+      const groups = await store.feedbackSummary('venue-a', range, {
+        bucketMs: 60_000,
+        exceptTouchpoints: ['counter-1'],
+      });
       expect(normalized(groups)).toEqual([
         { touchpointId: 'entrance', level: 1, misuse: false, bucket: T0 + 60_000, count: 1 },
         { touchpointId: 'entrance', level: 2, misuse: true, bucket: T0, count: 1 },
@@ -562,15 +798,17 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
         { touchpointId: 'entrance', level: 4, misuse: false, bucket: hour, count: 3 },
       ]);
       for (const group of everything) expect(typeof group.count).toBe('number');
-      expect(await store.feedbackSummary('venue-b', range, { bucketMs: 60_000, exceptTouchpoints: ['entrance'] })).toEqual([]);
-      expect(normalized(await store.feedbackSummary('venue-b', range, { bucketMs: 60_000, exceptTouchpoints: [] }))).toEqual([
-        { touchpointId: 'entrance', level: 4, misuse: false, bucket: T0, count: 1 },
-      ]);
+      expect(
+        await store.feedbackSummary('venue-b', range, { bucketMs: 60_000, exceptTouchpoints: ['entrance'] }),
+      ).toEqual([]);
+      expect(
+        normalized(await store.feedbackSummary('venue-b', range, { bucketMs: 60_000, exceptTouchpoints: [] })),
+      ).toEqual([{ touchpointId: 'entrance', level: 4, misuse: false, bucket: T0, count: 1 }]);
     });
   });
 
   describe('tasks', () => {
-    it('inserts or replaces a task and lists a venue\'s tasks newest first', async () => {
+    it("inserts or replaces a task and lists a venue's tasks newest first", async () => {
       await store.saveTask('venue-a', task('t1', 1_000));
       await store.saveTask('venue-a', task('t2', 3_000));
       await store.saveTask('venue-a', task('t3', 2_000));
@@ -590,7 +828,23 @@ async function ticketLog(store: HubStore): Promise<string> {
   await store.upsertVenue(venue('venue-a'));
   await store.appendQueueEvents('venue-a', 0, [
     opened('c1', 1),
-    { type: 'ticket.issued', at: 2, ticketId, serviceId: 'deposits', number: 'A-001', seq: 1, day: '2025-01-06', segmentId: null, weight: 0, issuedAt: 2, kioskId: null, offline: false, postedWaitMin: null, pointWaitMin: null, returnWindow: null },
+    {
+      type: 'ticket.issued',
+      at: 2,
+      ticketId,
+      serviceId: 'deposits',
+      number: 'A-001',
+      seq: 1,
+      day: '2025-01-06',
+      segmentId: null,
+      weight: 0,
+      issuedAt: 2,
+      kioskId: null,
+      offline: false,
+      postedWaitMin: null,
+      pointWaitMin: null,
+      returnWindow: null,
+    },
   ]);
   return ticketId;
 }
@@ -623,7 +877,11 @@ describe('PostgreSQL store: opening and migrations', () => {
     const first = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
     const ticketId = await ticketLog(first);
     await first.close();
-    await withPostgres((client) => client.query(`ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id; DELETE FROM ${schema}.schema_migrations WHERE version = 7`));
+    await withPostgres((client) =>
+      client.query(
+        `ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id; DELETE FROM ${schema}.schema_migrations WHERE version = 7`,
+      ),
+    );
     const migrated = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
     cleanups.push(() => migrated.close());
     expect(await migrated.ticketVenue(ticketId)).toBe('venue-a');
@@ -632,11 +890,17 @@ describe('PostgreSQL store: opening and migrations', () => {
   it('migrates a fresh schema once when several hubs open it at the same moment', async () => {
     const schema = freshPostgresSchema('store_open');
     cleanups.push(() => dropPostgresSchema(schema));
-    const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresHubStore.open(TEST_POSTGRES_URL, { schema })));
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => PostgresHubStore.open(TEST_POSTGRES_URL, { schema })),
+    );
     cleanups.push(async () => {
       for (const each of stores) await each.close();
     });
-    const versions = await withPostgres(async (client) => (await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version));
+    const versions = await withPostgres(async (client) =>
+      (
+        await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)
+      ).rows.map((r) => r.version),
+    );
     expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // All of them work on the same tables.
     await stores[0]!.upsertVenue(venue('venue-a'));
@@ -658,8 +922,12 @@ describe('PostgreSQL store: opening and migrations', () => {
   });
 
   it('refuses a schema name it would have to quote, and a URL that sets its own options', async () => {
-    await expect(PostgresHubStore.open(TEST_POSTGRES_URL, { schema: 'x; DROP TABLE users' })).rejects.toThrow(/not a usable schema name/);
-    await expect(PostgresHubStore.open(`${TEST_POSTGRES_URL}?options=-c%20search_path%3Dpublic`, { schema: pgSchema })).rejects.toThrow(/\?schema=NAME/);
+    await expect(PostgresHubStore.open(TEST_POSTGRES_URL, { schema: 'x; DROP TABLE users' })).rejects.toThrow(
+      /not a usable schema name/,
+    );
+    await expect(
+      PostgresHubStore.open(`${TEST_POSTGRES_URL}?options=-c%20search_path%3Dpublic`, { schema: pgSchema }),
+    ).rejects.toThrow(/\?schema=NAME/);
   });
 
   it('is chosen by openHubStore for postgres:// URLs, with ?schema= picking the schema; a path gives SQLite', async () => {
@@ -669,7 +937,9 @@ describe('PostgreSQL store: opening and migrations', () => {
     cleanups.push(() => store.close());
     expect(store).toBeInstanceOf(PostgresHubStore);
     await store.upsertVenue(venue('venue-url'));
-    const rows = await withPostgres(async (client) => (await client.query<{ id: string }>(`SELECT id FROM ${schema}.venues`)).rows);
+    const rows = await withPostgres(
+      async (client) => (await client.query<{ id: string }>(`SELECT id FROM ${schema}.venues`)).rows,
+    );
     expect(rows).toEqual([{ id: 'venue-url' }]);
 
     const dir = tempDir();
@@ -680,7 +950,9 @@ describe('PostgreSQL store: opening and migrations', () => {
   });
 
   it('prints a PostgreSQL location without its password', () => {
-    expect(describeStoreLocation('postgres://hub:s3cret@db.example:5432/waitwell?schema=a')).toBe('postgres://hub:***@db.example:5432/waitwell?schema=a');
+    expect(describeStoreLocation('postgres://hub:s3cret@db.example:5432/waitwell?schema=a')).toBe(
+      'postgres://hub:***@db.example:5432/waitwell?schema=a',
+    );
     expect(describeStoreLocation('data/hub.db')).toBe('data/hub.db');
   });
 });
@@ -688,7 +960,7 @@ describe('PostgreSQL store: opening and migrations', () => {
 describe('a whole hub on PostgreSQL', () => {
   const cleanups = useCleanups();
 
-  it('takes a kiosk\'s presses end to end: synced, acked, stored and counted', async () => {
+  it("takes a kiosk's presses end to end: synced, acked, stored and counted", async () => {
     const schema = freshPostgresSchema('hub_pg');
     cleanups.push(() => dropPostgresSchema(schema));
     const dir = tempDir();
@@ -698,11 +970,17 @@ describe('a whole hub on PostgreSQL', () => {
     const token = await hub.addKiosk('k1');
     const kiosk = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
 
-    const ids = [1, 2, 3, 4, 4].map((level) => kiosk.append('feedback.pressed', { touchpointId: 'entrance', level: level as 1 | 2 | 3 | 4, source: 'serial' }).id);
+    const ids = [1, 2, 3, 4, 4].map(
+      (level) =>
+        kiosk.append('feedback.pressed', { touchpointId: 'entrance', level: level as 1 | 2 | 3 | 4, source: 'serial' })
+          .id,
+    );
     await waitFor(() => kiosk.hubContiguousSeq === 5, { what: 'the hub to ack all five presses' });
 
     expect((await hub.store.deviceEvents('k1')).map((e) => e.id)).toEqual(ids);
-    expect(await hub.store.touchpointCounts('venue-a')).toEqual([{ touchpointId: 'entrance', counts: { 1: 1, 2: 1, 3: 1, 4: 2 }, total: 5 }]);
+    expect(await hub.store.touchpointCounts('venue-a')).toEqual([
+      { touchpointId: 'entrance', counts: { 1: 1, 2: 1, 3: 1, 4: 2 }, total: 5 },
+    ]);
     // It really is the database: another store over the schema sees the same rows.
     const reader = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
     cleanups.push(() => reader.close());

@@ -25,7 +25,14 @@ describe('kiosk sync against a real hub', () => {
     await first.close();
 
     const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
-    const sync = new SyncClient({ hubUrl: `http://127.0.0.1:${port}`, deviceId: 'k1', token, store, backoff: fastBackoff, maxBatchEvents: 7 });
+    const sync = new SyncClient({
+      hubUrl: `http://127.0.0.1:${port}`,
+      deviceId: 'k1',
+      token,
+      store,
+      backoff: fastBackoff,
+      maxBatchEvents: 7,
+    });
     const states: string[] = [];
     sync.on('state', (state) => states.push(state));
     sync.start();
@@ -81,10 +88,15 @@ describe('kiosk sync against a real hub', () => {
     const token = await hub.addKiosk('k1');
     const boardToken = await hub.venues.newBoardToken('venue-a');
 
-    const board = io(`${hub.url}/board`, { auth: { venueId: 'venue-a', token: boardToken }, transports: ['websocket'] });
+    const board = io(`${hub.url}/board`, {
+      auth: { venueId: 'venue-a', token: boardToken },
+      transports: ['websocket'],
+    });
     cleanups.push(() => void board.disconnect());
     const updates: TouchpointCounts[][] = [];
-    const snapshot = await new Promise<Parameters<BoardServerToClient['snapshot']>[0]>((resolve) => board.once('snapshot', resolve));
+    const snapshot = await new Promise<Parameters<BoardServerToClient['snapshot']>[0]>((resolve) =>
+      board.once('snapshot', resolve),
+    );
     board.on('touchpoint.counts', (update) => updates.push(update.touchpoints));
     expect(snapshot.venue.id).toBe('venue-a');
     expect(snapshot.touchpoints).toEqual([]);
@@ -92,7 +104,9 @@ describe('kiosk sync against a real hub', () => {
     const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
     store.append('feedback.pressed', press);
     store.append('feedback.pressed', { ...press, level: 1 });
-    const latest = await waitFor(() => updates.flat().find((t) => t.touchpointId === 'entrance' && t.total === 2), { what: 'a board update with both presses' });
+    const latest = await waitFor(() => updates.flat().find((t) => t.touchpointId === 'entrance' && t.total === 2), {
+      what: 'a board update with both presses',
+    });
     expect(latest.counts).toEqual({ 1: 1, 2: 0, 3: 0, 4: 1 });
   });
 
@@ -105,18 +119,32 @@ describe('kiosk sync against a real hub', () => {
     const kiosk = syncingKioskStore(first, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
     kiosk.append('device.status', { component: 'printer', state: 'offline', code: 'paper-out', detail: 'paper out' });
     kiosk.append('device.status', { component: 'buttons', state: 'ready' });
-    await waitFor(async () => (await first.store.getDevice('k1'))?.contiguousSeq === 2 || undefined, { what: 'both reports stored' });
+    await waitFor(async () => (await first.store.getDevice('k1'))?.contiguousSeq === 2 || undefined, {
+      what: 'both reports stored',
+    });
     await first.close();
 
     const restarted = await startTestHub({ file });
     cleanups.push(() => restarted.close());
     const boardToken = await restarted.venues.newBoardToken('venue-a');
-    const board = io(`${restarted.url}/board`, { auth: { venueId: 'venue-a', token: boardToken }, transports: ['websocket'] });
+    const board = io(`${restarted.url}/board`, {
+      auth: { venueId: 'venue-a', token: boardToken },
+      transports: ['websocket'],
+    });
     cleanups.push(() => void board.disconnect());
-    const snapshot = await new Promise<Parameters<BoardServerToClient['snapshot']>[0]>((resolve) => board.once('snapshot', resolve));
+    const snapshot = await new Promise<Parameters<BoardServerToClient['snapshot']>[0]>((resolve) =>
+      board.once('snapshot', resolve),
+    );
     expect(snapshot.components).toEqual([
       { deviceId: 'k1', component: 'buttons', state: 'ready', at: expect.any(Number) },
-      { deviceId: 'k1', component: 'printer', state: 'offline', code: 'paper-out', detail: 'paper out', at: expect.any(Number) },
+      {
+        deviceId: 'k1',
+        component: 'printer',
+        state: 'offline',
+        code: 'paper-out',
+        detail: 'paper out',
+        at: expect.any(Number),
+      },
     ]);
   });
 });

@@ -5,14 +5,20 @@ import { advance, effectCheck, escalate, openTask, TaskTransitionError, type Tas
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 25, 9, 0);
 const none: Observations = { presses: [], calls: [], offline: [] };
-const presses = (touchpointId: string, levels: (1 | 2 | 3 | 4)[], at = T0) => levels.map((level, i) => ({ at: at - i * 1000, touchpointId, level }));
+const presses = (touchpointId: string, levels: (1 | 2 | 3 | 4)[], at = T0) =>
+  levels.map((level, i) => ({ at: at - i * 1000, touchpointId, level }));
 
 describe('alert rules', () => {
   it('fires on an unhappy share over the limit, only with enough volume', () => {
     const rule = alertRuleSchema.parse({ kind: 'unhappy-share', windowMin: 30, minVolume: 5, maxShare: 0.4 });
     // 3 of 5 unhappy = 60% > 40%
     expect(evaluate([rule], { ...none, presses: presses('restroom', [1, 2, 1, 4, 4]) }, T0)).toEqual([
-      { key: 'unhappy-share:restroom', rule: 'unhappy-share', subject: 'restroom', summary: '60% of 5 presses at restroom in the last 30 min were unhappy (limit 40%)' },
+      {
+        key: 'unhappy-share:restroom',
+        rule: 'unhappy-share',
+        subject: 'restroom',
+        summary: '60% of 5 presses at restroom in the last 30 min were unhappy (limit 40%)',
+      },
     ]);
     // 2 of 5 = 40%: not over the limit
     expect(evaluate([rule], { ...none, presses: presses('restroom', [1, 2, 3, 4, 4]) }, T0)).toEqual([]);
@@ -28,23 +34,47 @@ describe('alert rules', () => {
     expect(evaluate([rule], { ...none, presses: presses('exit', [4, 3, 2, 1]) }, T0)).toEqual([]);
     const causes = evaluate([rule], { ...none, presses: presses('exit', [4, 3, 2, 1, 1]) }, T0);
     // 100 x (1 + 0.5 - 0.5 - 2) / 5 = -20
-    expect(causes).toEqual([expect.objectContaining({ key: 'happy-index-below:exit', summary: 'happy index -20 at exit over the last 60 min (5 presses), under 0' })]);
+    expect(causes).toEqual([
+      expect.objectContaining({
+        key: 'happy-index-below:exit',
+        summary: 'happy index -20 at exit over the last 60 min (5 presses), under 0',
+      }),
+    ]);
     // Per-touchpoint targets replace the venue-wide threshold: -20 is fine where -30 is the aim.
     expect(evaluate([rule], { ...none, presses: presses('exit', [4, 3, 2, 1, 1]) }, T0, { exit: -30 })).toEqual([]);
-    expect(evaluate([rule], { ...none, presses: presses('exit', [4, 4, 4, 3, 1]) }, T0, { exit: 80 })[0]?.summary).toBe('happy index 50 at exit over the last 60 min (5 presses), under its target 80');
+    expect(evaluate([rule], { ...none, presses: presses('exit', [4, 4, 4, 3, 1]) }, T0, { exit: 80 })[0]?.summary).toBe(
+      'happy index 50 at exit over the last 60 min (5 presses), under its target 80',
+    );
   });
 
   it('notices a touchpoint going quiet or flooding against its own recent history', () => {
     const rule = alertRuleSchema.parse({ kind: 'feedback-anomaly', windowMin: 10, history: 4, minExpected: 5 });
-    const steady = [0, 1, 2, 3].flatMap((w) => Array.from({ length: 10 }, (_, i) => ({ at: T0 - (4 - w) * 10 * MIN - i * 30_000 - 1, touchpointId: 'entrance', level: 4 as const })));
+    const steady = [0, 1, 2, 3].flatMap((w) =>
+      Array.from({ length: 10 }, (_, i) => ({
+        at: T0 - (4 - w) * 10 * MIN - i * 30_000 - 1,
+        touchpointId: 'entrance',
+        level: 4 as const,
+      })),
+    );
     // 10 per window before, then none: |0 - 10| > 3 x sqrt(10)
-    expect(evaluate([rule], { ...none, presses: steady }, T0)).toEqual([expect.objectContaining({ key: 'feedback-anomaly:entrance', summary: expect.stringContaining('is the terminal working?') })]);
-    const normal = [...steady, ...Array.from({ length: 9 }, (_, i) => ({ at: T0 - i * 60_000, touchpointId: 'entrance', level: 3 as const }))];
+    expect(evaluate([rule], { ...none, presses: steady }, T0)).toEqual([
+      expect.objectContaining({
+        key: 'feedback-anomaly:entrance',
+        summary: expect.stringContaining('is the terminal working?'),
+      }),
+    ]);
+    const normal = [
+      ...steady,
+      ...Array.from({ length: 9 }, (_, i) => ({ at: T0 - i * 60_000, touchpointId: 'entrance', level: 3 as const })),
+    ];
     expect(evaluate([rule], { ...none, presses: normal }, T0)).toEqual([]);
   });
 
   it('fires for a wait over its promise by more than the margin, and for a device down too long', () => {
-    const rules = [alertRuleSchema.parse({ kind: 'wait-over-promise', marginMin: 10 }), alertRuleSchema.parse({ kind: 'device-down', afterMin: 5 })];
+    const rules = [
+      alertRuleSchema.parse({ kind: 'wait-over-promise', marginMin: 10 }),
+      alertRuleSchema.parse({ kind: 'device-down', afterMin: 5 }),
+    ];
     const causes = evaluate(
       rules,
       {
@@ -66,7 +96,12 @@ describe('alert rules', () => {
 });
 
 describe('tasks on a virtual clock', () => {
-  const cause = { key: 'unhappy-share:restroom', rule: 'unhappy-share' as const, subject: 'restroom', summary: 'too many unhappy presses' };
+  const cause = {
+    key: 'unhappy-share:restroom',
+    rule: 'unhappy-share' as const,
+    subject: 'restroom',
+    summary: 'too many unhappy presses',
+  };
   let ids = 0;
   const newId = () => `task-${++ids}`;
 
@@ -89,7 +124,9 @@ describe('tasks on a virtual clock', () => {
   });
 
   it('escalates once per passed deadline', () => {
-    let tasks: Task[] = [openTask([], cause, 'facilities', T0, newId, { ackWithinMin: 60, resolveWithinMin: 240 }).task];
+    let tasks: Task[] = [
+      openTask([], cause, 'facilities', T0, newId, { ackWithinMin: 60, resolveWithinMin: 240 }).task,
+    ];
     const apply = (changed: Task[]) => (tasks = tasks.map((t) => changed.find((c) => c.id === t.id) ?? t));
     expect(escalate(tasks, T0 + 60 * MIN)).toEqual([]);
     apply(escalate(tasks, T0 + 61 * MIN));

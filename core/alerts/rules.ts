@@ -8,11 +8,26 @@ import { z } from 'zod';
 
 export const alertRuleSchema = z.discriminatedUnion('kind', [
   /** Too many unhappy presses (levels 1-2) at a touchpoint in a rolling window. */
-  z.strictObject({ kind: z.literal('unhappy-share'), windowMin: z.number().positive().default(30), minVolume: z.number().int().min(1).default(10), maxShare: z.number().min(0).max(1).default(0.4) }),
+  z.strictObject({
+    kind: z.literal('unhappy-share'),
+    windowMin: z.number().positive().default(30),
+    minVolume: z.number().int().min(1).default(10),
+    maxShare: z.number().min(0).max(1).default(0.4),
+  }),
   /** The happy index (-100..100) of a touchpoint under a threshold over a window. */
-  z.strictObject({ kind: z.literal('happy-index-below'), windowMin: z.number().positive().default(60), minVolume: z.number().int().min(1).default(20), threshold: z.number().min(-100).max(100).default(0) }),
+  z.strictObject({
+    kind: z.literal('happy-index-below'),
+    windowMin: z.number().positive().default(60),
+    minVolume: z.number().int().min(1).default(20),
+    threshold: z.number().min(-100).max(100).default(0),
+  }),
   /** Far more (or no) presses than usual: the last window against the windows before it. */
-  z.strictObject({ kind: z.literal('feedback-anomaly'), windowMin: z.number().positive().default(15), history: z.number().int().min(2).default(8), minExpected: z.number().positive().default(5) }),
+  z.strictObject({
+    kind: z.literal('feedback-anomaly'),
+    windowMin: z.number().positive().default(15),
+    history: z.number().int().min(2).default(8),
+    minExpected: z.number().positive().default(5),
+  }),
   /** A customer called later than promised by more than a margin. */
   z.strictObject({ kind: z.literal('wait-over-promise'), marginMin: z.number().nonnegative().default(10) }),
   /** A device offline for longer than a grace period. */
@@ -53,7 +68,12 @@ const MIN = 60_000;
  * `targets`: per-touchpoint happy-index targets; where one is set, the happy-index rule holds
  * that touchpoint to its own target instead of the rule's venue-wide threshold.
  */
-export function evaluate(rules: readonly AlertRule[], seen: Observations, now: number, targets: Readonly<Record<string, number>> = {}): Cause[] {
+export function evaluate(
+  rules: readonly AlertRule[],
+  seen: Observations,
+  now: number,
+  targets: Readonly<Record<string, number>> = {},
+): Cause[] {
   const causes: Cause[] = [];
   for (const rule of rules) {
     switch (rule.kind) {
@@ -67,13 +87,23 @@ export function evaluate(rules: readonly AlertRule[], seen: Observations, now: n
           if (rule.kind === 'unhappy-share') {
             const share = (n[1]! + n[2]!) / presses.length;
             if (share > rule.maxShare) {
-              causes.push({ key: `unhappy-share:${touchpointId}`, rule: rule.kind, subject: touchpointId, summary: `${Math.round(share * 100)}% of ${presses.length} presses at ${touchpointId} in the last ${rule.windowMin} min were unhappy (limit ${Math.round(rule.maxShare * 100)}%)` });
+              causes.push({
+                key: `unhappy-share:${touchpointId}`,
+                rule: rule.kind,
+                subject: touchpointId,
+                summary: `${Math.round(share * 100)}% of ${presses.length} presses at ${touchpointId} in the last ${rule.windowMin} min were unhappy (limit ${Math.round(rule.maxShare * 100)}%)`,
+              });
             }
           } else {
             const index = (100 * (n[4]! + 0.5 * n[3]! - 0.5 * n[2]! - n[1]!)) / presses.length;
             const threshold = targets[touchpointId] ?? rule.threshold;
             if (index < threshold) {
-              causes.push({ key: `happy-index-below:${touchpointId}`, rule: rule.kind, subject: touchpointId, summary: `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min (${presses.length} presses), under ${targets[touchpointId] === undefined ? '' : 'its target '}${threshold}` });
+              causes.push({
+                key: `happy-index-below:${touchpointId}`,
+                rule: rule.kind,
+                subject: touchpointId,
+                summary: `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min (${presses.length} presses), under ${targets[touchpointId] === undefined ? '' : 'its target '}${threshold}`,
+              });
             }
           }
         }
@@ -82,7 +112,10 @@ export function evaluate(rules: readonly AlertRule[], seen: Observations, now: n
       case 'feedback-anomaly': {
         const width = rule.windowMin * MIN;
         const start = now - width * (rule.history + 1);
-        for (const [touchpointId, presses] of groupBy(seen.presses.filter((p) => p.at > start && p.at <= now), (p) => p.touchpointId)) {
+        for (const [touchpointId, presses] of groupBy(
+          seen.presses.filter((p) => p.at > start && p.at <= now),
+          (p) => p.touchpointId,
+        )) {
           const counts = new Array<number>(rule.history + 1).fill(0);
           for (const p of presses) counts[Math.min(rule.history, Math.floor((p.at - start - 1) / width))]! += 1;
           const current = counts[rule.history]!;
@@ -91,7 +124,12 @@ export function evaluate(rules: readonly AlertRule[], seen: Observations, now: n
           // Poisson: about 3 standard deviations off what the previous windows lead one to expect.
           const limit = 3 * Math.sqrt(expected);
           if (Math.abs(current - expected) > limit) {
-            causes.push({ key: `feedback-anomaly:${touchpointId}`, rule: rule.kind, subject: touchpointId, summary: `${current} presses at ${touchpointId} in the last ${rule.windowMin} min where about ${expected.toFixed(1)} are usual${current === 0 ? ': is the terminal working?' : ''}` });
+            causes.push({
+              key: `feedback-anomaly:${touchpointId}`,
+              rule: rule.kind,
+              subject: touchpointId,
+              summary: `${current} presses at ${touchpointId} in the last ${rule.windowMin} min where about ${expected.toFixed(1)} are usual${current === 0 ? ': is the terminal working?' : ''}`,
+            });
           }
         }
         break;
@@ -99,14 +137,24 @@ export function evaluate(rules: readonly AlertRule[], seen: Observations, now: n
       case 'wait-over-promise':
         for (const call of seen.calls) {
           if (call.actualMin > call.postedWaitMin + rule.marginMin) {
-            causes.push({ key: `wait-over-promise:${call.ticketId}`, rule: rule.kind, subject: `wait:${call.serviceId}`, summary: `a customer of ${call.serviceId} waited ${Math.round(call.actualMin)} min where ${call.postedWaitMin} were promised` });
+            causes.push({
+              key: `wait-over-promise:${call.ticketId}`,
+              rule: rule.kind,
+              subject: `wait:${call.serviceId}`,
+              summary: `a customer of ${call.serviceId} waited ${Math.round(call.actualMin)} min where ${call.postedWaitMin} were promised`,
+            });
           }
         }
         break;
       case 'device-down':
         for (const device of seen.offline) {
           if (now - device.since >= rule.afterMin * MIN) {
-            causes.push({ key: `device-down:${device.deviceId}`, rule: rule.kind, subject: `device:${device.deviceId}`, summary: `${device.deviceId} has been offline for ${Math.round((now - device.since) / MIN)} min${device.detail ? `: ${device.detail}` : ''}` });
+            causes.push({
+              key: `device-down:${device.deviceId}`,
+              rule: rule.kind,
+              subject: `device:${device.deviceId}`,
+              summary: `${device.deviceId} has been offline for ${Math.round((now - device.since) / MIN)} min${device.detail ? `: ${device.detail}` : ''}`,
+            });
           }
         }
         break;

@@ -44,13 +44,22 @@ const MIN = 60_000;
 
 export class TaskTransitionError extends Error {
   constructor(task: Task, wanted: TaskState) {
-    super(`task ${task.id} is ${task.state}; it cannot become ${wanted} (open -> acknowledged -> resolved -> verified)`);
+    super(
+      `task ${task.id} is ${task.state}; it cannot become ${wanted} (open -> acknowledged -> resolved -> verified)`,
+    );
     this.name = 'TaskTransitionError';
   }
 }
 
 /** A task for a cause, unless one is still open (not verified) for the same cause: then that one. */
-export function openTask(tasks: readonly Task[], cause: Cause, owner: string, now: number, newId: () => string, policy: TaskPolicy = DEFAULT_TASK_POLICY): { task: Task; created: boolean } {
+export function openTask(
+  tasks: readonly Task[],
+  cause: Cause,
+  owner: string,
+  now: number,
+  newId: () => string,
+  policy: TaskPolicy = DEFAULT_TASK_POLICY,
+): { task: Task; created: boolean } {
   const existing = tasks.find((t) => t.causeKey === cause.key && t.state !== 'verified');
   if (existing) return { task: existing, created: false };
   return {
@@ -74,7 +83,12 @@ export function openTask(tasks: readonly Task[], cause: Cause, owner: string, no
   };
 }
 
-const NEXT: Record<TaskState, TaskState | null> = { open: 'acknowledged', acknowledged: 'resolved', resolved: 'verified', verified: null };
+const NEXT: Record<TaskState, TaskState | null> = {
+  open: 'acknowledged',
+  acknowledged: 'resolved',
+  resolved: 'verified',
+  verified: null,
+};
 
 export function advance(task: Task, to: Exclude<TaskState, 'open'>, now: number): Task {
   if (NEXT[task.state] !== to) throw new TaskTransitionError(task, to);
@@ -87,8 +101,14 @@ export function advance(task: Task, to: Exclude<TaskState, 'open'>, now: number)
 export function escalate(tasks: readonly Task[], now: number): Task[] {
   const changed: Task[] = [];
   for (const task of tasks) {
-    if (task.escalation < 1 && task.state === 'open' && now > task.ackDeadline) changed.push({ ...task, escalation: 1 });
-    else if (task.escalation < 2 && (task.state === 'open' || task.state === 'acknowledged') && now > task.resolveDeadline) changed.push({ ...task, escalation: 2 });
+    if (task.escalation < 1 && task.state === 'open' && now > task.ackDeadline)
+      changed.push({ ...task, escalation: 1 });
+    else if (
+      task.escalation < 2 &&
+      (task.state === 'open' || task.state === 'acknowledged') &&
+      now > task.resolveDeadline
+    )
+      changed.push({ ...task, escalation: 2 });
   }
   return changed;
 }
@@ -105,7 +125,11 @@ export interface EffectCheck {
  * Did the fix work? The subject's mean experience in a window before the task opened against
  * the same-length window after it was resolved.
  */
-export function effectCheck(task: Task, moments: readonly { at: number; experience: number }[], windowMin = 24 * 60): EffectCheck {
+export function effectCheck(
+  task: Task,
+  moments: readonly { at: number; experience: number }[],
+  windowMin = 24 * 60,
+): EffectCheck {
   if (task.resolvedAt === null) return { before: null, after: null, change: null, improved: null };
   const width = windowMin * MIN;
   const meanIn = (from: number, to: number) => {

@@ -39,8 +39,20 @@ describe('scores, on hand-computed cases', () => {
 describe('the touchpoint x segment report', () => {
   // restroom: -4 -4 -2 (mean -10/3); counter: 4 4 2 2 4 (mean 3.2); exit: 0 1 (mean 0.5); venue mean 0.7.
   const fixture: ScoredMoment[] = [
-    ...[-4, -4, -2].map((experience, i) => ({ touchpointId: 'restroom', segmentId: i === 0 ? 'gold' : null, at: i * 60_000, experience, level: (experience === -4 ? 1 : 2) as 1 | 2 })),
-    ...[4, 4, 2, 2, 4].map((experience, i) => ({ touchpointId: 'counter', segmentId: 'gold', at: 3_600_000 + i, experience, level: (experience === 4 ? 4 : 3) as 3 | 4 })),
+    ...[-4, -4, -2].map((experience, i) => ({
+      touchpointId: 'restroom',
+      segmentId: i === 0 ? 'gold' : null,
+      at: i * 60_000,
+      experience,
+      level: (experience === -4 ? 1 : 2) as 1 | 2,
+    })),
+    ...[4, 4, 2, 2, 4].map((experience, i) => ({
+      touchpointId: 'counter',
+      segmentId: 'gold',
+      at: 3_600_000 + i,
+      experience,
+      level: (experience === 4 ? 4 : 3) as 3 | 4,
+    })),
     ...[0, 1].map((experience, i) => ({ touchpointId: 'exit', segmentId: null, at: i, experience })),
   ];
 
@@ -52,13 +64,20 @@ describe('the touchpoint x segment report', () => {
     expect(restroom).toMatchObject({ volume: 3, happyIndex: (100 * (-0.5 - 2)) / 3 });
     expect(restroom.meanExperience).toBeCloseTo(-10 / 3, 10);
     expect(restroom.trend).toEqual([{ from: 0, volume: 3, meanExperience: -10 / 3 }]);
-    expect(report.touchpoints.find((t) => t.touchpointId === 'counter')!.happyIndex).toBeCloseTo((100 * (3 + 1)) / 5, 10);
+    expect(report.touchpoints.find((t) => t.touchpointId === 'counter')!.happyIndex).toBeCloseTo(
+      (100 * (3 + 1)) / 5,
+      10,
+    );
     // exit has no smiley levels (scored waits): no happy index rather than a made-up one.
     expect(report.touchpoints.find((t) => t.touchpointId === 'exit')!.happyIndex).toBeNull();
   });
 
   it('fills the touchpoint x segment heat map', () => {
-    const cells = touchpointReport(fixture).heatMap.map(({ touchpointId, segmentId, volume }) => ({ touchpointId, segmentId, volume }));
+    const cells = touchpointReport(fixture).heatMap.map(({ touchpointId, segmentId, volume }) => ({
+      touchpointId,
+      segmentId,
+      volume,
+    }));
     expect(cells).toEqual([
       { touchpointId: 'counter', segmentId: 'gold', volume: 5 },
       { touchpointId: 'exit', segmentId: null, volume: 2 },
@@ -74,7 +93,11 @@ describe('the touchpoint x segment report', () => {
     expect(report.sweetSpots.map((p) => p.touchpointId)).toEqual(['counter']);
     expect(report.sweetSpots[0]!.t).toBeCloseTo(4.419417, 5);
     // impact = volume x (mean - 0.7): counter 12.5, restroom -12.1, exit -0.4
-    expect(report.mots.map((m) => [m.touchpointId, Number(m.impact.toFixed(6))])).toEqual([['counter', 12.5], ['restroom', -12.1], ['exit', -0.4]]);
+    expect(report.mots.map((m) => [m.touchpointId, Number(m.impact.toFixed(6))])).toEqual([
+      ['counter', 12.5],
+      ['restroom', -12.1],
+      ['exit', -0.4],
+    ]);
     // Too few moments to be believed: no pain point, however bad.
     expect(touchpointReport(fixture, { minVolume: 4 }).painPoints).toEqual([]);
   });
@@ -115,7 +138,15 @@ describe('journeys', () => {
       { at: 4, experience: 2, touchpointId: 'exit' },
     ];
     // |-4| and |4| tie: the later moment is the peak.
-    expect(peakEnd(journey)).toEqual({ moments: 4, average: 1, peak: 4, peakTouchpointId: 'counter-1', end: 2, endTouchpointId: 'exit', peakEnd: 3 });
+    expect(peakEnd(journey)).toEqual({
+      moments: 4,
+      average: 1,
+      peak: 4,
+      peakTouchpointId: 'counter-1',
+      end: 2,
+      endTouchpointId: 'exit',
+      peakEnd: 3,
+    });
     expect(peakEnd([])).toBeNull();
   });
 

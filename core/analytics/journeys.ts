@@ -46,7 +46,8 @@ export function attributePresses(
       if (ticket.servedAt > press.at) break;
       latest = ticket;
     }
-    if (latest && press.at - latest.servedAt <= windowMs) result.set(press.id, { ticketId: latest.ticketId, segmentId: latest.segmentId });
+    if (latest && press.at - latest.servedAt <= windowMs)
+      result.set(press.id, { ticketId: latest.ticketId, segmentId: latest.segmentId });
   }
   return result;
 }

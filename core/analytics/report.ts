@@ -85,7 +85,10 @@ const scoreOf = (touchpointId: string, segmentId: string | null, cell: Cell): Ce
   happyIndex: happyIndex(cell.levels),
 });
 
-export function touchpointReport(moments: Iterable<ScoredMoment>, options: Partial<ReportOptions> = {}): TouchpointReport {
+export function touchpointReport(
+  moments: Iterable<ScoredMoment>,
+  options: Partial<ReportOptions> = {},
+): TouchpointReport {
   const opts = { ...DEFAULT_REPORT_OPTIONS, ...options };
   const byTouchpoint = new Map<string, Cell>();
   const byCell = new Map<string, Cell>();
@@ -103,7 +106,9 @@ export function touchpointReport(moments: Iterable<ScoredMoment>, options: Parti
 
   const touchpoints = [...byTouchpoint].map(([touchpointId, cell]) => ({
     ...scoreOf(touchpointId, null, cell),
-    trend: [...(trends.get(touchpointId) ?? [])].sort(([a], [b]) => a - b).map(([from, m]) => ({ from, volume: m.n, meanExperience: mean(m) })),
+    trend: [...(trends.get(touchpointId) ?? [])]
+      .sort(([a], [b]) => a - b)
+      .map(([from, m]) => ({ from, volume: m.n, meanExperience: mean(m) })),
   }));
   const heatMap = [...byCell].map(([key, cell]) => {
     const [touchpointId, segment] = key.split('\u0000') as [string, string];
@@ -113,16 +118,26 @@ export function touchpointReport(moments: Iterable<ScoredMoment>, options: Parti
   const baseline = mean(all);
   const standouts: Standout[] = [];
   for (const [touchpointId, cell] of byTouchpoint) {
-    const rest = { n: all.n - cell.moments.n, sum: all.sum - cell.moments.sum, sumSquares: all.sumSquares - cell.moments.sumSquares };
+    const rest = {
+      n: all.n - cell.moments.n,
+      sum: all.sum - cell.moments.sum,
+      sumSquares: all.sumSquares - cell.moments.sumSquares,
+    };
     const t = welchT(cell.moments, rest);
     if (t === null || baseline === null) continue;
-    standouts.push({ ...scoreOf(touchpointId, null, cell), t, impact: cell.moments.n * (mean(cell.moments)! - baseline) });
+    standouts.push({
+      ...scoreOf(touchpointId, null, cell),
+      t,
+      impact: cell.moments.n * (mean(cell.moments)! - baseline),
+    });
   }
   const significant = standouts.filter((s) => s.volume >= opts.minVolume && Math.abs(s.t) >= opts.significanceT);
   return {
     baseline: { volume: all.n, meanExperience: baseline },
     touchpoints: touchpoints.sort((a, b) => a.touchpointId.localeCompare(b.touchpointId)),
-    heatMap: heatMap.sort((a, b) => a.touchpointId.localeCompare(b.touchpointId) || (a.segmentId ?? '').localeCompare(b.segmentId ?? '')),
+    heatMap: heatMap.sort(
+      (a, b) => a.touchpointId.localeCompare(b.touchpointId) || (a.segmentId ?? '').localeCompare(b.segmentId ?? ''),
+    ),
     painPoints: significant.filter((s) => s.t < 0).sort((a, b) => a.impact - b.impact),
     sweetSpots: significant.filter((s) => s.t > 0).sort((a, b) => b.impact - a.impact),
     mots: [...standouts].sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact)),
@@ -143,7 +158,11 @@ export interface SurpriseRow {
 
 /** Mean experience of the feedback that followed waits, per range of wait surprise. */
 export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experience: number }>): SurpriseRow[] {
-  const rows = SURPRISE_BUCKETS.slice(0, -1).map((from, i) => ({ from, to: SURPRISE_BUCKETS[i + 1]!, moments: emptyMoments() }));
+  const rows = SURPRISE_BUCKETS.slice(0, -1).map((from, i) => ({
+    from,
+    to: SURPRISE_BUCKETS[i + 1]!,
+    moments: emptyMoments(),
+  }));
   for (const pair of pairs) {
     const row = rows.find((r) => pair.surpriseMin >= r.from && pair.surpriseMin < r.to)!;
     row.moments = mergeMoments(row.moments, addValue(emptyMoments(), pair.experience));

@@ -88,7 +88,11 @@ export function initialCalibration(): Calibration {
 export const KEPT_SLACK_MIN = 1 / 60;
 
 /** Learns from one served customer: the wait they were posted and the wait they had. */
-export function updateCalibration(calibration: Calibration, observation: { postedMin: number; actualMin: number }, cfg: Pick<CalibrationConfig, 'decay'>): Calibration {
+export function updateCalibration(
+  calibration: Calibration,
+  observation: { postedMin: number; actualMin: number },
+  cfg: Pick<CalibrationConfig, 'decay'>,
+): Calibration {
   const kept = observation.actualMin <= observation.postedMin + KEPT_SLACK_MIN;
   const keep = 1 - cfg.decay;
   const long = observation.postedMin >= 10;
@@ -105,7 +109,11 @@ export function updateCalibration(calibration: Calibration, observation: { poste
  * served customers, plus (`pending`) the promises made to customers still in line, as expected
  * (pendingPromises in estimate.ts).
  */
-export function promiseBudget(calibration: Calibration, cfg: Pick<CalibrationConfig, 'target' | 'margin'>, pending: Pick<Calibration, 'checked' | 'kept'> = initialCalibration()): number {
+export function promiseBudget(
+  calibration: Calibration,
+  cfg: Pick<CalibrationConfig, 'target' | 'margin'>,
+  pending: Pick<Calibration, 'checked' | 'kept'> = initialCalibration(),
+): number {
   return calibration.kept + pending.kept - (cfg.target + cfg.margin) * (calibration.checked + pending.checked);
 }
 
@@ -114,11 +122,23 @@ export function promiseBudget(calibration: Calibration, cfg: Pick<CalibrationCon
  * the ratio asks of what was posted: positive when posted long waits run true, negative when they
  * were padded.
  */
-export function longWaitBudgetMin(calibration: Calibration, cfg: Pick<CalibrationConfig, 'longWaitRatio' | 'ratioMargin'>, pending: Pick<Calibration, 'longActualMin' | 'longPostedMin'> = initialCalibration()): number {
-  return calibration.longActualMin + pending.longActualMin - (cfg.longWaitRatio + cfg.ratioMargin) * (calibration.longPostedMin + pending.longPostedMin);
+export function longWaitBudgetMin(
+  calibration: Calibration,
+  cfg: Pick<CalibrationConfig, 'longWaitRatio' | 'ratioMargin'>,
+  pending: Pick<Calibration, 'longActualMin' | 'longPostedMin'> = initialCalibration(),
+): number {
+  return (
+    calibration.longActualMin +
+    pending.longActualMin -
+    (cfg.longWaitRatio + cfg.ratioMargin) * (calibration.longPostedMin + pending.longPostedMin)
+  );
 }
 
-export function postingPolicy(calibration: Calibration, cfg: CalibrationConfig, pending: Calibration = initialCalibration()): PostingPolicy {
+export function postingPolicy(
+  calibration: Calibration,
+  cfg: CalibrationConfig,
+  pending: Calibration = initialCalibration(),
+): PostingPolicy {
   const promises = promiseBudget(calibration, cfg, pending) / cfg.budgetScale;
   const padding = longWaitBudgetMin(calibration, cfg, pending) / cfg.ratioBudgetScaleMin;
   const weight = cfg.longWaitWeight * Math.exp(promises - padding);
@@ -147,7 +167,11 @@ export function postedGrid(maxMin: number): number[] {
  * probability exp(-hazard x w), and promises are only ever checked for those who were served.
  * Paths that are never called count as broken promises, with the weight of the longest finite wait.
  */
-export function choosePosted(sorted: Float64Array, policy: PostingPolicy, hazardPerMin = 0): { postedMin: number | null; level: number } {
+export function choosePosted(
+  sorted: Float64Array,
+  policy: PostingPolicy,
+  hazardPerMin = 0,
+): { postedMin: number | null; level: number } {
   const n = sorted.length;
   if (n === 0) return { postedMin: null, level: 0 };
   let finite = n;

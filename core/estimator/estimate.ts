@@ -2,7 +2,14 @@ import { MINUTE_MS, type QueueState } from '../queue/types.ts';
 import { segmentWeight } from '../queue/rules.ts';
 import { waitingLine } from '../queue/views.ts';
 import { forecast } from './forecast.ts';
-import { choosePosted, KEPT_SLACK_MIN, postingPolicy, tiltedQuantile, type Calibration, type PostingPolicy } from './calibration.ts';
+import {
+  choosePosted,
+  KEPT_SLACK_MIN,
+  postingPolicy,
+  tiltedQuantile,
+  type Calibration,
+  type PostingPolicy,
+} from './calibration.ts';
 import { buildServiceTimeModels } from './service-times.ts';
 import type { EstimatorState } from './state.ts';
 
@@ -35,7 +42,13 @@ export const NEW_TICKET_ID = '__new__';
  * Summarises forecast paths for a customer who stays: paths are weighted by exp(-hazard x wait),
  * the chance the customer is still there to be served (only they ever learn if we were right).
  */
-export function summarise(waits: Float64Array, policy: PostingPolicy, serviceId: string, position: number, hazardPerMin = 0): WaitEstimate {
+export function summarise(
+  waits: Float64Array,
+  policy: PostingPolicy,
+  serviceId: string,
+  position: number,
+  hazardPerMin = 0,
+): WaitEstimate {
   const sorted = Float64Array.from(waits).sort();
   let sum = 0;
   let weights = 0;
@@ -69,7 +82,12 @@ export function summarise(waits: Float64Array, policy: PostingPolicy, serviceId:
  * A ticket no path calls (no counter can call it) counts only once it is past its posted wait,
  * as a promise already broken.
  */
-export function pendingPromises(queue: QueueState, now: number, waits: ReadonlyMap<string, Float64Array>, hazardPerMin: number): Calibration {
+export function pendingPromises(
+  queue: QueueState,
+  now: number,
+  waits: ReadonlyMap<string, Float64Array>,
+  hazardPerMin: number,
+): Calibration {
   const pending = { checked: 0, kept: 0, longActualMin: 0, longPostedMin: 0 };
   for (const t of Object.values(queue.tickets)) {
     if (t.status !== 'waiting' || t.postedWaitMin === null || t.joinedAt === null) continue;
@@ -116,22 +134,52 @@ export function estimateNewArrival(
   request: { serviceId: string; segmentId?: string | null },
 ): WaitEstimate {
   const weight = segmentWeight(queue.rules, request.segmentId);
-  const result = forecast(est, queue, now, { extra: { id: NEW_TICKET_ID, serviceId: request.serviceId, weight }, targets: postedWaiting(queue) });
-  const policy = postingPolicy(est.calibration, est.config, pendingPromises(queue, now, result.waits, result.hazardPerMin));
+  const result = forecast(est, queue, now, {
+    extra: { id: NEW_TICKET_ID, serviceId: request.serviceId, weight },
+    targets: postedWaiting(queue),
+  });
+  const policy = postingPolicy(
+    est.calibration,
+    est.config,
+    pendingPromises(queue, now, result.waits, result.hazardPerMin),
+  );
   const headStart = (weight / queue.rules.agingPerMin) * MINUTE_MS;
-  const ahead = waitingLine(queue, request.serviceId).filter((t) => t.orderKey - (t.weight / queue.rules.agingPerMin) * MINUTE_MS <= now - headStart).length;
-  return summarise(result.waits.get(NEW_TICKET_ID) ?? new Float64Array(0), policy, request.serviceId, ahead + 1, result.hazardPerMin);
+  const ahead = waitingLine(queue, request.serviceId).filter(
+    (t) => t.orderKey - (t.weight / queue.rules.agingPerMin) * MINUTE_MS <= now - headStart,
+  ).length;
+  return summarise(
+    result.waits.get(NEW_TICKET_ID) ?? new Float64Array(0),
+    policy,
+    request.serviceId,
+    ahead + 1,
+    result.hazardPerMin,
+  );
 }
 
 /** Remaining wait of every waiting ticket (for boards, phone pages and displays), by ticket id. */
-export function estimateWaiting(est: EstimatorState, queue: QueueState, now: number, ticketIds?: readonly string[]): Record<string, WaitEstimate> {
+export function estimateWaiting(
+  est: EstimatorState,
+  queue: QueueState,
+  now: number,
+  ticketIds?: readonly string[],
+): Record<string, WaitEstimate> {
   // the posted tickets are forecast too, for the promises pending in the line (the policy)
   const wanted = ticketIds ? new Set(ticketIds) : null;
-  const result = forecast(est, queue, now, wanted ? { targets: [...new Set([...wanted, ...postedWaiting(queue)])] } : {});
-  const policy = postingPolicy(est.calibration, est.config, pendingPromises(queue, now, result.waits, result.hazardPerMin));
+  const result = forecast(
+    est,
+    queue,
+    now,
+    wanted ? { targets: [...new Set([...wanted, ...postedWaiting(queue)])] } : {},
+  );
+  const policy = postingPolicy(
+    est.calibration,
+    est.config,
+    pendingPromises(queue, now, result.waits, result.hazardPerMin),
+  );
   const out: Record<string, WaitEstimate> = {};
   const positions = new Map<string, number>();
-  for (const service of queue.rules.services) waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
+  for (const service of queue.rules.services)
+    waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
   for (const [id, waits] of result.waits) {
     const ticket = queue.tickets[id];
     if (wanted && !wanted.has(id)) continue;

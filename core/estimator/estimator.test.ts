@@ -4,7 +4,15 @@ import { createQueueRules } from '../queue/rules.ts';
 import type { QueueCommand, QueueState } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { abandonmentHazardPerMin } from './abandonment.ts';
-import { choosePosted, initialCalibration, longWaitBudgetMin, postedGrid, postingPolicy, promiseBudget, updateCalibration } from './calibration.ts';
+import {
+  choosePosted,
+  initialCalibration,
+  longWaitBudgetMin,
+  postedGrid,
+  postingPolicy,
+  promiseBudget,
+  updateCalibration,
+} from './calibration.ts';
 import { estimateNewArrival, estimateWaiting, pendingPromises } from './estimate.ts';
 import { arrivalRatesPerMin, forecast } from './forecast.ts';
 import { nextStaffed } from '../queue/rota.ts';
@@ -47,7 +55,9 @@ function venue() {
 
 describe('posted-wait rounding', () => {
   it('rounds up to whole minutes below 10 and to 5 minutes from 10', () => {
-    expect([0, 0.2, 3, 3.01, 9, 9.5, 10, 10.2, 14.9, 15, 31].map(roundPostedWait)).toEqual([0, 1, 3, 4, 9, 10, 10, 15, 15, 15, 35]);
+    expect([0, 0.2, 3, 3.01, 9, 9.5, 10, 10.2, 14.9, 15, 31].map(roundPostedWait)).toEqual([
+      0, 1, 3, 4, 9, 10, 10, 15, 15, 15, 35,
+    ]);
     expect(postedGrid(22)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25]);
   });
 });
@@ -90,8 +100,13 @@ describe('forecast on hand-computed cases', () => {
 
   it('a counter on break comes back after the rest of a break longer than the one it has had', () => {
     // no break seen yet: pseudo-breaks of 0.6, 0.85, 1.15 and 1.6 x 20 minutes = 12, 17, 23, 32
-    let queue: QueueState = emptyQueueState(createQueueRules({ services: [{ id: 'A', expectedServiceMin: 4 }], counters: [{ id: 'c1', services: ['A'] }] }));
-    let est = createEstimatorState({ priors: { A: 4 }, config: { priorServiceCv: 0, paths: 200, priorMinutesPerBreak: 1e12 } });
+    let queue: QueueState = emptyQueueState(
+      createQueueRules({ services: [{ id: 'A', expectedServiceMin: 4 }], counters: [{ id: 'c1', services: ['A'] }] }),
+    );
+    let est = createEstimatorState({
+      priors: { A: 4 },
+      config: { priorServiceCv: 0, paths: 200, priorMinutesPerBreak: 1e12 },
+    });
     const commands: Array<[QueueCommand, number]> = [
       [{ type: 'open-counter', counterId: 'c1' }, T0],
       [{ type: 'break-counter', counterId: 'c1' }, T0],
@@ -110,8 +125,13 @@ describe('forecast on hand-computed cases', () => {
   });
 
   it('a counter on an announced break comes back when the clerk said; a little later once that has passed', () => {
-    let queue: QueueState = emptyQueueState(createQueueRules({ services: [{ id: 'A', expectedServiceMin: 4 }], counters: [{ id: 'c1', services: ['A'] }] }));
-    let est = createEstimatorState({ priors: { A: 4 }, config: { priorServiceCv: 0, paths: 200, priorMinutesPerBreak: 1e12 } });
+    let queue: QueueState = emptyQueueState(
+      createQueueRules({ services: [{ id: 'A', expectedServiceMin: 4 }], counters: [{ id: 'c1', services: ['A'] }] }),
+    );
+    let est = createEstimatorState({
+      priors: { A: 4 },
+      config: { priorServiceCv: 0, paths: 200, priorMinutesPerBreak: 1e12 },
+    });
     const commands: Array<[QueueCommand, number]> = [
       [{ type: 'open-counter', counterId: 'c1' }, T0],
       [{ type: 'break-counter', counterId: 'c1', minutes: 45 }, T0],
@@ -166,7 +186,17 @@ describe('forecast on hand-computed cases', () => {
   it('follows the rota: a planned break and a closed counter that opens later', () => {
     const v = venue();
     const m = (minutes: number) => T0 + minutes * MINUTE_MS;
-    v.run({ type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(0), to: m(6) }, { from: m(30), to: m(120) }] }, T0);
+    v.run(
+      {
+        type: 'plan-counter',
+        counterId: 'c1',
+        shifts: [
+          { from: m(0), to: m(6) },
+          { from: m(30), to: m(120) },
+        ],
+      },
+      T0,
+    );
     v.run({ type: 'plan-counter', counterId: 'c2', shifts: [{ from: m(10), to: m(120) }] }, T0);
     v.run({ type: 'open-counter', counterId: 'c1' }, T0);
     for (let i = 0; i < 4; i += 1) v.run({ type: 'issue', ticketId: `t${i}`, serviceId: 'A' }, T0);
@@ -190,8 +220,24 @@ describe('forecast on hand-computed cases', () => {
     v.run({ type: 'open-counter', counterId: 'c1' }, m(30));
     v.run({ type: 'break-counter', counterId: 'c1' }, m(40)); // inside a shift: a surprise
     expect(v.est.breaksTaken).toBe(1);
-    expect(nextStaffed([{ from: 0, to: 6 }, { from: 30, to: 120 }], 8)).toBe(30);
-    expect(nextStaffed([{ from: 0, to: 6 }, { from: 30, to: 120 }], 5)).toBe(5);
+    expect(
+      nextStaffed(
+        [
+          { from: 0, to: 6 },
+          { from: 30, to: 120 },
+        ],
+        8,
+      ),
+    ).toBe(30);
+    expect(
+      nextStaffed(
+        [
+          { from: 0, to: 6 },
+          { from: 30, to: 120 },
+        ],
+        5,
+      ),
+    ).toBe(5);
     expect(nextStaffed([{ from: 0, to: 6 }], 7)).toBe(Infinity);
     expect(nextStaffed([], 7)).toBe(7);
   });
@@ -269,7 +315,16 @@ describe('calibration', () => {
   });
 
   it('counts promises with recency weights and turns the budget left into the long-wait weight', () => {
-    const cfg = { ...DEFAULT_ESTIMATOR_CONFIG, target: 0.9, margin: 0, decay: 0.1, longWaitWeight: 0.3, budgetScale: 1, minWeight: 0.01, maxWeight: 5 };
+    const cfg = {
+      ...DEFAULT_ESTIMATOR_CONFIG,
+      target: 0.9,
+      margin: 0,
+      decay: 0.1,
+      longWaitWeight: 0.3,
+      budgetScale: 1,
+      minWeight: 0.01,
+      maxWeight: 5,
+    };
     const kept = updateCalibration(initialCalibration(), { postedMin: 5, actualMin: 5 + 0.5 / 60 }, cfg); // half a second over: kept
     expect(kept).toEqual({ checked: 1, kept: 1, longActualMin: 0, longPostedMin: 0 });
     const broken = updateCalibration(kept, { postedMin: 5, actualMin: 6 }, cfg);
@@ -285,7 +340,17 @@ describe('calibration', () => {
   });
 
   it('keeps the long waits honest: padding past the ratio raises the weight, waits that ran long lower it', () => {
-    const cfg = { ...DEFAULT_ESTIMATOR_CONFIG, target: 0.9, margin: 0, decay: 0, longWaitWeight: 0.3, budgetScale: 1, longWaitRatio: 0.8, ratioMargin: 0.05, ratioBudgetScaleMin: 10 };
+    const cfg = {
+      ...DEFAULT_ESTIMATOR_CONFIG,
+      target: 0.9,
+      margin: 0,
+      decay: 0,
+      longWaitWeight: 0.3,
+      budgetScale: 1,
+      longWaitRatio: 0.8,
+      ratioMargin: 0.05,
+      ratioBudgetScaleMin: 10,
+    };
     // a short promise counts for the share kept only; a long one also adds its minutes
     let c = updateCalibration(initialCalibration(), { postedMin: 5, actualMin: 2 }, cfg);
     expect([c.longActualMin, c.longPostedMin]).toEqual([0, 0]);
@@ -321,7 +386,12 @@ describe('calibration', () => {
       ['long', Float64Array.from([5, 9])],
       ['unposted', Float64Array.from([20, 30])],
     ]);
-    expect(pendingPromises(v.queue, now, waits, 0)).toEqual({ checked: 2, kept: 1, longActualMin: 10, longPostedMin: 10 });
+    expect(pendingPromises(v.queue, now, waits, 0)).toEqual({
+      checked: 2,
+      kept: 1,
+      longActualMin: 10,
+      longPostedMin: 10,
+    });
     // with abandonment, each path counts by the chance the customer is still there when called
     const h = Math.LN2 / 4; // half are gone after 4 minutes
     const pending = pendingPromises(v.queue, now, new Map([['short', Float64Array.from([1, 5])]]), h);
@@ -330,8 +400,18 @@ describe('calibration', () => {
     expect(pending.kept).toBeCloseTo(0.5 / 2, 12);
     expect(pending.longPostedMin).toBe(0);
     // with no forecast at all, a customer waiting past the posted wait is a promise already broken
-    expect(pendingPromises(v.queue, T0 + 6 * MINUTE_MS, new Map(), 0)).toEqual({ checked: 1, kept: 0, longActualMin: 0, longPostedMin: 0 });
-    expect(pendingPromises(v.queue, T0 + 4 * MINUTE_MS, new Map(), 0)).toEqual({ checked: 0, kept: 0, longActualMin: 0, longPostedMin: 0 });
+    expect(pendingPromises(v.queue, T0 + 6 * MINUTE_MS, new Map(), 0)).toEqual({
+      checked: 1,
+      kept: 0,
+      longActualMin: 0,
+      longPostedMin: 0,
+    });
+    expect(pendingPromises(v.queue, T0 + 4 * MINUTE_MS, new Map(), 0)).toEqual({
+      checked: 0,
+      kept: 0,
+      longActualMin: 0,
+      longPostedMin: 0,
+    });
   });
 
   it('learns from served tickets: posted versus actual', () => {

@@ -105,7 +105,10 @@ function drawResidual(random: Random, model: ServiceTimeModel, factor: number, e
  * (it follows the time of day), split by the shares of each weight over a longer history (rare
  * segments, e.g. urgent, would otherwise flicker between 0 and a burst).
  */
-export function arrivalRatesPerMin(est: EstimatorState, now: number): Array<{ serviceId: string; weight: number; perMin: number }> {
+export function arrivalRatesPerMin(
+  est: EstimatorState,
+  now: number,
+): Array<{ serviceId: string; weight: number; perMin: number }> {
   const windowMin = est.config.arrivalWindowMin;
   const since = est.firstArrivalAt === null ? windowMin : (now - est.firstArrivalAt) / MINUTE_MS;
   const span = Math.max(5, Math.min(windowMin, since));
@@ -124,7 +127,8 @@ export function arrivalRatesPerMin(est: EstimatorState, now: number): Array<{ se
     const priorOrdinary = est.config.priorOrdinaryArrivals;
     if (!counts.has(0)) counts.set(0, 0);
     const total = [...counts.values()].reduce((s, x) => s + x, 0) + priorOrdinary;
-    for (const [weight, count] of counts) out.push({ serviceId, weight, perMin: ((recent / span) * (count + (weight === 0 ? priorOrdinary : 0))) / total });
+    for (const [weight, count] of counts)
+      out.push({ serviceId, weight, perMin: ((recent / span) * (count + (weight === 0 ? priorOrdinary : 0))) / total });
   }
   return out;
 }
@@ -172,7 +176,16 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   if (options.extra) {
     const service = serviceIndex.get(options.extra.serviceId);
     if (service !== undefined) {
-      line.push({ id: options.extra.id, service, rank: -options.extra.weight / rules.agingPerMin, eligible: 0, windowFrom: 0, windowTo: 0, joined: 0, target: -1 });
+      line.push({
+        id: options.extra.id,
+        service,
+        rank: -options.extra.weight / rules.agingPerMin,
+        eligible: 0,
+        windowFrom: 0,
+        windowTo: 0,
+        joined: 0,
+        target: -1,
+      });
     }
   }
   line.sort((a, b) => a.rank - b.rank);
@@ -220,7 +233,16 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       id: c.id,
       serves,
       factor: models.counterFactor[c.id] ?? 1,
-      kind: c.status === 'closed' ? 'planned' : c.status === 'break' ? (onPlannedBreak ? 'planned' : 'break') : desk ? 'busy' : 'idle',
+      kind:
+        c.status === 'closed'
+          ? 'planned'
+          : c.status === 'break'
+            ? onPlannedBreak
+              ? 'planned'
+              : 'break'
+            : desk
+              ? 'busy'
+              : 'idle',
       deskService: desk ? (serviceIndex.get(desk.serviceId) ?? 0) : 0,
       elapsed: c.status === 'break' ? rel(c.since) * -1 : desk?.calledAt ? -rel(desk.calledAt) : 0,
       breakLeft: c.status === 'break' && c.breakUntil !== null ? rel(c.breakUntil) : NaN,
@@ -230,10 +252,16 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   }
 
   // ---- priority arrivals that could overtake a target
-  const rates = est.known ? est.known.arrivals.filter((a) => a.from <= now && now < a.to) : arrivalRatesPerMin(est, now);
+  const rates = est.known
+    ? est.known.arrivals.filter((a) => a.from <= now && now < a.to)
+    : arrivalRatesPerMin(est, now);
   const jumpers = rates
     .filter((r) => r.weight > 0 && serviceIndex.has(r.serviceId))
-    .map((r) => ({ service: serviceIndex.get(r.serviceId)!, headStart: r.weight / rules.agingPerMin, perMin: r.perMin }));
+    .map((r) => ({
+      service: serviceIndex.get(r.serviceId)!,
+      headStart: r.weight / rules.agingPerMin,
+      perMin: r.perMin,
+    }));
 
   const paths = cfg.paths;
   const waits = new Map<string, Float64Array>();
@@ -256,7 +284,16 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
         const horizon = maxTargetRank + j.headStart;
         let t = exponential(random, 1 / j.perMin);
         while (t < horizon) {
-          extra.push({ id: '', service: j.service, rank: t - j.headStart, eligible: t, windowFrom: 0, windowTo: 0, joined: t, target: -1 });
+          extra.push({
+            id: '',
+            service: j.service,
+            rank: t - j.headStart,
+            eligible: t,
+            windowFrom: 0,
+            windowTo: 0,
+            joined: t,
+            target: -1,
+          });
           t += exponential(random, 1 / j.perMin);
         }
       }
@@ -271,7 +308,8 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     for (let k = 0; k < counters.length; k += 1) {
       const c = counters[k]!;
       nextBreak[k] = breaksPerOpenMin > 0 ? exponential(random, 1 / breaksPerOpenMin) : Infinity;
-      if (c.kind === 'idle' || c.kind === 'planned') free[k] = 0; // 'planned' waits for its shift below
+      if (c.kind === 'idle' || c.kind === 'planned')
+        free[k] = 0; // 'planned' waits for its shift below
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
       else if (c.breakLeft > 0) free[k] = c.breakLeft;
       else if (!Number.isNaN(c.breakLeft)) free[k] = exponential(random, cfg.priorBreakOverrunMin);

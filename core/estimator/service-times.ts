@@ -34,19 +34,30 @@ const sortNumbers = (xs: number[]) => xs.sort((a, b) => a - b);
 
 /** Inverse normal CDF (Acklam's rational approximation), for prior quantiles. */
 export function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
   if (q < 0.02425) {
     const r = Math.sqrt(-2 * Math.log(q));
-    return (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) / ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1);
+    return (
+      (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) /
+      ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1)
+    );
   }
   if (q > 1 - 0.02425) return -normalQuantile(1 - q);
   const r = q - 0.5;
   const s = r * r;
-  return ((((((a[0]! * s + a[1]!) * s + a[2]!) * s + a[3]!) * s + a[4]!) * s + a[5]!) * r) / (((((b[0]! * s + b[1]!) * s + b[2]!) * s + b[3]!) * s + b[4]!) * s + 1);
+  return (
+    ((((((a[0]! * s + a[1]!) * s + a[2]!) * s + a[3]!) * s + a[4]!) * s + a[5]!) * r) /
+    (((((b[0]! * s + b[1]!) * s + b[2]!) * s + b[3]!) * s + b[4]!) * s + 1)
+  );
 }
 
 function priorSamples(mean: number, cv: number, count: number): number[] {
@@ -76,7 +87,11 @@ function modelOf(serviceId: string, raw: number[], prior: number, cfg: Estimator
 /** Samples of a known lognormal (KnownParameters): its quantiles, as many as a day's observations could be. */
 const KNOWN_SAMPLES = 400;
 
-function knownModels(known: NonNullable<EstimatorState['known']>, serviceIds: readonly string[], cfg: EstimatorState['config']): ServiceTimeModels {
+function knownModels(
+  known: NonNullable<EstimatorState['known']>,
+  serviceIds: readonly string[],
+  cfg: EstimatorState['config'],
+): ServiceTimeModels {
   const services: Record<string, ServiceTimeModel> = {};
   for (const serviceId of new Set([...serviceIds, ...Object.keys(known.serviceMin)])) {
     const { mean, cv } = known.serviceMin[serviceId] ?? { mean: cfg.priorServiceMin, cv: cfg.priorServiceCv };
@@ -90,7 +105,8 @@ export function buildServiceTimeModels(est: EstimatorState, serviceIds: readonly
   const cfg = est.config;
   if (est.known) return knownModels(est.known, serviceIds, cfg);
   const rawMedian: Record<string, number> = {};
-  for (const [serviceId, list] of Object.entries(est.serviceTimes)) rawMedian[serviceId] = median(sortNumbers(list.map((s) => s.min)));
+  for (const [serviceId, list] of Object.entries(est.serviceTimes))
+    rawMedian[serviceId] = median(sortNumbers(list.map((s) => s.min)));
   const logRatios: Record<string, number[]> = {};
   for (const [serviceId, list] of Object.entries(est.serviceTimes)) {
     const m = rawMedian[serviceId]!;

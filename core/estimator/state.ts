@@ -160,7 +160,14 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       return {
         ...est,
         firstArrivalAt: est.firstArrivalAt ?? event.issuedAt,
-        arrivals: { ...est.arrivals, [event.serviceId]: pushCapped(est.arrivals[event.serviceId], { at: event.issuedAt, weight: event.weight }, 300) },
+        arrivals: {
+          ...est.arrivals,
+          [event.serviceId]: pushCapped(
+            est.arrivals[event.serviceId],
+            { at: event.issuedAt, weight: event.weight },
+            300,
+          ),
+        },
       };
     }
     case 'ticket.served': {
@@ -169,7 +176,11 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       const serviceMin = (event.at - ticket.calledAt) / MINUTE_MS;
       const serviceTimes = {
         ...est.serviceTimes,
-        [ticket.serviceId]: pushCapped(est.serviceTimes[ticket.serviceId], { min: serviceMin, counterId: event.counterId }, cfg.recentServices),
+        [ticket.serviceId]: pushCapped(
+          est.serviceTimes[ticket.serviceId],
+          { min: serviceMin, counterId: event.counterId },
+          cfg.recentServices,
+        ),
       };
       let next: EstimatorState = { ...est, serviceTimes };
       if (ticket.joinedAt !== null) {
@@ -177,7 +188,14 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
         next = { ...next, calls: pushCapped(est.calls, { waitMin, present: true }, cfg.recentCalls) };
         if (ticket.postedWaitMin !== null) {
           // A promise is kept when the customer was called no later than posted (1 s of slack for clocks).
-          next = { ...next, calibration: updateCalibration(est.calibration, { postedMin: ticket.postedWaitMin, actualMin: waitMin }, cfg) };
+          next = {
+            ...next,
+            calibration: updateCalibration(
+              est.calibration,
+              { postedMin: ticket.postedWaitMin, actualMin: waitMin },
+              cfg,
+            ),
+          };
         }
       }
       return next;
@@ -205,9 +223,18 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       if (event.type === 'counter.break') {
         // Breaks the rota planned are known ahead (forecast.ts); only the others teach the rate of surprises.
         const unplanned = since !== undefined && !offRota(queue.counters[event.counterId]?.shifts ?? [], event.at);
-        return { ...est, openMinutes, openSince, breaksTaken: est.breaksTaken + (unplanned ? 1 : 0), breakStartedAt: { ...otherBreaks, [event.counterId]: event.at } };
+        return {
+          ...est,
+          openMinutes,
+          openSince,
+          breaksTaken: est.breaksTaken + (unplanned ? 1 : 0),
+          breakStartedAt: { ...otherBreaks, [event.counterId]: event.at },
+        };
       }
-      const breaksMin = started !== undefined && event.type === 'counter.opened' ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, 30) : est.breaksMin;
+      const breaksMin =
+        started !== undefined && event.type === 'counter.opened'
+          ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, 30)
+          : est.breaksMin;
       return { ...est, openMinutes, openSince, breakStartedAt: otherBreaks, breaksMin };
     }
     default:

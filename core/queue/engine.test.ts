@@ -49,40 +49,90 @@ function runAll(commands: Array<{ command: QueueCommand; at: number }>) {
 const counterId = fc.constantFrom('c1', 'c2', 'c3', 'c9');
 const ticketIndex = fc.integer({ min: 0, max: 14 });
 const commandArb: fc.Arbitrary<QueueCommand> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ type: fc.constant('issue' as const), ticketId: ticketIndex.map((i) => `t${i}`), serviceId: fc.constantFrom('A', 'B'), segmentId: fc.constantFrom(undefined, 'gold', 'urgent') }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      type: fc.constant('issue' as const),
+      ticketId: ticketIndex.map((i) => `t${i}`),
+      serviceId: fc.constantFrom('A', 'B'),
+      segmentId: fc.constantFrom(undefined, 'gold', 'urgent'),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('call-next' as const), counterId }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('call' as const), counterId, ticketId: ticketIndex.map((i) => `t${i}`) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('call' as const), counterId, ticketId: ticketIndex.map((i) => `t${i}`) }),
+  },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('serve' as const), counterId }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('no-show' as const), counterId }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('recall' as const), counterId }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('park' as const), counterId }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('transfer' as const), counterId, toServiceId: fc.constantFrom('A', 'B') }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('rejoin' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('defer' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('on-my-way' as const), ticketId: ticketIndex.map((i) => `t${i}`) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('transfer' as const), counterId, toServiceId: fc.constantFrom('A', 'B') }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('rejoin' as const), ticketId: ticketIndex.map((i) => `t${i}`) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('cancel' as const), ticketId: ticketIndex.map((i) => `t${i}`) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('defer' as const), ticketId: ticketIndex.map((i) => `t${i}`) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('on-my-way' as const), ticketId: ticketIndex.map((i) => `t${i}`) }),
+  },
   {
     weight: 2,
     // a scheduled close somewhere in the script's day (some already past: refused)
     arbitrary: fc
-      .record({ counterId, closesAt: fc.option(fc.integer({ min: 0, max: 24 * 60 }).map((m) => T0 + 14 * 60 * MINUTE_MS + m * MINUTE_MS), { nil: undefined }) })
-      .map(({ counterId, closesAt }) => ({ type: 'open-counter' as const, counterId, ...(closesAt === undefined ? {} : { closesAt }) })),
+      .record({
+        counterId,
+        closesAt: fc.option(
+          fc.integer({ min: 0, max: 24 * 60 }).map((m) => T0 + 14 * 60 * MINUTE_MS + m * MINUTE_MS),
+          { nil: undefined },
+        ),
+      })
+      .map(({ counterId, closesAt }) => ({
+        type: 'open-counter' as const,
+        counterId,
+        ...(closesAt === undefined ? {} : { closesAt }),
+      })),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('close-counter' as const), counterId }) },
   {
     weight: 1,
     arbitrary: fc
       .record({ counterId, minutes: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) })
-      .map(({ counterId, minutes }) => ({ type: 'break-counter' as const, counterId, ...(minutes === undefined ? {} : { minutes }) })),
+      .map(({ counterId, minutes }) => ({
+        type: 'break-counter' as const,
+        counterId,
+        ...(minutes === undefined ? {} : { minutes }),
+      })),
   },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('reserve-block' as const), kioskId: fc.constantFrom('k1', 'k2'), serviceId: fc.constantFrom('A', 'B'), size: fc.integer({ min: 0, max: 5 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('reserve-block' as const),
+      kioskId: fc.constantFrom('k1', 'k2'),
+      serviceId: fc.constantFrom('A', 'B'),
+      size: fc.integer({ min: 0, max: 5 }),
+    }),
+  },
 );
 
 /** Commands with increasing timestamps (gaps up to 20 minutes, crossing midnight sometimes). */
-const scriptArb = fc.array(fc.tuple(commandArb, fc.integer({ min: 0, max: 20 * MINUTE_MS })), { maxLength: 80 }).map((items) => {
-  let at = T0 + 14 * 60 * MINUTE_MS; // 23:00, so some scripts cross a day boundary
-  return items.map(([command, gap]) => ({ command, at: (at += gap) }));
-});
+const scriptArb = fc
+  .array(fc.tuple(commandArb, fc.integer({ min: 0, max: 20 * MINUTE_MS })), { maxLength: 80 })
+  .map((items) => {
+    let at = T0 + 14 * 60 * MINUTE_MS; // 23:00, so some scripts cross a day boundary
+    return items.map(([command, gap]) => ({ command, at: (at += gap) }));
+  });
 
 describe('queue engine properties', () => {
   it('rebuilding from the log gives the live state', () => {
@@ -102,7 +152,9 @@ describe('queue engine properties', () => {
         const { state, log } = runAll(script);
         const served = log.filter((e) => e.type === 'ticket.served').map((e) => (e as { ticketId: string }).ticketId);
         expect(new Set(served).size).toBe(served.length);
-        const atDesks = Object.values(state.counters).map((c) => c.ticketId).filter(Boolean);
+        const atDesks = Object.values(state.counters)
+          .map((c) => c.ticketId)
+          .filter(Boolean);
         expect(new Set(atDesks).size).toBe(atDesks.length);
         for (const c of Object.values(state.counters)) {
           if (c.ticketId) expect(state.tickets[c.ticketId]!.status).toBe('called');
@@ -136,14 +188,17 @@ describe('queue engine properties', () => {
           const ticket = step.before.tickets[called.ticketId]!;
           const counter = step.before.counters[called.counterId]!;
           for (const other of Object.values(step.before.tickets)) {
-            if (other.id === ticket.id || other.status !== 'waiting' || !counter.services.includes(other.serviceId)) continue;
+            if (other.id === ticket.id || other.status !== 'waiting' || !counter.services.includes(other.serviceId))
+              continue;
             // nobody callable was ahead of the called ticket
             expect(rankKey(other, rules)).toBeGreaterThanOrEqual(rankKey(ticket, rules));
             // same priority: the earlier one goes first
             if (other.weight === ticket.weight) expect(other.orderKey).toBeGreaterThanOrEqual(ticket.orderKey);
             // a priority ticket overtakes only those who came less than its head start earlier
             if (other.orderKey < ticket.orderKey) {
-              expect(ticket.orderKey - other.orderKey).toBeLessThanOrEqual(((ticket.weight - other.weight) / rules.agingPerMin) * MINUTE_MS);
+              expect(ticket.orderKey - other.orderKey).toBeLessThanOrEqual(
+                ((ticket.weight - other.weight) / rules.agingPerMin) * MINUTE_MS,
+              );
             }
           }
         }
@@ -226,10 +281,15 @@ describe('queue engine transitions', () => {
     expect(refusal(s, { type: 'break-counter', counterId: 'c1', minutes: 0 }, T0 + 1)).toBe('invalid-time');
     const onBreak = execute(s, { type: 'break-counter', counterId: 'c1', minutes: 30 }, T0 + MINUTE_MS);
     if ('refused' in onBreak) throw new Error(onBreak.message);
-    expect(onBreak.events).toEqual([{ type: 'counter.break', at: T0 + MINUTE_MS, counterId: 'c1', breakUntil: T0 + 31 * MINUTE_MS }]);
+    expect(onBreak.events).toEqual([
+      { type: 'counter.break', at: T0 + MINUTE_MS, counterId: 'c1', breakUntil: T0 + 31 * MINUTE_MS },
+    ]);
     s = onBreak.state;
     expect(s.counters.c1).toMatchObject({ status: 'break', breakUntil: T0 + 31 * MINUTE_MS, closesAt });
-    expect(boardView(s, T0 + 2 * MINUTE_MS).counters.find((c) => c.counterId === 'c1')).toMatchObject({ breakUntil: T0 + 31 * MINUTE_MS, closesAt });
+    expect(boardView(s, T0 + 2 * MINUTE_MS).counters.find((c) => c.counterId === 'c1')).toMatchObject({
+      breakUntil: T0 + 31 * MINUTE_MS,
+      closesAt,
+    });
     // back from the break: the close time still holds, the break end is gone
     s = must(s, { type: 'open-counter', counterId: 'c1' }, T0 + 29 * MINUTE_MS);
     expect(s.counters.c1).toMatchObject({ status: 'open', breakUntil: null, closesAt });
@@ -249,9 +309,26 @@ describe('queue engine transitions', () => {
     let s = emptyQueueState(rules);
     const m = (minutes: number) => T0 + minutes * MINUTE_MS;
     expect(refusal(s, { type: 'plan-counter', counterId: 'nope', shifts: [] }, T0)).toBe('unknown-counter');
-    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(10), to: m(10) }] }, T0)).toBe('invalid-time');
-    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(0), to: m(60) }, { from: m(30), to: m(90) }] }, T0)).toBe('invalid-time');
-    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(-60), to: m(-1) }] }, T0)).toBe('invalid-time');
+    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(10), to: m(10) }] }, T0)).toBe(
+      'invalid-time',
+    );
+    expect(
+      refusal(
+        s,
+        {
+          type: 'plan-counter',
+          counterId: 'c1',
+          shifts: [
+            { from: m(0), to: m(60) },
+            { from: m(30), to: m(90) },
+          ],
+        },
+        T0,
+      ),
+    ).toBe('invalid-time');
+    expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: [{ from: m(-60), to: m(-1) }] }, T0)).toBe(
+      'invalid-time',
+    );
     const tooMany = Array.from({ length: 97 }, (_, i) => ({ from: m(i * 2), to: m(i * 2 + 1) }));
     expect(refusal(s, { type: 'plan-counter', counterId: 'c1', shifts: tooMany }, T0)).toBe('invalid-time');
     const shifts = [
@@ -280,7 +357,15 @@ describe('queue engine transitions', () => {
       { type: 'counter.break', at: T0 + 21 * MINUTE_MS, counterId: 'c2' },
     ];
     const s = rebuild(rules, old);
-    expect(s.counters.c1).toEqual({ id: 'c1', status: 'open', services: ['A'], ticketId: null, since: T0 + 20 * MINUTE_MS, breakUntil: null, closesAt: null });
+    expect(s.counters.c1).toEqual({
+      id: 'c1',
+      status: 'open',
+      services: ['A'],
+      ticketId: null,
+      since: T0 + 20 * MINUTE_MS,
+      breakUntil: null,
+      closesAt: null,
+    });
     expect(s.counters.c2).toMatchObject({ status: 'break', breakUntil: null, closesAt: null });
   });
 
@@ -332,7 +417,8 @@ describe('queue engine transitions', () => {
   it('"I need more time" lets the next three go first, twice at most; "I\'m on my way" is kept on the ticket', () => {
     let s = emptyQueueState(rules);
     s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
-    for (const [i, id] of ['a', 'b', 'c', 'd', 'e'].entries()) s = must(s, { type: 'issue', ticketId: id, serviceId: 'A' }, T0 + i * MINUTE_MS);
+    for (const [i, id] of ['a', 'b', 'c', 'd', 'e'].entries())
+      s = must(s, { type: 'issue', ticketId: id, serviceId: 'A' }, T0 + i * MINUTE_MS);
     s = must(s, { type: 'issue', ticketId: 'g', serviceId: 'A', segmentId: 'gold' }, T0 + 5 * MINUTE_MS);
     // gold's head start (10 min) puts g, who came 5 minutes after a, first; a is second.
     expect(ticketPosition(s, 'a')!.ahead).toBe(1);
@@ -351,7 +437,10 @@ describe('queue engine transitions', () => {
     expect(s.tickets.b!.onTheWayAt).toBeNull();
     s = must(s, { type: 'on-my-way', ticketId: 'b' }, T0 + 31);
     expect(s.tickets.b!.onTheWayAt).toBe(T0 + 31);
-    expect(boardView(s, T0 + 31).counters.find((c) => c.counterId === 'c1')).toMatchObject({ nowServing: 'A-002', onTheWay: true });
+    expect(boardView(s, T0 + 31).counters.find((c) => c.counterId === 'c1')).toMatchObject({
+      nowServing: 'A-002',
+      onTheWay: true,
+    });
     expect(refusal(s, { type: 'defer', ticketId: 'b' }, T0 + 32)).toBe('ticket-not-waiting');
     s = must(s, { type: 'serve', counterId: 'c1' }, T0 + 33);
     expect(refusal(s, { type: 'on-my-way', ticketId: 'b' }, T0 + 34)).toBe('ticket-not-waiting');
@@ -369,10 +458,32 @@ describe('queue engine transitions', () => {
     s = must(s, { type: 'issue', ticketId: 'h2', serviceId: 'A' }, T0 + 10 * MINUTE_MS);
     expect(s.tickets.h2!.number).toBe('A-002');
     // the kiosk was offline at T0+5 min and issued A-500; the hub hears of it later
-    s = must(s, { type: 'issue', ticketId: 'o1', serviceId: 'A', kioskId: 'k1', offline: { seq: 500, issuedAt: T0 + 5 * MINUTE_MS } }, T0 + 20 * MINUTE_MS);
+    s = must(
+      s,
+      {
+        type: 'issue',
+        ticketId: 'o1',
+        serviceId: 'A',
+        kioskId: 'k1',
+        offline: { seq: 500, issuedAt: T0 + 5 * MINUTE_MS },
+      },
+      T0 + 20 * MINUTE_MS,
+    );
     expect(s.tickets.o1).toMatchObject({ number: 'A-500', offline: true });
-    expect(refusal(s, { type: 'issue', ticketId: 'o2', serviceId: 'A', kioskId: 'k1', offline: { seq: 500, issuedAt: T0 } }, T0 + 21 * MINUTE_MS)).toBe('number-used');
-    expect(refusal(s, { type: 'issue', ticketId: 'o3', serviceId: 'A', kioskId: 'k2', offline: { seq: 3, issuedAt: T0 } }, T0 + 21 * MINUTE_MS)).toBe('number-not-reserved');
+    expect(
+      refusal(
+        s,
+        { type: 'issue', ticketId: 'o2', serviceId: 'A', kioskId: 'k1', offline: { seq: 500, issuedAt: T0 } },
+        T0 + 21 * MINUTE_MS,
+      ),
+    ).toBe('number-used');
+    expect(
+      refusal(
+        s,
+        { type: 'issue', ticketId: 'o3', serviceId: 'A', kioskId: 'k2', offline: { seq: 3, issuedAt: T0 } },
+        T0 + 21 * MINUTE_MS,
+      ),
+    ).toBe('number-not-reserved');
     const order: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + (30 + i) * MINUTE_MS);

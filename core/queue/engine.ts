@@ -27,7 +27,15 @@ import { MINUTE_MS } from './types.ts';
 export function emptyQueueState(rules: QueueRules): QueueState {
   const counters: Record<string, CounterState> = {};
   for (const counter of rules.counters) {
-    counters[counter.id] = { id: counter.id, status: 'closed', services: [...counter.services], ticketId: null, since: 0, breakUntil: null, closesAt: null };
+    counters[counter.id] = {
+      id: counter.id,
+      status: 'closed',
+      services: [...counter.services],
+      ticketId: null,
+      since: 0,
+      breakUntil: null,
+      closesAt: null,
+    };
   }
   return { rules, counters, tickets: {}, numbering: {}, at: 0 };
 }
@@ -43,7 +51,11 @@ function refuse(code: QueueRefusalCode, message: string): QueueRefusal {
 }
 
 /** Decide then apply, for callers that hold the state in memory (the simulator, tests). */
-export function execute(state: QueueState, command: QueueCommand, now: number): { state: QueueState; events: QueueEvent[] } | QueueRefusal {
+export function execute(
+  state: QueueState,
+  command: QueueCommand,
+  now: number,
+): { state: QueueState; events: QueueEvent[] } | QueueRefusal {
   const result = decide(state, command, now);
   if (!Array.isArray(result)) return result;
   let next = state;
@@ -60,9 +72,11 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const counter = state.counters[command.counterId];
       if (!counter) return unknownCounter(command.counterId);
       const services = command.services ?? counter.services;
-      if (services.length === 0) return refuse('unknown-service', `Counter ${counter.id} must serve at least one service.`);
+      if (services.length === 0)
+        return refuse('unknown-service', `Counter ${counter.id} must serve at least one service.`);
       for (const serviceId of services) {
-        if (!serviceRules(rules, serviceId)) return refuse('unknown-service', `There is no service "${serviceId}" at this venue.`);
+        if (!serviceRules(rules, serviceId))
+          return refuse('unknown-service', `There is no service "${serviceId}" at this venue.`);
       }
       if (command.closesAt !== undefined && !(command.closesAt > now)) {
         return refuse('invalid-time', `Counter ${counter.id} cannot be scheduled to close in the past.`);
@@ -81,18 +95,33 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const counter = state.counters[command.counterId];
       if (!counter) return unknownCounter(command.counterId);
       const target = command.type === 'close-counter' ? 'closed' : 'break';
-      if (counter.status === target) return refuse('counter-already-in-state', `Counter ${counter.id} is already ${target === 'break' ? 'on break' : 'closed'}.`);
-      if (target === 'break' && counter.status === 'closed') return refuse('counter-closed', `Counter ${counter.id} is closed; open it before taking a break.`);
+      if (counter.status === target)
+        return refuse(
+          'counter-already-in-state',
+          `Counter ${counter.id} is already ${target === 'break' ? 'on break' : 'closed'}.`,
+        );
+      if (target === 'break' && counter.status === 'closed')
+        return refuse('counter-closed', `Counter ${counter.id} is closed; open it before taking a break.`);
       if (counter.ticketId) {
         const ticket = state.tickets[counter.ticketId];
-        return refuse('counter-busy', `Counter ${counter.id} still has ticket ${ticket?.number ?? counter.ticketId} at the desk: serve, park or transfer it first.`);
+        return refuse(
+          'counter-busy',
+          `Counter ${counter.id} still has ticket ${ticket?.number ?? counter.ticketId} at the desk: serve, park or transfer it first.`,
+        );
       }
       if (command.type === 'close-counter') return [{ type: 'counter.closed', at: now, counterId: counter.id }];
       if (command.minutes === undefined) return [{ type: 'counter.break', at: now, counterId: counter.id }];
       if (!(command.minutes > 0) || !Number.isFinite(command.minutes)) {
         return refuse('invalid-time', `A break of counter ${counter.id} must last a positive number of minutes.`);
       }
-      return [{ type: 'counter.break', at: now, counterId: counter.id, breakUntil: now + Math.round(command.minutes * MINUTE_MS) }];
+      return [
+        {
+          type: 'counter.break',
+          at: now,
+          counterId: counter.id,
+          breakUntil: now + Math.round(command.minutes * MINUTE_MS),
+        },
+      ];
     }
     case 'plan-counter':
       return decidePlan(state, command, now);
@@ -102,17 +131,34 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const service = serviceRules(rules, command.serviceId);
       if (!service) return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`);
       if (!Number.isInteger(command.size) || command.size < 1 || command.size > rules.maxBlockSize) {
-        return refuse('invalid-block-size', `A number block holds 1 to ${rules.maxBlockSize} numbers; ${command.size} was asked for.`);
+        return refuse(
+          'invalid-block-size',
+          `A number block holds 1 to ${rules.maxBlockSize} numbers; ${command.size} was asked for.`,
+        );
       }
       const day = dayOf(rules, now);
       const from = nextBlockStart(numberingOn(state, service.id, day), rules.numberDigits);
-      return [{ type: 'numbers.block-reserved', at: now, kioskId: command.kioskId, serviceId: service.id, day, from, to: from + command.size - 1 }];
+      return [
+        {
+          type: 'numbers.block-reserved',
+          at: now,
+          kioskId: command.kioskId,
+          serviceId: service.id,
+          day,
+          from,
+          to: from + command.size - 1,
+        },
+      ];
     }
     case 'call-next': {
       const counter = readyCounter(state, command.counterId);
       if ('refused' in counter) return counter;
       const ticket = nextTicketFor(state, rules, counter.id, now);
-      if (!ticket) return refuse('no-ticket-waiting', `No ticket is waiting for ${counter.services.join(', ')} at counter ${counter.id}.`);
+      if (!ticket)
+        return refuse(
+          'no-ticket-waiting',
+          `No ticket is waiting for ${counter.services.join(', ')} at counter ${counter.id}.`,
+        );
       return [{ type: 'ticket.called', at: now, ticketId: ticket.id, counterId: counter.id, outOfOrder: false }];
     }
     case 'call': {
@@ -120,13 +166,20 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if ('refused' in counter) return counter;
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
-      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (ticket.status === 'served')
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
       if (ticket.status !== 'waiting' && ticket.status !== 'parked') return notWaiting(ticket);
       if (!counter.services.includes(ticket.serviceId)) {
-        return refuse('counter-not-serving-service', `Counter ${counter.id} does not serve ${ticket.serviceId}, the service of ticket ${ticket.number}; transfer the ticket first.`);
+        return refuse(
+          'counter-not-serving-service',
+          `Counter ${counter.id} does not serve ${ticket.serviceId}, the service of ticket ${ticket.number}; transfer the ticket first.`,
+        );
       }
       if (ticket.status === 'waiting' && !isCallable(ticket, now)) {
-        return refuse('ticket-not-callable-yet', `Ticket ${ticket.number} holds a return time and its customer has not checked in yet.`);
+        return refuse(
+          'ticket-not-callable-yet',
+          `Ticket ${ticket.number} holds a return time and its customer has not checked in yet.`,
+        );
       }
       const next = nextTicketFor(state, rules, counter.id, now);
       const outOfOrder = ticket.status === 'parked' || !next || next.id !== ticket.id;
@@ -149,16 +202,33 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const to = serviceRules(rules, command.toServiceId);
       if (!to) return refuse('unknown-service', `There is no service "${command.toServiceId}" at this venue.`);
       const placement = command.placement ?? 'last';
-      return [{ type: 'ticket.transferred', ...base, fromServiceId: ticket.serviceId, toServiceId: to.id, placement, orderKey: placementKey(state, to.id, placement, now) }];
+      return [
+        {
+          type: 'ticket.transferred',
+          ...base,
+          fromServiceId: ticket.serviceId,
+          toServiceId: to.id,
+          placement,
+          orderKey: placementKey(state, to.id, placement, now),
+        },
+      ];
     }
     case 'rejoin': {
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
-      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
-      if (ticket.status !== 'no-show') return refuse('rejoin-not-allowed', `Only a ticket that missed its call can rejoin; ticket ${ticket.number} is ${ticket.status}.`);
+      if (ticket.status === 'served')
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (ticket.status !== 'no-show')
+        return refuse(
+          'rejoin-not-allowed',
+          `Only a ticket that missed its call can rejoin; ticket ${ticket.number} is ${ticket.status}.`,
+        );
       const closedAt = ticket.closedAt ?? now;
       if (now - closedAt > rules.rejoinWindowMin * MINUTE_MS) {
-        return refuse('rejoin-window-passed', `Ticket ${ticket.number} missed its call more than ${rules.rejoinWindowMin} minutes ago; please take a new ticket.`);
+        return refuse(
+          'rejoin-window-passed',
+          `Ticket ${ticket.number} missed its call more than ${rules.rejoinWindowMin} minutes ago; please take a new ticket.`,
+        );
       }
       const orderKey = rules.rejoinPlacement === 'original' ? ticket.orderKey : now;
       return [{ type: 'ticket.rejoined', at: now, ticketId: ticket.id, placement: rules.rejoinPlacement, orderKey }];
@@ -166,25 +236,43 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
     case 'check-in': {
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
-      if (!ticket.returnWindow) return refuse('not-a-return-ticket', `Ticket ${ticket.number} has no return time; it is already in the line.`);
-      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (!ticket.returnWindow)
+        return refuse('not-a-return-ticket', `Ticket ${ticket.number} has no return time; it is already in the line.`);
+      if (ticket.status === 'served')
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
       if (ticket.status !== 'waiting') return notWaiting(ticket);
-      if (ticket.checkedInAt !== null) return refuse('already-checked-in', `Ticket ${ticket.number} is already checked in.`);
+      if (ticket.checkedInAt !== null)
+        return refuse('already-checked-in', `Ticket ${ticket.number} is already checked in.`);
       const returnRules = serviceRules(rules, ticket.serviceId)?.returnTimes;
       const early = (returnRules?.earlyMin ?? 10) * MINUTE_MS;
       const late = (returnRules?.lateMin ?? 10) * MINUTE_MS;
       if (now < ticket.returnWindow.from - early) {
-        return refuse('return-window-not-open', `Ticket ${ticket.number} can check in from ${Math.round(early / MINUTE_MS)} minutes before its return time; please come back a little later.`);
+        return refuse(
+          'return-window-not-open',
+          `Ticket ${ticket.number} can check in from ${Math.round(early / MINUTE_MS)} minutes before its return time; please come back a little later.`,
+        );
       }
       if (now > ticket.returnWindow.to + late) {
-        return refuse('return-window-missed', `The return time of ticket ${ticket.number} has passed; please take a new ticket.`);
+        return refuse(
+          'return-window-missed',
+          `The return time of ticket ${ticket.number} has passed; please take a new ticket.`,
+        );
       }
-      return [{ type: 'ticket.checked-in', at: now, ticketId: ticket.id, postedWaitMin: command.postedWaitMin ?? null, pointWaitMin: command.pointWaitMin ?? null }];
+      return [
+        {
+          type: 'ticket.checked-in',
+          at: now,
+          ticketId: ticket.id,
+          postedWaitMin: command.postedWaitMin ?? null,
+          pointWaitMin: command.pointWaitMin ?? null,
+        },
+      ];
     }
     case 'cancel': {
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
-      if (ticket.status === 'served') return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+      if (ticket.status === 'served')
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
       if (ticket.status !== 'waiting' && ticket.status !== 'parked') return notWaiting(ticket);
       return [{ type: 'ticket.cancelled', at: now, ticketId: ticket.id }];
     }
@@ -193,14 +281,18 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status !== 'waiting') return notWaiting(ticket);
       if (ticket.defers >= MAX_DEFERS) {
-        return refuse('defer-limit', `Ticket ${ticket.number} has already let others go first ${MAX_DEFERS} times; please ask at the counter.`);
+        return refuse(
+          'defer-limit',
+          `Ticket ${ticket.number} has already let others go first ${MAX_DEFERS} times; please ask at the counter.`,
+        );
       }
       // Step behind the next few people in calling order: their order keys, not the clock, so
       // the holder keeps their place relative to everyone further back.
       const line = waitingLine(state, ticket.serviceId);
       const place = line.findIndex((t) => t.id === ticket.id);
       const behind = line.slice(place + 1, place + 1 + DEFER_PLACES);
-      if (behind.length === 0) return refuse('defer-limit', `Ticket ${ticket.number} is last in line: there is nobody to let go first.`);
+      if (behind.length === 0)
+        return refuse('defer-limit', `Ticket ${ticket.number} is last in line: there is nobody to let go first.`);
       // The new rank sits just after the last of them; the ticket's own head start is kept.
       const headStart = (ticket.weight / rules.agingPerMin) * MINUTE_MS;
       const orderKey = Math.max(ticket.orderKey, ...behind.map((t) => rankKey(t, rules) + headStart)) + 1;
@@ -219,8 +311,11 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
 export const DEFER_PLACES = 3;
 export const MAX_DEFERS = 2;
 
-
-function decideIssue(state: QueueState, command: Extract<QueueCommand, { type: 'issue' }>, now: number): QueueEvent[] | QueueRefusal {
+function decideIssue(
+  state: QueueState,
+  command: Extract<QueueCommand, { type: 'issue' }>,
+  now: number,
+): QueueEvent[] | QueueRefusal {
   const rules = state.rules;
   const service = serviceRules(rules, command.serviceId);
   if (!service) return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`);
@@ -240,10 +335,16 @@ function decideIssue(state: QueueState, command: Extract<QueueCommand, { type: '
     const numbering = numberingOn(state, service.id, day);
     const kioskId = command.kioskId ?? '';
     if (!blockOf(numbering, kioskId, command.offline.seq)) {
-      return refuse('number-not-reserved', `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} is not in a block reserved for kiosk "${kioskId}".`);
+      return refuse(
+        'number-not-reserved',
+        `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} is not in a block reserved for kiosk "${kioskId}".`,
+      );
     }
     if (numbering.used.includes(command.offline.seq)) {
-      return refuse('number-used', `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} was already issued.`);
+      return refuse(
+        'number-used',
+        `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} was already issued.`,
+      );
     }
     seq = command.offline.seq;
   } else {
@@ -275,10 +376,14 @@ function readyCounter(state: QueueState, counterId: string): CounterState | Queu
   const counter = state.counters[counterId];
   if (!counter) return unknownCounter(counterId);
   if (counter.status === 'closed') return refuse('counter-closed', `Counter ${counter.id} is closed; open it first.`);
-  if (counter.status === 'break') return refuse('counter-on-break', `Counter ${counter.id} is on break; open it again first.`);
+  if (counter.status === 'break')
+    return refuse('counter-on-break', `Counter ${counter.id} is on break; open it again first.`);
   if (counter.ticketId) {
     const number = state.tickets[counter.ticketId]?.number ?? counter.ticketId;
-    return refuse('counter-busy', `Counter ${counter.id} still has ticket ${number} at the desk: serve it, mark it a no-show, park or transfer it first.`);
+    return refuse(
+      'counter-busy',
+      `Counter ${counter.id} still has ticket ${number} at the desk: serve it, mark it a no-show, park or transfer it first.`,
+    );
   }
   return counter;
 }
@@ -320,7 +425,17 @@ function withCounter(counters: Record<string, CounterState>, counter: CounterSta
 }
 
 function counterOrNew(state: QueueState, counterId: string): CounterState {
-  return state.counters[counterId] ?? { id: counterId, status: 'closed', services: [], ticketId: null, since: 0, breakUntil: null, closesAt: null };
+  return (
+    state.counters[counterId] ?? {
+      id: counterId,
+      status: 'closed',
+      services: [],
+      ticketId: null,
+      since: 0,
+      breakUntil: null,
+      closesAt: null,
+    }
+  );
 }
 
 /** Frees the desk of `counterId` if it holds `ticketId`. */
@@ -334,46 +449,96 @@ function freeDesk(state: QueueState, counterId: string, ticketId: string): Recor
 export const MAX_SHIFTS = 96;
 
 /** A rota is accepted when every shift ends after it starts, they are in order, and it is not all past. */
-function decidePlan(state: QueueState, command: Extract<QueueCommand, { type: 'plan-counter' }>, now: number): QueueEvent[] | QueueRefusal {
+function decidePlan(
+  state: QueueState,
+  command: Extract<QueueCommand, { type: 'plan-counter' }>,
+  now: number,
+): QueueEvent[] | QueueRefusal {
   const counter = state.counters[command.counterId];
   if (!counter) return unknownCounter(command.counterId);
-  if (command.shifts.length > MAX_SHIFTS) return refuse('invalid-time', `A rota holds at most ${MAX_SHIFTS} shifts; counter ${counter.id} was given ${command.shifts.length}.`);
+  if (command.shifts.length > MAX_SHIFTS)
+    return refuse(
+      'invalid-time',
+      `A rota holds at most ${MAX_SHIFTS} shifts; counter ${counter.id} was given ${command.shifts.length}.`,
+    );
   let previousEnd = -Infinity;
   for (const shift of command.shifts) {
     if (!Number.isFinite(shift.from) || !Number.isFinite(shift.to) || !(shift.to > shift.from)) {
       return refuse('invalid-time', `Each shift of counter ${counter.id} must end after it starts.`);
     }
-    if (shift.from < previousEnd) return refuse('invalid-time', `The shifts of counter ${counter.id} must be in order and must not overlap.`);
+    if (shift.from < previousEnd)
+      return refuse('invalid-time', `The shifts of counter ${counter.id} must be in order and must not overlap.`);
     previousEnd = shift.to;
   }
-  if (command.shifts.length > 0 && previousEnd <= now) return refuse('invalid-time', `Every shift given for counter ${counter.id} is over already.`);
-  return [{ type: 'counter.planned', at: now, counterId: counter.id, shifts: command.shifts.map((s) => ({ from: s.from, to: s.to })) }];
+  if (command.shifts.length > 0 && previousEnd <= now)
+    return refuse('invalid-time', `Every shift given for counter ${counter.id} is over already.`);
+  return [
+    {
+      type: 'counter.planned',
+      at: now,
+      counterId: counter.id,
+      shifts: command.shifts.map((s) => ({ from: s.from, to: s.to })),
+    },
+  ];
 }
 
 export function apply(state: QueueState, event: QueueEvent): QueueState {
   switch (event.type) {
     case 'counter.opened': {
       const counter = counterOrNew(state, event.counterId);
-      const opened: CounterState = { ...counter, status: 'open', services: [...event.services], since: event.at, breakUntil: null, closesAt: event.closesAt ?? null };
+      const opened: CounterState = {
+        ...counter,
+        status: 'open',
+        services: [...event.services],
+        since: event.at,
+        breakUntil: null,
+        closesAt: event.closesAt ?? null,
+      };
       return { ...state, at: event.at, counters: withCounter(state.counters, opened) };
     }
     case 'counter.closed': {
       const counter = counterOrNew(state, event.counterId);
-      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status: 'closed', since: event.at, breakUntil: null, closesAt: null }) };
+      return {
+        ...state,
+        at: event.at,
+        counters: withCounter(state.counters, {
+          ...counter,
+          status: 'closed',
+          since: event.at,
+          breakUntil: null,
+          closesAt: null,
+        }),
+      };
     }
     case 'counter.break': {
       const counter = counterOrNew(state, event.counterId);
-      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, status: 'break', since: event.at, breakUntil: event.breakUntil ?? null }) };
+      return {
+        ...state,
+        at: event.at,
+        counters: withCounter(state.counters, {
+          ...counter,
+          status: 'break',
+          since: event.at,
+          breakUntil: event.breakUntil ?? null,
+        }),
+      };
     }
     case 'counter.planned': {
       const counter = counterOrNew(state, event.counterId);
-      return { ...state, at: event.at, counters: withCounter(state.counters, { ...counter, shifts: event.shifts.map((s) => ({ ...s })) }) };
+      return {
+        ...state,
+        at: event.at,
+        counters: withCounter(state.counters, { ...counter, shifts: event.shifts.map((s) => ({ ...s })) }),
+      };
     }
     case 'numbers.block-reserved': {
       const key = numberingKey(event.serviceId, event.day);
       const numbering = numberingOn(state, event.serviceId, event.day);
       // The hub's own sequence carries on below the block; nextHubNumber steps over reserved ranges.
-      const next = { ...numbering, blocks: [...numbering.blocks, { kioskId: event.kioskId, from: event.from, to: event.to }] };
+      const next = {
+        ...numbering,
+        blocks: [...numbering.blocks, { kioskId: event.kioskId, from: event.from, to: event.to }],
+      };
       return { ...state, at: event.at, numbering: { ...state.numbering, [key]: next } };
     }
     case 'ticket.issued': {
@@ -419,7 +584,18 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
       const counter = counterOrNew(state, event.counterId);
       // A parked ticket may be called at another counter: free nothing, the park already freed its desk.
       const counters = withCounter(state.counters, { ...counter, ticketId: ticket.id });
-      return withTicket(state, { ...ticket, status: 'called', counterId: event.counterId, calledAt: event.at, calledOutOfOrder: event.outOfOrder }, event.at, counters);
+      return withTicket(
+        state,
+        {
+          ...ticket,
+          status: 'called',
+          counterId: event.counterId,
+          calledAt: event.at,
+          calledOutOfOrder: event.outOfOrder,
+        },
+        event.at,
+        counters,
+      );
     }
     case 'ticket.recalled': {
       const ticket = state.tickets[event.ticketId];
@@ -431,7 +607,12 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
       const ticket = state.tickets[event.ticketId];
       if (!ticket) return { ...state, at: event.at };
       const status = event.type === 'ticket.served' ? 'served' : 'no-show';
-      return withTicket(state, { ...ticket, status, closedAt: event.at }, event.at, freeDesk(state, event.counterId, ticket.id));
+      return withTicket(
+        state,
+        { ...ticket, status, closedAt: event.at },
+        event.at,
+        freeDesk(state, event.counterId, ticket.id),
+      );
     }
     case 'ticket.parked': {
       const ticket = state.tickets[event.ticketId];
@@ -459,13 +640,32 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
     case 'ticket.rejoined': {
       const ticket = state.tickets[event.ticketId];
       if (!ticket) return { ...state, at: event.at };
-      const back: Ticket = { ...ticket, status: 'waiting', orderKey: event.orderKey, counterId: null, calledAt: null, closedAt: null, joinedAt: event.at, returnWindow: null };
+      const back: Ticket = {
+        ...ticket,
+        status: 'waiting',
+        orderKey: event.orderKey,
+        counterId: null,
+        calledAt: null,
+        closedAt: null,
+        joinedAt: event.at,
+        returnWindow: null,
+      };
       return withTicket(state, back, event.at);
     }
     case 'ticket.checked-in': {
       const ticket = state.tickets[event.ticketId];
       if (!ticket) return { ...state, at: event.at };
-      return withTicket(state, { ...ticket, checkedInAt: event.at, joinedAt: event.at, postedWaitMin: event.postedWaitMin, pointWaitMin: event.pointWaitMin }, event.at);
+      return withTicket(
+        state,
+        {
+          ...ticket,
+          checkedInAt: event.at,
+          joinedAt: event.at,
+          postedWaitMin: event.postedWaitMin,
+          pointWaitMin: event.pointWaitMin,
+        },
+        event.at,
+      );
     }
     case 'ticket.cancelled': {
       const ticket = state.tickets[event.ticketId];

@@ -17,7 +17,11 @@ import { MINUTE_MS } from './types.ts';
  * overtaken by anyone who arrived more than max(weight) / agingPerMin minutes after it: nobody
  * starves, and the order is stable, explainable and visible on the board.
  */
-export function effectivePriority(ticket: Pick<Ticket, 'weight' | 'orderKey'>, now: number, rules: Pick<QueueRules, 'agingPerMin'>): number {
+export function effectivePriority(
+  ticket: Pick<Ticket, 'weight' | 'orderKey'>,
+  now: number,
+  rules: Pick<QueueRules, 'agingPerMin'>,
+): number {
   return ticket.weight + (rules.agingPerMin * (now - ticket.orderKey)) / MINUTE_MS;
 }
 
@@ -27,7 +31,12 @@ export function rankKey(ticket: Pick<Ticket, 'weight' | 'orderKey'>, rules: Pick
 }
 
 export function compareTickets(a: Ticket, b: Ticket, rules: Pick<QueueRules, 'agingPerMin'>): number {
-  return rankKey(a, rules) - rankKey(b, rules) || a.orderKey - b.orderKey || a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (
+    rankKey(a, rules) - rankKey(b, rules) ||
+    a.orderKey - b.orderKey ||
+    a.seq - b.seq ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
 /**
@@ -49,7 +58,12 @@ export function waitingInOrder(state: QueueState, rules: QueueRules, serviceIds?
 }
 
 /** The ticket `call-next` would call at this counter now, if any. */
-export function nextTicketFor(state: QueueState, rules: QueueRules, counterId: string, now: number): Ticket | undefined {
+export function nextTicketFor(
+  state: QueueState,
+  rules: QueueRules,
+  counterId: string,
+  now: number,
+): Ticket | undefined {
   const counter = state.counters[counterId];
   if (!counter) return undefined;
   let best: Ticket | undefined;

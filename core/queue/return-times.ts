@@ -36,7 +36,9 @@ export interface ReturnOfferInput {
 export function returnWindowCapacity(state: QueueState, serviceId: string, meanServiceMin: number): number {
   const rules = serviceRules(state.rules, serviceId)?.returnTimes;
   if (!rules) return 0;
-  const open = Object.values(state.counters).filter((c) => c.status === 'open' && c.services.includes(serviceId)).length;
+  const open = Object.values(state.counters).filter(
+    (c) => c.status === 'open' && c.services.includes(serviceId),
+  ).length;
   const rate = open / Math.max(0.1, meanServiceMin);
   return Math.max(1, Math.floor(rate * rules.alignMin * rules.capacityShare));
 }

@@ -21,7 +21,10 @@ export const returnTimeRulesSchema = z.strictObject({
 
 export const serviceRulesSchema = z.strictObject({
   id: idSchema,
-  prefix: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be 1-3 capital letters or digits').optional(),
+  prefix: z
+    .string()
+    .regex(/^[A-Z0-9]{1,3}$/, 'must be 1-3 capital letters or digits')
+    .optional(),
   name: z.string().optional(),
   expectedServiceMin: z.number().positive().optional(),
   returnTimes: returnTimeRulesSchema.optional(),
@@ -34,7 +37,12 @@ export const queueRulesSchema = z.strictObject({
   agingPerMin: z.number().positive('must be > 0, or a priority would starve everyone else').default(0.1),
   rejoinWindowMin: z.number().nonnegative().default(10),
   rejoinPlacement: z.enum(['original', 'end']).default('original'),
-  utcOffsetMin: z.number().int().min(-14 * 60).max(14 * 60).default(0),
+  utcOffsetMin: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60)
+    .default(0),
   numberDigits: z.number().int().min(1).max(6).default(3),
   maxBlockSize: z.number().int().positive().default(200),
 });
@@ -48,14 +56,21 @@ export function createQueueRules(input: QueueRulesInput): QueueRules {
   if (serviceIds.size !== parsed.services.length) throw new Error('queue rules: service ids must be unique');
   for (const counter of parsed.counters) {
     for (const serviceId of counter.services) {
-      if (!serviceIds.has(serviceId)) throw new Error(`queue rules: counter ${counter.id} serves unknown service "${serviceId}"`);
+      if (!serviceIds.has(serviceId))
+        throw new Error(`queue rules: counter ${counter.id} serves unknown service "${serviceId}"`);
     }
   }
   return {
     ...parsed,
     services: parsed.services.map((s) => ({
       ...s,
-      prefix: s.prefix ?? (s.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 1).toUpperCase() || 'Q'),
+      prefix:
+        s.prefix ??
+        (s.id
+          .replace(/[^A-Za-z0-9]/g, '')
+          .slice(0, 1)
+          .toUpperCase() ||
+          'Q'),
       returnTimes: s.returnTimes as ReturnTimeRules | undefined,
     })),
   };

@@ -59,7 +59,10 @@ export function boardView(state: QueueState, now: number, nextCount = 5): BoardV
       serviceId: service.id,
       waiting: line.filter((t) => !t.returnWindow || t.checkedInAt !== null).length,
       away: line.filter((t) => t.returnWindow && t.checkedInAt === null).length,
-      next: line.filter((t) => isCallable(t, now)).slice(0, nextCount).map((t) => t.number),
+      next: line
+        .filter((t) => isCallable(t, now))
+        .slice(0, nextCount)
+        .map((t) => t.number),
       openCounters: serving.filter((c) => c.status === 'open').length,
       countersOnBreak: serving.filter((c) => c.status === 'break').length,
     };
@@ -92,11 +95,29 @@ export function ticketPosition(state: QueueState, ticketId: string): TicketPosit
   const ticket = state.tickets[ticketId];
   if (!ticket) return null;
   if (ticket.status !== 'waiting') {
-    return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead: 0, position: null, behind: 0, counterId: ticket.counterId };
+    return {
+      ticketId,
+      number: ticket.number,
+      status: ticket.status,
+      serviceId: ticket.serviceId,
+      ahead: 0,
+      position: null,
+      behind: 0,
+      counterId: ticket.counterId,
+    };
   }
   const line = waitingLine(state, ticket.serviceId);
   const ahead = line.findIndex((t) => t.id === ticketId);
-  return { ticketId, number: ticket.number, status: ticket.status, serviceId: ticket.serviceId, ahead, position: ahead + 1, behind: line.length - ahead - 1, counterId: null };
+  return {
+    ticketId,
+    number: ticket.number,
+    status: ticket.status,
+    serviceId: ticket.serviceId,
+    ahead,
+    position: ahead + 1,
+    behind: line.length - ahead - 1,
+    counterId: null,
+  };
 }
 
 /** How many people stand in line now, all services together (return tickets count once back). */

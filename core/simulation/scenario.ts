@@ -23,7 +23,10 @@ export const scenarioSchema = z
         z.strictObject({
           id,
           name: z.string().optional(),
-          prefix: z.string().regex(/^[A-Z0-9]{1,3}$/).optional(),
+          prefix: z
+            .string()
+            .regex(/^[A-Z0-9]{1,3}$/)
+            .optional(),
           serviceMin: z.strictObject({ mean: z.number().positive(), cv: z.number().nonnegative().max(5).default(0.5) }),
         }),
       )
@@ -40,12 +43,19 @@ export const scenarioSchema = z
       )
       .min(1),
     arrivals: z
-      .array(z.strictObject({ service: id, from: minutes, to: minutes, perHour: z.number().nonnegative() }).refine((a) => a.to > a.from, { message: 'arrivals: "to" must be after "from"', path: ['to'] }))
+      .array(
+        z
+          .strictObject({ service: id, from: minutes, to: minutes, perHour: z.number().nonnegative() })
+          .refine((a) => a.to > a.from, { message: 'arrivals: "to" must be after "from"', path: ['to'] }),
+      )
       .min(1),
     segments: z
       .array(z.strictObject({ id, share: z.number().min(0).max(1), priority: z.number().nonnegative() }))
       .default([])
-      .refine((segments) => segments.reduce((s, x) => s + x.share, 0) <= 1 + 1e-9, 'segment shares must add up to at most 1'),
+      .refine(
+        (segments) => segments.reduce((s, x) => s + x.share, 0) <= 1 + 1e-9,
+        'segment shares must add up to at most 1',
+      ),
     patienceMin: z.strictObject({ mean: z.number().positive() }).optional(),
     returnTimes: z
       .strictObject({
@@ -61,23 +71,33 @@ export const scenarioSchema = z
   })
   .superRefine((scenario, ctx) => {
     const services = new Set(scenario.services.map((s) => s.id));
-    if (services.size !== scenario.services.length) ctx.addIssue({ code: 'custom', path: ['services'], message: 'service ids must be unique' });
+    if (services.size !== scenario.services.length)
+      ctx.addIssue({ code: 'custom', path: ['services'], message: 'service ids must be unique' });
     const end = scenario.hours * 60;
     scenario.counters.forEach((counter, i) => {
       counter.services.forEach((s, j) => {
-        if (!services.has(s)) ctx.addIssue({ code: 'custom', path: ['counters', i, 'services', j], message: `unknown service "${s}"` });
+        if (!services.has(s))
+          ctx.addIssue({ code: 'custom', path: ['counters', i, 'services', j], message: `unknown service "${s}"` });
       });
       counter.open.forEach(([, to], j) => {
-        if (to > end) ctx.addIssue({ code: 'custom', path: ['counters', i, 'open', j], message: `ends after the day (${end} minutes)` });
+        if (to > end)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['counters', i, 'open', j],
+            message: `ends after the day (${end} minutes)`,
+          });
       });
     });
     scenario.arrivals.forEach((a, i) => {
-      if (!services.has(a.service)) ctx.addIssue({ code: 'custom', path: ['arrivals', i, 'service'], message: `unknown service "${a.service}"` });
-      if (a.to > end) ctx.addIssue({ code: 'custom', path: ['arrivals', i, 'to'], message: `ends after the day (${end} minutes)` });
+      if (!services.has(a.service))
+        ctx.addIssue({ code: 'custom', path: ['arrivals', i, 'service'], message: `unknown service "${a.service}"` });
+      if (a.to > end)
+        ctx.addIssue({ code: 'custom', path: ['arrivals', i, 'to'], message: `ends after the day (${end} minutes)` });
     });
     const served = new Set(scenario.counters.flatMap((c) => c.services));
     scenario.services.forEach((s, i) => {
-      if (!served.has(s.id)) ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `no counter serves "${s.id}"` });
+      if (!served.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `no counter serves "${s.id}"` });
     });
   });
 
@@ -86,7 +106,9 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 
 /** Zod issues as "path: message" lines, for a person fixing a scenario file. */
 export function describeScenarioIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `  ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('\n');
+  return error.issues
+    .map((issue) => `  ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('\n');
 }
 
 export function parseScenario(input: unknown): { ok: true; scenario: Scenario } | { ok: false; message: string } {

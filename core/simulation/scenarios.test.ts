@@ -17,7 +17,9 @@ import { ISSUE_TARGETS, missedTargets, type Targets } from './targets.ts';
  */
 
 function run(name: string): SimulationReport {
-  const parsed = parseScenario(JSON.parse(readFileSync(new URL(`../../bench/scenarios/${name}.json`, import.meta.url), 'utf8')));
+  const parsed = parseScenario(
+    JSON.parse(readFileSync(new URL(`../../bench/scenarios/${name}.json`, import.meta.url), 'utf8')),
+  );
   if (!parsed.ok) throw new Error(parsed.message);
   return simulate(parsed.scenario);
 }
@@ -25,7 +27,15 @@ function run(name: string): SimulationReport {
 /** Every target met, but those relaxed in `except`; a miss is named with the day's figures. */
 function expectTargets(r: SimulationReport, except: Partial<Targets> = {}) {
   const { promiseKept, actualOverPosted, maeMin, baselines, peakPhysicalQueue, withoutReturnTimes } = r;
-  expect({ missed: missedTargets(r, { ...ISSUE_TARGETS, ...except }), promiseKept, actualOverPosted, maeMin, naiveMaeMin: baselines.naive.maeMin, peakPhysicalQueue, withoutReturnTimes }).toMatchObject({ missed: [] });
+  expect({
+    missed: missedTargets(r, { ...ISSUE_TARGETS, ...except }),
+    promiseKept,
+    actualOverPosted,
+    maeMin,
+    naiveMaeMin: baselines.naive.maeMin,
+    peakPhysicalQueue,
+    withoutReturnTimes,
+  }).toMatchObject({ missed: [] });
 }
 
 describe('shipped scenarios', () => {
@@ -36,13 +46,15 @@ describe('shipped scenarios', () => {
   it('return-times meets every target: halves the physical queue, serves more, and pads less than any baseline', () => {
     const r = run('return-times');
     expectTargets(r);
-    for (const baseline of Object.values(r.baselines)) expect(r.actualOverPosted!).toBeGreaterThan(baseline.actualOverPosted!);
+    for (const baseline of Object.values(r.baselines))
+      expect(r.actualOverPosted!).toBeGreaterThan(baseline.actualOverPosted!);
   });
 
   it('counter-closes meets the targets but actual/posted (eight long waits), which beats every baseline', () => {
     const r = run('counter-closes');
     expectTargets(r, { actualOverPosted: 0.7 });
-    for (const baseline of Object.values(r.baselines)) expect(r.actualOverPosted!).toBeGreaterThan(baseline.actualOverPosted!);
+    for (const baseline of Object.values(r.baselines))
+      expect(r.actualOverPosted!).toBeGreaterThan(baseline.actualOverPosted!);
   });
 
   it('priority-heavy meets the targets but MAE, and keeps more promises than any baseline', () => {

@@ -84,7 +84,7 @@ describe('simulator', () => {
     expect(report.baselines.padded.promiseKept).toBeGreaterThanOrEqual(report.baselines.naive.promiseKept);
   });
 
-  it('hands an oracle run the scenario\'s truth, and the estimator then uses it instead of what it learns', () => {
+  it("hands an oracle run the scenario's truth, and the estimator then uses it instead of what it learns", () => {
     const scenario = scenarioSchema.parse(small);
     const known = knownParameters(scenario);
     expect(known.hazardPerMin).toBeCloseTo(1 / 30, 12);

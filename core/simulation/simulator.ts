@@ -1,6 +1,12 @@
 import { estimateNewArrival, estimateWaiting, meanServiceMin } from '../estimator/estimate.ts';
 import { promiseBudget } from '../estimator/calibration.ts';
-import { createEstimatorState, observe, type EstimatorConfig, type EstimatorState, type KnownParameters } from '../estimator/state.ts';
+import {
+  createEstimatorState,
+  observe,
+  type EstimatorConfig,
+  type EstimatorState,
+  type KnownParameters,
+} from '../estimator/state.ts';
 import { apply, decide, emptyQueueState } from '../queue/engine.ts';
 import { offerReturnWindow } from '../queue/return-times.ts';
 import { createQueueRules } from '../queue/rules.ts';
@@ -110,9 +116,14 @@ export function rotaShifts(counter: Pick<Scenario['counters'][number], 'open' | 
 /** The scenario's truth, as the estimator would need it (the oracle of SimulateOptions). */
 export function knownParameters(scenario: Scenario): KnownParameters {
   const ordinaryShare = 1 - scenario.segments.reduce((sum, s) => sum + s.share, 0);
-  const shares = [{ weight: 0, share: ordinaryShare }, ...scenario.segments.map((s) => ({ weight: s.priority, share: s.share }))];
+  const shares = [
+    { weight: 0, share: ordinaryShare },
+    ...scenario.segments.map((s) => ({ weight: s.priority, share: s.share })),
+  ];
   return {
-    serviceMin: Object.fromEntries(scenario.services.map((s) => [s.id, { mean: s.serviceMin.mean, cv: s.serviceMin.cv }])),
+    serviceMin: Object.fromEntries(
+      scenario.services.map((s) => [s.id, { mean: s.serviceMin.mean, cv: s.serviceMin.cv }]),
+    ),
     counterFactor: Object.fromEntries(scenario.counters.map((c) => [c.id, 1 / c.speed])),
     hazardPerMin: scenario.patienceMin ? 1 / scenario.patienceMin.mean : 0,
     noShowMin: scenario.noShowMin,
@@ -133,7 +144,8 @@ export function generateCustomers(scenario: Scenario): Customer[] {
   const arrivals: Array<{ t: number; serviceId: string; block: number }> = [];
   scenario.arrivals.forEach((block, b) => {
     const random = mulberry32(hashSeed(scenario.seed, 'arrivals', b));
-    for (const t of poissonProcess(random, block.perHour / 60, block.from, block.to)) arrivals.push({ t, serviceId: block.service, block: b });
+    for (const t of poissonProcess(random, block.perHour / 60, block.from, block.to))
+      arrivals.push({ t, serviceId: block.service, block: b });
   });
   arrivals.sort((x, y) => x.t - y.t || x.block - y.block);
   return arrivals.map((a, index) => {
@@ -187,7 +199,11 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
   let queue: QueueState = emptyQueueState(rules);
   const priors: Record<string, number> = {};
   for (const s of scenario.services) priors[s.id] = s.serviceMin.mean;
-  let est: EstimatorState = createEstimatorState({ config: { seed: scenario.seed, ...options.estimator }, priors, known: options.oracle ? knownParameters(scenario) : undefined });
+  let est: EstimatorState = createEstimatorState({
+    config: { seed: scenario.seed, ...options.estimator },
+    priors,
+    known: options.oracle ? knownParameters(scenario) : undefined,
+  });
   const customers = generateCustomers(scenario);
   const byTicket = new Map(customers.map((c) => [c.ticketId, c]));
   const speed = new Map(scenario.counters.map((c) => [c.id, c.speed]));
@@ -203,7 +219,9 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
   const at = () => OPENING_MS + nowMin * MINUTE_MS;
   const lastClose = new Map<string, number>();
   for (const service of scenario.services) {
-    const ends = scenario.counters.filter((c) => c.services.includes(service.id)).flatMap((c) => c.open.map(([, to]) => to));
+    const ends = scenario.counters
+      .filter((c) => c.services.includes(service.id))
+      .flatMap((c) => c.open.map(([, to]) => to));
     lastClose.set(service.id, Math.max(...ends));
   }
 
@@ -221,7 +239,9 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
    * window's end is the counter's scheduled close (announced when it opens and kept over breaks).
    */
   const breakCommand = (counterId: string, until: number | undefined): QueueCommand =>
-    until !== undefined && until > nowMin ? { type: 'break-counter', counterId, minutes: until - nowMin } : { type: 'break-counter', counterId };
+    until !== undefined && until > nowMin
+      ? { type: 'break-counter', counterId, minutes: until - nowMin }
+      : { type: 'break-counter', counterId };
   const setPhysical = (delta: number) => {
     physical += delta;
     if (physical > peak) peak = physical;
@@ -240,22 +260,35 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
   for (const c of customers) heap.push(c.arrivalMin, { kind: 'arrive', customer: c });
   // Staff know the day's rota before opening: when each counter is staffed, its breaks included.
   for (const counter of scenario.counters) {
-    const shifts = rotaShifts(counter).map(([from, to]) => ({ from: OPENING_MS + from * MINUTE_MS, to: OPENING_MS + to * MINUTE_MS }));
+    const shifts = rotaShifts(counter).map(([from, to]) => ({
+      from: OPENING_MS + from * MINUTE_MS,
+      to: OPENING_MS + to * MINUTE_MS,
+    }));
     run({ type: 'plan-counter', counterId: counter.id, shifts });
   }
 
   /** What every method would tell a customer joining the line now. */
   const promises = (ours: Posted, serviceId: string, position: number): Omit<ServedRecord, 'actualMin'> => {
-    const open = Object.values(queue.counters).filter((c) => c.status === 'open' && c.services.includes(serviceId)).length;
+    const open = Object.values(queue.counters).filter(
+      (c) => c.status === 'open' && c.services.includes(serviceId),
+    ).length;
     // the baselines see what the queue has learned, oracle or not, so every run scores against the same ones
     const { known: _truth, ...learned } = est;
     const mean = meanServiceMin(learned, serviceId);
     const naive = (position * mean) / Math.max(1, open);
     const calls = callTimes.get(serviceId) ?? [];
-    const span = Math.min(30, Math.max(1, nowMin - Math.min(...scenario.counters.flatMap((c) => c.open.map(([f]) => f)))));
+    const span = Math.min(
+      30,
+      Math.max(1, nowMin - Math.min(...scenario.counters.flatMap((c) => c.open.map(([f]) => f)))),
+    );
     const recent = calls.filter((t) => t >= nowMin - span).length;
     const littles = recent >= 3 ? position / (recent / span) : naive;
-    return { ours, naive: baselinePromise(naive), littlesLaw: baselinePromise(littles), padded: baselinePromise(1.4 * naive) };
+    return {
+      ours,
+      naive: baselinePromise(naive),
+      littlesLaw: baselinePromise(littles),
+      padded: baselinePromise(1.4 * naive),
+    };
   };
 
   const dispatch = () => {
@@ -271,7 +304,11 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
       if (customer.state === 'waiting') {
         customer.state = 'at-desk';
         setPhysical(-1);
-        heap.push(nowMin + customer.needMin / (speed.get(counter.id) ?? 1), { kind: 'done', counterId: counter.id, outcome: 'serve' });
+        heap.push(nowMin + customer.needMin / (speed.get(counter.id) ?? 1), {
+          kind: 'done',
+          counterId: counter.id,
+          outcome: 'serve',
+        });
       } else {
         heap.push(nowMin + scenario.noShowMin, { kind: 'done', counterId: counter.id, outcome: 'no-show' });
       }
@@ -299,7 +336,12 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
         } else {
           if (event.action === 'break' && counter.status !== 'open') break;
           if (counter.ticketId) pending.set(event.counterId, { action: event.action, until: event.until });
-          else run(event.action === 'close' ? { type: 'close-counter', counterId: event.counterId } : breakCommand(event.counterId, event.until));
+          else
+            run(
+              event.action === 'close'
+                ? { type: 'close-counter', counterId: event.counterId }
+                : breakCommand(event.counterId, event.until),
+            );
         }
         break;
       }
@@ -318,13 +360,30 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
         if (offer) offered += 1;
         if (offer && c.acceptsReturn) {
           accepted += 1;
-          run({ type: 'issue', ticketId: c.ticketId, serviceId: c.serviceId, segmentId: c.segmentId ?? undefined, returnWindow: offer });
+          run({
+            type: 'issue',
+            ticketId: c.ticketId,
+            serviceId: c.serviceId,
+            segmentId: c.segmentId ?? undefined,
+            returnWindow: offer,
+          });
           c.state = 'away';
           const returnAt = offer.from + c.returnFraction * (offer.to - offer.from);
           heap.push((returnAt - OPENING_MS) / MINUTE_MS, { kind: 'return', customer: c });
         } else {
-          run({ type: 'issue', ticketId: c.ticketId, serviceId: c.serviceId, segmentId: c.segmentId ?? undefined, postedWaitMin: estimate.postedMin ?? undefined, pointWaitMin: estimate.pointMin });
-          c.promise = promises({ postedMin: estimate.postedMin, pointMin: estimate.pointMin, p10: estimate.p10, p90: estimate.p90 }, c.serviceId, estimate.position);
+          run({
+            type: 'issue',
+            ticketId: c.ticketId,
+            serviceId: c.serviceId,
+            segmentId: c.segmentId ?? undefined,
+            postedWaitMin: estimate.postedMin ?? undefined,
+            pointWaitMin: estimate.pointMin,
+          });
+          c.promise = promises(
+            { postedMin: estimate.postedMin, pointMin: estimate.pointMin, p10: estimate.p10, p90: estimate.p90 },
+            c.serviceId,
+            estimate.position,
+          );
           joinLine(c);
         }
         break;
@@ -340,7 +399,11 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
         const point = estimate?.pointMin ?? 0;
         run({ type: 'check-in', ticketId: c.ticketId, postedWaitMin: posted ?? undefined, pointWaitMin: point });
         const position = ticketPosition(queue, c.ticketId)?.position ?? 1;
-        c.promise = promises({ postedMin: posted, pointMin: point, p10: estimate?.p10, p90: estimate?.p90 }, c.serviceId, position);
+        c.promise = promises(
+          { postedMin: posted, pointMin: point, p10: estimate?.p10, p90: estimate?.p90 },
+          c.serviceId,
+          position,
+        );
         joinLine(c);
         break;
       }
@@ -362,7 +425,11 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
         const next = pending.get(event.counterId);
         if (next) {
           pending.delete(event.counterId);
-          run(next.action === 'close' ? { type: 'close-counter', counterId: event.counterId } : breakCommand(event.counterId, next.until));
+          run(
+            next.action === 'close'
+              ? { type: 'close-counter', counterId: event.counterId }
+              : breakCommand(event.counterId, next.until),
+          );
         }
         break;
       }
@@ -379,12 +446,27 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
       served += 1;
       const ticket = queue.tickets[c.ticketId]!;
       if (c.promise && ticket.calledAt !== null && ticket.joinedAt !== null) {
-        records.push({ actualMin: (ticket.calledAt - ticket.joinedAt) / MINUTE_MS, ...c.promise, returned: ticket.returnWindow !== null });
+        records.push({
+          actualMin: (ticket.calledAt - ticket.joinedAt) / MINUTE_MS,
+          ...c.promise,
+          returned: ticket.returnWindow !== null,
+        });
       }
     } else if (c.state === 'gone' || c.state === 'no-show') abandoned += 1;
     else unserved += 1;
   }
-  return { tickets: customers.length, records, served, abandoned, unservedAtClose: unserved, peakPhysicalQueue: peak, offered, accepted, finalPromiseBudget: promiseBudget(est.calibration, est.config), estimator: est };
+  return {
+    tickets: customers.length,
+    records,
+    served,
+    abandoned,
+    unservedAtClose: unserved,
+    peakPhysicalQueue: peak,
+    offered,
+    accepted,
+    finalPromiseBudget: promiseBudget(est.calibration, est.config),
+    estimator: est,
+  };
 }
 
 /** Simulates the scenario's day and scores our posted waits against the baselines. */

@@ -12,7 +12,9 @@ describe('button emulator scripts', () => {
   });
 
   it('draws buttons by weight', () => {
-    expect([0, 0.079, 0.08, 0.5, 0.999].map((roll) => pickButton(DEFAULT_PRESS_WEIGHTS, roll))).toEqual([1, 1, 2, 3, 4]);
+    expect([0, 0.079, 0.08, 0.5, 0.999].map((roll) => pickButton(DEFAULT_PRESS_WEIGHTS, roll))).toEqual([
+      1, 1, 2, 3, 4,
+    ]);
     expect(pickButton([0, 1], 0)).toBe(2);
   });
 

@@ -47,7 +47,8 @@ export class ButtonsEmulator extends EventEmitter<ButtonsEmulatorEvents> {
     super();
     port.on('data', (chunk: Buffer) => {
       for (const frame of this.framer.feed(chunk)) {
-        if (frame.kind === 'line' && frame.text.trim() === HELLO_REQUEST && options.answerHelloRequests !== false) this.hello().catch(() => undefined);
+        if (frame.kind === 'line' && frame.text.trim() === HELLO_REQUEST && options.answerHelloRequests !== false)
+          this.hello().catch(() => undefined);
       }
     });
     port.on('close', (error: Error | null) => this.markClosed(error ? error.message : 'closed'));
@@ -58,10 +59,14 @@ export class ButtonsEmulator extends EventEmitter<ButtonsEmulatorEvents> {
   }
 
   static async open(options: ButtonsEmulatorOptions): Promise<ButtonsEmulator> {
-    const port = new SerialPort(withHangupBinding({ path: options.path, baudRate: options.baudRate ?? 9600, autoOpen: false }));
+    const port = new SerialPort(
+      withHangupBinding({ path: options.path, baudRate: options.baudRate ?? 9600, autoOpen: false }),
+    );
     port.on('error', () => undefined);
     await new Promise<void>((resolve, reject) =>
-      port.open((error) => (error ? reject(new Error(`button emulator cannot open ${options.path}: ${error.message}`)) : resolve())),
+      port.open((error) =>
+        error ? reject(new Error(`button emulator cannot open ${options.path}: ${error.message}`)) : resolve(),
+      ),
     );
     const emulator = new ButtonsEmulator(port, options);
     await emulator.hello();
@@ -78,12 +83,18 @@ export class ButtonsEmulator extends EventEmitter<ButtonsEmulatorEvents> {
   }
 
   press(button: number): Promise<void> {
-    return this.send(this.options.uptime === false ? { type: 'press', button } : { type: 'press', button, uptimeMs: this.uptimeMs() });
+    return this.send(
+      this.options.uptime === false ? { type: 'press', button } : { type: 'press', button, uptimeMs: this.uptimeMs() },
+    );
   }
 
   hello(): Promise<void> {
     const firmware = this.options.firmware ?? EMULATOR_FIRMWARE;
-    return this.send(this.options.uptime === false ? { type: 'hello', firmware } : { type: 'hello', firmware, uptimeMs: this.uptimeMs() });
+    return this.send(
+      this.options.uptime === false
+        ? { type: 'hello', firmware }
+        : { type: 'hello', firmware, uptimeMs: this.uptimeMs() },
+    );
   }
 
   /** Bytes outside the protocol: noise, half lines, a wrong baud rate's garbage. */
@@ -169,8 +180,10 @@ export function pickButton(weights: readonly number[], roll: number): number {
  * `signal` aborts; rejects when the line drops under it. Resolves with how many presses it sent.
  */
 export async function runButtonsEmulator(options: RunButtonsEmulatorOptions): Promise<{ presses: number }> {
-  if (options.script === undefined && options.rate === undefined) throw new Error('button emulator: give a script or a rate (presses per minute)');
-  if (options.rate !== undefined && !(options.rate > 0)) throw new Error(`button emulator: rate must be above 0 presses per minute, got ${options.rate}`);
+  if (options.script === undefined && options.rate === undefined)
+    throw new Error('button emulator: give a script or a rate (presses per minute)');
+  if (options.rate !== undefined && !(options.rate > 0))
+    throw new Error(`button emulator: rate must be above 0 presses per minute, got ${options.rate}`);
   const steps = typeof options.script === 'string' ? parseButtonScript(options.script) : options.script;
   const random = options.random ?? Math.random;
   const emulator = await ButtonsEmulator.open(options);
@@ -199,7 +212,8 @@ export async function runButtonsEmulator(options: RunButtonsEmulatorOptions): Pr
       }
     }
   } catch (error) {
-    if (dropped.signal.aborted) throw new Error(`button emulator: the line ${options.path} dropped (${dropReason}) after ${presses} presses`);
+    if (dropped.signal.aborted)
+      throw new Error(`button emulator: the line ${options.path} dropped (${dropReason}) after ${presses} presses`);
     if (!signal.aborted) throw error;
   } finally {
     await emulator.close();

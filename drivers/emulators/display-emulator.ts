@@ -1,7 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { SerialTransport } from '../transport/serial-transport.ts';
-import { AlphaCommandError, AlphaDecoder, parseAlphaCommand, renderTextBody, type AlphaFile, type AlphaFrame } from '../wait-display/alpha-codec.ts';
+import {
+  AlphaCommandError,
+  AlphaDecoder,
+  parseAlphaCommand,
+  renderTextBody,
+  type AlphaFile,
+  type AlphaFrame,
+} from '../wait-display/alpha-codec.ts';
 import { DmdScreenDecoder } from '../wait-display/dmd-codec.ts';
 
 /**
@@ -105,8 +112,11 @@ class AlphaModel implements DisplayModel {
 
   screen(): string[] {
     const strings = new Map<string, string>();
-    for (const [label, file] of this.files) if (file.type === 'string') strings.set(label, file.content.toString('latin1'));
-    return [...this.files.values()].filter((file) => file.type === 'text' && file.content.length > 0).map((file) => renderTextBody(file.content, strings));
+    for (const [label, file] of this.files)
+      if (file.type === 'string') strings.set(label, file.content.toString('latin1'));
+    return [...this.files.values()]
+      .filter((file) => file.type === 'text' && file.content.length > 0)
+      .map((file) => renderTextBody(file.content, strings));
   }
 
   feed(chunk: Buffer): void {
@@ -142,7 +152,9 @@ class AlphaModel implements DisplayModel {
     const counted = this.emulator.counted;
     switch (action.type) {
       case 'memory-configuration':
-        this.files = new Map(action.files.map((file) => [file.label, { type: file.type, size: file.size, content: Buffer.alloc(0) }]));
+        this.files = new Map(
+          action.files.map((file) => [file.label, { type: file.type, size: file.size, content: Buffer.alloc(0) }]),
+        );
         counted.memoryConfigurations += 1;
         counted.blanks += 1;
         return;
@@ -171,20 +183,33 @@ class AlphaModel implements DisplayModel {
   private fileFor(label: string, type: SignFile['type'], command: string): SignFile | undefined {
     const file = this.files.get(label);
     if (file?.type === type) return file;
-    this.emulator.problem('unallocated-file', `command ${command} wrote ${type.toUpperCase()} file "${label}", which the memory configuration does not hold as a ${type.toUpperCase()} file (files: ${[...this.files.keys()].join(', ') || 'none'})`);
+    this.emulator.problem(
+      'unallocated-file',
+      `command ${command} wrote ${type.toUpperCase()} file "${label}", which the memory configuration does not hold as a ${type.toUpperCase()} file (files: ${[...this.files.keys()].join(', ') || 'none'})`,
+    );
     return undefined;
   }
 
   private fit(label: string, file: SignFile, content: Buffer): Buffer {
     if (content.length <= file.size) return content;
-    this.emulator.problem('file-too-small', `file "${label}" holds ${file.size} bytes; ${content.length} were written, the rest is cut`);
+    this.emulator.problem(
+      'file-too-small',
+      `file "${label}" holds ${file.size} bytes; ${content.length} were written, the rest is cut`,
+    );
     return content.subarray(0, file.size);
   }
 }
 
 export class DisplayEmulator extends EventEmitter<DisplayEmulatorEvents> {
   /** Mutable counters, updated by the model; read them through `counters()`. */
-  readonly counted: DisplayCounters = { blanks: 0, textWrites: 0, stringUpdates: 0, memoryConfigurations: 0, problems: 0, bytes: 0 };
+  readonly counted: DisplayCounters = {
+    blanks: 0,
+    textWrites: 0,
+    stringUpdates: 0,
+    memoryConfigurations: 0,
+    problems: 0,
+    bytes: 0,
+  };
   private readonly model: DisplayModel;
   private lastScreen: string;
   private serial: SerialTransport | undefined;
@@ -224,7 +249,10 @@ export class DisplayEmulator extends EventEmitter<DisplayEmulatorEvents> {
 
   async open(): Promise<void> {
     const { path, tcpPort } = this.options;
-    if ((path === undefined) === (tcpPort === undefined)) throw new Error('display emulator: give either a serial path (the far end of a pty) or a TCP port, not both or neither');
+    if ((path === undefined) === (tcpPort === undefined))
+      throw new Error(
+        'display emulator: give either a serial path (the far end of a pty) or a TCP port, not both or neither',
+      );
     if (path !== undefined) await this.openSerial(path);
     else await this.listen(tcpPort!);
   }
@@ -308,7 +336,13 @@ export class DisplayEmulator extends EventEmitter<DisplayEmulatorEvents> {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: Error & { code?: string }) =>
-        reject(new Error(error.code === 'EADDRINUSE' ? `display emulator: ${host}:${port} is already in use; pick another port (0 = any free one)` : `display emulator cannot listen on ${host}:${port}: ${error.message}`)),
+        reject(
+          new Error(
+            error.code === 'EADDRINUSE'
+              ? `display emulator: ${host}:${port} is already in use; pick another port (0 = any free one)`
+              : `display emulator cannot listen on ${host}:${port}: ${error.message}`,
+          ),
+        ),
       );
       server.listen(port, host, () => resolve());
     });
@@ -346,7 +380,10 @@ export class DisplayEmulator extends EventEmitter<DisplayEmulatorEvents> {
  * it runs until `signal` aborts or `close()` is called.
  */
 export async function runDisplayEmulator(options: DisplayEmulatorOptions): Promise<DisplayEmulator> {
-  if (options.kind !== 'dmd' && options.kind !== 'alpha') throw new Error(`display emulator: kind must be "dmd" (Epson DM-D 2x20) or "alpha" (Alpha LED sign), got ${JSON.stringify(options.kind)}`);
+  if (options.kind !== 'dmd' && options.kind !== 'alpha')
+    throw new Error(
+      `display emulator: kind must be "dmd" (Epson DM-D 2x20) or "alpha" (Alpha LED sign), got ${JSON.stringify(options.kind)}`,
+    );
   const emulator = new DisplayEmulator(options);
   if (options.signal?.aborted) return emulator;
   await emulator.open();

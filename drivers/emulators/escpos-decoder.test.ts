@@ -28,7 +28,10 @@ function ticket(language: TicketToPrint['language'], extra: Partial<TicketToPrin
 
 const split = splitChunks;
 
-const decodeAll = (chunks: Buffer[], decoder = new EscposDecoder()): EscposEvent[] => [...chunks.flatMap((c) => decoder.feed(c)), ...decoder.flush()];
+const decodeAll = (chunks: Buffer[], decoder = new EscposDecoder()): EscposEvent[] => [
+  ...chunks.flatMap((c) => decoder.feed(c)),
+  ...decoder.flush(),
+];
 const lines = (events: EscposEvent[]) => events.flatMap((e) => (e.kind === 'line' && e.line.text ? [e.line.text] : []));
 
 describe('ESC/POS decoder (the printer emulator side)', () => {
@@ -36,7 +39,15 @@ describe('ESC/POS decoder (the printer emulator side)', () => {
     const events = decodeAll([renderEscpos(ticket(language))]);
     const text = lines(events).join('\n');
     const texts = ticketTexts(language);
-    for (const expected of [VENUE[language], SERVICE[language], texts.yourNumber, texts.waitAbout(15), texts.ahead(3), texts.scanToFollow, ...texts.footer]) {
+    for (const expected of [
+      VENUE[language],
+      SERVICE[language],
+      texts.yourNumber,
+      texts.waitAbout(15),
+      texts.ahead(3),
+      texts.scanToFollow,
+      ...texts.footer,
+    ]) {
       expect(text).toContain(expected);
     }
     expect(text).toContain('2025-03-08 14:07');
@@ -63,7 +74,9 @@ describe('ESC/POS decoder (the printer emulator side)', () => {
   });
 
   it('the same events however the bytes are cut', () => {
-    const whole = renderEscpos(ticket('ko', { returnWindow: { from: Date.UTC(2025, 2, 8, 6), to: Date.UTC(2025, 2, 8, 6, 15) } }));
+    const whole = renderEscpos(
+      ticket('ko', { returnWindow: { from: Date.UTC(2025, 2, 8, 6), to: Date.UTC(2025, 2, 8, 6, 15) } }),
+    );
     const reference = decodeAll([whole]);
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 40 }), (points) => {

@@ -299,7 +299,8 @@ export class EscposDecoder {
         const fn = buf[at + 2]!;
         const size = buf.readUInt32LE(at + 3);
         const total = 7 + size;
-        if (size > MAX_PENDING) return { consumed: 3, events: [{ kind: 'unknown', bytes: [...buf.subarray(at, at + 7)] }] };
+        if (size > MAX_PENDING)
+          return { consumed: 3, events: [{ kind: 'unknown', bytes: [...buf.subarray(at, at + 7)] }] };
         if (at + total > buf.length) return 'more';
         if (fn !== 0x4c) return { consumed: total };
         return { consumed: total, events: this.graphics(buf.subarray(at + 7, at + total), 'GS 8 L') };
@@ -307,12 +308,18 @@ export class EscposDecoder {
       case 0x76: {
         // GS v 0 m xL xH yL yH d: raster bit image, printed at once.
         if (at + 7 >= buf.length) return 'more';
-        if (buf[at + 2] !== 0x30 && buf[at + 2] !== 0x00) return { consumed: 3, events: [{ kind: 'unknown', bytes: [GS, op, buf[at + 2]!] }] };
+        if (buf[at + 2] !== 0x30 && buf[at + 2] !== 0x00)
+          return { consumed: 3, events: [{ kind: 'unknown', bytes: [GS, op, buf[at + 2]!] }] };
         const bytesPerRow = buf[at + 4]! + buf[at + 5]! * 256;
         const rows = buf[at + 6]! + buf[at + 7]! * 256;
         const total = 8 + bytesPerRow * rows;
         if (at + total > buf.length) return 'more';
-        const image: RasterImage = { width: bytesPerRow * 8, height: rows, bits: new Uint8Array(buf.subarray(at + 8, at + total)), command: 'GS v 0' };
+        const image: RasterImage = {
+          width: bytesPerRow * 8,
+          height: rows,
+          bits: new Uint8Array(buf.subarray(at + 8, at + total)),
+          command: 'GS v 0',
+        };
         this.endLine(events, false);
         return { consumed: total, events: [{ kind: 'image', image }] };
       }
@@ -409,9 +416,20 @@ export class EscposDecoder {
 
   private text(byte: number): void {
     this.lineScale = Math.max(this.lineScale, this.scale);
-    const decoder: Run['decoder'] = this.multibyteMode && byte >= 0x80 ? this.multibyteEncoding() : byte >= 0x80 && this.codeTable === 1 ? 'page1' : 'cp437';
+    const decoder: Run['decoder'] =
+      this.multibyteMode && byte >= 0x80
+        ? this.multibyteEncoding()
+        : byte >= 0x80 && this.codeTable === 1
+          ? 'page1'
+          : 'cp437';
     // In multi-byte mode the trail bytes of a character (0x30-0xFE) stay with its lead byte.
-    if (this.multibyteMode && this.run && this.run.decoder !== 'cp437' && this.run.decoder !== 'page1' && this.openMultibyte()) {
+    if (
+      this.multibyteMode &&
+      this.run &&
+      this.run.decoder !== 'cp437' &&
+      this.run.decoder !== 'page1' &&
+      this.openMultibyte()
+    ) {
       this.run.bytes.push(byte);
       return;
     }

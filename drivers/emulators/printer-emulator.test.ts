@@ -3,7 +3,17 @@ import { DLE_EOT, encodeRealtimeReply, GOOD_CONDITION } from '../ticket-printer/
 import { renderEscpos } from '../ticket-printer/render.ts';
 import { PrinterEngine } from './printer-emulator.ts';
 
-const ticket = { ticketId: 't', language: 'en' as const, venueName: 'Hall', serviceName: 'Passports', number: 'A-1', postedWaitMin: 3, position: 1, issuedAt: 0, url: 'https://h/t/t' };
+const ticket = {
+  ticketId: 't',
+  language: 'en' as const,
+  venueName: 'Hall',
+  serviceName: 'Passports',
+  number: 'A-1',
+  postedWaitMin: 3,
+  position: 1,
+  issuedAt: 0,
+  url: 'https://h/t/t',
+};
 
 function engine() {
   const printer = new PrinterEngine();

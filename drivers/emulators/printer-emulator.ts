@@ -12,7 +12,13 @@ import {
   type PrinterCondition,
 } from '../ticket-printer/escpos-status.ts';
 import { withHangupBinding } from '../transport/serial-transport.ts';
-import { EscposDecoder, type EscposEvent, type MultibyteEncoding, type PrintedLine, type RasterImage } from './escpos-decoder.ts';
+import {
+  EscposDecoder,
+  type EscposEvent,
+  type MultibyteEncoding,
+  type PrintedLine,
+  type RasterImage,
+} from './escpos-decoder.ts';
 
 /**
  * The far end of a pseudo-terminal or a TCP socket behaving like an Epson thermal printer: it
@@ -202,7 +208,8 @@ export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
     const start = this.realtimeTail.length;
     // Only sequences that end in this chunk: earlier ones were answered with the previous chunk.
     for (let i = Math.max(2, start); i < bytes.length; i += 1) {
-      if (bytes[i - 2] === PAGE_REALTIME && bytes[i - 1] === EOT && bytes[i]! >= 1 && bytes[i]! <= 4) replies.push(encodeRealtimeReply(bytes[i]!, this.state));
+      if (bytes[i - 2] === PAGE_REALTIME && bytes[i - 1] === EOT && bytes[i]! >= 1 && bytes[i]! <= 4)
+        replies.push(encodeRealtimeReply(bytes[i]!, this.state));
     }
     this.realtimeTail = bytes.slice(-2);
     if (replies.length > 0) this.emit('output', Buffer.from(replies));
@@ -233,9 +240,17 @@ export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
           break;
         case 'image': {
           const ticket = this.ensureTicket();
-          const image: PrintedImage = { width: event.image.width, height: event.image.height, command: event.image.command, png: rasterToPng(event.image, this.options.imageMargin ?? 16) };
+          const image: PrintedImage = {
+            width: event.image.width,
+            height: event.image.height,
+            command: event.image.command,
+            png: rasterToPng(event.image, this.options.imageMargin ?? 16),
+          };
           if (this.options.outDir) {
-            image.file = join(this.options.outDir, `ticket-${String(ticket.index).padStart(4, '0')}-image-${ticket.images.length + 1}.png`);
+            image.file = join(
+              this.options.outDir,
+              `ticket-${String(ticket.index).padStart(4, '0')}-image-${ticket.images.length + 1}.png`,
+            );
             writeFileSync(image.file, image.png);
           }
           ticket.images.push(image);
@@ -306,7 +321,11 @@ class SerialEndpoint {
   async open(): Promise<void> {
     const port = new SerialPort(withHangupBinding({ path: this.path, baudRate: 115_200, autoOpen: false }));
     port.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(new Error(`printer emulator cannot open ${this.path}: ${error.message}`)) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      port.open((error) =>
+        error ? reject(new Error(`printer emulator cannot open ${this.path}: ${error.message}`)) : resolve(),
+      ),
+    );
     this.port = port;
     port.on('data', (chunk: Buffer) => this.engine.receive(chunk));
     port.on('close', () => {
@@ -356,10 +375,17 @@ class TcpEndpoint {
     engine.on('output', this.onOutput);
   }
 
-  static async listen(engine: PrinterEngine, port: number, host: string, log: (line: string) => void): Promise<TcpEndpoint> {
+  static async listen(
+    engine: PrinterEngine,
+    port: number,
+    host: string,
+    log: (line: string) => void,
+  ): Promise<TcpEndpoint> {
     const server = createServer();
     const endpointReady = new Promise<number>((resolve, reject) => {
-      server.once('error', (error) => reject(new Error(`printer emulator cannot listen on ${host}:${port}: ${error.message}`)));
+      server.once('error', (error) =>
+        reject(new Error(`printer emulator cannot listen on ${host}:${port}: ${error.message}`)),
+      );
       server.listen(port, host, () => {
         const address = server.address();
         resolve(typeof address === 'object' && address ? address.port : port);
@@ -432,15 +458,21 @@ export interface PrinterEmulatorHandle {
 }
 
 export async function runPrinterEmulator(options: RunPrinterEmulatorOptions): Promise<PrinterEmulatorHandle> {
-  if (options.path === undefined && options.tcpPort === undefined) throw new Error('printer emulator: give a serial path (the device end of a pty) or a TCP port (0 for any)');
+  if (options.path === undefined && options.tcpPort === undefined)
+    throw new Error('printer emulator: give a serial path (the device end of a pty) or a TCP port (0 for any)');
   const log = options.log ?? (() => undefined);
   const engine = new PrinterEngine(options);
   engine.on('ticket', (ticket) => {
-    const where = ticket.images.length > 0 ? ` (${ticket.images.map((i) => i.file ?? `${i.width}x${i.height}`).join(', ')})` : '';
-    log(`printer emulator: ticket ${ticket.index}${ticket.interrupted ? ' (interrupted)' : ''}${ticket.cut ? '' : ' (not cut)'}${where}\n${ticket.text}`);
+    const where =
+      ticket.images.length > 0 ? ` (${ticket.images.map((i) => i.file ?? `${i.width}x${i.height}`).join(', ')})` : '';
+    log(
+      `printer emulator: ticket ${ticket.index}${ticket.interrupted ? ' (interrupted)' : ''}${ticket.cut ? '' : ' (not cut)'}${where}\n${ticket.text}`,
+    );
   });
   engine.on('condition', (c) => log(`printer emulator: ${describeCondition(c)}`));
-  engine.on('unknown', (bytes) => log(`printer emulator: unknown command ${bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`));
+  engine.on('unknown', (bytes) =>
+    log(`printer emulator: unknown command ${bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`),
+  );
 
   let serial: SerialEndpoint | undefined;
   let tcp: TcpEndpoint | undefined;
@@ -449,7 +481,8 @@ export async function runPrinterEmulator(options: RunPrinterEmulatorOptions): Pr
       serial = new SerialEndpoint(options.path, engine, log);
       await serial.open();
     }
-    if (options.tcpPort !== undefined) tcp = await TcpEndpoint.listen(engine, options.tcpPort, options.tcpHost ?? '127.0.0.1', log);
+    if (options.tcpPort !== undefined)
+      tcp = await TcpEndpoint.listen(engine, options.tcpPort, options.tcpHost ?? '127.0.0.1', log);
   } catch (error) {
     await serial?.close();
     throw error;

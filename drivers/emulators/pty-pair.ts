@@ -11,7 +11,9 @@ import { join } from 'node:path';
  */
 export class SocatMissingError extends Error {
   constructor() {
-    super('socat is not installed; it provides the pseudo-terminal pairs that stand in for serial cables: apt-get install -y socat');
+    super(
+      'socat is not installed; it provides the pseudo-terminal pairs that stand in for serial cables: apt-get install -y socat',
+    );
     this.name = 'SocatMissingError';
   }
 }
@@ -42,7 +44,13 @@ export class PtyPair {
   static async create(options: PtyPairOptions = {}): Promise<PtyPair> {
     let ownDir: string | undefined;
     if (options.a === undefined || options.b === undefined) ownDir = mkdtempSync(join(tmpdir(), 'waitwell-pty-'));
-    const pair = new PtyPair(options.a ?? join(ownDir!, 'kiosk'), options.b ?? join(ownDir!, 'device'), ownDir, options.timeoutMs ?? 10_000, options.command ?? 'socat');
+    const pair = new PtyPair(
+      options.a ?? join(ownDir!, 'kiosk'),
+      options.b ?? join(ownDir!, 'device'),
+      ownDir,
+      options.timeoutMs ?? 10_000,
+      options.command ?? 'socat',
+    );
     try {
       await pair.plug();
     } catch (error) {
@@ -103,7 +111,15 @@ export class PtyPair {
   private ready(child: ChildProcess): Promise<void> {
     return new Promise((resolve, reject) => {
       let output = '';
-      const timer = setTimeout(() => finish(new Error(`socat did not create ${this.a} and ${this.b} within ${this.timeoutMs} ms; it said: ${output.trim()}`)), this.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(
+            new Error(
+              `socat did not create ${this.a} and ${this.b} within ${this.timeoutMs} ms; it said: ${output.trim()}`,
+            ),
+          ),
+        this.timeoutMs,
+      );
       const finish = (error?: Error) => {
         clearTimeout(timer);
         child.stderr!.off('data', onOutput);
@@ -119,8 +135,10 @@ export class PtyPair {
         output += chunk.toString('utf8');
         if (output.includes('starting data transfer loop') && existsSync(this.a) && existsSync(this.b)) finish();
       };
-      const onError = (error: Error & { code?: string }) => finish(error.code === 'ENOENT' ? new SocatMissingError() : error);
-      const onExit = (code: number | null) => finish(new Error(`socat exited (code ${code}) before the pair was ready: ${output.trim()}`));
+      const onError = (error: Error & { code?: string }) =>
+        finish(error.code === 'ENOENT' ? new SocatMissingError() : error);
+      const onExit = (code: number | null) =>
+        finish(new Error(`socat exited (code ${code}) before the pair was ready: ${output.trim()}`));
       child.stderr!.on('data', onOutput);
       child.once('error', onError);
       child.once('exit', onExit);

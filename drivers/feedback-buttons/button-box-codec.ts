@@ -14,7 +14,14 @@ export type ButtonBoxMessage =
   | { type: 'hello'; firmware: string; uptimeMs?: number }
   | { type: 'comment'; text: string };
 
-export type ButtonBoxErrorReason = FramingErrorReason | 'unknown-command' | 'bad-button' | 'bad-time' | 'bad-firmware' | 'bad-checksum' | 'extra-fields';
+export type ButtonBoxErrorReason =
+  | FramingErrorReason
+  | 'unknown-command'
+  | 'bad-button'
+  | 'bad-time'
+  | 'bad-firmware'
+  | 'bad-checksum'
+  | 'extra-fields';
 
 export type ButtonBoxError = FrameError<ButtonBoxErrorReason>;
 
@@ -64,12 +71,19 @@ export function decodeButtonBoxLine(line: string): DecodeResult {
       const button = Number(first);
       if (button < 1 || button > MAX_BUTTON) return fail('bad-button', line);
       if (uptimeMs === null) return fail('bad-time', line);
-      return { ok: true, message: uptimeMs === undefined ? { type: 'press', button } : { type: 'press', button, uptimeMs } };
+      return {
+        ok: true,
+        message: uptimeMs === undefined ? { type: 'press', button } : { type: 'press', button, uptimeMs },
+      };
     }
     case 'H': {
       if (first === undefined || !FIRMWARE.test(first)) return fail('bad-firmware', line);
       if (uptimeMs === null) return fail('bad-time', line);
-      return { ok: true, message: uptimeMs === undefined ? { type: 'hello', firmware: first } : { type: 'hello', firmware: first, uptimeMs } };
+      return {
+        ok: true,
+        message:
+          uptimeMs === undefined ? { type: 'hello', firmware: first } : { type: 'hello', firmware: first, uptimeMs },
+      };
     }
     default:
       return fail('unknown-command', line);
@@ -90,7 +104,8 @@ export function encodeButtonBoxMessage(message: ButtonBoxMessage, options: { che
       body = `# ${message.text}`;
       break;
   }
-  if (options.checksum && message.type !== 'comment') body += `*${xorChecksum(body).toString(16).toUpperCase().padStart(2, '0')}`;
+  if (options.checksum && message.type !== 'comment')
+    body += `*${xorChecksum(body).toString(16).toUpperCase().padStart(2, '0')}`;
   return Buffer.from(`${body}\n`, 'latin1');
 }
 
@@ -103,11 +118,15 @@ export class ButtonBoxDecoder {
   }
 
   feed(chunk: Uint8Array): DecodeResult[] {
-    return this.framer.feed(chunk).map((frame) => (frame.kind === 'line' ? decodeButtonBoxLine(frame.text) : { ok: false, error: frame.error }));
+    return this.framer
+      .feed(chunk)
+      .map((frame) => (frame.kind === 'line' ? decodeButtonBoxLine(frame.text) : { ok: false, error: frame.error }));
   }
 
   /** Call when the link drops: a pending half line is reported as truncated. */
   reset(): DecodeResult[] {
-    return this.framer.reset().map((frame) => (frame.kind === 'line' ? decodeButtonBoxLine(frame.text) : { ok: false, error: frame.error }));
+    return this.framer
+      .reset()
+      .map((frame) => (frame.kind === 'line' ? decodeButtonBoxLine(frame.text) : { ok: false, error: frame.error }));
   }
 }

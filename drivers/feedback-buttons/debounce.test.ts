@@ -23,14 +23,20 @@ describe('debounce', () => {
   });
 
   it('never drops an edge that comes at least a window after the previous one', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 500 }), fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 50 }), (windowMs, gaps) => {
-      const debouncer = new Debouncer(windowMs);
-      let t = 0;
-      gaps.forEach((gap, i) => {
-        t += gap;
-        expect(debouncer.accept(1, t)).toBe(i === 0 || gap >= windowMs);
-      });
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 50 }),
+        (windowMs, gaps) => {
+          const debouncer = new Debouncer(windowMs);
+          let t = 0;
+          gaps.forEach((gap, i) => {
+            t += gap;
+            expect(debouncer.accept(1, t)).toBe(i === 0 || gap >= windowMs);
+          });
+        },
+      ),
+    );
   });
 });
 

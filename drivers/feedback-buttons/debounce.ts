@@ -10,7 +10,8 @@ export class Debouncer {
   private readonly lastEdge = new Map<number, number>();
 
   constructor(readonly windowMs: number = DEFAULT_DEBOUNCE_MS) {
-    if (!Number.isFinite(windowMs) || windowMs < 0) throw new RangeError(`debounce window must be 0 ms or more, got ${windowMs}`);
+    if (!Number.isFinite(windowMs) || windowMs < 0)
+      throw new RangeError(`debounce window must be 0 ms or more, got ${windowMs}`);
   }
 
   /** True when this edge is a new press, false when it is bounce. */

@@ -8,15 +8,37 @@ import { findHidButtonModel } from './hid-models.ts';
 import type { ButtonProblem } from './transport-buttons.ts';
 
 const FAST = { baseMs: 10, maxMs: 100, jitter: 0.2 };
-const encoder = { vendorId: 0x0079, productId: 0x0006, release: 0x0107, interface: 0, manufacturer: 'DragonRise Inc.', product: 'Generic   USB  Joystick' };
+const encoder = {
+  vendorId: 0x0079,
+  productId: 0x0006,
+  release: 0x0107,
+  interface: 0,
+  manufacturer: 'DragonRise Inc.',
+  product: 'Generic   USB  Joystick',
+};
 const layout = findHidButtonModel(0x0079, 0x0006)!.layout;
 /** A DragonRise report with these buttons (1-4) down, sticks centred. */
-const report = (...buttons: number[]) => [0x7f, 0x7f, 0x7f, 0x7f, 0x7f, buttons.reduce((byte, b) => byte | (0x08 << b), 0x0f), 0, 0];
+const report = (...buttons: number[]) => [
+  0x7f,
+  0x7f,
+  0x7f,
+  0x7f,
+  0x7f,
+  buttons.reduce((byte, b) => byte | (0x08 << b), 0x0f),
+  0,
+  0,
+];
 
 function setup(options: { clock?: () => number; garbage?: { threshold: number; windowMs: number } } = {}) {
   const hid = new FakeHid([{ ...encoder, path: '/dev/hidraw3' }]);
   const transport = new HidTransport({ vendorId: 0x0079, productId: 0x0006, api: hid, backoff: FAST });
-  const buttons = new HidButtons({ id: 'buttons-exit', transport, layout, ...(options.clock ? { now: options.clock } : {}), ...(options.garbage ? { garbage: options.garbage } : {}) });
+  const buttons = new HidButtons({
+    id: 'buttons-exit',
+    transport,
+    layout,
+    ...(options.clock ? { now: options.clock } : {}),
+    ...(options.garbage ? { garbage: options.garbage } : {}),
+  });
   const presses: ButtonPress[] = [];
   const statuses: DeviceStatus[] = [];
   const problems: ButtonProblem[] = [];
@@ -98,7 +120,10 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     hid.failNextOpens('cannot open device with path /dev/hidraw3');
     await buttons.start();
     expect(buttons.status.detail).toMatch(/udev rule/);
-    await waitFor(() => buttons.status.state === 'ready', { what: 'buttons ready after the failed open', timeoutMs: 5000 });
+    await waitFor(() => buttons.status.state === 'ready', {
+      what: 'buttons ready after the failed open',
+      timeoutMs: 5000,
+    });
     expect(hid.openAttempts.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -122,7 +147,13 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     const buttons = new HidButtons({
       id: 'pad',
       transport,
-      layout: { reportId: 1, buttons: [{ button: 1, byte: 1, mask: 1 }, { button: 9, byte: 1, mask: 2 }] },
+      layout: {
+        reportId: 1,
+        buttons: [
+          { button: 1, byte: 1, mask: 1 },
+          { button: 9, byte: 1, mask: 2 },
+        ],
+      },
       levels: { 1: 3 },
     });
     stops.push(() => buttons.stop());
@@ -145,7 +176,10 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     });
     await buttons.start();
     hid.opened('/dev/hidraw3')!.emitData(report(2, 3));
-    expect(problems).toMatchObject([{ reason: 'driver-error', counts: false }, { reason: 'driver-error', counts: false }]);
+    expect(problems).toMatchObject([
+      { reason: 'driver-error', counts: false },
+      { reason: 'driver-error', counts: false },
+    ]);
     expect(presses.map((p) => p.button)).toEqual([2, 3]);
     expect(buttons.status.state).toBe('ready');
   });
@@ -173,7 +207,13 @@ describe('HidTransport', () => {
       { ...encoder, path: '/dev/hidraw0', usagePage: 0x0001 },
       { ...encoder, path: '/dev/hidraw1', usagePage: 0xff00 },
     ]);
-    const transport = new HidTransport({ vendorId: 0x0079, productId: 0x0006, usagePage: 0xff00, api: hid, backoff: FAST });
+    const transport = new HidTransport({
+      vendorId: 0x0079,
+      productId: 0x0006,
+      usagePage: 0xff00,
+      api: hid,
+      backoff: FAST,
+    });
     await transport.open();
     expect(hid.opened('/dev/hidraw1')).toBeDefined();
     await transport.close();

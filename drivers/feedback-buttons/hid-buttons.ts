@@ -26,7 +26,11 @@ export class HidButtons extends TransportButtons {
       case 'other-report':
         return;
       case 'error':
-        this.problem({ reason: reading.reason, detail: `${this.transport.description}: ${reading.detail}; check the report layout`, counts: true });
+        this.problem({
+          reason: reading.reason,
+          detail: `${this.transport.description}: ${reading.detail}; check the report layout`,
+          counts: true,
+        });
         return;
       case 'buttons': {
         const edges = pressEdges(this.down, reading.down);

@@ -41,7 +41,10 @@ describe('HID report parser', () => {
       reason: 'short-report',
       detail: '3-byte report has no byte 6 (button 1)',
     });
-    expect(down({ reportId: 1, buttons: [{ button: 1, byte: 1, mask: 1 }] }, [])).toMatchObject({ kind: 'error', reason: 'short-report' });
+    expect(down({ reportId: 1, buttons: [{ button: 1, byte: 1, mask: 1 }] }, [])).toMatchObject({
+      kind: 'error',
+      reason: 'short-report',
+    });
   });
 
   it('reads the known models: DragonRise buttons 1-4 in byte 5, hat left alone', () => {
@@ -54,39 +57,54 @@ describe('HID report parser', () => {
   it('refuses layouts that cannot work, saying why', () => {
     expect(() => validateHidLayout({ buttons: [] })).toThrow(/at least one button/);
     expect(() => validateHidLayout({ buttons: [{ button: 1, byte: 0, mask: 0 }] })).toThrow(/mask 0/);
-    expect(() => validateHidLayout({ buttons: [{ button: 1, byte: 0, mask: 1 }, { button: 1, byte: 1, mask: 1 }] })).toThrow(/twice/);
+    expect(() =>
+      validateHidLayout({
+        buttons: [
+          { button: 1, byte: 0, mask: 1 },
+          { button: 1, byte: 1, mask: 1 },
+        ],
+      }),
+    ).toThrow(/twice/);
     expect(() => validateHidLayout({ reportId: 3, buttons: [{ button: 1, byte: 0, mask: 1 }] })).toThrow(/report id/);
   });
 
   it('turns consecutive reports into press edges: one press per push, none on release or hold', () => {
     const reports = fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 60 });
-    fc.assert(fc.property(reports, (bytes) => {
-      let before: ReadonlySet<number> = new Set();
-      const pressesPerButton = new Map<number, number>();
-      for (const byte of bytes) {
-        const reading = readHidReport(fourBits, Uint8Array.from([byte]));
-        if (reading.kind !== 'buttons') throw new Error('unexpected');
-        for (const button of pressEdges(before, reading.down)) pressesPerButton.set(button, (pressesPerButton.get(button) ?? 0) + 1);
-        before = reading.down;
-      }
-      // Oracle: count 0 -> 1 transitions of each bit.
-      for (let bit = 0; bit < 4; bit += 1) {
-        let count = 0;
-        let previous = 0;
+    fc.assert(
+      fc.property(reports, (bytes) => {
+        let before: ReadonlySet<number> = new Set();
+        const pressesPerButton = new Map<number, number>();
         for (const byte of bytes) {
-          const now = (byte >> bit) & 1;
-          if (now && !previous) count += 1;
-          previous = now;
+          const reading = readHidReport(fourBits, Uint8Array.from([byte]));
+          if (reading.kind !== 'buttons') throw new Error('unexpected');
+          for (const button of pressEdges(before, reading.down))
+            pressesPerButton.set(button, (pressesPerButton.get(button) ?? 0) + 1);
+          before = reading.down;
         }
-        expect(pressesPerButton.get(bit + 1) ?? 0).toBe(count);
-      }
-    }));
+        // Oracle: count 0 -> 1 transitions of each bit.
+        for (let bit = 0; bit < 4; bit += 1) {
+          let count = 0;
+          let previous = 0;
+          for (const byte of bytes) {
+            const now = (byte >> bit) & 1;
+            if (now && !previous) count += 1;
+            previous = now;
+          }
+          expect(pressesPerButton.get(bit + 1) ?? 0).toBe(count);
+        }
+      }),
+    );
   });
 
   it('never throws on any report', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 70 }), fc.boolean(), (report, activeLow) => {
-      const reading = readHidReport({ reportId: 1, buttons: [{ button: 1, byte: 3, mask: 0x10 }], activeLow }, report);
-      expect(['buttons', 'other-report', 'error']).toContain(reading.kind);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70 }), fc.boolean(), (report, activeLow) => {
+        const reading = readHidReport(
+          { reportId: 1, buttons: [{ button: 1, byte: 3, mask: 0x10 }], activeLow },
+          report,
+        );
+        expect(['buttons', 'other-report', 'error']).toContain(reading.kind);
+      }),
+    );
   });
 });

@@ -31,15 +31,24 @@ export function validateHidLayout(layout: HidReportLayout): HidReportLayout {
   if (layout.buttons.length === 0) throw new RangeError('HID layout: list at least one button (button, byte, mask)');
   const seen = new Set<number>();
   for (const { button, byte, mask } of layout.buttons) {
-    if (!Number.isInteger(button) || button < 1) throw new RangeError(`HID layout: button ${button} must be a number from 1`);
+    if (!Number.isInteger(button) || button < 1)
+      throw new RangeError(`HID layout: button ${button} must be a number from 1`);
     if (seen.has(button)) throw new RangeError(`HID layout: button ${button} is listed twice`);
     seen.add(button);
-    if (!Number.isInteger(byte) || byte < 0) throw new RangeError(`HID layout: button ${button} has byte ${byte}; use an index from 0`);
-    if (layout.reportId !== undefined && byte === 0) throw new RangeError(`HID layout: button ${button} reads byte 0, which holds the report id ${layout.reportId}`);
-    if (!Number.isInteger(mask) || mask < 1 || mask > 0xff) throw new RangeError(`HID layout: button ${button} has mask ${mask}; use 0x01..0xff`);
+    if (!Number.isInteger(byte) || byte < 0)
+      throw new RangeError(`HID layout: button ${button} has byte ${byte}; use an index from 0`);
+    if (layout.reportId !== undefined && byte === 0)
+      throw new RangeError(`HID layout: button ${button} reads byte 0, which holds the report id ${layout.reportId}`);
+    if (!Number.isInteger(mask) || mask < 1 || mask > 0xff)
+      throw new RangeError(`HID layout: button ${button} has mask ${mask}; use 0x01..0xff`);
   }
-  if (layout.reportId !== undefined && (!Number.isInteger(layout.reportId) || layout.reportId < 1 || layout.reportId > 0xff)) {
-    throw new RangeError(`HID layout: report id ${layout.reportId} must be 1..255 (leave it out for devices without numbered reports)`);
+  if (
+    layout.reportId !== undefined &&
+    (!Number.isInteger(layout.reportId) || layout.reportId < 1 || layout.reportId > 0xff)
+  ) {
+    throw new RangeError(
+      `HID layout: report id ${layout.reportId} must be 1..255 (leave it out for devices without numbered reports)`,
+    );
   }
   return layout;
 }
@@ -54,7 +63,11 @@ export function readHidReport(layout: HidReportLayout, report: Uint8Array): HidR
   for (const { button, byte, mask } of layout.buttons) {
     const value = report[byte];
     if (value === undefined) {
-      return { kind: 'error', reason: 'short-report', detail: `${report.length}-byte report has no byte ${byte} (button ${button})` };
+      return {
+        kind: 'error',
+        reason: 'short-report',
+        detail: `${report.length}-byte report has no byte ${byte} (button ${button})`,
+      };
     }
     const active = layout.activeLow ? (~value & mask) !== 0 : (value & mask) !== 0;
     if (active) down.add(button);

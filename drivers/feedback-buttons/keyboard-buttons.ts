@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceStatus, FeedbackButtons, FeedbackButtonsEvents } from '../device.ts';
 import { Debouncer, DEFAULT_DEBOUNCE_MS } from './debounce.ts';
-import { DEFAULT_KEYBOARD_BUTTONS, keysToCatch, levelOfKeyEvent, type ForwardedKey, type KeyboardButtonsConfig } from './keyboard-keys.ts';
+import {
+  DEFAULT_KEYBOARD_BUTTONS,
+  keysToCatch,
+  levelOfKeyEvent,
+  type ForwardedKey,
+  type KeyboardButtonsConfig,
+} from './keyboard-keys.ts';
 
 /**
  * A keyboard-mode keypad as a FeedbackButtons device, so the kiosk treats it like the others.

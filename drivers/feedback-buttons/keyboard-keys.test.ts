@@ -5,7 +5,9 @@ import { DEFAULT_KEYBOARD_BUTTONS, keysToCatch, keyToLevel, levelOfKeyEvent } fr
 
 describe('keyboard keys', () => {
   it('maps F13-F16 to levels 1-4 by default and nothing else', () => {
-    expect(['F13', 'F14', 'F15', 'F16', 'F12', 'a', '1'].map((key) => keyToLevel(DEFAULT_KEYBOARD_BUTTONS, key))).toEqual([1, 2, 3, 4, undefined, undefined, undefined]);
+    expect(
+      ['F13', 'F14', 'F15', 'F16', 'F12', 'a', '1'].map((key) => keyToLevel(DEFAULT_KEYBOARD_BUTTONS, key)),
+    ).toEqual([1, 2, 3, 4, undefined, undefined, undefined]);
     expect(keysToCatch(DEFAULT_KEYBOARD_BUTTONS)).toEqual(['F13', 'F14', 'F15', 'F16']);
   });
 

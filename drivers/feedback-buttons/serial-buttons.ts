@@ -37,7 +37,11 @@ export class SerialButtons extends TransportButtons {
 
   private handle(result: DecodeResult, counts: boolean): void {
     if (!result.ok) {
-      this.problem({ reason: result.error.reason, detail: `${this.transport.description} sent "${result.error.line}"`, counts });
+      this.problem({
+        reason: result.error.reason,
+        detail: `${this.transport.description} sent "${result.error.line}"`,
+        counts,
+      });
       return;
     }
     const message = result.message;

@@ -101,7 +101,11 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
     const at = this.now();
     const level = levelOfButton(this.levels, button);
     if (level === undefined) {
-      this.problem({ reason: 'unmapped-button', detail: `button ${button} is not mapped to a level (mapped: ${Object.keys(this.levels).join(', ')})`, counts: true });
+      this.problem({
+        reason: 'unmapped-button',
+        detail: `button ${button} is not mapped to a level (mapped: ${Object.keys(this.levels).join(', ')})`,
+        counts: true,
+      });
       return;
     }
     if (!this.debouncer.accept(button, deviceMs ?? at)) return;
@@ -129,7 +133,11 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
         this.setStatus({ state: 'offline', code: 'connecting', detail: `${what}: opening` });
         return;
       case 'reconnecting':
-        this.setStatus({ state: 'offline', code: 'disconnected', detail: `${what}: ${reason ?? 'link lost'}; reconnecting by itself (check the cable and the box's power)` });
+        this.setStatus({
+          state: 'offline',
+          code: 'disconnected',
+          detail: `${what}: ${reason ?? 'link lost'}; reconnecting by itself (check the cable and the box's power)`,
+        });
         return;
       case 'closed':
         this.setStatus({ state: 'offline', code: 'stopped', detail: `${what}: closed` });
@@ -169,7 +177,11 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
     } catch (error) {
       // Not the device's fault (most likely a listener's), so it does not degrade the device.
       try {
-        this.diagnostics.emit('problem', { reason: 'driver-error', detail: (error as Error).stack ?? String(error), counts: false });
+        this.diagnostics.emit('problem', {
+          reason: 'driver-error',
+          detail: (error as Error).stack ?? String(error),
+          counts: false,
+        });
       } catch {
         // A throwing problem listener has nowhere left to report to.
       }

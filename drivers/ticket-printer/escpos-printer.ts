@@ -3,7 +3,17 @@ import type { DeviceEvents, DeviceStatus, TicketPrinter, TicketToPrint } from '.
 import type { Transport, TransportState } from '../transport/transport.ts';
 import { TransportLink } from '../transport/transport-link.ts';
 import { WaitCancelledError, Waitress, WaitTimeoutError } from '../waitress.ts';
-import { ASB_FLAGS, DLE_EOT, ENABLE_ASB, EscposStatusReader, decodeRealtimeReply, GOOD_CONDITION, TRANSMIT_PAPER_STATUS, type PrinterCondition, type StatusFrame } from './escpos-status.ts';
+import {
+  ASB_FLAGS,
+  DLE_EOT,
+  ENABLE_ASB,
+  EscposStatusReader,
+  decodeRealtimeReply,
+  GOOD_CONDITION,
+  TRANSMIT_PAPER_STATUS,
+  type PrinterCondition,
+  type StatusFrame,
+} from './escpos-status.ts';
 import { blockerOf, mergeCondition, statusOfCondition } from './printer-condition.ts';
 import { PrinterError } from './printer-error.ts';
 import { renderEscpos, type RenderOptions } from './render.ts';
@@ -50,7 +60,12 @@ export type PrinterDiagnosticsEvents = {
 };
 
 const QUERIES = [1, 2, 3, 4] as const;
-const NAMES: Record<(typeof QUERIES)[number], string> = { 1: 'printer status', 2: 'offline cause', 3: 'error cause', 4: 'paper sensor' };
+const NAMES: Record<(typeof QUERIES)[number], string> = {
+  1: 'printer status',
+  2: 'offline cause',
+  3: 'error cause',
+  4: 'paper sensor',
+};
 
 export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketPrinter {
   readonly id: string;
@@ -83,7 +98,13 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     this.printTimeoutMs = options.printTimeoutMs ?? 20_000;
     this.pollMs = options.pollMs ?? 15_000;
     this.noReplyRetryMs = options.noReplyRetryMs ?? 2000;
-    this.render = { cpl: options.cpl, qrCell: options.qrCell, commandSet: options.commandSet, cut: options.cut, autoStatusBack: ASB_FLAGS };
+    this.render = {
+      cpl: options.cpl,
+      qrCell: options.qrCell,
+      commandSet: options.commandSet,
+      cut: options.cut,
+      autoStatusBack: ASB_FLAGS,
+    };
   }
 
   get status(): DeviceStatus {
@@ -122,19 +143,32 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   private async printNow(ticket: TicketToPrint): Promise<void> {
     const what = `ticket ${ticket.number}`;
     const where = this.transport.description;
-    if (!this.link.started) throw new PrinterError('stopped', `${where}: the printer driver is not started`, 'nothing', ticket.number);
+    if (!this.link.started)
+      throw new PrinterError('stopped', `${where}: the printer driver is not started`, 'nothing', ticket.number);
     if (this.transport.state !== 'open') {
-      throw new PrinterError('disconnected', `${where} is not connected (${this.transport.state}): check the printer's cable or network and its power; ${what} was not printed`, 'nothing', ticket.number);
+      throw new PrinterError(
+        'disconnected',
+        `${where} is not connected (${this.transport.state}): check the printer's cable or network and its power; ${what} was not printed`,
+        'nothing',
+        ticket.number,
+      );
     }
     const before = await this.query().catch((error: unknown) => {
       throw this.asPrinterError(error, what, 'nothing');
     });
     const blocker = blockerOf(before);
-    if (blocker) throw new PrinterError(blocker.code, `${where}: ${blocker.advice}; ${what} was not printed`, 'nothing', ticket.number);
+    if (blocker)
+      throw new PrinterError(
+        blocker.code,
+        `${where}: ${blocker.advice}; ${what} was not printed`,
+        'nothing',
+        ticket.number,
+      );
 
     let bytes = renderEscpos(ticket, this.render);
     // The GS r at the end is what confirms the ticket; receiptline ends with it, but never rely on that silently.
-    if (!bytes.subarray(-TRANSMIT_PAPER_STATUS.length).equals(TRANSMIT_PAPER_STATUS)) bytes = Buffer.concat([bytes, TRANSMIT_PAPER_STATUS]);
+    if (!bytes.subarray(-TRANSMIT_PAPER_STATUS.length).equals(TRANSMIT_PAPER_STATUS))
+      bytes = Buffer.concat([bytes, TRANSMIT_PAPER_STATUS]);
     // Listening before the first byte goes out: a short roll can run out while the write is still going.
     const outcome = this.replies.waitFor(
       (frame): { ok: true } | { ok: false; condition: PrinterCondition } | undefined => {
@@ -142,14 +176,22 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         if (frame.kind === 'asb' && blockerOf(frame.condition)) return { ok: false, condition: frame.condition };
         return undefined;
       },
-      { what: `the printer's confirmation that ${what} printed (the GS r reply at its end)`, timeoutMs: this.printTimeoutMs },
+      {
+        what: `the printer's confirmation that ${what} printed (the GS r reply at its end)`,
+        timeoutMs: this.printTimeoutMs,
+      },
     );
     outcome.catch(() => undefined);
     try {
       await this.transport.write(bytes);
     } catch (error) {
       this.replies.cancelAll('the write failed');
-      throw new PrinterError('disconnected', `${where}: sending ${what} failed (${(error as Error).message}); check the cable or network. Part of it may have printed`, 'unknown', ticket.number);
+      throw new PrinterError(
+        'disconnected',
+        `${where}: sending ${what} failed (${(error as Error).message}); check the cable or network. Part of it may have printed`,
+        'unknown',
+        ticket.number,
+      );
     }
     let result;
     try {
@@ -159,21 +201,41 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         // No confirmation: a printer without ASB that ran out of paper looks like this. Ask it.
         const after = await this.query().catch(() => undefined);
         const cause = after && blockerOf(after);
-        if (cause) throw new PrinterError(cause.code, `${where}: ${cause.advice}; ${what} stopped part way: give the customer a new ticket`, 'partial', ticket.number);
-        throw new PrinterError('not-confirmed', `${where}: ${what} was sent but the printer did not confirm it within ${this.printTimeoutMs} ms: check whether it came out`, 'unknown', ticket.number);
+        if (cause)
+          throw new PrinterError(
+            cause.code,
+            `${where}: ${cause.advice}; ${what} stopped part way: give the customer a new ticket`,
+            'partial',
+            ticket.number,
+          );
+        throw new PrinterError(
+          'not-confirmed',
+          `${where}: ${what} was sent but the printer did not confirm it within ${this.printTimeoutMs} ms: check whether it came out`,
+          'unknown',
+          ticket.number,
+        );
       }
       throw this.asPrinterError(error, what, 'unknown');
     }
     if (!result.ok) {
       const cause = blockerOf(result.condition)!;
-      throw new PrinterError(cause.code, `${where}: ${cause.advice}; ${what} stopped part way: give the customer a new ticket`, 'partial', ticket.number);
+      throw new PrinterError(
+        cause.code,
+        `${where}: ${cause.advice}; ${what} stopped part way: give the customer a new ticket`,
+        'partial',
+        ticket.number,
+      );
     }
     const after = await this.query().catch((error: unknown) => {
       throw this.asPrinterError(error, what, 'unknown');
     });
     const cause = blockerOf(after);
     // Printed in full (the GS r reply came), but the printer cannot take the next one.
-    if (cause) this.diagnostics.emit('problem', { reason: 'driver-error', detail: `${where}: ${what} printed, then: ${cause.advice}` });
+    if (cause)
+      this.diagnostics.emit('problem', {
+        reason: 'driver-error',
+        detail: `${where}: ${what} printed, then: ${cause.advice}`,
+      });
   }
 
   /** DLE EOT 1, 2, 3, 4 in turn; merges the answers into the condition and the status. */
@@ -209,12 +271,27 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     const where = this.transport.description;
     if (error instanceof PrinterError) return error;
     if (error instanceof WaitTimeoutError) {
-      return new PrinterError('no-reply', `${where}: the printer does not answer (${error.message}): is it switched on, and is this the right port, address and baud rate? ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`, printed, what.replace(/^ticket /, ''));
+      return new PrinterError(
+        'no-reply',
+        `${where}: the printer does not answer (${error.message}): is it switched on, and is this the right port, address and baud rate? ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
+        printed,
+        what.replace(/^ticket /, ''),
+      );
     }
     if (error instanceof WaitCancelledError) {
-      return new PrinterError('disconnected', `${where}: the link dropped while waiting (${error.reason}); ${what} ${printed === 'nothing' ? 'was not printed' : 'may be incomplete'}`, printed === 'nothing' ? 'nothing' : 'unknown', what.replace(/^ticket /, ''));
+      return new PrinterError(
+        'disconnected',
+        `${where}: the link dropped while waiting (${error.reason}); ${what} ${printed === 'nothing' ? 'was not printed' : 'may be incomplete'}`,
+        printed === 'nothing' ? 'nothing' : 'unknown',
+        what.replace(/^ticket /, ''),
+      );
     }
-    return new PrinterError('disconnected', `${where}: ${(error as Error).message}; ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`, printed, what.replace(/^ticket /, ''));
+    return new PrinterError(
+      'disconnected',
+      `${where}: ${(error as Error).message}; ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
+      printed,
+      what.replace(/^ticket /, ''),
+    );
   }
 
   private receive(frames: StatusFrame[]): void {
@@ -238,7 +315,10 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
       const taken = this.replies.deliver(frame);
       if (!taken && frame.kind === 'realtime') {
         // Bytes inside a ticket's image can read as DLE EOT to the printer, which answers them.
-        this.diagnostics.emit('problem', { reason: 'unrequested-reply', detail: `${this.transport.description} sent status 0x${frame.byte.toString(16)} nobody asked for` });
+        this.diagnostics.emit('problem', {
+          reason: 'unrequested-reply',
+          detail: `${this.transport.description} sent status 0x${frame.byte.toString(16)} nobody asked for`,
+        });
       }
     }
   }
@@ -278,23 +358,39 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
       case 'connecting':
         return this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: opening` });
       case 'reconnecting':
-        return this.setStatus({ state: 'offline', code: 'disconnected', detail: `${where}: ${reason ?? 'link lost'}; reconnecting by itself (check the cable or network and the printer's power)` });
+        return this.setStatus({
+          state: 'offline',
+          code: 'disconnected',
+          detail: `${where}: ${reason ?? 'link lost'}; reconnecting by itself (check the cable or network and the printer's power)`,
+        });
       case 'closed':
         return this.setStatus({ state: 'offline', code: 'stopped', detail: `${where}: closed` });
       case 'open':
         break;
     }
     if (this.noReply) {
-      this.setStatus({ state: 'offline', code: 'no-reply', detail: `${where}: ${this.noReply}: is the printer switched on, and is this the right port, address and baud rate?` });
+      this.setStatus({
+        state: 'offline',
+        code: 'no-reply',
+        detail: `${where}: ${this.noReply}: is the printer switched on, and is this the right port, address and baud rate?`,
+      });
       this.schedulePoll(this.noReplyRetryMs, () => this.greet());
       return;
     }
-    if (!this.condition) return this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: asking the printer for its status` });
+    if (!this.condition)
+      return this.setStatus({
+        state: 'offline',
+        code: 'connecting',
+        detail: `${where}: asking the printer for its status`,
+      });
     this.setStatus(statusOfCondition(this.condition, where));
     this.schedulePoll();
   }
 
-  private schedulePoll(delayMs = this.pollMs, ask: () => void = () => void this.refreshStatus().catch(() => undefined)): void {
+  private schedulePoll(
+    delayMs = this.pollMs,
+    ask: () => void = () => void this.refreshStatus().catch(() => undefined),
+  ): void {
     clearTimeout(this.pollTimer);
     if (delayMs <= 0 || !this.link.started) return;
     this.pollTimer = setTimeout(() => {

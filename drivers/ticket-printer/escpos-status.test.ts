@@ -26,7 +26,10 @@ const conditions: fc.Arbitrary<PrinterCondition> = fc.record({
 });
 
 /** What a printer sends: ASB messages, single DLE EOT replies, GS r replies. */
-type Message = { kind: 'asb'; condition: PrinterCondition } | { kind: 'realtime'; n: number; condition: PrinterCondition } | { kind: 'paper-status'; condition: PrinterCondition };
+type Message =
+  | { kind: 'asb'; condition: PrinterCondition }
+  | { kind: 'realtime'; n: number; condition: PrinterCondition }
+  | { kind: 'paper-status'; condition: PrinterCondition };
 
 const messages: fc.Arbitrary<Message> = fc.oneof(
   conditions.map((condition) => ({ kind: 'asb' as const, condition })),
@@ -54,7 +57,12 @@ function expected(message: Message): StatusFrame {
     case 'realtime':
       return { kind: 'realtime', byte: bytes[0]! };
     case 'paper-status':
-      return { kind: 'paper-status', byte: bytes[0]!, paperNearEnd: message.condition.paperNearEnd, paperOut: message.condition.paperOut };
+      return {
+        kind: 'paper-status',
+        byte: bytes[0]!,
+        paperNearEnd: message.condition.paperNearEnd,
+        paperOut: message.condition.paperOut,
+      };
   }
 }
 
@@ -70,7 +78,14 @@ const sortFaults = (c: PrinterCondition) => ({ ...c, faults: [...c.faults].sort(
 describe('ESC/POS status: examples from the Epson reference', () => {
   it('reads an ASB message byte by byte', () => {
     // Cover open, offline; autocutter error; paper near end.
-    expect(decodeAsb([0x38, 0x08, 0x03, 0x00])).toEqual({ offline: true, coverOpen: true, waitingForRecovery: false, faults: ['autocutter'], paperNearEnd: true, paperOut: false });
+    expect(decodeAsb([0x38, 0x08, 0x03, 0x00])).toEqual({
+      offline: true,
+      coverOpen: true,
+      waitingForRecovery: false,
+      faults: ['autocutter'],
+      paperNearEnd: true,
+      paperOut: false,
+    });
     expect(decodeAsb([0x18, 0x00, 0x0c, 0x00]).paperOut).toBe(true);
     expect(decodeAsb([0x10, 0x00, 0x00, 0x00])).toEqual(GOOD_CONDITION);
   });
@@ -92,8 +107,16 @@ describe('ESC/POS status: examples from the Epson reference', () => {
   });
 
   it('garbage is reported byte by byte and does not swallow the next message', () => {
-    const frames = new EscposStatusReader().feed(Buffer.from([0xff, 0x18, 0x00, 0xfe, 0x10, 0x00, 0x00, 0x00, 0x11, 0x13, 0x12]));
-    expect(frames.map((f) => (f.kind === 'garbage' ? `${f.kind}:${f.reason}` : f.kind))).toEqual(['garbage:unexpected-byte', 'garbage:truncated-asb', 'garbage:unexpected-byte', 'asb', 'realtime']);
+    const frames = new EscposStatusReader().feed(
+      Buffer.from([0xff, 0x18, 0x00, 0xfe, 0x10, 0x00, 0x00, 0x00, 0x11, 0x13, 0x12]),
+    );
+    expect(frames.map((f) => (f.kind === 'garbage' ? `${f.kind}:${f.reason}` : f.kind))).toEqual([
+      'garbage:unexpected-byte',
+      'garbage:truncated-asb',
+      'garbage:unexpected-byte',
+      'asb',
+      'realtime',
+    ]);
   });
 
   it('a message cut by a dropped link is reported on reset', () => {
@@ -140,27 +163,37 @@ describe('ESC/POS status: properties', () => {
     // Garbage: bytes no status message starts with (bit 7 set), as line noise or a wrong baud rate gives.
     const garbage = fc.uint8Array({ minLength: 1, maxLength: 8 }).map((b) => Buffer.from(b.map((x) => x | 0x80)));
     fc.assert(
-      fc.property(fc.array(fc.tuple(messages, fc.option(garbage, { nil: undefined })), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 20 }), (parts, points) => {
-        const bytes = Buffer.concat(parts.flatMap(([m, g]) => (g ? [g, bytesOf(m)] : [bytesOf(m)])));
-        const frames = readAll(split(bytes, points));
-        expect(frames.filter((f) => f.kind !== 'garbage')).toEqual(parts.map(([m]) => expected(m)));
-        const garbageBytes = frames.flatMap((f) => (f.kind === 'garbage' ? f.bytes : []));
-        expect(garbageBytes.length).toBe(parts.reduce((sum, [, g]) => sum + (g?.length ?? 0), 0));
-      }),
+      fc.property(
+        fc.array(fc.tuple(messages, fc.option(garbage, { nil: undefined })), { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (parts, points) => {
+          const bytes = Buffer.concat(parts.flatMap(([m, g]) => (g ? [g, bytesOf(m)] : [bytesOf(m)])));
+          const frames = readAll(split(bytes, points));
+          expect(frames.filter((f) => f.kind !== 'garbage')).toEqual(parts.map(([m]) => expected(m)));
+          const garbageBytes = frames.flatMap((f) => (f.kind === 'garbage' ? f.bytes : []));
+          expect(garbageBytes.length).toBe(parts.reduce((sum, [, g]) => sum + (g?.length ?? 0), 0));
+        },
+      ),
     );
   });
 
   it('a truncated ASB message is reported and the message after it still reads', () => {
     fc.assert(
-      fc.property(conditions, fc.integer({ min: 1, max: 3 }), messages, fc.array(fc.nat(), { maxLength: 10 }), (condition, keep, next, points) => {
-        // An ASB cut short, then a message that cannot continue it (a new ASB header, or bit 7 noise first).
-        const cut = encodeAsb(condition).subarray(0, keep);
-        const bytes = Buffer.concat([cut, Buffer.from([0xff]), bytesOf(next)]);
-        const frames = readAll(split(bytes, points));
-        expect(frames[0]).toEqual({ kind: 'garbage', reason: 'truncated-asb', bytes: [...cut] });
-        expect(frames[1]).toEqual({ kind: 'garbage', reason: 'unexpected-byte', bytes: [0xff] });
-        expect(frames.slice(2)).toEqual([expected(next)]);
-      }),
+      fc.property(
+        conditions,
+        fc.integer({ min: 1, max: 3 }),
+        messages,
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (condition, keep, next, points) => {
+          // An ASB cut short, then a message that cannot continue it (a new ASB header, or bit 7 noise first).
+          const cut = encodeAsb(condition).subarray(0, keep);
+          const bytes = Buffer.concat([cut, Buffer.from([0xff]), bytesOf(next)]);
+          const frames = readAll(split(bytes, points));
+          expect(frames[0]).toEqual({ kind: 'garbage', reason: 'truncated-asb', bytes: [...cut] });
+          expect(frames[1]).toEqual({ kind: 'garbage', reason: 'unexpected-byte', bytes: [0xff] });
+          expect(frames.slice(2)).toEqual([expected(next)]);
+        },
+      ),
     );
   });
 
@@ -169,7 +202,10 @@ describe('ESC/POS status: properties', () => {
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(), { maxLength: 20 }), (raw, points) => {
         const bytes = Buffer.from(raw);
         const frames = readAll(split(bytes, points));
-        const counted = frames.reduce((sum, f) => sum + (f.kind === 'asb' ? 4 : f.kind === 'garbage' ? f.bytes.length : 1), 0);
+        const counted = frames.reduce(
+          (sum, f) => sum + (f.kind === 'asb' ? 4 : f.kind === 'garbage' ? f.bytes.length : 1),
+          0,
+        );
         const flowControl = [...bytes].filter((b) => b === 0x11 || b === 0x13).length;
         expect(counted + flowControl).toBe(bytes.length);
       }),

@@ -35,7 +35,14 @@ export interface PrinterCondition {
   faults: PrinterFault[];
 }
 
-export const GOOD_CONDITION: PrinterCondition = { offline: false, coverOpen: false, paperOut: false, paperNearEnd: false, waitingForRecovery: false, faults: [] };
+export const GOOD_CONDITION: PrinterCondition = {
+  offline: false,
+  coverOpen: false,
+  paperOut: false,
+  paperNearEnd: false,
+  waitingForRecovery: false,
+  faults: [],
+};
 
 export type StatusFrame =
   /** One byte answering the oldest outstanding DLE EOT query; what it means depends on n. */
@@ -49,7 +56,10 @@ export const isRealtimeReply = (byte: number) => (byte & 0x93) === 0x12;
 export const isAsbHeader = (byte: number) => (byte & 0x93) === 0x10;
 const isAsbBody = (byte: number) => (byte & 0x90) === 0x00;
 
-function faultsOf(byte: number, bits: { recoverable: number; autocutter: number; unrecoverable: number; autoRecoverable: number }): PrinterFault[] {
+function faultsOf(
+  byte: number,
+  bits: { recoverable: number; autocutter: number; unrecoverable: number; autoRecoverable: number },
+): PrinterFault[] {
   const faults: PrinterFault[] = [];
   if (byte & bits.recoverable) faults.push('recoverable');
   if (byte & bits.autocutter) faults.push('autocutter');
@@ -81,7 +91,9 @@ export function decodeRealtimeReply(n: 1 | 2 | 3 | 4, byte: number): Partial<Pri
       return { coverOpen: (byte & 0x04) !== 0, paperOut: (byte & 0x20) !== 0 };
     }
     case 3:
-      return { faults: faultsOf(byte, { recoverable: 0x04, autocutter: 0x08, unrecoverable: 0x20, autoRecoverable: 0x40 }) };
+      return {
+        faults: faultsOf(byte, { recoverable: 0x04, autocutter: 0x08, unrecoverable: 0x20, autoRecoverable: 0x40 }),
+      };
     case 4:
       return { paperNearEnd: (byte & 0x0c) !== 0, paperOut: (byte & 0x60) !== 0 };
   }

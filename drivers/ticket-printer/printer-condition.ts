@@ -14,8 +14,10 @@ export interface Blocker {
 }
 
 export function blockerOf(condition: PrinterCondition): Blocker | undefined {
-  if (condition.coverOpen) return { code: 'cover-open', advice: 'the printer cover is open: close it firmly (check the roll sits right)' };
-  if (condition.paperOut) return { code: 'paper-out', advice: 'the printer is out of paper: put in a new roll and close the cover' };
+  if (condition.coverOpen)
+    return { code: 'cover-open', advice: 'the printer cover is open: close it firmly (check the roll sits right)' };
+  if (condition.paperOut)
+    return { code: 'paper-out', advice: 'the printer is out of paper: put in a new roll and close the cover' };
   if (condition.faults.length > 0) {
     const which = condition.faults.join(', ');
     const advice = condition.faults.includes('autocutter')
@@ -39,7 +41,12 @@ export function blockerOf(condition: PrinterCondition): Blocker | undefined {
 export function statusOfCondition(condition: PrinterCondition, where: string): DeviceStatus {
   const blocker = blockerOf(condition);
   if (blocker) return { state: 'offline', code: blocker.code, detail: `${where}: ${blocker.advice}` };
-  if (condition.paperNearEnd) return { state: 'degraded', code: 'paper-near-end', detail: `${where}: the paper roll is nearly used up: put in a new roll soon` };
+  if (condition.paperNearEnd)
+    return {
+      state: 'degraded',
+      code: 'paper-near-end',
+      detail: `${where}: the paper roll is nearly used up: put in a new roll soon`,
+    };
   return { state: 'ready' };
 }
 

@@ -60,7 +60,11 @@ describe('ticket rendering', () => {
   it('shows the return window only when the customer took one', () => {
     const plain = ticketDocument({ ...base, language: 'en' });
     expect(plain).not.toContain('Return between');
-    const withWindow = renderText({ ...base, language: 'en', returnWindow: { from: Date.UTC(2025, 2, 8, 6, 0), to: Date.UTC(2025, 2, 8, 6, 15) } });
+    const withWindow = renderText({
+      ...base,
+      language: 'en',
+      returnWindow: { from: Date.UTC(2025, 2, 8, 6, 0), to: Date.UTC(2025, 2, 8, 6, 15) },
+    });
     expect(withWindow).toContain('Return between');
     expect(withWindow).toContain('15:00 - 15:15');
   });

@@ -34,7 +34,13 @@ export const DEFAULT_CPL = 48;
 const RECEIPTLINE_OPEN = '\x1b@\x1da\x00';
 
 function printerOf(ticket: TicketToPrint, options: RenderOptions, command: Printer['command']): Printer {
-  return { command, encoding: ENCODING_OF[ticket.language], cpl: options.cpl ?? DEFAULT_CPL, cutting: options.cut ?? true, gradient: false };
+  return {
+    command,
+    encoding: ENCODING_OF[ticket.language],
+    cpl: options.cpl ?? DEFAULT_CPL,
+    cutting: options.cut ?? true,
+    gradient: false,
+  };
 }
 
 export function renderEscpos(ticket: TicketToPrint, options: RenderOptions = {}): Buffer {
@@ -42,7 +48,9 @@ export function renderEscpos(ticket: TicketToPrint, options: RenderOptions = {})
   let bytes = out;
   if (options.autoStatusBack !== undefined) {
     if (!out.startsWith(RECEIPTLINE_OPEN)) {
-      throw new Error('receiptline no longer starts its ESC/POS output with "ESC @ GS a 0": check render.ts against the installed receiptline version');
+      throw new Error(
+        'receiptline no longer starts its ESC/POS output with "ESC @ GS a 0": check render.ts against the installed receiptline version',
+      );
     }
     bytes = `\x1b@\x1da${String.fromCharCode(options.autoStatusBack & 0xff)}${out.slice(RECEIPTLINE_OPEN.length)}`;
   }

@@ -21,7 +21,12 @@ interface UnixPort {
 const fsRead = promisify(read);
 
 function isUnixPort(port: object): port is UnixPort {
-  return 'fd' in port && typeof port.fd === 'number' && 'poller' in port && typeof (port.poller as { once?: unknown })?.once === 'function';
+  return (
+    'fd' in port &&
+    typeof port.fd === 'number' &&
+    'poller' in port &&
+    typeof (port.poller as { once?: unknown })?.once === 'function'
+  );
 }
 
 /** The shapes serialport's stream understands: `canceled` after close, `disconnect` for a lost line. */
@@ -29,7 +34,12 @@ function canceled(): Error {
   return Object.assign(new Error('Port is not open'), { canceled: true });
 }
 
-export async function readUntilData(port: UnixPort, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
+export async function readUntilData(
+  port: UnixPort,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+): Promise<{ buffer: Buffer; bytesRead: number }> {
   let pollError: Error | undefined;
   for (;;) {
     if (port.fd === null) throw canceled();
@@ -44,7 +54,9 @@ export async function readUntilData(port: UnixPort, buffer: Buffer, offset: numb
       // libuv's poll can fail on a hung-up tty (EBADF); the read retried above then tells the
       // real cause. A poll that fails while the read still has nothing is the line failing.
       if (pollError) throw Object.assign(pollError, { disconnect: true });
-      pollError = await new Promise<Error | undefined>((resolve) => port.poller.once('readable', (failure) => resolve(failure ?? undefined)));
+      pollError = await new Promise<Error | undefined>((resolve) =>
+        port.poller.once('readable', (failure) => resolve(failure ?? undefined)),
+      );
     }
   }
 }
@@ -53,7 +65,9 @@ function detectHangup(port: BindingPort): BindingPort {
   if (!isUnixPort(port)) return port;
   const unix = port;
   // Shadowing the method on this fresh instance keeps every other behaviour of the binding.
-  Object.defineProperty(port, 'read', { value: (buffer: Buffer, offset: number, length: number) => readUntilData(unix, buffer, offset, length) });
+  Object.defineProperty(port, 'read', {
+    value: (buffer: Buffer, offset: number, length: number) => readUntilData(unix, buffer, offset, length),
+  });
   return port;
 }
 

@@ -107,7 +107,9 @@ async function openHidLink(options: HidTransportOptions, handlers: LinkHandlers,
     handle = await api.open(path);
   } catch (error) {
     // Listed but not openable is nearly always the hidraw node's permissions.
-    throw new Error(`cannot open ${path}: ${(error as Error).message} (if it is listed, give the kiosk's user access with a udev rule, see drivers/feedback-buttons/README.md)`);
+    throw new Error(
+      `cannot open ${path}: ${(error as Error).message} (if it is listed, give the kiosk's user access with a udev rule, see drivers/feedback-buttons/README.md)`,
+    );
   }
 
   let gone = false;

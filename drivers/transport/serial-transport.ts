@@ -29,9 +29,12 @@ export function describeSerial(options: SerialTransportOptions): string {
 /** An open failure in words staff can act on; the raw message stays at the end for support. */
 export function explainSerialOpenError(error: Error & { code?: string }, path: string): string {
   const raw = error.message;
-  if (error.code === 'ENOENT' || /no such file/i.test(raw)) return `${path} is not there (unplugged, or the wrong path): ${raw}`;
-  if (error.code === 'EACCES' || /permission denied/i.test(raw)) return `no permission to open ${path}: add the kiosk's user to the "dialout" group (${raw})`;
-  if (/lock|busy|EBUSY|EAGAIN|temporarily unavailable/i.test(raw)) return `${path} is in use by another program (a serial monitor?): ${raw}`;
+  if (error.code === 'ENOENT' || /no such file/i.test(raw))
+    return `${path} is not there (unplugged, or the wrong path): ${raw}`;
+  if (error.code === 'EACCES' || /permission denied/i.test(raw))
+    return `no permission to open ${path}: add the kiosk's user to the "dialout" group (${raw})`;
+  if (/lock|busy|EBUSY|EAGAIN|temporarily unavailable/i.test(raw))
+    return `${path} is in use by another program (a serial monitor?): ${raw}`;
   return `cannot open ${path}: ${raw}`;
 }
 
@@ -63,7 +66,9 @@ async function openSerialLink(options: SerialTransportOptions, handlers: LinkHan
   // An unplug (or the far end of a pty closing) ends the pending read (hangup-binding.ts);
   // serialport then closes the port with a DisconnectedError. Any other error also leaves the
   // port unusable.
-  port.on('close', (error: Error | null) => lost(error ? `${options.path} disconnected: ${error.message}` : `${options.path} closed`));
+  port.on('close', (error: Error | null) =>
+    lost(error ? `${options.path} disconnected: ${error.message}` : `${options.path} closed`),
+  );
   port.on('error', (error) => {
     lost(`${options.path}: ${error.message}`);
     if (port.isOpen) port.close(() => undefined);

@@ -36,7 +36,13 @@ async function listen(port = 0): Promise<TestServer> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   cleanups.push(() => (server.listening ? close() : undefined));
-  return { server, port: typeof address === 'object' && address ? address.port : port, sockets, received: () => text, close };
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : port,
+    sockets,
+    received: () => text,
+    close,
+  };
 }
 
 function transportTo(options: TcpTransportOptions) {
@@ -68,8 +74,13 @@ describe('TcpTransport over loopback', () => {
     const { transport, states } = transportTo({ host: '127.0.0.1', port: server.port });
     await transport.open();
     for (const socket of server.sockets) socket.destroy();
-    await waitFor(() => states.some(([s]) => s === 'reconnecting'), { what: 'reconnecting after the drop', timeoutMs: 5000 });
-    expect(states.find(([s]) => s === 'reconnecting')![1]).toMatch(/127\.0\.0\.1:\d+ (closed the connection|reset the connection)/);
+    await waitFor(() => states.some(([s]) => s === 'reconnecting'), {
+      what: 'reconnecting after the drop',
+      timeoutMs: 5000,
+    });
+    expect(states.find(([s]) => s === 'reconnecting')![1]).toMatch(
+      /127\.0\.0\.1:\d+ (closed the connection|reset the connection)/,
+    );
     await transport.waitUntilOpen(5000);
     await waitFor(() => server.sockets.size === 1, { what: 'one new connection at the server', timeoutMs: 5000 });
     await transport.write(Buffer.from('after'));
@@ -82,10 +93,16 @@ describe('TcpTransport over loopback', () => {
     const { transport, states } = transportTo({ host: '127.0.0.1', port });
     await transport.open();
     await server.close();
-    await waitFor(() => states.some(([, reason]) => /nothing accepts connections at 127\.0\.0\.1:\d+: is the printer switched on/.test(reason ?? '')), {
-      what: 'a refused reconnect explained',
-      timeoutMs: 5000,
-    });
+    await waitFor(
+      () =>
+        states.some(([, reason]) =>
+          /nothing accepts connections at 127\.0\.0\.1:\d+: is the printer switched on/.test(reason ?? ''),
+        ),
+      {
+        what: 'a refused reconnect explained',
+        timeoutMs: 5000,
+      },
+    );
     await expect(transport.write(Buffer.from('x'))).rejects.toThrow(/is not connected \(reconnecting\)/);
     await listen(port);
     await transport.waitUntilOpen(5000);
@@ -93,9 +110,16 @@ describe('TcpTransport over loopback', () => {
 
   it('gives up on a connect that hangs after the connect timeout', async () => {
     // A listener with a full accept queue: the kernel drops further SYNs, as a vanished host does.
-    const python = spawn('python3', ['-c', 'import socket, time\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(60)'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const python = spawn(
+      'python3',
+      [
+        '-c',
+        'import socket, time\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(60)',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     cleanups.push(() => void python.kill('SIGKILL'));
     const port = await new Promise<number>((resolve, reject) => {
       python.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
@@ -112,7 +136,9 @@ describe('TcpTransport over loopback', () => {
     const { transport, states } = transportTo({ host: '127.0.0.1', port, connectTimeoutMs: 300 });
     await transport.open();
     expect(transport.state).toBe('reconnecting');
-    expect(states.at(-1)![1]).toBe(`127.0.0.1:${port} did not answer within 300 ms: is the printer on this network and switched on?`);
+    expect(states.at(-1)![1]).toBe(
+      `127.0.0.1:${port} did not answer within 300 ms: is the printer on this network and switched on?`,
+    );
   });
 
   it('close stops for good', async () => {

@@ -59,7 +59,9 @@ function openTcpLink(options: TcpTransportOptions, where: string, handlers: Link
 
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`${where} did not answer within ${timeoutMs} ms: is the printer on this network and switched on?`));
+      reject(
+        new Error(`${where} did not answer within ${timeoutMs} ms: is the printer on this network and switched on?`),
+      );
     }, timeoutMs);
 
     // Always listened to: an 'error' without a listener would crash the kiosk.
@@ -92,7 +94,11 @@ function openTcpLink(options: TcpTransportOptions, where: string, handlers: Link
               rejectWrite(new Error(lastError ?? `${where} is closed`));
               return;
             }
-            socket.write(data, (error) => (error ? rejectWrite(new Error(explainTcpError(error as Error & { code?: string }, where))) : resolveWrite()));
+            socket.write(data, (error) =>
+              error
+                ? rejectWrite(new Error(explainTcpError(error as Error & { code?: string }, where)))
+                : resolveWrite(),
+            );
           }),
         close: () =>
           new Promise<void>((resolveClose) => {
@@ -111,6 +117,10 @@ function openTcpLink(options: TcpTransportOptions, where: string, handlers: Link
 export class TcpTransport extends ReconnectingTransport {
   constructor(readonly options: TcpTransportOptions) {
     const where = describeTcp(options);
-    super(where, (handlers) => openTcpLink(options, `${options.host}:${options.port ?? RAW_PRINT_PORT}`, handlers), options.backoff);
+    super(
+      where,
+      (handlers) => openTcpLink(options, `${options.host}:${options.port ?? RAW_PRINT_PORT}`, handlers),
+      options.backoff,
+    );
   }
 }

@@ -25,7 +25,10 @@ export interface Transport extends EventEmitter<TransportEvents> {
 }
 
 export class TransportClosedError extends Error {
-  constructor(readonly description: string, readonly state: TransportState) {
+  constructor(
+    readonly description: string,
+    readonly state: TransportState,
+  ) {
     super(`${description} is not connected (${state}): check the cable and the device's power`);
     this.name = 'TransportClosedError';
   }

@@ -16,7 +16,11 @@ import {
   type AlphaPacket,
 } from './alpha-codec.ts';
 
-const hex = (bytes: Buffer) => bytes.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const hex = (bytes: Buffer) =>
+  bytes
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 const ascii = (text: string) => hex(Buffer.from(text, 'latin1'));
 
 const split = splitChunks;
@@ -40,7 +44,9 @@ describe('Alpha packets: checksums computed by hand', () => {
 
   it('writes a STRING', () => {
     // 02 + 'G' 47 + '1' 31 + "A-042" 0x104 + 03 = 0x02 + 0x78 + 0x104 + 0x03 = 0x181.
-    expect(hex(encodeWriteString('1', 'A-042'))).toBe(`00 00 00 00 00 01 5A 30 30 02 ${ascii('G1A-042')} 03 ${ascii('0181')} 04`);
+    expect(hex(encodeWriteString('1', 'A-042'))).toBe(
+      `00 00 00 00 00 01 5A 30 30 02 ${ascii('G1A-042')} 03 ${ascii('0181')} 04`,
+    );
   });
 
   it('wraps the checksum at 65536', () => {
@@ -73,15 +79,33 @@ describe('Alpha packets: checksums computed by hand', () => {
     expect(() => encodeWriteString('1', '대기')).toThrow(/printable ASCII/);
     expect(() => encodeWriteString('12', 'x')).toThrow(/label must be one printable ASCII character/);
     expect(() => encodeAlphaPacket(Buffer.from('G1'), { address: '0' })).toThrow(/two hex digits/);
-    expect(() => encodeMemoryConfiguration([{ label: 'A', type: 'text', size: 0x10000 }])).toThrow(/size must be 1..65535/);
+    expect(() => encodeMemoryConfiguration([{ label: 'A', type: 'text', size: 0x10000 }])).toThrow(
+      /size must be 1..65535/,
+    );
   });
 
   it('a TEXT file renders with its strings in place of the calls', () => {
-    const [frame] = decodeAll([encodeWriteText('A', [{ position: POSITION.middle, mode: MODE.hold }, { text: 'NOW ' }, { string: '1' }, { text: ' / ' }, { string: '2' }])]);
+    const [frame] = decodeAll([
+      encodeWriteText('A', [
+        { position: POSITION.middle, mode: MODE.hold },
+        { text: 'NOW ' },
+        { string: '1' },
+        { text: ' / ' },
+        { string: '2' },
+      ]),
+    ]);
     const action = frame?.kind === 'packet' ? parseAlphaCommand(frame.packet.commands[0]!) : undefined;
     expect(action?.type).toBe('write-text');
     if (action?.type !== 'write-text') return;
-    expect(renderTextBody(action.body, new Map([['1', 'A-042'], ['2', 'WAIT ~5 MIN']]))).toBe('NOW A-042 / WAIT ~5 MIN');
+    expect(
+      renderTextBody(
+        action.body,
+        new Map([
+          ['1', 'A-042'],
+          ['2', 'WAIT ~5 MIN'],
+        ]),
+      ),
+    ).toBe('NOW A-042 / WAIT ~5 MIN');
   });
 });
 
@@ -89,10 +113,15 @@ describe('Alpha decoder: bad packets and their reasons', () => {
   const good = encodeWriteString('1', 'A-042');
 
   it('decodes a packet, a nested packet and one without a checksum', () => {
-    expect(packets(decodeAll([good]))).toEqual([{ type: 'Z', address: '00', commands: [{ code: 'G', data: Buffer.from('1A-042'), checked: true }] }]);
+    expect(packets(decodeAll([good]))).toEqual([
+      { type: 'Z', address: '00', commands: [{ code: 'G', data: Buffer.from('1A-042'), checked: true }] },
+    ]);
     // G1x: 02 + 47 + 31 + 78 + 03 = 0xF5; G2y: 02 + 47 + 32 + 79 + 03 = 0xF7.
     const nested = Buffer.from('\x01Z01\x02G1x\x0300F5\x02G2y\x0300F7\x04', 'latin1');
-    expect(packets(decodeAll([nested]))[0]!.commands.map((c) => `${c.code}${c.data.toString()}`)).toEqual(['G1x', 'G2y']);
+    expect(packets(decodeAll([nested]))[0]!.commands.map((c) => `${c.code}${c.data.toString()}`)).toEqual([
+      'G1x',
+      'G2y',
+    ]);
     const unchecked = decodeAll([Buffer.from('\x00\x01Z00\x02G1x\x03\x04', 'latin1')]);
     expect(packets(unchecked)[0]!.commands[0]!.checked).toBe(false);
   });
@@ -109,7 +138,9 @@ describe('Alpha decoder: bad packets and their reasons', () => {
     ];
     for (const [bytes, reason, detail] of cases) {
       const errors = decodeAll([Buffer.from(bytes, 'latin1')]).filter((f) => f.kind === 'error');
-      expect(errors[0], JSON.stringify(bytes)).toMatchObject({ error: { reason, detail: expect.stringMatching(detail) } });
+      expect(errors[0], JSON.stringify(bytes)).toMatchObject({
+        error: { reason, detail: expect.stringMatching(detail) },
+      });
     }
     expect(reasons(decodeAll([Buffer.from('\x01Z00\x02' + 'x'.repeat(9000), 'latin1')]))).toEqual(['too-long']);
     expect(reasons(decodeAll([Buffer.from('\x01Z00\x02G1', 'latin1')], true))).toEqual(['truncated']);
@@ -122,7 +153,10 @@ describe('Alpha decoder: bad packets and their reasons', () => {
   });
 });
 
-const text = fc.string({ maxLength: 60, unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) });
+const text = fc.string({
+  maxLength: 60,
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+});
 const label = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
 const command = fc.oneof(
   fc.tuple(label, text).map(([l, t]) => ({ bytes: encodeWriteString(l, t), code: 'G', data: l + t })),
@@ -132,11 +166,17 @@ const command = fc.oneof(
 describe('Alpha decoder: properties', () => {
   it('packets split or joined anywhere decode to what was sent', () => {
     fc.assert(
-      fc.property(fc.array(command, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 20 }), (sent, points) => {
-        const frames = decodeAll(split(Buffer.concat(sent.map((c) => c.bytes)), points));
-        expect(reasons(frames)).toEqual([]);
-        expect(packets(frames).map((p) => `${p.commands[0]!.code}${p.commands[0]!.data.toString('latin1')}`)).toEqual(sent.map((c) => c.code + c.data));
-      }),
+      fc.property(
+        fc.array(command, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (sent, points) => {
+          const frames = decodeAll(split(Buffer.concat(sent.map((c) => c.bytes)), points));
+          expect(reasons(frames)).toEqual([]);
+          expect(packets(frames).map((p) => `${p.commands[0]!.code}${p.commands[0]!.data.toString('latin1')}`)).toEqual(
+            sent.map((c) => c.code + c.data),
+          );
+        },
+      ),
     );
   });
 
@@ -146,20 +186,26 @@ describe('Alpha decoder: properties', () => {
       fc.tuple(command, fc.nat()).map(([c, at]) => c.bytes.subarray(0, 6 + (at % (c.bytes.length - 6)))),
     );
     fc.assert(
-      fc.property(fc.array(fc.tuple(noise, command), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 20 }), (pairs, points) => {
-        const bytes = Buffer.concat(pairs.flatMap(([n, c]) => [n, c.bytes]));
-        const frames = decodeAll(split(bytes, points));
-        const decoded = packets(frames).map((p) => `${p.commands[0]!.code}${p.commands[0]!.data.toString('latin1')}`);
-        // Every good packet is there, in order (random noise may, rarely, hold a valid packet of its own).
-        let at = 0;
-        for (const c of pairs.map(([, c]) => c.code + c.data)) {
-          at = decoded.indexOf(c, at);
-          expect(at).toBeGreaterThanOrEqual(0);
-          at += 1;
-        }
-        // Cut-off packets (they hold SOH) and garbage do not pass silently.
-        expect(reasons(frames).length).toBeGreaterThanOrEqual(pairs.filter(([n]) => n.some((b) => b !== 0)).length > 0 ? 1 : 0);
-      }),
+      fc.property(
+        fc.array(fc.tuple(noise, command), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (pairs, points) => {
+          const bytes = Buffer.concat(pairs.flatMap(([n, c]) => [n, c.bytes]));
+          const frames = decodeAll(split(bytes, points));
+          const decoded = packets(frames).map((p) => `${p.commands[0]!.code}${p.commands[0]!.data.toString('latin1')}`);
+          // Every good packet is there, in order (random noise may, rarely, hold a valid packet of its own).
+          let at = 0;
+          for (const c of pairs.map(([, c]) => c.code + c.data)) {
+            at = decoded.indexOf(c, at);
+            expect(at).toBeGreaterThanOrEqual(0);
+            at += 1;
+          }
+          // Cut-off packets (they hold SOH) and garbage do not pass silently.
+          expect(reasons(frames).length).toBeGreaterThanOrEqual(
+            pairs.filter(([n]) => n.some((b) => b !== 0)).length > 0 ? 1 : 0,
+          );
+        },
+      ),
     );
   });
 

@@ -46,14 +46,18 @@ function hex4(value: number): string {
 }
 
 function checkLabel(label: string): string {
-  if (label.length !== 1 || label < ' ' || label > '~') throw new RangeError(`Alpha file label must be one printable ASCII character, got ${JSON.stringify(label)}`);
+  if (label.length !== 1 || label < ' ' || label > '~')
+    throw new RangeError(`Alpha file label must be one printable ASCII character, got ${JSON.stringify(label)}`);
   return label;
 }
 
 function ascii(text: string, what: string): Buffer {
   const bytes = Buffer.from(text, 'latin1');
   const bad = bytes.findIndex((b) => b < 0x20 || b > 0x7e);
-  if (bad >= 0 || bytes.length !== text.length) throw new RangeError(`Alpha ${what} must be printable ASCII; reduce it with toDisplayAscii() first (got ${JSON.stringify(text)})`);
+  if (bad >= 0 || bytes.length !== text.length)
+    throw new RangeError(
+      `Alpha ${what} must be printable ASCII; reduce it with toDisplayAscii() first (got ${JSON.stringify(text)})`,
+    );
   return bytes;
 }
 
@@ -68,13 +72,24 @@ export interface AlphaAddress {
 export function encodeAlphaPacket(command: Uint8Array, to: AlphaAddress = {}): Buffer {
   const type = to.type ?? ALL_SIGNS;
   const address = to.address ?? BROADCAST;
-  if (!/^[0-9A-Fa-f]{2}$/.test(address)) throw new RangeError(`Alpha sign address must be two hex digits ("00" = all signs), got ${JSON.stringify(address)}`);
+  if (!/^[0-9A-Fa-f]{2}$/.test(address))
+    throw new RangeError(
+      `Alpha sign address must be two hex digits ("00" = all signs), got ${JSON.stringify(address)}`,
+    );
   checkLabel(type);
   const body = Buffer.concat([Buffer.from([STX]), command, Buffer.from([ETX])]);
   for (const byte of command) {
-    if (byte <= EOT) throw new RangeError(`Alpha command data cannot contain framing byte 0x0${byte} (it would end the packet early)`);
+    if (byte <= EOT)
+      throw new RangeError(`Alpha command data cannot contain framing byte 0x0${byte} (it would end the packet early)`);
   }
-  return Buffer.concat([Buffer.alloc(SYNC_NULS, NUL), Buffer.from([SOH]), Buffer.from(type + address, 'latin1'), body, Buffer.from(hex4(alphaChecksum(body)), 'latin1'), Buffer.from([EOT])]);
+  return Buffer.concat([
+    Buffer.alloc(SYNC_NULS, NUL),
+    Buffer.from([SOH]),
+    Buffer.from(type + address, 'latin1'),
+    body,
+    Buffer.from(hex4(alphaChecksum(body)), 'latin1'),
+    Buffer.from([EOT]),
+  ]);
 }
 
 /** One piece of a TEXT file: plain text, a STRING call, or a position/mode switch. */
@@ -92,12 +107,18 @@ export function encodeTextBody(parts: readonly AlphaTextPart[]): Buffer {
 
 /** `A <label> <text>`: replaces a TEXT file; the sign restarts showing it (a blank). */
 export function encodeWriteText(label: string, parts: readonly AlphaTextPart[], to?: AlphaAddress): Buffer {
-  return encodeAlphaPacket(Buffer.concat([Buffer.from(COMMAND.writeText + checkLabel(label), 'latin1'), encodeTextBody(parts)]), to);
+  return encodeAlphaPacket(
+    Buffer.concat([Buffer.from(COMMAND.writeText + checkLabel(label), 'latin1'), encodeTextBody(parts)]),
+    to,
+  );
 }
 
 /** `G <label> <text>`: replaces a STRING file's contents in place, without blanking. */
 export function encodeWriteString(label: string, text: string, to?: AlphaAddress): Buffer {
-  return encodeAlphaPacket(Buffer.concat([Buffer.from(COMMAND.writeString + checkLabel(label), 'latin1'), ascii(text, 'string')]), to);
+  return encodeAlphaPacket(
+    Buffer.concat([Buffer.from(COMMAND.writeString + checkLabel(label), 'latin1'), ascii(text, 'string')]),
+    to,
+  );
 }
 
 export type AlphaFile =
@@ -119,8 +140,11 @@ export function encodeMemoryConfiguration(files: readonly AlphaFile[], to?: Alph
     checkLabel(file.label);
     if (seen.has(file.label)) throw new RangeError(`Alpha memory configuration: label ${file.label} is used twice`);
     seen.add(file.label);
-    if (!Number.isInteger(file.size) || file.size < 1 || file.size > MAX_FILE_SIZE) throw new RangeError(`Alpha file ${file.label}: size must be 1..${MAX_FILE_SIZE} bytes, got ${file.size}`);
-    return file.type === 'text' ? `${file.label}A${file.locked ? 'L' : 'U'}${hex4(file.size)}FF00` : `${file.label}BL${hex4(file.size)}0000`;
+    if (!Number.isInteger(file.size) || file.size < 1 || file.size > MAX_FILE_SIZE)
+      throw new RangeError(`Alpha file ${file.label}: size must be 1..${MAX_FILE_SIZE} bytes, got ${file.size}`);
+    return file.type === 'text'
+      ? `${file.label}A${file.locked ? 'L' : 'U'}${hex4(file.size)}FF00`
+      : `${file.label}BL${hex4(file.size)}0000`;
   });
   return encodeAlphaPacket(Buffer.from(COMMAND.writeSpecial + SET_MEMORY + entries.join(''), 'latin1'), to);
 }
@@ -159,7 +183,10 @@ const MAX_HEADER_BYTES = 8;
 const SHOWN_BYTES = 24;
 
 function show(bytes: readonly number[]): string {
-  const shown = bytes.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+  const shown = bytes
+    .slice(0, SHOWN_BYTES)
+    .map((b) => b.toString(16).padStart(2, '0').toUpperCase())
+    .join(' ');
   return bytes.length > SHOWN_BYTES ? `${shown} ... (${bytes.length} bytes)` : shown;
 }
 
@@ -212,7 +239,8 @@ export class AlphaDecoder {
       case 'header':
         if (byte === STX) return this.endHeader(frames);
         this.header.push(byte);
-        if (this.header.length > MAX_HEADER_BYTES || byte < 0x20) this.fail(frames, 'bad-header', `the header before STX is not <type><2 hex address>: ${show(this.header)}`);
+        if (this.header.length > MAX_HEADER_BYTES || byte < 0x20)
+          this.fail(frames, 'bad-header', `the header before STX is not <type><2 hex address>: ${show(this.header)}`);
         return;
       case 'command':
         if (byte === ETX) {
@@ -221,11 +249,16 @@ export class AlphaDecoder {
           return;
         }
         if (byte === EOT || byte === STX || byte === NUL) {
-          this.fail(frames, 'truncated', `byte ${show([byte])} arrived before the command's ETX (command so far: ${show(this.command)})`);
+          this.fail(
+            frames,
+            'truncated',
+            `byte ${show([byte])} arrived before the command's ETX (command so far: ${show(this.command)})`,
+          );
           return;
         }
         this.command.push(byte);
-        if (this.command.length > MAX_COMMAND_BYTES) this.fail(frames, 'too-long', `the command ran past ${MAX_COMMAND_BYTES} bytes without ETX`);
+        if (this.command.length > MAX_COMMAND_BYTES)
+          this.fail(frames, 'too-long', `the command ran past ${MAX_COMMAND_BYTES} bytes without ETX`);
         return;
       case 'checksum':
         // ETX straight followed by EOT or STX: a command sent without a checksum.
@@ -272,7 +305,11 @@ export class AlphaDecoder {
       return;
     }
     if (parseInt(text, 16) !== expected) {
-      this.fail(frames, 'bad-checksum', `checksum ${text.toUpperCase()} does not match the bytes (they sum to ${hex4(expected)}); command ${show(this.command)}`);
+      this.fail(
+        frames,
+        'bad-checksum',
+        `checksum ${text.toUpperCase()} does not match the bytes (they sum to ${hex4(expected)}); command ${show(this.command)}`,
+      );
       return;
     }
     this.endCommand(true);
@@ -288,14 +325,26 @@ export class AlphaDecoder {
   private after(byte: number, frames: AlphaFrame[]): void {
     if (byte === EOT) {
       const text = String.fromCharCode(...this.header);
-      if (this.commands.length === 0) frames.push({ kind: 'error', error: { reason: 'truncated', detail: 'a packet with an empty command (STX ETX)' } });
-      else frames.push({ kind: 'packet', packet: { type: text[0]!, address: text.slice(1).toUpperCase(), commands: this.commands } });
+      if (this.commands.length === 0)
+        frames.push({
+          kind: 'error',
+          error: { reason: 'truncated', detail: 'a packet with an empty command (STX ETX)' },
+        });
+      else
+        frames.push({
+          kind: 'packet',
+          packet: { type: text[0]!, address: text.slice(1).toUpperCase(), commands: this.commands },
+        });
       this.phase = 'idle';
       this.commands = [];
       return;
     }
     if (byte === STX) return this.beginCommand();
-    this.fail(frames, 'missing-eot', `expected EOT (or STX of a nested command) after the checksum, got ${show([byte])}`);
+    this.fail(
+      frames,
+      'missing-eot',
+      `expected EOT (or STX of a nested command) after the checksum, got ${show([byte])}`,
+    );
   }
 
   private where(): string {
@@ -323,7 +372,11 @@ export class AlphaDecoder {
   }
 
   private flushGarbage(frames: AlphaFrame[]): void {
-    if (this.garbage.length > 0 && !this.skipping) frames.push({ kind: 'error', error: { reason: 'garbage', detail: `bytes outside any packet: ${show(this.garbage)}` } });
+    if (this.garbage.length > 0 && !this.skipping)
+      frames.push({
+        kind: 'error',
+        error: { reason: 'garbage', detail: `bytes outside any packet: ${show(this.garbage)}` },
+      });
     this.garbage = [];
     this.skipping = false;
   }
@@ -339,7 +392,10 @@ export type AlphaAction =
   | { type: 'other'; code: string; data: Buffer };
 
 export class AlphaCommandError extends Error {
-  constructor(readonly reason: 'bad-label' | 'bad-memory-configuration', message: string) {
+  constructor(
+    readonly reason: 'bad-label' | 'bad-memory-configuration',
+    message: string,
+  ) {
     super(message);
     this.name = 'AlphaCommandError';
   }
@@ -350,26 +406,44 @@ export function parseAlphaCommand(command: AlphaCommand): AlphaAction {
   const { code, data } = command;
   if (code === COMMAND.writeText || code === COMMAND.writeString) {
     const label = data[0];
-    if (label === undefined || label < 0x20 || label > 0x7e) throw new AlphaCommandError('bad-label', `command ${code} has no file label`);
+    if (label === undefined || label < 0x20 || label > 0x7e)
+      throw new AlphaCommandError('bad-label', `command ${code} has no file label`);
     const rest = data.subarray(1);
     return code === COMMAND.writeText
       ? { type: 'write-text', label: String.fromCharCode(label), body: Buffer.from(rest) }
       : { type: 'write-string', label: String.fromCharCode(label), text: rest.toString('latin1') };
   }
-  if (code === COMMAND.writeSpecial && data[0] === SET_MEMORY.charCodeAt(0)) return { type: 'memory-configuration', files: parseMemoryConfiguration(data.subarray(1).toString('latin1')) };
+  if (code === COMMAND.writeSpecial && data[0] === SET_MEMORY.charCodeAt(0))
+    return { type: 'memory-configuration', files: parseMemoryConfiguration(data.subarray(1).toString('latin1')) };
   return { type: 'other', code, data: Buffer.from(data) };
 }
 
 function parseMemoryConfiguration(text: string): AlphaFile[] {
-  if (text.length === 0 || text.length % 11 !== 0) throw new AlphaCommandError('bad-memory-configuration', `E$ entries are 11 characters each; got ${text.length} characters: ${JSON.stringify(text)}`);
+  if (text.length === 0 || text.length % 11 !== 0)
+    throw new AlphaCommandError(
+      'bad-memory-configuration',
+      `E$ entries are 11 characters each; got ${text.length} characters: ${JSON.stringify(text)}`,
+    );
   const files: AlphaFile[] = [];
   for (let i = 0; i < text.length; i += 11) {
     const entry = text.slice(i, i + 11);
     const match = /^([\x20-\x7e])([AB])([UL])([0-9A-Fa-f]{4})([0-9A-Fa-f]{4})$/.exec(entry);
-    if (!match) throw new AlphaCommandError('bad-memory-configuration', `E$ entry ${JSON.stringify(entry)} is not <label><A|B><U|L><size 4 hex><4 hex>`);
+    if (!match)
+      throw new AlphaCommandError(
+        'bad-memory-configuration',
+        `E$ entry ${JSON.stringify(entry)} is not <label><A|B><U|L><size 4 hex><4 hex>`,
+      );
     const [, label, type, lock, size] = match;
-    if (type === 'B' && lock !== 'L') throw new AlphaCommandError('bad-memory-configuration', `E$ entry ${JSON.stringify(entry)}: a STRING file must be locked ('L')`);
-    files.push(type === 'A' ? { label: label!, type: 'text', size: parseInt(size!, 16), locked: lock === 'L' } : { label: label!, type: 'string', size: parseInt(size!, 16) });
+    if (type === 'B' && lock !== 'L')
+      throw new AlphaCommandError(
+        'bad-memory-configuration',
+        `E$ entry ${JSON.stringify(entry)}: a STRING file must be locked ('L')`,
+      );
+    files.push(
+      type === 'A'
+        ? { label: label!, type: 'text', size: parseInt(size!, 16), locked: lock === 'L' }
+        : { label: label!, type: 'string', size: parseInt(size!, 16) },
+    );
   }
   return files;
 }

@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WaitView } from '../device.ts';
-import { encodeMemoryConfiguration, encodeWriteString, encodeWriteText, MODE, POSITION, type AlphaAddress, type AlphaTextPart } from './alpha-codec.ts';
+import {
+  encodeMemoryConfiguration,
+  encodeWriteString,
+  encodeWriteText,
+  MODE,
+  POSITION,
+  type AlphaAddress,
+  type AlphaTextPart,
+} from './alpha-codec.ts';
 import { TransportDisplay, type DisplayDriverOptions } from './transport-display.ts';
 import { fitText, waitViewParts } from './wait-view-text.ts';
 

@@ -18,7 +18,11 @@ import {
   type DmdProblem,
 } from './dmd-codec.ts';
 
-const hex = (bytes: Buffer) => bytes.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const hex = (bytes: Buffer) =>
+  bytes
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 
 /** Cuts bytes at the given points (any order, duplicates allowed) into chunks. */
 const split = splitChunks;
@@ -29,14 +33,22 @@ function screenOf(chunks: Buffer[]): { lines: [string, string]; problems: DmdPro
   return { lines: decoder.lines(), problems };
 }
 
-const line = fc.string({ maxLength: 20, unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) });
+const line = fc.string({
+  maxLength: 20,
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+});
 const frame = fc.tuple(line, line).map(([a, b]) => [a, b] as [string, string]);
 const full = (lines: [string, string]) => Buffer.concat([encodeDmdSetup(), encodeDmdLines(lines)]);
 const padded = (lines: [string, string]) => lines.map((l) => l.padEnd(20)) as [string, string];
 
 describe('DM-D encoder: the bytes of shared/hardware.md', () => {
   it('builds the example frame byte for byte', () => {
-    const bytes = Buffer.concat([dmdInitialize(), dmdScrollMode('overwrite'), dmdClear(), encodeDmdLines(['NOW SERVING  A-042', 'WAIT ~12 MIN'])]);
+    const bytes = Buffer.concat([
+      dmdInitialize(),
+      dmdScrollMode('overwrite'),
+      dmdClear(),
+      encodeDmdLines(['NOW SERVING  A-042', 'WAIT ~12 MIN']),
+    ]);
     const expected = Buffer.concat([
       Buffer.from([0x1b, 0x40, 0x1f, 0x01, 0x0c, 0x1f, 0x24, 0x01, 0x01]),
       Buffer.from('NOW SERVING  A-042  ', 'latin1'),
@@ -54,7 +66,9 @@ describe('DM-D encoder: the bytes of shared/hardware.md', () => {
     expect(hex(dmdCodeTable(0))).toBe('1B 74 00');
     expect(hex(dmdSelectPeripheral(2))).toBe('1B 3D 02');
     expect(hex(dmdScrollMode('vertical'))).toBe('1F 02');
-    expect(hex(encodeDmdSetup({ selectDisplay: true, brightness: 2 }))).toBe('1B 3D 02 1B 40 1F 01 1F 43 00 1F 45 00 1F 58 02 1B 74 00 0C');
+    expect(hex(encodeDmdSetup({ selectDisplay: true, brightness: 2 }))).toBe(
+      '1B 3D 02 1B 40 1F 01 1F 43 00 1F 45 00 1F 58 02 1B 74 00 0C',
+    );
   });
 
   it('refuses parameters the display does not have, saying which', () => {
@@ -91,12 +105,22 @@ describe('DM-D screen model (the emulator)', () => {
 
   it('ignores bytes for the printer in front of it (ESC = 1) until selected again', () => {
     const decoder = new DmdScreenDecoder();
-    decoder.feed(Buffer.concat([dmdSelectPeripheral(1), Buffer.from('receipt text'), dmdClear(), dmdSelectPeripheral(2), Buffer.from('shown')]));
+    decoder.feed(
+      Buffer.concat([
+        dmdSelectPeripheral(1),
+        Buffer.from('receipt text'),
+        dmdClear(),
+        dmdSelectPeripheral(2),
+        Buffer.from('shown'),
+      ]),
+    );
     expect(decoder.lines()).toEqual(['shown'.padEnd(20), ' '.repeat(20)]);
   });
 
   it('reports what it cannot use and carries on', () => {
-    const { lines, problems } = screenOf([Buffer.from([0x1f, 0x24, 0x15, 0x01, 0x1b, 0x99, 0x07, 0x1f, 0x58, 0x09, 0x41])]);
+    const { lines, problems } = screenOf([
+      Buffer.from([0x1f, 0x24, 0x15, 0x01, 0x1b, 0x99, 0x07, 0x1f, 0x58, 0x09, 0x41]),
+    ]);
     expect(problems).toEqual([
       { reason: 'bad-parameter', bytes: '1F 24 15 01' },
       { reason: 'unknown-command', bytes: '1B 99' },

@@ -21,7 +21,8 @@ export type DmdScrollMode = 'overwrite' | 'vertical' | 'horizontal';
 const MODE_BYTES: Record<DmdScrollMode, number> = { overwrite: 0x01, vertical: 0x02, horizontal: 0x03 };
 
 function byteIn(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`DM-D ${name} must be an integer ${min}..${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`DM-D ${name} must be an integer ${min}..${max}, got ${value}`);
   return value;
 }
 
@@ -40,7 +41,8 @@ export const dmdCursorVisible = (visible: boolean): Buffer => Buffer.from([US, 0
 /** US X n, 1 (dim) .. 4 (brightest). */
 export const dmdBrightness = (level: number): Buffer => Buffer.from([US, 0x58, byteIn('brightness', level, 1, 4)]);
 /** US E n: the whole screen blinks with n x 50 ms on and off; 0 stops blinking. */
-export const dmdBlink = (interval: number): Buffer => Buffer.from([US, 0x45, byteIn('blink interval', interval, 0, 255)]);
+export const dmdBlink = (interval: number): Buffer =>
+  Buffer.from([US, 0x45, byteIn('blink interval', interval, 0, 255)]);
 /** ESC t n: character code table (0 = PC437). */
 export const dmdCodeTable = (table: number): Buffer => Buffer.from([ESC, 0x74, byteIn('code table', table, 0, 255)]);
 /**
@@ -83,7 +85,10 @@ export function encodeDmdSetup(options: DmdSetupOptions = {}): Buffer {
 export function encodeDmdLines(lines: readonly [string, string], options: { selectDisplay?: boolean } = {}): Buffer {
   return Buffer.concat([
     ...(options.selectDisplay ? [dmdSelectPeripheral(DMD_SELECT_DISPLAY)] : []),
-    ...lines.flatMap((line, index) => [dmdCursorTo(1, index + 1), dmdText(line.slice(0, DMD_COLUMNS).padEnd(DMD_COLUMNS, ' '))]),
+    ...lines.flatMap((line, index) => [
+      dmdCursorTo(1, index + 1),
+      dmdText(line.slice(0, DMD_COLUMNS).padEnd(DMD_COLUMNS, ' ')),
+    ]),
   ]);
 }
 
@@ -98,7 +103,16 @@ const hex = (bytes: readonly number[]) => bytes.map((b) => b.toString(16).padSta
 
 /** How many parameter bytes follow each command (after its two command bytes). */
 const ESC_PARAMETERS: Record<number, number> = { 0x40: 0, 0x74: 1, 0x3d: 1 };
-const US_PARAMETERS: Record<number, number> = { 0x01: 0, 0x02: 0, 0x03: 0, 0x24: 2, 0x43: 1, 0x58: 1, 0x45: 1, 0x42: 0 };
+const US_PARAMETERS: Record<number, number> = {
+  0x01: 0,
+  0x02: 0,
+  0x03: 0,
+  0x24: 2,
+  0x43: 1,
+  0x58: 1,
+  0x45: 1,
+  0x42: 0,
+};
 
 /**
  * A DM-D display as a state machine: every byte handled in order, commands that straddle chunks

@@ -24,7 +24,11 @@ export class DmdDisplay extends TransportDisplay {
   constructor(private readonly options: DmdDisplayOptions) {
     super(options);
     // Encoded up front: a bad brightness is a configuration error at startup, not at the first update.
-    this.setupBytes = encodeDmdSetup({ brightness: options.brightness, codeTable: options.codeTable, selectDisplay: options.behindPrinter });
+    this.setupBytes = encodeDmdSetup({
+      brightness: options.brightness,
+      codeTable: options.codeTable,
+      selectDisplay: options.behindPrinter,
+    });
   }
 
   /** The two lines last written (for the devices screen and tests). */

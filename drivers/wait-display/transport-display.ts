@@ -59,7 +59,10 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
       state: (state, reason) => this.transportChanged(state, reason),
     });
     this.refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
-    if (!Number.isFinite(this.refreshMs) || this.refreshMs < 0) throw new RangeError(`display ${options.id}: refreshMs must be 0 (off) or a positive number of ms, got ${options.refreshMs}`);
+    if (!Number.isFinite(this.refreshMs) || this.refreshMs < 0)
+      throw new RangeError(
+        `display ${options.id}: refreshMs must be 0 (off) or a positive number of ms, got ${options.refreshMs}`,
+      );
   }
 
   get status(): DeviceStatus {
@@ -143,7 +146,11 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
         if (this.transport.state !== 'open' || epoch !== this.linkEpoch) return;
         const detail = `${this.transport.description}: writing to the display failed: ${(error as Error).message}`;
         this.diagnostics.emit('problem', { reason: 'write-failed', detail });
-        this.setStatus({ state: 'degraded', code: 'write-failed', detail: `${detail}; check the cable and the display's settings (baud rate)` });
+        this.setStatus({
+          state: 'degraded',
+          code: 'write-failed',
+          detail: `${detail}; check the cable and the display's settings (baud rate)`,
+        });
         throw new Error(`display ${this.id}: ${detail}`);
       }
       if (this.currentStatus.code === 'write-failed') this.setStatus({ state: 'ready' });

@@ -5,14 +5,26 @@ import { fitText, layoutWaitView, NOBODY_SERVED, toDisplayAscii, waitText, waitV
 
 describe('wait view as two 20-column lines', () => {
   it('lays out the usual view', () => {
-    expect(layoutWaitView({ nowServing: 'A-042', postedWaitMin: 15, waiting: 6 })).toEqual(['NOW SERVING  A-042  ', 'WAIT ~15 MIN        ']);
-    expect(layoutWaitView({ nowServing: 'A-042', postedWaitMin: 15 })).toEqual(['NOW SERVING  A-042  ', 'WAIT ~15 MIN        ']);
+    expect(layoutWaitView({ nowServing: 'A-042', postedWaitMin: 15, waiting: 6 })).toEqual([
+      'NOW SERVING  A-042  ',
+      'WAIT ~15 MIN        ',
+    ]);
+    expect(layoutWaitView({ nowServing: 'A-042', postedWaitMin: 15 })).toEqual([
+      'NOW SERVING  A-042  ',
+      'WAIT ~15 MIN        ',
+    ]);
   });
 
   it('fits a counter by shortening the label, never the number', () => {
-    expect(layoutWaitView({ nowServing: 'A-042', counterName: 'Counter 3', postedWaitMin: 4 })[0]).toBe('NOW A-042  Counter 3');
-    expect(layoutWaitView({ nowServing: 'A-042', counterName: 'Counter 12', postedWaitMin: 4 })[0]).toBe('A-042  Counter 12   ');
-    expect(layoutWaitView({ nowServing: 'A-042', counterName: 'The far window on the left' })[0]).toBe('NOW SERVING  A-042  ');
+    expect(layoutWaitView({ nowServing: 'A-042', counterName: 'Counter 3', postedWaitMin: 4 })[0]).toBe(
+      'NOW A-042  Counter 3',
+    );
+    expect(layoutWaitView({ nowServing: 'A-042', counterName: 'Counter 12', postedWaitMin: 4 })[0]).toBe(
+      'A-042  Counter 12   ',
+    );
+    expect(layoutWaitView({ nowServing: 'A-042', counterName: 'The far window on the left' })[0]).toBe(
+      'NOW SERVING  A-042  ',
+    );
   });
 
   it('leaves out a counter name the display cannot show, and reduces the rest to ASCII', () => {
@@ -23,7 +35,10 @@ describe('wait view as two 20-column lines', () => {
   });
 
   it('says who is served even when nobody is', () => {
-    expect(layoutWaitView({ postedWaitMin: 0 })).toEqual([`NOW SERVING  ${NOBODY_SERVED}`.padEnd(20), 'NO WAIT'.padEnd(20)]);
+    expect(layoutWaitView({ postedWaitMin: 0 })).toEqual([
+      `NOW SERVING  ${NOBODY_SERVED}`.padEnd(20),
+      'NO WAIT'.padEnd(20),
+    ]);
     expect(layoutWaitView({})).toEqual([`NOW SERVING  ${NOBODY_SERVED}`.padEnd(20), ' '.repeat(20)]);
   });
 
@@ -41,7 +56,9 @@ describe('wait view as two 20-column lines', () => {
   });
 
   it('a message replaces the wait line, cut at a word when one is near the edge', () => {
-    expect(layoutWaitView({ nowServing: 'A-042', postedWaitMin: 15, message: 'Closed - back 14:00' })[1]).toBe('Closed - back 14:00 ');
+    expect(layoutWaitView({ nowServing: 'A-042', postedWaitMin: 15, message: 'Closed - back 14:00' })[1]).toBe(
+      'Closed - back 14:00 ',
+    );
     expect(layoutWaitView({ message: 'Please take a ticket at the kiosk' })[1]).toBe('Please take a ticket');
     expect(layoutWaitView({ message: 'Lunch break until fourteen' })[1]).toBe('Lunch break until   ');
     expect(fitText('Supercalifragilisticexpialidocious')).toBe('Supercalifragilistic');

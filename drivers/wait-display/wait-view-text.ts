@@ -94,8 +94,10 @@ export function waitViewParts(view: WaitView): WaitViewParts {
   if (view.message !== undefined && toDisplayAscii(view.message) !== '') {
     waitLine = toDisplayAscii(view.message);
   } else {
-    const waiting = view.waiting !== undefined && Number.isInteger(view.waiting) && view.waiting >= 0 ? view.waiting : undefined;
-    waitLine = waitText(view.postedWaitMin) ?? (waiting === undefined ? '' : waiting === 0 ? 'NO WAIT' : `${waiting} WAITING`);
+    const waiting =
+      view.waiting !== undefined && Number.isInteger(view.waiting) && view.waiting >= 0 ? view.waiting : undefined;
+    waitLine =
+      waitText(view.postedWaitMin) ?? (waiting === undefined ? '' : waiting === 0 ? 'NO WAIT' : `${waiting} WAITING`);
   }
   return counter ? { serving, counter, waitLine } : { serving, waitLine };
 }
@@ -107,7 +109,14 @@ export function waitViewParts(view: WaitView): WaitViewParts {
 export function servingLine(parts: WaitViewParts, width: number = DISPLAY_COLUMNS): string {
   const { serving, counter } = parts;
   const candidates = counter
-    ? [`NOW SERVING  ${serving}  ${counter}`, `NOW ${serving}  ${counter}`, `${serving}  ${counter}`, `${serving} ${counter}`, `NOW SERVING  ${serving}`, `NOW ${serving}`]
+    ? [
+        `NOW SERVING  ${serving}  ${counter}`,
+        `NOW ${serving}  ${counter}`,
+        `${serving}  ${counter}`,
+        `${serving} ${counter}`,
+        `NOW SERVING  ${serving}`,
+        `NOW ${serving}`,
+      ]
     : [`NOW SERVING  ${serving}`, `NOW SERVING ${serving}`, `NOW ${serving}`];
   return candidates.find((line) => line.length <= width) ?? serving.slice(0, width);
 }

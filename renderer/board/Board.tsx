@@ -32,7 +32,11 @@ export function Board({ venueId, token, lang }: BoardProps) {
     .map((row) =>
       row.happyShare === null
         ? t('board.announce', { name: row.name, total: number.format(row.total) })
-        : t('board.announceShare', { name: row.name, total: number.format(row.total), share: percent.format(row.happyShare) }),
+        : t('board.announceShare', {
+            name: row.name,
+            total: number.format(row.total),
+            share: percent.format(row.happyShare),
+          }),
     )
     .join('. ');
 
@@ -77,10 +81,16 @@ export function Board({ venueId, token, lang }: BoardProps) {
               ) : (
                 <ul className="devices" aria-live="polite">
                   {data.devices.map((device) => (
-                    <li key={device.deviceId} data-device={device.deviceId} className={device.connected ? 'device connected' : 'device offline'}>
+                    <li
+                      key={device.deviceId}
+                      data-device={device.deviceId}
+                      className={device.connected ? 'device connected' : 'device offline'}
+                    >
                       <span className="device-dot" aria-hidden="true" />
                       <span className="device-name">{device.name}</span>
-                      <span className="device-state">{device.connected ? t('board.connected') : t('board.offline')}</span>
+                      <span className="device-state">
+                        {device.connected ? t('board.connected') : t('board.offline')}
+                      </span>
                     </li>
                   ))}
                 </ul>
@@ -93,7 +103,12 @@ export function Board({ venueId, token, lang }: BoardProps) {
   );
 }
 
-function FeedbackTable(props: { rows: BoardRow[]; number: Intl.NumberFormat; percent: Intl.NumberFormat; loaded: boolean }) {
+function FeedbackTable(props: {
+  rows: BoardRow[];
+  number: Intl.NumberFormat;
+  percent: Intl.NumberFormat;
+  loaded: boolean;
+}) {
   const { rows, number, percent, loaded } = props;
   const { t } = useTranslation();
   return (

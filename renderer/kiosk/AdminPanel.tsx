@@ -8,7 +8,15 @@ import { ApiError, requestJson } from '../shared/http.ts';
 const shell = (window as { waitwellShell?: KioskShellApi }).waitwellShell;
 
 /** Behind the staff PIN: the kiosk's own health, a test print per printer, and a reload. */
-export function AdminPanel({ status, devices, onClose }: { status: KioskStatusView | null; devices: KioskDeviceView[]; onClose: () => void }) {
+export function AdminPanel({
+  status,
+  devices,
+  onClose,
+}: {
+  status: KioskStatusView | null;
+  devices: KioskDeviceView[];
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [pin, setPin] = useState<string | null>(null);
   // Locked again whenever the panel goes away (closed, or back to idle after a while).

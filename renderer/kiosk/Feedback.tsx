@@ -13,13 +13,22 @@ const LEVELS: readonly FeedbackLevel[] = [4, 3, 2, 1];
 export function Smileys({ touchpointId, onError }: { touchpointId: string; onError: (message: string) => void }) {
   const { t } = useTranslation();
   const press = (level: FeedbackLevel) =>
-    requestJson('/local/feedback', { body: { touchpointId, level, source: 'screen' } }).catch((error: Error) => onError(error.message));
+    requestJson('/local/feedback', { body: { touchpointId, level, source: 'screen' } }).catch((error: Error) =>
+      onError(error.message),
+    );
   return (
     <section className="smileys-panel" aria-labelledby="how-heading">
       <h2 id="how-heading">{t('kiosk.howWasIt')}</h2>
       <div className="smileys">
         {LEVELS.map((level) => (
-          <button key={level} type="button" className={`smiley level-${level}`} data-level={level} aria-label={t(`common.levels.${level}`)} onClick={() => void press(level)}>
+          <button
+            key={level}
+            type="button"
+            className={`smiley level-${level}`}
+            data-level={level}
+            aria-label={t(`common.levels.${level}`)}
+            onClick={() => void press(level)}
+          >
             <Face level={level} />
           </button>
         ))}
@@ -29,14 +38,26 @@ export function Smileys({ touchpointId, onError }: { touchpointId: string; onErr
 }
 
 /** After any press: thank you, then up to six reasons configured for the touchpoint. */
-export function ThankYou({ press, venue, lang, onDone }: { press: KioskPressView; venue: PublicVenue | null; lang: Language; onDone: () => void }) {
+export function ThankYou({
+  press,
+  venue,
+  lang,
+  onDone,
+}: {
+  press: KioskPressView;
+  venue: PublicVenue | null;
+  lang: Language;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const [answered, setAnswered] = useState(false);
   const reasons = venue?.touchpoints.find((tp) => tp.id === press.touchpointId)?.reasons ?? [];
 
   async function choose(reasonId: string) {
     setAnswered(true);
-    await requestJson('/local/feedback/reason', { body: { touchpointId: press.touchpointId, pressId: press.pressId, reasonId } }).catch(() => undefined);
+    await requestJson('/local/feedback/reason', {
+      body: { touchpointId: press.touchpointId, pressId: press.pressId, reasonId },
+    }).catch(() => undefined);
     setTimeout(onDone, 2000);
   }
 

@@ -9,7 +9,11 @@ import { Smileys, ThankYou } from './Feedback.tsx';
 import { IssuedStep, QuoteStep, SegmentStep, ServiceButtons, type TicketStep } from './TicketFlow.tsx';
 import { useKioskEvents } from './use-kiosk-events.ts';
 
-type Screen = { kind: 'idle' } | { kind: 'ticket'; flow: TicketStep } | { kind: 'thanks'; press: KioskPressView } | { kind: 'admin' };
+type Screen =
+  | { kind: 'idle' }
+  | { kind: 'ticket'; flow: TicketStep }
+  | { kind: 'thanks'; press: KioskPressView }
+  | { kind: 'admin' };
 
 /**
  * The kiosk screen: take a ticket, or press a smiley. Every customer starts from idle in the
@@ -42,7 +46,9 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
     lastPressSeen.current = live.press.seen;
     const press = live.press;
     if (press.touchpointId !== settings?.touchpointId) return;
-    setScreen((current) => (current.kind === 'admin' || current.kind === 'ticket' ? current : { kind: 'thanks', press }));
+    setScreen((current) =>
+      current.kind === 'admin' || current.kind === 'ticket' ? current : { kind: 'thanks', press },
+    );
   }, [live.press, settings]);
 
   // Keyboard-mode keypads type into whatever has focus: the screen catches their keys and forwards them.
@@ -52,7 +58,9 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
     const onKey = (event: KeyboardEvent) => {
       if (!keys.has(event.key) && !keys.has(event.code)) return;
       event.preventDefault();
-      void requestJson('/local/keys', { body: { key: event.key, code: event.code, repeat: event.repeat } }).catch(() => undefined);
+      void requestJson('/local/keys', { body: { key: event.key, code: event.code, repeat: event.repeat } }).catch(
+        () => undefined,
+      );
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -78,9 +86,14 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
 
   const venue = live.venue;
   const offline = live.status !== null && live.status.sync !== 'online';
-  const printerTrouble = live.devices.some((d) => d.kind === 'printer' && d.state !== 'ready' && d.state !== 'connecting');
+  const printerTrouble = live.devices.some(
+    (d) => d.kind === 'printer' && d.state !== 'ready' && d.state !== 'connecting',
+  );
   const chooseService = (serviceId: string) =>
-    setScreen({ kind: 'ticket', flow: venue && venue.segments.length > 0 ? { step: 'segment', serviceId } : { step: 'quote', serviceId } });
+    setScreen({
+      kind: 'ticket',
+      flow: venue && venue.segments.length > 0 ? { step: 'segment', serviceId } : { step: 'quote', serviceId },
+    });
 
   return (
     <div className="kiosk" data-screen={screen.kind === 'ticket' ? screen.flow.step : screen.kind}>
@@ -113,13 +126,38 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
           <>
             <section className="take-panel" aria-labelledby="take-heading">
               <h2 id="take-heading">{t('kiosk.chooseService')}</h2>
-              <ServiceButtons venue={venue} queue={live.queue} services={settings?.services ?? []} lang={lang} onChoose={chooseService} />
+              <ServiceButtons
+                venue={venue}
+                queue={live.queue}
+                services={settings?.services ?? []}
+                lang={lang}
+                onChoose={chooseService}
+              />
             </section>
-            {settings?.touchpointId && <Smileys touchpointId={settings.touchpointId} onError={(message) => setNotice(t('kiosk.failed', { message }))} />}
+            {settings?.touchpointId && (
+              <Smileys
+                touchpointId={settings.touchpointId}
+                onError={(message) => setNotice(t('kiosk.failed', { message }))}
+              />
+            )}
           </>
         )}
         {screen.kind === 'ticket' && venue && screen.flow.step === 'segment' && (
-          <SegmentStep venue={venue} lang={lang} onBack={backToIdle} onChoose={(segmentId) => setScreen({ kind: 'ticket', flow: { step: 'quote', serviceId: (screen.flow as { serviceId: string }).serviceId, ...(segmentId ? { segmentId } : {}) } })} />
+          <SegmentStep
+            venue={venue}
+            lang={lang}
+            onBack={backToIdle}
+            onChoose={(segmentId) =>
+              setScreen({
+                kind: 'ticket',
+                flow: {
+                  step: 'quote',
+                  serviceId: (screen.flow as { serviceId: string }).serviceId,
+                  ...(segmentId ? { segmentId } : {}),
+                },
+              })
+            }
+          />
         )}
         {screen.kind === 'ticket' && venue && screen.flow.step === 'quote' && (
           <QuoteStep
@@ -131,8 +169,12 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
             onIssued={(taken: TakenTicket) => setScreen({ kind: 'ticket', flow: { step: 'issued', taken } })}
           />
         )}
-        {screen.kind === 'ticket' && venue && screen.flow.step === 'issued' && <IssuedStep taken={screen.flow.taken} venue={venue} lang={lang} onDone={backToIdle} />}
-        {screen.kind === 'thanks' && <ThankYou key={screen.press.pressId} press={screen.press} venue={venue} lang={lang} onDone={backToIdle} />}
+        {screen.kind === 'ticket' && venue && screen.flow.step === 'issued' && (
+          <IssuedStep taken={screen.flow.taken} venue={venue} lang={lang} onDone={backToIdle} />
+        )}
+        {screen.kind === 'thanks' && (
+          <ThankYou key={screen.press.pressId} press={screen.press} venue={venue} lang={lang} onDone={backToIdle} />
+        )}
         {screen.kind === 'admin' && <AdminPanel status={live.status} devices={live.devices} onClose={backToIdle} />}
       </main>
 

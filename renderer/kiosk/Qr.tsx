@@ -6,12 +6,25 @@ export function Qr({ url, label }: { url: string; label: string }) {
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
-    QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#000000', light: '#ffffff' } }).then((text) => {
+    QRCode.toString(url, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+      color: { dark: '#000000', light: '#ffffff' },
+    }).then((text) => {
       if (current) setSvg(text);
     });
     return () => {
       current = false;
     };
   }, [url]);
-  return <div className="qr" role="img" aria-label={label} data-url={url} dangerouslySetInnerHTML={svg ? { __html: svg } : undefined} />;
+  return (
+    <div
+      className="qr"
+      role="img"
+      aria-label={label}
+      data-url={url}
+      dangerouslySetInnerHTML={svg ? { __html: svg } : undefined}
+    />
+  );
 }

@@ -15,7 +15,19 @@ export type TicketStep =
   | { step: 'issued'; taken: TakenTicket };
 
 /** Service buttons with each line's size and posted wait, so the choice is informed. */
-export function ServiceButtons({ venue, queue, services, lang, onChoose }: { venue: PublicVenue; queue: QueueSnapshot | null; services: string[]; lang: Language; onChoose: (serviceId: string) => void }) {
+export function ServiceButtons({
+  venue,
+  queue,
+  services,
+  lang,
+  onChoose,
+}: {
+  venue: PublicVenue;
+  queue: QueueSnapshot | null;
+  services: string[];
+  lang: Language;
+  onChoose: (serviceId: string) => void;
+}) {
   const { t } = useTranslation();
   const offered = venue.services.filter((s) => services.length === 0 || services.includes(s.id));
   if (offered.length === 0) return <p>{t('kiosk.noServices')}</p>;
@@ -24,7 +36,13 @@ export function ServiceButtons({ venue, queue, services, lang, onChoose }: { ven
       {offered.map((service) => {
         const line = queue?.services.find((row) => row.serviceId === service.id);
         return (
-          <button key={service.id} type="button" className="service" data-service={service.id} onClick={() => onChoose(service.id)}>
+          <button
+            key={service.id}
+            type="button"
+            className="service"
+            data-service={service.id}
+            onClick={() => onChoose(service.id)}
+          >
             <span className="service-name">{service.name[lang]}</span>
             {line && (
               <span className="service-wait">
@@ -39,14 +57,30 @@ export function ServiceButtons({ venue, queue, services, lang, onChoose }: { ven
 }
 
 /** Segment (member tier, accessibility): optional, and only when the venue has any. */
-export function SegmentStep({ venue, lang, onChoose, onBack }: { venue: PublicVenue; lang: Language; onChoose: (segmentId?: string) => void; onBack: () => void }) {
+export function SegmentStep({
+  venue,
+  lang,
+  onChoose,
+  onBack,
+}: {
+  venue: PublicVenue;
+  lang: Language;
+  onChoose: (segmentId?: string) => void;
+  onBack: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <section className="step" aria-labelledby="segment-heading">
       <h2 id="segment-heading">{t('kiosk.chooseSegment')}</h2>
       <div className="services">
         {venue.segments.map((segment) => (
-          <button key={segment.id} type="button" className="service" data-segment={segment.id} onClick={() => onChoose(segment.id)}>
+          <button
+            key={segment.id}
+            type="button"
+            className="service"
+            data-segment={segment.id}
+            onClick={() => onChoose(segment.id)}
+          >
             {segment.name[lang]}
           </button>
         ))}
@@ -65,7 +99,14 @@ export function SegmentStep({ venue, lang, onChoose, onBack }: { venue: PublicVe
  * The promise before the commitment: posted wait and place in line, and a return window when the
  * line is long. Without the hub the kiosk still issues from its reserved numbers.
  */
-export function QuoteStep(props: { venue: PublicVenue; lang: Language; serviceId: string; segmentId?: string; onIssued: (taken: TakenTicket) => void; onBack: () => void }) {
+export function QuoteStep(props: {
+  venue: PublicVenue;
+  lang: Language;
+  serviceId: string;
+  segmentId?: string;
+  onIssued: (taken: TakenTicket) => void;
+  onBack: () => void;
+}) {
   const { venue, lang, serviceId, segmentId, onIssued, onBack } = props;
   const { t } = useTranslation();
   const [quote, setQuote] = useState<TicketQuote | null>(null);
@@ -75,15 +116,30 @@ export function QuoteStep(props: { venue: PublicVenue; lang: Language; serviceId
   const clock = (at: number) => formatClock(lang, at, venue.timezone);
 
   useEffect(() => {
-    requestJson<TicketQuote>('/local/tickets/quote', { body: { serviceId, ...(segmentId ? { segmentId } : {}) } }).then(setQuote, () => setQuote(null));
+    requestJson<TicketQuote>('/local/tickets/quote', { body: { serviceId, ...(segmentId ? { segmentId } : {}) } }).then(
+      setQuote,
+      () => setQuote(null),
+    );
   }, [serviceId, segmentId]);
 
   async function take(returnWindow?: ReturnWindow) {
     setBusy(true);
     try {
-      onIssued(await requestJson<TakenTicket>('/local/tickets', { body: { serviceId, language: lang, ...(segmentId ? { segmentId } : {}), ...(returnWindow ? { returnWindow } : {}) } }));
+      onIssued(
+        await requestJson<TakenTicket>('/local/tickets', {
+          body: {
+            serviceId,
+            language: lang,
+            ...(segmentId ? { segmentId } : {}),
+            ...(returnWindow ? { returnWindow } : {}),
+          },
+        }),
+      );
     } catch (failure) {
-      const texts = failure instanceof ApiError ? (failure.body as { error?: { texts?: Record<Language, string> } })?.error?.texts : undefined;
+      const texts =
+        failure instanceof ApiError
+          ? (failure.body as { error?: { texts?: Record<Language, string> } })?.error?.texts
+          : undefined;
       setError(texts?.[lang] ?? t('kiosk.failed', { message: (failure as Error).message }));
       setBusy(false);
     }
@@ -95,7 +151,11 @@ export function QuoteStep(props: { venue: PublicVenue; lang: Language; serviceId
       <h2 id="quote-heading">{service?.name[lang] ?? serviceId}</h2>
       {quote && (
         <div className="promise" data-posted={quote.postedWaitMin ?? ''}>
-          <p className="posted-wait">{quote.postedWaitMin === null ? t('kiosk.postedWaitNone') : t('kiosk.postedWait', { wait: formatWait(t, quote.postedWaitMin) })}</p>
+          <p className="posted-wait">
+            {quote.postedWaitMin === null
+              ? t('kiosk.postedWaitNone')
+              : t('kiosk.postedWait', { wait: formatWait(t, quote.postedWaitMin) })}
+          </p>
           <p className="position">{t('kiosk.position', { position: quote.position })}</p>
         </div>
       )}
@@ -108,7 +168,13 @@ export function QuoteStep(props: { venue: PublicVenue; lang: Language; serviceId
       {offer ? (
         <div className="return-offer" role="group" aria-labelledby="offer-text">
           <p id="offer-text">{t('kiosk.returnOffer', { from: clock(offer.from), to: clock(offer.to) })}</p>
-          <button type="button" className="primary" data-action="accept-return" disabled={busy} onClick={() => void take(offer)}>
+          <button
+            type="button"
+            className="primary"
+            data-action="accept-return"
+            disabled={busy}
+            onClick={() => void take(offer)}
+          >
             {t('kiosk.acceptReturn', { from: clock(offer.from), to: clock(offer.to) })}
           </button>
           <button type="button" data-action="take" disabled={busy} onClick={() => void take()}>
@@ -128,7 +194,17 @@ export function QuoteStep(props: { venue: PublicVenue; lang: Language; serviceId
 }
 
 /** The number, large, and the QR code to the phone page; the printer's trouble said plainly. */
-export function IssuedStep({ taken, venue, lang, onDone }: { taken: TakenTicket; venue: PublicVenue; lang: Language; onDone: () => void }) {
+export function IssuedStep({
+  taken,
+  venue,
+  lang,
+  onDone,
+}: {
+  taken: TakenTicket;
+  venue: PublicVenue;
+  lang: Language;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const { ticket, print } = taken;
   const clock = (at: number) => formatClock(lang, at, venue.timezone);

@@ -22,7 +22,10 @@ export function useKioskEvents(): KioskLive {
   useEffect(() => {
     const source = new EventSource('/local/events');
     let seen = 0;
-    const on = <K extends keyof KioskScreenEvents>(name: K, fold: (value: KioskScreenEvents[K], state: KioskLive) => KioskLive) => {
+    const on = <K extends keyof KioskScreenEvents>(
+      name: K,
+      fold: (value: KioskScreenEvents[K], state: KioskLive) => KioskLive,
+    ) => {
       source.addEventListener(name, (message) => {
         const value = JSON.parse((message as MessageEvent<string>).data) as KioskScreenEvents[K];
         setLive((state) => fold(value, { ...state, runtimeUp: true }));
@@ -31,7 +34,11 @@ export function useKioskEvents(): KioskLive {
     on('status', (status, state) => ({ ...state, status }));
     on('venue', (venue, state) => ({ ...state, venue }));
     // Snapshots can cross on the wire: keep the newest version.
-    on('queue', (queue, state) => (state.queue && state.queue.venueId === queue.venueId && state.queue.version > queue.version ? state : { ...state, queue }));
+    on('queue', (queue, state) =>
+      state.queue && state.queue.venueId === queue.venueId && state.queue.version > queue.version
+        ? state
+        : { ...state, queue },
+    );
     on('devices', (devices, state) => ({ ...state, devices }));
     on('press', (press, state) => ({ ...state, press: { ...press, seen: ++seen } }));
     source.addEventListener('open', () => setLive((state) => ({ ...state, runtimeUp: true })));
@@ -41,4 +48,3 @@ export function useKioskEvents(): KioskLive {
   }, []);
   return live;
 }
-

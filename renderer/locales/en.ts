@@ -15,7 +15,14 @@ export const en = {
     noEstimate: 'no estimate yet',
     levels: { '1': 'Very unhappy', '2': 'Unhappy', '3': 'Happy', '4': 'Very happy' },
     counterStatus: { open: 'Open', closed: 'Closed', break: 'On break' },
-    ticketStatus: { waiting: 'Waiting', called: 'Called', served: 'Served', 'no-show': 'Missed call', parked: 'On hold', cancelled: 'Cancelled' },
+    ticketStatus: {
+      waiting: 'Waiting',
+      called: 'Called',
+      served: 'Served',
+      'no-show': 'Missed call',
+      parked: 'On hold',
+      cancelled: 'Cancelled',
+    },
     signIn: 'Sign in',
     signOut: 'Sign out',
     username: 'Username',
@@ -49,7 +56,8 @@ export const en = {
     connected: 'connected',
     offline: 'offline',
     refused: 'This board cannot be shown',
-    noVenue: 'This board link names no venue: open the full link a manager gave you (…/board/?venue=<venue>#token=<token>).',
+    noVenue:
+      'This board link names no venue: open the full link a manager gave you (…/board/?venue=<venue>#token=<token>).',
     announce: '{{name}}: {{total}} responses',
     announceShare: '{{name}}: {{total}} responses, {{share}} happy',
     tips: [

@@ -30,14 +30,20 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
   // "Today" is the venue's day, wherever the manager's browser is.
   const today = useMemo(() => startOfDayIn(data.venue?.timezone), [data.venue?.timezone]);
   // Today until the end of the current hour, in chart seconds; moves on as the data does.
-  const todayRange = useMemo((): [number, number] => [today / 1000, Math.ceil(Date.now() / 3_600_000) * 3600], [today, data.queue?.version, data.counts]);
+  const todayRange = useMemo(
+    (): [number, number] => [today / 1000, Math.ceil(Date.now() / 3_600_000) * 3600],
+    [today, data.queue?.version, data.counts],
+  );
   const analytics = useTodayAnalytics(venueId ?? '', today, data.counts);
   const waits = useTodayWaits(venueId ?? '', today, data.queue?.version);
   const venue = data.venue;
   const name = (list: Parameters<typeof nameOf>[0], id: string) => nameOf(list, id, lang);
 
   // Waiting is scored as a moment of its own per service ("wait:<service id>", core/analytics).
-  const momentName = (id: string) => (id.startsWith('wait:') ? t('manage.waitMoment', { service: name(venue?.services, id.slice(5)) }) : name(venue?.touchpoints, id));
+  const momentName = (id: string) =>
+    id.startsWith('wait:')
+      ? t('manage.waitMoment', { service: name(venue?.services, id.slice(5)) })
+      : name(venue?.touchpoints, id);
 
   const waitChart = useMemo((): [number[], (number | null)[], number[]] => {
     return [waits.map((w) => w.calledAt / 1000), waits.map((w) => w.postedWaitMin), waits.map((w) => w.actualWaitMin)];
@@ -46,8 +52,13 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
   const overall = analytics?.touchpoints.filter((row) => row.segmentId === null) ?? [];
   const trendChart = useMemo(() => {
     const buckets = [...new Set(overall.flatMap((row) => row.trend.map((p) => p.from)))].sort((a, b) => a - b);
-    const series = overall.map((row) => buckets.map((bucket) => row.trend.find((p) => p.from === bucket)?.meanExperience ?? null));
-    return { data: [buckets.map((b) => b / 1000), ...series] as [number[], ...(number | null)[][]], labels: overall.map((row) => row.touchpointId) };
+    const series = overall.map((row) =>
+      buckets.map((bucket) => row.trend.find((p) => p.from === bucket)?.meanExperience ?? null),
+    );
+    return {
+      data: [buckets.map((b) => b / 1000), ...series] as [number[], ...(number | null)[][]],
+      labels: overall.map((row) => row.touchpointId),
+    };
   }, [overall]);
 
   if (!venueId) return <p role="alert">{t('common.venueMissing')}</p>;
@@ -122,7 +133,11 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
                 const index = row?.happyIndex ?? null;
                 const target = touchpoint.target;
                 return (
-                  <tr key={touchpoint.id} data-touchpoint={touchpoint.id} className={index !== null && target !== undefined && index < target ? 'below-target' : ''}>
+                  <tr
+                    key={touchpoint.id}
+                    data-touchpoint={touchpoint.id}
+                    className={index !== null && target !== undefined && index < target ? 'below-target' : ''}
+                  >
                     <th scope="row">{touchpoint.name[lang]}</th>
                     <td className="num" data-happy-index>
                       {index === null ? '–' : Math.round(index)}
@@ -141,7 +156,11 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
           <h2 id="trend-heading">{t('manage.trend')}</h2>
           <TimeChart
             title={t('manage.trend')}
-            series={trendChart.labels.map((id, i) => ({ label: momentName(id), color: SERIES_COLOURS[i % SERIES_COLOURS.length]!, points: true }))}
+            series={trendChart.labels.map((id, i) => ({
+              label: momentName(id),
+              color: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
+              points: true,
+            }))}
             data={trendChart.data}
             xRange={todayRange}
           />
@@ -158,7 +177,12 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
             {data.components
               .filter((c) => c.state !== 'ready')
               .map((component) => (
-                <li key={`${component.deviceId}/${component.component}`} data-component={component.component} data-state={component.state} className="bad">
+                <li
+                  key={`${component.deviceId}/${component.component}`}
+                  data-component={component.component}
+                  data-state={component.state}
+                  className="bad"
+                >
                   {component.deviceId} / {component.component}: {component.code ?? component.state}
                   {component.detail ? ` – ${component.detail}` : ''}
                 </li>

@@ -25,17 +25,24 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
   const [versions, setVersions] = useState<{ version: number; savedAt: number }[]>([]);
 
   const loadVersions = () =>
-    requestJson<{ version: number; savedAt: number }[]>(`/api/venues/${encodeURIComponent(venueId)}/versions`).then((list) => setVersions(list.slice(0, 5)), () => undefined);
+    requestJson<{ version: number; savedAt: number }[]>(`/api/venues/${encodeURIComponent(venueId)}/versions`).then(
+      (list) => setVersions(list.slice(0, 5)),
+      () => undefined,
+    );
   useEffect(() => {
     void loadVersions();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [venueId]);
 
-  const edit = (index: number, change: Partial<Draft>) => setDrafts((list) => list.map((d, i) => (i === index ? { ...d, ...change } : d)));
+  const edit = (index: number, change: Partial<Draft>) =>
+    setDrafts((list) => list.map((d, i) => (i === index ? { ...d, ...change } : d)));
 
   async function save() {
     try {
-      const saved = await requestJson<PublicVenue>(`/api/venues/${encodeURIComponent(venueId)}/journey`, { method: 'PUT', body: { touchpoints: drafts, segments: venue.segments } });
+      const saved = await requestJson<PublicVenue>(`/api/venues/${encodeURIComponent(venueId)}/journey`, {
+        method: 'PUT',
+        body: { touchpoints: drafts, segments: venue.segments },
+      });
       setMessage({ ok: true, text: t('manage.journey.saved', { version: saved.version }) });
       setDrafts(saved.touchpoints);
       void loadVersions();
@@ -52,12 +59,20 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
           <div className="fields">
             <label>
               {t('manage.journey.id')}
-              <input value={draft.id} onChange={(e) => edit(index, { id: e.target.value })} readOnly={venue.touchpoints.some((tp) => tp.id === draft.id)} />
+              <input
+                value={draft.id}
+                onChange={(e) => edit(index, { id: e.target.value })}
+                readOnly={venue.touchpoints.some((tp) => tp.id === draft.id)}
+              />
             </label>
             {LANGS.map((l) => (
               <label key={l} lang={l}>
                 {t('manage.journey.name')} ({l})
-                <input data-field={`name-${l}`} value={draft.name[l]} onChange={(e) => edit(index, { name: { ...draft.name, [l]: e.target.value } })} />
+                <input
+                  data-field={`name-${l}`}
+                  value={draft.name[l]}
+                  onChange={(e) => edit(index, { name: { ...draft.name, [l]: e.target.value } })}
+                />
               </label>
             ))}
             <label>
@@ -72,7 +87,10 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
             </label>
             <label>
               {t('manage.journey.counter')}
-              <select value={draft.counterId ?? ''} onChange={(e) => edit(index, { counterId: e.target.value || undefined })}>
+              <select
+                value={draft.counterId ?? ''}
+                onChange={(e) => edit(index, { counterId: e.target.value || undefined })}
+              >
                 <option value="">–</option>
                 {venue.counters.map((c) => (
                   <option key={c.id} value={c.id}>
@@ -83,11 +101,22 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
             </label>
             <label>
               {t('manage.journey.owner')}
-              <input data-field="owner" value={draft.owner ?? ''} onChange={(e) => edit(index, { owner: e.target.value || undefined })} />
+              <input
+                data-field="owner"
+                value={draft.owner ?? ''}
+                onChange={(e) => edit(index, { owner: e.target.value || undefined })}
+              />
             </label>
             <label>
               {t('manage.journey.target')}
-              <input data-field="target" type="number" min={-100} max={100} value={draft.target ?? ''} onChange={(e) => edit(index, { target: e.target.value === '' ? undefined : Number(e.target.value) })} />
+              <input
+                data-field="target"
+                type="number"
+                min={-100}
+                max={100}
+                value={draft.target ?? ''}
+                onChange={(e) => edit(index, { target: e.target.value === '' ? undefined : Number(e.target.value) })}
+              />
             </label>
             <label className="wide-field">
               {t('manage.journey.devices')}
@@ -103,16 +132,39 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
             <p>{t('manage.journey.reasons', { max: MAX_REASONS })}</p>
             {draft.reasons.map((reason, r) => (
               <div key={r} className="reason-row" data-reason={reason.id}>
-                <input aria-label={t('manage.journey.id')} value={reason.id} onChange={(e) => edit(index, { reasons: draft.reasons.map((x, i) => (i === r ? { ...x, id: e.target.value } : x)) })} />
+                <input
+                  aria-label={t('manage.journey.id')}
+                  value={reason.id}
+                  onChange={(e) =>
+                    edit(index, { reasons: draft.reasons.map((x, i) => (i === r ? { ...x, id: e.target.value } : x)) })
+                  }
+                />
                 {LANGS.map((l) => (
-                  <input key={l} lang={l} aria-label={`${t('manage.journey.name')} (${l})`} value={reason.name[l]} onChange={(e) => edit(index, { reasons: draft.reasons.map((x, i) => (i === r ? { ...x, name: { ...x.name, [l]: e.target.value } } : x)) })} />
+                  <input
+                    key={l}
+                    lang={l}
+                    aria-label={`${t('manage.journey.name')} (${l})`}
+                    value={reason.name[l]}
+                    onChange={(e) =>
+                      edit(index, {
+                        reasons: draft.reasons.map((x, i) =>
+                          i === r ? { ...x, name: { ...x.name, [l]: e.target.value } } : x,
+                        ),
+                      })
+                    }
+                  />
                 ))}
                 <button type="button" onClick={() => edit(index, { reasons: draft.reasons.filter((_, i) => i !== r) })}>
                   {t('manage.journey.remove')}
                 </button>
               </div>
             ))}
-            <button type="button" data-action="add-reason" disabled={draft.reasons.length >= MAX_REASONS} onClick={() => edit(index, { reasons: [...draft.reasons, { id: '', name: emptyName() }] })}>
+            <button
+              type="button"
+              data-action="add-reason"
+              disabled={draft.reasons.length >= MAX_REASONS}
+              onClick={() => edit(index, { reasons: [...draft.reasons, { id: '', name: emptyName() }] })}
+            >
               {t('manage.journey.addReason')}
             </button>
           </div>
@@ -122,7 +174,12 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
         </fieldset>
       ))}
       <div className="journey-actions">
-        <button type="button" onClick={() => setDrafts((list) => [...list, { id: '', name: emptyName(), stage: 'during', devices: [], reasons: [] }])}>
+        <button
+          type="button"
+          onClick={() =>
+            setDrafts((list) => [...list, { id: '', name: emptyName(), stage: 'during', devices: [], reasons: [] }])
+          }
+        >
           {t('manage.journey.addTouchpoint')}
         </button>
         <button type="button" className="primary" data-action="save-journey" onClick={() => void save()}>
@@ -130,13 +187,18 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
         </button>
       </div>
       {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'result' : 'result error'} data-journey-result={message.ok ? 'saved' : 'refused'}>
+        <p
+          role={message.ok ? 'status' : 'alert'}
+          className={message.ok ? 'result' : 'result error'}
+          data-journey-result={message.ok ? 'saved' : 'refused'}
+        >
           {message.text}
         </p>
       )}
       {versions.length > 0 && (
         <p className="versions" data-versions>
-          {t('manage.journey.versions')}: {versions.map((v) => `v${v.version} (${formatClock(lang, v.savedAt, venue.timezone)})`).join(' · ')}
+          {t('manage.journey.versions')}:{' '}
+          {versions.map((v) => `v${v.version} (${formatClock(lang, v.savedAt, venue.timezone)})`).join(' · ')}
         </p>
       )}
     </div>

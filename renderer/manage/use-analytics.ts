@@ -16,10 +16,20 @@ function useRefetch<T>(url: string | null, trigger: unknown, debounceMs: number)
 
 /** Today's scores and trend per touchpoint (GET /api/venues/:id/analytics), refreshed as presses arrive. */
 export function useTodayAnalytics(venueId: string, startOfDay: number, trigger: unknown): VenueAnalytics | null {
-  return useRefetch<VenueAnalytics>(`/api/venues/${encodeURIComponent(venueId)}/analytics?from=${startOfDay}`, trigger, 300);
+  return useRefetch<VenueAnalytics>(
+    `/api/venues/${encodeURIComponent(venueId)}/analytics?from=${startOfDay}`,
+    trigger,
+    300,
+  );
 }
 
 /** Today's called tickets, posted beside actual wait, refreshed as the queue moves. */
 export function useTodayWaits(venueId: string, startOfDay: number, trigger: unknown): WaitRecord[] {
-  return useRefetch<WaitRecord[]>(`/api/venues/${encodeURIComponent(venueId)}/queue/waits?from=${startOfDay}`, trigger, 500) ?? [];
+  return (
+    useRefetch<WaitRecord[]>(
+      `/api/venues/${encodeURIComponent(venueId)}/queue/waits?from=${startOfDay}`,
+      trigger,
+      500,
+    ) ?? []
+  );
 }

@@ -13,7 +13,19 @@ export interface ChartSeries {
  * A uPlot time chart sized to its container. x values are seconds since the epoch (uPlot's
  * convention); a null y leaves a gap.
  */
-export function TimeChart({ title, series, data, xRange, height = 260 }: { title: string; series: ChartSeries[]; data: [number[], ...(number | null)[][]]; xRange?: [number, number]; height?: number }) {
+export function TimeChart({
+  title,
+  series,
+  data,
+  xRange,
+  height = 260,
+}: {
+  title: string;
+  series: ChartSeries[];
+  data: [number[], ...(number | null)[][]];
+  xRange?: [number, number];
+  height?: number;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
 
@@ -25,7 +37,10 @@ export function TimeChart({ title, series, data, xRange, height = 260 }: { title
       height,
       // A fixed window (e.g. today so far): one point would otherwise stretch the axis over years.
       ...(xRange ? { scales: { x: { time: true, range: (): uPlot.Range.MinMax => xRange } } } : {}),
-      axes: [{ stroke: '#cbd5e1', grid: { stroke: '#334155' } }, { stroke: '#cbd5e1', grid: { stroke: '#334155' } }],
+      axes: [
+        { stroke: '#cbd5e1', grid: { stroke: '#334155' } },
+        { stroke: '#cbd5e1', grid: { stroke: '#334155' } },
+      ],
       series: [
         {},
         ...series.map((s) => ({
@@ -37,7 +52,9 @@ export function TimeChart({ title, series, data, xRange, height = 260 }: { title
       ],
     };
     plot.current = new uPlot(options, data as uPlot.AlignedData, element);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(300, element.clientWidth), height }));
+    const resize = new ResizeObserver(() =>
+      plot.current?.setSize({ width: Math.max(300, element.clientWidth), height }),
+    );
     resize.observe(element);
     return () => {
       resize.disconnect();

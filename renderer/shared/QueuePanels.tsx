@@ -10,7 +10,15 @@ import { chime } from './chime.ts';
 const HIGHLIGHT_MS = 12_000;
 
 /** "Now serving" per counter: each new call chimes and stays highlighted for a while. */
-export function NowServing({ queue, venue, lang }: { queue: QueueSnapshot; venue: PublicVenue | null; lang: Language }) {
+export function NowServing({
+  queue,
+  venue,
+  lang,
+}: {
+  queue: QueueSnapshot;
+  venue: PublicVenue | null;
+  lang: Language;
+}) {
   const { t } = useTranslation();
   const [highlight, setHighlight] = useState<{ counterId: string; at: number } | null>(null);
   const lastCallAt = useRef<number | null>(null);
@@ -33,11 +41,18 @@ export function NowServing({ queue, venue, lang }: { queue: QueueSnapshot; venue
     <section className="now-serving" aria-labelledby="now-heading">
       <h2 id="now-heading">{t('board.nowServing')}</h2>
       <p className="visually-hidden" aria-live="assertive">
-        {highlight && call ? t('board.callAnnouncement', { number: call.number, counter: counterName(call.counterId) }) : ''}
+        {highlight && call
+          ? t('board.callAnnouncement', { number: call.number, counter: counterName(call.counterId) })
+          : ''}
       </p>
       <ul className="counters">
         {queue.counters.map((counter) => (
-          <li key={counter.counterId} data-counter={counter.counterId} data-status={counter.status} className={`counter ${highlight?.counterId === counter.counterId ? 'called' : ''}`}>
+          <li
+            key={counter.counterId}
+            data-counter={counter.counterId}
+            data-status={counter.status}
+            className={`counter ${highlight?.counterId === counter.counterId ? 'called' : ''}`}
+          >
             <span className="counter-name">{counterName(counter.counterId)}</span>
             <span className="counter-number" data-now-serving>
               {counter.status === 'open' ? (counter.nowServing ?? '–') : t(`common.counterStatus.${counter.status}`)}
@@ -55,7 +70,15 @@ export function NowServing({ queue, venue, lang }: { queue: QueueSnapshot; venue
 }
 
 /** Posted waits per service, how many wait, the next numbers, and why a line does not move. */
-export function ServiceWaits({ queue, venue, lang }: { queue: QueueSnapshot; venue: PublicVenue | null; lang: Language }) {
+export function ServiceWaits({
+  queue,
+  venue,
+  lang,
+}: {
+  queue: QueueSnapshot;
+  venue: PublicVenue | null;
+  lang: Language;
+}) {
   const { t } = useTranslation();
   const number = new Intl.NumberFormat(lang);
   if (queue.services.length === 0) return <p>{t('board.noServices')}</p>;
@@ -77,7 +100,12 @@ export function ServiceWaits({ queue, venue, lang }: { queue: QueueSnapshot; ven
         </thead>
         <tbody>
           {queue.services.map((row) => {
-            const reason = row.openCounters === 0 ? (row.countersOnBreak > 0 ? t('board.breakReason') : t('board.closedReason')) : null;
+            const reason =
+              row.openCounters === 0
+                ? row.countersOnBreak > 0
+                  ? t('board.breakReason')
+                  : t('board.closedReason')
+                : null;
             return (
               <tr key={row.serviceId} data-service={row.serviceId}>
                 <th scope="row">{nameOf(venue?.services, row.serviceId, lang)}</th>

@@ -15,7 +15,19 @@ const NEXT_ACTION: Partial<Record<Task['state'], { action: string; label: string
 };
 
 /** Open tasks with their deadlines; staff acknowledge and resolve them here (the hub pushes the change back). */
-export function TaskList({ venueId, tasks, lang, timeZone, onError }: { venueId: string; tasks: readonly Task[]; lang: string; timeZone?: string; onError: (message: string) => void }) {
+export function TaskList({
+  venueId,
+  tasks,
+  lang,
+  timeZone,
+  onError,
+}: {
+  venueId: string;
+  tasks: readonly Task[];
+  lang: string;
+  timeZone?: string;
+  onError: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const shown = tasks.filter((task) => task.state !== 'verified');
   if (shown.length === 0) return <p className="empty">{t('staff.noTasks')}</p>;
@@ -25,13 +37,27 @@ export function TaskList({ venueId, tasks, lang, timeZone, onError }: { venueId:
         const next = NEXT_ACTION[task.state];
         const deadline = task.state === 'open' ? task.ackDeadline : task.resolveDeadline;
         return (
-          <li key={task.id} data-task={task.id} data-state={task.state} className={`task escalation-${task.escalation}`}>
+          <li
+            key={task.id}
+            data-task={task.id}
+            data-state={task.state}
+            className={`task escalation-${task.escalation}`}
+          >
             <p className="task-summary">{task.summary}</p>
             <p className="task-meta">
               {task.owner} · {task.state} · {t('staff.due', { time: formatClock(lang, deadline, timeZone) })}
             </p>
             {next && (
-              <button type="button" data-action={next.action} onClick={() => void requestJson(`/api/venues/${encodeURIComponent(venueId)}/tasks/${encodeURIComponent(task.id)}/${next.action}`, { body: {} }).catch((error: Error) => onError(error.message))}>
+              <button
+                type="button"
+                data-action={next.action}
+                onClick={() =>
+                  void requestJson(
+                    `/api/venues/${encodeURIComponent(venueId)}/tasks/${encodeURIComponent(task.id)}/${next.action}`,
+                    { body: {} },
+                  ).catch((error: Error) => onError(error.message))
+                }
+              >
                 {t(next.label)}
               </button>
             )}

@@ -1,6 +1,7 @@
 /** Three rising tones through Web Audio (no sound file to load; works offline once the page is up). */
 export function chime(): void {
-  const AudioContextClass = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  const AudioContextClass =
+    window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
   if (!AudioContextClass) return;
   const context = new AudioContextClass();
   [660, 880, 990].forEach((frequency, index) => {

@@ -8,7 +8,12 @@ import type { Connection } from './use-socket.ts';
 
 export function ConnectionStatus({ connection }: { connection: Connection }) {
   const { t } = useTranslation();
-  const text = connection.state === 'live' ? t('common.live') : connection.state === 'reconnecting' ? t('common.reconnecting') : t('common.connecting');
+  const text =
+    connection.state === 'live'
+      ? t('common.live')
+      : connection.state === 'reconnecting'
+        ? t('common.reconnecting')
+        : t('common.connecting');
   return (
     <p className={`connection connection-${connection.state}`} role="status" data-connection={connection.state}>
       <span className="connection-dot" aria-hidden="true" />
@@ -23,7 +28,14 @@ export function LanguageSwitch({ current, onChange }: { current: string; onChang
   return (
     <nav className="languages" aria-label={t('common.chooseLanguage')}>
       {PAGE_LANGUAGES.map((lang) => (
-        <button key={lang} type="button" lang={lang} data-lang={lang} aria-pressed={current === lang} onClick={() => onChange(lang)}>
+        <button
+          key={lang}
+          type="button"
+          lang={lang}
+          data-lang={lang}
+          aria-pressed={current === lang}
+          onClick={() => onChange(lang)}
+        >
           {i18n.getFixedT(lang)('common.languageName')}
         </button>
       ))}
@@ -56,7 +68,9 @@ export function SignIn({ role, children }: { role: Role; children: (user: Signed
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     try {
-      const result = await requestJson<{ user: SignedInUser }>('/api/login', { body: { username: form.get('username'), password: form.get('password') } });
+      const result = await requestJson<{ user: SignedInUser }>('/api/login', {
+        body: { username: form.get('username'), password: form.get('password') },
+      });
       setError(null);
       setUser(result.user);
     } catch (failure) {
@@ -65,7 +79,8 @@ export function SignIn({ role, children }: { role: Role; children: (user: Signed
   }
 
   if (user === undefined) return <p className="loading">{t('common.connecting')}</p>;
-  const allowed = user && (user.role === 'admin' || user.role === role || (role === 'staff' && user.role === 'manager'));
+  const allowed =
+    user && (user.role === 'admin' || user.role === role || (role === 'staff' && user.role === 'manager'));
   if (user && allowed) return <>{children(user)}</>;
   return (
     <form className="sign-in" onSubmit={submit} aria-labelledby="sign-in-heading">

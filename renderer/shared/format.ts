@@ -20,7 +20,16 @@ export function formatClock(lang: string, at: number, timeZone: string | undefin
 export function startOfDayIn(timeZone: string | undefined, now = Date.now()): number {
   try {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' })
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        hourCycle: 'h23',
+      })
         .formatToParts(now)
         .map((p) => [p.type, Number(p.value)]),
     ) as Record<string, number>;
@@ -34,6 +43,10 @@ export function startOfDayIn(timeZone: string | undefined, now = Date.now()): nu
 }
 
 /** The name of a service, counter, touchpoint... in the page's language; the id when the venue does not list it. */
-export function nameOf(list: readonly { id: string; name: Record<Language, string> }[] | undefined, id: string, lang: Language): string {
+export function nameOf(
+  list: readonly { id: string; name: Record<Language, string> }[] | undefined,
+  id: string,
+  lang: Language,
+): string {
   return list?.find((item) => item.id === id)?.name[lang] ?? id;
 }

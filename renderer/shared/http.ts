@@ -21,7 +21,12 @@ export async function requestJson<T>(url: string, init: { method?: string; body?
   });
   const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (!response.ok) {
-    throw new ApiError(response.status, body?.error?.code ?? `http-${response.status}`, body?.error?.message ?? `${response.status} ${response.statusText}`, body);
+    throw new ApiError(
+      response.status,
+      body?.error?.code ?? `http-${response.status}`,
+      body?.error?.message ?? `${response.status} ${response.statusText}`,
+      body,
+    );
   }
   return body as T;
 }

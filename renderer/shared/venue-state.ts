@@ -1,7 +1,18 @@
 import { useReducer } from 'react';
 import type { FeedbackLevel } from '../../core/events.ts';
 import type { Language } from '../../core/languages.ts';
-import { emptyLevelCounts, type BoardAuth, type BoardClientToServer, type BoardServerToClient, type BoardSnapshot, type ComponentHealth, type DeviceHealth, type LevelCounts, type QueueSnapshot, type TouchpointCounts } from '../../core/protocol.ts';
+import {
+  emptyLevelCounts,
+  type BoardAuth,
+  type BoardClientToServer,
+  type BoardServerToClient,
+  type BoardSnapshot,
+  type ComponentHealth,
+  type DeviceHealth,
+  type LevelCounts,
+  type QueueSnapshot,
+  type TouchpointCounts,
+} from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { useSocket, type Connection } from './use-socket.ts';
 
@@ -28,14 +39,28 @@ export type BoardAction =
   | { type: 'queue'; snapshot: QueueSnapshot }
   | { type: 'venue'; venue: PublicVenue };
 
-export const EMPTY_BOARD: BoardData = { venue: null, counts: {}, devices: [], components: [], changed: [], queue: null };
+export const EMPTY_BOARD: BoardData = {
+  venue: null,
+  counts: {},
+  devices: [],
+  components: [],
+  changed: [],
+  queue: null,
+};
 
 /** Counts are totals, not deltas, so applying an update twice or late is harmless. */
 export function boardReducer(state: BoardData, action: BoardAction): BoardData {
   switch (action.type) {
     case 'snapshot': {
       const { venue, touchpoints, devices, components } = action.snapshot;
-      return { ...state, venue, counts: Object.fromEntries(touchpoints.map((t) => [t.touchpointId, t])), devices, components, changed: [] };
+      return {
+        ...state,
+        venue,
+        counts: Object.fromEntries(touchpoints.map((t) => [t.touchpointId, t])),
+        devices,
+        components,
+        changed: [],
+      };
     }
     case 'counts': {
       if (state.venue && action.update.venueId !== state.venue.id) return state;
@@ -46,7 +71,9 @@ export function boardReducer(state: BoardData, action: BoardAction): BoardData {
     case 'device': {
       const { health } = action;
       const known = state.devices.some((d) => d.deviceId === health.deviceId);
-      const devices = known ? state.devices.map((d) => (d.deviceId === health.deviceId ? health : d)) : [...state.devices, health];
+      const devices = known
+        ? state.devices.map((d) => (d.deviceId === health.deviceId ? health : d))
+        : [...state.devices, health];
       return { ...state, devices };
     }
     case 'queue': {
@@ -57,7 +84,9 @@ export function boardReducer(state: BoardData, action: BoardAction): BoardData {
     }
     case 'component': {
       const { health } = action;
-      const others = state.components.filter((c) => !(c.deviceId === health.deviceId && c.component === health.component));
+      const others = state.components.filter(
+        (c) => !(c.deviceId === health.deviceId && c.component === health.component),
+      );
       return { ...state, components: [...others, health] };
     }
     case 'venue':
@@ -97,16 +126,23 @@ export function happyShare(counts: LevelCounts, total: number): number | null {
  * A venue live over the hub's /board socket: with a board token (wall screens), or with the
  * signed-in user's session cookie when there is none (the manager's dashboard).
  */
-export function useVenueLive(venueId: string | null, token: string | null): { data: BoardData; connection: Connection } {
+export function useVenueLive(
+  venueId: string | null,
+  token: string | null,
+): { data: BoardData; connection: Connection } {
   const [data, dispatch] = useReducer(boardReducer, EMPTY_BOARD);
   const auth: BoardAuth | null = venueId ? (token ? { venueId, token } : { venueId }) : null;
-  const { connection } = useSocket<BoardServerToClient, BoardClientToServer>('/board', auth as Record<string, unknown> | null, (socket) => {
-    socket.on('snapshot', (snapshot) => dispatch({ type: 'snapshot', snapshot }));
-    socket.on('touchpoint.counts', (update) => dispatch({ type: 'counts', update }));
-    socket.on('device.health', (health) => dispatch({ type: 'device', health }));
-    socket.on('component.health', (health) => dispatch({ type: 'component', health }));
-    socket.on('queue.snapshot', (snapshot) => dispatch({ type: 'queue', snapshot }));
-    socket.on('venue.updated', (venue) => dispatch({ type: 'venue', venue }));
-  });
+  const { connection } = useSocket<BoardServerToClient, BoardClientToServer>(
+    '/board',
+    auth as Record<string, unknown> | null,
+    (socket) => {
+      socket.on('snapshot', (snapshot) => dispatch({ type: 'snapshot', snapshot }));
+      socket.on('touchpoint.counts', (update) => dispatch({ type: 'counts', update }));
+      socket.on('device.health', (health) => dispatch({ type: 'device', health }));
+      socket.on('component.health', (health) => dispatch({ type: 'component', health }));
+      socket.on('queue.snapshot', (snapshot) => dispatch({ type: 'queue', snapshot }));
+      socket.on('venue.updated', (venue) => dispatch({ type: 'venue', venue }));
+    },
+  );
   return { data, connection };
 }

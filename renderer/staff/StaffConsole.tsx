@@ -2,7 +2,14 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { Language } from '../../core/languages.ts';
-import type { QueueCommandResult, QueueSnapshot, StaffAuth, StaffClientToServer, StaffCommand, StaffServerToClient } from '../../core/protocol.ts';
+import type {
+  QueueCommandResult,
+  QueueSnapshot,
+  StaffAuth,
+  StaffClientToServer,
+  StaffCommand,
+  StaffServerToClient,
+} from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { ConnectionStatus } from '../shared/components.tsx';
 import { formatWait, nameOf } from '../shared/format.ts';
@@ -11,10 +18,29 @@ import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
 
 /** Keyboard shortcuts: a counter clerk keeps their hands on the keyboard. */
-const SHORTCUTS: Record<string, StaffCommand['type']> = { n: 'call-next', r: 'recall', s: 'serve', x: 'no-show', p: 'park', o: 'open-counter', c: 'close-counter', b: 'break-counter' };
+const SHORTCUTS: Record<string, StaffCommand['type']> = {
+  n: 'call-next',
+  r: 'recall',
+  s: 'serve',
+  x: 'no-show',
+  p: 'park',
+  o: 'open-counter',
+  c: 'close-counter',
+  b: 'break-counter',
+};
 
 /** One counter's console: its queue, the ticket at the desk, the commands, and live tasks. */
-export function StaffConsole({ venueId, initialCounter, departments, lang }: { venueId: string | null; initialCounter: string | null; departments: readonly string[]; lang: Language }) {
+export function StaffConsole({
+  venueId,
+  initialCounter,
+  departments,
+  lang,
+}: {
+  venueId: string | null;
+  initialCounter: string | null;
+  departments: readonly string[];
+  lang: Language;
+}) {
   const { t } = useTranslation();
   const [queue, setQueue] = useState<QueueSnapshot | null>(null);
   const [venue, setVenue] = useState<PublicVenue | null>(null);
@@ -25,20 +51,38 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
   // How long a break lasts, said to the hub so boards show when the counter is back and waits account for it.
   const [breakMinutes, setBreakMinutes] = useState(15);
   const auth: StaffAuth | null = venueId ? { venueId } : null;
-  const { socket, connection } = useSocket<StaffServerToClient, StaffClientToServer>('/staff', auth as Record<string, unknown> | null, (opened) => {
-    opened.on('queue.snapshot', (snapshot) => setQueue((held) => (held && held.version > snapshot.version ? held : snapshot)));
-    opened.on('task.updated', (task) => setTasks((list) => upsertTask(list, task)));
-  });
+  const { socket, connection } = useSocket<StaffServerToClient, StaffClientToServer>(
+    '/staff',
+    auth as Record<string, unknown> | null,
+    (opened) => {
+      opened.on('queue.snapshot', (snapshot) =>
+        setQueue((held) => (held && held.version > snapshot.version ? held : snapshot)),
+      );
+      opened.on('task.updated', (task) => setTasks((list) => upsertTask(list, task)));
+    },
+  );
 
   useEffect(() => {
     if (!venueId) return;
-    requestJson<PublicVenue[]>('/api/venues').then((venues) => setVenue(venues.find((v) => v.id === venueId) ?? null), () => undefined);
+    requestJson<PublicVenue[]>('/api/venues').then(
+      (venues) => setVenue(venues.find((v) => v.id === venueId) ?? null),
+      () => undefined,
+    );
   }, [venueId]);
 
   const run = useCallback(
     (command: StaffCommand) => {
       socket?.emit('queue.command', command, (result: QueueCommandResult) => {
-        setMessage(result.ok ? { ok: true, text: t('staff.done', { what: result.ticket ? `${command.type} ${result.ticket.number}` : command.type }) } : { ok: false, text: result.message });
+        setMessage(
+          result.ok
+            ? {
+                ok: true,
+                text: t('staff.done', {
+                  what: result.ticket ? `${command.type} ${result.ticket.number}` : command.type,
+                }),
+              }
+            : { ok: false, text: result.message },
+        );
       });
     },
     [socket, t],
@@ -63,7 +107,14 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (
+        event.target instanceof HTMLInputElement ||
+        event.target instanceof HTMLSelectElement ||
+        event.ctrlKey ||
+        event.metaKey ||
+        event.altKey
+      )
+        return;
       const type = SHORTCUTS[event.key.toLowerCase()];
       if (!type) return;
       event.preventDefault();
@@ -90,7 +141,12 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
           <h2 id="choose-heading">{t('staff.chooseCounter')}</h2>
           <div className="counter-choice">
             {queue?.counters.map((c) => (
-              <button key={c.counterId} type="button" data-counter={c.counterId} onClick={() => setCounterId(c.counterId)}>
+              <button
+                key={c.counterId}
+                type="button"
+                data-counter={c.counterId}
+                onClick={() => setCounterId(c.counterId)}
+              >
                 {name(venue?.counters, c.counterId)}
               </button>
             ))}
@@ -98,7 +154,12 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
         </section>
       ) : (
         <main className="staff-main">
-          <section className="desk" aria-labelledby="desk-heading" data-counter={counter.counterId} data-status={counter.status}>
+          <section
+            className="desk"
+            aria-labelledby="desk-heading"
+            data-counter={counter.counterId}
+            data-status={counter.status}
+          >
             <h2 id="desk-heading">{t('staff.atDesk')}</h2>
             <p className="counter-status">{t(`common.counterStatus.${counter.status}`)}</p>
             <p className="desk-number" data-desk-number>
@@ -106,7 +167,13 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
             </p>
             {counter.onTheWay && <p className="on-the-way">{t('staff.onTheWay')}</p>}
             <div className="commands">
-              <button type="button" className="primary" data-command="call-next" onClick={() => command('call-next')} aria-keyshortcuts="N">
+              <button
+                type="button"
+                className="primary"
+                data-command="call-next"
+                onClick={() => command('call-next')}
+                aria-keyshortcuts="N"
+              >
                 {t('staff.callNext')}
               </button>
               <button type="button" data-command="recall" onClick={() => command('recall')} aria-keyshortcuts="R">
@@ -122,7 +189,11 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
                 {t('staff.park')}
               </button>
               <span className="transfer">
-                <select aria-label={t('staff.transfer')} value={transferTo} onChange={(event) => setTransferTo(event.target.value)}>
+                <select
+                  aria-label={t('staff.transfer')}
+                  value={transferTo}
+                  onChange={(event) => setTransferTo(event.target.value)}
+                >
                   <option value="">{t('staff.transfer')}</option>
                   {queue?.services.map((s) => (
                     <option key={s.serviceId} value={s.serviceId}>
@@ -130,34 +201,62 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
                     </option>
                   ))}
                 </select>
-                <button type="button" data-command="transfer" disabled={!transferTo} onClick={() => command('transfer')}>
+                <button
+                  type="button"
+                  data-command="transfer"
+                  disabled={!transferTo}
+                  onClick={() => command('transfer')}
+                >
                   {t('staff.transfer')}
                 </button>
               </span>
             </div>
             <div className="commands">
-              <button type="button" data-command="open-counter" onClick={() => command('open-counter')} aria-keyshortcuts="O">
+              <button
+                type="button"
+                data-command="open-counter"
+                onClick={() => command('open-counter')}
+                aria-keyshortcuts="O"
+              >
                 {t('staff.open')}
               </button>
               <span className="transfer">
-                <select aria-label={t('staff.breakLength')} value={breakMinutes} onChange={(event) => setBreakMinutes(Number(event.target.value))}>
+                <select
+                  aria-label={t('staff.breakLength')}
+                  value={breakMinutes}
+                  onChange={(event) => setBreakMinutes(Number(event.target.value))}
+                >
                   {[5, 10, 15, 30, 45, 60].map((minutes) => (
                     <option key={minutes} value={minutes}>
                       {t('common.minutes', { count: minutes })}
                     </option>
                   ))}
                 </select>
-                <button type="button" data-command="break-counter" onClick={() => command('break-counter')} aria-keyshortcuts="B">
+                <button
+                  type="button"
+                  data-command="break-counter"
+                  onClick={() => command('break-counter')}
+                  aria-keyshortcuts="B"
+                >
                   {t('staff.break')}
                 </button>
               </span>
-              <button type="button" data-command="close-counter" onClick={() => command('close-counter')} aria-keyshortcuts="C">
+              <button
+                type="button"
+                data-command="close-counter"
+                onClick={() => command('close-counter')}
+                aria-keyshortcuts="C"
+              >
                 {t('staff.close')}
               </button>
             </div>
             <p className="shortcuts">{t('staff.shortcuts')}</p>
             {message && (
-              <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'result' : 'result error'} data-result={message.ok ? 'ok' : 'refused'}>
+              <p
+                role={message.ok ? 'status' : 'alert'}
+                className={message.ok ? 'result' : 'result error'}
+                data-result={message.ok ? 'ok' : 'refused'}
+              >
                 {message.text}
               </p>
             )}
@@ -185,7 +284,13 @@ export function StaffConsole({ venueId, initialCounter, departments, lang }: { v
 
           <section className="staff-tasks" aria-labelledby="tasks-heading" aria-live="polite">
             <h2 id="tasks-heading">{t('staff.tasks')}</h2>
-            <TaskList venueId={venueId} tasks={mine} lang={lang} timeZone={venue?.timezone} onError={(text) => setMessage({ ok: false, text })} />
+            <TaskList
+              venueId={venueId}
+              tasks={mine}
+              lang={lang}
+              timeZone={venue?.timezone}
+              onError={(text) => setMessage({ ok: false, text })}
+            />
           </section>
         </main>
       )}

@@ -9,6 +9,13 @@ const lang = languageFrom(search);
 mountPage(
   lang,
   <SignIn role="staff">
-    {(user) => <StaffConsole venueId={queryParam(search, 'venue') ?? user.venueIds[0] ?? null} initialCounter={queryParam(search, 'counter')} departments={queryParam(search, 'department')?.split(',') ?? user.departments} lang={lang} />}
+    {(user) => (
+      <StaffConsole
+        venueId={queryParam(search, 'venue') ?? user.venueIds[0] ?? null}
+        initialCounter={queryParam(search, 'counter')}
+        departments={queryParam(search, 'department')?.split(',') ?? user.departments}
+        lang={lang}
+      />
+    )}
   </SignIn>,
 );

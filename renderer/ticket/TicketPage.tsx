@@ -1,7 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../core/languages.ts';
-import type { QueueCommandResult, TicketAuth, TicketClientToServer, TicketServerToClient, TicketView } from '../../core/protocol.ts';
+import type {
+  QueueCommandResult,
+  TicketAuth,
+  TicketClientToServer,
+  TicketServerToClient,
+  TicketView,
+} from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { ConnectionStatus, LanguageSwitch } from '../shared/components.tsx';
 import { formatClock, formatWait, nameOf } from '../shared/format.ts';
@@ -18,12 +24,17 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
   const [alerting, setAlerting] = useState(false);
   const previousStatus = useRef<string | null>(null);
   const auth: TicketAuth | null = venueId && ticketId ? { venueId, ticketId } : null;
-  const { socket, connection } = useSocket<TicketServerToClient, TicketClientToServer>('/ticket', auth as Record<string, unknown> | null, (opened) => {
-    opened.on('ticket.updated', setTicket);
-    opened.on('venue', setVenue);
-  });
+  const { socket, connection } = useSocket<TicketServerToClient, TicketClientToServer>(
+    '/ticket',
+    auth as Record<string, unknown> | null,
+    (opened) => {
+      opened.on('ticket.updated', setTicket);
+      opened.on('venue', setVenue);
+    },
+  );
 
-  const counterName = (counterId: string | null) => (counterId === null ? '' : nameOf(venue?.counters, counterId, lang));
+  const counterName = (counterId: string | null) =>
+    counterId === null ? '' : nameOf(venue?.counters, counterId, lang);
 
   // Called: alert once per call (a recall is a new call), and keep the page flashing until seen.
   useEffect(() => {
@@ -54,7 +65,11 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
   const service = venue?.services.find((s) => s.id === ticket?.serviceId);
   const clock = (at: number) => formatClock(lang, at, venue?.timezone);
   return (
-    <main className={`ticket-page${alerting ? ' alerting' : ''}`} data-status={ticket?.status ?? 'loading'} onClick={() => setAlerting(false)}>
+    <main
+      className={`ticket-page${alerting ? ' alerting' : ''}`}
+      data-status={ticket?.status ?? 'loading'}
+      onClick={() => setAlerting(false)}
+    >
       <header className="ticket-header">
         <p className="venue-name">{venue?.name}</p>
         <LanguageSwitch current={lang} onChange={(next) => void i18n.changeLanguage(next)} />
@@ -80,24 +95,50 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
           </section>
           {ticket.status === 'waiting' && (
             <section className="ticket-wait" aria-live="polite">
-              <p data-ahead={ticket.ahead}>{ticket.ahead === 0 ? t('ticket.aheadNone') : t('ticket.ahead', { count: ticket.ahead })}</p>
-              <p data-posted={ticket.postedWaitMin ?? ''}>{t('ticket.postedWait', { wait: formatWait(t, ticket.postedWaitMin) })}</p>
-              {ticket.returnWindow && <p>{t('ticket.returnWindow', { from: clock(ticket.returnWindow.from), to: clock(ticket.returnWindow.to) })}</p>}
+              <p data-ahead={ticket.ahead}>
+                {ticket.ahead === 0 ? t('ticket.aheadNone') : t('ticket.ahead', { count: ticket.ahead })}
+              </p>
+              <p data-posted={ticket.postedWaitMin ?? ''}>
+                {t('ticket.postedWait', { wait: formatWait(t, ticket.postedWaitMin) })}
+              </p>
+              {ticket.returnWindow && (
+                <p>
+                  {t('ticket.returnWindow', {
+                    from: clock(ticket.returnWindow.from),
+                    to: clock(ticket.returnWindow.to),
+                  })}
+                </p>
+              )}
             </section>
           )}
           <section className="ticket-actions">
             {ticket.status === 'waiting' && (
-              <button type="button" data-action="defer" disabled={!ticket.canDefer} onClick={() => send('ticket.defer', t('ticket.moreTimeDone'))}>
+              <button
+                type="button"
+                data-action="defer"
+                disabled={!ticket.canDefer}
+                onClick={() => send('ticket.defer', t('ticket.moreTimeDone'))}
+              >
                 {t('ticket.moreTime')}
               </button>
             )}
             {(ticket.status === 'waiting' || ticket.status === 'called') && (
-              <button type="button" className="primary" data-action="on-my-way" aria-pressed={ticket.onTheWay} onClick={() => send('ticket.on-my-way', t('ticket.onMyWayDone'))}>
+              <button
+                type="button"
+                className="primary"
+                data-action="on-my-way"
+                aria-pressed={ticket.onTheWay}
+                onClick={() => send('ticket.on-my-way', t('ticket.onMyWayDone'))}
+              >
                 {t('ticket.onMyWay')}
               </button>
             )}
             {ticket.status === 'waiting' && (
-              <button type="button" data-action="notify" onClick={() => void askNotificationPermission().then(() => setNotice(t('ticket.notifyOn')))}>
+              <button
+                type="button"
+                data-action="notify"
+                onClick={() => void askNotificationPermission().then(() => setNotice(t('ticket.notifyOn')))}
+              >
                 {t('ticket.notify')}
               </button>
             )}

@@ -7,4 +7,10 @@ import { TicketPage } from './TicketPage.tsx';
 // Without ?lang the phone's own language is used when it is one we speak.
 const requested = queryParam(window.location.search, 'lang') ?? navigator.language.slice(0, 2);
 const lang: Language = (PAGE_LANGUAGES as readonly string[]).includes(requested) ? (requested as Language) : 'en';
-mountPage(lang, <TicketPage venueId={queryParam(window.location.search, 'venue')} ticketId={queryParam(window.location.search, 'ticket')} />);
+mountPage(
+  lang,
+  <TicketPage
+    venueId={queryParam(window.location.search, 'venue')}
+    ticketId={queryParam(window.location.search, 'ticket')}
+  />,
+);

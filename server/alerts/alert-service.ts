@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { DEFAULT_ALERT_RULES, evaluate, type AlertRule, type Observations } from '../../core/alerts/rules.ts';
-import { advance, DEFAULT_TASK_POLICY, escalate, openTask, type Task, type TaskPolicy, type TaskState } from '../../core/alerts/tasks.ts';
+import {
+  advance,
+  DEFAULT_TASK_POLICY,
+  escalate,
+  openTask,
+  type Task,
+  type TaskPolicy,
+  type TaskState,
+} from '../../core/alerts/tasks.ts';
 import type { EventEnvelope } from '../../core/events.ts';
 import { newEventId } from '../../core/ids.ts';
 import { MINUTE_MS } from '../../core/queue/types.ts';
@@ -57,13 +65,22 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
           const status = (event as EventEnvelope<'device.status'>).payload;
           const key = `${deviceId}/${status.component}`;
           if (status.state !== 'offline') watch.offline.delete(key);
-          else if (!watch.offline.has(key)) watch.offline.set(key, { deviceId: status.component, since: now, ...(status.detail ? { detail: status.detail } : {}) });
+          else if (!watch.offline.has(key))
+            watch.offline.set(key, {
+              deviceId: status.component,
+              since: now,
+              ...(status.detail ? { detail: status.detail } : {}),
+            });
         }
       }
       this.check(venueId);
     });
     events.on('device.disconnected', ({ venueId, deviceId }) => {
-      this.watch(venueId).offline.set(`${deviceId}/kiosk`, { deviceId, since: this.now(), detail: 'the kiosk lost its link to the hub' });
+      this.watch(venueId).offline.set(`${deviceId}/kiosk`, {
+        deviceId,
+        since: this.now(),
+        detail: 'the kiosk lost its link to the hub',
+      });
     });
     events.on('device.connected', ({ venueId, deviceId }) => {
       this.watch(venueId).offline.delete(`${deviceId}/kiosk`);
@@ -72,15 +89,26 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       const watch = this.watch(venueId);
       for (const event of changes) {
         if (event.type === 'ticket.issued') {
-          watch.promises.set(event.ticketId, { serviceId: event.serviceId, joinedAt: event.returnWindow ? null : event.issuedAt, postedWaitMin: event.postedWaitMin });
+          watch.promises.set(event.ticketId, {
+            serviceId: event.serviceId,
+            joinedAt: event.returnWindow ? null : event.issuedAt,
+            postedWaitMin: event.postedWaitMin,
+          });
         } else if (event.type === 'ticket.checked-in') {
           const promise = watch.promises.get(event.ticketId);
-          if (promise) Object.assign(promise, { joinedAt: event.at, postedWaitMin: event.postedWaitMin ?? promise.postedWaitMin });
+          if (promise)
+            Object.assign(promise, { joinedAt: event.at, postedWaitMin: event.postedWaitMin ?? promise.postedWaitMin });
         } else if (event.type === 'ticket.called') {
           const promise = watch.promises.get(event.ticketId);
           watch.promises.delete(event.ticketId);
           if (promise?.joinedAt != null && promise.postedWaitMin !== null) {
-            watch.calls.push({ at: event.at, ticketId: event.ticketId, serviceId: promise.serviceId, postedWaitMin: promise.postedWaitMin, actualMin: (event.at - promise.joinedAt) / MINUTE_MS });
+            watch.calls.push({
+              at: event.at,
+              ticketId: event.ticketId,
+              serviceId: promise.serviceId,
+              postedWaitMin: promise.postedWaitMin,
+              actualMin: (event.at - promise.joinedAt) / MINUTE_MS,
+            });
           }
         }
       }
@@ -129,14 +157,28 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     if (!venue) return;
     const now = this.now();
     const watch = this.prune(this.watch(venueId), now);
-    const targets = Object.fromEntries(venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]));
+    const targets = Object.fromEntries(
+      venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]),
+    );
     const rules = venue.analytics.alertRules ?? this.options.rules ?? DEFAULT_ALERT_RULES;
-    const causes = evaluate(rules, { presses: watch.presses, calls: watch.calls, offline: [...watch.offline.values()] }, now, targets);
+    const causes = evaluate(
+      rules,
+      { presses: watch.presses, calls: watch.calls, offline: [...watch.offline.values()] },
+      now,
+      targets,
+    );
     watch.calls = []; // a late call is one cause, reported once
     let tasks = await this.store.tasks(venueId);
     for (const cause of causes) {
       const owner = venue.touchpoints.find((tp) => tp.id === cause.subject)?.owner ?? DEFAULT_OWNER;
-      const { task, created } = openTask(tasks, cause, owner, now, newEventId, venue.analytics.taskPolicy ?? this.options.policy ?? DEFAULT_TASK_POLICY);
+      const { task, created } = openTask(
+        tasks,
+        cause,
+        owner,
+        now,
+        newEventId,
+        venue.analytics.taskPolicy ?? this.options.policy ?? DEFAULT_TASK_POLICY,
+      );
       if (!created) continue;
       tasks = [task, ...tasks];
       await this.publish(venueId, task);
@@ -150,9 +192,11 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     this.emit('task', { venueId, task });
     const venue = await this.store.getVenue(venueId);
     for (const webhook of venue?.webhooks ?? []) {
-      void deliver(webhook, { venueId, task }, { deliveryId: `${task.id}:${task.state}:${task.escalation}` }).then((result) => {
-        if (!result.ok) this.emit('webhook.failed', { venueId, result });
-      });
+      void deliver(webhook, { venueId, task }, { deliveryId: `${task.id}:${task.state}:${task.escalation}` }).then(
+        (result) => {
+          if (!result.ok) this.emit('webhook.failed', { venueId, result });
+        },
+      );
     }
   }
 

@@ -17,7 +17,11 @@ async function receiver(failures: number) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/waitwell`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/waitwell`,
+    received,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 describe('webhook delivery', () => {
@@ -31,17 +35,23 @@ describe('webhook delivery', () => {
     const hook = await receiver(2);
     closers.push(hook.close);
     const sleeps: number[] = [];
-    const result = await deliver({ url: hook.url, secret: 's3cret' }, { task: { id: 't1', summary: 'restroom unhappy' } }, {
-      deliveryId: 'd-1',
-      backoff: fastBackoff,
-      sleep: async (ms) => void sleeps.push(ms),
-    });
+    const result = await deliver(
+      { url: hook.url, secret: 's3cret' },
+      { task: { id: 't1', summary: 'restroom unhappy' } },
+      {
+        deliveryId: 'd-1',
+        backoff: fastBackoff,
+        sleep: async (ms) => void sleeps.push(ms),
+      },
+    );
     expect(result).toEqual({ url: hook.url, ok: true, attempts: 3, status: 204 });
     expect(sleeps).toEqual([10, 20]);
     expect(hook.received).toHaveLength(3);
     for (const { headers, body } of hook.received) {
       expect(headers['x-waitwell-delivery']).toBe('d-1');
-      expect(headers['x-waitwell-signature']).toBe(`sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`);
+      expect(headers['x-waitwell-signature']).toBe(
+        `sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`,
+      );
       expect(JSON.parse(body)).toEqual({ task: { id: 't1', summary: 'restroom unhappy' } });
     }
   });
@@ -49,8 +59,14 @@ describe('webhook delivery', () => {
   it('gives up after the last attempt and says why, without throwing', async () => {
     const hook = await receiver(99);
     closers.push(hook.close);
-    expect(await deliver({ url: hook.url, secret: 'x' }, {}, { deliveryId: 'd-2', maxAttempts: 3, backoff: fastBackoff })).toEqual({ url: hook.url, ok: false, attempts: 3, status: 503 });
-    const unreachable = await deliver({ url: 'http://127.0.0.1:9/', secret: 'x' }, {}, { deliveryId: 'd-3', maxAttempts: 2, backoff: fastBackoff });
+    expect(
+      await deliver({ url: hook.url, secret: 'x' }, {}, { deliveryId: 'd-2', maxAttempts: 3, backoff: fastBackoff }),
+    ).toEqual({ url: hook.url, ok: false, attempts: 3, status: 503 });
+    const unreachable = await deliver(
+      { url: 'http://127.0.0.1:9/', secret: 'x' },
+      {},
+      { deliveryId: 'd-3', maxAttempts: 2, backoff: fastBackoff },
+    );
     expect(unreachable).toMatchObject({ ok: false, attempts: 2, error: expect.any(String) });
   });
 });

@@ -34,7 +34,13 @@ export function signBody(body: string, secret: string): string {
 export async function deliver(
   webhook: Webhook,
   payload: unknown,
-  options: { deliveryId: string; maxAttempts?: number; backoff?: BackoffPolicy; timeoutMs?: number; sleep?: (ms: number) => Promise<void> },
+  options: {
+    deliveryId: string;
+    maxAttempts?: number;
+    backoff?: BackoffPolicy;
+    timeoutMs?: number;
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<DeliveryResult> {
   const body = JSON.stringify(payload);
   const headers = {
@@ -48,7 +54,12 @@ export async function deliver(
   let last: DeliveryResult = { url: webhook.url, ok: false, attempts: 0 };
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     try {
-      const response = await fetch(webhook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+      const response = await fetch(webhook.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
       last = { url: webhook.url, ok: response.ok, attempts: attempt, status: response.status };
       await response.body?.cancel();
       if (response.ok) return last;

@@ -1,6 +1,27 @@
-import { attributePresses, peakEnd, type JourneyMoment, type PeakEnd, type ServedTicket } from '../../core/analytics/journeys.ts';
-import { DEFAULT_REPORT_OPTIONS, type VenueAnalytics, surpriseVsFeedback, touchpointReport, type ReportOptions, type ScoredMoment, type SurpriseRow, type TouchpointReport } from '../../core/analytics/report.ts';
-import { DEFAULT_EXPERIENCE_SCALE, experienceOfPress, waitExperience, waitSurprise, type ExperienceScale } from '../../core/analytics/scores.ts';
+import {
+  attributePresses,
+  peakEnd,
+  type JourneyMoment,
+  type PeakEnd,
+  type ServedTicket,
+} from '../../core/analytics/journeys.ts';
+import {
+  DEFAULT_REPORT_OPTIONS,
+  type VenueAnalytics,
+  surpriseVsFeedback,
+  touchpointReport,
+  type ReportOptions,
+  type ScoredMoment,
+  type SurpriseRow,
+  type TouchpointReport,
+} from '../../core/analytics/report.ts';
+import {
+  DEFAULT_EXPERIENCE_SCALE,
+  experienceOfPress,
+  waitExperience,
+  waitSurprise,
+  type ExperienceScale,
+} from '../../core/analytics/scores.ts';
 import { MINUTE_MS, type QueueEvent } from '../../core/queue/types.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
@@ -74,7 +95,11 @@ export class AnalyticsService {
     const venue = await this.store.getVenue(venueId);
     if (!venue) return undefined;
     const scale = options.scale ?? venue.analytics.experienceScale ?? DEFAULT_EXPERIENCE_SCALE;
-    const windowMs = options.attributionWindowMs ?? (venue.analytics.attributionWindowMin ? venue.analytics.attributionWindowMin * MINUTE_MS : DEFAULT_ATTRIBUTION_WINDOW_MS);
+    const windowMs =
+      options.attributionWindowMs ??
+      (venue.analytics.attributionWindowMin
+        ? venue.analytics.attributionWindowMin * MINUTE_MS
+        : DEFAULT_ATTRIBUTION_WINDOW_MS);
     const bucketMs = options.report?.trendBucketMs ?? DEFAULT_REPORT_OPTIONS.trendBucketMs;
     // Presses at counters may belong to a journey: those are read one by one. All others are
     // counted by the store per touchpoint, level and time bucket.
@@ -88,9 +113,12 @@ export class AnalyticsService {
 
     const served: ServedTicket[] = [];
     for (const [ticketId, t] of tickets) {
-      if (t.servedAt !== null && t.counterId !== null) served.push({ ticketId, counterId: t.counterId, servedAt: t.servedAt, segmentId: t.segmentId });
+      if (t.servedAt !== null && t.counterId !== null)
+        served.push({ ticketId, counterId: t.counterId, servedAt: t.servedAt, segmentId: t.segmentId });
     }
-    const counterOfTouchpoint = Object.fromEntries(venue.touchpoints.filter((tp) => tp.counterId).map((tp) => [tp.id, tp.counterId!]));
+    const counterOfTouchpoint = Object.fromEntries(
+      venue.touchpoints.filter((tp) => tp.counterId).map((tp) => [tp.id, tp.counterId!]),
+    );
     const counted = options.includeMisuse ? presses : presses.filter((p) => !p.misuse);
     const journeyOf = attributePresses(counted, served, counterOfTouchpoint, windowMs);
 
@@ -98,21 +126,46 @@ export class AnalyticsService {
     const journeys = new Map<string, JourneyMoment[]>();
     const surpriseOf = new Map<string, number>();
     for (const [ticketId, t] of tickets) {
-      if (t.calledAt === null || t.joinedAt === null || t.postedWaitMin === null || t.calledAt < options.from || t.calledAt >= options.to) continue;
+      if (
+        t.calledAt === null ||
+        t.joinedAt === null ||
+        t.postedWaitMin === null ||
+        t.calledAt < options.from ||
+        t.calledAt >= options.to
+      )
+        continue;
       const surprise = waitSurprise(t.postedWaitMin, (t.calledAt - t.joinedAt) / MINUTE_MS);
-      const moment = { touchpointId: waitTouchpointId(t.serviceId), segmentId: t.segmentId, at: t.calledAt, experience: waitExperience(surprise) };
+      const moment = {
+        touchpointId: waitTouchpointId(t.serviceId),
+        segmentId: t.segmentId,
+        at: t.calledAt,
+        experience: waitExperience(surprise),
+      };
       moments.push(moment);
       surpriseOf.set(ticketId, surprise);
       journeys.set(ticketId, [moment]);
     }
     for (const group of groups) {
       if (group.misuse && !options.includeMisuse) continue;
-      moments.push({ touchpointId: group.touchpointId, segmentId: null, at: group.bucket, experience: experienceOfPress(group.level, scale), level: group.level, count: group.count });
+      moments.push({
+        touchpointId: group.touchpointId,
+        segmentId: null,
+        at: group.bucket,
+        experience: experienceOfPress(group.level, scale),
+        level: group.level,
+        count: group.count,
+      });
     }
     const afterWaits: { surpriseMin: number; experience: number }[] = [];
     for (const press of counted) {
       const journey = journeyOf.get(press.id);
-      const moment = { touchpointId: press.touchpointId, segmentId: journey?.segmentId ?? null, at: press.at, experience: experienceOfPress(press.level, scale), level: press.level };
+      const moment = {
+        touchpointId: press.touchpointId,
+        segmentId: journey?.segmentId ?? null,
+        at: press.at,
+        experience: experienceOfPress(press.level, scale),
+        level: press.level,
+      };
       moments.push(moment);
       if (!journey) continue;
       journeys.set(journey.ticketId, [...(journeys.get(journey.ticketId) ?? []), moment]);
@@ -126,7 +179,9 @@ export class AnalyticsService {
     });
     const meanOf = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
     const report = touchpointReport(moments, options.report);
-    const targetOf = new Map(venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]));
+    const targetOf = new Map(
+      venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]),
+    );
     return {
       venueId,
       from: options.from,
@@ -135,7 +190,9 @@ export class AnalyticsService {
       // Each touchpoint against its own target, where the venue set one.
       touchpoints: report.touchpoints.map((row) => {
         const target = targetOf.get(row.touchpointId);
-        return target === undefined ? row : { ...row, target, meetsTarget: row.happyIndex === null ? null : row.happyIndex >= target };
+        return target === undefined
+          ? row
+          : { ...row, target, meetsTarget: row.happyIndex === null ? null : row.happyIndex >= target };
       }),
       journeys: {
         count: items.length,
@@ -155,6 +212,8 @@ export function heatMapCsv(analytics: VenueAnalytics): string {
     const text = typeof value === 'number' ? String(Math.round(value * 1000) / 1000) : value;
     return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  const rows = analytics.heatMap.map((c) => [c.touchpointId, c.segmentId ?? 'unknown', c.volume, c.meanExperience, c.happyIndex].map(cell).join(','));
+  const rows = analytics.heatMap.map((c) =>
+    [c.touchpointId, c.segmentId ?? 'unknown', c.volume, c.meanExperience, c.happyIndex].map(cell).join(','),
+  );
   return ['touchpoint,segment,volume,mean_experience,happy_index', ...rows].join('\n') + '\n';
 }

@@ -5,10 +5,17 @@ import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts'
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
-const RANK: Record<Role, number> = Object.fromEntries(ROLES.map((role, index) => [role, index])) as Record<Role, number>;
+const RANK: Record<Role, number> = Object.fromEntries(ROLES.map((role, index) => [role, index])) as Record<
+  Role,
+  number
+>;
 
 /** Who may do what: roles are ordered (staff < manager < admin); staff and managers are bound to their venues. */
-export function mayActFor(user: Pick<UserRecord, 'role' | 'venueIds'>, venueId: string, minimumRole: Role = 'staff'): boolean {
+export function mayActFor(
+  user: Pick<UserRecord, 'role' | 'venueIds'>,
+  venueId: string,
+  minimumRole: Role = 'staff',
+): boolean {
   if (RANK[user.role] < RANK[minimumRole]) return false;
   return user.role === 'admin' || user.venueIds.includes(venueId);
 }
@@ -29,7 +36,13 @@ export class Accounts {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async createUser(input: { username: string; password: string; role: Role; venueIds?: string[]; departments?: string[] }): Promise<UserRecord> {
+  async createUser(input: {
+    username: string;
+    password: string;
+    role: Role;
+    venueIds?: string[];
+    departments?: string[];
+  }): Promise<UserRecord> {
     if (input.password.length < 8) throw new Error('a password needs at least 8 characters');
     if (await this.store.getUserByUsername(input.username)) throw new Error(`user "${input.username}" already exists`);
     const user: UserRecord = {

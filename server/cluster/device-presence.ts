@@ -45,6 +45,8 @@ export class DevicePresence {
   }
 
   async isConnected(venueId: string, deviceId: string): Promise<boolean> {
-    return this.isHere(deviceId) || (this.elsewhere !== undefined && (await this.elsewhere(venueId)).includes(deviceId));
+    return (
+      this.isHere(deviceId) || (this.elsewhere !== undefined && (await this.elsewhere(venueId)).includes(deviceId))
+    );
   }
 }

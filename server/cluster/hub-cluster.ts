@@ -38,12 +38,20 @@ export interface HubCluster {
  * subscribing client (ioredis: it restores subscriptions after a reconnect, which socket.io's
  * guide says the `redis` package may not) and builds the Redis adapter on them.
  */
-export async function joinCluster(location: string, log: (line: string) => void = (line) => console.error(`[hub] ${line}`)): Promise<HubCluster> {
+export async function joinCluster(
+  location: string,
+  log: (line: string) => void = (line) => console.error(`[hub] ${line}`),
+): Promise<HubCluster> {
   const { url, prefix } = parseRedisLocation(location);
   const where = describeRedisLocation(url);
   // maxRetriesPerRequest: null keeps commands queued through a Redis outage instead of failing
   // them: the adapter publishes without awaiting, and a rejected publish would be unhandled.
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: (times) => Math.min(times * 200, 2000) });
+  const pub = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
   const sub = pub.duplicate();
   let reportedDown = false;
   for (const client of [pub, sub]) {
@@ -60,7 +68,11 @@ export async function joinCluster(location: string, log: (line: string) => void 
     sub.disconnect();
     throw new Error(`cannot reach Redis at ${where}: ${(error as Error).message}`);
   }
-  const adapter = createAdapter(pub, sub, { key: prefix, requestsTimeout: ASK_TIMEOUT_MS, publishOnSpecificResponseChannel: true });
+  const adapter = createAdapter(pub, sub, {
+    key: prefix,
+    requestsTimeout: ASK_TIMEOUT_MS,
+    publishOnSpecificResponseChannel: true,
+  });
   return {
     adapter,
     prefix,
@@ -71,10 +83,16 @@ export async function joinCluster(location: string, log: (line: string) => void 
       // Queue events are sent as the JSON the store keeps, so a hub that applies them holds exactly
       // what a hub that reloads the log would (MessagePack would keep undefined fields JSON drops).
       queues.on('changed', ({ venueId, events: committed, snapshot }) => {
-        io.serverSideEmit(MESSAGES.queueCommitted, { venueId, from: snapshot.version - committed.length, events: JSON.stringify(committed) });
+        io.serverSideEmit(MESSAGES.queueCommitted, {
+          venueId,
+          from: snapshot.version - committed.length,
+          events: JSON.stringify(committed),
+        });
       });
       main.on(MESSAGES.queueCommitted, (message: { venueId: string; from: number; events: string }) => {
-        queues.applyCommitted(message.venueId, message.from, JSON.parse(message.events) as QueueEvent[]).catch(warn(`queue of ${message.venueId} from another hub`));
+        queues
+          .applyCommitted(message.venueId, message.from, JSON.parse(message.events) as QueueEvent[])
+          .catch(warn(`queue of ${message.venueId} from another hub`));
       });
 
       venues.on('updated', (venue) => io.serverSideEmit(MESSAGES.venueUpdated, venue.id));
@@ -94,17 +112,22 @@ export async function joinCluster(location: string, log: (line: string) => void 
         }
       });
 
-      main.on(MESSAGES.devicesHere, (venueId: string, answer: (ids: string[]) => void) => answer(presence.here(venueId)));
+      main.on(MESSAGES.devicesHere, (venueId: string, answer: (ids: string[]) => void) =>
+        answer(presence.here(venueId)),
+      );
       // A hub closing (or Redis away) fails every ask at once, one per kiosk: say so once a minute.
       let lastAskWarning = 0;
       presence.lookElsewhereWith(async (venueId) => {
         try {
-          const answers = (await withTimeout(io.serverSideEmitWithAck(MESSAGES.devicesHere, venueId), ASK_TIMEOUT_MS)) as string[][];
+          const answers = (await withTimeout(
+            io.serverSideEmitWithAck(MESSAGES.devicesHere, venueId),
+            ASK_TIMEOUT_MS,
+          )) as string[][];
           return answers.flat();
         } catch (error) {
           if (Date.now() - lastAskWarning > 60_000) {
             lastAskWarning = Date.now();
-            warn('asking the other hubs for their kiosks (going on with this hub\'s own)')(error as Error);
+            warn("asking the other hubs for their kiosks (going on with this hub's own)")(error as Error);
           }
           return [];
         }

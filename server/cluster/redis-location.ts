@@ -19,7 +19,8 @@ export function parseRedisLocation(location: string): { url: string; prefix: str
     throw new Error(`the Redis location must start with redis:// or rediss://, not ${url.protocol}//`);
   }
   const prefix = url.searchParams.get('prefix') ?? DEFAULT_REDIS_PREFIX;
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) throw new Error(`the Redis prefix "${prefix}" may hold only letters, digits and _ . : - (at most 64)`);
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix))
+    throw new Error(`the Redis prefix "${prefix}" may hold only letters, digits and _ . : - (at most 64)`);
   url.searchParams.delete('prefix');
   return { url: url.toString(), prefix };
 }

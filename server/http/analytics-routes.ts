@@ -23,11 +23,19 @@ const querySchema = z.strictObject({
  *   &misuse=include   count presses flagged as misuse too (default: left out)
  *   &format=csv       the touchpoint x segment heat map as CSV
  */
-export function analyticsRoutes(router: express.Router, deps: { analytics: AnalyticsService; requireVenue: (req: Request, role: Role) => Promise<unknown> }): void {
+export function analyticsRoutes(
+  router: express.Router,
+  deps: { analytics: AnalyticsService; requireVenue: (req: Request, role: Role) => Promise<unknown> },
+): void {
   router.get('/venues/:venueId/analytics', async (req, res) => {
     await deps.requireVenue(req, 'manager');
     const query = querySchema.safeParse(req.query);
-    if (!query.success) throw new ApiError(400, 'invalid-request', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!query.success)
+      throw new ApiError(
+        400,
+        'invalid-request',
+        query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
     const to = query.data.to ?? Date.now();
     const from = query.data.from ?? to - DAY_MS;
     if (from >= to) throw new ApiError(400, 'invalid-request', 'from must be before to');

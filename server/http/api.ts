@@ -25,7 +25,10 @@ const userBody = z.strictObject({
   venueIds: z.array(slugSchema).default([]),
   departments: z.array(z.string().min(1).max(100)).default([]),
 });
-const journeyBody = z.strictObject({ touchpoints: z.array(touchpointSchema), segments: z.array(segmentSchema).optional() });
+const journeyBody = z.strictObject({
+  touchpoints: z.array(touchpointSchema),
+  segments: z.array(segmentSchema).optional(),
+});
 const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1).max(200).optional() });
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -46,16 +49,25 @@ const DENIED_STATUS: Record<AccessDenied['code'], number> = {
 };
 
 /** The hub's JSON API under /api. Every route states the role it needs and checks the venue. */
-export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: Venues; queues: QueueService; analytics: AnalyticsService; alerts: AlertService }): express.Router {
+export function apiRouter(deps: {
+  store: HubStore;
+  accounts: Accounts;
+  venues: Venues;
+  queues: QueueService;
+  analytics: AnalyticsService;
+  alerts: AlertService;
+}): express.Router {
   const { store, accounts, venues, queues, analytics, alerts } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
   const session = (req: Request) => sessionTokenFrom(req.headers);
-  const requireVenue = (req: Request, role: Role) => accounts.requireVenue(session(req), String(req.params.venueId), role);
+  const requireVenue = (req: Request, role: Role) =>
+    accounts.requireVenue(session(req), String(req.params.venueId), role);
   const requireAdmin = async (req: Request) => {
     const user = await accounts.userForSession(session(req));
-    if (user.role !== 'admin') throw new AccessDenied('forbidden-role', `this needs the admin role; ${user.username} is ${user.role}`);
+    if (user.role !== 'admin')
+      throw new AccessDenied('forbidden-role', `this needs the admin role; ${user.username} is ${user.role}`);
     return user;
   };
 
@@ -63,7 +75,11 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
     const { username, password } = parseBody(loginBody, req.body);
     const { token, user, expiresAt } = await accounts.login(username, password);
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt), path: '/' });
-    res.json({ token, expiresAt, user: { username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments } });
+    res.json({
+      token,
+      expiresAt,
+      user: { username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments },
+    });
   });
 
   router.post('/logout', async (req, res) => {
@@ -120,7 +136,11 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
   router.post('/venues/:venueId/devices', async (req, res) => {
     await requireVenue(req, 'manager');
     const body = parseBody(deviceBody, req.body);
-    const created = await venues.addDevice({ venueId: String(req.params.venueId), deviceId: body.deviceId, name: body.name });
+    const created = await venues.addDevice({
+      venueId: String(req.params.venueId),
+      deviceId: body.deviceId,
+      name: body.name,
+    });
     res.status(201).json(created);
   });
 
@@ -137,7 +157,9 @@ export function apiRouter(deps: { store: HubStore; accounts: Accounts; venues: V
     await requireAdmin(req);
     const body = parseBody(userBody, req.body);
     const user = await accounts.createUser(body);
-    res.status(201).json({ username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments });
+    res
+      .status(201)
+      .json({ username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments });
   });
 
   router.use((_req, _res, next) => next(new ApiError(404, 'not-found', 'no such API route')));

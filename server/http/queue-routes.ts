@@ -23,7 +23,11 @@ const FAILURE_STATUS: Partial<Record<QueueFailureCode, number>> = {
  */
 export function queueRoutes(
   router: express.Router,
-  deps: { queues: QueueService; requireVenue: (req: Request, role: Role) => Promise<unknown>; parseBody: <T>(schema: z.ZodType<T>, body: unknown) => T },
+  deps: {
+    queues: QueueService;
+    requireVenue: (req: Request, role: Role) => Promise<unknown>;
+    parseBody: <T>(schema: z.ZodType<T>, body: unknown) => T;
+  },
 ): void {
   const { queues, requireVenue, parseBody } = deps;
   const venueOf = (req: Request) => String(req.params.venueId);
@@ -31,7 +35,10 @@ export function queueRoutes(
   router.get('/venues/:venueId/queue', async (req, res) => {
     await requireVenue(req, 'staff');
     const snapshot = await queues.snapshot(venueOf(req));
-    if (!snapshot) return void res.status(404).json({ error: { code: 'no-queue', message: `venue ${venueOf(req)} has no services to queue for` } });
+    if (!snapshot)
+      return void res
+        .status(404)
+        .json({ error: { code: 'no-queue', message: `venue ${venueOf(req)} has no services to queue for` } });
     res.json(snapshot);
   });
 
@@ -39,7 +46,10 @@ export function queueRoutes(
   router.get('/venues/:venueId/queue/waits', async (req, res) => {
     await requireVenue(req, 'staff');
     const from = Number(req.query.from ?? Date.now() - 24 * 60 * 60_000);
-    if (!Number.isFinite(from)) return void res.status(400).json({ error: { code: 'invalid-request', message: 'from must be a time in ms since the epoch' } });
+    if (!Number.isFinite(from))
+      return void res
+        .status(400)
+        .json({ error: { code: 'invalid-request', message: 'from must be a time in ms since the epoch' } });
     res.json(await queues.waits(venueOf(req), from));
   });
 
@@ -53,7 +63,10 @@ export function queueRoutes(
 
   router.get('/venues/:venueId/tickets/:ticketId', async (req, res) => {
     const ticket = await queues.ticket(venueOf(req), String(req.params.ticketId));
-    if (!ticket) return void res.status(404).json({ error: { code: 'unknown-ticket', message: 'no such ticket: check the link on your ticket' } });
+    if (!ticket)
+      return void res
+        .status(404)
+        .json({ error: { code: 'unknown-ticket', message: 'no such ticket: check the link on your ticket' } });
     res.json(ticket);
   });
 }

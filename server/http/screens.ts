@@ -30,7 +30,10 @@ export function screensRouter(screensDir: string, queues: QueueService): Router 
       const venueId = await queues.locateTicket(req.params.ticketId);
       if (!venueId) return void res.status(404).type('html').send(UNKNOWN_TICKET_PAGE);
       const lang = typeof req.query.lang === 'string' ? `&lang=${encodeURIComponent(req.query.lang)}` : '';
-      res.redirect(302, `/ticket/?venue=${encodeURIComponent(venueId)}&ticket=${encodeURIComponent(req.params.ticketId)}${lang}`);
+      res.redirect(
+        302,
+        `/ticket/?venue=${encodeURIComponent(venueId)}&ticket=${encodeURIComponent(req.params.ticketId)}${lang}`,
+      );
     } catch (error) {
       next(error);
     }

@@ -17,7 +17,10 @@ const DAY_MS = 24 * 60 * 60_000;
  *   GET  /api/venues/:venueId/tasks/:taskId                one task with its effect check (staff)
  *   POST /api/venues/:venueId/tasks/:taskId/acknowledge    (staff)  .../resolve (staff)  .../verify (manager)
  */
-export function taskRoutes(router: express.Router, deps: { alerts: AlertService; store: HubStore; requireVenue: (req: Request, role: Role) => Promise<unknown> }): void {
+export function taskRoutes(
+  router: express.Router,
+  deps: { alerts: AlertService; store: HubStore; requireVenue: (req: Request, role: Role) => Promise<unknown> },
+): void {
   const venueOf = (req: Request) => String(req.params.venueId);
 
   router.get('/venues/:venueId/tasks', async (req, res) => {
@@ -30,17 +33,29 @@ export function taskRoutes(router: express.Router, deps: { alerts: AlertService;
     const task = (await deps.store.tasks(venueOf(req))).find((t) => t.id === req.params.taskId);
     if (!task) throw new ApiError(404, 'unknown-task', 'no such task at this venue');
     // The effect of a fix: the touchpoint's presses a day before the task against a day after.
-    const presses = task.resolvedAt === null ? [] : await deps.store.feedbackPresses(venueOf(req), { from: task.openedAt - DAY_MS, to: task.resolvedAt + DAY_MS }, [task.subject]);
+    const presses =
+      task.resolvedAt === null
+        ? []
+        : await deps.store.feedbackPresses(
+            venueOf(req),
+            { from: task.openedAt - DAY_MS, to: task.resolvedAt + DAY_MS },
+            [task.subject],
+          );
     const moments = presses.filter((p) => !p.misuse).map((p) => ({ at: p.at, experience: experienceOfPress(p.level) }));
     res.json({ ...task, effect: effectCheck(task, moments) });
   });
 
   router.post('/venues/:venueId/tasks/:taskId/:action', async (req, res) => {
     const action = String(req.params.action);
-    if (!(action in ACTIONS)) throw new ApiError(404, 'not-found', `no task action "${action}": acknowledge, resolve or verify`);
+    if (!(action in ACTIONS))
+      throw new ApiError(404, 'not-found', `no task action "${action}": acknowledge, resolve or verify`);
     await deps.requireVenue(req, ROLE_FOR[action as keyof typeof ACTIONS]);
     try {
-      const task = await deps.alerts.move(venueOf(req), String(req.params.taskId), ACTIONS[action as keyof typeof ACTIONS]);
+      const task = await deps.alerts.move(
+        venueOf(req),
+        String(req.params.taskId),
+        ACTIONS[action as keyof typeof ACTIONS],
+      );
       if (!task) throw new ApiError(404, 'unknown-task', 'no such task at this venue');
       res.json(task);
     } catch (error) {

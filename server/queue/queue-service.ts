@@ -1,5 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { NumbersReserved, WaitRecord, QueueCommandResult, QueueFailure, QueueSnapshot, TicketQuote, TicketView } from '../../core/protocol.ts';
+import type {
+  NumbersReserved,
+  WaitRecord,
+  QueueCommandResult,
+  QueueFailure,
+  QueueSnapshot,
+  TicketQuote,
+  TicketView,
+} from '../../core/protocol.ts';
 import {
   apply,
   boardView,
@@ -15,7 +23,16 @@ import {
   type QueueEvent,
   type QueueState,
 } from '../../core/queue/index.ts';
-import { createEstimatorState, estimateNewArrival, estimateWaiting, meanServiceMin, observe, priorsFromRules, type EstimatorState, type WaitEstimate } from '../../core/estimator/index.ts';
+import {
+  createEstimatorState,
+  estimateNewArrival,
+  estimateWaiting,
+  meanServiceMin,
+  observe,
+  priorsFromRules,
+  type EstimatorState,
+  type WaitEstimate,
+} from '../../core/estimator/index.ts';
 import { queueRulesOf, type Venue } from '../../core/venue.ts';
 import type { HubEvents } from '../hub-events.ts';
 import { QueueVersionConflict, type HubStore } from '../store/hub-store.ts';
@@ -103,13 +120,16 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
           const now = this.now();
           const decided = decide(queue.state, await this.withPromise(queue, command, now), now);
           if (isRefusal(decided)) return { ok: false, code: decided.code, message: decided.message };
-          if (decided.length === 0) return { ok: true, version: queue.version, events: [], ticket: this.ticketOf(queue, command) };
+          if (decided.length === 0)
+            return { ok: true, version: queue.version, events: [], ticket: this.ticketOf(queue, command) };
           try {
             queue.version = await this.store.appendQueueEvents(venueId, queue.version, decided);
           } catch (error) {
             if (!(error instanceof QueueVersionConflict) || Date.now() - started > CONFLICT_BUDGET_MS) throw error;
             // The winner's events are on their way from its hub; the log is the slower way to them.
-            caughtUp = (await this.awaitDelivery(venueId, queue, INBOX_WAIT_MS)) ? queue : await this.catchUp(venueId, queue);
+            caughtUp = (await this.awaitDelivery(venueId, queue, INBOX_WAIT_MS))
+              ? queue
+              : await this.catchUp(venueId, queue);
             continue;
           }
           for (const event of decided) this.applyEvent(queue, event);
@@ -163,10 +183,14 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
   }
 
   /** What a customer about to take a ticket would be promised, and the return window on offer. */
-  async quote(venueId: string, request: { serviceId: string; segmentId?: string }): Promise<TicketQuote | QueueFailure> {
+  async quote(
+    venueId: string,
+    request: { serviceId: string; segmentId?: string },
+  ): Promise<TicketQuote | QueueFailure> {
     const queue = await this.queue(venueId);
     if (!queue) return noQueue(venueId);
-    if (!queue.state.rules.services.some((s) => s.id === request.serviceId)) return { ok: false, code: 'unknown-service', message: `${venueId} has no service "${request.serviceId}"` };
+    if (!queue.state.rules.services.some((s) => s.id === request.serviceId))
+      return { ok: false, code: 'unknown-service', message: `${venueId} has no service "${request.serviceId}"` };
     const now = this.now();
     const estimate = estimateNewArrival(queue.estimator, queue.state, now, request);
     return {
@@ -180,13 +204,29 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
   }
 
   /** Reserves a block of numbers for a kiosk to issue from while it cannot reach the hub. */
-  async reserveNumbers(venueId: string, kioskId: string, serviceId: string, size: number): Promise<NumbersReserved | QueueFailure> {
+  async reserveNumbers(
+    venueId: string,
+    kioskId: string,
+    serviceId: string,
+    size: number,
+  ): Promise<NumbersReserved | QueueFailure> {
     const result = await this.execute(venueId, { type: 'reserve-block', kioskId, serviceId, size });
     if (!result.ok) return result;
-    const block = result.events.find((e): e is Extract<QueueEvent, { type: 'numbers.block-reserved' }> => e.type === 'numbers.block-reserved')!;
+    const block = result.events.find(
+      (e): e is Extract<QueueEvent, { type: 'numbers.block-reserved' }> => e.type === 'numbers.block-reserved',
+    )!;
     const queue = (await this.queue(venueId))!;
     const service = queue.state.rules.services.find((s) => s.id === serviceId)!;
-    return { ok: true, serviceId, day: block.day, prefix: service.prefix, digits: queue.state.rules.numberDigits, utcOffsetMin: queue.state.rules.utcOffsetMin, from: block.from, to: block.to };
+    return {
+      ok: true,
+      serviceId,
+      day: block.day,
+      prefix: service.prefix,
+      digits: queue.state.rules.numberDigits,
+      utcOffsetMin: queue.state.rules.utcOffsetMin,
+      from: block.from,
+      to: block.to,
+    };
   }
 
   /**
@@ -194,7 +234,18 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
    * time they were issued (the kiosk's clock corrected by its measured offset), so they keep
    * their place among the tickets the hub issued meanwhile.
    */
-  async mergeOfflineTickets(venueId: string, kioskId: string, tickets: readonly { ticketId: string; serviceId: string; number: string; segmentId?: string; issuedAt: number; postedWaitMin?: number }[]): Promise<void> {
+  async mergeOfflineTickets(
+    venueId: string,
+    kioskId: string,
+    tickets: readonly {
+      ticketId: string;
+      serviceId: string;
+      number: string;
+      segmentId?: string;
+      issuedAt: number;
+      postedWaitMin?: number;
+    }[],
+  ): Promise<void> {
     for (const ticket of tickets) {
       const seq = Number(/-(\d+)$/.exec(ticket.number)?.[1]);
       const result = await this.execute(venueId, {
@@ -206,7 +257,8 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
         ...(ticket.segmentId ? { segmentId: ticket.segmentId } : {}),
         ...(ticket.postedWaitMin === undefined ? {} : { postedWaitMin: ticket.postedWaitMin }),
       });
-      if (!result.ok) this.warn(`offline ticket ${ticket.number} from ${kioskId} was not merged (${result.code}): ${result.message}`);
+      if (!result.ok)
+        this.warn(`offline ticket ${ticket.number} from ${kioskId} was not merged (${result.code}): ${result.message}`);
     }
   }
 
@@ -237,7 +289,14 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     if (!queue) return [];
     return Object.values(queue.state.tickets)
       .filter((t) => t.calledAt !== null && t.calledAt >= from && t.joinedAt !== null)
-      .map((t) => ({ ticketId: t.id, number: t.number, serviceId: t.serviceId, calledAt: t.calledAt!, postedWaitMin: t.postedWaitMin, actualWaitMin: Math.round(((t.calledAt! - t.joinedAt!) / MINUTE_MS) * 10) / 10 }))
+      .map((t) => ({
+        ticketId: t.id,
+        number: t.number,
+        serviceId: t.serviceId,
+        calledAt: t.calledAt!,
+        postedWaitMin: t.postedWaitMin,
+        actualWaitMin: Math.round(((t.calledAt! - t.joinedAt!) / MINUTE_MS) * 10) / 10,
+      }))
       .sort((a, b) => a.calledAt - b.calledAt);
   }
 
@@ -333,7 +392,13 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     const rules = createQueueRules(input);
     const events = await this.store.queueEvents(venueId);
     const empty = rebuild(rules, []);
-    const queue: VenueQueue = { venue, state: empty, estimator: createEstimatorState({ priors: priorsFromRules(empty) }), version: 0, lastCall: null };
+    const queue: VenueQueue = {
+      venue,
+      state: empty,
+      estimator: createEstimatorState({ priors: priorsFromRules(empty) }),
+      version: 0,
+      lastCall: null,
+    };
     for (const event of events) this.applyEvent(queue, event);
     queue.version = events.length;
     return queue;
@@ -353,12 +418,21 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     if (command.type !== 'issue' || command.postedWaitMin !== undefined || command.returnWindow) return command;
     if (!queue.state.rules.services.some((s) => s.id === command.serviceId)) return command;
     const estimate = estimateNewArrival(queue.estimator, queue.state, now, command);
-    return { ...command, ...(estimate.postedMin === null ? {} : { postedWaitMin: estimate.postedMin }), ...(Number.isFinite(estimate.pointMin) ? { pointWaitMin: estimate.pointMin } : {}) };
+    return {
+      ...command,
+      ...(estimate.postedMin === null ? {} : { postedWaitMin: estimate.postedMin }),
+      ...(Number.isFinite(estimate.pointMin) ? { pointWaitMin: estimate.pointMin } : {}),
+    };
   }
 
   private returnOffer(queue: VenueQueue, serviceId: string, postedMin: number | null, pointMin: number, now: number) {
     if (!Number.isFinite(pointMin)) return null;
-    return offerReturnWindow(queue.state, now, { serviceId, postedWaitMin: postedMin, pointWaitMin: pointMin, meanServiceMin: meanServiceMin(queue.estimator, serviceId) });
+    return offerReturnWindow(queue.state, now, {
+      serviceId,
+      postedWaitMin: postedMin,
+      pointWaitMin: pointMin,
+      meanServiceMin: meanServiceMin(queue.estimator, serviceId),
+    });
   }
 
   private snapshotOf(queue: VenueQueue): QueueSnapshot {
@@ -384,8 +458,13 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
 
   /** The ticket a command was about: named in it, or the one its events moved (a counter's ticket). */
   private ticketOf(queue: VenueQueue, command: QueueCommand, events: readonly QueueEvent[] = []): TicketView | null {
-    const moved = events.find((event): event is Extract<QueueEvent, { ticketId: string }> => 'ticketId' in event)?.ticketId;
-    const ticketId = 'ticketId' in command ? command.ticketId : (moved ?? ('counterId' in command ? queue.state.counters[command.counterId]?.ticketId : undefined));
+    const moved = events.find(
+      (event): event is Extract<QueueEvent, { ticketId: string }> => 'ticketId' in event,
+    )?.ticketId;
+    const ticketId =
+      'ticketId' in command
+        ? command.ticketId
+        : (moved ?? ('counterId' in command ? queue.state.counters[command.counterId]?.ticketId : undefined));
     return ticketId ? this.ticketView(queue, ticketId) : null;
   }
 
@@ -393,7 +472,10 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
     const ticket = queue.state.tickets[ticketId];
     const position = ticketPosition(queue.state, ticketId);
     if (!ticket || !position) return null;
-    const estimate = ticket.status !== 'waiting' ? undefined : (known ?? estimateWaiting(queue.estimator, queue.state, this.now(), [ticketId])[ticketId]);
+    const estimate =
+      ticket.status !== 'waiting'
+        ? undefined
+        : (known ?? estimateWaiting(queue.estimator, queue.state, this.now(), [ticketId])[ticketId]);
     return {
       ticketId,
       number: ticket.number,
@@ -414,7 +496,10 @@ export class QueueService extends EventEmitter<QueueServiceEvents> {
   private serialize<T>(venueId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(venueId) ?? Promise.resolve();
     const next = previous.then(work, work);
-    this.tails.set(venueId, next.catch(() => undefined));
+    this.tails.set(
+      venueId,
+      next.catch(() => undefined),
+    );
     return next;
   }
 }
@@ -435,5 +520,9 @@ export function queueBusyReported(events: HubEvents): (error: Error) => QueueFai
 }
 
 function noQueue(venueId: string): QueueFailure {
-  return { ok: false, code: 'no-queue', message: `venue ${venueId} has no services to queue for; add services (and counters) to its configuration` };
+  return {
+    ok: false,
+    code: 'no-queue',
+    message: `venue ${venueId} has no services to queue for; add services (and counters) to its configuration`,
+  };
 }

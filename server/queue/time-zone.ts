@@ -3,10 +3,16 @@
  * restarts at the venue's local midnight, so the offset is taken when the queue is (re)built;
  * an unknown zone falls back to UTC rather than stopping the hub, and says so.
  */
-export function utcOffsetMinutes(timeZone: string, at: number, warn: (message: string) => void = () => undefined): number {
+export function utcOffsetMinutes(
+  timeZone: string,
+  at: number,
+  warn: (message: string) => void = () => undefined,
+): number {
   let name: string | undefined;
   try {
-    name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
+    name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value;
   } catch {
     warn(`unknown time zone "${timeZone}"; numbering restarts at midnight UTC until the venue's timezone is fixed`);
     return 0;

@@ -13,7 +13,12 @@ import { authError } from './kiosk-namespace.ts';
 import { onQueueChange } from './queue-changes.ts';
 import type { CountsAudience } from './touchpoint-counts.ts';
 
-export type BoardNamespace = Namespace<BoardClientToServer, BoardServerToClient, Record<string, never>, { venueId: string }>;
+export type BoardNamespace = Namespace<
+  BoardClientToServer,
+  BoardServerToClient,
+  Record<string, never>,
+  { venueId: string }
+>;
 
 const room = (venueId: string) => `venue:${venueId}`;
 
@@ -44,12 +49,21 @@ export function attachBoardNamespace(
       return next();
     }
     try {
-      await accounts.requireVenue(sessionTokenFrom(socket.handshake.headers, (socket.handshake.auth as { session?: unknown }).session), venueId);
+      await accounts.requireVenue(
+        sessionTokenFrom(socket.handshake.headers, (socket.handshake.auth as { session?: unknown }).session),
+        venueId,
+      );
       socket.data = { venueId };
       next();
     } catch (error) {
-      const reason = error instanceof AccessDenied && error.code === 'forbidden-venue' ? 'forbidden-venue' : 'board-token-invalid';
-      next(authError(reason, `this board link is not valid for venue "${venueId}": ask a manager for a new board link, or sign in`));
+      const reason =
+        error instanceof AccessDenied && error.code === 'forbidden-venue' ? 'forbidden-venue' : 'board-token-invalid';
+      next(
+        authError(
+          reason,
+          `this board link is not valid for venue "${venueId}": ask a manager for a new board link, or sign in`,
+        ),
+      );
     }
   });
 
@@ -64,14 +78,20 @@ export function attachBoardNamespace(
       store.componentHealth(venueId),
     ]);
     if (!venue) return;
-    socket.emit('snapshot', { venue: publicVenue(venue), touchpoints, devices: devices.map((d) => health(d, connected.has(d.id))), components });
+    socket.emit('snapshot', {
+      venue: publicVenue(venue),
+      touchpoints,
+      devices: devices.map((d) => health(d, connected.has(d.id))),
+      components,
+    });
     const queue = await queues.snapshot(venueId).catch(() => undefined);
     if (queue) socket.emit('queue.snapshot', queue);
   });
 
   // What the store now holds for each component the batch moved (store-rows.ts), pushed live.
   events.on('events.stored', ({ venueId, events: stored }) => {
-    for (const row of componentStatusUpdates(stored)) namespace.to(room(venueId)).emit('component.health', toComponentHealth(row));
+    for (const row of componentStatusUpdates(stored))
+      namespace.to(room(venueId)).emit('component.health', toComponentHealth(row));
   });
 
   const announce = async ({ venueId, deviceId }: { venueId: string; deviceId: string }, connected: boolean) => {

@@ -15,7 +15,13 @@ import type {
 import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
 import type { HubEvents } from '../hub-events.ts';
-import { describeIssues, numbersReserveSchema, ticketCheckInSchema, ticketQuoteSchema, ticketTakeSchema } from '../queue/command-schema.ts';
+import {
+  describeIssues,
+  numbersReserveSchema,
+  ticketCheckInSchema,
+  ticketQuoteSchema,
+  ticketTakeSchema,
+} from '../queue/command-schema.ts';
 import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
 import type { DevicePresence } from '../cluster/device-presence.ts';
@@ -27,10 +33,22 @@ interface KioskSocketData {
   helloDone: boolean;
 }
 
-export type KioskNamespace = Namespace<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
+export type KioskNamespace = Namespace<
+  KioskClientToServer,
+  KioskServerToClient,
+  Record<string, never>,
+  KioskSocketData
+>;
 type KioskSocket = Socket<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
 
-const KNOWN_MESSAGES = new Set<string>(['hello', 'events.batch', 'ticket.quote', 'ticket.take', 'numbers.reserve', 'ticket.check-in']);
+const KNOWN_MESSAGES = new Set<string>([
+  'hello',
+  'events.batch',
+  'ticket.quote',
+  'ticket.take',
+  'numbers.reserve',
+  'ticket.check-in',
+]);
 const room = (venueId: string) => `venue:${venueId}`;
 
 export function authError(code: AuthErrorCode, message: string): Error {
@@ -42,14 +60,25 @@ export function authError(code: AuthErrorCode, message: string): Error {
  * then sends batches; every request is answered with a typed result, errors included, so a bad
  * message never costs the connection.
  */
-export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore, events: HubEvents, queues: QueueService, presence: DevicePresence): void {
+export function attachKioskNamespace(
+  namespace: KioskNamespace,
+  store: HubStore,
+  events: HubEvents,
+  queues: QueueService,
+  presence: DevicePresence,
+): void {
   // Kiosks show queue changes on their wait displays and quote waits while offline from the last one.
   onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
 
   namespace.use(async (socket, next) => {
     const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
     if (typeof deviceId !== 'string' || typeof token !== 'string' || !deviceId || !token) {
-      return next(authError('device-token-missing', 'this kiosk sent no device id and token: set "deviceId" and "token" in its configuration'));
+      return next(
+        authError(
+          'device-token-missing',
+          'this kiosk sent no device id and token: set "deviceId" and "token" in its configuration',
+        ),
+      );
     }
     const device = await store.getDevice(deviceId);
     if (!device || !tokenMatches(token, device.tokenHash)) {
@@ -87,7 +116,8 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
         return reply({ ok: false, code: 'invalid-message', message: 'hello needs { lastSeq, clientTime }' });
       }
       const [device, venue] = await Promise.all([store.getDevice(deviceId), store.getVenue(venueId)]);
-      if (!device || !venue) return reply({ ok: false, code: 'internal', message: 'device or venue was removed; re-register this kiosk' });
+      if (!device || !venue)
+        return reply({ ok: false, code: 'internal', message: 'device or venue was removed; re-register this kiosk' });
       socket.data.helloDone = true;
       reply({ ok: true, contiguousSeq: device.contiguousSeq, hubTime: Date.now(), venue });
       await socket.join(room(venueId));
@@ -99,7 +129,8 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       if (typeof ack !== 'function') return;
       const reply = ack as (result: TicketQuote | QueueFailure) => void;
       const request = ticketQuoteSchema.safeParse(raw);
-      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      if (!request.success)
+        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
       reply(await queues.quote(venueId, request.data).catch(queueFailed));
     });
 
@@ -107,7 +138,8 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       if (typeof ack !== 'function') return;
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketCheckInSchema.safeParse(raw);
-      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      if (!request.success)
+        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
       reply(await queues.execute(venueId, { type: 'check-in', ticketId: request.data.ticketId }).catch(queueFailed));
     });
 
@@ -115,16 +147,22 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       if (typeof ack !== 'function') return;
       const reply = ack as (result: NumbersReserved | QueueFailure) => void;
       const request = numbersReserveSchema.safeParse(raw);
-      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
-      reply(await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch(queueFailed));
+      if (!request.success)
+        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      reply(
+        await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch(queueFailed),
+      );
     });
 
     socket.on('ticket.take', async (raw: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketTakeSchema.safeParse(raw);
-      if (!request.success) return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
-      const result = await queues.execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId }).catch(queueFailed);
+      if (!request.success)
+        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+      const result = await queues
+        .execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId })
+        .catch(queueFailed);
       reply(result);
     });
 
@@ -133,25 +171,43 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
     let lastMessageBytes: number | undefined;
     socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
       if (packet.type !== 'message') return;
-      lastMessageBytes = typeof packet.data === 'string' ? Buffer.byteLength(packet.data) : Buffer.isBuffer(packet.data) ? packet.data.length : undefined;
+      lastMessageBytes =
+        typeof packet.data === 'string'
+          ? Buffer.byteLength(packet.data)
+          : Buffer.isBuffer(packet.data)
+            ? packet.data.length
+            : undefined;
     });
 
     socket.on('events.batch', async (raw: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as (result: BatchOk | BatchFailure) => void;
-      if (!socket.data.helloDone) return reply({ ok: false, code: 'hello-required', message: 'send hello before any batch' });
+      if (!socket.data.helloDone)
+        return reply({ ok: false, code: 'hello-required', message: 'send hello before any batch' });
       const checked = validateBatch(raw, { deviceId, venueId }, lastMessageBytes);
       if (!checked.ok) return reply(checked);
       try {
-        const outcome = await store.ingest(deviceId, checked.batch.events, { receivedAt: Date.now(), clockOffsetMs: checked.batch.clockOffsetMs });
+        const outcome = await store.ingest(deviceId, checked.batch.events, {
+          receivedAt: Date.now(),
+          clockOffsetMs: checked.batch.clockOffsetMs,
+        });
         reply(toReply(outcome));
         // Commit first (done), then notify.
         if (outcome.kind === 'stored' && outcome.inserted.length > 0) {
-          events.emit('events.stored', { venueId, deviceId, events: outcome.inserted, touchpointsChanged: outcome.touchpointsChanged });
+          events.emit('events.stored', {
+            venueId,
+            deviceId,
+            events: outcome.inserted,
+            touchpointsChanged: outcome.touchpointsChanged,
+          });
         }
       } catch (error) {
         events.emit('fault', { where: 'ingest', error: error as Error });
-        reply({ ok: false, code: 'internal', message: `the hub could not store this batch (${(error as Error).message}); it will be retried` });
+        reply({
+          ok: false,
+          code: 'internal',
+          message: `the hub could not store this batch (${(error as Error).message}); it will be retried`,
+        });
       }
     });
 
@@ -159,7 +215,11 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
       if (KNOWN_MESSAGES.has(name)) return;
       const ack = args[args.length - 1];
       if (typeof ack === 'function') {
-        ack({ ok: false, code: 'unknown-message', message: `"${name}" is not a /kiosk message; this hub understands ${[...KNOWN_MESSAGES].join(', ')}` });
+        ack({
+          ok: false,
+          code: 'unknown-message',
+          message: `"${name}" is not a /kiosk message; this hub understands ${[...KNOWN_MESSAGES].join(', ')}`,
+        });
       }
     });
   });
@@ -168,7 +228,12 @@ export function attachKioskNamespace(namespace: KioskNamespace, store: HubStore,
 function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
   switch (outcome.kind) {
     case 'stored':
-      return { ok: true, contiguousSeq: outcome.contiguousSeq, accepted: outcome.inserted.length, duplicates: outcome.duplicates };
+      return {
+        ok: true,
+        contiguousSeq: outcome.contiguousSeq,
+        accepted: outcome.inserted.length,
+        duplicates: outcome.duplicates,
+      };
     case 'seq-gap':
       return {
         ok: false,

@@ -8,7 +8,12 @@ import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 import { onQueueChange } from './queue-changes.ts';
 import type { CountsAudience } from './touchpoint-counts.ts';
 
-export type ManageNamespace = Namespace<ManageClientToServer, ManageServerToClient, Record<string, never>, SessionSocketData>;
+export type ManageNamespace = Namespace<
+  ManageClientToServer,
+  ManageServerToClient,
+  Record<string, never>,
+  SessionSocketData
+>;
 
 const room = (venueId: string) => `venue:${venueId}`;
 
@@ -20,7 +25,9 @@ export function attachManageNamespace(
   namespace: ManageNamespace,
   deps: { accounts: Accounts; store: HubStore; queues: QueueService; alerts: AlertService },
 ): { counts: CountsAudience } {
-  onQueueChange(deps.queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
+  onQueueChange(deps.queues, ({ venueId, snapshot }) =>
+    namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot),
+  );
   deps.alerts.on('task', ({ venueId, task }) => namespace.to(room(venueId)).emit('task.updated', task));
 
   namespace.use(requireSessionRole(deps.accounts, 'manager'));
@@ -28,7 +35,10 @@ export function attachManageNamespace(
     const { venueId, username, role } = socket.data;
     await socket.join(room(venueId));
     socket.emit('welcome', { venueId, username, role });
-    const [snapshot, tasks] = await Promise.all([deps.queues.snapshot(venueId).catch(() => undefined), deps.store.tasks(venueId)]);
+    const [snapshot, tasks] = await Promise.all([
+      deps.queues.snapshot(venueId).catch(() => undefined),
+      deps.store.tasks(venueId),
+    ]);
     if (snapshot) socket.emit('queue.snapshot', snapshot);
     for (const task of tasks.filter((t) => t.state !== 'verified')) socket.emit('task.updated', task);
   });

@@ -20,13 +20,20 @@ export interface SessionSocketData {
 export function requireSessionRole(accounts: Accounts, role: Role) {
   return async (socket: Socket, next: (error?: Error) => void) => {
     const { venueId, session } = (socket.handshake.auth ?? {}) as { venueId?: unknown; session?: unknown };
-    if (typeof venueId !== 'string' || !venueId) return next(authError('forbidden-venue', 'say which venue you work at: auth.venueId'));
+    if (typeof venueId !== 'string' || !venueId)
+      return next(authError('forbidden-venue', 'say which venue you work at: auth.venueId'));
     try {
       const user = await accounts.requireVenue(sessionTokenFrom(socket.handshake.headers, session), venueId, role);
-      socket.data = { venueId, username: user.username, role: user.role, departments: user.departments ?? [] } satisfies SessionSocketData;
+      socket.data = {
+        venueId,
+        username: user.username,
+        role: user.role,
+        departments: user.departments ?? [],
+      } satisfies SessionSocketData;
       next();
     } catch (error) {
-      if (error instanceof AccessDenied) return next(authError(error.code === 'login-failed' ? 'session-invalid' : error.code, error.message));
+      if (error instanceof AccessDenied)
+        return next(authError(error.code === 'login-failed' ? 'session-invalid' : error.code, error.message));
       next(error as Error);
     }
   };

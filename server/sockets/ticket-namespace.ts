@@ -7,7 +7,12 @@ import type { HubStore } from '../store/hub-store.ts';
 import { authError } from './kiosk-namespace.ts';
 import { onQueueChange } from './queue-changes.ts';
 
-export type TicketNamespace = Namespace<TicketClientToServer, TicketServerToClient, Record<string, never>, { venueId: string; ticketId: string }>;
+export type TicketNamespace = Namespace<
+  TicketClientToServer,
+  TicketServerToClient,
+  Record<string, never>,
+  { venueId: string; ticketId: string }
+>;
 
 const ROOM_PREFIX = 'ticket:';
 const room = (venueId: string, ticketId: string) => `${ROOM_PREFIX}${venueId}:${ticketId}`;
@@ -17,11 +22,20 @@ const room = (venueId: string, ticketId: string) => `${ROOM_PREFIX}${venueId}:${
  * ticket id is the only key, and it acts only on its own ticket ("I need more time", "I'm on my
  * way"). Every queue change re-estimates the tickets someone is watching and pushes them.
  */
-export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueService, store: HubStore, events: HubEvents): void {
+export function attachTicketNamespace(
+  namespace: TicketNamespace,
+  queues: QueueService,
+  store: HubStore,
+  events: HubEvents,
+): void {
   const queueFailed = queueBusyReported(events);
   namespace.use(async (socket, next) => {
     const { venueId, ticketId } = (socket.handshake.auth ?? {}) as { venueId?: unknown; ticketId?: unknown };
-    if (typeof venueId !== 'string' || typeof ticketId !== 'string' || !(await queues.ticket(venueId, ticketId).catch(() => undefined))) {
+    if (
+      typeof venueId !== 'string' ||
+      typeof ticketId !== 'string' ||
+      !(await queues.ticket(venueId, ticketId).catch(() => undefined))
+    ) {
       return next(authError('ticket-unknown', 'no such ticket: scan the QR code on your ticket again'));
     }
     socket.data = { venueId, ticketId };
@@ -47,7 +61,9 @@ export function attachTicketNamespace(namespace: TicketNamespace, queues: QueueS
   // those, with or without Redis) and pushes to them only: every hub hears of every change.
   onQueueChange(queues, async ({ venueId }) => {
     const prefix = `${ROOM_PREFIX}${venueId}:`;
-    const watched = [...namespace.adapter.rooms].filter(([name, members]) => name.startsWith(prefix) && members.size > 0).map(([name]) => name.slice(prefix.length));
+    const watched = [...namespace.adapter.rooms]
+      .filter(([name, members]) => name.startsWith(prefix) && members.size > 0)
+      .map(([name]) => name.slice(prefix.length));
     if (watched.length === 0) return;
     const views = await queues.tickets(venueId, watched).catch(() => []);
     for (const view of views) namespace.local.to(room(venueId, view.ticketId)).emit('ticket.updated', view);

@@ -19,7 +19,12 @@ export const COUNTS_WINDOW_MS = 25;
  * the hub's ingest CPU). With several hubs a watcher may be on another one, invisible here, so the
  * counts always go out (through the Redis adapter, to every hub's sockets).
  */
-export function feedTouchpointCounts(deps: { events: HubEvents; store: HubStore; audiences: readonly CountsAudience[]; clustered: boolean }): void {
+export function feedTouchpointCounts(deps: {
+  events: HubEvents;
+  store: HubStore;
+  audiences: readonly CountsAudience[];
+  clustered: boolean;
+}): void {
   const { events, store, audiences, clustered } = deps;
   const push = throttlePerVenue(COUNTS_WINDOW_MS, async (venueId, touchpointIds) => {
     const listening = clustered ? audiences : audiences.filter((a) => a.watchingHere(venueId));

@@ -7,8 +7,14 @@
  * batch stored in it. Per batch, a hub taking 1,000 one-press batches a second spent most of its
  * CPU writing the same counts to 50 boards.
  */
-export function throttlePerVenue(windowMs: number, run: (venueId: string, keys: string[]) => Promise<void>): (venueId: string, keys: readonly string[]) => void {
-  const venues = new Map<string, { keys: Set<string>; timer: NodeJS.Timeout | undefined; lastRun: number; running: Promise<void> }>();
+export function throttlePerVenue(
+  windowMs: number,
+  run: (venueId: string, keys: string[]) => Promise<void>,
+): (venueId: string, keys: readonly string[]) => void {
+  const venues = new Map<
+    string,
+    { keys: Set<string>; timer: NodeJS.Timeout | undefined; lastRun: number; running: Promise<void> }
+  >();
   const runNow = (venueId: string) => {
     const venue = venues.get(venueId)!;
     venue.timer = undefined;

@@ -56,12 +56,20 @@ export interface HubStore {
   /** The venue whose queue holds this ticket (its link names only the ticket), if any. */
   ticketVenue(ticketId: string): Promise<string | undefined>;
   /** A venue's smiley presses at the given touchpoints with corrected times in [from, to), oldest first. */
-  feedbackPresses(venueId: string, range: { from: number; to: number }, touchpointIds: readonly string[]): Promise<PressRecord[]>;
+  feedbackPresses(
+    venueId: string,
+    range: { from: number; to: number },
+    touchpointIds: readonly string[],
+  ): Promise<PressRecord[]>;
   /**
    * A venue's presses in [from, to) counted per touchpoint, level, misuse flag and time bucket,
    * leaving out `exceptTouchpoints` (analytics over millions of presses without moving each one).
    */
-  feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]>;
+  feedbackSummary(
+    venueId: string,
+    range: { from: number; to: number },
+    options: { bucketMs: number; exceptTouchpoints: readonly string[] },
+  ): Promise<PressGroup[]>;
   /**
    * The latest device.status of each kiosk component of a venue (printer, button box, display),
    * by device and component: kept at ingest, so every hub answers the same, restarted or not.
@@ -92,8 +100,13 @@ export interface PressRecord {
 }
 
 export class QueueVersionConflict extends Error {
-  constructor(readonly venueId: string, readonly expectedVersion: number) {
-    super(`the queue of ${venueId} moved past version ${expectedVersion} while deciding; decide again on the new state`);
+  constructor(
+    readonly venueId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(
+      `the queue of ${venueId} moved past version ${expectedVersion} while deciding; decide again on the new state`,
+    );
     this.name = 'QueueVersionConflict';
   }
 }
@@ -136,7 +149,13 @@ export interface IngestContext {
 }
 
 export type IngestOutcome =
-  | { kind: 'stored'; contiguousSeq: number; inserted: AnyEventEnvelope[]; duplicates: number; touchpointsChanged: string[] }
+  | {
+      kind: 'stored';
+      contiguousSeq: number;
+      inserted: AnyEventEnvelope[];
+      duplicates: number;
+      touchpointsChanged: string[];
+    }
   | { kind: 'seq-gap'; contiguousSeq: number; eventIndex: number; seq: number }
   | { kind: 'seq-conflict'; contiguousSeq: number; eventIndex: number; seq: number }
   | { kind: 'id-conflict'; contiguousSeq: number; eventIndex: number; id: string }

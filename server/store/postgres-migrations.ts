@@ -146,20 +146,28 @@ export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * PostgreSQL, so a failed migration leaves the schema as it was.
  */
 export async function migratePostgres(pool: Pool, schema: string): Promise<number> {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`"${schema}" is not a usable schema name: use lower-case letters, digits and _`);
+  if (!SCHEMA_NAME.test(schema))
+    throw new Error(`"${schema}" is not a usable schema name: use lower-case letters, digits and _`);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waitwell.migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`);
-    const { rows } = await client.query<{ v: number | null }>(`SELECT MAX(version) AS v FROM ${schema}.schema_migrations`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+    );
+    const { rows } = await client.query<{ v: number | null }>(
+      `SELECT MAX(version) AS v FROM ${schema}.schema_migrations`,
+    );
     const current = rows[0]?.v ?? 0;
     for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version > current)) {
       // Unqualified names in the migration text land in `schema` (first on this transaction's path).
       await client.query(`SET LOCAL search_path TO ${schema}`);
       await client.query(migration.sql);
-      await client.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [migration.version, Date.now()]);
+      await client.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
+        migration.version,
+        Date.now(),
+      ]);
     }
     await client.query('COMMIT');
     return POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -19,7 +19,18 @@ import type {
   UserRecord,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { componentStatusUpdates, feedbackIncrements, ticketIdOf, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
+import {
+  componentStatusUpdates,
+  feedbackIncrements,
+  ticketIdOf,
+  toComponentHealth,
+  toDevice,
+  toTouchpointCounts,
+  toUser,
+  type ComponentStatusRow,
+  type DeviceRow,
+  type UserRow,
+} from './store-rows.ts';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (created if missing); every pooled connection searches it. Default "public". */
@@ -36,7 +47,9 @@ export interface PostgresStoreOptions {
 const INT8_OID = 20;
 const hubTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /**
@@ -55,7 +68,9 @@ export class PostgresHubStore implements HubStore {
     const schema = options.schema ?? 'public';
     if (urlSetsOptions(connectionString)) {
       // The URL's options would replace our search_path: queries would miss the migrated schema.
-      throw new Error('the PostgreSQL URL sets "options"; the store sets search_path itself: choose the schema with ?schema=NAME instead');
+      throw new Error(
+        'the PostgreSQL URL sets "options"; the store sets search_path itself: choose the schema with ?schema=NAME instead',
+      );
     }
     const pool = new pg.Pool({
       connectionString,
@@ -113,13 +128,23 @@ export class PostgresHubStore implements HubStore {
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, config = excluded.config`,
         [venue.id, venue.name, config],
       );
-      await client.query('INSERT INTO venue_versions (venue_id, version, saved_at, config) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [venue.id, venue.version, Date.now(), config]);
+      await client.query(
+        'INSERT INTO venue_versions (venue_id, version, saved_at, config) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [venue.id, venue.version, Date.now(), config],
+      );
     });
   }
 
   async venueVersions(venueId: string): Promise<{ version: number; savedAt: number; venue: Venue }[]> {
-    const rows = await this.query<{ version: number; saved_at: number; config: string }>('SELECT version, saved_at, config FROM venue_versions WHERE venue_id = $1 ORDER BY version DESC', [venueId]);
-    return rows.map((row) => ({ version: row.version, savedAt: row.saved_at, venue: venueSchema.parse(JSON.parse(row.config)) }));
+    const rows = await this.query<{ version: number; saved_at: number; config: string }>(
+      'SELECT version, saved_at, config FROM venue_versions WHERE venue_id = $1 ORDER BY version DESC',
+      [venueId],
+    );
+    return rows.map((row) => ({
+      version: row.version,
+      savedAt: row.saved_at,
+      venue: venueSchema.parse(JSON.parse(row.config)),
+    }));
   }
 
   async getVenue(venueId: string): Promise<Venue | undefined> {
@@ -139,12 +164,19 @@ export class PostgresHubStore implements HubStore {
   }
 
   async getBoardTokenHash(venueId: string): Promise<string | undefined> {
-    const [row] = await this.query<{ h: string | null }>('SELECT board_token_hash AS h FROM venues WHERE id = $1', [venueId]);
+    const [row] = await this.query<{ h: string | null }>('SELECT board_token_hash AS h FROM venues WHERE id = $1', [
+      venueId,
+    ]);
     return row?.h ?? undefined;
   }
 
   async addDevice(device: NewDevice): Promise<void> {
-    await this.query('INSERT INTO devices (id, venue_id, name, token_hash) VALUES ($1, $2, $3, $4)', [device.id, device.venueId, device.name, device.tokenHash]);
+    await this.query('INSERT INTO devices (id, venue_id, name, token_hash) VALUES ($1, $2, $3, $4)', [
+      device.id,
+      device.venueId,
+      device.name,
+      device.tokenHash,
+    ]);
   }
 
   async replaceDeviceToken(deviceId: string, tokenHash: string): Promise<void> {
@@ -157,22 +189,31 @@ export class PostgresHubStore implements HubStore {
   }
 
   async listDevices(venueId: string): Promise<DeviceRecord[]> {
-    return (await this.query<DeviceRow>('SELECT * FROM devices WHERE venue_id = $1 ORDER BY id COLLATE "C"', [venueId])).map(toDevice);
+    return (
+      await this.query<DeviceRow>('SELECT * FROM devices WHERE venue_id = $1 ORDER BY id COLLATE "C"', [venueId])
+    ).map(toDevice);
   }
 
   async recordDeviceClock(deviceId: string, clock: { offsetMs: number; seenAt: number }): Promise<void> {
-    await this.query('UPDATE devices SET clock_offset_ms = $1, last_seen_at = $2 WHERE id = $3', [clock.offsetMs, clock.seenAt, deviceId]);
+    await this.query('UPDATE devices SET clock_offset_ms = $1, last_seen_at = $2 WHERE id = $3', [
+      clock.offsetMs,
+      clock.seenAt,
+      deviceId,
+    ]);
   }
 
   async createUser(user: NewUser): Promise<void> {
-    await this.query('INSERT INTO users (id, username, password_hash, role, venue_ids, departments) VALUES ($1, $2, $3, $4, $5, $6)', [
-      user.id,
-      user.username,
-      user.passwordHash,
-      user.role,
-      JSON.stringify(user.venueIds),
-      JSON.stringify(user.departments ?? []),
-    ]);
+    await this.query(
+      'INSERT INTO users (id, username, password_hash, role, venue_ids, departments) VALUES ($1, $2, $3, $4, $5, $6)',
+      [
+        user.id,
+        user.username,
+        user.passwordHash,
+        user.role,
+        JSON.stringify(user.venueIds),
+        JSON.stringify(user.departments ?? []),
+      ],
+    );
   }
 
   async getUserByUsername(username: string): Promise<UserRecord | undefined> {
@@ -191,11 +232,18 @@ export class PostgresHubStore implements HubStore {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    await this.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [session.tokenHash, session.userId, session.expiresAt]);
+    await this.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
+      session.tokenHash,
+      session.userId,
+      session.expiresAt,
+    ]);
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
-    const [row] = await this.query<{ token_hash: string; user_id: string; expires_at: number }>('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
+    const [row] = await this.query<{ token_hash: string; user_id: string; expires_at: number }>(
+      'SELECT * FROM sessions WHERE token_hash = $1',
+      [tokenHash],
+    );
     return row ? { tokenHash: row.token_hash, userId: row.user_id, expiresAt: row.expires_at } : undefined;
   }
 
@@ -218,14 +266,26 @@ export class PostgresHubStore implements HubStore {
     }
   }
 
-  private async ingestBatch(client: PoolClient, deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome> {
-    const device = (await client.query<{ contiguous_seq: number }>('SELECT contiguous_seq FROM devices WHERE id = $1 FOR UPDATE', [deviceId])).rows[0];
+  private async ingestBatch(
+    client: PoolClient,
+    deviceId: string,
+    events: readonly AnyEventEnvelope[],
+    context: IngestContext,
+  ): Promise<IngestOutcome> {
+    const device = (
+      await client.query<{ contiguous_seq: number }>('SELECT contiguous_seq FROM devices WHERE id = $1 FOR UPDATE', [
+        deviceId,
+      ])
+    ).rows[0];
     if (!device) return { kind: 'unknown-device', contiguousSeq: 0 };
     const storedSeq = device.contiguous_seq;
     const resentSeqs = events.filter((e) => e.seq <= storedSeq).map((e) => e.seq);
     const idAtSeq = new Map<number, string>();
     if (resentSeqs.length > 0) {
-      const held = await client.query<{ seq: number; id: string }>('SELECT seq, id FROM events WHERE device_id = $1 AND seq = ANY($2::bigint[])', [deviceId, resentSeqs]);
+      const held = await client.query<{ seq: number; id: string }>(
+        'SELECT seq, id FROM events WHERE device_id = $1 AND seq = ANY($2::bigint[])',
+        [deviceId, resentSeqs],
+      );
       for (const row of held.rows) idAtSeq.set(row.seq, row.id);
     }
     const newIds = events.filter((e) => e.seq > storedSeq).map((e) => e.id);
@@ -242,13 +302,16 @@ export class PostgresHubStore implements HubStore {
     for (const [eventIndex, event] of events.entries()) {
       if (event.seq <= contiguousSeq) {
         // Already held: a resend after a lost ack. Same id at that seq = duplicate, acked again.
-        if (idAtSeq.get(event.seq) !== event.id) throw new RefusedBatch({ kind: 'seq-conflict', contiguousSeq: storedSeq, eventIndex, seq: event.seq });
+        if (idAtSeq.get(event.seq) !== event.id)
+          throw new RefusedBatch({ kind: 'seq-conflict', contiguousSeq: storedSeq, eventIndex, seq: event.seq });
         duplicates += 1;
         continue;
       }
-      if (event.seq !== contiguousSeq + 1) throw new RefusedBatch({ kind: 'seq-gap', contiguousSeq: storedSeq, eventIndex, seq: event.seq });
+      if (event.seq !== contiguousSeq + 1)
+        throw new RefusedBatch({ kind: 'seq-gap', contiguousSeq: storedSeq, eventIndex, seq: event.seq });
       // The id exists under another device or seq: a replayed or forged event, never stored twice.
-      if (takenIds.has(event.id)) throw new RefusedBatch({ kind: 'id-conflict', contiguousSeq: storedSeq, eventIndex, id: event.id });
+      if (takenIds.has(event.id))
+        throw new RefusedBatch({ kind: 'id-conflict', contiguousSeq: storedSeq, eventIndex, id: event.id });
       takenIds.add(event.id);
       idAtSeq.set(event.seq, event.id);
       contiguousSeq = event.seq;
@@ -281,17 +344,40 @@ export class PostgresHubStore implements HubStore {
         // Another device's batch committed one of these ids after our check: refuse as SQLite would.
         const stored = new Set(result.rows.map((row) => row.id));
         const lost = inserted.find(({ event }) => !stored.has(event.id))!;
-        throw new RefusedBatch({ kind: 'id-conflict', contiguousSeq: storedSeq, eventIndex: lost.eventIndex, id: lost.event.id });
+        throw new RefusedBatch({
+          kind: 'id-conflict',
+          contiguousSeq: storedSeq,
+          eventIndex: lost.eventIndex,
+          id: lost.event.id,
+        });
       }
     }
-    const touchpointsChanged = await projectFeedback(client, inserted.map(({ event }) => event));
-    await projectComponents(client, inserted.map(({ event }) => event));
-    await client.query('UPDATE devices SET contiguous_seq = $1, clock_offset_ms = $2, last_seen_at = $3 WHERE id = $4', [contiguousSeq, context.clockOffsetMs, context.receivedAt, deviceId]);
-    return { kind: 'stored', contiguousSeq, inserted: inserted.map(({ event }) => event), duplicates, touchpointsChanged };
+    const touchpointsChanged = await projectFeedback(
+      client,
+      inserted.map(({ event }) => event),
+    );
+    await projectComponents(
+      client,
+      inserted.map(({ event }) => event),
+    );
+    await client.query(
+      'UPDATE devices SET contiguous_seq = $1, clock_offset_ms = $2, last_seen_at = $3 WHERE id = $4',
+      [contiguousSeq, context.clockOffsetMs, context.receivedAt, deviceId],
+    );
+    return {
+      kind: 'stored',
+      contiguousSeq,
+      inserted: inserted.map(({ event }) => event),
+      duplicates,
+      touchpointsChanged,
+    };
   }
 
   async componentHealth(venueId: string): Promise<ComponentHealth[]> {
-    const rows = await this.query<ComponentStatusRow>('SELECT * FROM component_status WHERE venue_id = $1 ORDER BY device_id COLLATE "C", component COLLATE "C"', [venueId]);
+    const rows = await this.query<ComponentStatusRow>(
+      'SELECT * FROM component_status WHERE venue_id = $1 ORDER BY device_id COLLATE "C", component COLLATE "C"',
+      [venueId],
+    );
     return rows.map(toComponentHealth);
   }
 
@@ -311,14 +397,24 @@ export class PostgresHubStore implements HubStore {
   async appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number> {
     try {
       return await this.transaction(async (client) => {
-        const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM queue_events WHERE venue_id = $1', [venueId]);
+        const { rows } = await client.query<{ v: number | null }>(
+          'SELECT MAX(version) AS v FROM queue_events WHERE venue_id = $1',
+          [venueId],
+        );
         if ((rows[0]?.v ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
         if (events.length > 0) {
           await client.query(
             `INSERT INTO queue_events (venue_id, version, type, at, body, ticket_id)
              SELECT $1, e.version, e.type, e.at, e.body, e.ticket_id
              FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS e (version, type, at, body, ticket_id)`,
-            [venueId, events.map((_, i) => expectedVersion + i + 1), events.map((e) => e.type), events.map((e) => e.at), events.map((e) => JSON.stringify(e)), events.map(ticketIdOf)],
+            [
+              venueId,
+              events.map((_, i) => expectedVersion + i + 1),
+              events.map((e) => e.type),
+              events.map((e) => e.at),
+              events.map((e) => JSON.stringify(e)),
+              events.map(ticketIdOf),
+            ],
           );
         }
         return expectedVersion + events.length;
@@ -330,16 +426,26 @@ export class PostgresHubStore implements HubStore {
   }
 
   async ticketVenue(ticketId: string): Promise<string | undefined> {
-    const rows = await this.query<{ venue_id: string }>('SELECT venue_id FROM queue_events WHERE ticket_id = $1 LIMIT 1', [ticketId]);
+    const rows = await this.query<{ venue_id: string }>(
+      'SELECT venue_id FROM queue_events WHERE ticket_id = $1 LIMIT 1',
+      [ticketId],
+    );
     return rows[0]?.venue_id;
   }
 
   async queueEvents(venueId: string): Promise<QueueEvent[]> {
-    const rows = await this.query<{ body: string }>('SELECT body FROM queue_events WHERE venue_id = $1 ORDER BY version', [venueId]);
+    const rows = await this.query<{ body: string }>(
+      'SELECT body FROM queue_events WHERE venue_id = $1 ORDER BY version',
+      [venueId],
+    );
     return rows.map((row) => JSON.parse(row.body) as QueueEvent);
   }
 
-  async feedbackPresses(venueId: string, range: { from: number; to: number }, touchpointIds: readonly string[]): Promise<PressRecord[]> {
+  async feedbackPresses(
+    venueId: string,
+    range: { from: number; to: number },
+    touchpointIds: readonly string[],
+  ): Promise<PressRecord[]> {
     if (touchpointIds.length === 0) return [];
     // The CASE makes sure only press payloads are cast to jsonb, whatever order the planner
     // evaluates the conditions in (another type's free text may hold what jsonb refuses).
@@ -363,7 +469,10 @@ export class PostgresHubStore implements HubStore {
   }
 
   async tasks(venueId: string): Promise<Task[]> {
-    const rows = await this.query<{ body: string }>('SELECT body FROM tasks WHERE venue_id = $1 ORDER BY opened_at DESC', [venueId]);
+    const rows = await this.query<{ body: string }>(
+      'SELECT body FROM tasks WHERE venue_id = $1 ORDER BY opened_at DESC',
+      [venueId],
+    );
     return rows.map((row) => JSON.parse(row.body) as Task);
   }
 
@@ -374,7 +483,11 @@ export class PostgresHubStore implements HubStore {
    * per touchpoint, level, misuse flag and bucket. The inner aggregate is never flattened into the
    * outer query, so no other event type's payload is ever cast.
    */
-  async feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]> {
+  async feedbackSummary(
+    venueId: string,
+    range: { from: number; to: number },
+    options: { bucketMs: number; exceptTouchpoints: readonly string[] },
+  ): Promise<PressGroup[]> {
     return this.query<PressGroup>(
       `SELECT p ->> 'touchpointId' AS "touchpointId", (p ->> 'level')::int AS level,
               COALESCE((p ->> 'misuse')::boolean, false) AS misuse, bucket, SUM(n)::bigint AS count
@@ -422,7 +535,16 @@ async function projectComponents(client: PoolClient, inserted: readonly AnyEvent
      ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
        state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
      WHERE excluded.seq > component_status.seq`,
-    [column('venue_id'), column('device_id'), column('component'), column('state'), column('code'), column('detail'), column('at'), column('seq')],
+    [
+      column('venue_id'),
+      column('device_id'),
+      column('component'),
+      column('state'),
+      column('code'),
+      column('detail'),
+      column('at'),
+      column('seq'),
+    ],
   );
 }
 

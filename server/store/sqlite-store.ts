@@ -21,7 +21,18 @@ import type {
   PressGroup,
 } from './hub-store.ts';
 import { QueueVersionConflict } from './hub-store.ts';
-import { componentStatusUpdates, feedbackIncrements, ticketIdOf, toComponentHealth, toDevice, toTouchpointCounts, toUser, type ComponentStatusRow, type DeviceRow, type UserRow } from './store-rows.ts';
+import {
+  componentStatusUpdates,
+  feedbackIncrements,
+  ticketIdOf,
+  toComponentHealth,
+  toDevice,
+  toTouchpointCounts,
+  toUser,
+  type ComponentStatusRow,
+  type DeviceRow,
+  type UserRow,
+} from './store-rows.ts';
 
 /**
  * The embedded hub store: one SQLite file, WAL, synchronous=FULL (an ack sent to a kiosk means
@@ -48,7 +59,9 @@ export class SqliteHubStore implements HubStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
       ),
-      eventIdAtSeq: this.db.prepare<[string, number], { id: string }>('SELECT id FROM events WHERE device_id = ? AND seq = ?'),
+      eventIdAtSeq: this.db.prepare<[string, number], { id: string }>(
+        'SELECT id FROM events WHERE device_id = ? AND seq = ?',
+      ),
       bumpCount: this.db.prepare(
         `INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count) VALUES (?, ?, ?, ?)
          ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = count + excluded.count`,
@@ -88,15 +101,25 @@ export class SqliteHubStore implements HubStore {
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, config = excluded.config`,
         )
         .run(venue.id, venue.name, config);
-      this.db.prepare('INSERT INTO venue_versions (venue_id, version, saved_at, config) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(venue.id, venue.version, Date.now(), config);
+      this.db
+        .prepare(
+          'INSERT INTO venue_versions (venue_id, version, saved_at, config) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        )
+        .run(venue.id, venue.version, Date.now(), config);
     })();
   }
 
   async venueVersions(venueId: string): Promise<{ version: number; savedAt: number; venue: Venue }[]> {
     return this.db
-      .prepare<[string], { version: number; saved_at: number; config: string }>('SELECT version, saved_at, config FROM venue_versions WHERE venue_id = ? ORDER BY version DESC')
+      .prepare<[string], { version: number; saved_at: number; config: string }>(
+        'SELECT version, saved_at, config FROM venue_versions WHERE venue_id = ? ORDER BY version DESC',
+      )
       .all(venueId)
-      .map((row) => ({ version: row.version, savedAt: row.saved_at, venue: venueSchema.parse(JSON.parse(row.config)) }));
+      .map((row) => ({
+        version: row.version,
+        savedAt: row.saved_at,
+        venue: venueSchema.parse(JSON.parse(row.config)),
+      }));
   }
 
   async getVenue(venueId: string): Promise<Venue | undefined> {
@@ -117,7 +140,9 @@ export class SqliteHubStore implements HubStore {
   }
 
   async getBoardTokenHash(venueId: string): Promise<string | undefined> {
-    const row = this.db.prepare<[string], { h: string | null }>('SELECT board_token_hash AS h FROM venues WHERE id = ?').get(venueId);
+    const row = this.db
+      .prepare<[string], { h: string | null }>('SELECT board_token_hash AS h FROM venues WHERE id = ?')
+      .get(venueId);
     return row?.h ?? undefined;
   }
 
@@ -137,17 +162,31 @@ export class SqliteHubStore implements HubStore {
   }
 
   async listDevices(venueId: string): Promise<DeviceRecord[]> {
-    return this.db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE venue_id = ? ORDER BY id').all(venueId).map(toDevice);
+    return this.db
+      .prepare<[string], DeviceRow>('SELECT * FROM devices WHERE venue_id = ? ORDER BY id')
+      .all(venueId)
+      .map(toDevice);
   }
 
   async recordDeviceClock(deviceId: string, clock: { offsetMs: number; seenAt: number }): Promise<void> {
-    this.db.prepare('UPDATE devices SET clock_offset_ms = ?, last_seen_at = ? WHERE id = ?').run(clock.offsetMs, clock.seenAt, deviceId);
+    this.db
+      .prepare('UPDATE devices SET clock_offset_ms = ?, last_seen_at = ? WHERE id = ?')
+      .run(clock.offsetMs, clock.seenAt, deviceId);
   }
 
   async createUser(user: NewUser): Promise<void> {
     this.db
-      .prepare('INSERT INTO users (id, username, password_hash, role, venue_ids, departments) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(user.id, user.username, user.passwordHash, user.role, JSON.stringify(user.venueIds), JSON.stringify(user.departments ?? []));
+      .prepare(
+        'INSERT INTO users (id, username, password_hash, role, venue_ids, departments) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        user.id,
+        user.username,
+        user.passwordHash,
+        user.role,
+        JSON.stringify(user.venueIds),
+        JSON.stringify(user.departments ?? []),
+      );
   }
 
   async getUserByUsername(username: string): Promise<UserRecord | undefined> {
@@ -172,7 +211,9 @@ export class SqliteHubStore implements HubStore {
 
   async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
     const row = this.db
-      .prepare<[string], { token_hash: string; user_id: string; expires_at: number }>('SELECT * FROM sessions WHERE token_hash = ?')
+      .prepare<[string], { token_hash: string; user_id: string; expires_at: number }>(
+        'SELECT * FROM sessions WHERE token_hash = ?',
+      )
       .get(tokenHash);
     return row ? { tokenHash: row.token_hash, userId: row.user_id, expiresAt: row.expires_at } : undefined;
   }
@@ -222,7 +263,11 @@ export class SqliteHubStore implements HubStore {
     });
   }
 
-  private readonly ingestTransaction = (deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): IngestOutcome =>
+  private readonly ingestTransaction = (
+    deviceId: string,
+    events: readonly AnyEventEnvelope[],
+    context: IngestContext,
+  ): IngestOutcome =>
     this.db.transaction((): IngestOutcome => {
       const device = this.statements.device.get(deviceId);
       if (!device) return { kind: 'unknown-device', contiguousSeq: 0 };
@@ -234,7 +279,12 @@ export class SqliteHubStore implements HubStore {
           // Already held: a resend after a lost ack. Same id at that seq = duplicate, acked again.
           const held = this.statements.eventIdAtSeq.get(deviceId, event.seq);
           if (held?.id !== event.id) {
-            throw new RefusedBatch({ kind: 'seq-conflict', contiguousSeq: device.contiguous_seq, eventIndex, seq: event.seq });
+            throw new RefusedBatch({
+              kind: 'seq-conflict',
+              contiguousSeq: device.contiguous_seq,
+              eventIndex,
+              seq: event.seq,
+            });
           }
           duplicates += 1;
           continue;
@@ -256,13 +306,28 @@ export class SqliteHubStore implements HubStore {
         );
         if (result.changes === 0) {
           // The id exists under another device or seq: a replayed or forged event, never stored twice.
-          throw new RefusedBatch({ kind: 'id-conflict', contiguousSeq: device.contiguous_seq, eventIndex, id: event.id });
+          throw new RefusedBatch({
+            kind: 'id-conflict',
+            contiguousSeq: device.contiguous_seq,
+            eventIndex,
+            id: event.id,
+          });
         }
         contiguousSeq = event.seq;
         inserted.push(event);
       }
       const touchpointsChanged = this.projectFeedback(inserted);
-      for (const c of componentStatusUpdates(inserted)) this.statements.upsertComponent.run(c.venue_id, c.device_id, c.component, c.state, c.code, c.detail, c.at, c.seq);
+      for (const c of componentStatusUpdates(inserted))
+        this.statements.upsertComponent.run(
+          c.venue_id,
+          c.device_id,
+          c.component,
+          c.state,
+          c.code,
+          c.detail,
+          c.at,
+          c.seq,
+        );
       this.statements.advanceDevice.run(contiguousSeq, context.clockOffsetMs, context.receivedAt, deviceId);
       return { kind: 'stored', contiguousSeq, inserted, duplicates, touchpointsChanged };
     })();
@@ -270,7 +335,8 @@ export class SqliteHubStore implements HubStore {
   /** Projections move only for rows that were new in this batch. */
   private projectFeedback(inserted: readonly AnyEventEnvelope[]): string[] {
     const { increments, touchpointsChanged } = feedbackIncrements(inserted);
-    for (const { venueId, touchpointId, level, count } of increments) this.statements.bumpCount.run(venueId, touchpointId, level, count);
+    for (const { venueId, touchpointId, level, count } of increments)
+      this.statements.bumpCount.run(venueId, touchpointId, level, count);
     return touchpointsChanged;
   }
 
@@ -285,23 +351,33 @@ export class SqliteHubStore implements HubStore {
 
   async componentHealth(venueId: string): Promise<ComponentHealth[]> {
     return this.db
-      .prepare<[string], ComponentStatusRow>('SELECT * FROM component_status WHERE venue_id = ? ORDER BY device_id, component')
+      .prepare<[string], ComponentStatusRow>(
+        'SELECT * FROM component_status WHERE venue_id = ? ORDER BY device_id, component',
+      )
       .all(venueId)
       .map(toComponentHealth);
   }
 
   async appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number> {
-    const insert = this.db.prepare('INSERT INTO queue_events (venue_id, version, type, at, body, ticket_id) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = this.db.prepare(
+      'INSERT INTO queue_events (venue_id, version, type, at, body, ticket_id) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     return this.db.transaction(() => {
-      const { v } = this.db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM queue_events WHERE venue_id = ?').get(venueId)!;
+      const { v } = this.db
+        .prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM queue_events WHERE venue_id = ?')
+        .get(venueId)!;
       if ((v ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
-      events.forEach((event, i) => insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event), ticketIdOf(event)));
+      events.forEach((event, i) =>
+        insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event), ticketIdOf(event)),
+      );
       return expectedVersion + events.length;
     })();
   }
 
   async ticketVenue(ticketId: string): Promise<string | undefined> {
-    return this.db.prepare<[string], { venue_id: string }>('SELECT venue_id FROM queue_events WHERE ticket_id = ? LIMIT 1').get(ticketId)?.venue_id;
+    return this.db
+      .prepare<[string], { venue_id: string }>('SELECT venue_id FROM queue_events WHERE ticket_id = ? LIMIT 1')
+      .get(ticketId)?.venue_id;
   }
 
   async queueEvents(venueId: string): Promise<QueueEvent[]> {
@@ -311,7 +387,11 @@ export class SqliteHubStore implements HubStore {
       .map((row) => JSON.parse(row.body) as QueueEvent);
   }
 
-  async feedbackPresses(venueId: string, range: { from: number; to: number }, touchpointIds: readonly string[]): Promise<PressRecord[]> {
+  async feedbackPresses(
+    venueId: string,
+    range: { from: number; to: number },
+    touchpointIds: readonly string[],
+  ): Promise<PressRecord[]> {
     if (touchpointIds.length === 0) return [];
     return this.db
       .prepare<unknown[], { id: string; at: number; touchpointId: string; level: 1 | 2 | 3 | 4; misuse: number }>(
@@ -342,7 +422,11 @@ export class SqliteHubStore implements HubStore {
       .map((row) => JSON.parse(row.body) as Task);
   }
 
-  async feedbackSummary(venueId: string, range: { from: number; to: number }, options: { bucketMs: number; exceptTouchpoints: readonly string[] }): Promise<PressGroup[]> {
+  async feedbackSummary(
+    venueId: string,
+    range: { from: number; to: number },
+    options: { bucketMs: number; exceptTouchpoints: readonly string[] },
+  ): Promise<PressGroup[]> {
     // Counted in SQL by the payload text itself: presses have few distinct payloads (touchpoint x
     // level x source x misuse), so a million rows become a few thousand groups without parsing
     // any JSON in SQL; each distinct payload is parsed once here. (`%` is integer arithmetic in
@@ -393,4 +477,3 @@ class RefusedBatch extends Error {
     super(outcome.kind);
   }
 }
-

@@ -51,12 +51,19 @@ export function toUser(row: UserRow): UserRecord {
 }
 
 /** touchpoint_counts rows (one per touchpoint and level), ordered by touchpoint, folded per touchpoint. */
-export function toTouchpointCounts(rows: readonly { touchpoint_id: string; level: 1 | 2 | 3 | 4; count: number }[], touchpointIds?: readonly string[]): TouchpointCounts[] {
+export function toTouchpointCounts(
+  rows: readonly { touchpoint_id: string; level: 1 | 2 | 3 | 4; count: number }[],
+  touchpointIds?: readonly string[],
+): TouchpointCounts[] {
   const wanted = touchpointIds ? new Set(touchpointIds) : undefined;
   const byTouchpoint = new Map<string, TouchpointCounts>();
   for (const row of rows) {
     if (wanted && !wanted.has(row.touchpoint_id)) continue;
-    const entry = byTouchpoint.get(row.touchpoint_id) ?? { touchpointId: row.touchpoint_id, counts: emptyLevelCounts(), total: 0 };
+    const entry = byTouchpoint.get(row.touchpoint_id) ?? {
+      touchpointId: row.touchpoint_id,
+      counts: emptyLevelCounts(),
+      total: 0,
+    };
     entry.counts[row.level] += row.count;
     entry.total += row.count;
     byTouchpoint.set(row.touchpoint_id, entry);
@@ -77,12 +84,20 @@ export interface CountIncrement {
  * venue, touchpoint and level so concurrent batches bump rows in one order, and the touchpoints
  * they move, in the order first pressed.
  */
-export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): { increments: CountIncrement[]; touchpointsChanged: string[] } {
+export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): {
+  increments: CountIncrement[];
+  touchpointsChanged: string[];
+} {
   const byKey = new Map<string, CountIncrement>();
   for (const event of inserted) {
     if (event.type !== 'feedback.pressed' || event.payload.misuse) continue;
     const key = `${event.venueId}\u0000${event.payload.touchpointId}\u0000${event.payload.level}`;
-    const entry = byKey.get(key) ?? { venueId: event.venueId, touchpointId: event.payload.touchpointId, level: event.payload.level, count: 0 };
+    const entry = byKey.get(key) ?? {
+      venueId: event.venueId,
+      touchpointId: event.payload.touchpointId,
+      level: event.payload.level,
+      count: 0,
+    };
     entry.count += 1;
     byKey.set(key, entry);
   }

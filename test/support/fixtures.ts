@@ -39,7 +39,12 @@ export const TEST_QUEUE_VENUE = {
 };
 
 /** A real hub over a SQLite `file`, or over an opened `store` (e.g. PostgreSQL), which it closes. */
-export async function startTestHub(options: { file?: string; store?: HubStore; port?: number; venue?: VenueInput }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
+export async function startTestHub(options: {
+  file?: string;
+  store?: HubStore;
+  port?: number;
+  venue?: VenueInput;
+}): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
   const store = options.store ?? (options.file ? new SqliteHubStore(options.file) : undefined);
   if (!store) throw new Error('startTestHub needs a SQLite file or a store');
   const hub = await startHub({ store, port: options.port ?? 0 });
@@ -52,15 +57,31 @@ export async function startTestHub(options: { file?: string; store?: HubStore; p
 }
 
 /** Creates a user of the venue(s) and signs them in over HTTP; returns the session token. */
-export async function signedInUser(hub: Hub, user: { username: string; role: 'staff' | 'manager' | 'admin'; venueIds?: string[] }): Promise<string> {
+export async function signedInUser(
+  hub: Hub,
+  user: { username: string; role: 'staff' | 'manager' | 'admin'; venueIds?: string[] },
+): Promise<string> {
   const password = `${user.username}-password-1`;
-  await hub.accounts.createUser({ username: user.username, password, role: user.role, venueIds: user.venueIds ?? [TEST_VENUE.id] });
-  const response = await fetch(`${hub.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password }) });
+  await hub.accounts.createUser({
+    username: user.username,
+    password,
+    role: user.role,
+    venueIds: user.venueIds ?? [TEST_VENUE.id],
+  });
+  const response = await fetch(`${hub.url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user.username, password }),
+  });
   return ((await response.json()) as { token: string }).token;
 }
 
 /** A kiosk's store syncing to the hub (no runtime around it); stopped and closed by `cleanups`. */
-export function syncingKioskStore(hub: Hub, options: { file: string; deviceId: string; token: string; venueId?: string }, cleanups: (() => Promise<void> | void)[]): LocalStore {
+export function syncingKioskStore(
+  hub: Hub,
+  options: { file: string; deviceId: string; token: string; venueId?: string },
+  cleanups: (() => Promise<void> | void)[],
+): LocalStore {
   const store = new LocalStore(options.file, { venueId: options.venueId ?? TEST_VENUE.id, deviceId: options.deviceId });
   const sync = new SyncClient({ hubUrl: hub.url, deviceId: options.deviceId, token: options.token, store });
   sync.start();

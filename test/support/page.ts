@@ -8,7 +8,12 @@ import { waitFor } from './wait.ts';
 export const SCREENSHOTS = join(resolve(import.meta.dirname, '..', '..'), 'test-output', 'screens');
 
 /** Polls the page until `selector`'s text is `expected`; on timeout says what it showed instead. */
-export async function expectText(page: Page, selector: string, expected: string | RegExp, timeoutMs = 10_000): Promise<string> {
+export async function expectText(
+  page: Page,
+  selector: string,
+  expected: string | RegExp,
+  timeoutMs = 10_000,
+): Promise<string> {
   return waitFor(
     async () => {
       const text = await page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
@@ -33,12 +38,16 @@ export async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width + 1) problems.push(`content is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
+    if (document.documentElement.scrollWidth > width + 1)
+      problems.push(`content is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
     for (const control of document.querySelectorAll<HTMLElement>('button, input, select, a[href]')) {
       const box = control.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue; // not shown
       if (control.closest('.visually-hidden')) continue;
-      if (box.width < 47.5 || box.height < 47.5) problems.push(`${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(box.width)}x${Math.round(box.height)}px`);
+      if (box.width < 47.5 || box.height < 47.5)
+        problems.push(
+          `${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(box.width)}x${Math.round(box.height)}px`,
+        );
     }
     return problems;
   });
@@ -56,5 +65,11 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     ;axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] })`)) as {
     violations: { id: string; help: string; nodes: { target: string[] }[] }[];
   };
-  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  return results.violations.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')})`,
+  );
 }

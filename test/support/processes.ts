@@ -14,7 +14,10 @@ export interface RunningProcess {
 
 /** Runs the real `waitwell` executable as a child process, collecting its output line by line. */
 export function spawnWaitwell(args: string[], env: NodeJS.ProcessEnv = {}): RunningProcess {
-  const child = spawn(process.execPath, [WAITWELL, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WAITWELL, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onChunk = (chunk: Buffer) => {
@@ -45,7 +48,10 @@ export function spawnWaitwell(args: string[], env: NodeJS.ProcessEnv = {}): Runn
         if (match) return Promise.resolve(match);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output.join('\n')}`)),
+          timeoutMs,
+        );
         waiters.push({
           pattern,
           resolve: (match) => {

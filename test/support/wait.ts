@@ -13,7 +13,10 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what}; last seen: ${String(last instanceof Error ? last.message : JSON.stringify(last))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${options.what}; last seen: ${String(last instanceof Error ? last.message : JSON.stringify(last))}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
 }
