@@ -7,7 +7,7 @@ import type { Command } from './cli.ts';
 export const simulateCommand: Command = {
   summary: 'simulate a day of a venue and score posted waits against baselines',
   usage: `waitwell simulate <scenario.json> [--json]
-  Scenarios: bench/scenarios/*.json (format in README, "Simulating a day").
+  Scenarios: bench/scenarios/*.json (format in docs/queues.md, "Simulating a day").
   --json   print the result as one JSON object on the last line`,
   options: {
     json: { type: 'boolean' },
@@ -38,7 +38,7 @@ export function loadScenario(file: string) {
   }
   const parsed = parseScenario(json);
   if (!parsed.ok)
-    throw new Error(`scenario "${file}": ${parsed.message}\nFix these fields (format in README, "Simulating a day").`);
+    throw new Error(`scenario "${file}": ${parsed.message}\nFix these fields (format in docs/queues.md, "Simulating a day").`);
   return parsed.scenario;
 }
 

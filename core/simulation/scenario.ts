@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The simulator's scenario format (README "Simulating a day"). Times are minutes from opening.
+ * The simulator's scenario format (docs/queues.md "Simulating a day"). Times are minutes from opening.
  * Service times are lognormal (mean, cv) divided by the counter's speed; arrivals are Poisson at a
  * piecewise-constant rate; customers give up after an exponential patience. "segments",
  * "patienceMin" and "returnTimes" are optional.
