@@ -326,6 +326,7 @@ describe('the kiosk screen in a real Chromium', () => {
       await page.click('button[data-action="take"]');
       await expectText(page, '.issued .posted-wait', soon);
       expect((await page.locator('.issued button.primary').boundingBox())!.y).toBeLessThan(SIZES[0].height - 48);
+      await screenshot(page, `kiosk-ticket-soon-${lang}`);
       const paper = await waitFor(() => printer.tickets[printedBefore], { what: 'the ticket on paper' });
       expect(paper.lines.map((line) => line.text.trim())).toContain(soon);
       expect(paper.text).not.toMatch(/\b0 ?(min|분|分钟)/);
