@@ -55,13 +55,13 @@ export class DemoDevices {
       },
     ];
 
-    const boxes: string[] = [];
-    for (const touchpointId of kiosk.smileyTouchpoints) {
+    const boxes: { path: string; pressesPerMinute: number }[] = [];
+    for (const { touchpointId, pressesPerMinute } of kiosk.smileyBoxes) {
       const pair = await this.pair();
       if (!pair) break;
       const id = `${kiosk.deviceId}-${touchpointId}-smileys`;
       devices.push({ kind: 'buttons', id, touchpointId, connection: { type: 'serial', path: pair.a, baudRate: 9600 } });
-      boxes.push(pair.b);
+      boxes.push({ path: pair.b, pressesPerMinute });
     }
     const displayPair = boxes.length ? await this.pair() : undefined;
     if (displayPair) {
@@ -74,18 +74,21 @@ export class DemoDevices {
         connection: { type: 'serial', path: displayPair.a, baudRate: 9600 },
       });
     }
-    // The boxes start pressing once the kiosk has had a moment to open its side of the line.
-    const perBox = kiosk.pressesPerMinute / Math.max(1, boxes.length);
-    for (const path of boxes) {
-      runButtonsEmulator({ path, rate: perBox, signal: this.abort.signal }).catch((error: Error) => {
+    // Each box is pressed by its own passers-by, at its own rate.
+    for (const { path, pressesPerMinute } of boxes) {
+      runButtonsEmulator({ path, rate: pressesPerMinute, signal: this.abort.signal }).catch((error: Error) => {
         if (!this.stopping) this.log(`[${kiosk.deviceId}] button box stopped: ${error.message}`);
       });
     }
+    // The in-process stand-in presses a random one of the kiosk's touchpoints at their total rate.
     if (boxes.length === 0)
       return {
         devices,
         printerOut,
-        simulate: { pressesPerMinute: kiosk.pressesPerMinute, touchpoints: [...kiosk.smileyTouchpoints] },
+        simulate: {
+          pressesPerMinute: kiosk.smileyBoxes.reduce((sum, box) => sum + box.pressesPerMinute, 0),
+          touchpoints: kiosk.smileyBoxes.map((box) => box.touchpointId),
+        },
       };
     return { devices, printerOut };
   }

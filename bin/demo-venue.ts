@@ -45,19 +45,20 @@ export const DEMO_VENUE: VenueInput = {
       id: 'deposits',
       prefix: 'A',
       name: { ko: '예금·출금', zh: '存取款', en: 'Deposits & withdrawals' },
-      expectedServiceMin: 3,
+      expectedServiceMin: 1.5,
     },
     {
       id: 'loans',
       prefix: 'B',
       name: { ko: '대출 상담', zh: '贷款咨询', en: 'Loans' },
-      expectedServiceMin: 6,
+      expectedServiceMin: 4,
       returnTimes: { thresholdMin: 15 },
     },
   ],
   counters: [
     { id: 'counter-1', name: { ko: '1번 창구', zh: '1号窗口', en: 'Counter 1' }, services: ['deposits'] },
     { id: 'counter-2', name: { ko: '2번 창구', zh: '2号窗口', en: 'Counter 2' }, services: ['deposits', 'loans'] },
+    { id: 'counter-3', name: { ko: '3번 창구', zh: '3号窗口', en: 'Counter 3' }, services: ['deposits', 'loans'] },
   ],
   segments: [
     { id: 'accessibility', name: { ko: '교통약자', zh: '无障碍', en: 'Accessibility' }, weight: 1.5 },
@@ -65,13 +66,20 @@ export const DEMO_VENUE: VenueInput = {
   ],
 };
 
+/** A smiley box and how often passers-by press it. */
+export interface DemoSmileyBox {
+  touchpointId: string;
+  pressesPerMinute: number;
+}
+
 export interface DemoKiosk {
   deviceId: string;
   name: string;
-  /** Smiley boxes wired to this kiosk, one per touchpoint. */
-  smileyTouchpoints: readonly string[];
-  /** Presses per minute over all its boxes. */
-  pressesPerMinute: number;
+  /**
+   * Smiley boxes wired to this kiosk, one per touchpoint, each pressed at a busy branch's rate: one
+   * to two people a minute, so only the rare close pair of strangers trips the repeat-press rule.
+   */
+  smileyBoxes: readonly DemoSmileyBox[];
   /** Its wait display: an Epson DM-D 2x20 or an Alpha LED sign. */
   display: 'dmd' | 'alpha';
   /** The touchpoint whose smileys its screen shows. */
@@ -85,25 +93,65 @@ export const DEMO_KIOSKS: readonly DemoKiosk[] = [
   {
     deviceId: 'kiosk-entrance',
     name: 'Entrance kiosk',
-    smileyTouchpoints: ['entrance', 'waiting-area'],
-    pressesPerMinute: 40,
+    smileyBoxes: [
+      { touchpointId: 'entrance', pressesPerMinute: 1.5 },
+      { touchpointId: 'waiting-area', pressesPerMinute: 1 },
+    ],
     display: 'dmd',
     screenTouchpoint: 'entrance',
   },
   {
     deviceId: 'kiosk-exit',
     name: 'Exit kiosk',
-    smileyTouchpoints: ['exit', 'restroom'],
-    pressesPerMinute: 30,
+    smileyBoxes: [
+      { touchpointId: 'exit', pressesPerMinute: 1.5 },
+      { touchpointId: 'restroom', pressesPerMinute: 0.5 },
+    ],
     display: 'alpha',
     screenTouchpoint: 'exit',
   },
 ];
 
+/** The counter the printed staff link opens: left to the person trying the demo, never simulated. */
+export const DEMO_PERSON_COUNTER = 'counter-3';
+
+/** Counters the simulated clerks work (each steps aside while a person works theirs). */
+export const DEMO_CLERK_COUNTERS: readonly string[] = ['counter-1', 'counter-2'];
+
+/**
+ * The pace of the demo's day, in real time, so posted and actual waits can agree: customers arrive
+ * as a Poisson stream (three in four for deposits), a few are already at the door when it opens,
+ * and services take the venue's expected minutes (lognormal): about 75% of two counters' capacity.
+ */
+export interface DemoPace {
+  arrivalsPerMin: number;
+  /** Customers at the door when the demo opens, arriving over its first half minute. */
+  openingLine: number;
+  /** Share of customers who want the first service (the rest the second). */
+  firstServiceShare: number;
+  /** Spread of service times (coefficient of variation of the lognormal). */
+  serviceCv: number;
+  /** Share of called customers who have left: the clerk waits `noShowWaitMin`, then marks a no-show. */
+  noShowShare: number;
+  noShowWaitMin: number;
+  /** Multiplies every service and no-show time (tests run the day fast; the demo uses 1). */
+  timeScale: number;
+}
+
+export const DEMO_PACE: DemoPace = {
+  arrivalsPerMin: 0.7,
+  openingLine: 8,
+  firstServiceShare: 0.75,
+  serviceCv: 0.5,
+  noShowShare: 0.03,
+  noShowWaitMin: 1,
+  timeScale: 1,
+};
+
 /** The parts of the demo venue the demo's customers and staff need. */
 export interface DemoVenueShape {
   id: string;
-  services: readonly { id: string }[];
+  services: readonly { id: string; expectedServiceMin?: number | undefined }[];
   counters: readonly { id: string }[];
   segments: readonly { id: string }[];
 }

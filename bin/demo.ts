@@ -1,35 +1,58 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { newPassword } from '../server/auth/secrets.ts';
+import { newPassword, tokenMatches } from '../server/auth/secrets.ts';
 import { startHub, type Hub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import type { Command } from './cli.ts';
 import { DemoActivity } from './demo-activity.ts';
-import { freePort } from './free-port.ts';
+import { describeFigures, demoFigures } from './demo-figures.ts';
+import { freePortFrom, portIsFree } from './free-port.ts';
+import { loadDemoState, saveDemoState } from './demo-state.ts';
 import { DemoDevices } from './demo-devices.ts';
-import { DEMO_ADMIN_PIN, DEMO_KIOSKS, DEMO_VENUE } from './demo-venue.ts';
+import {
+  DEMO_ADMIN_PIN,
+  DEMO_CLERK_COUNTERS,
+  DEMO_KIOSKS,
+  DEMO_PACE,
+  DEMO_PERSON_COUNTER,
+  DEMO_VENUE,
+} from './demo-venue.ts';
 import { onShutdown } from './shutdown.ts';
 
 const WAITWELL = join(import.meta.dirname, 'waitwell.mjs');
 
 export const runDemo: Command = {
   summary: 'run a whole demo venue on this machine: hub, two kiosks on emulated devices',
-  usage: 'waitwell demo [--port N] [--data DIR]\nEnvironment: WAITWELL_HUB_PORT (default 7400; taken -> a free port).',
+  usage: [
+    'waitwell demo [--port N] [--data DIR]',
+    'Environment: WAITWELL_HUB_PORT (default: the port of the last run, else 7400; taken -> a free port).',
+    'The board link and the kiosk ports are kept in DIR/demo.json (default data/demo) across restarts.',
+  ].join('\n'),
   options: { port: { type: 'string' }, data: { type: 'string' } },
   async run(values) {
     const dataDir = resolve((values.data as string | undefined) ?? join('data', 'demo'));
     mkdirSync(dataDir, { recursive: true });
-    const port = Number((values.port as string | undefined) ?? process.env.WAITWELL_HUB_PORT ?? 7400);
+    const state = loadDemoState(dataDir, (line) => console.log(line));
+    const asked = (values.port as string | undefined) ?? process.env.WAITWELL_HUB_PORT;
+    const port = asked === undefined ? (state.hubPort ?? 7400) : Number(asked);
     const hub = await startDemoHub(join(dataDir, 'hub.db'), port);
+    state.hubPort = hub.port;
     const login = await ensureDemoLogin(hub, dataDir);
     await hub.venues.upsert(DEMO_VENUE);
-    const boardToken = await hub.venues.newBoardToken(DEMO_VENUE.id);
+    // The board link of the last run keeps working: its token is kept while the hub still holds its hash.
+    const boardHash = await hub.store.getBoardTokenHash(DEMO_VENUE.id);
+    const boardToken =
+      state.boardToken && boardHash && tokenMatches(state.boardToken, boardHash)
+        ? state.boardToken
+        : await hub.venues.newBoardToken(DEMO_VENUE.id);
+    state.boardToken = boardToken;
 
     const emulated = new DemoDevices(dataDir, (line) => console.log(line));
     const kiosks: ChildProcess[] = [];
     const printerFolders: string[] = [];
     const kioskUrls: string[] = [];
+    const chosenPorts = new Set<number>();
     for (const kiosk of DEMO_KIOSKS) {
       const attached = await emulated.forKiosk(kiosk);
       printerFolders.push(attached.printerOut);
@@ -37,7 +60,16 @@ export const runDemo: Command = {
         ? await hub.venues.rotateDeviceToken(kiosk.deviceId)
         : (await hub.venues.addDevice({ venueId: DEMO_VENUE.id, deviceId: kiosk.deviceId, name: kiosk.name })).token;
       const configFile = join(dataDir, `${kiosk.deviceId}.json`);
-      const localPort = await freePort();
+      // Screens sit just above the hub (7401, 7402 by default), the same ports on every run.
+      const saved = state.kioskPorts[kiosk.deviceId];
+      const localPort =
+        saved !== undefined && !chosenPorts.has(saved) && (await portIsFree(saved))
+          ? saved
+          : await freePortFrom(hub.port + 1, new Set([...chosenPorts, ...Object.values(state.kioskPorts)]));
+      if (saved !== undefined && saved !== localPort)
+        console.log(`port ${saved} of ${kiosk.deviceId}'s screen is taken; it moves to ${localPort}`);
+      chosenPorts.add(localPort);
+      state.kioskPorts[kiosk.deviceId] = localPort;
       kioskUrls.push(`http://127.0.0.1:${localPort}`);
       writeFileSync(
         configFile,
@@ -64,16 +96,28 @@ export const runDemo: Command = {
       kiosks.push(child);
     }
 
+    saveDemoState(dataDir, state);
+    await kiosksAnswering(kioskUrls);
+
     const venue = (await hub.store.getVenue(DEMO_VENUE.id))!;
-    const activity = new DemoActivity(hub, venue, kioskUrls, (line) => console.log(line));
+    const activity = new DemoActivity(hub, venue, kioskUrls, (line) => console.log(line), {
+      clerkCounters: DEMO_CLERK_COUNTERS,
+    });
     await activity.start();
+    const startedAt = Date.now();
+    const figures = setInterval(() => {
+      demoFigures(hub, venue, startedAt).then(
+        (f) => console.log(describeFigures(f, Math.round((Date.now() - startedAt) / 60_000))),
+        (error: Error) => console.log(`demo: could not sum up the figures: ${error.message}`),
+      );
+    }, 60_000);
 
     console.log(`
 waitwell demo venue "${DEMO_VENUE.name}" is running.
 
   Live board:     ${hub.url}/board/?venue=${DEMO_VENUE.id}#token=${boardToken}
   Kiosk screens:  ${kioskUrls.map((url) => `${url}/`).join('  ')}   (staff panel PIN ${DEMO_ADMIN_PIN})
-  Staff console:  ${hub.url}/staff/?venue=${DEMO_VENUE.id}&counter=counter-1
+  Staff console:  ${hub.url}/staff/?venue=${DEMO_VENUE.id}&counter=${DEMO_PERSON_COUNTER}   (your own counter)
   Manager:        ${hub.url}/manage/?venue=${DEMO_VENUE.id}
   Login:          ${login.username} / ${login.password}   (admin; for the console and the dashboard)
   Phone page:     scan a ticket's QR code, or ${hub.url}/t/<ticket id>
@@ -81,19 +125,24 @@ waitwell demo venue "${DEMO_VENUE.name}" is running.
   Data:           ${dataDir}
 
 Two kiosks run on emulated devices: smiley button boxes and wait displays on pseudo-terminal
-serial lines, ticket printers on TCP (printed tickets: ${printerFolders.join(', ')}).
+serial lines, ticket printers on TCP (printed tickets, numbered on across runs:
+${printerFolders.join(', ')}).
 ${
   emulated.fallbackReason
     ? `No pseudo-terminals here (${emulated.fallbackReason}):
 smiley presses come from the in-process simulated source instead, and the displays are left out.
 `
     : ''
-}Simulated customers take tickets at the kiosks (printed on the emulated printers) and staff at
-two counters call and serve them. Press Ctrl-C to stop everything.
+}Simulated customers arrive about every ${Math.round(60 / DEMO_PACE.arrivalsPerMin)} s and take tickets at the kiosks;
+simulated clerks at ${DEMO_CLERK_COUNTERS.join(' and ')} serve each for a few minutes and step aside
+while you work their counter. Open ${DEMO_PERSON_COUNTER} in the staff console to serve customers
+yourself. Every minute the demo prints posted against actual waits and the share of presses
+flagged as repeats. Press Ctrl-C to stop everything.
 `);
 
     onShutdown(async () => {
       console.log('stopping the demo venue...');
+      clearInterval(figures);
       activity.stop();
       emulated.prepareStop();
       await Promise.all(kiosks.map(stopChild));
@@ -103,6 +152,25 @@ two counters call and serve them. Press Ctrl-C to stop everything.
     });
   },
 };
+
+/** Customers start arriving once the kiosks' screen APIs answer (each kiosk is a child process). */
+async function kiosksAnswering(urls: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const url of urls) {
+    while (
+      !(await fetch(`${url}/local/status`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      if (Date.now() > deadline) {
+        console.log(`the kiosk at ${url} is not answering yet; customers may find it closed`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
 
 async function startDemoHub(file: string, port: number): Promise<Hub> {
   try {

@@ -14,3 +14,23 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether `port` on loopback can be listened on right now (a saved port may have been taken since). */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first port from `start` (up to 100 on) that is free and not in `taken`, else any free port.
+ * Below the ephemeral range (32768 and up on Linux) a port stays free across restarts: no
+ * outgoing connection or port-0 listener is ever given it.
+ */
+export async function freePortFrom(start: number, taken: ReadonlySet<number> = new Set()): Promise<number> {
+  for (let port = start; port < start + 100 && port <= 65535; port += 1)
+    if (!taken.has(port) && (await portIsFree(port))) return port;
+  return freePort();
+}

@@ -1,4 +1,4 @@
-import type { FeedbackLevel } from './events.ts';
+import type { EventEnvelope } from './events.ts';
 import type { Language } from './languages.ts';
 import type { QueueSnapshot, TicketView } from './protocol.ts';
 import type { PublicVenue } from './venue.ts';
@@ -44,21 +44,18 @@ export interface KioskScreenSettings {
   keysToCatch: string[];
 }
 
-export interface KioskPressView {
-  pressId: string;
-  touchpointId: string;
-  level: FeedbackLevel;
-  source: string;
-  misuse: boolean;
-}
+/**
+ * The answer to POST /local/feedback: the press as recorded. The screen thanks the customer for
+ * this press and sends its id with the reason they pick; presses on button boxes never reach the
+ * screen (the box is a different person, and a reason must never land on their press).
+ */
+export type RecordedPress = EventEnvelope<'feedback.pressed'>;
 
 export interface KioskScreenEvents {
   status: KioskStatusView;
   venue: PublicVenue;
   queue: QueueSnapshot;
   devices: KioskDeviceView[];
-  /** A smiley press from any source (buttons, keypad, the screen itself): show the thank-you. */
-  press: KioskPressView;
 }
 
 export type KioskScreenEventName = keyof KioskScreenEvents;
@@ -67,7 +64,6 @@ export const KIOSK_SCREEN_EVENTS = [
   'venue',
   'queue',
   'devices',
-  'press',
 ] as const satisfies readonly KioskScreenEventName[];
 
 /** How the ticket reached the customer: on paper, or only on the screen (and why). */

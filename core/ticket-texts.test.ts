@@ -24,6 +24,13 @@ describe('ticket texts', () => {
     expect(TICKET_TEXTS.en.ahead(1)).toBe('1 ahead of you');
     expect(waitLine('ko', 15)).toBe('예상 대기 약 15분');
     expect(waitLine('zh', null)).toBe(TICKET_TEXTS.zh.waitUnknown);
+    expect(LANGUAGES.map((l) => waitLine(l, 0))).toEqual([
+      '예상 대기 시간: 곧',
+      '预计等候：很快',
+      'Expected wait: shortly',
+    ]);
+    expect(waitLine('en', 0.4)).toBe('Expected wait: shortly');
+    expect(waitLine('en', 0.6)).toBe('Wait about 1 min');
   });
 
   it('prints times in the venue zone, 24-hour', () => {

@@ -13,6 +13,8 @@ export interface TicketTexts {
   service: string;
   /** The posted wait, already rounded by the estimator. */
   waitAbout(minutes: number): string;
+  /** A posted wait of 0 minutes, in the kiosk screen's own words (no ticket says "about 0 min"). */
+  waitSoon: string;
   /** When no estimate exists yet (first ticket of the day, new service). */
   waitUnknown: string;
   /** How many are ahead; 0 has its own sentence. */
@@ -31,6 +33,7 @@ export const TICKET_TEXTS: Record<Language, TicketTexts> = {
     yourNumber: '대기번호',
     service: '서비스',
     waitAbout: (minutes) => `예상 대기 약 ${formatMinutes('ko', minutes)}`,
+    waitSoon: '예상 대기 시간: 곧',
     waitUnknown: '예상 대기시간을 계산하고 있습니다',
     ahead: (count) => (count <= 0 ? '다음 차례입니다' : `앞에 ${count}명 대기 중`),
     issued: '발권',
@@ -42,6 +45,7 @@ export const TICKET_TEXTS: Record<Language, TicketTexts> = {
     yourNumber: '您的号码',
     service: '服务',
     waitAbout: (minutes) => `预计等待约${formatMinutes('zh', minutes)}`,
+    waitSoon: '预计等候：很快',
     waitUnknown: '正在估算等待时间',
     ahead: (count) => (count <= 0 ? '下一位就是您' : `前面还有${count}人`),
     issued: '取号时间',
@@ -53,6 +57,7 @@ export const TICKET_TEXTS: Record<Language, TicketTexts> = {
     yourNumber: 'Your number',
     service: 'Service',
     waitAbout: (minutes) => `Wait about ${formatMinutes('en', minutes)}`,
+    waitSoon: 'Expected wait: shortly',
     waitUnknown: 'Wait time being estimated',
     ahead: (count) => (count <= 0 ? 'You are next' : count === 1 ? '1 ahead of you' : `${count} ahead of you`),
     issued: 'Issued',
@@ -122,10 +127,11 @@ export function formatWindow(span: { from: number; to: number }, timeZone?: stri
   return `${formatClock(span.from, timeZone)} - ${formatClock(span.to, timeZone)}`;
 }
 
-/** The wait line: the posted minutes, or the "being estimated" sentence when there is none. */
+/** The wait line: the posted minutes ("shortly" for 0), or the "being estimated" sentence when there is none. */
 export function waitLine(language: Language, postedWaitMin: number | null): string {
   const texts = TICKET_TEXTS[language];
-  return postedWaitMin === null ? texts.waitUnknown : texts.waitAbout(postedWaitMin);
+  if (postedWaitMin === null) return texts.waitUnknown;
+  return Math.round(postedWaitMin) <= 0 ? texts.waitSoon : texts.waitAbout(postedWaitMin);
 }
 
 /**

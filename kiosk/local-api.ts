@@ -9,7 +9,7 @@ import { feedbackLevelSchema, InvalidEventError, PRESS_SOURCES } from '../core/e
 import { eventIdSchema, slugSchema } from '../core/ids.ts';
 import { languageSchema } from '../core/languages.ts';
 import { HUB_UNREACHABLE } from '../core/kiosk-texts.ts';
-import type { KioskRuntime } from './runtime.ts';
+import { ReasonRefused, type KioskRuntime } from './runtime.ts';
 import { HubUnreachableError } from './sync-client.ts';
 import { TicketRefused } from './ticket-desk.ts';
 import { NoPrinterError } from './device-host.ts';
@@ -50,14 +50,12 @@ const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.str
 export const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 function invalidRequest(res: Response, error: z.ZodError): void {
-  res
-    .status(400)
-    .json({
-      error: {
-        code: 'invalid-request',
-        message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      },
-    });
+  res.status(400).json({
+    error: {
+      code: 'invalid-request',
+      message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    },
+  });
 }
 
 /**
@@ -112,14 +110,12 @@ export async function startLocalApi(
     const body = pinBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
     if (runtime.config.screen.adminPin === undefined)
-      return void res
-        .status(403)
-        .json({
-          error: {
-            code: 'no-admin-pin',
-            message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration',
-          },
-        });
+      return void res.status(403).json({
+        error: {
+          code: 'no-admin-pin',
+          message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration',
+        },
+      });
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
     res.json({ ok: true, status: statusView(runtime), devices: deviceViews(runtime) });
   });
@@ -205,7 +201,12 @@ export async function startLocalApi(
   app.post('/local/feedback/reason', (req, res) => {
     const body = reasonBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
-    res.status(201).json(runtime.store.append('feedback.reason', body.data));
+    try {
+      res.status(201).json(runtime.recordReason(body.data));
+    } catch (error) {
+      if (!(error instanceof ReasonRefused)) throw error;
+      res.status(422).json({ error: { code: error.code, message: error.message } });
+    }
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -223,14 +224,12 @@ export async function startLocalApi(
         .status(400)
         .json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
     // Most likely the disk: the event was NOT recorded, and the screen must say so.
-    res
-      .status(503)
-      .json({
-        error: {
-          code: 'not-recorded',
-          message: `the kiosk could not record this (${(error as Error).message}); tell staff`,
-        },
-      });
+    res.status(503).json({
+      error: {
+        code: 'not-recorded',
+        message: `the kiosk could not record this (${(error as Error).message}); tell staff`,
+      },
+    });
   });
 
   const server = createServer(app);

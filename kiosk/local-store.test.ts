@@ -44,6 +44,8 @@ describe('LocalStore', () => {
     const again = new LocalStore(file, identity);
     expect(again.readAfter(0, { maxEvents: 10, maxBytes: 1e6 }).map((e) => e.id)).toEqual(ids);
     expect(again.append('feedback.pressed', press).seq).toBe(3);
+    expect(again.event(ids[1]!)).toMatchObject({ id: ids[1], seq: 2, type: 'feedback.pressed', payload: press });
+    expect(again.event('01JZZZZZZZZZZZZZZZZZZZZZZZ')).toBeUndefined();
     again.close();
   });
 

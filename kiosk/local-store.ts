@@ -269,6 +269,14 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
     return events;
   }
 
+  /** One event this kiosk recorded, by its id (a follow-up reason names the press it answers). */
+  event(id: string): AnyEventEnvelope | undefined {
+    const row = this.db
+      .prepare<[string], EventRow>('SELECT seq, id, type, v, occurred_at, payload FROM events WHERE id = ?')
+      .get(id);
+    return row ? this.toEnvelope(row) : undefined;
+  }
+
   get hubContiguousSeq(): number {
     return (this.db.prepare('SELECT hub_contiguous_seq AS s FROM sync_state WHERE id = 1').get() as { s: number }).s;
   }

@@ -26,8 +26,19 @@ export interface KioskStatus {
 export interface KioskRuntimeEvents {
   status: [status: KioskStatus];
   log: [line: string];
-  /** Every recorded smiley press, whatever its source. */
-  press: [press: EventEnvelope<'feedback.pressed'>];
+}
+
+export type ReasonRefusal = 'unknown-press' | 'press-elsewhere' | 'press-not-on-screen' | 'unknown-reason';
+
+/** A follow-up reason the kiosk will not record: it must answer a press made on this screen, from the map's list. */
+export class ReasonRefused extends Error {
+  constructor(
+    readonly code: ReasonRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReasonRefused';
+  }
 }
 
 /** One kiosk: its store, its sync to the hub, the local API for its screen, and its sources of events. */
@@ -125,9 +136,42 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     if (mapped) press = { ...press, touchpointId: mapped };
     const key = options.deviceId ? `device:${options.deviceId}` : `touchpoint:${press.touchpointId}`;
     const { misuse } = this.repeatPresses.check(key, options.at ?? Date.now());
-    const event = this.store.append('feedback.pressed', { ...press, misuse });
-    this.emit('press', event);
-    return event;
+    return this.store.append('feedback.pressed', { ...press, misuse });
+  }
+
+  /**
+   * Records the reason a customer picked after pressing a smiley on this screen. Refused (nothing
+   * recorded) unless `pressId` is a screen press of this kiosk at `touchpointId` and the journey
+   * map lists `reasonId` for that touchpoint: a reason must never land on someone else's press.
+   */
+  recordReason(reason: { touchpointId: string; pressId: string; reasonId: string }): EventEnvelope<'feedback.reason'> {
+    const { touchpointId, pressId, reasonId } = reason;
+    const press = this.store.event(pressId);
+    if (press?.type !== 'feedback.pressed')
+      throw new ReasonRefused(
+        'unknown-press',
+        `this kiosk recorded no press "${pressId}": a reason answers a press made on this screen`,
+      );
+    if (press.payload.touchpointId !== touchpointId)
+      throw new ReasonRefused(
+        'press-elsewhere',
+        `press "${pressId}" was at touchpoint "${press.payload.touchpointId}", not "${touchpointId}"`,
+      );
+    if (press.payload.source !== 'screen')
+      throw new ReasonRefused(
+        'press-not-on-screen',
+        `press "${pressId}" came from a button box (${press.payload.source}): ` +
+          'the screen asks for a reason only after its own presses',
+      );
+    const listed = this.venue?.touchpoints.find((tp) => tp.id === touchpointId)?.reasons ?? [];
+    if (!listed.some((r) => r.id === reasonId))
+      throw new ReasonRefused(
+        'unknown-reason',
+        `"${reasonId}" is not a follow-up reason of touchpoint "${touchpointId}" on the journey map (${
+          listed.length ? `its reasons: ${listed.map((r) => r.id).join(', ')}` : 'it lists none'
+        })`,
+      );
+    return this.store.append('feedback.reason', reason);
   }
 
   /** The venue as the hub last described it (undefined until the first hello). */

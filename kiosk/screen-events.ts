@@ -7,15 +7,13 @@ import type { KioskRuntime } from './runtime.ts';
 const HEARTBEAT_MS = 15_000;
 
 export function deviceViews(runtime: KioskRuntime): KioskDeviceView[] {
-  return runtime.devices
-    .summaries()
-    .map(({ id, kind, status }) => ({
-      id,
-      kind,
-      state: status.state,
-      ...(status.code ? { code: status.code } : {}),
-      ...(status.detail ? { detail: status.detail } : {}),
-    }));
+  return runtime.devices.summaries().map(({ id, kind, status }) => ({
+    id,
+    kind,
+    state: status.state,
+    ...(status.code ? { code: status.code } : {}),
+    ...(status.detail ? { detail: status.detail } : {}),
+  }));
 }
 
 export function statusView(runtime: KioskRuntime): KioskStatusView {
@@ -39,19 +37,10 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
   if (runtime.tickets.snapshot) send('queue', runtime.tickets.snapshot);
 
   const onStatus = () => send('status', statusView(runtime));
-  const onPress: Parameters<typeof runtime.on<'press'>>[1] = (event) =>
-    send('press', {
-      pressId: event.id,
-      touchpointId: event.payload.touchpointId,
-      level: event.payload.level,
-      source: event.payload.source,
-      misuse: event.payload.misuse ?? false,
-    });
   const onDevice = () => send('devices', deviceViews(runtime));
   const onVenue: Parameters<typeof runtime.sync.on<'venue'>>[1] = (venue) => send('venue', publicVenue(venue));
   const onQueue: Parameters<typeof runtime.sync.on<'queue'>>[1] = (snapshot) => send('queue', snapshot);
   runtime.on('status', onStatus);
-  runtime.on('press', onPress);
   runtime.devices.on('status', onDevice);
   runtime.sync.on('venue', onVenue);
   runtime.sync.on('queue', onQueue);
@@ -64,7 +53,6 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
   req.on('close', () => {
     clearInterval(heartbeat);
     runtime.off('status', onStatus);
-    runtime.off('press', onPress);
     runtime.devices.off('status', onDevice);
     runtime.sync.off('venue', onVenue);
     runtime.sync.off('queue', onQueue);

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DLE_EOT, encodeRealtimeReply, GOOD_CONDITION } from '../ticket-printer/escpos-status.ts';
 import { renderEscpos } from '../ticket-printer/render.ts';
@@ -43,6 +46,30 @@ describe('printer emulator engine', () => {
     sent.length = 0;
     printer.receive(DLE_EOT(2));
     expect(sent).toEqual([0x16]);
+  });
+
+  it("numbers on from the tickets already saved, so a restarted emulator keeps the last run's tickets", () => {
+    const dir = { path: mkdtempSync(join(tmpdir(), 'waitwell-printed-')) };
+    try {
+      const first = new PrinterEngine({ outDir: dir.path });
+      first.receive(renderEscpos(ticket));
+      first.receive(renderEscpos({ ...ticket, number: 'A-2' }));
+      const again = new PrinterEngine({ outDir: dir.path });
+      again.receive(renderEscpos({ ...ticket, number: 'B-7' }));
+      expect(again.tickets.map((t) => t.index)).toEqual([3]);
+      const saved = readdirSync(dir.path).filter((name) => name.endsWith('.txt'));
+      expect(saved).toEqual(['ticket-0001.txt', 'ticket-0002.txt', 'ticket-0003.txt']);
+      const text = (name: string) => readFileSync(join(dir.path, name), 'utf8').replace(/\s+/g, '');
+      expect([text(saved[0]!), text(saved[1]!), text(saved[2]!)].map((t) => t.match(/[AB]-\d/)?.[0])).toEqual([
+        'A-1',
+        'A-2',
+        'B-7',
+      ]);
+      // The QR code images are numbered with their ticket, never over an earlier one.
+      expect(readdirSync(dir.path).filter((name) => name.startsWith('ticket-0003-image'))).not.toHaveLength(0);
+    } finally {
+      rmSync(dir.path, { recursive: true, force: true });
+    }
   });
 
   it('runs out of paper mid-ticket, holds the rest, and finishes it after a refill', () => {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -39,7 +39,10 @@ export interface PrintedImage {
 }
 
 export interface PrintedTicket {
-  /** 1-based, in order of printing since the emulator started. */
+  /**
+   * 1-based, in order of printing. With an outDir, numbered on from the tickets already saved there,
+   * so a restarted emulator never overwrites an earlier run's tickets.
+   */
   index: number;
   lines: PrintedLine[];
   /** The lines joined by "\n", image positions marked "[image WxH]". */
@@ -88,6 +91,18 @@ export function rasterToPng(image: RasterImage, margin = 16): Buffer {
   return PNG.sync.write(png);
 }
 
+const SAVED_TICKET = /^ticket-(\d+)(?:-image-\d+\.png|\.txt)$/;
+
+/** The highest ticket number saved in `dir` (0 when none). */
+function lastSavedTicket(dir: string): number {
+  let last = 0;
+  for (const name of readdirSync(dir)) {
+    const match = SAVED_TICKET.exec(name);
+    if (match) last = Math.max(last, Number(match[1]));
+  }
+  return last;
+}
+
 /** The printer itself, independent of how bytes reach it. */
 export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
   readonly tickets: PrintedTicket[] = [];
@@ -105,7 +120,10 @@ export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
   constructor(private readonly options: PrinterEngineOptions = {}) {
     super();
     this.decoder = new EscposDecoder({ multibyte: options.multibyte ?? 'auto' });
-    if (options.outDir) mkdirSync(options.outDir, { recursive: true });
+    if (options.outDir) {
+      mkdirSync(options.outDir, { recursive: true });
+      this.ticketCount = lastSavedTicket(options.outDir);
+    }
   }
 
   get condition(): PrinterCondition {

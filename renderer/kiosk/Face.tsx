@@ -1,7 +1,20 @@
 import type { FeedbackLevel } from '../../core/events.ts';
 
-/** Mouth curves from a frown (1) to a wide smile (4): control point of a quadratic curve. */
-const MOUTH_Y: Record<FeedbackLevel, number> = { 1: 30, 2: 38, 3: 58, 4: 68 };
+/**
+ * Mouths as quadratic curves: corners (x from 50 ± half, at y) and the control point's y. A curve
+ * bends half as far as its control point, so a control 16 below the corners is a clear smile.
+ */
+const MOUTHS: Record<FeedbackLevel, { half: number; y: number; control: number }> = {
+  1: { half: 22, y: 76, control: 48 },
+  2: { half: 18, y: 72, control: 56 },
+  3: { half: 18, y: 62, control: 78 },
+  4: { half: 22, y: 58, control: 90 },
+};
+
+function mouthPath(level: FeedbackLevel): string {
+  const { half, y, control } = MOUTHS[level];
+  return `M ${50 - half} ${y} Q 50 ${control} ${50 + half} ${y}`;
+}
 
 /**
  * A smiley drawn as SVG, so it looks the same on every kiosk (emoji fonts differ, and many kiosk
@@ -20,13 +33,7 @@ export function Face({ level, size = '1em' }: { level: FeedbackLevel; size?: str
       <circle cx="50" cy="50" r="44" fill="none" stroke="currentColor" strokeWidth="7" />
       <circle cx="35" cy="40" r="6" fill="currentColor" />
       <circle cx="65" cy="40" r="6" fill="currentColor" />
-      <path
-        d={`M 30 ${level >= 3 ? 58 : 70} Q 50 ${MOUTH_Y[level]} 70 ${level >= 3 ? 58 : 70}`}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="7"
-        strokeLinecap="round"
-      />
+      <path d={mouthPath(level)} fill="none" stroke="currentColor" strokeWidth="7" strokeLinecap="round" />
     </svg>
   );
 }

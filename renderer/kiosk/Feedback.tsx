@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FeedbackLevel } from '../../core/events.ts';
-import type { KioskPressView } from '../../core/kiosk-screen.ts';
+import type { RecordedPress } from '../../core/kiosk-screen.ts';
 import type { Language } from '../../core/languages.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { requestJson } from '../shared/http.ts';
@@ -9,12 +9,24 @@ import { Face } from './Face.tsx';
 
 const LEVELS: readonly FeedbackLevel[] = [4, 3, 2, 1];
 
-/** The four smileys on the screen: a press goes through the kiosk like a button box's. */
-export function Smileys({ touchpointId, onError }: { touchpointId: string; onError: (message: string) => void }) {
+/**
+ * The four smileys on the screen: a press is recorded by the kiosk like a button box's, and the
+ * screen thanks the customer for the press it got back (never for a box's: another person).
+ */
+export function Smileys({
+  touchpointId,
+  onPressed,
+  onError,
+}: {
+  touchpointId: string;
+  onPressed: (press: RecordedPress) => void;
+  onError: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const press = (level: FeedbackLevel) =>
-    requestJson('/local/feedback', { body: { touchpointId, level, source: 'screen' } }).catch((error: Error) =>
-      onError(error.message),
+    requestJson<RecordedPress>('/local/feedback', { body: { touchpointId, level, source: 'screen' } }).then(
+      onPressed,
+      (error: Error) => onError(error.message),
     );
   return (
     <section className="smileys-panel" aria-labelledby="how-heading">
@@ -37,34 +49,35 @@ export function Smileys({ touchpointId, onError }: { touchpointId: string; onErr
   );
 }
 
-/** After any press: thank you, then up to six reasons configured for the touchpoint. */
+/** After a press on the screen: thank you, then up to six reasons configured for its touchpoint. */
 export function ThankYou({
   press,
   venue,
   lang,
   onDone,
 }: {
-  press: KioskPressView;
+  press: RecordedPress;
   venue: PublicVenue | null;
   lang: Language;
   onDone: () => void;
 }) {
   const { t } = useTranslation();
   const [answered, setAnswered] = useState(false);
-  const reasons = venue?.touchpoints.find((tp) => tp.id === press.touchpointId)?.reasons ?? [];
+  const { touchpointId, level } = press.payload;
+  const reasons = venue?.touchpoints.find((tp) => tp.id === touchpointId)?.reasons ?? [];
 
   async function choose(reasonId: string) {
     setAnswered(true);
     await requestJson('/local/feedback/reason', {
-      body: { touchpointId: press.touchpointId, pressId: press.pressId, reasonId },
+      body: { touchpointId, pressId: press.id, reasonId },
     }).catch(() => undefined);
     setTimeout(onDone, 2000);
   }
 
   return (
-    <section className="thanks" aria-live="assertive" data-press={press.pressId}>
+    <section className="thanks" aria-live="assertive" data-press={press.id}>
       <p className="thanks-face" aria-hidden="true">
-        <Face level={press.level} />
+        <Face level={level} />
       </p>
       <h2 id="thanks-heading">{answered ? t('kiosk.reasonThanks') : t('kiosk.thanks')}</h2>
       {!answered && reasons.length > 0 && (

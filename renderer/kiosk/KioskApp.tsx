@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KioskPressView, KioskScreenSettings, TakenTicket } from '../../core/kiosk-screen.ts';
+import type { KioskScreenSettings, RecordedPress, TakenTicket } from '../../core/kiosk-screen.ts';
 import type { Language } from '../../core/languages.ts';
 import { LanguageSwitch } from '../shared/components.tsx';
 import { requestJson } from '../shared/http.ts';
@@ -12,7 +12,7 @@ import { useKioskEvents } from './use-kiosk-events.ts';
 type Screen =
   | { kind: 'idle' }
   | { kind: 'ticket'; flow: TicketStep }
-  | { kind: 'thanks'; press: KioskPressView }
+  | { kind: 'thanks'; press: RecordedPress }
   | { kind: 'admin' };
 
 /**
@@ -26,7 +26,6 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
   const [screen, setScreen] = useState<Screen>({ kind: 'idle' });
   const [notice, setNotice] = useState<string | null>(null);
   const lang = (i18n.resolvedLanguage ?? defaultLanguage) as Language;
-  const lastPressSeen = useRef(0);
 
   const backToIdle = useCallback(() => {
     setScreen({ kind: 'idle' });
@@ -37,19 +36,6 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
   useEffect(() => {
     requestJson<KioskScreenSettings>('/local/screen').then(setSettings, () => setSettings(null));
   }, [live.runtimeUp]);
-
-  // A press on this screen's touchpoint (its smileys, or the button box or keypad beside it) shows
-  // the thank-you; boxes wired to this kiosk but standing at other touchpoints do not. Never in
-  // the middle of taking a ticket or in the staff panel.
-  useEffect(() => {
-    if (!live.press || live.press.seen === lastPressSeen.current) return;
-    lastPressSeen.current = live.press.seen;
-    const press = live.press;
-    if (press.touchpointId !== settings?.touchpointId) return;
-    setScreen((current) =>
-      current.kind === 'admin' || current.kind === 'ticket' ? current : { kind: 'thanks', press },
-    );
-  }, [live.press, settings]);
 
   // Keyboard-mode keypads type into whatever has focus: the screen catches their keys and forwards them.
   useEffect(() => {
@@ -137,6 +123,7 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
             {settings?.touchpointId && (
               <Smileys
                 touchpointId={settings.touchpointId}
+                onPressed={(press) => setScreen({ kind: 'thanks', press })}
                 onError={(message) => setNotice(t('kiosk.failed', { message }))}
               />
             )}
@@ -173,7 +160,7 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
           <IssuedStep taken={screen.flow.taken} venue={venue} lang={lang} onDone={backToIdle} />
         )}
         {screen.kind === 'thanks' && (
-          <ThankYou key={screen.press.pressId} press={screen.press} venue={venue} lang={lang} onDone={backToIdle} />
+          <ThankYou key={screen.press.id} press={screen.press} venue={venue} lang={lang} onDone={backToIdle} />
         )}
         {screen.kind === 'admin' && <AdminPanel status={live.status} devices={live.devices} onClose={backToIdle} />}
       </main>

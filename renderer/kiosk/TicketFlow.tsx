@@ -210,23 +210,27 @@ export function IssuedStep({
   const clock = (at: number) => formatClock(lang, at, venue.timezone);
   return (
     <section className="step issued" aria-labelledby="number-heading" data-ticket={ticket.ticketId}>
-      <h2 id="number-heading">{t('kiosk.yourNumber')}</h2>
-      <p className="ticket-number" data-number>
-        {ticket.number}
-      </p>
-      {ticket.returnWindow ? (
-        <p>{t('kiosk.returnAt', { from: clock(ticket.returnWindow.from), to: clock(ticket.returnWindow.to) })}</p>
-      ) : (
-        <p className="posted-wait">{t('kiosk.postedWait', { wait: formatWait(t, ticket.postedWaitMin) })}</p>
-      )}
-      <p role="status" className={print.printed ? 'print-ok' : 'banner warn'} data-printed={print.printed}>
-        {print.printed ? t('kiosk.takeYourTicket') : print.customerMessage[lang] || t('kiosk.notPrinted')}
-      </p>
-      <Qr url={taken.phoneUrl} label={t('kiosk.scanToFollow')} />
-      <p className="qr-caption">{t('kiosk.scanToFollow')}</p>
-      <button type="button" className="primary" onClick={onDone}>
-        {t('kiosk.done')}
-      </button>
+      <div className="issued-text">
+        <h2 id="number-heading">{t('kiosk.yourNumber')}</h2>
+        <p className="ticket-number" data-number>
+          {ticket.number}
+        </p>
+        {ticket.returnWindow ? (
+          <p>{t('kiosk.returnAt', { from: clock(ticket.returnWindow.from), to: clock(ticket.returnWindow.to) })}</p>
+        ) : (
+          <p className="posted-wait">{t('kiosk.postedWait', { wait: formatWait(t, ticket.postedWaitMin) })}</p>
+        )}
+        <p role="status" className={print.printed ? 'print-ok' : 'banner warn'} data-printed={print.printed}>
+          {print.printed ? t('kiosk.takeYourTicket') : print.customerMessage[lang] || t('kiosk.notPrinted')}
+        </p>
+        <button type="button" className="primary big" onClick={onDone}>
+          {t('kiosk.done')}
+        </button>
+      </div>
+      <div className="issued-qr">
+        <Qr url={taken.phoneUrl} label={t('kiosk.scanToFollow')} />
+        <p className="qr-caption">{t('kiosk.scanToFollow')}</p>
+      </div>
     </section>
   );
 }

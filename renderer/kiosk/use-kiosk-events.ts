@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { KioskDeviceView, KioskPressView, KioskScreenEvents, KioskStatusView } from '../../core/kiosk-screen.ts';
+import type { KioskDeviceView, KioskScreenEvents, KioskStatusView } from '../../core/kiosk-screen.ts';
 import type { QueueSnapshot } from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 
@@ -10,18 +10,15 @@ export interface KioskLive {
   venue: PublicVenue | null;
   queue: QueueSnapshot | null;
   devices: KioskDeviceView[];
-  /** The latest press from any source, with a counter so two equal presses both show. */
-  press: (KioskPressView & { seen: number }) | null;
 }
 
-const EMPTY: KioskLive = { runtimeUp: false, status: null, venue: null, queue: null, devices: [], press: null };
+const EMPTY: KioskLive = { runtimeUp: false, status: null, venue: null, queue: null, devices: [] };
 
 /** The kiosk runtime's server-sent events (core/kiosk-screen.ts), folded into one state. */
 export function useKioskEvents(): KioskLive {
   const [live, setLive] = useState<KioskLive>(EMPTY);
   useEffect(() => {
     const source = new EventSource('/local/events');
-    let seen = 0;
     const on = <K extends keyof KioskScreenEvents>(
       name: K,
       fold: (value: KioskScreenEvents[K], state: KioskLive) => KioskLive,
@@ -40,7 +37,6 @@ export function useKioskEvents(): KioskLive {
         : { ...state, queue },
     );
     on('devices', (devices, state) => ({ ...state, devices }));
-    on('press', (press, state) => ({ ...state, press: { ...press, seen: ++seen } }));
     source.addEventListener('open', () => setLive((state) => ({ ...state, runtimeUp: true })));
     // EventSource reconnects by itself; until then the screen says the kiosk is restarting.
     source.addEventListener('error', () => setLive((state) => ({ ...state, runtimeUp: false })));
