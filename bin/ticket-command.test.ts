@@ -21,6 +21,7 @@ describe('waitwell ticket preview', () => {
     const file = join(outDir(), 'ticket.bin');
     await ticketCommand.run(
       {
+        printer: 'epson-tm-t20iii-kr',
         lang: 'ko',
         service: '여권 발급',
         number: 'A-042',
@@ -42,7 +43,10 @@ describe('waitwell ticket preview', () => {
 
   it('writes svg and text previews', async () => {
     const dir = outDir();
-    await ticketCommand.run({ lang: 'zh', service: '护照办理', format: 'svg', out: join(dir, 't.svg') }, ['preview']);
+    await ticketCommand.run(
+      { printer: 'epson-tm-t20iii-sc', lang: 'zh', service: '护照办理', format: 'svg', out: join(dir, 't.svg') },
+      ['preview'],
+    );
     const svg = readFileSync(join(dir, 't.svg'), 'utf8');
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain('护');
@@ -60,7 +64,7 @@ describe('waitwell ticket preview', () => {
     expect(() => previewTicket({ format: 'pdf' })).toThrow('--format must be one of escpos, svg, text, got "pdf"');
     expect(() => previewTicket({ url: 'ftp://x' })).toThrow(/--url must be an http\(s\) address/);
     expect(() => previewTicket({ cpl: '10' })).toThrow('--cpl must be a whole number from 24 to 64, got "10"');
-    expect(() => previewTicket({ 'time-zone': 'Mars/Base' })).toThrow(/--time-zone must be an IANA zone/);
+    expect(() => previewTicket({ timezone: 'Mars/Base' })).toThrow(/--timezone must be an IANA zone/);
     expect(previewTicket({ wait: 'none' }).ticket.postedWaitMin).toBeNull();
     expect(previewTicket({ 'return-in': '30' }, 0).ticket.returnWindow).toEqual({ from: 30 * 60_000, to: 45 * 60_000 });
     await expect(ticketCommand.run({}, ['print'])).rejects.toThrow(/usage: waitwell ticket preview/);

@@ -10,6 +10,7 @@ import { runPrinterEmulator, type PrinterEmulatorHandle } from '../drivers/emula
 import { createPtyPair, type PtyPair } from '../drivers/emulators/pty-pair.ts';
 import { EscposPrinter, type PrinterProblem } from '../drivers/ticket-printer/escpos-printer.ts';
 import { PrinterError } from '../drivers/ticket-printer/printer-error.ts';
+import { printerModel } from '../drivers/ticket-printer/printer-models.ts';
 import { SerialTransport } from '../drivers/transport/serial-transport.ts';
 import { TcpTransport } from '../drivers/transport/tcp-transport.ts';
 import type { Transport } from '../drivers/transport/transport.ts';
@@ -59,7 +60,8 @@ interface Rig {
   replug(): Promise<void>;
 }
 
-async function rig(link: Link): Promise<Rig> {
+/** modelId: the printer the driver renders for (the default prints Korean and Chinese as images). */
+async function rig(link: Link, modelId?: string): Promise<Rig> {
   const outDir = mkdtempSync(join(tmpdir(), 'waitwell-printer-'));
   cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
   let line: PtyPair | undefined;
@@ -76,7 +78,13 @@ async function rig(link: Link): Promise<Rig> {
     transport = new TcpTransport({ host: '127.0.0.1', port: emulator.tcpPort!, backoff: FAST, connectTimeoutMs: 2000 });
   }
   cleanups.push(() => emulator.close());
-  const printer = new EscposPrinter({ id: 'printer-entrance', transport, pollMs: 0, noReplyRetryMs: 300 });
+  const printer = new EscposPrinter({
+    id: 'printer-entrance',
+    transport,
+    pollMs: 0,
+    noReplyRetryMs: 300,
+    model: printerModel(modelId),
+  });
   const statuses: DeviceStatus[] = [];
   const problems: PrinterProblem[] = [];
   printer.on('status', (status) => statuses.push(status));
@@ -113,7 +121,7 @@ function zbar(file: string): string {
 
 describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
   it('prints a Korean ticket: the text decodes from KS C 5601 and the QR decodes to the ticket URL', async () => {
-    const { printer, emulator, statuses } = await rig(link);
+    const { printer, emulator, statuses } = await rig(link, 'epson-tm-t20iii-kr');
     expect(codes(statuses)).toEqual(['offline:connecting', 'ready']);
     const korean = ticket('ko');
     const printed = emulator.nextTicket();
@@ -139,7 +147,7 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
   });
 
   it('prints a Chinese ticket whose text decodes from GB18030, then an English one', async () => {
-    const { printer, emulator } = await rig(link);
+    const { printer, emulator } = await rig(link, 'epson-tm-t20iii-sc');
     await printer.print(ticket('zh', 'B-007'));
     await printer.print(ticket('en', 'C-100'));
     await waitFor(() => emulator.tickets.length === 2, { what: 'two printed tickets', timeoutMs: 5000 });
