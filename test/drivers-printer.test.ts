@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ticketTexts } from '../core/ticket-texts.ts';
@@ -112,6 +112,18 @@ async function rig(link: Link, modelId?: string): Promise<Rig> {
 
 const codes = (statuses: DeviceStatus[]) => statuses.map((s) => `${s.state}${s.code ? `:${s.code}` : ''}`);
 
+function zbarPng(png: Buffer): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'waitwell-qr-')), 'qr.png');
+  writeFileSync(file, png);
+  try {
+    return zbar(file);
+  } catch {
+    return '';
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
+}
+
 function zbar(file: string): string {
   return execFileSync('zbarimg', ['-q', '--raw', file], {
     encoding: 'utf8',
@@ -125,7 +137,11 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(codes(statuses)).toEqual(['offline:connecting', 'ready']);
     const korean = ticket('ko');
     const printed = emulator.nextTicket();
-    await printer.print(korean);
+    expect(await printer.print(korean)).toMatchObject({
+      model: 'epson-tm-t20iii-kr',
+      renderedAs: 'text',
+      imageLines: 0,
+    });
     const decoded = await printed;
     const texts = ticketTexts('ko');
     for (const expected of [
@@ -142,6 +158,8 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(decoded.interrupted).toBe(false);
     expect(decoded.images).toHaveLength(1);
     expect(zbar(decoded.images[0]!.file!)).toBe(korean.url);
+    // receiptline's GS r 49 ends the ticket; the driver adds no second one.
+    expect(decoded.commands['GS r']).toBe(1);
     expect(readFileSync(decoded.textFile!, 'utf8')).toContain(SERVICE.ko);
     expect(printer.status).toEqual({ state: 'ready' });
   });
@@ -267,6 +285,51 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
       );
     },
   );
+});
+
+describe('EscposPrinter for a printer model', () => {
+  it('a clone gets clone-safe bytes with one GS r, and the result says Korean went as images', async () => {
+    const clone = printerModel('xprinter-xp-80');
+    const emulator = await runPrinterEmulator({ tcpPort: 0, model: clone });
+    cleanups.push(() => emulator.close());
+    const transport = new TcpTransport({ host: '127.0.0.1', port: emulator.tcpPort!, backoff: FAST });
+    const printer = new EscposPrinter({ id: 'p', transport, pollMs: 0, model: clone });
+    cleanups.push(() => printer.stop());
+    await printer.start();
+    const korean = ticket('ko');
+    const printed = emulator.nextTicket();
+    const result = await printer.print(korean);
+    expect(result).toMatchObject({ model: 'xprinter-xp-80', renderedAs: 'image' });
+    expect(result.imageLines).toBeGreaterThan(5);
+    const paper = await printed;
+    expect(paper.mishandled).toEqual([]);
+    expect(paper.commands['GS r']).toBe(1);
+    expect(paper.commands['GS a']).toBeGreaterThanOrEqual(1);
+    expect(paper.images).toHaveLength(result.imageLines + 1);
+    expect(paper.images.filter((image) => zbarPng(image.png) === korean.url)).toHaveLength(1);
+
+    // The same printer prints a Chinese ticket in its own GB18030 font.
+    const chinese = await printer.print(ticket('zh', 'B-007'));
+    expect(chinese).toMatchObject({ renderedAs: 'text', imageLines: 0 });
+    await waitFor(() => emulator.tickets.length === 2, { what: 'the Chinese ticket', timeoutMs: 5000 });
+    expect(emulator.tickets[1]!.text).toContain(SERVICE.zh);
+  });
+
+  it('a ticket that cannot be drawn fails as cannot-render and prints nothing', async () => {
+    const emulator = await runPrinterEmulator({ tcpPort: 0 });
+    cleanups.push(() => emulator.close());
+    const transport = new TcpTransport({ host: '127.0.0.1', port: emulator.tcpPort!, backoff: FAST });
+    // A width the head cannot print (a configuration mistake the kiosk's schema also catches).
+    const printer = new EscposPrinter({ id: 'p', transport, pollMs: 0, model: printerModel('generic-58mm'), cpl: 40 });
+    cleanups.push(() => printer.stop());
+    await printer.start();
+    const error = await printer.print(ticket('en')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'cannot-render', printed: 'nothing' });
+    expect((error as Error).message).toMatch(
+      /40 characters per line need 480 dots, but the .* prints 384: use at most 32/,
+    );
+    expect(emulator.tickets).toHaveLength(0);
+  });
 });
 
 describe('EscposPrinter edge cases', () => {
