@@ -17,7 +17,7 @@ import {
 } from './escpos-status.ts';
 import { blockerOf, mergeCondition, statusOfCondition } from './printer-condition.ts';
 import { PrinterError } from './printer-error.ts';
-import { printerModel } from './printer-models.ts';
+import { type PrinterModel, printerModel } from './printer-models.ts';
 import { type RenderedTicket, type RenderOptions, renderTicket } from './render.ts';
 
 /**
@@ -112,6 +112,11 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
 
   get status(): DeviceStatus {
     return this.currentStatus;
+  }
+
+  /** The model tickets are rendered for. */
+  get model(): PrinterModel {
+    return this.render.model!;
   }
 
   /** The printer's last reported condition; undefined until it answered once on this link. */
