@@ -83,6 +83,18 @@ export function charactersPerLine(model: PrinterModel, cpl?: number): number {
  * instead of FS C and Epson's page 1 graphics, which clones print as a stray "0".
  */
 function commandsFor(set: CommandSet | 'svg' | 'text'): BaseCommand {
+  // receiptline copies the command object on every transform: one template per set is enough.
+  let command = commandSets.get(set);
+  if (!command) {
+    command = makeCommands(set);
+    commandSets.set(set, command);
+  }
+  return command;
+}
+
+const commandSets = new Map<string, BaseCommand>();
+
+function makeCommands(set: CommandSet | 'svg' | 'text'): BaseCommand {
   const base = commands[set];
   const command: BaseCommand = {
     ...base,
