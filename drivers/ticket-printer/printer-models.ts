@@ -126,7 +126,7 @@ export const PRINTER_MODELS: readonly PrinterModel[] = [
       commands: {
         kind: 'public-reports',
         reference:
-          'waitwell issue 22 and escpos-php / escpos-tools reports: FS ( A prints "A0", FS C a stray "0", GS 8 L / GS ( L rasters print as gibberish',
+          'an independent decode of our tickets and user reports on Xprinter units: FS ( A prints "A0", FS C a stray "0", GS 8 L / GS ( L rasters print as gibberish; GS v 0 prints',
       },
       cutter: { kind: 'vendor-manual', reference: 'Xprinter XP-80C user manual: autocutter' },
     },
