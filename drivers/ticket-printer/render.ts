@@ -1,6 +1,5 @@
 import { type BaseCommand, commands, type Printer, transform } from 'receiptline';
 import type { TicketToPrint } from '../device.ts';
-import { CjkFontMissingError } from './cjk-font.ts';
 import {
   type CommandSet,
   FONT_A_DOTS,
@@ -138,14 +137,10 @@ function imageWriter(ticket: TicketToPrint, p: Plan): { write: LineWriter; image
   const write: LineWriter = (line) => {
     if (printsAsText(line.text, encoding)) return textMarkup(line);
     images += 1;
-    try {
-      const png = rasteriseLine(line.text, ticket.language, { bold: line.bold, ...scaleOf(line.size) }, maxWidth);
-      return `{image:${png.toString('base64')}}`;
-    } catch (error) {
-      if (error instanceof CjkFontMissingError)
-        throw new CjkFontMissingError(`the ${p.model.name} has no font for "${line.text}": ${error.message}`);
-      throw error;
-    }
+    // Control characters have no place on a ticket (escapeText does the same for text lines).
+    const text = line.text.replace(/\p{Cc}/gu, ' ');
+    const png = rasteriseLine(text, ticket.language, { bold: line.bold, ...scaleOf(line.size) }, maxWidth);
+    return `{image:${png.toString('base64')}}`;
   };
   return { write, images: () => images };
 }
