@@ -1,12 +1,13 @@
 import type { TicketToPrint } from '../drivers/device.ts';
+import { type PrinterModel, printerModel } from '../drivers/ticket-printer/printer-models.ts';
 import { renderEscpos } from '../drivers/ticket-printer/render.ts';
 import { pressLatency } from './devices-press.ts';
 
 /**
- * `npm run bench -- devices [--presses 300] [--renders 200] [--lang ko|zh|en]`:
+ * `npm run bench -- devices [--presses 300] [--renders 200] [--lang ko|zh|en] [--printer MODEL]`:
  * press-to-event latency over a real pseudo-terminal (bench/devices-press.ts; target p99 < 20 ms)
- * and the median time to render one ticket to ESC/POS bytes with receiptline (template, text in
- * the language's code page, QR as a raster image).
+ * and the median time to render one ticket to ESC/POS bytes with receiptline for a printer model
+ * (template, text in the model's fonts or lines drawn as images, QR as a raster image).
  */
 const LANGUAGES = ['ko', 'zh', 'en'] as const;
 
@@ -43,15 +44,18 @@ function wholeNumber(options: Record<string, string>, key: string, fallback: num
 export async function ticketRender(options: {
   renders: number;
   languages: readonly TicketToPrint['language'][];
+  model: PrinterModel;
 }): Promise<{ ticketRenderMs: number; ticketBytes: number }> {
-  // Warm-up: receiptline's first call compiles its tables.
-  for (let i = 0; i < 10; i += 1) renderEscpos(sampleTicket(options.languages[i % options.languages.length]!, i));
+  const model = { model: options.model };
+  // Warm-up: receiptline's first call compiles its tables; the first image line loads the CJK font.
+  for (let i = 0; i < 10; i += 1)
+    renderEscpos(sampleTicket(options.languages[i % options.languages.length]!, i), model);
   const samples: number[] = [];
   let bytes = 0;
   for (let i = 0; i < options.renders; i += 1) {
     const ticket = sampleTicket(options.languages[i % options.languages.length]!, i);
     const t0 = performance.now();
-    bytes += renderEscpos(ticket).length;
+    bytes += renderEscpos(ticket, model).length;
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);
@@ -71,12 +75,13 @@ export default async function run(
   if (lang !== undefined && !(LANGUAGES as readonly string[]).includes(lang))
     throw new Error(`--lang must be one of ${LANGUAGES.join(', ')}, got "${lang}"`);
   const languages = lang === undefined ? LANGUAGES : [lang as TicketToPrint['language']];
+  const model = printerModel(options.printer);
 
   log(`press-to-event latency: ${presses} presses over a pseudo-terminal pair`);
   const press = await pressLatency({ presses });
   log(`  p50 ${press.p50Ms} ms, p99 ${press.p99Ms} ms, max ${press.maxMs} ms`);
-  log(`ticket render: ${renders} tickets (${languages.join(', ')}) to ESC/POS bytes`);
-  const render = await ticketRender({ renders, languages });
+  log(`ticket render: ${renders} tickets (${languages.join(', ')}) to ESC/POS bytes for the ${model.name}`);
+  const render = await ticketRender({ renders, languages, model });
   log(`  median ${render.ticketRenderMs} ms, ${render.ticketBytes} bytes per ticket`);
   return {
     p50Ms: press.p50Ms,
@@ -85,6 +90,7 @@ export default async function run(
     presses: press.presses,
     ticketRenderMs: render.ticketRenderMs,
     ticketBytes: render.ticketBytes,
+    printer: model.id,
     renders,
   };
 }

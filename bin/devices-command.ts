@@ -2,11 +2,42 @@ import { testTicket } from '../drivers/test-ticket.ts';
 import { once } from 'node:events';
 import { DeviceDiscoveryError, listHidDevices, listSerialPorts } from '../drivers/discovery.ts';
 import type { ButtonPress, Device, DeviceStatus } from '../drivers/device.ts';
+import { findCjkCollection } from '../drivers/ticket-printer/cjk-font.ts';
+import {
+  DEFAULT_PRINTER_MODEL_ID,
+  maxCharactersPerLine,
+  PRINTER_MODELS,
+} from '../drivers/ticket-printer/printer-models.ts';
 import { loadKioskConfig } from '../kiosk/config.ts';
 import { createKioskDevices } from '../kiosk/device-factory.ts';
 import type { Command } from './cli.ts';
 
 const TEST_TIMEOUT_MS = 60_000;
+
+const FONT_NAMES = {
+  'ks-x-1001': 'Korean',
+  gb18030: 'Simplified Chinese',
+  big5: 'Traditional Chinese',
+  'jis-x-0208': 'Japanese',
+};
+
+/** The printer models a kiosk's printer entry can name, and whether the font for text they lack is installed. */
+export function describePrinterModels(cjkCollection = findCjkCollection()): string[] {
+  const lines = [`Printer models (a printer entry's "model"; ${DEFAULT_PRINTER_MODEL_ID} when none is named):`];
+  for (const model of PRINTER_MODELS) {
+    const fonts = model.fonts.map((font) => FONT_NAMES[font]).join(', ') || 'none (Korean and Chinese print as images)';
+    lines.push(
+      `  ${model.id.padEnd(20)} ${model.name}`,
+      `  ${''.padEnd(20)} ${model.dotsPerLine} dots (${maxCharactersPerLine(model)} per line), ${model.dpi} dpi, ${model.commandSet} commands, ${model.cutter ? 'cutter' : 'no cutter'}; text fonts: ${fonts}`,
+    );
+  }
+  lines.push(
+    cjkCollection
+      ? `CJK font for lines a printer has no font for: ${cjkCollection}`
+      : 'CJK font for lines a printer has no font for: not installed; Korean and Chinese tickets fail on printers without their font until Noto Sans CJK is installed (Debian/Ubuntu: apt-get install fonts-noto-cjk)',
+  );
+  return lines;
+}
 
 async function listDevices(): Promise<void> {
   try {
@@ -34,6 +65,7 @@ async function listDevices(): Promise<void> {
   } catch (error) {
     console.log(`HID devices: ${error instanceof DeviceDiscoveryError ? error.message : (error as Error).message}`);
   }
+  for (const line of describePrinterModels()) console.log(line);
 }
 
 function waitForStatus(
@@ -84,8 +116,10 @@ async function testDevice(configFile: string, id: string): Promise<void> {
   try {
     await waitForStatus(device, (status) => status.state !== 'offline', 10_000);
     if (printer) {
-      await printer.print(testTicket(config.venueId, config.hubUrl));
-      console.log(`printed a test ticket on ${id}`);
+      const result = await printer.print(testTicket(config.venueId, config.hubUrl));
+      console.log(
+        `printed a test ticket on ${id} (${result.model}, ${result.renderedAs === 'text' ? 'all text' : `${result.imageLines} lines as images`})`,
+      );
     } else if (display) {
       await display.show({ nowServing: 'T-001', postedWaitMin: 5, waiting: 0 });
       console.log(`showed a test line on ${id}`);
@@ -104,8 +138,8 @@ async function testDevice(configFile: string, id: string): Promise<void> {
 }
 
 export const devicesCommand: Command = {
-  summary: 'list serial ports and HID devices, or test one configured device',
-  usage: `waitwell devices                          list serial ports and HID devices
+  summary: 'list serial ports, HID devices and printer models, or test one configured device',
+  usage: `waitwell devices                          list serial ports, HID devices and the known printer models
        waitwell devices test <id> --config FILE  print a test ticket, show a test line, or wait for a press`,
   options: { config: { type: 'string' } },
   async run(values, positionals) {

@@ -39,11 +39,12 @@ async function emulateButtons(values: Values, path: string | undefined): Promise
 export const emulateCommand: Command = {
   summary: 'be the far end of a device: a smiley button box, an ESC/POS printer or a wait display',
   usage: `waitwell emulate buttons (--path DEV | --pair) (--script "1, 4@250" | --rate PER_MINUTE [--count N]) [--checksum]
-       waitwell emulate printer (--path DEV | --pair | --tcp [HOST:]PORT) [--out DIR]
+       waitwell emulate printer (--path DEV | --pair | --tcp [HOST:]PORT) [--out DIR] [--model MODEL]
        waitwell emulate display (--path DEV | --pair | --tcp [HOST:]PORT) [--kind dmd|alpha]
 DEV is the device end of a serial line; --pair makes a pseudo-terminal pair (socat) and prints the
 end the kiosk should open. The printer reads control words on stdin: paper-out, paper-near-end,
-refill, cover-open, cover-close, offline, online.`,
+refill, cover-open, cover-close, offline, online. --model plays a printer model (waitwell devices lists
+them): its own font reads multi-byte text, and the commands it mishandles are reported.`,
   options: {
     path: { type: 'string' },
     pair: { type: 'boolean' },
@@ -54,6 +55,7 @@ refill, cover-open, cover-close, offline, online.`,
     checksum: { type: 'boolean' },
     out: { type: 'string' },
     kind: { type: 'string' },
+    model: { type: 'string' },
   },
   async run(values, positionals) {
     const [device] = positionals;
@@ -64,7 +66,12 @@ refill, cover-open, cover-close, offline, online.`,
     try {
       if (device === 'buttons') await emulateButtons(values, path);
       else if (device === 'printer')
-        await emulatePrinter({ path, tcp: values.tcp as string | undefined, out: values.out as string | undefined });
+        await emulatePrinter({
+          path,
+          tcp: values.tcp as string | undefined,
+          out: values.out as string | undefined,
+          model: values.model as string | undefined,
+        });
       else
         await emulateDisplay({ path, tcp: values.tcp as string | undefined, kind: values.kind as string | undefined });
     } finally {

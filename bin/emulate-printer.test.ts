@@ -80,5 +80,8 @@ describe('waitwell emulate printer', () => {
   it('needs exactly one of --path and --tcp', async () => {
     await expect(emulatePrinter({})).rejects.toThrow(/give --path .* or --tcp/);
     await expect(emulatePrinter({ path: '/dev/null', tcp: '0' })).rejects.toThrow(/not both or neither/);
+    await expect(emulatePrinter({ tcp: '0', model: 'tm-99' })).rejects.toThrow(
+      /unknown printer model "tm-99"; known models: epson-tm-t20iii-kr, .*xprinter-xp-80/,
+    );
   });
 });

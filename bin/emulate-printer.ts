@@ -5,6 +5,7 @@ import {
   runPrinterEmulator,
   type PrinterEmulatorHandle,
 } from '../drivers/emulators/printer-emulator.ts';
+import { printerModel } from '../drivers/ticket-printer/printer-models.ts';
 import { parseListenAddress } from './emulate-display.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface EmulatePrinterValues {
   path?: string;
   tcp?: string;
   out?: string;
+  /** A model id from drivers/ticket-printer/printer-models.ts. */
+  model?: string;
 }
 
 export interface EmulatePrinterIo {
@@ -97,6 +100,7 @@ export async function emulatePrinter(values: EmulatePrinterValues, io: EmulatePr
     );
   }
   const listen = values.tcp === undefined ? undefined : parseListenAddress(values.tcp);
+  const model = values.model === undefined ? undefined : printerModel(values.model);
 
   const stop = new AbortController();
   const onSigint = () => stop.abort();
@@ -110,12 +114,13 @@ export async function emulatePrinter(values: EmulatePrinterValues, io: EmulatePr
       tcpPort: listen?.port,
       tcpHost: listen?.host,
       outDir: values.out,
+      model,
       signal: stop.signal,
       log: out,
     });
     const where = handle.tcpPort !== undefined ? `tcp ${listen!.host}:${handle.tcpPort}` : `serial ${values.path}`;
     out(
-      `Epson-style ticket printer on ${where}${values.out ? `, tickets saved in ${values.out}` : ''}; Ctrl-C to stop`,
+      `${model ? `${model.name}:` : 'Epson-style'} ticket printer on ${where}${values.out ? `, tickets saved in ${values.out}` : ''}; Ctrl-C to stop`,
     );
     out(PRINTER_CONTROLS);
     io.onReady?.(handle);

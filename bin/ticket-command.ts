@@ -2,16 +2,32 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { LANGUAGES, type Language } from '../core/languages.ts';
 import type { TicketToPrint } from '../drivers/device.ts';
-import { renderTicket, TICKET_FORMATS, type TicketFormat } from '../drivers/ticket-printer/render.ts';
+import {
+  DEFAULT_PRINTER_MODEL_ID,
+  type PrinterModel,
+  PRINTER_MODEL_IDS,
+  findPrinterModel,
+} from '../drivers/ticket-printer/printer-models.ts';
+import {
+  charactersPerLine,
+  renderTicket,
+  TICKET_FORMATS,
+  type TicketFormat,
+} from '../drivers/ticket-printer/render.ts';
 import type { Command } from './cli.ts';
 
 /**
  * `waitwell ticket preview`: renders a sample ticket with the same template and renderer the
- * printer driver uses, so an installer can check a layout (language, paper width, QR size)
- * without a printer: ESC/POS bytes to send to a printer by hand (`nc printer 9100 < file`), SVG
- * for a browser, plain text for a terminal.
+ * printer driver uses, for one printer model, so an installer can check a layout (language,
+ * paper width, QR size, which lines the model prints as images) without a printer: ESC/POS bytes
+ * to send to a printer by hand (`nc printer 9100 < file`), SVG for a browser (what that model
+ * prints), plain text for a terminal.
  */
-const SAMPLE_VENUE: Record<Language, string> = { ko: '강남구청 민원실', zh: '上海市民服务中心', en: 'City Hall' };
+const SAMPLE_VENUE: Record<Language, string> = {
+  ko: '데모 서비스 센터',
+  zh: '演示服务中心',
+  en: 'Demo Service Centre',
+};
 const SAMPLE_SERVICE: Record<Language, string> = { ko: '여권 발급', zh: '护照办理', en: 'Passports' };
 
 export interface TicketPreviewValues {
@@ -27,7 +43,13 @@ export interface TicketPreviewValues {
   cpl?: string;
   'qr-cell'?: string;
   'return-in'?: string;
-  'time-zone'?: string;
+  timezone?: string;
+  printer?: string;
+}
+
+/** The machine's own zone, as the kiosk uses when its venue names none. */
+export function machineTimeZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 function positiveInteger(
@@ -48,7 +70,7 @@ function positiveInteger(
 export function previewTicket(
   values: TicketPreviewValues,
   now = Date.now(),
-): { ticket: TicketToPrint; format: TicketFormat; cpl: number; qrCell: number | undefined } {
+): { ticket: TicketToPrint; format: TicketFormat; model: PrinterModel; cpl: number; qrCell: number | undefined } {
   const language = (values.lang ?? 'en') as Language;
   if (!LANGUAGES.includes(language))
     throw new Error(`--lang must be one of ${LANGUAGES.join(', ')}, got "${values.lang}"`);
@@ -66,14 +88,17 @@ export function previewTicket(
   const postedWaitMin = waitText === 'none' ? null : positiveInteger('wait', waitText, 15, 0, 24 * 60);
   const returnIn =
     values['return-in'] === undefined ? undefined : positiveInteger('return-in', values['return-in'], 0, 1, 24 * 60);
-  const timeZone = values['time-zone'];
-  if (timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone });
-    } catch {
-      throw new Error(`--time-zone must be an IANA zone such as Asia/Seoul, got "${timeZone}"`);
-    }
+  const timeZone = values.timezone ?? machineTimeZone();
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new Error(`--timezone must be an IANA zone such as Asia/Seoul, got "${timeZone}"`);
   }
+  const model = findPrinterModel(values.printer ?? DEFAULT_PRINTER_MODEL_ID);
+  if (!model)
+    throw new Error(
+      `--printer must be one of ${PRINTER_MODEL_IDS.join(', ')} (waitwell devices lists them), got "${values.printer}"`,
+    );
   const ticket: TicketToPrint = {
     ticketId,
     language,
@@ -87,19 +112,21 @@ export function previewTicket(
     ...(returnIn === undefined
       ? {}
       : { returnWindow: { from: now + returnIn * 60_000, to: now + (returnIn + 15) * 60_000 } }),
-    ...(timeZone === undefined ? {} : { timeZone }),
+    timeZone,
   };
-  const cpl = positiveInteger('cpl', values.cpl, 48, 24, 64);
+  const cpl = charactersPerLine(model, positiveInteger('cpl', values.cpl, Math.floor(model.dotsPerLine / 12), 24, 64));
   const qrCell = values['qr-cell'] === undefined ? undefined : positiveInteger('qr-cell', values['qr-cell'], 4, 3, 8);
-  return { ticket, format, cpl, qrCell };
+  return { ticket, format, model, cpl, qrCell };
 }
 
 export const ticketCommand: Command = {
   summary: 'render a sample ticket (escpos, svg or text) to check a layout without a printer',
-  usage: `waitwell ticket preview [--lang ko|zh|en] [--service NAME] [--venue NAME] [--number A-042] [--url URL]
-                        [--format escpos|svg|text] [--out FILE] [--wait MIN|none] [--position N]
-                        [--return-in MIN] [--cpl 48] [--qr-cell 3-8] [--time-zone Asia/Seoul]
-Without --out, text and svg go to the terminal; escpos needs --out (it is binary).`,
+  usage: `waitwell ticket preview [--printer MODEL] [--lang ko|zh|en] [--service NAME] [--venue NAME] [--number A-042]
+                        [--url URL] [--format escpos|svg|text] [--out FILE] [--wait MIN|none] [--position N]
+                        [--return-in MIN] [--cpl N] [--qr-cell 3-8] [--timezone Asia/Seoul]
+--printer: ${PRINTER_MODEL_IDS.join(', ')} (default ${DEFAULT_PRINTER_MODEL_ID}); svg shows what it
+prints, images included. --timezone defaults to this machine's. Without --out, text and svg go to the
+terminal; escpos needs --out (it is binary).`,
   options: {
     lang: { type: 'string' },
     service: { type: 'string' },
@@ -113,7 +140,8 @@ Without --out, text and svg go to the terminal; escpos needs --out (it is binary
     'return-in': { type: 'string' },
     cpl: { type: 'string' },
     'qr-cell': { type: 'string' },
-    'time-zone': { type: 'string' },
+    timezone: { type: 'string' },
+    printer: { type: 'string' },
   },
   async run(values, positionals) {
     const [action, ...rest] = positionals;
@@ -122,18 +150,24 @@ Without --out, text and svg go to the terminal; escpos needs --out (it is binary
         `usage: waitwell ticket preview [options] (got "${positionals.join(' ')}"); see waitwell ticket --help`,
       );
     }
-    const { ticket, format, cpl, qrCell } = previewTicket(values as TicketPreviewValues);
-    const bytes = renderTicket(ticket, format, { cpl, qrCell });
+    const { ticket, format, model, cpl, qrCell } = previewTicket(values as TicketPreviewValues);
     const out = values.out as string | undefined;
+    if (out === undefined && format === 'escpos')
+      throw new Error('--format escpos writes printer bytes: give --out FILE (then e.g. "nc <printer> 9100 < FILE")');
+    const rendered = renderTicket(ticket, format, { model, cpl, qrCell });
     if (out === undefined) {
-      if (format === 'escpos')
-        throw new Error('--format escpos writes printer bytes: give --out FILE (then e.g. "nc <printer> 9100 < FILE")');
-      process.stdout.write(bytes);
+      process.stdout.write(rendered.bytes);
       return;
     }
-    writeFileSync(out, bytes);
+    writeFileSync(out, rendered.bytes);
+    const how =
+      format === 'text'
+        ? 'the words only (--format svg shows what it prints)'
+        : rendered.renderedAs === 'text'
+          ? 'every line as text in its own fonts'
+          : `${rendered.imageLines} lines as images (it has no font for them)`;
     console.log(
-      `${format} ticket ${ticket.number} (${ticket.language}, ${bytes.length} bytes) written to ${out}; QR: ${ticket.url}`,
+      `${format} ticket ${ticket.number} (${ticket.language}, ${rendered.bytes.length} bytes) for the ${model.name}: ${how}; written to ${out}; QR: ${ticket.url}; times in ${ticket.timeZone}`,
     );
   },
 };

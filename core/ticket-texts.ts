@@ -4,8 +4,9 @@ import type { Language } from './languages.ts';
  * The words printed on a queue ticket, in every customer language, and the pure helpers that
  * format minutes, counts and clock times the way each language writes them. The printer driver
  * and the previews fill the ticket template from here; the phone page can use the same texts.
- * Korean and Chinese stay within KS C 5601 / GB2312 characters: they print as text in the
- * printer's code page, and a character outside it would come out as "?".
+ * Korean and Chinese stay within KS C 5601 / GB2312 characters, so a printer with that font
+ * prints them as text; a line with a character outside its font prints as an image instead
+ * (drivers/ticket-printer/README.md).
  */
 export interface TicketTexts {
   /** Above the big number. */

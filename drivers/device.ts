@@ -67,9 +67,21 @@ export interface TicketToPrint {
   timeZone?: string;
 }
 
+/** How a ticket went to the printer. */
+export interface PrintResult {
+  /** The printer model the bytes were made for (drivers/ticket-printer/printer-models.ts). */
+  model: string;
+  /** 'text': every line in the printer's own fonts; 'image': lines in a script it has no font for went as images. */
+  renderedAs: 'text' | 'image';
+  /** Lines sent as images (the QR code not counted). */
+  imageLines: number;
+  /** Bytes sent for the ticket. */
+  bytes: number;
+}
+
 export interface TicketPrinter extends Device {
   /** Resolves once the printer confirmed a good status after printing; rejects with a PrinterError. */
-  print(ticket: TicketToPrint): Promise<void>;
+  print(ticket: TicketToPrint): Promise<PrintResult>;
 }
 
 /** What a wait display shows: the latest queue state the kiosk received from the hub. */

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { slugSchema } from '../core/ids.ts';
+import {
+  COMMAND_SETS,
+  DEFAULT_PRINTER_MODEL_ID,
+  FONT_A_DOTS,
+  findPrinterModel,
+  maxCharactersPerLine,
+  PRINTER_MODEL_IDS,
+} from '../drivers/ticket-printer/printer-models.ts';
 
 /**
  * The devices of one kiosk, as data in its configuration file (design.md: "Devices are data").
@@ -78,13 +86,37 @@ const buttonsDevice = z.strictObject({
   hidLayout: hidLayoutSchema.optional(),
 });
 
-const printerDevice = z.strictObject({
-  kind: z.literal('printer'),
-  id: slugSchema,
-  connection: byteConnectionSchema,
-  /** Characters per line of the roll: 48 on 80 mm paper (42 in font B off), 32 on 58 mm. */
-  charactersPerLine: z.number().int().min(24).max(64).default(48),
-});
+const printerDevice = z
+  .strictObject({
+    kind: z.literal('printer'),
+    id: slugSchema,
+    connection: byteConnectionSchema,
+    /**
+     * The printer's model (drivers/ticket-printer/printer-models.ts, listed by `waitwell devices`):
+     * paper width, command set and which scripts print as text follow from it.
+     */
+    model: z
+      .string()
+      .refine((id) => findPrinterModel(id) !== undefined, {
+        error: (issue) =>
+          `unknown printer model "${String(issue.input)}"; known models: ${PRINTER_MODEL_IDS.join(', ')}`,
+      })
+      .default(DEFAULT_PRINTER_MODEL_ID),
+    /** Characters per line in font A; default: what fits the model's head (48 at 576 dots, 42 at 512, 32 at 384). */
+    charactersPerLine: z.number().int().min(24).max(64).optional(),
+    /** Overrides the model's receiptline command set ('generic' for clones that print stray characters). */
+    commandSet: z.enum(COMMAND_SETS).optional(),
+  })
+  .superRefine((printer, ctx) => {
+    const model = findPrinterModel(printer.model);
+    if (!model || printer.charactersPerLine === undefined) return;
+    if (printer.charactersPerLine * FONT_A_DOTS > model.dotsPerLine)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['charactersPerLine'],
+        message: `${printer.charactersPerLine} characters per line need ${printer.charactersPerLine * FONT_A_DOTS} dots, but the ${model.name} prints ${model.dotsPerLine}: use at most ${maxCharactersPerLine(model)} or leave it out`,
+      });
+  });
 
 const displayDevice = z.strictObject({
   kind: z.literal('display'),

@@ -9,6 +9,7 @@ import { HidTransport } from '../drivers/transport/hid-transport.ts';
 import { SerialTransport } from '../drivers/transport/serial-transport.ts';
 import { TcpTransport } from '../drivers/transport/tcp-transport.ts';
 import { EscposPrinter } from '../drivers/ticket-printer/escpos-printer.ts';
+import { printerModel } from '../drivers/ticket-printer/printer-models.ts';
 import { AlphaSign } from '../drivers/wait-display/alpha-sign.ts';
 import { DmdDisplay } from '../drivers/wait-display/dmd-display.ts';
 import type { Transport } from '../drivers/transport/transport.ts';
@@ -79,7 +80,9 @@ export function createKioskDevices(configs: readonly DeviceConfig[]): KioskDevic
           new EscposPrinter({
             id: config.id,
             transport: createByteTransport(config.connection),
+            model: printerModel(config.model),
             cpl: config.charactersPerLine,
+            commandSet: config.commandSet,
           }),
         );
         break;

@@ -4,6 +4,7 @@ import type {
   ButtonPress,
   DeviceStatus,
   FeedbackButtons,
+  PrintResult,
   TicketPrinter,
   TicketToPrint,
   WaitDisplay,
@@ -127,24 +128,23 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
   /**
    * Prints on the first printer that reports ready, else on any that is merely degraded (paper
    * near end still prints). Rejects with NoPrinterError or the printer's own error, whose message
-   * says what happened and what to do.
+   * says what happened and what to do. The result says whether the text went as text or as images.
    */
-  async printTicket(ticket: TicketToPrint): Promise<{ printerId: string }> {
+  async printTicket(ticket: TicketToPrint): Promise<{ printerId: string; result: PrintResult }> {
     const printers = this.devices.printers;
     if (printers.length === 0) throw new NoPrinterError('no-printer', 'this kiosk has no ticket printer configured');
     const printer =
       printers.find((p) => p.status.state === 'ready') ??
       printers.find((p) => p.status.state === 'degraded') ??
       printers[0]!;
-    await printer.print(ticket);
-    return { printerId: printer.id };
+    return { printerId: printer.id, result: await printer.print(ticket) };
   }
 
   /** Prints a test ticket on one printer (the staff panel's "test print"). */
-  async testPrint(printerId: string, ticket: TicketToPrint): Promise<void> {
+  async testPrint(printerId: string, ticket: TicketToPrint): Promise<PrintResult> {
     const printer = this.devices.printers.find((p) => p.id === printerId);
     if (!printer) throw new NoPrinterError('no-printer', `this kiosk has no printer "${printerId}"`);
-    await printer.print(ticket);
+    return printer.print(ticket);
   }
 
   /**

@@ -77,6 +77,9 @@ describe('waitwell CLI', () => {
     expect(code).toBe(0);
     expect(text).toMatch(/^Serial ports:/m);
     expect(text).toMatch(/^HID devices:/m);
+    expect(text).toMatch(/^Printer models/m);
+    expect(text).toMatch(/^ {2}xprinter-xp-80 +Xprinter XP-80/m);
+    expect(text).toContain('512 dots (42 per line), 180 dpi, escpos commands, cutter; text fonts: none');
   });
 
   it('prints a test ticket on a configured printer with "devices test"', async () => {

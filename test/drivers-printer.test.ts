@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ticketTexts } from '../core/ticket-texts.ts';
@@ -10,6 +10,7 @@ import { runPrinterEmulator, type PrinterEmulatorHandle } from '../drivers/emula
 import { createPtyPair, type PtyPair } from '../drivers/emulators/pty-pair.ts';
 import { EscposPrinter, type PrinterProblem } from '../drivers/ticket-printer/escpos-printer.ts';
 import { PrinterError } from '../drivers/ticket-printer/printer-error.ts';
+import { printerModel } from '../drivers/ticket-printer/printer-models.ts';
 import { SerialTransport } from '../drivers/transport/serial-transport.ts';
 import { TcpTransport } from '../drivers/transport/tcp-transport.ts';
 import type { Transport } from '../drivers/transport/transport.ts';
@@ -59,7 +60,8 @@ interface Rig {
   replug(): Promise<void>;
 }
 
-async function rig(link: Link): Promise<Rig> {
+/** modelId: the printer the driver renders for (the default prints Korean and Chinese as images). */
+async function rig(link: Link, modelId?: string): Promise<Rig> {
   const outDir = mkdtempSync(join(tmpdir(), 'waitwell-printer-'));
   cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
   let line: PtyPair | undefined;
@@ -76,7 +78,13 @@ async function rig(link: Link): Promise<Rig> {
     transport = new TcpTransport({ host: '127.0.0.1', port: emulator.tcpPort!, backoff: FAST, connectTimeoutMs: 2000 });
   }
   cleanups.push(() => emulator.close());
-  const printer = new EscposPrinter({ id: 'printer-entrance', transport, pollMs: 0, noReplyRetryMs: 300 });
+  const printer = new EscposPrinter({
+    id: 'printer-entrance',
+    transport,
+    pollMs: 0,
+    noReplyRetryMs: 300,
+    model: printerModel(modelId),
+  });
   const statuses: DeviceStatus[] = [];
   const problems: PrinterProblem[] = [];
   printer.on('status', (status) => statuses.push(status));
@@ -104,6 +112,18 @@ async function rig(link: Link): Promise<Rig> {
 
 const codes = (statuses: DeviceStatus[]) => statuses.map((s) => `${s.state}${s.code ? `:${s.code}` : ''}`);
 
+function zbarPng(png: Buffer): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'waitwell-qr-')), 'qr.png');
+  writeFileSync(file, png);
+  try {
+    return zbar(file);
+  } catch {
+    return '';
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
+}
+
 function zbar(file: string): string {
   return execFileSync('zbarimg', ['-q', '--raw', file], {
     encoding: 'utf8',
@@ -113,11 +133,15 @@ function zbar(file: string): string {
 
 describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
   it('prints a Korean ticket: the text decodes from KS C 5601 and the QR decodes to the ticket URL', async () => {
-    const { printer, emulator, statuses } = await rig(link);
+    const { printer, emulator, statuses } = await rig(link, 'epson-tm-t20iii-kr');
     expect(codes(statuses)).toEqual(['offline:connecting', 'ready']);
     const korean = ticket('ko');
     const printed = emulator.nextTicket();
-    await printer.print(korean);
+    expect(await printer.print(korean)).toMatchObject({
+      model: 'epson-tm-t20iii-kr',
+      renderedAs: 'text',
+      imageLines: 0,
+    });
     const decoded = await printed;
     const texts = ticketTexts('ko');
     for (const expected of [
@@ -134,12 +158,14 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(decoded.interrupted).toBe(false);
     expect(decoded.images).toHaveLength(1);
     expect(zbar(decoded.images[0]!.file!)).toBe(korean.url);
+    // receiptline's GS r 49 ends the ticket; the driver adds no second one.
+    expect(decoded.commands['GS r']).toBe(1);
     expect(readFileSync(decoded.textFile!, 'utf8')).toContain(SERVICE.ko);
     expect(printer.status).toEqual({ state: 'ready' });
   });
 
   it('prints a Chinese ticket whose text decodes from GB18030, then an English one', async () => {
-    const { printer, emulator } = await rig(link);
+    const { printer, emulator } = await rig(link, 'epson-tm-t20iii-sc');
     await printer.print(ticket('zh', 'B-007'));
     await printer.print(ticket('en', 'C-100'));
     await waitFor(() => emulator.tickets.length === 2, { what: 'two printed tickets', timeoutMs: 5000 });
@@ -259,6 +285,51 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
       );
     },
   );
+});
+
+describe('EscposPrinter for a printer model', () => {
+  it('a clone gets clone-safe bytes with one GS r, and the result says Korean went as images', async () => {
+    const clone = printerModel('xprinter-xp-80');
+    const emulator = await runPrinterEmulator({ tcpPort: 0, model: clone });
+    cleanups.push(() => emulator.close());
+    const transport = new TcpTransport({ host: '127.0.0.1', port: emulator.tcpPort!, backoff: FAST });
+    const printer = new EscposPrinter({ id: 'p', transport, pollMs: 0, model: clone });
+    cleanups.push(() => printer.stop());
+    await printer.start();
+    const korean = ticket('ko');
+    const printed = emulator.nextTicket();
+    const result = await printer.print(korean);
+    expect(result).toMatchObject({ model: 'xprinter-xp-80', renderedAs: 'image' });
+    expect(result.imageLines).toBeGreaterThan(5);
+    const paper = await printed;
+    expect(paper.mishandled).toEqual([]);
+    expect(paper.commands['GS r']).toBe(1);
+    expect(paper.commands['GS a']).toBeGreaterThanOrEqual(1);
+    expect(paper.images).toHaveLength(result.imageLines + 1);
+    expect(paper.images.filter((image) => zbarPng(image.png) === korean.url)).toHaveLength(1);
+
+    // The same printer prints a Chinese ticket in its own GB18030 font.
+    const chinese = await printer.print(ticket('zh', 'B-007'));
+    expect(chinese).toMatchObject({ renderedAs: 'text', imageLines: 0 });
+    await waitFor(() => emulator.tickets.length === 2, { what: 'the Chinese ticket', timeoutMs: 5000 });
+    expect(emulator.tickets[1]!.text).toContain(SERVICE.zh);
+  });
+
+  it('a ticket that cannot be drawn fails as cannot-render and prints nothing', async () => {
+    const emulator = await runPrinterEmulator({ tcpPort: 0 });
+    cleanups.push(() => emulator.close());
+    const transport = new TcpTransport({ host: '127.0.0.1', port: emulator.tcpPort!, backoff: FAST });
+    // A width the head cannot print (a configuration mistake the kiosk's schema also catches).
+    const printer = new EscposPrinter({ id: 'p', transport, pollMs: 0, model: printerModel('generic-58mm'), cpl: 40 });
+    cleanups.push(() => printer.stop());
+    await printer.start();
+    const error = await printer.print(ticket('en')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'cannot-render', printed: 'nothing' });
+    expect((error as Error).message).toMatch(
+      /40 characters per line need 480 dots, but the .* prints 384: use at most 32/,
+    );
+    expect(emulator.tickets).toHaveLength(0);
+  });
 });
 
 describe('EscposPrinter edge cases', () => {

@@ -57,7 +57,13 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
             touchpointId: 'entrance',
             connection: { type: 'serial', path: buttonLine.a },
           },
-          { kind: 'printer', id: 'ticket-printer', connection: { type: 'tcp', port: printer.tcpPort } },
+          {
+            kind: 'printer',
+            id: 'ticket-printer',
+            // A Korean-font printer: the Korean ticket's words arrive as text the emulator reads back.
+            model: 'epson-tm-t20iii-kr',
+            connection: { type: 'tcp', port: printer.tcpPort },
+          },
           { kind: 'display', id: 'wait-display', protocol: 'dmd', connection: { type: 'serial', path: displayLine.a } },
         ],
       }),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../core/languages.ts';
 import { ticketTexts } from '../../core/ticket-texts.ts';
 import type { TicketToPrint } from '../device.ts';
+import { printerModel } from '../ticket-printer/printer-models.ts';
 import { renderEscpos } from '../ticket-printer/render.ts';
 import { EscposDecoder, type EscposEvent } from './escpos-decoder.ts';
 import { splitChunks } from '../testing/split-chunks.ts';
@@ -28,6 +29,14 @@ function ticket(language: TicketToPrint['language'], extra: Partial<TicketToPrin
 
 const split = splitChunks;
 
+/** An Epson with the language's resident font, so the ticket's text is text. */
+const MODEL_FOR = {
+  ko: { model: printerModel('epson-tm-t20iii-kr') },
+  zh: { model: printerModel('epson-tm-t20iii-sc') },
+  en: { model: printerModel('epson-tm-t20iii-kr') },
+} as const;
+const render = (t: TicketToPrint) => renderEscpos(t, MODEL_FOR[t.language]);
+
 const decodeAll = (chunks: Buffer[], decoder = new EscposDecoder()): EscposEvent[] => [
   ...chunks.flatMap((c) => decoder.feed(c)),
   ...decoder.flush(),
@@ -36,7 +45,7 @@ const lines = (events: EscposEvent[]) => events.flatMap((e) => (e.kind === 'line
 
 describe('ESC/POS decoder (the printer emulator side)', () => {
   it.each(LANGUAGES)('decodes a %s ticket rendered by receiptline back to its text, image and cut', (language) => {
-    const events = decodeAll([renderEscpos(ticket(language))]);
+    const events = decodeAll([render(ticket(language))]);
     const text = lines(events).join('\n');
     const texts = ticketTexts(language);
     for (const expected of [
@@ -74,7 +83,7 @@ describe('ESC/POS decoder (the printer emulator side)', () => {
   });
 
   it('the same events however the bytes are cut', () => {
-    const whole = renderEscpos(
+    const whole = render(
       ticket('ko', { returnWindow: { from: Date.UTC(2025, 2, 8, 6), to: Date.UTC(2025, 2, 8, 6, 15) } }),
     );
     const reference = decodeAll([whole]);
@@ -87,7 +96,7 @@ describe('ESC/POS decoder (the printer emulator side)', () => {
   });
 
   it('two tickets joined in one chunk decode as two', () => {
-    const both = Buffer.concat([renderEscpos(ticket('zh')), renderEscpos(ticket('en'))]);
+    const both = Buffer.concat([render(ticket('zh')), render(ticket('en'))]);
     const events = decodeAll([both]);
     expect(events.filter((e) => e.kind === 'cut')).toHaveLength(2);
     const text = lines(events).join('\n');
@@ -98,11 +107,11 @@ describe('ESC/POS decoder (the printer emulator side)', () => {
   it('a ticket cut off by a dropped link is dropped on reset, and the next one decodes whole', () => {
     fc.assert(
       fc.property(fc.nat(), (at) => {
-        const first = renderEscpos(ticket('ko'));
+        const first = render(ticket('ko'));
         const decoder = new EscposDecoder();
         decoder.feed(first.subarray(0, at % first.length));
         decoder.reset();
-        const events = decodeAll([renderEscpos(ticket('zh'))], decoder);
+        const events = decodeAll([render(ticket('zh'))], decoder);
         expect(lines(events).join('\n')).toContain(SERVICE.zh);
         expect(events.filter((e) => e.kind === 'image')).toHaveLength(1);
       }),

@@ -1,12 +1,14 @@
+import { CP437_HIGH } from '../ticket-printer/text-repertoire.ts';
+
 /**
  * The printer's side of ESC/POS: a streaming parser that turns the bytes a host sends into what
  * an Epson thermal printer would do with them: lines of text (code page 437, or KS C 5601 /
- * GB18030 in multi-byte mode), raster images (GS v 0, GS 8 L / GS ( L graphics), cuts, and the
- * commands that talk back (GS a, GS r). Commands may be cut anywhere between chunks. Real-time
- * commands (DLE EOT) are answered by the emulator as bytes arrive, not here: here they are only
- * skipped where a command may start, as a printer's command interpreter does.
+ * GB18030 / Big5 in multi-byte mode), raster images (GS v 0, GS 8 L / GS ( L graphics), cuts,
+ * and the commands that talk back (GS a, GS r). Commands may be cut anywhere between chunks.
+ * Real-time commands (DLE EOT) are answered by the emulator as bytes arrive, not here: here they
+ * are only skipped where a command may start, as a printer's command interpreter does.
  */
-export type MultibyteEncoding = 'euc-kr' | 'gb18030';
+export type MultibyteEncoding = 'euc-kr' | 'gb18030' | 'big5';
 
 export interface RasterImage {
   width: number;
@@ -34,15 +36,22 @@ export type EscposEvent =
   | { kind: 'transmit-status'; n: number }
   /** GS ( k: the printer's own QR symbol (receiptline prints QR as images; other hosts may not). */
   | { kind: 'native-qr'; data: Buffer }
+  /** GS W: the print area, from the left margin (GS L), in dots. */
+  | { kind: 'print-area'; left: number; width: number }
+  /** A command the model being played is reported to mishandle (EscposDecoderOptions.mishandles). */
+  | { kind: 'mishandled'; command: string }
   | { kind: 'unknown'; bytes: number[] };
 
 export interface EscposDecoderOptions {
   /**
    * What the multi-byte mode (FS &) decodes as. A real printer's model decides (Korean models KS C
-   * 5601, Chinese GB18030); 'auto' follows the host's international character set: ESC R 13
-   * (Korea) means KS C 5601, anything else GB18030.
+   * 5601, Chinese GB18030); 'none' is a model without a multi-byte font, which ignores FS & (its
+   * bytes 0x80-0xFF stay code page characters); 'auto' follows the host's international character
+   * set: ESC R 13 (Korea) means KS C 5601, anything else GB18030.
    */
-  multibyte?: MultibyteEncoding | 'auto';
+  multibyte?: MultibyteEncoding | 'auto' | 'none';
+  /** Command names ("FS ( A", "GS 8 L") the model prints as garbage: each occurrence is reported. */
+  mishandles?: readonly string[];
 }
 
 const ESC = 0x1b;
@@ -55,10 +64,6 @@ const HT = 0x09;
 /** Font A is 12 dots wide: relative moves in dots become spaces in the decoded text. */
 const CHAR_DOTS = 12;
 const MAX_PENDING = 4 * 1024 * 1024;
-
-/** Code page 437, 0x80-0xFF. */
-const CP437_HIGH =
-  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 
 /** receiptline draws rules with Epson page 1 (Katakana) graphics 0x8F-0x9F; shown as box drawing. */
 function page1Char(byte: number): string {
@@ -140,6 +145,18 @@ const FS_LENGTHS: Record<number, number> = {
 
 type Step = { consumed: number; events?: EscposEvent[] } | 'more';
 
+const PREFIX: Record<number, string> = { [ESC]: 'ESC', [GS]: 'GS', [FS]: 'FS' };
+
+/** "ESC @", "GS v 0", "GS ( L", "FS C": the prefix, the command byte, and the function byte where one selects the command. */
+export function commandName(buf: Buffer, at: number): string {
+  const show = (b: number | undefined) =>
+    b === undefined ? '' : b > 0x20 && b < 0x7f ? String.fromCharCode(b) : `0x${b.toString(16).padStart(2, '0')}`;
+  const op = buf[at + 1];
+  const withFunction =
+    (buf[at] === GS && (op === 0x28 || op === 0x38 || op === 0x76)) || (buf[at] === FS && op === 0x28);
+  return [PREFIX[buf[at]!] ?? show(buf[at]), show(op), ...(withFunction ? [show(buf[at + 2])] : [])].join(' ');
+}
+
 export class EscposDecoder {
   private pending: Buffer = Buffer.alloc(0);
   private line = '';
@@ -149,11 +166,18 @@ export class EscposDecoder {
   private codeTable = 0;
   private international = 0;
   private scale = 1;
+  private leftMargin = 0;
+  /** Commands seen, by name ("GS v 0", "FS ( A"), since the decoder was made. */
+  readonly commandCounts = new Map<string, number>();
   /** Graphics stored by GS ( L / GS 8 L fn 112, printed by fn 50. */
   private stored: RasterImage[] = [];
   private readonly textDecoders = new Map<MultibyteEncoding, TextDecoder>();
 
-  constructor(private readonly options: EscposDecoderOptions = {}) {}
+  private readonly mishandles: ReadonlySet<string>;
+
+  constructor(private readonly options: EscposDecoderOptions = {}) {
+    this.mishandles = new Set(options.mishandles ?? []);
+  }
 
   /** Decodes as much as the bytes so far allow; the rest waits for the next chunk. */
   feed(chunk: Uint8Array): EscposEvent[] {
@@ -184,6 +208,7 @@ export class EscposDecoder {
     this.codeTable = 0;
     this.international = 0;
     this.scale = 1;
+    this.leftMargin = 0;
     this.stored = [];
     return events;
   }
@@ -212,17 +237,26 @@ export class EscposDecoder {
       case 0x00:
         return { consumed: 1 };
       case ESC:
-        return this.esc(buf, at);
+        return this.seen(buf, at, this.esc(buf, at));
       case GS:
-        return this.gs(buf, at, events);
+        return this.seen(buf, at, this.gs(buf, at, events));
       case FS:
-        return this.fs(buf, at);
+        return this.seen(buf, at, this.fs(buf, at));
       case DLE:
         return this.dle(buf, at);
       default:
         // Other control codes (FF, CAN, ...) change nothing we decode.
         return { consumed: 1 };
     }
+  }
+
+  /** Counts a whole command by name, and reports it when the model mishandles it. */
+  private seen(buf: Buffer, at: number, step: Step): Step {
+    if (step === 'more') return step;
+    const name = commandName(buf, at);
+    this.commandCounts.set(name, (this.commandCounts.get(name) ?? 0) + 1);
+    if (!this.mishandles.has(name)) return step;
+    return { consumed: step.consumed, events: [...(step.events ?? []), { kind: 'mishandled', command: name }] };
   }
 
   private esc(buf: Buffer, at: number): Step {
@@ -351,6 +385,11 @@ export class EscposDecoder {
         const n = buf[at + 2] ?? 0;
         if (op === 0x21) {
           this.scale = Math.max((n >> 4) & 0x07, n & 0x07) + 1;
+        } else if (op === 0x4c) {
+          this.leftMargin = n + buf[at + 3]! * 256;
+        } else if (op === 0x57) {
+          const width = n + buf[at + 3]! * 256;
+          return { consumed: length, events: [{ kind: 'print-area', left: this.leftMargin, width }] };
         } else if (op === 0x61) {
           return { consumed: length, events: [{ kind: 'auto-status-back', flags: n }] };
         } else if (op === 0x72) {
@@ -372,7 +411,7 @@ export class EscposDecoder {
     const length = FS_LENGTHS[op];
     if (length === undefined) return { consumed: 2, events: [{ kind: 'unknown', bytes: [FS, op] }] };
     if (at + length > buf.length) return 'more';
-    if (op === 0x26) this.multibyteMode = true;
+    if (op === 0x26) this.multibyteMode = this.options.multibyte !== 'none';
     if (op === 0x2e) this.multibyteMode = false;
     return { consumed: length };
   }
@@ -461,7 +500,8 @@ export class EscposDecoder {
 
   private multibyteEncoding(): MultibyteEncoding {
     const wanted = this.options.multibyte ?? 'auto';
-    if (wanted !== 'auto') return wanted;
+    // 'none' never enters multi-byte mode (FS & is ignored), so only 'auto' and an encoding reach here.
+    if (wanted !== 'auto' && wanted !== 'none') return wanted;
     return this.international === 13 ? 'euc-kr' : 'gb18030';
   }
 

@@ -11,6 +11,7 @@ import {
   GOOD_CONDITION,
   type PrinterCondition,
 } from '../ticket-printer/escpos-status.ts';
+import type { PrinterModel } from '../ticket-printer/printer-models.ts';
 import { withHangupBinding } from '../transport/serial-transport.ts';
 import {
   EscposDecoder,
@@ -52,6 +53,12 @@ export interface PrintedTicket {
   cut: boolean;
   /** Paper ran out (or the cover opened) while this ticket was printing. */
   interrupted: boolean;
+  /** Commands received since the previous ticket, by name ("GS v 0": 2). */
+  commands: Record<string, number>;
+  /** GS W print areas set, in dots. */
+  printAreas: { left: number; width: number }[];
+  /** Commands the emulated model prints as garbage (its `mishandles`), in order. */
+  mishandled: string[];
   textFile?: string;
 }
 
@@ -63,13 +70,28 @@ export type PrinterEngineEvents = {
   condition: [condition: PrinterCondition];
   /** Something the decoder did not know, for logs. */
   unknown: [bytes: number[]];
+  /** A command the emulated model is reported to print as garbage. */
+  mishandled: [command: string];
 };
 
 export interface PrinterEngineOptions {
   outDir?: string;
+  /** The model to play: its resident font decodes multi-byte text (none: FS & is ignored), and the commands it mishandles are reported. */
+  model?: PrinterModel;
+  /** Without a model: what FS & text decodes as (default 'auto', escpos-decoder.ts). */
   multibyte?: MultibyteEncoding | 'auto';
   /** Margin of paper around saved images, in dots (default 16: zbarimg wants a quiet zone). */
   imageMargin?: number;
+}
+
+/** What a model's multi-byte mode decodes as: its first CJK font, or none. */
+export function multibyteOf(model: PrinterModel): MultibyteEncoding | 'none' {
+  for (const font of model.fonts) {
+    if (font === 'ks-x-1001') return 'euc-kr';
+    if (font === 'gb18030') return 'gb18030';
+    if (font === 'big5') return 'big5';
+  }
+  return 'none';
 }
 
 const PAGE_REALTIME = 0x10;
@@ -116,10 +138,18 @@ export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
   private paperLeft: number | undefined;
   private current: PrintedTicket | undefined;
   private ticketCount = 0;
+  /** decoder.commandCounts when the previous ticket ended. */
+  private countsBefore = new Map<string, number>();
+  private printAreas: PrintedTicket['printAreas'] = [];
+  private mishandled: string[] = [];
 
   constructor(private readonly options: PrinterEngineOptions = {}) {
     super();
-    this.decoder = new EscposDecoder({ multibyte: options.multibyte ?? 'auto' });
+    const model = options.model;
+    this.decoder = new EscposDecoder({
+      multibyte: model ? multibyteOf(model) : (options.multibyte ?? 'auto'),
+      mishandles: model?.mishandles ?? [],
+    });
     if (options.outDir) {
       mkdirSync(options.outDir, { recursive: true });
       this.ticketCount = lastSavedTicket(options.outDir);
@@ -289,6 +319,13 @@ export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
         case 'unknown':
           this.emit('unknown', event.bytes);
           break;
+        case 'print-area':
+          this.printAreas.push({ left: event.left, width: event.width });
+          break;
+        case 'mishandled':
+          this.mishandled.push(event.command);
+          this.emit('mishandled', event.command);
+          break;
         case 'initialize':
         case 'native-qr':
           break;
@@ -299,7 +336,17 @@ export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
   private ensureTicket(): PrintedTicket {
     if (!this.current) {
       this.ticketCount += 1;
-      this.current = { index: this.ticketCount, lines: [], text: '', images: [], cut: false, interrupted: false };
+      this.current = {
+        index: this.ticketCount,
+        lines: [],
+        text: '',
+        images: [],
+        cut: false,
+        interrupted: false,
+        commands: {},
+        printAreas: [],
+        mishandled: [],
+      };
     }
     return this.current;
   }
@@ -310,6 +357,13 @@ export class PrinterEngine extends EventEmitter<PrinterEngineEvents> {
     this.current = undefined;
     ticket.cut = cut;
     ticket.text = ticket.lines.map((l) => l.text).join('\n');
+    for (const [name, count] of this.decoder.commandCounts) {
+      const since = count - (this.countsBefore.get(name) ?? 0);
+      if (since > 0) ticket.commands[name] = since;
+    }
+    this.countsBefore = new Map(this.decoder.commandCounts);
+    ticket.printAreas = this.printAreas.splice(0);
+    ticket.mishandled = this.mishandled.splice(0);
     if (this.options.outDir) {
       ticket.textFile = join(this.options.outDir, `ticket-${String(ticket.index).padStart(4, '0')}.txt`);
       writeFileSync(ticket.textFile, `${ticket.text}\n`);
@@ -490,6 +544,9 @@ export async function runPrinterEmulator(options: RunPrinterEmulatorOptions): Pr
   engine.on('condition', (c) => log(`printer emulator: ${describeCondition(c)}`));
   engine.on('unknown', (bytes) =>
     log(`printer emulator: unknown command ${bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`),
+  );
+  engine.on('mishandled', (command) =>
+    log(`printer emulator: ${command}, which the ${options.model?.name} is reported to print as garbage`),
   );
 
   let serial: SerialEndpoint | undefined;

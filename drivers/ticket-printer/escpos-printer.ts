@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DeviceEvents, DeviceStatus, TicketPrinter, TicketToPrint } from '../device.ts';
+import type { DeviceEvents, DeviceStatus, PrintResult, TicketPrinter, TicketToPrint } from '../device.ts';
 import type { Transport, TransportState } from '../transport/transport.ts';
 import { TransportLink } from '../transport/transport-link.ts';
 import { WaitCancelledError, Waitress, WaitTimeoutError } from '../waitress.ts';
@@ -11,12 +11,14 @@ import {
   decodeRealtimeReply,
   GOOD_CONDITION,
   TRANSMIT_PAPER_STATUS,
+  TRANSMIT_PAPER_STATUS_ASCII,
   type PrinterCondition,
   type StatusFrame,
 } from './escpos-status.ts';
 import { blockerOf, mergeCondition, statusOfCondition } from './printer-condition.ts';
 import { PrinterError } from './printer-error.ts';
-import { renderEscpos, type RenderOptions } from './render.ts';
+import { type PrinterModel, printerModel } from './printer-models.ts';
+import { type RenderedTicket, type RenderOptions, renderTicket } from './render.ts';
 
 /**
  * An Epson-compatible ESC/POS ticket printer over any transport (serial, TCP 9100, USB serial).
@@ -27,7 +29,7 @@ import { renderEscpos, type RenderOptions } from './render.ts';
  * caught up with it, so it means "printed"), failing at once if the printer reports paper out or
  * an open cover on the way; and finally confirms the status with DLE EOT queries.
  */
-export interface EscposPrinterOptions extends Pick<RenderOptions, 'cpl' | 'qrCell' | 'commandSet' | 'cut'> {
+export interface EscposPrinterOptions extends Pick<RenderOptions, 'model' | 'cpl' | 'qrCell' | 'commandSet' | 'cut'> {
   /** The device id used in device.status events, e.g. "printer-entrance". */
   id: string;
   transport: Transport;
@@ -99,6 +101,7 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     this.pollMs = options.pollMs ?? 15_000;
     this.noReplyRetryMs = options.noReplyRetryMs ?? 2000;
     this.render = {
+      model: options.model ?? printerModel(),
       cpl: options.cpl,
       qrCell: options.qrCell,
       commandSet: options.commandSet,
@@ -109,6 +112,11 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
 
   get status(): DeviceStatus {
     return this.currentStatus;
+  }
+
+  /** The model tickets are rendered for. */
+  get model(): PrinterModel {
+    return this.render.model!;
   }
 
   /** The printer's last reported condition; undefined until it answered once on this link. */
@@ -136,11 +144,11 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     return this.exclusive(() => this.query());
   }
 
-  print(ticket: TicketToPrint): Promise<void> {
+  print(ticket: TicketToPrint): Promise<PrintResult> {
     return this.exclusive(() => this.printNow(ticket));
   }
 
-  private async printNow(ticket: TicketToPrint): Promise<void> {
+  private async printNow(ticket: TicketToPrint): Promise<PrintResult> {
     const what = `ticket ${ticket.number}`;
     const where = this.transport.description;
     if (!this.link.started)
@@ -165,9 +173,22 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         ticket.number,
       );
 
-    let bytes = renderEscpos(ticket, this.render);
-    // The GS r at the end is what confirms the ticket; receiptline ends with it, but never rely on that silently.
-    if (!bytes.subarray(-TRANSMIT_PAPER_STATUS.length).equals(TRANSMIT_PAPER_STATUS))
+    let rendered: RenderedTicket;
+    try {
+      rendered = renderTicket(ticket, 'escpos', this.render);
+    } catch (error) {
+      throw new PrinterError(
+        'cannot-render',
+        `${where}: ${what} could not be rendered for the ${this.render.model!.name} (${(error as Error).message}); it was not printed`,
+        'nothing',
+        ticket.number,
+      );
+    }
+    let bytes = rendered.bytes;
+    // The GS r at the end is what confirms the ticket; receiptline ends with one (GS r 1 or its ASCII form
+    // GS r 49), and a second would be one more command a clone may not implement.
+    const end = bytes.subarray(-TRANSMIT_PAPER_STATUS.length);
+    if (!end.equals(TRANSMIT_PAPER_STATUS) && !end.equals(TRANSMIT_PAPER_STATUS_ASCII))
       bytes = Buffer.concat([bytes, TRANSMIT_PAPER_STATUS]);
     // Listening before the first byte goes out: a short roll can run out while the write is still going.
     const outcome = this.replies.waitFor(
@@ -236,6 +257,12 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         reason: 'driver-error',
         detail: `${where}: ${what} printed, then: ${cause.advice}`,
       });
+    return {
+      model: rendered.model,
+      renderedAs: rendered.renderedAs,
+      imageLines: rendered.imageLines,
+      bytes: bytes.length,
+    };
   }
 
   /** DLE EOT 1, 2, 3, 4 in turn; merges the answers into the condition and the status. */

@@ -18,6 +18,8 @@ export const ASB_FLAGS = 0x0e;
 export const ENABLE_ASB = (flags: number = ASB_FLAGS): Buffer => Buffer.from([0x1d, 0x61, flags]);
 /** `GS r 1`: paper sensor status, answered once the data before it has been processed. */
 export const TRANSMIT_PAPER_STATUS = Buffer.from([0x1d, 0x72, 0x01]);
+/** The same request with n as the ASCII digit (GS r 49), as receiptline's escpos command set writes it. */
+export const TRANSMIT_PAPER_STATUS_ASCII = Buffer.from([0x1d, 0x72, 0x31]);
 
 const XON = 0x11;
 const XOFF = 0x13;

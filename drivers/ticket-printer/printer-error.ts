@@ -11,7 +11,9 @@ export type PrinterErrorCode =
   | 'disconnected'
   | 'no-reply'
   | 'not-confirmed'
-  | 'stopped';
+  | 'stopped'
+  /** The ticket could not be made for this printer (e.g. no CJK font to draw text it has no font for). */
+  | 'cannot-render';
 
 export type PrintedAmount = 'nothing' | 'partial' | 'unknown';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketToPrint } from '../device.ts';
+import { printerModel } from './printer-models.ts';
 import { renderEscpos, renderSvg, renderText } from './render.ts';
 import { escapeProperty, escapeText, ticketDocument } from './ticket-template.ts';
 
@@ -16,6 +17,10 @@ const base: TicketToPrint = {
   timeZone: 'Asia/Seoul',
 };
 
+/** Printers with a resident font for the language: its text prints as text. */
+const KOREAN_MODEL = { model: printerModel('epson-tm-t20iii-kr') };
+const CHINESE_MODEL = { model: printerModel('epson-tm-t20iii-sc') };
+
 /** A language's bytes for a string, as the printer's code page has them (TextEncoder cannot write these). */
 function contains(haystack: Buffer, text: string, encoding: 'euc-kr' | 'gb18030'): boolean {
   // Search by decoding windows: the decoder is the reference for what the printer shows.
@@ -25,7 +30,7 @@ function contains(haystack: Buffer, text: string, encoding: 'euc-kr' | 'gb18030'
 
 describe('ticket rendering', () => {
   it('Korean prints as KS C 5601 text in multi-byte mode, not as an image', () => {
-    const bytes = renderEscpos(base);
+    const bytes = renderEscpos(base, KOREAN_MODEL);
     expect(bytes.includes(Buffer.from([0x1c, 0x26]))).toBe(true); // FS &: multi-byte mode
     expect(bytes.includes(Buffer.from([0x1b, 0x52, 0x0d]))).toBe(true); // ESC R 13: Korea
     expect(contains(bytes, '여권 발급', 'euc-kr')).toBe(true);
@@ -34,15 +39,15 @@ describe('ticket rendering', () => {
   });
 
   it('Chinese prints as GB18030 text', () => {
-    const bytes = renderEscpos({ ...base, language: 'zh', serviceName: '护照办理', venueName: '上海' });
+    const bytes = renderEscpos({ ...base, language: 'zh', serviceName: '护照办理', venueName: '上海' }, CHINESE_MODEL);
     expect(contains(bytes, '护照办理', 'gb18030')).toBe(true);
     expect(contains(bytes, '您的号码', 'gb18030')).toBe(true);
   });
 
   it('keeps automatic status back on when asked, and ends with GS r 1', () => {
-    const preview = renderEscpos(base);
+    const preview = renderEscpos(base, KOREAN_MODEL);
     expect([...preview.subarray(0, 5)]).toEqual([0x1b, 0x40, 0x1d, 0x61, 0x00]);
-    const driver = renderEscpos(base, { autoStatusBack: 0x0e });
+    const driver = renderEscpos(base, { ...KOREAN_MODEL, autoStatusBack: 0x0e });
     expect([...driver.subarray(0, 5)]).toEqual([0x1b, 0x40, 0x1d, 0x61, 0x0e]);
     expect([...driver.subarray(-3)]).toEqual([0x1d, 0x72, 0x31]);
     expect(driver.length).toBe(preview.length);
@@ -70,7 +75,7 @@ describe('ticket rendering', () => {
   });
 
   it('renders an SVG preview with the QR drawn', () => {
-    const svg = renderSvg(base);
+    const svg = renderSvg(base, KOREAN_MODEL);
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain('lang="ko"');
     expect(svg).toContain('<path d="M');

@@ -14,6 +14,25 @@ export interface TicketLayoutOptions {
 
 export const DEFAULT_QR_CELL = 4;
 
+/** One line of words, with receiptline's decoration: emphasis (") and size (a count of ^). */
+export interface TextLine {
+  text: string;
+  bold: boolean;
+  /** receiptline's ^ count: 0 normal, 1 double width, 2 double height, 3 both, n >= 3 (n - 1) times each way. */
+  size: number;
+}
+
+/** How a text line becomes receiptline markup: as text (textMarkup), or as an image (render.ts). */
+export type LineWriter = (line: TextLine) => string;
+
+/** The GS ! scale of a receiptline ^ count. */
+export function scaleOf(size: number): { widthScale: number; heightScale: number } {
+  if (size <= 0) return { widthScale: 1, heightScale: 1 };
+  if (size === 1) return { widthScale: 2, heightScale: 1 };
+  if (size === 2) return { widthScale: 1, heightScale: 2 };
+  return { widthScale: size - 1, heightScale: size - 1 };
+}
+
 /** Characters receiptline reads as markup in text: \ | { } ~ _ " ` ^, and leading - or = (rules). */
 export function escapeText(text: string): string {
   // Control characters would reach the printer as commands; they have no place on a ticket.
@@ -26,30 +45,42 @@ export function escapeProperty(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[\\|{};]/g, (ch) => `\\${ch}`);
 }
 
-export function ticketDocument(ticket: TicketToPrint, options: TicketLayoutOptions = {}): string {
+export const textMarkup: LineWriter = (line) =>
+  `${line.bold ? '"' : ''}${'^'.repeat(line.size)}${escapeText(line.text)}`;
+
+const plain = (text: string): TextLine => ({ text, bold: false, size: 0 });
+
+export function ticketDocument(
+  ticket: TicketToPrint,
+  options: TicketLayoutOptions = {},
+  write: LineWriter = textMarkup,
+): string {
   const texts = ticketTexts(ticket.language);
   const cell = Math.min(8, Math.max(3, Math.round(options.qrCell ?? DEFAULT_QR_CELL)));
   const lines: string[] = [
-    `"^^${escapeText(ticket.venueName)}`,
-    escapeText(ticket.serviceName),
+    write({ text: ticket.venueName, bold: true, size: 2 }),
+    write(plain(ticket.serviceName)),
     '-',
-    escapeText(texts.yourNumber),
-    `^^^^^${escapeText(ticket.number)}`,
+    write(plain(texts.yourNumber)),
+    write({ text: ticket.number, bold: false, size: 5 }),
     '-',
-    `"${escapeText(waitLine(ticket.language, ticket.postedWaitMin))}`,
-    escapeText(texts.ahead(ticket.position)),
+    write({ text: waitLine(ticket.language, ticket.postedWaitMin), bold: true, size: 0 }),
+    write(plain(texts.ahead(ticket.position))),
   ];
   if (ticket.returnWindow) {
-    lines.push(escapeText(texts.returnBetween), `^^"${escapeText(formatWindow(ticket.returnWindow, ticket.timeZone))}`);
+    lines.push(
+      write(plain(texts.returnBetween)),
+      write({ text: formatWindow(ticket.returnWindow, ticket.timeZone), bold: true, size: 2 }),
+    );
   }
   lines.push(
     '',
     `{code:${escapeProperty(ticket.url)}; option:qrcode,${cell},m}`,
-    escapeText(texts.scanToFollow),
+    write(plain(texts.scanToFollow)),
     '',
-    `${escapeText(texts.issued)} ${escapeText(formatIssued(ticket.issuedAt, ticket.timeZone))}`,
+    write(plain(`${texts.issued} ${formatIssued(ticket.issuedAt, ticket.timeZone)}`)),
     '-',
-    ...texts.footer.map(escapeText),
+    ...texts.footer.map((line) => write(plain(line))),
     '',
   );
   return `${lines.join('\n')}\n`;
