@@ -25,6 +25,7 @@ import {
 import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
 import type { DevicePresence } from '../cluster/device-presence.ts';
+import { admitBy } from './handshake.ts';
 import { onQueueChange } from './queue-changes.ts';
 
 interface KioskSocketData {
@@ -70,7 +71,7 @@ export function attachKioskNamespace(
   // Kiosks show queue changes on their wait displays and quote waits while offline from the last one.
   onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
 
-  namespace.use(async (socket, next) => {
+  admitBy(namespace, async (socket, next) => {
     const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
     if (typeof deviceId !== 'string' || typeof token !== 'string' || !deviceId || !token) {
       return next(

@@ -1,5 +1,5 @@
 import type { Namespace } from 'socket.io';
-import type { QueueCommandResult, Role, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
+import type { QueueCommandResult, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
 import type { Accounts } from '../auth/access.ts';
 import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
