@@ -50,7 +50,7 @@ function runWorkers(
   onDay: (day: DayScore) => void,
 ): Promise<void> {
   const shares: EstimatorJob[][] = Array.from({ length: workers }, () => []);
-  all.forEach((job, i) => shares[i % workers]!.push(job));
+  for (const [i, job] of all.entries()) shares[i % workers]!.push(job);
   return Promise.all(
     shares
       .filter((share) => share.length > 0)
@@ -76,7 +76,8 @@ function byScenario(days: readonly DayScore[], meetsAll: (d: DayScore) => boolea
   const out: Record<string, [number, number]> = {};
   for (const day of days) {
     const name = day.label.split('#')[0]!;
-    const tally = (out[name] ??= [0, 0]);
+    const tally = out[name] ?? [0, 0];
+    out[name] = tally;
     tally[0] += meetsAll(day) ? 1 : 0;
     tally[1] += 1;
   }

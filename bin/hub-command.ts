@@ -2,7 +2,7 @@ import { ROLES, type Role } from '../core/protocol.ts';
 import { Accounts } from '../server/auth/access.ts';
 import { newPassword } from '../server/auth/secrets.ts';
 import { loadHubConfig } from '../server/config.ts';
-import { startHub } from '../server/hub.ts';
+import { type Hub, startHub } from '../server/hub.ts';
 import { describeStoreLocation, isPostgresUrl, openHubStore } from '../server/open-store.ts';
 import { describeRedisLocation } from '../server/cluster/redis-location.ts';
 import { Venues } from '../server/venues.ts';
@@ -63,7 +63,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
       }
       return;
     }
-    let hub;
+    let hub: Hub;
     try {
       hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis });
     } catch (error) {

@@ -49,7 +49,7 @@ function defined<T extends object>(entry: T): T {
 type PortLister = () => Promise<Awaited<ReturnType<typeof SerialPort.list>>>;
 
 export async function listSerialPorts(list: PortLister = () => SerialPort.list()): Promise<SerialPortEntry[]> {
-  let ports;
+  let ports: Awaited<ReturnType<PortLister>>;
   try {
     ports = await list();
   } catch (error) {

@@ -123,7 +123,7 @@ export async function startLocalApi(
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
     res.json({ ok: true, status: statusView(runtime), devices: deviceViews(runtime) });
   });
-  app.post('/local/admin/test-print', async (req, res, next) => {
+  app.post('/local/admin/test-print', async (req, res) => {
     const body = testPrintBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });

@@ -188,7 +188,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         .emitWithAck('hello', { lastSeq: this.store.lastSeq, clientTime: sentAt, software: 'waitwell-kiosk' });
       if (!result.ok) {
         this.setState('refused', `${result.code}: ${result.message}`);
-        this.scheduleRetry(() => this.hello());
+        this.scheduleRetry(() => void this.hello()); // hello catches its own failures
         return;
       }
       this.clockOffsetMs = measureClockOffset({ sentAt, hubTime: result.hubTime, receivedAt: this.now() }).offsetMs;
@@ -201,7 +201,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       this.pump();
     } catch (error) {
       this.setState('offline', `hello not answered: ${(error as Error).message}`);
-      this.scheduleRetry(() => this.hello());
+      this.scheduleRetry(() => void this.hello()); // hello catches its own failures
     }
   }
 

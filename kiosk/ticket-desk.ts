@@ -108,7 +108,7 @@ export class TicketDesk {
 
   async take(request: TakeTicketRequest): Promise<TakenTicket> {
     const ticketId = newEventId();
-    let result;
+    let result: Awaited<ReturnType<SyncClient['takeTicket']>>;
     try {
       result = await this.sync.takeTicket({
         ticketId,

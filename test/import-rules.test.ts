@@ -55,7 +55,7 @@ function roomOf(path: string): string {
 }
 
 /** Every breach of the room rules in the tree, as readable lines. */
-export function roomViolations(): string[] {
+function roomViolations(): string[] {
   const violations: string[] = [];
   for (const room of ROOMS) {
     for (const file of sourceFiles(join(ROOT, room))) {

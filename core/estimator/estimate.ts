@@ -179,7 +179,7 @@ export function estimateWaiting(
   const out: Record<string, WaitEstimate> = {};
   const positions = new Map<string, number>();
   for (const service of queue.rules.services)
-    waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
+    for (const [i, t] of waitingLine(queue, service.id).entries()) positions.set(t.id, i + 1);
   for (const [id, waits] of result.waits) {
     const ticket = queue.tickets[id];
     if (wanted && !wanted.has(id)) continue;

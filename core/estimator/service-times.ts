@@ -111,7 +111,11 @@ export function buildServiceTimeModels(est: EstimatorState, serviceIds: readonly
   for (const [serviceId, list] of Object.entries(est.serviceTimes)) {
     const m = rawMedian[serviceId]!;
     if (!(m > 0) || list.length < 3) continue;
-    for (const s of list) (logRatios[s.counterId] ??= []).push(Math.log(Math.max(s.min, 1e-3) / m));
+    for (const s of list) {
+      const ratios = logRatios[s.counterId] ?? [];
+      logRatios[s.counterId] = ratios;
+      ratios.push(Math.log(Math.max(s.min, 1e-3) / m));
+    }
   }
   const counterFactor: Record<string, number> = {};
   for (const [counterId, ratios] of Object.entries(logRatios)) {

@@ -131,7 +131,10 @@ const scriptArb = fc
   .array(fc.tuple(commandArb, fc.integer({ min: 0, max: 20 * MINUTE_MS })), { maxLength: 80 })
   .map((items) => {
     let at = T0 + 14 * 60 * MINUTE_MS; // 23:00, so some scripts cross a day boundary
-    return items.map(([command, gap]) => ({ command, at: (at += gap) }));
+    return items.map(([command, gap]) => {
+      at += gap;
+      return { command, at };
+    });
   });
 
 describe('queue engine properties', () => {

@@ -297,7 +297,7 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
       if (counter.status !== 'open' || counter.ticketId || pending.has(counter.id)) continue;
       const events = run({ type: 'call-next', counterId: counter.id });
       const called = events?.[0];
-      if (!called || called.type !== 'ticket.called') continue;
+      if (called?.type !== 'ticket.called') continue;
       const customer = byTicket.get(called.ticketId)!;
       const ticket = queue.tickets[called.ticketId]!;
       (callTimes.get(ticket.serviceId) ?? callTimes.set(ticket.serviceId, []).get(ticket.serviceId)!).push(nowMin);

@@ -193,7 +193,7 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         ticket.number,
       );
     }
-    let result;
+    let result: Awaited<typeof outcome>;
     try {
       result = await outcome;
     } catch (error) {
@@ -356,15 +356,18 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     const where = this.transport.description;
     switch (state) {
       case 'connecting':
-        return this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: opening` });
+        this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: opening` });
+        return;
       case 'reconnecting':
-        return this.setStatus({
+        this.setStatus({
           state: 'offline',
           code: 'disconnected',
           detail: `${where}: ${reason ?? 'link lost'}; reconnecting by itself (check the cable or network and the printer's power)`,
         });
+        return;
       case 'closed':
-        return this.setStatus({ state: 'offline', code: 'stopped', detail: `${where}: closed` });
+        this.setStatus({ state: 'offline', code: 'stopped', detail: `${where}: closed` });
+        return;
       case 'open':
         break;
     }
@@ -377,12 +380,10 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
       this.schedulePoll(this.noReplyRetryMs, () => this.greet());
       return;
     }
-    if (!this.condition)
-      return this.setStatus({
-        state: 'offline',
-        code: 'connecting',
-        detail: `${where}: asking the printer for its status`,
-      });
+    if (!this.condition) {
+      this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: asking the printer for its status` });
+      return;
+    }
     this.setStatus(statusOfCondition(this.condition, where));
     this.schedulePoll();
   }

@@ -16,14 +16,14 @@ export const DEFAULT_QR_CELL = 4;
 
 /** Characters receiptline reads as markup in text: \ | { } ~ _ " ` ^, and leading - or = (rules). */
 export function escapeText(text: string): string {
-  // Control characters would reach the printer as commands; they have no place on a ticket.
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  // Control characters (Unicode Cc) would reach the printer as commands; they have no place on a ticket.
+  const clean = text.replace(/\p{Cc}/gu, ' ');
   return clean.replace(/[\\|{}~_"`^\-=]/g, (ch) => `\\${ch}`);
 }
 
 /** Property values (the QR data) reserve \ | { } ; (a ':' after the key is part of the value). */
 export function escapeProperty(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[\\|{};]/g, (ch) => `\\${ch}`);
+  return value.replace(/\p{Cc}/gu, '').replace(/[\\|{};]/g, (ch) => `\\${ch}`);
 }
 
 export function ticketDocument(ticket: TicketToPrint, options: TicketLayoutOptions = {}): string {

@@ -126,7 +126,9 @@ describe('TcpTransport over loopback', () => {
       python.once('error', reject);
     });
     const fillers: Socket[] = [];
-    cleanups.push(() => fillers.forEach((s) => s.destroy()));
+    cleanups.push(() => {
+      for (const filler of fillers) filler.destroy();
+    });
     for (let i = 0; i < 2; i += 1) {
       const filler = connect(port, '127.0.0.1');
       filler.on('error', () => undefined);

@@ -237,7 +237,10 @@ export class AlphaDecoder {
         if (byte !== NUL) this.garbage.push(byte);
         return;
       case 'header':
-        if (byte === STX) return this.endHeader(frames);
+        if (byte === STX) {
+          this.endHeader(frames);
+          return;
+        }
         this.header.push(byte);
         if (this.header.length > MAX_HEADER_BYTES || byte < 0x20)
           this.fail(frames, 'bad-header', `the header before STX is not <type><2 hex address>: ${show(this.header)}`);
@@ -264,13 +267,15 @@ export class AlphaDecoder {
         // ETX straight followed by EOT or STX: a command sent without a checksum.
         if (this.checksum.length === 0 && (byte === EOT || byte === STX)) {
           this.endCommand(false);
-          return this.after(byte, frames);
+          this.after(byte, frames);
+          return;
         }
         this.checksum.push(byte);
         if (this.checksum.length === 4) this.verify(frames);
         return;
       case 'after':
-        return this.after(byte, frames);
+        this.after(byte, frames);
+        return;
     }
   }
 
@@ -339,7 +344,10 @@ export class AlphaDecoder {
       this.commands = [];
       return;
     }
-    if (byte === STX) return this.beginCommand();
+    if (byte === STX) {
+      this.beginCommand();
+      return;
+    }
     this.fail(
       frames,
       'missing-eot',

@@ -118,7 +118,7 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
 
   private pump(): Promise<void> {
     // A pump already running may be past its last check: queue behind it rather than join it.
-    if (this.pumping) return this.pumping.catch(() => undefined).then(() => this.pump());
+    if (this.pumping !== undefined) return this.pumping.catch(() => undefined).then(() => this.pump());
     const run = this.drain().finally(() => {
       if (this.pumping === run) this.pumping = undefined;
     });

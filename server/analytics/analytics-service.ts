@@ -2,7 +2,6 @@ import {
   attributePresses,
   peakEnd,
   type JourneyMoment,
-  type PeakEnd,
   type ServedTicket,
 } from '../../core/analytics/journeys.ts';
 import {
@@ -12,8 +11,6 @@ import {
   touchpointReport,
   type ReportOptions,
   type ScoredMoment,
-  type SurpriseRow,
-  type TouchpointReport,
 } from '../../core/analytics/report.ts';
 import {
   DEFAULT_EXPERIENCE_SCALE,
@@ -215,5 +212,5 @@ export function heatMapCsv(analytics: VenueAnalytics): string {
   const rows = analytics.heatMap.map((c) =>
     [c.touchpointId, c.segmentId ?? 'unknown', c.volume, c.meanExperience, c.happyIndex].map(cell).join(','),
   );
-  return ['touchpoint,segment,volume,mean_experience,happy_index', ...rows].join('\n') + '\n';
+  return `${['touchpoint,segment,volume,mean_experience,happy_index', ...rows].join('\n')}\n`;
 }

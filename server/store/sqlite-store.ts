@@ -367,9 +367,8 @@ export class SqliteHubStore implements HubStore {
         .prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM queue_events WHERE venue_id = ?')
         .get(venueId)!;
       if ((v ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
-      events.forEach((event, i) =>
-        insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event), ticketIdOf(event)),
-      );
+      for (const [i, event] of events.entries())
+        insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event), ticketIdOf(event));
       return expectedVersion + events.length;
     })();
   }
