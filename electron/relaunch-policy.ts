@@ -33,7 +33,9 @@ export class RelaunchPolicy {
     if (this.failures.length > this.rule.maxReloads) {
       return {
         action: 'relaunch',
-        reason: `${this.failures.length} renderer failures within ${Math.round(this.rule.windowMs / 60_000)} min (last: ${kind})`,
+        reason:
+          `${this.failures.length} renderer failures within ${Math.round(this.rule.windowMs / 60_000)} min ` +
+          `(last: ${kind})`,
       };
     }
     // A page that failed to load is usually the local screen not up yet: back off a little.
