@@ -38,7 +38,8 @@ export default async function run(
       await store.addDevice({ id: `k${d}`, venueId: 'bench', name: `k${d}`, tokenHash: 'x' });
     log(`storing ${events} presses`);
     const insert = store.db.prepare(
-      `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload) VALUES (?, 'bench', ?, ?, 'feedback.pressed', 1, ?, ?, ?, ?)`,
+      `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
+       VALUES (?, 'bench', ?, ?, 'feedback.pressed', 1, ?, ?, ?, ?)`,
     );
     const start = Date.UTC(2026, 10, 1);
     const next = mulberry32(42);

@@ -47,7 +47,9 @@ export default async function run(
     await withPostgres(
       (client) =>
         client.query(
-          `INSERT INTO ${schema}.devices (id, venue_id, name, token_hash) SELECT d.id, d.venue_id, d.id, d.token_hash FROM unnest($1::text[], $2::text[], $3::text[]) AS d (id, venue_id, token_hash)`,
+          `INSERT INTO ${schema}.devices (id, venue_id, name, token_hash)
+           SELECT d.id, d.venue_id, d.id, d.token_hash
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS d (id, venue_id, token_hash)`,
           [
             layout.devices.map((d) => d.deviceId),
             layout.devices.map((d) => d.venueId),
@@ -81,7 +83,8 @@ export default async function run(
     const lost = Math.max(result.lost, result.sent - stored);
     const rssMb = Math.max(...memory.map((m) => m.peakRssMb));
     log(
-      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`,
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, ` +
+        `hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`,
     );
 
     const targetsMet =

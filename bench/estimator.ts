@@ -37,9 +37,10 @@ function jobs(seeds: number, generated: number): EstimatorJob[] {
   return out;
 }
 
+const WORKER_MODULE = JSON.stringify(new URL('./estimator-worker.ts', import.meta.url).href);
 /** Workers load TypeScript through tsx's loader, registered inside the worker, like the runner's own. */
 const WORKER_BOOTSTRAP = `
-import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./estimator-worker.ts', import.meta.url).href)}); });
+import('tsx/esm/api').then(({ register }) => { register(); return import(${WORKER_MODULE}); });
 `;
 
 function runWorkers(
@@ -101,7 +102,9 @@ const estimator: Benchmark = async (options, log) => {
       .filter(([, ok]) => !ok)
       .map(([name]) => name);
     log(
-      `${day.label.padEnd(24)} kept ${day.promiseKept.toFixed(3)}  a/p ${day.actualOverPosted?.toFixed(3) ?? '-'} (n ${day.actualOverPostedN})  mae ${day.maeRatio.toFixed(2)}x  ${missed.length ? `MISSES ${missed.join(', ')}` : 'ok'}`,
+      `${day.label.padEnd(24)} kept ${day.promiseKept.toFixed(3)}  ` +
+        `a/p ${day.actualOverPosted?.toFixed(3) ?? '-'} (n ${day.actualOverPostedN})  ` +
+        `mae ${day.maeRatio.toFixed(2)}x  ${missed.length ? `MISSES ${missed.join(', ')}` : 'ok'}`,
     );
   });
   days.sort((a, b) => (a.label < b.label ? -1 : 1));

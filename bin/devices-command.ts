@@ -18,7 +18,14 @@ async function listDevices(): Promise<void> {
     );
     for (const port of ports)
       console.log(
-        `  ${port.path}${port.vendorId ? `  usb ${port.vendorId}:${port.productId}` : ''}${port.manufacturer ? `  ${port.manufacturer}` : ''}${port.serialNumber ? `  #${port.serialNumber}` : ''}`,
+        [
+          `  ${port.path}`,
+          port.vendorId ? `usb ${port.vendorId}:${port.productId}` : '',
+          port.manufacturer ?? '',
+          port.serialNumber ? `#${port.serialNumber}` : '',
+        ]
+          .filter((part) => part !== '')
+          .join('  '),
       );
   } catch (error) {
     console.log(`Serial ports: ${(error as Error).message}`);
@@ -28,7 +35,8 @@ async function listDevices(): Promise<void> {
     console.log(
       hids.length
         ? 'HID devices:'
-        : 'HID devices: none visible (on Linux, plugged-in devices owned by root need the udev rule in drivers/feedback-buttons/README.md)',
+        : 'HID devices: none visible (on Linux, plugged-in devices owned by root need the udev rule in ' +
+            'drivers/feedback-buttons/README.md)',
     );
     for (const hid of hids) console.log(`  ${JSON.stringify(hid)}`);
   } catch (error) {
@@ -47,7 +55,8 @@ function waitForStatus(
       device.off('status', onStatus);
       reject(
         new Error(
-          `device ${device.id} is ${device.status.state}${device.status.detail ? ` (${device.status.detail})` : ''} after ${timeoutMs / 1000} s`,
+          `device ${device.id} is ${device.status.state}` +
+            `${device.status.detail ? ` (${device.status.detail})` : ''} after ${timeoutMs / 1000} s`,
         ),
       );
     }, timeoutMs);
@@ -91,7 +100,8 @@ async function testDevice(configFile: string, id: string): Promise<void> {
       console.log(`showed a test line on ${id}`);
     } else if (entry.kind === 'buttons' && entry.connection.type === 'keyboard') {
       console.log(
-        `${id} is a keyboard-mode keypad: its keys reach the kiosk through the kiosk screen only; open the screen and press a button`,
+        `${id} is a keyboard-mode keypad: its keys reach the kiosk through the kiosk screen only; ` +
+          `open the screen and press a button`,
       );
     } else if (buttons) {
       console.log(`press a button on ${id} (waiting ${TEST_TIMEOUT_MS / 1000} s)...`);

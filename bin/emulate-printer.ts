@@ -86,14 +86,17 @@ export function applyPrinterControl(handle: PrinterEmulatorHandle, line: string)
     default:
       return `unknown command "${command}"\n${PRINTER_CONTROLS}`;
   }
-  return `printer: ${describeCondition(handle.engine.condition)}${handle.engine.autoStatusBack ? ` (automatic status back on, 0x${handle.engine.autoStatusBack.toString(16)})` : ''}, ${handle.tickets.length} tickets printed`;
+  const statusBack = handle.engine.autoStatusBack;
+  const automatic = statusBack ? ` (automatic status back on, 0x${statusBack.toString(16)})` : '';
+  return `printer: ${describeCondition(handle.engine.condition)}${automatic}, ${handle.tickets.length} tickets printed`;
 }
 
 export async function emulatePrinter(values: EmulatePrinterValues, io: EmulatePrinterIo = {}): Promise<void> {
   const out = io.out ?? ((text: string) => console.log(text));
   if ((values.path === undefined) === (values.tcp === undefined)) {
     throw new Error(
-      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on (9100 like a LAN printer, 0 = any free port), not both or neither',
+      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on ' +
+        '(9100 like a LAN printer, 0 = any free port), not both or neither',
     );
   }
   const listen = values.tcp === undefined ? undefined : parseListenAddress(values.tcp);

@@ -11,7 +11,8 @@ import { onShutdown } from './shutdown.ts';
 
 export const runHubCommand: Command = {
   summary: 'run the hub (HTTP, socket.io, screens), or provision it and exit',
-  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR] [--store FILE|postgres://URL] [--redis redis://HOST:PORT]
+  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR]
+                    [--store FILE|postgres://URL] [--redis redis://HOST:PORT]
        waitwell hub --create-admin NAME [--password P]      create an admin (a password is generated if none is given)
        waitwell hub --create-user NAME --role staff|manager --venue ID [--password P]
        waitwell hub --add-venue ID [--name "Venue name"]

@@ -38,7 +38,9 @@ export function loadScenario(file: string) {
   }
   const parsed = parseScenario(json);
   if (!parsed.ok)
-    throw new Error(`scenario "${file}": ${parsed.message}\nFix these fields (format in docs/queues.md, "Simulating a day").`);
+    throw new Error(
+      `scenario "${file}": ${parsed.message}\nFix these fields (format in docs/queues.md, "Simulating a day").`,
+    );
   return parsed.scenario;
 }
 
@@ -57,14 +59,18 @@ export function formatReport(r: SimulationReport): string {
     .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
     .join('\n');
   const lines = [
-    `scenario ${r.scenario}: ${r.tickets} tickets, ${r.served} served, ${r.abandoned} abandoned${r.unservedAtClose ? `, ${r.unservedAtClose} unserved at close` : ''}; peak physical queue ${r.peakPhysicalQueue}`,
+    `scenario ${r.scenario}: ${r.tickets} tickets, ${r.served} served, ${r.abandoned} abandoned` +
+      `${r.unservedAtClose ? `, ${r.unservedAtClose} unserved at close` : ''}; ` +
+      `peak physical queue ${r.peakPhysicalQueue}`,
     '',
     table,
   ];
   if (r.withoutReturnTimes && r.returnTimes) {
     lines.push(
       '',
-      `return times: ${r.returnTimes.accepted} of ${r.returnTimes.offered} offers accepted; without them: ${r.withoutReturnTimes.served} served, peak physical queue ${r.withoutReturnTimes.peakPhysicalQueue}`,
+      `return times: ${r.returnTimes.accepted} of ${r.returnTimes.offered} offers accepted; ` +
+        `without them: ${r.withoutReturnTimes.served} served, ` +
+        `peak physical queue ${r.withoutReturnTimes.peakPhysicalQueue}`,
     );
   }
   return lines.join('\n');

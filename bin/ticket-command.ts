@@ -133,7 +133,8 @@ Without --out, text and svg go to the terminal; escpos needs --out (it is binary
     }
     writeFileSync(out, bytes);
     console.log(
-      `${format} ticket ${ticket.number} (${ticket.language}, ${bytes.length} bytes) written to ${out}; QR: ${ticket.url}`,
+      `${format} ticket ${ticket.number} (${ticket.language}, ${bytes.length} bytes) written to ${out}; ` +
+        `QR: ${ticket.url}`,
     );
   },
 };

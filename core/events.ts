@@ -140,7 +140,9 @@ export function parseEvent(input: unknown): ParseEventResult {
     return {
       ok: false,
       code: 'unsupported-version',
-      message: `${type} v${v} is not supported by this hub (it knows v${Object.keys(versions).join(', v')}); update the hub before the kiosks`,
+      message:
+        `${type} v${v} is not supported by this hub (it knows v${Object.keys(versions).join(', v')}); ` +
+        `update the hub before the kiosks`,
     };
   }
   const payload = schema.safeParse(envelope.data.payload);

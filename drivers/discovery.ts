@@ -35,7 +35,10 @@ export class DeviceDiscoveryError extends Error {
 
 export function explainSerialListError(error: Error & { code?: string; path?: string; syscall?: string }): string {
   if (error.code === 'ENOENT' && /udevadm/.test(`${error.path ?? ''} ${error.syscall ?? ''} ${error.message}`)) {
-    return 'listing serial ports needs udevadm, which is not installed: apt-get install udev (or skip the listing: give the port path directly, e.g. /dev/ttyACM0; "ls /dev/ttyACM* /dev/ttyUSB*" shows candidates)';
+    return (
+      'listing serial ports needs udevadm, which is not installed: apt-get install udev (or skip the listing: ' +
+      'give the port path directly, e.g. /dev/ttyACM0; "ls /dev/ttyACM* /dev/ttyUSB*" shows candidates)'
+    );
   }
   return `could not list serial ports: ${error.message}`;
 }

@@ -52,7 +52,8 @@ function createButtons(config: ButtonsDeviceConfig): FeedbackButtons | KeyboardB
       const layout = config.hidLayout ?? model?.layout;
       if (!layout) {
         throw new Error(
-          `device ${config.id}: no report layout for this HID device; give "hidLayout" (which byte and bit is which button) or use a model from drivers/feedback-buttons/hid-models.ts`,
+          `device ${config.id}: no report layout for this HID device; give "hidLayout" ` +
+            `(which byte and bit is which button) or use a model from drivers/feedback-buttons/hid-models.ts`,
         );
       }
       const transport = new HidTransport({ ...connection, usagePage: connection.usagePage ?? model?.usagePage });

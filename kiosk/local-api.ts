@@ -50,14 +50,12 @@ const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.str
 export const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 function invalidRequest(res: Response, error: z.ZodError): void {
-  res
-    .status(400)
-    .json({
-      error: {
-        code: 'invalid-request',
-        message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      },
-    });
+  res.status(400).json({
+    error: {
+      code: 'invalid-request',
+      message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    },
+  });
 }
 
 /**
@@ -112,14 +110,12 @@ export async function startLocalApi(
     const body = pinBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
     if (runtime.config.screen.adminPin === undefined)
-      return void res
-        .status(403)
-        .json({
-          error: {
-            code: 'no-admin-pin',
-            message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration',
-          },
-        });
+      return void res.status(403).json({
+        error: {
+          code: 'no-admin-pin',
+          message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration',
+        },
+      });
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
     res.json({ ok: true, status: statusView(runtime), devices: deviceViews(runtime) });
   });
@@ -223,14 +219,12 @@ export async function startLocalApi(
         .status(400)
         .json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
     // Most likely the disk: the event was NOT recorded, and the screen must say so.
-    res
-      .status(503)
-      .json({
-        error: {
-          code: 'not-recorded',
-          message: `the kiosk could not record this (${(error as Error).message}); tell staff`,
-        },
-      });
+    res.status(503).json({
+      error: {
+        code: 'not-recorded',
+        message: `the kiosk could not record this (${(error as Error).message}); tell staff`,
+      },
+    });
   });
 
   const server = createServer(app);

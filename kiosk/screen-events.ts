@@ -7,15 +7,13 @@ import type { KioskRuntime } from './runtime.ts';
 const HEARTBEAT_MS = 15_000;
 
 export function deviceViews(runtime: KioskRuntime): KioskDeviceView[] {
-  return runtime.devices
-    .summaries()
-    .map(({ id, kind, status }) => ({
-      id,
-      kind,
-      state: status.state,
-      ...(status.code ? { code: status.code } : {}),
-      ...(status.detail ? { detail: status.detail } : {}),
-    }));
+  return runtime.devices.summaries().map(({ id, kind, status }) => ({
+    id,
+    kind,
+    state: status.state,
+    ...(status.code ? { code: status.code } : {}),
+    ...(status.detail ? { detail: status.detail } : {}),
+  }));
 }
 
 export function statusView(runtime: KioskRuntime): KioskStatusView {

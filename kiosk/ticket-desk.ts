@@ -238,8 +238,10 @@ export class TicketDesk {
   }
 
   private screenOnly(number: string, language: Language, partial = false): Record<Language, string> {
-    const texts = (lang: Language) =>
-      `${partial ? PRINTER_TROUBLE_TEXTS[lang].partial : PRINTER_TROUBLE_TEXTS[lang].notPrinted} ${PRINTER_TROUBLE_TEXTS[lang].showNumber(number)}`;
+    const texts = (lang: Language) => {
+      const trouble = PRINTER_TROUBLE_TEXTS[lang];
+      return `${partial ? trouble.partial : trouble.notPrinted} ${trouble.showNumber(number)}`;
+    };
     // The customer's language first for the screen; all three for staff and signage.
     return { ko: texts('ko'), zh: texts('zh'), en: texts('en'), [language]: texts(language) } as Record<
       Language,

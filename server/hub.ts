@@ -68,7 +68,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const alerts = new AlertService(store, events, queues);
   alerts.on('webhook.failed', ({ venueId, result }) =>
     console.error(
-      `[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ${result.error ?? `HTTP ${result.status}`}`,
+      `[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ` +
+        `${result.error ?? `HTTP ${result.status}`}`,
     ),
   );
 

@@ -110,7 +110,7 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     expect(presses.map((p) => p.button)).toEqual([2, 3, 2]);
   });
 
-  it('reports garbage with reasons, keeps the valid presses around it, and degrades while it keeps coming', async () => {
+  it('reports garbage with reasons, keeps the valid presses around it, and degrades while it goes on', async () => {
     const { line, buttons, presses, problems, statuses } = await rig({ garbage: { threshold: 3, windowMs: 400 } });
     const box = await emulatorOn(line.b);
     await box.sendRaw('P 9x\n\u00ff\u00fe\u0001\nP 1\n');

@@ -466,7 +466,8 @@ export async function runPrinterEmulator(options: RunPrinterEmulatorOptions): Pr
     const where =
       ticket.images.length > 0 ? ` (${ticket.images.map((i) => i.file ?? `${i.width}x${i.height}`).join(', ')})` : '';
     log(
-      `printer emulator: ticket ${ticket.index}${ticket.interrupted ? ' (interrupted)' : ''}${ticket.cut ? '' : ' (not cut)'}${where}\n${ticket.text}`,
+      `printer emulator: ticket ${ticket.index}${ticket.interrupted ? ' (interrupted)' : ''}` +
+        `${ticket.cut ? '' : ' (not cut)'}${where}\n${ticket.text}`,
     );
   });
   engine.on('condition', (c) => log(`printer emulator: ${describeCondition(c)}`));

@@ -1,8 +1,9 @@
 /**
  * Framing for line protocols: bytes in whatever chunks the serial driver hands over, lines out.
  * CR, LF and CRLF all end a line (Arduino's println sends CRLF, some terminals only CR); empty
- * lines are skipped. Lines are printable ASCII (tabs allowed). The framer never throws and never lets a bad line swallow the next good one:
- * an overlong line is reported once and dropped up to its terminator.
+ * lines are skipped. Lines are printable ASCII (tabs allowed). The framer never throws and never
+ * lets a bad line swallow the next good one: an overlong line is reported once and dropped up to
+ * its terminator.
  */
 export type FramingErrorReason = 'line-too-long' | 'truncated' | 'non-ascii';
 

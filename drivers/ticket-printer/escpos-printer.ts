@@ -148,7 +148,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     if (this.transport.state !== 'open') {
       throw new PrinterError(
         'disconnected',
-        `${where} is not connected (${this.transport.state}): check the printer's cable or network and its power; ${what} was not printed`,
+        `${where} is not connected (${this.transport.state}): ` +
+          `check the printer's cable or network and its power; ${what} was not printed`,
         'nothing',
         ticket.number,
       );
@@ -188,7 +189,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
       this.replies.cancelAll('the write failed');
       throw new PrinterError(
         'disconnected',
-        `${where}: sending ${what} failed (${(error as Error).message}); check the cable or network. Part of it may have printed`,
+        `${where}: sending ${what} failed (${(error as Error).message}); ` +
+          `check the cable or network. Part of it may have printed`,
         'unknown',
         ticket.number,
       );
@@ -210,7 +212,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
           );
         throw new PrinterError(
           'not-confirmed',
-          `${where}: ${what} was sent but the printer did not confirm it within ${this.printTimeoutMs} ms: check whether it came out`,
+          `${where}: ${what} was sent but the printer did not confirm it within ${this.printTimeoutMs} ms: ` +
+            `check whether it came out`,
           'unknown',
           ticket.number,
         );
@@ -273,7 +276,9 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     if (error instanceof WaitTimeoutError) {
       return new PrinterError(
         'no-reply',
-        `${where}: the printer does not answer (${error.message}): is it switched on, and is this the right port, address and baud rate? ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
+        `${where}: the printer does not answer (${error.message}): ` +
+          `is it switched on, and is this the right port, address and baud rate? ` +
+          `${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
         printed,
         what.replace(/^ticket /, ''),
       );
@@ -281,14 +286,16 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     if (error instanceof WaitCancelledError) {
       return new PrinterError(
         'disconnected',
-        `${where}: the link dropped while waiting (${error.reason}); ${what} ${printed === 'nothing' ? 'was not printed' : 'may be incomplete'}`,
+        `${where}: the link dropped while waiting (${error.reason}); ` +
+          `${what} ${printed === 'nothing' ? 'was not printed' : 'may be incomplete'}`,
         printed === 'nothing' ? 'nothing' : 'unknown',
         what.replace(/^ticket /, ''),
       );
     }
     return new PrinterError(
       'disconnected',
-      `${where}: ${(error as Error).message}; ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
+      `${where}: ${(error as Error).message}; ` +
+        `${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
       printed,
       what.replace(/^ticket /, ''),
     );
@@ -304,7 +311,9 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         case 'garbage':
           this.diagnostics.emit('problem', {
             reason: frame.reason === 'truncated-asb' ? 'truncated-asb' : 'garbage',
-            detail: `${this.transport.description} sent ${frame.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+            detail:
+              `${this.transport.description} sent ` +
+              `${frame.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
           });
           break;
         case 'paper-status':
@@ -362,7 +371,9 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         this.setStatus({
           state: 'offline',
           code: 'disconnected',
-          detail: `${where}: ${reason ?? 'link lost'}; reconnecting by itself (check the cable or network and the printer's power)`,
+          detail:
+            `${where}: ${reason ?? 'link lost'}; ` +
+            `reconnecting by itself (check the cable or network and the printer's power)`,
         });
         return;
       case 'closed':
@@ -375,7 +386,9 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
       this.setStatus({
         state: 'offline',
         code: 'no-reply',
-        detail: `${where}: ${this.noReply}: is the printer switched on, and is this the right port, address and baud rate?`,
+        detail:
+          `${where}: ${this.noReply}: ` +
+          `is the printer switched on, and is this the right port, address and baud rate?`,
       });
       this.schedulePoll(this.noReplyRetryMs, () => this.greet());
       return;

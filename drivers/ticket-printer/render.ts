@@ -49,7 +49,8 @@ export function renderEscpos(ticket: TicketToPrint, options: RenderOptions = {})
   if (options.autoStatusBack !== undefined) {
     if (!out.startsWith(RECEIPTLINE_OPEN)) {
       throw new Error(
-        'receiptline no longer starts its ESC/POS output with "ESC @ GS a 0": check render.ts against the installed receiptline version',
+        'receiptline no longer starts its ESC/POS output with "ESC @ GS a 0": ' +
+          'check render.ts against the installed receiptline version',
       );
     }
     bytes = `\x1b@\x1da${String.fromCharCode(options.autoStatusBack & 0xff)}${out.slice(RECEIPTLINE_OPEN.length)}`;

@@ -313,7 +313,8 @@ export class AlphaDecoder {
       this.fail(
         frames,
         'bad-checksum',
-        `checksum ${text.toUpperCase()} does not match the bytes (they sum to ${hex4(expected)}); command ${show(this.command)}`,
+        `checksum ${text.toUpperCase()} does not match the bytes (they sum to ${hex4(expected)}); ` +
+          `command ${show(this.command)}`,
       );
       return;
     }

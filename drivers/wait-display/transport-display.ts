@@ -181,7 +181,9 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
         this.setStatus({
           state: 'offline',
           code: 'disconnected',
-          detail: `${what}: ${reason ?? 'link lost'}; reconnecting by itself, and the display will show the latest queue once it is back (check the cable and the display's power)`,
+          detail:
+            `${what}: ${reason ?? 'link lost'}; reconnecting by itself, and the display will show ` +
+            `the latest queue once it is back (check the cable and the display's power)`,
         });
         return;
       case 'closed':

@@ -34,7 +34,7 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
     void i18n.changeLanguage(defaultLanguage);
   }, [i18n, defaultLanguage]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies(live.runtimeUp): fetch again when the kiosk runtime comes up
+  // biome-ignore lint/correctness/useExhaustiveDependencies(live.runtimeUp): fetch again once the runtime is up
   useEffect(() => {
     requestJson<KioskScreenSettings>('/local/screen').then(setSettings, () => setSettings(null));
   }, [live.runtimeUp]);

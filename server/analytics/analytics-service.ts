@@ -1,9 +1,4 @@
-import {
-  attributePresses,
-  peakEnd,
-  type JourneyMoment,
-  type ServedTicket,
-} from '../../core/analytics/journeys.ts';
+import { attributePresses, peakEnd, type JourneyMoment, type ServedTicket } from '../../core/analytics/journeys.ts';
 import {
   DEFAULT_REPORT_OPTIONS,
   type VenueAnalytics,

@@ -86,7 +86,8 @@ export function attachKioskNamespace(
       return next(
         authError(
           'device-token-invalid',
-          `device "${deviceId}" is not registered or its token is wrong: register it (waitwell hub --add-device) and copy the token into the kiosk configuration`,
+          `device "${deviceId}" is not registered or its token is wrong: ` +
+            `register it (waitwell hub --add-device) and copy the token into the kiosk configuration`,
         ),
       );
     }
@@ -239,7 +240,9 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
       return {
         ok: false,
         code: 'seq-gap',
-        message: `seq ${outcome.seq} leaves a gap: the hub holds this device up to ${outcome.contiguousSeq}; resend from ${outcome.contiguousSeq + 1}`,
+        message:
+          `seq ${outcome.seq} leaves a gap: the hub holds this device up to ${outcome.contiguousSeq}; ` +
+          `resend from ${outcome.contiguousSeq + 1}`,
         contiguousSeq: outcome.contiguousSeq,
         eventIndex: outcome.eventIndex,
       };
@@ -247,7 +250,9 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
       return {
         ok: false,
         code: 'seq-conflict',
-        message: `the hub already holds a different event at seq ${outcome.seq} for this device: its local store was reset or copied; register it as a new device`,
+        message:
+          `the hub already holds a different event at seq ${outcome.seq} for this device: ` +
+          `its local store was reset or copied; register it as a new device`,
         contiguousSeq: outcome.contiguousSeq,
         eventIndex: outcome.eventIndex,
       };

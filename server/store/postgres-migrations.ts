@@ -154,7 +154,8 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<numbe
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waitwell.migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations
+       (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
     );
     const { rows } = await client.query<{ v: number | null }>(
       `SELECT MAX(version) AS v FROM ${schema}.schema_migrations`,

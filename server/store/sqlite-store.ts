@@ -67,7 +67,8 @@ export class SqliteHubStore implements HubStore {
          ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = count + excluded.count`,
       ),
       upsertComponent: this.db.prepare<[string, string, string, string, string | null, string | null, number, number]>(
-        `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
            state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
          WHERE excluded.seq > component_status.seq`,

@@ -46,7 +46,8 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       if (control.closest('.visually-hidden')) continue;
       if (box.width < 47.5 || box.height < 47.5)
         problems.push(
-          `${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(box.width)}x${Math.round(box.height)}px`,
+          `${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" ` +
+            `is ${Math.round(box.width)}x${Math.round(box.height)}px`,
         );
     }
     return problems;
