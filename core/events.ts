@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { eventIdSchema, slugSchema } from './ids.ts';
 import { languageSchema } from './languages.ts';
+import { describeZodIssues } from './zod-errors.ts';
 
 /**
  * The event catalog: every type the kiosks may send, with a validated payload per version.
@@ -113,18 +114,11 @@ export type ParseEventResult =
   | { ok: true; event: AnyEventEnvelope }
   | { ok: false; code: EventRejectionCode; message: string };
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
-
 /** Validates an envelope and its payload against the catalog. Never throws. */
 export function parseEvent(input: unknown): ParseEventResult {
   const envelope = envelopeSchema.safeParse(input);
   if (!envelope.success) {
-    return { ok: false, code: 'invalid-envelope', message: describeIssues(envelope.error) };
+    return { ok: false, code: 'invalid-envelope', message: describeZodIssues(envelope.error) };
   }
   const { type, v } = envelope.data;
   if (!Object.hasOwn(EVENT_CATALOG, type)) {
@@ -147,7 +141,11 @@ export function parseEvent(input: unknown): ParseEventResult {
   }
   const payload = schema.safeParse(envelope.data.payload);
   if (!payload.success) {
-    return { ok: false, code: 'invalid-payload', message: `${type} v${v} payload: ${describeIssues(payload.error)}` };
+    return {
+      ok: false,
+      code: 'invalid-payload',
+      message: `${type} v${v} payload: ${describeZodIssues(payload.error)}`,
+    };
   }
   return { ok: true, event: { ...envelope.data, payload: payload.data } as AnyEventEnvelope };
 }
@@ -157,7 +155,7 @@ export function parsePayload<T extends EventType>(type: T, payload: unknown): Ev
   const schema = (EVENT_CATALOG[type] as Record<number, z.ZodType>)[latestVersion(type)]!;
   const result = schema.safeParse(payload);
   if (!result.success) {
-    throw new InvalidEventError(type, describeIssues(result.error));
+    throw new InvalidEventError(type, describeZodIssues(result.error));
   }
   return result.data as EventPayload<T>;
 }

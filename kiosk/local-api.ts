@@ -17,6 +17,7 @@ import { deviceViews, statusView, streamScreenEvents } from './screen-events.ts'
 import { testTicket } from '../drivers/test-ticket.ts';
 import type { KioskScreenSettings } from '../core/kiosk-screen.ts';
 import { contentSecurityPolicy } from '../core/kiosk-shell.ts';
+import { describeZodIssues } from '../core/zod-errors.ts';
 
 function timingSafeEqualText(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -53,7 +54,7 @@ function invalidRequest(res: Response, error: z.ZodError): void {
   res.status(400).json({
     error: {
       code: 'invalid-request',
-      message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      message: describeZodIssues(error),
     },
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { slugSchema } from '../../core/ids.ts';
 import { ROLES, type Role } from '../../core/protocol.ts';
 import { publicVenue, segmentSchema, touchpointSchema, venueSchema } from '../../core/venue.ts';
+import { describeZodIssues } from '../../core/zod-errors.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -34,8 +35,7 @@ const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
-    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new ApiError(400, 'invalid-request', detail);
+    throw new ApiError(400, 'invalid-request', describeZodIssues(result.error));
   }
   return result.data;
 }

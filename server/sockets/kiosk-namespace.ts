@@ -15,8 +15,8 @@ import type {
 import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
 import type { HubEvents } from '../hub-events.ts';
+import { describeZodIssues } from '../../core/zod-errors.ts';
 import {
-  describeIssues,
   numbersReserveSchema,
   ticketCheckInSchema,
   ticketQuoteSchema,
@@ -132,7 +132,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: TicketQuote | QueueFailure) => void;
       const request = ticketQuoteSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       reply(await queues.quote(venueId, request.data).catch(queueFailed));
     });
 
@@ -141,7 +141,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketCheckInSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       reply(await queues.execute(venueId, { type: 'check-in', ticketId: request.data.ticketId }).catch(queueFailed));
     });
 
@@ -150,7 +150,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: NumbersReserved | QueueFailure) => void;
       const request = numbersReserveSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       reply(
         await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch(queueFailed),
       );
@@ -161,7 +161,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketTakeSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       const result = await queues
         .execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId })
         .catch(queueFailed);
