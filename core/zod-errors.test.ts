@@ -12,7 +12,8 @@ describe('describeZodIssues', () => {
   it('names each bad field by its dotted path, and the value itself as (root)', () => {
     const schema = z.object({ name: z.string(), counters: z.array(z.object({ id: z.string() })) });
     expect(describeZodIssues(issues(schema, { name: 1, counters: [{ id: 'a' }, {}] }))).toBe(
-      'name: Invalid input: expected string, received number; counters.1.id: Invalid input: expected string, received undefined',
+      'name: Invalid input: expected string, received number; ' +
+        'counters.1.id: Invalid input: expected string, received undefined',
     );
     expect(describeZodIssues(issues(schema, 'text'))).toBe('(root): Invalid input: expected object, received string');
   });
