@@ -1,4 +1,5 @@
 import { newEventId } from '../core/ids.ts';
+import { newerSnapshot } from '../core/queue/newer-snapshot.ts';
 import { formatNumber } from '../core/queue/numbering.ts';
 import type { Language } from '../core/languages.ts';
 import type { QueueSnapshot, TicketQuote, TicketView, QueueFailure } from '../core/protocol.ts';
@@ -250,12 +251,7 @@ export class TicketDesk {
   }
 
   private queueChanged(snapshot: QueueSnapshot): void {
-    if (
-      this.lastSnapshot &&
-      snapshot.venueId === this.lastSnapshot.venueId &&
-      snapshot.version < this.lastSnapshot.version
-    )
-      return;
+    if (newerSnapshot(this.lastSnapshot, snapshot) !== snapshot) return;
     this.lastSnapshot = snapshot;
     this.offlineIssued = 0;
     const fallback = snapshot.services[0]?.serviceId;

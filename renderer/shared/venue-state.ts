@@ -1,6 +1,7 @@
 import { useReducer } from 'react';
 import type { FeedbackLevel } from '../../core/events.ts';
 import type { Language } from '../../core/languages.ts';
+import { newerSnapshot } from '../../core/queue/newer-snapshot.ts';
 import {
   emptyLevelCounts,
   type BoardAuth,
@@ -77,10 +78,8 @@ export function boardReducer(state: BoardData, action: BoardAction): BoardData {
       return { ...state, devices };
     }
     case 'queue': {
-      // Snapshots may arrive out of order after a reconnect: the log version says which is newer.
-      const held = state.queue;
-      if (held && held.venueId === action.snapshot.venueId && held.version > action.snapshot.version) return state;
-      return { ...state, queue: action.snapshot };
+      const queue = newerSnapshot(state.queue, action.snapshot);
+      return queue === state.queue ? state : { ...state, queue };
     }
     case 'component': {
       const { health } = action;
