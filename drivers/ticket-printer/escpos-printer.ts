@@ -1,3 +1,4 @@
+import { Mutex } from 'async-mutex';
 import { EventEmitter } from 'node:events';
 import type { DeviceEvents, DeviceStatus, TicketPrinter, TicketToPrint } from '../device.ts';
 import type { Transport, TransportState } from '../transport/transport.ts';
@@ -82,7 +83,7 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   private currentStatus: DeviceStatus = { state: 'offline', code: 'stopped', detail: 'not started' };
   private readonly link: TransportLink;
   /** Serialises printer conversations: DLE EOT replies carry no tag, only their order. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly conversation = new Mutex();
   private pollTimer: NodeJS.Timeout | undefined;
   private noReply: string | undefined;
 
@@ -119,8 +120,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   async start(): Promise<void> {
     if (!this.link.attach()) return;
     await this.transport.open();
-    // The first status conversation after open runs in the queue; let start() cover it.
-    await this.queue.catch(() => undefined);
+    // The first status conversation after open takes the printer; let start() cover it.
+    await this.conversation.waitForUnlock();
   }
 
   async stop(): Promise<void> {
@@ -421,9 +422,7 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.conversation.runExclusive(work);
   }
 
   /** A listener's bug must not take the transport (and the kiosk) down. */
