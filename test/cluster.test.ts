@@ -32,6 +32,7 @@ import {
   freshPostgresSchema,
   tempDir,
   TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
   TEST_QUEUE_VENUE,
   withPostgres,
 } from './support/fixtures.ts';
@@ -44,7 +45,6 @@ import { waitFor } from './support/wait.ts';
  * staff and phones connected to different hubs.
  */
 
-const REDIS_URL = process.env.WAITWELL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const VENUE_ID = TEST_QUEUE_VENUE.id;
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
 
@@ -75,7 +75,7 @@ async function provisionChain(
   const schema = freshPostgresSchema('cluster_test');
   cleanups.push(() => dropPostgresSchema(schema));
   const storeUrl = `${TEST_POSTGRES_URL}?schema=${schema}`;
-  const redisUrl = `${REDIS_URL}?prefix=waitwell_test_${randomBytes(6).toString('hex')}`;
+  const redisUrl = `${TEST_REDIS_URL}?prefix=waitwell_test_${randomBytes(6).toString('hex')}`;
   const store = await openHubStore(storeUrl);
   try {
     const venues = new Venues(store);
