@@ -29,7 +29,7 @@ export interface EmulatePrinterIo {
   onReady?: (handle: PrinterEmulatorHandle) => void;
 }
 
-export const PRINTER_CONTROLS = `commands (type and press Enter):
+const PRINTER_CONTROLS = `commands (type and press Enter):
   paper-out [BYTES]   out of paper now, or after BYTES more bytes (mid-ticket)
   paper-near-end      the roll is nearly used up
   refill              a new roll (clears out / near end; buffered data prints)
@@ -40,7 +40,7 @@ export const PRINTER_CONTROLS = `commands (type and press Enter):
   help`;
 
 /** Applies one stdin command; returns what to print. */
-export function applyPrinterControl(handle: PrinterEmulatorHandle, line: string): string {
+function applyPrinterControl(handle: PrinterEmulatorHandle, line: string): string {
   const [command, argument, ...extra] = line.trim().split(/\s+/);
   if (!command) return '';
   if (extra.length > 0) return `"${line.trim()}": too many words\n${PRINTER_CONTROLS}`;

@@ -21,7 +21,7 @@ export const simulateCommand: Command = {
   },
 };
 
-export function loadScenario(file: string) {
+function loadScenario(file: string) {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -47,7 +47,7 @@ export function loadScenario(file: string) {
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | null) => (x === null ? '-' : x.toFixed(2));
 
-export function formatReport(r: SimulationReport): string {
+function formatReport(r: SimulationReport): string {
   const rows: Array<[string, string, string, string, string]> = [
     ['method', 'kept', 'actual/posted', '(n >= 10 min)', 'MAE min'],
     ['waitwell', pct(r.promiseKept), num(r.actualOverPosted), String(r.actualOverPostedN), num(r.maeMin)],

@@ -58,7 +58,7 @@ const ticketTransferredV1 = z.strictObject({
   toServiceId: slugSchema,
 });
 
-export const EVENT_CATALOG = {
+const EVENT_CATALOG = {
   'feedback.pressed': { 1: feedbackPressedV1 },
   'feedback.reason': { 1: feedbackReasonV1 },
   'device.status': { 1: deviceStatusV1 },
@@ -83,7 +83,7 @@ export function latestVersion(type: EventType): number {
 }
 
 /** The envelope every touchpoint event travels in (design.md, "Contracts"). */
-export const envelopeSchema = z.strictObject({
+const envelopeSchema = z.strictObject({
   id: eventIdSchema,
   type: z.string().min(1).max(64),
   v: z.number().int().positive(),

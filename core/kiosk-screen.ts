@@ -61,15 +61,6 @@ export interface KioskScreenEvents {
   press: KioskPressView;
 }
 
-export type KioskScreenEventName = keyof KioskScreenEvents;
-export const KIOSK_SCREEN_EVENTS = [
-  'status',
-  'venue',
-  'queue',
-  'devices',
-  'press',
-] as const satisfies readonly KioskScreenEventName[];
-
 /** How the ticket reached the customer: on paper, or only on the screen (and why). */
 export type PrintOutcome =
   | { printed: true; printerId: string }

@@ -33,7 +33,7 @@ export class DeviceDiscoveryError extends Error {
   }
 }
 
-export function explainSerialListError(error: Error & { code?: string; path?: string; syscall?: string }): string {
+function explainSerialListError(error: Error & { code?: string; path?: string; syscall?: string }): string {
   if (error.code === 'ENOENT' && /udevadm/.test(`${error.path ?? ''} ${error.syscall ?? ''} ${error.message}`)) {
     return (
       'listing serial ports needs udevadm, which is not installed: apt-get install udev (or skip the listing: ' +
@@ -70,7 +70,7 @@ export async function listSerialPorts(list: PortLister = () => SerialPort.list()
   );
 }
 
-export function describeHidDevice(device: HidDeviceInfo): HidDeviceEntry {
+function describeHidDevice(device: HidDeviceInfo): HidDeviceEntry {
   return defined({
     path: device.path ?? '',
     vendorId: hex4(device.vendorId),

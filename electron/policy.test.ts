@@ -69,8 +69,8 @@ describe('kiosk window security policy', () => {
   it('is what the Electron main process asks at each hook', () => {
     const main = readFileSync(join(import.meta.dirname, 'main.ts'), 'utf8');
     expect(main).toMatch(/setWindowOpenHandler\(\(\{ url \}\) => \(\{ action: mayOpenWindow\(url\)/);
-    expect(main).toMatch(/setPermissionRequestHandler\([^]*?mayGrantPermission\(permission\)/);
-    expect(main).toMatch(/setPermissionCheckHandler\([^]*?mayGrantPermission\(permission\)/);
+    expect(main).toMatch(/setPermissionRequestHandler\([\s\S]*?mayGrantPermission\(permission\)/);
+    expect(main).toMatch(/setPermissionCheckHandler\([\s\S]*?mayGrantPermission\(permission\)/);
     expect(main.match(/if \(!mayNavigate\(url, origins\)\) event\.preventDefault\(\)/g)).toHaveLength(2);
     expect(main).toMatch(/webPreferences: lockedWebPreferences\(/);
     expect(main).toMatch(/isTrustedSender\(event\.senderFrame\?\.url, origins\)/);

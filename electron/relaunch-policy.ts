@@ -12,7 +12,7 @@ export interface RelaunchRule {
   unresponsiveGraceMs: number;
 }
 
-export const DEFAULT_RELAUNCH_RULE: RelaunchRule = {
+const DEFAULT_RELAUNCH_RULE: RelaunchRule = {
   windowMs: 10 * 60_000,
   maxReloads: 3,
   unresponsiveGraceMs: 15_000,

@@ -16,7 +16,7 @@ import type { ByteConnection, ButtonsDeviceConfig, DeviceConfig } from './device
 import type { KioskDevices } from './device-host.ts';
 
 /** Opens the byte stream a configuration names; devices on it do not care which kind it is. */
-export function createByteTransport(connection: ByteConnection): Transport {
+function createByteTransport(connection: ByteConnection): Transport {
   switch (connection.type) {
     case 'serial':
       return new SerialTransport({

@@ -48,7 +48,7 @@ const pinBody = z.strictObject({ pin: z.string().max(16) });
 const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.string().min(1).max(64) });
 
 /** Where the Vite build puts the screens; the kiosk serves renderer/kiosk from it at `/`. */
-export const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
+const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 function invalidRequest(res: Response, error: z.ZodError): void {
   res.status(400).json({

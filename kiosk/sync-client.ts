@@ -8,6 +8,7 @@ import type {
   BatchFailure,
   BatchOk,
   KioskClientToServer,
+  KioskAuth,
   KioskServerToClient,
   NumbersReserved,
   QueueCommandResult,
@@ -95,7 +96,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.now = options.now ?? Date.now;
     this.acked = this.store.hubContiguousSeq;
     this.socket = io(new URL('/kiosk', options.hubUrl).toString(), {
-      auth: { deviceId: options.deviceId, token: options.token },
+      auth: { deviceId: options.deviceId, token: options.token } satisfies KioskAuth,
       transports: ['websocket'],
       autoConnect: false,
       // Its own connection: a shared one, opened by another socket in the same process, would

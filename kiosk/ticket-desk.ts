@@ -263,7 +263,7 @@ export class TicketDesk {
 }
 
 /** What a wait display of one service shows: the number last called for it, and the promise. */
-export function waitViewOf(snapshot: QueueSnapshot, serviceId: string): WaitView {
+function waitViewOf(snapshot: QueueSnapshot, serviceId: string): WaitView {
   const service = snapshot.services.find((s) => s.serviceId === serviceId);
   const counters = snapshot.counters.filter((c) => c.services.includes(serviceId));
   const serving =

@@ -36,13 +36,13 @@ export interface WaitEstimate {
   position: number;
 }
 
-export const NEW_TICKET_ID = '__new__';
+const NEW_TICKET_ID = '__new__';
 
 /**
  * Summarises forecast paths for a customer who stays: paths are weighted by exp(-hazard x wait),
  * the chance the customer is still there to be served (only they ever learn if we were right).
  */
-export function summarise(
+function summarise(
   waits: Float64Array,
   policy: PostingPolicy,
   serviceId: string,

@@ -33,7 +33,7 @@ function median(sorted: readonly number[]): number {
 const sortNumbers = (xs: number[]) => xs.sort((a, b) => a - b);
 
 /** Inverse normal CDF (Acklam's rational approximation), for prior quantiles. */
-export function normalQuantile(p: number): number {
+function normalQuantile(p: number): number {
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
   ];

@@ -1,5 +1,5 @@
 import { blockOf, dayOf, formatNumber, nextBlockStart, nextHubNumber, numberingKey, numberingOn } from './numbering.ts';
-import { compareTickets, isCallable, nextTicketFor, rankKey } from './ordering.ts';
+import { isCallable, nextTicketFor, rankKey } from './ordering.ts';
 import { waitingLine } from './views.ts';
 import { segmentWeight, serviceRules } from './rules.ts';
 import type {
@@ -312,7 +312,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
 }
 
 /** "I need more time" lets this many people go first, at most this many times per ticket. */
-export const DEFER_PLACES = 3;
+const DEFER_PLACES = 3;
 export const MAX_DEFERS = 2;
 
 function decideIssue(
@@ -690,5 +690,3 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
     }
   }
 }
-
-export { compareTickets };

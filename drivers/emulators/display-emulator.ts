@@ -34,7 +34,7 @@ export interface DisplayEmulatorOptions {
   packetTimeoutMs?: number;
 }
 
-export interface DisplayProblem {
+interface DisplayProblem {
   reason: string;
   detail: string;
 }

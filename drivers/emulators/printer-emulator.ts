@@ -29,7 +29,7 @@ import {
  * cannot print, data waits in its buffer and prints after the fix, as a real printer's does.
  * Used by tests, the demo venue and `waitwell emulate printer`.
  */
-export interface PrintedImage {
+interface PrintedImage {
   width: number;
   height: number;
   command: RasterImage['command'];
@@ -72,7 +72,7 @@ export interface PrinterEngineOptions {
 const PAGE_REALTIME = 0x10;
 const EOT = 0x04;
 
-export function rasterToPng(image: RasterImage, margin = 16): Buffer {
+function rasterToPng(image: RasterImage, margin = 16): Buffer {
   const png = new PNG({ width: image.width + margin * 2, height: image.height + margin * 2 });
   png.data.fill(0xff);
   const bytesPerRow = (image.width + 7) >> 3;

@@ -22,7 +22,7 @@ const SHOWN_CHARACTERS = 80;
 
 export const DEFAULT_MAX_LINE_LENGTH = 128;
 
-export function showBytes(bytes: Uint8Array): string {
+function showBytes(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}...` : text;
 }

@@ -13,7 +13,7 @@ export const TICKET_FORMATS: readonly TicketFormat[] = ['escpos', 'svg', 'text']
 
 type Encoding = NonNullable<Printer['encoding']>;
 
-export const ENCODING_OF: Record<Language, Encoding> = { ko: 'ksc5601', zh: 'gb18030', en: 'cp437' };
+const ENCODING_OF: Record<Language, Encoding> = { ko: 'ksc5601', zh: 'gb18030', en: 'cp437' };
 
 export interface RenderOptions extends TicketLayoutOptions {
   /** Characters per line: 48 on 80 mm paper (font A), 42 on some 80 mm models, 32 on 58 mm. */
@@ -30,7 +30,7 @@ export interface RenderOptions extends TicketLayoutOptions {
   cut?: boolean;
 }
 
-export const DEFAULT_CPL = 48;
+const DEFAULT_CPL = 48;
 const RECEIPTLINE_OPEN = '\x1b@\x1da\x00';
 
 function printerOf(ticket: TicketToPrint, options: RenderOptions, command: Printer['command']): Printer {

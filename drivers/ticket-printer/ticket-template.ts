@@ -12,7 +12,7 @@ export interface TicketLayoutOptions {
   qrCell?: number;
 }
 
-export const DEFAULT_QR_CELL = 4;
+const DEFAULT_QR_CELL = 4;
 
 /** Characters receiptline reads as markup in text: \ | { } ~ _ " ` ^, and leading - or = (rules). */
 export function escapeText(text: string): string {

@@ -59,7 +59,7 @@ export async function loadNodeHid(): Promise<HidApi> {
 }
 
 /** Which device to open. Paths (/dev/hidrawN) change on replug, so ids are the stable choice. */
-export interface HidSelector {
+interface HidSelector {
   path?: string;
   vendorId?: number;
   productId?: number;
@@ -77,7 +77,7 @@ export interface HidTransportOptions extends HidSelector {
 
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
-export function describeHid(selector: HidSelector): string {
+function describeHid(selector: HidSelector): string {
   if (selector.vendorId !== undefined) {
     const ids = `${hex4(selector.vendorId)}:${selector.productId === undefined ? '*' : hex4(selector.productId)}`;
     const serial = selector.serialNumber ? ` #${selector.serialNumber}` : '';
@@ -87,7 +87,7 @@ export function describeHid(selector: HidSelector): string {
   return `hid ${selector.path ?? '(no device selected)'}`;
 }
 
-export function matchesHid(selector: HidSelector, device: HidDeviceInfo): boolean {
+function matchesHid(selector: HidSelector, device: HidDeviceInfo): boolean {
   return (
     device.path !== undefined &&
     (selector.path === undefined || device.path === selector.path) &&

@@ -21,14 +21,14 @@ export interface TcpTransportOptions {
   backoff?: BackoffPolicy;
 }
 
-export const RAW_PRINT_PORT = 9100;
+const RAW_PRINT_PORT = 9100;
 
-export function describeTcp(options: TcpTransportOptions): string {
+function describeTcp(options: TcpTransportOptions): string {
   return `tcp ${options.host}:${options.port ?? RAW_PRINT_PORT}`;
 }
 
 /** A connect failure in words staff can act on; the raw message stays at the end for support. */
-export function explainTcpError(error: Error & { code?: string }, where: string): string {
+function explainTcpError(error: Error & { code?: string }, where: string): string {
   const raw = error.message;
   switch (error.code) {
     case 'ECONNREFUSED':

@@ -13,22 +13,22 @@
  * rewrite only a STRING (`G`), which the sign swaps in place. Rewriting the TEXT file restarts
  * its display (a visible blank).
  */
-export const NUL = 0x00;
-export const SOH = 0x01;
-export const STX = 0x02;
-export const ETX = 0x03;
-export const EOT = 0x04;
-export const ESC = 0x1b;
+const NUL = 0x00;
+const SOH = 0x01;
+const STX = 0x02;
+const ETX = 0x03;
+const EOT = 0x04;
+const ESC = 0x1b;
 /** Inside a TEXT file: "show STRING file <label> here". */
-export const CALL_STRING = 0x10;
+const CALL_STRING = 0x10;
 
-export const ALL_SIGNS = 'Z';
-export const BROADCAST = '00';
+const ALL_SIGNS = 'Z';
+const BROADCAST = '00';
 const SYNC_NULS = 5;
 
-export const COMMAND = { writeText: 'A', writeSpecial: 'E', writeString: 'G' } as const;
+const COMMAND = { writeText: 'A', writeSpecial: 'E', writeString: 'G' } as const;
 /** Special function `E$`: memory configuration (clears every file). */
-export const SET_MEMORY = '$';
+const SET_MEMORY = '$';
 
 /** Display positions (the byte after ESC in a TEXT file). */
 export const POSITION = { middle: 0x20, top: 0x22, bottom: 0x26, fill: 0x30 } as const;
@@ -95,7 +95,7 @@ export function encodeAlphaPacket(command: Uint8Array, to: AlphaAddress = {}): B
 /** One piece of a TEXT file: plain text, a STRING call, or a position/mode switch. */
 export type AlphaTextPart = { text: string } | { string: string } | { position: number; mode: number };
 
-export function encodeTextBody(parts: readonly AlphaTextPart[]): Buffer {
+function encodeTextBody(parts: readonly AlphaTextPart[]): Buffer {
   return Buffer.concat(
     parts.map((part) => {
       if ('text' in part) return ascii(part.text, 'text');
@@ -169,7 +169,7 @@ export interface AlphaPacket {
 
 export type AlphaErrorReason = 'bad-checksum' | 'bad-header' | 'truncated' | 'too-long' | 'missing-eot' | 'garbage';
 
-export interface AlphaError {
+interface AlphaError {
   reason: AlphaErrorReason;
   /** What exactly was wrong, for the emulator's log. */
   detail: string;
@@ -178,7 +178,7 @@ export interface AlphaError {
 export type AlphaFrame = { kind: 'packet'; packet: AlphaPacket } | { kind: 'error'; error: AlphaError };
 
 /** Text files on real signs are up to a few KB; anything longer is a runaway stream. */
-export const MAX_COMMAND_BYTES = 8192;
+const MAX_COMMAND_BYTES = 8192;
 const MAX_HEADER_BYTES = 8;
 const SHOWN_BYTES = 24;
 

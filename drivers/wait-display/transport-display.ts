@@ -4,7 +4,7 @@ import type { Transport, TransportState } from '../transport/transport.ts';
 import { TransportLink } from '../transport/transport-link.ts';
 
 /** Rare enough to cost nothing on the line, soon enough that a display switched on shows the queue within a minute. */
-export const DEFAULT_REFRESH_MS = 30_000;
+const DEFAULT_REFRESH_MS = 30_000;
 
 export interface DisplayDriverOptions {
   /** The device id used in device.status events, e.g. "display-entrance". */

@@ -32,7 +32,7 @@ export interface BoardData {
   queue: QueueSnapshot | null;
 }
 
-export type BoardAction =
+type BoardAction =
   | { type: 'snapshot'; snapshot: BoardSnapshot }
   | { type: 'counts'; update: Parameters<BoardServerToClient['touchpoint.counts']>[0] }
   | { type: 'device'; health: DeviceHealth }
@@ -40,7 +40,7 @@ export type BoardAction =
   | { type: 'queue'; snapshot: QueueSnapshot }
   | { type: 'venue'; venue: PublicVenue };
 
-export const EMPTY_BOARD: BoardData = {
+const EMPTY_BOARD: BoardData = {
   venue: null,
   counts: {},
   devices: [],
@@ -50,7 +50,7 @@ export const EMPTY_BOARD: BoardData = {
 };
 
 /** Counts are totals, not deltas, so applying an update twice or late is harmless. */
-export function boardReducer(state: BoardData, action: BoardAction): BoardData {
+function boardReducer(state: BoardData, action: BoardAction): BoardData {
   switch (action.type) {
     case 'snapshot': {
       const { venue, touchpoints, devices, components } = action.snapshot;
@@ -117,7 +117,7 @@ function row(touchpointId: string, name: string, counts: TouchpointCounts | unde
   return { touchpointId, name, counts: levels, total, happyShare: happyShare(levels, total) };
 }
 
-export function happyShare(counts: LevelCounts, total: number): number | null {
+function happyShare(counts: LevelCounts, total: number): number | null {
   return total > 0 ? (counts[3] + counts[4]) / total : null;
 }
 

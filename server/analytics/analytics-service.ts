@@ -30,10 +30,10 @@ export interface AnalyticsOptions {
 
 export type { VenueAnalytics };
 
-export const DEFAULT_ATTRIBUTION_WINDOW_MS = 5 * MINUTE_MS;
+const DEFAULT_ATTRIBUTION_WINDOW_MS = 5 * MINUTE_MS;
 
 /** The waiting moment of a service, scored from its surprise, reported like a touchpoint. */
-export const waitTouchpointId = (serviceId: string) => `wait:${serviceId}`;
+const waitTouchpointId = (serviceId: string) => `wait:${serviceId}`;
 
 interface TicketFacts {
   serviceId: string;

@@ -15,7 +15,6 @@ import type { AlertService } from '../alerts/alert-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AnalyticsService } from '../analytics/analytics-service.ts';
 
-export { ApiError };
 import type { QueueService } from '../queue/queue-service.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
@@ -32,7 +31,7 @@ const journeyBody = z.strictObject({
 });
 const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1).max(200).optional() });
 
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     throw new ApiError(400, 'invalid-request', describeZodIssues(result.error));

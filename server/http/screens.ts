@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { QueueService } from '../queue/queue-service.ts';
 
 /** The screens the hub serves (the kiosk screen is served by each kiosk runtime instead). */
-export const HUB_PAGES = ['board', 'staff', 'manage', 'ticket'] as const;
+const HUB_PAGES = ['board', 'staff', 'manage', 'ticket'] as const;
 
 const NOT_BUILT = 'The screens are not built: run "npm run build:renderer" (npm start does it for you).';
 
@@ -43,7 +43,7 @@ export function screensRouter(screensDir: string, queues: QueueService): Router 
   return router;
 }
 
-export function sendPage(res: express.Response, screensDir: string, page: string): void {
+function sendPage(res: express.Response, screensDir: string, page: string): void {
   const file = join(screensDir, page, 'index.html');
   if (existsSync(file)) return void res.sendFile(file);
   res.status(503).type('text').send(NOT_BUILT);

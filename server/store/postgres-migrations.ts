@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
  * bytes, and TEXT accepts a "\u0000" escape in a kiosk's free-text detail where JSONB would refuse
  * the whole batch. Queries that look inside a payload cast it to jsonb where they need to.
  */
-export const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
+const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 1,
     sql: `
@@ -137,7 +137,7 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = 
 ];
 
 /** Schema names we create and put on search_path: plain identifiers, nothing to quote or inject. */
-export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Brings the schema up to date. Everything runs in one transaction under an advisory lock keyed

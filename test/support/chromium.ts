@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (CI installs it with apt); WAITWELL_CHROMIUM points elsewhere. Never a Playwright download. */
-export const CHROMIUM_PATH = process.env.WAITWELL_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.WAITWELL_CHROMIUM ?? '/usr/bin/chromium';
 
 const ARGS = [
   '--headless',

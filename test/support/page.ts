@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from './wait.ts';
 
 /** Screenshots of every screen, kept with the test output (CI keeps the folder). */
-export const SCREENSHOTS = join(resolve(import.meta.dirname, '..', '..'), 'test-output', 'screens');
+const SCREENSHOTS = join(resolve(import.meta.dirname, '..', '..'), 'test-output', 'screens');
 
 /** Polls the page until `selector`'s text is `expected`; on timeout says what it showed instead. */
 export async function expectText(
