@@ -1,13 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+/** Unit tests sit beside their modules; integration tests (test/) start real processes and servers. */
+const UNIT_TESTS = '{core,drivers,kiosk,electron,server,renderer,bin}/**/*.test.{ts,tsx}';
+
 export default defineConfig({
   test: {
-    include: ['{core,drivers,kiosk,electron,server,renderer,bin}/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
     // Integration tests spawn real processes and databases; give them room on a 2-core machine.
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: [UNIT_TESTS] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/**/*.test.{ts,tsx}'], globalSetup: ['test/global-setup.ts'] },
+      },
+    ],
   },
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { newEventId } from '../core/ids.ts';
+import { mulberry32 } from '../core/simulation/random.ts';
 import { venueSchema } from '../core/venue.ts';
 import { AnalyticsService } from '../server/analytics/analytics-service.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
@@ -37,11 +38,11 @@ export default async function run(
       await store.addDevice({ id: `k${d}`, venueId: 'bench', name: `k${d}`, tokenHash: 'x' });
     log(`storing ${events} presses`);
     const insert = store.db.prepare(
-      `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload) VALUES (?, 'bench', ?, ?, 'feedback.pressed', 1, ?, ?, ?, ?)`,
+      `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
+       VALUES (?, 'bench', ?, ?, 'feedback.pressed', 1, ?, ?, ?, ?)`,
     );
     const start = Date.UTC(2026, 10, 1);
-    let random = 42;
-    const next = () => (random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const next = mulberry32(42);
     const fill = store.db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i += 1) {
         const roll = next();

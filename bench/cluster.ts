@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openHubStore } from '../server/open-store.ts';
-import { withPostgres } from '../test/support/fixtures.ts';
+import { withPostgresAt } from '../test/support/postgres.ts';
 import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
 import { processMemoryMb, requireOpenFiles, runLoad } from './hub-load.ts';
 import {
@@ -44,17 +44,17 @@ export default async function run(
     } finally {
       await store.close();
     }
-    await withPostgres(
-      (client) =>
-        client.query(
-          `INSERT INTO ${schema}.devices (id, venue_id, name, token_hash) SELECT d.id, d.venue_id, d.id, d.token_hash FROM unnest($1::text[], $2::text[], $3::text[]) AS d (id, venue_id, token_hash)`,
-          [
-            layout.devices.map((d) => d.deviceId),
-            layout.devices.map((d) => d.venueId),
-            layout.devices.map((d) => d.tokenHash),
-          ],
-        ),
-      POSTGRES_URL,
+    await withPostgresAt(POSTGRES_URL, (client) =>
+      client.query(
+        `INSERT INTO ${schema}.devices (id, venue_id, name, token_hash)
+           SELECT d.id, d.venue_id, d.id, d.token_hash
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS d (id, venue_id, token_hash)`,
+        [
+          layout.devices.map((d) => d.deviceId),
+          layout.devices.map((d) => d.venueId),
+          layout.devices.map((d) => d.tokenHash),
+        ],
+      ),
     );
 
     for (let i = 0; i < 2; i += 1)
@@ -73,15 +73,14 @@ export default async function run(
       log,
     );
     const memory = hubs.map((hub) => processMemoryMb(hub.child.pid));
-    const stored = await withPostgres(
-      async (client) =>
-        Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n),
-      POSTGRES_URL,
+    const stored = await withPostgresAt(POSTGRES_URL, async (client) =>
+      Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n),
     );
     const lost = Math.max(result.lost, result.sent - stored);
     const rssMb = Math.max(...memory.map((m) => m.peakRssMb));
     log(
-      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`,
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, ` +
+        `hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`,
     );
 
     const targetsMet =
@@ -112,7 +111,7 @@ export default async function run(
     };
   } finally {
     await Promise.all(hubs.map((hub) => stopHub(hub)));
-    await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`), POSTGRES_URL).catch(
+    await withPostgresAt(POSTGRES_URL, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(
       (error: Error) => log(`could not drop schema ${schema}: ${error.message}`),
     );
   }

@@ -37,9 +37,10 @@ function jobs(seeds: number, generated: number): EstimatorJob[] {
   return out;
 }
 
+const WORKER_MODULE = JSON.stringify(new URL('./estimator-worker.ts', import.meta.url).href);
 /** Workers load TypeScript through tsx's loader, registered inside the worker, like the runner's own. */
 const WORKER_BOOTSTRAP = `
-import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./estimator-worker.ts', import.meta.url).href)}); });
+import('tsx/esm/api').then(({ register }) => { register(); return import(${WORKER_MODULE}); });
 `;
 
 function runWorkers(
@@ -50,7 +51,7 @@ function runWorkers(
   onDay: (day: DayScore) => void,
 ): Promise<void> {
   const shares: EstimatorJob[][] = Array.from({ length: workers }, () => []);
-  all.forEach((job, i) => shares[i % workers]!.push(job));
+  for (const [i, job] of all.entries()) shares[i % workers]!.push(job);
   return Promise.all(
     shares
       .filter((share) => share.length > 0)
@@ -76,7 +77,8 @@ function byScenario(days: readonly DayScore[], meetsAll: (d: DayScore) => boolea
   const out: Record<string, [number, number]> = {};
   for (const day of days) {
     const name = day.label.split('#')[0]!;
-    const tally = (out[name] ??= [0, 0]);
+    const tally = out[name] ?? [0, 0];
+    out[name] = tally;
     tally[0] += meetsAll(day) ? 1 : 0;
     tally[1] += 1;
   }
@@ -100,7 +102,9 @@ const estimator: Benchmark = async (options, log) => {
       .filter(([, ok]) => !ok)
       .map(([name]) => name);
     log(
-      `${day.label.padEnd(24)} kept ${day.promiseKept.toFixed(3)}  a/p ${day.actualOverPosted?.toFixed(3) ?? '-'} (n ${day.actualOverPostedN})  mae ${day.maeRatio.toFixed(2)}x  ${missed.length ? `MISSES ${missed.join(', ')}` : 'ok'}`,
+      `${day.label.padEnd(24)} kept ${day.promiseKept.toFixed(3)}  ` +
+        `a/p ${day.actualOverPosted?.toFixed(3) ?? '-'} (n ${day.actualOverPostedN})  ` +
+        `mae ${day.maeRatio.toFixed(2)}x  ${missed.length ? `MISSES ${missed.join(', ')}` : 'ok'}`,
     );
   });
   days.sort((a, b) => (a.label < b.label ? -1 : 1));

@@ -204,7 +204,8 @@ export async function runLoad(plan: LoadPlan, log: (line: string) => void): Prom
   const sends = new SendLog();
   const latencies: number[] = [];
   const crossHub: number[] = [];
-  // A touchpoint is pressed from one hub only (the plan gives each hub its own), so its key tells where a press came from.
+  // A touchpoint is pressed from one hub only (the plan gives each hub its own), so its key tells
+  // where a press came from.
   const touchpointHub = new Map(plan.kiosks.map((k) => [countKey(k.venueId, k.touchpointId), k.hub]));
   const boards: BoardSocket[] = [];
   const watches: BoardWatch[] = [];
@@ -221,7 +222,8 @@ export async function runLoad(plan: LoadPlan, log: (line: string) => void): Prom
       watches.push(watch);
     }
     log(
-      `${boards.length} boards connected; connecting ${plan.kiosks.length} kiosks, ${plan.connectWindow} handshakes at a time`,
+      `${boards.length} boards connected; ` +
+        `connecting ${plan.kiosks.length} kiosks, ${plan.connectWindow} handshakes at a time`,
     );
     let connectedCount = 0;
     const progress = setInterval(() => log(`${connectedCount} kiosks connected`), 2000);
@@ -302,7 +304,8 @@ export async function runLoad(plan: LoadPlan, log: (line: string) => void): Prom
     });
     const sendSeconds = (performance.now() - sendStarted) / 1000;
     log(
-      `sent ${sent} presses (${warmup} of them untimed warm-up) in ${sendSeconds.toFixed(2)} s (target ${plan.rate}/s); waiting for acks and boards`,
+      `sent ${sent} presses (${warmup} of them untimed warm-up) in ${sendSeconds.toFixed(2)} s ` +
+        `(target ${plan.rate}/s); waiting for acks and boards`,
     );
     await Promise.all(answers);
     if (refusals.size > 0) log(`refused: ${JSON.stringify(Object.fromEntries(refusals))}`);
@@ -367,7 +370,8 @@ export function requireOpenFiles(needed: number): number {
   }
   if (soft < needed)
     throw new Error(
-      `this run needs about ${needed} open files but the limit is ${soft}: run "ulimit -n ${Math.max(needed, 20000)}" in this shell first`,
+      `this run needs about ${needed} open files but the limit is ${soft}: ` +
+        `run "ulimit -n ${Math.max(needed, 20000)}" in this shell first`,
     );
   return soft;
 }

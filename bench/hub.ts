@@ -220,7 +220,8 @@ export default async function run(
     db.close();
     const lost = Math.max(result.lost, result.sent - stored);
     log(
-      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, hub rss ${memory.rssMb} MB (peak ${memory.peakRssMb} MB), stored ${stored}/${result.sent}`,
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+        `hub rss ${memory.rssMb} MB (peak ${memory.peakRssMb} MB), stored ${stored}/${result.sent}`,
     );
 
     const targetsMet =

@@ -94,7 +94,7 @@ function summarize(result: Record<string, unknown>): string {
 }
 
 async function main(): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArguments>;
   try {
     parsed = parseArguments(process.argv.slice(2));
   } catch (error) {

@@ -271,7 +271,8 @@ export default async function run(
     const eventsPerSec = events / seconds;
     const throughputAudit = auditHub(hub.file, expectedIds(kiosks));
     log(
-      `throughput: ${events} events in ${seconds.toFixed(2)} s = ${Math.round(eventsPerSec)}/s; audit ${JSON.stringify(throughputAudit)}`,
+      `throughput: ${events} events in ${seconds.toFixed(2)} s = ${Math.round(eventsPerSec)}/s; ` +
+        `audit ${JSON.stringify(throughputAudit)}`,
     );
 
     // Latency: the same connected kiosks, now appending live at a fixed total rate.

@@ -30,7 +30,16 @@ const COMMANDS: Record<string, Command> = {
 
 function mainHelp(): string {
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`);
-  return `waitwell: in-venue kiosks, queues and moments of truth\n\nUsage: waitwell <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "waitwell <command> --help" for a command's options.`;
+  return [
+    'waitwell: in-venue kiosks, queues and moments of truth',
+    '',
+    'Usage: waitwell <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    `Run "waitwell <command> --help" for a command's options.`,
+  ].join('\n');
 }
 
 export function commandHelp(name: string, command: Command): string {
@@ -53,14 +62,16 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parse = () =>
+    parseArgs({
       args: rest,
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
   } catch (error) {
     console.error(`waitwell ${name}: ${(error as Error).message}\n\n${commandHelp(name, command)}`);
     process.exitCode = 2;

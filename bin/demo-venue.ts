@@ -67,7 +67,7 @@ export const DEMO_VENUE: VenueInput = {
 };
 
 /** A smiley box and how often passers-by press it. */
-export interface DemoSmileyBox {
+interface DemoSmileyBox {
   touchpointId: string;
   pressesPerMinute: number;
 }

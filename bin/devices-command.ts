@@ -22,19 +22,21 @@ const FONT_NAMES = {
 };
 
 /** The printer models a kiosk's printer entry can name, and whether the font for text they lack is installed. */
-export function describePrinterModels(cjkCollection = findCjkCollection()): string[] {
+function describePrinterModels(cjkCollection = findCjkCollection()): string[] {
   const lines = [`Printer models (a printer entry's "model"; ${DEFAULT_PRINTER_MODEL_ID} when none is named):`];
   for (const model of PRINTER_MODELS) {
     const fonts = model.fonts.map((font) => FONT_NAMES[font]).join(', ') || 'none (Korean and Chinese print as images)';
     lines.push(
       `  ${model.id.padEnd(20)} ${model.name}`,
-      `  ${''.padEnd(20)} ${model.dotsPerLine} dots (${maxCharactersPerLine(model)} per line), ${model.dpi} dpi, ${model.commandSet} commands, ${model.cutter ? 'cutter' : 'no cutter'}; text fonts: ${fonts}`,
+      `  ${''.padEnd(20)} ${model.dotsPerLine} dots (${maxCharactersPerLine(model)} per line), ${model.dpi} dpi, ` +
+        `${model.commandSet} commands, ${model.cutter ? 'cutter' : 'no cutter'}; text fonts: ${fonts}`,
     );
   }
   lines.push(
     cjkCollection
       ? `CJK font for lines a printer has no font for: ${cjkCollection}`
-      : 'CJK font for lines a printer has no font for: not installed; Korean and Chinese tickets fail on printers without their font until Noto Sans CJK is installed (Debian/Ubuntu: apt-get install fonts-noto-cjk)',
+      : 'CJK font for lines a printer has no font for: not installed; Korean and Chinese tickets fail on printers ' +
+          'without their font until Noto Sans CJK is installed (Debian/Ubuntu: apt-get install fonts-noto-cjk)',
   );
   return lines;
 }
@@ -49,7 +51,14 @@ async function listDevices(): Promise<void> {
     );
     for (const port of ports)
       console.log(
-        `  ${port.path}${port.vendorId ? `  usb ${port.vendorId}:${port.productId}` : ''}${port.manufacturer ? `  ${port.manufacturer}` : ''}${port.serialNumber ? `  #${port.serialNumber}` : ''}`,
+        [
+          `  ${port.path}`,
+          port.vendorId ? `usb ${port.vendorId}:${port.productId}` : '',
+          port.manufacturer ?? '',
+          port.serialNumber ? `#${port.serialNumber}` : '',
+        ]
+          .filter((part) => part !== '')
+          .join('  '),
       );
   } catch (error) {
     console.log(`Serial ports: ${(error as Error).message}`);
@@ -59,7 +68,8 @@ async function listDevices(): Promise<void> {
     console.log(
       hids.length
         ? 'HID devices:'
-        : 'HID devices: none visible (on Linux, plugged-in devices owned by root need the udev rule in drivers/feedback-buttons/README.md)',
+        : 'HID devices: none visible (on Linux, plugged-in devices owned by root need the udev rule in ' +
+            'drivers/feedback-buttons/README.md)',
     );
     for (const hid of hids) console.log(`  ${JSON.stringify(hid)}`);
   } catch (error) {
@@ -79,7 +89,8 @@ function waitForStatus(
       device.off('status', onStatus);
       reject(
         new Error(
-          `device ${device.id} is ${device.status.state}${device.status.detail ? ` (${device.status.detail})` : ''} after ${timeoutMs / 1000} s`,
+          `device ${device.id} is ${device.status.state}` +
+            `${device.status.detail ? ` (${device.status.detail})` : ''} after ${timeoutMs / 1000} s`,
         ),
       );
     }, timeoutMs);
@@ -118,14 +129,16 @@ async function testDevice(configFile: string, id: string): Promise<void> {
     if (printer) {
       const result = await printer.print(testTicket(config.venueId, config.hubUrl));
       console.log(
-        `printed a test ticket on ${id} (${result.model}, ${result.renderedAs === 'text' ? 'all text' : `${result.imageLines} lines as images`})`,
+        `printed a test ticket on ${id} (${result.model}, ` +
+          `${result.renderedAs === 'text' ? 'all text' : `${result.imageLines} lines as images`})`,
       );
     } else if (display) {
       await display.show({ nowServing: 'T-001', postedWaitMin: 5, waiting: 0 });
       console.log(`showed a test line on ${id}`);
     } else if (entry.kind === 'buttons' && entry.connection.type === 'keyboard') {
       console.log(
-        `${id} is a keyboard-mode keypad: its keys reach the kiosk through the kiosk screen only; open the screen and press a button`,
+        `${id} is a keyboard-mode keypad: its keys reach the kiosk through the kiosk screen only; ` +
+          `open the screen and press a button`,
       );
     } else if (buttons) {
       console.log(`press a button on ${id} (waiting ${TEST_TIMEOUT_MS / 1000} s)...`);

@@ -38,7 +38,8 @@ async function emulateButtons(values: Values, path: string | undefined): Promise
 
 export const emulateCommand: Command = {
   summary: 'be the far end of a device: a smiley button box, an ESC/POS printer or a wait display',
-  usage: `waitwell emulate buttons (--path DEV | --pair) (--script "1, 4@250" | --rate PER_MINUTE [--count N]) [--checksum]
+  usage: `waitwell emulate buttons (--path DEV | --pair) [--checksum]
+                                 (--script "1, 4@250" | --rate PER_MINUTE [--count N])
        waitwell emulate printer (--path DEV | --pair | --tcp [HOST:]PORT) [--out DIR] [--model MODEL]
        waitwell emulate display (--path DEV | --pair | --tcp [HOST:]PORT) [--kind dmd|alpha]
 DEV is the device end of a serial line; --pair makes a pseudo-terminal pair (socat) and prints the

@@ -42,7 +42,8 @@ export function boxed(lines: readonly string[], width = Math.max(20, ...lines.ma
 
 function countersLine(kind: DisplayKind, counters: DisplayCounters): string {
   return kind === 'alpha'
-    ? `text rewrites (blank) ${counters.textWrites}, string updates ${counters.stringUpdates}, memory configurations ${counters.memoryConfigurations}, problems ${counters.problems}`
+    ? `text rewrites (blank) ${counters.textWrites}, string updates ${counters.stringUpdates}, ` +
+        `memory configurations ${counters.memoryConfigurations}, problems ${counters.problems}`
     : `clears ${counters.blanks}, problems ${counters.problems}`;
 }
 
@@ -53,7 +54,8 @@ export async function emulateDisplay(values: EmulateDisplayValues, io: EmulateDi
     throw new Error(`--kind must be dmd (${KINDS.dmd}) or alpha (${KINDS.alpha}), got "${values.kind}"`);
   if ((values.path === undefined) === (values.tcp === undefined)) {
     throw new Error(
-      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on, not both or neither',
+      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on, ' +
+        'not both or neither',
     );
   }
   const listen = values.tcp === undefined ? undefined : parseListenAddress(values.tcp);

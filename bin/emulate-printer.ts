@@ -32,7 +32,7 @@ export interface EmulatePrinterIo {
   onReady?: (handle: PrinterEmulatorHandle) => void;
 }
 
-export const PRINTER_CONTROLS = `commands (type and press Enter):
+const PRINTER_CONTROLS = `commands (type and press Enter):
   paper-out [BYTES]   out of paper now, or after BYTES more bytes (mid-ticket)
   paper-near-end      the roll is nearly used up
   refill              a new roll (clears out / near end; buffered data prints)
@@ -43,7 +43,7 @@ export const PRINTER_CONTROLS = `commands (type and press Enter):
   help`;
 
 /** Applies one stdin command; returns what to print. */
-export function applyPrinterControl(handle: PrinterEmulatorHandle, line: string): string {
+function applyPrinterControl(handle: PrinterEmulatorHandle, line: string): string {
   const [command, argument, ...extra] = line.trim().split(/\s+/);
   if (!command) return '';
   if (extra.length > 0) return `"${line.trim()}": too many words\n${PRINTER_CONTROLS}`;
@@ -89,14 +89,17 @@ export function applyPrinterControl(handle: PrinterEmulatorHandle, line: string)
     default:
       return `unknown command "${command}"\n${PRINTER_CONTROLS}`;
   }
-  return `printer: ${describeCondition(handle.engine.condition)}${handle.engine.autoStatusBack ? ` (automatic status back on, 0x${handle.engine.autoStatusBack.toString(16)})` : ''}, ${handle.tickets.length} tickets printed`;
+  const statusBack = handle.engine.autoStatusBack;
+  const automatic = statusBack ? ` (automatic status back on, 0x${statusBack.toString(16)})` : '';
+  return `printer: ${describeCondition(handle.engine.condition)}${automatic}, ${handle.tickets.length} tickets printed`;
 }
 
 export async function emulatePrinter(values: EmulatePrinterValues, io: EmulatePrinterIo = {}): Promise<void> {
   const out = io.out ?? ((text: string) => console.log(text));
   if ((values.path === undefined) === (values.tcp === undefined)) {
     throw new Error(
-      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on (9100 like a LAN printer, 0 = any free port), not both or neither',
+      'give --path <the device end of a serial line, e.g. a pty made by socat> or --tcp [host:]port to listen on ' +
+        '(9100 like a LAN printer, 0 = any free port), not both or neither',
     );
   }
   const listen = values.tcp === undefined ? undefined : parseListenAddress(values.tcp);
@@ -120,7 +123,8 @@ export async function emulatePrinter(values: EmulatePrinterValues, io: EmulatePr
     });
     const where = handle.tcpPort !== undefined ? `tcp ${listen!.host}:${handle.tcpPort}` : `serial ${values.path}`;
     out(
-      `${model ? `${model.name}:` : 'Epson-style'} ticket printer on ${where}${values.out ? `, tickets saved in ${values.out}` : ''}; Ctrl-C to stop`,
+      `${model ? `${model.name}:` : 'Epson-style'} ticket printer on ${where}` +
+        `${values.out ? `, tickets saved in ${values.out}` : ''}; Ctrl-C to stop`,
     );
     out(PRINTER_CONTROLS);
     io.onReady?.(handle);

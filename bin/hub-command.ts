@@ -2,7 +2,7 @@ import { ROLES, type Role } from '../core/protocol.ts';
 import { Accounts } from '../server/auth/access.ts';
 import { newPassword } from '../server/auth/secrets.ts';
 import { loadHubConfig } from '../server/config.ts';
-import { startHub } from '../server/hub.ts';
+import { type Hub, startHub } from '../server/hub.ts';
 import { describeStoreLocation, isPostgresUrl, openHubStore } from '../server/open-store.ts';
 import { describeRedisLocation } from '../server/cluster/redis-location.ts';
 import { Venues } from '../server/venues.ts';
@@ -11,7 +11,8 @@ import { onShutdown } from './shutdown.ts';
 
 export const runHubCommand: Command = {
   summary: 'run the hub (HTTP, socket.io, screens), or provision it and exit',
-  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR] [--store FILE|postgres://URL] [--redis redis://HOST:PORT]
+  usage: `waitwell hub [--config FILE] [--port N] [--host ADDR] [--data DIR]
+                    [--store FILE|postgres://URL] [--redis redis://HOST:PORT]
        waitwell hub --create-admin NAME [--password P]      create an admin (a password is generated if none is given)
        waitwell hub --create-user NAME --role staff|manager --venue ID [--password P]
        waitwell hub --add-venue ID [--name "Venue name"]
@@ -63,7 +64,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
       }
       return;
     }
-    let hub;
+    let hub: Hub;
     try {
       hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis });
     } catch (error) {

@@ -5,8 +5,10 @@ import { onShutdown } from './shutdown.ts';
 
 export const runKioskCommand: Command = {
   summary: 'run a kiosk runtime: local store, sync to the hub, the screen API, devices',
-  usage: `waitwell kiosk --config FILE [--hub URL] [--venue ID] [--device ID] [--token T] [--store FILE] [--port N] [--simulate PRESSES_PER_MINUTE]
-Environment: WAITWELL_HUB_URL, WAITWELL_VENUE_ID, WAITWELL_DEVICE_ID, WAITWELL_DEVICE_TOKEN, WAITWELL_KIOSK_STORE, WAITWELL_KIOSK_PORT.`,
+  usage: `waitwell kiosk --config FILE [--hub URL] [--venue ID] [--device ID] [--token T] [--store FILE] [--port N]
+                      [--simulate PRESSES_PER_MINUTE]
+Environment: WAITWELL_HUB_URL, WAITWELL_VENUE_ID, WAITWELL_DEVICE_ID, WAITWELL_DEVICE_TOKEN, WAITWELL_KIOSK_STORE,
+WAITWELL_KIOSK_PORT.`,
   options: {
     config: { type: 'string' },
     hub: { type: 'string' },

@@ -21,7 +21,7 @@ export const simulateCommand: Command = {
   },
 };
 
-export function loadScenario(file: string) {
+function loadScenario(file: string) {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -38,14 +38,16 @@ export function loadScenario(file: string) {
   }
   const parsed = parseScenario(json);
   if (!parsed.ok)
-    throw new Error(`scenario "${file}": ${parsed.message}\nFix these fields (format in docs/queues.md, "Simulating a day").`);
+    throw new Error(
+      `scenario "${file}": ${parsed.message}\nFix these fields (format in docs/queues.md, "Simulating a day").`,
+    );
   return parsed.scenario;
 }
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | null) => (x === null ? '-' : x.toFixed(2));
 
-export function formatReport(r: SimulationReport): string {
+function formatReport(r: SimulationReport): string {
   const rows: Array<[string, string, string, string, string]> = [
     ['method', 'kept', 'actual/posted', '(n >= 10 min)', 'MAE min'],
     ['waitwell', pct(r.promiseKept), num(r.actualOverPosted), String(r.actualOverPostedN), num(r.maeMin)],
@@ -57,14 +59,18 @@ export function formatReport(r: SimulationReport): string {
     .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
     .join('\n');
   const lines = [
-    `scenario ${r.scenario}: ${r.tickets} tickets, ${r.served} served, ${r.abandoned} abandoned${r.unservedAtClose ? `, ${r.unservedAtClose} unserved at close` : ''}; peak physical queue ${r.peakPhysicalQueue}`,
+    `scenario ${r.scenario}: ${r.tickets} tickets, ${r.served} served, ${r.abandoned} abandoned` +
+      `${r.unservedAtClose ? `, ${r.unservedAtClose} unserved at close` : ''}; ` +
+      `peak physical queue ${r.peakPhysicalQueue}`,
     '',
     table,
   ];
   if (r.withoutReturnTimes && r.returnTimes) {
     lines.push(
       '',
-      `return times: ${r.returnTimes.accepted} of ${r.returnTimes.offered} offers accepted; without them: ${r.withoutReturnTimes.served} served, peak physical queue ${r.withoutReturnTimes.peakPhysicalQueue}`,
+      `return times: ${r.returnTimes.accepted} of ${r.returnTimes.offered} offers accepted; ` +
+        `without them: ${r.withoutReturnTimes.served} served, ` +
+        `peak physical queue ${r.withoutReturnTimes.peakPhysicalQueue}`,
     );
   }
   return lines.join('\n');

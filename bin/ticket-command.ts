@@ -167,7 +167,8 @@ terminal; escpos needs --out (it is binary).`,
           ? 'every line as text in its own fonts'
           : `${rendered.imageLines} lines as images (it has no font for them)`;
     console.log(
-      `${format} ticket ${ticket.number} (${ticket.language}, ${rendered.bytes.length} bytes) for the ${model.name}: ${how}; written to ${out}; QR: ${ticket.url}; times in ${ticket.timeZone}`,
+      `${format} ticket ${ticket.number} (${ticket.language}, ${rendered.bytes.length} bytes) ` +
+        `for the ${model.name}: ${how}; written to ${out}; QR: ${ticket.url}; times in ${ticket.timeZone}`,
     );
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { eventIdSchema, slugSchema } from './ids.ts';
 import { languageSchema } from './languages.ts';
+import { describeZodIssues } from './zod-errors.ts';
 
 /**
  * The event catalog: every type the kiosks may send, with a validated payload per version.
@@ -57,7 +58,7 @@ const ticketTransferredV1 = z.strictObject({
   toServiceId: slugSchema,
 });
 
-export const EVENT_CATALOG = {
+const EVENT_CATALOG = {
   'feedback.pressed': { 1: feedbackPressedV1 },
   'feedback.reason': { 1: feedbackReasonV1 },
   'device.status': { 1: deviceStatusV1 },
@@ -82,7 +83,7 @@ export function latestVersion(type: EventType): number {
 }
 
 /** The envelope every touchpoint event travels in (design.md, "Contracts"). */
-export const envelopeSchema = z.strictObject({
+const envelopeSchema = z.strictObject({
   id: eventIdSchema,
   type: z.string().min(1).max(64),
   v: z.number().int().positive(),
@@ -113,18 +114,11 @@ export type ParseEventResult =
   | { ok: true; event: AnyEventEnvelope }
   | { ok: false; code: EventRejectionCode; message: string };
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
-
 /** Validates an envelope and its payload against the catalog. Never throws. */
 export function parseEvent(input: unknown): ParseEventResult {
   const envelope = envelopeSchema.safeParse(input);
   if (!envelope.success) {
-    return { ok: false, code: 'invalid-envelope', message: describeIssues(envelope.error) };
+    return { ok: false, code: 'invalid-envelope', message: describeZodIssues(envelope.error) };
   }
   const { type, v } = envelope.data;
   if (!Object.hasOwn(EVENT_CATALOG, type)) {
@@ -140,12 +134,18 @@ export function parseEvent(input: unknown): ParseEventResult {
     return {
       ok: false,
       code: 'unsupported-version',
-      message: `${type} v${v} is not supported by this hub (it knows v${Object.keys(versions).join(', v')}); update the hub before the kiosks`,
+      message:
+        `${type} v${v} is not supported by this hub (it knows v${Object.keys(versions).join(', v')}); ` +
+        `update the hub before the kiosks`,
     };
   }
   const payload = schema.safeParse(envelope.data.payload);
   if (!payload.success) {
-    return { ok: false, code: 'invalid-payload', message: `${type} v${v} payload: ${describeIssues(payload.error)}` };
+    return {
+      ok: false,
+      code: 'invalid-payload',
+      message: `${type} v${v} payload: ${describeZodIssues(payload.error)}`,
+    };
   }
   return { ok: true, event: { ...envelope.data, payload: payload.data } as AnyEventEnvelope };
 }
@@ -155,7 +155,7 @@ export function parsePayload<T extends EventType>(type: T, payload: unknown): Ev
   const schema = (EVENT_CATALOG[type] as Record<number, z.ZodType>)[latestVersion(type)]!;
   const result = schema.safeParse(payload);
   if (!result.success) {
-    throw new InvalidEventError(type, describeIssues(result.error));
+    throw new InvalidEventError(type, describeZodIssues(result.error));
   }
   return result.data as EventPayload<T>;
 }

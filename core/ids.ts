@@ -14,7 +14,7 @@ export function isEventId(value: string): boolean {
 }
 
 /** Venue, device, touchpoint and user ids: short, URL-safe, case-sensitive slugs. */
-export const SLUG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SLUG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const slugSchema = z
   .string()
   .regex(SLUG_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');

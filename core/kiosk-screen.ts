@@ -58,14 +58,6 @@ export interface KioskScreenEvents {
   devices: KioskDeviceView[];
 }
 
-export type KioskScreenEventName = keyof KioskScreenEvents;
-export const KIOSK_SCREEN_EVENTS = [
-  'status',
-  'venue',
-  'queue',
-  'devices',
-] as const satisfies readonly KioskScreenEventName[];
-
 /** How the ticket reached the customer: on paper, or only on the screen (and why). */
 export type PrintOutcome =
   | { printed: true; printerId: string }

@@ -6,4 +6,3 @@ export type Language = (typeof LANGUAGES)[number];
 export const languageSchema = z.enum(LANGUAGES);
 
 export const localizedTextSchema = z.object({ ko: z.string().min(1), zh: z.string().min(1), en: z.string().min(1) });
-export type LocalizedText = z.infer<typeof localizedTextSchema>;

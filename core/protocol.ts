@@ -13,7 +13,7 @@ import type { PublicVenue, Venue } from './venue.ts';
 export const MAX_BATCH_BYTES = 1024 * 1024;
 export const MAX_BATCH_EVENTS = 2000;
 
-export type ProtocolErrorCode =
+type ProtocolErrorCode =
   | EventRejectionCode
   | 'invalid-message'
   | 'unknown-message'
@@ -55,7 +55,7 @@ export interface KioskAuth {
   token: string;
 }
 
-export interface HelloRequest {
+interface HelloRequest {
   /** Highest seq in the kiosk's own store. */
   lastSeq: number;
   /** The kiosk's clock when it sent hello, for the NTP-style offset. */
@@ -71,7 +71,7 @@ export interface HelloOk {
   venue: Venue;
 }
 
-export interface EventBatch {
+interface EventBatch {
   events: AnyEventEnvelope[];
   /** hub clock - kiosk clock, as the kiosk measured it at hello. */
   clockOffsetMs?: number;
@@ -124,7 +124,7 @@ export interface KioskServerToClient {
 // ---------- queues (hub -> kiosks, boards, staff, phones) ----------
 
 /** One service's line as customers see it: how many wait, who is next, what we promise. */
-export interface ServiceWait extends ServiceBoardRow {
+interface ServiceWait extends ServiceBoardRow {
   /** The calibrated promise for someone taking a ticket now; null while no counter serves it. */
   postedWaitMin: number | null;
   /** The point estimate behind it. */
@@ -182,7 +182,7 @@ export interface QueueFailure {
   message: string;
 }
 
-export interface QueueCommandOk {
+interface QueueCommandOk {
   ok: true;
   version: number;
   events: QueueEvent[];
@@ -193,7 +193,7 @@ export interface QueueCommandOk {
 export type QueueCommandResult = QueueCommandOk | QueueFailure;
 
 /** What staff may do at a counter (issue, check-in and blocks belong to kiosks). */
-export const STAFF_COMMANDS = [
+const STAFF_COMMANDS = [
   'open-counter',
   'close-counter',
   'break-counter',

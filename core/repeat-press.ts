@@ -28,7 +28,7 @@ export interface RepeatPressVerdict {
   inWindow: number;
 }
 
-export function validateRepeatPressRule(rule: RepeatPressRule): RepeatPressRule {
+function validateRepeatPressRule(rule: RepeatPressRule): RepeatPressRule {
   if (!Number.isFinite(rule.withinMs) || rule.withinMs <= 0)
     throw new RangeError(`repeat-press withinMs must be a positive number of ms, got ${rule.withinMs}`);
   if (!Number.isInteger(rule.count) || rule.count < 2)

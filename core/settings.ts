@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeZodIssues } from './zod-errors.ts';
 
 /**
  * Configuration layering shared by the hub and the kiosk: defaults < file < environment <
@@ -24,8 +25,7 @@ export function layerSettings<S extends z.ZodType>(
   const fromFlags = Object.fromEntries(Object.entries(layers.flags ?? {}).filter(([, value]) => value !== undefined));
   const result = schema.safeParse({ ...layers.file, ...fromEnv, ...fromFlags });
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`${layers.what} is not valid:\n${lines.join('\n')}`);
+    throw new Error(`${layers.what} is not valid:\n  - ${describeZodIssues(result.error, '\n  - ')}`);
   }
   return result.data;
 }

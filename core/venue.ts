@@ -49,7 +49,7 @@ export function touchpointOfDevice(
 }
 
 /** A queue customers take tickets for, e.g. "Deposits" (numbers A-001...). */
-export const serviceSchema = z.strictObject({
+const serviceSchema = z.strictObject({
   id: slugSchema,
   name: localizedTextSchema,
   /** Number prefix: 1-3 capital letters or digits; the id's first letter when absent. */
@@ -63,7 +63,7 @@ export const serviceSchema = z.strictObject({
   returnTimes: returnTimeRulesSchema.optional(),
 });
 
-export const counterSchema = z.strictObject({
+const counterSchema = z.strictObject({
   id: slugSchema,
   name: localizedTextSchema,
   services: z.array(slugSchema).min(1),
@@ -77,7 +77,7 @@ export const segmentSchema = z.strictObject({
 });
 
 /** The queue knobs of core/queue/rules.ts a venue may set; the rest have documented defaults. */
-export const queueOptionsSchema = z
+const queueOptionsSchema = z
   .strictObject({
     agingPerMin: z.number().positive().optional(),
     rejoinWindowMin: z.number().nonnegative().optional(),
@@ -133,10 +133,6 @@ export function publicVenue(venue: Venue): PublicVenue {
   const { webhooks: _secrets, ...rest } = venue;
   return rest;
 }
-
-export type Service = z.infer<typeof serviceSchema>;
-export type Counter = z.infer<typeof counterSchema>;
-export type Segment = z.infer<typeof segmentSchema>;
 
 /**
  * The queue rules of a venue with services, or undefined for a feedback-only venue.

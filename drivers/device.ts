@@ -7,7 +7,7 @@ import type { Language } from '../core/languages.ts';
  * kiosk records as device.status events; every request expecting a reply waits with a matcher
  * and a timeout whose error names what it waited for.
  */
-export type DeviceState = 'ready' | 'degraded' | 'offline';
+type DeviceState = 'ready' | 'degraded' | 'offline';
 
 export interface DeviceStatus {
   state: DeviceState;

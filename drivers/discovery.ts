@@ -33,9 +33,12 @@ export class DeviceDiscoveryError extends Error {
   }
 }
 
-export function explainSerialListError(error: Error & { code?: string; path?: string; syscall?: string }): string {
+function explainSerialListError(error: Error & { code?: string; path?: string; syscall?: string }): string {
   if (error.code === 'ENOENT' && /udevadm/.test(`${error.path ?? ''} ${error.syscall ?? ''} ${error.message}`)) {
-    return 'listing serial ports needs udevadm, which is not installed: apt-get install udev (or skip the listing: give the port path directly, e.g. /dev/ttyACM0; "ls /dev/ttyACM* /dev/ttyUSB*" shows candidates)';
+    return (
+      'listing serial ports needs udevadm, which is not installed: apt-get install udev (or skip the listing: ' +
+      'give the port path directly, e.g. /dev/ttyACM0; "ls /dev/ttyACM* /dev/ttyUSB*" shows candidates)'
+    );
   }
   return `could not list serial ports: ${error.message}`;
 }
@@ -49,7 +52,7 @@ function defined<T extends object>(entry: T): T {
 type PortLister = () => Promise<Awaited<ReturnType<typeof SerialPort.list>>>;
 
 export async function listSerialPorts(list: PortLister = () => SerialPort.list()): Promise<SerialPortEntry[]> {
-  let ports;
+  let ports: Awaited<ReturnType<PortLister>>;
   try {
     ports = await list();
   } catch (error) {
@@ -67,7 +70,7 @@ export async function listSerialPorts(list: PortLister = () => SerialPort.list()
   );
 }
 
-export function describeHidDevice(device: HidDeviceInfo): HidDeviceEntry {
+function describeHidDevice(device: HidDeviceInfo): HidDeviceEntry {
   return defined({
     path: device.path ?? '',
     vendorId: hex4(device.vendorId),

@@ -10,6 +10,7 @@ import {
   lockedWebPreferences,
   mayGrantPermission,
   mayNavigate,
+  mayOpenWindow,
   type KioskOrigins,
 } from './policy.ts';
 import { RelaunchPolicy, runtimeIsStale } from './relaunch-policy.ts';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   window.once('ready-to-show', () => window.show());
 
   const contents = window.webContents;
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => ({ action: mayOpenWindow(url) ? 'allow' : 'deny' }));
   contents.on('will-navigate', (event, url) => {
     if (!mayNavigate(url, origins)) event.preventDefault();
   });
@@ -92,9 +93,8 @@ async function main(): Promise<void> {
 
   const heal = (kind: 'render-process-gone' | 'unresponsive' | 'load-failed') => {
     const remedy = relaunch.onFailure(kind, Date.now());
-    console.error(
-      `[shell] ${kind}: ${remedy.action === 'reload' ? `reloading in ${remedy.delayMs} ms` : `relaunching (${remedy.reason})`}`,
-    );
+    const doing = remedy.action === 'reload' ? `reloading in ${remedy.delayMs} ms` : `relaunching (${remedy.reason})`;
+    console.error(`[shell] ${kind}: ${doing}`);
     if (remedy.action === 'relaunch') {
       app.relaunch();
       app.exit(0);
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
 
   // Watchdog: a kiosk runtime whose screen API stops answering is restarted in place.
   let lastHeartbeat = Date.now();
-  setInterval(async () => {
+  const watch = async () => {
     const alive = await fetch(`${screenUrl}/local/status`, { signal: AbortSignal.timeout(5000) })
       .then((r) => r.ok)
       .catch(() => false);
@@ -141,10 +141,15 @@ async function main(): Promise<void> {
     await runtime.stop().catch(() => undefined);
     runtime = await startRuntime();
     lastHeartbeat = Date.now();
+  };
+  setInterval(() => {
+    watch().catch((error: Error) => console.error(`[shell] restarting the kiosk runtime failed: ${error.message}`));
   }, HEARTBEAT_MS).unref();
 
   app.on('window-all-closed', () => undefined); // a kiosk never quits because its window closed
-  app.on('before-quit', () => void runtime.stop());
+  app.on('before-quit', () => {
+    runtime.stop().catch((error: Error) => console.error(`[shell] stopping the kiosk runtime: ${error.message}`));
+  });
   await window.loadURL(screenUrl);
 }
 

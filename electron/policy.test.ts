@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   contentSecurityPolicy,
@@ -60,5 +62,18 @@ describe('kiosk window security policy', () => {
       webSecurity: true,
       preload: '/app/preload.cjs',
     });
+  });
+
+  // No Electron binary runs in the tests, so what proves main.ts obeys these rules is that it asks
+  // them at every hook instead of deciding inline.
+  it('is what the Electron main process asks at each hook', () => {
+    const main = readFileSync(join(import.meta.dirname, 'main.ts'), 'utf8');
+    expect(main).toMatch(/setWindowOpenHandler\(\(\{ url \}\) => \(\{ action: mayOpenWindow\(url\)/);
+    expect(main).toMatch(/setPermissionRequestHandler\([\s\S]*?mayGrantPermission\(permission\)/);
+    expect(main).toMatch(/setPermissionCheckHandler\([\s\S]*?mayGrantPermission\(permission\)/);
+    expect(main.match(/if \(!mayNavigate\(url, origins\)\) event\.preventDefault\(\)/g)).toHaveLength(2);
+    expect(main).toMatch(/webPreferences: lockedWebPreferences\(/);
+    expect(main).toMatch(/isTrustedSender\(event\.senderFrame\?\.url, origins\)/);
+    expect(main).not.toMatch(/action: 'deny' \}/);
   });
 });

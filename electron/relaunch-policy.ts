@@ -12,7 +12,7 @@ export interface RelaunchRule {
   unresponsiveGraceMs: number;
 }
 
-export const DEFAULT_RELAUNCH_RULE: RelaunchRule = {
+const DEFAULT_RELAUNCH_RULE: RelaunchRule = {
   windowMs: 10 * 60_000,
   maxReloads: 3,
   unresponsiveGraceMs: 15_000,
@@ -33,7 +33,9 @@ export class RelaunchPolicy {
     if (this.failures.length > this.rule.maxReloads) {
       return {
         action: 'relaunch',
-        reason: `${this.failures.length} renderer failures within ${Math.round(this.rule.windowMs / 60_000)} min (last: ${kind})`,
+        reason:
+          `${this.failures.length} renderer failures within ${Math.round(this.rule.windowMs / 60_000)} min ` +
+          `(last: ${kind})`,
       };
     }
     // A page that failed to load is usually the local screen not up yet: back off a little.

@@ -78,7 +78,7 @@ export function loadKioskConfig(options: {
   });
 }
 
-export function readJsonFile(file: string): Record<string, unknown> {
+function readJsonFile(file: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

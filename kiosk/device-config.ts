@@ -53,7 +53,7 @@ const keyboardConnection = z.strictObject({
   keys: z.record(z.string().min(1), z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])).optional(),
 });
 
-export const byteConnectionSchema = z.discriminatedUnion('type', [serialConnection, tcpConnection]);
+const byteConnectionSchema = z.discriminatedUnion('type', [serialConnection, tcpConnection]);
 export type ByteConnection = z.infer<typeof byteConnectionSchema>;
 
 /** drivers/feedback-buttons/hid-report.ts: byte index and bit mask per button. */
@@ -114,7 +114,10 @@ const printerDevice = z
       ctx.addIssue({
         code: 'custom',
         path: ['charactersPerLine'],
-        message: `${printer.charactersPerLine} characters per line need ${printer.charactersPerLine * FONT_A_DOTS} dots, but the ${model.name} prints ${model.dotsPerLine}: use at most ${maxCharactersPerLine(model)} or leave it out`,
+        message:
+          `${printer.charactersPerLine} characters per line need ${printer.charactersPerLine * FONT_A_DOTS} ` +
+          `dots, but the ${model.name} prints ${model.dotsPerLine}: use at most ${maxCharactersPerLine(model)} or ` +
+          `leave it out`,
       });
   });
 
@@ -128,12 +131,10 @@ const displayDevice = z.strictObject({
   serviceId: slugSchema.optional(),
 });
 
-export const deviceConfigSchema = z.discriminatedUnion('kind', [buttonsDevice, printerDevice, displayDevice]);
+const deviceConfigSchema = z.discriminatedUnion('kind', [buttonsDevice, printerDevice, displayDevice]);
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 export type DeviceConfigInput = z.input<typeof deviceConfigSchema>;
 export type ButtonsDeviceConfig = z.infer<typeof buttonsDevice>;
-export type PrinterDeviceConfig = z.infer<typeof printerDevice>;
-export type DisplayDeviceConfig = z.infer<typeof displayDevice>;
 
 export const devicesSchema = z
   .array(deviceConfigSchema)

@@ -17,7 +17,7 @@ import type { ByteConnection, ButtonsDeviceConfig, DeviceConfig } from './device
 import type { KioskDevices } from './device-host.ts';
 
 /** Opens the byte stream a configuration names; devices on it do not care which kind it is. */
-export function createByteTransport(connection: ByteConnection): Transport {
+function createByteTransport(connection: ByteConnection): Transport {
   switch (connection.type) {
     case 'serial':
       return new SerialTransport({
@@ -53,7 +53,8 @@ function createButtons(config: ButtonsDeviceConfig): FeedbackButtons | KeyboardB
       const layout = config.hidLayout ?? model?.layout;
       if (!layout) {
         throw new Error(
-          `device ${config.id}: no report layout for this HID device; give "hidLayout" (which byte and bit is which button) or use a model from drivers/feedback-buttons/hid-models.ts`,
+          `device ${config.id}: no report layout for this HID device; give "hidLayout" ` +
+            `(which byte and bit is which button) or use a model from drivers/feedback-buttons/hid-models.ts`,
         );
       }
       const transport = new HidTransport({ ...connection, usagePage: connection.usagePage ?? model?.usagePage });

@@ -17,6 +17,7 @@ import { deviceViews, statusView, streamScreenEvents } from './screen-events.ts'
 import { testTicket } from '../drivers/test-ticket.ts';
 import type { KioskScreenSettings } from '../core/kiosk-screen.ts';
 import { contentSecurityPolicy } from '../core/kiosk-shell.ts';
+import { describeZodIssues } from '../core/zod-errors.ts';
 
 function timingSafeEqualText(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -47,13 +48,13 @@ const pinBody = z.strictObject({ pin: z.string().max(16) });
 const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.string().min(1).max(64) });
 
 /** Where the Vite build puts the screens; the kiosk serves renderer/kiosk from it at `/`. */
-export const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
+const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 function invalidRequest(res: Response, error: z.ZodError): void {
   res.status(400).json({
     error: {
       code: 'invalid-request',
-      message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      message: describeZodIssues(error),
     },
   });
 }
@@ -119,7 +120,7 @@ export async function startLocalApi(
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
     res.json({ ok: true, status: statusView(runtime), devices: deviceViews(runtime) });
   });
-  app.post('/local/admin/test-print', async (req, res, next) => {
+  app.post('/local/admin/test-print', async (req, res) => {
     const body = testPrintBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });

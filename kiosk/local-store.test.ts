@@ -14,7 +14,9 @@ describe('LocalStore', () => {
     dirs.push(dir);
     return new LocalStore(file ?? join(dir.path, 'kiosk.db'), identity);
   };
-  afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) dir.remove();
+  });
 
   it('gives gap-free seqs from 1 and returns the committed envelope', () => {
     const store = open();

@@ -149,7 +149,8 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
     if (owner.venue_id !== venueId || owner.device_id !== deviceId) {
       this.db.close();
       throw new Error(
-        `this kiosk store belongs to device "${owner.device_id}" of venue "${owner.venue_id}", not "${deviceId}" of "${venueId}": give each kiosk its own store file (config "store")`,
+        `this kiosk store belongs to device "${owner.device_id}" of venue "${owner.venue_id}", ` +
+          `not "${deviceId}" of "${venueId}": give each kiosk its own store file (config "store")`,
       );
     }
   }
@@ -178,7 +179,8 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   saveVenue(venue: Venue): void {
     this.db
       .prepare(
-        'INSERT INTO venue_cache (id, venue, saved_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET venue = excluded.venue, saved_at = excluded.saved_at',
+        `INSERT INTO venue_cache (id, venue, saved_at) VALUES (1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET venue = excluded.venue, saved_at = excluded.saved_at`,
       )
       .run(JSON.stringify(venue), Date.now());
   }
@@ -193,7 +195,8 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   saveNumberBlock(block: NumberBlock): void {
     this.db
       .prepare(
-        'INSERT INTO number_blocks (service_id, day, prefix, digits, utc_offset_min, first, last, next) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        `INSERT INTO number_blocks (service_id, day, prefix, digits, utc_offset_min, first, last, next)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
       .run(
         block.serviceId,
@@ -233,7 +236,8 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   private blocksOfToday(serviceId: string, now: number) {
     const rows = this.db
       .prepare(
-        'SELECT day, prefix, digits, utc_offset_min AS utcOffsetMin, first, last, next FROM number_blocks WHERE service_id = ? ORDER BY first',
+        `SELECT day, prefix, digits, utc_offset_min AS utcOffsetMin, first, last, next
+         FROM number_blocks WHERE service_id = ? ORDER BY first`,
       )
       .all(serviceId) as (Omit<NumberBlock, 'serviceId'> & { next: number })[];
     return rows.filter((b) => b.day === dayKey(now, b.utcOffsetMin));

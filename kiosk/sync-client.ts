@@ -8,6 +8,7 @@ import type {
   BatchFailure,
   BatchOk,
   KioskClientToServer,
+  KioskAuth,
   KioskServerToClient,
   NumbersReserved,
   QueueCommandResult,
@@ -95,7 +96,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.now = options.now ?? Date.now;
     this.acked = this.store.hubContiguousSeq;
     this.socket = io(new URL('/kiosk', options.hubUrl).toString(), {
-      auth: { deviceId: options.deviceId, token: options.token },
+      auth: { deviceId: options.deviceId, token: options.token } satisfies KioskAuth,
       transports: ['websocket'],
       autoConnect: false,
       // Its own connection: a shared one, opened by another socket in the same process, would
@@ -188,7 +189,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
         .emitWithAck('hello', { lastSeq: this.store.lastSeq, clientTime: sentAt, software: 'waitwell-kiosk' });
       if (!result.ok) {
         this.setState('refused', `${result.code}: ${result.message}`);
-        this.scheduleRetry(() => this.hello());
+        this.scheduleRetry(() => void this.hello()); // hello catches its own failures
         return;
       }
       this.clockOffsetMs = measureClockOffset({ sentAt, hubTime: result.hubTime, receivedAt: this.now() }).offsetMs;
@@ -201,7 +202,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
       this.pump();
     } catch (error) {
       this.setState('offline', `hello not answered: ${(error as Error).message}`);
-      this.scheduleRetry(() => this.hello());
+      this.scheduleRetry(() => void this.hello()); // hello catches its own failures
     }
   }
 

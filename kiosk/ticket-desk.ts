@@ -1,4 +1,5 @@
 import { newEventId } from '../core/ids.ts';
+import { newerSnapshot } from '../core/queue/newer-snapshot.ts';
 import { formatNumber } from '../core/queue/numbering.ts';
 import type { Language } from '../core/languages.ts';
 import type { QueueSnapshot, TicketQuote, TicketView, QueueFailure } from '../core/protocol.ts';
@@ -108,7 +109,7 @@ export class TicketDesk {
 
   async take(request: TakeTicketRequest): Promise<TakenTicket> {
     const ticketId = newEventId();
-    let result;
+    let result: Awaited<ReturnType<SyncClient['takeTicket']>>;
     try {
       result = await this.sync.takeTicket({
         ticketId,
@@ -238,8 +239,10 @@ export class TicketDesk {
   }
 
   private screenOnly(number: string, language: Language, partial = false): Record<Language, string> {
-    const texts = (lang: Language) =>
-      `${partial ? PRINTER_TROUBLE_TEXTS[lang].partial : PRINTER_TROUBLE_TEXTS[lang].notPrinted} ${PRINTER_TROUBLE_TEXTS[lang].showNumber(number)}`;
+    const texts = (lang: Language) => {
+      const trouble = PRINTER_TROUBLE_TEXTS[lang];
+      return `${partial ? trouble.partial : trouble.notPrinted} ${trouble.showNumber(number)}`;
+    };
     // The customer's language first for the screen; all three for staff and signage.
     return { ko: texts('ko'), zh: texts('zh'), en: texts('en'), [language]: texts(language) } as Record<
       Language,
@@ -248,12 +251,7 @@ export class TicketDesk {
   }
 
   private queueChanged(snapshot: QueueSnapshot): void {
-    if (
-      this.lastSnapshot &&
-      snapshot.venueId === this.lastSnapshot.venueId &&
-      snapshot.version < this.lastSnapshot.version
-    )
-      return;
+    if (newerSnapshot(this.lastSnapshot, snapshot) !== snapshot) return;
     this.lastSnapshot = snapshot;
     this.offlineIssued = 0;
     const fallback = snapshot.services[0]?.serviceId;
@@ -265,7 +263,7 @@ export class TicketDesk {
 }
 
 /** What a wait display of one service shows: the number last called for it, and the promise. */
-export function waitViewOf(snapshot: QueueSnapshot, serviceId: string): WaitView {
+function waitViewOf(snapshot: QueueSnapshot, serviceId: string): WaitView {
   const service = snapshot.services.find((s) => s.serviceId === serviceId);
   const counters = snapshot.counters.filter((c) => c.services.includes(serviceId));
   const serving =

@@ -60,7 +60,9 @@ export function validateBatch(
       return {
         ok: false,
         code: 'device-mismatch',
-        message: `event ${eventIndex} claims device "${event.deviceId}" but this connection is device "${device.deviceId}"`,
+        message:
+          `event ${eventIndex} claims device "${event.deviceId}" ` +
+          `but this connection is device "${device.deviceId}"`,
         eventIndex,
       };
     }
@@ -68,7 +70,9 @@ export function validateBatch(
       return {
         ok: false,
         code: 'venue-mismatch',
-        message: `event ${eventIndex} claims venue "${event.venueId}" but device "${device.deviceId}" belongs to "${device.venueId}"`,
+        message:
+          `event ${eventIndex} claims venue "${event.venueId}" ` +
+          `but device "${device.deviceId}" belongs to "${device.venueId}"`,
         eventIndex,
       };
     }

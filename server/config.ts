@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { layerSettings } from '../core/settings.ts';
 
-export const hubConfigSchema = z.strictObject({
+const hubConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(7400),
   /** 127.0.0.1 by default: a hub faces the venue's network only when told to (e.g. 0.0.0.0). */
   host: z.string().min(1).default('127.0.0.1'),

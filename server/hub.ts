@@ -53,7 +53,7 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
+const DEFAULT_SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 /** Starts the hub: HTTP API, the screens, and the socket.io namespaces, on one port. */
 export async function startHub(options: HubOptions): Promise<Hub> {
@@ -68,7 +68,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const alerts = new AlertService(store, events, queues);
   alerts.on('webhook.failed', ({ venueId, result }) =>
     console.error(
-      `[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ${result.error ?? `HTTP ${result.status}`}`,
+      `[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ` +
+        `${result.error ?? `HTTP ${result.status}`}`,
     ),
   );
 

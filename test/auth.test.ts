@@ -38,7 +38,7 @@ describe('authentication and venue scope', () => {
       },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as { token: string } & Record<string, unknown> };
   };
 
   beforeAll(async () => {

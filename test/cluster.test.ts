@@ -32,6 +32,7 @@ import {
   freshPostgresSchema,
   tempDir,
   TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
   TEST_QUEUE_VENUE,
   withPostgres,
 } from './support/fixtures.ts';
@@ -44,7 +45,6 @@ import { waitFor } from './support/wait.ts';
  * staff and phones connected to different hubs.
  */
 
-const REDIS_URL = process.env.WAITWELL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const VENUE_ID = TEST_QUEUE_VENUE.id;
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
 
@@ -64,7 +64,10 @@ interface HubProcess {
   process: RunningProcess;
 }
 
-/** A fresh schema and Redis prefix with one venue, its kiosks, a board link and staff, provisioned as an admin would. */
+/**
+ * A fresh schema and Redis prefix with one venue, its kiosks, a board link and staff, provisioned
+ * as an admin would.
+ */
 async function provisionChain(
   cleanups: Cleanup[],
   options: { venue: VenueInput; kiosks: string[]; staff: string[] },
@@ -72,7 +75,7 @@ async function provisionChain(
   const schema = freshPostgresSchema('cluster_test');
   cleanups.push(() => dropPostgresSchema(schema));
   const storeUrl = `${TEST_POSTGRES_URL}?schema=${schema}`;
-  const redisUrl = `${REDIS_URL}?prefix=waitwell_test_${randomBytes(6).toString('hex')}`;
+  const redisUrl = `${TEST_REDIS_URL}?prefix=waitwell_test_${randomBytes(6).toString('hex')}`;
   const store = await openHubStore(storeUrl);
   try {
     const venues = new Venues(store);
@@ -281,7 +284,7 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     expect(new Set(phoneViews.map((v) => JSON.stringify(v))).size).toBe(phoneViews.length);
   });
 
-  it('never gives two hubs the same number, nor two counters the same ticket, under hundreds of concurrent commands', async () => {
+  it('never gives two hubs one number nor two counters one ticket under hundreds of commands at once', async () => {
     const counters = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
     const venue: VenueInput = {
       ...TEST_QUEUE_VENUE,
@@ -366,7 +369,7 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     }
   });
 
-  it('loses nothing when a hub is killed with SIGKILL and its kiosks reconnect to the other through the load balancer', async () => {
+  it('loses nothing when a hub is SIGKILLed and its kiosks reconnect to the other through the balancer', async () => {
     const kioskIds = ['k1', 'k2', 'k3'];
     const chain = await provisionChain(cleanups, { venue: TEST_QUEUE_VENUE, kiosks: kioskIds, staff: ['mina'] });
     const [hubA, hubB] = await Promise.all([startHubProcess(chain, cleanups), startHubProcess(chain, cleanups)]);

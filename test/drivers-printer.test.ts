@@ -225,7 +225,7 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(emulator.engine.inProgress).toBeUndefined();
   });
 
-  it('out of paper mid-print: the print fails as partial, the status says paper out, and a refill recovers', async () => {
+  it('out of paper mid-print: the print fails as partial, the status says paper out; a refill recovers', async () => {
     const { printer, emulator, statuses } = await rig(link);
     emulator.paperOut(600);
     const error = await printer.print(ticket('ko')).catch((e: unknown) => e);
@@ -263,7 +263,7 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
         const error = await printer.print(ticket('en', 'A-002')).catch((e: unknown) => e);
         expect(error).toMatchObject({ code: 'disconnected', printed: 'nothing' });
         expect((error as Error).message).toMatch(
-          /is not connected \(reconnecting\): check the printer's cable or network and its power; ticket A-002 was not printed/,
+          /is not connected \(reconnecting\): check the printer's cable or network .*; ticket A-002 was not printed/,
         );
       }
       await replug();
@@ -351,7 +351,7 @@ describe('EscposPrinter edge cases', () => {
     await printer.start();
     expect(printer.status).toMatchObject({ state: 'offline', code: 'no-reply' });
     expect(printer.status.detail).toMatch(
-      /no reply to DLE EOT 1 \(printer status\) .* within 200 ms: is the printer switched on, and is this the right port, address and baud rate\?/,
+      /no reply to DLE EOT 1 \(printer status\) .* within 200 ms: is the printer switched on, .* baud rate\?/,
     );
     const error = await printer.print(ticket('en')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'no-reply', printed: 'nothing' });

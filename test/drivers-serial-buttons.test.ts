@@ -1,5 +1,6 @@
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../core/simulation/random.ts';
 import type { ButtonPress, DeviceStatus } from '../drivers/device.ts';
 import { ButtonsEmulator, EMULATOR_FIRMWARE, runButtonsEmulator } from '../drivers/emulators/buttons-emulator.ts';
 import { createPtyPair, type PtyPair } from '../drivers/emulators/pty-pair.ts';
@@ -109,7 +110,7 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     expect(presses.map((p) => p.button)).toEqual([2, 3, 2]);
   });
 
-  it('reports garbage with reasons, keeps the valid presses around it, and degrades while it keeps coming', async () => {
+  it('reports garbage with reasons, keeps the valid presses around it, and degrades while it goes on', async () => {
     const { line, buttons, presses, problems, statuses } = await rig({ garbage: { threshold: 3, windowMs: 400 } });
     const box = await emulatorOn(line.b);
     await box.sendRaw('P 9x\n\u00ff\u00fe\u0001\nP 1\n');
@@ -182,8 +183,7 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
 
   it('runs random presses at a rate, and stops on abort', async () => {
     const { line, presses } = await rig();
-    let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const random = mulberry32(7);
     const counted = await runButtonsEmulator({ path: line.b, rate: 6000, count: 8, random });
     expect(counted).toEqual({ presses: 8 });
     // Random picks can repeat a button within the debounce window; what arrived was sent.

@@ -66,7 +66,7 @@ describe('kiosk mode without Electron (deploy/)', () => {
     expect(readFileSync(RUNTIME_UNIT, 'utf8')).toMatch(/^Restart=always$/m);
   });
 
-  it("opens the kiosk screen with the units' own command lines: the runtime, its readiness check, then Chromium", async () => {
+  it("opens the kiosk screen with the units' own command lines: runtime, readiness check, then Chromium", async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: TEST_QUEUE_VENUE });

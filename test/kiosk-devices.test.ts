@@ -19,7 +19,7 @@ import { useCleanups } from './support/cleanups.ts';
 describe('a kiosk with a button box, a printer and a wait display', () => {
   const cleanups = useCleanups();
 
-  it('records presses, prints numbered tickets, shows calls, and tells customer and staff when paper runs out', async () => {
+  it('records presses, prints numbered tickets, shows calls, tells customer and staff of paper out', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hub = await startTestHub({ file: join(dir.path, 'hub.db') });

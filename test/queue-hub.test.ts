@@ -247,7 +247,7 @@ describe('queues on the hub', () => {
     expect(next).toMatchObject({ ok: true, ticket: { number: 'A-003' } });
   });
 
-  it('offers a return window when the line is long, keeps the holder posted on the phone, and checks them in', async () => {
+  it('offers a return window when the line is long, keeps the holder posted on the phone, checks them in', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const venue = {

@@ -342,7 +342,7 @@ describe('the screens in a real Chromium', () => {
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '4');
   });
 
-  it('says so on the kiosk and on the dashboard when the printer runs out of paper, and still gives the number', async () => {
+  it('says so on the kiosk and the dashboard when the printer has no paper, still giving the number', async () => {
     printer.paperOut();
     await expectText(kioskPage, '[data-banner="printer"]', texts('en').kiosk.printerTrouble);
     await expectText(manage, '[data-component="ticket-printer"]', /paper-out/);
@@ -377,7 +377,7 @@ describe('the screens in a real Chromium', () => {
     await kioskPage.click('.issued button.primary');
   });
 
-  it('lays out the kiosk in landscape and the board in portrait without breaking, and the admin panel opens with the PIN', async () => {
+  it('lays out the kiosk in landscape and the board in portrait; the admin panel opens with the PIN', async () => {
     const landscape = await open(`${kiosk.status().localUrl}/?lang=zh`, VIEWPORTS.landscape);
     await expectText(landscape, '#take-heading', texts('zh').kiosk.chooseService);
     expect(await layoutProblems(landscape)).toEqual([]);

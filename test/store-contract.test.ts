@@ -192,7 +192,7 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
   });
 
   describe('venues', () => {
-    it('saves a venue, keeps every version newest first, and keeps the first copy of a version saved twice', async () => {
+    it('saves a venue, keeps every version newest first, and the first copy of a version saved twice', async () => {
       const before = Date.now();
       await store.upsertVenue(venue('venue-a', 1, 'First name'));
       await store.upsertVenue(venue('venue-a', 2, 'Second name'));
@@ -879,7 +879,8 @@ describe('PostgreSQL store: opening and migrations', () => {
     await first.close();
     await withPostgres((client) =>
       client.query(
-        `ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id; DELETE FROM ${schema}.schema_migrations WHERE version = 7`,
+        `ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id;
+         DELETE FROM ${schema}.schema_migrations WHERE version = 7`,
       ),
     );
     const migrated = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
@@ -930,7 +931,7 @@ describe('PostgreSQL store: opening and migrations', () => {
     ).rejects.toThrow(/\?schema=NAME/);
   });
 
-  it('is chosen by openHubStore for postgres:// URLs, with ?schema= picking the schema; a path gives SQLite', async () => {
+  it('is chosen by openHubStore for postgres:// URLs, ?schema= picking the schema; a path gives SQLite', async () => {
     const schema = freshPostgresSchema('store_url');
     cleanups.push(() => dropPostgresSchema(schema));
     const store = await openHubStore(`${TEST_POSTGRES_URL.replace(/^postgres:/, 'postgresql:')}?schema=${schema}`);

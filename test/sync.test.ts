@@ -110,7 +110,7 @@ describe('kiosk sync against a real hub', () => {
     expect(latest.counts).toEqual({ 1: 1, 2: 0, 3: 0, 4: 1 });
   });
 
-  it('shows a board connecting to a restarted hub what the kiosks last reported of their printers and buttons', async () => {
+  it('shows a board joining a restarted hub what the kiosks last said of their printers and buttons', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const file = join(dir.path, 'hub.db');

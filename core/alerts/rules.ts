@@ -91,18 +91,23 @@ export function evaluate(
                 key: `unhappy-share:${touchpointId}`,
                 rule: rule.kind,
                 subject: touchpointId,
-                summary: `${Math.round(share * 100)}% of ${presses.length} presses at ${touchpointId} in the last ${rule.windowMin} min were unhappy (limit ${Math.round(rule.maxShare * 100)}%)`,
+                summary:
+                  `${Math.round(share * 100)}% of ${presses.length} presses at ${touchpointId} ` +
+                  `in the last ${rule.windowMin} min were unhappy (limit ${Math.round(rule.maxShare * 100)}%)`,
               });
             }
           } else {
             const index = (100 * (n[4]! + 0.5 * n[3]! - 0.5 * n[2]! - n[1]!)) / presses.length;
-            const threshold = targets[touchpointId] ?? rule.threshold;
+            const target = targets[touchpointId];
+            const threshold = target ?? rule.threshold;
             if (index < threshold) {
               causes.push({
                 key: `happy-index-below:${touchpointId}`,
                 rule: rule.kind,
                 subject: touchpointId,
-                summary: `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min (${presses.length} presses), under ${targets[touchpointId] === undefined ? '' : 'its target '}${threshold}`,
+                summary:
+                  `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min ` +
+                  `(${presses.length} presses), under ${target === undefined ? '' : 'its target '}${threshold}`,
               });
             }
           }
@@ -128,7 +133,9 @@ export function evaluate(
               key: `feedback-anomaly:${touchpointId}`,
               rule: rule.kind,
               subject: touchpointId,
-              summary: `${current} presses at ${touchpointId} in the last ${rule.windowMin} min where about ${expected.toFixed(1)} are usual${current === 0 ? ': is the terminal working?' : ''}`,
+              summary:
+                `${current} presses at ${touchpointId} in the last ${rule.windowMin} min ` +
+                `where about ${expected.toFixed(1)} are usual${current === 0 ? ': is the terminal working?' : ''}`,
             });
           }
         }
@@ -141,7 +148,9 @@ export function evaluate(
               key: `wait-over-promise:${call.ticketId}`,
               rule: rule.kind,
               subject: `wait:${call.serviceId}`,
-              summary: `a customer of ${call.serviceId} waited ${Math.round(call.actualMin)} min where ${call.postedWaitMin} were promised`,
+              summary:
+                `a customer of ${call.serviceId} waited ${Math.round(call.actualMin)} min ` +
+                `where ${call.postedWaitMin} were promised`,
             });
           }
         }
@@ -153,7 +162,9 @@ export function evaluate(
               key: `device-down:${device.deviceId}`,
               rule: rule.kind,
               subject: `device:${device.deviceId}`,
-              summary: `${device.deviceId} has been offline for ${Math.round((now - device.since) / MIN)} min${device.detail ? `: ${device.detail}` : ''}`,
+              summary:
+                `${device.deviceId} has been offline for ${Math.round((now - device.since) / MIN)} min` +
+                `${device.detail ? `: ${device.detail}` : ''}`,
             });
           }
         }

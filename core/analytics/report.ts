@@ -30,7 +30,7 @@ export interface ReportOptions {
 
 export const DEFAULT_REPORT_OPTIONS: ReportOptions = { minVolume: 30, significanceT: 1.96, trendBucketMs: 60 * 60_000 };
 
-export interface CellScore {
+interface CellScore {
   touchpointId: string;
   /** null: all segments together. */
   segmentId: string | null;
@@ -39,13 +39,13 @@ export interface CellScore {
   happyIndex: number | null;
 }
 
-export interface TrendPoint {
+interface TrendPoint {
   from: number;
   volume: number;
   meanExperience: number | null;
 }
 
-export interface Standout extends CellScore {
+interface Standout extends CellScore {
   /** Welch t against the rest of the venue. */
   t: number;
   /** volume x (mean - baseline): how much this touchpoint moves the venue's whole experience. */
@@ -145,7 +145,7 @@ export function touchpointReport(
 }
 
 /** Surprise buckets (minutes, posted - actual) for "how does wait surprise relate to feedback". */
-export const SURPRISE_BUCKETS = [-Infinity, -10, -5, 0, 5, 10, Infinity] as const;
+const SURPRISE_BUCKETS = [-Infinity, -10, -5, 0, 5, 10, Infinity] as const;
 
 export interface SurpriseRow {
   /** Surprise range [from, to), minutes. */

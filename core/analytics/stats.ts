@@ -22,7 +22,7 @@ export function mean(m: Moments): number | null {
 }
 
 /** Sample variance (n - 1); null below two values. */
-export function variance(m: Moments): number | null {
+function variance(m: Moments): number | null {
   if (m.n < 2) return null;
   return Math.max(0, (m.sumSquares - (m.sum * m.sum) / m.n) / (m.n - 1));
 }

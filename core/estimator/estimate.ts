@@ -36,13 +36,13 @@ export interface WaitEstimate {
   position: number;
 }
 
-export const NEW_TICKET_ID = '__new__';
+const NEW_TICKET_ID = '__new__';
 
 /**
  * Summarises forecast paths for a customer who stays: paths are weighted by exp(-hazard x wait),
  * the chance the customer is still there to be served (only they ever learn if we were right).
  */
-export function summarise(
+function summarise(
   waits: Float64Array,
   policy: PostingPolicy,
   serviceId: string,
@@ -179,7 +179,7 @@ export function estimateWaiting(
   const out: Record<string, WaitEstimate> = {};
   const positions = new Map<string, number>();
   for (const service of queue.rules.services)
-    waitingLine(queue, service.id).forEach((t, i) => positions.set(t.id, i + 1));
+    for (const [i, t] of waitingLine(queue, service.id).entries()) positions.set(t.id, i + 1);
   for (const [id, waits] of result.waits) {
     const ticket = queue.tickets[id];
     if (wanted && !wanted.has(id)) continue;

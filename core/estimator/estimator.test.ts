@@ -325,7 +325,8 @@ describe('calibration', () => {
       minWeight: 0.01,
       maxWeight: 5,
     };
-    const kept = updateCalibration(initialCalibration(), { postedMin: 5, actualMin: 5 + 0.5 / 60 }, cfg); // half a second over: kept
+    // Half a second over: kept.
+    const kept = updateCalibration(initialCalibration(), { postedMin: 5, actualMin: 5 + 0.5 / 60 }, cfg);
     expect(kept).toEqual({ checked: 1, kept: 1, longActualMin: 0, longPostedMin: 0 });
     const broken = updateCalibration(kept, { postedMin: 5, actualMin: 6 }, cfg);
     expect(broken.checked).toBeCloseTo(1.9, 12); // 1 x 0.9 + 1

@@ -32,7 +32,7 @@ import type { EstimatorState } from './state.ts';
  * not a number, so the posted wait can be a calibrated quantile of it.
  */
 
-export interface HypotheticalTicket {
+interface HypotheticalTicket {
   id: string;
   serviceId: string;
   weight: number;

@@ -33,7 +33,7 @@ function median(sorted: readonly number[]): number {
 const sortNumbers = (xs: number[]) => xs.sort((a, b) => a - b);
 
 /** Inverse normal CDF (Acklam's rational approximation), for prior quantiles. */
-export function normalQuantile(p: number): number {
+function normalQuantile(p: number): number {
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
   ];
@@ -111,7 +111,11 @@ export function buildServiceTimeModels(est: EstimatorState, serviceIds: readonly
   for (const [serviceId, list] of Object.entries(est.serviceTimes)) {
     const m = rawMedian[serviceId]!;
     if (!(m > 0) || list.length < 3) continue;
-    for (const s of list) (logRatios[s.counterId] ??= []).push(Math.log(Math.max(s.min, 1e-3) / m));
+    for (const s of list) {
+      const ratios = logRatios[s.counterId] ?? [];
+      logRatios[s.counterId] = ratios;
+      ratios.push(Math.log(Math.max(s.min, 1e-3) / m));
+    }
   }
   const counterFactor: Record<string, number> = {};
   for (const [counterId, ratios] of Object.entries(logRatios)) {

@@ -64,12 +64,12 @@ export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   seed: 1,
 };
 
-export interface ServiceTimeSample {
+interface ServiceTimeSample {
   min: number;
   counterId: string;
 }
 
-export interface ArrivalSample {
+interface ArrivalSample {
   at: number;
   weight: number;
 }

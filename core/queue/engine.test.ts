@@ -131,7 +131,10 @@ const scriptArb = fc
   .array(fc.tuple(commandArb, fc.integer({ min: 0, max: 20 * MINUTE_MS })), { maxLength: 80 })
   .map((items) => {
     let at = T0 + 14 * 60 * MINUTE_MS; // 23:00, so some scripts cross a day boundary
-    return items.map(([command, gap]) => ({ command, at: (at += gap) }));
+    return items.map(([command, gap]) => {
+      at += gap;
+      return { command, at };
+    });
   });
 
 describe('queue engine properties', () => {
@@ -178,7 +181,7 @@ describe('queue engine properties', () => {
     );
   });
 
-  it('call-next calls the first in line: first come, first served within equal priority, and head starts are bounded', () => {
+  it('call-next calls the first in line: first come, first served within a priority; head starts are bounded', () => {
     fc.assert(
       fc.property(scriptArb, (script) => {
         const { trace } = runAll(script);
@@ -271,7 +274,7 @@ describe('queue engine transitions', () => {
     expect(isRefusal(result) && result.message).toMatch(/on break/);
   });
 
-  it('a break may say how long it lasts and a counter when it closes; both are kept on the counter and the board', () => {
+  it('a break may say how long it lasts and a counter when it closes; the counter and the board keep both', () => {
     let s = emptyQueueState(rules);
     const closesAt = T0 + 8 * 60 * MINUTE_MS;
     expect(refusal(s, { type: 'open-counter', counterId: 'c1', closesAt: T0 - 1 }, T0)).toBe('invalid-time');
@@ -369,7 +372,7 @@ describe('queue engine transitions', () => {
     expect(s.counters.c2).toMatchObject({ status: 'break', breakUntil: null, closesAt: null });
   });
 
-  it('ages priority: a gold ticket overtakes recent ordinary tickets but not one that waited longer than its head start', () => {
+  it('ages priority: a gold ticket overtakes recent ordinary tickets, not one that waited past its head start', () => {
     let s = emptyQueueState(rules); // gold = 1 point = 10 minutes of head start
     s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
     s = must(s, { type: 'issue', ticketId: 'old', serviceId: 'A' }, T0);
@@ -493,7 +496,7 @@ describe('queue engine transitions', () => {
     expect(order).toEqual(['A-001', 'A-500', 'A-002']);
   });
 
-  it('return tickets keep their place, are callable only once checked in within the window, and windows respect capacity', () => {
+  it('return tickets keep their place, are callable once checked in within the window; windows hold capacity', () => {
     const withReturns = createQueueRules({
       services: [{ id: 'A', returnTimes: { thresholdMin: 20 } }],
       counters: [{ id: 'c1', services: ['A'] }],

@@ -1,5 +1,5 @@
 import { blockOf, dayOf, formatNumber, nextBlockStart, nextHubNumber, numberingKey, numberingOn } from './numbering.ts';
-import { compareTickets, isCallable, nextTicketFor, rankKey } from './ordering.ts';
+import { isCallable, nextTicketFor, rankKey } from './ordering.ts';
 import { waitingLine } from './views.ts';
 import { segmentWeight, serviceRules } from './rules.ts';
 import type {
@@ -106,7 +106,8 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
         const ticket = state.tickets[counter.ticketId];
         return refuse(
           'counter-busy',
-          `Counter ${counter.id} still has ticket ${ticket?.number ?? counter.ticketId} at the desk: serve, park or transfer it first.`,
+          `Counter ${counter.id} still has ticket ${ticket?.number ?? counter.ticketId} at the desk: ` +
+            `serve, park or transfer it first.`,
         );
       }
       if (command.type === 'close-counter') return [{ type: 'counter.closed', at: now, counterId: counter.id }];
@@ -172,7 +173,8 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if (!counter.services.includes(ticket.serviceId)) {
         return refuse(
           'counter-not-serving-service',
-          `Counter ${counter.id} does not serve ${ticket.serviceId}, the service of ticket ${ticket.number}; transfer the ticket first.`,
+          `Counter ${counter.id} does not serve ${ticket.serviceId}, the service of ticket ${ticket.number}; ` +
+            `transfer the ticket first.`,
         );
       }
       if (ticket.status === 'waiting' && !isCallable(ticket, now)) {
@@ -227,7 +229,8 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if (now - closedAt > rules.rejoinWindowMin * MINUTE_MS) {
         return refuse(
           'rejoin-window-passed',
-          `Ticket ${ticket.number} missed its call more than ${rules.rejoinWindowMin} minutes ago; please take a new ticket.`,
+          `Ticket ${ticket.number} missed its call more than ${rules.rejoinWindowMin} minutes ago; ` +
+            `please take a new ticket.`,
         );
       }
       const orderKey = rules.rejoinPlacement === 'original' ? ticket.orderKey : now;
@@ -249,7 +252,8 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if (now < ticket.returnWindow.from - early) {
         return refuse(
           'return-window-not-open',
-          `Ticket ${ticket.number} can check in from ${Math.round(early / MINUTE_MS)} minutes before its return time; please come back a little later.`,
+          `Ticket ${ticket.number} can check in from ${Math.round(early / MINUTE_MS)} minutes ` +
+            `before its return time; please come back a little later.`,
         );
       }
       if (now > ticket.returnWindow.to + late) {
@@ -308,7 +312,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
 }
 
 /** "I need more time" lets this many people go first, at most this many times per ticket. */
-export const DEFER_PLACES = 3;
+const DEFER_PLACES = 3;
 export const MAX_DEFERS = 2;
 
 function decideIssue(
@@ -337,7 +341,8 @@ function decideIssue(
     if (!blockOf(numbering, kioskId, command.offline.seq)) {
       return refuse(
         'number-not-reserved',
-        `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} is not in a block reserved for kiosk "${kioskId}".`,
+        `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} ` +
+          `is not in a block reserved for kiosk "${kioskId}".`,
       );
     }
     if (numbering.used.includes(command.offline.seq)) {
@@ -382,7 +387,8 @@ function readyCounter(state: QueueState, counterId: string): CounterState | Queu
     const number = state.tickets[counter.ticketId]?.number ?? counter.ticketId;
     return refuse(
       'counter-busy',
-      `Counter ${counter.id} still has ticket ${number} at the desk: serve it, mark it a no-show, park or transfer it first.`,
+      `Counter ${counter.id} still has ticket ${number} at the desk: ` +
+        `serve it, mark it a no-show, park or transfer it first.`,
     );
   }
   return counter;
@@ -684,5 +690,3 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
     }
   }
 }
-
-export { compareTickets };

@@ -16,16 +16,9 @@ import { MINUTE_MS } from './types.ts';
  * tickets that arrived less than its head start before it, so an ordinary ticket is never
  * overtaken by anyone who arrived more than max(weight) / agingPerMin minutes after it: nobody
  * starves, and the order is stable, explainable and visible on the board.
+ *
+ * rankKey is the left-hand side: the time-independent sort key, lower goes first.
  */
-export function effectivePriority(
-  ticket: Pick<Ticket, 'weight' | 'orderKey'>,
-  now: number,
-  rules: Pick<QueueRules, 'agingPerMin'>,
-): number {
-  return ticket.weight + (rules.agingPerMin * (now - ticket.orderKey)) / MINUTE_MS;
-}
-
-/** The time-independent sort key: lower goes first. */
 export function rankKey(ticket: Pick<Ticket, 'weight' | 'orderKey'>, rules: Pick<QueueRules, 'agingPerMin'>): number {
   return ticket.orderKey - (ticket.weight / rules.agingPerMin) * MINUTE_MS;
 }
@@ -47,14 +40,6 @@ export function isCallable(ticket: Ticket, now: number): boolean {
   if (ticket.status !== 'waiting') return false;
   if (ticket.returnWindow) return ticket.checkedInAt !== null && now >= ticket.returnWindow.from;
   return true;
-}
-
-/** Waiting tickets of the given services in calling order (callable or not). */
-export function waitingInOrder(state: QueueState, rules: QueueRules, serviceIds?: readonly string[]): Ticket[] {
-  const wanted = serviceIds ? new Set(serviceIds) : null;
-  return Object.values(state.tickets)
-    .filter((t) => t.status === 'waiting' && (!wanted || wanted.has(t.serviceId)))
-    .sort((a, b) => compareTickets(a, b, rules));
 }
 
 /** The ticket `call-next` would call at this counter now, if any. */

@@ -33,7 +33,7 @@ export interface ReturnOfferInput {
   closesAt?: number;
 }
 
-export function returnWindowCapacity(state: QueueState, serviceId: string, meanServiceMin: number): number {
+function returnWindowCapacity(state: QueueState, serviceId: string, meanServiceMin: number): number {
   const rules = serviceRules(state.rules, serviceId)?.returnTimes;
   if (!rules) return 0;
   const open = Object.values(state.counters).filter(

@@ -6,7 +6,10 @@ import type { Shift } from './types.ts';
  * break was planned or a surprise). Times are in any one unit: ms, or minutes from now.
  */
 
-/** The first time at or after t when the rota has the counter staffed: t itself without a rota, Infinity after its last shift. */
+/**
+ * The first time at or after t when the rota has the counter staffed: t itself without a rota,
+ * Infinity after its last shift.
+ */
 export function nextStaffed(shifts: readonly Shift[], t: number): number {
   if (shifts.length === 0) return t;
   for (const { from, to } of shifts) {

@@ -19,7 +19,7 @@ export const returnTimeRulesSchema = z.strictObject({
   lastWindowBeforeCloseMin: z.number().nonnegative().default(30),
 });
 
-export const serviceRulesSchema = z.strictObject({
+const serviceRulesSchema = z.strictObject({
   id: idSchema,
   prefix: z
     .string()
@@ -30,7 +30,7 @@ export const serviceRulesSchema = z.strictObject({
   returnTimes: returnTimeRulesSchema.optional(),
 });
 
-export const queueRulesSchema = z.strictObject({
+const queueRulesSchema = z.strictObject({
   services: z.array(serviceRulesSchema).min(1, 'a venue needs at least one service'),
   counters: z.array(z.strictObject({ id: idSchema, services: z.array(idSchema).min(1) })).default([]),
   segments: z.array(z.strictObject({ id: idSchema, weight: z.number().nonnegative() })).default([]),

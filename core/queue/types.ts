@@ -34,7 +34,7 @@ export interface ReturnTimeRules {
   lastWindowBeforeCloseMin: number;
 }
 
-export interface ServiceRules {
+interface ServiceRules {
   id: string;
   /** Number prefix, "A" -> A-001. */
   prefix: string;
@@ -44,15 +44,15 @@ export interface ServiceRules {
   returnTimes?: ReturnTimeRules;
 }
 
-export interface CounterRules {
+interface CounterRules {
   id: string;
   /** Services this counter serves unless `counter.opened` says otherwise. */
   services: string[];
 }
 
-export interface SegmentRules {
+interface SegmentRules {
   id: string;
-  /** Priority weight; 0 = ordinary. See effectivePriority in ordering.ts for how it ages. */
+  /** Priority weight; 0 = ordinary. ordering.ts says how it ages. */
   weight: number;
 }
 
@@ -154,7 +154,7 @@ export interface Ticket {
   onTheWayAt: number | null;
 }
 
-export interface NumberBlock {
+interface NumberBlock {
   kioskId: string;
   from: number;
   to: number;
@@ -223,8 +223,6 @@ export type QueueCommand =
   /** "I'm on my way": the holder tells the counter they are coming. */
   | { type: 'on-my-way'; ticketId: string };
 
-export type QueueCommandType = QueueCommand['type'];
-
 // ---------- events ----------
 
 interface At {
@@ -275,29 +273,6 @@ export type QueueEvent =
   | (At & { type: 'ticket.cancelled'; ticketId: string })
   | (At & { type: 'ticket.deferred'; ticketId: string; orderKey: number })
   | (At & { type: 'ticket.on-the-way'; ticketId: string });
-
-export type QueueEventType = QueueEvent['type'];
-export type QueueEventOf<T extends QueueEventType> = Extract<QueueEvent, { type: T }>;
-
-export const QUEUE_EVENT_TYPES: readonly QueueEventType[] = [
-  'counter.opened',
-  'counter.closed',
-  'counter.break',
-  'counter.planned',
-  'ticket.issued',
-  'numbers.block-reserved',
-  'ticket.called',
-  'ticket.recalled',
-  'ticket.served',
-  'ticket.no-show',
-  'ticket.transferred',
-  'ticket.parked',
-  'ticket.rejoined',
-  'ticket.checked-in',
-  'ticket.cancelled',
-  'ticket.deferred',
-  'ticket.on-the-way',
-];
 
 // ---------- refusals ----------
 

@@ -119,12 +119,3 @@ export function ticketPosition(state: QueueState, ticketId: string): TicketPosit
     counterId: null,
   };
 }
-
-/** How many people stand in line now, all services together (return tickets count once back). */
-export function physicalQueueLength(state: QueueState): number {
-  let n = 0;
-  for (const t of Object.values(state.tickets)) {
-    if (t.status === 'waiting' && (!t.returnWindow || t.checkedInAt !== null)) n += 1;
-  }
-  return n;
-}

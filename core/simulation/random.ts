@@ -38,7 +38,7 @@ export function exponential(random: Random, mean: number): number {
 }
 
 /** Standard normal by Box-Muller (one of the pair; simplicity over speed). */
-export function standardNormal(random: Random): number {
+function standardNormal(random: Random): number {
   const u = 1 - random();
   const v = random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
@@ -50,20 +50,6 @@ export function lognormal(random: Random, mean: number, cv: number): number {
   const sigma2 = Math.log(1 + cv * cv);
   const mu = Math.log(mean) - sigma2 / 2;
   return Math.exp(mu + Math.sqrt(sigma2) * standardNormal(random));
-}
-
-/** Poisson count with mean lambda: Knuth for small means, a rounded normal beyond. */
-export function poisson(random: Random, lambda: number): number {
-  if (lambda <= 0) return 0;
-  if (lambda > 60) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * standardNormal(random)));
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k += 1;
-    p *= random();
-  }
-  return k;
 }
 
 /** Arrival times of a Poisson process of `perMin` on [from, to), in minutes. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeZodIssues } from '../zod-errors.ts';
 
 /**
  * The simulator's scenario format (docs/queues.md "Simulating a day"). Times are minutes from opening.
@@ -104,15 +105,8 @@ export const scenarioSchema = z
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 
-/** Zod issues as "path: message" lines, for a person fixing a scenario file. */
-export function describeScenarioIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `  ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('\n');
-}
-
 export function parseScenario(input: unknown): { ok: true; scenario: Scenario } | { ok: false; message: string } {
   const result = scenarioSchema.safeParse(input);
   if (result.success) return { ok: true, scenario: result.data };
-  return { ok: false, message: `the scenario is not valid:\n${describeScenarioIssues(result.error)}` };
+  return { ok: false, message: `the scenario is not valid:\n  ${describeZodIssues(result.error, '\n  ')}` };
 }

@@ -80,7 +80,7 @@ type SimEvent =
   /** `until`: end (minutes) of the open window or break the action starts, which staff know. */
   | { kind: 'counter'; counterId: string; action: 'open' | 'close' | 'break' | 'break-end'; until?: number };
 
-export function scenarioQueueRules(scenario: Scenario, withReturns: boolean): QueueRules {
+function scenarioQueueRules(scenario: Scenario, withReturns: boolean): QueueRules {
   return createQueueRules({
     services: scenario.services.map((s) => ({
       id: s.id,
@@ -99,7 +99,7 @@ export function scenarioQueueRules(scenario: Scenario, withReturns: boolean): Qu
 }
 
 /** A counter's staffed times (minutes): its open windows minus its breaks, in order. */
-export function rotaShifts(counter: Pick<Scenario['counters'][number], 'open' | 'breaks'>): Array<[number, number]> {
+function rotaShifts(counter: Pick<Scenario['counters'][number], 'open' | 'breaks'>): Array<[number, number]> {
   let shifts = [...counter.open].sort((a, b) => a[0] - b[0]).map(([from, to]): [number, number] => [from, to]);
   for (const [breakFrom, breakTo] of counter.breaks) {
     shifts = shifts.flatMap(([from, to]): Array<[number, number]> => {
@@ -194,7 +194,7 @@ interface DayResult {
   estimator: EstimatorState;
 }
 
-export function simulateDay(scenario: Scenario, withReturns: boolean, options: SimulateOptions = {}): DayResult {
+function simulateDay(scenario: Scenario, withReturns: boolean, options: SimulateOptions = {}): DayResult {
   const rules = scenarioQueueRules(scenario, withReturns);
   let queue: QueueState = emptyQueueState(rules);
   const priors: Record<string, number> = {};
@@ -297,7 +297,7 @@ export function simulateDay(scenario: Scenario, withReturns: boolean, options: S
       if (counter.status !== 'open' || counter.ticketId || pending.has(counter.id)) continue;
       const events = run({ type: 'call-next', counterId: counter.id });
       const called = events?.[0];
-      if (!called || called.type !== 'ticket.called') continue;
+      if (called?.type !== 'ticket.called') continue;
       const customer = byTicket.get(called.ticketId)!;
       const ticket = queue.tickets[called.ticketId]!;
       (callTimes.get(ticket.serviceId) ?? callTimes.set(ticket.serviceId, []).get(ticket.serviceId)!).push(nowMin);

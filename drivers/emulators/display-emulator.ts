@@ -34,7 +34,7 @@ export interface DisplayEmulatorOptions {
   packetTimeoutMs?: number;
 }
 
-export interface DisplayProblem {
+interface DisplayProblem {
   reason: string;
   detail: string;
 }
@@ -185,7 +185,8 @@ class AlphaModel implements DisplayModel {
     if (file?.type === type) return file;
     this.emulator.problem(
       'unallocated-file',
-      `command ${command} wrote ${type.toUpperCase()} file "${label}", which the memory configuration does not hold as a ${type.toUpperCase()} file (files: ${[...this.files.keys()].join(', ') || 'none'})`,
+      `command ${command} wrote ${type.toUpperCase()} file "${label}", which the memory configuration ` +
+        `does not hold as a ${type.toUpperCase()} file (files: ${[...this.files.keys()].join(', ') || 'none'})`,
     );
     return undefined;
   }
@@ -382,7 +383,8 @@ export class DisplayEmulator extends EventEmitter<DisplayEmulatorEvents> {
 export async function runDisplayEmulator(options: DisplayEmulatorOptions): Promise<DisplayEmulator> {
   if (options.kind !== 'dmd' && options.kind !== 'alpha')
     throw new Error(
-      `display emulator: kind must be "dmd" (Epson DM-D 2x20) or "alpha" (Alpha LED sign), got ${JSON.stringify(options.kind)}`,
+      `display emulator: kind must be "dmd" (Epson DM-D 2x20) or "alpha" (Alpha LED sign), ` +
+        `got ${JSON.stringify(options.kind)}`,
     );
   const emulator = new DisplayEmulator(options);
   if (options.signal?.aborted) return emulator;

@@ -147,8 +147,9 @@ type Step = { consumed: number; events?: EscposEvent[] } | 'more';
 
 const PREFIX: Record<number, string> = { [ESC]: 'ESC', [GS]: 'GS', [FS]: 'FS' };
 
-/** "ESC @", "GS v 0", "GS ( L", "FS C": the prefix, the command byte, and the function byte where one selects the command. */
-export function commandName(buf: Buffer, at: number): string {
+/** "ESC @", "GS v 0", "GS ( L", "FS C": the prefix, the command byte, and the function byte where one selects the
+ * command. */
+function commandName(buf: Buffer, at: number): string {
   const show = (b: number | undefined) =>
     b === undefined ? '' : b > 0x20 && b < 0x7f ? String.fromCharCode(b) : `0x${b.toString(16).padStart(2, '0')}`;
   const op = buf[at + 1];

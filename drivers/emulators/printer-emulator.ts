@@ -76,7 +76,8 @@ export type PrinterEngineEvents = {
 
 export interface PrinterEngineOptions {
   outDir?: string;
-  /** The model to play: its resident font decodes multi-byte text (none: FS & is ignored), and the commands it mishandles are reported. */
+  /** The model to play: its resident font decodes multi-byte text (none: FS & is ignored), and the commands it
+   * mishandles are reported. */
   model?: PrinterModel;
   /** Without a model: what FS & text decodes as (default 'auto', escpos-decoder.ts). */
   multibyte?: MultibyteEncoding | 'auto';
@@ -85,7 +86,7 @@ export interface PrinterEngineOptions {
 }
 
 /** What a model's multi-byte mode decodes as: its first CJK font, or none. */
-export function multibyteOf(model: PrinterModel): MultibyteEncoding | 'none' {
+function multibyteOf(model: PrinterModel): MultibyteEncoding | 'none' {
   for (const font of model.fonts) {
     if (font === 'ks-x-1001') return 'euc-kr';
     if (font === 'gb18030') return 'gb18030';
@@ -97,7 +98,7 @@ export function multibyteOf(model: PrinterModel): MultibyteEncoding | 'none' {
 const PAGE_REALTIME = 0x10;
 const EOT = 0x04;
 
-export function rasterToPng(image: RasterImage, margin = 16): Buffer {
+function rasterToPng(image: RasterImage, margin = 16): Buffer {
   const png = new PNG({ width: image.width + margin * 2, height: image.height + margin * 2 });
   png.data.fill(0xff);
   const bytesPerRow = (image.width + 7) >> 3;
@@ -538,7 +539,8 @@ export async function runPrinterEmulator(options: RunPrinterEmulatorOptions): Pr
     const where =
       ticket.images.length > 0 ? ` (${ticket.images.map((i) => i.file ?? `${i.width}x${i.height}`).join(', ')})` : '';
     log(
-      `printer emulator: ticket ${ticket.index}${ticket.interrupted ? ' (interrupted)' : ''}${ticket.cut ? '' : ' (not cut)'}${where}\n${ticket.text}`,
+      `printer emulator: ticket ${ticket.index}${ticket.interrupted ? ' (interrupted)' : ''}` +
+        `${ticket.cut ? '' : ' (not cut)'}${where}\n${ticket.text}`,
     );
   });
   engine.on('condition', (c) => log(`printer emulator: ${describeCondition(c)}`));

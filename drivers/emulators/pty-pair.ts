@@ -12,7 +12,8 @@ import { join } from 'node:path';
 export class SocatMissingError extends Error {
   constructor() {
     super(
-      'socat is not installed; it provides the pseudo-terminal pairs that stand in for serial cables: apt-get install -y socat',
+      'socat is not installed; it provides the pseudo-terminal pairs that stand in for serial cables: ' +
+        'apt-get install -y socat',
     );
     this.name = 'SocatMissingError';
   }

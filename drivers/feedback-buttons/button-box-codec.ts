@@ -14,7 +14,7 @@ export type ButtonBoxMessage =
   | { type: 'hello'; firmware: string; uptimeMs?: number }
   | { type: 'comment'; text: string };
 
-export type ButtonBoxErrorReason =
+type ButtonBoxErrorReason =
   | FramingErrorReason
   | 'unknown-command'
   | 'bad-button'
@@ -23,7 +23,7 @@ export type ButtonBoxErrorReason =
   | 'bad-checksum'
   | 'extra-fields';
 
-export type ButtonBoxError = FrameError<ButtonBoxErrorReason>;
+type ButtonBoxError = FrameError<ButtonBoxErrorReason>;
 
 export type DecodeResult = { ok: true; message: ButtonBoxMessage } | { ok: false; error: ButtonBoxError };
 
@@ -34,7 +34,7 @@ export const HELLO_REQUEST = '?';
 const FIRMWARE = /^[A-Za-z0-9._+/-]{1,32}$/;
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
-export function xorChecksum(text: string): number {
+function xorChecksum(text: string): number {
   let sum = 0;
   for (let i = 0; i < text.length; i += 1) sum ^= text.charCodeAt(i);
   return sum;

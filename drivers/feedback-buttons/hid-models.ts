@@ -48,7 +48,9 @@ export const HID_BUTTON_MODELS: readonly HidButtonModel[] = [
     },
     source: 'public-reports',
     notes:
-      '8-byte reports without id: bytes 0-4 axes, byte 5 low nibble hat (0x0F centred) and buttons 1-4 in the high nibble, byte 6 buttons 5-12. Not yet checked on a unit: confirm with the report dump described in README.md before relying on it.',
+      '8-byte reports without id: bytes 0-4 axes, byte 5 low nibble hat (0x0F centred) and buttons 1-4 ' +
+      'in the high nibble, byte 6 buttons 5-12. Not yet checked on a unit: confirm with the report dump ' +
+      'described in README.md before relying on it.',
   },
 ];
 

@@ -4,7 +4,7 @@
  * report and is down in this one. Which byte and bit is which button differs per device, so the
  * layout is configuration (see hid-models.ts for known devices).
  */
-export interface HidButtonBit {
+interface HidButtonBit {
   /** 1-based, as labelled on the device. */
   button: number;
   /** Index into the report as node-hid delivers it: with numbered reports, byte 0 is the report id. */

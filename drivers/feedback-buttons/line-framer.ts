@@ -1,8 +1,9 @@
 /**
  * Framing for line protocols: bytes in whatever chunks the serial driver hands over, lines out.
  * CR, LF and CRLF all end a line (Arduino's println sends CRLF, some terminals only CR); empty
- * lines are skipped. Lines are printable ASCII (tabs allowed). The framer never throws and never lets a bad line swallow the next good one:
- * an overlong line is reported once and dropped up to its terminator.
+ * lines are skipped. Lines are printable ASCII (tabs allowed). The framer never throws and never
+ * lets a bad line swallow the next good one: an overlong line is reported once and dropped up to
+ * its terminator.
  */
 export type FramingErrorReason = 'line-too-long' | 'truncated' | 'non-ascii';
 
@@ -21,7 +22,7 @@ const SHOWN_CHARACTERS = 80;
 
 export const DEFAULT_MAX_LINE_LENGTH = 128;
 
-export function showBytes(bytes: Uint8Array): string {
+function showBytes(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}...` : text;
 }

@@ -154,7 +154,9 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
     this.setStatus({
       state: 'degraded',
       code: 'garbage',
-      detail: `${what}: ${this.garbage.count(now)} unreadable messages in the last ${Math.round(windowMs / 1000)} s (${threshold} degrade): check the baud rate, the cable and the box's firmware`,
+      detail:
+        `${what}: ${this.garbage.count(now)} unreadable messages in the last ${Math.round(windowMs / 1000)} s ` +
+        `(${threshold} degrade): check the baud rate, the cable and the box's firmware`,
     });
     const next = this.garbage.nextChangeAt();
     if (next !== undefined) {

@@ -12,7 +12,7 @@ export type CjkRegion = 'KR' | 'SC';
 
 const COLLECTION = 'NotoSansCJK-Regular.ttc';
 /** Where distributions install it: Debian/Ubuntu, Fedora, Arch. */
-export const CJK_FONT_DIRS: readonly string[] = [
+const CJK_FONT_DIRS: readonly string[] = [
   '/usr/share/fonts/opentype/noto',
   '/usr/share/fonts/google-noto-cjk',
   '/usr/share/fonts/noto-cjk',
@@ -104,7 +104,9 @@ export function loadCjkFace(region: CjkRegion, dirs: readonly string[] = CJK_FON
   const path = findCjkCollection(dirs);
   if (!path)
     throw new CjkFontMissingError(
-      `no CJK font to print Korean or Chinese text as an image: install Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk; looked for ${COLLECTION} in ${dirs.join(', ')}), or name a printer model with a resident font for the language`,
+      `no CJK font to print Korean or Chinese text as an image: install Noto Sans CJK (Debian/Ubuntu: apt-get ` +
+        `install fonts-noto-cjk; looked for ${COLLECTION} in ${dirs.join(', ')}), or name a printer model with a ` +
+        `resident font for the language`,
     );
   const family = `Noto Sans CJK ${region}`;
   const face = extractFace(readFileSync(path), family);

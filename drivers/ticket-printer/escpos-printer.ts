@@ -1,3 +1,4 @@
+import { Mutex } from 'async-mutex';
 import { EventEmitter } from 'node:events';
 import type { DeviceEvents, DeviceStatus, PrintResult, TicketPrinter, TicketToPrint } from '../device.ts';
 import type { Transport, TransportState } from '../transport/transport.ts';
@@ -84,7 +85,7 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   private currentStatus: DeviceStatus = { state: 'offline', code: 'stopped', detail: 'not started' };
   private readonly link: TransportLink;
   /** Serialises printer conversations: DLE EOT replies carry no tag, only their order. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly conversation = new Mutex();
   private pollTimer: NodeJS.Timeout | undefined;
   private noReply: string | undefined;
 
@@ -127,8 +128,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   async start(): Promise<void> {
     if (!this.link.attach()) return;
     await this.transport.open();
-    // The first status conversation after open runs in the queue; let start() cover it.
-    await this.queue.catch(() => undefined);
+    // The first status conversation after open takes the printer; let start() cover it.
+    await this.conversation.waitForUnlock();
   }
 
   async stop(): Promise<void> {
@@ -156,7 +157,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     if (this.transport.state !== 'open') {
       throw new PrinterError(
         'disconnected',
-        `${where} is not connected (${this.transport.state}): check the printer's cable or network and its power; ${what} was not printed`,
+        `${where} is not connected (${this.transport.state}): ` +
+          `check the printer's cable or network and its power; ${what} was not printed`,
         'nothing',
         ticket.number,
       );
@@ -179,7 +181,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     } catch (error) {
       throw new PrinterError(
         'cannot-render',
-        `${where}: ${what} could not be rendered for the ${this.render.model!.name} (${(error as Error).message}); it was not printed`,
+        `${where}: ${what} could not be rendered for the ${this.render.model!.name} (${(error as Error).message}); ` +
+          `it was not printed`,
         'nothing',
         ticket.number,
       );
@@ -209,12 +212,13 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
       this.replies.cancelAll('the write failed');
       throw new PrinterError(
         'disconnected',
-        `${where}: sending ${what} failed (${(error as Error).message}); check the cable or network. Part of it may have printed`,
+        `${where}: sending ${what} failed (${(error as Error).message}); ` +
+          `check the cable or network. Part of it may have printed`,
         'unknown',
         ticket.number,
       );
     }
-    let result;
+    let result: Awaited<typeof outcome>;
     try {
       result = await outcome;
     } catch (error) {
@@ -231,7 +235,8 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
           );
         throw new PrinterError(
           'not-confirmed',
-          `${where}: ${what} was sent but the printer did not confirm it within ${this.printTimeoutMs} ms: check whether it came out`,
+          `${where}: ${what} was sent but the printer did not confirm it within ${this.printTimeoutMs} ms: ` +
+            `check whether it came out`,
           'unknown',
           ticket.number,
         );
@@ -300,7 +305,9 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     if (error instanceof WaitTimeoutError) {
       return new PrinterError(
         'no-reply',
-        `${where}: the printer does not answer (${error.message}): is it switched on, and is this the right port, address and baud rate? ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
+        `${where}: the printer does not answer (${error.message}): ` +
+          `is it switched on, and is this the right port, address and baud rate? ` +
+          `${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
         printed,
         what.replace(/^ticket /, ''),
       );
@@ -308,14 +315,16 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     if (error instanceof WaitCancelledError) {
       return new PrinterError(
         'disconnected',
-        `${where}: the link dropped while waiting (${error.reason}); ${what} ${printed === 'nothing' ? 'was not printed' : 'may be incomplete'}`,
+        `${where}: the link dropped while waiting (${error.reason}); ` +
+          `${what} ${printed === 'nothing' ? 'was not printed' : 'may be incomplete'}`,
         printed === 'nothing' ? 'nothing' : 'unknown',
         what.replace(/^ticket /, ''),
       );
     }
     return new PrinterError(
       'disconnected',
-      `${where}: ${(error as Error).message}; ${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
+      `${where}: ${(error as Error).message}; ` +
+        `${what} ${printed === 'nothing' ? 'was not printed' : 'may not have printed'}`,
       printed,
       what.replace(/^ticket /, ''),
     );
@@ -331,7 +340,9 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
         case 'garbage':
           this.diagnostics.emit('problem', {
             reason: frame.reason === 'truncated-asb' ? 'truncated-asb' : 'garbage',
-            detail: `${this.transport.description} sent ${frame.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+            detail:
+              `${this.transport.description} sent ` +
+              `${frame.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
           });
           break;
         case 'paper-status':
@@ -383,15 +394,20 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
     const where = this.transport.description;
     switch (state) {
       case 'connecting':
-        return this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: opening` });
+        this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: opening` });
+        return;
       case 'reconnecting':
-        return this.setStatus({
+        this.setStatus({
           state: 'offline',
           code: 'disconnected',
-          detail: `${where}: ${reason ?? 'link lost'}; reconnecting by itself (check the cable or network and the printer's power)`,
+          detail:
+            `${where}: ${reason ?? 'link lost'}; ` +
+            `reconnecting by itself (check the cable or network and the printer's power)`,
         });
+        return;
       case 'closed':
-        return this.setStatus({ state: 'offline', code: 'stopped', detail: `${where}: closed` });
+        this.setStatus({ state: 'offline', code: 'stopped', detail: `${where}: closed` });
+        return;
       case 'open':
         break;
     }
@@ -399,17 +415,17 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
       this.setStatus({
         state: 'offline',
         code: 'no-reply',
-        detail: `${where}: ${this.noReply}: is the printer switched on, and is this the right port, address and baud rate?`,
+        detail:
+          `${where}: ${this.noReply}: ` +
+          `is the printer switched on, and is this the right port, address and baud rate?`,
       });
       this.schedulePoll(this.noReplyRetryMs, () => this.greet());
       return;
     }
-    if (!this.condition)
-      return this.setStatus({
-        state: 'offline',
-        code: 'connecting',
-        detail: `${where}: asking the printer for its status`,
-      });
+    if (!this.condition) {
+      this.setStatus({ state: 'offline', code: 'connecting', detail: `${where}: asking the printer for its status` });
+      return;
+    }
     this.setStatus(statusOfCondition(this.condition, where));
     this.schedulePoll();
   }
@@ -434,9 +450,7 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.conversation.runExclusive(work);
   }
 
   /** A listener's bug must not take the transport (and the kiosk) down. */

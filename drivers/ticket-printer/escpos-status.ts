@@ -54,8 +54,8 @@ export type StatusFrame =
   | { kind: 'paper-status'; byte: number; paperNearEnd: boolean; paperOut: boolean }
   | { kind: 'garbage'; reason: 'unexpected-byte' | 'truncated-asb'; bytes: number[] };
 
-export const isRealtimeReply = (byte: number) => (byte & 0x93) === 0x12;
-export const isAsbHeader = (byte: number) => (byte & 0x93) === 0x10;
+const isRealtimeReply = (byte: number) => (byte & 0x93) === 0x12;
+const isAsbHeader = (byte: number) => (byte & 0x93) === 0x10;
 const isAsbBody = (byte: number) => (byte & 0x90) === 0x00;
 
 function faultsOf(

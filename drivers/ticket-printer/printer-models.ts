@@ -16,10 +16,10 @@ export const COMMAND_SETS: readonly CommandSet[] = ['escpos', 'generic'];
 export type ResidentFont = 'ks-x-1001' | 'gb18030' | 'big5' | 'jis-x-0208';
 
 /** Commands some printers mishandle; the emulator reports them when the model it plays lacks them. */
-export type EscposCommandName = 'FS ( A' | 'FS C' | 'GS 8 L' | 'GS ( L';
+type EscposCommandName = 'FS ( A' | 'FS C' | 'GS 8 L' | 'GS ( L';
 
 /** Where a fact comes from, so nobody mistakes a public report for a measurement on a unit. */
-export interface FactSource {
+interface FactSource {
   kind: 'vendor-manual' | 'public-reports' | 'assumption';
   reference: string;
 }
@@ -47,7 +47,8 @@ export const FONT_A_DOTS = 12;
 
 const EPSON_T20III_GUIDE = 'Epson TM-T20III Technical Reference Guide: 80 mm roll, 72 mm / 576 dots printable, 203 dpi';
 const EPSON_FONT_MODELS =
-  'Epson sells TM-T20III regional models whose resident fonts differ (ANK, Korean KS C 5601, Simplified Chinese GB18030, Traditional Chinese Big5); the model name on the label tells which';
+  'Epson sells TM-T20III regional models whose resident fonts differ (ANK, Korean KS C 5601, Simplified Chinese ' +
+  'GB18030, Traditional Chinese Big5); the model name on the label tells which';
 
 export const PRINTER_MODELS: readonly PrinterModel[] = [
   {
@@ -100,7 +101,8 @@ export const PRINTER_MODELS: readonly PrinterModel[] = [
       width: {
         kind: 'vendor-manual',
         reference:
-          'Epson TM-T88VI Technical Reference Guide: 80 mm roll, 72 mm / 512 dots printable, 180 dpi, font A 42 columns (escpos-printer-db gives 512 dots for the TM-T88V too)',
+          'Epson TM-T88VI Technical Reference Guide: 80 mm roll, 72 mm / 512 dots printable, 180 dpi, font A 42 ' +
+          'columns (escpos-printer-db gives 512 dots for the TM-T88V too)',
       },
       fonts: { kind: 'vendor-manual', reference: 'the ANK model carries code pages only, no multi-byte font' },
       commands: { kind: 'vendor-manual', reference: 'Epson ESC/POS Command Reference (TM-T88VI column)' },
@@ -126,12 +128,14 @@ export const PRINTER_MODELS: readonly PrinterModel[] = [
       commands: {
         kind: 'public-reports',
         reference:
-          'an independent decode of our tickets and user reports on Xprinter units: FS ( A prints "A0", FS C a stray "0", GS 8 L / GS ( L rasters print as gibberish; GS v 0 prints',
+          'an independent decode of our tickets and user reports on Xprinter units: FS ( A prints "A0", FS C a ' +
+          'stray "0", GS 8 L / GS ( L rasters print as gibberish; GS v 0 prints',
       },
       cutter: { kind: 'vendor-manual', reference: 'Xprinter XP-80C user manual: autocutter' },
     },
     notes:
-      'Not yet checked on a unit: print `waitwell ticket preview --printer xprinter-xp-80 --format escpos` on it before relying on it. Korean text prints as an image.',
+      'Not yet checked on a unit: print `waitwell ticket preview --printer xprinter-xp-80 --format escpos` on it ' +
+      'before relying on it. Korean text prints as an image.',
   },
   {
     id: 'generic-80mm',
@@ -152,7 +156,8 @@ export const PRINTER_MODELS: readonly PrinterModel[] = [
       cutter: { kind: 'assumption', reference: 'a printer without a cutter ignores GS V' },
     },
     notes:
-      'The default when a kiosk names no model: prints every language correctly, slower than text. Name the model to print CJK as text.',
+      'The default when a kiosk names no model: prints every language correctly, slower than text. Name the model ' +
+      'to print CJK as text.',
   },
   {
     id: 'generic-58mm',

@@ -45,7 +45,8 @@ export interface RenderOptions extends TicketLayoutOptions {
   cut?: boolean;
 }
 
-/** What went to the printer: 'text' when every line printed in the model's fonts, 'image' when some lines are images. */
+/** What went to the printer: 'text' when every line printed in the model's fonts, 'image' when some lines are images.
+ * */
 export interface RenderedTicket {
   bytes: Buffer;
   model: string;
@@ -61,7 +62,7 @@ export const MIN_QR_MODULE_MM = 0.4;
 export const QR_QUIET_MODULES = 4;
 
 /** The smallest QR cell (dots per module) that is at least 0.4 mm at this head's resolution. */
-export function minQrCell(dpi: number): number {
+function minQrCell(dpi: number): number {
   return Math.ceil((MIN_QR_MODULE_MM * dpi) / 25.4 - 1e-9);
 }
 
@@ -71,7 +72,8 @@ export function charactersPerLine(model: PrinterModel, cpl?: number): number {
   if (cpl === undefined) return most;
   if (cpl * FONT_A_DOTS > model.dotsPerLine)
     throw new Error(
-      `${cpl} characters per line need ${cpl * FONT_A_DOTS} dots, but the ${model.name} prints ${model.dotsPerLine}: use at most ${most}`,
+      `${cpl} characters per line need ${cpl * FONT_A_DOTS} dots, but the ${model.name} prints ` +
+        `${model.dotsPerLine}: use at most ${most}`,
     );
   return cpl;
 }
@@ -157,7 +159,8 @@ export function renderTicket(ticket: TicketToPrint, format: TicketFormat, option
   if (format === 'escpos' && options.autoStatusBack !== undefined) {
     if (!out.startsWith(RECEIPTLINE_OPEN)) {
       throw new Error(
-        'receiptline no longer starts its ESC/POS output with "ESC @ GS a 0": check render.ts against the installed receiptline version',
+        'receiptline no longer starts its ESC/POS output with "ESC @ GS a 0": ' +
+          'check render.ts against the installed receiptline version',
       );
     }
     out = `\x1b@\x1da${String.fromCharCode(options.autoStatusBack & 0xff)}${out.slice(RECEIPTLINE_OPEN.length)}`;

@@ -10,7 +10,8 @@ export type TextEncoding = 'cp437' | 'ksc5601' | 'gb18030' | 'big5' | 'shiftjis'
 
 /** Code page 437, bytes 0x80-0xFF. */
 export const CP437_HIGH =
-  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴' +
+  '┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 
 const ENCODING_OF_FONT: Record<ResidentFont, TextEncoding> = {
   'ks-x-1001': 'ksc5601',
@@ -32,7 +33,8 @@ export function textEncoding(language: Language, model: Pick<PrinterModel, 'font
   return font ? ENCODING_OF_FONT[font] : 'cp437';
 }
 
-/** Two-byte ranges of each font, [lead from, lead to] x trail ranges: the characters a printer's font has glyphs for. */
+/** Two-byte ranges of each font, [lead from, lead to] x trail ranges: the characters a printer's font has glyphs for.
+ * */
 const DOUBLE_BYTE: Record<
   Exclude<TextEncoding, 'cp437'>,
   { decoder: string; leads: [number, number]; trails: [number, number][] }
@@ -88,7 +90,7 @@ function buildRepertoire(encoding: TextEncoding): ReadonlySet<string> {
   return chars;
 }
 
-export function repertoire(encoding: TextEncoding): ReadonlySet<string> {
+function repertoire(encoding: TextEncoding): ReadonlySet<string> {
   let chars = repertoires.get(encoding);
   if (!chars) {
     chars = buildRepertoire(encoding);

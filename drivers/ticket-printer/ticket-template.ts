@@ -15,7 +15,7 @@ export interface TicketLayoutOptions {
 export const DEFAULT_QR_CELL = 4;
 
 /** One line of words, with receiptline's decoration: emphasis (") and size (a count of ^). */
-export interface TextLine {
+interface TextLine {
   text: string;
   bold: boolean;
   /** receiptline's ^ count: 0 normal, 1 double width, 2 double height, 3 both, n >= 3 (n - 1) times each way. */
@@ -35,14 +35,14 @@ export function scaleOf(size: number): { widthScale: number; heightScale: number
 
 /** Characters receiptline reads as markup in text: \ | { } ~ _ " ` ^, and leading - or = (rules). */
 export function escapeText(text: string): string {
-  // Control characters would reach the printer as commands; they have no place on a ticket.
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  // Control characters (Unicode Cc) would reach the printer as commands; they have no place on a ticket.
+  const clean = text.replace(/\p{Cc}/gu, ' ');
   return clean.replace(/[\\|{}~_"`^\-=]/g, (ch) => `\\${ch}`);
 }
 
 /** Property values (the QR data) reserve \ | { } ; (a ':' after the key is part of the value). */
 export function escapeProperty(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[\\|{};]/g, (ch) => `\\${ch}`);
+  return value.replace(/\p{Cc}/gu, '').replace(/[\\|{};]/g, (ch) => `\\${ch}`);
 }
 
 export const textMarkup: LineWriter = (line) =>

@@ -34,7 +34,7 @@ function canceled(): Error {
   return Object.assign(new Error('Port is not open'), { canceled: true });
 }
 
-export async function readUntilData(
+async function readUntilData(
   port: UnixPort,
   buffer: Buffer,
   offset: number,

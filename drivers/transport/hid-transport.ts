@@ -41,7 +41,10 @@ export function explainHidLoadError(error: Error): string {
   const raw = error.message;
   if (/libusb/i.test(raw)) return `node-hid cannot load libusb: apt-get install libusb-1.0-0 (${raw})`;
   if (/libudev/i.test(raw)) return `node-hid cannot load libudev: apt-get install libudev1 (${raw})`;
-  return `node-hid cannot load its native module (reinstall with "npm ci"; prebuilds exist for Linux, macOS and Windows on x64/arm64): ${raw}`;
+  return (
+    `node-hid cannot load its native module ` +
+    `(reinstall with "npm ci"; prebuilds exist for Linux, macOS and Windows on x64/arm64): ${raw}`
+  );
 }
 
 /** node-hid itself, loaded on first use so a kiosk without HID buttons never needs its native part. */
@@ -56,7 +59,7 @@ export async function loadNodeHid(): Promise<HidApi> {
 }
 
 /** Which device to open. Paths (/dev/hidrawN) change on replug, so ids are the stable choice. */
-export interface HidSelector {
+interface HidSelector {
   path?: string;
   vendorId?: number;
   productId?: number;
@@ -74,15 +77,17 @@ export interface HidTransportOptions extends HidSelector {
 
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
-export function describeHid(selector: HidSelector): string {
+function describeHid(selector: HidSelector): string {
   if (selector.vendorId !== undefined) {
     const ids = `${hex4(selector.vendorId)}:${selector.productId === undefined ? '*' : hex4(selector.productId)}`;
-    return `hid ${ids}${selector.serialNumber ? ` #${selector.serialNumber}` : ''}${selector.usagePage === undefined ? '' : ` page ${hex4(selector.usagePage)}`}`;
+    const serial = selector.serialNumber ? ` #${selector.serialNumber}` : '';
+    const page = selector.usagePage === undefined ? '' : ` page ${hex4(selector.usagePage)}`;
+    return `hid ${ids}${serial}${page}`;
   }
   return `hid ${selector.path ?? '(no device selected)'}`;
 }
 
-export function matchesHid(selector: HidSelector, device: HidDeviceInfo): boolean {
+function matchesHid(selector: HidSelector, device: HidDeviceInfo): boolean {
   return (
     device.path !== undefined &&
     (selector.path === undefined || device.path === selector.path) &&
@@ -108,7 +113,8 @@ async function openHidLink(options: HidTransportOptions, handlers: LinkHandlers,
   } catch (error) {
     // Listed but not openable is nearly always the hidraw node's permissions.
     throw new Error(
-      `cannot open ${path}: ${(error as Error).message} (if it is listed, give the kiosk's user access with a udev rule, see drivers/feedback-buttons/README.md)`,
+      `cannot open ${path}: ${(error as Error).message} ` +
+        `(if it is listed, give the kiosk's user access with a udev rule, see drivers/feedback-buttons/README.md)`,
     );
   }
 

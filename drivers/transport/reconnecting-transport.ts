@@ -17,7 +17,7 @@ export interface LinkHandlers {
 export type Connector = (handlers: LinkHandlers) => Promise<Link>;
 
 /** Devices come back within seconds of a replug; a minute is the most a kiosk waits between tries. */
-export const DEVICE_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 60_000, jitter: 0.3 };
+const DEVICE_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 60_000, jitter: 0.3 };
 
 /**
  * The reconnect loop shared by every transport: connect, and whenever the link drops, try again

@@ -21,7 +21,7 @@ export interface SerialTransportOptions {
   backoff?: BackoffPolicy;
 }
 
-export function describeSerial(options: SerialTransportOptions): string {
+function describeSerial(options: SerialTransportOptions): string {
   const frame = `${options.dataBits ?? 8}${(options.parity ?? 'none')[0]!.toUpperCase()}${options.stopBits ?? 1}`;
   return `serial ${options.path} @ ${options.baudRate} ${frame}`;
 }

@@ -114,7 +114,14 @@ describe('TcpTransport over loopback', () => {
       'python3',
       [
         '-c',
-        'import socket, time\ns = socket.socket()\ns.bind(("127.0.0.1", 0))\ns.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(60)',
+        [
+          'import socket, time',
+          's = socket.socket()',
+          's.bind(("127.0.0.1", 0))',
+          's.listen(0)',
+          'print(s.getsockname()[1], flush=True)',
+          'time.sleep(60)',
+        ].join('\n'),
       ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -126,7 +133,9 @@ describe('TcpTransport over loopback', () => {
       python.once('error', reject);
     });
     const fillers: Socket[] = [];
-    cleanups.push(() => fillers.forEach((s) => s.destroy()));
+    cleanups.push(() => {
+      for (const filler of fillers) filler.destroy();
+    });
     for (let i = 0; i < 2; i += 1) {
       const filler = connect(port, '127.0.0.1');
       filler.on('error', () => undefined);

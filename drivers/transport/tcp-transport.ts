@@ -21,26 +21,35 @@ export interface TcpTransportOptions {
   backoff?: BackoffPolicy;
 }
 
-export const RAW_PRINT_PORT = 9100;
+const RAW_PRINT_PORT = 9100;
 
-export function describeTcp(options: TcpTransportOptions): string {
+function describeTcp(options: TcpTransportOptions): string {
   return `tcp ${options.host}:${options.port ?? RAW_PRINT_PORT}`;
 }
 
 /** A connect failure in words staff can act on; the raw message stays at the end for support. */
-export function explainTcpError(error: Error & { code?: string }, where: string): string {
+function explainTcpError(error: Error & { code?: string }, where: string): string {
   const raw = error.message;
   switch (error.code) {
     case 'ECONNREFUSED':
-      return `nothing accepts connections at ${where}: is the printer switched on, and is this its address and port? (${raw})`;
+      return (
+        `nothing accepts connections at ${where}: ` +
+        `is the printer switched on, and is this its address and port? (${raw})`
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `no route to ${where}: check the network cable and that the kiosk and printer are on the same network (${raw})`;
+      return (
+        `no route to ${where}: ` +
+        `check the network cable and that the kiosk and printer are on the same network (${raw})`
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `the name in ${where} does not resolve: use the printer's IP address, or fix the DNS name (${raw})`;
     case 'ECONNRESET':
-      return `${where} reset the connection: the printer restarted, or another computer holds its only connection (${raw})`;
+      return (
+        `${where} reset the connection: ` +
+        `the printer restarted, or another computer holds its only connection (${raw})`
+      );
     case 'EPIPE':
       return `${where} closed the connection while data was being sent (${raw})`;
     default:

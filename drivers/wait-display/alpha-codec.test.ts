@@ -142,7 +142,7 @@ describe('Alpha decoder: bad packets and their reasons', () => {
         error: { reason, detail: expect.stringMatching(detail) },
       });
     }
-    expect(reasons(decodeAll([Buffer.from('\x01Z00\x02' + 'x'.repeat(9000), 'latin1')]))).toEqual(['too-long']);
+    expect(reasons(decodeAll([Buffer.from(`\x01Z00\x02${'x'.repeat(9000)}`, 'latin1')]))).toEqual(['too-long']);
     expect(reasons(decodeAll([Buffer.from('\x01Z00\x02G1', 'latin1')], true))).toEqual(['truncated']);
   });
 

@@ -13,22 +13,22 @@
  * rewrite only a STRING (`G`), which the sign swaps in place. Rewriting the TEXT file restarts
  * its display (a visible blank).
  */
-export const NUL = 0x00;
-export const SOH = 0x01;
-export const STX = 0x02;
-export const ETX = 0x03;
-export const EOT = 0x04;
-export const ESC = 0x1b;
+const NUL = 0x00;
+const SOH = 0x01;
+const STX = 0x02;
+const ETX = 0x03;
+const EOT = 0x04;
+const ESC = 0x1b;
 /** Inside a TEXT file: "show STRING file <label> here". */
-export const CALL_STRING = 0x10;
+const CALL_STRING = 0x10;
 
-export const ALL_SIGNS = 'Z';
-export const BROADCAST = '00';
+const ALL_SIGNS = 'Z';
+const BROADCAST = '00';
 const SYNC_NULS = 5;
 
-export const COMMAND = { writeText: 'A', writeSpecial: 'E', writeString: 'G' } as const;
+const COMMAND = { writeText: 'A', writeSpecial: 'E', writeString: 'G' } as const;
 /** Special function `E$`: memory configuration (clears every file). */
-export const SET_MEMORY = '$';
+const SET_MEMORY = '$';
 
 /** Display positions (the byte after ESC in a TEXT file). */
 export const POSITION = { middle: 0x20, top: 0x22, bottom: 0x26, fill: 0x30 } as const;
@@ -95,7 +95,7 @@ export function encodeAlphaPacket(command: Uint8Array, to: AlphaAddress = {}): B
 /** One piece of a TEXT file: plain text, a STRING call, or a position/mode switch. */
 export type AlphaTextPart = { text: string } | { string: string } | { position: number; mode: number };
 
-export function encodeTextBody(parts: readonly AlphaTextPart[]): Buffer {
+function encodeTextBody(parts: readonly AlphaTextPart[]): Buffer {
   return Buffer.concat(
     parts.map((part) => {
       if ('text' in part) return ascii(part.text, 'text');
@@ -169,7 +169,7 @@ export interface AlphaPacket {
 
 export type AlphaErrorReason = 'bad-checksum' | 'bad-header' | 'truncated' | 'too-long' | 'missing-eot' | 'garbage';
 
-export interface AlphaError {
+interface AlphaError {
   reason: AlphaErrorReason;
   /** What exactly was wrong, for the emulator's log. */
   detail: string;
@@ -178,7 +178,7 @@ export interface AlphaError {
 export type AlphaFrame = { kind: 'packet'; packet: AlphaPacket } | { kind: 'error'; error: AlphaError };
 
 /** Text files on real signs are up to a few KB; anything longer is a runaway stream. */
-export const MAX_COMMAND_BYTES = 8192;
+const MAX_COMMAND_BYTES = 8192;
 const MAX_HEADER_BYTES = 8;
 const SHOWN_BYTES = 24;
 
@@ -237,7 +237,10 @@ export class AlphaDecoder {
         if (byte !== NUL) this.garbage.push(byte);
         return;
       case 'header':
-        if (byte === STX) return this.endHeader(frames);
+        if (byte === STX) {
+          this.endHeader(frames);
+          return;
+        }
         this.header.push(byte);
         if (this.header.length > MAX_HEADER_BYTES || byte < 0x20)
           this.fail(frames, 'bad-header', `the header before STX is not <type><2 hex address>: ${show(this.header)}`);
@@ -264,13 +267,15 @@ export class AlphaDecoder {
         // ETX straight followed by EOT or STX: a command sent without a checksum.
         if (this.checksum.length === 0 && (byte === EOT || byte === STX)) {
           this.endCommand(false);
-          return this.after(byte, frames);
+          this.after(byte, frames);
+          return;
         }
         this.checksum.push(byte);
         if (this.checksum.length === 4) this.verify(frames);
         return;
       case 'after':
-        return this.after(byte, frames);
+        this.after(byte, frames);
+        return;
     }
   }
 
@@ -308,7 +313,8 @@ export class AlphaDecoder {
       this.fail(
         frames,
         'bad-checksum',
-        `checksum ${text.toUpperCase()} does not match the bytes (they sum to ${hex4(expected)}); command ${show(this.command)}`,
+        `checksum ${text.toUpperCase()} does not match the bytes (they sum to ${hex4(expected)}); ` +
+          `command ${show(this.command)}`,
       );
       return;
     }
@@ -339,7 +345,10 @@ export class AlphaDecoder {
       this.commands = [];
       return;
     }
-    if (byte === STX) return this.beginCommand();
+    if (byte === STX) {
+      this.beginCommand();
+      return;
+    }
     this.fail(
       frames,
       'missing-eot',

@@ -26,11 +26,11 @@ export interface AlphaSignOptions extends DisplayDriverOptions {
 }
 
 /** The sign's files: one TEXT file calling two STRING files, which are all that changes afterwards. */
-export const SIGN_TEXT_LABEL = 'A';
-export const SERVING_STRING_LABEL = '1';
-export const WAIT_STRING_LABEL = '2';
-export const SERVING_STRING_SIZE = 20;
-export const WAIT_STRING_SIZE = 24;
+const SIGN_TEXT_LABEL = 'A';
+const SERVING_STRING_LABEL = '1';
+const WAIT_STRING_LABEL = '2';
+const SERVING_STRING_SIZE = 20;
+const WAIT_STRING_SIZE = 24;
 const TEXT_FILE_SIZE = 64;
 
 /**

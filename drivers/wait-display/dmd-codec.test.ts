@@ -99,7 +99,7 @@ describe('DM-D screen model (the emulator)', () => {
 
   it('scrolls up in vertical mode', () => {
     const decoder = new DmdScreenDecoder();
-    decoder.feed(Buffer.concat([dmdScrollMode('vertical'), Buffer.from('a'.repeat(20) + 'b'.repeat(20) + 'c')]));
+    decoder.feed(Buffer.concat([dmdScrollMode('vertical'), Buffer.from(`${'a'.repeat(20)}${'b'.repeat(20)}c`)]));
     expect(decoder.lines()).toEqual(['b'.repeat(20), 'c'.padEnd(20)]);
   });
 

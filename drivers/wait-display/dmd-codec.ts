@@ -4,8 +4,8 @@
  * small model of the display itself, used by the emulator: bytes in, in whatever chunks they
  * arrive, two lines of 20 characters out.
  */
-export const DMD_COLUMNS = 20;
-export const DMD_ROWS = 2;
+const DMD_COLUMNS = 20;
+const DMD_ROWS = 2;
 
 const ESC = 0x1b;
 const US = 0x1f;
@@ -33,11 +33,10 @@ export const dmdScrollMode = (mode: DmdScrollMode): Buffer => Buffer.from([US, M
 export const dmdClear = (): Buffer => Buffer.from([FF]);
 /** CAN: blanks the cursor's line and puts the cursor at its first column. */
 export const dmdClearLine = (): Buffer => Buffer.from([CAN]);
-export const dmdHome = (): Buffer => Buffer.from([HOME]);
 /** US $ x y, 1-based: column 1..20, row 1..2. */
 export const dmdCursorTo = (column: number, row: number): Buffer =>
   Buffer.from([US, 0x24, byteIn('column', column, 1, DMD_COLUMNS), byteIn('row', row, 1, DMD_ROWS)]);
-export const dmdCursorVisible = (visible: boolean): Buffer => Buffer.from([US, 0x43, visible ? 1 : 0]);
+const dmdCursorVisible = (visible: boolean): Buffer => Buffer.from([US, 0x43, visible ? 1 : 0]);
 /** US X n, 1 (dim) .. 4 (brightest). */
 export const dmdBrightness = (level: number): Buffer => Buffer.from([US, 0x58, byteIn('brightness', level, 1, 4)]);
 /** US E n: the whole screen blinks with n x 50 ms on and off; 0 stops blinking. */
@@ -50,7 +49,7 @@ export const dmdCodeTable = (table: number): Buffer => Buffer.from([ESC, 0x74, b
  * that follow (bit 0 printer, bit 1 display). 2 = the display only.
  */
 export const dmdSelectPeripheral = (n: number): Buffer => Buffer.from([ESC, 0x3d, byteIn('peripheral', n, 0, 255)]);
-export const DMD_SELECT_DISPLAY = 2;
+const DMD_SELECT_DISPLAY = 2;
 
 /** Characters for the screen: printable ASCII only, anything else (a control byte would be a command) as "?". */
 export function dmdText(text: string): Buffer {

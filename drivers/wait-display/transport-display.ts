@@ -4,7 +4,7 @@ import type { Transport, TransportState } from '../transport/transport.ts';
 import { TransportLink } from '../transport/transport-link.ts';
 
 /** Rare enough to cost nothing on the line, soon enough that a display switched on shows the queue within a minute. */
-export const DEFAULT_REFRESH_MS = 30_000;
+const DEFAULT_REFRESH_MS = 30_000;
 
 export interface DisplayDriverOptions {
   /** The device id used in device.status events, e.g. "display-entrance". */
@@ -118,7 +118,7 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
 
   private pump(): Promise<void> {
     // A pump already running may be past its last check: queue behind it rather than join it.
-    if (this.pumping) return this.pumping.catch(() => undefined).then(() => this.pump());
+    if (this.pumping !== undefined) return this.pumping.catch(() => undefined).then(() => this.pump());
     const run = this.drain().finally(() => {
       if (this.pumping === run) this.pumping = undefined;
     });
@@ -181,7 +181,9 @@ export abstract class TransportDisplay extends EventEmitter<DeviceEvents> implem
         this.setStatus({
           state: 'offline',
           code: 'disconnected',
-          detail: `${what}: ${reason ?? 'link lost'}; reconnecting by itself, and the display will show the latest queue once it is back (check the cable and the display's power)`,
+          detail:
+            `${what}: ${reason ?? 'link lost'}; reconnecting by itself, and the display will show ` +
+            `the latest queue once it is back (check the cable and the display's power)`,
         });
         return;
       case 'closed':

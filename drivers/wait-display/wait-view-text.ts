@@ -10,7 +10,7 @@ import type { WaitView } from '../device.ts';
  * models are different hardware with double-byte tables), so the customer-facing Korean and
  * Chinese wait information lives on the ticket, the phone page and the `board` page instead.
  */
-export const DISPLAY_COLUMNS = 20;
+const DISPLAY_COLUMNS = 20;
 
 /** Shown in place of a ticket number while nobody is being served. */
 export const NOBODY_SERVED = '---';
@@ -69,7 +69,7 @@ export function fitText(text: string, width: number = DISPLAY_COLUMNS): string {
 }
 
 /** Pads (or cuts) to exactly `width` columns: each line is rewritten whole, so nothing old remains. */
-export function padLine(text: string, width: number = DISPLAY_COLUMNS): string {
+function padLine(text: string, width: number = DISPLAY_COLUMNS): string {
   return fitText(text, width).padEnd(width, ' ');
 }
 
@@ -106,7 +106,7 @@ export function waitViewParts(view: WaitView): WaitViewParts {
  * The serving line: the longest form that fits, "NOW SERVING  A-042" first, shortening the label
  * before the number, and the number (which is what people look for) cut only as the last resort.
  */
-export function servingLine(parts: WaitViewParts, width: number = DISPLAY_COLUMNS): string {
+function servingLine(parts: WaitViewParts, width: number = DISPLAY_COLUMNS): string {
   const { serving, counter } = parts;
   const candidates = counter
     ? [

@@ -53,6 +53,7 @@ export function AdminPanel({
         <form onSubmit={unlock} className="pin-form">
           <label>
             <span className="visually-hidden">{t('kiosk.pinPrompt')}</span>
+            {/* biome-ignore lint/a11y/noAutofocus: a modal dialog takes focus on opening (WAI-ARIA dialog pattern) */}
             <input name="pin" type="password" inputMode="numeric" autoComplete="off" maxLength={8} autoFocus />
           </label>
           <button type="submit" className="primary">

@@ -83,13 +83,13 @@ export function ThankYou({
       {!answered && reasons.length > 0 && (
         <>
           <p>{t('kiosk.tellUsMore')}</p>
-          <div className="reasons" role="group" aria-labelledby="thanks-heading">
+          <fieldset className="reasons" aria-labelledby="thanks-heading">
             {reasons.slice(0, 6).map((reason) => (
               <button key={reason.id} type="button" data-reason={reason.id} onClick={() => void choose(reason.id)}>
                 {reason.name[lang]}
               </button>
             ))}
-          </div>
+          </fieldset>
         </>
       )}
       <button type="button" className="done" onClick={onDone}>

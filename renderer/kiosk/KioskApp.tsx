@@ -33,6 +33,7 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
     void i18n.changeLanguage(defaultLanguage);
   }, [i18n, defaultLanguage]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies(live.runtimeUp): fetch again once the runtime is up
   useEffect(() => {
     requestJson<KioskScreenSettings>('/local/screen').then(setSettings, () => setSettings(null));
   }, [live.runtimeUp]);

@@ -24,6 +24,7 @@ export function Qr({ url, label }: { url: string; label: string }) {
       role="img"
       aria-label={label}
       data-url={url}
+      // biome-ignore lint/security/noDangerouslySetInnerHtml: qrcode's own SVG of the URL, no markup from outside
       dangerouslySetInnerHTML={svg ? { __html: svg } : undefined}
     />
   );

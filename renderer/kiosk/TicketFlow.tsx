@@ -166,7 +166,7 @@ export function QuoteStep(props: {
         </p>
       )}
       {offer ? (
-        <div className="return-offer" role="group" aria-labelledby="offer-text">
+        <fieldset className="return-offer" aria-labelledby="offer-text">
           <p id="offer-text">{t('kiosk.returnOffer', { from: clock(offer.from), to: clock(offer.to) })}</p>
           <button
             type="button"
@@ -180,7 +180,7 @@ export function QuoteStep(props: {
           <button type="button" data-action="take" disabled={busy} onClick={() => void take()}>
             {t('kiosk.declineReturn')}
           </button>
-        </div>
+        </fieldset>
       ) : (
         <button type="button" className="primary big" data-action="take" disabled={busy} onClick={() => void take()}>
           {t('kiosk.confirm')}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { KioskDeviceView, KioskScreenEvents, KioskStatusView } from '../../core/kiosk-screen.ts';
 import type { QueueSnapshot } from '../../core/protocol.ts';
+import { newerSnapshot } from '../../core/queue/newer-snapshot.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 
 export interface KioskLive {
@@ -30,12 +31,7 @@ export function useKioskEvents(): KioskLive {
     };
     on('status', (status, state) => ({ ...state, status }));
     on('venue', (venue, state) => ({ ...state, venue }));
-    // Snapshots can cross on the wire: keep the newest version.
-    on('queue', (queue, state) =>
-      state.queue && state.queue.venueId === queue.venueId && state.queue.version > queue.version
-        ? state
-        : { ...state, queue },
-    );
+    on('queue', (queue, state) => ({ ...state, queue: newerSnapshot(state.queue, queue) }));
     on('devices', (devices, state) => ({ ...state, devices }));
     source.addEventListener('open', () => setLive((state) => ({ ...state, runtimeUp: true })));
     // EventSource reconnects by itself; until then the screen says the kiosk is restarting.

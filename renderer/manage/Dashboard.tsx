@@ -30,6 +30,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
   // "Today" is the venue's day, wherever the manager's browser is.
   const today = useMemo(() => startOfDayIn(data.venue?.timezone), [data.venue?.timezone]);
   // Today until the end of the current hour, in chart seconds; moves on as the data does.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new data is the moment to read the clock again
   const todayRange = useMemo(
     (): [number, number] => [today / 1000, Math.ceil(Date.now() / 3_600_000) * 3600],
     [today, data.queue?.version, data.counts],

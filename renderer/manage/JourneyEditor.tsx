@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../core/languages.ts';
 import type { PublicVenue, Touchpoint } from '../../core/venue.ts';
@@ -24,15 +24,17 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [versions, setVersions] = useState<{ version: number; savedAt: number }[]>([]);
 
-  const loadVersions = () =>
-    requestJson<{ version: number; savedAt: number }[]>(`/api/venues/${encodeURIComponent(venueId)}/versions`).then(
-      (list) => setVersions(list.slice(0, 5)),
-      () => undefined,
-    );
+  const loadVersions = useCallback(
+    () =>
+      requestJson<{ version: number; savedAt: number }[]>(`/api/venues/${encodeURIComponent(venueId)}/versions`).then(
+        (list) => setVersions(list.slice(0, 5)),
+        () => undefined,
+      ),
+    [venueId],
+  );
   useEffect(() => {
     void loadVersions();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [venueId]);
+  }, [loadVersions]);
 
   const edit = (index: number, change: Partial<Draft>) =>
     setDrafts((list) => list.map((d, i) => (i === index ? { ...d, ...change } : d)));
@@ -54,6 +56,7 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
   return (
     <div className="journey">
       {drafts.map((draft, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: ids are typed here (empty or repeated meanwhile)
         <fieldset key={index} className="touchpoint-editor" data-touchpoint={draft.id}>
           <legend>{draft.name[lang] || draft.id || t('manage.journey.newTouchpoint')}</legend>
           <div className="fields">
@@ -131,6 +134,7 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
           <div className="reasons-editor">
             <p>{t('manage.journey.reasons', { max: MAX_REASONS })}</p>
             {draft.reasons.map((reason, r) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: as for the touchpoints above
               <div key={r} className="reason-row" data-reason={reason.id}>
                 <input
                   aria-label={t('manage.journey.id')}

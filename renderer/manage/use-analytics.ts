@@ -6,6 +6,7 @@ import { requestJson } from '../shared/http.ts';
 /** Re-fetches after the live data moved, at most once per `debounceMs` (a burst of presses is one fetch). */
 function useRefetch<T>(url: string | null, trigger: unknown, debounceMs: number): T | null {
   const [value, setValue] = useState<T | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies(trigger): a change of `trigger` is what asks for a fetch
   useEffect(() => {
     if (!url) return;
     const timer = setTimeout(() => requestJson<T>(url).then(setValue, () => undefined), debounceMs);

@@ -28,10 +28,18 @@ export function TimeChart({
 }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // The chart is rebuilt only when its series, window or height change (compared by value, as
+  // pages pass fresh arrays each render); data updates go through setData below.
+  const seriesKey = JSON.stringify(series);
+  const rangeKey = JSON.stringify(xRange ?? null);
+  const latestData = useRef(data);
+  latestData.current = data;
 
   useEffect(() => {
     const element = container.current;
     if (!element) return;
+    const series = JSON.parse(seriesKey) as ChartSeries[];
+    const xRange = JSON.parse(rangeKey) as [number, number] | null;
     const options: uPlot.Options = {
       width: Math.max(300, element.clientWidth),
       height,
@@ -51,7 +59,7 @@ export function TimeChart({
         })),
       ],
     };
-    plot.current = new uPlot(options, data as uPlot.AlignedData, element);
+    plot.current = new uPlot(options, latestData.current as uPlot.AlignedData, element);
     const resize = new ResizeObserver(() =>
       plot.current?.setSize({ width: Math.max(300, element.clientWidth), height }),
     );
@@ -61,9 +69,7 @@ export function TimeChart({
       plot.current?.destroy();
       plot.current = null;
     };
-    // The chart is rebuilt only when its series change; data updates go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [JSON.stringify(series), JSON.stringify(xRange), height]);
+  }, [seriesKey, rangeKey, height]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);

@@ -26,6 +26,7 @@ export function useSocket<S2C extends EventMap, C2S extends EventMap>(
   const [socket, setSocket] = useState<Socket<S2C, C2S> | null>(null);
   const authKey = auth ? JSON.stringify(auth) : null;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies(listen): the page's wiring, fixed for the socket's life
   useEffect(() => {
     if (authKey === null) return;
     const opened: Socket<S2C, C2S> = io(namespace, { auth: JSON.parse(authKey) as Record<string, unknown> });
@@ -47,8 +48,6 @@ export function useSocket<S2C extends EventMap, C2S extends EventMap>(
       opened.disconnect();
       setSocket(null);
     };
-    // `listen` is the page's wiring, fixed for the socket's life.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [namespace, authKey]);
 
   return { socket, connection };

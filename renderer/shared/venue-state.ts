@@ -1,6 +1,7 @@
 import { useReducer } from 'react';
 import type { FeedbackLevel } from '../../core/events.ts';
 import type { Language } from '../../core/languages.ts';
+import { newerSnapshot } from '../../core/queue/newer-snapshot.ts';
 import {
   emptyLevelCounts,
   type BoardAuth,
@@ -31,7 +32,7 @@ export interface BoardData {
   queue: QueueSnapshot | null;
 }
 
-export type BoardAction =
+type BoardAction =
   | { type: 'snapshot'; snapshot: BoardSnapshot }
   | { type: 'counts'; update: Parameters<BoardServerToClient['touchpoint.counts']>[0] }
   | { type: 'device'; health: DeviceHealth }
@@ -39,7 +40,7 @@ export type BoardAction =
   | { type: 'queue'; snapshot: QueueSnapshot }
   | { type: 'venue'; venue: PublicVenue };
 
-export const EMPTY_BOARD: BoardData = {
+const EMPTY_BOARD: BoardData = {
   venue: null,
   counts: {},
   devices: [],
@@ -49,7 +50,7 @@ export const EMPTY_BOARD: BoardData = {
 };
 
 /** Counts are totals, not deltas, so applying an update twice or late is harmless. */
-export function boardReducer(state: BoardData, action: BoardAction): BoardData {
+function boardReducer(state: BoardData, action: BoardAction): BoardData {
   switch (action.type) {
     case 'snapshot': {
       const { venue, touchpoints, devices, components } = action.snapshot;
@@ -77,10 +78,8 @@ export function boardReducer(state: BoardData, action: BoardAction): BoardData {
       return { ...state, devices };
     }
     case 'queue': {
-      // Snapshots may arrive out of order after a reconnect: the log version says which is newer.
-      const held = state.queue;
-      if (held && held.venueId === action.snapshot.venueId && held.version > action.snapshot.version) return state;
-      return { ...state, queue: action.snapshot };
+      const queue = newerSnapshot(state.queue, action.snapshot);
+      return queue === state.queue ? state : { ...state, queue };
     }
     case 'component': {
       const { health } = action;
@@ -118,7 +117,7 @@ function row(touchpointId: string, name: string, counts: TouchpointCounts | unde
   return { touchpointId, name, counts: levels, total, happyShare: happyShare(levels, total) };
 }
 
-export function happyShare(counts: LevelCounts, total: number): number | null {
+function happyShare(counts: LevelCounts, total: number): number | null {
   return total > 0 ? (counts[3] + counts[4]) / total : null;
 }
 

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { Language } from '../../core/languages.ts';
+import { newerSnapshot } from '../../core/queue/newer-snapshot.ts';
 import type {
   QueueCommandResult,
   QueueSnapshot,
@@ -55,9 +56,7 @@ export function StaffConsole({
     '/staff',
     auth as Record<string, unknown> | null,
     (opened) => {
-      opened.on('queue.snapshot', (snapshot) =>
-        setQueue((held) => (held && held.version > snapshot.version ? held : snapshot)),
-      );
+      opened.on('queue.snapshot', (snapshot) => setQueue((held) => newerSnapshot(held, snapshot)));
       opened.on('task.updated', (task) => setTasks((list) => upsertTask(list, task)));
     },
   );

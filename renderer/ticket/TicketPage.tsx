@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../core/languages.ts';
 import type {
@@ -33,8 +33,10 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
     },
   );
 
-  const counterName = (counterId: string | null) =>
-    counterId === null ? '' : nameOf(venue?.counters, counterId, lang);
+  const counterName = useCallback(
+    (counterId: string | null) => (counterId === null ? '' : nameOf(venue?.counters, counterId, lang)),
+    [venue, lang],
+  );
 
   // Called: alert once per call (a recall is a new call), and keep the page flashing until seen.
   useEffect(() => {
@@ -45,8 +47,7 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
     }
     if (ticket.status !== 'called') setAlerting(false);
     previousStatus.current = ticket.status;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ticket]);
+  }, [ticket, t, counterName]);
 
   function send(event: 'ticket.defer' | 'ticket.on-my-way', done: string) {
     socket?.emit(event, (result: QueueCommandResult) => setNotice(result.ok ? done : result.message));
@@ -69,6 +70,7 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
       className={`ticket-page${alerting ? ' alerting' : ''}`}
       data-status={ticket?.status ?? 'loading'}
       onClick={() => setAlerting(false)}
+      onKeyDown={() => setAlerting(false)}
     >
       <header className="ticket-header">
         <p className="venue-name">{venue?.name}</p>

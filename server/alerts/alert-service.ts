@@ -73,7 +73,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
             });
         }
       }
-      this.check(venueId);
+      void this.check(venueId); // check reports its own failures
     });
     events.on('device.disconnected', ({ venueId, deviceId }) => {
       this.watch(venueId).offline.set(`${deviceId}/kiosk`, {
@@ -112,11 +112,11 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
           }
         }
       }
-      this.check(venueId);
+      void this.check(venueId); // check reports its own failures
     });
     // Deadlines pass and devices stay down without any new event: look again every minute.
     this.timer = setInterval(() => {
-      for (const venueId of this.watches.keys()) this.check(venueId);
+      for (const venueId of this.watches.keys()) void this.check(venueId);
     }, options.tickMs ?? 60_000);
     this.timer.unref();
   }
@@ -139,7 +139,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     // A burst of batches while the rules run needs one more run afterwards, not one per batch:
     // a run reads everything seen so far when it starts.
     const waiting = this.waiting.get(venueId);
-    if (waiting) return waiting;
+    if (waiting !== undefined) return waiting;
     const previous = this.running.get(venueId) ?? Promise.resolve();
     const next = previous
       .then(() => {

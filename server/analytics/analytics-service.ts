@@ -1,10 +1,4 @@
-import {
-  attributePresses,
-  peakEnd,
-  type JourneyMoment,
-  type PeakEnd,
-  type ServedTicket,
-} from '../../core/analytics/journeys.ts';
+import { attributePresses, peakEnd, type JourneyMoment, type ServedTicket } from '../../core/analytics/journeys.ts';
 import {
   DEFAULT_REPORT_OPTIONS,
   type VenueAnalytics,
@@ -12,8 +6,6 @@ import {
   touchpointReport,
   type ReportOptions,
   type ScoredMoment,
-  type SurpriseRow,
-  type TouchpointReport,
 } from '../../core/analytics/report.ts';
 import {
   DEFAULT_EXPERIENCE_SCALE,
@@ -38,10 +30,10 @@ export interface AnalyticsOptions {
 
 export type { VenueAnalytics };
 
-export const DEFAULT_ATTRIBUTION_WINDOW_MS = 5 * MINUTE_MS;
+const DEFAULT_ATTRIBUTION_WINDOW_MS = 5 * MINUTE_MS;
 
 /** The waiting moment of a service, scored from its surprise, reported like a touchpoint. */
-export const waitTouchpointId = (serviceId: string) => `wait:${serviceId}`;
+const waitTouchpointId = (serviceId: string) => `wait:${serviceId}`;
 
 interface TicketFacts {
   serviceId: string;
@@ -215,5 +207,5 @@ export function heatMapCsv(analytics: VenueAnalytics): string {
   const rows = analytics.heatMap.map((c) =>
     [c.touchpointId, c.segmentId ?? 'unknown', c.volume, c.meanExperience, c.happyIndex].map(cell).join(','),
   );
-  return ['touchpoint,segment,volume,mean_experience,happy_index', ...rows].join('\n') + '\n';
+  return `${['touchpoint,segment,volume,mean_experience,happy_index', ...rows].join('\n')}\n`;
 }

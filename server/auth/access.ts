@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../core/protocol.ts';
 import type { HubStore, UserRecord } from '../store/hub-store.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts';
 
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 const RANK: Record<Role, number> = Object.fromEntries(ROLES.map((role, index) => [role, index])) as Record<
   Role,
@@ -11,11 +11,7 @@ const RANK: Record<Role, number> = Object.fromEntries(ROLES.map((role, index) =>
 >;
 
 /** Who may do what: roles are ordered (staff < manager < admin); staff and managers are bound to their venues. */
-export function mayActFor(
-  user: Pick<UserRecord, 'role' | 'venueIds'>,
-  venueId: string,
-  minimumRole: Role = 'staff',
-): boolean {
+function mayActFor(user: Pick<UserRecord, 'role' | 'venueIds'>, venueId: string, minimumRole: Role = 'staff'): boolean {
   if (RANK[user.role] < RANK[minimumRole]) return false;
   return user.role === 'admin' || user.venueIds.includes(venueId);
 }

@@ -1,7 +1,7 @@
 import { hidePassword } from '../hide-password.ts';
 
 /** Channel names of one cluster start with this unless the URL names another prefix. */
-export const DEFAULT_REDIS_PREFIX = 'waitwell';
+const DEFAULT_REDIS_PREFIX = 'waitwell';
 
 /**
  * Splits the configured Redis location into what the driver takes and the channel prefix: a

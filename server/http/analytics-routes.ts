@@ -2,6 +2,7 @@ import type express from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Role } from '../../core/protocol.ts';
+import { describeZodIssues } from '../../core/zod-errors.ts';
 import { heatMapCsv, type AnalyticsService } from '../analytics/analytics-service.ts';
 import { ApiError } from './api-error.ts';
 
@@ -30,12 +31,7 @@ export function analyticsRoutes(
   router.get('/venues/:venueId/analytics', async (req, res) => {
     await deps.requireVenue(req, 'manager');
     const query = querySchema.safeParse(req.query);
-    if (!query.success)
-      throw new ApiError(
-        400,
-        'invalid-request',
-        query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+    if (!query.success) throw new ApiError(400, 'invalid-request', describeZodIssues(query.error));
     const to = query.data.to ?? Date.now();
     const from = query.data.from ?? to - DAY_MS;
     if (from >= to) throw new ApiError(400, 'invalid-request', 'from must be before to');

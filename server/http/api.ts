@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { slugSchema } from '../../core/ids.ts';
 import { ROLES, type Role } from '../../core/protocol.ts';
 import { publicVenue, segmentSchema, touchpointSchema, venueSchema } from '../../core/venue.ts';
+import { describeZodIssues } from '../../core/zod-errors.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -14,7 +15,6 @@ import type { AlertService } from '../alerts/alert-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AnalyticsService } from '../analytics/analytics-service.ts';
 
-export { ApiError };
 import type { QueueService } from '../queue/queue-service.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
@@ -31,11 +31,10 @@ const journeyBody = z.strictObject({
 });
 const deviceBody = z.strictObject({ deviceId: slugSchema, name: z.string().min(1).max(200).optional() });
 
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
-    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new ApiError(400, 'invalid-request', detail);
+    throw new ApiError(400, 'invalid-request', describeZodIssues(result.error));
   }
   return result.data;
 }

@@ -69,8 +69,3 @@ export const ticketTakeSchema = z.strictObject({
 export const ticketCheckInSchema = z.strictObject({ ticketId: eventIdSchema });
 
 export const numbersReserveSchema = z.strictObject({ serviceId: slugSchema, size: z.number().int().min(1).max(1000) });
-
-/** zod's issues as one sentence naming each bad field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
-}

@@ -9,6 +9,7 @@ import type { QueueService } from '../queue/queue-service.ts';
 import type { DeviceRecord, HubStore } from '../store/hub-store.ts';
 import { componentStatusUpdates, toComponentHealth } from '../store/store-rows.ts';
 import type { DevicePresence } from '../cluster/device-presence.ts';
+import { admitBy } from './handshake.ts';
 import { authError } from './kiosk-namespace.ts';
 import { onQueueChange } from './queue-changes.ts';
 import type { CountsAudience } from './touchpoint-counts.ts';
@@ -38,7 +39,7 @@ export function attachBoardNamespace(
   const { store, accounts, events, queues, presence } = deps;
   onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
 
-  namespace.use(async (socket, next) => {
+  admitBy(namespace, async (socket, next) => {
     const { venueId, token } = (socket.handshake.auth ?? {}) as { venueId?: unknown; token?: unknown };
     if (typeof venueId !== 'string' || !(await store.getVenue(venueId))) {
       return next(authError('forbidden-venue', `no venue "${String(venueId)}" on this hub: check the board link`));

@@ -15,8 +15,8 @@ import type {
 import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
 import type { HubEvents } from '../hub-events.ts';
+import { describeZodIssues } from '../../core/zod-errors.ts';
 import {
-  describeIssues,
   numbersReserveSchema,
   ticketCheckInSchema,
   ticketQuoteSchema,
@@ -25,6 +25,7 @@ import {
 import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
 import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
 import type { DevicePresence } from '../cluster/device-presence.ts';
+import { admitBy } from './handshake.ts';
 import { onQueueChange } from './queue-changes.ts';
 
 interface KioskSocketData {
@@ -70,7 +71,7 @@ export function attachKioskNamespace(
   // Kiosks show queue changes on their wait displays and quote waits while offline from the last one.
   onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
 
-  namespace.use(async (socket, next) => {
+  admitBy(namespace, async (socket, next) => {
     const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
     if (typeof deviceId !== 'string' || typeof token !== 'string' || !deviceId || !token) {
       return next(
@@ -85,7 +86,8 @@ export function attachKioskNamespace(
       return next(
         authError(
           'device-token-invalid',
-          `device "${deviceId}" is not registered or its token is wrong: register it (waitwell hub --add-device) and copy the token into the kiosk configuration`,
+          `device "${deviceId}" is not registered or its token is wrong: ` +
+            `register it (waitwell hub --add-device) and copy the token into the kiosk configuration`,
         ),
       );
     }
@@ -130,7 +132,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: TicketQuote | QueueFailure) => void;
       const request = ticketQuoteSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       reply(await queues.quote(venueId, request.data).catch(queueFailed));
     });
 
@@ -139,7 +141,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketCheckInSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       reply(await queues.execute(venueId, { type: 'check-in', ticketId: request.data.ticketId }).catch(queueFailed));
     });
 
@@ -148,7 +150,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: NumbersReserved | QueueFailure) => void;
       const request = numbersReserveSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       reply(
         await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch(queueFailed),
       );
@@ -159,7 +161,7 @@ export function attachKioskNamespace(
       const reply = ack as (result: QueueCommandResult) => void;
       const request = ticketTakeSchema.safeParse(raw);
       if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(request.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
       const result = await queues
         .execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId })
         .catch(queueFailed);
@@ -238,7 +240,9 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
       return {
         ok: false,
         code: 'seq-gap',
-        message: `seq ${outcome.seq} leaves a gap: the hub holds this device up to ${outcome.contiguousSeq}; resend from ${outcome.contiguousSeq + 1}`,
+        message:
+          `seq ${outcome.seq} leaves a gap: the hub holds this device up to ${outcome.contiguousSeq}; ` +
+          `resend from ${outcome.contiguousSeq + 1}`,
         contiguousSeq: outcome.contiguousSeq,
         eventIndex: outcome.eventIndex,
       };
@@ -246,7 +250,9 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
       return {
         ok: false,
         code: 'seq-conflict',
-        message: `the hub already holds a different event at seq ${outcome.seq} for this device: its local store was reset or copied; register it as a new device`,
+        message:
+          `the hub already holds a different event at seq ${outcome.seq} for this device: ` +
+          `its local store was reset or copied; register it as a new device`,
         contiguousSeq: outcome.contiguousSeq,
         eventIndex: outcome.eventIndex,
       };

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io';
 import type { Role } from '../../core/protocol.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
+import { handshakeCheck } from './handshake.ts';
 import { authError } from './kiosk-namespace.ts';
 
 export interface SessionSocketData {
@@ -18,7 +19,7 @@ export interface SessionSocketData {
  * for the connection, so nothing sent on it can reach another venue.
  */
 export function requireSessionRole(accounts: Accounts, role: Role) {
-  return async (socket: Socket, next: (error?: Error) => void) => {
+  const check = async (socket: Socket, next: (error?: Error) => void) => {
     const { venueId, session } = (socket.handshake.auth ?? {}) as { venueId?: unknown; session?: unknown };
     if (typeof venueId !== 'string' || !venueId)
       return next(authError('forbidden-venue', 'say which venue you work at: auth.venueId'));
@@ -37,4 +38,5 @@ export function requireSessionRole(accounts: Accounts, role: Role) {
       next(error as Error);
     }
   };
+  return handshakeCheck(check);
 }

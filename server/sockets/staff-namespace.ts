@@ -1,7 +1,8 @@
 import type { Namespace } from 'socket.io';
-import type { QueueCommandResult, Role, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
+import type { QueueCommandResult, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
 import type { Accounts } from '../auth/access.ts';
-import { describeIssues, staffCommandSchema } from '../queue/command-schema.ts';
+import { describeZodIssues } from '../../core/zod-errors.ts';
+import { staffCommandSchema } from '../queue/command-schema.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
 import type { HubEvents } from '../hub-events.ts';
@@ -49,7 +50,7 @@ export function attachStaffNamespace(
       const reply = ack as (result: QueueCommandResult) => void;
       const command = staffCommandSchema.safeParse(raw);
       if (!command.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeIssues(command.error) });
+        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(command.error) });
       reply(await queues.execute(venueId, command.data).catch(queueFailed));
     });
     const { departments } = socket.data;

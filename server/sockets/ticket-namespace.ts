@@ -4,6 +4,7 @@ import { publicVenue } from '../../core/venue.ts';
 import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { HubStore } from '../store/hub-store.ts';
+import { admitBy } from './handshake.ts';
 import { authError } from './kiosk-namespace.ts';
 import { onQueueChange } from './queue-changes.ts';
 
@@ -29,7 +30,7 @@ export function attachTicketNamespace(
   events: HubEvents,
 ): void {
   const queueFailed = queueBusyReported(events);
-  namespace.use(async (socket, next) => {
+  admitBy(namespace, async (socket, next) => {
     const { venueId, ticketId } = (socket.handshake.auth ?? {}) as { venueId?: unknown; ticketId?: unknown };
     if (
       typeof venueId !== 'string' ||
@@ -59,13 +60,17 @@ export function attachTicketNamespace(
 
   // Each hub re-estimates the tickets watched on its own sockets (its adapter's rooms are exactly
   // those, with or without Redis) and pushes to them only: every hub hears of every change.
-  onQueueChange(queues, async ({ venueId }) => {
+  onQueueChange(queues, ({ venueId }) => {
     const prefix = `${ROOM_PREFIX}${venueId}:`;
     const watched = [...namespace.adapter.rooms]
       .filter(([name, members]) => name.startsWith(prefix) && members.size > 0)
       .map(([name]) => name.slice(prefix.length));
     if (watched.length === 0) return;
-    const views = await queues.tickets(venueId, watched).catch(() => []);
-    for (const view of views) namespace.local.to(room(venueId, view.ticketId)).emit('ticket.updated', view);
+    void queues
+      .tickets(venueId, watched)
+      .catch(() => [])
+      .then((views) => {
+        for (const view of views) namespace.local.to(room(venueId, view.ticketId)).emit('ticket.updated', view);
+      });
   });
 }

@@ -11,7 +11,7 @@ export interface CountsAudience {
 }
 
 /** A venue's counts go out at most this often (a quiet venue's press at once). */
-export const COUNTS_WINDOW_MS = 25;
+const COUNTS_WINDOW_MS = 25;
 
 /**
  * After presses are stored, one count query per venue per window serves every audience. With one

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
  * bytes, and TEXT accepts a "\u0000" escape in a kiosk's free-text detail where JSONB would refuse
  * the whole batch. Queries that look inside a payload cast it to jsonb where they need to.
  */
-export const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
+const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 1,
     sql: `
@@ -137,7 +137,7 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = 
 ];
 
 /** Schema names we create and put on search_path: plain identifiers, nothing to quote or inject. */
-export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Brings the schema up to date. Everything runs in one transaction under an advisory lock keyed
@@ -154,7 +154,8 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<numbe
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waitwell.migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations
+       (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
     );
     const { rows } = await client.query<{ v: number | null }>(
       `SELECT MAX(version) AS v FROM ${schema}.schema_migrations`,

@@ -69,7 +69,8 @@ export class PostgresHubStore implements HubStore {
     if (urlSetsOptions(connectionString)) {
       // The URL's options would replace our search_path: queries would miss the migrated schema.
       throw new Error(
-        'the PostgreSQL URL sets "options"; the store sets search_path itself: choose the schema with ?schema=NAME instead',
+        'the PostgreSQL URL sets "options"; the store sets search_path itself: ' +
+          'choose the schema with ?schema=NAME instead',
       );
     }
     const pool = new pg.Pool({
@@ -129,7 +130,8 @@ export class PostgresHubStore implements HubStore {
         [venue.id, venue.name, config],
       );
       await client.query(
-        'INSERT INTO venue_versions (venue_id, version, saved_at, config) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        `INSERT INTO venue_versions (venue_id, version, saved_at, config) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING`,
         [venue.id, venue.version, Date.now(), config],
       );
     });
@@ -383,7 +385,8 @@ export class PostgresHubStore implements HubStore {
 
   async touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]> {
     const rows = await this.query<{ touchpoint_id: string; level: 1 | 2 | 3 | 4; count: number }>(
-      'SELECT touchpoint_id, level, count FROM touchpoint_counts WHERE venue_id = $1 ORDER BY touchpoint_id COLLATE "C"',
+      `SELECT touchpoint_id, level, count FROM touchpoint_counts WHERE venue_id = $1
+       ORDER BY touchpoint_id COLLATE "C"`,
       [venueId],
     );
     return toTouchpointCounts(rows, touchpointIds);
@@ -406,7 +409,8 @@ export class PostgresHubStore implements HubStore {
           await client.query(
             `INSERT INTO queue_events (venue_id, version, type, at, body, ticket_id)
              SELECT $1, e.version, e.type, e.at, e.body, e.ticket_id
-             FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS e (version, type, at, body, ticket_id)`,
+             FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[])
+                  AS e (version, type, at, body, ticket_id)`,
             [
               venueId,
               events.map((_, i) => expectedVersion + i + 1),
@@ -453,7 +457,8 @@ export class PostgresHubStore implements HubStore {
       `SELECT id, corrected_at AS at, p ->> 'touchpointId' AS "touchpointId", (p ->> 'level')::int AS level,
               COALESCE((p ->> 'misuse')::boolean, false) AS misuse
        FROM (SELECT id, corrected_at, CASE WHEN type = 'feedback.pressed' THEN payload::jsonb END AS p
-             FROM events WHERE venue_id = $1 AND type = 'feedback.pressed' AND corrected_at >= $2 AND corrected_at < $3) presses
+             FROM events
+             WHERE venue_id = $1 AND type = 'feedback.pressed' AND corrected_at >= $2 AND corrected_at < $3) presses
        WHERE p ->> 'touchpointId' = ANY($4::text[])
        ORDER BY corrected_at`,
       [venueId, range.from, range.to, [...touchpointIds]],
@@ -493,7 +498,8 @@ export class PostgresHubStore implements HubStore {
               COALESCE((p ->> 'misuse')::boolean, false) AS misuse, bucket, SUM(n)::bigint AS count
        FROM (SELECT payload::jsonb AS p, bucket, n
              FROM (SELECT payload, corrected_at - (corrected_at % $1::bigint) AS bucket, COUNT(*) AS n
-                   FROM events WHERE venue_id = $2 AND type = 'feedback.pressed' AND corrected_at >= $3 AND corrected_at < $4
+                   FROM events
+                   WHERE venue_id = $2 AND type = 'feedback.pressed' AND corrected_at >= $3 AND corrected_at < $4
                    GROUP BY payload, bucket) by_payload) groups
        WHERE NOT (p ->> 'touchpointId' = ANY($5::text[]))
        GROUP BY 1, 2, 3, 4`,
@@ -531,7 +537,8 @@ async function projectComponents(client: PoolClient, inserted: readonly AnyEvent
   const column = <K extends keyof ComponentStatusRow>(key: K) => rows.map((row) => row[key]);
   await client.query(
     `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[])
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                          $7::bigint[], $8::bigint[])
      ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
        state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
      WHERE excluded.seq > component_status.seq`,

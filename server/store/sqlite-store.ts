@@ -67,7 +67,8 @@ export class SqliteHubStore implements HubStore {
          ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = count + excluded.count`,
       ),
       upsertComponent: this.db.prepare<[string, string, string, string, string | null, string | null, number, number]>(
-        `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
            state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
          WHERE excluded.seq > component_status.seq`,
@@ -367,9 +368,8 @@ export class SqliteHubStore implements HubStore {
         .prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM queue_events WHERE venue_id = ?')
         .get(venueId)!;
       if ((v ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
-      events.forEach((event, i) =>
-        insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event), ticketIdOf(event)),
-      );
+      for (const [i, event] of events.entries())
+        insert.run(venueId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event), ticketIdOf(event));
       return expectedVersion + events.length;
     })();
   }

@@ -17,7 +17,8 @@ const ARGS = [
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `no Chromium at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (or set WAITWELL_CHROMIUM); do not run "npx playwright install"`,
+      `no Chromium at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (or set WAITWELL_CHROMIUM); ` +
+        `do not run "npx playwright install"`,
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
 import type { HubStore } from '../../server/store/hub-store.ts';
-import pg from 'pg';
+import type pg from 'pg';
+import { inject } from 'vitest';
 import type { VenueInput } from '../../core/venue.ts';
 import { LocalStore } from '../../kiosk/local-store.ts';
 import { SyncClient } from '../../kiosk/sync-client.ts';
+import { withPostgresAt } from './postgres.ts';
 
 export function tempDir(prefix = 'waitwell-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -92,8 +94,12 @@ export function syncingKioskStore(
   return store;
 }
 
-/** The PostgreSQL the tests use (trust auth on loopback; see DEVELOPERS.md). */
-export const TEST_POSTGRES_URL = process.env.WAITWELL_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
+/**
+ * The PostgreSQL and Redis of this test run (test/global-setup.ts): the servers named by
+ * WAITWELL_TEST_POSTGRES_URL / WAITWELL_TEST_REDIS_URL, or throwaway ones started for the run.
+ */
+export const TEST_POSTGRES_URL = inject('postgresUrl');
+export const TEST_REDIS_URL = inject('redisUrl');
 
 /**
  * A schema name no other test file uses, so test files running in parallel on one database never
@@ -103,15 +109,9 @@ export function freshPostgresSchema(prefix = 'waitwell_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-/** Runs SQL as the test role outside any store (set-up, inspection, clean-up); benches pass their own URL. */
-export async function withPostgres<T>(work: (client: pg.Client) => Promise<T>, url = TEST_POSTGRES_URL): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+/** Runs SQL on the test run's PostgreSQL outside any store (set-up, inspection, clean-up). */
+export function withPostgres<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPostgresAt(TEST_POSTGRES_URL, work);
 }
 
 export async function dropPostgresSchema(schema: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from './wait.ts';
 
 /** Screenshots of every screen, kept with the test output (CI keeps the folder). */
-export const SCREENSHOTS = join(resolve(import.meta.dirname, '..', '..'), 'test-output', 'screens');
+const SCREENSHOTS = join(resolve(import.meta.dirname, '..', '..'), 'test-output', 'screens');
 
 /** Polls the page until `selector`'s text is `expected`; on timeout says what it showed instead. */
 export async function expectText(
@@ -46,7 +46,8 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       if (control.closest('.visually-hidden')) continue;
       if (box.width < 47.5 || box.height < 47.5)
         problems.push(
-          `${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(box.width)}x${Math.round(box.height)}px`,
+          `${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" ` +
+            `is ${Math.round(box.width)}x${Math.round(box.height)}px`,
         );
     }
     return problems;

@@ -15,7 +15,8 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out waiting for ${options.what}; last seen: ${String(last instanceof Error ? last.message : JSON.stringify(last))}`,
+        `timed out waiting for ${options.what}; ` +
+          `last seen: ${String(last instanceof Error ? last.message : JSON.stringify(last))}`,
       );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
