@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{core,drivers,kiosk,electron,server,renderer,bin}/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+    include: [
+      '{core,drivers,storage,kiosk,electron,server,renderer,bin}/**/*.test.{ts,tsx}',
+      'test/**/*.test.{ts,tsx}',
+    ],
     // Integration tests spawn real processes and databases; give them room on a 2-core machine.
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
