@@ -1,8 +1,15 @@
+import type { Migration } from '../../storage/migration.ts';
+import { ticketIdOf } from './store-rows.ts';
+
 /**
- * Hub schema. Kept to SQL that PostgreSQL also accepts (ON CONFLICT, no AUTOINCREMENT, no
- * SQLite-only types) so the PostgreSQL store can start from the same text.
+ * The hub's schema, one list for SQLite and PostgreSQL: SQL both accept (ON CONFLICT, no
+ * AUTOINCREMENT, no dialect-only types). JSON documents (venue configs, event payloads, queue
+ * events, tasks) are TEXT written by JSON.stringify, so both hold the same bytes, and TEXT takes a
+ * "\u0000" escape in a kiosk's free-text detail where PostgreSQL's JSONB would refuse the whole
+ * batch. SQLite records the version in PRAGMA user_version, PostgreSQL in schema_migrations.
+ * Existing databases carry on from the version they hold: never edit a released step, add one.
  */
-export const SQLITE_MIGRATIONS = [
+export const HUB_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `
@@ -132,8 +139,10 @@ export const SQLITE_MIGRATIONS = [
       -- The ticket a queue event is about, so a ticket's link (/t/<ticket id>) finds its venue
       -- without loading every venue's queue.
       ALTER TABLE queue_events ADD COLUMN ticket_id TEXT;
-      UPDATE queue_events SET ticket_id = json_extract(body, '$.ticketId');
       CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
     `,
+    // Filled by the function appends use, so both dialects hold the same ids whatever a body holds
+    // (SQL's JSON functions differ between them, and PostgreSQL's refuse a "\u0000" escape).
+    fill: { table: 'queue_events', from: 'body', column: 'ticket_id', value: (body) => ticketIdOf(JSON.parse(body)) },
   },
-] as const;
+];
