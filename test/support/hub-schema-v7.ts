@@ -1,0 +1,155 @@
+/**
+ * The hub schema as release 6b2a122 created it (server/store/sqlite-migrations.ts and
+ * postgres-migrations.ts at that commit), frozen: databases in venues hold exactly this, so the
+ * store must keep opening it. Never edit; a later schema gets a fixture of its own.
+ */
+export const V7_SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE venues (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        board_token_hash TEXT
+      );
+      CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL REFERENCES venues (id),
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        contiguous_seq BIGINT NOT NULL DEFAULT 0,
+        clock_offset_ms BIGINT NOT NULL DEFAULT 0,
+        last_seen_at BIGINT
+      );
+      CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices (id),
+        seq BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        v INTEGER NOT NULL,
+        occurred_at BIGINT NOT NULL,
+        corrected_at BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        payload TEXT NOT NULL,
+        UNIQUE (device_id, seq)
+      );
+      CREATE INDEX events_venue_time ON events (venue_id, corrected_at);
+      CREATE TABLE touchpoint_counts (
+        venue_id TEXT NOT NULL,
+        touchpoint_id TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (venue_id, touchpoint_id, level)
+      );
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('staff', 'manager', 'admin')),
+        venue_ids TEXT NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      -- The queue's event log (core/queue): the live queue state is a fold of these rows.
+      -- (venue_id, version) is the optimistic-concurrency key: two writers that read the same
+      -- version cannot both append after it.
+      CREATE TABLE queue_events (
+        venue_id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (venue_id, version)
+      );
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      -- Tasks from bad moments (core/alerts/tasks.ts), one row per task, the task itself as JSON.
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL,
+        cause_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        opened_at BIGINT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX tasks_venue ON tasks (venue_id, opened_at);
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      -- Every saved version of a venue's configuration (journey map, queues), for audit and undo.
+      CREATE TABLE venue_versions (
+        venue_id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        saved_at BIGINT NOT NULL,
+        config TEXT NOT NULL,
+        PRIMARY KEY (venue_id, version)
+      );
+    `,
+  },
+  {
+    version: 5,
+    sql: `
+      -- The departments a user works in (tasks for their department reach them); [] = all.
+      ALTER TABLE users ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
+  {
+    version: 6,
+    sql: `
+      -- The latest device.status of each kiosk component, kept at ingest (boards ask for it on
+      -- connect, whichever hub they reach and however long it has run). Not filled from older
+      -- events: kiosks report every component's state when they start, and on every change.
+      CREATE TABLE component_status (
+        venue_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        component TEXT NOT NULL,
+        state TEXT NOT NULL,
+        code TEXT,
+        detail TEXT,
+        at BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (venue_id, device_id, component)
+      );
+    `,
+  },
+  {
+    version: 7,
+    sql: `
+      -- The ticket a queue event is about, so a ticket's link (/t/<ticket id>) finds its venue
+      -- without loading every venue's queue.
+      ALTER TABLE queue_events ADD COLUMN ticket_id TEXT;
+      UPDATE queue_events SET ticket_id = json_extract(body, '$.ticketId');
+      CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
+    `,
+  },
+];
+
+/** The same statements up to 6 (that release's PostgreSQL list differed only in comments), then its own 7. */
+export const V7_POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
+  ...V7_SQLITE_MIGRATIONS.slice(0, 6),
+  {
+    version: 7,
+    sql: `
+      ALTER TABLE queue_events ADD COLUMN ticket_id TEXT;
+      -- Ticket ids are UUIDs or slugs (core/ids.ts); a pattern, not a jsonb cast, so no other text
+      -- in a body (a NUL escape jsonb refuses) can stop the migration.
+      UPDATE queue_events SET ticket_id = substring(body from '"ticketId":"([A-Za-z0-9._-]+)"');
+      CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
+    `,
+  },
+];
