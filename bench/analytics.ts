@@ -44,7 +44,8 @@ export default async function run(
       return random / 2 ** 31;
     };
     // Through ingest, as kiosks store them: each device's presses in seq order, all devices'
-    // batches at once so they share one commit.
+    // batches at once (one commit), in rounds small enough that the rows lie in time order
+    // across devices, as live kiosks' batches interleave (the report reads them in that order).
     const batches: AnyEventEnvelope[][] = Array.from({ length: devices }, () => []);
     const ingestBatches = async () => {
       const outcomes = await Promise.all(
@@ -68,7 +69,7 @@ export default async function run(
         occurredAt: at,
         payload: { touchpointId: TOUCHPOINTS[i % TOUCHPOINTS.length]!, level, source: 'serial', misuse: i % 50 === 0 },
       });
-      if ((i + 1) % 50_000 === 0) await ingestBatches();
+      if ((i + 1) % 1_000 === 0) await ingestBatches();
     }
     await ingestBatches();
 

@@ -1,10 +1,10 @@
 import type { Expression, RawBuilder } from 'kysely';
-import { CompiledQuery, Kysely, PostgresDialect, sql } from './kysely.ts';
 import pg from 'pg';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import { type ColumnFill, pendingMigrations } from '../../storage/migration.ts';
 import type { IngestContext, IngestOutcome } from './hub-store.ts';
 import { type IngestSteps, ingestBatch, RefusedBatch } from './ingest.ts';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
 import type { HubDb, HubTables } from './tables.ts';
@@ -38,8 +38,13 @@ const hubTypes: pg.CustomTypesConfig = {
  * synchronous_commit on (the default) is durable, so an ack sent after it means what it means on SQLite.
  */
 export class PostgresHubStore extends KyselyHubStore {
-  private constructor(pool: pg.Pool) {
+  private constructor(private readonly pool: pg.Pool) {
     super(new Kysely<HubTables>({ dialect: new PostgresDialect({ pool }) }));
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    if (!this.pool.ended) await this.pool.end(); // Kysely ends only a pool it has used
   }
 
   /** Connects, creates the schema if needed and runs pending migrations before answering. */
