@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Unit tests sit beside their modules; integration tests (test/) start real processes and servers. */
-const UNIT_TESTS = '{core,drivers,kiosk,electron,server,renderer,bin}/**/*.test.{ts,tsx}';
+const UNIT_TESTS = '{core,drivers,storage,kiosk,electron,server,renderer,bin}/**/*.test.{ts,tsx}';
 
 export default defineConfig({
   test: {

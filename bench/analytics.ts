@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { AnyEventEnvelope } from '../core/events.ts';
 import { newEventId } from '../core/ids.ts';
-import { mulberry32 } from '../core/simulation/random.ts';
 import { venueSchema } from '../core/venue.ts';
 import { AnalyticsService } from '../server/analytics/analytics-service.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
@@ -37,27 +37,41 @@ export default async function run(
     for (let d = 0; d < devices; d += 1)
       await store.addDevice({ id: `k${d}`, venueId: 'bench', name: `k${d}`, tokenHash: 'x' });
     log(`storing ${events} presses`);
-    const insert = store.db.prepare(
-      `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
-       VALUES (?, 'bench', ?, ?, 'feedback.pressed', 1, ?, ?, ?, ?)`,
-    );
     const start = Date.UTC(2026, 10, 1);
-    const next = mulberry32(42);
-    const fill = store.db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i += 1) {
-        const roll = next();
-        const level = roll < LEVEL_WEIGHTS[0]! ? 1 : roll < 0.22 ? 2 : roll < 0.58 ? 3 : 4;
-        const at = start + Math.floor((i / events) * 30 * 24 * 3_600_000);
-        const payload = JSON.stringify({
-          touchpointId: TOUCHPOINTS[i % TOUCHPOINTS.length],
-          level,
-          source: 'serial',
-          misuse: i % 50 === 0,
-        });
-        insert.run(newEventId(), `k${i % devices}`, Math.floor(i / devices) + 1, at, at, at, payload);
-      }
-    });
-    for (let i = 0; i < events; i += 50_000) fill(i, Math.min(events, i + 50_000));
+    let random = 42;
+    const next = () => {
+      random = (random * 1_103_515_245 + 12_345) % 2 ** 31;
+      return random / 2 ** 31;
+    };
+    // Through ingest, as kiosks store them: each device's presses in seq order, all devices'
+    // batches at once (one commit), in rounds small enough that the rows lie in time order
+    // across devices, as live kiosks' batches interleave (the report reads them in that order).
+    const batches: AnyEventEnvelope[][] = Array.from({ length: devices }, () => []);
+    const ingestBatches = async () => {
+      const outcomes = await Promise.all(
+        batches.map((batch, d) => store.ingest(`k${d}`, batch.splice(0), { receivedAt: Date.now(), clockOffsetMs: 0 })),
+      );
+      const refused = outcomes.find((outcome) => outcome.kind !== 'stored');
+      if (refused) throw new Error(`the store refused a bench batch: ${JSON.stringify(refused)}`);
+    };
+    for (let i = 0; i < events; i += 1) {
+      const roll = next();
+      const level = roll < LEVEL_WEIGHTS[0]! ? 1 : roll < 0.22 ? 2 : roll < 0.58 ? 3 : 4;
+      const at = start + Math.floor((i / events) * 30 * 24 * 3_600_000);
+      const d = i % devices;
+      batches[d]!.push({
+        id: newEventId(),
+        type: 'feedback.pressed',
+        v: 1,
+        venueId: 'bench',
+        deviceId: `k${d}`,
+        seq: Math.floor(i / devices) + 1,
+        occurredAt: at,
+        payload: { touchpointId: TOUCHPOINTS[i % TOUCHPOINTS.length]!, level, source: 'serial', misuse: i % 50 === 0 },
+      });
+      if ((i + 1) % 1_000 === 0) await ingestBatches();
+    }
+    await ingestBatches();
 
     const analytics = new AnalyticsService(store);
     const began = performance.now();

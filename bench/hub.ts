@@ -193,10 +193,9 @@ export default async function run(
     const store = new SqliteHubStore(file);
     const boardTokens = await provisionVenues(store, layout.venueIds, load.alertRules);
     // In one transaction: one fsync, not one per kiosk.
-    const insert = store.db.prepare('INSERT INTO devices (id, venue_id, name, token_hash) VALUES (?, ?, ?, ?)');
-    store.db.transaction(() => {
-      for (const d of layout.devices) insert.run(d.deviceId, d.venueId, d.deviceId, d.tokenHash);
-    })();
+    await store.addDevices(
+      layout.devices.map((d) => ({ id: d.deviceId, venueId: d.venueId, name: d.deviceId, tokenHash: d.tokenHash })),
+    );
     await store.close();
 
     hub = spawnWaitwell(['hub', '--store', file, '--port', '0']);

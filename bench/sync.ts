@@ -6,7 +6,8 @@ import type { EventPayloadInput } from '../core/events.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
-import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import { HUB_MIGRATIONS } from '../server/store/migrations.ts';
+import { openSqlite } from '../storage/sqlite.ts';
 import { auditHub, BENCH_VENUE, startHubChild, type Audit } from './hub-child.ts';
 
 export interface BenchKiosk {
@@ -119,12 +120,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * The physical baseline: the same rows written straight into a fresh hub schema with one prepared
- * INSERT (the hub's own statement) in 1000-row transactions, same pragmas (WAL, synchronous=FULL).
+ * The physical baseline: the same rows written straight into a fresh hub schema, opened as the hub
+ * store opens its file (same pragmas: WAL, synchronous=FULL), with one prepared INSERT (the hub's
+ * own statement) in 1000-row transactions.
  */
 function rawSqliteInsert(dir: string, stores: readonly LocalStore[]): { events: number; seconds: number } {
-  const store = new SqliteHubStore(join(dir, 'raw-baseline.db'));
-  const db = store.db;
+  const db = openSqlite(join(dir, 'raw-baseline.db'), { migrations: HUB_MIGRATIONS });
   db.prepare('INSERT INTO venues (id, name, config) VALUES (?, ?, ?)').run(
     BENCH_VENUE.id,
     BENCH_VENUE.name,
@@ -168,7 +169,7 @@ function rawSqliteInsert(dir: string, stores: readonly LocalStore[]): { events: 
     for (let i = 0; i < rows.length; i += 1000) insertChunk(rows.slice(i, i + 1000));
     seconds = Math.min(seconds, (performance.now() - started) / 1000);
   }
-  void store.close();
+  db.close();
   return { events: rows.length, seconds };
 }
 

@@ -10,7 +10,8 @@ import {
 import { newEventId } from '../core/ids.ts';
 import { dayKey } from '../core/queue/numbering.ts';
 import type { Venue } from '../core/venue.ts';
-import { openDurableDatabase, type Migration, type SqliteDatabase } from './sqlite.ts';
+import type { Migration } from '../storage/migration.ts';
+import { openSqlite, type SqliteDatabase } from '../storage/sqlite.ts';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -115,7 +116,7 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
     readonly identity: { venueId: string; deviceId: string },
   ) {
     super();
-    this.db = openDurableDatabase(file, MIGRATIONS);
+    this.db = openSqlite(file, { migrations: MIGRATIONS });
     this.insertEvent = this.db.prepare<[number, string, string, number, number, string]>(
       'INSERT INTO events (seq, id, type, v, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?)',
     );

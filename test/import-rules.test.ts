@@ -7,17 +7,19 @@ import { describe, expect, it } from 'vitest';
  * demo start a hub and kiosks together); test/ and bench/ may reach everything.
  */
 const ROOT = resolve(import.meta.dirname, '..');
-const ROOMS = ['core', 'drivers', 'kiosk', 'electron', 'server', 'renderer', 'bin'] as const;
+const ROOMS = ['core', 'drivers', 'storage', 'kiosk', 'electron', 'server', 'renderer', 'bin'] as const;
 type Room = (typeof ROOMS)[number];
 
 const MAY_IMPORT: Record<Room, readonly Room[]> = {
   core: [],
   drivers: ['core'],
-  kiosk: ['core', 'drivers'],
+  // Storage plumbing (opening SQLite files, running migrations) both the kiosk and the hub use.
+  storage: ['core'],
+  kiosk: ['core', 'drivers', 'storage'],
   electron: ['kiosk', 'core'],
-  server: ['core'],
+  server: ['core', 'storage'],
   renderer: ['core'],
-  bin: ['core', 'drivers', 'kiosk', 'server'],
+  bin: ['core', 'drivers', 'storage', 'kiosk', 'server'],
 };
 
 /** Packages that do I/O, touch the DOM or the network: core/ must stay pure. */
@@ -109,5 +111,6 @@ describe('room import rules (design.md)', () => {
     expect(CORE_FORBIDDEN_PACKAGES.test('zod')).toBe(false);
     expect(MAY_IMPORT.drivers).not.toContain('kiosk');
     expect(MAY_IMPORT.drivers).not.toContain('server');
+    expect(MAY_IMPORT.storage).toEqual(['core']);
   });
 });

@@ -7,7 +7,6 @@ import { createPtyPair } from '../drivers/emulators/pty-pair.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { TakenTicket } from '../kiosk/ticket-desk.ts';
-import type { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
@@ -122,16 +121,12 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     expect(second.print.customerMessage.ko).toContain('A-002');
     expect(second.print.customerMessage.zh).toContain('A-002');
     expect(second.print.customerMessage.en).toContain('A-002');
-    // Staff find the printer's state among the device statuses the hub holds.
-    const hubDb = (hub.store as SqliteHubStore).db;
+    // Staff find the printer's state among the component statuses the hub holds.
     const final = await waitFor(
-      () => {
-        const rows = hubDb
-          .prepare<[], { payload: string }>("SELECT payload FROM events WHERE type = 'device.status'")
-          .all()
-          .map((row) => JSON.parse(row.payload) as { component: string; code?: string });
-        return rows.find((p) => p.component === 'ticket-printer' && p.code === 'paper-out');
-      },
+      async () =>
+        (await hub.store.componentHealth('venue-a')).find(
+          (c) => c.component === 'ticket-printer' && c.code === 'paper-out',
+        ),
       { what: 'paper-out reported to the hub' },
     );
     expect(final).toMatchObject({ component: 'ticket-printer', state: 'offline', code: 'paper-out' });

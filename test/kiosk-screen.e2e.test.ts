@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,6 @@ import { createPtyPair } from '../drivers/emulators/pty-pair.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
-import type { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
@@ -200,9 +200,12 @@ describe('the kiosk screen in a real Chromium', () => {
       async () => (await hub.store.deviceEvents('k1')).find((e) => e.type === 'feedback.reason'),
       { what: 'the reason on the hub' },
     );
-    const stored = (hub.store as SqliteHubStore).db
+    // The hub's file, read beside it: the store contract lists events, not their payloads.
+    const reader = new Database(join(dir.path, 'hub.db'), { readonly: true });
+    const stored = reader
       .prepare<[string], { payload: string }>('SELECT payload FROM events WHERE id = ?')
       .get(reason.id)!;
+    reader.close();
     expect(JSON.parse(stored.payload)).toEqual({ touchpointId: 'entrance', pressId: mine.id, reasonId: 'staff' });
     await expectText(page, '#take-heading', texts('en').kiosk.chooseService, 10_000);
 

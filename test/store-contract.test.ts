@@ -20,6 +20,7 @@ import {
   TEST_POSTGRES_URL,
   withPostgres,
 } from './support/fixtures.ts';
+import { ticketIssued } from './support/queue-events.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -463,6 +464,25 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(1);
     });
 
+    it('reports the first problem of a batch: an id already stored ahead of a gap or a seq conflict', async () => {
+      const first = press(1);
+      await store.ingest('k1', [first], context);
+      expect(await store.ingest('k2', [{ ...first, deviceId: 'k2' }, press(3, { deviceId: 'k2' })], context)).toEqual({
+        kind: 'id-conflict',
+        contiguousSeq: 0,
+        eventIndex: 0,
+        id: first.id,
+      });
+      expect(await store.ingest('k1', [press(2), { ...first, seq: 3 }, press(1)], context)).toEqual({
+        kind: 'id-conflict',
+        contiguousSeq: 1,
+        eventIndex: 1,
+        id: first.id,
+      });
+      expect(await store.deviceEvents('k2')).toEqual([]);
+      expect((await store.deviceEvents('k1')).map((e) => e.seq)).toEqual([1]);
+    });
+
     it('keeps presses flagged as misuse and other events, but counts only real presses', async () => {
       const outcome = await store.ingest(
         'k1',
@@ -653,36 +673,19 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
     });
 
     it('finds the venue of a ticket by its id alone, whichever venue issued it', async () => {
-      const issued = (ticketId: string, at: number): QueueEvent => ({
-        type: 'ticket.issued',
-        at,
-        ticketId,
-        serviceId: 'deposits',
-        number: 'A-001',
-        seq: 1,
-        day: '2025-01-06',
-        segmentId: null,
-        weight: 0,
-        issuedAt: at,
-        kioskId: null,
-        offline: false,
-        postedWaitMin: null,
-        pointWaitMin: null,
-        returnWindow: null,
-      });
       const inA = newEventId();
       const inB = newEventId();
       await store.appendQueueEvents('venue-a', 0, [
         opened('c1', 1),
-        issued(inA, 2),
+        ticketIssued(inA, 2),
         { type: 'ticket.called', at: 3, ticketId: inA, counterId: 'c1', outOfOrder: false },
       ]);
-      await store.appendQueueEvents('venue-b', 0, [issued(inB, 4)]);
+      await store.appendQueueEvents('venue-b', 0, [ticketIssued(inB, 4)]);
       expect(await store.ticketVenue(inA)).toBe('venue-a');
       expect(await store.ticketVenue(inB)).toBe('venue-b');
       expect(await store.ticketVenue(newEventId())).toBeUndefined();
       // the log reads back as it was written, the lookup column aside
-      expect((await store.queueEvents('venue-a'))[1]).toEqual(issued(inA, 2));
+      expect((await store.queueEvents('venue-a'))[1]).toEqual(ticketIssued(inA, 2));
     });
 
     it('throws QueueVersionConflict for a stale or a future version and appends nothing', async () => {
@@ -826,26 +829,7 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
 async function ticketLog(store: HubStore): Promise<string> {
   const ticketId = newEventId();
   await store.upsertVenue(venue('venue-a'));
-  await store.appendQueueEvents('venue-a', 0, [
-    opened('c1', 1),
-    {
-      type: 'ticket.issued',
-      at: 2,
-      ticketId,
-      serviceId: 'deposits',
-      number: 'A-001',
-      seq: 1,
-      day: '2025-01-06',
-      segmentId: null,
-      weight: 0,
-      issuedAt: 2,
-      kioskId: null,
-      offline: false,
-      postedWaitMin: null,
-      pointWaitMin: null,
-      returnWindow: null,
-    },
-  ]);
+  await store.appendQueueEvents('venue-a', 0, [opened('c1', 1), ticketIssued(ticketId, 2)]);
   return ticketId;
 }
 

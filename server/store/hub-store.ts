@@ -22,6 +22,8 @@ export interface HubStore {
   getBoardTokenHash(venueId: string): Promise<string | undefined>;
 
   addDevice(device: NewDevice): Promise<void>;
+  /** Registers many devices in one transaction, all or none (provisioning a fleet, benchmarks). */
+  addDevices(devices: readonly NewDevice[]): Promise<void>;
   replaceDeviceToken(deviceId: string, tokenHash: string): Promise<void>;
   getDevice(deviceId: string): Promise<DeviceRecord | undefined>;
   listDevices(venueId: string): Promise<DeviceRecord[]>;

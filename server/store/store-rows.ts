@@ -1,31 +1,10 @@
-import { emptyLevelCounts, type ComponentHealth, type Role, type TouchpointCounts } from '../../core/protocol.ts';
+import { type ComponentHealth, emptyLevelCounts, type TouchpointCounts } from '../../core/protocol.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import type { DeviceRecord, UserRecord } from './hub-store.ts';
+import type { ComponentStatusRow, DeviceRow, HubTables, UserRow } from './tables.ts';
 
-/**
- * Rows of the tables both store implementations share, as their SQL returns them, and how they
- * become the records of the store contract (the column names are the same in SQLite and PostgreSQL).
- */
-
-export interface DeviceRow {
-  id: string;
-  venue_id: string;
-  name: string;
-  token_hash: string;
-  contiguous_seq: number;
-  clock_offset_ms: number;
-  last_seen_at: number | null;
-}
-
-export interface UserRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  role: Role;
-  venue_ids: string;
-  departments: string;
-}
+/** How rows of the hub's tables (tables.ts) become the records of the store contract, and back. */
 
 export function toDevice(row: DeviceRow): DeviceRecord {
   return {
@@ -50,9 +29,11 @@ export function toUser(row: UserRow): UserRecord {
   };
 }
 
+export type TouchpointCountRow = Pick<HubTables['touchpoint_counts'], 'touchpoint_id' | 'level' | 'count'>;
+
 /** touchpoint_counts rows (one per touchpoint and level), ordered by touchpoint, folded per touchpoint. */
 export function toTouchpointCounts(
-  rows: readonly { touchpoint_id: string; level: 1 | 2 | 3 | 4; count: number }[],
+  rows: readonly TouchpointCountRow[],
   touchpointIds?: readonly string[],
 ): TouchpointCounts[] {
   const wanted = touchpointIds ? new Set(touchpointIds) : undefined;
@@ -104,18 +85,6 @@ export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): {
   const touchpointsChanged = [...new Set([...byKey.values()].map((entry) => entry.touchpointId))];
   const increments = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
   return { increments, touchpointsChanged };
-}
-
-/** A component_status row: the latest device.status of one kiosk component. */
-export interface ComponentStatusRow {
-  venue_id: string;
-  device_id: string;
-  component: string;
-  state: ComponentHealth['state'];
-  code: string | null;
-  detail: string | null;
-  at: number;
-  seq: number;
 }
 
 /** PostgreSQL text cannot hold U+0000 (a driver's raw status bytes can): both stores drop it. */

@@ -1,8 +1,9 @@
 /**
- * Hub schema. Kept to SQL that PostgreSQL also accepts (ON CONFLICT, no AUTOINCREMENT, no
- * SQLite-only types) so the PostgreSQL store can start from the same text.
+ * The hub schema as release 6b2a122 created it (server/store/sqlite-migrations.ts and
+ * postgres-migrations.ts at that commit), frozen: databases in venues hold exactly this, so the
+ * store must keep opening it. Never edit; a later schema gets a fixture of its own.
  */
-export const SQLITE_MIGRATIONS = [
+export const V7_SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 1,
     sql: `
@@ -136,4 +137,19 @@ export const SQLITE_MIGRATIONS = [
       CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
     `,
   },
-] as const;
+];
+
+/** The same statements up to 6 (that release's PostgreSQL list differed only in comments), then its own 7. */
+export const V7_POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
+  ...V7_SQLITE_MIGRATIONS.slice(0, 6),
+  {
+    version: 7,
+    sql: `
+      ALTER TABLE queue_events ADD COLUMN ticket_id TEXT;
+      -- Ticket ids are UUIDs or slugs (core/ids.ts); a pattern, not a jsonb cast, so no other text
+      -- in a body (a NUL escape jsonb refuses) can stop the migration.
+      UPDATE queue_events SET ticket_id = substring(body from '"ticketId":"([A-Za-z0-9._-]+)"');
+      CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
+    `,
+  },
+];

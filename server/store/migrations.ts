@@ -1,13 +1,15 @@
-import type { Pool } from 'pg';
+import type { Migration } from '../../storage/migration.ts';
+import { ticketIdOf } from './store-rows.ts';
 
 /**
- * PostgreSQL hub schema: the same tables, keys and meaning as sqlite-migrations.ts, so one
- * contract suite holds for both stores. JSON documents (venue configs, event payloads, queue
- * events, tasks) stay TEXT written by JSON.stringify, as in SQLite: the stores then hold the same
- * bytes, and TEXT accepts a "\u0000" escape in a kiosk's free-text detail where JSONB would refuse
- * the whole batch. Queries that look inside a payload cast it to jsonb where they need to.
+ * The hub's schema, one list for SQLite and PostgreSQL: SQL both accept (ON CONFLICT, no
+ * AUTOINCREMENT, no dialect-only types). JSON documents (venue configs, event payloads, queue
+ * events, tasks) are TEXT written by JSON.stringify, so both hold the same bytes, and TEXT takes a
+ * "\u0000" escape in a kiosk's free-text detail where PostgreSQL's JSONB would refuse the whole
+ * batch. SQLite records the version in PRAGMA user_version, PostgreSQL in schema_migrations.
+ * Existing databases carry on from the version they hold: never edit a released step, add one.
  */
-const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
+export const HUB_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `
@@ -64,8 +66,9 @@ const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 2,
     sql: `
-      -- The queue's event log. (venue_id, version) is the optimistic-concurrency key: two hubs
-      -- that read the same version both insert version + 1, and the primary key lets one commit.
+      -- The queue's event log (core/queue): the live queue state is a fold of these rows.
+      -- (venue_id, version) is the optimistic-concurrency key: two writers that read the same
+      -- version cannot both append after it.
       CREATE TABLE queue_events (
         venue_id TEXT NOT NULL,
         version BIGINT NOT NULL,
@@ -79,6 +82,7 @@ const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 3,
     sql: `
+      -- Tasks from bad moments (core/alerts/tasks.ts), one row per task, the task itself as JSON.
       CREATE TABLE tasks (
         id TEXT PRIMARY KEY,
         venue_id TEXT NOT NULL,
@@ -93,6 +97,7 @@ const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 4,
     sql: `
+      -- Every saved version of a venue's configuration (journey map, queues), for audit and undo.
       CREATE TABLE venue_versions (
         venue_id TEXT NOT NULL,
         version BIGINT NOT NULL,
@@ -105,12 +110,16 @@ const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 5,
     sql: `
+      -- The departments a user works in (tasks for their department reach them); [] = all.
       ALTER TABLE users ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
     `,
   },
   {
     version: 6,
     sql: `
+      -- The latest device.status of each kiosk component, kept at ingest (boards ask for it on
+      -- connect, whichever hub they reach and however long it has run). Not filled from older
+      -- events: kiosks report every component's state when they start, and on every change.
       CREATE TABLE component_status (
         venue_id TEXT NOT NULL,
         device_id TEXT NOT NULL,
@@ -127,55 +136,13 @@ const POSTGRES_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 7,
     sql: `
+      -- The ticket a queue event is about, so a ticket's link (/t/<ticket id>) finds its venue
+      -- without loading every venue's queue.
       ALTER TABLE queue_events ADD COLUMN ticket_id TEXT;
-      -- Ticket ids are UUIDs or slugs (core/ids.ts); a pattern, not a jsonb cast, so no other text
-      -- in a body (a NUL escape jsonb refuses) can stop the migration.
-      UPDATE queue_events SET ticket_id = substring(body from '"ticketId":"([A-Za-z0-9._-]+)"');
       CREATE INDEX queue_events_ticket ON queue_events (ticket_id);
     `,
+    // Filled by the function appends use, so both dialects hold the same ids whatever a body holds
+    // (SQL's JSON functions differ between them, and PostgreSQL's refuse a "\u0000" escape).
+    fill: { table: 'queue_events', from: 'body', column: 'ticket_id', value: (body) => ticketIdOf(JSON.parse(body)) },
   },
 ];
-
-/** Schema names we create and put on search_path: plain identifiers, nothing to quote or inject. */
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/**
- * Brings the schema up to date. Everything runs in one transaction under an advisory lock keyed
- * by the schema name, so two hubs starting at once apply each migration exactly once: the second
- * waits for the first to commit, then finds nothing left to do. DDL is transactional in
- * PostgreSQL, so a failed migration leaves the schema as it was.
- */
-export async function migratePostgres(pool: Pool, schema: string): Promise<number> {
-  if (!SCHEMA_NAME.test(schema))
-    throw new Error(`"${schema}" is not a usable schema name: use lower-case letters, digits and _`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`waitwell.migrate:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations
-       (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
-    );
-    const { rows } = await client.query<{ v: number | null }>(
-      `SELECT MAX(version) AS v FROM ${schema}.schema_migrations`,
-    );
-    const current = rows[0]?.v ?? 0;
-    for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version > current)) {
-      // Unqualified names in the migration text land in `schema` (first on this transaction's path).
-      await client.query(`SET LOCAL search_path TO ${schema}`);
-      await client.query(migration.sql);
-      await client.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
-        migration.version,
-        Date.now(),
-      ]);
-    }
-    await client.query('COMMIT');
-    return POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}

@@ -1,0 +1,387 @@
+import type { Expression, RawBuilder } from 'kysely';
+import { sql } from './kysely.ts';
+import type { Task } from '../../core/alerts/tasks.ts';
+import type { AnyEventEnvelope } from '../../core/events.ts';
+import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
+import type { QueueEvent } from '../../core/queue/types.ts';
+import { type Venue, venueSchema } from '../../core/venue.ts';
+import {
+  type DeviceRecord,
+  type HubStore,
+  type IngestContext,
+  type IngestOutcome,
+  type NewDevice,
+  type NewUser,
+  type PressGroup,
+  type PressRecord,
+  QueueVersionConflict,
+  type SessionRecord,
+  type StoredEventRef,
+  type UserRecord,
+} from './hub-store.ts';
+import { ticketIdOf, toComponentHealth, toDevice, toTouchpointCounts, toUser } from './store-rows.ts';
+import type { HubDb } from './tables.ts';
+
+/** Rows per INSERT when many are written at once: far below both dialects' limits on parameters. */
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * The hub store written once, over a Kysely instance of either dialect: every query of the
+ * contract but ingest, whose statements each dialect writes its fastest way (ingest.ts). A
+ * subclass brings the connection and the few places where the dialects differ.
+ */
+export abstract class KyselyHubStore implements HubStore {
+  protected constructor(protected readonly db: HubDb) {}
+
+  abstract ingest(
+    deviceId: string,
+    events: readonly AnyEventEnvelope[],
+    context: IngestContext,
+  ): Promise<IngestOutcome>;
+
+  /** A text column to sort by in byte order (SQLite's own), whatever collation the database has. */
+  protected abstract byteOrder(column: string): Expression<string>;
+
+  /** The touchpointId of a feedback.pressed row's payload, as SQL. */
+  protected abstract pressTouchpoint(): RawBuilder<string>;
+
+  /** Whether an append failed because another writer took the version first (a key violation). */
+  protected lostAppendRace(_error: unknown): boolean {
+    return false;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async upsertVenue(venue: Venue): Promise<void> {
+    const config = JSON.stringify(venue);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('venues')
+        .values({ id: venue.id, name: venue.name, config })
+        .onConflict((conflict) =>
+          conflict
+            .column('id')
+            .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), config: eb.ref('excluded.config') })),
+        )
+        .execute();
+      await trx
+        .insertInto('venue_versions')
+        .values({ venue_id: venue.id, version: venue.version, saved_at: Date.now(), config })
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
+    });
+  }
+
+  async venueVersions(venueId: string): Promise<{ version: number; savedAt: number; venue: Venue }[]> {
+    const rows = await this.db
+      .selectFrom('venue_versions')
+      .select(['version', 'saved_at', 'config'])
+      .where('venue_id', '=', venueId)
+      .orderBy('version', 'desc')
+      .execute();
+    return rows.map((row) => ({ version: row.version, savedAt: row.saved_at, venue: parseVenue(row.config) }));
+  }
+
+  async getVenue(venueId: string): Promise<Venue | undefined> {
+    const row = await this.db.selectFrom('venues').select('config').where('id', '=', venueId).executeTakeFirst();
+    return row && parseVenue(row.config);
+  }
+
+  async listVenues(): Promise<Venue[]> {
+    const rows = await this.db.selectFrom('venues').select('config').orderBy(this.byteOrder('id')).execute();
+    return rows.map((row) => parseVenue(row.config));
+  }
+
+  async setBoardTokenHash(venueId: string, tokenHash: string): Promise<void> {
+    await this.db.updateTable('venues').set({ board_token_hash: tokenHash }).where('id', '=', venueId).execute();
+  }
+
+  async getBoardTokenHash(venueId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('venues')
+      .select('board_token_hash')
+      .where('id', '=', venueId)
+      .executeTakeFirst();
+    return row?.board_token_hash ?? undefined;
+  }
+
+  async addDevice(device: NewDevice): Promise<void> {
+    await this.addDevices([device]);
+  }
+
+  async addDevices(devices: readonly NewDevice[]): Promise<void> {
+    const rows = devices.map((d) => ({ id: d.id, venue_id: d.venueId, name: d.name, token_hash: d.tokenHash }));
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+        await trx
+          .insertInto('devices')
+          .values(rows.slice(i, i + ROWS_PER_INSERT))
+          .execute();
+    });
+  }
+
+  async replaceDeviceToken(deviceId: string, tokenHash: string): Promise<void> {
+    await this.db.updateTable('devices').set({ token_hash: tokenHash }).where('id', '=', deviceId).execute();
+  }
+
+  async getDevice(deviceId: string): Promise<DeviceRecord | undefined> {
+    const row = await this.db.selectFrom('devices').selectAll().where('id', '=', deviceId).executeTakeFirst();
+    return row && toDevice(row);
+  }
+
+  async listDevices(venueId: string): Promise<DeviceRecord[]> {
+    const rows = await this.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('venue_id', '=', venueId)
+      .orderBy(this.byteOrder('id'))
+      .execute();
+    return rows.map(toDevice);
+  }
+
+  async recordDeviceClock(deviceId: string, clock: { offsetMs: number; seenAt: number }): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({ clock_offset_ms: clock.offsetMs, last_seen_at: clock.seenAt })
+      .where('id', '=', deviceId)
+      .execute();
+  }
+
+  async createUser(user: NewUser): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        username: user.username,
+        password_hash: user.passwordHash,
+        role: user.role,
+        venue_ids: JSON.stringify(user.venueIds),
+        departments: JSON.stringify(user.departments ?? []),
+      })
+      .execute();
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async getUser(userId: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ token_hash: session.tokenHash, user_id: session.userId, expires_at: session.expiresAt })
+      .execute();
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row && { tokenHash: row.token_hash, userId: row.user_id, expiresAt: row.expires_at };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]> {
+    const rows = await this.db
+      .selectFrom('touchpoint_counts')
+      .select(['touchpoint_id', 'level', 'count'])
+      .where('venue_id', '=', venueId)
+      .orderBy(this.byteOrder('touchpoint_id'))
+      .execute();
+    return toTouchpointCounts(rows, touchpointIds);
+  }
+
+  async deviceEvents(deviceId: string): Promise<StoredEventRef[]> {
+    return this.db
+      .selectFrom('events')
+      .select([
+        'id',
+        'seq',
+        'type',
+        'occurred_at as occurredAt',
+        'corrected_at as correctedAt',
+        'received_at as receivedAt',
+      ])
+      .where('device_id', '=', deviceId)
+      .orderBy('seq')
+      .execute();
+  }
+
+  async componentHealth(venueId: string): Promise<ComponentHealth[]> {
+    const rows = await this.db
+      .selectFrom('component_status')
+      .selectAll()
+      .where('venue_id', '=', venueId)
+      .orderBy(this.byteOrder('device_id'))
+      .orderBy(this.byteOrder('component'))
+      .execute();
+    return rows.map(toComponentHealth);
+  }
+
+  /**
+   * Reads the venue's last version and appends after it in one transaction. Two writers that
+   * read the same version both try to insert the next one; (venue_id, version) is the primary
+   * key, so one of them fails, and that failure is what QueueVersionConflict means.
+   */
+  async appendQueueEvents(venueId: string, expectedVersion: number, events: readonly QueueEvent[]): Promise<number> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const { last } = await trx
+          .selectFrom('queue_events')
+          .select((eb) => eb.fn.max<number | null>('version').as('last'))
+          .where('venue_id', '=', venueId)
+          .executeTakeFirstOrThrow();
+        if ((last ?? 0) !== expectedVersion) throw new QueueVersionConflict(venueId, expectedVersion);
+        if (events.length > 0)
+          await trx
+            .insertInto('queue_events')
+            .values(
+              events.map((event, i) => ({
+                venue_id: venueId,
+                version: expectedVersion + i + 1,
+                type: event.type,
+                at: event.at,
+                body: JSON.stringify(event),
+                ticket_id: ticketIdOf(event),
+              })),
+            )
+            .execute();
+        return expectedVersion + events.length;
+      });
+    } catch (error) {
+      if (this.lostAppendRace(error)) throw new QueueVersionConflict(venueId, expectedVersion);
+      throw error;
+    }
+  }
+
+  async queueEvents(venueId: string): Promise<QueueEvent[]> {
+    const rows = await this.db
+      .selectFrom('queue_events')
+      .select('body')
+      .where('venue_id', '=', venueId)
+      .orderBy('version')
+      .execute();
+    return rows.map((row) => JSON.parse(row.body) as QueueEvent);
+  }
+
+  async ticketVenue(ticketId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('queue_events')
+      .select('venue_id')
+      .where('ticket_id', '=', ticketId)
+      .limit(1)
+      .executeTakeFirst();
+    return row?.venue_id;
+  }
+
+  async feedbackPresses(
+    venueId: string,
+    range: { from: number; to: number },
+    touchpointIds: readonly string[],
+  ): Promise<PressRecord[]> {
+    if (touchpointIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['id', 'corrected_at', 'payload'])
+      .where('venue_id', '=', venueId)
+      .where('type', '=', 'feedback.pressed')
+      .where('corrected_at', '>=', range.from)
+      .where('corrected_at', '<', range.to)
+      .where(this.pressTouchpoint(), 'in', touchpointIds)
+      .orderBy('corrected_at')
+      .execute();
+    return rows.map((row) => ({ id: row.id, at: row.corrected_at, ...parsePress(row.payload) }));
+  }
+
+  /**
+   * Presses are grouped in SQL by their payload text and time bucket: they have few distinct
+   * payloads (touchpoint x level x source x misuse), so a million rows become a few thousand
+   * groups without parsing JSON per row; each distinct payload is parsed once here. (`%` is
+   * integer arithmetic in both dialects, where `/` with a bound number may divide as reals.)
+   */
+  async feedbackSummary(
+    venueId: string,
+    range: { from: number; to: number },
+    options: { bucketMs: number; exceptTouchpoints: readonly string[] },
+  ): Promise<PressGroup[]> {
+    const groups = await this.db
+      .selectFrom('events')
+      .select([
+        'payload',
+        sql<number>`corrected_at - (corrected_at % ${options.bucketMs})`.as('bucket'),
+        (eb) => eb.fn.countAll<number>().as('count'),
+      ])
+      .where('venue_id', '=', venueId)
+      .where('type', '=', 'feedback.pressed')
+      .where('corrected_at', '>=', range.from)
+      .where('corrected_at', '<', range.to)
+      .groupBy(['payload', sql.ref('bucket')])
+      .execute();
+    const except = new Set(options.exceptTouchpoints);
+    const presses = new Map<string, ReturnType<typeof parsePress>>();
+    const byKey = new Map<string, PressGroup>();
+    for (const { payload, bucket, count } of groups) {
+      const press = presses.get(payload) ?? parsePress(payload);
+      presses.set(payload, press);
+      if (except.has(press.touchpointId)) continue;
+      const key = `${press.touchpointId}\u0000${press.level}\u0000${press.misuse}\u0000${bucket}`;
+      const group = byKey.get(key);
+      if (group) group.count += count;
+      else byKey.set(key, { ...press, bucket, count });
+    }
+    return [...byKey.values()];
+  }
+
+  async saveTask(venueId: string, task: Task): Promise<void> {
+    await this.db
+      .insertInto('tasks')
+      .values({
+        id: task.id,
+        venue_id: venueId,
+        cause_key: task.causeKey,
+        state: task.state,
+        opened_at: task.openedAt,
+        body: JSON.stringify(task),
+      })
+      .onConflict((conflict) =>
+        conflict.column('id').doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), body: eb.ref('excluded.body') })),
+      )
+      .execute();
+  }
+
+  async tasks(venueId: string): Promise<Task[]> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .select('body')
+      .where('venue_id', '=', venueId)
+      .orderBy('opened_at', 'desc')
+      .execute();
+    return rows.map((row) => JSON.parse(row.body) as Task);
+  }
+}
+
+/** Parsed, not cast: a venue stored by an older release gains the defaults of newer fields. */
+function parseVenue(config: string): Venue {
+  return venueSchema.parse(JSON.parse(config));
+}
+
+function parsePress(payload: string): { touchpointId: string; level: 1 | 2 | 3 | 4; misuse: boolean } {
+  const press = JSON.parse(payload) as { touchpointId: string; level: 1 | 2 | 3 | 4; misuse?: boolean };
+  return { touchpointId: press.touchpointId, level: press.level, misuse: press.misuse === true };
+}

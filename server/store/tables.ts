@@ -1,0 +1,95 @@
+import type { Generated, Kysely, Selectable } from 'kysely';
+import type { ComponentHealth, Role } from '../../core/protocol.ts';
+
+/**
+ * The hub's tables as both dialects hold them (server/store/migrations.ts), for Kysely's types.
+ * BIGINT columns are read as numbers in both (PostgresHubStore sets the parser): they hold ms
+ * timestamps and sequence numbers, far below 2^53.
+ */
+export interface HubTables {
+  venues: {
+    id: string;
+    name: string;
+    config: string;
+    board_token_hash: string | null;
+  };
+  venue_versions: {
+    venue_id: string;
+    version: number;
+    saved_at: number;
+    config: string;
+  };
+  devices: {
+    id: string;
+    venue_id: string;
+    name: string;
+    token_hash: string;
+    contiguous_seq: Generated<number>;
+    clock_offset_ms: Generated<number>;
+    last_seen_at: number | null;
+  };
+  events: {
+    id: string;
+    venue_id: string;
+    device_id: string;
+    seq: number;
+    type: string;
+    v: number;
+    occurred_at: number;
+    corrected_at: number;
+    received_at: number;
+    payload: string;
+  };
+  touchpoint_counts: {
+    venue_id: string;
+    touchpoint_id: string;
+    level: 1 | 2 | 3 | 4;
+    count: number;
+  };
+  users: {
+    id: string;
+    username: string;
+    password_hash: string;
+    role: Role;
+    venue_ids: string;
+    departments: Generated<string>;
+  };
+  sessions: {
+    token_hash: string;
+    user_id: string;
+    expires_at: number;
+  };
+  queue_events: {
+    venue_id: string;
+    version: number;
+    type: string;
+    at: number;
+    body: string;
+    ticket_id: string | null;
+  };
+  tasks: {
+    id: string;
+    venue_id: string;
+    cause_key: string;
+    state: string;
+    opened_at: number;
+    body: string;
+  };
+  component_status: {
+    venue_id: string;
+    device_id: string;
+    component: string;
+    state: ComponentHealth['state'];
+    code: string | null;
+    detail: string | null;
+    at: number;
+    seq: number;
+  };
+}
+
+/** The hub's database, or one transaction or connection of it. */
+export type HubDb = Kysely<HubTables>;
+
+export type DeviceRow = Selectable<HubTables['devices']>;
+export type UserRow = Selectable<HubTables['users']>;
+export type ComponentStatusRow = HubTables['component_status'];
