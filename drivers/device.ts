@@ -82,6 +82,8 @@ export interface PrintResult {
 export interface TicketPrinter extends Device {
   /** Resolves once the printer confirmed a good status after printing; rejects with a PrinterError. */
   print(ticket: TicketToPrint): Promise<PrintResult>;
+  /** Whether a ticket in this language prints in the printer's own fonts (fast, sharp) rather than as images. */
+  printsAsText(language: Language): boolean;
 }
 
 /** What a wait display shows: the latest queue state the kiosk received from the hub. */

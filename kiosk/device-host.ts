@@ -126,14 +126,16 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
   }
 
   /**
-   * Prints on the first printer that reports ready, else on any that is merely degraded (paper
-   * near end still prints). Rejects with NoPrinterError or the printer's own error, whose message
-   * says what happened and what to do. The result says whether the text went as text or as images.
+   * Prints on a ready printer, one whose fonts print the ticket's language as text first (a kiosk
+   * may hold a Korean and a Chinese model), else on any that is merely degraded (paper near end
+   * still prints). Rejects with NoPrinterError or the printer's own error, whose message says what
+   * happened and what to do. The result says whether the text went as text or as images.
    */
   async printTicket(ticket: TicketToPrint): Promise<{ printerId: string; result: PrintResult }> {
     const printers = this.devices.printers;
     if (printers.length === 0) throw new NoPrinterError('no-printer', 'this kiosk has no ticket printer configured');
     const printer =
+      printers.find((p) => p.status.state === 'ready' && p.printsAsText(ticket.language)) ??
       printers.find((p) => p.status.state === 'ready') ??
       printers.find((p) => p.status.state === 'degraded') ??
       printers[0]!;

@@ -9,6 +9,7 @@ import type { Language } from '../core/languages.ts';
 import type { VenueInput } from '../core/venue.ts';
 import { runButtonsEmulator } from '../drivers/emulators/buttons-emulator.ts';
 import { runPrinterEmulator } from '../drivers/emulators/printer-emulator.ts';
+import { printerModel } from '../drivers/ticket-printer/printer-models.ts';
 import { createPtyPair } from '../drivers/emulators/pty-pair.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
@@ -60,7 +61,9 @@ describe('the kiosk screen in a real Chromium', () => {
   let browser: Browser;
   let kiosk: KioskRuntime;
   let localUrl: string;
+  // A Korean and a Simplified Chinese model side by side: each language's ticket prints as text.
   let printer: Awaited<ReturnType<typeof runPrinterEmulator>>;
+  let printerZh: Awaited<ReturnType<typeof runPrinterEmulator>>;
   let buttonLine: Awaited<ReturnType<typeof createPtyPair>>;
 
   async function open(size: { width: number; height: number }, query = ''): Promise<Page> {
@@ -107,7 +110,18 @@ describe('the kiosk screen in a real Chromium', () => {
     hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: VENUE });
     const kioskToken = await hub.addKiosk('k1');
     buttonLine = await createPtyPair();
-    printer = await runPrinterEmulator({ tcpPort: 0, outDir: join(dir.path, 'printed'), signal: stop.signal });
+    printer = await runPrinterEmulator({
+      tcpPort: 0,
+      outDir: join(dir.path, 'printed'),
+      model: printerModel('epson-tm-t20iii-kr'),
+      signal: stop.signal,
+    });
+    printerZh = await runPrinterEmulator({
+      tcpPort: 0,
+      outDir: join(dir.path, 'printed-zh'),
+      model: printerModel('epson-tm-t20iii-sc'),
+      signal: stop.signal,
+    });
     kiosk = new KioskRuntime(
       kioskConfigSchema.parse({
         hubUrl: hub.url,
@@ -122,7 +136,18 @@ describe('the kiosk screen in a real Chromium', () => {
             touchpointId: 'entrance',
             connection: { type: 'serial', path: buttonLine.a },
           },
-          { kind: 'printer', id: 'ticket-printer', connection: { type: 'tcp', port: printer.tcpPort } },
+          {
+            kind: 'printer',
+            id: 'ticket-printer',
+            model: 'epson-tm-t20iii-kr',
+            connection: { type: 'tcp', port: printer.tcpPort },
+          },
+          {
+            kind: 'printer',
+            id: 'ticket-printer-zh',
+            model: 'epson-tm-t20iii-sc',
+            connection: { type: 'tcp', port: printerZh.tcpPort },
+          },
         ],
         screen: { touchpointId: 'entrance' },
       }),
@@ -140,6 +165,7 @@ describe('the kiosk screen in a real Chromium', () => {
     await kiosk?.stop();
     stop.abort();
     await printer?.close();
+    await printerZh?.close();
     buttonLine?.dispose();
     await browser?.close();
     await hub?.close();
@@ -325,12 +351,14 @@ describe('the kiosk screen in a real Chromium', () => {
       });
       const soon = texts(lang).kiosk.postedWait.replace('{{wait}}', texts(lang).common.soon);
       await expectText(page, '.promise .posted-wait', soon);
-      const printedBefore = printer.tickets.length;
+      const paperOf = lang === 'zh' ? printerZh : printer;
+      const printedBefore = paperOf.tickets.length;
       await page.click('button[data-action="take"]');
       await expectText(page, '.issued .posted-wait', soon);
       expect((await page.locator('.issued button.primary').boundingBox())!.y).toBeLessThan(SIZES[0].height - 48);
       await screenshot(page, `kiosk-ticket-soon-${lang}`);
-      const paper = await waitFor(() => printer.tickets[printedBefore], { what: 'the ticket on paper' });
+      const paper = await waitFor(() => paperOf.tickets[printedBefore], { what: 'the ticket on paper' });
+      expect(paper.images).toEqual([expect.anything()]); // the QR code only: every line went as text
       expect(paper.lines.map((line) => line.text.trim())).toContain(soon);
       expect(paper.text).not.toMatch(/\b0 ?(min|분|分钟)/);
       await page.click('.issued button.primary');

@@ -1,4 +1,5 @@
 import { Mutex } from 'async-mutex';
+import type { Language } from '../../core/languages.ts';
 import { EventEmitter } from 'node:events';
 import type { DeviceEvents, DeviceStatus, PrintResult, TicketPrinter, TicketToPrint } from '../device.ts';
 import type { Transport, TransportState } from '../transport/transport.ts';
@@ -19,6 +20,7 @@ import {
 import { blockerOf, mergeCondition, statusOfCondition } from './printer-condition.ts';
 import { PrinterError } from './printer-error.ts';
 import { type PrinterModel, printerModel } from './printer-models.ts';
+import { textEncoding } from './text-repertoire.ts';
 import { type RenderedTicket, type RenderOptions, renderTicket } from './render.ts';
 
 /**
@@ -118,6 +120,10 @@ export class EscposPrinter extends EventEmitter<DeviceEvents> implements TicketP
   /** The model tickets are rendered for. */
   get model(): PrinterModel {
     return this.render.model!;
+  }
+
+  printsAsText(language: Language): boolean {
+    return language === 'en' || textEncoding(language, this.model) !== 'cp437';
   }
 
   /** The printer's last reported condition; undefined until it answered once on this link. */

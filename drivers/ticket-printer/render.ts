@@ -45,8 +45,9 @@ export interface RenderOptions extends TicketLayoutOptions {
   cut?: boolean;
 }
 
-/** What went to the printer: 'text' when every line printed in the model's fonts, 'image' when some lines are images.
- * */
+/**
+ * What went to the printer: 'text' when every line printed in the model's fonts, 'image' when some lines are images.
+ */
 export interface RenderedTicket {
   bytes: Buffer;
   model: string;

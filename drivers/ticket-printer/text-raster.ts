@@ -111,8 +111,9 @@ function draw(text: string, language: Language, style: RasterStyle, maxWidth: nu
   return canvas.toBuffer('image/png');
 }
 
-/** The line as a PNG at most maxWidth dots wide, rows centred. Cached: venue and service names repeat on every ticket.
- * */
+/**
+ * The line as a PNG at most maxWidth dots wide, rows centred. Cached: venue and service names repeat on every ticket.
+ */
 export function rasteriseLine(text: string, language: Language, style: RasterStyle, maxWidth: number): Buffer {
   const key = [language, style.bold, style.widthScale, style.heightScale, maxWidth, text].join('\u0000');
   let png = cache.get(key);

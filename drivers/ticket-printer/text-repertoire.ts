@@ -33,8 +33,9 @@ export function textEncoding(language: Language, model: Pick<PrinterModel, 'font
   return font ? ENCODING_OF_FONT[font] : 'cp437';
 }
 
-/** Two-byte ranges of each font, [lead from, lead to] x trail ranges: the characters a printer's font has glyphs for.
- * */
+/**
+ * Two-byte ranges of each font, [lead from, lead to] x trail ranges: the characters a printer's font has glyphs for.
+ */
 const DOUBLE_BYTE: Record<
   Exclude<TextEncoding, 'cp437'>,
   { decoder: string; leads: [number, number]; trails: [number, number][] }
