@@ -46,7 +46,7 @@ export class DemoActivity {
     this.watchPeople();
     await this.sendHomeLastRunsCustomers();
     for (const counterId of this.options.clerkCounters) {
-      const opened = await this.hub.queues.execute(this.venue.id, { type: 'open-counter', counterId });
+      const opened = await this.hub.queues.commands.execute(this.venue.id, { type: 'open-counter', counterId });
       if (!opened.ok && opened.code !== 'counter-already-in-state') this.log(`demo: ${counterId}: ${opened.message}`);
       // Whoever was at the desk when the demo stopped is served first.
       this.later(1_000 + this.random() * 2_000, () => this.clerkTurn(counterId, 'serve'));
@@ -101,10 +101,11 @@ export class DemoActivity {
     const issued = (await this.hub.store.queueEvents(venueId)).flatMap((e) =>
       e.type === 'ticket.issued' ? [e.ticketId] : [],
     );
-    const left = (await this.hub.queues.tickets(venueId, issued)).filter(
+    const left = (await this.hub.queues.reads.tickets(venueId, issued)).filter(
       (t) => t.status === 'waiting' || t.status === 'parked',
     );
-    for (const ticket of left) await this.hub.queues.execute(venueId, { type: 'cancel', ticketId: ticket.ticketId });
+    for (const ticket of left)
+      await this.hub.queues.commands.execute(venueId, { type: 'cancel', ticketId: ticket.ticketId });
     if (left.length > 0) this.log(`demo: ${left.length} customer(s) from the last run went home; tickets cancelled`);
   }
 
@@ -139,14 +140,14 @@ export class DemoActivity {
   private async clerkTurn(counterId: string, finish?: 'serve' | 'no-show'): Promise<void> {
     if (this.personWorks(counterId)) return this.later(IDLE_CHECK_MS, () => this.clerkReturns(counterId));
     const venueId = this.venue.id;
-    if (finish) await this.hub.queues.execute(venueId, { type: finish, counterId });
-    const called = await this.hub.queues.execute(venueId, { type: 'call-next', counterId });
+    if (finish) await this.hub.queues.commands.execute(venueId, { type: finish, counterId });
+    const called = await this.hub.queues.commands.execute(venueId, { type: 'call-next', counterId });
     const ticketId = called.ok ? called.events.find((e) => e.type === 'ticket.called')?.ticketId : undefined;
     if (!ticketId) return this.later(IDLE_CHECK_MS, () => this.clerkTurn(counterId));
     const { noShowShare, noShowWaitMin, serviceCv, timeScale } = this.pace;
     if (this.random() < noShowShare)
       return this.later(noShowWaitMin * MINUTE_MS * timeScale, () => this.clerkTurn(counterId, 'no-show'));
-    const serviceId = (await this.hub.queues.ticket(venueId, ticketId))?.serviceId;
+    const serviceId = (await this.hub.queues.reads.ticket(venueId, ticketId))?.serviceId;
     const meanMin = this.venue.services.find((s) => s.id === serviceId)?.expectedServiceMin ?? 3;
     const serviceMs = lognormal(this.random, meanMin, serviceCv) * MINUTE_MS * timeScale;
     this.later(serviceMs, () => this.clerkTurn(counterId, 'serve'));
@@ -155,7 +156,7 @@ export class DemoActivity {
   /** Back after a person worked the counter: open it again if they closed it, and serve whoever they left. */
   private async clerkReturns(counterId: string): Promise<void> {
     if (this.personWorks(counterId)) return this.later(IDLE_CHECK_MS, () => this.clerkReturns(counterId));
-    await this.hub.queues.execute(this.venue.id, { type: 'open-counter', counterId });
+    await this.hub.queues.commands.execute(this.venue.id, { type: 'open-counter', counterId });
     await this.clerkTurn(counterId, 'serve');
   }
 }

@@ -17,7 +17,7 @@ export async function demoFigures(
   venue: { id: string; touchpoints: readonly { id: string }[] },
   since: number,
 ): Promise<DemoFigures> {
-  const waits = (await hub.queues.waits(venue.id, since)).filter((w) => w.postedWaitMin !== null);
+  const waits = (await hub.queues.reads.waits(venue.id, since)).filter((w) => w.postedWaitMin !== null);
   const mean = (values: number[]) =>
     values.length === 0 ? null : Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 10) / 10;
   const presses = await hub.store.feedbackPresses(

@@ -50,6 +50,20 @@ export const runDemo: Command = {
 
     const emulated = new DemoDevices(dataDir, (line) => console.log(line));
     const kiosks: ChildProcess[] = [];
+    let activity: DemoActivity | undefined;
+    let figures: NodeJS.Timeout | undefined;
+    // Before the first kiosk starts: a Ctrl-C at any moment from here stops the kiosks too, never
+    // leaving one behind that holds its screen's port.
+    onShutdown(async () => {
+      console.log('stopping the demo venue...');
+      clearInterval(figures);
+      activity?.stop();
+      emulated.prepareStop();
+      await Promise.all(kiosks.map(stopChild));
+      await emulated.stop();
+      await hub.close();
+      console.log('stopped.');
+    });
     const printerFolders: string[] = [];
     const kioskUrls: string[] = [];
     const chosenPorts = new Set<number>();
@@ -100,12 +114,12 @@ export const runDemo: Command = {
     await kiosksAnswering(kioskUrls);
 
     const venue = (await hub.store.getVenue(DEMO_VENUE.id))!;
-    const activity = new DemoActivity(hub, venue, kioskUrls, (line) => console.log(line), {
+    activity = new DemoActivity(hub, venue, kioskUrls, (line) => console.log(line), {
       clerkCounters: DEMO_CLERK_COUNTERS,
     });
     await activity.start();
     const startedAt = Date.now();
-    const figures = setInterval(() => {
+    figures = setInterval(() => {
       demoFigures(hub, venue, startedAt).then(
         (f) => console.log(describeFigures(f, Math.round((Date.now() - startedAt) / 60_000))),
         (error: Error) => console.log(`demo: could not sum up the figures: ${error.message}`),
@@ -139,17 +153,6 @@ while you work their counter. Open ${DEMO_PERSON_COUNTER} in the staff console t
 yourself. Every minute the demo prints posted against actual waits and the share of presses
 flagged as repeats. Press Ctrl-C to stop everything.
 `);
-
-    onShutdown(async () => {
-      console.log('stopping the demo venue...');
-      clearInterval(figures);
-      activity.stop();
-      emulated.prepareStop();
-      await Promise.all(kiosks.map(stopChild));
-      await emulated.stop();
-      await hub.close();
-      console.log('stopped.');
-    });
   },
 };
 

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { ROLES, type Role } from '../core/protocol.ts';
 import { Accounts } from '../server/auth/access.ts';
 import { newPassword } from '../server/auth/secrets.ts';
@@ -66,7 +67,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     }
     let hub: Hub;
     try {
-      hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis });
+      hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis, log: pino() });
     } catch (error) {
       await store.close();
       throw error;

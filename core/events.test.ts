@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, parseEvent, parsePayload, InvalidEventError } from './events.ts';
+import { EVENT_TYPES, InvalidEventError, offlineTicketOf, parseEvent, parsePayload } from './events.ts';
 import { isEventId, newEventId } from './ids.ts';
 
 const valid = () => ({
@@ -78,19 +78,47 @@ describe('parseEvent', () => {
     expect(result.ok ? 'accepted' : result.code).toBe('unknown-type');
   });
 
-  it('has a schema for every type in the catalog', () => {
-    expect(EVENT_TYPES).toEqual(
-      expect.arrayContaining([
-        'feedback.pressed',
-        'feedback.reason',
-        'ticket.issued',
-        'ticket.called',
-        'ticket.served',
-        'ticket.no-show',
-        'ticket.transferred',
-        'device.status',
-      ]),
-    );
+  it('lists what kiosks write; the queue facts are the hub log (core/queue/events.ts)', () => {
+    expect([...EVENT_TYPES].sort()).toEqual(['device.status', 'feedback.pressed', 'feedback.reason', 'ticket.taken']);
+  });
+
+  it('still reads the ticket.issued older kiosks wrote, stored as it was sent', () => {
+    const result = parseEvent({ ...valid(), type: 'ticket.issued', payload: legacyIssued });
+    expect(result).toMatchObject({ ok: true, event: { type: 'ticket.issued', payload: legacyIssued } });
+  });
+});
+
+const takenId = newEventId();
+const legacyIssued = { ticketId: takenId, serviceId: 'deposits', number: 'A-507', lang: 'ko', offline: true };
+const envelope = (type: string, payload: unknown) => {
+  const result = parseEvent({ ...valid(), type, payload });
+  if (!result.ok) throw new Error(result.message);
+  return result.event;
+};
+
+describe('offlineTicketOf', () => {
+  it('reads the number part a ticket.taken carries', () => {
+    const taken = envelope('ticket.taken', { ...legacyIssued, number: 'A-0507', seq: 507, day: '2026-12-05' });
+    expect(offlineTicketOf(taken)).toEqual({ ticketId: takenId, serviceId: 'deposits', number: 'A-0507', seq: 507 });
+  });
+
+  it('reads it from the printed number of an older kiosk’s ticket.issued, the only place it is', () => {
+    const issued = envelope('ticket.issued', { ...legacyIssued, segmentId: 'gold', postedWaitMin: 12 });
+    expect(offlineTicketOf(issued)).toEqual({
+      ticketId: takenId,
+      serviceId: 'deposits',
+      number: 'A-507',
+      seq: 507,
+      segmentId: 'gold',
+      postedWaitMin: 12,
+    });
+  });
+
+  it('finds none in a ticket the hub numbered, nor in other events', () => {
+    expect(offlineTicketOf(envelope('ticket.issued', { ...legacyIssued, offline: false }))).toBeUndefined();
+    const online = envelope('ticket.taken', { ...legacyIssued, offline: false, seq: 7, day: '2026-12-05' });
+    expect(offlineTicketOf(online)).toBeUndefined();
+    expect(offlineTicketOf(envelope('feedback.pressed', valid().payload))).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { describeZodIssues } from './zod-errors.ts';
 import { eventIdSchema, slugSchema } from './ids.ts';
 import { languageSchema } from './languages.ts';
-import { describeZodIssues } from './zod-errors.ts';
 
 /**
  * The event catalog: every type the kiosks may send, with a validated payload per version.
@@ -36,47 +36,71 @@ const deviceStatusV1 = z.strictObject({
   detail: z.string().max(500).optional(),
 });
 
-const ticketRef = { ticketId: eventIdSchema };
+/**
+ * The kiosk's record of a ticket it took: which language and segment took which ticket, and the
+ * number as the customer holds it. `offline`: the kiosk numbered it from its reserved block while
+ * the hub was unreachable, and the hub merges it into the queue when it syncs (offlineTicketOf).
+ */
+const ticketTakenV1 = z.strictObject({
+  ticketId: eventIdSchema,
+  serviceId: slugSchema,
+  /** As printed, e.g. "A-507". */
+  number: z.string().min(1).max(16),
+  /** The number part, unique per service and local day. */
+  seq: z.number().int().positive(),
+  /** The venue's local day (YYYY-MM-DD) the number belongs to. */
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  lang: languageSchema,
+  segmentId: slugSchema.optional(),
+  postedWaitMin: z.number().nonnegative().optional(),
+  position: z.number().int().nonnegative().optional(),
+  offline: z.boolean().default(false),
+});
 
-const ticketIssuedV1 = z.strictObject({
-  ...ticketRef,
+/** What kiosks recorded for a taken ticket before `ticket.taken`: the number only as printed. */
+const legacyTicketIssuedV1 = z.strictObject({
+  ticketId: eventIdSchema,
   serviceId: slugSchema,
   number: z.string().min(1).max(16),
   lang: languageSchema,
   segmentId: slugSchema.optional(),
   postedWaitMin: z.number().nonnegative().optional(),
   position: z.number().int().nonnegative().optional(),
-  /** Issued from the kiosk's reserved number block while the hub was unreachable. */
   offline: z.boolean().default(false),
 });
 
-const ticketAtCounterV1 = z.strictObject({ ...ticketRef, counterId: slugSchema });
-
-const ticketTransferredV1 = z.strictObject({
-  ...ticketRef,
-  fromServiceId: slugSchema,
-  toServiceId: slugSchema,
-});
-
+/** What kiosks write today. */
 const EVENT_CATALOG = {
   'feedback.pressed': { 1: feedbackPressedV1 },
   'feedback.reason': { 1: feedbackReasonV1 },
   'device.status': { 1: deviceStatusV1 },
-  'ticket.issued': { 1: ticketIssuedV1 },
-  'ticket.called': { 1: ticketAtCounterV1 },
-  'ticket.served': { 1: ticketAtCounterV1 },
-  'ticket.no-show': { 1: ticketAtCounterV1 },
-  'ticket.transferred': { 1: ticketTransferredV1 },
+  'ticket.taken': { 1: ticketTakenV1 },
 } as const satisfies Record<string, Record<number, z.ZodType>>;
 
+/**
+ * What older kiosks wrote and may still hold in their outboxes: the hub reads and stores them as
+ * they were sent, so nothing is lost; no kiosk writes them any more.
+ */
+const LEGACY_EVENT_CATALOG = {
+  'ticket.issued': { 1: legacyTicketIssuedV1 },
+} as const satisfies Record<string, Record<number, z.ZodType>>;
+
+const READABLE_CATALOG = { ...EVENT_CATALOG, ...LEGACY_EVENT_CATALOG };
+type ReadableCatalog = typeof READABLE_CATALOG;
+
+/** A type kiosks write. */
 export type EventType = keyof typeof EVENT_CATALOG;
 export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+/** A type the hub reads: what kiosks write, and what older kiosks wrote. */
+type ReadableEventType = keyof ReadableCatalog;
+const READABLE_TYPES = Object.keys(READABLE_CATALOG) as ReadableEventType[];
 
-type LatestVersion<T extends EventType> = keyof (typeof EVENT_CATALOG)[T] & number;
-export type EventPayload<T extends EventType, V extends LatestVersion<T> = LatestVersion<T>> = z.output<
-  (typeof EVENT_CATALOG)[T][V] extends z.ZodType ? (typeof EVENT_CATALOG)[T][V] : never
+type LatestVersion<T extends ReadableEventType> = keyof ReadableCatalog[T] & number;
+export type EventPayload<T extends ReadableEventType, V extends LatestVersion<T> = LatestVersion<T>> = z.output<
+  ReadableCatalog[T][V] extends z.ZodType ? ReadableCatalog[T][V] : never
 >;
-export type EventPayloadInput<T extends EventType> = z.input<(typeof EVENT_CATALOG)[T][LatestVersion<T>] & z.ZodType>;
+type WrittenVersion<T extends EventType> = keyof (typeof EVENT_CATALOG)[T] & number;
+export type EventPayloadInput<T extends EventType> = z.input<(typeof EVENT_CATALOG)[T][WrittenVersion<T>] & z.ZodType>;
 
 export function latestVersion(type: EventType): number {
   return Math.max(...Object.keys(EVENT_CATALOG[type]).map(Number));
@@ -95,7 +119,7 @@ const envelopeSchema = z.strictObject({
   payload: z.unknown(),
 });
 
-export interface EventEnvelope<T extends EventType = EventType> {
+export interface EventEnvelope<T extends ReadableEventType = EventType> {
   id: string;
   type: T;
   v: number;
@@ -106,7 +130,7 @@ export interface EventEnvelope<T extends EventType = EventType> {
   payload: EventPayload<T>;
 }
 
-export type AnyEventEnvelope = { [T in EventType]: EventEnvelope<T> }[EventType];
+export type AnyEventEnvelope = { [T in ReadableEventType]: EventEnvelope<T> }[ReadableEventType];
 
 export type EventRejectionCode = 'invalid-envelope' | 'unknown-type' | 'unsupported-version' | 'invalid-payload';
 
@@ -121,14 +145,14 @@ export function parseEvent(input: unknown): ParseEventResult {
     return { ok: false, code: 'invalid-envelope', message: describeZodIssues(envelope.error) };
   }
   const { type, v } = envelope.data;
-  if (!Object.hasOwn(EVENT_CATALOG, type)) {
+  if (!Object.hasOwn(READABLE_CATALOG, type)) {
     return {
       ok: false,
       code: 'unknown-type',
-      message: `unknown event type "${type}"; this hub knows ${EVENT_TYPES.join(', ')}`,
+      message: `unknown event type "${type}"; this hub knows ${READABLE_TYPES.join(', ')}`,
     };
   }
-  const versions = EVENT_CATALOG[type as EventType] as Record<number, z.ZodType>;
+  const versions = READABLE_CATALOG[type as ReadableEventType] as Record<number, z.ZodType>;
   const schema = versions[v];
   if (!schema) {
     return {
@@ -136,7 +160,7 @@ export function parseEvent(input: unknown): ParseEventResult {
       code: 'unsupported-version',
       message:
         `${type} v${v} is not supported by this hub (it knows v${Object.keys(versions).join(', v')}); ` +
-        `update the hub before the kiosks`,
+        'update the hub before the kiosks',
     };
   }
   const payload = schema.safeParse(envelope.data.payload);
@@ -168,4 +192,34 @@ export class InvalidEventError extends Error {
     super(`invalid ${type} payload: ${details}`);
     this.name = 'InvalidEventError';
   }
+}
+
+/** A ticket a kiosk numbered from its reserved block while it could not reach the hub. */
+export interface OfflineTicket {
+  ticketId: string;
+  serviceId: string;
+  number: string;
+  seq: number;
+  segmentId?: string;
+  postedWaitMin?: number;
+}
+
+/**
+ * The offline ticket an event records, if it records one: `ticket.taken`, or the `ticket.issued`
+ * older kiosks wrote, whose number part can only be read from the printed number ("A-507" -> 507;
+ * NaN if it has none, which the queue refuses as a number not reserved).
+ */
+export function offlineTicketOf(event: AnyEventEnvelope): OfflineTicket | undefined {
+  if (event.type !== 'ticket.taken' && event.type !== 'ticket.issued') return undefined;
+  const { payload } = event;
+  if (!payload.offline) return undefined;
+  const seq = event.type === 'ticket.taken' ? event.payload.seq : Number(/-(\d+)$/.exec(payload.number)?.[1]);
+  return {
+    ticketId: payload.ticketId,
+    serviceId: payload.serviceId,
+    number: payload.number,
+    seq,
+    ...(payload.segmentId === undefined ? {} : { segmentId: payload.segmentId }),
+    ...(payload.postedWaitMin === undefined ? {} : { postedWaitMin: payload.postedWaitMin }),
+  };
 }

@@ -157,7 +157,12 @@ export interface WaitRecord {
 /** One ticket as its holder sees it (phone page, kiosk receipt). */
 export interface TicketView {
   ticketId: string;
+  /** As printed, e.g. "A-007". */
   number: string;
+  /** The number part, unique per service and local day. */
+  seq: number;
+  /** The venue's local day (YYYY-MM-DD) the number belongs to. */
+  day: string;
   serviceId: string;
   status: TicketStatus;
   /** 1-based place in line while waiting, else null. */

@@ -84,11 +84,11 @@ async function main(): Promise<void> {
     if (!mayNavigate(url, origins)) event.preventDefault();
   });
   contents.on('before-input-event', (event, input) => {
-    const decision = decideKey(input, { adminMode, keypadKeys: new Set(runtime.devices.keysToCatch()) });
+    const decision = decideKey(input, { adminMode, keypadKeys: new Set(runtime.keysToCatch()) });
     if (decision.action === 'pass') return;
     event.preventDefault();
     if (decision.action === 'forward')
-      runtime.devices.forwardKey({ key: input.key, code: input.code, repeat: input.isAutoRepeat });
+      runtime.forwardKey({ key: input.key, code: input.code, repeat: input.isAutoRepeat });
   });
 
   const heal = (kind: 'render-process-gone' | 'unresponsive' | 'load-failed') => {

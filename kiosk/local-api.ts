@@ -14,7 +14,6 @@ import { HubUnreachableError } from './sync-client.ts';
 import { TicketRefused } from './ticket-desk.ts';
 import { NoPrinterError } from './device-host.ts';
 import { deviceViews, statusView, streamScreenEvents } from './screen-events.ts';
-import { testTicket } from '../drivers/test-ticket.ts';
 import type { KioskScreenSettings } from '../core/kiosk-screen.ts';
 import { contentSecurityPolicy } from '../core/kiosk-shell.ts';
 import { describeZodIssues } from '../core/zod-errors.ts';
@@ -99,7 +98,7 @@ export async function startLocalApi(
       services: screen.services,
       adminPinSet: screen.adminPin !== undefined,
       idleSeconds: screen.idleSeconds,
-      keysToCatch: runtime.devices.keysToCatch(),
+      keysToCatch: runtime.keysToCatch(),
     };
     res.json(settings);
   });
@@ -125,10 +124,7 @@ export async function startLocalApi(
     if (!body.success) return invalidRequest(res, body.error);
     if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
     try {
-      await runtime.devices.testPrint(
-        body.data.printerId,
-        testTicket(runtime.currentVenue?.name ?? runtime.config.venueId, runtime.config.hubUrl),
-      );
+      await runtime.testPrint(body.data.printerId);
       res.json({ ok: true });
     } catch (error) {
       if (error instanceof NoPrinterError)
@@ -142,18 +138,18 @@ export async function startLocalApi(
 
   app.get(
     '/local/devices',
-    (_req, res) => void res.json({ devices: runtime.devices.summaries(), keysToCatch: runtime.devices.keysToCatch() }),
+    (_req, res) => void res.json({ devices: runtime.deviceSummaries(), keysToCatch: runtime.keysToCatch() }),
   );
 
   // Keyboard-mode keypads: only the focused screen sees their keys, so it forwards them here.
   app.post('/local/keys', (req, res) => {
     const body = keyBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
-    res.status(202).json({ press: runtime.devices.forwardKey(body.data) });
+    res.status(202).json({ press: runtime.forwardKey(body.data) });
   });
 
   app.get('/local/queue', (_req, res) => {
-    const snapshot = runtime.tickets.snapshot;
+    const snapshot = runtime.queueSnapshot;
     if (!snapshot)
       return void res
         .status(503)
@@ -165,7 +161,7 @@ export async function startLocalApi(
     const body = quoteBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
     try {
-      res.json(await runtime.tickets.quote(body.data.serviceId, body.data.segmentId));
+      res.json(await runtime.quoteTicket(body.data.serviceId, body.data.segmentId));
     } catch (error) {
       next(error);
     }
@@ -176,7 +172,7 @@ export async function startLocalApi(
     const body = ticketBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
     try {
-      res.status(201).json(await runtime.tickets.take(body.data));
+      res.status(201).json(await runtime.takeTicket(body.data));
     } catch (error) {
       next(error);
     }
@@ -187,7 +183,7 @@ export async function startLocalApi(
     const ticketId = eventIdSchema.safeParse(req.params.ticketId);
     if (!ticketId.success) return invalidRequest(res, ticketId.error);
     try {
-      res.json(await runtime.tickets.checkIn(ticketId.data));
+      res.json(await runtime.checkInTicket(ticketId.data));
     } catch (error) {
       next(error);
     }

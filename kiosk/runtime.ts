@@ -1,16 +1,21 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
+import { type Clock, systemClock } from '../core/logger.ts';
+import type { QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
 import { RepeatPressFilter } from '../core/repeat-press.ts';
 import { touchpointOfDevice, type Venue } from '../core/venue.ts';
+import type { ForwardedKey } from '../drivers/feedback-buttons/keyboard-keys.ts';
+import type { PrintResult } from '../drivers/device.ts';
+import { testTicket } from '../drivers/test-ticket.ts';
 import type { KioskConfig } from './config.ts';
 import { createKioskDevices } from './device-factory.ts';
-import { DeviceHost } from './device-host.ts';
-import { TicketDesk } from './ticket-desk.ts';
+import { DeviceHost, type DeviceSummary } from './device-host.ts';
 import { startLocalApi } from './local-api.ts';
 import { LocalStore } from './local-store.ts';
 import { SimulatedFeedbackSource } from './simulated-source.ts';
 import { SyncClient, type SyncState } from './sync-client.ts';
+import { type TakenTicket, TicketDesk, type TakeTicketRequest } from './ticket-desk.ts';
 
 export interface KioskStatus {
   venueId: string;
@@ -26,6 +31,12 @@ export interface KioskStatus {
 export interface KioskRuntimeEvents {
   status: [status: KioskStatus];
   log: [line: string];
+  /** A device's state changed (deviceSummaries() has it). */
+  devices: [];
+  /** The hub described the venue (hello, or a saved journey map). */
+  venue: [venue: Venue];
+  /** A queue snapshot from the hub. */
+  queue: [snapshot: QueueSnapshot];
 }
 
 export type ReasonRefusal = 'unknown-press' | 'press-elsewhere' | 'press-not-on-screen' | 'unknown-reason';
@@ -41,12 +52,17 @@ export class ReasonRefused extends Error {
   }
 }
 
-/** One kiosk: its store, its sync to the hub, the local API for its screen, and its sources of events. */
+/**
+ * One kiosk: its store, its sync to the hub, its devices and ticket desk, the local API for its
+ * screen, and its sources of events. What the screen (local-api.ts) and the shell may do is a
+ * method here; the parts stay inside.
+ */
 export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
-  readonly store: LocalStore;
-  readonly sync: SyncClient;
-  readonly devices: DeviceHost;
-  readonly tickets: TicketDesk;
+  private readonly store: LocalStore;
+  private readonly sync: SyncClient;
+  private readonly devices: DeviceHost;
+  private readonly tickets: TicketDesk;
+  private readonly clock: Clock;
   private venue: Venue | undefined;
   private syncReason: string | null = null;
   private localServer: Server | undefined;
@@ -54,8 +70,12 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   private simulator: SimulatedFeedbackSource | undefined;
   private readonly repeatPresses: RepeatPressFilter;
 
-  constructor(readonly config: KioskConfig) {
+  constructor(
+    readonly config: KioskConfig,
+    options: { clock?: Clock } = {},
+  ) {
     super();
+    this.clock = options.clock ?? systemClock;
     this.repeatPresses = new RepeatPressFilter(config.repeatPress);
     this.store = new LocalStore(config.store, { venueId: config.venueId, deviceId: config.deviceId });
     this.sync = new SyncClient({
@@ -66,6 +86,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       maxBatchEvents: config.sync.maxBatchEvents,
       maxInFlight: config.sync.maxInFlight,
       ackTimeoutMs: config.sync.ackTimeoutMs,
+      now: () => this.clock.now(),
     });
     // The one copy of the venue on this kiosk. Until the hub answers, the one it described last
     // time (a restart while it is down). Registered before the ticket desk's own 'venue' handler,
@@ -78,20 +99,25 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       } catch (error) {
         this.emit('log', `could not keep the venue for offline starts: ${(error as Error).message}`);
       }
+      this.emit('venue', venue);
     });
+    this.sync.on('queue', (snapshot) => this.emit('queue', snapshot));
     this.devices = new DeviceHost(createKioskDevices(config.devices), {
       press: (press, meta) => this.recordPress(press, meta),
-      status: (component, status) => void this.store.append('device.status', { component, ...status }),
+      status: (component, status) =>
+        void this.store.append('device.status', { component, ...status }, this.clock.now()),
     });
     this.devices.on('log', (line) => this.emit('log', line));
-    this.tickets = new TicketDesk(
-      this.sync,
-      this.store,
-      this.devices,
-      config.hubUrl,
-      () => this.venue,
-      (line) => this.emit('log', line),
-    );
+    this.devices.on('status', () => this.emit('devices'));
+    this.tickets = new TicketDesk({
+      sync: this.sync,
+      store: this.store,
+      devices: this.devices,
+      hubUrl: config.hubUrl,
+      venue: () => this.venue,
+      log: (line) => this.emit('log', line),
+      clock: this.clock,
+    });
     this.sync.on('state', (state, reason) => {
       this.syncReason = reason ?? null;
       this.emit('log', `sync ${state}${reason ? `: ${reason}` : ''}`);
@@ -135,8 +161,8 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
         : undefined;
     if (mapped) press = { ...press, touchpointId: mapped };
     const key = options.deviceId ? `device:${options.deviceId}` : `touchpoint:${press.touchpointId}`;
-    const { misuse } = this.repeatPresses.check(key, options.at ?? Date.now());
-    return this.store.append('feedback.pressed', { ...press, misuse });
+    const { misuse } = this.repeatPresses.check(key, options.at ?? this.clock.now());
+    return this.store.append('feedback.pressed', { ...press, misuse }, this.clock.now());
   }
 
   /**
@@ -171,7 +197,51 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
           listed.length ? `its reasons: ${listed.map((r) => r.id).join(', ')}` : 'it lists none'
         })`,
       );
-    return this.store.append('feedback.reason', reason);
+    return this.store.append('feedback.reason', reason, this.clock.now());
+  }
+
+  /** What a new ticket would be promised now; rejects with HubUnreachableError when offline. */
+  quoteTicket(serviceId: string, segmentId?: string): Promise<TicketQuote> {
+    return this.tickets.quote(serviceId, segmentId);
+  }
+
+  /** Takes a ticket (from the hub, or from the reserved numbers while it is unreachable) and prints it. */
+  takeTicket(request: TakeTicketRequest): Promise<TakenTicket> {
+    return this.tickets.take(request);
+  }
+
+  /** A return-time holder is back: they join the line now. */
+  checkInTicket(ticketId: string): Promise<TicketView> {
+    return this.tickets.checkIn(ticketId);
+  }
+
+  /** The latest queue state the hub sent. */
+  get queueSnapshot(): QueueSnapshot | undefined {
+    return this.tickets.snapshot;
+  }
+
+  /** Numbers reserved for a service and not yet used today, to issue while the hub is unreachable. */
+  offlineNumbersLeft(serviceId: string): number {
+    return this.tickets.numbersLeft(serviceId);
+  }
+
+  deviceSummaries(): DeviceSummary[] {
+    return this.devices.summaries();
+  }
+
+  /** Keys the kiosk screen must catch and forward (keyboard-mode keypads). */
+  keysToCatch(): string[] {
+    return this.devices.keysToCatch();
+  }
+
+  /** A key the kiosk screen caught; true when a keypad took it as a press. */
+  forwardKey(key: ForwardedKey): boolean {
+    return this.devices.forwardKey(key);
+  }
+
+  /** Prints a test ticket on one printer; rejects with NoPrinterError or the printer's own error. */
+  testPrint(printerId: string): Promise<PrintResult> {
+    return this.devices.testPrint(printerId, testTicket(this.venue?.name ?? this.config.venueId, this.config.hubUrl));
   }
 
   /** The venue as the hub last described it (undefined until the first hello). */

@@ -7,7 +7,7 @@ import type { KioskRuntime } from './runtime.ts';
 const HEARTBEAT_MS = 15_000;
 
 export function deviceViews(runtime: KioskRuntime): KioskDeviceView[] {
-  return runtime.devices.summaries().map(({ id, kind, status }) => ({
+  return runtime.deviceSummaries().map(({ id, kind, status }) => ({
     id,
     kind,
     state: status.state,
@@ -34,16 +34,16 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
   send('status', statusView(runtime));
   send('devices', deviceViews(runtime));
   if (runtime.currentVenue) send('venue', publicVenue(runtime.currentVenue));
-  if (runtime.tickets.snapshot) send('queue', runtime.tickets.snapshot);
+  if (runtime.queueSnapshot) send('queue', runtime.queueSnapshot);
 
   const onStatus = () => send('status', statusView(runtime));
   const onDevice = () => send('devices', deviceViews(runtime));
-  const onVenue: Parameters<typeof runtime.sync.on<'venue'>>[1] = (venue) => send('venue', publicVenue(venue));
-  const onQueue: Parameters<typeof runtime.sync.on<'queue'>>[1] = (snapshot) => send('queue', snapshot);
+  const onVenue: Parameters<typeof runtime.on<'venue'>>[1] = (venue) => send('venue', publicVenue(venue));
+  const onQueue: Parameters<typeof runtime.on<'queue'>>[1] = (snapshot) => send('queue', snapshot);
   runtime.on('status', onStatus);
-  runtime.devices.on('status', onDevice);
-  runtime.sync.on('venue', onVenue);
-  runtime.sync.on('queue', onQueue);
+  runtime.on('devices', onDevice);
+  runtime.on('venue', onVenue);
+  runtime.on('queue', onQueue);
   // The outbox count moves with every press and ack: refresh the status a few times a minute too.
   const heartbeat = setInterval(() => {
     res.write(': heartbeat\n\n');
@@ -53,8 +53,8 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
   req.on('close', () => {
     clearInterval(heartbeat);
     runtime.off('status', onStatus);
-    runtime.devices.off('status', onDevice);
-    runtime.sync.off('venue', onVenue);
-    runtime.sync.off('queue', onQueue);
+    runtime.off('devices', onDevice);
+    runtime.off('venue', onVenue);
+    runtime.off('queue', onQueue);
   });
 }

@@ -256,7 +256,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.acked = Math.max(this.acked, contiguousSeq);
     if (this.acked > previous) this.store.recordHubContiguousSeq(this.acked);
     const confirmed = events.filter((e) => e.seq > previous && e.seq <= this.acked);
-    if (confirmed.length > 0) this.emit('acked', { contiguousSeq: this.acked, events: confirmed, ackedAt: Date.now() });
+    if (confirmed.length > 0) this.emit('acked', { contiguousSeq: this.acked, events: confirmed, ackedAt: this.now() });
   }
 
   private restartFromAcked(): void {

@@ -1,8 +1,9 @@
-import { newEventId } from '../core/ids.ts';
 import { newerSnapshot } from '../core/queue/newer-snapshot.ts';
+import { newEventId } from '../core/ids.ts';
+import { type Clock, systemClock } from '../core/logger.ts';
 import { formatNumber } from '../core/queue/numbering.ts';
 import type { Language } from '../core/languages.ts';
-import type { QueueSnapshot, TicketQuote, TicketView, QueueFailure } from '../core/protocol.ts';
+import type { QueueCommandResult, QueueFailure, QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
 import type { ReturnWindow } from '../core/queue/types.ts';
 import { PRINTER_TROUBLE_TEXTS } from '../core/ticket-texts.ts';
 import type { Venue } from '../core/venue.ts';
@@ -13,6 +14,17 @@ import type { WaitView } from '../drivers/device.ts';
 import type { DeviceHost } from './device-host.ts';
 import type { LocalStore } from './local-store.ts';
 import type { SyncClient } from './sync-client.ts';
+
+export interface TicketDeskOptions {
+  sync: SyncClient;
+  store: LocalStore;
+  devices: DeviceHost;
+  hubUrl: string;
+  /** The kiosk's venue (held by the runtime): its services, names and time zone. */
+  venue: () => Venue | undefined;
+  log: (line: string) => void;
+  clock?: Clock;
+}
 
 export interface TakeTicketRequest {
   serviceId: string;
@@ -43,19 +55,25 @@ export class TicketDesk {
   /** Tickets issued offline since the last snapshot: each stands behind the previous one. */
   private offlineIssued = 0;
   private toppingUp: Promise<void> | undefined;
+  private readonly sync: SyncClient;
+  private readonly store: LocalStore;
+  private readonly devices: DeviceHost;
+  private readonly hubUrl: string;
+  private readonly venue: () => Venue | undefined;
+  private readonly log: (line: string) => void;
+  private readonly clock: Clock;
 
-  constructor(
-    private readonly sync: SyncClient,
-    private readonly store: LocalStore,
-    private readonly devices: DeviceHost,
-    private readonly hubUrl: string,
-    /** The kiosk's venue (held by the runtime): its services, names and time zone. */
-    private readonly venueNow: () => Venue | undefined,
-    private readonly log: (line: string) => void,
-  ) {
+  constructor(options: TicketDeskOptions) {
+    this.sync = options.sync;
+    this.store = options.store;
+    this.devices = options.devices;
+    this.hubUrl = options.hubUrl;
+    this.venue = options.venue;
+    this.log = options.log;
+    this.clock = options.clock ?? systemClock;
     // Hello brings the venue (its services): the moment to make sure numbers are reserved.
-    sync.on('venue', () => void this.topUpNumbers());
-    sync.on('queue', (snapshot) => this.queueChanged(snapshot));
+    this.sync.on('venue', () => void this.topUpNumbers());
+    this.sync.on('queue', (snapshot) => this.queueChanged(snapshot));
   }
 
   /** Reserves numbers for the services running low, so the kiosk can keep issuing offline. */
@@ -67,8 +85,8 @@ export class TicketDesk {
   }
 
   private async reserveWhereLow(): Promise<void> {
-    for (const service of this.venueNow()?.services ?? []) {
-      if (this.store.numbersLeft(service.id, Date.now()) >= LOW_WATER) continue;
+    for (const service of this.venue()?.services ?? []) {
+      if (this.numbersLeft(service.id) >= LOW_WATER) continue;
       try {
         const block = await this.sync.reserveNumbers(service.id, REFILL);
         if (!block.ok) {
@@ -91,6 +109,11 @@ export class TicketDesk {
     }
   }
 
+  /** Reserved numbers left for a service today, to issue while the hub cannot be reached. */
+  numbersLeft(serviceId: string): number {
+    return this.store.numbersLeft(serviceId, this.clock.now());
+  }
+
   /** The latest queue state the hub sent, for the screen. */
   get snapshot(): QueueSnapshot | undefined {
     return this.lastSnapshot;
@@ -109,7 +132,7 @@ export class TicketDesk {
 
   async take(request: TakeTicketRequest): Promise<TakenTicket> {
     const ticketId = newEventId();
-    let result: Awaited<ReturnType<SyncClient['takeTicket']>>;
+    let result: QueueCommandResult;
     try {
       result = await this.sync.takeTicket({
         ticketId,
@@ -132,16 +155,22 @@ export class TicketDesk {
     void this.topUpNumbers();
     const ticket = result.ticket!;
     // The kiosk's own record: which language and segment took which ticket, for the journey.
-    this.store.append('ticket.issued', {
-      ticketId,
-      serviceId: ticket.serviceId,
-      number: ticket.number,
-      lang: request.language,
-      ...(request.segmentId ? { segmentId: request.segmentId } : {}),
-      ...(ticket.postedWaitMin === null ? {} : { postedWaitMin: ticket.postedWaitMin }),
-      ...(ticket.position === null ? {} : { position: ticket.position }),
-      offline: false,
-    });
+    this.store.append(
+      'ticket.taken',
+      {
+        ticketId,
+        serviceId: ticket.serviceId,
+        number: ticket.number,
+        seq: ticket.seq,
+        day: ticket.day,
+        lang: request.language,
+        ...(request.segmentId ? { segmentId: request.segmentId } : {}),
+        ...(ticket.postedWaitMin === null ? {} : { postedWaitMin: ticket.postedWaitMin }),
+        ...(ticket.position === null ? {} : { position: ticket.position }),
+        offline: false,
+      },
+      this.clock.now(),
+    );
     return {
       ticket,
       print: await this.print(ticket, request.language),
@@ -162,7 +191,7 @@ export class TicketDesk {
    * last queue state the hub sent (plus the tickets issued here since), the best the kiosk knows.
    */
   private takeOffline(ticketId: string, request: TakeTicketRequest): TicketView | undefined {
-    const now = Date.now();
+    const now = this.clock.now();
     const number = this.store.takeReservedNumber(request.serviceId, now);
     if (!number) return undefined;
     const service = this.lastSnapshot?.services.find((s) => s.serviceId === request.serviceId);
@@ -171,6 +200,8 @@ export class TicketDesk {
     const ticket: TicketView = {
       ticketId,
       number: formatNumber(number.prefix, number.seq, number.digits),
+      seq: number.seq,
+      day: number.day,
       serviceId: request.serviceId,
       status: 'waiting',
       position,
@@ -184,11 +215,13 @@ export class TicketDesk {
       returnWindow: null,
     };
     this.store.append(
-      'ticket.issued',
+      'ticket.taken',
       {
         ticketId,
         serviceId: request.serviceId,
         number: ticket.number,
+        seq: number.seq,
+        day: number.day,
         lang: request.language,
         ...(request.segmentId ? { segmentId: request.segmentId } : {}),
         ...(ticket.postedWaitMin === null ? {} : { postedWaitMin: ticket.postedWaitMin }),
@@ -209,7 +242,7 @@ export class TicketDesk {
         staffMessage: 'this kiosk has no ticket printer',
         customerMessage: this.screenOnly(ticket.number, language),
       };
-    const venue = this.venueNow();
+    const venue = this.venue();
     const service = venue?.services.find((s) => s.id === ticket.serviceId);
     try {
       const { printerId } = await this.devices.printTicket({

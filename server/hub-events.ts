@@ -9,6 +9,8 @@ export interface HubEventMap {
       deviceId: string;
       events: readonly AnyEventEnvelope[];
       touchpointsChanged: readonly string[];
+      /** hub clock - kiosk clock, as the kiosk measured it for the batch (occurredAt + this = hub time). */
+      clockOffsetMs: number;
     },
   ];
   'device.connected': [info: { venueId: string; deviceId: string }];

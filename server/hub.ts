@@ -3,21 +3,23 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Server } from 'socket.io';
-import type { EventEnvelope } from '../core/events.ts';
+import { type Clock, type Logger, silentLogger, systemClock } from '../core/logger.ts';
 import { publicVenue } from '../core/venue.ts';
 import { MAX_BATCH_BYTES } from '../core/protocol.ts';
 import { Accounts } from './auth/access.ts';
 import { HubEvents } from './hub-events.ts';
 import { apiRouter } from './http/api.ts';
 import { screensRouter } from './http/screens.ts';
-import { attachBoardNamespace, type BoardNamespace } from './sockets/board-namespace.ts';
-import { attachKioskNamespace, type KioskNamespace } from './sockets/kiosk-namespace.ts';
-import { attachStaffNamespace, type StaffNamespace } from './sockets/staff-namespace.ts';
-import { attachTicketNamespace, type TicketNamespace } from './sockets/ticket-namespace.ts';
-import { attachManageNamespace, type ManageNamespace } from './sockets/manage-namespace.ts';
+import { attachBoardNamespace } from './sockets/board-namespace.ts';
+import { attachKioskNamespace } from './sockets/kiosk-namespace.ts';
+import { attachStaffNamespace } from './sockets/staff-namespace.ts';
+import { attachTicketNamespace } from './sockets/ticket-namespace.ts';
+import { attachManageNamespace } from './sockets/manage-namespace.ts';
+import type { NamespaceDeps } from './sockets/namespace-deps.ts';
 import { feedTouchpointCounts } from './sockets/touchpoint-counts.ts';
 import type { HubStore } from './store/hub-store.ts';
-import { QueueService } from './queue/queue-service.ts';
+import { createHubQueues, type HubQueues } from './queue/hub-queues.ts';
+import { mergeOfflineTickets } from './queue/offline-tickets.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { Venues } from './venues.ts';
@@ -36,6 +38,9 @@ export interface HubOptions {
    * be the same PostgreSQL database. Unset: one hub on its own, as before.
    */
   redis?: string;
+  /** Where the hub's modules log (each as a child: `hub:queue`, `hub:cluster`); silent when not given. */
+  log?: Logger;
+  clock?: Clock;
 }
 
 export interface Hub {
@@ -44,7 +49,7 @@ export interface Hub {
   readonly store: HubStore;
   readonly accounts: Accounts;
   readonly venues: Venues;
-  readonly queues: QueueService;
+  readonly queues: HubQueues;
   readonly alerts: AlertService;
   readonly events: HubEvents;
   readonly io: Server;
@@ -58,14 +63,18 @@ const DEFAULT_SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 /** Starts the hub: HTTP API, the screens, and the socket.io namespaces, on one port. */
 export async function startHub(options: HubOptions): Promise<Hub> {
   const { store } = options;
+  const log = options.log ?? silentLogger;
+  const clock = options.clock ?? systemClock;
   // Joined first: a hub that cannot reach Redis must not start alone and split the venue's screens.
-  const cluster = options.redis ? await joinCluster(options.redis) : undefined;
+  const cluster = options.redis
+    ? await joinCluster(options.redis, { log: log.child({ module: 'hub:cluster' }), clock })
+    : undefined;
   const presence = new DevicePresence();
   const events = new HubEvents();
   const accounts = new Accounts(store);
   const venues = new Venues(store);
-  const queues = new QueueService(store);
-  const alerts = new AlertService(store, events, queues);
+  const queues = createHubQueues(store, { log: log.child({ module: 'hub:queue' }), clock });
+  const alerts = new AlertService(store, events, queues.live, { now: () => clock.now() });
   alerts.on('webhook.failed', ({ venueId, result }) =>
     console.error(
       `[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ` +
@@ -78,7 +87,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   app.get('/health', (_req, res) => void res.json({ ok: true }));
   app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts }));
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
-  app.use(screensRouter(screensDir, queues));
+  app.use(screensRouter(screensDir, queues.reads));
 
   const httpServer: HttpServer = createServer(app);
   const io = new Server(httpServer, {
@@ -88,23 +97,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     serveClient: false,
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
-  // socket.io types one event map per Server; each namespace has its own map in core/protocol.ts.
-  attachKioskNamespace(io.of('/kiosk') as unknown as KioskNamespace, store, events, queues, presence);
-  const boards = attachBoardNamespace(io.of('/board') as unknown as BoardNamespace, {
-    store,
-    accounts,
-    events,
-    queues,
-    presence,
-  });
-  attachStaffNamespace(io.of('/staff') as unknown as StaffNamespace, accounts, queues, alerts, store, events);
-  attachTicketNamespace(io.of('/ticket') as unknown as TicketNamespace, queues, store, events);
-  const managers = attachManageNamespace(io.of('/manage') as unknown as ManageNamespace, {
-    accounts,
-    store,
-    queues,
-    alerts,
-  });
+  const deps: NamespaceDeps = { store, accounts, events, queues, alerts, presence, clock };
+  attachKioskNamespace(io, deps);
+  const boards = attachBoardNamespace(io, deps);
+  attachStaffNamespace(io, deps);
+  attachTicketNamespace(io, deps);
+  const managers = attachManageNamespace(io, deps);
   feedTouchpointCounts({
     events,
     store,
@@ -114,26 +112,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   cluster?.attach({ io, queues, venues, events, presence });
   // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
   venues.on('updated', (venue) => {
-    queues.forget(venue.id);
+    queues.live.forget(venue.id);
     io.of('/kiosk').to(`venue:${venue.id}`).emit('venue.updated', venue);
     io.of('/board').to(`venue:${venue.id}`).emit('venue.updated', publicVenue(venue));
   });
-  // Offline tickets reach the hub as ticket.issued events in a kiosk's batch: merge them into the queue.
-  events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
-    const offline = stored.filter(
-      (e): e is EventEnvelope<'ticket.issued'> =>
-        e.type === 'ticket.issued' && (e as EventEnvelope<'ticket.issued'>).payload.offline,
-    );
-    if (offline.length === 0) return;
-    void (async () => {
-      const offsetMs = (await store.getDevice(deviceId))?.clockOffsetMs ?? 0;
-      await queues.mergeOfflineTickets(
-        venueId,
-        deviceId,
-        offline.map((e) => ({ ...e.payload, issuedAt: e.occurredAt + offsetMs })),
-      );
-    })().catch((error: Error) => events.emit('fault', { where: 'offline tickets', error }));
-  });
+  mergeOfflineTickets({ events, commands: queues.commands }, { log: log.child({ module: 'hub:queue' }) });
   events.on('fault', ({ where, error }) => console.error(`[hub] ${where}: ${error.stack ?? error.message}`));
 
   await new Promise<void>((resolve, reject) => {

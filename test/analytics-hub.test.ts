@@ -24,16 +24,16 @@ describe('venue analytics on the hub', () => {
     const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
 
     // A gold customer waits, is served at counter c1, then presses very unhappy at that counter.
-    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
-    const issued = await hub.queues.execute('venue-a', {
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    const issued = await hub.queues.commands.execute('venue-a', {
       type: 'issue',
       ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
       serviceId: 'deposits',
       segmentId: 'gold',
     });
     expect(issued.ok).toBe(true);
-    await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c1' });
-    await hub.queues.execute('venue-a', { type: 'serve', counterId: 'c1' });
+    await hub.queues.commands.execute('venue-a', { type: 'call-next', counterId: 'c1' });
+    await hub.queues.commands.execute('venue-a', { type: 'serve', counterId: 'c1' });
 
     const token = await hub.addKiosk('k1');
     const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);

@@ -30,7 +30,12 @@ describe('the demo', () => {
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: DEMO_VENUE });
     cleanups.push(() => hub.close());
     const issue = () =>
-      hub.queues.execute('demo', { type: 'issue', ticketId: newEventId(), serviceId: 'deposits', postedWaitMin: 0 });
+      hub.queues.commands.execute('demo', {
+        type: 'issue',
+        ticketId: newEventId(),
+        serviceId: 'deposits',
+        postedWaitMin: 0,
+      });
     const leftOver = [await issue(), await issue()];
 
     // A fast day: services of a couple of seconds instead of minutes; no kiosks, tickets come from here.
@@ -43,7 +48,7 @@ describe('the demo', () => {
     cleanups.push(() => activity.stop());
     await activity.start();
     const ids = leftOver.map((r) => (r.ok && r.ticket ? r.ticket.ticketId : ''));
-    expect((await hub.queues.tickets('demo', ids)).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+    expect((await hub.queues.reads.tickets('demo', ids)).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
     for (let i = 0; i < 30; i += 1) await issue();
     const events = () => hub.store.queueEvents('demo');
     const served = async (counterId: string) =>

@@ -110,6 +110,18 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     expect(presses.map((p) => p.button)).toEqual([2, 3, 2]);
   });
 
+  it('a box that restarted and pressed at the same uptime as before is a new press, not bounce', async () => {
+    const { line, presses } = await rig();
+    const box = await emulatorOn(line.b);
+    await box.sendRaw('P 1 20\n');
+    await waitFor(() => presses.length === 1, { what: 'the first press', timeoutMs: 5000 });
+    await box.sendRaw('H box-1/1 12\nP 1 20\nP 1 21\n');
+    await waitFor(() => presses.length === 2, { what: 'the press after the restart', timeoutMs: 5000 });
+    await box.sendRaw('P 3 500\n');
+    await waitFor(() => presses.length === 3, { what: 'a later press', timeoutMs: 5000 });
+    expect(presses.map((p) => p.button)).toEqual([1, 1, 3]);
+  });
+
   it('reports garbage with reasons, keeps the valid presses around it, and degrades while it goes on', async () => {
     const { line, buttons, presses, problems, statuses } = await rig({ garbage: { threshold: 3, windowMs: 400 } });
     const box = await emulatorOn(line.b);

@@ -29,7 +29,7 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
       counters: [{ id: 'c1', name: { ko: '1번 창구', zh: '1号窗口', en: 'Counter 1' }, services: ['deposits'] }],
     });
     const token = await hub.addKiosk('k1');
-    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
 
     const buttonLine = await createPtyPair();
     cleanups.push(() => buttonLine.dispose());
@@ -69,7 +69,7 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     );
     cleanups.push(() => kiosk.stop());
     await kiosk.start();
-    await waitFor(() => kiosk.devices.summaries().every((d) => d.status.state === 'ready'), {
+    await waitFor(() => kiosk.deviceSummaries().every((d) => d.status.state === 'ready'), {
       what: 'every device ready',
     });
 
@@ -102,7 +102,7 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     expect(paper.text.replace(/\s+/g, '')).toContain('A-001');
 
     // Staff call it: the display at the kiosk shows who is being served.
-    await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c1' });
+    await hub.queues.commands.execute('venue-a', { type: 'call-next', counterId: 'c1' });
     await waitFor(() => display.screen().join('\n').includes('A-001') || undefined, {
       what: 'A-001 on the 2x20 display',
     });
@@ -111,7 +111,7 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     // languages, and staff see the printer's state on the hub.
     printer.paperOut();
     await waitFor(
-      () => kiosk.devices.summaries().find((d) => d.id === 'ticket-printer')?.status.code === 'paper-out' || undefined,
+      () => kiosk.deviceSummaries().find((d) => d.id === 'ticket-printer')?.status.code === 'paper-out' || undefined,
       { what: 'the kiosk noticing' },
     );
     const second = await take();

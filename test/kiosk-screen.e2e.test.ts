@@ -74,10 +74,20 @@ describe('the kiosk screen in a real Chromium', () => {
     return page;
   }
 
-  const presses = () =>
-    kiosk.store
-      .readAfter(0, { maxEvents: 10_000, maxBytes: 1e9 })
-      .filter((e): e is EventEnvelope<'feedback.pressed'> => e.type === 'feedback.pressed');
+  /** The presses in the kiosk's own file, read beside it (the runtime keeps its store inside). */
+  const presses = (): EventEnvelope<'feedback.pressed'>[] => {
+    const reader = new Database(join(dir.path, 'k1.db'), { readonly: true });
+    try {
+      return reader
+        .prepare<[], { id: string; payload: string }>(
+          "SELECT id, payload FROM events WHERE type = 'feedback.pressed' ORDER BY seq",
+        )
+        .all()
+        .map((row) => ({ id: row.id, payload: JSON.parse(row.payload) }) as EventEnvelope<'feedback.pressed'>);
+    } finally {
+      reader.close();
+    }
+  };
 
   /** A press on the physical box, returned once the kiosk has recorded it. */
   async function boxPress(button: number): Promise<EventEnvelope<'feedback.pressed'>> {
@@ -155,10 +165,10 @@ describe('the kiosk screen in a real Chromium', () => {
     await kiosk.start();
     localUrl = kiosk.status().localUrl!;
     await waitFor(
-      () => kiosk.devices.summaries().every((d) => d.status.state === 'ready') && kiosk.status().sync === 'online',
+      () => kiosk.deviceSummaries().every((d) => d.status.state === 'ready') && kiosk.status().sync === 'online',
       { what: 'the kiosk online with its devices ready' },
     );
-    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
   });
 
   afterAll(async () => {
@@ -188,7 +198,7 @@ describe('the kiosk screen in a real Chromium', () => {
     // A box press while the screen is idle leaves it idle. The queue snapshot that follows on the
     // same event stream proves the screen has seen everything the kiosk sent after the press.
     const idleBoxPress = await boxPress(1);
-    await hub.queues.execute('venue-a', {
+    await hub.queues.commands.execute('venue-a', {
       type: 'issue',
       ticketId: newEventId(),
       serviceId: 'loans',
@@ -255,7 +265,7 @@ describe('the kiosk screen in a real Chromium', () => {
     const atEntrance = await press('entrance');
     const atCounter = await press('counter-1');
     const fromBox = await boxPress(2);
-    const seqBefore = kiosk.store.lastSeq;
+    const seqBefore = kiosk.status().lastSeq;
 
     const refused = [
       [{ touchpointId: 'entrance', pressId: newEventId(), reasonId: 'wait' }, 'unknown-press', /recorded no press/],
@@ -269,11 +279,11 @@ describe('the kiosk screen in a real Chromium', () => {
       expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status: 422, code });
       expect(answer.body.error?.message).toMatch(message);
     }
-    expect(kiosk.store.lastSeq).toBe(seqBefore);
+    expect(kiosk.status().lastSeq).toBe(seqBefore);
 
     const accepted = await postReason({ touchpointId: 'entrance', pressId: atEntrance.id, reasonId: 'clean' });
     expect(accepted.status).toBe(201);
-    expect(kiosk.store.lastSeq).toBe(seqBefore + 1);
+    expect(kiosk.status().lastSeq).toBe(seqBefore + 1);
   });
 
   it.each(SIZES)(
@@ -341,8 +351,8 @@ describe('the kiosk screen in a real Chromium', () => {
     for (const lang of ['ko', 'zh', 'en'] as const) {
       // Nobody waits for deposits and a counter is open: the posted wait is 0.
       for (;;) {
-        await hub.queues.execute('venue-a', { type: 'serve', counterId: 'c1' });
-        if (!(await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c1' })).ok) break;
+        await hub.queues.commands.execute('venue-a', { type: 'serve', counterId: 'c1' });
+        if (!(await hub.queues.commands.execute('venue-a', { type: 'call-next', counterId: 'c1' })).ok) break;
       }
       await page.click(`button[data-lang="${lang}"]`);
       await page.click('button[data-service="deposits"]');

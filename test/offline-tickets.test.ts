@@ -1,6 +1,10 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { newEventId } from '../core/ids.ts';
+import { formatNumber } from '../core/queue/numbering.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
+import { LocalStore } from '../kiosk/local-store.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { TakenTicket } from '../kiosk/ticket-desk.ts';
 import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
@@ -8,7 +12,7 @@ import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { freePort } from '../bin/free-port.ts';
 
-/** design.md "Queue authority": a kiosk cut off from the hub issues from its reserved block. */
+/** docs/kiosk.md, "Offline tickets": a kiosk cut off from the hub issues from its reserved block. */
 describe('tickets while the hub is unreachable', () => {
   const cleanups = useCleanups();
 
@@ -20,7 +24,7 @@ describe('tickets while the hub is unreachable', () => {
     let hub = await startTestHub({ file, port, venue: TEST_QUEUE_VENUE });
     cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
-    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
     const config = kioskConfigSchema.parse({
       hubUrl: hub.url,
       venueId: 'venue-a',
@@ -32,7 +36,7 @@ describe('tickets while the hub is unreachable', () => {
     let kiosk = new KioskRuntime(config);
     cleanups.push(() => kiosk.stop());
     await kiosk.start();
-    await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0 || undefined, {
+    await waitFor(() => kiosk.offlineNumbersLeft('deposits') > 0 || undefined, {
       what: 'numbers reserved for offline use',
     });
 
@@ -82,14 +86,85 @@ describe('tickets while the hub is unreachable', () => {
     hub = await startTestHub({ file, port, venue: TEST_QUEUE_VENUE });
     const merged = await waitFor(
       async () => {
-        const snapshot = await hub.queues.snapshot('venue-a');
+        const snapshot = await hub.queues.reads.snapshot('venue-a');
         const deposits = snapshot?.services.find((s) => s.serviceId === 'deposits');
         return deposits && deposits.waiting === 4 ? deposits : undefined;
       },
       { what: 'the offline tickets in the hub queue' },
     );
     expect(merged.next).toEqual([hubNumber, ...blockNumbers]);
-    const view = await hub.queues.ticket('venue-a', second.ticket.ticketId);
+    const view = await hub.queues.reads.ticket('venue-a', second.ticket.ticketId);
     expect(view).toMatchObject({ number: second.ticket.number, status: 'waiting', position: 3 });
+  });
+
+  it('syncs and merges the ticket.issued records an older kiosk left in its outbox', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: TEST_QUEUE_VENUE });
+    cleanups.push(() => hub.close());
+    const token = await hub.addKiosk('k1');
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    const storeFile = join(dir.path, 'k1.db');
+    const config = kioskConfigSchema.parse({
+      hubUrl: hub.url,
+      venueId: 'venue-a',
+      deviceId: 'k1',
+      token,
+      store: storeFile,
+    });
+    const kiosk = new KioskRuntime(config);
+    await kiosk.start();
+    await waitFor(() => kiosk.offlineNumbersLeft('deposits') > 0 || undefined, {
+      what: 'numbers reserved for offline use',
+    });
+    await kiosk.stop();
+
+    // What the kiosk software before ticket.taken wrote: a ticket the hub numbered, then one
+    // from the reserved block, the number only as printed.
+    const identity = { venueId: 'venue-a', deviceId: 'k1' };
+    const local = new LocalStore(storeFile, identity);
+    const reserved = local.takeReservedNumber('deposits', Date.now())!;
+    const firstSeq = local.lastSeq + 1;
+    local.close();
+    const online = await hub.queues.commands.execute('venue-a', {
+      type: 'issue',
+      ticketId: newEventId(),
+      serviceId: 'deposits',
+      kioskId: 'k1',
+    });
+    if (!online.ok) throw new Error(online.message);
+    const offlineNumber = formatNumber(reserved.prefix, reserved.seq, reserved.digits);
+    const legacy = [
+      { ticketId: online.ticket!.ticketId, serviceId: 'deposits', number: online.ticket!.number, lang: 'ko' },
+      { ticketId: newEventId(), serviceId: 'deposits', number: offlineNumber, lang: 'en', offline: true },
+    ].map((payload, i) => ({ id: newEventId(), seq: firstSeq + i, payload: { offline: false, ...payload } }));
+    const db = new Database(storeFile);
+    const insert = db.prepare('INSERT INTO events (seq, id, type, v, occurred_at, payload) VALUES (?, ?, ?, 1, ?, ?)');
+    for (const event of legacy)
+      insert.run(event.seq, event.id, 'ticket.issued', Date.now(), JSON.stringify(event.payload));
+    db.close();
+
+    const restarted = new KioskRuntime(config);
+    cleanups.push(() => restarted.stop());
+    await restarted.start();
+    await waitFor(() => restarted.status().hubContiguousSeq >= firstSeq + 1 || undefined, {
+      what: 'the old records to reach the hub',
+    });
+    const stored = await hub.store.deviceEvents('k1');
+    const kept = stored.filter((e) => legacy.some((l) => l.id === e.id));
+    expect(kept.map((e) => e.type)).toEqual(['ticket.issued', 'ticket.issued']);
+    const merged = await waitFor(
+      async () => {
+        const deposits = (await hub.queues.reads.snapshot('venue-a'))?.services.find((s) => s.serviceId === 'deposits');
+        return deposits?.waiting === 2 ? deposits : undefined;
+      },
+      { what: 'the offline ticket in the hub queue' },
+    );
+    expect(merged.next).toEqual([online.ticket!.number, offlineNumber]);
+    expect(await hub.queues.reads.ticket('venue-a', legacy[1]!.payload.ticketId)).toMatchObject({
+      number: offlineNumber,
+      seq: reserved.seq,
+      status: 'waiting',
+    });
   });
 });

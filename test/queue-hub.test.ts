@@ -232,12 +232,12 @@ describe('queues on the hub', () => {
     await act(first, { type: 'open-counter', counterId: 'c2' });
     for (const service of ['deposits', 'loans', 'deposits']) await take(first, service);
     await act(first, { type: 'call-next', counterId: 'c2' });
-    const before = (await first.queues.snapshot('venue-a'))!;
+    const before = (await first.queues.reads.snapshot('venue-a'))!;
     await first.close();
 
     const second = await hubWithQueue(file);
     cleanups.push(() => second.close());
-    const after = (await second.queues.snapshot('venue-a'))!;
+    const after = (await second.queues.reads.snapshot('venue-a'))!;
     expect(after.version).toBe(before.version);
     expect(after.counters).toEqual(before.counters);
     expect(after.services.map(({ serviceId, waiting, next }) => ({ serviceId, waiting, next }))).toEqual(
@@ -256,7 +256,7 @@ describe('queues on the hub', () => {
     };
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
     cleanups.push(() => hub.close());
-    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
     const kiosk = await kioskSocket(hub, 'k1');
     for (let i = 0; i < 4; i += 1)
       await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId: 'loans' });
@@ -271,7 +271,7 @@ describe('queues on the hub', () => {
     const ticketId = newEventId();
     const taken = await kiosk.emitWithAck('ticket.take', { ticketId, serviceId: 'loans', returnWindow: window });
     expect(taken).toMatchObject({ ok: true, ticket: { number: 'B-005', returnWindow: window } });
-    const snapshot = (await hub.queues.snapshot('venue-a'))!;
+    const snapshot = (await hub.queues.reads.snapshot('venue-a'))!;
     expect(snapshot.services.find((s) => s.serviceId === 'loans')).toMatchObject({ waiting: 4, away: 1 });
 
     // The phone page behind the QR code: live position and wait.
@@ -283,7 +283,7 @@ describe('queues on the hub', () => {
     phone.on('ticket.updated', (view) => updates.push(view));
     await connect(phone);
     await waitFor(() => updates[0], { what: 'the first update on the phone' });
-    await hub.queues.execute('venue-a', { type: 'call-next', counterId: 'c2' });
+    await hub.queues.commands.execute('venue-a', { type: 'call-next', counterId: 'c2' });
     const afterCall = await waitFor(() => updates.find((u) => u.ahead === 3), { what: 'one fewer ahead on the phone' });
     expect(afterCall).toMatchObject({ number: 'B-005', status: 'waiting' });
 

@@ -131,11 +131,11 @@ describe('the screens in a real Chromium', () => {
     );
     await kiosk.start();
     await waitFor(
-      () => kiosk.devices.summaries().every((d) => d.status.state === 'ready') && kiosk.status().sync === 'online',
+      () => kiosk.deviceSummaries().every((d) => d.status.state === 'ready') && kiosk.status().sync === 'online',
       { what: 'the kiosk online with its devices ready' },
     );
     // Numbers for offline issue are reserved at hello.
-    await waitFor(() => kiosk.store.numbersLeft('deposits', Date.now()) > 0, {
+    await waitFor(() => kiosk.offlineNumbersLeft('deposits') > 0, {
       what: 'a block of numbers reserved for offline issue',
     });
   });
@@ -157,7 +157,7 @@ describe('the screens in a real Chromium', () => {
   let manage: Page;
 
   it('takes a ticket on the kiosk in each language; the board and the phone page show it within a second', async () => {
-    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
     board = await open(`${hub.url}/board/?venue=venue-a#token=${boardToken}`, VIEWPORTS.landscape);
     await expectText(board, '[data-connection]', 'Live');
     const csp = (await fetch(`${kiosk.status().localUrl}/`)).headers.get('content-security-policy');
@@ -414,9 +414,9 @@ describe('the screens in a real Chromium', () => {
       ),
     };
     await hub.venues.upsert(withReturns);
-    await hub.queues.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
+    await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
     for (let i = 0; i < 4; i += 1)
-      await hub.queues.execute('venue-a', {
+      await hub.queues.commands.execute('venue-a', {
         type: 'issue',
         ticketId: newEventId(),
         serviceId: 'loans',
@@ -430,7 +430,7 @@ describe('the screens in a real Chromium', () => {
     await page.click('button[data-action="accept-return"]');
     await expectText(page, '.issued', /Please come back between/);
     const ticketId = (await page.getAttribute('[data-ticket]', 'data-ticket'))!;
-    const ticket = await hub.queues.ticket('venue-a', ticketId);
+    const ticket = await hub.queues.reads.ticket('venue-a', ticketId);
     expect(ticket?.returnWindow?.from).toBeGreaterThan(Date.now());
     await screenshot(page, 'kiosk-return-ticket');
   });

@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type { BatchFailure, BatchOk, KioskClientToServer, KioskServerToClient } from '../core/protocol.ts';
-import { startTestHub, tempDir } from './support/fixtures.ts';
+import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 
 type KioskSocket = Socket<KioskServerToClient, KioskClientToServer>;
 
@@ -153,5 +153,60 @@ describe('garbage on the /kiosk socket', () => {
     const seqs = (await hub.store.deviceEvents('k1')).map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     expect(seqs.length).toBe(nextSeq - 1);
+  });
+});
+
+/** The same edge on the namespaces of people: a clerk's console and a ticket's phone page. */
+describe('garbage on the /staff and /ticket sockets', () => {
+  const dir = tempDir();
+  let hub: Awaited<ReturnType<typeof startTestHub>>;
+  const sockets: Socket[] = [];
+
+  const connect = async (namespace: string, auth: Record<string, string>) => {
+    const socket = io(`${hub.url}${namespace}`, { auth, transports: ['websocket'], forceNew: true });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    return (name: string, ...args: unknown[]) => socket.timeout(5000).emitWithAck(name, ...args);
+  };
+
+  beforeAll(async () => {
+    hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: TEST_QUEUE_VENUE });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await hub.close();
+    dir.remove();
+  });
+
+  it('answers a clerk’s bad command with the field at fault and an unknown one by name, and serves on', async () => {
+    const session = await signedInUser(hub, { username: 'mina', role: 'staff' });
+    const send = await connect('/staff', { venueId: 'venue-a', session });
+    expect(await send('queue.command', { type: 'call-next' })).toMatchObject({
+      ok: false,
+      code: 'invalid-command',
+      message: expect.stringContaining('counterId'),
+    });
+    expect(await send('queue.command', 'garbage')).toMatchObject({ ok: false, code: 'invalid-command' });
+    expect(await send('queue.delete', {})).toMatchObject({
+      ok: false,
+      code: 'unknown-message',
+      message: expect.stringContaining('queue.command'),
+    });
+    expect(await send('queue.command', { type: 'open-counter', counterId: 'c1' })).toMatchObject({ ok: true });
+  });
+
+  it('answers the phone page’s requests about its own ticket, and nothing else', async () => {
+    const taken = await hub.queues.commands.execute('venue-a', {
+      type: 'issue',
+      ticketId: newEventId(),
+      serviceId: 'deposits',
+    });
+    if (!taken.ok) throw new Error(taken.message);
+    const send = await connect('/ticket', { venueId: 'venue-a', ticketId: taken.ticket!.ticketId });
+    expect(await send('ticket.on-my-way')).toMatchObject({ ok: true, ticket: { onTheWay: true } });
+    expect(await send('ticket.cancel')).toMatchObject({ ok: false, code: 'unknown-message' });
   });
 });

@@ -157,6 +157,7 @@ const opened = (counterId: string, at: number): QueueEvent => ({
   at,
   counterId,
   services: ['deposits'],
+  closesAt: null,
 });
 
 /** Groups summed per key and sorted: a store may split a key over several rows (SQLite does, per payload). */

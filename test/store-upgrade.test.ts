@@ -191,7 +191,13 @@ describe.each([
     const dialect = dialectOf(cleanups);
     const [e1, e2] = [newEventId(), newEventId()];
     const ticketId = newEventId();
-    const opened: QueueEvent = { type: 'counter.opened', at: 1, counterId: 'c1', services: ['deposits'] };
+    const opened: QueueEvent = {
+      type: 'counter.opened',
+      at: 1,
+      counterId: 'c1',
+      services: ['deposits'],
+      closesAt: null,
+    };
     const press = (id: string, seq: number) => ({
       id,
       venue_id: 'venue-a',

@@ -217,7 +217,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   }
   const counters: SimCounter[] = [];
   for (const c of Object.values(queue.counters).sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const shifts = (c.shifts ?? []).filter((s) => s.to > now).map((s) => ({ from: rel(s.from), to: rel(s.to) }));
+    const shifts = c.shifts.filter((s) => s.to > now).map((s) => ({ from: rel(s.from), to: rel(s.to) }));
     // A closed counter counts only when its rota opens it later; an open one with a rota that has
     // ended is being kept open past its plan, so the plan no longer says anything about it.
     if (c.status === 'closed' && shifts.length === 0) continue;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apply, decide, emptyQueueState, execute, rebuild } from './engine.ts';
+import { parseQueueEvent } from './events.ts';
 import { rankKey } from './ordering.ts';
 import { createQueueRules } from './rules.ts';
 import { offerReturnWindow } from './return-times.ts';
@@ -146,6 +147,20 @@ describe('queue engine properties', () => {
         expect(JSON.parse(JSON.stringify(log))).toEqual(log); // events are plain JSON
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('writes only events its schema reads back as they were, from a stored row or a relayed object', () => {
+    fc.assert(
+      fc.property(scriptArb, (script) => {
+        const { log } = runAll(script);
+        log.forEach((event, i) => {
+          const source = { venueId: 'v', version: i + 1 };
+          expect(parseQueueEvent(JSON.stringify(event), source)).toEqual(event);
+          expect(parseQueueEvent(JSON.parse(JSON.stringify(event)), source)).toEqual(event);
+        });
+      }),
+      { numRuns: 100 },
     );
   });
 
@@ -348,17 +363,22 @@ describe('queue engine transitions', () => {
     // an empty rota clears the plan
     const cleared = must(s, { type: 'plan-counter', counterId: 'c1', shifts: [] }, m(121));
     expect(cleared.counters.c1!.shifts).toEqual([]);
-    const log = [...planned.events, { type: 'counter.opened' as const, at: T0, counterId: 'c1', services: ['A'] }];
+    const log = [
+      ...planned.events,
+      { type: 'counter.opened' as const, at: T0, counterId: 'c1', services: ['A'], closesAt: null },
+    ];
     expect(rebuild(rules, log).counters.c1!.shifts).toEqual(shifts);
   });
 
   it('replays a log written before break lengths and close times existed', () => {
-    const old: QueueEvent[] = [
-      { type: 'counter.opened', at: T0, counterId: 'c1', services: ['A'] },
-      { type: 'counter.break', at: T0 + MINUTE_MS, counterId: 'c1' },
-      { type: 'counter.opened', at: T0 + 20 * MINUTE_MS, counterId: 'c1', services: ['A'] },
-      { type: 'counter.break', at: T0 + 21 * MINUTE_MS, counterId: 'c2' },
+    const at = (minutes: number) => T0 + minutes * MINUTE_MS;
+    const rows = [
+      `{"type":"counter.opened","at":${at(0)},"counterId":"c1","services":["A"]}`,
+      `{"type":"counter.break","at":${at(1)},"counterId":"c1"}`,
+      `{"type":"counter.opened","at":${at(20)},"counterId":"c1","services":["A"]}`,
+      `{"type":"counter.break","at":${at(21)},"counterId":"c2"}`,
     ];
+    const old = rows.map((row, i) => parseQueueEvent(row, { venueId: 'v', version: i + 1 }));
     const s = rebuild(rules, old);
     expect(s.counters.c1).toEqual({
       id: 'c1',
@@ -368,6 +388,7 @@ describe('queue engine transitions', () => {
       since: T0 + 20 * MINUTE_MS,
       breakUntil: null,
       closesAt: null,
+      shifts: [],
     });
     expect(s.counters.c2).toMatchObject({ status: 'break', breakUntil: null, closesAt: null });
   });

@@ -35,6 +35,7 @@ export function emptyQueueState(rules: QueueRules): QueueState {
       since: 0,
       breakUntil: null,
       closesAt: null,
+      shifts: [],
     };
   }
   return { rules, counters, tickets: {}, numbering: {}, at: 0 };
@@ -87,8 +88,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if (counter.status === 'open' && sameSet(services, counter.services) && closesAt === counter.closesAt) {
         return refuse('counter-already-in-state', `Counter ${counter.id} is already open.`);
       }
-      const opened: QueueEvent = { type: 'counter.opened', at: now, counterId: counter.id, services: [...services] };
-      return [closesAt === null ? opened : { ...opened, closesAt }];
+      return [{ type: 'counter.opened', at: now, counterId: counter.id, services: [...services], closesAt }];
     }
     case 'close-counter':
     case 'break-counter': {
@@ -111,7 +111,8 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
         );
       }
       if (command.type === 'close-counter') return [{ type: 'counter.closed', at: now, counterId: counter.id }];
-      if (command.minutes === undefined) return [{ type: 'counter.break', at: now, counterId: counter.id }];
+      if (command.minutes === undefined)
+        return [{ type: 'counter.break', at: now, counterId: counter.id, breakUntil: null }];
       if (!(command.minutes > 0) || !Number.isFinite(command.minutes)) {
         return refuse('invalid-time', `A break of counter ${counter.id} must last a positive number of minutes.`);
       }
@@ -440,6 +441,7 @@ function counterOrNew(state: QueueState, counterId: string): CounterState {
       since: 0,
       breakUntil: null,
       closesAt: null,
+      shifts: [],
     }
   );
 }
@@ -498,7 +500,7 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
         services: [...event.services],
         since: event.at,
         breakUntil: null,
-        closesAt: event.closesAt ?? null,
+        closesAt: event.closesAt,
       };
       return { ...state, at: event.at, counters: withCounter(state.counters, opened) };
     }
@@ -525,7 +527,7 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
           ...counter,
           status: 'break',
           since: event.at,
-          breakUntil: event.breakUntil ?? null,
+          breakUntil: event.breakUntil,
         }),
       };
     }

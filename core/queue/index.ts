@@ -1,5 +1,6 @@
 /** The queue's public surface: import from here. */
 export * from './types.ts';
+export { parseQueueEvent } from './events.ts';
 export { createQueueRules } from './rules.ts';
 export { apply, decide, MAX_DEFERS, rebuild } from './engine.ts';
 export { boardView, ticketPosition } from './views.ts';

@@ -1,7 +1,10 @@
+import type { QueueEvent } from './events.ts';
+
 /**
  * The queue's vocabulary: rules (configuration), state (a projection of events), commands (what
- * staff, kiosks and the hub ask for), events (what happened) and refusals (why a command was not
- * carried out). Everything here is plain JSON so events can be stored and replayed as they are.
+ * staff, kiosks and the hub ask for), events (what happened: events.ts, with their schemas) and
+ * refusals (why a command was not carried out). Everything here is plain JSON so events can be
+ * stored and replayed as they are.
  */
 
 /** Minutes to milliseconds, the one unit conversion the queue needs everywhere. */
@@ -52,7 +55,7 @@ interface CounterRules {
 
 interface SegmentRules {
   id: string;
-  /** Priority weight; 0 = ordinary. ordering.ts says how it ages. */
+  /** Priority weight; 0 = ordinary. See effectivePriority in ordering.ts for how it ages. */
   weight: number;
 }
 
@@ -98,9 +101,8 @@ export interface CounterState {
   /**
    * The staff rota for this counter: the times (ms) it is planned to be staffed, sorted; gaps
    * between shifts are planned breaks, a later shift a planned opening. Empty: no plan given.
-   * Absent in states built before rotas existed (read as empty).
    */
-  shifts?: Shift[];
+  shifts: Shift[];
 }
 
 export interface Shift {
@@ -225,54 +227,7 @@ export type QueueCommand =
 
 // ---------- events ----------
 
-interface At {
-  /** When it happened, ms since the epoch (the hub's clock). */
-  at: number;
-}
-
-export type QueueEvent =
-  /** `closesAt` is absent in logs written before close times existed (read as "not known"). */
-  | (At & { type: 'counter.opened'; counterId: string; services: string[]; closesAt?: number })
-  | (At & { type: 'counter.closed'; counterId: string })
-  /** `breakUntil` (ms) = at + the announced minutes; absent when no length was announced. */
-  | (At & { type: 'counter.break'; counterId: string; breakUntil?: number })
-  | (At & { type: 'counter.planned'; counterId: string; shifts: Shift[] })
-  | (At & {
-      type: 'ticket.issued';
-      ticketId: string;
-      serviceId: string;
-      number: string;
-      seq: number;
-      day: string;
-      segmentId: string | null;
-      weight: number;
-      issuedAt: number;
-      kioskId: string | null;
-      offline: boolean;
-      postedWaitMin: number | null;
-      pointWaitMin: number | null;
-      returnWindow: ReturnWindow | null;
-    })
-  | (At & { type: 'numbers.block-reserved'; kioskId: string; serviceId: string; day: string; from: number; to: number })
-  | (At & { type: 'ticket.called'; ticketId: string; counterId: string; outOfOrder: boolean })
-  | (At & { type: 'ticket.recalled'; ticketId: string; counterId: string })
-  | (At & { type: 'ticket.served'; ticketId: string; counterId: string })
-  | (At & { type: 'ticket.no-show'; ticketId: string; counterId: string })
-  | (At & {
-      type: 'ticket.transferred';
-      ticketId: string;
-      counterId: string;
-      fromServiceId: string;
-      toServiceId: string;
-      placement: 'first' | 'last';
-      orderKey: number;
-    })
-  | (At & { type: 'ticket.parked'; ticketId: string; counterId: string })
-  | (At & { type: 'ticket.rejoined'; ticketId: string; placement: 'original' | 'end'; orderKey: number })
-  | (At & { type: 'ticket.checked-in'; ticketId: string; postedWaitMin: number | null; pointWaitMin: number | null })
-  | (At & { type: 'ticket.cancelled'; ticketId: string })
-  | (At & { type: 'ticket.deferred'; ticketId: string; orderKey: number })
-  | (At & { type: 'ticket.on-the-way'; ticketId: string });
+export type { QueueEvent, QueueEventOf } from './events.ts';
 
 // ---------- refusals ----------
 

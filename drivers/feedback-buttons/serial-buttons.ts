@@ -13,6 +13,8 @@ export class SerialButtons extends TransportButtons {
   protected readonly source = 'serial' as const;
   private readonly decoder: ButtonBoxDecoder;
   private lastFirmware: string | undefined;
+  /** The box's uptime in its last press or hello: a hello below it means the box rebooted. */
+  private lastUptimeMs: number | undefined;
 
   constructor(options: SerialButtonsOptions) {
     super(options);
@@ -47,9 +49,14 @@ export class SerialButtons extends TransportButtons {
     const message = result.message;
     switch (message.type) {
       case 'press':
+        this.lastUptimeMs = message.uptimeMs ?? this.lastUptimeMs;
         this.edge(message.button, message.uptimeMs);
         return;
       case 'hello':
+        // Hellos are also heartbeats; one with an uptime below the last seen is a reboot, whose
+        // first press may carry the very uptime of the last press before it, and is not bounce.
+        if (message.uptimeMs !== undefined && message.uptimeMs < (this.lastUptimeMs ?? 0)) this.boxRestarted();
+        this.lastUptimeMs = message.uptimeMs ?? this.lastUptimeMs;
         if (message.firmware !== this.lastFirmware) {
           this.lastFirmware = message.firmware;
           this.diagnostics.emit('firmware', message.firmware);

@@ -113,6 +113,11 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
     this.safely(() => this.emit('press', { level, button, at, source: this.source }));
   }
 
+  /** The box (re)started: its uptime began again, so earlier edges say nothing about bounce. */
+  protected boxRestarted(): void {
+    this.debouncer.reset();
+  }
+
   protected problem(problem: ButtonProblem): void {
     this.diagnostics.emit('problem', problem);
     if (!problem.counts) return;

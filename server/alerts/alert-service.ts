@@ -13,7 +13,7 @@ import type { EventEnvelope } from '../../core/events.ts';
 import { newEventId } from '../../core/ids.ts';
 import { MINUTE_MS } from '../../core/queue/types.ts';
 import type { HubEvents } from '../hub-events.ts';
-import type { QueueService } from '../queue/queue-service.ts';
+import type { LiveQueues } from '../queue/live-queues.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import { deliver, type DeliveryResult } from './webhooks.ts';
 
@@ -50,7 +50,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   constructor(
     private readonly store: HubStore,
     events: HubEvents,
-    queues: QueueService,
+    queues: LiveQueues,
     private readonly options: { rules?: AlertRule[]; policy?: TaskPolicy; now?: () => number; tickMs?: number } = {},
   ) {
     super();

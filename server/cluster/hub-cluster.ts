@@ -1,9 +1,11 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
-import type { QueueEvent } from '../../core/queue/index.ts';
+import { z } from 'zod';
+import { type Clock, type Logger, silentLogger, systemClock } from '../../core/logger.ts';
+import { parseQueueEvent, type QueueEvent } from '../../core/queue/index.ts';
 import type { HubEvents } from '../hub-events.ts';
-import type { QueueService } from '../queue/queue-service.ts';
+import type { HubQueues } from '../queue/hub-queues.ts';
 import type { Venues } from '../venues.ts';
 import type { DevicePresence } from './device-presence.ts';
 import { describeRedisLocation, parseRedisLocation } from './redis-location.ts';
@@ -24,12 +26,41 @@ const MESSAGES = {
   devicesHere: 'waitwell:devices.here',
 } as const;
 
+/**
+ * A hub committed queue events: `events` is their JSON, the same text the store keeps, so a hub
+ * that applies them holds exactly what a hub that reloads the log would.
+ */
+const queueCommittedSchema = z.strictObject({
+  venueId: z.string().min(1),
+  /** The venue's log version the events follow. */
+  from: z.number().int().nonnegative(),
+  events: z.string(),
+});
+
+/**
+ * The events of a queueCommitted message, each checked against the queue log's schemas; throws
+ * naming the venue and the log version of what cannot be read.
+ */
+export function readQueueCommitted(message: unknown): { venueId: string; from: number; events: QueueEvent[] } {
+  const parsed = queueCommittedSchema.safeParse(message);
+  if (!parsed.success) throw new Error(`a queue.committed message that is not one: ${z.prettifyError(parsed.error)}`);
+  const { venueId, from } = parsed.data;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(parsed.data.events);
+  } catch {
+    throw new Error(`the queue events of venue ${venueId} after version ${from} are not JSON`);
+  }
+  if (!Array.isArray(raw)) throw new Error(`the queue events of venue ${venueId} after version ${from} are not a list`);
+  return { venueId, from, events: raw.map((event, i) => parseQueueEvent(event, { venueId, version: from + i + 1 })) };
+}
+
 export interface HubCluster {
   /** The socket.io adapter: rooms and broadcasts span every hub on this Redis and prefix. */
   readonly adapter: ReturnType<typeof createAdapter>;
   readonly prefix: string;
   /** Wires the hub's services to the other hubs; call once, after the namespaces are attached. */
-  attach(hub: { io: Server; queues: QueueService; venues: Venues; events: HubEvents; presence: DevicePresence }): void;
+  attach(hub: { io: Server; queues: HubQueues; venues: Venues; events: HubEvents; presence: DevicePresence }): void;
   close(): Promise<void>;
 }
 
@@ -40,8 +71,10 @@ export interface HubCluster {
  */
 export async function joinCluster(
   location: string,
-  log: (line: string) => void = (line) => console.error(`[hub] ${line}`),
+  options: { log?: Logger; clock?: Clock } = {},
 ): Promise<HubCluster> {
+  const log = options.log ?? silentLogger;
+  const clock = options.clock ?? systemClock;
   const { url, prefix } = parseRedisLocation(location);
   const where = describeRedisLocation(url);
   // maxRetriesPerRequest: null keeps commands queued through a Redis outage instead of failing
@@ -58,7 +91,7 @@ export async function joinCluster(
     client.on('error', (error: Error) => {
       if (reportedDown) return; // one line per outage, not one per retry
       reportedDown = true;
-      log(`Redis at ${where}: ${error.message}; retrying (hubs do not see each other's changes meanwhile)`);
+      log.error(`Redis at ${where}: ${error.message}; retrying (hubs do not see each other's changes meanwhile)`);
     });
   }
   try {
@@ -78,25 +111,33 @@ export async function joinCluster(
     prefix,
     attach({ io, queues, venues, events, presence }) {
       const main = io.of('/');
-      const warn = (where: string) => (error: Error) => log(`${where}: ${error.message}`);
+      const warn = (where: string) => (error: Error) => log.warn(`${where}: ${error.message}`);
 
-      // Queue events are sent as the JSON the store keeps, so a hub that applies them holds exactly
-      // what a hub that reloads the log would (MessagePack would keep undefined fields JSON drops).
-      queues.on('changed', ({ venueId, events: committed, snapshot }) => {
-        io.serverSideEmit(MESSAGES.queueCommitted, {
-          venueId,
-          from: snapshot.version - committed.length,
-          events: JSON.stringify(committed),
-        });
+      // Sent as soon as committed, before this hub computes its own views: a hub whose command lost
+      // to this commit waits for it (QueueCommands). JSON, not MessagePack, which would keep
+      // undefined fields JSON drops.
+      queues.live.on('committed', ({ venueId, from, events: committed }) => {
+        io.serverSideEmit(MESSAGES.queueCommitted, { venueId, from, events: JSON.stringify(committed) });
       });
-      main.on(MESSAGES.queueCommitted, (message: { venueId: string; from: number; events: string }) => {
-        queues
-          .applyCommitted(message.venueId, message.from, JSON.parse(message.events) as QueueEvent[])
-          .catch(warn(`queue of ${message.venueId} from another hub`));
+      main.on(MESSAGES.queueCommitted, (message: unknown) => {
+        let commit: ReturnType<typeof readQueueCommitted>;
+        try {
+          commit = readQueueCommitted(message);
+        } catch (error) {
+          warn('a queue commit from another hub, dropped')(error as Error);
+          // What it held is in the store's log: read the venue from there.
+          const venueId =
+            typeof message === 'object' && message !== null && 'venueId' in message ? message.venueId : undefined;
+          if (typeof venueId === 'string') queues.inbox.resync(venueId).catch(warn(`reading ${venueId} again`));
+          return;
+        }
+        queues.inbox
+          .applyCommitted(commit.venueId, commit.from, commit.events)
+          .catch(warn(`queue of ${commit.venueId} from another hub`));
       });
 
       venues.on('updated', (venue) => io.serverSideEmit(MESSAGES.venueUpdated, venue.id));
-      main.on(MESSAGES.venueUpdated, (venueId: string) => queues.forget(venueId));
+      main.on(MESSAGES.venueUpdated, (venueId: string) => queues.live.forget(venueId));
 
       // Relayed connects reach this hub's alert rules; the flag keeps them from being relayed back.
       let relaying = false;
@@ -125,8 +166,8 @@ export async function joinCluster(
           )) as string[][];
           return answers.flat();
         } catch (error) {
-          if (Date.now() - lastAskWarning > 60_000) {
-            lastAskWarning = Date.now();
+          if (clock.now() - lastAskWarning > 60_000) {
+            lastAskWarning = clock.now();
             warn("asking the other hubs for their kiosks (going on with this hub's own)")(error as Error);
           }
           return [];
@@ -141,8 +182,8 @@ export async function joinCluster(
         reportedDown = false;
         if (wasReady) return;
         wasReady = true;
-        log(`Redis at ${where} is back: reloading every queue from the store`);
-        queues.resyncAll().catch(warn('reloading queues after a Redis outage'));
+        log.info(`Redis at ${where} is back: reloading every queue from the store`);
+        queues.inbox.resyncAll().catch(warn('reloading queues after a Redis outage'));
       });
     },
     async close() {

@@ -15,7 +15,7 @@ import type { AlertService } from '../alerts/alert-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AnalyticsService } from '../analytics/analytics-service.ts';
 
-import type { QueueService } from '../queue/queue-service.ts';
+import type { HubQueues } from '../queue/hub-queues.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
 const userBody = z.strictObject({
@@ -52,7 +52,7 @@ export function apiRouter(deps: {
   store: HubStore;
   accounts: Accounts;
   venues: Venues;
-  queues: QueueService;
+  queues: HubQueues;
   analytics: AnalyticsService;
   alerts: AlertService;
 }): express.Router {

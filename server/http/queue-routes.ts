@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import type { QueueFailureCode, Role } from '../../core/protocol.ts';
 import { staffCommandSchema } from '../queue/command-schema.ts';
-import type { QueueService } from '../queue/queue-service.ts';
+import type { HubQueues } from '../queue/hub-queues.ts';
 
 /** Refusals are conflicts with the queue's state; a venue without services is not found. */
 const FAILURE_STATUS: Partial<Record<QueueFailureCode, number>> = {
@@ -24,7 +24,7 @@ const FAILURE_STATUS: Partial<Record<QueueFailureCode, number>> = {
 export function queueRoutes(
   router: express.Router,
   deps: {
-    queues: QueueService;
+    queues: HubQueues;
     requireVenue: (req: Request, role: Role) => Promise<unknown>;
     parseBody: <T>(schema: z.ZodType<T>, body: unknown) => T;
   },
@@ -34,7 +34,7 @@ export function queueRoutes(
 
   router.get('/venues/:venueId/queue', async (req, res) => {
     await requireVenue(req, 'staff');
-    const snapshot = await queues.snapshot(venueOf(req));
+    const snapshot = await queues.reads.snapshot(venueOf(req));
     if (!snapshot)
       return void res
         .status(404)
@@ -50,19 +50,19 @@ export function queueRoutes(
       return void res
         .status(400)
         .json({ error: { code: 'invalid-request', message: 'from must be a time in ms since the epoch' } });
-    res.json(await queues.waits(venueOf(req), from));
+    res.json(await queues.reads.waits(venueOf(req), from));
   });
 
   router.post('/venues/:venueId/queue/commands', async (req, res) => {
     await requireVenue(req, 'staff');
     const command = parseBody(staffCommandSchema, req.body);
-    const result = await queues.execute(venueOf(req), command);
+    const result = await queues.commands.execute(venueOf(req), command);
     if (result.ok) return void res.json(result);
     res.status(FAILURE_STATUS[result.code] ?? 409).json({ error: { code: result.code, message: result.message } });
   });
 
   router.get('/venues/:venueId/tickets/:ticketId', async (req, res) => {
-    const ticket = await queues.ticket(venueOf(req), String(req.params.ticketId));
+    const ticket = await queues.reads.ticket(venueOf(req), String(req.params.ticketId));
     if (!ticket)
       return void res
         .status(404)

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { QueueService } from '../queue/queue-service.ts';
+import type { QueueReadModel } from '../queue/queue-read-model.ts';
 
 /** The screens the hub serves (the kiosk screen is served by each kiosk runtime instead). */
 const HUB_PAGES = ['board', 'staff', 'manage', 'ticket'] as const;
@@ -21,7 +21,7 @@ const UNKNOWN_TICKET_PAGE = `<!doctype html><html lang="en"><head><meta charset=
  * Static pages from the Vite build, a route per page folder, and /t/<ticket id>: the address
  * printed as the ticket's QR code, which names only the ticket, so the hub finds its venue.
  */
-export function screensRouter(screensDir: string, queues: QueueService): Router {
+export function screensRouter(screensDir: string, queues: QueueReadModel): Router {
   const router = express.Router();
   router.use(express.static(screensDir, { index: 'index.html' }));
   for (const page of HUB_PAGES) {

@@ -1,25 +1,16 @@
 import { publicVenue } from '../../core/venue.ts';
-import type { Namespace } from 'socket.io';
+import type { Server } from 'socket.io';
 import type { BoardClientToServer, BoardServerToClient, DeviceHealth } from '../../core/protocol.ts';
-import { AccessDenied, type Accounts } from '../auth/access.ts';
+import { AccessDenied } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
 import { tokenMatches } from '../auth/secrets.ts';
-import type { HubEvents } from '../hub-events.ts';
-import type { QueueService } from '../queue/queue-service.ts';
-import type { DeviceRecord, HubStore } from '../store/hub-store.ts';
+import type { DeviceRecord } from '../store/hub-store.ts';
 import { componentStatusUpdates, toComponentHealth } from '../store/store-rows.ts';
-import type { DevicePresence } from '../cluster/device-presence.ts';
-import { admitBy } from './handshake.ts';
 import { authError } from './kiosk-namespace.ts';
+import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
 import type { CountsAudience } from './touchpoint-counts.ts';
-
-export type BoardNamespace = Namespace<
-  BoardClientToServer,
-  BoardServerToClient,
-  Record<string, never>,
-  { venueId: string }
->;
+import { admitBy } from './handshake.ts';
 
 const room = (venueId: string) => `venue:${venueId}`;
 
@@ -32,12 +23,12 @@ const room = (venueId: string) => `venue:${venueId}`;
  * exception (every hub applies every change and pushes to its own boards). Touchpoint counts come
  * from the hub's count feed, for which the namespace is an audience.
  */
-export function attachBoardNamespace(
-  namespace: BoardNamespace,
-  deps: { store: HubStore; accounts: Accounts; events: HubEvents; queues: QueueService; presence: DevicePresence },
-): { counts: CountsAudience } {
+export function attachBoardNamespace(io: Server, deps: NamespaceDeps): { counts: CountsAudience } {
   const { store, accounts, events, queues, presence } = deps;
-  onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
+  const namespace = namespaceOf<BoardClientToServer, BoardServerToClient, { venueId: string }>(io, '/board');
+  onQueueChange(queues.live, ({ venueId, snapshot }) =>
+    namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot),
+  );
 
   admitBy(namespace, async (socket, next) => {
     const { venueId, token } = (socket.handshake.auth ?? {}) as { venueId?: unknown; token?: unknown };
@@ -85,7 +76,7 @@ export function attachBoardNamespace(
       devices: devices.map((d) => health(d, connected.has(d.id))),
       components,
     });
-    const queue = await queues.snapshot(venueId).catch(() => undefined);
+    const queue = await queues.reads.snapshot(venueId).catch(() => undefined);
     if (queue) socket.emit('queue.snapshot', queue);
   });
 

@@ -1,32 +1,25 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { Server } from 'socket.io';
+import { z } from 'zod';
 import type {
   AuthErrorCode,
   BatchFailure,
   BatchOk,
-  Failure,
-  HelloOk,
   KioskClientToServer,
   KioskServerToClient,
-  NumbersReserved,
-  QueueCommandResult,
-  QueueFailure,
-  TicketQuote,
 } from '../../core/protocol.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import { validateBatch } from '../batch-validation.ts';
-import type { HubEvents } from '../hub-events.ts';
-import { describeZodIssues } from '../../core/zod-errors.ts';
+import { admitBy } from './handshake.ts';
 import {
   numbersReserveSchema,
   ticketCheckInSchema,
   ticketQuoteSchema,
   ticketTakeSchema,
 } from '../queue/command-schema.ts';
-import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
-import type { HubStore, IngestOutcome } from '../store/hub-store.ts';
-import type { DevicePresence } from '../cluster/device-presence.ts';
-import { admitBy } from './handshake.ts';
+import type { IngestOutcome } from '../store/hub-store.ts';
+import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
+import { QUEUE_ANSWERS, type RequestAnswers, SocketRequests, SYNC_ANSWERS } from './socket-requests.ts';
 
 interface KioskSocketData {
   deviceId: string;
@@ -34,23 +27,24 @@ interface KioskSocketData {
   helloDone: boolean;
 }
 
-export type KioskNamespace = Namespace<
-  KioskClientToServer,
-  KioskServerToClient,
-  Record<string, never>,
-  KioskSocketData
->;
-type KioskSocket = Socket<KioskClientToServer, KioskServerToClient, Record<string, never>, KioskSocketData>;
-
-const KNOWN_MESSAGES = new Set<string>([
-  'hello',
-  'events.batch',
-  'ticket.quote',
-  'ticket.take',
-  'numbers.reserve',
-  'ticket.check-in',
-]);
 const room = (venueId: string) => `venue:${venueId}`;
+
+const helloSchema = z.object({
+  lastSeq: z.number().int().nonnegative(),
+  clientTime: z.number().finite(),
+  software: z.string().max(100).optional(),
+});
+
+/** A batch the hub could not store is retried by the kiosk from where the hub stands. */
+const BATCH_ANSWERS: RequestAnswers<BatchFailure> = {
+  where: 'ingest',
+  invalid: SYNC_ANSWERS.invalid,
+  fault: (error) => ({
+    ok: false,
+    code: 'internal',
+    message: `the hub could not store this batch (${error.message}); it will be retried`,
+  }),
+};
 
 export function authError(code: AuthErrorCode, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
@@ -61,15 +55,13 @@ export function authError(code: AuthErrorCode, message: string): Error {
  * then sends batches; every request is answered with a typed result, errors included, so a bad
  * message never costs the connection.
  */
-export function attachKioskNamespace(
-  namespace: KioskNamespace,
-  store: HubStore,
-  events: HubEvents,
-  queues: QueueService,
-  presence: DevicePresence,
-): void {
+export function attachKioskNamespace(io: Server, deps: NamespaceDeps): void {
+  const { store, events, queues, presence, clock } = deps;
+  const namespace = namespaceOf<KioskClientToServer, KioskServerToClient, KioskSocketData>(io, '/kiosk');
   // Kiosks show queue changes on their wait displays and quote waits while offline from the last one.
-  onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
+  onQueueChange(queues.live, ({ venueId, snapshot }) =>
+    namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot),
+  );
 
   admitBy(namespace, async (socket, next) => {
     const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
@@ -86,8 +78,8 @@ export function attachKioskNamespace(
       return next(
         authError(
           'device-token-invalid',
-          `device "${deviceId}" is not registered or its token is wrong: ` +
-            `register it (waitwell hub --add-device) and copy the token into the kiosk configuration`,
+          `device "${deviceId}" is not registered or its token is wrong: register it ` +
+            '(waitwell hub --add-device) and copy the token into the kiosk configuration',
         ),
       );
     }
@@ -95,9 +87,7 @@ export function attachKioskNamespace(
     next();
   });
 
-  const queueFailed = queueBusyReported(events);
-
-  namespace.on('connection', (socket: KioskSocket) => {
+  namespace.on('connection', (socket) => {
     const { deviceId, venueId } = socket.data;
     presence.add(venueId, deviceId);
     events.emit('device.connected', { deviceId, venueId });
@@ -110,63 +100,33 @@ export function attachKioskNamespace(
       });
     });
 
-    socket.on('hello', async (request: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as (result: HelloOk | Failure) => void;
-      const clientTime = (request as { clientTime?: unknown } | null)?.clientTime;
-      if (typeof clientTime !== 'number') {
-        return reply({ ok: false, code: 'invalid-message', message: 'hello needs { lastSeq, clientTime }' });
-      }
+    const requests = new SocketRequests<KioskClientToServer>(socket, events);
+    requests.on('hello', helloSchema, SYNC_ANSWERS, async () => {
       const [device, venue] = await Promise.all([store.getDevice(deviceId), store.getVenue(venueId)]);
       if (!device || !venue)
-        return reply({ ok: false, code: 'internal', message: 'device or venue was removed; re-register this kiosk' });
+        return { ok: false, code: 'internal', message: 'device or venue was removed; re-register this kiosk' };
       socket.data.helloDone = true;
-      reply({ ok: true, contiguousSeq: device.contiguousSeq, hubTime: Date.now(), venue });
       await socket.join(room(venueId));
-      const snapshot = await queues.snapshot(venueId).catch(() => undefined);
-      if (snapshot) socket.emit('queue.snapshot', snapshot);
+      // The queue snapshot (a forecast) follows the answer, so it does not delay the clock reading.
+      setImmediate(() => {
+        queues.reads
+          .snapshot(venueId)
+          .then((snapshot) => snapshot && socket.emit('queue.snapshot', snapshot))
+          .catch(() => undefined);
+      });
+      return { ok: true, contiguousSeq: device.contiguousSeq, hubTime: clock.now(), venue };
     });
 
-    socket.on('ticket.quote', async (raw: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as (result: TicketQuote | QueueFailure) => void;
-      const request = ticketQuoteSchema.safeParse(raw);
-      if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
-      reply(await queues.quote(venueId, request.data).catch(queueFailed));
-    });
-
-    socket.on('ticket.check-in', async (raw: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as (result: QueueCommandResult) => void;
-      const request = ticketCheckInSchema.safeParse(raw);
-      if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
-      reply(await queues.execute(venueId, { type: 'check-in', ticketId: request.data.ticketId }).catch(queueFailed));
-    });
-
-    socket.on('numbers.reserve', async (raw: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as (result: NumbersReserved | QueueFailure) => void;
-      const request = numbersReserveSchema.safeParse(raw);
-      if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
-      reply(
-        await queues.reserveNumbers(venueId, deviceId, request.data.serviceId, request.data.size).catch(queueFailed),
-      );
-    });
-
-    socket.on('ticket.take', async (raw: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as (result: QueueCommandResult) => void;
-      const request = ticketTakeSchema.safeParse(raw);
-      if (!request.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(request.error) });
-      const result = await queues
-        .execute(venueId, { type: 'issue', ...request.data, kioskId: deviceId })
-        .catch(queueFailed);
-      reply(result);
-    });
+    requests.on('ticket.quote', ticketQuoteSchema, QUEUE_ANSWERS, (request) => queues.reads.quote(venueId, request));
+    requests.on('ticket.check-in', ticketCheckInSchema, QUEUE_ANSWERS, ({ ticketId }) =>
+      queues.commands.execute(venueId, { type: 'check-in', ticketId }),
+    );
+    requests.on('numbers.reserve', numbersReserveSchema, QUEUE_ANSWERS, ({ serviceId, size }) =>
+      queues.commands.reserveNumbers(venueId, deviceId, serviceId, size),
+    );
+    requests.on('ticket.take', ticketTakeSchema, QUEUE_ANSWERS, (request) =>
+      queues.commands.execute(venueId, { type: 'issue', ...request, kioskId: deviceId }),
+    );
 
     // engine.io hands over each message before socket.io decodes and dispatches it (synchronously),
     // so the batch handler sees its own message's size without serializing the batch again.
@@ -181,49 +141,33 @@ export function attachKioskNamespace(
             : undefined;
     });
 
-    socket.on('events.batch', async (raw: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as (result: BatchOk | BatchFailure) => void;
-      if (!socket.data.helloDone)
-        return reply({ ok: false, code: 'hello-required', message: 'send hello before any batch' });
-      const checked = validateBatch(raw, { deviceId, venueId }, lastMessageBytes);
-      if (!checked.ok) return reply(checked);
-      try {
-        const outcome = await store.ingest(deviceId, checked.batch.events, {
-          receivedAt: Date.now(),
-          clockOffsetMs: checked.batch.clockOffsetMs,
-        });
-        reply(toReply(outcome));
-        // Commit first (done), then notify.
+    requests.on(
+      'events.batch',
+      (raw) => {
+        if (!socket.data.helloDone)
+          return { refused: { ok: false, code: 'hello-required', message: 'send hello before any batch' } };
+        const checked = validateBatch(raw, { deviceId, venueId }, lastMessageBytes);
+        return checked.ok ? { value: checked.batch } : { refused: checked };
+      },
+      BATCH_ANSWERS,
+      async (batch) => {
+        const clockOffsetMs = batch.clockOffsetMs ?? 0;
+        const outcome = await store.ingest(deviceId, batch.events, { receivedAt: clock.now(), clockOffsetMs });
+        // Commit first (done), then notify, then answer.
         if (outcome.kind === 'stored' && outcome.inserted.length > 0) {
           events.emit('events.stored', {
             venueId,
             deviceId,
             events: outcome.inserted,
             touchpointsChanged: outcome.touchpointsChanged,
+            clockOffsetMs,
           });
         }
-      } catch (error) {
-        events.emit('fault', { where: 'ingest', error: error as Error });
-        reply({
-          ok: false,
-          code: 'internal',
-          message: `the hub could not store this batch (${(error as Error).message}); it will be retried`,
-        });
-      }
-    });
+        return toReply(outcome);
+      },
+    );
 
-    socket.onAny((name: string, ...args: unknown[]) => {
-      if (KNOWN_MESSAGES.has(name)) return;
-      const ack = args[args.length - 1];
-      if (typeof ack === 'function') {
-        ack({
-          ok: false,
-          code: 'unknown-message',
-          message: `"${name}" is not a /kiosk message; this hub understands ${[...KNOWN_MESSAGES].join(', ')}`,
-        });
-      }
-    });
+    requests.answerUnknown('/kiosk');
   });
 }
 
@@ -252,7 +196,7 @@ function toReply(outcome: IngestOutcome): BatchOk | BatchFailure {
         code: 'seq-conflict',
         message:
           `the hub already holds a different event at seq ${outcome.seq} for this device: ` +
-          `its local store was reset or copied; register it as a new device`,
+          'its local store was reset or copied; register it as a new device',
         contiguousSeq: outcome.contiguousSeq,
         eventIndex: outcome.eventIndex,
       };

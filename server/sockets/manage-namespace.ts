@@ -1,19 +1,9 @@
-import type { Namespace } from 'socket.io';
+import type { Server } from 'socket.io';
 import type { ManageClientToServer, ManageServerToClient } from '../../core/protocol.ts';
-import type { Accounts } from '../auth/access.ts';
-import type { AlertService } from '../alerts/alert-service.ts';
-import type { QueueService } from '../queue/queue-service.ts';
-import type { HubStore } from '../store/hub-store.ts';
-import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
+import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
+import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 import type { CountsAudience } from './touchpoint-counts.ts';
-
-export type ManageNamespace = Namespace<
-  ManageClientToServer,
-  ManageServerToClient,
-  Record<string, never>,
-  SessionSocketData
->;
 
 const room = (venueId: string) => `venue:${venueId}`;
 
@@ -21,11 +11,9 @@ const room = (venueId: string) => `venue:${venueId}`;
  * /manage: a venue's managers watching it live: queues, touchpoint counts, and every task as it
  * opens, moves or escalates. Read-only; managers act over the HTTP API.
  */
-export function attachManageNamespace(
-  namespace: ManageNamespace,
-  deps: { accounts: Accounts; store: HubStore; queues: QueueService; alerts: AlertService },
-): { counts: CountsAudience } {
-  onQueueChange(deps.queues, ({ venueId, snapshot }) =>
+export function attachManageNamespace(io: Server, deps: NamespaceDeps): { counts: CountsAudience } {
+  const namespace = namespaceOf<ManageClientToServer, ManageServerToClient, SessionSocketData>(io, '/manage');
+  onQueueChange(deps.queues.live, ({ venueId, snapshot }) =>
     namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot),
   );
   deps.alerts.on('task', ({ venueId, task }) => namespace.to(room(venueId)).emit('task.updated', task));
@@ -36,7 +24,7 @@ export function attachManageNamespace(
     await socket.join(room(venueId));
     socket.emit('welcome', { venueId, username, role });
     const [snapshot, tasks] = await Promise.all([
-      deps.queues.snapshot(venueId).catch(() => undefined),
+      deps.queues.reads.snapshot(venueId).catch(() => undefined),
       deps.store.tasks(venueId),
     ]);
     if (snapshot) socket.emit('queue.snapshot', snapshot);

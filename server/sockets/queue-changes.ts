@@ -1,6 +1,4 @@
-import type { QueueService, QueueServiceEvents } from '../queue/queue-service.ts';
-
-type QueueChange = QueueServiceEvents['changed'][0];
+import type { LiveQueues, QueueChange } from '../queue/live-queues.ts';
 
 /**
  * Every queue change this hub's screens must see: its own commits, and (with several hubs) the
@@ -8,7 +6,7 @@ type QueueChange = QueueServiceEvents['changed'][0];
  * (`namespace.local`): every hub hears of every change, so a broadcast through the Redis adapter
  * would reach each screen once per hub.
  */
-export function onQueueChange(queues: QueueService, handler: (change: QueueChange) => void): void {
+export function onQueueChange(queues: LiveQueues, handler: (change: QueueChange) => void): void {
   queues.on('changed', handler);
   queues.on('synced', handler);
 }

@@ -1,42 +1,27 @@
-import type { Namespace } from 'socket.io';
-import type { QueueCommandResult, StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
-import type { Accounts } from '../auth/access.ts';
-import { describeZodIssues } from '../../core/zod-errors.ts';
+import type { Server } from 'socket.io';
+import type { StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
 import { staffCommandSchema } from '../queue/command-schema.ts';
-import type { AlertService } from '../alerts/alert-service.ts';
-import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
-import type { HubEvents } from '../hub-events.ts';
-import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
+import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
-import type { HubStore } from '../store/hub-store.ts';
+import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
+import { QUEUE_ANSWERS, SocketRequests } from './socket-requests.ts';
 
 const room = (venueId: string) => `venue:${venueId}`;
 /** Tasks go to the staff of the department that owns them, and to staff of no particular department. */
 const departmentRoom = (venueId: string, department: string) => `venue:${venueId}:department:${department}`;
 const everyDepartmentRoom = (venueId: string) => `venue:${venueId}:every-department`;
 
-export type StaffNamespace = Namespace<
-  StaffClientToServer,
-  StaffServerToClient,
-  Record<string, never>,
-  SessionSocketData
->;
-
 /**
  * /staff: signed-in staff acting for one venue: counter actions on its queue, and its live
  * snapshot. The venue is fixed at the handshake (checked against the user's venues), so no
  * action can ever reach another venue's state.
  */
-export function attachStaffNamespace(
-  namespace: StaffNamespace,
-  accounts: Accounts,
-  queues: QueueService,
-  alerts: AlertService,
-  store: HubStore,
-  events: HubEvents,
-): void {
-  const queueFailed = queueBusyReported(events);
-  onQueueChange(queues, ({ venueId, snapshot }) => namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot));
+export function attachStaffNamespace(io: Server, deps: NamespaceDeps): void {
+  const { accounts, queues, alerts, store, events } = deps;
+  const namespace = namespaceOf<StaffClientToServer, StaffServerToClient, SessionSocketData>(io, '/staff');
+  onQueueChange(queues.live, ({ venueId, snapshot }) =>
+    namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot),
+  );
   alerts.on('task', ({ venueId, task }) =>
     namespace.to([departmentRoom(venueId, task.owner), everyDepartmentRoom(venueId)]).emit('task.updated', task),
   );
@@ -45,14 +30,9 @@ export function attachStaffNamespace(
 
   namespace.on('connection', async (socket) => {
     const { venueId } = socket.data;
-    socket.on('queue.command', async (raw: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as (result: QueueCommandResult) => void;
-      const command = staffCommandSchema.safeParse(raw);
-      if (!command.success)
-        return reply({ ok: false, code: 'invalid-command', message: describeZodIssues(command.error) });
-      reply(await queues.execute(venueId, command.data).catch(queueFailed));
-    });
+    new SocketRequests<StaffClientToServer>(socket, events)
+      .on('queue.command', staffCommandSchema, QUEUE_ANSWERS, (command) => queues.commands.execute(venueId, command))
+      .answerUnknown('/staff');
     const { departments } = socket.data;
     await socket.join([
       room(venueId),
@@ -61,7 +41,7 @@ export function attachStaffNamespace(
         : departments.map((d) => departmentRoom(venueId, d))),
     ]);
     socket.emit('welcome', { venueId, username: socket.data.username, role: socket.data.role });
-    const snapshot = await queues.snapshot(venueId).catch(() => undefined);
+    const snapshot = await queues.reads.snapshot(venueId).catch(() => undefined);
     if (snapshot) socket.emit('queue.snapshot', snapshot);
     // The tasks still open for this clerk's departments, so a console opened later is not empty.
     for (const task of await store.tasks(venueId).catch(() => [])) {

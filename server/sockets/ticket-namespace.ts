@@ -1,19 +1,11 @@
-import type { Namespace } from 'socket.io';
-import type { QueueCommandResult, TicketClientToServer, TicketServerToClient } from '../../core/protocol.ts';
+import type { Server } from 'socket.io';
+import type { TicketClientToServer, TicketServerToClient } from '../../core/protocol.ts';
 import { publicVenue } from '../../core/venue.ts';
-import { queueBusyReported, type QueueService } from '../queue/queue-service.ts';
-import type { HubEvents } from '../hub-events.ts';
-import type { HubStore } from '../store/hub-store.ts';
-import { admitBy } from './handshake.ts';
 import { authError } from './kiosk-namespace.ts';
+import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
-
-export type TicketNamespace = Namespace<
-  TicketClientToServer,
-  TicketServerToClient,
-  Record<string, never>,
-  { venueId: string; ticketId: string }
->;
+import { QUEUE_ANSWERS, SocketRequests } from './socket-requests.ts';
+import { admitBy } from './handshake.ts';
 
 const ROOM_PREFIX = 'ticket:';
 const room = (venueId: string, ticketId: string) => `${ROOM_PREFIX}${venueId}:${ticketId}`;
@@ -23,19 +15,18 @@ const room = (venueId: string, ticketId: string) => `${ROOM_PREFIX}${venueId}:${
  * ticket id is the only key, and it acts only on its own ticket ("I need more time", "I'm on my
  * way"). Every queue change re-estimates the tickets someone is watching and pushes them.
  */
-export function attachTicketNamespace(
-  namespace: TicketNamespace,
-  queues: QueueService,
-  store: HubStore,
-  events: HubEvents,
-): void {
-  const queueFailed = queueBusyReported(events);
+export function attachTicketNamespace(io: Server, deps: NamespaceDeps): void {
+  const { queues, store, events } = deps;
+  const namespace = namespaceOf<TicketClientToServer, TicketServerToClient, { venueId: string; ticketId: string }>(
+    io,
+    '/ticket',
+  );
   admitBy(namespace, async (socket, next) => {
     const { venueId, ticketId } = (socket.handshake.auth ?? {}) as { venueId?: unknown; ticketId?: unknown };
     if (
       typeof venueId !== 'string' ||
       typeof ticketId !== 'string' ||
-      !(await queues.ticket(venueId, ticketId).catch(() => undefined))
+      !(await queues.reads.ticket(venueId, ticketId).catch(() => undefined))
     ) {
       return next(authError('ticket-unknown', 'no such ticket: scan the QR code on your ticket again'));
     }
@@ -45,28 +36,26 @@ export function attachTicketNamespace(
 
   namespace.on('connection', async (socket) => {
     const { venueId, ticketId } = socket.data;
-    const answer = (ack: unknown, result: Promise<QueueCommandResult>) => {
-      if (typeof ack !== 'function') return; // nothing to answer: a garbage message, ignored
-      void result.catch(queueFailed).then((value) => ack(value));
-    };
-    socket.on('ticket.defer', (ack) => answer(ack, queues.execute(venueId, { type: 'defer', ticketId })));
-    socket.on('ticket.on-my-way', (ack) => answer(ack, queues.execute(venueId, { type: 'on-my-way', ticketId })));
+    new SocketRequests<TicketClientToServer>(socket, events)
+      .onAck('ticket.defer', QUEUE_ANSWERS, () => queues.commands.execute(venueId, { type: 'defer', ticketId }))
+      .onAck('ticket.on-my-way', QUEUE_ANSWERS, () => queues.commands.execute(venueId, { type: 'on-my-way', ticketId }))
+      .answerUnknown('/ticket');
     await socket.join(room(venueId, ticketId));
     const venue = await store.getVenue(venueId);
     if (venue) socket.emit('venue', publicVenue(venue));
-    const view = await queues.ticket(venueId, ticketId);
+    const view = await queues.reads.ticket(venueId, ticketId);
     if (view) socket.emit('ticket.updated', view);
   });
 
   // Each hub re-estimates the tickets watched on its own sockets (its adapter's rooms are exactly
   // those, with or without Redis) and pushes to them only: every hub hears of every change.
-  onQueueChange(queues, ({ venueId }) => {
+  onQueueChange(queues.live, ({ venueId }) => {
     const prefix = `${ROOM_PREFIX}${venueId}:`;
     const watched = [...namespace.adapter.rooms]
       .filter(([name, members]) => name.startsWith(prefix) && members.size > 0)
       .map(([name]) => name.slice(prefix.length));
     if (watched.length === 0) return;
-    void queues
+    void queues.reads
       .tickets(venueId, watched)
       .catch(() => [])
       .then((views) => {

@@ -3,7 +3,7 @@ import { sql } from './kysely.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
-import type { QueueEvent } from '../../core/queue/types.ts';
+import { parseQueueEvent, type QueueEvent } from '../../core/queue/index.ts';
 import { type Venue, venueSchema } from '../../core/venue.ts';
 import {
   type DeviceRecord,
@@ -273,11 +273,12 @@ export abstract class KyselyHubStore implements HubStore {
   async queueEvents(venueId: string): Promise<QueueEvent[]> {
     const rows = await this.db
       .selectFrom('queue_events')
-      .select('body')
+      .select(['version', 'body'])
       .where('venue_id', '=', venueId)
       .orderBy('version')
       .execute();
-    return rows.map((row) => JSON.parse(row.body) as QueueEvent);
+    // Parsed, not cast: rows written by an earlier release are read into today's shape (or named).
+    return rows.map((row) => parseQueueEvent(row.body, { venueId, version: Number(row.version) }));
   }
 
   async ticketVenue(ticketId: string): Promise<string | undefined> {
