@@ -1,7 +1,7 @@
 import type { SimulationReport } from '../core/simulation/simulator.ts';
 import { checkTargets } from '../core/simulation/targets.ts';
 
-/** One simulated day scored against issue 4's targets (core/simulation/targets.ts), for the estimator bench. */
+/** One simulated day scored against the posted-wait targets (core/simulation/targets.ts), for the estimator bench. */
 
 export interface EstimatorJob {
   label: string;

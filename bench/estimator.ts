@@ -5,7 +5,7 @@ import type { DayScore, EstimatorJob } from './estimator-targets.ts';
 import { generateScenario } from './scenario-generator.ts';
 
 /**
- * How well posted waits generalise: issue 4's targets over many days, not the six shipped ones.
+ * How well posted waits generalise: the posted-wait targets over many days, not the six shipped ones.
  * The shipped scenarios run with their own seed and `--seeds` - 1 others (other customers, same
  * venue), then `--generated` random venues (bench/scenario-generator.ts) the estimator was never
  * tuned on. Prints the share of days meeting every target, misses per target and the worst days.

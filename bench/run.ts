@@ -35,8 +35,7 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     load: () => import('./hub.ts'),
   },
   estimator: {
-    summary:
-      'posted waits against issue 4 targets over the shipped scenarios with other seeds and random unseen venues',
+    summary: 'posted waits against the targets over the shipped scenarios with other seeds and random unseen venues',
     load: () => import('./estimator.ts'),
   },
   cluster: {

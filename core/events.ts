@@ -106,7 +106,7 @@ export function latestVersion(type: EventType): number {
   return Math.max(...Object.keys(EVENT_CATALOG[type]).map(Number));
 }
 
-/** The envelope every touchpoint event travels in (design.md, "Contracts"). */
+/** The envelope every touchpoint event travels in (ARCHITECTURE.md, "Contracts"). */
 const envelopeSchema = z.strictObject({
   id: eventIdSchema,
   type: z.string().min(1).max(64),

@@ -15,7 +15,7 @@ export const touchpointSchema = z.strictObject({
   owner: z.string().min(1).max(100).optional(),
   /**
    * The happy index (-100..100) this moment should reach. Not every touchpoint must be perfect
-   * (domain.md point 9): the venue's positioning decides; an index under it opens a task.
+   * (docs/customer-experience.md rule 9): the venue's positioning decides; an index under it opens a task.
    */
   target: z.number().min(-100).max(100).optional(),
   /**

@@ -3,7 +3,7 @@ import type { FeedbackLevel } from '../core/events.ts';
 import type { Language } from '../core/languages.ts';
 
 /**
- * The device kinds' interfaces (design.md "Drivers"). Every driver reports a state, which the
+ * The device kinds' interfaces (ARCHITECTURE.md "Contracts"). Every driver reports a state, which the
  * kiosk records as device.status events; every request expecting a reply waits with a matcher
  * and a timeout whose error names what it waited for.
  */

@@ -1,5 +1,5 @@
 /**
- * Requests that expect a reply (design.md "Drivers"): a caller registers what it waits for as a
+ * Requests that expect a reply (ARCHITECTURE.md "Contracts"): a caller registers what it waits for as a
  * matcher with a timeout, and whatever the device sends is offered to the waiters in the order
  * they started waiting. A reply goes to the first waiter whose matcher accepts it, so two
  * questions with the same kind of answer (DLE EOT 1, then DLE EOT 4) get their answers in order.

@@ -16,7 +16,7 @@ import {
 import { RelaunchPolicy, runtimeIsStale } from './relaunch-policy.ts';
 
 /**
- * The Electron kiosk shell, kept thin (design.md): one locked-down full-screen window on the
+ * The Electron kiosk shell, kept thin (ARCHITECTURE.md): one locked-down full-screen window on the
  * kiosk runtime's local screen. Every decision lives in the pure modules beside this file
  * (policy.ts, keys.ts, relaunch-policy.ts), which are unit-tested without an Electron binary.
  * Configuration: --config FILE or WAITWELL_KIOSK_CONFIG, the same file as `waitwell kiosk`.

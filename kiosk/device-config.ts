@@ -10,7 +10,7 @@ import {
 } from '../drivers/ticket-printer/printer-models.ts';
 
 /**
- * The devices of one kiosk, as data in its configuration file (design.md: "Devices are data").
+ * The devices of one kiosk, as data in its configuration file (ARCHITECTURE.md, "Drivers": devices are data).
  * Each entry names a device kind, how it is reached, and what it serves.
  */
 

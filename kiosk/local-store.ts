@@ -68,7 +68,7 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** A block of ticket numbers reserved by the hub for this kiosk (design.md "Queue authority"). */
+/** A block of ticket numbers reserved by the hub for this kiosk (ARCHITECTURE.md "Queue authority"). */
 export interface NumberBlock {
   serviceId: string;
   day: string;

@@ -35,7 +35,7 @@ export interface HubOptions {
   /**
    * Several hubs for a chain: a Redis URL (redis://host:6379, `?prefix=NAME` to share one Redis
    * between clusters) joins every hub on it through the socket.io Redis adapter. Their store must
-   * be the same PostgreSQL database. Unset: one hub on its own, as before.
+   * be the same PostgreSQL database. Unset: one hub on its own.
    */
   redis?: string;
   /** Where the hub's modules log (each as a child: `hub:queue`, `hub:cluster`); silent when not given. */

@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The rooms of design.md and what each may import. bin/ is the composition root (the CLI and the
+ * The rooms of ARCHITECTURE.md and what each may import. bin/ is the composition root (the CLI and the
  * demo start a hub and kiosks together); test/ and bench/ may reach everything.
  */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -30,7 +30,7 @@ const CORE_FORBIDDEN_PACKAGES = new RegExp(
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
-  // git keeps no empty folders: a room a later issue fills may not exist yet on a fresh clone.
+  // git keeps no empty folders: a room with no files yet does not exist on a fresh clone.
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
@@ -97,8 +97,8 @@ function roomViolations(): string[] {
   return violations;
 }
 
-describe('room import rules (design.md)', () => {
-  it('no room imports what design.md forbids', () => {
+describe('room import rules (ARCHITECTURE.md)', () => {
+  it('no room imports what ARCHITECTURE.md forbids', () => {
     expect(roomViolations()).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ const VENUE: VenueInput = {
   ],
 };
 
-/** The kiosk screen sizes issue 16 names: a 1280x800 landscape tablet and a 1080x1920 portrait pillar. */
+/** The kiosk screen sizes venues use: a 1280x800 landscape tablet and a 1080x1920 portrait pillar. */
 const SIZES = [
   { name: 'landscape', width: 1280, height: 800 },
   { name: 'portrait', width: 1080, height: 1920 },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Alert rules (domain.md point 7, "close the loop"): what counts as a bad moment worth a task.
+ * Alert rules (docs/customer-experience.md rule 7, "close the loop"): what counts as a bad moment worth a task.
  * Pure: `evaluate` reads a snapshot of recent observations and says which causes fire now. The
  * cause key identifies "the same problem", so one open task per cause, never a pile of them.
  */

@@ -2,7 +2,7 @@ import type { Cause } from './rules.ts';
 
 /**
  * Tasks: a bad moment becomes a task for the department that owns the touchpoint, tracked to a
- * verified fix (domain.md points 7, 8). Pure reducer over an explicit clock, so deadlines and
+ * verified fix (docs/customer-experience.md rules 7, 8). Pure reducer over an explicit clock, so deadlines and
  * escalation are tested on a virtual clock.
  *
  *   open -> acknowledged -> resolved -> verified

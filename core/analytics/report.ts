@@ -4,7 +4,7 @@ import { happyIndex } from './scores.ts';
 import { addValue, emptyMoments, mean, mergeMoments, welchT, type Moments } from './stats.ts';
 
 /**
- * The touchpoint x segment report (domain.md points 5, 6): a pure fold over scored moments, so
+ * The touchpoint x segment report (docs/customer-experience.md rules 5, 6): a pure fold over scored moments, so
  * the hub, the CSV export and the benchmark compute exactly the same numbers.
  */
 

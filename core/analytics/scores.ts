@@ -1,7 +1,7 @@
 import type { FeedbackLevel } from '../events.ts';
 
 /**
- * Scores (domain.md: satisfaction = experience - expectation). Every scored moment lands on one
+ * Scores (docs/customer-experience.md: satisfaction = experience - expectation). Every scored moment lands on one
  * experience scale, -5 (terrible) .. +5 (delightful), so a smiley press and a wait that beat its
  * promise can be compared, averaged and ranked together.
  */
@@ -30,7 +30,7 @@ export function happyIndex(counts: Readonly<Record<FeedbackLevel, number>>): num
   return (100 * (counts[4] + 0.5 * counts[3] - 0.5 * counts[2] - counts[1])) / total;
 }
 
-/** Wait surprise (domain.md): posted - actual, minutes. Positive: served sooner than promised. */
+/** Wait surprise (docs/customer-experience.md): posted - actual, minutes. Positive: served sooner than promised. */
 export function waitSurprise(postedMin: number, actualMin: number): number {
   return postedMin - actualMin;
 }

@@ -318,7 +318,7 @@ describe('queue engine transitions', () => {
     expect(s.counters.c1).toMatchObject({ status: 'closed', breakUntil: null, closesAt: null });
     s = must(s, { type: 'open-counter', counterId: 'c1' }, T0 + 50 * MINUTE_MS);
     expect(s.counters.c1!.closesAt).toBeNull();
-    // a break with no length announced is as before
+    // a break with no length announced has no end time
     s = must(s, { type: 'break-counter', counterId: 'c1' }, T0 + 51 * MINUTE_MS);
     expect(s.counters.c1!.breakUntil).toBeNull();
   });

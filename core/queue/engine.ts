@@ -15,7 +15,7 @@ import type {
 import { MINUTE_MS } from './types.ts';
 
 /**
- * The queue engine as two pure functions (design.md "Queue authority"):
+ * The queue engine as two pure functions (ARCHITECTURE.md "Queue events"):
  *
  *   decide(state, command, now) -> QueueEvent[] | QueueRefusal   what a command means, or why not
  *   apply(state, event)         -> QueueState                    the projection of one event

@@ -3,7 +3,7 @@ import { MINUTE_MS } from './types.ts';
 
 /**
  * Ticket numbers: per service, restarting every local day (A-001, A-002 ...). The hub hands out
- * numbers in sequence; a kiosk may reserve a block (design.md "Queue authority") and issue from it
+ * numbers in sequence; a kiosk may reserve a block (ARCHITECTURE.md "Queue authority") and issue from it
  * while it cannot reach the hub. Blocks come out of the same sequence, so numbers never collide.
  */
 

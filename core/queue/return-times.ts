@@ -3,7 +3,7 @@ import type { QueueState, ReturnWindow } from './types.ts';
 import { MINUTE_MS } from './types.ts';
 
 /**
- * Return times (queue shaping, domain.md "Waiting, Disney-style"). When the posted wait for a new
+ * Return times (queue shaping, docs/customer-experience.md "Waiting"). When the posted wait for a new
  * arrival passes the service's threshold, the kiosk offers a window to come back in instead of
  * standing in line. Rules the kiosk and the hub share:
  *

@@ -3,8 +3,8 @@ import type { QueueRules, ReturnTimeRules } from './types.ts';
 
 /**
  * Queue rules as a venue writes them, with defaults. Every number that shapes who goes first is
- * here, named and documented, rather than buried in the engine (anchors.md: "priority order that
- * neither starves nor jumps").
+ * here, named and documented, rather than buried in the engine: priority is explicit and ages, so
+ * it never starves the others.
  */
 
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');

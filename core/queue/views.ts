@@ -2,7 +2,7 @@ import { compareTickets, isCallable } from './ordering.ts';
 import type { CounterStatus, QueueState, Ticket } from './types.ts';
 
 /**
- * Read models for boards, displays and phone pages. Maister's rules (domain.md): show the
+ * Read models for boards, displays and phone pages. The rules of waiting (docs/customer-experience.md): show the
  * position and the order, and say why a line is slow (counters closed or on break).
  */
 

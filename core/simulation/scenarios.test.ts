@@ -5,7 +5,7 @@ import { simulate, type SimulationReport } from './simulator.ts';
 import { ISSUE_TARGETS, missedTargets, type Targets } from './targets.ts';
 
 /**
- * The shipped scenarios against issue 4's targets (docs/queues.md "Simulating a day"): promises kept
+ * The shipped scenarios against the posted-wait targets (docs/queues.md "Simulating a day"): promises kept
  * >= 0.90 with actual/posted >= 0.80 over waits posted at 10 minutes or more, point estimates
  * with at most 0.7 x the naive estimate's mean absolute error, and return times that at least
  * halve the physical queue while serving as many. Two figures are out of reach on their own day

@@ -1,6 +1,6 @@
 /**
- * What an Epson-compatible ESC/POS printer sends back, read as a byte stream (hardware.md
- * "ESC/POS printers"). Three kinds of message share the line, in any order and in whatever chunks
+ * What an Epson-compatible ESC/POS printer sends back, read as a byte stream (README.md
+ * "Reading what the printer sends"). Three kinds of message share the line, in any order and in whatever chunks
  * the transport hands over, and are told apart by their fixed bits (Epson's "transmission status
  * identification"):
  *   - a reply to a real-time query `DLE EOT n`: one byte, (b & 0x93) === 0x12;

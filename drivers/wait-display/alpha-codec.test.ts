@@ -35,7 +35,7 @@ const packets = (frames: AlphaFrame[]): AlphaPacket[] => frames.flatMap((f) => (
 const reasons = (frames: AlphaFrame[]) => frames.flatMap((f) => (f.kind === 'error' ? [f.error.reason] : []));
 
 describe('Alpha packets: checksums computed by hand', () => {
-  it('writes the TEXT example of shared/hardware.md byte for byte', () => {
+  it('writes the TEXT example of README.md byte for byte', () => {
     // STX 02 + 'A' 41 + 'A' 41 + ESC 1B + ' ' 20 + 'b' 62 = 0x121; "A-042" = 41+2D+30+34+32 = 0x104;
     // + ETX 03: 0x121 + 0x104 + 0x03 = 0x228.
     const packet = encodeWriteText('A', [{ position: POSITION.middle, mode: MODE.hold }, { text: 'A-042' }]);

@@ -1,6 +1,6 @@
 /**
- * The Alpha sign communications protocol (Alpha/BetaBrite LED signs; shared/hardware.md "Wait
- * displays"). One packet:
+ * The Alpha sign communications protocol (Alpha/BetaBrite LED signs; README.md "Alpha
+ * protocol LED signs"). One packet:
  *
  *   NUL x5 | SOH | type 'Z' | address "00" | STX | command | data | ETX | checksum (4 hex) | EOT
  *

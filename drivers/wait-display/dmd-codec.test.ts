@@ -41,7 +41,7 @@ const frame = fc.tuple(line, line).map(([a, b]) => [a, b] as [string, string]);
 const full = (lines: [string, string]) => Buffer.concat([encodeDmdSetup(), encodeDmdLines(lines)]);
 const padded = (lines: [string, string]) => lines.map((l) => l.padEnd(20)) as [string, string];
 
-describe('DM-D encoder: the bytes of shared/hardware.md', () => {
+describe('DM-D encoder: the bytes of README.md', () => {
   it('builds the example frame byte for byte', () => {
     const bytes = Buffer.concat([
       dmdInitialize(),

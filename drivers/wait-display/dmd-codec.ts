@@ -1,6 +1,6 @@
 /**
  * Epson DM-D customer displays (DM-D110/D210, 2x20 VFD), ESC/POS display command set
- * (shared/hardware.md "Wait displays"). The encoder builds what the driver sends; the decoder is a
+ * (README.md "Epson DM-D customer displays"). The encoder builds what the driver sends; the decoder is a
  * small model of the display itself, used by the emulator: bytes in, in whatever chunks they
  * arrive, two lines of 20 characters out.
  */

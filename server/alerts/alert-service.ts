@@ -36,7 +36,7 @@ const KEEP_MS = 3 * 60 * MINUTE_MS;
 const DEFAULT_OWNER = 'operations';
 
 /**
- * The closed loop on the hub (issue 6 point 4): watches what is stored and what happens in the
+ * The closed loop on the hub (docs/customer-experience.md rule 7): watches what is stored and what happens in the
  * queues, evaluates the alert rules, opens one task per cause for the owner of the touchpoint,
  * escalates passed deadlines, and pushes every change live and to the venue's webhooks.
  */

@@ -77,7 +77,7 @@ function ticketFacts(events: readonly QueueEvent[]): Map<string, TicketFacts> {
 }
 
 /**
- * Journey analytics for one venue over a period (issue 6 point 3): the folds are core's; this
+ * Journey analytics for one venue over a period (docs/analytics.md): the folds are core's; this
  * gathers the moments from the hub's store: smiley presses, and waits scored by their surprise.
  */
 export class AnalyticsService {

@@ -223,7 +223,7 @@ function sqliteIngestSteps(db: SqliteDatabase): IngestSteps {
  * waits for another connection's lock synchronously, holding the event loop: if one store waited
  * while another of the same process held a transaction across an await, neither could go on.
  * (Two stores over one file in one process are how tests play two hubs; other processes wait
- * for each other through SQLite's busy timeout, as before.)
+ * for each other through SQLite's busy timeout.)
  */
 const turns = new Map<string, { mutex: Mutex; stores: number }>();
 
