@@ -5,6 +5,7 @@ import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts
 import { processMemoryMb, requireOpenFiles, runLoad } from './hub-load.ts';
 import {
   hubUrlOf,
+  type LoadedHubs,
   loadFigures,
   loadLayout,
   loadOptions,
@@ -18,22 +19,25 @@ const POSTGRES_URL = process.env.WAITWELL_BENCH_POSTGRES_URL ?? 'postgres://root
 const REDIS_URL = process.env.WAITWELL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
- * `npm run bench -- cluster`: the `hub` load spread over two hub processes that share one
- * PostgreSQL schema (made for the run, dropped after it) and one Redis (a channel prefix of the
- * run's own). Every venue has kiosks on both hubs, and each board watches from one of them, so
- * half of what a board is told crossed from the other hub through Redis: crossHubP99Ms.
+ * Two hub processes that share one PostgreSQL schema (made for the run, dropped by stop()) and one
+ * Redis (a channel prefix of the run's own). Every venue has kiosks on both hubs, and each board
+ * watches from one of them, so half of what a board is told crossed from the other hub.
  */
-export default async function run(
-  options: Record<string, string>,
+export async function startCluster(
+  load: ReturnType<typeof loadOptions>,
   log: (line: string) => void,
-): Promise<Record<string, unknown>> {
-  const load = loadOptions(options);
-  const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
+): Promise<LoadedHubs> {
   const run = randomBytes(6).toString('hex');
   const schema = `bench_cluster_${run}`;
   const storeUrl = `${POSTGRES_URL}?schema=${schema}`;
   const redisUrl = `${REDIS_URL}?prefix=waitwell_bench_${run}`;
   const hubs: RunningProcess[] = [];
+  const stop = async () => {
+    await Promise.all(hubs.map((hub) => stopHub(hub)));
+    await withPostgresAt(POSTGRES_URL, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(
+      (error: Error) => log(`could not drop schema ${schema}: ${error.message}`),
+    );
+  };
   try {
     log(`provisioning ${load.venues} venues and ${load.kiosks} kiosks in PostgreSQL schema ${schema}`);
     const layout = loadLayout(load, 2);
@@ -41,30 +45,48 @@ export default async function run(
     let boardTokens: Map<string, string>;
     try {
       boardTokens = await provisionVenues(store, layout.venueIds, load.alertRules);
+      await store.addDevices(
+        layout.devices.map((d) => ({ id: d.deviceId, venueId: d.venueId, name: d.deviceId, tokenHash: d.tokenHash })),
+      );
     } finally {
       await store.close();
     }
-    await withPostgresAt(POSTGRES_URL, (client) =>
-      client.query(
-        `INSERT INTO ${schema}.devices (id, venue_id, name, token_hash)
-           SELECT d.id, d.venue_id, d.id, d.token_hash
-           FROM unnest($1::text[], $2::text[], $3::text[]) AS d (id, venue_id, token_hash)`,
-        [
-          layout.devices.map((d) => d.deviceId),
-          layout.devices.map((d) => d.venueId),
-          layout.devices.map((d) => d.tokenHash),
-        ],
-      ),
-    );
-
     for (let i = 0; i < 2; i += 1)
       hubs.push(spawnWaitwell(['hub', '--store', storeUrl, '--redis', redisUrl, '--port', '0']));
     const urls = await Promise.all(hubs.map(hubUrlOf));
     log(`hub A (pid ${hubs[0]!.child.pid}) at ${urls[0]}, hub B (pid ${hubs[1]!.child.pid}) at ${urls[1]}`);
+    return {
+      urls,
+      connections: planConnections(layout, boardTokens),
+      peakRssMb: () => hubs.map((hub) => processMemoryMb(hub.child.pid).peakRssMb),
+      stored: () =>
+        withPostgresAt(POSTGRES_URL, async (client) =>
+          Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n),
+        ),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * `npm run bench -- cluster`: the `hub` load spread over two hubs on PostgreSQL and Redis
+ * (startCluster); crossHubP99Ms times the presses that reached a board through the other hub.
+ */
+export default async function run(
+  options: Record<string, string>,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
+  const load = loadOptions(options);
+  const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
+  const cluster = await startCluster(load, log);
+  try {
     const result = await runLoad(
       {
-        hubs: urls,
-        ...planConnections(layout, boardTokens),
+        hubs: cluster.urls,
+        ...cluster.connections,
         rate: load.rate,
         seconds: load.seconds,
         warmupSeconds: load.warmupSeconds,
@@ -72,15 +94,13 @@ export default async function run(
       },
       log,
     );
-    const memory = hubs.map((hub) => processMemoryMb(hub.child.pid));
-    const stored = await withPostgresAt(POSTGRES_URL, async (client) =>
-      Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.events`)).rows[0]!.n),
-    );
+    const memory = cluster.peakRssMb();
+    const stored = await cluster.stored();
     const lost = Math.max(result.lost, result.sent - stored);
-    const rssMb = Math.max(...memory.map((m) => m.peakRssMb));
+    const rssMb = Math.max(...memory);
     log(
       `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, ` +
-        `hub rss ${memory.map((m) => m.peakRssMb).join(' / ')} MB, stored ${stored}/${result.sent}`,
+        `hub rss ${memory.join(' / ')} MB, stored ${stored}/${result.sent}`,
     );
 
     const targetsMet =
@@ -96,7 +116,7 @@ export default async function run(
       crossHubP50Ms: result.crossHubP50Ms,
       crossHubP99Ms: result.crossHubP99Ms,
       rssMb,
-      rssMbPerHub: memory.map((m) => m.peakRssMb),
+      rssMbPerHub: memory,
       stored,
       lost,
       ...machineFigures(result, openFiles),
@@ -110,9 +130,6 @@ export default async function run(
       targetsMet,
     };
   } finally {
-    await Promise.all(hubs.map((hub) => stopHub(hub)));
-    await withPostgresAt(POSTGRES_URL, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(
-      (error: Error) => log(`could not drop schema ${schema}: ${error.message}`),
-    );
+    await cluster.stop();
   }
 }

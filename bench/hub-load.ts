@@ -37,17 +37,10 @@ export interface LoadBoard {
   hub: number;
 }
 
-export interface LoadPlan {
+export interface LoadPlan extends PressStep {
   hubs: readonly string[];
   kiosks: readonly LoadKiosk[];
   boards: readonly LoadBoard[];
-  rate: number;
-  seconds: number;
-  /**
-   * Presses sent first, at the same rate, and not timed: a fresh hub compiles its hot paths and
-   * opens its database connections in its first seconds, which is not its steady state.
-   */
-  warmupSeconds: number;
   /** Handshakes in flight at once while connecting. */
   connectWindow: number;
 }
@@ -117,8 +110,8 @@ class BoardWatch {
     readonly hub: number,
     private readonly sends: SendLog,
     private readonly touchpointHub: ReadonlyMap<string, number>,
-    private readonly latencies: number[],
-    private readonly crossHub: number[],
+    /** Where the current step's latencies go (swapped for each step). */
+    private readonly timing: { latencies: number[]; crossHub: number[] },
   ) {}
   onCounts(touchpoints: readonly { touchpointId: string; total: number }[], at: number): void {
     for (const { touchpointId, total } of touchpoints) {
@@ -130,8 +123,8 @@ class BoardWatch {
       const cross = this.touchpointHub.get(key) !== this.hub;
       for (let n = Math.max(before, this.sends.firstTimed(key)); n < total && n < sentAt.length; n += 1) {
         const ms = at - sentAt[n]!;
-        this.latencies.push(ms);
-        if (cross) this.crossHub.push(ms);
+        this.timing.latencies.push(ms);
+        if (cross) this.timing.crossHub.push(ms);
       }
     }
   }
@@ -196,26 +189,53 @@ async function inWindows<T, R>(items: readonly T[], window: number, work: (item:
   return results;
 }
 
-/**
- * Connects every board, then every kiosk (staggered), then sends presses round-robin over the
- * kiosks at `rate` per second for `seconds`, then waits for the boards to see the last of them.
- */
-export async function runLoad(plan: LoadPlan, log: (line: string) => void): Promise<LoadResult> {
+/** Presses at a fixed rate for a time, after an untimed warm-up at the same rate. */
+export interface PressStep {
+  rate: number;
+  seconds: number;
+  /**
+   * Presses sent first, at the same rate, and not timed: a fresh hub compiles its hot paths and
+   * opens its database connections in its first seconds, which is not its steady state.
+   */
+  warmupSeconds: number;
+}
+
+/** Kiosks and boards connected to the hubs, ready to press at one rate after another. */
+export interface LoadSession {
+  connections: number;
+  kioskConnections: number;
+  boardConnections: number;
+  connectSeconds: number;
+  press(step: PressStep): Promise<StepResult>;
+  close(): void;
+}
+
+export type StepResult = Omit<LoadResult, 'connections' | 'kioskConnections' | 'boardConnections' | 'connectSeconds'>;
+
+/** Connects every board, then every kiosk (staggered, `connectWindow` handshakes at a time). */
+export async function connectLoad(
+  plan: Omit<LoadPlan, keyof PressStep>,
+  log: (line: string) => void,
+): Promise<LoadSession> {
+  // Cumulative over steps: a board is told running totals, so the n-th press of a touchpoint is
+  // the n-th ever sent, whichever step sent it.
   const sends = new SendLog();
-  const latencies: number[] = [];
-  const crossHub: number[] = [];
+  const timing = { latencies: [] as number[], crossHub: [] as number[] };
   // A touchpoint is pressed from one hub only (the plan gives each hub its own), so its key tells
   // where a press came from.
   const touchpointHub = new Map(plan.kiosks.map((k) => [countKey(k.venueId, k.touchpointId), k.hub]));
   const boards: BoardSocket[] = [];
   const watches: BoardWatch[] = [];
   const kiosks: KioskSocket[] = [];
+  const close = () => {
+    for (const socket of [...kiosks, ...boards]) socket.disconnect();
+  };
   let disconnects = 0;
   try {
     const connectStarted = performance.now();
     for (const board of plan.boards) {
       const socket = await connectBoard(plan.hubs[board.hub]!, board.venueId, board.token);
-      const watch = new BoardWatch(board.venueId, board.hub, sends, touchpointHub, latencies, crossHub);
+      const watch = new BoardWatch(board.venueId, board.hub, sends, touchpointHub, timing);
       socket.on('touchpoint.counts', ({ touchpoints }) => watch.onCounts(touchpoints, performance.now()));
       socket.on('disconnect', () => (disconnects += 1));
       boards.push(socket);
@@ -241,103 +261,125 @@ export async function runLoad(plan: LoadPlan, log: (line: string) => void): Prom
     }
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     log(`${kiosks.length + boards.length} connections in ${connectSeconds.toFixed(2)} s`);
-
-    // Presses at a fixed rate, round-robin over the kiosks, each its own one-event batch.
-    const warmup = Math.round(plan.rate * plan.warmupSeconds);
-    const total = warmup + Math.round(plan.rate * plan.seconds);
     const seqs = new Uint32Array(kiosks.length);
-    const payloadVersion = latestVersion('feedback.pressed');
-    let sent = 0;
-    let acked = 0;
-    let refused = 0;
-    const refusals = new Map<string, number>();
-    const answers: Promise<void>[] = [];
-    const sendStarted = performance.now();
-    await new Promise<void>((resolve) => {
-      const tick = setInterval(() => {
-        const due = Math.min(total, Math.floor(((performance.now() - sendStarted) / 1000) * plan.rate));
-        while (sent < due) {
-          if (sent === warmup) sends.startTiming();
-          const index = sent % kiosks.length;
-          const kiosk = plan.kiosks[index]!;
-          seqs[index] = seqs[index]! + 1;
-          const event = {
-            id: newEventId(),
-            type: 'feedback.pressed' as const,
-            v: payloadVersion,
-            venueId: kiosk.venueId,
-            deviceId: kiosk.deviceId,
-            seq: seqs[index]!,
-            occurredAt: Date.now(),
-            payload: {
-              touchpointId: kiosk.touchpointId,
-              level: ((sent % 4) + 1) as 1 | 2 | 3 | 4,
-              source: 'simulated' as const,
-              misuse: false,
-            },
-          };
-          sends.record(countKey(kiosk.venueId, kiosk.touchpointId), performance.now());
-          answers.push(
-            kiosks[index]!.timeout(30_000)
-              .emitWithAck('events.batch', { events: [event], clockOffsetMs: 0 })
-              .then(
-                (reply: BatchOk | BatchFailure) => {
-                  if (reply.ok) acked += 1;
-                  else {
-                    refused += 1;
-                    refusals.set(reply.code, (refusals.get(reply.code) ?? 0) + 1);
-                  }
-                },
-                (error: Error) => {
-                  refused += 1;
-                  refusals.set(error.message, (refusals.get(error.message) ?? 0) + 1);
-                },
-              ),
-          );
-          sent += 1;
-        }
-        if (sent >= total) {
-          clearInterval(tick);
-          resolve();
-        }
-      }, 2);
-    });
-    const sendSeconds = (performance.now() - sendStarted) / 1000;
-    log(
-      `sent ${sent} presses (${warmup} of them untimed warm-up) in ${sendSeconds.toFixed(2)} s ` +
-        `(target ${plan.rate}/s); waiting for acks and boards`,
-    );
-    await Promise.all(answers);
-    if (refusals.size > 0) log(`refused: ${JSON.stringify(Object.fromEntries(refusals))}`);
-    const deadline = performance.now() + 20_000;
-    while (watches.some((w) => w.unseen() > 0) && performance.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    const unseen = Math.max(0, ...watches.map((w) => w.unseen()));
+    let next = 0;
 
-    latencies.sort((a, b) => a - b);
-    crossHub.sort((a, b) => a - b);
+    const press = async (step: PressStep): Promise<StepResult> => {
+      timing.latencies = [];
+      timing.crossHub = [];
+      const disconnectsBefore = disconnects;
+      // Presses at a fixed rate, round-robin over the kiosks, each its own one-event batch.
+      const warmup = Math.round(step.rate * step.warmupSeconds);
+      const total = warmup + Math.round(step.rate * step.seconds);
+      const payloadVersion = latestVersion('feedback.pressed');
+      let sent = 0;
+      let acked = 0;
+      let refused = 0;
+      const refusals = new Map<string, number>();
+      const answers: Promise<void>[] = [];
+      const sendStarted = performance.now();
+      await new Promise<void>((resolve) => {
+        const tick = setInterval(() => {
+          const due = Math.min(total, Math.floor(((performance.now() - sendStarted) / 1000) * step.rate));
+          while (sent < due) {
+            if (sent === warmup) sends.startTiming();
+            const index = next++ % kiosks.length;
+            const kiosk = plan.kiosks[index]!;
+            seqs[index] = seqs[index]! + 1;
+            const event = {
+              id: newEventId(),
+              type: 'feedback.pressed' as const,
+              v: payloadVersion,
+              venueId: kiosk.venueId,
+              deviceId: kiosk.deviceId,
+              seq: seqs[index]!,
+              occurredAt: Date.now(),
+              payload: {
+                touchpointId: kiosk.touchpointId,
+                level: ((sent % 4) + 1) as 1 | 2 | 3 | 4,
+                source: 'simulated' as const,
+                misuse: false,
+              },
+            };
+            sends.record(countKey(kiosk.venueId, kiosk.touchpointId), performance.now());
+            answers.push(
+              kiosks[index]!.timeout(30_000)
+                .emitWithAck('events.batch', { events: [event], clockOffsetMs: 0 })
+                .then(
+                  (reply: BatchOk | BatchFailure) => {
+                    if (reply.ok) acked += 1;
+                    else {
+                      refused += 1;
+                      refusals.set(reply.code, (refusals.get(reply.code) ?? 0) + 1);
+                    }
+                  },
+                  (error: Error) => {
+                    refused += 1;
+                    refusals.set(error.message, (refusals.get(error.message) ?? 0) + 1);
+                  },
+                ),
+            );
+            sent += 1;
+          }
+          if (sent >= total) {
+            clearInterval(tick);
+            resolve();
+          }
+        }, 2);
+      });
+      const sendSeconds = (performance.now() - sendStarted) / 1000;
+      log(
+        `sent ${sent} presses (${warmup} of them untimed warm-up) in ${sendSeconds.toFixed(2)} s ` +
+          `(target ${step.rate}/s); waiting for acks and boards`,
+      );
+      await Promise.all(answers);
+      if (refusals.size > 0) log(`refused: ${JSON.stringify(Object.fromEntries(refusals))}`);
+      const deadline = performance.now() + 20_000;
+      while (watches.some((w) => w.unseen() > 0) && performance.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const unseen = Math.max(0, ...watches.map((w) => w.unseen()));
+
+      const latencies = timing.latencies.sort((a, b) => a - b);
+      const crossHub = timing.crossHub.sort((a, b) => a - b);
+      return {
+        sent,
+        acked,
+        sendSeconds: round(sendSeconds, 2),
+        eventsPerSec: Math.round(sent / sendSeconds),
+        samples: latencies.length,
+        p50Ms: round(percentile(latencies, 50), 2),
+        p99Ms: round(percentile(latencies, 99), 2),
+        maxMs: round(latencies[latencies.length - 1] ?? Number.NaN, 2),
+        crossHubSamples: crossHub.length,
+        crossHubP50Ms: round(percentile(crossHub, 50), 2),
+        crossHubP99Ms: round(percentile(crossHub, 99), 2),
+        lost: Math.max(unseen, sent - acked),
+        refused,
+        disconnects: disconnects - disconnectsBefore,
+      };
+    };
     return {
       connections: kiosks.length + boards.length,
       kioskConnections: kiosks.length,
       boardConnections: boards.length,
       connectSeconds: round(connectSeconds, 2),
-      sent,
-      acked,
-      sendSeconds: round(sendSeconds, 2),
-      eventsPerSec: Math.round(sent / sendSeconds),
-      samples: latencies.length,
-      p50Ms: round(percentile(latencies, 50), 2),
-      p99Ms: round(percentile(latencies, 99), 2),
-      maxMs: round(latencies[latencies.length - 1] ?? Number.NaN, 2),
-      crossHubSamples: crossHub.length,
-      crossHubP50Ms: round(percentile(crossHub, 50), 2),
-      crossHubP99Ms: round(percentile(crossHub, 99), 2),
-      lost: Math.max(unseen, sent - acked),
-      refused,
-      disconnects,
+      press,
+      close,
     };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+/** Connects, presses at one rate, disconnects. */
+export async function runLoad(plan: LoadPlan, log: (line: string) => void): Promise<LoadResult> {
+  const session = await connectLoad(plan, log);
+  try {
+    const { press, close, ...connected } = session;
+    return { ...connected, ...(await press(plan)) };
   } finally {
-    for (const socket of [...kiosks, ...boards]) socket.disconnect();
+    session.close();
   }
 }
 

@@ -173,20 +173,29 @@ export async function hubUrlOf(child: RunningProcess): Promise<string> {
   return url!;
 }
 
-/**
- * `npm run bench -- hub`: C kiosk connections and B board connections to one hub (a child process
- * over a SQLite file, as a venue runs it); presses at a fixed rate from the kiosks, each timed
- * from its send on a kiosk socket to the moment each board is told of it.
- */
-export default async function run(
-  options: Record<string, string>,
+/** Hubs under load: where they listen, who connects where, and what they stored. */
+export interface LoadedHubs {
+  urls: string[];
+  connections: { kiosks: LoadKiosk[]; boards: LoadBoard[] };
+  /** Peak resident memory of each hub process so far, MB. */
+  peakRssMb(): number[];
+  /** Presses the store holds. */
+  stored(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** One hub child process over a SQLite file, as a venue runs it, with the load's venues and kiosks. */
+export async function startSqliteHub(
+  load: ReturnType<typeof loadOptions>,
   log: (line: string) => void,
-): Promise<Record<string, unknown>> {
-  const load = loadOptions(options);
-  const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
+): Promise<LoadedHubs> {
   const dir = mkdtempSync(join(tmpdir(), 'waitwell-bench-hub-'));
   const file = join(dir, 'hub.db');
   let hub: RunningProcess | undefined;
+  const stop = async () => {
+    if (hub) await stopHub(hub);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     log(`provisioning ${load.venues} venues with a board link each and ${load.kiosks} kiosks in ${file}`);
     const layout = loadLayout(load, 1);
@@ -198,13 +207,47 @@ export default async function run(
     );
     await store.close();
 
-    hub = spawnWaitwell(['hub', '--store', file, '--port', '0']);
-    const url = await hubUrlOf(hub);
-    log(`hub child process (pid ${hub.child.pid}) at ${url}`);
+    const child = spawnWaitwell(['hub', '--store', file, '--port', '0']);
+    hub = child;
+    const url = await hubUrlOf(child);
+    log(`hub child process (pid ${child.child.pid}) at ${url}`);
+    return {
+      urls: [url],
+      connections: planConnections(layout, boardTokens),
+      peakRssMb: () => [processMemoryMb(child.child.pid).peakRssMb],
+      stored: async () => {
+        const db = new Database(file, { readonly: true });
+        try {
+          return db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()!.n;
+        } finally {
+          db.close();
+        }
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * `npm run bench -- hub`: C kiosk connections and B board connections to one hub (a child process
+ * over a SQLite file, as a venue runs it); presses at a fixed rate from the kiosks, each timed
+ * from its send on a kiosk socket to the moment each board is told of it.
+ */
+export default async function run(
+  options: Record<string, string>,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
+  const load = loadOptions(options);
+  const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
+  const hub = await startSqliteHub(load, log);
+  try {
     const result = await runLoad(
       {
-        hubs: [url],
-        ...planConnections(layout, boardTokens),
+        hubs: hub.urls,
+        ...hub.connections,
         rate: load.rate,
         seconds: load.seconds,
         warmupSeconds: load.warmupSeconds,
@@ -212,23 +255,18 @@ export default async function run(
       },
       log,
     );
-    const memory = processMemoryMb(hub.child.pid);
-
-    const db = new Database(file, { readonly: true });
-    const stored = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()!.n;
-    db.close();
+    const [peakRssMb] = hub.peakRssMb() as [number];
+    const stored = await hub.stored();
     const lost = Math.max(result.lost, result.sent - stored);
     log(
-      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
-        `hub rss ${memory.rssMb} MB (peak ${memory.peakRssMb} MB), stored ${stored}/${result.sent}`,
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, hub rss peak ${peakRssMb} MB, stored ${stored}/${result.sent}`,
     );
 
     const targetsMet =
-      result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && memory.peakRssMb < 1024;
+      result.connections === load.kiosks + load.boards && lost === 0 && result.p99Ms < 250 && peakRssMb < 1024;
     return {
       ...loadFigures(load, result),
-      rssMb: memory.peakRssMb,
-      rssNowMb: memory.rssMb,
+      rssMb: peakRssMb,
       stored,
       lost,
       ...machineFigures(result, openFiles),
@@ -236,7 +274,6 @@ export default async function run(
       targetsMet,
     };
   } finally {
-    if (hub) await stopHub(hub);
-    rmSync(dir, { recursive: true, force: true });
+    await hub.stop();
   }
 }

@@ -38,6 +38,10 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     summary: 'posted waits against the targets over the shipped scenarios with other seeds and random unseen venues',
     load: () => import('./estimator.ts'),
   },
+  capacity: {
+    summary: 'the highest press rate one SQLite hub and two clustered hubs sustain at p99 under 250 ms, by steps',
+    load: () => import('./capacity.ts'),
+  },
   cluster: {
     summary: 'the same over two hubs on PostgreSQL and Redis, with the kiosk on hub A -> board on hub B latency',
     load: () => import('./cluster.ts'),
