@@ -1,3 +1,4 @@
+import { rootLogger } from './root-logger.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -106,6 +107,7 @@ export const runDemo: Command = {
       );
       const child = spawn(process.execPath, [WAITWELL, 'kiosk', '--config', configFile], {
         stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, WAITWELL_LOG_LEVEL: process.env.WAITWELL_LOG_LEVEL ?? DEMO_LOG_LEVEL },
       });
       kiosks.push(child);
     }
@@ -175,13 +177,17 @@ async function kiosksAnswering(urls: readonly string[], timeoutMs = 30_000): Pro
   }
 }
 
+/** The demo's screen prints its own summary; its parts log only what needs a look (WAITWELL_LOG_LEVEL overrides). */
+const DEMO_LOG_LEVEL = 'warn';
+const demoLog = () => rootLogger({}, DEMO_LOG_LEVEL);
+
 async function startDemoHub(file: string, port: number): Promise<Hub> {
   try {
-    return await startHub({ store: new SqliteHubStore(file), port });
+    return await startHub({ store: new SqliteHubStore(file), port, log: demoLog() });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     console.log(`port ${port} is taken; using a free port instead`);
-    return startHub({ store: new SqliteHubStore(file), port: 0 });
+    return startHub({ store: new SqliteHubStore(file), port: 0, log: demoLog() });
   }
 }
 

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { rootLogger } from './root-logger.ts';
 import { ROLES, type Role } from '../core/protocol.ts';
 import { Accounts } from '../server/auth/access.ts';
 import { newPassword } from '../server/auth/secrets.ts';
@@ -53,7 +53,8 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     // Hubs with their own SQLite files would each hand out the same ticket numbers.
     if (config.redis && !isPostgresUrl(config.store))
       throw new Error('--redis joins hubs that share one store: give them all the same --store postgres://URL');
-    const store = await openHubStore(config.store);
+    const log = rootLogger();
+    const store = await openHubStore(config.store, { log: log.child({ module: 'hub:store' }) });
     const provisioning = ['create-admin', 'create-user', 'add-venue', 'add-device', 'board-token'].some(
       (k) => values[k] !== undefined,
     );
@@ -67,7 +68,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     }
     let hub: Hub;
     try {
-      hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis, log: pino() });
+      hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis, log });
     } catch (error) {
       await store.close();
       throw error;

@@ -1,3 +1,4 @@
+import { rootLogger } from './root-logger.ts';
 import { loadKioskConfig } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { Command } from './cli.ts';
@@ -34,13 +35,13 @@ WAITWELL_KIOSK_PORT.`,
         simulate: simulate === undefined ? undefined : { pressesPerMinute: Number(simulate) },
       },
     });
-    const runtime = new KioskRuntime(config);
-    runtime.on('log', (line) => console.log(`[${config.deviceId}] ${line}`));
+    const log = rootLogger({ device: config.deviceId });
+    const runtime = new KioskRuntime(config, { log });
     await runtime.start();
     onShutdown(async () => {
       const { outbox } = runtime.status();
       await runtime.stop();
-      console.log(`[${config.deviceId}] stopped; ${outbox} event(s) wait in the outbox for the next start`);
+      log.info({ outbox }, `stopped; ${outbox} event(s) wait in the outbox for the next start`);
     });
   },
 };

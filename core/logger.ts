@@ -3,7 +3,7 @@
  * down); classes take a `Logger` and default to `silentLogger`, so tests print nothing unless asked.
  * Child loggers name their module: `log.child({ module: 'hub:queue' })`.
  */
-export interface LogFn {
+interface LogFn {
   (message: string): void;
   (fields: Record<string, unknown>, message?: string): void;
 }

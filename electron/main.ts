@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { app, BrowserWindow, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { SHELL_CHANNELS } from '../core/kiosk-shell.ts';
@@ -30,8 +31,9 @@ function configFile(): string | undefined {
 }
 
 async function startRuntime(): Promise<KioskRuntime> {
-  const runtime = new KioskRuntime(loadKioskConfig({ file: configFile() }));
-  runtime.on('log', (line) => console.log(`[kiosk] ${line}`));
+  // JSON lines on stdout, as `waitwell kiosk` writes them (bin/root-logger.ts).
+  const log = pino({ level: process.env.WAITWELL_LOG_LEVEL ?? 'info' });
+  const runtime = new KioskRuntime(loadKioskConfig({ file: configFile() }), { log });
   await runtime.start();
   return runtime;
 }

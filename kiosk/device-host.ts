@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { FeedbackLevel } from '../core/events.ts';
+import { type Logger, silentLogger } from '../core/logger.ts';
 import type {
   ButtonPress,
   DeviceStatus,
@@ -31,7 +32,6 @@ export interface DeviceSink {
 }
 
 export type DeviceHostEvents = {
-  log: [line: string];
   /** A device's state changed (recorded as device.status too): the screen shows printer trouble. */
   status: [deviceId: string, status: DeviceStatus];
 };
@@ -67,6 +67,7 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
   constructor(
     private readonly devices: KioskDevices,
     private readonly sink: DeviceSink,
+    private readonly log: Logger = silentLogger,
   ) {
     super();
   }
@@ -84,9 +85,10 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     }
     for (const device of this.all()) {
       device.on('status', (status) => this.recordStatus(device.id, status));
+      routeDiagnostics(device, this.log);
       await device
         .start()
-        .catch((error: Error) => this.emit('log', `device ${device.id} did not start: ${error.message}`));
+        .catch((error: Error) => this.log.error({ device: device.id }, `did not start: ${error.message}`));
       this.recordStatus(device.id, device.status);
     }
   }
@@ -157,8 +159,7 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     await Promise.all(
       this.devices.displays.map(async ({ device, serviceId }) => {
         const view = viewFor(serviceId);
-        if (view)
-          await device.show(view).catch((error: Error) => this.emit('log', `display ${device.id}: ${error.message}`));
+        if (view) await device.show(view).catch((error: Error) => this.log.warn({ device: device.id }, error.message));
       }),
     );
   }
@@ -179,9 +180,9 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
     this.lastRecorded.set(deviceId, key);
     const detail =
       status.detail && status.detail.length > MAX_DETAIL ? `${status.detail.slice(0, MAX_DETAIL - 1)}…` : status.detail;
-    this.emit(
-      'log',
-      `device ${deviceId} ${status.state}${status.code ? ` (${status.code})` : ''}${detail ? `: ${detail}` : ''}`,
+    this.log[status.state === 'ready' ? 'info' : 'warn'](
+      { device: deviceId, state: status.state, code: status.code },
+      detail ?? status.state,
     );
     this.emit('status', deviceId, status);
     this.safely(`status of ${deviceId}`, () =>
@@ -194,7 +195,15 @@ export class DeviceHost extends EventEmitter<DeviceHostEvents> {
       work();
     } catch (error) {
       // Most likely the disk: say so loudly, keep the other devices running.
-      this.emit('log', `could not record ${what}: ${(error as Error).message}`);
+      this.log.error(`could not record ${what}: ${(error as Error).message}`);
     }
   }
+}
+
+/** A driver's own problem reports (garbage on the line, a failed write), into the kiosk's log. */
+function routeDiagnostics(device: { id: string }, log: Logger): void {
+  const diagnostics = (device as { diagnostics?: Partial<EventEmitter> }).diagnostics;
+  diagnostics?.on?.('problem', (problem: { reason: string; detail: string }) =>
+    log.warn({ device: device.id, reason: problem.reason }, problem.detail),
+  );
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
-import { type Clock, systemClock } from '../core/logger.ts';
+import { type Clock, type Logger, silentLogger, systemClock } from '../core/logger.ts';
 import type { QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
 import { RepeatPressFilter } from '../core/repeat-press.ts';
 import { touchpointOfDevice, type Venue } from '../core/venue.ts';
@@ -30,7 +30,6 @@ export interface KioskStatus {
 
 export interface KioskRuntimeEvents {
   status: [status: KioskStatus];
-  log: [line: string];
   /** A device's state changed (deviceSummaries() has it). */
   devices: [];
   /** The hub described the venue (hello, or a saved journey map). */
@@ -63,6 +62,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   private readonly devices: DeviceHost;
   private readonly tickets: TicketDesk;
   private readonly clock: Clock;
+  private readonly log: Logger;
   private venue: Venue | undefined;
   private syncReason: string | null = null;
   private localServer: Server | undefined;
@@ -72,10 +72,15 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
 
   constructor(
     readonly config: KioskConfig,
-    options: { clock?: Clock } = {},
+    /** `log`: where the kiosk's modules log (`kiosk:sync`, `kiosk:devices`, ...); silent when not given. */
+    options: { clock?: Clock; log?: Logger } = {},
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    const root = options.log ?? silentLogger;
+    this.log = root.child({ module: 'kiosk' });
+    const syncLog = root.child({ module: 'kiosk:sync' });
+    const ticketLog = root.child({ module: 'kiosk:tickets' });
     this.repeatPresses = new RepeatPressFilter(config.repeatPress);
     this.store = new LocalStore(config.store, { venueId: config.venueId, deviceId: config.deviceId });
     this.sync = new SyncClient({
@@ -97,17 +102,20 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       try {
         this.store.saveVenue(venue);
       } catch (error) {
-        this.emit('log', `could not keep the venue for offline starts: ${(error as Error).message}`);
+        this.log.warn(`could not keep the venue for offline starts: ${(error as Error).message}`);
       }
       this.emit('venue', venue);
     });
     this.sync.on('queue', (snapshot) => this.emit('queue', snapshot));
-    this.devices = new DeviceHost(createKioskDevices(config.devices), {
-      press: (press, meta) => this.recordPress(press, meta),
-      status: (component, status) =>
-        void this.store.append('device.status', { component, ...status }, this.clock.now()),
-    });
-    this.devices.on('log', (line) => this.emit('log', line));
+    this.devices = new DeviceHost(
+      createKioskDevices(config.devices),
+      {
+        press: (press, meta) => this.recordPress(press, meta),
+        status: (component, status) =>
+          void this.store.append('device.status', { component, ...status }, this.clock.now()),
+      },
+      root.child({ module: 'kiosk:devices' }),
+    );
     this.devices.on('status', () => this.emit('devices'));
     this.tickets = new TicketDesk({
       sync: this.sync,
@@ -115,16 +123,20 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       devices: this.devices,
       hubUrl: config.hubUrl,
       venue: () => this.venue,
-      log: (line) => this.emit('log', line),
+      log: (line) => ticketLog.warn(line),
       clock: this.clock,
     });
+    let lastSync = '';
     this.sync.on('state', (state, reason) => {
       this.syncReason = reason ?? null;
-      this.emit('log', `sync ${state}${reason ? `: ${reason}` : ''}`);
+      // Retries report the same state again and again: the log keeps the changes.
+      if (`${state}|${reason}` !== lastSync)
+        syncLog.info({ state, reason }, `sync ${state}${reason ? `: ${reason}` : ''}`);
+      lastSync = `${state}|${reason}`;
       this.emit('status', this.status());
     });
     this.sync.on('rejected', (failure) =>
-      this.emit('log', `hub refused a batch (${failure.code}): ${failure.message}`),
+      syncLog.error({ code: failure.code }, `hub refused a batch: ${failure.message}`),
     );
   }
 
@@ -143,7 +155,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       this.simulator.on('press', (press) => this.recordPress({ ...press, source: 'simulated' }));
       this.simulator.start();
     }
-    this.emit('log', `kiosk ${this.config.deviceId} of ${this.config.venueId} up; screen API at ${this.localUrl}`);
+    this.log.info(`kiosk ${this.config.deviceId} of ${this.config.venueId} up; screen API at ${this.localUrl}`);
   }
 
   /**

@@ -74,11 +74,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const accounts = new Accounts(store);
   const venues = new Venues(store);
   const queues = createHubQueues(store, { log: log.child({ module: 'hub:queue' }), clock });
-  const alerts = new AlertService(store, events, queues.live, { now: () => clock.now() });
+  const alertLog = log.child({ module: 'hub:alerts' });
+  const alerts = new AlertService(store, events, queues.live, { now: () => clock.now(), log: alertLog });
   alerts.on('webhook.failed', ({ venueId, result }) =>
-    console.error(
-      `[hub] webhook ${result.url} of ${venueId} failed after ${result.attempts} attempts: ` +
-        `${result.error ?? `HTTP ${result.status}`}`,
+    alertLog.warn(
+      { venueId, url: result.url, attempts: result.attempts },
+      `webhook failed: ${result.error ?? `HTTP ${result.status}`}`,
     ),
   );
 
@@ -117,7 +118,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     io.of('/board').to(`venue:${venue.id}`).emit('venue.updated', publicVenue(venue));
   });
   mergeOfflineTickets({ events, commands: queues.commands }, { log: log.child({ module: 'hub:queue' }) });
-  events.on('fault', ({ where, error }) => console.error(`[hub] ${where}: ${error.stack ?? error.message}`));
+  const faults = log.child({ module: 'hub' });
+  events.on('fault', ({ where, error }) => faults.error({ where, err: error }, error.message));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -1,3 +1,4 @@
+import { type Logger, silentLogger } from '../../core/logger.ts';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_ALERT_RULES, evaluate, type AlertRule, type Observations } from '../../core/alerts/rules.ts';
 import {
@@ -51,7 +52,13 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     private readonly store: HubStore,
     events: HubEvents,
     queues: LiveQueues,
-    private readonly options: { rules?: AlertRule[]; policy?: TaskPolicy; now?: () => number; tickMs?: number } = {},
+    private readonly options: {
+      rules?: AlertRule[];
+      policy?: TaskPolicy;
+      now?: () => number;
+      tickMs?: number;
+      log?: Logger;
+    } = {},
   ) {
     super();
     events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
@@ -146,7 +153,9 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
         this.waiting.delete(venueId);
         return this.evaluateVenue(venueId);
       })
-      .catch((error: Error) => console.error(`[hub] alert rules for ${venueId}: ${error.message}`));
+      .catch((error: Error) =>
+        (this.options.log ?? silentLogger).error({ venueId }, `alert rules failed: ${error.message}`),
+      );
     this.waiting.set(venueId, next);
     this.running.set(venueId, next);
     return next;

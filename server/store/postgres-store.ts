@@ -1,3 +1,4 @@
+import { type Logger, silentLogger } from '../../core/logger.ts';
 import type { Expression, RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { AnyEventEnvelope } from '../../core/events.ts';
@@ -14,6 +15,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Largest number of connections the pool opens (node-postgres default: 10). */
   maxConnections?: number;
+  /** Where a dropped pooled connection is reported. */
+  log?: Logger;
 }
 
 /**
@@ -68,7 +71,8 @@ export class PostgresHubStore extends KyselyHubStore {
     });
     // An idle pooled connection that drops (database restart) must not crash the hub; the next
     // query opens a new one.
-    pool.on('error', (error) => console.warn(`[hub] PostgreSQL connection lost: ${error.message}`));
+    const log = options.log ?? silentLogger;
+    pool.on('error', (error) => log.warn(`PostgreSQL connection lost: ${error.message}`));
     try {
       await migratePostgres(pool, schema);
     } catch (error) {
