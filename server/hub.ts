@@ -22,6 +22,7 @@ import { createHubQueues, type HubQueues } from './queue/hub-queues.ts';
 import { mergeOfflineTickets } from './queue/offline-tickets.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
+import { WebhookOutbox } from './alerts/webhook-outbox.ts';
 import { Venues } from './venues.ts';
 import { DevicePresence } from './cluster/device-presence.ts';
 import { joinCluster, type HubCluster } from './cluster/hub-cluster.ts';
@@ -76,12 +77,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const queues = createHubQueues(store, { log: log.child({ module: 'hub:queue' }), clock });
   const alertLog = log.child({ module: 'hub:alerts' });
   const alerts = new AlertService(store, events, queues.live, { now: () => clock.now(), log: alertLog });
-  alerts.on('webhook.failed', ({ venueId, result }) =>
-    alertLog.warn(
-      { venueId, url: result.url, attempts: result.attempts },
-      `webhook failed: ${result.error ?? `HTTP ${result.status}`}`,
-    ),
+  const webhooks = new WebhookOutbox(store, { now: () => clock.now(), log: alertLog });
+  webhooks.on('failed', (d, error) =>
+    alertLog.warn({ venueId: d.venueId, url: d.url, attempts: d.attempts }, `webhook failed, will retry: ${error}`),
   );
+  webhooks.on('dead', (d, error) =>
+    alertLog.error({ venueId: d.venueId, url: d.url, attempts: d.attempts }, `webhook given up: ${error}`),
+  );
+  // A new task's deliveries go out at once; the timer retries, on whichever hub is up.
+  alerts.on('task', () => void webhooks.drain());
+  webhooks.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -141,6 +146,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cluster,
     async close() {
       alerts.stop();
+      await webhooks.stop();
       // Only this hub's sockets: through the adapter, disconnectSockets would reach every hub's.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

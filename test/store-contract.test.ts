@@ -1,5 +1,5 @@
+import { HUB_MIGRATIONS } from '../server/store/migrations.ts';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
 import type { AnyEventEnvelope } from '../core/events.ts';
@@ -824,54 +824,50 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.tasks('nowhere')).toEqual([]);
     });
   });
-});
 
-/** A queue log with one ticket in venue-a, as a hub before migration 7 would have written it. */
-async function ticketLog(store: HubStore): Promise<string> {
-  const ticketId = newEventId();
-  await store.upsertVenue(venue('venue-a'));
-  await store.appendQueueEvents('venue-a', 0, [opened('c1', 1), ticketIssued(ticketId, 2)]);
-  return ticketId;
-}
+  describe('webhook outbox', () => {
+    const hook = (url: string) => ({ id: 't1:open:0', url, payload: '{"task":"t1"}' });
 
-describe('SQLite store: migrations', () => {
-  const cleanups = useCleanups();
+    it('queues deliveries with their task, once per id and URL, and claims each for one hub at a time', async () => {
+      await store.saveTask('venue-a', task('t1', 1_000), [hook('http://a/x'), hook('http://b/y')], 1_000);
+      // The same task saved again (another hub, a retry) does not queue its deliveries twice.
+      await store.saveTask('venue-a', task('t1', 1_000), [hook('http://a/x')], 1_500);
+      const other = await openAgain();
+      const [first, second] = await Promise.all([
+        store.claimWebhookDeliveries(2_000, { limit: 10, leaseMs: 60_000 }),
+        other.claimWebhookDeliveries(2_000, { limit: 10, leaseMs: 60_000 }),
+      ]);
+      const claimed = [...first!, ...second!].map((d) => d.url).sort();
+      expect(claimed).toEqual(['http://a/x', 'http://b/y']);
+      expect(first![0] ?? second![0]).toMatchObject({ venueId: 'venue-a', state: 'pending', attempts: 0 });
+      // Held: nobody claims them again until the lease runs out.
+      expect(await store.claimWebhookDeliveries(3_000, { limit: 10, leaseMs: 60_000 })).toEqual([]);
+      expect(await store.claimWebhookDeliveries(62_001, { limit: 1, leaseMs: 60_000 })).toHaveLength(1);
+    });
 
-  it('fills the ticket lookup of a queue log written before it existed (migration 7)', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const file = join(dir.path, 'hub.db');
-    const first = new SqliteHubStore(file);
-    const ticketId = await ticketLog(first);
-    await first.close();
-    const db = new Database(file);
-    db.exec('DROP INDEX queue_events_ticket; ALTER TABLE queue_events DROP COLUMN ticket_id; PRAGMA user_version = 6;');
-    db.close();
-    const migrated = new SqliteHubStore(file);
-    cleanups.push(() => migrated.close());
-    expect(await migrated.ticketVenue(ticketId)).toBe('venue-a');
+    it('records each attempt: retried later, delivered, or given up and listed as dead', async () => {
+      await store.saveTask('venue-a', task('t1', 1_000), [hook('http://a/x'), hook('http://b/y')], 1_000);
+      const [a, b] = await store.claimWebhookDeliveries(1_000, { limit: 10, leaseMs: 60_000 });
+      await store.settleWebhookDelivery(a!, { state: 'pending', at: 1_100, nextAttemptAt: 9_000, status: 503 });
+      await store.settleWebhookDelivery(b!, { state: 'dead', at: 1_200, error: 'ECONNREFUSED' });
+      expect(await store.claimWebhookDeliveries(8_999, { limit: 10, leaseMs: 60_000 })).toEqual([]);
+      const [again] = await store.claimWebhookDeliveries(9_000, { limit: 10, leaseMs: 60_000 });
+      expect(again).toMatchObject({ url: a!.url, attempts: 1, lastStatus: 503 });
+      await store.settleWebhookDelivery(again!, { state: 'delivered', at: 9_100, status: 204 });
+      expect(await store.webhookDeliveries('venue-a', 'dead')).toEqual([
+        expect.objectContaining({ url: b!.url, attempts: 1, lastError: 'ECONNREFUSED', settledAt: 1_200 }),
+      ]);
+      expect((await store.webhookDeliveries('venue-a')).map((d) => [d.state, d.attempts]).sort()).toEqual([
+        ['dead', 1],
+        ['delivered', 2],
+      ]);
+      expect(await store.claimWebhookDeliveries(99_000, { limit: 10, leaseMs: 60_000 })).toEqual([]);
+    });
   });
 });
 
 describe('PostgreSQL store: opening and migrations', () => {
   const cleanups = useCleanups();
-
-  it('fills the ticket lookup of a queue log written before it existed (migration 7)', async () => {
-    const schema = freshPostgresSchema('store_m7');
-    cleanups.push(() => dropPostgresSchema(schema));
-    const first = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
-    const ticketId = await ticketLog(first);
-    await first.close();
-    await withPostgres((client) =>
-      client.query(
-        `ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id;
-         DELETE FROM ${schema}.schema_migrations WHERE version = 7`,
-      ),
-    );
-    const migrated = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
-    cleanups.push(() => migrated.close());
-    expect(await migrated.ticketVenue(ticketId)).toBe('venue-a');
-  });
 
   it('migrates a fresh schema once when several hubs open it at the same moment', async () => {
     const schema = freshPostgresSchema('store_open');
@@ -887,7 +883,7 @@ describe('PostgreSQL store: opening and migrations', () => {
         await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)
       ).rows.map((r) => r.version),
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions).toEqual(HUB_MIGRATIONS.map((m) => m.version));
     // All of them work on the same tables.
     await stores[0]!.upsertVenue(venue('venue-a'));
     expect((await stores[3]!.getVenue('venue-a'))?.id).toBe('venue-a');

@@ -16,13 +16,10 @@ import { MINUTE_MS } from '../../core/queue/types.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { LiveQueues } from '../queue/live-queues.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import { deliver, type DeliveryResult } from './webhooks.ts';
 
 export type AlertServiceEvents = {
   /** A task was opened, moved or escalated (already saved). */
   task: [info: { venueId: string; task: Task }];
-  /** A webhook could not be delivered after its retries. */
-  'webhook.failed': [info: { venueId: string; result: DeliveryResult }];
 };
 
 interface VenueWatch {
@@ -195,18 +192,17 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     for (const escalated of escalate(tasks, now)) await this.publish(venueId, escalated);
   }
 
-  /** Save first, then tell screens, then webhooks (in the background, with retries). */
+  /**
+   * Save first (the task and its webhook deliveries in one transaction, so no hub crash can keep
+   * one without the other), then tell screens; the webhook outbox delivers (webhook-outbox.ts).
+   */
   private async publish(venueId: string, task: Task): Promise<void> {
-    await this.store.saveTask(venueId, task);
-    this.emit('task', { venueId, task });
     const venue = await this.store.getVenue(venueId);
-    for (const webhook of venue?.webhooks ?? []) {
-      void deliver(webhook, { venueId, task }, { deliveryId: `${task.id}:${task.state}:${task.escalation}` }).then(
-        (result) => {
-          if (!result.ok) this.emit('webhook.failed', { venueId, result });
-        },
-      );
-    }
+    const payload = JSON.stringify({ venueId, task });
+    const id = `${task.id}:${task.state}:${task.escalation}`;
+    const deliveries = (venue?.webhooks ?? []).map((webhook) => ({ id, url: webhook.url, payload }));
+    await this.store.saveTask(venueId, task, deliveries, this.now());
+    this.emit('task', { venueId, task });
   }
 
   private watch(venueId: string): VenueWatch {

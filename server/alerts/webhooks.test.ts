@@ -1,8 +1,15 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliver } from './webhooks.ts';
+import type { Task } from '../../core/alerts/tasks.ts';
+import { venueSchema } from '../../core/venue.ts';
+import { SqliteHubStore } from '../store/sqlite-store.ts';
+import { WebhookOutbox } from './webhook-outbox.ts';
+import { attemptDelivery } from './webhooks.ts';
 
 /** A real local HTTP receiver that fails the first `failures` deliveries. */
 async function receiver(failures: number) {
@@ -24,49 +31,122 @@ async function receiver(failures: number) {
   };
 }
 
-describe('webhook delivery', () => {
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const close of closers.splice(0)) await close();
-  });
-  const fastBackoff = { baseMs: 10, maxMs: 50, jitter: 0 };
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
 
-  it('signs the body with HMAC-SHA256 and retries until the receiver takes it', async () => {
-    const hook = await receiver(2);
+describe('a webhook attempt', () => {
+  it('posts the body signed with HMAC-SHA256 under its delivery id, and says how it went', async () => {
+    const hook = await receiver(1);
     closers.push(hook.close);
-    const sleeps: number[] = [];
-    const result = await deliver(
-      { url: hook.url, secret: 's3cret' },
-      { task: { id: 't1', summary: 'restroom unhappy' } },
-      {
-        deliveryId: 'd-1',
-        backoff: fastBackoff,
-        sleep: async (ms) => void sleeps.push(ms),
-      },
-    );
-    expect(result).toEqual({ url: hook.url, ok: true, attempts: 3, status: 204 });
-    expect(sleeps).toEqual([10, 20]);
-    expect(hook.received).toHaveLength(3);
-    for (const { headers, body } of hook.received) {
-      expect(headers['x-waitwell-delivery']).toBe('d-1');
-      expect(headers['x-waitwell-signature']).toBe(
-        `sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`,
+    const body = JSON.stringify({ task: { id: 't1', summary: 'restroom unhappy' } });
+    expect(await attemptDelivery({ url: hook.url, secret: 's3cret' }, body, { deliveryId: 'd-1' })).toEqual({
+      ok: false,
+      status: 503,
+    });
+    expect(await attemptDelivery({ url: hook.url, secret: 's3cret' }, body, { deliveryId: 'd-1' })).toEqual({
+      ok: true,
+      status: 204,
+    });
+    for (const received of hook.received) {
+      expect(received.headers['x-waitwell-delivery']).toBe('d-1');
+      expect(received.headers['x-waitwell-signature']).toBe(
+        `sha256=${createHmac('sha256', 's3cret').update(received.body).digest('hex')}`,
       );
-      expect(JSON.parse(body)).toEqual({ task: { id: 't1', summary: 'restroom unhappy' } });
+      expect(received.body).toBe(body);
     }
-  });
-
-  it('gives up after the last attempt and says why, without throwing', async () => {
-    const hook = await receiver(99);
-    closers.push(hook.close);
-    expect(
-      await deliver({ url: hook.url, secret: 'x' }, {}, { deliveryId: 'd-2', maxAttempts: 3, backoff: fastBackoff }),
-    ).toEqual({ url: hook.url, ok: false, attempts: 3, status: 503 });
-    const unreachable = await deliver(
-      { url: 'http://127.0.0.1:9/', secret: 'x' },
-      {},
-      { deliveryId: 'd-3', maxAttempts: 2, backoff: fastBackoff },
-    );
-    expect(unreachable).toMatchObject({ ok: false, attempts: 2, error: expect.any(String) });
+    const unreachable = await attemptDelivery({ url: 'http://127.0.0.1:9/', secret: 'x' }, '{}', { deliveryId: 'd' });
+    expect(unreachable).toEqual({ ok: false, error: expect.any(String) });
   });
 });
+
+describe('the webhook outbox', () => {
+  /** A hub's store over a file that outlives any one "hub", with a venue whose webhook is `url`. */
+  async function venueStore(url: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'waitwell-outbox-'));
+    closers.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'hub.db');
+    const open = async () => {
+      const store = new SqliteHubStore(file);
+      closers.push(() => store.close());
+      return store;
+    };
+    const store = await open();
+    await store.upsertVenue(
+      venueSchema.parse({
+        id: 'venue-a',
+        name: 'Branch',
+        touchpoints: [{ id: 'entrance', name: { ko: '입구', zh: '入口', en: 'Entrance' } }],
+        webhooks: [{ url, secret: 'a-webhook-secret-of-some-length' }],
+      }),
+    );
+    return { store, open };
+  }
+
+  const task = (id: string) => ({ id: `${id}:open:0`, url: '', payload: JSON.stringify({ task: id }) });
+
+  it('delivers a delivery queued by a hub that died after a failed attempt, with the same id', async () => {
+    const hook = await receiver(1);
+    closers.push(hook.close);
+    const { store, open } = await venueStore(hook.url);
+    let now = 1_000;
+    const clock = () => now;
+    await store.saveTask('venue-a', taskRecord('t1'), [{ ...task('t1'), url: hook.url }], now);
+
+    // Hub A attempts once (503), then dies: nothing of it is left but the store.
+    const hubA = new WebhookOutbox(store, { now: clock });
+    const failures: string[] = [];
+    hubA.on('failed', (_d, error) => failures.push(error));
+    expect(await hubA.drain()).toBe(1);
+    expect(failures).toEqual(['HTTP 503']);
+    await store.close();
+
+    // Hub B, started later on the same store, finds it due after the backoff and delivers it.
+    const hubB = new WebhookOutbox(await open(), { now: clock });
+    expect(await hubB.drain()).toBe(0);
+    now += 10_000;
+    expect(await hubB.drain()).toBe(1);
+    expect(hook.received.map((r) => r.headers['x-waitwell-delivery'])).toEqual(['t1:open:0', 't1:open:0']);
+    const stored = await (await open()).webhookDeliveries('venue-a');
+    expect(stored).toEqual([expect.objectContaining({ state: 'delivered', attempts: 2, lastStatus: 204 })]);
+  });
+
+  it('gives up after deadAfterMs and lists the delivery as dead for admins', async () => {
+    const hook = await receiver(99);
+    closers.push(hook.close);
+    const { store } = await venueStore(hook.url);
+    let now = 1_000;
+    await store.saveTask('venue-a', taskRecord('t2'), [{ ...task('t2'), url: hook.url }], now);
+    const outbox = new WebhookOutbox(store, { now: () => now, deadAfterMs: 60_000 });
+    const dead: string[] = [];
+    outbox.on('dead', (d, error) => dead.push(`${d.id} after ${d.attempts}: ${error}`));
+    await outbox.drain();
+    for (let i = 0; i < 20 && dead.length === 0; i += 1) {
+      now += 20_000;
+      await outbox.drain();
+    }
+    expect(dead).toEqual([expect.stringMatching(/^t2:open:0 after \d+: HTTP 503$/)]);
+    expect(await store.webhookDeliveries('venue-a', 'dead')).toHaveLength(1);
+    expect(await store.claimWebhookDeliveries(now + 1e9, { limit: 10, leaseMs: 1 })).toEqual([]);
+  });
+});
+
+function taskRecord(id: string): Task {
+  return {
+    id,
+    causeKey: `unhappy-share:${id}`,
+    rule: 'unhappy-share',
+    subject: 'entrance',
+    summary: 'unhappy presses at the entrance',
+    owner: 'front-desk',
+    state: 'open',
+    openedAt: 1_000,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    verifiedAt: null,
+    ackDeadline: 61_000,
+    resolveDeadline: 121_000,
+    escalation: 0,
+  };
+}

@@ -143,6 +143,20 @@ export function apiRouter(deps: {
     res.status(201).json(created);
   });
 
+  // The webhook outbox of a venue: what waits, what went through, and what was given up (dead),
+  // for the admins who configure webhooks. ?state=pending|delivered|dead narrows it.
+  router.get('/venues/:venueId/webhook-deliveries', async (req, res) => {
+    await requireAdmin(req);
+    const state = req.query.state === undefined ? undefined : String(req.query.state);
+    if (state !== undefined && !['pending', 'delivered', 'dead'].includes(state))
+      throw new ApiError(400, 'invalid-request', `state is pending, delivered or dead, not "${state}"`);
+    const deliveries = await store.webhookDeliveries(
+      String(req.params.venueId),
+      state as 'pending' | 'delivered' | 'dead' | undefined,
+    );
+    res.json(deliveries.map(({ payload: _payload, ...delivery }) => delivery));
+  });
+
   router.post('/venues/:venueId/board-token', async (req, res) => {
     await requireVenue(req, 'manager');
     res.status(201).json({ token: await venues.newBoardToken(String(req.params.venueId)) });

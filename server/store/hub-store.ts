@@ -77,8 +77,20 @@ export interface HubStore {
    * by device and component: kept at ingest, so every hub answers the same, restarted or not.
    */
   componentHealth(venueId: string): Promise<ComponentHealth[]>;
-  /** Inserts or replaces a task (core/alerts/tasks.ts). */
-  saveTask(venueId: string, task: Task): Promise<void>;
+  /**
+   * Inserts or replaces a task (core/alerts/tasks.ts) and, in the same transaction, queues its
+   * webhook deliveries (a delivery already queued under the same id and URL is kept as it is).
+   */
+  saveTask(venueId: string, task: Task, deliveries?: readonly NewWebhookDelivery[], at?: number): Promise<void>;
+  /**
+   * Up to `limit` pending deliveries due at `now` that no hub holds, each held for `leaseMs` by
+   * the caller: two hubs never attempt one delivery at once, and a hub that dies lets go.
+   */
+  claimWebhookDeliveries(now: number, options: { limit: number; leaseMs: number }): Promise<WebhookDelivery[]>;
+  /** The outcome of one attempt: delivered, tried again at `nextAttemptAt`, or given up (dead). */
+  settleWebhookDelivery(delivery: { id: string; url: string }, outcome: DeliveryOutcome): Promise<void>;
+  /** A venue's deliveries, newest first; `state` narrows them (admins look for 'dead'). */
+  webhookDeliveries(venueId: string, state?: WebhookDeliveryState): Promise<WebhookDelivery[]>;
   /** A venue's tasks, newest first. */
   tasks(venueId: string): Promise<Task[]>;
 }
@@ -171,3 +183,29 @@ export interface StoredEventRef {
   correctedAt: number;
   receivedAt: number;
 }
+
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'dead';
+
+export interface NewWebhookDelivery {
+  /** The delivery id the receiver sees on every attempt (X-Waitwell-Delivery). */
+  id: string;
+  url: string;
+  /** The JSON body, as sent. */
+  payload: string;
+}
+
+export interface WebhookDelivery extends NewWebhookDelivery {
+  venueId: string;
+  state: WebhookDeliveryState;
+  attempts: number;
+  createdAt: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  settledAt: number | null;
+}
+
+export type DeliveryOutcome = { at: number; status?: number; error?: string } & (
+  | { state: 'delivered' | 'dead' }
+  | { state: 'pending'; nextAttemptAt: number }
+);

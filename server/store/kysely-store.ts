@@ -1,4 +1,4 @@
-import type { Expression, RawBuilder } from 'kysely';
+import type { Expression, ExpressionBuilder, RawBuilder } from 'kysely';
 import { sql } from './kysely.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
@@ -6,21 +6,32 @@ import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
 import { parseQueueEvent, type QueueEvent } from '../../core/queue/index.ts';
 import { type Venue, venueSchema } from '../../core/venue.ts';
 import {
+  type DeliveryOutcome,
   type DeviceRecord,
   type HubStore,
   type IngestContext,
   type IngestOutcome,
   type NewDevice,
   type NewUser,
+  type NewWebhookDelivery,
   type PressGroup,
   type PressRecord,
   QueueVersionConflict,
   type SessionRecord,
   type StoredEventRef,
   type UserRecord,
+  type WebhookDelivery,
+  type WebhookDeliveryState,
 } from './hub-store.ts';
-import { ticketIdOf, toComponentHealth, toDevice, toTouchpointCounts, toUser } from './store-rows.ts';
-import type { HubDb } from './tables.ts';
+import {
+  ticketIdOf,
+  toComponentHealth,
+  toDevice,
+  toTouchpointCounts,
+  toUser,
+  toWebhookDelivery,
+} from './store-rows.ts';
+import type { HubDb, HubTables } from './tables.ts';
 
 /** Rows per INSERT when many are written at once: far below both dialects' limits on parameters. */
 const ROWS_PER_INSERT = 1000;
@@ -349,21 +360,50 @@ export abstract class KyselyHubStore implements HubStore {
     return [...byKey.values()];
   }
 
-  async saveTask(venueId: string, task: Task): Promise<void> {
-    await this.db
-      .insertInto('tasks')
-      .values({
-        id: task.id,
-        venue_id: venueId,
-        cause_key: task.causeKey,
-        state: task.state,
-        opened_at: task.openedAt,
-        body: JSON.stringify(task),
-      })
-      .onConflict((conflict) =>
-        conflict.column('id').doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), body: eb.ref('excluded.body') })),
-      )
-      .execute();
+  async saveTask(
+    venueId: string,
+    task: Task,
+    deliveries: readonly NewWebhookDelivery[] = [],
+    at: number = Date.now(),
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('tasks')
+        .values({
+          id: task.id,
+          venue_id: venueId,
+          cause_key: task.causeKey,
+          state: task.state,
+          opened_at: task.openedAt,
+          body: JSON.stringify(task),
+        })
+        .onConflict((conflict) =>
+          conflict
+            .column('id')
+            .doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), body: eb.ref('excluded.body') })),
+        )
+        .execute();
+      if (deliveries.length === 0) return;
+      await trx
+        .insertInto('webhook_deliveries')
+        .values(
+          deliveries.map((d) => ({
+            id: d.id,
+            url: d.url,
+            venue_id: venueId,
+            payload: d.payload,
+            state: 'pending' as const,
+            created_at: at,
+            next_attempt_at: at,
+            claimed_until: null,
+            last_status: null,
+            last_error: null,
+            settled_at: null,
+          })),
+        )
+        .onConflict((conflict) => conflict.columns(['id', 'url']).doNothing())
+        .execute();
+    });
   }
 
   async tasks(venueId: string): Promise<Task[]> {
@@ -374,6 +414,60 @@ export abstract class KyselyHubStore implements HubStore {
       .orderBy('opened_at', 'desc')
       .execute();
     return rows.map((row) => JSON.parse(row.body) as Task);
+  }
+
+  async claimWebhookDeliveries(now: number, options: { limit: number; leaseMs: number }): Promise<WebhookDelivery[]> {
+    const due = (eb: ExpressionBuilder<HubTables, 'webhook_deliveries'>) =>
+      eb.and([
+        eb('state', '=', 'pending'),
+        eb('next_attempt_at', '<=', now),
+        eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]),
+      ]);
+    // The outer condition is checked again on each row as it is locked (PostgreSQL): a row another
+    // hub claimed meanwhile drops out instead of being claimed twice.
+    const rows = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ claimed_until: now + options.leaseMs })
+      .where(due)
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple('id', 'url'),
+          'in',
+          selectFrom('webhook_deliveries')
+            .select(['id', 'url'])
+            .where(due)
+            .orderBy('next_attempt_at')
+            .limit(options.limit)
+            .$asTuple('id', 'url'),
+        ),
+      )
+      .returningAll()
+      .execute();
+    return rows.map(toWebhookDelivery);
+  }
+
+  async settleWebhookDelivery(delivery: { id: string; url: string }, outcome: DeliveryOutcome): Promise<void> {
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({
+        state: outcome.state,
+        attempts: eb('attempts', '+', 1),
+        claimed_until: null,
+        last_status: outcome.status ?? null,
+        last_error: outcome.error ?? null,
+        next_attempt_at: outcome.state === 'pending' ? outcome.nextAttemptAt : eb.ref('next_attempt_at'),
+        settled_at: outcome.state === 'pending' ? null : outcome.at,
+      }))
+      .where('id', '=', delivery.id)
+      .where('url', '=', delivery.url)
+      .execute();
+  }
+
+  async webhookDeliveries(venueId: string, state?: WebhookDeliveryState): Promise<WebhookDelivery[]> {
+    let query = this.db.selectFrom('webhook_deliveries').selectAll().where('venue_id', '=', venueId);
+    if (state) query = query.where('state', '=', state);
+    const rows = await query.orderBy('created_at', 'desc').execute();
+    return rows.map(toWebhookDelivery);
   }
 }
 

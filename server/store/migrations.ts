@@ -145,4 +145,28 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
     // (SQL's JSON functions differ between them, and PostgreSQL's refuse a "\u0000" escape).
     fill: { table: 'queue_events', from: 'body', column: 'ticket_id', value: (body) => ticketIdOf(JSON.parse(body)) },
   },
+  {
+    version: 8,
+    sql: `
+      -- Webhook deliveries waiting, done or given up: an outbox any hub drains, so a hub that dies
+      -- after a failed attempt does not take the retry with it. One row per delivery and URL.
+      CREATE TABLE webhook_deliveries (
+        id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        venue_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        claimed_until BIGINT,
+        last_status INTEGER,
+        last_error TEXT,
+        settled_at BIGINT,
+        PRIMARY KEY (id, url)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+      CREATE INDEX webhook_deliveries_venue ON webhook_deliveries (venue_id, created_at);
+    `,
+  },
 ];

@@ -1,8 +1,8 @@
 import { type ComponentHealth, emptyLevelCounts, type TouchpointCounts } from '../../core/protocol.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
-import type { DeviceRecord, UserRecord } from './hub-store.ts';
-import type { ComponentStatusRow, DeviceRow, HubTables, UserRow } from './tables.ts';
+import type { DeviceRecord, UserRecord, WebhookDelivery } from './hub-store.ts';
+import type { ComponentStatusRow, DeviceRow, HubTables, UserRow, WebhookDeliveryRow } from './tables.ts';
 
 /** How rows of the hub's tables (tables.ts) become the records of the store contract, and back. */
 
@@ -128,4 +128,20 @@ export function toComponentHealth(row: ComponentStatusRow): ComponentHealth {
 /** The ticket a queue event is about (queue_events.ticket_id), or null for counter and numbering events. */
 export function ticketIdOf(event: QueueEvent): string | null {
   return 'ticketId' in event && typeof event.ticketId === 'string' ? event.ticketId : null;
+}
+
+export function toWebhookDelivery(row: WebhookDeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    url: row.url,
+    venueId: row.venue_id,
+    payload: row.payload,
+    state: row.state,
+    attempts: Number(row.attempts),
+    createdAt: Number(row.created_at),
+    nextAttemptAt: Number(row.next_attempt_at),
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    settledAt: row.settled_at === null ? null : Number(row.settled_at),
+  };
 }

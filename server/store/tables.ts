@@ -1,5 +1,6 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type { ComponentHealth, Role } from '../../core/protocol.ts';
+import type { WebhookDeliveryState } from './hub-store.ts';
 
 /**
  * The hub's tables as both dialects hold them (server/store/migrations.ts), for Kysely's types.
@@ -85,6 +86,20 @@ export interface HubTables {
     at: number;
     seq: number;
   };
+  webhook_deliveries: {
+    id: string;
+    url: string;
+    venue_id: string;
+    payload: string;
+    state: WebhookDeliveryState;
+    attempts: Generated<number>;
+    created_at: number;
+    next_attempt_at: number;
+    claimed_until: number | null;
+    last_status: number | null;
+    last_error: string | null;
+    settled_at: number | null;
+  };
 }
 
 /** The hub's database, or one transaction or connection of it. */
@@ -93,3 +108,4 @@ export type HubDb = Kysely<HubTables>;
 export type DeviceRow = Selectable<HubTables['devices']>;
 export type UserRow = Selectable<HubTables['users']>;
 export type ComponentStatusRow = HubTables['component_status'];
+export type WebhookDeliveryRow = Selectable<HubTables['webhook_deliveries']>;
