@@ -18,6 +18,8 @@ export const kioskConfigSchema = z.strictObject({
       maxBatchEvents: z.number().int().positive().max(2000).default(1000),
       maxInFlight: z.number().int().positive().max(16).default(4),
       ackTimeoutMs: z.number().int().positive().default(10_000),
+      /** How long a take is asked of the hub (same ticket id) before it is issued offline (docs/queues.md). */
+      takeDeadlineMs: z.number().int().positive().max(60_000).default(4000),
     })
     .prefault({}),
   /** Button boxes, printers and displays attached to this kiosk (kiosk/device-config.ts). */

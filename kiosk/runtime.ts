@@ -117,6 +117,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       venue: () => this.venue,
       log: (line) => this.emit('log', line),
       clock: this.clock,
+      takeDeadlineMs: config.sync.takeDeadlineMs,
     });
     this.sync.on('state', (state, reason) => {
       this.syncReason = reason ?? null;
@@ -128,12 +129,24 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     );
   }
 
+  /**
+   * Starts syncing, the devices and the screen API. A kiosk that cannot serve its screen (its port
+   * is taken) is of no use: start rejects after stopping what it started, so its supervisor sees
+   * the process exit and can restart it.
+   */
   async start(): Promise<void> {
-    this.sync.start();
-    await this.devices.start();
-    const local = await startLocalApi(this, this.config.localPort);
-    this.localServer = local.server;
-    this.localUrl = local.url;
+    try {
+      this.sync.start();
+      await this.devices.start();
+      const local = await startLocalApi(this, this.config.localPort);
+      this.localServer = local.server;
+      this.localUrl = local.url;
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      const port =
+        (error as { code?: string }).code === 'EADDRINUSE' ? ` (port ${this.config.localPort} is taken)` : '';
+      throw new Error(`kiosk ${this.config.deviceId} could not start${port}: ${(error as Error).message}`);
+    }
     if (this.config.simulate) {
       const configured = this.config.simulate.touchpoints;
       this.simulator = new SimulatedFeedbackSource({
