@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
+import { DEFAULT_BACKOFF } from '../core/backoff.ts';
 import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
 import { type Clock, systemClock } from '../core/logger.ts';
 import type { QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
@@ -86,6 +87,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       maxBatchEvents: config.sync.maxBatchEvents,
       maxInFlight: config.sync.maxInFlight,
       ackTimeoutMs: config.sync.ackTimeoutMs,
+      backoff: { ...DEFAULT_BACKOFF, maxMs: config.sync.retryMaxMs },
       now: () => this.clock.now(),
     });
     // The one copy of the venue on this kiosk. Until the hub answers, the one it described last
