@@ -12,7 +12,7 @@ import { waitFor } from './support/wait.ts';
 describe('a ticket the hub numbered while its kiosk printed an offline number', () => {
   const cleanups = useCleanups();
 
-  it('is renumbered to the printed number at the kiosk’s next hello, even if its record was stored unmerged', async () => {
+  it('takes the printed number at the kiosk’s next hello, even if its record was stored unmerged', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: TEST_QUEUE_VENUE });
