@@ -84,7 +84,9 @@ async function main(argv: string[]): Promise<void> {
   await command.run(parsed.values, parsed.positionals);
 }
 
+// A command that fails to start exits non-zero at once, even if some part of it (a socket, a
+// device) would keep the process alive: a supervisor restarts it only if it exits.
 main(process.argv.slice(2)).catch((error: Error) => {
   console.error(`waitwell: ${error.message}`);
-  process.exitCode = 1;
+  process.exit(1);
 });

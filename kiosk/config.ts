@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_BACKOFF } from '../core/backoff.ts';
 import { slugSchema } from '../core/ids.ts';
 import { layerSettings } from '../core/settings.ts';
 import { devicesSchema, repeatPressSchema } from './device-config.ts';
@@ -18,6 +19,10 @@ export const kioskConfigSchema = z.strictObject({
       maxBatchEvents: z.number().int().positive().max(2000).default(1000),
       maxInFlight: z.number().int().positive().max(16).default(4),
       ackTimeoutMs: z.number().int().positive().default(10_000),
+      /** How long a take is asked of the hub (same ticket id) before it is issued offline (docs/queues.md). */
+      takeDeadlineMs: z.number().int().positive().max(60_000).default(4000),
+      /** The longest pause between two attempts to reach the hub (they start at 250 ms and double). */
+      retryMaxMs: z.number().int().min(250).max(300_000).default(DEFAULT_BACKOFF.maxMs),
     })
     .prefault({}),
   /** Button boxes, printers and displays attached to this kiosk (kiosk/device-config.ts). */

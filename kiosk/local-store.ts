@@ -11,7 +11,7 @@ import { newEventId } from '../core/ids.ts';
 import { dayKey } from '../core/queue/numbering.ts';
 import type { Venue } from '../core/venue.ts';
 import type { Migration } from '../storage/migration.ts';
-import { openSqlite, type SqliteDatabase } from '../storage/sqlite.ts';
+import { FileLockedError, holdFileLock, openSqlite, type SqliteDatabase } from '../storage/sqlite.ts';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -99,6 +99,19 @@ export interface OutboxLimits {
   maxBytes: number;
 }
 
+/** The store's lock, beside it; a second kiosk on the same store is told what to do and stops. */
+function lockStore(file: string): { release(): void } {
+  try {
+    return holdFileLock(`${file}.lock`);
+  } catch (error) {
+    if (!(error instanceof FileLockedError)) throw error;
+    throw new Error(
+      `the kiosk store ${file} is in use by another kiosk (its lock ${error.lockFile} is held): ` +
+        'stop that kiosk first, or give this one its own store file (config "store" or --store)',
+    );
+  }
+}
+
 /**
  * The kiosk's own SQLite file: the durable log of every touchpoint event this device recorded,
  * and the outbox of those the hub has not confirmed yet. The venue and device ids are fixed per
@@ -106,6 +119,8 @@ export interface OutboxLimits {
  */
 export class LocalStore extends EventEmitter<LocalStoreEvents> {
   private readonly db: SqliteDatabase;
+  /** One kiosk per store: two processes appending to one file would fork its sequence. */
+  private readonly lock: { release(): void };
   private readonly insertEvent;
   private readonly selectAfter;
   private readonly appendTransaction;
@@ -116,7 +131,13 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
     readonly identity: { venueId: string; deviceId: string },
   ) {
     super();
-    this.db = openSqlite(file, { migrations: MIGRATIONS });
+    this.lock = lockStore(file);
+    try {
+      this.db = openSqlite(file, { migrations: MIGRATIONS });
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
     this.insertEvent = this.db.prepare<[number, string, string, number, number, string]>(
       'INSERT INTO events (seq, id, type, v, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -148,7 +169,7 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
       device_id: string;
     };
     if (owner.venue_id !== venueId || owner.device_id !== deviceId) {
-      this.db.close();
+      this.close();
       throw new Error(
         `this kiosk store belongs to device "${owner.device_id}" of venue "${owner.venue_id}", ` +
           `not "${deviceId}" of "${venueId}": give each kiosk its own store file (config "store")`,
@@ -299,6 +320,7 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
 
   close(): void {
     this.db.close();
+    this.lock.release();
   }
 
   private readLastSeq(): number {

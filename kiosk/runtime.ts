@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
+import { DEFAULT_BACKOFF } from '../core/backoff.ts';
 import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../core/logger.ts';
 import type { QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
@@ -91,6 +92,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       maxBatchEvents: config.sync.maxBatchEvents,
       maxInFlight: config.sync.maxInFlight,
       ackTimeoutMs: config.sync.ackTimeoutMs,
+      backoff: { ...DEFAULT_BACKOFF, maxMs: config.sync.retryMaxMs },
       now: () => this.clock.now(),
     });
     // The one copy of the venue on this kiosk. Until the hub answers, the one it described last
@@ -125,6 +127,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       venue: () => this.venue,
       log: (line) => ticketLog.warn(line),
       clock: this.clock,
+      takeDeadlineMs: config.sync.takeDeadlineMs,
     });
     let lastSync = '';
     this.sync.on('state', (state, reason) => {
@@ -140,12 +143,24 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     );
   }
 
+  /**
+   * Starts syncing, the devices and the screen API. A kiosk that cannot serve its screen (its port
+   * is taken) is of no use: start rejects after stopping what it started, so its supervisor sees
+   * the process exit and can restart it.
+   */
   async start(): Promise<void> {
-    this.sync.start();
-    await this.devices.start();
-    const local = await startLocalApi(this, this.config.localPort);
-    this.localServer = local.server;
-    this.localUrl = local.url;
+    try {
+      this.sync.start();
+      await this.devices.start();
+      const local = await startLocalApi(this, this.config.localPort);
+      this.localServer = local.server;
+      this.localUrl = local.url;
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      const port =
+        (error as { code?: string }).code === 'EADDRINUSE' ? ` (port ${this.config.localPort} is taken)` : '';
+      throw new Error(`kiosk ${this.config.deviceId} could not start${port}: ${(error as Error).message}`);
+    }
     if (this.config.simulate) {
       const configured = this.config.simulate.touchpoints;
       this.simulator = new SimulatedFeedbackSource({

@@ -159,10 +159,28 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     return this.socket.timeout(this.ackTimeoutMs).emitWithAck('ticket.quote', request);
   }
 
-  /** Takes a ticket from the hub (the queue's authority); rejects with HubUnreachableError when offline. */
-  async takeTicket(request: TicketTakeRequest): Promise<QueueCommandResult> {
+  /**
+   * Takes a ticket from the hub (the queue's authority); rejects with HubUnreachableError when
+   * offline, and when no answer comes within `timeoutMs` (the ack timeout at most).
+   */
+  async takeTicket(request: TicketTakeRequest, timeoutMs = this.ackTimeoutMs): Promise<QueueCommandResult> {
     this.requireOnline();
-    return this.socket.timeout(this.ackTimeoutMs).emitWithAck('ticket.take', request);
+    return this.socket.timeout(Math.min(timeoutMs, this.ackTimeoutMs)).emitWithAck('ticket.take', request);
+  }
+
+  /** Resolves when sync is online (at once if it is), or after `timeoutMs` if it is not by then. */
+  waitUntilOnline(timeoutMs: number): Promise<void> {
+    if (this.ready && !this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('state', onState);
+        resolve();
+      };
+      const onState = (state: SyncState) => state === 'online' && done();
+      const timer = setTimeout(done, timeoutMs);
+      this.on('state', onState);
+    });
   }
 
   /** A return-time holder is back: they join the line now. */

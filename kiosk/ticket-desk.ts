@@ -1,9 +1,17 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { newerSnapshot } from '../core/queue/newer-snapshot.ts';
 import { newEventId } from '../core/ids.ts';
 import { type Clock, systemClock } from '../core/logger.ts';
 import { formatNumber } from '../core/queue/numbering.ts';
 import type { Language } from '../core/languages.ts';
-import type { QueueCommandResult, QueueFailure, QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
+import type {
+  QueueCommandResult,
+  QueueFailure,
+  QueueSnapshot,
+  TicketQuote,
+  TicketTakeRequest,
+  TicketView,
+} from '../core/protocol.ts';
 import type { ReturnWindow } from '../core/queue/types.ts';
 import { PRINTER_TROUBLE_TEXTS } from '../core/ticket-texts.ts';
 import type { Venue } from '../core/venue.ts';
@@ -13,7 +21,7 @@ export type { PrintOutcome, TakenTicket };
 import type { WaitView } from '../drivers/device.ts';
 import type { DeviceHost } from './device-host.ts';
 import type { LocalStore } from './local-store.ts';
-import type { SyncClient } from './sync-client.ts';
+import { HubUnreachableError, type SyncClient } from './sync-client.ts';
 
 export interface TicketDeskOptions {
   sync: SyncClient;
@@ -24,6 +32,8 @@ export interface TicketDeskOptions {
   venue: () => Venue | undefined;
   log: (line: string) => void;
   clock?: Clock;
+  /** How long to ask the hub for a take before issuing offline (TAKE_DEADLINE_MS). */
+  takeDeadlineMs?: number;
 }
 
 export interface TakeTicketRequest {
@@ -32,6 +42,13 @@ export interface TakeTicketRequest {
   language: Language;
   returnWindow?: ReturnWindow;
 }
+
+/** How long a customer waits for the hub to answer a take before the kiosk issues offline. */
+const TAKE_DEADLINE_MS = 4000;
+/** Between two asks of the same take the hub answered "busy" (a reconnect is waited for instead). */
+const RETRY_PAUSE_MS = 250;
+/** Hub answers that mean "not now" (its store failed): the same take is asked again. */
+const RETRIED: ReadonlySet<string> = new Set(['busy', 'internal']);
 
 /** Keep at least this many reserved numbers per service; top up with a block of REFILL. */
 const LOW_WATER = 10;
@@ -62,6 +79,7 @@ export class TicketDesk {
   private readonly venue: () => Venue | undefined;
   private readonly log: (line: string) => void;
   private readonly clock: Clock;
+  private readonly takeDeadlineMs: number;
 
   constructor(options: TicketDeskOptions) {
     this.sync = options.sync;
@@ -71,6 +89,7 @@ export class TicketDesk {
     this.venue = options.venue;
     this.log = options.log;
     this.clock = options.clock ?? systemClock;
+    this.takeDeadlineMs = options.takeDeadlineMs ?? TAKE_DEADLINE_MS;
     // Hello brings the venue (its services): the moment to make sure numbers are reserved.
     this.sync.on('venue', () => void this.topUpNumbers());
     this.sync.on('queue', (snapshot) => this.queueChanged(snapshot));
@@ -130,20 +149,24 @@ export class TicketDesk {
     return quote;
   }
 
+  /**
+   * Takes a ticket; its number is the one on paper and on every screen (docs/queues.md, "One ticket,
+   * one number"). A take the hub may have received is asked again with the same id until the hub
+   * answers or the deadline passes; then, or at once when the hub was never reached, the ticket is
+   * issued from this kiosk's reserved numbers under that id, and the hub adopts that number.
+   */
   async take(request: TakeTicketRequest): Promise<TakenTicket> {
     const ticketId = newEventId();
-    let result: QueueCommandResult;
-    try {
-      result = await this.sync.takeTicket({
-        ticketId,
-        serviceId: request.serviceId,
-        ...(request.segmentId ? { segmentId: request.segmentId } : {}),
-        ...(request.returnWindow ? { returnWindow: request.returnWindow } : {}),
-      });
-    } catch (error) {
+    const result = await this.askHub({
+      ticketId,
+      serviceId: request.serviceId,
+      ...(request.segmentId ? { segmentId: request.segmentId } : {}),
+      ...(request.returnWindow ? { returnWindow: request.returnWindow } : {}),
+    });
+    if (!result) {
       // The hub is the queue's authority; without it, a number from this kiosk's reserved block.
       const offline = this.takeOffline(ticketId, request);
-      if (!offline) throw error;
+      if (!offline) throw new HubUnreachableError(this.sync.state);
       return {
         ticket: offline,
         print: await this.print(offline, request.language),
@@ -177,6 +200,31 @@ export class TicketDesk {
       offline: false,
       phoneUrl: this.phoneUrl(ticket.ticketId),
     };
+  }
+
+  /**
+   * The hub's answer to a take, or undefined when there is none to wait for: the hub was not
+   * reached at all, or did not answer by the deadline (then it may hold the take: same id, see take).
+   */
+  private async askHub(take: TicketTakeRequest): Promise<QueueCommandResult | undefined> {
+    // Elapsed time, not the venue clock: a deadline for the customer at the screen.
+    const deadline = performance.now() + this.takeDeadlineMs;
+    let sent = false;
+    for (;;) {
+      if (this.sync.state === 'online') {
+        sent = true;
+        try {
+          const result = await this.sync.takeTicket(take, Math.max(1, deadline - performance.now()));
+          if (result.ok || !RETRIED.has(result.code)) return result;
+        } catch {
+          // No answer (timeout, the hub went away meanwhile): ask again under the same id.
+        }
+      } else if (!sent) return undefined;
+      const left = deadline - performance.now();
+      if (left <= 0) return undefined;
+      if (this.sync.state === 'online') await delay(Math.min(left, RETRY_PAUSE_MS));
+      else await this.sync.waitUntilOnline(left);
+    }
   }
 
   /** A customer back for their return window scans the ticket: they join the line now. */

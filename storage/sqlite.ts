@@ -32,6 +32,34 @@ export function openSqlite(file: string, options: OpenSqliteOptions): SqliteData
   return db;
 }
 
+/** Another process (or another store object in this one) holds the lock of a file: see holdFileLock. */
+export class FileLockedError extends Error {
+  constructor(readonly lockFile: string) {
+    super(`${lockFile} is held by another process`);
+    this.name = 'FileLockedError';
+  }
+}
+
+/**
+ * Holds an exclusive lock on `lockFile` (a small SQLite file beside the data) until `release`, or
+ * until the process dies: the kernel drops the lock then, so a crash leaves no stale lock. A second
+ * holder, in another process or this one, gets FileLockedError at once. The data file itself stays
+ * open to readers (tests and tools read a kiosk's file while it runs).
+ */
+export function holdFileLock(lockFile: string): { release(): void } {
+  mkdirSync(dirname(lockFile), { recursive: true });
+  const db = new Database(lockFile);
+  try {
+    db.pragma('busy_timeout = 0');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new FileLockedError(lockFile);
+    throw error;
+  }
+  return { release: () => db.close() };
+}
+
 function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of pendingMigrations(migrations, current)) {

@@ -545,6 +545,35 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       ]);
     });
 
+    it("reads back one device's ticket records since a corrected time, parsed, in seq order", async () => {
+      const taken = (seq: number, offline: boolean, occurredAt: number): AnyEventEnvelope => ({
+        id: newEventId(),
+        type: 'ticket.taken',
+        v: 1,
+        venueId: 'venue-a',
+        deviceId: 'k1',
+        seq,
+        occurredAt,
+        payload: {
+          ticketId: newEventId(),
+          serviceId: 'deposits',
+          number: `A-${500 + seq}`,
+          seq: 500 + seq,
+          day: '2026-12-05',
+          lang: 'ko',
+          offline,
+        },
+      });
+      const old = taken(1, true, 1_000_000);
+      const recent = [taken(3, true, 2_000_000), taken(4, false, 2_000_001)];
+      await store.ingest('k1', [old, press(2), ...recent], context);
+      await store.ingest('k2', [{ ...taken(1, true, 2_000_000), deviceId: 'k2' }], context);
+      // Corrected times: occurredAt + 500 (context's offset); the old one is before `since`.
+      const records = await store.deviceTicketRecords('k1', 1_500_000);
+      expect(records).toEqual(recent.map((event) => ({ event, correctedAt: event.occurredAt + 500 })));
+      expect(await store.deviceTicketRecords('k1', 0)).toHaveLength(3);
+    });
+
     it('keeps the latest status of each kiosk component per venue, for any store over the same data', async () => {
       const status = (
         seq: number,

@@ -117,6 +117,25 @@ const commandArb: fc.Arbitrary<QueueCommand> = fc.oneof(
       })),
   },
   {
+    // A kiosk's offline ticket: a new id, or one the hub numbered already (then renumbered to it).
+    weight: 2,
+    arbitrary: fc
+      .record({
+        ticketId: ticketIndex.map((i) => `t${i}`),
+        serviceId: fc.constantFrom('A', 'B'),
+        kioskId: fc.constantFrom('k1', 'k2'),
+        seq: fc.integer({ min: 500, max: 512 }),
+        minutes: fc.integer({ min: 0, max: 120 }),
+      })
+      .map(({ ticketId, serviceId, kioskId, seq, minutes }) => ({
+        type: 'issue' as const,
+        ticketId,
+        serviceId,
+        kioskId,
+        offline: { seq, issuedAt: T0 + (14 * 60 + minutes) * MINUTE_MS },
+      })),
+  },
+  {
     weight: 1,
     arbitrary: fc.record({
       type: fc.constant('reserve-block' as const),
@@ -515,6 +534,44 @@ describe('queue engine transitions', () => {
       s = must(s, { type: 'serve', counterId: 'c1' }, T0 + (30 + i) * MINUTE_MS + 1);
     }
     expect(order).toEqual(['A-001', 'A-500', 'A-002']);
+  });
+
+  it('adopts the printed number of a ticket the hub numbered but whose kiosk issued it offline', () => {
+    let s = emptyQueueState(rules);
+    s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+    s = must(s, { type: 'reserve-block', kioskId: 'k1', serviceId: 'A', size: 5 }, T0);
+    // The hub committed the online take of t1 (A-001), then died before the kiosk heard the answer.
+    s = must(s, { type: 'issue', ticketId: 't1', serviceId: 'A', kioskId: 'k1' }, T0 + 1);
+    s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + 2);
+    const offline = { seq: 500, issuedAt: T0 + 3 };
+    const events = decide(s, { type: 'issue', ticketId: 't1', serviceId: 'A', kioskId: 'k1', offline }, T0 + 4);
+    expect(events).toEqual([
+      {
+        type: 'ticket.renumbered',
+        at: T0 + 4,
+        ticketId: 't1',
+        from: 'A-001',
+        to: 'A-500',
+        seq: 500,
+        day: s.tickets.t1!.day,
+        kioskId: 'k1',
+      },
+    ]);
+    s = must(s, { type: 'issue', ticketId: 't1', serviceId: 'A', kioskId: 'k1', offline }, T0 + 4);
+    // The ticket keeps its place and its desk; only its number changes, to the one on paper.
+    expect(s.tickets.t1).toMatchObject({ number: 'A-500', seq: 500, status: 'called', issuedAt: T0 + 1 });
+    expect(boardView(s, T0 + 5).counters.find((c) => c.counterId === 'c1')?.nowServing).toBe('A-500');
+    // Neither number is given again: the hub's next is A-002, the kiosk's A-500 is used.
+    s = must(s, { type: 'issue', ticketId: 't2', serviceId: 'A' }, T0 + 6);
+    expect(s.tickets.t2!.number).toBe('A-002');
+    const again = { type: 'issue', ticketId: 't1', serviceId: 'A', kioskId: 'k1', offline } as const;
+    expect(refusal(s, again, T0 + 7)).toBe('ticket-exists');
+    expect(refusal(s, { type: 'issue', ticketId: 't2', serviceId: 'A', kioskId: 'k1', offline }, T0 + 7)).toBe(
+      'number-used',
+    );
+    expect(refusal(s, { ...again, ticketId: 't2', kioskId: 'k2', offline: { seq: 501, issuedAt: T0 } }, T0 + 7)).toBe(
+      'number-not-reserved',
+    );
   });
 
   it('return tickets keep their place, are callable once checked in within the window; windows hold capacity', () => {

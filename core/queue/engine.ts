@@ -327,7 +327,11 @@ function decideIssue(
   if (command.segmentId && !rules.segments.some((s) => s.id === command.segmentId)) {
     return refuse('unknown-segment', `There is no customer segment "${command.segmentId}" at this venue.`);
   }
-  if (state.tickets[command.ticketId]) return refuse('ticket-exists', `Ticket ${command.ticketId} was already issued.`);
+  const existing = state.tickets[command.ticketId];
+  if (existing) {
+    if (command.offline) return decideAdoption(state, existing, { ...command, offline: command.offline }, now);
+    return refuse('ticket-exists', `Ticket ${command.ticketId} was already issued.`);
+  }
   if (command.returnWindow && !(command.returnWindow.to > command.returnWindow.from)) {
     return refuse('invalid-window', 'A return window must end after it starts.');
   }
@@ -337,21 +341,8 @@ function decideIssue(
   if (command.offline) {
     issuedAt = command.offline.issuedAt;
     day = dayOf(rules, issuedAt);
-    const numbering = numberingOn(state, service.id, day);
-    const kioskId = command.kioskId ?? '';
-    if (!blockOf(numbering, kioskId, command.offline.seq)) {
-      return refuse(
-        'number-not-reserved',
-        `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} ` +
-          `is not in a block reserved for kiosk "${kioskId}".`,
-      );
-    }
-    if (numbering.used.includes(command.offline.seq)) {
-      return refuse(
-        'number-used',
-        `Number ${formatNumber(service.prefix, command.offline.seq, rules.numberDigits)} of ${day} was already issued.`,
-      );
-    }
+    const refused = refuseOfflineNumber(state, service, command.kioskId ?? '', command.offline.seq, day);
+    if (refused) return refused;
     seq = command.offline.seq;
   } else {
     day = dayOf(rules, now);
@@ -374,6 +365,59 @@ function decideIssue(
       postedWaitMin: command.postedWaitMin ?? null,
       pointWaitMin: command.pointWaitMin ?? null,
       returnWindow: command.returnWindow ?? null,
+    },
+  ];
+}
+
+/** Why a kiosk's offline number cannot be used: not in a block reserved for it, or already given. */
+function refuseOfflineNumber(
+  state: QueueState,
+  service: { id: string; prefix: string },
+  kioskId: string,
+  seq: number,
+  day: string,
+): QueueRefusal | undefined {
+  const numbering = numberingOn(state, service.id, day);
+  const number = formatNumber(service.prefix, seq, state.rules.numberDigits);
+  if (!blockOf(numbering, kioskId, seq))
+    return refuse(
+      'number-not-reserved',
+      `Number ${number} of ${day} is not in a block reserved for kiosk "${kioskId}".`,
+    );
+  if (numbering.used.includes(seq)) return refuse('number-used', `Number ${number} of ${day} was already issued.`);
+  return undefined;
+}
+
+/**
+ * A kiosk's offline ticket whose id the hub already numbered: the hub committed the kiosk's online
+ * take, then the answer was lost and the kiosk printed a number from its reserved block. The
+ * number on paper wins (docs/queues.md, "One ticket, one number").
+ */
+function decideAdoption(
+  state: QueueState,
+  ticket: Ticket,
+  command: Extract<QueueCommand, { type: 'issue' }> & { offline: { seq: number; issuedAt: number } },
+  now: number,
+): QueueEvent[] | QueueRefusal {
+  const day = dayOf(state.rules, command.offline.issuedAt);
+  if (ticket.seq === command.offline.seq && ticket.day === day)
+    return refuse('ticket-exists', `Ticket ${ticket.id} was already issued as ${ticket.number}.`);
+  const service = serviceRules(state.rules, ticket.serviceId);
+  if (!service || ticket.serviceId !== command.serviceId)
+    return refuse('ticket-exists', `Ticket ${ticket.id} was already issued for another service.`);
+  const kioskId = command.kioskId ?? '';
+  const refused = refuseOfflineNumber(state, service, kioskId, command.offline.seq, day);
+  if (refused) return refused;
+  return [
+    {
+      type: 'ticket.renumbered',
+      at: now,
+      ticketId: ticket.id,
+      from: ticket.number,
+      to: formatNumber(service.prefix, command.offline.seq, state.rules.numberDigits),
+      seq: command.offline.seq,
+      day,
+      kioskId,
     },
   ];
 }
@@ -585,6 +629,18 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
         onTheWayAt: null,
       };
       return { ...withTicket(state, ticket, event.at), numbering: { ...state.numbering, [key]: nextNumbering } };
+    }
+    case 'ticket.renumbered': {
+      const ticket = state.tickets[event.ticketId];
+      if (!ticket) return { ...state, at: event.at };
+      // The number it had stays used: it was on no paper, but it is never given to anyone else.
+      const key = numberingKey(ticket.serviceId, event.day);
+      const numbering = numberingOn(state, ticket.serviceId, event.day);
+      const renumbered = { ...ticket, number: event.to, seq: event.seq, day: event.day, offline: true };
+      return {
+        ...withTicket(state, renumbered, event.at),
+        numbering: { ...state.numbering, [key]: { ...numbering, used: [...numbering.used, event.seq] } },
+      };
     }
     case 'ticket.called': {
       const ticket = state.tickets[event.ticketId];

@@ -69,7 +69,7 @@ describe('parseQueueEvent', () => {
   });
 
   it('knows every type the engine writes', () => {
-    expect(QUEUE_EVENT_TYPES).toHaveLength(17);
+    expect(QUEUE_EVENT_TYPES).toHaveLength(18);
     expect(failure({ type: 'nope' }).message).toContain(QUEUE_EVENT_TYPES.join(', '));
   });
 });

@@ -75,6 +75,23 @@ const blockReservedV1 = z.strictObject({
   to: z.number().int().positive(),
 });
 
+/**
+ * The hub numbered a ticket online but its kiosk never heard the answer and printed a number from
+ * its reserved block for the same ticket id: the printed number wins (docs/queues.md, "One ticket,
+ * one number"). Both numbers stay used for the day, so neither is ever given again.
+ */
+const ticketRenumberedV1 = z.strictObject({
+  type: z.literal('ticket.renumbered'),
+  ...ticketEvent,
+  /** The number the hub had given, e.g. "A-088". */
+  from: z.string().min(1).max(32),
+  /** The number on the customer's paper, e.g. "A-500". */
+  to: z.string().min(1).max(32),
+  seq: z.number().int().positive(),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  kioskId: id,
+});
+
 const ticketCalledV1 = z.strictObject({
   type: z.literal('ticket.called'),
   ...ticketEvent,
@@ -121,6 +138,7 @@ const QUEUE_EVENT_CATALOG = {
   'counter.planned': { 1: counterPlannedV1 },
   'ticket.issued': { 1: ticketIssuedV1 },
   'numbers.block-reserved': { 1: blockReservedV1 },
+  'ticket.renumbered': { 1: ticketRenumberedV1 },
   'ticket.called': { 1: ticketCalledV1 },
   'ticket.recalled': { 1: ticketAtCounter('ticket.recalled') },
   'ticket.served': { 1: ticketAtCounter('ticket.served') },
@@ -142,6 +160,7 @@ const queueEventSchema = z.discriminatedUnion('type', [
   counterPlannedV1,
   ticketIssuedV1,
   blockReservedV1,
+  ticketRenumberedV1,
   ticketCalledV1,
   QUEUE_EVENT_CATALOG['ticket.recalled'][1],
   QUEUE_EVENT_CATALOG['ticket.served'][1],

@@ -114,6 +114,9 @@ export class LiveQueues extends EventEmitter<LiveQueueEvents> {
       const number = queue.state.tickets[event.ticketId]?.number;
       if (number) queue.lastCall = { number, counterId: event.counterId, at: event.at };
     }
+    // A called ticket renumbered to its printed number: the boards show the number on paper.
+    if (event.type === 'ticket.renumbered' && queue.lastCall?.number === event.from)
+      queue.lastCall = { ...queue.lastCall, number: event.to };
   }
 
   /** Rebuilds a venue's live state and estimator from its whole log (after a restart, or a reload). */

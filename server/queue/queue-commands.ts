@@ -1,5 +1,6 @@
 import { type Clock, type Logger, silentLogger, systemClock } from '../../core/logger.ts';
 import type { NumbersReserved, QueueCommandResult, QueueFailure, TicketView } from '../../core/protocol.ts';
+import { dayOf } from '../../core/queue/numbering.ts';
 import { decide, isRefusal, type QueueCommand, type QueueEvent, type QueueEventOf } from '../../core/queue/index.ts';
 import { type HubStore, QueueVersionConflict } from '../store/hub-store.ts';
 import type { ClusterInbox } from './cluster-inbox.ts';
@@ -154,8 +155,9 @@ export class QueueCommands {
     const work: VenueQueue = { ...queue };
     return group.map((waiting) => {
       const { command } = waiting;
-      // A kiosk retrying a take it never heard back about gets the ticket it already has.
-      if (command.type === 'issue' && work.state.tickets[command.ticketId])
+      // A kiosk retrying a take it never heard back about gets the ticket it already has; its offline
+      // record of that ticket with another number renumbers it to the printed one (decide).
+      if (command.type === 'issue' && isRepeat(work, command))
         return { ok: true, version: work.version, events: [], ticket: reads.ticketView(work, command.ticketId) };
       waiting.prepared ??= reads.withPostedWait(work, command, now);
       const decided = decide(work.state, waiting.prepared, now);
@@ -211,4 +213,12 @@ export class QueueCommands {
         : (moved ?? ('counterId' in command ? queue.state.counters[command.counterId]?.ticketId : undefined));
     return ticketId ? this.deps.reads.ticketView(queue, ticketId) : null;
   }
+}
+
+/** An issue of a ticket id the queue holds already, under the number it holds (or with none given). */
+function isRepeat(queue: VenueQueue, command: Extract<QueueCommand, { type: 'issue' }>): boolean {
+  const ticket = queue.state.tickets[command.ticketId];
+  if (!ticket) return false;
+  if (!command.offline) return true;
+  return ticket.seq === command.offline.seq && ticket.day === dayOf(queue.state.rules, command.offline.issuedAt);
 }

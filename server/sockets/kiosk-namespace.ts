@@ -16,6 +16,7 @@ import {
   ticketQuoteSchema,
   ticketTakeSchema,
 } from '../queue/command-schema.ts';
+import { catchUpOfflineTickets } from '../queue/offline-tickets.ts';
 import type { IngestOutcome } from '../store/hub-store.ts';
 import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
@@ -113,6 +114,11 @@ export function attachKioskNamespace(io: Server, deps: NamespaceDeps): void {
           .snapshot(venueId)
           .then((snapshot) => snapshot && socket.emit('queue.snapshot', snapshot))
           .catch(() => undefined);
+        // Offline tickets a killed hub stored but never merged join the queue now.
+        catchUpOfflineTickets(
+          { store, live: queues.live, commands: queues.commands },
+          { venueId, deviceId, now: clock.now() },
+        ).catch((error: Error) => events.emit('fault', { where: 'offline tickets', error }));
       });
       return { ok: true, contiguousSeq: device.contiguousSeq, hubTime: clock.now(), venue };
     });

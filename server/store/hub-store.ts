@@ -46,6 +46,11 @@ export interface HubStore {
   touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]>;
   /** One device's stored events in seq order (audits and tests). */
   deviceEvents(deviceId: string): Promise<StoredEventRef[]>;
+  /**
+   * The tickets one device recorded (ticket.taken, and the ticket.issued of older kiosks) whose
+   * corrected time is `since` or later, in seq order: what a restarted hub checks against its queue.
+   */
+  deviceTicketRecords(deviceId: string, since: number): Promise<StoredTicketRecord[]>;
 
   /**
    * Appends queue events after `expectedVersion` (the number of events the caller's state was
@@ -174,6 +179,12 @@ export type IngestOutcome =
   | { kind: 'seq-conflict'; contiguousSeq: number; eventIndex: number; seq: number }
   | { kind: 'id-conflict'; contiguousSeq: number; eventIndex: number; id: string }
   | { kind: 'unknown-device'; contiguousSeq: 0 };
+
+export interface StoredTicketRecord {
+  event: AnyEventEnvelope;
+  /** The device's time of the event corrected by its measured clock offset. */
+  correctedAt: number;
+}
 
 export interface StoredEventRef {
   id: string;

@@ -1,7 +1,7 @@
 import type { Expression, ExpressionBuilder, RawBuilder } from 'kysely';
 import { sql } from './kysely.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
-import type { AnyEventEnvelope } from '../../core/events.ts';
+import { type AnyEventEnvelope, parseEvent } from '../../core/events.ts';
 import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
 import { parseQueueEvent, type QueueEvent } from '../../core/queue/index.ts';
 import { type Venue, venueSchema } from '../../core/venue.ts';
@@ -19,6 +19,7 @@ import {
   QueueVersionConflict,
   type SessionRecord,
   type StoredEventRef,
+  type StoredTicketRecord,
   type UserRecord,
   type WebhookDelivery,
   type WebhookDeliveryState,
@@ -290,6 +291,31 @@ export abstract class KyselyHubStore implements HubStore {
       .execute();
     // Parsed, not cast: rows written by an earlier release are read into today's shape (or named).
     return rows.map((row) => parseQueueEvent(row.body, { venueId, version: Number(row.version) }));
+  }
+
+  async deviceTicketRecords(deviceId: string, since: number): Promise<StoredTicketRecord[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['id', 'venue_id', 'device_id', 'seq', 'type', 'v', 'occurred_at', 'corrected_at', 'payload'])
+      .where('device_id', '=', deviceId)
+      .where('type', 'in', ['ticket.taken', 'ticket.issued'])
+      .where('corrected_at', '>=', since)
+      .orderBy('seq')
+      .execute();
+    return rows.flatMap((row) => {
+      // Stored only after parseEvent accepted it at ingest; read back the same way, not cast.
+      const parsed = parseEvent({
+        id: row.id,
+        type: row.type,
+        v: Number(row.v),
+        venueId: row.venue_id,
+        deviceId: row.device_id,
+        seq: Number(row.seq),
+        occurredAt: Number(row.occurred_at),
+        payload: JSON.parse(row.payload),
+      });
+      return parsed.ok ? [{ event: parsed.event, correctedAt: Number(row.corrected_at) }] : [];
+    });
   }
 
   async ticketVenue(ticketId: string): Promise<string | undefined> {
