@@ -11,6 +11,7 @@ import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
 import { taskRoutes } from './task-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AnalyticsService } from '../analytics/analytics-service.ts';
@@ -151,6 +152,7 @@ export function apiRouter(deps: {
   queueRoutes(router, { queues, requireVenue, parseBody });
   analyticsRoutes(router, { analytics, requireVenue });
   taskRoutes(router, { alerts, store, requireVenue });
+  reportRoutes(router, { store, requireVenue, currentUser: (req) => accounts.userForSession(session(req)) });
 
   router.post('/users', async (req, res) => {
     await requireAdmin(req);
