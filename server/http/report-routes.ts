@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { nextDay, operationsReport, type OperationsReport } from '../../core/analytics/operations.ts';
 import { languageSchema } from '../../core/languages.ts';
+import type { Clock } from '../../core/logger.ts';
 import type { Role } from '../../core/protocol.ts';
 import { dayKey } from '../../core/queue/numbering.ts';
 import type { Venue } from '../../core/venue.ts';
@@ -86,6 +87,7 @@ export function reportRoutes(
     store: HubStore;
     requireVenue: (req: Request, role: Role) => Promise<UserRecord>;
     currentUser: (req: Request) => Promise<UserRecord>;
+    clock: Clock;
   },
 ): void {
   const { store } = deps;
@@ -95,7 +97,7 @@ export function reportRoutes(
     const query = parseQuery(req);
     const venue = await store.getVenue(String(req.params.venueId));
     if (!venue) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
-    const full = await reportOf(store, venue, query, Date.now());
+    const full = await reportOf(store, venue, query, deps.clock.now());
     const report = seesClerks(user) ? full : { ...full, byClerk: null };
     if (query.format === 'json') return void res.json(report);
     const table = operationsTable(report, venue, query.lang);
@@ -113,7 +115,7 @@ export function reportRoutes(
     if (query.format !== 'json') throw new ApiError(400, 'invalid-request', 'venue against venue is JSON only');
     const all = await store.listVenues();
     const venues = user.role === 'admin' ? all : all.filter((v) => user.venueIds.includes(v.id));
-    const now = Date.now();
+    const now = deps.clock.now();
     const rows = [];
     for (const venue of venues) {
       const report = await reportOf(store, venue, query, now);
