@@ -122,7 +122,7 @@ describe('operations report on the hub', () => {
 
     // CSV in Korean: names, not ids; the same figures as the JSON.
     const csv = await get(boss, 'from=2026-12-04&to=2026-12-04&format=csv&lang=ko');
-    expect(csv.headers['get']('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = csvRows(await csv.text());
     expect(rows[0]).toContain('평균 대기(분)');
     const byName = Object.fromEntries(rows.map((row) => [`${row[0]}/${row[1]}`, row]));
@@ -153,7 +153,7 @@ describe('operations report on the hub', () => {
 
     // XLSX read back with the same library: the same table as the CSV.
     const xlsx = await get(boss, 'format=xlsx&lang=zh');
-    expect(xlsx.headers['get']('content-type')).toContain('spreadsheetml');
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await xlsx.arrayBuffer());
     const sheet = workbook.worksheets[0]!;
