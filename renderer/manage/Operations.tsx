@@ -147,7 +147,8 @@ export function Operations({ venueId, lang }: { venueId: string | null; lang: La
   if (!venueId) return <p role="alert">{t('common.venueMissing')}</p>;
   const venue = venues.find((v) => v.id === venueId);
   const fileUrl = (format: 'csv' | 'xlsx') =>
-    `/api/venues/${encodeURIComponent(venueId)}/reports/operations?${query}${query ? '&' : ''}format=${format}&lang=${lang}`;
+    `/api/venues/${encodeURIComponent(venueId)}/reports/operations?` +
+    new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(query)), format, lang }).toString();
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
