@@ -62,7 +62,8 @@ describe('the operations report as a spreadsheet table', () => {
   it('writes an XLSX whose cells read back as the table, numbers as numbers', async () => {
     const table = operationsTable(report, venue, 'zh');
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await operationsXlsx(table, 'zh'));
+    // A copy as a plain ArrayBuffer, the type exceljs's load declares.
+    await workbook.xlsx.load(new Uint8Array(await operationsXlsx(table, 'zh')).buffer);
     const sheet = workbook.getWorksheet('运营')!;
     const rows: unknown[][] = [];
     sheet.eachRow((row) => rows.push(table[0]!.map((_, i) => row.getCell(i + 1).value ?? null)));
