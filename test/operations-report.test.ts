@@ -180,5 +180,5 @@ describe('operations report on the hub', () => {
       ['venue-a', 6],
       ['venue-b', 0],
     ]);
-  });
+  }, 180_000); // scrypt sign-ins and a forecast per issued ticket, on a shared 2-core machine
 });
