@@ -91,7 +91,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => void res.json({ ok: true }));
-  app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts }));
+  app.use(
+    '/api',
+    apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts, clock }),
+  );
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(screensRouter(screensDir, queues.reads));
 

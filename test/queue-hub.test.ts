@@ -99,6 +99,8 @@ describe('queues on the hub', () => {
 
     const called = await staffDo(staff, { type: 'call-next', counterId: 'c1' });
     expect(called).toMatchObject({ ok: true, ticket: { number: 'A-001', status: 'called', counterId: 'c1' } });
+    // The call names the signed-in clerk (from the session, not the command) for the operations report.
+    expect(called).toMatchObject({ events: [{ type: 'ticket.called', calledBy: 'mina' }] });
     const afterCall = await waitFor(() => boardSnapshots.find((s) => s.lastCall?.number === 'A-001'), {
       what: 'the board hearing the call',
     });

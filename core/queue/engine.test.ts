@@ -601,3 +601,24 @@ describe('queue engine transitions', () => {
     expect(refusal(s, { type: 'check-in', ticketId: 'walk2' }, window.from)).toBe('not-a-return-ticket');
   });
 });
+
+describe('the clerk of a call', () => {
+  it('names the signed-in clerk in the call event, and no one when the command names no one', () => {
+    let state = emptyQueueState(rules);
+    const step = (command: QueueCommand, at: number) => {
+      const events = decide(state, command, at);
+      if (isRefusal(events)) throw new Error(events.message);
+      for (const event of events) state = apply(state, event);
+      return events;
+    };
+    step({ type: 'open-counter', counterId: 'c1' }, T0);
+    step({ type: 'issue', ticketId: 't1', serviceId: 'A' }, T0);
+    step({ type: 'issue', ticketId: 't2', serviceId: 'A' }, T0);
+    expect(step({ type: 'call-next', counterId: 'c1', calledBy: 'kim' }, T0 + 1)[0]).toMatchObject({
+      type: 'ticket.called',
+      calledBy: 'kim',
+    });
+    step({ type: 'serve', counterId: 'c1' }, T0 + 2);
+    expect(step({ type: 'call', counterId: 'c1', ticketId: 't2' }, T0 + 3)[0]).not.toHaveProperty('calledBy');
+  });
+});

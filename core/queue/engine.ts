@@ -161,7 +161,16 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
           'no-ticket-waiting',
           `No ticket is waiting for ${counter.services.join(', ')} at counter ${counter.id}.`,
         );
-      return [{ type: 'ticket.called', at: now, ticketId: ticket.id, counterId: counter.id, outOfOrder: false }];
+      return [
+        {
+          type: 'ticket.called',
+          at: now,
+          ticketId: ticket.id,
+          counterId: counter.id,
+          outOfOrder: false,
+          ...clerkOf(command),
+        },
+      ];
     }
     case 'call': {
       const counter = readyCounter(state, command.counterId);
@@ -186,7 +195,9 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       }
       const next = nextTicketFor(state, rules, counter.id, now);
       const outOfOrder = ticket.status === 'parked' || !next || next.id !== ticket.id;
-      return [{ type: 'ticket.called', at: now, ticketId: ticket.id, counterId: counter.id, outOfOrder }];
+      return [
+        { type: 'ticket.called', at: now, ticketId: ticket.id, counterId: counter.id, outOfOrder, ...clerkOf(command) },
+      ];
     }
     case 'recall':
     case 'serve':
@@ -447,6 +458,11 @@ function placementKey(state: QueueState, serviceId: string, placement: 'first' |
     if (t.status === 'waiting' && t.serviceId === serviceId && t.orderKey < first) first = t.orderKey;
   }
   return Math.min(first - 1, now);
+}
+
+/** The clerk a call names, when the hub knows who is signed in (kept out of the event otherwise). */
+function clerkOf(command: { calledBy?: string }): { calledBy?: string } {
+  return command.calledBy ? { calledBy: command.calledBy } : {};
 }
 
 function unknownCounter(counterId: string): QueueRefusal {

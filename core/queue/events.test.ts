@@ -40,6 +40,13 @@ describe('parseQueueEvent', () => {
     expect(parseQueueEvent({ ...issued, v: 1 }, source)).toEqual(issued);
   });
 
+  it('reads a call with its clerk, and a call from a log older than clerks without one', () => {
+    const call = { type: 'ticket.called', at: 5, ticketId: 't1', counterId: 'c1', outOfOrder: false };
+    expect(parseQueueEvent(call, source)).toEqual(call);
+    expect(parseQueueEvent({ ...call, calledBy: 'kim' }, source)).toEqual({ ...call, calledBy: 'kim' });
+    expect(failure({ ...call, calledBy: '' }).message).toContain('calledBy');
+  });
+
   it('fills what logs written before close times and break lengths lack', () => {
     expect(parseQueueEvent('{"type":"counter.opened","at":5,"counterId":"c1","services":["A"]}', source)).toEqual({
       type: 'counter.opened',

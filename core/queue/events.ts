@@ -97,6 +97,8 @@ const ticketCalledV1 = z.strictObject({
   ...ticketEvent,
   counterId: id,
   outOfOrder: z.boolean(),
+  /** Username of the signed-in staff member who called; absent for calls by scripts and older logs. */
+  calledBy: id.optional(),
 });
 
 const ticketAtCounter = <T extends string>(type: T) =>

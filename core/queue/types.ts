@@ -209,9 +209,10 @@ export type QueueCommand =
       returnWindow?: ReturnWindow;
     }
   | { type: 'reserve-block'; kioskId: string; serviceId: string; size: number }
-  | { type: 'call-next'; counterId: string }
+  /** `calledBy`: the signed-in clerk's username, set by the hub from the session (never from the wire). */
+  | { type: 'call-next'; counterId: string; calledBy?: string }
   /** Call out of order: a given waiting or parked ticket. */
-  | { type: 'call'; counterId: string; ticketId: string }
+  | { type: 'call'; counterId: string; ticketId: string; calledBy?: string }
   | { type: 'recall'; counterId: string }
   | { type: 'serve'; counterId: string }
   | { type: 'no-show'; counterId: string }

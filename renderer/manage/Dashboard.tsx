@@ -71,7 +71,16 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
           <h1>{venue?.name ?? venueId}</h1>
           <p className="subtitle">{t('manage.title')}</p>
         </div>
-        <ConnectionStatus connection={connection} />
+        <nav aria-label={t('operations.pages')} className="dashboard-nav">
+          <a
+            className="button"
+            data-link="operations"
+            href={`?venue=${encodeURIComponent(venueId)}&lang=${lang}&page=operations`}
+          >
+            {t('operations.openOperations')}
+          </a>
+          <ConnectionStatus connection={connection} />
+        </nav>
       </header>
       {error && (
         <p role="alert" className="banner bad">

@@ -11,11 +11,13 @@ import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
 import { taskRoutes } from './task-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AnalyticsService } from '../analytics/analytics-service.ts';
 
 import type { HubQueues } from '../queue/hub-queues.ts';
+import { type Clock, systemClock } from '../../core/logger.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
 const userBody = z.strictObject({
@@ -55,6 +57,8 @@ export function apiRouter(deps: {
   queues: HubQueues;
   analytics: AnalyticsService;
   alerts: AlertService;
+  /** The hub's clock: "today" and the end of a running day for reports. */
+  clock?: Clock;
 }): express.Router {
   const { store, accounts, venues, queues, analytics, alerts } = deps;
   const router = express.Router();
@@ -165,6 +169,12 @@ export function apiRouter(deps: {
   queueRoutes(router, { queues, requireVenue, parseBody });
   analyticsRoutes(router, { analytics, requireVenue });
   taskRoutes(router, { alerts, store, requireVenue });
+  reportRoutes(router, {
+    store,
+    requireVenue,
+    currentUser: (req) => accounts.userForSession(session(req)),
+    clock: deps.clock ?? systemClock,
+  });
 
   router.post('/users', async (req, res) => {
     await requireAdmin(req);

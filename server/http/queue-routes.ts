@@ -2,7 +2,7 @@ import type express from 'express';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import type { QueueFailureCode, Role } from '../../core/protocol.ts';
-import { staffCommandSchema } from '../queue/command-schema.ts';
+import { signedBy, staffCommandSchema } from '../queue/command-schema.ts';
 import type { HubQueues } from '../queue/hub-queues.ts';
 
 /** Refusals are conflicts with the queue's state; a venue without services is not found. */
@@ -25,7 +25,7 @@ export function queueRoutes(
   router: express.Router,
   deps: {
     queues: HubQueues;
-    requireVenue: (req: Request, role: Role) => Promise<unknown>;
+    requireVenue: (req: Request, role: Role) => Promise<{ username: string }>;
     parseBody: <T>(schema: z.ZodType<T>, body: unknown) => T;
   },
 ): void {
@@ -54,8 +54,8 @@ export function queueRoutes(
   });
 
   router.post('/venues/:venueId/queue/commands', async (req, res) => {
-    await requireVenue(req, 'staff');
-    const command = parseBody(staffCommandSchema, req.body);
+    const user = await requireVenue(req, 'staff');
+    const command = signedBy(parseBody(staffCommandSchema, req.body), user.username);
     const result = await queues.commands.execute(venueOf(req), command);
     if (result.ok) return void res.json(result);
     res.status(FAILURE_STATUS[result.code] ?? 409).json({ error: { code: result.code, message: result.message } });

@@ -50,6 +50,14 @@ export const staffCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cancel'), ticketId: eventIdSchema }),
 ]) satisfies z.ZodType<StaffCommand>;
 
+/**
+ * A staff command as the signed-in user gives it: a call names them as its clerk (the operations
+ * report's "by clerk", docs/operations.md). The clerk comes from the session, never from the wire.
+ */
+export function signedBy(command: StaffCommand, username: string): StaffCommand {
+  return command.type === 'call-next' || command.type === 'call' ? { ...command, calledBy: username } : command;
+}
+
 const windowSchema = z
   .strictObject({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() })
   .refine((w) => w.to > w.from, 'a window ends after it starts');

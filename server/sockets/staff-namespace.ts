@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { StaffClientToServer, StaffServerToClient } from '../../core/protocol.ts';
-import { staffCommandSchema } from '../queue/command-schema.ts';
+import { signedBy, staffCommandSchema } from '../queue/command-schema.ts';
 import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
 import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
@@ -31,7 +31,9 @@ export function attachStaffNamespace(io: Server, deps: NamespaceDeps): void {
   namespace.on('connection', async (socket) => {
     const { venueId } = socket.data;
     new SocketRequests<StaffClientToServer>(socket, events)
-      .on('queue.command', staffCommandSchema, QUEUE_ANSWERS, (command) => queues.commands.execute(venueId, command))
+      .on('queue.command', staffCommandSchema, QUEUE_ANSWERS, (command) =>
+        queues.commands.execute(venueId, signedBy(command, socket.data.username)),
+      )
       .answerUnknown('/staff');
     const { departments } = socket.data;
     await socket.join([
