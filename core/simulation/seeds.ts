@@ -10,7 +10,7 @@ import type { TicketLogRow } from './ticket-log.ts';
  * oracle) so the MAE target can be read against what the information in a queue allows.
  */
 
-export interface PooledReport extends Omit<SimulationReport, 'finalPromiseBudget'> {
+export interface PooledReport extends Omit<SimulationReport, 'finalPromiseBudget' | 'oracle'> {
   seeds: number[];
   /** Served customers scored (the denominator of the pooled figures). */
   scored: number;

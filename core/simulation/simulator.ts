@@ -43,6 +43,8 @@ export interface SimulationReport {
   baselines: { naive: MethodScore; littlesLaw: MethodScore; padded: MethodScore };
   returnTimes?: { offered: number; accepted: number };
   withoutReturnTimes?: { served: number; peakPhysicalQueue: number };
+  /** The same day scored with the scenario's true parameters (`simulate --oracle`), when it ran. */
+  oracle?: MethodScore;
   /** Promises the estimator could still break at the end of the day and keep its target (calibration.ts). */
   finalPromiseBudget: number;
 }
