@@ -67,7 +67,7 @@ export function scoreMethod(records: readonly ServedRecord[], pick: (r: ServedRe
 }
 
 /** A baseline's promise from its raw minutes, rounded like ours. */
-export function baselinePromise(rawMin: number): Posted {
+function baselinePromise(rawMin: number): Posted {
   return { postedMin: Number.isFinite(rawMin) ? roundPostedWait(rawMin) : null, pointMin: rawMin };
 }
 

@@ -20,7 +20,7 @@ export interface PooledReport extends Omit<SimulationReport, 'finalPromiseBudget
 }
 
 /** The seeds a pooled run uses: the scenario's own, then 1001, 1002 ... (as the estimator bench always has). */
-export function seedsOf(scenario: Pick<Scenario, 'seed'>, count: number): number[] {
+function seedsOf(scenario: Pick<Scenario, 'seed'>, count: number): number[] {
   return Array.from({ length: count }, (_, k) => (k === 0 ? scenario.seed : 1000 + k));
 }
 

@@ -12,9 +12,9 @@
  * days, hours and midnight are the venue's own and no time zone is needed.
  */
 
-export const LOG_COLUMNS = ['ticket', 'service', 'segment', 'joined', 'called', 'ended', 'outcome', 'counter'] as const;
+const LOG_COLUMNS = ['ticket', 'service', 'segment', 'joined', 'called', 'ended', 'outcome', 'counter'] as const;
 
-export type LogOutcome = 'served' | 'abandoned' | 'no-show';
+type LogOutcome = 'served' | 'abandoned' | 'no-show';
 
 export interface TicketLogRow {
   /** Line number in the file (1 = the header), for messages. */
