@@ -39,6 +39,10 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
       'posted waits against issue 4 targets over the shipped scenarios with other seeds and random unseen venues',
     load: () => import('./estimator.ts'),
   },
+  replay: {
+    summary: 'waitwell replay over a month of a busy venue (about 40,000 tickets): time and figures',
+    load: () => import('./replay.ts'),
+  },
   cluster: {
     summary: 'the same over two hubs on PostgreSQL and Redis, with the kiosk on hub A -> board on hub B latency',
     load: () => import('./cluster.ts'),

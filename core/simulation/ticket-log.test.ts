@@ -100,8 +100,10 @@ describe('ticket log CSV', () => {
   });
 
   it('accepts a log without the optional segment column, in any column order', () => {
-    const text =
-      'outcome,ticket,service,joined,called,ended,counter\nserved,A-1,A,2026-08-03T09:00:00,2026-08-03T09:01:00,2026-08-03T09:02:00,c1\n';
+    const text = [
+      'outcome,ticket,service,joined,called,ended,counter',
+      'served,A-1,A,2026-08-03T09:00:00,2026-08-03T09:01:00,2026-08-03T09:02:00,c1',
+    ].join('\n');
     const { rows } = parseTicketLog(text);
     expect(rows[0]).toMatchObject({ ticket: 'A-1', service: 'A', segment: '', outcome: 'served', counter: 'c1' });
   });
