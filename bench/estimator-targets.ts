@@ -1,31 +1,40 @@
-import type { SimulationReport } from '../core/simulation/simulator.ts';
+import type { PooledReport } from '../core/simulation/seeds.ts';
 import { checkTargets } from '../core/simulation/targets.ts';
 
-/** One simulated day scored against the posted-wait targets (core/simulation/targets.ts), for the estimator bench. */
+/**
+ * One scenario over several days, pooled (core/simulation/seeds.ts), scored against the targets
+ * (core/simulation/targets.ts, judged on all the days' customers together), for the estimator bench.
+ */
 
 export interface EstimatorJob {
   label: string;
   scenario: unknown;
 }
 
-export interface DayScore {
+export interface ScenarioScore {
   label: string;
+  days: number;
   promiseKept: number;
   actualOverPosted: number | null;
   actualOverPostedN: number;
+  /** MAE / the naive estimate's MAE, and / the oracle's MAE, on the same days. */
   maeRatio: number;
-  /** Target name -> met. Only the targets that apply to the day. */
+  oracleMaeRatio: number;
+  /** Target name -> met. Only the targets that apply. */
   targets: Record<string, boolean>;
 }
 
-export function scoreAgainstTargets(label: string, r: SimulationReport): DayScore {
-  const naiveMae = r.baselines.naive.maeMin;
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
+
+export function scoreAgainstTargets(label: string, r: PooledReport): ScenarioScore {
   return {
     label,
+    days: r.seeds.length,
     promiseKept: r.promiseKept,
     actualOverPosted: r.actualOverPosted,
     actualOverPostedN: r.actualOverPostedN,
-    maeRatio: naiveMae > 0 ? Math.round((r.maeMin / naiveMae) * 1000) / 1000 : 0,
+    maeRatio: ratio(r.maeMin, r.baselines.naive.maeMin),
+    oracleMaeRatio: ratio(r.maeMin, r.oracle.maeMin),
     targets: checkTargets(r),
   };
 }

@@ -42,6 +42,10 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     summary: 'the highest press rate one SQLite hub and two clustered hubs sustain at p99 under 250 ms, by steps',
     load: () => import('./capacity.ts'),
   },
+  replay: {
+    summary: 'waitwell replay over a month of a busy venue (about 40,000 tickets): time and figures',
+    load: () => import('./replay.ts'),
+  },
   cluster: {
     summary: 'the same over two hubs on PostgreSQL and Redis, with the kiosk on hub A -> board on hub B latency',
     load: () => import('./cluster.ts'),

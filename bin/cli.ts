@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runDemo } from './demo.ts';
 import { devicesCommand } from './devices-command.ts';
 import { emulateCommand } from './emulate-command.ts';
+import { replayCommand } from './replay-command.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { ticketCommand } from './ticket-command.ts';
 import { runHubCommand } from './hub-command.ts';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   emulate: emulateCommand,
   ticket: ticketCommand,
   simulate: simulateCommand,
+  replay: replayCommand,
 };
 
 function mainHelp(): string {

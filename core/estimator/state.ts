@@ -77,7 +77,7 @@ interface ArrivalSample {
 /**
  * Parameters handed to the estimator instead of learned from the queue: a simulation's truth, so
  * the estimator bench can tell how much of a missed target is estimation and how much is the
- * information a queue has (`npm run bench -- estimator --oracle`). A venue never sets it.
+ * information a queue has (`npm run bench -- estimator`, "oracle"). A venue never sets it.
  */
 export interface KnownParameters {
   /** Service time distribution (lognormal) per service, at a counter of speed 1. */

@@ -67,6 +67,31 @@ export function scoreMethod(records: readonly ServedRecord[], pick: (r: ServedRe
 }
 
 /** A baseline's promise from its raw minutes, rounded like ours. */
-export function baselinePromise(rawMin: number): Posted {
+function baselinePromise(rawMin: number): Posted {
   return { postedMin: Number.isFinite(rawMin) ? roundPostedWait(rawMin) : null, pointMin: rawMin };
+}
+
+/** What a queue knows at a join that the baselines read (the simulator and the replay pass the same). */
+export interface BaselineInputs {
+  /** 1-based place of the joining customer in the service's line. */
+  position: number;
+  /** Mean service time (minutes) learned so far. */
+  meanServiceMin: number;
+  /** Open counters serving the service now. */
+  openCounters: number;
+  /** Calls of the service in the last `spanMin` minutes. */
+  recentCalls: number;
+  spanMin: number;
+}
+
+/** What every method would tell a customer joining the line now, ours given. */
+export function promisesAtJoin(ours: Posted, q: BaselineInputs): Omit<ServedRecord, 'actualMin'> {
+  const naive = (q.position * q.meanServiceMin) / Math.max(1, q.openCounters);
+  const littles = q.recentCalls >= 3 ? q.position / (q.recentCalls / q.spanMin) : naive;
+  return {
+    ours,
+    naive: baselinePromise(naive),
+    littlesLaw: baselinePromise(littles),
+    padded: baselinePromise(1.4 * naive),
+  };
 }

@@ -11,7 +11,7 @@ import { ISSUE_TARGETS, missedTargets, type Targets } from './targets.ts';
  * halve the physical queue while serving as many. Two figures are out of reach on their own day
  * (docs/queues.md "Simulating a day"): counter-closes' actual/posted (eight long waits) and priority-heavy's
  * MAE, which an estimator handed the simulation's true parameters misses too
- * (`npm run bench -- estimator --oracle`); for those the test holds the estimator to what it
+ * (`npm run bench -- estimator` runs it beside, "oracle"); for those the test holds the estimator to what it
  * reaches and to beating the baselines, so a regression still shows. How often the targets are
  * met over many days, seen and unseen, is measured by `npm run bench -- estimator`, not asserted here.
  */

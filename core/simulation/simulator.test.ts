@@ -4,7 +4,8 @@ import { parseScenario, scenarioSchema, type ScenarioInput } from './scenario.ts
 import { buildServiceTimeModels } from '../estimator/service-times.ts';
 import { createEstimatorState } from '../estimator/state.ts';
 import { MINUTE_MS } from '../queue/types.ts';
-import { generateCustomers, knownParameters, simulate } from './simulator.ts';
+import { simulateSeeds } from './seeds.ts';
+import { generateCustomers, knownParameters, simulate, simulateRun } from './simulator.ts';
 
 const small: ScenarioInput = {
   name: 'small',
@@ -109,5 +110,54 @@ describe('simulator', () => {
     expect(oracle.tickets).toBe(learning.tickets);
     expect(oracle.baselines).toEqual(learning.baselines);
     expect(oracle.maeMin).not.toBe(learning.maeMin);
+  });
+});
+
+describe('several seeds, pooled', () => {
+  it('pools every customer of the days: the figures equal a hand computation over the per-seed runs', () => {
+    const scenario = scenarioSchema.parse({ ...small, returnTimes: undefined });
+    const pooled = simulateSeeds(scenario, 3);
+    expect(pooled.seeds).toEqual([3, 1001, 1002]);
+    const runs = pooled.seeds.map((seed) => simulateRun({ ...scenario, seed }));
+    const oracles = pooled.seeds.map((seed) => simulateRun({ ...scenario, seed }, { oracle: true }));
+    expect(pooled.perSeed.map(({ seed: _s, scored: _n, oracle: _o, ...r }) => r)).toEqual(runs.map((r) => r.report));
+    const records = runs.flatMap((r) => r.records);
+    let kept = 0;
+    let absError = 0;
+    let actualLong = 0;
+    let postedLong = 0;
+    let nLong = 0;
+    for (const r of records) {
+      const posted = r.ours.postedMin;
+      if (posted !== null && r.actualMin <= posted + 1 / 60) kept += 1;
+      if (posted !== null && posted >= 10) {
+        actualLong += r.actualMin;
+        postedLong += posted;
+        nLong += 1;
+      }
+      absError += Math.abs(r.ours.pointMin - r.actualMin);
+    }
+    expect(pooled.scored).toBe(records.length);
+    expect(pooled.tickets).toBe(runs.reduce((s, r) => s + r.report.tickets, 0));
+    expect(pooled.served).toBe(runs.reduce((s, r) => s + r.report.served, 0));
+    expect(pooled.promiseKept).toBeCloseTo(kept / records.length, 3);
+    expect(pooled.maeMin).toBeCloseTo(absError / records.length, 3);
+    expect(pooled.actualOverPostedN).toBe(nLong);
+    expect(pooled.actualOverPosted).toBeCloseTo(actualLong / postedLong, 3);
+    // a pooled share is the days' shares weighted by their customers, not their plain mean
+    const weighted = pooled.perSeed.reduce((s, r) => s + r.promiseKept * r.scored, 0) / pooled.scored;
+    expect(pooled.promiseKept).toBeCloseTo(weighted, 2);
+    const oracleRecords = oracles.flatMap((r) => r.records);
+    const oracleMae =
+      oracleRecords.reduce((s, r) => s + Math.abs(r.ours.pointMin - r.actualMin), 0) / oracleRecords.length;
+    expect(pooled.oracle.maeMin).toBeCloseTo(oracleMae, 3);
+  });
+
+  it('writes the days one after another into one ticket log', () => {
+    const scenario = scenarioSchema.parse({ ...small, returnTimes: undefined, hours: 3 });
+    const days: number[][] = [];
+    const pooled = simulateSeeds(scenario, 2, { onLog: (rows) => days.push(rows.map((r) => r.joined)) });
+    expect(days.map((d) => d.length)).toEqual(pooled.perSeed.map((r) => r.tickets));
+    expect(Math.min(...days[1]!) - Math.min(...days[0]!)).toBeGreaterThan(20 * 60 * MINUTE_MS);
   });
 });

@@ -14,9 +14,10 @@ import type { QueueCommand, QueueEvent, QueueRules, QueueState } from '../queue/
 import { MINUTE_MS } from '../queue/types.ts';
 import { ticketPosition } from '../queue/views.ts';
 import { TimedHeap } from './heap.ts';
-import { baselinePromise, scoreMethod, type MethodScore, type Posted, type ServedRecord } from './metrics.ts';
+import { promisesAtJoin, scoreMethod, type MethodScore, type Posted, type ServedRecord } from './metrics.ts';
 import { exponential, hashSeed, lognormal, mulberry32, poissonProcess } from './random.ts';
 import type { Scenario } from './scenario.ts';
+import type { TicketLogRow } from './ticket-log.ts';
 
 /**
  * A discrete-event simulation of a venue's day on a virtual clock. It drives the real queue engine
@@ -42,6 +43,8 @@ export interface SimulationReport {
   baselines: { naive: MethodScore; littlesLaw: MethodScore; padded: MethodScore };
   returnTimes?: { offered: number; accepted: number };
   withoutReturnTimes?: { served: number; peakPhysicalQueue: number };
+  /** The same day scored with the scenario's true parameters (`simulate --oracle`), when it ran. */
+  oracle?: MethodScore;
   /** Promises the estimator could still break at the end of the day and keep its target (calibration.ts). */
   finalPromiseBudget: number;
 }
@@ -69,6 +72,8 @@ interface Customer {
   acceptsReturn: boolean;
   returnFraction: number;
   state: 'new' | 'away' | 'waiting' | 'gone' | 'at-desk' | 'served' | 'no-show';
+  /** When a customer who gave up left the line (minutes). */
+  leftMin?: number;
   promise: Omit<ServedRecord, 'actualMin'> | null;
 }
 
@@ -192,6 +197,8 @@ interface DayResult {
   finalPromiseBudget: number;
   /** The estimator as it ended the day (for diagnostics and tests). */
   estimator: EstimatorState;
+  /** The day as the queue's ticket log would hold it (ticket-log.ts). */
+  log: Array<Omit<TicketLogRow, 'line'>>;
 }
 
 function simulateDay(scenario: Scenario, withReturns: boolean, options: SimulateOptions = {}): DayResult {
@@ -275,20 +282,13 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
     // the baselines see what the queue has learned, oracle or not, so every run scores against the same ones
     const { known: _truth, ...learned } = est;
     const mean = meanServiceMin(learned, serviceId);
-    const naive = (position * mean) / Math.max(1, open);
     const calls = callTimes.get(serviceId) ?? [];
-    const span = Math.min(
+    const spanMin = Math.min(
       30,
       Math.max(1, nowMin - Math.min(...scenario.counters.flatMap((c) => c.open.map(([f]) => f)))),
     );
-    const recent = calls.filter((t) => t >= nowMin - span).length;
-    const littles = recent >= 3 ? position / (recent / span) : naive;
-    return {
-      ours,
-      naive: baselinePromise(naive),
-      littlesLaw: baselinePromise(littles),
-      padded: baselinePromise(1.4 * naive),
-    };
+    const recentCalls = calls.filter((t) => t >= nowMin - spanMin).length;
+    return promisesAtJoin(ours, { position, meanServiceMin: mean, openCounters: open, recentCalls, spanMin });
   };
 
   const dispatch = () => {
@@ -411,6 +411,7 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
         const c = event.customer;
         if (c.state === 'waiting') {
           c.state = 'gone';
+          c.leftMin = nowMin;
           setPhysical(-1);
         }
         break;
@@ -457,6 +458,7 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
   }
   return {
     tickets: customers.length,
+    log: ticketLog(customers, queue),
     records,
     served,
     abandoned,
@@ -469,8 +471,47 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
   };
 }
 
+/**
+ * The day as a real queue would have logged it: a customer who left unseen is a no-show once
+ * called (the queue learns of it then), abandoned with the time they left otherwise; anyone still
+ * in line or away at the end of the day is abandoned at the day's last event.
+ */
+function ticketLog(customers: readonly Customer[], queue: QueueState): Array<Omit<TicketLogRow, 'line'>> {
+  return customers.map((c) => {
+    const t = queue.tickets[c.ticketId]!;
+    const joined = t.joinedAt ?? t.issuedAt;
+    const base = { ticket: t.number, service: c.serviceId, segment: c.segmentId ?? '', joined };
+    if ((c.state === 'served' || c.state === 'no-show') && t.calledAt !== null)
+      return {
+        ...base,
+        called: t.calledAt,
+        ended: t.closedAt,
+        outcome: c.state === 'served' ? ('served' as const) : ('no-show' as const),
+        counter: t.counterId ?? '',
+      };
+    const left = c.leftMin === undefined ? queue.at : OPENING_MS + c.leftMin * MINUTE_MS;
+    return { ...base, called: null, ended: Math.max(joined, left), outcome: 'abandoned' as const, counter: '' };
+  });
+}
+
+/** A simulated day with what scoring it needs: the report, the scored customers and the day's log. */
+export interface SimulationRun {
+  report: SimulationReport;
+  records: ServedRecord[];
+  log: Array<Omit<TicketLogRow, 'line'>>;
+}
+
 /** Simulates the scenario's day and scores our posted waits against the baselines. */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationReport {
+  return simulateRun(scenario, options).report;
+}
+
+/** `simulate`, keeping the scored customers and the log; `compareWithoutReturns: false` skips the second day. */
+export function simulateRun(
+  scenario: Scenario,
+  options: SimulateOptions = {},
+  compareWithoutReturns = true,
+): SimulationRun {
   const day = simulateDay(scenario, true, options);
   const ours = scoreMethod(day.records, (r) => r.ours);
   const report: SimulationReport = {
@@ -492,9 +533,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     finalPromiseBudget: Math.round(day.finalPromiseBudget * 100) / 100,
   };
   if (scenario.returnTimes) {
-    const without = simulateDay(scenario, false, options);
     report.returnTimes = { offered: day.offered, accepted: day.accepted };
-    report.withoutReturnTimes = { served: without.served, peakPhysicalQueue: without.peakPhysicalQueue };
+    if (compareWithoutReturns) {
+      const without = simulateDay(scenario, false, options);
+      report.withoutReturnTimes = { served: without.served, peakPhysicalQueue: without.peakPhysicalQueue };
+    }
   }
-  return report;
+  return { report, records: day.records, log: day.log };
 }
