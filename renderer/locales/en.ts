@@ -31,6 +31,12 @@ export const en = {
     venueMissing: 'This link names no venue: add ?venue=<venue id> to the address.',
   },
   board: {
+    fit: {
+      more: '+{{count}} more',
+      moreNumbers: '+{{count}}',
+      closedShort: 'No counter open',
+      breakShort: 'Counters on break',
+    },
     title: 'Live board',
     nowServing: 'Now serving',
     counter: 'Counter',

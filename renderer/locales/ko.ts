@@ -30,6 +30,12 @@ export const ko: Texts = {
     venueMissing: '이 링크에 매장이 없습니다. 주소에 ?venue=<매장 ID>를 붙이세요.',
   },
   board: {
+    fit: {
+      more: '외 {{count}}개',
+      moreNumbers: '+{{count}}',
+      closedShort: '열린 창구 없음',
+      breakShort: '창구 휴식 중',
+    },
     title: '실시간 현황판',
     nowServing: '지금 호출 번호',
     counter: '창구',

@@ -30,6 +30,12 @@ export const zh: Texts = {
     venueMissing: '此链接没有指明门店：请在地址后加上 ?venue=<门店 ID>。',
   },
   board: {
+    fit: {
+      more: '另有 {{count}} 项',
+      moreNumbers: '+{{count}}',
+      closedShort: '无开放窗口',
+      breakShort: '窗口休息中',
+    },
     title: '实时看板',
     nowServing: '正在叫号',
     counter: '窗口',
