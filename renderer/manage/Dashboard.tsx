@@ -79,6 +79,11 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
         </p>
       )}
       <main className="dashboard-grid">
+        {/* Alerts first: they ask for action, the rest is for reading (docs/screens.md). */}
+        <section aria-labelledby="tasks-heading" className="wide">
+          <h2 id="tasks-heading">{t('manage.tasks')}</h2>
+          <TaskList venueId={venueId} tasks={tasks} lang={lang} timeZone={venue?.timezone} onError={setError} />
+        </section>
         <section aria-labelledby="waits-live">
           <h2 id="waits-live" className="visually-hidden">
             {t('manage.waits')}
@@ -96,6 +101,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
             ]}
             data={waitChart}
             xRange={todayRange}
+            timeZone={venue?.timezone}
           />
         </section>
 
@@ -164,6 +170,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
             }))}
             data={trendChart.data}
             xRange={todayRange}
+            timeZone={venue?.timezone}
           />
         </section>
 
@@ -197,11 +204,6 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
             <JourneyEditor venueId={venueId} venue={venue} lang={lang} />
           </section>
         )}
-
-        <section aria-labelledby="tasks-heading" className="wide">
-          <h2 id="tasks-heading">{t('manage.tasks')}</h2>
-          <TaskList venueId={venueId} tasks={tasks} lang={lang} timeZone={venue?.timezone} onError={setError} />
-        </section>
       </main>
     </div>
   );

@@ -161,7 +161,7 @@ export function StaffConsole({
           >
             <h2 id="desk-heading">{t('staff.atDesk')}</h2>
             <p className="counter-status">{t(`common.counterStatus.${counter.status}`)}</p>
-            <p className="desk-number" data-desk-number>
+            <p className={counter.nowServing ? 'desk-number' : 'desk-number desk-empty'} data-desk-number>
               {counter.nowServing ?? t('staff.nobody')}
             </p>
             {counter.onTheWay && <p className="on-the-way">{t('staff.onTheWay')}</p>}
@@ -263,7 +263,17 @@ export function StaffConsole({
 
           <section className="staff-queue" aria-labelledby="queue-heading">
             <h2 id="queue-heading">{t('staff.queue')}</h2>
-            <table>
+            <table className="staff-queue-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('board.service')}</th>
+                  <th scope="col" className="num">
+                    {t('board.waiting')}
+                  </th>
+                  <th scope="col">{t('board.nextNumbers')}</th>
+                  <th scope="col">{t('board.postedWait')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {queue?.services
                   .filter((s) => counter.services.includes(s.serviceId))
@@ -273,8 +283,14 @@ export function StaffConsole({
                       <td className="num" data-waiting>
                         {s.waiting}
                       </td>
-                      <td data-next>{s.next.join(' ')}</td>
-                      <td>{formatWait(t, s.postedWaitMin)}</td>
+                      <td data-next>
+                        {s.next.map((number) => (
+                          <span key={number} className="ticket-number" data-number>
+                            {number}
+                          </span>
+                        ))}
+                      </td>
+                      <td className="wait">{formatWait(t, s.postedWaitMin)}</td>
                     </tr>
                   ))}
               </tbody>
