@@ -118,9 +118,11 @@ describe('queues on the hub', () => {
       ok: false,
       code: 'counter-closed',
     });
+    // The ids and the number come apart from the English sentence, for screens to say in their language.
     expect(await staffDo(staff, { type: 'call-next', counterId: 'c1' })).toMatchObject({
       ok: false,
       code: 'counter-busy',
+      params: { counter: 'c1', ticket: 'A-001' },
     });
     expect(await staff.emitWithAck('queue.command', { type: 'call-next' } as never)).toMatchObject({
       ok: false,

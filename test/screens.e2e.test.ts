@@ -345,7 +345,7 @@ describe('the screens in a real Chromium', () => {
   it('says so on the kiosk and the dashboard when the printer has no paper, still giving the number', async () => {
     printer.paperOut();
     await expectText(kioskPage, '[data-banner="printer"]', texts('en').kiosk.printerTrouble);
-    await expectText(manage, '[data-component="ticket-printer"]', /paper-out/);
+    await expectText(manage, '[data-component="ticket-printer"]', /out of paper/);
     await expectText(kioskPage, '#take-heading', texts('en').kiosk.chooseService);
     await kioskPage.click('button[data-lang="ko"]');
     await kioskPage.click('button[data-service="deposits"]');
@@ -397,7 +397,11 @@ describe('the screens in a real Chromium', () => {
     await landscape.fill('input[name="pin"]', '2468');
     await landscape.click('.pin-form button[type="submit"]');
     await expectText(landscape, '#admin-heading', texts('zh').kiosk.adminTitle);
-    await expectText(landscape, '[data-device="ticket-printer"]', /ready/);
+    await expectText(
+      landscape,
+      '[data-device="ticket-printer"]',
+      new RegExp(texts('zh').kiosk.adminStates.device.ready),
+    );
     const printedBefore = printer.tickets.length;
     await landscape.click('[data-device="ticket-printer"] button');
     await expectText(landscape, '.admin-message', texts('zh').kiosk.testPrinted);
@@ -462,7 +466,12 @@ describe('the screens in a real Chromium', () => {
     );
     const frontDesk = tasks.find((task) => task.owner === 'Front desk')!;
     const loans = tasks.find((task) => task.owner === 'Loans team')!;
-    await expectText(staff, `[data-task="${frontDesk.id}"] .task-summary`, frontDesk.summary);
+    // In the clerk's language, with the touchpoint's name, not the hub's English sentence with its id.
+    await expectText(
+      staff,
+      `[data-task="${frontDesk.id}"] .task-summary`,
+      /^\d+% of \d+ presses at Entrance in the last 30 min were unhappy \(limit 40%\)$/,
+    );
     expect(await staff.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
     await staff.click(`[data-task="${frontDesk.id}"] button[data-action="acknowledge"]`);
     await waitFor(

@@ -82,7 +82,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
         {/* Alerts first: they ask for action, the rest is for reading (docs/screens.md). */}
         <section aria-labelledby="tasks-heading" className="wide">
           <h2 id="tasks-heading">{t('manage.tasks')}</h2>
-          <TaskList venueId={venueId} tasks={tasks} lang={lang} timeZone={venue?.timezone} onError={setError} />
+          <TaskList venueId={venueId} tasks={tasks} lang={lang} venue={venue} onError={setError} />
         </section>
         <section aria-labelledby="waits-live">
           <h2 id="waits-live" className="visually-hidden">
@@ -191,8 +191,10 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
                   data-state={component.state}
                   className="bad"
                 >
-                  {component.deviceId} / {component.component}: {component.code ?? component.state}
-                  {component.detail ? ` – ${component.detail}` : ''}
+                  {component.deviceId} / {component.component}:{' '}
+                  {t(`kiosk.adminStates.codes.${component.code ?? component.state}`, {
+                    defaultValue: t(`kiosk.adminStates.device.${component.state}`, { defaultValue: component.state }),
+                  })}
                 </li>
               ))}
           </ul>

@@ -15,6 +15,7 @@ import type { PublicVenue } from '../../core/venue.ts';
 import { ConnectionStatus } from '../shared/components.tsx';
 import { formatWait, nameOf } from '../shared/format.ts';
 import { requestJson } from '../shared/http.ts';
+import { describeFailure } from '../shared/refusals.ts';
 import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
 
@@ -76,15 +77,16 @@ export function StaffConsole({
           result.ok
             ? {
                 ok: true,
-                text: t('staff.done', {
-                  what: result.ticket ? `${command.type} ${result.ticket.number}` : command.type,
+                text: t(`staff.commandDone.${command.type}`, {
+                  ticket: result.ticket?.number ?? '',
+                  defaultValue: t('staff.commandDone.other'),
                 }),
               }
-            : { ok: false, text: result.message },
+            : { ok: false, text: describeFailure(t, result, venue, lang) },
         );
       });
     },
-    [socket, t],
+    [socket, t, venue, lang],
   );
 
   const counter = queue?.counters.find((c) => c.counterId === counterId) ?? null;
@@ -303,7 +305,7 @@ export function StaffConsole({
               venueId={venueId}
               tasks={mine}
               lang={lang}
-              timeZone={venue?.timezone}
+              venue={venue}
               onError={(text) => setMessage({ ok: false, text })}
             />
           </section>
