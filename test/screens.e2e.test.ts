@@ -490,5 +490,24 @@ describe('the screens in a real Chromium', () => {
       { what: 'the open task on a console opened later' },
     );
     expect(await later.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
+
+    // In Korean, nothing English but what the venue entered: the task, its state, a refusal, a result.
+    const ko = await open(`${hub.url}/staff/?venue=venue-a&counter=c1&lang=ko`, VIEWPORTS.landscape);
+    await signIn(ko, 'clerk');
+    await expectText(ko, `[data-task="${frontDesk.id}"] [data-task-state]`, texts('ko').tasks.states.acknowledged);
+    await expectText(ko, `[data-task="${frontDesk.id}"] .task-summary`, /입구의 응답 \d+건 중 \d+%가 불만족/);
+    await ko.click('button[data-command="open-counter"]');
+    await expectText(ko, '[data-result="refused"]', '1번 창구는 이미 열림 상태입니다.');
+    await ko.click('button[data-command="call-next"]');
+    // Called, or refused (someone at the desk, nobody waiting): either way said in Korean.
+    const said = await expectText(ko, '[data-result]', /[가-힣]/);
+    expect(said).not.toMatch(/call-next|counter|c1/i);
+    const english = await ko.evaluate(() =>
+      (document.querySelector('main')?.innerText.match(/[A-Za-z]{3,}/g) ?? []).filter(
+        (word) => !['Front', 'desk'].includes(word),
+      ),
+    );
+    expect(english).toEqual([]);
+    await screenshot(ko, 'staff-console-ko');
   });
 });
