@@ -503,6 +503,7 @@ describe('the screens in a real Chromium', () => {
     const said = await expectText(ko, '[data-result]', /[가-힣]/);
     expect(said).not.toMatch(/call-next|counter|c1/i);
     const english = await ko.evaluate(() =>
+      // biome-ignore lint/performance/useDomNodeTextContent: what is shown, as a person reads it, is the point
       (document.querySelector('main')?.innerText.match(/[A-Za-z]{3,}/g) ?? []).filter(
         (word) => !['Front', 'desk'].includes(word),
       ),
