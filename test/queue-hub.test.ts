@@ -159,7 +159,7 @@ describe('queues on the hub', () => {
     expect(opened.status).toBe(200);
     const idle = await command(mina, 'venue-a', { type: 'call-next', counterId: 'c2' });
     expect(idle.status).toBe(409);
-    expect(await idle.json()).toMatchObject({ error: { code: 'no-ticket-waiting' } });
+    expect(await idle.json()).toMatchObject({ error: { code: 'no-ticket-waiting', params: { counter: 'c2' } } });
 
     // A rota over HTTP: accepted in order, refused (with the reason) when shifts overlap.
     const hour = 60 * 60_000;
