@@ -1,7 +1,14 @@
 import type { Task } from './alerts/tasks.ts';
 import type { AnyEventEnvelope, EventRejectionCode, FeedbackLevel } from './events.ts';
 import type { CounterBoardRow, ServiceBoardRow } from './queue/views.ts';
-import type { QueueCommand, QueueEvent, QueueRefusalCode, ReturnWindow, TicketStatus } from './queue/types.ts';
+import type {
+  QueueCommand,
+  QueueEvent,
+  QueueRefusalCode,
+  RefusalParams,
+  ReturnWindow,
+  TicketStatus,
+} from './queue/types.ts';
 import type { PublicVenue, Venue } from './venue.ts';
 
 /**
@@ -184,7 +191,9 @@ export type QueueFailureCode = QueueRefusalCode | 'invalid-command' | 'no-queue'
 export interface QueueFailure {
   ok: false;
   code: QueueFailureCode;
+  /** English, for logs and tools; screens say the code's text in their language with `params`. */
   message: string;
+  params?: RefusalParams;
 }
 
 interface QueueCommandOk {

@@ -213,7 +213,10 @@ export async function startLocalApi(
         .json({ error: { code: 'hub-unreachable', message: (error as Error).message, texts: HUB_UNREACHABLE } });
     }
     if (error instanceof TicketRefused)
-      return void res.status(409).json({ error: { code: error.failure.code, message: error.failure.message } });
+      return void res.status(409).json({
+        // params: what the refusal is about, for the screen to say it in the customer's language
+        error: { code: error.failure.code, message: error.failure.message, params: error.failure.params ?? {} },
+      });
     if (error instanceof InvalidEventError)
       return void res.status(400).json({ error: { code: 'invalid-event', message: error.message } });
     if ((error as { type?: string }).type === 'entity.parse.failed')

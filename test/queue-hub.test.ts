@@ -120,9 +120,11 @@ describe('queues on the hub', () => {
       ok: false,
       code: 'counter-closed',
     });
+    // The ids and the number come apart from the English sentence, for screens to say in their language.
     expect(await staffDo(staff, { type: 'call-next', counterId: 'c1' })).toMatchObject({
       ok: false,
       code: 'counter-busy',
+      params: { counter: 'c1', ticket: 'A-001' },
     });
     expect(await staff.emitWithAck('queue.command', { type: 'call-next' } as never)).toMatchObject({
       ok: false,
@@ -159,7 +161,7 @@ describe('queues on the hub', () => {
     expect(opened.status).toBe(200);
     const idle = await command(mina, 'venue-a', { type: 'call-next', counterId: 'c2' });
     expect(idle.status).toBe(409);
-    expect(await idle.json()).toMatchObject({ error: { code: 'no-ticket-waiting' } });
+    expect(await idle.json()).toMatchObject({ error: { code: 'no-ticket-waiting', params: { counter: 'c2' } } });
 
     // A rota over HTTP: accepted in order, refused (with the reason) when shifts overlap.
     const hour = 60 * 60_000;

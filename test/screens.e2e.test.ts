@@ -345,7 +345,7 @@ describe('the screens in a real Chromium', () => {
   it('says so on the kiosk and the dashboard when the printer has no paper, still giving the number', async () => {
     printer.paperOut();
     await expectText(kioskPage, '[data-banner="printer"]', texts('en').kiosk.printerTrouble);
-    await expectText(manage, '[data-component="ticket-printer"]', /paper-out/);
+    await expectText(manage, '[data-component="ticket-printer"]', /out of paper/);
     await expectText(kioskPage, '#take-heading', texts('en').kiosk.chooseService);
     await kioskPage.click('button[data-lang="ko"]');
     await kioskPage.click('button[data-service="deposits"]');
@@ -362,6 +362,7 @@ describe('the screens in a real Chromium', () => {
   });
 
   it('issues a ticket while cut off from the hub, which reaches the board after it reconnects', async () => {
+    const waitingBefore = Number(await board.textContent('tr[data-service="deposits"] [data-waiting]'));
     await hub.close();
     await expectText(kioskPage, '[data-banner="offline"]', texts('en').kiosk.offline, 20_000);
     await expectText(board, '[data-connection]', /reconnecting/);
@@ -373,7 +374,8 @@ describe('the screens in a real Chromium', () => {
 
     hub = await startTestHub({ file: join(dir.path, 'hub.db'), port, venue: VENUE });
     await expectText(board, '[data-connection]', 'Live', 20_000);
-    await expectText(board, 'tr[data-service="deposits"] [data-next]', new RegExp(number), 30_000);
+    // The board shows the next three numbers and "+N": the offline ticket is one more in line.
+    await expectText(board, 'tr[data-service="deposits"] [data-waiting]', String(waitingBefore + 1), 30_000);
     await kioskPage.click('.issued button.primary');
   });
 
@@ -397,7 +399,11 @@ describe('the screens in a real Chromium', () => {
     await landscape.fill('input[name="pin"]', '2468');
     await landscape.click('.pin-form button[type="submit"]');
     await expectText(landscape, '#admin-heading', texts('zh').kiosk.adminTitle);
-    await expectText(landscape, '[data-device="ticket-printer"]', /ready/);
+    await expectText(
+      landscape,
+      '[data-device="ticket-printer"]',
+      new RegExp(texts('zh').kiosk.adminStates.device.ready),
+    );
     const printedBefore = printer.tickets.length;
     await landscape.click('[data-device="ticket-printer"] button');
     await expectText(landscape, '.admin-message', texts('zh').kiosk.testPrinted);
@@ -462,7 +468,12 @@ describe('the screens in a real Chromium', () => {
     );
     const frontDesk = tasks.find((task) => task.owner === 'Front desk')!;
     const loans = tasks.find((task) => task.owner === 'Loans team')!;
-    await expectText(staff, `[data-task="${frontDesk.id}"] .task-summary`, frontDesk.summary);
+    // In the clerk's language, with the touchpoint's name, not the hub's English sentence with its id.
+    await expectText(
+      staff,
+      `[data-task="${frontDesk.id}"] .task-summary`,
+      /^\d+% of \d+ presses at Entrance in the last 30 min were unhappy \(limit 40%\)$/,
+    );
     expect(await staff.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
     await staff.click(`[data-task="${frontDesk.id}"] button[data-action="acknowledge"]`);
     await waitFor(
@@ -479,5 +490,25 @@ describe('the screens in a real Chromium', () => {
       { what: 'the open task on a console opened later' },
     );
     expect(await later.locator(`[data-task="${loans.id}"]`).count()).toBe(0);
+
+    // In Korean, nothing English but what the venue entered: the task, its state, a refusal, a result.
+    const ko = await open(`${hub.url}/staff/?venue=venue-a&counter=c1&lang=ko`, VIEWPORTS.landscape);
+    await signIn(ko, 'clerk');
+    await expectText(ko, `[data-task="${frontDesk.id}"] [data-task-state]`, texts('ko').tasks.states.acknowledged);
+    await expectText(ko, `[data-task="${frontDesk.id}"] .task-summary`, /입구의 응답 \d+건 중 \d+%가 불만족/);
+    await ko.click('button[data-command="open-counter"]');
+    await expectText(ko, '[data-result="refused"]', '1번 창구는 이미 열림 상태입니다.');
+    await ko.click('button[data-command="call-next"]');
+    // Called, or refused (someone at the desk, nobody waiting): either way said in Korean.
+    const said = await expectText(ko, '[data-result]', /[가-힣]/);
+    expect(said).not.toMatch(/call-next|counter|c1/i);
+    const english = await ko.evaluate(() =>
+      // biome-ignore lint/performance/useDomNodeTextContent: what is shown, as a person reads it, is the point
+      (document.querySelector('main')?.innerText.match(/[A-Za-z]{3,}/g) ?? []).filter(
+        (word) => !['Front', 'desk'].includes(word),
+      ),
+    );
+    expect(english).toEqual([]);
+    await screenshot(ko, 'staff-console-ko');
   });
 });

@@ -85,6 +85,8 @@ describe('tasks from bad moments', () => {
       owner: 'facilities',
       subject: 'restroom',
       summary: '80% of 10 presses at restroom in the last 30 min were unhappy (limit 40%)',
+      // the same numbers for screens to say in their language
+      facts: { share: 80, presses: 10, windowMin: 30, limit: 40 },
     });
     await waitFor(() => managerSees.find((t) => t.id === opened.id), { what: 'the manager seeing it live' });
     const hook = await waitFor(() => received[0], { what: 'the webhook' });

@@ -18,6 +18,7 @@ describe('alert rules', () => {
         rule: 'unhappy-share',
         subject: 'restroom',
         summary: '60% of 5 presses at restroom in the last 30 min were unhappy (limit 40%)',
+        facts: { share: 60, presses: 5, windowMin: 30, limit: 40 },
       },
     ]);
     // 2 of 5 = 40%: not over the limit
@@ -38,6 +39,7 @@ describe('alert rules', () => {
       expect.objectContaining({
         key: 'happy-index-below:exit',
         summary: 'happy index -20 at exit over the last 60 min (5 presses), under 0',
+        facts: { index: -20, windowMin: 60, presses: 5, threshold: 0 },
       }),
     ]);
     // Per-touchpoint targets replace the venue-wide threshold: -20 is fine where -30 is the aim.
@@ -61,6 +63,7 @@ describe('alert rules', () => {
       expect.objectContaining({
         key: 'feedback-anomaly:entrance',
         summary: expect.stringContaining('is the terminal working?'),
+        facts: { variant: 'silent', current: 0, windowMin: 10, expected: 10 },
       }),
     ]);
     const normal = [
@@ -101,6 +104,7 @@ describe('tasks on a virtual clock', () => {
     rule: 'unhappy-share' as const,
     subject: 'restroom',
     summary: 'too many unhappy presses',
+    facts: { share: 60, presses: 5, windowMin: 30, limit: 40 },
   };
   let ids = 0;
   const newId = () => `task-${++ids}`;

@@ -58,8 +58,28 @@ export interface Cause {
   rule: AlertRule['kind'];
   /** The touchpoint (or `wait:<service>`, or `device:<id>`) whose owner gets the task. */
   subject: string;
-  /** One sentence for the person who gets the task: what happened, with the numbers. */
+  /** One sentence for the person who gets the task: what happened, with the numbers (English, for logs). */
   summary: string;
+  /** The same numbers for screens, which say `summary` in their own language (renderer/shared/TaskList.tsx). */
+  facts: TaskFacts;
+}
+
+/** The numbers of a cause; percentages are whole numbers (12 = 12%). */
+export interface TaskFacts {
+  variant?: 'own-target' | 'silent';
+  share?: number;
+  limit?: number;
+  presses?: number;
+  windowMin?: number;
+  index?: number;
+  threshold?: number;
+  current?: number;
+  expected?: number;
+  serviceId?: string;
+  actualMin?: number;
+  postedMin?: number;
+  deviceId?: string;
+  offlineMin?: number;
 }
 
 const MIN = 60_000;
@@ -94,6 +114,12 @@ export function evaluate(
                 summary:
                   `${Math.round(share * 100)}% of ${presses.length} presses at ${touchpointId} ` +
                   `in the last ${rule.windowMin} min were unhappy (limit ${Math.round(rule.maxShare * 100)}%)`,
+                facts: {
+                  share: Math.round(share * 100),
+                  presses: presses.length,
+                  windowMin: rule.windowMin,
+                  limit: Math.round(rule.maxShare * 100),
+                },
               });
             }
           } else {
@@ -108,6 +134,13 @@ export function evaluate(
                 summary:
                   `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min ` +
                   `(${presses.length} presses), under ${target === undefined ? '' : 'its target '}${threshold}`,
+                facts: {
+                  ...(target === undefined ? {} : { variant: 'own-target' }),
+                  index: Math.round(index),
+                  windowMin: rule.windowMin,
+                  presses: presses.length,
+                  threshold,
+                },
               });
             }
           }
@@ -136,6 +169,12 @@ export function evaluate(
               summary:
                 `${current} presses at ${touchpointId} in the last ${rule.windowMin} min ` +
                 `where about ${expected.toFixed(1)} are usual${current === 0 ? ': is the terminal working?' : ''}`,
+              facts: {
+                ...(current === 0 ? { variant: 'silent' } : {}),
+                current,
+                windowMin: rule.windowMin,
+                expected: Math.round(expected * 10) / 10,
+              },
             });
           }
         }
@@ -151,6 +190,11 @@ export function evaluate(
               summary:
                 `a customer of ${call.serviceId} waited ${Math.round(call.actualMin)} min ` +
                 `where ${call.postedWaitMin} were promised`,
+              facts: {
+                serviceId: call.serviceId,
+                actualMin: Math.round(call.actualMin),
+                postedMin: call.postedWaitMin,
+              },
             });
           }
         }
@@ -165,6 +209,7 @@ export function evaluate(
               summary:
                 `${device.deviceId} has been offline for ${Math.round((now - device.since) / MIN)} min` +
                 `${device.detail ? `: ${device.detail}` : ''}`,
+              facts: { deviceId: device.deviceId, offlineMin: Math.round((now - device.since) / MIN) },
             });
           }
         }

@@ -1,4 +1,4 @@
-import type { Cause } from './rules.ts';
+import type { Cause, TaskFacts } from './rules.ts';
 
 /**
  * Tasks: a bad moment becomes a task for the department that owns the touchpoint, tracked to a
@@ -20,6 +20,8 @@ export interface Task {
   rule: Cause['rule'];
   subject: string;
   summary: string;
+  /** The numbers of `summary`, for screens to say it in their language; absent on tasks opened before it existed. */
+  facts?: TaskFacts;
   /** Department owning the subject. */
   owner: string;
   state: TaskState;
@@ -70,6 +72,7 @@ export function openTask(
       rule: cause.rule,
       subject: cause.subject,
       summary: cause.summary,
+      facts: cause.facts,
       owner,
       state: 'open',
       openedAt: now,

@@ -7,6 +7,7 @@ import type {
   QueueCommand,
   QueueEvent,
   QueueRefusal,
+  RefusalParams,
   QueueRefusalCode,
   QueueRules,
   QueueState,
@@ -47,8 +48,8 @@ export function rebuild(rules: QueueRules, events: readonly QueueEvent[]): Queue
   return state;
 }
 
-function refuse(code: QueueRefusalCode, message: string): QueueRefusal {
-  return { refused: true, code, message };
+function refuse(code: QueueRefusalCode, message: string, params: RefusalParams = {}): QueueRefusal {
+  return { refused: true, code, message, params };
 }
 
 /** Decide then apply, for callers that hold the state in memory (the simulator, tests). */
@@ -74,19 +75,26 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       if (!counter) return unknownCounter(command.counterId);
       const services = command.services ?? counter.services;
       if (services.length === 0)
-        return refuse('unknown-service', `Counter ${counter.id} must serve at least one service.`);
+        return refuse('unknown-service', `Counter ${counter.id} must serve at least one service.`, {
+          counter: counter.id,
+        });
       for (const serviceId of services) {
         if (!serviceRules(rules, serviceId))
-          return refuse('unknown-service', `There is no service "${serviceId}" at this venue.`);
+          return refuse('unknown-service', `There is no service "${serviceId}" at this venue.`, { service: serviceId });
       }
       if (command.closesAt !== undefined && !(command.closesAt > now)) {
-        return refuse('invalid-time', `Counter ${counter.id} cannot be scheduled to close in the past.`);
+        return refuse('invalid-time', `Counter ${counter.id} cannot be scheduled to close in the past.`, {
+          counter: counter.id,
+        });
       }
       // Back from a break (or reopened with other services), the counter keeps its scheduled close
       // unless told a new one; a closed counter opens with none unless told.
       const closesAt = command.closesAt ?? (counter.status === 'closed' ? null : counter.closesAt);
       if (counter.status === 'open' && sameSet(services, counter.services) && closesAt === counter.closesAt) {
-        return refuse('counter-already-in-state', `Counter ${counter.id} is already open.`);
+        return refuse('counter-already-in-state', `Counter ${counter.id} is already open.`, {
+          counter: counter.id,
+          status: 'open',
+        });
       }
       return [{ type: 'counter.opened', at: now, counterId: counter.id, services: [...services], closesAt }];
     }
@@ -99,22 +107,28 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
         return refuse(
           'counter-already-in-state',
           `Counter ${counter.id} is already ${target === 'break' ? 'on break' : 'closed'}.`,
+          { counter: counter.id, status: target },
         );
       if (target === 'break' && counter.status === 'closed')
-        return refuse('counter-closed', `Counter ${counter.id} is closed; open it before taking a break.`);
+        return refuse('counter-closed', `Counter ${counter.id} is closed; open it before taking a break.`, {
+          counter: counter.id,
+        });
       if (counter.ticketId) {
         const ticket = state.tickets[counter.ticketId];
         return refuse(
           'counter-busy',
           `Counter ${counter.id} still has ticket ${ticket?.number ?? counter.ticketId} at the desk: ` +
             `serve, park or transfer it first.`,
+          { counter: counter.id, ...(ticket ? { ticket: ticket.number } : {}) },
         );
       }
       if (command.type === 'close-counter') return [{ type: 'counter.closed', at: now, counterId: counter.id }];
       if (command.minutes === undefined)
         return [{ type: 'counter.break', at: now, counterId: counter.id, breakUntil: null }];
       if (!(command.minutes > 0) || !Number.isFinite(command.minutes)) {
-        return refuse('invalid-time', `A break of counter ${counter.id} must last a positive number of minutes.`);
+        return refuse('invalid-time', `A break of counter ${counter.id} must last a positive number of minutes.`, {
+          counter: counter.id,
+        });
       }
       return [
         {
@@ -131,11 +145,15 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       return decideIssue(state, command, now);
     case 'reserve-block': {
       const service = serviceRules(rules, command.serviceId);
-      if (!service) return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`);
+      if (!service)
+        return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`, {
+          service: command.serviceId,
+        });
       if (!Number.isInteger(command.size) || command.size < 1 || command.size > rules.maxBlockSize) {
         return refuse(
           'invalid-block-size',
           `A number block holds 1 to ${rules.maxBlockSize} numbers; ${command.size} was asked for.`,
+          { count: rules.maxBlockSize },
         );
       }
       const day = dayOf(rules, now);
@@ -160,6 +178,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
         return refuse(
           'no-ticket-waiting',
           `No ticket is waiting for ${counter.services.join(', ')} at counter ${counter.id}.`,
+          { counter: counter.id },
         );
       return [
         {
@@ -178,19 +197,23 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status === 'served')
-        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`, {
+          ticket: ticket.number,
+        });
       if (ticket.status !== 'waiting' && ticket.status !== 'parked') return notWaiting(ticket);
       if (!counter.services.includes(ticket.serviceId)) {
         return refuse(
           'counter-not-serving-service',
           `Counter ${counter.id} does not serve ${ticket.serviceId}, the service of ticket ${ticket.number}; ` +
             `transfer the ticket first.`,
+          { counter: counter.id, service: ticket.serviceId, ticket: ticket.number },
         );
       }
       if (ticket.status === 'waiting' && !isCallable(ticket, now)) {
         return refuse(
           'ticket-not-callable-yet',
           `Ticket ${ticket.number} holds a return time and its customer has not checked in yet.`,
+          { ticket: ticket.number },
         );
       }
       const next = nextTicketFor(state, rules, counter.id, now);
@@ -207,14 +230,20 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const counter = state.counters[command.counterId];
       if (!counter) return unknownCounter(command.counterId);
       const ticket = counter.ticketId ? state.tickets[counter.ticketId] : undefined;
-      if (!ticket) return refuse('counter-idle', `Counter ${counter.id} has no ticket at the desk; call one first.`);
+      if (!ticket)
+        return refuse('counter-idle', `Counter ${counter.id} has no ticket at the desk; call one first.`, {
+          counter: counter.id,
+        });
       const base = { at: now, ticketId: ticket.id, counterId: counter.id };
       if (command.type === 'recall') return [{ type: 'ticket.recalled', ...base }];
       if (command.type === 'serve') return [{ type: 'ticket.served', ...base }];
       if (command.type === 'no-show') return [{ type: 'ticket.no-show', ...base }];
       if (command.type === 'park') return [{ type: 'ticket.parked', ...base }];
       const to = serviceRules(rules, command.toServiceId);
-      if (!to) return refuse('unknown-service', `There is no service "${command.toServiceId}" at this venue.`);
+      if (!to)
+        return refuse('unknown-service', `There is no service "${command.toServiceId}" at this venue.`, {
+          service: command.toServiceId,
+        });
       const placement = command.placement ?? 'last';
       return [
         {
@@ -231,11 +260,14 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status === 'served')
-        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`, {
+          ticket: ticket.number,
+        });
       if (ticket.status !== 'no-show')
         return refuse(
           'rejoin-not-allowed',
           `Only a ticket that missed its call can rejoin; ticket ${ticket.number} is ${ticket.status}.`,
+          { ticket: ticket.number, status: ticket.status },
         );
       const closedAt = ticket.closedAt ?? now;
       if (now - closedAt > rules.rejoinWindowMin * MINUTE_MS) {
@@ -243,6 +275,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
           'rejoin-window-passed',
           `Ticket ${ticket.number} missed its call more than ${rules.rejoinWindowMin} minutes ago; ` +
             `please take a new ticket.`,
+          { ticket: ticket.number, minutes: rules.rejoinWindowMin },
         );
       }
       const orderKey = rules.rejoinPlacement === 'original' ? ticket.orderKey : now;
@@ -252,12 +285,18 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
       if (!ticket.returnWindow)
-        return refuse('not-a-return-ticket', `Ticket ${ticket.number} has no return time; it is already in the line.`);
+        return refuse('not-a-return-ticket', `Ticket ${ticket.number} has no return time; it is already in the line.`, {
+          ticket: ticket.number,
+        });
       if (ticket.status === 'served')
-        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`, {
+          ticket: ticket.number,
+        });
       if (ticket.status !== 'waiting') return notWaiting(ticket);
       if (ticket.checkedInAt !== null)
-        return refuse('already-checked-in', `Ticket ${ticket.number} is already checked in.`);
+        return refuse('already-checked-in', `Ticket ${ticket.number} is already checked in.`, {
+          ticket: ticket.number,
+        });
       const returnRules = serviceRules(rules, ticket.serviceId)?.returnTimes;
       const early = (returnRules?.earlyMin ?? 10) * MINUTE_MS;
       const late = (returnRules?.lateMin ?? 10) * MINUTE_MS;
@@ -266,12 +305,14 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
           'return-window-not-open',
           `Ticket ${ticket.number} can check in from ${Math.round(early / MINUTE_MS)} minutes ` +
             `before its return time; please come back a little later.`,
+          { ticket: ticket.number, minutes: Math.round(early / MINUTE_MS) },
         );
       }
       if (now > ticket.returnWindow.to + late) {
         return refuse(
           'return-window-missed',
           `The return time of ticket ${ticket.number} has passed; please take a new ticket.`,
+          { ticket: ticket.number },
         );
       }
       return [
@@ -288,7 +329,9 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const ticket = state.tickets[command.ticketId];
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status === 'served')
-        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`);
+        return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`, {
+          ticket: ticket.number,
+        });
       if (ticket.status !== 'waiting' && ticket.status !== 'parked') return notWaiting(ticket);
       return [{ type: 'ticket.cancelled', at: now, ticketId: ticket.id }];
     }
@@ -300,6 +343,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
         return refuse(
           'defer-limit',
           `Ticket ${ticket.number} has already let others go first ${MAX_DEFERS} times; please ask at the counter.`,
+          { ticket: ticket.number, count: MAX_DEFERS },
         );
       }
       // Step behind the next few people in calling order: their order keys, not the clock, so
@@ -308,7 +352,9 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       const place = line.findIndex((t) => t.id === ticket.id);
       const behind = line.slice(place + 1, place + 1 + DEFER_PLACES);
       if (behind.length === 0)
-        return refuse('defer-limit', `Ticket ${ticket.number} is last in line: there is nobody to let go first.`);
+        return refuse('defer-limit', `Ticket ${ticket.number} is last in line: there is nobody to let go first.`, {
+          ticket: ticket.number,
+        });
       // The new rank sits just after the last of them; the ticket's own head start is kept.
       const headStart = (ticket.weight / rules.agingPerMin) * MINUTE_MS;
       const orderKey = Math.max(ticket.orderKey, ...behind.map((t) => rankKey(t, rules) + headStart)) + 1;
@@ -334,7 +380,10 @@ function decideIssue(
 ): QueueEvent[] | QueueRefusal {
   const rules = state.rules;
   const service = serviceRules(rules, command.serviceId);
-  if (!service) return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`);
+  if (!service)
+    return refuse('unknown-service', `There is no service "${command.serviceId}" at this venue.`, {
+      service: command.serviceId,
+    });
   if (command.segmentId && !rules.segments.some((s) => s.id === command.segmentId)) {
     return refuse('unknown-segment', `There is no customer segment "${command.segmentId}" at this venue.`);
   }
@@ -394,8 +443,10 @@ function refuseOfflineNumber(
     return refuse(
       'number-not-reserved',
       `Number ${number} of ${day} is not in a block reserved for kiosk "${kioskId}".`,
+      { ticket: number },
     );
-  if (numbering.used.includes(seq)) return refuse('number-used', `Number ${number} of ${day} was already issued.`);
+  if (numbering.used.includes(seq))
+    return refuse('number-used', `Number ${number} of ${day} was already issued.`, { ticket: number });
   return undefined;
 }
 
@@ -436,15 +487,19 @@ function decideAdoption(
 function readyCounter(state: QueueState, counterId: string): CounterState | QueueRefusal {
   const counter = state.counters[counterId];
   if (!counter) return unknownCounter(counterId);
-  if (counter.status === 'closed') return refuse('counter-closed', `Counter ${counter.id} is closed; open it first.`);
+  if (counter.status === 'closed')
+    return refuse('counter-closed', `Counter ${counter.id} is closed; open it first.`, { counter: counter.id });
   if (counter.status === 'break')
-    return refuse('counter-on-break', `Counter ${counter.id} is on break; open it again first.`);
+    return refuse('counter-on-break', `Counter ${counter.id} is on break; open it again first.`, {
+      counter: counter.id,
+    });
   if (counter.ticketId) {
     const number = state.tickets[counter.ticketId]?.number ?? counter.ticketId;
     return refuse(
       'counter-busy',
       `Counter ${counter.id} still has ticket ${number} at the desk: ` +
         `serve it, mark it a no-show, park or transfer it first.`,
+      { counter: counter.id, ticket: number },
     );
   }
   return counter;
@@ -466,7 +521,7 @@ function clerkOf(command: { calledBy?: string }): { calledBy?: string } {
 }
 
 function unknownCounter(counterId: string): QueueRefusal {
-  return refuse('unknown-counter', `There is no counter "${counterId}" at this venue.`);
+  return refuse('unknown-counter', `There is no counter "${counterId}" at this venue.`, { counter: counterId });
 }
 
 function unknownTicket(ticketId: string): QueueRefusal {
@@ -474,7 +529,10 @@ function unknownTicket(ticketId: string): QueueRefusal {
 }
 
 function notWaiting(ticket: Ticket): QueueRefusal {
-  return refuse('ticket-not-waiting', `Ticket ${ticket.number} is not waiting (it is ${ticket.status}).`);
+  return refuse('ticket-not-waiting', `Ticket ${ticket.number} is not waiting (it is ${ticket.status}).`, {
+    ticket: ticket.number,
+    status: ticket.status,
+  });
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -528,18 +586,25 @@ function decidePlan(
     return refuse(
       'invalid-time',
       `A rota holds at most ${MAX_SHIFTS} shifts; counter ${counter.id} was given ${command.shifts.length}.`,
+      { counter: counter.id, count: MAX_SHIFTS },
     );
   let previousEnd = -Infinity;
   for (const shift of command.shifts) {
     if (!Number.isFinite(shift.from) || !Number.isFinite(shift.to) || !(shift.to > shift.from)) {
-      return refuse('invalid-time', `Each shift of counter ${counter.id} must end after it starts.`);
+      return refuse('invalid-time', `Each shift of counter ${counter.id} must end after it starts.`, {
+        counter: counter.id,
+      });
     }
     if (shift.from < previousEnd)
-      return refuse('invalid-time', `The shifts of counter ${counter.id} must be in order and must not overlap.`);
+      return refuse('invalid-time', `The shifts of counter ${counter.id} must be in order and must not overlap.`, {
+        counter: counter.id,
+      });
     previousEnd = shift.to;
   }
   if (command.shifts.length > 0 && previousEnd <= now)
-    return refuse('invalid-time', `Every shift given for counter ${counter.id} is over already.`);
+    return refuse('invalid-time', `Every shift given for counter ${counter.id} is over already.`, {
+      counter: counter.id,
+    });
   return [
     {
       type: 'counter.planned',

@@ -261,11 +261,27 @@ export type QueueRefusalCode =
   | 'invalid-window'
   | 'invalid-time';
 
+/**
+ * What a refusal is about, by id, for screens to say in their own language (renderer/shared/refusals.ts):
+ * the message is English for logs and tools; a screen shows the code's text with these filled in.
+ */
+export interface RefusalParams {
+  counter?: string;
+  service?: string;
+  /** A ticket's printed number (never its id). */
+  ticket?: string;
+  /** The ticket's status, or the counter's ('open', 'closed', 'break'), where the refusal turns on it. */
+  status?: string;
+  minutes?: number;
+  count?: number;
+}
+
 /** Why a command was not carried out: a machine code and one sentence for the person who asked. */
 export interface QueueRefusal {
   refused: true;
   code: QueueRefusalCode;
   message: string;
+  params: RefusalParams;
 }
 
 export function isRefusal(result: QueueEvent[] | QueueRefusal): result is QueueRefusal {

@@ -2,7 +2,8 @@ import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../core/languages.ts';
 import { ConnectionStatus } from '../shared/components.tsx';
-import { boardRows, LEVELS, useVenueLive, type BoardRow } from '../shared/venue-state.ts';
+import { useFit } from '../shared/use-fit.ts';
+import { boardRows, LEVELS, useVenueLive, type BoardData, type BoardRow } from '../shared/venue-state.ts';
 import { NowServing, RotatingTips, ServiceWaits } from '../shared/QueuePanels.tsx';
 
 export interface BoardProps {
@@ -45,7 +46,7 @@ export function Board({ venueId, token, lang }: BoardProps) {
   return (
     <div className="board">
       <header className="board-header">
-        <div>
+        <div className="board-title">
           <h1>{venueName}</h1>
           <p className="subtitle">{t('board.title')}</p>
         </div>
@@ -67,38 +68,55 @@ export function Board({ venueId, token, lang }: BoardProps) {
               </div>
             )}
             {data.queue && <RotatingTips />}
-            <section aria-labelledby="feedback-heading">
-              <h2 id="feedback-heading">{t('board.feedback')}</h2>
-              <FeedbackTable rows={rows} number={number} percent={percent} loaded={data.venue !== null} />
-              <p className="visually-hidden" aria-live="polite">
-                {announcement}
-              </p>
-            </section>
-            <section aria-labelledby="devices-heading">
-              <h2 id="devices-heading">{t('board.devices')}</h2>
-              {data.venue && data.devices.length === 0 ? (
-                <p className="empty">{t('board.noDevices')}</p>
-              ) : (
-                <ul className="devices" aria-live="polite">
-                  {data.devices.map((device) => (
-                    <li
-                      key={device.deviceId}
-                      data-device={device.deviceId}
-                      className={device.connected ? 'device connected' : 'device offline'}
-                    >
-                      <span className="device-dot" aria-hidden="true" />
-                      <span className="device-name">{device.name}</span>
-                      <span className="device-state">
-                        {device.connected ? t('board.connected') : t('board.offline')}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
+            {/* Below the queues, what fits of the rest: a TV never scrolls (docs/screens.md). */}
+            <div className="board-extras">
+              <section aria-labelledby="feedback-heading">
+                <h2 id="feedback-heading">{t('board.feedback')}</h2>
+                <FeedbackTable rows={rows} number={number} percent={percent} loaded={data.venue !== null} />
+                <p className="visually-hidden" aria-live="polite">
+                  {announcement}
+                </p>
+              </section>
+              <section aria-labelledby="devices-heading">
+                <h2 id="devices-heading">{t('board.devices')}</h2>
+                {data.venue && data.devices.length === 0 ? (
+                  <p className="empty">{t('board.noDevices')}</p>
+                ) : (
+                  <DeviceList devices={data.devices} />
+                )}
+              </section>
+            </div>
           </>
         )}
       </main>
+    </div>
+  );
+}
+
+function DeviceList({ devices }: { devices: BoardData['devices'] }) {
+  const { t } = useTranslation();
+  const { ref, shown } = useFit<HTMLDivElement>(devices.length);
+  return (
+    <div className="fit" ref={ref}>
+      <ul className="devices" aria-live="polite">
+        {devices.slice(0, shown).map((device) => (
+          <li
+            key={device.deviceId}
+            data-device={device.deviceId}
+            data-fit
+            className={device.connected ? 'device connected' : 'device offline'}
+          >
+            <span className="device-dot" aria-hidden="true" />
+            <span className="device-name">{device.name}</span>
+            <span className="device-state">{device.connected ? t('board.connected') : t('board.offline')}</span>
+          </li>
+        ))}
+        {shown < devices.length && (
+          <li className="device more" data-fit data-more>
+            {t('board.fit.more', { count: devices.length - shown })}
+          </li>
+        )}
+      </ul>
     </div>
   );
 }
@@ -111,55 +129,65 @@ function FeedbackTable(props: {
 }) {
   const { rows, number, percent, loaded } = props;
   const { t } = useTranslation();
+  const { ref, shown } = useFit<HTMLDivElement>(rows.length);
   return (
-    <table className="feedback">
-      <thead>
-        <tr>
-          <th scope="col">{t('board.touchpoint')}</th>
-          {LEVELS.map((level) => (
-            <th scope="col" key={level} className="num">
-              <span className={`level-dot level-${level}`} aria-hidden="true" />
-              {t(`common.levels.${level}`)}
-            </th>
-          ))}
-          <th scope="col" className="num">
-            {t('board.total')}
-          </th>
-          <th scope="col" className="share-heading">
-            {t('board.happyShare')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {loaded && rows.length === 0 && (
+    <div className="fit" ref={ref}>
+      <table className="feedback">
+        <thead>
           <tr>
-            <td colSpan={LEVELS.length + 3} className="empty">
-              {t('board.noTouchpoints')}
-            </td>
-          </tr>
-        )}
-        {rows.map((row) => (
-          <tr key={row.touchpointId} data-touchpoint={row.touchpointId}>
-            <th scope="row">{row.name}</th>
+            <th scope="col">{t('board.touchpoint')}</th>
             {LEVELS.map((level) => (
-              <td key={level} className="num" data-level={level}>
-                {number.format(row.counts[level])}
-              </td>
+              <th scope="col" key={level} className="num">
+                <span className={`level-dot level-${level}`} aria-hidden="true" />
+                {t(`common.levels.${level}`)}
+              </th>
             ))}
-            <td className="num total" data-total>
-              {number.format(row.total)}
-            </td>
-            <td data-happy-share>
-              <div className="share">
-                <span className="share-value">{row.happyShare === null ? '–' : percent.format(row.happyShare)}</span>
-                <span className="share-bar" aria-hidden="true">
-                  <span className="share-fill" style={{ width: `${Math.round((row.happyShare ?? 0) * 100)}%` }} />
-                </span>
-              </div>
-            </td>
+            <th scope="col" className="num">
+              {t('board.total')}
+            </th>
+            <th scope="col" className="share-heading">
+              {t('board.happyShare')}
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {loaded && rows.length === 0 && (
+            <tr>
+              <td colSpan={LEVELS.length + 3} className="empty">
+                {t('board.noTouchpoints')}
+              </td>
+            </tr>
+          )}
+          {rows.slice(0, shown).map((row) => (
+            <tr key={row.touchpointId} data-touchpoint={row.touchpointId} data-fit>
+              <th scope="row">{row.name}</th>
+              {LEVELS.map((level) => (
+                <td key={level} className="num" data-level={level}>
+                  {number.format(row.counts[level])}
+                </td>
+              ))}
+              <td className="num total" data-total>
+                {number.format(row.total)}
+              </td>
+              <td data-happy-share>
+                <div className="share">
+                  <span className="share-value">{row.happyShare === null ? '–' : percent.format(row.happyShare)}</span>
+                  <span className="share-bar" aria-hidden="true">
+                    <span className="share-fill" style={{ width: `${Math.round((row.happyShare ?? 0) * 100)}%` }} />
+                  </span>
+                </div>
+              </td>
+            </tr>
+          ))}
+          {shown < rows.length && (
+            <tr data-fit data-more>
+              <td colSpan={LEVELS.length + 3} className="more">
+                {t('board.fit.more', { count: rows.length - shown })}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }

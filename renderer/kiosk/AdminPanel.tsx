@@ -2,7 +2,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskDeviceView, KioskStatusView } from '../../core/kiosk-screen.ts';
 import type { KioskShellApi } from '../../core/kiosk-shell.ts';
+import type { Language } from '../../core/languages.ts';
 import { ApiError, requestJson } from '../shared/http.ts';
+import { describeError } from '../shared/refusals.ts';
 
 /** The Electron shell's bridge (electron/preload.cjs); absent in a plain browser. */
 const shell = (window as { waitwellShell?: KioskShellApi }).waitwellShell;
@@ -17,7 +19,8 @@ export function AdminPanel({
   devices: KioskDeviceView[];
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = (i18n.resolvedLanguage ?? 'en') as Language;
   const [pin, setPin] = useState<string | null>(null);
   // Locked again whenever the panel goes away (closed, or back to idle after a while).
   useEffect(() => () => void shell?.setAdminMode(false), []);
@@ -42,7 +45,7 @@ export function AdminPanel({
       await requestJson('/local/admin/test-print', { body: { pin, printerId } });
       setMessage(t('kiosk.testPrinted'));
     } catch (error) {
-      setMessage(t('kiosk.failed', { message: (error as Error).message }));
+      setMessage(t('kiosk.failed', { message: describeError(t, error, null, lang) }));
     }
   }
 
@@ -64,9 +67,8 @@ export function AdminPanel({
         <>
           <dl className="admin-status">
             <dt>{t('kiosk.sync')}</dt>
-            <dd data-sync={status?.sync}>
-              {status?.sync ?? '–'}
-              {status?.syncReason ? `: ${status.syncReason}` : ''}
+            <dd data-sync={status?.sync} title={status?.syncReason ?? undefined}>
+              {status ? t(`kiosk.adminStates.sync.${status.sync}`) : '–'}
             </dd>
             <dt>{t('kiosk.outbox')}</dt>
             <dd data-outbox>{status?.outbox ?? '–'}</dd>
@@ -74,10 +76,10 @@ export function AdminPanel({
           <h3>{t('kiosk.devicesHeading')}</h3>
           <ul className="admin-devices">
             {devices.map((device) => (
-              <li key={device.id} data-device={device.id} data-state={device.state}>
-                <strong>{device.id}</strong> ({device.kind}): {device.state}
-                {device.code ? ` (${device.code})` : ''}
-                {device.detail ? ` – ${device.detail}` : ''}
+              <li key={device.id} data-device={device.id} data-state={device.state} title={device.detail ?? undefined}>
+                <strong>{device.id}</strong> ({t(`kiosk.adminStates.kinds.${device.kind}`)}):{' '}
+                {t(`kiosk.adminStates.device.${device.state}`, { defaultValue: device.state })}
+                {device.code ? ` (${t(`kiosk.adminStates.codes.${device.code}`, { defaultValue: device.code })})` : ''}
                 {device.kind === 'printer' && (
                   <button type="button" onClick={() => void testPrint(device.id)}>
                     {t('kiosk.testPrint')}

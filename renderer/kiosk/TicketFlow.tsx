@@ -7,6 +7,7 @@ import type { ReturnWindow } from '../../core/queue/types.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { formatClock, formatWait } from '../shared/format.ts';
 import { ApiError, requestJson } from '../shared/http.ts';
+import { describeError } from '../shared/refusals.ts';
 import { Qr } from './Qr.tsx';
 
 export type TicketStep =
@@ -140,7 +141,7 @@ export function QuoteStep(props: {
         failure instanceof ApiError
           ? (failure.body as { error?: { texts?: Record<Language, string> } })?.error?.texts
           : undefined;
-      setError(texts?.[lang] ?? t('kiosk.failed', { message: (failure as Error).message }));
+      setError(texts?.[lang] ?? describeError(t, failure, venue, lang));
       setBusy(false);
     }
   }

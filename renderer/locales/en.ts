@@ -31,6 +31,12 @@ export const en = {
     venueMissing: 'This link names no venue: add ?venue=<venue id> to the address.',
   },
   board: {
+    fit: {
+      more: '+{{count}} more',
+      moreNumbers: '+{{count}}',
+      closedShort: 'No counter open',
+      breakShort: 'Counters on break',
+    },
     title: 'Live board',
     nowServing: 'Now serving',
     counter: 'Counter',
@@ -68,6 +74,24 @@ export const en = {
     ],
   },
   kiosk: {
+    adminStates: {
+      sync: { connecting: 'connecting', online: 'online', offline: 'offline', refused: 'refused by the hub' },
+      device: { ready: 'ready', degraded: 'needs attention', offline: 'offline' },
+      kinds: { buttons: 'button box', printer: 'ticket printer', display: 'display' },
+      codes: {
+        connecting: 'connecting',
+        'cover-open': 'cover open',
+        disconnected: 'disconnected',
+        fault: 'fault',
+        garbage: 'unreadable replies',
+        'no-reply': 'no reply',
+        offline: 'offline',
+        'paper-near-end': 'paper running low',
+        'paper-out': 'out of paper',
+        stopped: 'stopped',
+        'write-failed': 'could not send',
+      },
+    },
     welcome: 'Welcome',
     touchToStart: 'Take a ticket',
     chooseService: 'What can we help you with?',
@@ -134,6 +158,18 @@ export const en = {
     unknown: 'This ticket is not known: scan the QR code on your ticket again.',
   },
   staff: {
+    commandDone: {
+      'call-next': 'Called {{ticket}}',
+      recall: 'Called {{ticket}} again',
+      serve: 'Served: {{ticket}}',
+      'no-show': 'No-show: {{ticket}}',
+      park: 'Parked: {{ticket}}',
+      transfer: 'Transferred: {{ticket}}',
+      'open-counter': 'The counter is open',
+      'close-counter': 'The counter is closed',
+      'break-counter': 'The counter is on break',
+      other: 'Done',
+    },
     title: 'Counter',
     chooseCounter: 'Choose your counter',
     queue: 'Queue',
@@ -237,6 +273,74 @@ export const en = {
       wait_withinPostedPct: 'Within posted wait (%)',
       service_meanMin: 'Mean service (min)',
       service_medianMin: 'Median service (min)',
+    },
+  },
+  refusals: {
+    states: { open: 'open', closed: 'closed', break: 'on break' },
+    'defer-limit': 'Ticket {{ticket}} cannot let more people go first now: please ask at a counter.',
+    'unknown-counter': 'This counter is no longer part of the venue: choose another one.',
+    'unknown-service': 'This service is no longer offered here.',
+    'unknown-segment': 'This customer group is no longer offered here.',
+    'unknown-ticket': 'This ticket is not known here.',
+    'counter-closed': '{{counter}} is closed: open it first.',
+    'counter-on-break': '{{counter}} is on break: open it again first.',
+    'counter-busy': '{{counter}} still has {{ticket}} at the desk: serve, park or transfer it first.',
+    'counter-idle': 'Nobody is at the desk of {{counter}}: call a ticket first.',
+    'counter-not-serving-service':
+      '{{counter}} does not serve {{service}}, the service of {{ticket}}: transfer the ticket first.',
+    'counter-already-in-state': '{{counter}} is already {{status}}.',
+    'no-ticket-waiting': 'Nobody is waiting for the services of {{counter}}.',
+    'ticket-exists': 'This ticket was already issued.',
+    'ticket-not-waiting': 'Ticket {{ticket}} is not waiting (now: {{status}}).',
+    'ticket-already-served': 'Ticket {{ticket}} has already been served.',
+    'ticket-not-callable-yet': 'Ticket {{ticket}} has a return time and has not checked in yet.',
+    'rejoin-not-allowed': 'Only a ticket that missed its call can rejoin (ticket {{ticket}}: {{status}}).',
+    'rejoin-window-passed': 'Ticket {{ticket}} missed its call over {{minutes}} minutes ago: please take a new ticket.',
+    'not-a-return-ticket': 'Ticket {{ticket}} has no return time: it is already in line.',
+    'return-window-missed': 'The return time of ticket {{ticket}} has passed: please take a new ticket.',
+    'return-window-not-open':
+      'Ticket {{ticket}} can check in from {{minutes}} minutes before its return time: ' +
+      'please come back a little later.',
+    'already-checked-in': 'Ticket {{ticket}} is already checked in.',
+    'number-not-reserved': 'Number {{ticket}} was not reserved for this kiosk.',
+    'number-used': 'Number {{ticket}} was already issued.',
+    'invalid-block-size': 'A block holds 1 to {{count}} numbers.',
+    'invalid-window': 'A return window must end after it starts.',
+    'invalid-time': 'That time is not possible: check the times and try again.',
+    'invalid-command': 'The hub did not understand this request: reload the page and try again.',
+    'no-queue': 'This venue issues no tickets.',
+    'forbidden-command': 'Your account may not do this here.',
+    busy: 'The hub could not do this just now: try again.',
+    'unknown-task': 'This task is no longer open at this venue.',
+    'task-state': 'This task has already moved on: the list shows where it is now.',
+    other: 'That did not work: try again, and ask a manager if it keeps happening.',
+  },
+  tasks: {
+    states: { open: 'open', acknowledged: 'acknowledged', resolved: 'resolved', verified: 'verified' },
+    summaries: {
+      'unhappy-share':
+        '{{share}}% of {{presses}} presses at {{subject}} in the last {{windowMin}} min ' +
+        'were unhappy (limit {{limit}}%)',
+      'happy-index-below':
+        'Happy index {{index}} at {{subject}} over the last {{windowMin}} min ' +
+        '({{presses}} presses), under {{threshold}}',
+      'happy-index-below-own-target':
+        'Happy index {{index}} at {{subject}} over the last {{windowMin}} min ' +
+        '({{presses}} presses), under its target {{threshold}}',
+      'feedback-anomaly':
+        '{{current}} presses at {{subject}} in the last {{windowMin}} min where about {{expected}} are usual',
+      'feedback-anomaly-silent':
+        'No presses at {{subject}} in the last {{windowMin}} min where about {{expected}} are usual: ' +
+        'is the terminal working?',
+      'wait-over-promise': 'A customer of {{service}} waited {{actualMin}} min where {{postedMin}} were promised',
+      'device-down': '{{device}} has been offline for {{offlineMin}} min',
+    },
+    rules: {
+      'unhappy-share': 'Many unhappy presses at {{subject}}',
+      'happy-index-below': 'Low happy index at {{subject}}',
+      'feedback-anomaly': 'Unusual number of presses at {{subject}}',
+      'wait-over-promise': 'A wait longer than promised',
+      'device-down': 'A device is offline',
     },
   },
 };

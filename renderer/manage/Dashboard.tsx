@@ -88,6 +88,11 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
         </p>
       )}
       <main className="dashboard-grid">
+        {/* Alerts first: they ask for action, the rest is for reading (docs/screens.md). */}
+        <section aria-labelledby="tasks-heading" className="wide">
+          <h2 id="tasks-heading">{t('manage.tasks')}</h2>
+          <TaskList venueId={venueId} tasks={tasks} lang={lang} venue={venue} onError={setError} />
+        </section>
         <section aria-labelledby="waits-live">
           <h2 id="waits-live" className="visually-hidden">
             {t('manage.waits')}
@@ -105,6 +110,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
             ]}
             data={waitChart}
             xRange={todayRange}
+            timeZone={venue?.timezone}
           />
         </section>
 
@@ -173,6 +179,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
             }))}
             data={trendChart.data}
             xRange={todayRange}
+            timeZone={venue?.timezone}
           />
         </section>
 
@@ -193,8 +200,10 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
                   data-state={component.state}
                   className="bad"
                 >
-                  {component.deviceId} / {component.component}: {component.code ?? component.state}
-                  {component.detail ? ` – ${component.detail}` : ''}
+                  {component.deviceId} / {component.component}:{' '}
+                  {t(`kiosk.adminStates.codes.${component.code ?? component.state}`, {
+                    defaultValue: t(`kiosk.adminStates.device.${component.state}`, { defaultValue: component.state }),
+                  })}
                 </li>
               ))}
           </ul>
@@ -206,11 +215,6 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
             <JourneyEditor venueId={venueId} venue={venue} lang={lang} />
           </section>
         )}
-
-        <section aria-labelledby="tasks-heading" className="wide">
-          <h2 id="tasks-heading">{t('manage.tasks')}</h2>
-          <TaskList venueId={venueId} tasks={tasks} lang={lang} timeZone={venue?.timezone} onError={setError} />
-        </section>
       </main>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { visibleWindow } from './format.ts';
 
 export interface ChartSeries {
   label: string;
@@ -11,19 +12,21 @@ export interface ChartSeries {
 
 /**
  * A uPlot time chart sized to its container. x values are seconds since the epoch (uPlot's
- * convention); a null y leaves a gap.
+ * convention); a null y leaves a gap. The axis reads in `timeZone` (the venue's), as the rest of the page.
  */
 export function TimeChart({
   title,
   series,
   data,
   xRange,
+  timeZone,
   height = 260,
 }: {
   title: string;
   series: ChartSeries[];
   data: [number[], ...(number | null)[][]];
   xRange?: [number, number];
+  timeZone?: string;
   height?: number;
 }) {
   const container = useRef<HTMLDivElement>(null);
@@ -43,8 +46,18 @@ export function TimeChart({
     const options: uPlot.Options = {
       width: Math.max(300, element.clientWidth),
       height,
+      ...(timeZone ? { tzDate: (seconds: number) => venueDate(seconds, timeZone) } : {}),
       // A fixed window (e.g. today so far): one point would otherwise stretch the axis over years.
-      ...(xRange ? { scales: { x: { time: true, range: (): uPlot.Range.MinMax => xRange } } } : {}),
+      ...(xRange
+        ? {
+            scales: {
+              x: {
+                time: true,
+                range: (_u: uPlot, dataMin: number | null): uPlot.Range.MinMax => visibleWindow(xRange, dataMin),
+              },
+            },
+          }
+        : {}),
       axes: [
         { stroke: '#cbd5e1', grid: { stroke: '#334155' } },
         { stroke: '#cbd5e1', grid: { stroke: '#334155' } },
@@ -69,11 +82,20 @@ export function TimeChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [seriesKey, rangeKey, height]);
+  }, [seriesKey, rangeKey, height, timeZone]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);
   }, [data]);
 
   return <div className="chart" ref={container} role="img" aria-label={title} />;
+}
+
+/** uPlot draws a Date's local fields: a Date whose local fields are the venue's clock. */
+function venueDate(seconds: number, timeZone: string): Date {
+  try {
+    return uPlot.tzDate(new Date(seconds * 1000), timeZone);
+  } catch {
+    return new Date(seconds * 1000); // an unknown zone: the browser's, rather than no chart
+  }
 }

@@ -69,6 +69,9 @@ export function NowServing({
   );
 }
 
+/** How many next numbers a waits row shows before "+N": three fit beside the wait on every board size. */
+const NEXT_SHOWN = 3;
+
 /** Posted waits per service, how many wait, the next numbers, and why a line does not move. */
 export function ServiceWaits({
   queue,
@@ -103,19 +106,34 @@ export function ServiceWaits({
             const reason =
               row.openCounters === 0
                 ? row.countersOnBreak > 0
-                  ? t('board.breakReason')
-                  : t('board.closedReason')
+                  ? t('board.fit.breakShort')
+                  : t('board.fit.closedShort')
                 : null;
+            const next = row.next.slice(0, NEXT_SHOWN);
+            const more = row.waiting - next.length;
             return (
               <tr key={row.serviceId} data-service={row.serviceId}>
                 <th scope="row">{nameOf(venue?.services, row.serviceId, lang)}</th>
                 <td className="num" data-waiting>
                   {number.format(row.waiting)}
                 </td>
-                <td className="num" data-posted>
+                <td
+                  className={reason ? 'reason' : 'num'}
+                  data-posted
+                  title={reason ? t(row.countersOnBreak > 0 ? 'board.breakReason' : 'board.closedReason') : undefined}
+                >
                   {reason ?? formatWait(t, row.postedWaitMin)}
                 </td>
-                <td data-next>{row.next.join('  ')}</td>
+                <td data-next>
+                  {next.map((number) => (
+                    <span key={number} className="ticket-number" data-number>
+                      {number}
+                    </span>
+                  ))}
+                  {more > 0 && next.length > 0 && (
+                    <span className="more-numbers">{t('board.fit.moreNumbers', { count: more })}</span>
+                  )}
+                </td>
               </tr>
             );
           })}

@@ -1,7 +1,11 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Task } from '../../core/alerts/tasks.ts';
-import { formatClock } from './format.ts';
+import type { Language } from '../../core/languages.ts';
+import type { PublicVenue } from '../../core/venue.ts';
+import { formatClock, nameOf } from './format.ts';
 import { requestJson } from './http.ts';
+import { describeError } from './refusals.ts';
 
 /** Folds a pushed task into the list: newest first, a task replaced in place when it moves. */
 export function upsertTask(tasks: readonly Task[], task: Task): Task[] {
@@ -14,17 +18,43 @@ const NEXT_ACTION: Partial<Record<Task['state'], { action: string; label: string
   acknowledged: { action: 'resolve', label: 'staff.resolve' },
 };
 
+/** What a subject id names: a touchpoint, `wait:<service>` or `device:<id>`, in the screen's language. */
+function subjectName(subject: string, venue: PublicVenue | null | undefined, lang: Language): string {
+  if (subject.startsWith('wait:')) return nameOf(venue?.services, subject.slice(5), lang);
+  if (subject.startsWith('device:')) return subject.slice(7);
+  return nameOf(venue?.touchpoints, subject, lang);
+}
+
+/**
+ * A task's sentence in the screen's language, from its numbers (core/alerts/rules.ts TaskFacts);
+ * a task opened before tasks carried them gets its rule's short text.
+ */
+export function taskText(t: TFunction, task: Task, venue: PublicVenue | null | undefined, lang: Language): string {
+  const subject = subjectName(task.subject, venue, lang);
+  const facts = task.facts;
+  if (!facts) return t(`tasks.rules.${task.rule}`, { subject });
+  const key = facts.variant ? `${task.rule}-${facts.variant}` : task.rule;
+  return t(`tasks.summaries.${key}`, {
+    ...facts,
+    subject,
+    service: facts.serviceId === undefined ? subject : nameOf(venue?.services, facts.serviceId, lang),
+    device: facts.deviceId ?? subject,
+  });
+}
+
 /** Open tasks with their deadlines; staff acknowledge and resolve them here (the hub pushes the change back). */
 export function TaskList({
   venueId,
   tasks,
   lang,
+  venue,
   timeZone,
   onError,
 }: {
   venueId: string;
   tasks: readonly Task[];
-  lang: string;
+  lang: Language;
+  venue?: PublicVenue | null;
   timeZone?: string;
   onError: (message: string) => void;
 }) {
@@ -43,9 +73,10 @@ export function TaskList({
             data-state={task.state}
             className={`task escalation-${task.escalation}`}
           >
-            <p className="task-summary">{task.summary}</p>
+            <p className="task-summary">{taskText(t, task, venue, lang)}</p>
             <p className="task-meta">
-              {task.owner} · {task.state} · {t('staff.due', { time: formatClock(lang, deadline, timeZone) })}
+              {task.owner} · <span data-task-state>{t(`tasks.states.${task.state}`)}</span> ·{' '}
+              {t('staff.due', { time: formatClock(lang, deadline, timeZone ?? venue?.timezone) })}
             </p>
             {next && (
               <button
@@ -55,7 +86,7 @@ export function TaskList({
                   void requestJson(
                     `/api/venues/${encodeURIComponent(venueId)}/tasks/${encodeURIComponent(task.id)}/${next.action}`,
                     { body: {} },
-                  ).catch((error: Error) => onError(error.message))
+                  ).catch((error: unknown) => onError(describeError(t, error, venue, lang)))
                 }
               >
                 {t(next.label)}

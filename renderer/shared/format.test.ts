@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startOfDayIn } from './format.ts';
+import { startOfDayIn, visibleWindow } from './format.ts';
 
 describe("the venue's day", () => {
   it('starts at midnight in the venue time zone, not the browser one', () => {
@@ -8,5 +8,17 @@ describe("the venue's day", () => {
     const elevenPmInNewYork = Date.UTC(2026, 10, 26, 4, 30, 0); // 23:30 EST on the 25th
     expect(startOfDayIn('America/New_York', elevenPmInNewYork)).toBe(Date.UTC(2026, 10, 25, 5, 0, 0));
     expect(startOfDayIn('UTC', Date.UTC(2026, 10, 25, 23, 59, 59))).toBe(Date.UTC(2026, 10, 25));
+  });
+});
+
+describe("a chart's visible window", () => {
+  const midnight = Date.UTC(2026, 10, 25) / 1000;
+  const noon = midnight + 12 * 3600;
+  it('starts the hour before the first point, so the points spread over the chart', () => {
+    expect(visibleWindow([midnight, noon], midnight + 9.5 * 3600)).toEqual([midnight + 8 * 3600, noon]);
+  });
+  it('keeps the whole window with no point, or a first point in its first hour', () => {
+    expect(visibleWindow([midnight, noon], null)).toEqual([midnight, noon]);
+    expect(visibleWindow([midnight, noon], midnight + 1800)).toEqual([midnight, noon]);
   });
 });

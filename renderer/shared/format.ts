@@ -50,3 +50,12 @@ export function nameOf(
 ): string {
   return list?.find((item) => item.id === id)?.name[lang] ?? id;
 }
+
+/**
+ * The part of a chart's window (seconds) worth drawing: from the hour before its first point, so a
+ * day's few points do not all crowd its right edge; the whole window when there is no point in it.
+ */
+export function visibleWindow(window: [number, number], firstX: number | null): [number, number] {
+  if (firstX === null || firstX <= window[0] || firstX > window[1]) return window;
+  return [Math.max(window[0], Math.floor(firstX / 3600) * 3600 - 3600), window[1]];
+}

@@ -15,6 +15,7 @@ import type { PublicVenue } from '../../core/venue.ts';
 import { ConnectionStatus } from '../shared/components.tsx';
 import { formatWait, nameOf } from '../shared/format.ts';
 import { requestJson } from '../shared/http.ts';
+import { describeFailure } from '../shared/refusals.ts';
 import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
 
@@ -76,15 +77,16 @@ export function StaffConsole({
           result.ok
             ? {
                 ok: true,
-                text: t('staff.done', {
-                  what: result.ticket ? `${command.type} ${result.ticket.number}` : command.type,
+                text: t(`staff.commandDone.${command.type}`, {
+                  ticket: result.ticket?.number ?? '',
+                  defaultValue: t('staff.commandDone.other'),
                 }),
               }
-            : { ok: false, text: result.message },
+            : { ok: false, text: describeFailure(t, result, venue, lang) },
         );
       });
     },
-    [socket, t],
+    [socket, t, venue, lang],
   );
 
   const counter = queue?.counters.find((c) => c.counterId === counterId) ?? null;
@@ -161,7 +163,7 @@ export function StaffConsole({
           >
             <h2 id="desk-heading">{t('staff.atDesk')}</h2>
             <p className="counter-status">{t(`common.counterStatus.${counter.status}`)}</p>
-            <p className="desk-number" data-desk-number>
+            <p className={counter.nowServing ? 'desk-number' : 'desk-number desk-empty'} data-desk-number>
               {counter.nowServing ?? t('staff.nobody')}
             </p>
             {counter.onTheWay && <p className="on-the-way">{t('staff.onTheWay')}</p>}
@@ -263,7 +265,17 @@ export function StaffConsole({
 
           <section className="staff-queue" aria-labelledby="queue-heading">
             <h2 id="queue-heading">{t('staff.queue')}</h2>
-            <table>
+            <table className="staff-queue-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('board.service')}</th>
+                  <th scope="col" className="num">
+                    {t('board.waiting')}
+                  </th>
+                  <th scope="col">{t('board.nextNumbers')}</th>
+                  <th scope="col">{t('board.postedWait')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {queue?.services
                   .filter((s) => counter.services.includes(s.serviceId))
@@ -273,8 +285,14 @@ export function StaffConsole({
                       <td className="num" data-waiting>
                         {s.waiting}
                       </td>
-                      <td data-next>{s.next.join(' ')}</td>
-                      <td>{formatWait(t, s.postedWaitMin)}</td>
+                      <td data-next>
+                        {s.next.map((number) => (
+                          <span key={number} className="ticket-number" data-number>
+                            {number}
+                          </span>
+                        ))}
+                      </td>
+                      <td className="wait">{formatWait(t, s.postedWaitMin)}</td>
                     </tr>
                   ))}
               </tbody>
@@ -287,7 +305,7 @@ export function StaffConsole({
               venueId={venueId}
               tasks={mine}
               lang={lang}
-              timeZone={venue?.timezone}
+              venue={venue}
               onError={(text) => setMessage({ ok: false, text })}
             />
           </section>

@@ -11,6 +11,7 @@ import type {
 import type { PublicVenue } from '../../core/venue.ts';
 import { ConnectionStatus, LanguageSwitch } from '../shared/components.tsx';
 import { formatClock, formatWait, nameOf } from '../shared/format.ts';
+import { describeFailure } from '../shared/refusals.ts';
 import { useSocket } from '../shared/use-socket.ts';
 import { alertHolder, askNotificationPermission } from './alert.ts';
 
@@ -50,7 +51,9 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
   }, [ticket, t, counterName]);
 
   function send(event: 'ticket.defer' | 'ticket.on-my-way', done: string) {
-    socket?.emit(event, (result: QueueCommandResult) => setNotice(result.ok ? done : result.message));
+    socket?.emit(event, (result: QueueCommandResult) =>
+      setNotice(result.ok ? done : describeFailure(t, result, venue, lang)),
+    );
   }
 
   if (!auth || connection.state === 'refused') {

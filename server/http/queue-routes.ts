@@ -58,7 +58,9 @@ export function queueRoutes(
     const command = signedBy(parseBody(staffCommandSchema, req.body), user.username);
     const result = await queues.commands.execute(venueOf(req), command);
     if (result.ok) return void res.json(result);
-    res.status(FAILURE_STATUS[result.code] ?? 409).json({ error: { code: result.code, message: result.message } });
+    res
+      .status(FAILURE_STATUS[result.code] ?? 409)
+      .json({ error: { code: result.code, message: result.message, params: result.params ?? {} } });
   });
 
   router.get('/venues/:venueId/tickets/:ticketId', async (req, res) => {

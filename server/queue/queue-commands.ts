@@ -161,7 +161,8 @@ export class QueueCommands {
         return { ok: true, version: work.version, events: [], ticket: reads.ticketView(work, command.ticketId) };
       waiting.prepared ??= reads.withPostedWait(work, command, now);
       const decided = decide(work.state, waiting.prepared, now);
-      if (isRefusal(decided)) return { ok: false, code: decided.code, message: decided.message };
+      if (isRefusal(decided))
+        return { ok: false, code: decided.code, message: decided.message, params: decided.params };
       for (const event of decided) queues.apply(work, event);
       return decided;
     });

@@ -74,3 +74,36 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
         .join(', ')})`,
   );
 }
+
+/**
+ * What keeps a wall screen from being read at a glance, as the page measures it: content taller or
+ * wider than the viewport (nobody scrolls a TV), an element of `mustShow` not wholly on screen,
+ * and a number of `numbers` broken over two lines or cut off.
+ */
+export async function fitProblems(page: Page, selectors: { numbers: string; mustShow: string }): Promise<string[]> {
+  return page.evaluate(({ numbers, mustShow }) => {
+    const problems: string[] = [];
+    const { clientWidth: width, clientHeight: height, scrollWidth, scrollHeight } = document.documentElement;
+    if (scrollHeight > height + 1) problems.push(`content is ${scrollHeight}px tall in a ${height}px viewport`);
+    if (scrollWidth > width + 1) problems.push(`content is ${scrollWidth}px wide in a ${width}px viewport`);
+    const describe = (element: Element) =>
+      `${element.tagName.toLowerCase()}${[...element.attributes].map((a) => `[${a.name}="${a.value}"]`).join('')} ` +
+      `"${element.textContent?.trim().slice(0, 40)}"`;
+    const onScreen = (box: DOMRect) =>
+      box.width > 0 && box.left >= -1 && box.top >= -1 && box.right <= width + 1 && box.bottom <= height + 1;
+    for (const element of document.querySelectorAll(mustShow))
+      if (!onScreen(element.getBoundingClientRect())) problems.push(`${describe(element)} is not wholly on screen`);
+    for (const element of document.querySelectorAll<HTMLElement>(numbers)) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue; // not shown (left out by priority)
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+      if (lines.size > 1) problems.push(`${describe(element)} breaks over ${lines.size} lines`);
+      if (element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0)
+        problems.push(`${describe(element)} is cut off (${element.scrollWidth}px in ${element.clientWidth}px)`);
+      if (!onScreen(range.getBoundingClientRect())) problems.push(`${describe(element)} is not wholly on screen`);
+    }
+    return problems;
+  }, selectors);
+}
