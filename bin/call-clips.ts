@@ -22,7 +22,21 @@ const RECIPE = 'espeak-ng 16k mono trimmed -3dB v1';
 
 /** 16 kHz mono 16-bit WAV, silence trimmed at both ends, peak at -3 dB: small, and as loud as its neighbours. */
 const TO_CLIP = ['-r', '16000', '-c', '1', '-b', '16'];
-const TRIM_AND_LEVEL = ['silence', '1', '0.01', '0.5%', 'reverse', 'silence', '1', '0.01', '0.5%', 'reverse', 'gain', '-n', '-3'];
+const TRIM_AND_LEVEL = [
+  'silence',
+  '1',
+  '0.01',
+  '0.5%',
+  'reverse',
+  'silence',
+  '1',
+  '0.01',
+  '0.5%',
+  'reverse',
+  'gain',
+  '-n',
+  '-3',
+];
 
 interface Wanted {
   file: string;
@@ -99,7 +113,9 @@ async function requireTools(): Promise<void> {
 function speak(lang: Language, text: string, out: string): Promise<void> {
   return new Promise((done, fail) => {
     const espeak = spawn('espeak-ng', ['-v', VOICES[lang], '-s', WORDS_PER_MINUTE, '--stdout', text]);
-    const sox = spawn('sox', ['-t', 'wav', '-', ...TO_CLIP, out, ...TRIM_AND_LEVEL], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const sox = spawn('sox', ['-t', 'wav', '-', ...TO_CLIP, out, ...TRIM_AND_LEVEL], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     espeak.stdout.pipe(sox.stdin);
     let errors = '';
     for (const child of [espeak, sox]) {

@@ -1,5 +1,5 @@
 import type { Language } from '../languages.ts';
-import type { BoardCalls } from './call-settings.ts';
+import type { BoardCalls } from './board-calls.ts';
 
 /** A call as a board announces it. */
 export interface CallToAnnounce {
@@ -92,7 +92,7 @@ function counterWords(counter: number): string[] {
 }
 
 /** One spoken call in one language, as clip names of that language (in the language's word order). */
-export function callWords(call: CallToAnnounce, lang: Language, sayService: boolean): string[] {
+function callWords(call: CallToAnnounce, lang: Language, sayService: boolean): string[] {
   const service = sayService && call.serviceId !== null ? [serviceClipName(call.serviceId)] : [];
   const again = call.recall ? ['again'] : [];
   const ticket = ticketWords(call.number);

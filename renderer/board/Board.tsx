@@ -4,6 +4,7 @@ import type { Language } from '../../core/languages.ts';
 import { ConnectionStatus } from '../shared/components.tsx';
 import { boardRows, LEVELS, useVenueLive, type BoardRow } from '../shared/venue-state.ts';
 import { NowServing, RotatingTips, ServiceWaits } from '../shared/QueuePanels.tsx';
+import { CallAnnouncer } from './CallAnnouncer.tsx';
 
 export interface BoardProps {
   venueId: string | null;
@@ -67,6 +68,7 @@ export function Board({ venueId, token, lang }: BoardProps) {
               </div>
             )}
             {data.queue && <RotatingTips />}
+            <CallAnnouncer queue={data.queue} venue={data.venue} lang={lang} />
             <section aria-labelledby="feedback-heading">
               <h2 id="feedback-heading">{t('board.feedback')}</h2>
               <FeedbackTable rows={rows} number={number} percent={percent} loaded={data.venue !== null} />

@@ -196,6 +196,10 @@ export const en = {
       versions: 'Recent versions',
     },
   },
+  calls: {
+    soundOff: 'Calls are not heard: this screen may not play sound yet.',
+    turnOnSound: 'Turn on call sound',
+  },
 };
 
 export type Texts = typeof en;

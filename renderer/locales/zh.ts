@@ -194,4 +194,8 @@ export const zh: Texts = {
       versions: '最近版本',
     },
   },
+  calls: {
+    soundOff: '叫号语音无法播放：此屏幕尚未允许播放声音。',
+    turnOnSound: '开启叫号声音',
+  },
 };

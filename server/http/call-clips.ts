@@ -33,7 +33,9 @@ export function callClipsRouter(builtIn: string, venueRecordings: string | undef
   router.get('/clips/custom/:folder/:lang/:name', (req, res) =>
     send(res, custom(req.params.folder), req.params.lang, req.params.name),
   );
-  router.get('/clips/custom/:folder/:name', (req, res) => send(res, custom(req.params.folder), undefined, req.params.name));
+  router.get('/clips/custom/:folder/:name', (req, res) =>
+    send(res, custom(req.params.folder), undefined, req.params.name),
+  );
   router.get('/clips/:lang/:name', (req, res) => send(res, [builtIn], req.params.lang, req.params.name));
   router.get('/clips/:name', (req, res) => send(res, [builtIn], undefined, req.params.name));
   return router;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { venueSchema } from '../venue.ts';
-import { boardCalls, callSettingsSchema, inQuietHours } from './call-settings.ts';
+import { boardCalls, inQuietHours } from './board-calls.ts';
+import { callSettingsSchema } from './call-settings.ts';
 
 describe("boardCalls: one board's call options", () => {
   it("a venue without calls settings announces in the board's language, twice, with the built-in clips", () => {
