@@ -14,7 +14,10 @@ export interface Announcement {
   volume: number;
 }
 
-/** What the board did with a call, as a window event (`waitwell:call-announcement`) a test or a venue's own screen can follow. */
+/**
+ * What the board did with a call, as a window event (`waitwell:call-announcement`) that a test or a
+ * venue's own screen can follow.
+ */
 export interface AnnouncementReport {
   phase: 'start' | 'end';
   number: string;

@@ -15,7 +15,8 @@ const CLIP = /^[a-z0-9][a-z0-9._-]{0,80}\.wav$/;
 export function callClipsRouter(builtIn: string, venueRecordings: string | undefined): Router {
   const router = express.Router();
   const send = (res: express.Response, dirs: string[], lang: string | undefined, name: string) => {
-    if ((lang !== undefined && !(LANGUAGES as readonly string[]).includes(lang)) || !CLIP.test(name)) {
+    const badName = (lang !== undefined && !(LANGUAGES as readonly string[]).includes(lang)) || !CLIP.test(name);
+    if (badName || dirs.length === 0) {
       return void res.status(404).type('text').send('no such clip');
     }
     const path = lang === undefined ? name : join(lang, name);
@@ -29,7 +30,7 @@ export function callClipsRouter(builtIn: string, venueRecordings: string | undef
     res.sendFile(path, { root: dir, maxAge: '1h' });
   };
   const custom = (folder: string) =>
-    venueRecordings && FOLDER.test(folder) ? [join(venueRecordings, folder), builtIn] : [builtIn];
+    !FOLDER.test(folder) ? [] : venueRecordings ? [join(venueRecordings, folder), builtIn] : [builtIn];
   router.get('/clips/custom/:folder/:lang/:name', (req, res) =>
     send(res, custom(req.params.folder), req.params.lang, req.params.name),
   );
