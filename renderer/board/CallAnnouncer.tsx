@@ -34,8 +34,9 @@ export function CallAnnouncer({
     if (!queue) return;
     const calls = queue.recentCalls ?? [];
     const newest = Math.max(0, ...calls.map((c) => c.id));
-    if (said.current === null) {
-      said.current = newest; // the board just opened: earlier calls are history
+    // The board just opened (earlier calls are history), or the hub's queue log started afresh.
+    if (said.current === null || newest < said.current) {
+      said.current = newest;
       return;
     }
     const fresh = calls.filter((c) => c.id > (said.current ?? 0));
