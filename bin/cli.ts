@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { clipsCommand } from './call-clips.ts';
 import { runDemo } from './demo.ts';
 import { devicesCommand } from './devices-command.ts';
 import { emulateCommand } from './emulate-command.ts';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   ticket: ticketCommand,
   simulate: simulateCommand,
   replay: replayCommand,
+  clips: clipsCommand,
 };
 
 function mainHelp(): string {

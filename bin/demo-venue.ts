@@ -60,6 +60,8 @@ export const DEMO_VENUE: VenueInput = {
     { id: 'counter-2', name: { ko: '2번 창구', zh: '2号窗口', en: 'Counter 2' }, services: ['deposits', 'loans'] },
     { id: 'counter-3', name: { ko: '3번 창구', zh: '3号窗口', en: 'Counter 3' }, services: ['deposits', 'loans'] },
   ],
+  // The board says the service too ("예금·출금 A-042번 고객님"): the demo makes those clips (bin/demo.ts).
+  calls: { sayService: true },
   segments: [
     { id: 'accessibility', name: { ko: '교통약자', zh: '无障碍', en: 'Accessibility' }, weight: 1.5 },
     { id: 'gold', name: { ko: '골드 회원', zh: '金卡会员', en: 'Gold member' }, weight: 0.5 },

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { newPassword, tokenMatches } from '../server/auth/secrets.ts';
 import { startHub, type Hub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import { venueSchema } from '../core/venue.ts';
+import { DEFAULT_CLIPS_DIR, ensureCallClips } from './call-clips.ts';
 import type { Command } from './cli.ts';
 import { DemoActivity } from './demo-activity.ts';
 import { describeFigures, demoFigures } from './demo-figures.ts';
@@ -37,6 +39,7 @@ export const runDemo: Command = {
     const state = loadDemoState(dataDir, (line) => console.log(line));
     const asked = (values.port as string | undefined) ?? process.env.WAITWELL_HUB_PORT;
     const port = asked === undefined ? (state.hubPort ?? 7400) : Number(asked);
+    await demoClips();
     const hub = await startDemoHub(join(dataDir, 'hub.db'), port);
     state.hubPort = hub.port;
     const login = await ensureDemoLogin(hub, dataDir);
@@ -180,6 +183,16 @@ async function kiosksAnswering(urls: readonly string[], timeoutMs = 30_000): Pro
 /** The demo's screen prints its own summary; its parts log only what needs a look (WAITWELL_LOG_LEVEL overrides). */
 const DEMO_LOG_LEVEL = 'warn';
 const demoLog = () => rootLogger({}, DEMO_LOG_LEVEL);
+
+/** The clips the demo board announces calls with, its services' names included; made when missing. */
+async function demoClips(): Promise<void> {
+  try {
+    const { made } = await ensureCallClips(DEFAULT_CLIPS_DIR, { services: venueSchema.parse(DEMO_VENUE).services });
+    if (made > 0) console.log(`made ${made} call clips in ${DEFAULT_CLIPS_DIR}`);
+  } catch (error) {
+    console.log(`the board will show calls without saying them: ${(error as Error).message}`);
+  }
+}
 
 async function startDemoHub(file: string, port: number): Promise<Hub> {
   try {

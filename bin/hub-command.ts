@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { rootLogger } from './root-logger.ts';
 import { ROLES, type Role } from '../core/protocol.ts';
 import { Accounts } from '../server/auth/access.ts';
@@ -68,7 +69,14 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     }
     let hub: Hub;
     try {
-      hub = await startHub({ store, port: config.port, host: config.host, redis: config.redis, log });
+      hub = await startHub({
+        store,
+        port: config.port,
+        host: config.host,
+        redis: config.redis,
+        venueClipsDir: join(config.dataDir, 'clips'),
+        log,
+      });
     } catch (error) {
       await store.close();
       throw error;

@@ -149,6 +149,26 @@ export interface QueueSnapshot {
   services: ServiceWait[];
   /** The latest call, so boards can chime and highlight it. */
   lastCall: { number: string; counterId: string; at: number } | null;
+  /**
+   * The latest calls and recalls, oldest first (at most RECENT_CALLS): a board announces each one
+   * it has not announced yet, in order, so calls that come together are all heard.
+   */
+  recentCalls: CallNotice[];
+}
+
+/** How many calls a queue snapshot carries (core/calls): more than can come between two snapshots. */
+export const RECENT_CALLS = 8;
+
+/** One call of a ticket to a counter, as boards announce it. */
+export interface CallNotice {
+  /** The queue log's version right after the call: unique and rising within the venue. */
+  id: number;
+  number: string;
+  serviceId: string;
+  counterId: string;
+  at: number;
+  /** A recall ("again"), not the first call. */
+  recall: boolean;
 }
 
 /** A called ticket's promise and its actual wait (GET /api/venues/:venueId/queue/waits). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slugSchema } from './ids.ts';
 import { localizedTextSchema } from './languages.ts';
 import { alertRuleSchema } from './alerts/rules.ts';
+import { callSettingsSchema } from './calls/call-settings.ts';
 import { returnTimeRulesSchema, type QueueRulesInput } from './queue/rules.ts';
 
 /** The parts of a venue's journey map a kiosk needs; the journey-map issue grows this. */
@@ -67,6 +68,8 @@ const counterSchema = z.strictObject({
   id: slugSchema,
   name: localizedTextSchema,
   services: z.array(slugSchema).min(1),
+  /** The number boards say when calling to it ("3번 창구"); default in core/calls/call-clips.ts counterNumber. */
+  number: z.number().int().min(1).max(999).optional(),
 });
 
 /** Member tiers, accessibility, urgent: a weight that gives a head start, never a jump over everyone. */
@@ -116,6 +119,8 @@ export const venueSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  /** How wall boards announce calls aloud: languages, volume, quiet hours, voice (core/calls/call-settings.ts). */
+  calls: callSettingsSchema,
   /** Where tasks from bad moments are also sent (HTTP POST, HMAC-signed with the secret). */
   webhooks: z
     .array(

@@ -10,6 +10,7 @@ import { Accounts } from './auth/access.ts';
 import { HubEvents } from './hub-events.ts';
 import { apiRouter } from './http/api.ts';
 import { screensRouter } from './http/screens.ts';
+import { callClipsRouter } from './http/call-clips.ts';
 import { attachBoardNamespace } from './sockets/board-namespace.ts';
 import { attachKioskNamespace } from './sockets/kiosk-namespace.ts';
 import { attachStaffNamespace } from './sockets/staff-namespace.ts';
@@ -33,6 +34,10 @@ export interface HubOptions {
   host?: string;
   /** The built screens (vite build output); served at / when present. */
   screensDir?: string;
+  /** The built-in call clips (`waitwell clips`, default dist/clips), served at /clips. */
+  clipsDir?: string;
+  /** Venues' own call recordings, a folder each (a board's `calls.clipFolder`); none when not given. */
+  venueClipsDir?: string;
   /**
    * Several hubs for a chain: a Redis URL (redis://host:6379, `?prefix=NAME` to share one Redis
    * between clusters) joins every hub on it through the socket.io Redis adapter. Their store must
@@ -60,6 +65,7 @@ export interface Hub {
 }
 
 const DEFAULT_SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
+const DEFAULT_CLIPS_DIR = join(import.meta.dirname, '..', 'dist', 'clips');
 
 /** Starts the hub: HTTP API, the screens, and the socket.io namespaces, on one port. */
 export async function startHub(options: HubOptions): Promise<Hub> {
@@ -97,6 +103,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   );
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(screensRouter(screensDir, queues.reads));
+  app.use(callClipsRouter(options.clipsDir ?? DEFAULT_CLIPS_DIR, options.venueClipsDir));
 
   const httpServer: HttpServer = createServer(app);
   const io = new Server(httpServer, {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { DEFAULT_CLIPS_DIR, ensureCallClips } from '../bin/call-clips.ts';
 import { startPostgres, startRedis, type ThrowawayServer } from './support/throwaway-databases.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -33,12 +34,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return server.url;
   };
   // All settled before deciding, so a server still starting when another part failed is stopped too.
-  const [postgres, redis, screens] = await Promise.allSettled([
+  const [postgres, redis, screens, clips] = await Promise.allSettled([
     serverFor(process.env.WAITWELL_TEST_POSTGRES_URL, startPostgres),
     serverFor(process.env.WAITWELL_TEST_REDIS_URL, startRedis),
     buildScreens(),
+    // The call clips the hub serves from dist/clips (kept between runs; only missing ones are made).
+    ensureCallClips(DEFAULT_CLIPS_DIR),
   ]);
-  for (const result of [postgres, redis, screens]) {
+  for (const result of [postgres, redis, screens, clips]) {
     if (result.status === 'rejected') {
       await stopAll();
       throw result.reason;

@@ -5,6 +5,7 @@ import { ConnectionStatus } from '../shared/components.tsx';
 import { useFit } from '../shared/use-fit.ts';
 import { boardRows, LEVELS, useVenueLive, type BoardData, type BoardRow } from '../shared/venue-state.ts';
 import { NowServing, RotatingTips, ServiceWaits } from '../shared/QueuePanels.tsx';
+import { CallAnnouncer } from './CallAnnouncer.tsx';
 
 export interface BoardProps {
   venueId: string | null;
@@ -68,6 +69,7 @@ export function Board({ venueId, token, lang }: BoardProps) {
               </div>
             )}
             {data.queue && <RotatingTips />}
+            <CallAnnouncer queue={data.queue} venue={data.venue} lang={lang} />
             {/* Below the queues, what fits of the rest: a TV never scrolls (docs/screens.md). */}
             <div className="board-extras">
               <section aria-labelledby="feedback-heading">

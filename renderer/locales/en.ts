@@ -343,6 +343,10 @@ export const en = {
       'device-down': 'A device is offline',
     },
   },
+  calls: {
+    soundOff: 'Calls are not heard: this screen may not play sound yet.',
+    turnOnSound: 'Turn on call sound',
+  },
 };
 
 export type Texts = typeof en;

@@ -336,4 +336,8 @@ export const ko: Texts = {
       'device-down': '기기 오프라인',
     },
   },
+  calls: {
+    soundOff: '호출 안내 음성이 나오지 않습니다. 이 화면에서 아직 소리를 낼 수 없습니다.',
+    turnOnSound: '호출 소리 켜기',
+  },
 };

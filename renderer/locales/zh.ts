@@ -331,4 +331,8 @@ export const zh: Texts = {
       'device-down': '设备离线',
     },
   },
+  calls: {
+    soundOff: '叫号语音无法播放：此屏幕尚未允许播放声音。',
+    turnOnSound: '开启叫号声音',
+  },
 };

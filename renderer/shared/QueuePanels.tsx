@@ -4,12 +4,11 @@ import type { Language } from '../../core/languages.ts';
 import type { QueueSnapshot } from '../../core/protocol.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { formatClock, formatWait, nameOf } from './format.ts';
-import { chime } from './chime.ts';
 
 /** How long a call stays highlighted on the board. */
 const HIGHLIGHT_MS = 12_000;
 
-/** "Now serving" per counter: each new call chimes and stays highlighted for a while. */
+/** "Now serving" per counter: each new call stays highlighted for a while (the board's CallAnnouncer sounds it). */
 export function NowServing({
   queue,
   venue,
@@ -31,7 +30,6 @@ export function NowServing({
     lastCallAt.current = call.at;
     if (first && Date.now() - call.at > HIGHLIGHT_MS) return; // an old call when the board opens
     setHighlight({ counterId: call.counterId, at: call.at });
-    chime();
     const timer = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
     return () => clearTimeout(timer);
   }, [queue.lastCall]);

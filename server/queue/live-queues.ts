@@ -2,7 +2,7 @@ import { Mutex } from 'async-mutex';
 import { EventEmitter } from 'node:events';
 import { createEstimatorState, type EstimatorState, observe, priorsFromRules } from '../../core/estimator/index.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../../core/logger.ts';
-import type { QueueSnapshot } from '../../core/protocol.ts';
+import { RECENT_CALLS, type QueueSnapshot } from '../../core/protocol.ts';
 import { apply, createQueueRules, type QueueEvent, type QueueState, rebuild } from '../../core/queue/index.ts';
 import { queueRulesOf, type Venue } from '../../core/venue.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -16,6 +16,7 @@ export interface VenueQueue {
   /** Events of the venue's log this projection holds. */
   version: number;
   lastCall: QueueSnapshot['lastCall'];
+  recentCalls: QueueSnapshot['recentCalls'];
 }
 
 export interface QueueChange {
@@ -111,8 +112,14 @@ export class LiveQueues extends EventEmitter<LiveQueueEvents> {
     queue.estimator = observe(queue.estimator, queue.state, event);
     queue.version += 1;
     if (event.type === 'ticket.called' || event.type === 'ticket.recalled') {
-      const number = queue.state.tickets[event.ticketId]?.number;
-      if (number) queue.lastCall = { number, counterId: event.counterId, at: event.at };
+      const ticket = queue.state.tickets[event.ticketId];
+      if (ticket) {
+        const { number, serviceId } = ticket;
+        queue.lastCall = { number, counterId: event.counterId, at: event.at };
+        const recall = event.type === 'ticket.recalled';
+        const call = { id: queue.version, number, serviceId, counterId: event.counterId, at: event.at, recall };
+        queue.recentCalls = [...queue.recentCalls, call].slice(-RECENT_CALLS);
+      }
     }
     // A called ticket renumbered to its printed number: the boards show the number on paper.
     if (event.type === 'ticket.renumbered' && queue.lastCall?.number === event.from)
@@ -133,6 +140,7 @@ export class LiveQueues extends EventEmitter<LiveQueueEvents> {
       estimator: createEstimatorState({ priors: priorsFromRules(empty) }),
       version: 0,
       lastCall: null,
+      recentCalls: [],
     };
     for (const event of await this.store.queueEvents(venueId)) this.apply(queue, event);
     return queue;

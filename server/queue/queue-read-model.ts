@@ -138,6 +138,7 @@ export class QueueReadModel {
         };
       }),
       lastCall: queue.lastCall,
+      recentCalls: queue.recentCalls,
     };
   }
 

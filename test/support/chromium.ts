@@ -13,13 +13,13 @@ const ARGS = [
   '--no-first-run',
 ];
 
-/** A real headless Chromium through playwright-core. */
-export async function launchChromium(): Promise<Browser> {
+/** A real headless Chromium through playwright-core; `extraArgs` as a venue's TV would start it. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `no Chromium at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (or set WAITWELL_CHROMIUM); ` +
         `do not run "npx playwright install"`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...extraArgs], headless: true });
 }
