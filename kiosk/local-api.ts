@@ -46,6 +46,9 @@ const reasonBody = z.strictObject({ touchpointId: slugSchema, pressId: eventIdSc
 const pinBody = z.strictObject({ pin: z.string().max(16) });
 const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.string().min(1).max(64) });
 
+/** Every request of the screen is a few hundred bytes; more is a fault or an attack, refused with 413. */
+const BODY_LIMIT = '64kb';
+
 /** Where the Vite build puts the screens; the kiosk serves renderer/kiosk from it at `/`. */
 const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
@@ -69,7 +72,7 @@ export async function startLocalApi(
 ): Promise<{ server: Server; url: string }> {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb' }));
+  app.use(express.json({ limit: BODY_LIMIT }));
 
   // The kiosk screen itself, and the build's shared assets, under the same Content-Security-Policy
   // the Electron shell enforces, so a screen that breaks it fails in a plain browser too.
@@ -220,6 +223,13 @@ export async function startLocalApi(
       return void res
         .status(400)
         .json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
+    if ((error as { type?: string }).type === 'entity.too.large')
+      return void res.status(413).json({
+        error: {
+          code: 'too-large',
+          message: `the request body is over ${BODY_LIMIT}; nothing was recorded: send only the fields the route takes`,
+        },
+      });
     // Most likely the disk: the event was NOT recorded, and the screen must say so.
     res.status(503).json({
       error: {

@@ -16,6 +16,7 @@ import { attachStaffNamespace } from './sockets/staff-namespace.ts';
 import { attachTicketNamespace } from './sockets/ticket-namespace.ts';
 import { attachManageNamespace } from './sockets/manage-namespace.ts';
 import type { NamespaceDeps } from './sockets/namespace-deps.ts';
+import { CREDENTIAL_CHECK_MS, disconnectLapsed, disconnectRevoked } from './sockets/revocations.ts';
 import { feedTouchpointCounts } from './sockets/touchpoint-counts.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { createHubQueues, type HubQueues } from './queue/hub-queues.ts';
@@ -41,6 +42,8 @@ export interface HubOptions {
   /** Where the hub's modules log (each as a child: `hub:queue`, `hub:cluster`); silent when not given. */
   log?: Logger;
   clock?: Clock;
+  /** How often the hub drops sockets whose session expired or whose token was replaced (default 60 s). */
+  credentialCheckMs?: number;
 }
 
 export interface Hub {
@@ -110,6 +113,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     clustered: cluster !== undefined,
   });
   cluster?.attach({ io, queues, venues, events, presence });
+  // A sign-out or a replaced token cuts the sockets it admitted, on every hub (revocations.ts).
+  accounts.on('revoked', (revoked) => disconnectRevoked(io, revoked));
+  venues.on('revoked', (revoked) => disconnectRevoked(io, revoked));
+  const credentialCheck = setInterval(() => {
+    disconnectLapsed(io, store, clock.now()).catch((error: Error) =>
+      events.emit('fault', { where: 'credentials', error }),
+    );
+  }, options.credentialCheckMs ?? CREDENTIAL_CHECK_MS);
+  credentialCheck.unref();
   // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
   venues.on('updated', (venue) => {
     queues.live.forget(venue.id);
@@ -139,6 +151,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cluster,
     async close() {
       alerts.stop();
+      clearInterval(credentialCheck);
       // Only this hub's sockets: through the adapter, disconnectSockets would reach every hub's.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -2,11 +2,18 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import { slugSchema } from '../../core/ids.ts';
 import { ROLES, type Role } from '../../core/protocol.ts';
-import { publicVenue, segmentSchema, touchpointSchema, venueSchema } from '../../core/venue.ts';
+import {
+  type PublicVenue,
+  publicVenue,
+  segmentSchema,
+  touchpointSchema,
+  type Venue,
+  venueSchema,
+} from '../../core/venue.ts';
 import { describeZodIssues } from '../../core/zod-errors.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
-import type { HubStore } from '../store/hub-store.ts';
+import type { HubStore, UserRecord } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
@@ -37,6 +44,11 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
     throw new ApiError(400, 'invalid-request', describeZodIssues(result.error));
   }
   return result.data;
+}
+
+/** Webhook URLs carry their secrets: only admins, who configure them (PUT /venues), see them. */
+function venueFor(user: Pick<UserRecord, 'role'>, venue: Venue): Venue | PublicVenue {
+  return user.role === 'admin' ? venue : publicVenue(venue);
 }
 
 const DENIED_STATUS: Record<AccessDenied['code'], number> = {
@@ -97,8 +109,7 @@ export function apiRouter(deps: {
     const user = await accounts.userForSession(session(req));
     const all = await store.listVenues();
     const mine = user.role === 'admin' ? all : all.filter((v) => user.venueIds.includes(v.id));
-    // Webhook secrets are for those who configure the venue.
-    res.json(user.role === 'staff' ? mine.map(publicVenue) : mine);
+    res.json(mine.map((venue) => venueFor(user, venue)));
   });
 
   router.put('/venues/:venueId', async (req, res) => {
@@ -109,16 +120,17 @@ export function apiRouter(deps: {
 
   // The journey map (touchpoints with owners and counters, segments) is the venue manager's to edit.
   router.put('/venues/:venueId/journey', async (req, res) => {
-    await requireVenue(req, 'manager');
+    const user = await requireVenue(req, 'manager');
     const current = await store.getVenue(String(req.params.venueId));
     if (!current) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
     const journey = parseBody(journeyBody, req.body);
-    res.json(await venues.upsert({ ...current, ...journey }));
+    res.json(venueFor(user, await venues.upsert({ ...current, ...journey })));
   });
 
   router.get('/venues/:venueId/versions', async (req, res) => {
-    await requireVenue(req, 'manager');
-    res.json(await store.venueVersions(String(req.params.venueId)));
+    const user = await requireVenue(req, 'manager');
+    const versions = await store.venueVersions(String(req.params.venueId));
+    res.json(versions.map((saved) => ({ ...saved, venue: venueFor(user, saved.venue) })));
   });
 
   router.get('/venues/:venueId/touchpoints/counts', async (req, res) => {
@@ -143,6 +155,16 @@ export function apiRouter(deps: {
     res.status(201).json(created);
   });
 
+  // A lost or copied kiosk token: the new one is shown once, and the kiosk on the old one is cut.
+  router.post('/venues/:venueId/devices/:deviceId/rotate-token', async (req, res) => {
+    await requireVenue(req, 'manager');
+    const deviceId = String(req.params.deviceId);
+    const token = await venues.rotateDeviceToken(deviceId, String(req.params.venueId)).catch((error: Error) => {
+      throw new ApiError(404, 'unknown-device', error.message);
+    });
+    res.status(201).json({ deviceId, token });
+  });
+
   router.post('/venues/:venueId/board-token', async (req, res) => {
     await requireVenue(req, 'manager');
     res.status(201).json({ token: await venues.newBoardToken(String(req.params.venueId)) });
@@ -159,6 +181,15 @@ export function apiRouter(deps: {
     res
       .status(201)
       .json({ username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments });
+  });
+
+  // Every session of a user ends, and their open screens disconnect on every hub.
+  router.post('/users/:username/sign-out', async (req, res) => {
+    await requireAdmin(req);
+    const username = String(req.params.username);
+    if (!(await store.getUserByUsername(username)))
+      throw new ApiError(404, 'unknown-user', `no user "${username}" on this hub`);
+    res.json({ username, sessionsEnded: await accounts.signOutEverywhere(username) });
   });
 
   router.use((_req, _res, next) => next(new ApiError(404, 'not-found', 'no such API route')));
