@@ -7,6 +7,7 @@ import { type Clock, type Logger, silentLogger, systemClock } from '../core/logg
 import { publicVenue } from '../core/venue.ts';
 import { MAX_BATCH_BYTES } from '../core/protocol.ts';
 import { Accounts } from './auth/access.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
 import { HubEvents } from './hub-events.ts';
 import { apiRouter } from './http/api.ts';
 import { screensRouter } from './http/screens.ts';
@@ -88,7 +89,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => void res.json({ ok: true }));
-  app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts }));
+  const throttle = LoginThrottle.create(options.redis);
+  app.use(
+    '/api',
+    apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts, throttle }),
+  );
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(screensRouter(screensDir, queues.reads));
 
@@ -156,6 +161,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await cluster?.close();
+      throttle.close();
       await store.close();
     },
   };

@@ -42,7 +42,7 @@ describe('revocations across hubs', () => {
   }
   const cut = (c: { reason(): string }) => c.reason() === 'io server disconnect';
 
-  it('a board link rotated on hub A, a kiosk token rotated by the CLI and a sign-out cut sockets on hub B', async () => {
+  it('a board link rotated on hub A, a kiosk token rotated by CLI, a sign-out: each cuts hub B sockets', async () => {
     const schema = freshPostgresSchema('revocation_test');
     cleanups.push(() => dropPostgresSchema(schema));
     const storeUrl = `${TEST_POSTGRES_URL}?schema=${schema}`;

@@ -196,6 +196,9 @@ export const en = {
       versions: 'Recent versions',
     },
   },
+  pinLock: {
+    tooMany: 'Too many wrong PINs. Try again in {{minutes}} min.',
+  },
 };
 
 export type Texts = typeof en;

@@ -195,4 +195,7 @@ export const ko: Texts = {
       versions: '최근 버전',
     },
   },
+  pinLock: {
+    tooMany: 'PIN을 너무 많이 틀렸습니다. {{minutes}}분 후에 다시 시도해 주세요.',
+  },
 };

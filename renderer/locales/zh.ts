@@ -194,4 +194,7 @@ export const zh: Texts = {
       versions: '最近版本',
     },
   },
+  pinLock: {
+    tooMany: 'PIN 码错误次数过多。请 {{minutes}} 分钟后再试。',
+  },
 };

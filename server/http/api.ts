@@ -13,6 +13,8 @@ import {
 import { describeZodIssues } from '../../core/zod-errors.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
+import { type LoginThrottle, Throttled } from '../auth/login-throttle.ts';
+import { HashingBusy } from '../auth/secrets.ts';
 import type { HubStore, UserRecord } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
@@ -67,8 +69,9 @@ export function apiRouter(deps: {
   queues: HubQueues;
   analytics: AnalyticsService;
   alerts: AlertService;
+  throttle: LoginThrottle;
 }): express.Router {
-  const { store, accounts, venues, queues, analytics, alerts } = deps;
+  const { store, accounts, venues, queues, analytics, alerts, throttle } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -84,7 +87,17 @@ export function apiRouter(deps: {
 
   router.post('/login', async (req, res) => {
     const { username, password } = parseBody(loginBody, req.body);
-    const { token, user, expiresAt } = await accounts.login(username, password);
+    // The socket's own address: a forwarded-for header is the client's to forge (docs/security.md).
+    const address = req.socket.remoteAddress ?? 'unknown';
+    await throttle.attempt(username, address);
+    let signedIn: Awaited<ReturnType<Accounts['login']>>;
+    try {
+      signedIn = await accounts.login(username, password);
+      await throttle.succeeded(username, address);
+    } finally {
+      throttle.finished(address);
+    }
+    const { token, user, expiresAt } = signedIn;
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt), path: '/' });
     res.json({
       token,
@@ -194,7 +207,13 @@ export function apiRouter(deps: {
 
   router.use((_req, _res, next) => next(new ApiError(404, 'not-found', 'no such API route')));
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof AccessDenied) {
+    if (error instanceof Throttled) {
+      res.setHeader('Retry-After', String(error.retryAfterSec));
+      res.status(429).json({ error: { code: 'too-many-attempts', message: error.message } });
+    } else if (error instanceof HashingBusy) {
+      res.setHeader('Retry-After', '2');
+      res.status(503).json({ error: { code: 'busy', message: error.message } });
+    } else if (error instanceof AccessDenied) {
       res.status(DENIED_STATUS[error.code]).json({ error: { code: error.code, message: error.message } });
     } else if (error instanceof ApiError) {
       res.status(error.status).json({ error: { code: error.code, message: error.message } });
