@@ -11,6 +11,8 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import { HubEvents } from './hub-events.ts';
 import { apiRouter } from './http/api.ts';
 import { screensRouter } from './http/screens.ts';
+import { dropCrossOriginCookie, refuseCrossOriginChanges } from './http/same-origin.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { attachBoardNamespace } from './sockets/board-namespace.ts';
 import { attachKioskNamespace } from './sockets/kiosk-namespace.ts';
 import { attachStaffNamespace } from './sockets/staff-namespace.ts';
@@ -88,10 +90,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.get('/health', (_req, res) => void res.json({ ok: true }));
   const throttle = LoginThrottle.create(options.redis);
   app.use(
     '/api',
+    refuseCrossOriginChanges,
     apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts, throttle }),
   );
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
@@ -103,6 +107,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // a dropped connection; only a message over 4x the limit closes the socket.
     maxHttpBufferSize: MAX_BATCH_BYTES * 4,
     serveClient: false,
+    allowRequest: dropCrossOriginCookie,
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   const deps: NamespaceDeps = { store, accounts, events, queues, alerts, presence, clock };
