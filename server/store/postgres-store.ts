@@ -144,7 +144,8 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
       const rows = await query<{ id: string }>(
         `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
          SELECT e.id, e.venue_id, $3, e.seq, e.type, e.v, e.occurred_at, e.corrected_at, $5, e.payload
-         FROM unnest($1::text[], $2::text[], $6::bigint[], $7::text[], $8::int[], $9::bigint[], $10::text[], $4::bigint[])
+         FROM unnest($1::text[], $2::text[], $6::bigint[], $7::text[], $8::int[], $9::bigint[], $10::text[],
+                     $4::bigint[])
            AS e (id, venue_id, seq, type, v, occurred_at, payload, corrected_at)
          ON CONFLICT DO NOTHING
          RETURNING id`,
