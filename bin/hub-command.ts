@@ -8,6 +8,9 @@ import { type Hub, startHub } from '../server/hub.ts';
 import { describeStoreLocation, isPostgresUrl, openHubStore } from '../server/open-store.ts';
 import { describeRedisLocation } from '../server/cluster/redis-location.ts';
 import { Venues } from '../server/venues.ts';
+import { Server } from 'socket.io';
+import { joinCluster } from '../server/cluster/hub-cluster.ts';
+import { disconnectRevoked, type Revoked } from '../server/sockets/revocations.ts';
 import type { Command } from './cli.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -19,7 +22,9 @@ export const runHubCommand: Command = {
        waitwell hub --create-user NAME --role staff|manager --venue ID [--password P]
        waitwell hub --add-venue ID [--name "Venue name"]
        waitwell hub --add-device VENUE/DEVICE                 register a kiosk and print its token
-       waitwell hub --board-token VENUE                       print a new board link token
+       waitwell hub --board-token VENUE                       print a new board link token (old links are cut)
+       waitwell hub --rotate-token VENUE/DEVICE               print a new token for a kiosk (the old one is cut)
+       waitwell hub --sign-out NAME                           end every session of a user (their screens are cut)
 --redis runs this hub beside others sharing the same Redis and PostgreSQL store (several hubs for a chain).
 Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_STORE, WAITWELL_REDIS.`,
   options: {
@@ -38,6 +43,8 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     name: { type: 'string' },
     'add-device': { type: 'string' },
     'board-token': { type: 'string' },
+    'rotate-token': { type: 'string' },
+    'sign-out': { type: 'string' },
   },
   async run(values) {
     const str = (key: string) => values[key] as string | undefined;
@@ -56,13 +63,26 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
       throw new Error('--redis joins hubs that share one store: give them all the same --store postgres://URL');
     const log = rootLogger();
     const store = await openHubStore(config.store, { log: log.child({ module: 'hub:store' }) });
-    const provisioning = ['create-admin', 'create-user', 'add-venue', 'add-device', 'board-token'].some(
-      (k) => values[k] !== undefined,
-    );
+    const provisioning = [
+      'create-admin',
+      'create-user',
+      'add-venue',
+      'add-device',
+      'board-token',
+      'rotate-token',
+      'sign-out',
+    ].some((k) => values[k] !== undefined);
     if (provisioning) {
+      const accounts = new Accounts(store);
+      const venues = new Venues(store);
+      const cutter = await revocationsReachHubs(config.redis, [accounts, venues]).catch(async (error: Error) => {
+        await store.close();
+        throw error;
+      });
       try {
-        await provision(values as Record<string, string | undefined>, new Accounts(store), new Venues(store));
+        await provision(values as Record<string, string | undefined>, accounts, venues);
       } finally {
+        await cutter.close();
         await store.close();
       }
       return;
@@ -128,4 +148,34 @@ async function provision(
     const token = await venues.newBoardToken(values['board-token']);
     console.log(`board token for ${values['board-token']} (older links stop working):\n${token}`);
   }
+  if (values['rotate-token']) {
+    const [venueId, deviceId] = values['rotate-token'].split('/');
+    if (!venueId || !deviceId)
+      throw new Error('--rotate-token takes VENUE/DEVICE, e.g. --rotate-token gangnam/kiosk-1');
+    const token = await venues.rotateDeviceToken(deviceId, venueId);
+    console.log(
+      `new token for ${deviceId} of ${venueId} (the old one stops working; put this in its config):\n${token}`,
+    );
+  }
+  if (values['sign-out']) {
+    const ended = await accounts.signOutEverywhere(values['sign-out']);
+    console.log(`${values['sign-out']} signed out: ${ended} session(s) ended`);
+  }
+}
+
+/**
+ * With --redis, what this command revokes is cut on every running hub at once: a socket.io server
+ * that listens nowhere, on the hubs' Redis adapter, sends them the disconnect. Hubs alone on
+ * their store find a revoked credential at their next check (server/sockets/revocations.ts).
+ */
+async function revocationsReachHubs(
+  redis: string | undefined,
+  sources: readonly { on(event: 'revoked', listener: (revoked: Revoked) => void): unknown }[],
+): Promise<{ close(): Promise<void> }> {
+  if (!redis) return { close: async () => undefined };
+  const cluster = await joinCluster(redis);
+  const io = new Server({ adapter: cluster.adapter });
+  for (const source of sources) source.on('revoked', (revoked) => disconnectRevoked(io, revoked));
+  // Quitting Redis sends what is queued first, the disconnects included; the server never listened.
+  return { close: () => cluster.close() };
 }

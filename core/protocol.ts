@@ -125,6 +125,8 @@ export interface NumbersReserved {
 
 export interface KioskServerToClient {
   'venue.updated': (venue: Venue) => void;
+  /** A message the hub could not answer on its ack (it had none): unknown, or a request sent without one. */
+  'message.refused': (failure: Failure) => void;
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
 }
 
@@ -344,6 +346,8 @@ export interface TicketAuth {
 
 export interface TicketServerToClient {
   'ticket.updated': (ticket: TicketView) => void;
+  /** A message the hub could not answer on its ack (it had none): unknown, or a request sent without one. */
+  'message.refused': (failure: Failure) => void;
   /** On connect: the venue's names (services, counters) in every language, without its secrets. */
   venue: (venue: PublicVenue) => void;
 }
@@ -368,6 +372,8 @@ export interface StaffAuth {
 
 export interface StaffServerToClient {
   welcome: (info: { venueId: string; username: string; role: Role }) => void;
+  /** A message the hub could not answer on its ack (it had none): unknown, or a request sent without one. */
+  'message.refused': (failure: Failure) => void;
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
   /** A task for the venue was opened, moved or escalated (core/alerts/tasks.ts). */
   'task.updated': (task: Task) => void;

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { feedbackLevelSchema, InvalidEventError, PRESS_SOURCES } from '../core/events.ts';
 import { eventIdSchema, slugSchema } from '../core/ids.ts';
@@ -46,6 +47,13 @@ const reasonBody = z.strictObject({ touchpointId: slugSchema, pressId: eventIdSc
 const pinBody = z.strictObject({ pin: z.string().max(16) });
 const testPrintBody = z.strictObject({ pin: z.string().max(16), printerId: z.string().min(1).max(64) });
 
+/** Wrong staff PINs: 5 within 5 minutes lock the panel until those 5 minutes are over (one screen, one count). */
+const PIN_TRIES = { points: 5, duration: 5 * 60 };
+const PIN_KEY = 'staff-pin';
+
+/** Every request of the screen is a few hundred bytes; more is a fault or an attack, refused with 413. */
+const BODY_LIMIT = '64kb';
+
 /** Where the Vite build puts the screens; the kiosk serves renderer/kiosk from it at `/`. */
 const SCREENS_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
@@ -69,7 +77,7 @@ export async function startLocalApi(
 ): Promise<{ server: Server; url: string }> {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb' }));
+  app.use(express.json({ limit: BODY_LIMIT }));
 
   // The kiosk screen itself, and the build's shared assets, under the same Content-Security-Policy
   // the Electron shell enforces, so a screen that breaks it fails in a plain browser too.
@@ -103,10 +111,34 @@ export async function startLocalApi(
     res.json(settings);
   });
 
-  // The staff panel: the PIN is checked here, never sent to the screen.
-  const pinOk = (pin: string) =>
-    runtime.config.screen.adminPin !== undefined && timingSafeEqualText(pin, runtime.config.screen.adminPin);
-  app.post('/local/admin/unlock', (req, res) => {
+  // The staff panel: the PIN is checked here, never sent to the screen. Four digits fall to 10,000
+  // guesses, so wrong ones are counted (rate-limiter-flexible, docs/security.md) and answered 429
+  // with Retry-After once PIN_TRIES.points of them fall within PIN_TRIES.duration seconds.
+  const pinTries = new RateLimiterMemory(PIN_TRIES);
+  const pinOk = async (pin: string, res: Response): Promise<boolean> => {
+    const tried = await pinTries.get(PIN_KEY);
+    if (tried && tried.consumedPoints >= PIN_TRIES.points) {
+      const retryAfterSec = Math.max(1, Math.ceil(tried.msBeforeNext / 1000));
+      res.setHeader('Retry-After', String(retryAfterSec));
+      res.status(429).json({
+        error: {
+          code: 'too-many-attempts',
+          message: `too many wrong PINs: the staff panel is locked for ${Math.ceil(retryAfterSec / 60)} min`,
+          retryAfterSec,
+        },
+      });
+      return false;
+    }
+    const adminPin = runtime.config.screen.adminPin;
+    if (adminPin !== undefined && timingSafeEqualText(pin, adminPin)) {
+      await pinTries.delete(PIN_KEY);
+      return true;
+    }
+    await pinTries.penalty(PIN_KEY, 1);
+    res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
+    return false;
+  };
+  app.post('/local/admin/unlock', async (req, res) => {
     const body = pinBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
     if (runtime.config.screen.adminPin === undefined)
@@ -116,13 +148,13 @@ export async function startLocalApi(
           message: 'no admin PIN is set: add screen.adminPin to the kiosk configuration',
         },
       });
-    if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
+    if (!(await pinOk(body.data.pin, res))) return;
     res.json({ ok: true, status: statusView(runtime), devices: deviceViews(runtime) });
   });
   app.post('/local/admin/test-print', async (req, res) => {
     const body = testPrintBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
-    if (!pinOk(body.data.pin)) return void res.status(403).json({ error: { code: 'wrong-pin', message: 'wrong PIN' } });
+    if (!(await pinOk(body.data.pin, res))) return;
     try {
       await runtime.testPrint(body.data.printerId);
       res.json({ ok: true });
@@ -223,6 +255,13 @@ export async function startLocalApi(
       return void res
         .status(400)
         .json({ error: { code: 'invalid-json', message: 'the request body is not valid JSON' } });
+    if ((error as { type?: string }).type === 'entity.too.large')
+      return void res.status(413).json({
+        error: {
+          code: 'too-large',
+          message: `the request body is over ${BODY_LIMIT}; nothing was recorded: send only the fields the route takes`,
+        },
+      });
     // Most likely the disk: the event was NOT recorded, and the screen must say so.
     res.status(503).json({
       error: {

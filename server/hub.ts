@@ -7,16 +7,20 @@ import { type Clock, type Logger, silentLogger, systemClock } from '../core/logg
 import { publicVenue } from '../core/venue.ts';
 import { MAX_BATCH_BYTES } from '../core/protocol.ts';
 import { Accounts } from './auth/access.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
 import { HubEvents } from './hub-events.ts';
 import { apiRouter } from './http/api.ts';
 import { screensRouter } from './http/screens.ts';
 import { callClipsRouter } from './http/call-clips.ts';
+import { dropCrossOriginCookie, refuseCrossOriginChanges } from './http/same-origin.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { attachBoardNamespace } from './sockets/board-namespace.ts';
 import { attachKioskNamespace } from './sockets/kiosk-namespace.ts';
 import { attachStaffNamespace } from './sockets/staff-namespace.ts';
 import { attachTicketNamespace } from './sockets/ticket-namespace.ts';
 import { attachManageNamespace } from './sockets/manage-namespace.ts';
 import type { NamespaceDeps } from './sockets/namespace-deps.ts';
+import { CREDENTIAL_CHECK_MS, disconnectLapsed, disconnectRevoked } from './sockets/revocations.ts';
 import { feedTouchpointCounts } from './sockets/touchpoint-counts.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { createHubQueues, type HubQueues } from './queue/hub-queues.ts';
@@ -47,6 +51,8 @@ export interface HubOptions {
   /** Where the hub's modules log (each as a child: `hub:queue`, `hub:cluster`); silent when not given. */
   log?: Logger;
   clock?: Clock;
+  /** How often the hub drops sockets whose session expired or whose token was replaced (default 60 s). */
+  credentialCheckMs?: number;
 }
 
 export interface Hub {
@@ -96,10 +102,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.get('/health', (_req, res) => void res.json({ ok: true }));
+  const throttle = LoginThrottle.create(options.redis);
   app.use(
     '/api',
-    apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts, clock }),
+    refuseCrossOriginChanges,
+    apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts, throttle, clock }),
   );
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(screensRouter(screensDir, queues.reads));
@@ -111,6 +120,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // a dropped connection; only a message over 4x the limit closes the socket.
     maxHttpBufferSize: MAX_BATCH_BYTES * 4,
     serveClient: false,
+    allowRequest: dropCrossOriginCookie,
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   const deps: NamespaceDeps = { store, accounts, events, queues, alerts, presence, clock };
@@ -126,6 +136,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     clustered: cluster !== undefined,
   });
   cluster?.attach({ io, queues, venues, events, presence });
+  // A sign-out or a replaced token cuts the sockets it admitted, on every hub (revocations.ts).
+  accounts.on('revoked', (revoked) => disconnectRevoked(io, revoked));
+  venues.on('revoked', (revoked) => disconnectRevoked(io, revoked));
+  const credentialCheck = setInterval(() => {
+    disconnectLapsed(io, store, clock.now()).catch((error: Error) =>
+      events.emit('fault', { where: 'credentials', error }),
+    );
+  }, options.credentialCheckMs ?? CREDENTIAL_CHECK_MS);
+  credentialCheck.unref();
   // A saved venue (journey map, queues) reaches every kiosk and board of it at once.
   venues.on('updated', (venue) => {
     queues.live.forget(venue.id);
@@ -157,10 +176,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     async close() {
       alerts.stop();
       await webhooks.stop();
+      clearInterval(credentialCheck);
       // Only this hub's sockets: through the adapter, disconnectSockets would reach every hub's.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await cluster?.close();
+      throttle.close();
       await store.close();
     },
   };

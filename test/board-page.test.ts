@@ -126,7 +126,8 @@ describe('the live board page in a real Chromium', () => {
     await screenshot(wrongToken, 'board-refused');
 
     const unknownVenue = await openBoard(`/board/?venue=no-such-venue#token=${boardToken}`);
-    await expectText(unknownVenue, '[role="alert"] p', /no venue "no-such-venue" on this hub/);
+    // Said as a wrong link: a stranger learns nothing of which venue ids exist.
+    await expectText(unknownVenue, '[role="alert"] p', /not valid for venue "no-such-venue"/);
 
     const noVenue = await openBoard('/board/');
     await expectText(noVenue, '[role="alert"] p', /names no venue/);

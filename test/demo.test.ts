@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
@@ -107,4 +108,46 @@ describe('the demo', () => {
     for (const kiosk of again.kiosks.split(/\s+/))
       await waitFor(() => fetch(`${kiosk}local/status`).then((r) => r.ok), { what: `the kiosk at ${kiosk}` });
   }, 180_000);
+
+  // npm start runs `npm run build:renderer && exec node … demo`: with exec the demo is npm's own
+  // child, so a signal sent to npm alone (a service manager's SIGTERM) reaches it and it stops its kiosks.
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops whole when npm start alone gets %s',
+    async (signal) => {
+      const dir = tempDir();
+      cleanups.push(() => dir.remove());
+      const npm = spawn('npm', ['start', '--', '--data', dir.path, '--port', '0'], {
+        cwd: join(import.meta.dirname, '..'),
+        detached: true, // a group of its own, as under a service manager: nothing else signals it
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const group = npm.pid!;
+      cleanups.push(() => {
+        try {
+          process.kill(-group, 'SIGKILL');
+        } catch {}
+      });
+      let output = '';
+      npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await waitFor(() => output.includes('is running'), { what: 'the demo running', timeoutMs: 150_000 });
+      const exited = new Promise((resolve) => npm.once('exit', resolve));
+      process.kill(group, signal);
+      await exited;
+      expect(output).toContain('stopped.');
+      // Nothing of the demo is left: not the demo, not a kiosk.
+      await waitFor(
+        () => {
+          try {
+            process.kill(-group, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        { what: 'every process of the demo gone' },
+      );
+    },
+    240_000,
+  );
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type { BatchFailure, BatchOk, KioskClientToServer, KioskServerToClient } from '../core/protocol.ts';
 import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { waitFor } from './support/wait.ts';
 
 type KioskSocket = Socket<KioskServerToClient, KioskClientToServer>;
 
@@ -208,5 +209,24 @@ describe('garbage on the /staff and /ticket sockets', () => {
     const send = await connect('/ticket', { venueId: 'venue-a', ticketId: taken.ticket!.ticketId });
     expect(await send('ticket.on-my-way')).toMatchObject({ ok: true, ticket: { onTheWay: true } });
     expect(await send('ticket.cancel')).toMatchObject({ ok: false, code: 'unknown-message' });
+  });
+
+  it('refuses a message sent without an ack by a message.refused event, on /staff and /ticket alike', async () => {
+    const session = await signedInUser(hub, { username: 'jun', role: 'staff' });
+    const socket = io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session }, transports: ['websocket'] });
+    const refusals: { code: string; message: string }[] = [];
+    socket.on('message.refused', (failure: { code: string; message: string }) => refusals.push(failure));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    socket.emit('queue.delete', { all: true });
+    socket.emit('queue.command', { type: 'open-counter', counterId: 'c2' });
+    await waitFor(() => refusals.length === 2, { what: 'two refusals' });
+    expect(refusals).toEqual([
+      { ok: false, code: 'unknown-message', message: expect.stringContaining('queue.command') },
+      { ok: false, code: 'invalid-message', message: expect.stringContaining('acknowledgement') },
+    ]);
+    socket.disconnect();
   });
 });

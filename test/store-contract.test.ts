@@ -383,6 +383,22 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.touchpointCounts('venue-b')).toEqual([]);
     });
 
+    it('keeps an absurd device time as sent, and files it at its arrival (1970, year 275760)', async () => {
+      const arrival = { receivedAt: Date.UTC(2026, 11, 5), clockOffsetMs: 500 };
+      const plausible = arrival.receivedAt - 60_000;
+      await store.ingest(
+        'k1',
+        [press(1, { occurredAt: 0 }), press(2, { occurredAt: 8.64e15 }), press(3, { occurredAt: plausible })],
+        arrival,
+      );
+      const stored = await store.deviceEvents('k1');
+      expect(stored.map((e) => [e.occurredAt, e.correctedAt])).toEqual([
+        [0, arrival.receivedAt],
+        [8.64e15, arrival.receivedAt],
+        [plausible, plausible + 500],
+      ]);
+    });
+
     it('acks a resent batch as duplicates without counting it twice', async () => {
       const events = [press(1), press(2)];
       await store.ingest('k1', events, context);

@@ -9,6 +9,17 @@ import { describeError } from '../shared/refusals.ts';
 /** The Electron shell's bridge (electron/preload.cjs); absent in a plain browser. */
 const shell = (window as { waitwellShell?: KioskShellApi }).waitwellShell;
 
+/** Why the PIN did not unlock the panel, in the screen's language. */
+function unlockRefusal(error: unknown, t: ReturnType<typeof useTranslation>['t']): string {
+  if (!(error instanceof ApiError)) return t('kiosk.wrongPin');
+  if (error.code === 'no-admin-pin') return t('kiosk.noPin');
+  if (error.code === 'too-many-attempts') {
+    const seconds = (error.body as { error?: { retryAfterSec?: number } }).error?.retryAfterSec ?? 300;
+    return t('pinLock.tooMany', { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+  }
+  return t('kiosk.wrongPin');
+}
+
 /** Behind the staff PIN: the kiosk's own health, a test print per printer, and a reload. */
 export function AdminPanel({
   status,
@@ -36,7 +47,7 @@ export function AdminPanel({
       // In Electron, staff may now reload, open devtools or quit until the panel closes.
       await shell?.setAdminMode(true);
     } catch (error) {
-      setMessage(error instanceof ApiError && error.code === 'no-admin-pin' ? t('kiosk.noPin') : t('kiosk.wrongPin'));
+      setMessage(unlockRefusal(error, t));
     }
   }
 

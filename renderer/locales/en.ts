@@ -347,6 +347,9 @@ export const en = {
     soundOff: 'Calls are not heard: this screen may not play sound yet.',
     turnOnSound: 'Turn on call sound',
   },
+  pinLock: {
+    tooMany: 'Too many wrong PINs. Try again in {{minutes}} min.',
+  },
 };
 
 export type Texts = typeof en;

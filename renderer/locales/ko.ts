@@ -340,4 +340,7 @@ export const ko: Texts = {
     soundOff: '호출 안내 음성이 나오지 않습니다. 이 화면에서 아직 소리를 낼 수 없습니다.',
     turnOnSound: '호출 소리 켜기',
   },
+  pinLock: {
+    tooMany: 'PIN을 너무 많이 틀렸습니다. {{minutes}}분 후에 다시 시도해 주세요.',
+  },
 };

@@ -335,4 +335,7 @@ export const zh: Texts = {
     soundOff: '叫号语音无法播放：此屏幕尚未允许播放声音。',
     turnOnSound: '开启叫号声音',
   },
+  pinLock: {
+    tooMany: 'PIN 码错误次数过多。请 {{minutes}} 分钟后再试。',
+  },
 };

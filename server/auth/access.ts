@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { ROLES, type Role } from '../../core/protocol.ts';
 import type { HubStore, UserRecord } from '../store/hub-store.ts';
+import type { Revoked } from '../sockets/revocations.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts';
 
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -26,11 +28,16 @@ export class AccessDenied extends Error {
   }
 }
 
-export class Accounts {
+/** Sessions ended: the hub disconnects the sockets they admitted (server/sockets/revocations.ts). */
+type AccountsEvents = { revoked: [revoked: Revoked] };
+
+export class Accounts extends EventEmitter<AccountsEvents> {
   constructor(
     private readonly store: HubStore,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    super();
+  }
 
   async createUser(input: {
     username: string;
@@ -66,7 +73,18 @@ export class Accounts {
   }
 
   async logout(token: string): Promise<void> {
-    await this.store.deleteSession(hashToken(token));
+    const tokenHash = hashToken(token);
+    await this.store.deleteSession(tokenHash);
+    this.emit('revoked', { session: tokenHash });
+  }
+
+  /** Ends every session of a user (a lost phone, someone who left): their screens disconnect on every hub. */
+  async signOutEverywhere(username: string): Promise<number> {
+    const user = await this.store.getUserByUsername(username);
+    if (!user) throw new Error(`user "${username}" does not exist`);
+    const ended = await this.store.deleteSessionsOfUser(user.id);
+    this.emit('revoked', { user: user.id });
+    return ended;
   }
 
   async userForSession(token: string | undefined): Promise<UserRecord> {

@@ -9,7 +9,16 @@ export function sessionTokenFrom(headers: IncomingHttpHeaders, explicit?: unknow
   if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length).trim() || undefined;
   for (const part of (headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+    if (name === SESSION_COOKIE) return decodeCookieValue(value.join('='));
   }
   return undefined;
+}
+
+/** A cookie that is not valid percent-encoding is taken as it is: it then matches no session (401, not 500). */
+function decodeCookieValue(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw) || undefined;
+  } catch {
+    return raw;
+  }
 }

@@ -1,3 +1,4 @@
+import { Semaphore } from 'async-mutex';
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** 256-bit random token, URL-safe: device tokens, board tokens and session ids. */
@@ -23,12 +24,37 @@ export function tokenMatches(token: string, expectedHash: string): boolean {
 // hub can afford; the parameters are stored with each hash so they can be raised later.
 const SCRYPT = { N: 2 ** 17, r: 8, p: 1, keyLength: 32 };
 
-function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keyLength, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
-  );
+/**
+ * Each scrypt holds 128 MiB: two at once (the hub's two cores), at most MAX_IN_LINE waiting or
+ * running, so a flood of sign-ins costs a bounded 256 MiB and a short queue, never the hub.
+ */
+const hashing = new Semaphore(2);
+const MAX_IN_LINE = 16;
+let inLine = 0;
+
+/** Too many passwords are being checked at once: the caller answers 503 and the client tries again. */
+export class HashingBusy extends Error {
+  constructor() {
+    super('the hub is busy checking other sign-ins: try again in a few seconds');
+    this.name = 'HashingBusy';
+  }
+}
+
+async function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  if (inLine >= MAX_IN_LINE) throw new HashingBusy();
+  inLine += 1;
+  try {
+    return await hashing.runExclusive(
+      () =>
+        new Promise<Buffer>((resolve, reject) =>
+          scrypt(password, salt, keyLength, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) =>
+            error ? reject(error) : resolve(key),
+          ),
+        ),
+    );
+  } finally {
+    inLine -= 1;
+  }
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -2,11 +2,20 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import { slugSchema } from '../../core/ids.ts';
 import { ROLES, type Role } from '../../core/protocol.ts';
-import { publicVenue, segmentSchema, touchpointSchema, venueSchema } from '../../core/venue.ts';
+import {
+  type PublicVenue,
+  publicVenue,
+  segmentSchema,
+  touchpointSchema,
+  type Venue,
+  venueSchema,
+} from '../../core/venue.ts';
 import { describeZodIssues } from '../../core/zod-errors.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { SESSION_COOKIE, sessionTokenFrom } from '../auth/credentials.ts';
-import type { HubStore } from '../store/hub-store.ts';
+import { type LoginThrottle, Throttled } from '../auth/login-throttle.ts';
+import { HashingBusy } from '../auth/secrets.ts';
+import type { HubStore, UserRecord } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
@@ -41,6 +50,11 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
+/** Webhook URLs carry their secrets: only admins, who configure them (PUT /venues), see them. */
+function venueFor(user: Pick<UserRecord, 'role'>, venue: Venue): Venue | PublicVenue {
+  return user.role === 'admin' ? venue : publicVenue(venue);
+}
+
 const DENIED_STATUS: Record<AccessDenied['code'], number> = {
   'login-failed': 401,
   'session-missing': 401,
@@ -59,8 +73,9 @@ export function apiRouter(deps: {
   alerts: AlertService;
   /** The hub's clock: "today" and the end of a running day for reports. */
   clock?: Clock;
+  throttle: LoginThrottle;
 }): express.Router {
-  const { store, accounts, venues, queues, analytics, alerts } = deps;
+  const { store, accounts, venues, queues, analytics, alerts, throttle } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -76,7 +91,17 @@ export function apiRouter(deps: {
 
   router.post('/login', async (req, res) => {
     const { username, password } = parseBody(loginBody, req.body);
-    const { token, user, expiresAt } = await accounts.login(username, password);
+    // The socket's own address: a forwarded-for header is the client's to forge (docs/security.md).
+    const address = req.socket.remoteAddress ?? 'unknown';
+    await throttle.attempt(username, address);
+    let signedIn: Awaited<ReturnType<Accounts['login']>>;
+    try {
+      signedIn = await accounts.login(username, password);
+      await throttle.succeeded(username, address);
+    } finally {
+      throttle.finished(address);
+    }
+    const { token, user, expiresAt } = signedIn;
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt), path: '/' });
     res.json({
       token,
@@ -101,8 +126,7 @@ export function apiRouter(deps: {
     const user = await accounts.userForSession(session(req));
     const all = await store.listVenues();
     const mine = user.role === 'admin' ? all : all.filter((v) => user.venueIds.includes(v.id));
-    // Webhook secrets are for those who configure the venue.
-    res.json(user.role === 'staff' ? mine.map(publicVenue) : mine);
+    res.json(mine.map((venue) => venueFor(user, venue)));
   });
 
   router.put('/venues/:venueId', async (req, res) => {
@@ -113,16 +137,17 @@ export function apiRouter(deps: {
 
   // The journey map (touchpoints with owners and counters, segments) is the venue manager's to edit.
   router.put('/venues/:venueId/journey', async (req, res) => {
-    await requireVenue(req, 'manager');
+    const user = await requireVenue(req, 'manager');
     const current = await store.getVenue(String(req.params.venueId));
     if (!current) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
     const journey = parseBody(journeyBody, req.body);
-    res.json(await venues.upsert({ ...current, ...journey }));
+    res.json(venueFor(user, await venues.upsert({ ...current, ...journey })));
   });
 
   router.get('/venues/:venueId/versions', async (req, res) => {
-    await requireVenue(req, 'manager');
-    res.json(await store.venueVersions(String(req.params.venueId)));
+    const user = await requireVenue(req, 'manager');
+    const versions = await store.venueVersions(String(req.params.venueId));
+    res.json(versions.map((saved) => ({ ...saved, venue: venueFor(user, saved.venue) })));
   });
 
   router.get('/venues/:venueId/touchpoints/counts', async (req, res) => {
@@ -161,6 +186,16 @@ export function apiRouter(deps: {
     res.json(deliveries.map(({ payload: _payload, ...delivery }) => delivery));
   });
 
+  // A lost or copied kiosk token: the new one is shown once, and the kiosk on the old one is cut.
+  router.post('/venues/:venueId/devices/:deviceId/rotate-token', async (req, res) => {
+    await requireVenue(req, 'manager');
+    const deviceId = String(req.params.deviceId);
+    const token = await venues.rotateDeviceToken(deviceId, String(req.params.venueId)).catch((error: Error) => {
+      throw new ApiError(404, 'unknown-device', error.message);
+    });
+    res.status(201).json({ deviceId, token });
+  });
+
   router.post('/venues/:venueId/board-token', async (req, res) => {
     await requireVenue(req, 'manager');
     res.status(201).json({ token: await venues.newBoardToken(String(req.params.venueId)) });
@@ -185,9 +220,24 @@ export function apiRouter(deps: {
       .json({ username: user.username, role: user.role, venueIds: user.venueIds, departments: user.departments });
   });
 
+  // Every session of a user ends, and their open screens disconnect on every hub.
+  router.post('/users/:username/sign-out', async (req, res) => {
+    await requireAdmin(req);
+    const username = String(req.params.username);
+    if (!(await store.getUserByUsername(username)))
+      throw new ApiError(404, 'unknown-user', `no user "${username}" on this hub`);
+    res.json({ username, sessionsEnded: await accounts.signOutEverywhere(username) });
+  });
+
   router.use((_req, _res, next) => next(new ApiError(404, 'not-found', 'no such API route')));
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof AccessDenied) {
+    if (error instanceof Throttled) {
+      res.setHeader('Retry-After', String(error.retryAfterSec));
+      res.status(429).json({ error: { code: 'too-many-attempts', message: error.message } });
+    } else if (error instanceof HashingBusy) {
+      res.setHeader('Retry-After', '2');
+      res.status(503).json({ error: { code: 'busy', message: error.message } });
+    } else if (error instanceof AccessDenied) {
       res.status(DENIED_STATUS[error.code]).json({ error: { code: error.code, message: error.message } });
     } else if (error instanceof ApiError) {
       res.status(error.status).json({ error: { code: error.code, message: error.message } });

@@ -30,7 +30,13 @@ export function screensRouter(screensDir: string, queues: QueueReadModel): Route
   router.get('/t/:ticketId', async (req, res, next) => {
     try {
       const venueId = await queues.locateTicket(req.params.ticketId);
-      if (!venueId) return void res.status(404).type('html').send(UNKNOWN_TICKET_PAGE);
+      // Its one inline style is the page's only styling; it runs no script (server/http/security-headers.ts).
+      if (!venueId)
+        return void res
+          .status(404)
+          .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+          .type('html')
+          .send(UNKNOWN_TICKET_PAGE);
       const lang = typeof req.query.lang === 'string' ? `&lang=${encodeURIComponent(req.query.lang)}` : '';
       res.redirect(
         302,

@@ -3,7 +3,8 @@ import type { Server } from 'socket.io';
 import type { BoardClientToServer, BoardServerToClient, DeviceHealth } from '../../core/protocol.ts';
 import { AccessDenied } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
-import { tokenMatches } from '../auth/secrets.ts';
+import { hashToken, tokenMatches } from '../auth/secrets.ts';
+import { type Credential, credentialRooms } from './revocations.ts';
 import type { DeviceRecord } from '../store/hub-store.ts';
 import { componentStatusUpdates, toComponentHealth } from '../store/store-rows.ts';
 import { authError } from './kiosk-namespace.ts';
@@ -25,43 +26,52 @@ const room = (venueId: string) => `venue:${venueId}`;
  */
 export function attachBoardNamespace(io: Server, deps: NamespaceDeps): { counts: CountsAudience } {
   const { store, accounts, events, queues, presence } = deps;
-  const namespace = namespaceOf<BoardClientToServer, BoardServerToClient, { venueId: string }>(io, '/board');
+  const namespace = namespaceOf<BoardClientToServer, BoardServerToClient, { venueId: string; credential: Credential }>(
+    io,
+    '/board',
+  );
   onQueueChange(queues.live, ({ venueId, snapshot }) =>
     namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot),
   );
 
+  // An unknown venue is refused in the same words as a wrong token, so a stranger cannot learn
+  // which venue ids exist; only a signed-in admin is told that a venue is missing.
   admitBy(namespace, async (socket, next) => {
     const { venueId, token } = (socket.handshake.auth ?? {}) as { venueId?: unknown; token?: unknown };
-    if (typeof venueId !== 'string' || !(await store.getVenue(venueId))) {
-      return next(authError('forbidden-venue', `no venue "${String(venueId)}" on this hub: check the board link`));
-    }
+    const refuse = (code: 'board-token-invalid' | 'forbidden-venue', message?: string) =>
+      next(
+        authError(
+          code,
+          message ??
+            `this board link is not valid for venue "${String(venueId)}": ` +
+              'ask a manager for a new board link, or sign in',
+        ),
+      );
+    if (typeof venueId !== 'string' || !venueId) return refuse('board-token-invalid');
     const boardHash = await store.getBoardTokenHash(venueId);
     if (typeof token === 'string' && boardHash && tokenMatches(token, boardHash)) {
-      socket.data = { venueId };
+      socket.data = { venueId, credential: { board: venueId, tokenHash: boardHash } };
       return next();
     }
     try {
-      await accounts.requireVenue(
-        sessionTokenFrom(socket.handshake.headers, (socket.handshake.auth as { session?: unknown }).session),
-        venueId,
+      const session = sessionTokenFrom(
+        socket.handshake.headers,
+        (socket.handshake.auth as { session?: unknown }).session,
       );
-      socket.data = { venueId };
+      const user = await accounts.requireVenue(session, venueId);
+      if (!(await store.getVenue(venueId))) return refuse('forbidden-venue', `no venue "${venueId}" on this hub`);
+      socket.data = { venueId, credential: { session: hashToken(session!), user: user.id } };
       next();
     } catch (error) {
-      const reason =
-        error instanceof AccessDenied && error.code === 'forbidden-venue' ? 'forbidden-venue' : 'board-token-invalid';
-      next(
-        authError(
-          reason,
-          `this board link is not valid for venue "${venueId}": ask a manager for a new board link, or sign in`,
-        ),
+      refuse(
+        error instanceof AccessDenied && error.code === 'forbidden-venue' ? 'forbidden-venue' : 'board-token-invalid',
       );
     }
   });
 
   namespace.on('connection', async (socket) => {
     const { venueId } = socket.data;
-    await socket.join(room(venueId));
+    await socket.join([room(venueId), ...credentialRooms(socket.data.credential)]);
     const [venue, touchpoints, devices, connected, components] = await Promise.all([
       store.getVenue(venueId),
       store.touchpointCounts(venueId),

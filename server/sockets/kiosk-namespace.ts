@@ -20,10 +20,12 @@ import { catchUpOfflineTickets } from '../queue/offline-tickets.ts';
 import type { IngestOutcome } from '../store/hub-store.ts';
 import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
+import { type Credential, credentialRooms } from './revocations.ts';
 import { QUEUE_ANSWERS, type RequestAnswers, SocketRequests, SYNC_ANSWERS } from './socket-requests.ts';
 
 interface KioskSocketData {
   deviceId: string;
+  credential: Credential;
   venueId: string;
   helloDone: boolean;
 }
@@ -84,7 +86,12 @@ export function attachKioskNamespace(io: Server, deps: NamespaceDeps): void {
         ),
       );
     }
-    socket.data = { deviceId, venueId: device.venueId, helloDone: false };
+    socket.data = {
+      deviceId,
+      venueId: device.venueId,
+      helloDone: false,
+      credential: { device: deviceId, tokenHash: device.tokenHash },
+    };
     next();
   });
 
@@ -92,6 +99,8 @@ export function attachKioskNamespace(io: Server, deps: NamespaceDeps): void {
     const { deviceId, venueId } = socket.data;
     presence.add(venueId, deviceId);
     events.emit('device.connected', { deviceId, venueId });
+    // Cut when its token is replaced (revocations.ts).
+    void socket.join(credentialRooms(socket.data.credential));
     socket.on('disconnect', () => {
       presence.remove(deviceId);
       // Gone only if no hub holds it: a kiosk that moved to another hub (or reconnected here

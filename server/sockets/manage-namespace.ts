@@ -4,6 +4,7 @@ import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
 import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 import type { CountsAudience } from './touchpoint-counts.ts';
+import { credentialRooms } from './revocations.ts';
 
 const room = (venueId: string) => `venue:${venueId}`;
 
@@ -21,7 +22,7 @@ export function attachManageNamespace(io: Server, deps: NamespaceDeps): { counts
   namespace.use(requireSessionRole(deps.accounts, 'manager'));
   namespace.on('connection', async (socket) => {
     const { venueId, username, role } = socket.data;
-    await socket.join(room(venueId));
+    await socket.join([room(venueId), ...credentialRooms(socket.data.credential)]);
     socket.emit('welcome', { venueId, username, role });
     const [snapshot, tasks] = await Promise.all([
       deps.queues.reads.snapshot(venueId).catch(() => undefined),

@@ -2,7 +2,9 @@ import type { Socket } from 'socket.io';
 import type { Role } from '../../core/protocol.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
 import { sessionTokenFrom } from '../auth/credentials.ts';
+import { hashToken } from '../auth/secrets.ts';
 import { handshakeCheck } from './handshake.ts';
+import type { Credential } from './revocations.ts';
 import { authError } from './kiosk-namespace.ts';
 
 export interface SessionSocketData {
@@ -11,6 +13,8 @@ export interface SessionSocketData {
   role: Role;
   /** Departments whose tasks are this user's; empty: every department. */
   departments: string[];
+  /** The session that admitted the socket: signing it (or its user) out disconnects it. */
+  credential: Credential;
 }
 
 /**
@@ -24,12 +28,14 @@ export function requireSessionRole(accounts: Accounts, role: Role) {
     if (typeof venueId !== 'string' || !venueId)
       return next(authError('forbidden-venue', 'say which venue you work at: auth.venueId'));
     try {
-      const user = await accounts.requireVenue(sessionTokenFrom(socket.handshake.headers, session), venueId, role);
+      const token = sessionTokenFrom(socket.handshake.headers, session);
+      const user = await accounts.requireVenue(token, venueId, role);
       socket.data = {
         venueId,
         username: user.username,
         role: user.role,
         departments: user.departments ?? [],
+        credential: { session: hashToken(token!), user: user.id },
       } satisfies SessionSocketData;
       next();
     } catch (error) {

@@ -57,11 +57,11 @@ export const SYNC_ANSWERS: RequestAnswers<Failure> = {
 /** A payload checked by hand rather than by a zod schema: its value, or the reply refusing it. */
 export type Checked<Payload, Reply> = { value: Payload } | { refused: Reply };
 
-type MinimalSocket = Pick<Socket, 'on' | 'onAny'>;
+type MinimalSocket = Pick<Socket, 'on' | 'onAny' | 'emit'>;
 
 /**
  * The requests one socket answers, each typed from its namespace's map in core/protocol.ts: the
- * ack must be a function (a message without one is ignored: nothing could be told), the payload
+ * ack must be a function (a message without one is refused by a 'message.refused' event), the payload
  * is parsed before the handler sees it (a bad one is answered with a typed error), and a handler
  * that throws is reported as a hub fault and answered, so a request never goes unanswered.
  */
@@ -108,18 +108,29 @@ export class SocketRequests<ClientToServer> {
     return this;
   }
 
-  /** Answers any other message that carries an ack with `unknown-message`, naming what `namespace` understands. */
+  /**
+   * Answers any other message with `unknown-message`, naming what `namespace` understands: on its
+   * ack, or by a 'message.refused' event when it has none, so no message is silently dropped.
+   */
   answerUnknown(namespace: string): void {
     this.socket.onAny((name: string, ...args: unknown[]) => {
-      if (this.known.has(name)) return;
       const ack = args[args.length - 1];
-      if (typeof ack !== 'function') return;
+      if (this.known.has(name)) {
+        if (typeof ack !== 'function')
+          this.socket.emit('message.refused', {
+            ok: false,
+            code: 'invalid-message',
+            message: `"${name}" is a request: send it with an acknowledgement callback to get its answer`,
+          } satisfies Failure);
+        return;
+      }
       const failure: Failure = {
         ok: false,
         code: 'unknown-message',
         message: `"${name}" is not a ${namespace} message; this hub understands ${[...this.known].join(', ')}`,
       };
-      ack(failure);
+      if (typeof ack === 'function') ack(failure);
+      else this.socket.emit('message.refused', failure);
     });
   }
 

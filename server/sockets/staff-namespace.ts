@@ -5,6 +5,7 @@ import { type NamespaceDeps, namespaceOf } from './namespace-deps.ts';
 import { onQueueChange } from './queue-changes.ts';
 import { requireSessionRole, type SessionSocketData } from './session-auth.ts';
 import { QUEUE_ANSWERS, SocketRequests } from './socket-requests.ts';
+import { credentialRooms } from './revocations.ts';
 
 const room = (venueId: string) => `venue:${venueId}`;
 /** Tasks go to the staff of the department that owns them, and to staff of no particular department. */
@@ -38,6 +39,7 @@ export function attachStaffNamespace(io: Server, deps: NamespaceDeps): void {
     const { departments } = socket.data;
     await socket.join([
       room(venueId),
+      ...credentialRooms(socket.data.credential),
       ...(departments.length === 0
         ? [everyDepartmentRoom(venueId)]
         : departments.map((d) => departmentRoom(venueId, d))),

@@ -36,6 +36,8 @@ export interface HubStore {
   createSession(session: SessionRecord): Promise<void>;
   getSession(tokenHash: string): Promise<SessionRecord | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Signs a user out everywhere; returns how many sessions ended. */
+  deleteSessionsOfUser(userId: string): Promise<number>;
 
   /**
    * Stores a batch of one device's events atomically: new ids are inserted and projected,

@@ -209,6 +209,11 @@ export abstract class KyselyHubStore implements HubStore {
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   }
 
+  async deleteSessionsOfUser(userId: string): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]> {
     const rows = await this.db
       .selectFrom('touchpoint_counts')

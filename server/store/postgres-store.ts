@@ -8,6 +8,7 @@ import { type IngestSteps, ingestBatch, RefusedBatch } from './ingest.ts';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
+import { correctedTime } from './event-time.ts';
 import type { HubDb, HubTables } from './tables.ts';
 
 export interface PostgresStoreOptions {
@@ -146,16 +147,17 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
       const column = <T>(pick: (event: AnyEventEnvelope) => T) => events.map(pick);
       const rows = await query<{ id: string }>(
         `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
-         SELECT e.id, e.venue_id, $3, e.seq, e.type, e.v, e.occurred_at, e.occurred_at + $4::bigint, $5, e.payload
-         FROM unnest($1::text[], $2::text[], $6::bigint[], $7::text[], $8::int[], $9::bigint[], $10::text[])
-           AS e (id, venue_id, seq, type, v, occurred_at, payload)
+         SELECT e.id, e.venue_id, $3, e.seq, e.type, e.v, e.occurred_at, e.corrected_at, $5, e.payload
+         FROM unnest($1::text[], $2::text[], $6::bigint[], $7::text[], $8::int[], $9::bigint[], $10::text[],
+                     $4::bigint[])
+           AS e (id, venue_id, seq, type, v, occurred_at, payload, corrected_at)
          ON CONFLICT DO NOTHING
          RETURNING id`,
         [
           column((e) => e.id),
           column((e) => e.venueId),
           deviceId,
-          clockOffsetMs,
+          column((e) => correctedTime(e.occurredAt, { clockOffsetMs, receivedAt })),
           receivedAt,
           column((e) => e.seq),
           column((e) => e.type),

@@ -11,6 +11,7 @@ import { CompiledQuery, Kysely, SqliteDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
 import { type TouchpointCountRow, toTouchpointCounts } from './store-rows.ts';
+import { correctedTime } from './event-time.ts';
 import type { HubTables } from './tables.ts';
 
 /**
@@ -196,7 +197,7 @@ function sqliteIngestSteps(db: SqliteDatabase): IngestSteps {
           e.type,
           e.v,
           e.occurredAt,
-          e.occurredAt + clockOffsetMs,
+          correctedTime(e.occurredAt, { clockOffsetMs, receivedAt }),
           receivedAt,
           payload,
         );

@@ -46,10 +46,11 @@ export async function startTestHub(options: {
   store?: HubStore;
   port?: number;
   venue?: VenueInput;
+  credentialCheckMs?: number;
 }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
   const store = options.store ?? (options.file ? new SqliteHubStore(options.file) : undefined);
   if (!store) throw new Error('startTestHub needs a SQLite file or a store');
-  const hub = await startHub({ store, port: options.port ?? 0 });
+  const hub = await startHub({ store, port: options.port ?? 0, credentialCheckMs: options.credentialCheckMs });
   await hub.venues.upsert(options.venue ?? TEST_VENUE);
   return Object.assign(hub, {
     async addKiosk(deviceId: string, venueId = TEST_VENUE.id) {
