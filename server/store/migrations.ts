@@ -145,4 +145,18 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
     // (SQL's JSON functions differ between them, and PostgreSQL's refuse a "\u0000" escape).
     fill: { table: 'queue_events', from: 'body', column: 'ticket_id', value: (body) => ticketIdOf(JSON.parse(body)) },
   },
+  {
+    version: 8,
+    sql: `
+      -- The phones' after-visit ratings (visit.rated, core/events.ts), one per ticket: the primary
+      -- key is what makes the rating one-shot, on every hub at once.
+      CREATE TABLE visit_ratings (
+        ticket_id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX visit_ratings_venue_time ON visit_ratings (venue_id, at);
+    `,
+  },
 ];
