@@ -42,7 +42,6 @@ export interface VisitRules {
   kioskWindowMs: number;
 }
 
-
 /** No visit: the press is unattributed. */
 export const UNATTRIBUTED = -1;
 
