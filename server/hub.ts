@@ -20,6 +20,7 @@ import { feedTouchpointCounts } from './sockets/touchpoint-counts.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { createHubQueues, type HubQueues } from './queue/hub-queues.ts';
 import { mergeOfflineTickets } from './queue/offline-tickets.ts';
+import { VisitFeedbackService } from './analytics/visit-feedback.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { Venues } from './venues.ts';
@@ -85,7 +86,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => void res.json({ ok: true }));
-  app.use('/api', apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts }));
+  const feedback = new VisitFeedbackService(queues.live, store, { clock });
+  app.use(
+    '/api',
+    apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts, feedback }),
+  );
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(screensRouter(screensDir, queues.reads));
 

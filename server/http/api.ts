@@ -10,6 +10,8 @@ import type { HubStore } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
+import { feedbackRoutes } from './feedback-routes.ts';
+import type { VisitFeedbackService } from '../analytics/visit-feedback.ts';
 import { taskRoutes } from './task-routes.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { ApiError } from './api-error.ts';
@@ -55,8 +57,9 @@ export function apiRouter(deps: {
   queues: HubQueues;
   analytics: AnalyticsService;
   alerts: AlertService;
+  feedback: VisitFeedbackService;
 }): express.Router {
-  const { store, accounts, venues, queues, analytics, alerts } = deps;
+  const { store, accounts, venues, queues, analytics, alerts, feedback } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -150,6 +153,7 @@ export function apiRouter(deps: {
 
   queueRoutes(router, { queues, requireVenue, parseBody });
   analyticsRoutes(router, { analytics, requireVenue });
+  feedbackRoutes(router, { feedback, parseBody });
   taskRoutes(router, { alerts, store, requireVenue });
 
   router.post('/users', async (req, res) => {
