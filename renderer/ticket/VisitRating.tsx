@@ -76,7 +76,7 @@ export function VisitRating({
   return (
     <form className="visit-rating" aria-labelledby="visit-rating-heading" onSubmit={(e) => void send(e)}>
       <h2 id="visit-rating-heading">{t('visitRating.heading')}</h2>
-      <div className="rating-faces" role="group" aria-labelledby="visit-rating-heading">
+      <div className="rating-faces">
         {LEVELS.map((l) => (
           <button
             key={l}
