@@ -47,12 +47,14 @@ export class VisitFeedbackService {
         message: `this ticket is ${ticket.status}: the visit can be rated once it has been served`,
       };
     const touchpoint = phoneTouchpoint(queue.venue);
-    if (feedback.reasonId !== undefined && !touchpoint.reasons.some((r) => r.id === feedback.reasonId))
+    if (feedback.reasonId !== undefined && !touchpoint.reasons.some((r) => r.id === feedback.reasonId)) {
+      const known = touchpoint.reasons.map((r) => r.id).join(', ') || '(none)';
       return {
         ok: false,
         code: 'unknown-reason',
-        message: `"${feedback.reasonId}" is not a reason of touchpoint ${touchpoint.id}; choose one of: ${touchpoint.reasons.map((r) => r.id).join(', ') || '(none)'}`,
+        message: `"${feedback.reasonId}" is not a reason of touchpoint ${touchpoint.id}; choose one of: ${known}`,
       };
+    }
     const actualWaitMin =
       ticket.calledAt !== null && ticket.joinedAt !== null ? (ticket.calledAt - ticket.joinedAt) / MINUTE_MS : null;
     const rating: VisitRated = {
