@@ -876,7 +876,11 @@ describe('SQLite store: migrations', () => {
     const ticketId = await ticketLog(first);
     await first.close();
     const db = new Database(file);
-    db.exec('DROP INDEX queue_events_ticket; ALTER TABLE queue_events DROP COLUMN ticket_id; PRAGMA user_version = 6;');
+    // Back to version 6: without the ticket lookup (7) and the visit ratings (8).
+    db.exec(
+      'DROP TABLE visit_ratings; DROP INDEX queue_events_ticket; ALTER TABLE queue_events DROP COLUMN ticket_id; ' +
+        'PRAGMA user_version = 6;',
+    );
     db.close();
     const migrated = new SqliteHubStore(file);
     cleanups.push(() => migrated.close());
@@ -895,8 +899,9 @@ describe('PostgreSQL store: opening and migrations', () => {
     await first.close();
     await withPostgres((client) =>
       client.query(
-        `ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id;
-         DELETE FROM ${schema}.schema_migrations WHERE version = 7`,
+        `DROP TABLE ${schema}.visit_ratings;
+         ALTER TABLE ${schema}.queue_events DROP COLUMN ticket_id;
+         DELETE FROM ${schema}.schema_migrations WHERE version >= 7`,
       ),
     );
     const migrated = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
@@ -918,7 +923,7 @@ describe('PostgreSQL store: opening and migrations', () => {
         await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)
       ).rows.map((r) => r.version),
     );
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     // All of them work on the same tables.
     await stores[0]!.upsertVenue(venue('venue-a'));
     expect((await stores[3]!.getVenue('venue-a'))?.id).toBe('venue-a');
