@@ -69,6 +69,42 @@ const legacyTicketIssuedV1 = z.strictObject({
   offline: z.boolean().default(false),
 });
 
+/**
+ * The phone's after-visit rating (domain.md point 3): written by the hub, never by a kiosk, when a
+ * served ticket's holder answers "how did it go" on /t/<ticket id>; one per ticket. It carries
+ * what the visit was (segment, service, counter, promise and wait) so a report needs no replay.
+ */
+const visitRatedV1 = z.strictObject({
+  ticketId: z.string().min(1).max(128),
+  /** The journey map's "after" touchpoint for the phone (core/venue.ts phoneTouchpoint). */
+  touchpointId: slugSchema,
+  level: feedbackLevelSchema,
+  reasonId: slugSchema.optional(),
+  /** "Compared with what you expected": -5 (far worse) .. +5 (far better). */
+  vsExpectation: z.number().int().min(-5).max(5).optional(),
+  /** The hub's clock, ms. */
+  at: z.number().int().nonnegative(),
+  segmentId: slugSchema.nullable(),
+  serviceId: slugSchema,
+  counterId: slugSchema.nullable(),
+  postedWaitMin: z.number().nonnegative().nullable(),
+  actualWaitMin: z.number().nonnegative().nullable(),
+});
+
+/** Events the hub itself records (stored in their own tables, never sent by a device). */
+const HUB_EVENT_CATALOG = {
+  'visit.rated': { 1: visitRatedV1 },
+} as const satisfies Record<string, Record<number, z.ZodType>>;
+
+export type VisitRated = z.output<(typeof HUB_EVENT_CATALOG)['visit.rated'][1]>;
+
+/** Reads a stored visit.rated body (JSON text); a damaged row is a clear error naming the ticket. */
+export function parseVisitRated(body: string): VisitRated {
+  const result = HUB_EVENT_CATALOG['visit.rated'][1].safeParse(JSON.parse(body));
+  if (!result.success) throw new InvalidEventError('visit.rated', describeZodIssues(result.error));
+  return result.data;
+}
+
 /** What kiosks write today. */
 const EVENT_CATALOG = {
   'feedback.pressed': { 1: feedbackPressedV1 },

@@ -6,38 +6,70 @@ import { callSettingsSchema } from './calls/call-settings.ts';
 import { returnTimeRulesSchema, type QueueRulesInput } from './queue/rules.ts';
 
 /** The parts of a venue's journey map a kiosk needs; the journey-map issue grows this. */
-export const touchpointSchema = z.strictObject({
-  id: slugSchema,
-  name: localizedTextSchema,
-  stage: z.enum(['before', 'during', 'after']).default('during'),
-  /** The counter these smileys stand at: a press soon after it served a ticket joins that ticket's journey. */
-  counterId: slugSchema.optional(),
-  /** The department that owns this moment (tasks from bad moments go to it). */
-  owner: z.string().min(1).max(100).optional(),
-  /**
-   * The happy index (-100..100) this moment should reach. Not every touchpoint must be perfect
-   * (docs/customer-experience.md rule 9): the venue's positioning decides; an index under it opens a task.
-   */
-  target: z.number().min(-100).max(100).optional(),
-  /**
-   * Button boxes and keypads standing at this touchpoint, as "<kiosk id>/<device id>" (or a device id
-   * for every kiosk). Overrides the touchpoint in the kiosk's own configuration, so a manager can
-   * move a box to another touchpoint from the journey map without touching the kiosk.
-   */
-  devices: z
-    .array(
-      z
-        .string()
-        .regex(/^([a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/, 'a device is "<kiosk id>/<device id>" or "<device id>"'),
-    )
-    .default([]),
-  /** Follow-up reasons the kiosk offers after a press ("Waiting time", "Staff", ...): at most 6. */
-  reasons: z
-    .array(z.strictObject({ id: slugSchema, name: localizedTextSchema }))
-    .max(6, 'at most 6 follow-up reasons per touchpoint')
-    .default([]),
-});
+export const touchpointSchema = z
+  .strictObject({
+    id: slugSchema,
+    name: localizedTextSchema,
+    stage: z.enum(['before', 'during', 'after']).default('during'),
+    /** The counter these smileys stand at: a press soon after it served a ticket joins that ticket's journey. */
+    counterId: slugSchema.optional(),
+    /** The department that owns this moment (tasks from bad moments go to it). */
+    owner: z.string().min(1).max(100).optional(),
+    /**
+     * The happy index (-100..100) this moment should reach. Not every touchpoint must be perfect
+     * (docs/customer-experience.md rule 9): the venue's positioning decides; an index under it opens a task.
+     */
+    target: z.number().min(-100).max(100).optional(),
+    /**
+     * Button boxes and keypads standing at this touchpoint, as "<kiosk id>/<device id>" (or a device id
+     * for every kiosk). Overrides the touchpoint in the kiosk's own configuration, so a manager can
+     * move a box to another touchpoint from the journey map without touching the kiosk.
+     */
+    devices: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^([a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/,
+            'a device is "<kiosk id>/<device id>" or "<device id>"',
+          ),
+      )
+      .default([]),
+    /**
+     * The phone's after-visit rating (/t/<ticket id>) is recorded here: one touchpoint of stage
+     * "after" may say so; without one the hub uses DEFAULT_PHONE_TOUCHPOINT.
+     */
+    phone: z.boolean().optional(),
+    /** Follow-up reasons the kiosk offers after a press ("Waiting time", "Staff", ...): at most 6. */
+    reasons: z
+      .array(z.strictObject({ id: slugSchema, name: localizedTextSchema }))
+      .max(6, 'at most 6 follow-up reasons per touchpoint')
+      .default([]),
+  })
+  .refine((tp) => tp.phone !== true || tp.stage === 'after', {
+    message: 'the phone rating comes after the visit: a touchpoint with "phone": true needs "stage": "after"',
+    path: ['stage'],
+  });
 export type Touchpoint = z.infer<typeof touchpointSchema>;
+
+/** Where the phone's after-visit rating lands when the journey map names no touchpoint for it. */
+const DEFAULT_PHONE_TOUCHPOINT: Touchpoint = touchpointSchema.parse({
+  id: 'phone',
+  name: { ko: '휴대폰 방문 평가', zh: '手机到访评价', en: 'Phone visit rating' },
+  stage: 'after',
+  phone: true,
+  reasons: [
+    { id: 'waiting-time', name: { ko: '대기 시간', zh: '等候时间', en: 'Waiting time' } },
+    { id: 'staff', name: { ko: '직원 응대', zh: '员工服务', en: 'Staff' } },
+    { id: 'information', name: { ko: '안내', zh: '指引信息', en: 'Information' } },
+    { id: 'facilities', name: { ko: '시설', zh: '设施', en: 'Facilities' } },
+  ],
+});
+
+/** The touchpoint the phone's rating is recorded at: the journey map's, else the default one. */
+export function phoneTouchpoint(venue: Pick<Venue, 'touchpoints'>): Touchpoint {
+  return venue.touchpoints.find((tp) => tp.phone === true && tp.stage === 'after') ?? DEFAULT_PHONE_TOUCHPOINT;
+}
 
 /** The touchpoint the journey map attaches a kiosk's button device to, if it names one. */
 export function touchpointOfDevice(
@@ -96,7 +128,10 @@ export const venueSchema = z.strictObject({
   version: z.number().int().nonnegative().default(0),
   name: z.string().min(1).max(200),
   timezone: z.string().min(1).default('UTC'),
-  touchpoints: z.array(touchpointSchema).default([]),
+  touchpoints: z
+    .array(touchpointSchema)
+    .refine((tps) => tps.filter((tp) => tp.phone === true).length <= 1, 'at most one touchpoint may say "phone": true')
+    .default([]),
   services: z.array(serviceSchema).default([]),
   counters: z.array(counterSchema).default([]),
   segments: z.array(segmentSchema).default([]),
@@ -111,6 +146,11 @@ export const venueSchema = z.strictObject({
           3: z.number().min(-5).max(5),
           4: z.number().min(-5).max(5),
         })
+        // An inverted or flat scale would turn "very unhappy" into praise: refused, not scored.
+        .refine(
+          (scale) => scale[1] < scale[2] && scale[2] < scale[3] && scale[3] < scale[4],
+          'the experience scale must rise with the level: 1 (very unhappy) < 2 < 3 < 4 (very happy), e.g. -5, -2, 2, 5',
+        )
         .optional(),
       attributionWindowMin: z.number().positive().max(120).optional(),
       alertRules: z.array(alertRuleSchema).optional(),

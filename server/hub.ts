@@ -25,6 +25,7 @@ import { feedTouchpointCounts } from './sockets/touchpoint-counts.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { createHubQueues, type HubQueues } from './queue/hub-queues.ts';
 import { mergeOfflineTickets } from './queue/offline-tickets.ts';
+import { VisitFeedbackService } from './analytics/visit-feedback.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { WebhookOutbox } from './alerts/webhook-outbox.ts';
@@ -105,10 +106,21 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   app.use(securityHeaders());
   app.get('/health', (_req, res) => void res.json({ ok: true }));
   const throttle = LoginThrottle.create(options.redis);
+  const feedback = new VisitFeedbackService(queues.live, store, { clock });
   app.use(
     '/api',
     refuseCrossOriginChanges,
-    apiRouter({ store, accounts, venues, queues, analytics: new AnalyticsService(store), alerts, throttle, clock }),
+    apiRouter({
+      store,
+      accounts,
+      venues,
+      queues,
+      analytics: new AnalyticsService(store),
+      alerts,
+      throttle,
+      clock,
+      feedback,
+    }),
   );
   const screensDir = options.screensDir ?? DEFAULT_SCREENS_DIR;
   app.use(screensRouter(screensDir, queues.reads));

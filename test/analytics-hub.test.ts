@@ -54,20 +54,20 @@ describe('venue analytics on the hub', () => {
     const byTouchpoint = Object.fromEntries(report.touchpoints.map((t) => [t.touchpointId, t]));
     expect(byTouchpoint['counter-1']).toMatchObject({
       volume: 1,
-      meanExperience: -4,
+      meanExperience: -5,
       happyIndex: -100,
       target: 0,
       meetsTarget: false,
     });
-    // The misuse press is kept on the hub but left out: entrance is 4 and 3, i.e. +4 and +2.
-    expect(byTouchpoint.entrance).toMatchObject({ volume: 2, meanExperience: 3, happyIndex: 75 });
+    // The misuse press is kept on the hub but left out: entrance is 4 and 3, i.e. +5 and +2.
+    expect(byTouchpoint.entrance).toMatchObject({ volume: 2, meanExperience: 3.5, happyIndex: 75 });
     // The wait is a moment too, scored by its surprise (posted - actual).
     expect(byTouchpoint['wait:deposits']?.volume).toBe(1);
     expect(report.heatMap).toContainEqual(
       expect.objectContaining({ touchpointId: 'counter-1', segmentId: 'gold', volume: 1 }),
     );
     expect(report.heatMap).toContainEqual(
-      expect.objectContaining({ touchpointId: 'entrance', segmentId: null, volume: 2 }),
+      expect.objectContaining({ touchpointId: 'entrance', segmentId: null, unattributed: true, volume: 2 }),
     );
     // One journey: the wait, then the press at the counter; its end is the unhappy press.
     expect(report.journeys.count).toBe(1);
@@ -76,9 +76,9 @@ describe('venue analytics on the hub', () => {
         ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
         segmentId: 'gold',
         moments: 2,
-        end: -4,
+        end: -5,
         endTouchpointId: 'counter-1',
-        peak: -4,
+        peak: -5,
       }),
     ]);
     expect(report.surprise.reduce((n, row) => n + row.volume, 0)).toBe(1);
@@ -89,9 +89,10 @@ describe('venue analytics on the hub', () => {
     const csv = await get(`from=0&to=${Date.now() + 60_000}&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('touchpoint,segment,volume,mean_experience,happy_index');
-    expect(lines).toContain('counter-1,gold,1,-4,-100');
-    expect(lines).toContain('entrance,unknown,2,3,75');
+    expect(lines[0]).toBe('touchpoint,segment,volume,mean_experience,happy_index,mean_expected,mean_satisfaction');
+    // counter-1's target happy index 0 expects 0 on the scale: the -5 is 5 below it.
+    expect(lines).toContain('counter-1,gold,1,-5,-100,0,-5');
+    expect(lines).toContain('entrance,unattributed,2,3.5,75,,');
 
     expect((await get('from=5&to=1')).status).toBe(400);
     const staff = await signedInUser(hub, { username: 'mina', role: 'staff' });

@@ -805,8 +805,8 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
     it('lists presses at the asked touchpoints in [from, to), oldest first, with corrected times', async () => {
       const presses = await store.feedbackPresses('venue-a', range, ['counter-1']);
       expect(presses).toEqual([
-        { id: expect.any(String), at: T0 + 1_000, touchpointId: 'counter-1', level: 1, misuse: false },
-        { id: expect.any(String), at: T0 + 61_000, touchpointId: 'counter-1', level: 2, misuse: false },
+        { id: expect.any(String), at: T0 + 1_000, deviceId: 'k1', touchpointId: 'counter-1', level: 1, misuse: false },
+        { id: expect.any(String), at: T0 + 61_000, deviceId: 'k1', touchpointId: 'counter-1', level: 2, misuse: false },
       ]);
       const both = await store.feedbackPresses('venue-a', range, ['entrance', 'counter-1', 'nowhere']);
       expect(both.map((p) => [p.at - T0, p.touchpointId, p.level, p.misuse])).toEqual([
@@ -853,6 +853,37 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(
         normalized(await store.feedbackSummary('venue-b', range, { bucketMs: 60_000, exceptTouchpoints: [] })),
       ).toEqual([{ touchpointId: 'entrance', level: 4, misuse: false, bucket: T0, count: 1 }]);
+    });
+  });
+
+  describe('visit ratings', () => {
+    const rating = (ticketId: string, at: number, level: 1 | 2 | 3 | 4 = 3) => ({
+      ticketId,
+      touchpointId: 'phone',
+      level,
+      vsExpectation: -2,
+      at,
+      segmentId: 'gold',
+      serviceId: 'deposits',
+      counterId: 'c1',
+      postedWaitMin: 10,
+      actualWaitMin: 12.5,
+    });
+
+    it('keeps one rating per ticket, lists a venue’s in [from, to) oldest first, and counts them', async () => {
+      await store.upsertVenue(venue('venue-a'));
+      expect(await store.recordVisitRating('venue-a', rating('t2', 2_000, 4))).toBe(true);
+      expect(await store.recordVisitRating('venue-a', rating('t1', 1_000, 1))).toBe(true);
+      // A second answer for the same ticket stores nothing and counts nothing.
+      expect(await store.recordVisitRating('venue-a', rating('t1', 1_500, 4))).toBe(false);
+      expect(await store.recordVisitRating('venue-b', rating('tb', 1_000))).toBe(true);
+      expect(await store.visitRatings('venue-a', { from: 0, to: 10_000 })).toEqual([
+        rating('t1', 1_000, 1),
+        rating('t2', 2_000, 4),
+      ]);
+      expect(await store.visitRatings('venue-a', { from: 1_001, to: 2_000 })).toEqual([]);
+      const [phone] = await store.touchpointCounts('venue-a', ['phone']);
+      expect(phone).toMatchObject({ touchpointId: 'phone', total: 2, counts: { 1: 1, 2: 0, 3: 0, 4: 1 } });
     });
   });
 

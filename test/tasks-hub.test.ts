@@ -130,7 +130,8 @@ describe('tasks from bad moments', () => {
         headers: { authorization: `Bearer ${staffSession}` },
       })
     ).json()) as Task & { effect: unknown };
-    // Before: the ten presses that opened it, (-4 -4 -2 -4 +4 -4 -2 -4 +2 -4) / 10; after the fix: nothing yet.
-    expect(detail.effect).toEqual({ before: -2.2, after: null, change: null, improved: null });
+    // Before: the ten presses that opened it, (-5 -5 -2 -5 +5 -5 -2 -5 +2 -5) / 10 on the seeds' scale;
+    // after the fix: nothing yet.
+    expect(detail.effect).toEqual({ before: -2.7, after: null, change: null, improved: null });
   });
 });

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { attributePresses, peakEnd } from './journeys.ts';
 import { surpriseVsFeedback, touchpointReport, type ScoredMoment } from './report.ts';
-import { experienceOfPress, happyIndex, waitExperience, waitSurprise } from './scores.ts';
+import { expectationOfTarget, experienceOfPress, happyIndex, waitExperience, waitSurprise } from './scores.ts';
 import { emptyMoments, addValue, welchT } from './stats.ts';
 
 const moments = (values: number[]) => values.reduce((m, value) => addValue(m, value), emptyMoments());
 
 describe('scores, on hand-computed cases', () => {
-  it('maps presses onto the experience scale, configurable', () => {
-    expect([1, 2, 3, 4].map((l) => experienceOfPress(l as 1 | 2 | 3 | 4))).toEqual([-4, -2, 2, 4]);
-    expect(experienceOfPress(4, { 1: -5, 2: -1, 3: 1, 4: 5 })).toBe(5);
+  it('maps presses onto the seeds’ scale (anger -5, displeasure -2, satisfaction +2, delight +5), configurable', () => {
+    expect([1, 2, 3, 4].map((l) => experienceOfPress(l as 1 | 2 | 3 | 4))).toEqual([-5, -2, 2, 5]);
+    expect(experienceOfPress(4, { 1: -4, 2: -1, 3: 1, 4: 4 })).toBe(4);
+  });
+
+  it('reads a target happy index as the experience expected on the same scale', () => {
+    expect([-100, 0, 40, 100].map(expectationOfTarget)).toEqual([-5, 0, 2, 5]);
   });
 
   it('computes the happy index: 100 x (n4 + n3/2 - n2/2 - n1) / n', () => {
@@ -42,6 +45,7 @@ describe('the touchpoint x segment report', () => {
     ...[-4, -4, -2].map((experience, i) => ({
       touchpointId: 'restroom',
       segmentId: i === 0 ? 'gold' : null,
+      visit: i !== 2,
       at: i * 60_000,
       experience,
       level: (experience === -4 ? 1 : 2) as 1 | 2,
@@ -49,11 +53,13 @@ describe('the touchpoint x segment report', () => {
     ...[4, 4, 2, 2, 4].map((experience, i) => ({
       touchpointId: 'counter',
       segmentId: 'gold',
+      visit: true,
       at: 3_600_000 + i,
+      expected: 2,
       experience,
       level: (experience === 4 ? 4 : 3) as 3 | 4,
     })),
-    ...[0, 1].map((experience, i) => ({ touchpointId: 'exit', segmentId: null, at: i, experience })),
+    ...[0, 1].map((experience, i) => ({ touchpointId: 'exit', segmentId: null, visit: true, at: i, experience })),
   ];
 
   it('gives volume, mean experience, happy index, trend and the baseline', () => {
@@ -72,18 +78,31 @@ describe('the touchpoint x segment report', () => {
     expect(report.touchpoints.find((t) => t.touchpointId === 'exit')!.happyIndex).toBeNull();
   });
 
-  it('fills the touchpoint x segment heat map', () => {
-    const cells = touchpointReport(fixture).heatMap.map(({ touchpointId, segmentId, volume }) => ({
+  it('fills the touchpoint x segment heat map, unattributed apart from "no segment"', () => {
+    const cells = touchpointReport(fixture).heatMap.map(({ touchpointId, segmentId, unattributed, volume }) => ({
       touchpointId,
       segmentId,
+      unattributed,
       volume,
     }));
     expect(cells).toEqual([
-      { touchpointId: 'counter', segmentId: 'gold', volume: 5 },
-      { touchpointId: 'exit', segmentId: null, volume: 2 },
-      { touchpointId: 'restroom', segmentId: null, volume: 2 },
-      { touchpointId: 'restroom', segmentId: 'gold', volume: 1 },
+      { touchpointId: 'counter', segmentId: 'gold', unattributed: false, volume: 5 },
+      { touchpointId: 'exit', segmentId: null, unattributed: false, volume: 2 },
+      { touchpointId: 'restroom', segmentId: null, unattributed: false, volume: 1 },
+      { touchpointId: 'restroom', segmentId: 'gold', unattributed: false, volume: 1 },
+      { touchpointId: 'restroom', segmentId: null, unattributed: true, volume: 1 },
     ]);
+  });
+
+  it('shows experience, expectation and their difference side by side where an expectation exists', () => {
+    const report = touchpointReport(fixture);
+    const counter = report.touchpoints.find((t) => t.touchpointId === 'counter')!;
+    // 4 4 2 2 4 against an expected +2: mean 3.2, satisfaction +1.2.
+    expect(counter.expectation!.volume).toBe(5);
+    expect(counter.expectation!.meanExperience).toBeCloseTo(3.2, 10);
+    expect(counter.expectation!.meanExpected).toBe(2);
+    expect(counter.expectation!.meanSatisfaction).toBeCloseTo(1.2, 10);
+    expect(report.touchpoints.find((t) => t.touchpointId === 'exit')!.expectation).toBeNull();
   });
 
   it('names pain points and sweet spots by Welch t and minimum volume, and ranks moments of truth by impact', () => {
@@ -103,53 +122,7 @@ describe('the touchpoint x segment report', () => {
   });
 });
 
-describe('journeys', () => {
-  const served = [
-    { ticketId: 't1', counterId: 'c1', servedAt: 1000, segmentId: 'gold' },
-    { ticketId: 't2', counterId: 'c1', servedAt: 5000, segmentId: null },
-    { ticketId: 't3', counterId: 'c2', servedAt: 4000, segmentId: 'access' },
-  ];
-  const counterOf = { 'counter-1': 'c1', 'counter-2': 'c2' };
-
-  it('gives a press at a counter to the ticket that counter served last, within the window', () => {
-    const presses = [
-      { id: 'p-before', at: 999, touchpointId: 'counter-1' },
-      { id: 'p-t1', at: 1000, touchpointId: 'counter-1' },
-      { id: 'p-edge', at: 3000, touchpointId: 'counter-1' },
-      { id: 'p-late', at: 3001, touchpointId: 'counter-1' },
-      { id: 'p-t2', at: 5500, touchpointId: 'counter-1' },
-      { id: 'p-t3', at: 4500, touchpointId: 'counter-2' },
-      { id: 'p-elsewhere', at: 1100, touchpointId: 'exit' },
-    ];
-    const result = attributePresses(presses, served, counterOf, 2000);
-    expect(Object.fromEntries(result)).toEqual({
-      'p-t1': { ticketId: 't1', segmentId: 'gold' },
-      'p-edge': { ticketId: 't1', segmentId: 'gold' },
-      'p-t2': { ticketId: 't2', segmentId: null },
-      'p-t3': { ticketId: 't3', segmentId: 'access' },
-    });
-  });
-
-  it('reports peak and end beside the plain average', () => {
-    const journey = [
-      { at: 1, experience: 2, touchpointId: 'entrance' },
-      { at: 2, experience: -4, touchpointId: 'waiting-area' },
-      { at: 3, experience: 4, touchpointId: 'counter-1' },
-      { at: 4, experience: 2, touchpointId: 'exit' },
-    ];
-    // |-4| and |4| tie: the later moment is the peak.
-    expect(peakEnd(journey)).toEqual({
-      moments: 4,
-      average: 1,
-      peak: 4,
-      peakTouchpointId: 'counter-1',
-      end: 2,
-      endTouchpointId: 'exit',
-      peakEnd: 3,
-    });
-    expect(peakEnd([])).toBeNull();
-  });
-
+describe('wait surprise', () => {
   it('relates wait surprise to the feedback that follows', () => {
     const rows = surpriseVsFeedback([
       { surpriseMin: -12, experience: -4 },

@@ -1,5 +1,5 @@
-import type { PeakEnd } from './journeys.ts';
 import type { FeedbackLevel } from '../events.ts';
+import type { VisitSummary } from './visit-report.ts';
 import { happyIndex } from './scores.ts';
 import { addValue, emptyMoments, mean, mergeMoments, welchT, type Moments } from './stats.ts';
 
@@ -10,9 +10,17 @@ import { addValue, emptyMoments, mean, mergeMoments, welchT, type Moments } from
 
 export interface ScoredMoment {
   touchpointId: string;
+  /** The segment of the moment's visit (null: a visit without one, or no visit). */
   segmentId: string | null;
+  /** Part of a visit; false: unattributed, which is not the same as "no segment". */
+  visit: boolean;
   at: number;
   experience: number;
+  /** The experience expected here on the same scale, where an expectation exists. */
+  expected?: number;
+  /** A wait's promise and reality, minutes (its expectation in its own unit). */
+  postedWaitMin?: number;
+  actualWaitMin?: number;
   /** Smiley level, for presses (the happy index counts presses only). */
   level?: FeedbackLevel;
   /** How many equal moments this stands for (pre-aggregated by the store); default 1. */
@@ -30,13 +38,30 @@ export interface ReportOptions {
 
 export const DEFAULT_REPORT_OPTIONS: ReportOptions = { minVolume: 30, significanceT: 1.96, trendBucketMs: 60 * 60_000 };
 
+/**
+ * Experience beside expectation over the moments that have one (domain.md point 3): satisfaction
+ * = experience - expected, on the -5..+5 scale; waits also in minutes, posted beside actual.
+ */
+interface ExpectationScore {
+  volume: number;
+  meanExperience: number;
+  meanExpected: number;
+  meanSatisfaction: number;
+  meanPostedWaitMin?: number;
+  meanActualWaitMin?: number;
+}
+
 interface CellScore {
   touchpointId: string;
-  /** null: all segments together. */
+  /** In the heat map: the visits' segment (null: no segment, or unattributed). Elsewhere null: all together. */
   segmentId: string | null;
+  /** In the heat map: moments in no visit, a row apart from "no segment". */
+  unattributed: boolean;
   volume: number;
   meanExperience: number | null;
   happyIndex: number | null;
+  /** Null when no moment here has an expectation. */
+  expectation: ExpectationScore | null;
 }
 
 interface TrendPoint {
@@ -65,25 +90,62 @@ export interface TouchpointReport {
 interface Cell {
   moments: Moments;
   levels: Record<FeedbackLevel, number>;
+  /** Sums over the moments with an expectation. */
+  expecting: { n: number; experience: number; expected: number; waits: number; posted: number; actual: number };
 }
 
-const emptyCell = (): Cell => ({ moments: emptyMoments(), levels: { 1: 0, 2: 0, 3: 0, 4: 0 } });
+const emptyCell = (): Cell => ({
+  moments: emptyMoments(),
+  levels: { 1: 0, 2: 0, 3: 0, 4: 0 },
+  expecting: { n: 0, experience: 0, expected: 0, waits: 0, posted: 0, actual: 0 },
+});
 
 function addTo(cells: Map<string, Cell>, key: string, moment: ScoredMoment): void {
-  const cell = cells.get(key) ?? emptyCell();
+  let cell = cells.get(key);
+  if (!cell) {
+    cell = emptyCell();
+    cells.set(key, cell);
+  }
   const count = moment.count ?? 1;
   cell.moments = addValue(cell.moments, moment.experience, count);
   if (moment.level !== undefined) cell.levels[moment.level] += count;
-  cells.set(key, cell);
+  if (moment.expected !== undefined) {
+    const e = cell.expecting;
+    e.n += count;
+    e.experience += count * moment.experience;
+    e.expected += count * moment.expected;
+    if (moment.postedWaitMin !== undefined && moment.actualWaitMin !== undefined) {
+      e.waits += count;
+      e.posted += count * moment.postedWaitMin;
+      e.actual += count * moment.actualWaitMin;
+    }
+  }
 }
 
-const scoreOf = (touchpointId: string, segmentId: string | null, cell: Cell): CellScore => ({
+function expectationOf(cell: Cell): ExpectationScore | null {
+  const e = cell.expecting;
+  if (e.n === 0) return null;
+  return {
+    volume: e.n,
+    meanExperience: e.experience / e.n,
+    meanExpected: e.expected / e.n,
+    meanSatisfaction: (e.experience - e.expected) / e.n,
+    ...(e.waits > 0 ? { meanPostedWaitMin: e.posted / e.waits, meanActualWaitMin: e.actual / e.waits } : {}),
+  };
+}
+
+const scoreOf = (touchpointId: string, segmentId: string | null, unattributed: boolean, cell: Cell): CellScore => ({
   touchpointId,
   segmentId,
+  unattributed,
   volume: cell.moments.n,
   meanExperience: mean(cell.moments),
   happyIndex: happyIndex(cell.levels),
+  expectation: expectationOf(cell),
 });
+
+/** Heat map key: unattributed moments get a row of their own, apart from "no segment". */
+const UNATTRIBUTED_KEY = '\u0001';
 
 export function touchpointReport(
   moments: Iterable<ScoredMoment>,
@@ -97,7 +159,7 @@ export function touchpointReport(
   for (const moment of moments) {
     all = addValue(all, moment.experience, moment.count ?? 1);
     addTo(byTouchpoint, moment.touchpointId, moment);
-    addTo(byCell, `${moment.touchpointId}\u0000${moment.segmentId ?? ''}`, moment);
+    addTo(byCell, `${moment.touchpointId}\u0000${moment.visit ? (moment.segmentId ?? '') : UNATTRIBUTED_KEY}`, moment);
     const bucket = Math.floor(moment.at / opts.trendBucketMs) * opts.trendBucketMs;
     const trend = trends.get(moment.touchpointId) ?? new Map<number, Moments>();
     trend.set(bucket, addValue(trend.get(bucket) ?? emptyMoments(), moment.experience, moment.count ?? 1));
@@ -105,14 +167,15 @@ export function touchpointReport(
   }
 
   const touchpoints = [...byTouchpoint].map(([touchpointId, cell]) => ({
-    ...scoreOf(touchpointId, null, cell),
+    ...scoreOf(touchpointId, null, false, cell),
     trend: [...(trends.get(touchpointId) ?? [])]
       .sort(([a], [b]) => a - b)
       .map(([from, m]) => ({ from, volume: m.n, meanExperience: mean(m) })),
   }));
   const heatMap = [...byCell].map(([key, cell]) => {
     const [touchpointId, segment] = key.split('\u0000') as [string, string];
-    return scoreOf(touchpointId, segment === '' ? null : segment, cell);
+    const unattributed = segment === UNATTRIBUTED_KEY;
+    return scoreOf(touchpointId, segment === '' || unattributed ? null : segment, unattributed, cell);
   });
 
   const baseline = mean(all);
@@ -126,7 +189,7 @@ export function touchpointReport(
     const t = welchT(cell.moments, rest);
     if (t === null || baseline === null) continue;
     standouts.push({
-      ...scoreOf(touchpointId, null, cell),
+      ...scoreOf(touchpointId, null, false, cell),
       t,
       impact: cell.moments.n * (mean(cell.moments)! - baseline),
     });
@@ -136,7 +199,10 @@ export function touchpointReport(
     baseline: { volume: all.n, meanExperience: baseline },
     touchpoints: touchpoints.sort((a, b) => a.touchpointId.localeCompare(b.touchpointId)),
     heatMap: heatMap.sort(
-      (a, b) => a.touchpointId.localeCompare(b.touchpointId) || (a.segmentId ?? '').localeCompare(b.segmentId ?? ''),
+      (a, b) =>
+        a.touchpointId.localeCompare(b.touchpointId) ||
+        Number(a.unattributed) - Number(b.unattributed) ||
+        (a.segmentId ?? '').localeCompare(b.segmentId ?? ''),
     ),
     painPoints: significant.filter((s) => s.t < 0).sort((a, b) => a.impact - b.impact),
     sweetSpots: significant.filter((s) => s.t > 0).sort((a, b) => b.impact - a.impact),
@@ -175,12 +241,17 @@ export interface VenueAnalytics extends TouchpointReport {
   venueId: string;
   from: number;
   to: number;
+  /** Visits (core/analytics/visits.ts): a ticket's wait and every moment tied to it. */
   journeys: {
     count: number;
     meanAverage: number | null;
     meanPeakEnd: number | null;
-    /** The most recent journeys (up to 500), each with its peak and end beside its average. */
-    items: (PeakEnd & { ticketId: string; segmentId: string | null })[];
+    /** Mean "compared with what you expected" over the visits whose holder answered it. */
+    meanVsExpectation: number | null;
+    /** Presses in no visit (counted, never guessed into one). */
+    unattributed: number;
+    /** The most recent visits (up to 500), each with its peak and end beside its average. */
+    items: VisitSummary[];
   };
   surprise: SurpriseRow[];
 }

@@ -6,9 +6,21 @@ import type { FeedbackLevel } from '../events.ts';
  * promise can be compared, averaged and ranked together.
  */
 
-/** Smiley level -> experience; configurable per venue. Default: very unhappy -4 .. very happy +4. */
+/**
+ * Smiley level -> experience; configurable per venue (rising with the level, core/venue.ts). The
+ * default is the seeds' scale (domain.md point 2): anger -5, displeasure -2, satisfaction +2,
+ * delight +5.
+ */
 export type ExperienceScale = Readonly<Record<FeedbackLevel, number>>;
-export const DEFAULT_EXPERIENCE_SCALE: ExperienceScale = { 1: -4, 2: -2, 3: 2, 4: 4 };
+export const DEFAULT_EXPERIENCE_SCALE: ExperienceScale = { 1: -5, 2: -2, 3: 2, 4: 5 };
+
+/**
+ * A touchpoint's target happy index (-100..100) as the experience the venue expects there, on the
+ * same -5..+5 scale: linear, so a target of 40 expects +2 and a target of 0 expects neutral.
+ */
+export function expectationOfTarget(target: number): number {
+  return target / 20;
+}
 
 export function experienceOfPress(level: FeedbackLevel, scale: ExperienceScale = DEFAULT_EXPERIENCE_SCALE): number {
   return scale[level];

@@ -3,6 +3,21 @@
  * (the type checker holds them to it). Placeholders are i18next's {{name}}.
  */
 export const en = {
+  visitRating: {
+    heading: 'How did your visit go?',
+    reasons: 'What was it mostly about? (optional)',
+    vsExpected: 'Compared with what you expected',
+    muchWorse: 'Much worse',
+    asExpected: 'As expected',
+    muchBetter: 'Much better',
+    send: 'Send',
+    thanks: 'Thank you! Your answer helps us do better.',
+    alreadyRated: 'This visit has been rated already. Thank you!',
+    notServed: 'You can rate your visit once you have been served.',
+    tooMany: 'Too many answers from this network: please try again in a minute.',
+    failed: 'Your answer could not be sent. Please try again.',
+    chooseFace: 'Choose a face first.',
+  },
   common: {
     languageName: 'English',
     chooseLanguage: 'Language',

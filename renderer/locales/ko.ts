@@ -2,6 +2,21 @@ import type { Texts } from './en.ts';
 
 /** 한국어: en.ts와 같은 키. Korean has no plural forms: the _one keys repeat _other. */
 export const ko: Texts = {
+  visitRating: {
+    heading: '오늘 방문은 어떠셨나요?',
+    reasons: '주로 어떤 점 때문인가요? (선택)',
+    vsExpected: '기대했던 것과 비교하면',
+    muchWorse: '훨씬 못함',
+    asExpected: '기대만큼',
+    muchBetter: '훨씬 나음',
+    send: '보내기',
+    thanks: '감사합니다! 더 나은 서비스를 위해 참고하겠습니다.',
+    alreadyRated: '이미 평가하신 방문입니다. 감사합니다!',
+    notServed: '업무를 마친 뒤에 방문을 평가하실 수 있습니다.',
+    tooMany: '이 네트워크에서 응답이 너무 많습니다. 1분 뒤에 다시 시도해 주세요.',
+    failed: '응답을 보내지 못했습니다. 다시 시도해 주세요.',
+    chooseFace: '먼저 얼굴 하나를 골라 주세요.',
+  },
   common: {
     languageName: '한국어',
     chooseLanguage: '언어',

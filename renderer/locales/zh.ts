@@ -2,6 +2,21 @@ import type { Texts } from './en.ts';
 
 /** 简体中文：与 en.ts 相同的键。Chinese has no plural forms: the _one keys repeat _other. */
 export const zh: Texts = {
+  visitRating: {
+    heading: '这次到访感觉如何？',
+    reasons: '主要是因为什么？（可选）',
+    vsExpected: '与您的预期相比',
+    muchWorse: '差很多',
+    asExpected: '符合预期',
+    muchBetter: '好很多',
+    send: '提交',
+    thanks: '谢谢！您的回答帮助我们做得更好。',
+    alreadyRated: '这次到访已经评价过了。谢谢！',
+    notServed: '办理完成后即可评价这次到访。',
+    tooMany: '此网络提交次数过多，请一分钟后再试。',
+    failed: '未能提交您的回答，请重试。',
+    chooseFace: '请先选择一个表情。',
+  },
   common: {
     languageName: '中文',
     chooseLanguage: '语言',

@@ -14,6 +14,7 @@ import { formatClock, formatWait, nameOf } from '../shared/format.ts';
 import { describeFailure } from '../shared/refusals.ts';
 import { useSocket } from '../shared/use-socket.ts';
 import { alertHolder, askNotificationPermission } from './alert.ts';
+import { VisitRating } from './VisitRating.tsx';
 
 /** The phone page behind a ticket's QR code: place in line, live, and a strong alert when called. */
 export function TicketPage({ venueId, ticketId }: { venueId: string | null; ticketId: string | null }) {
@@ -152,6 +153,9 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
             <p role="status" className="notice">
               {notice}
             </p>
+          )}
+          {ticket.status === 'served' && venueId && ticketId && (
+            <VisitRating venueId={venueId} ticketId={ticketId} venue={venue} lang={lang} />
           )}
         </>
       )}

@@ -1,58 +1,47 @@
-import { attributePresses, peakEnd, type JourneyMoment, type ServedTicket } from '../../core/analytics/journeys.ts';
 import {
   DEFAULT_REPORT_OPTIONS,
   type VenueAnalytics,
   surpriseVsFeedback,
   touchpointReport,
   type ReportOptions,
-  type ScoredMoment,
 } from '../../core/analytics/report.ts';
-import {
-  DEFAULT_EXPERIENCE_SCALE,
-  experienceOfPress,
-  waitExperience,
-  waitSurprise,
-  type ExperienceScale,
-} from '../../core/analytics/scores.ts';
+import { DEFAULT_EXPERIENCE_SCALE, type ExperienceScale, expectationOfTarget } from '../../core/analytics/scores.ts';
+import { foldVisits, type TicketFacts } from '../../core/analytics/visit-report.ts';
+import type { VisitRules } from '../../core/analytics/visits.ts';
 import { MINUTE_MS, type QueueEvent } from '../../core/queue/types.ts';
+import { phoneTouchpoint, type Venue } from '../../core/venue.ts';
 import type { HubStore } from '../store/hub-store.ts';
 
 export interface AnalyticsOptions {
   from: number;
   to: number;
-  /** A press at a counter this soon after it served a ticket belongs to that ticket's journey. */
+  /** A press at a counter's box or the exit this soon after a service belongs to that visit. */
   attributionWindowMs?: number;
   /** Leave presses flagged as misuse out (the default), or count them to see their effect. */
   includeMisuse?: boolean;
   scale?: ExperienceScale;
   report?: Partial<ReportOptions>;
+  /** Only the visits of one segment (null: visits without a segment). */
+  segmentId?: string | null;
 }
 
 export type { VenueAnalytics };
 
 const DEFAULT_ATTRIBUTION_WINDOW_MS = 5 * MINUTE_MS;
+/** The kiosk's own box speaks for the ticket just taken for this long: the next customer is close behind. */
+const KIOSK_WINDOW_MS = 2 * MINUTE_MS;
 
-/** The waiting moment of a service, scored from its surprise, reported like a touchpoint. */
-const waitTouchpointId = (serviceId: string) => `wait:${serviceId}`;
-
-interface TicketFacts {
-  serviceId: string;
-  segmentId: string | null;
-  joinedAt: number | null;
-  postedWaitMin: number | null;
-  calledAt: number | null;
-  servedAt: number | null;
-  counterId: string | null;
-}
-
-/** What the queue log says about each ticket: its segment, promise, call and service. */
-function ticketFacts(events: readonly QueueEvent[]): Map<string, TicketFacts> {
+/** What the queue log says about each ticket: its segment, kiosk, promise, call and service. */
+function ticketFacts(events: readonly QueueEvent[]): TicketFacts[] {
   const tickets = new Map<string, TicketFacts>();
   for (const event of events) {
     if (event.type === 'ticket.issued') {
       tickets.set(event.ticketId, {
+        ticketId: event.ticketId,
         serviceId: event.serviceId,
         segmentId: event.segmentId,
+        kioskId: event.kioskId,
+        issuedAt: event.issuedAt,
         joinedAt: event.returnWindow ? null : event.issuedAt,
         postedWaitMin: event.postedWaitMin,
         calledAt: null,
@@ -73,12 +62,26 @@ function ticketFacts(events: readonly QueueEvent[]): Map<string, TicketFacts> {
       ticket.counterId = event.counterId;
     }
   }
-  return tickets;
+  return [...tickets.values()];
+}
+
+/** Which touchpoints a visit can reach, and by which rule (core/analytics/visits.ts). */
+function visitRules(venue: Venue, windowMs: number): VisitRules {
+  const phoneId = phoneTouchpoint(venue).id;
+  const plain = venue.touchpoints.filter((tp) => !tp.counterId && tp.id !== phoneId);
+  return {
+    counterOfTouchpoint: new Map(venue.touchpoints.flatMap((tp) => (tp.counterId ? [[tp.id, tp.counterId]] : []))),
+    kioskTouchpoints: new Set(plain.filter((tp) => tp.stage === 'before').map((tp) => tp.id)),
+    exitTouchpoints: new Set(plain.filter((tp) => tp.stage === 'after').map((tp) => tp.id)),
+    windowMs,
+    kioskWindowMs: Math.min(KIOSK_WINDOW_MS, windowMs),
+  };
 }
 
 /**
- * Journey analytics for one venue over a period (docs/analytics.md): the folds are core's; this
- * gathers the moments from the hub's store: smiley presses, and waits scored by their surprise.
+ * Visit analytics for one venue over a period: the folds are core's (visit-report.ts, report.ts);
+ * this gathers from the hub's store the presses a visit can reach one by one, the rest counted,
+ * the queue log and the phones' ratings.
  */
 export class AnalyticsService {
   constructor(private readonly store: HubStore) {}
@@ -93,84 +96,33 @@ export class AnalyticsService {
         ? venue.analytics.attributionWindowMin * MINUTE_MS
         : DEFAULT_ATTRIBUTION_WINDOW_MS);
     const bucketMs = options.report?.trendBucketMs ?? DEFAULT_REPORT_OPTIONS.trendBucketMs;
-    // Presses at counters may belong to a journey: those are read one by one. All others are
-    // counted by the store per touchpoint, level and time bucket.
-    const counterTouchpoints = venue.touchpoints.filter((tp) => tp.counterId).map((tp) => tp.id);
-    const [presses, groups, queueLog] = await Promise.all([
-      this.store.feedbackPresses(venueId, options, counterTouchpoints),
-      this.store.feedbackSummary(venueId, options, { bucketMs, exceptTouchpoints: counterTouchpoints }),
+    const rules = visitRules(venue, windowMs);
+    const reachable = [...rules.counterOfTouchpoint.keys(), ...rules.kioskTouchpoints, ...rules.exitTouchpoints];
+    const [presses, counted, queueLog, ratings] = await Promise.all([
+      this.store.feedbackPresses(venueId, options, reachable),
+      this.store.feedbackSummary(venueId, options, { bucketMs, exceptTouchpoints: reachable }),
       this.store.queueEvents(venueId),
+      this.store.visitRatings(venueId, options),
     ]);
-    const tickets = ticketFacts(queueLog);
-
-    const served: ServedTicket[] = [];
-    for (const [ticketId, t] of tickets) {
-      if (t.servedAt !== null && t.counterId !== null)
-        served.push({ ticketId, counterId: t.counterId, servedAt: t.servedAt, segmentId: t.segmentId });
-    }
-    const counterOfTouchpoint = Object.fromEntries(
-      venue.touchpoints.filter((tp) => tp.counterId).map((tp) => [tp.id, tp.counterId!]),
-    );
-    const counted = options.includeMisuse ? presses : presses.filter((p) => !p.misuse);
-    const journeyOf = attributePresses(counted, served, counterOfTouchpoint, windowMs);
-
-    const moments: ScoredMoment[] = [];
-    const journeys = new Map<string, JourneyMoment[]>();
-    const surpriseOf = new Map<string, number>();
-    for (const [ticketId, t] of tickets) {
-      if (
-        t.calledAt === null ||
-        t.joinedAt === null ||
-        t.postedWaitMin === null ||
-        t.calledAt < options.from ||
-        t.calledAt >= options.to
-      )
-        continue;
-      const surprise = waitSurprise(t.postedWaitMin, (t.calledAt - t.joinedAt) / MINUTE_MS);
-      const moment = {
-        touchpointId: waitTouchpointId(t.serviceId),
-        segmentId: t.segmentId,
-        at: t.calledAt,
-        experience: waitExperience(surprise),
-      };
-      moments.push(moment);
-      surpriseOf.set(ticketId, surprise);
-      journeys.set(ticketId, [moment]);
-    }
-    for (const group of groups) {
-      if (group.misuse && !options.includeMisuse) continue;
-      moments.push({
-        touchpointId: group.touchpointId,
-        segmentId: null,
-        at: group.bucket,
-        experience: experienceOfPress(group.level, scale),
-        level: group.level,
-        count: group.count,
-      });
-    }
-    const afterWaits: { surpriseMin: number; experience: number }[] = [];
-    for (const press of counted) {
-      const journey = journeyOf.get(press.id);
-      const moment = {
-        touchpointId: press.touchpointId,
-        segmentId: journey?.segmentId ?? null,
-        at: press.at,
-        experience: experienceOfPress(press.level, scale),
-        level: press.level,
-      };
-      moments.push(moment);
-      if (!journey) continue;
-      journeys.set(journey.ticketId, [...(journeys.get(journey.ticketId) ?? []), moment]);
-      const surprise = surpriseOf.get(journey.ticketId);
-      if (surprise !== undefined) afterWaits.push({ surpriseMin: surprise, experience: moment.experience });
-    }
-
-    const items = [...journeys].flatMap(([ticketId, journeyMoments]) => {
-      const summary = peakEnd(journeyMoments);
-      return summary ? [{ ticketId, segmentId: tickets.get(ticketId)?.segmentId ?? null, ...summary }] : [];
+    const fold = foldVisits({
+      range: options,
+      tickets: ticketFacts(queueLog),
+      presses,
+      counted,
+      ratings,
+      rules,
+      scale,
+      expectedAt: new Map(
+        venue.touchpoints.flatMap((tp) => (tp.target === undefined ? [] : [[tp.id, expectationOfTarget(tp.target)]])),
+      ),
+      includeMisuse: options.includeMisuse === true,
+      bucketMs,
+      ...(options.segmentId === undefined ? {} : { segmentId: options.segmentId }),
     });
+
+    const items = fold.visits;
     const meanOf = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
-    const report = touchpointReport(moments, options.report);
+    const report = touchpointReport(fold.moments, options.report);
     const targetOf = new Map(
       venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]),
     );
@@ -190,9 +142,11 @@ export class AnalyticsService {
         count: items.length,
         meanAverage: meanOf(items.map((s) => s.average)),
         meanPeakEnd: meanOf(items.map((s) => s.peakEnd)),
+        meanVsExpectation: meanOf(items.flatMap((s) => (s.vsExpectation === null ? [] : [s.vsExpectation]))),
+        unattributed: fold.unattributed,
         items: items.slice(-500),
       },
-      surprise: surpriseVsFeedback(afterWaits),
+      surprise: surpriseVsFeedback(fold.afterWaits),
     };
   }
 }
@@ -205,7 +159,18 @@ export function heatMapCsv(analytics: VenueAnalytics): string {
     return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const rows = analytics.heatMap.map((c) =>
-    [c.touchpointId, c.segmentId ?? 'unknown', c.volume, c.meanExperience, c.happyIndex].map(cell).join(','),
+    [
+      c.touchpointId,
+      c.unattributed ? 'unattributed' : (c.segmentId ?? 'none'),
+      c.volume,
+      c.meanExperience,
+      c.happyIndex,
+      c.expectation?.meanExpected ?? null,
+      c.expectation?.meanSatisfaction ?? null,
+    ]
+      .map(cell)
+      .join(','),
   );
-  return `${['touchpoint,segment,volume,mean_experience,happy_index', ...rows].join('\n')}\n`;
+  const header = 'touchpoint,segment,volume,mean_experience,happy_index,mean_expected,mean_satisfaction';
+  return `${[header, ...rows].join('\n')}\n`;
 }

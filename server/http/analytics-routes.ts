@@ -14,14 +14,17 @@ const querySchema = z.strictObject({
   windowMin: z.coerce.number().positive().max(120).optional(),
   misuse: z.enum(['include', 'exclude']).default('exclude'),
   minVolume: z.coerce.number().int().min(1).optional(),
+  /** Only the visits of one segment; "none": visits without a segment. */
+  segment: z.string().min(1).max(64).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
 /**
  * GET /api/venues/:venueId/analytics   (manager) journey analytics for a period
  *   ?from=&to=        ms since the epoch (default: the last 24 hours)
- *   &windowMin=       attribution window after a counter served a ticket (default 5)
+ *   &windowMin=       how long after a service the counter's box and the exit speak for it (default 5)
  *   &misuse=include   count presses flagged as misuse too (default: left out)
+ *   &segment=gold     only the visits of one segment ("none": visits without one)
  *   &format=csv       the touchpoint x segment heat map as CSV
  */
 export function analyticsRoutes(
@@ -41,6 +44,9 @@ export function analyticsRoutes(
       includeMisuse: query.data.misuse === 'include',
       ...(query.data.windowMin ? { attributionWindowMs: query.data.windowMin * 60_000 } : {}),
       ...(query.data.minVolume ? { report: { minVolume: query.data.minVolume } } : {}),
+      ...(query.data.segment === undefined
+        ? {}
+        : { segmentId: query.data.segment === 'none' ? null : query.data.segment }),
     });
     if (!analytics) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
     if (query.data.format === 'csv') {

@@ -19,6 +19,8 @@ import type { HubStore, UserRecord } from '../store/hub-store.ts';
 import type { Venues } from '../venues.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
+import { feedbackRoutes } from './feedback-routes.ts';
+import type { VisitFeedbackService } from '../analytics/visit-feedback.ts';
 import { taskRoutes } from './task-routes.ts';
 import { reportRoutes } from './report-routes.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
@@ -74,8 +76,9 @@ export function apiRouter(deps: {
   /** The hub's clock: "today" and the end of a running day for reports. */
   clock?: Clock;
   throttle: LoginThrottle;
+  feedback: VisitFeedbackService;
 }): express.Router {
-  const { store, accounts, venues, queues, analytics, alerts, throttle } = deps;
+  const { store, accounts, venues, queues, analytics, alerts, throttle, feedback } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -203,6 +206,7 @@ export function apiRouter(deps: {
 
   queueRoutes(router, { queues, requireVenue, parseBody });
   analyticsRoutes(router, { analytics, requireVenue });
+  feedbackRoutes(router, { feedback, parseBody });
   taskRoutes(router, { alerts, store, requireVenue });
   reportRoutes(router, {
     store,

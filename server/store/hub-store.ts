@@ -1,6 +1,6 @@
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
-import type { AnyEventEnvelope } from '../../core/events.ts';
+import type { AnyEventEnvelope, VisitRated } from '../../core/events.ts';
 import type { ComponentHealth, Role, TouchpointCounts } from '../../core/protocol.ts';
 import type { Venue } from '../../core/venue.ts';
 
@@ -80,6 +80,13 @@ export interface HubStore {
     options: { bucketMs: number; exceptTouchpoints: readonly string[] },
   ): Promise<PressGroup[]>;
   /**
+   * Records a phone's after-visit rating, once per ticket: false (nothing stored) when the ticket
+   * already has one. A stored rating also counts at its touchpoint like a press (touchpoint_counts).
+   */
+  recordVisitRating(venueId: string, rating: VisitRated): Promise<boolean>;
+  /** A venue's after-visit ratings made in [from, to), oldest first. */
+  visitRatings(venueId: string, range: { from: number; to: number }): Promise<VisitRated[]>;
+  /**
    * The latest device.status of each kiosk component of a venue (printer, button box, display),
    * by device and component: kept at ingest, so every hub answers the same, restarted or not.
    */
@@ -115,6 +122,8 @@ export interface PressRecord {
   id: string;
   /** Corrected time (device clock + measured offset). */
   at: number;
+  /** The kiosk that recorded it. */
+  deviceId: string;
   touchpointId: string;
   level: 1 | 2 | 3 | 4;
   misuse: boolean;

@@ -1,7 +1,7 @@
 import type { Expression, ExpressionBuilder, RawBuilder } from 'kysely';
 import { sql } from './kysely.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
-import { type AnyEventEnvelope, parseEvent } from '../../core/events.ts';
+import { type AnyEventEnvelope, parseEvent, parseVisitRated, type VisitRated } from '../../core/events.ts';
 import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
 import { parseQueueEvent, type QueueEvent } from '../../core/queue/index.ts';
 import { type Venue, venueSchema } from '../../core/venue.ts';
@@ -341,7 +341,7 @@ export abstract class KyselyHubStore implements HubStore {
     if (touchpointIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('events')
-      .select(['id', 'corrected_at', 'payload'])
+      .select(['id', 'corrected_at', 'device_id', 'payload'])
       .where('venue_id', '=', venueId)
       .where('type', '=', 'feedback.pressed')
       .where('corrected_at', '>=', range.from)
@@ -349,7 +349,16 @@ export abstract class KyselyHubStore implements HubStore {
       .where(this.pressTouchpoint(), 'in', touchpointIds)
       .orderBy('corrected_at')
       .execute();
-    return rows.map((row) => ({ id: row.id, at: row.corrected_at, ...parsePress(row.payload) }));
+    // Presses have few distinct payloads: each is parsed once, not once per row.
+    const parsed = new Map<string, ReturnType<typeof parsePress>>();
+    return rows.map((row) => {
+      let press = parsed.get(row.payload);
+      if (!press) {
+        press = parsePress(row.payload);
+        parsed.set(row.payload, press);
+      }
+      return { id: row.id, at: row.corrected_at, deviceId: row.device_id, ...press };
+    });
   }
 
   /**
@@ -435,6 +444,39 @@ export abstract class KyselyHubStore implements HubStore {
         .onConflict((conflict) => conflict.columns(['id', 'url']).doNothing())
         .execute();
     });
+  }
+
+  async recordVisitRating(venueId: string, rating: VisitRated): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .insertInto('visit_ratings')
+        .values({ ticket_id: rating.ticketId, venue_id: venueId, at: rating.at, body: JSON.stringify(rating) })
+        .onConflict((conflict) => conflict.column('ticket_id').doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await trx
+        .insertInto('touchpoint_counts')
+        .values({ venue_id: venueId, touchpoint_id: rating.touchpointId, level: rating.level, count: 1 })
+        .onConflict((conflict) =>
+          conflict
+            .columns(['venue_id', 'touchpoint_id', 'level'])
+            .doUpdateSet((eb) => ({ count: eb('touchpoint_counts.count', '+', 1) })),
+        )
+        .execute();
+      return true;
+    });
+  }
+
+  async visitRatings(venueId: string, range: { from: number; to: number }): Promise<VisitRated[]> {
+    const rows = await this.db
+      .selectFrom('visit_ratings')
+      .select('body')
+      .where('venue_id', '=', venueId)
+      .where('at', '>=', range.from)
+      .where('at', '<', range.to)
+      .orderBy('at')
+      .execute();
+    return rows.map((row) => parseVisitRated(row.body));
   }
 
   async tasks(venueId: string): Promise<Task[]> {

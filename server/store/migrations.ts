@@ -148,6 +148,20 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   {
     version: 8,
     sql: `
+      -- The phones' after-visit ratings (visit.rated, core/events.ts), one per ticket: the primary
+      -- key is what makes the rating one-shot, on every hub at once.
+      CREATE TABLE visit_ratings (
+        ticket_id TEXT PRIMARY KEY,
+        venue_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX visit_ratings_venue_time ON visit_ratings (venue_id, at);
+    `,
+  },
+  {
+    version: 9,
+    sql: `
       -- Webhook deliveries waiting, done or given up: an outbox any hub drains, so a hub that dies
       -- after a failed attempt does not take the retry with it. One row per delivery and URL.
       CREATE TABLE webhook_deliveries (

@@ -76,6 +76,12 @@ export interface HubTables {
     opened_at: number;
     body: string;
   };
+  visit_ratings: {
+    ticket_id: string;
+    venue_id: string;
+    at: number;
+    body: string;
+  };
   component_status: {
     venue_id: string;
     device_id: string;

@@ -1,0 +1,204 @@
+import type { FeedbackLevel, VisitRated } from '../events.ts';
+import type { ScoredMoment } from './report.ts';
+import { type ExperienceScale, experienceOfPress, waitExperience, waitSurprise } from './scores.ts';
+import { attributeToVisits, type PeakEnd, peakEnd, UNATTRIBUTED, type VisitRules, type VisitTicket } from './visits.ts';
+
+/**
+ * The moments of a period, each in its visit or unattributed, scored on one -5..+5 scale with its
+ * expectation where one exists (domain.md point 3): a pure fold over what the store read, so the
+ * hub, the benchmark and the property tests compute the same numbers.
+ */
+
+const MINUTE_MS = 60_000;
+
+/** What the queue log says about one ticket. */
+export interface TicketFacts extends VisitTicket {
+  ticketId: string;
+  serviceId: string;
+  /** When the holder joined the line (issue, or check-in for a return ticket). */
+  joinedAt: number | null;
+  calledAt: number | null;
+  postedWaitMin: number | null;
+}
+
+/** A press read one by one (at a touchpoint a visit can reach). */
+export interface PressFacts {
+  at: number;
+  touchpointId: string;
+  deviceId: string;
+  level: FeedbackLevel;
+  misuse: boolean;
+}
+
+/** Presses counted by the store (touchpoints no visit reaches). */
+interface PressCount {
+  touchpointId: string;
+  level: FeedbackLevel;
+  misuse: boolean;
+  bucket: number;
+  count: number;
+}
+
+export interface VisitReportInput {
+  range: { from: number; to: number };
+  tickets: readonly TicketFacts[];
+  presses: readonly PressFacts[];
+  counted: readonly PressCount[];
+  ratings: readonly VisitRated[];
+  rules: VisitRules;
+  scale: ExperienceScale;
+  /** Touchpoint -> the experience the venue expects there (from its target), on the scale. */
+  expectedAt: ReadonlyMap<string, number>;
+  includeMisuse: boolean;
+  /** Trend bucket (ms) the unattributed presses are counted in. */
+  bucketMs: number;
+  /** Only the visits of this segment (null: visits without one); unattributed presses are left out. */
+  segmentId?: string | null;
+}
+
+export interface VisitSummary extends PeakEnd {
+  ticketId: string;
+  segmentId: string | null;
+  /** The holder's "compared with what you expected" on the phone, if given. */
+  vsExpectation: number | null;
+  /** The visit's moments in time order: where it went and how each moment scored. */
+  path: { at: number; touchpointId: string; experience: number }[];
+}
+
+export interface VisitFold {
+  moments: ScoredMoment[];
+  visits: VisitSummary[];
+  /** Presses (and counted presses) in no visit. */
+  unattributed: number;
+  /** Wait surprise beside each attributed press or rating that followed the wait. */
+  afterWaits: { surpriseMin: number; experience: number }[];
+}
+
+/** The waiting moment of a service, scored from its surprise, reported like a touchpoint. */
+const waitTouchpointId = (serviceId: string) => `wait:${serviceId}`;
+
+const inRange = (at: number, range: { from: number; to: number }) => at >= range.from && at < range.to;
+
+export function foldVisits(input: VisitReportInput): VisitFold {
+  const { range, tickets, scale } = input;
+  const wanted = (segmentId: string | null) => input.segmentId === undefined || input.segmentId === segmentId;
+  const moments: ScoredMoment[] = [];
+  const visitMoments = new Map<number, ScoredMoment[]>();
+  const surpriseOf = new Map<number, number>();
+  const vsExpectationOf = new Map<number, number>();
+  const afterWaits: VisitFold['afterWaits'] = [];
+  const join = (ticket: number, moment: ScoredMoment) => {
+    moments.push(moment);
+    const list = visitMoments.get(ticket);
+    if (list) list.push(moment);
+    else visitMoments.set(ticket, [moment]);
+    const surprise = surpriseOf.get(ticket);
+    if (surprise !== undefined && !moment.touchpointId.startsWith('wait:'))
+      afterWaits.push({ surpriseMin: surprise, experience: moment.experience });
+  };
+
+  tickets.forEach((t, i) => {
+    if (t.calledAt === null || t.joinedAt === null || t.postedWaitMin === null || !inRange(t.calledAt, range)) return;
+    if (!wanted(t.segmentId)) return;
+    // The posted wait is the expectation; the wait's score is already experience minus it.
+    const surprise = waitSurprise(t.postedWaitMin, (t.calledAt - t.joinedAt) / MINUTE_MS);
+    surpriseOf.set(i, surprise);
+    join(i, {
+      touchpointId: waitTouchpointId(t.serviceId),
+      segmentId: t.segmentId,
+      visit: true,
+      at: t.calledAt,
+      experience: waitExperience(surprise),
+      expected: 0,
+      postedWaitMin: t.postedWaitMin,
+      actualWaitMin: (t.calledAt - t.joinedAt) / MINUTE_MS,
+    });
+  });
+
+  const presses = input.includeMisuse ? input.presses : input.presses.filter((p) => !p.misuse);
+  const owner = attributeToVisits(presses, tickets, input.rules);
+  // Unattributed presses read one by one are counted like the store's groups (millions of them
+  // must not become millions of report moments).
+  const loose = new Map<string, PressCount>();
+  let unattributed = 0;
+  presses.forEach((press, i) => {
+    const experience = experienceOfPress(press.level, scale);
+    const expected = input.expectedAt.get(press.touchpointId);
+    const ticket = owner[i]!;
+    if (ticket === UNATTRIBUTED) {
+      unattributed += 1;
+      if (input.segmentId !== undefined) return;
+      const bucket = press.at - (press.at % input.bucketMs);
+      const key = `${press.touchpointId}\u0000${press.level}\u0000${bucket}`;
+      const group = loose.get(key);
+      if (group) group.count += 1;
+      else loose.set(key, { touchpointId: press.touchpointId, level: press.level, misuse: false, bucket, count: 1 });
+      return;
+    }
+    const segmentId = tickets[ticket]!.segmentId;
+    if (!wanted(segmentId)) return;
+    join(ticket, {
+      touchpointId: press.touchpointId,
+      segmentId,
+      visit: true,
+      at: press.at,
+      experience,
+      level: press.level,
+      ...(expected === undefined ? {} : { expected }),
+    });
+  });
+
+  const ticketIndex = new Map(tickets.map((t, i) => [t.ticketId, i]));
+  for (const rating of input.ratings) {
+    const ticket = ticketIndex.get(rating.ticketId);
+    if (ticket === undefined || !inRange(rating.at, range) || !wanted(rating.segmentId)) continue;
+    const experience = experienceOfPress(rating.level, scale);
+    const target = input.expectedAt.get(rating.touchpointId);
+    // The holder's own comparison beats the venue's target: it is their expectation.
+    const expected = rating.vsExpectation !== undefined ? experience - rating.vsExpectation : target;
+    if (rating.vsExpectation !== undefined) vsExpectationOf.set(ticket, rating.vsExpectation);
+    join(ticket, {
+      touchpointId: rating.touchpointId,
+      segmentId: rating.segmentId,
+      visit: true,
+      at: rating.at,
+      experience,
+      level: rating.level,
+      ...(expected === undefined ? {} : { expected }),
+    });
+  }
+
+  for (const group of [...input.counted, ...loose.values()]) {
+    if (input.segmentId !== undefined || (group.misuse && !input.includeMisuse)) continue;
+    const expected = input.expectedAt.get(group.touchpointId);
+    moments.push({
+      touchpointId: group.touchpointId,
+      segmentId: null,
+      visit: false,
+      at: group.bucket,
+      experience: experienceOfPress(group.level, scale),
+      level: group.level,
+      count: group.count,
+      ...(expected === undefined ? {} : { expected }),
+    });
+  }
+  unattributed += input.counted.reduce((sum, g) => sum + (g.misuse && !input.includeMisuse ? 0 : g.count), 0);
+
+  const visits: VisitSummary[] = [];
+  for (const [ticket, list] of visitMoments) {
+    const summary = peakEnd(list);
+    if (!summary) continue;
+    const t = tickets[ticket]!;
+    visits.push({
+      ticketId: t.ticketId,
+      segmentId: t.segmentId,
+      vsExpectation: vsExpectationOf.get(ticket) ?? null,
+      ...summary,
+      path: [...list]
+        .sort((a, b) => a.at - b.at)
+        .map((m) => ({ at: m.at, touchpointId: m.touchpointId, experience: m.experience })),
+    });
+  }
+  visits.sort((a, b) => a.path[a.path.length - 1]!.at - b.path[b.path.length - 1]!.at);
+  return { moments, visits, unattributed, afterWaits };
+}
