@@ -16,7 +16,8 @@ export default defineConfig({
   plugins: [react()],
   publicDir: false,
   build: {
-    outDir: '../dist/renderer',
+    // WAITWELL_RENDERER_OUT: a build elsewhere (a test of `npm start` must not empty the pages other tests serve).
+    outDir: process.env.WAITWELL_RENDERER_OUT ?? '../dist/renderer',
     emptyOutDir: true,
     rolldownOptions: {
       input: Object.fromEntries(PAGES.map((page) => [page, `${root}/${page}/index.html`])),

@@ -118,6 +118,8 @@ describe('the demo', () => {
       cleanups.push(() => dir.remove());
       const npm = spawn('npm', ['start', '--', '--data', dir.path, '--port', '0'], {
         cwd: join(import.meta.dirname, '..'),
+        // Its screens are built beside its data: dist/renderer stays whole for the tests serving it.
+        env: { ...process.env, WAITWELL_RENDERER_OUT: join(dir.path, 'renderer') },
         detached: true, // a group of its own, as under a service manager: nothing else signals it
         stdio: ['ignore', 'pipe', 'pipe'],
       });
