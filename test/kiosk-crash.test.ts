@@ -20,7 +20,8 @@ interface Acknowledged {
 
 async function startKiosk(configFile: string): Promise<{ process: RunningProcess; localUrl: string }> {
   const child = spawnWaitwell(['kiosk', '--config', configFile]);
-  const [, localUrl] = await child.waitForLine(/screen API at (http:\/\/127\.0\.0\.1:\d+)/);
+  // A process loading the TypeScript sources through tsx can take 20 s to start on a busy 2-core machine.
+  const [, localUrl] = await child.waitForLine(/screen API at (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   return { process: child, localUrl: localUrl! };
 }
 
