@@ -38,6 +38,8 @@ describe('tasks from bad moments', () => {
         { id: 'restroom', name: { ko: '화장실', zh: '洗手间', en: 'Restroom' }, owner: 'facilities' },
       ],
       webhooks: [{ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/tasks`, secret: SECRET }],
+      // A scale of its own: the effect check must score on it, as the venue's analytics do.
+      analytics: { experienceScale: { 1: -4, 2: -1, 3: 1, 4: 4 } },
     };
     const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
     cleanups.push(() => hub.close());
@@ -130,8 +132,8 @@ describe('tasks from bad moments', () => {
         headers: { authorization: `Bearer ${staffSession}` },
       })
     ).json()) as Task & { effect: unknown };
-    // Before: the ten presses that opened it, (-5 -5 -2 -5 +5 -5 -2 -5 +2 -5) / 10 on the seeds' scale;
-    // after the fix: nothing yet.
-    expect(detail.effect).toEqual({ before: -2.7, after: null, change: null, improved: null });
+    // Before: the ten presses that opened it, levels 1 1 2 1 4 1 2 1 3 1 on the venue's scale
+    // (-4 -4 -1 -4 +4 -4 -1 -4 +1 -4) / 10; after the fix: nothing yet.
+    expect(detail.effect).toEqual({ before: -2.1, after: null, change: null, improved: null });
   });
 });

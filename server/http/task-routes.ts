@@ -41,7 +41,11 @@ export function taskRoutes(
             { from: task.openedAt - DAY_MS, to: task.resolvedAt + DAY_MS },
             [task.subject],
           );
-    const moments = presses.filter((p) => !p.misuse).map((p) => ({ at: p.at, experience: experienceOfPress(p.level) }));
+    // On the venue's own scale, as its analytics score the same presses.
+    const scale = (await deps.store.getVenue(venueOf(req)))?.analytics.experienceScale;
+    const moments = presses
+      .filter((p) => !p.misuse)
+      .map((p) => ({ at: p.at, experience: experienceOfPress(p.level, scale ?? undefined) }));
     res.json({ ...task, effect: effectCheck(task, moments) });
   });
 
