@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { openHubStore } from '../server/open-store.ts';
 import { withPostgresAt } from '../test/support/postgres.ts';
 import { spawnWaitwell, type RunningProcess } from '../test/support/processes.ts';
-import { processMemoryMb, requireOpenFiles, runLoad } from './hub-load.ts';
+import { processMemoryMb } from './hub-load.ts';
 import {
   hubUrlOf,
   type LoadedHubs,
+  measureLoad,
   loadFigures,
   loadLayout,
-  loadOptions,
+  type loadOptions,
   machineFigures,
   planConnections,
   provisionVenues,
@@ -79,57 +80,33 @@ export default async function run(
   options: Record<string, string>,
   log: (line: string) => void,
 ): Promise<Record<string, unknown>> {
-  const load = loadOptions(options);
-  const openFiles = requireOpenFiles(load.kiosks + load.boards + 256);
-  const cluster = await startCluster(load, log);
-  try {
-    const result = await runLoad(
-      {
-        hubs: cluster.urls,
-        ...cluster.connections,
-        rate: load.rate,
-        seconds: load.seconds,
-        warmupSeconds: load.warmupSeconds,
-        connectWindow: load.connectWindow,
-      },
-      log,
-    );
-    const memory = cluster.peakRssMb();
-    const stored = await cluster.stored();
-    const lost = Math.max(result.lost, result.sent - stored);
-    const rssMb = Math.max(...memory);
-    log(
-      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, ` +
-        `hub rss ${memory.join(' / ')} MB, stored ${stored}/${result.sent}`,
-    );
-
-    const targetsMet =
-      result.connections === load.kiosks + load.boards &&
-      lost === 0 &&
-      result.p99Ms < 250 &&
-      result.crossHubP99Ms < 250 &&
-      rssMb < 1024;
-    return {
-      hubs: 2,
-      ...loadFigures(load, result),
-      crossHubSamples: result.crossHubSamples,
-      crossHubP50Ms: result.crossHubP50Ms,
-      crossHubP99Ms: result.crossHubP99Ms,
-      rssMb,
-      rssMbPerHub: memory,
-      stored,
-      lost,
-      ...machineFigures(result, openFiles),
-      targets: {
-        connections: load.kiosks + load.boards,
-        lost: 0,
-        p99MsBelow: 250,
-        crossHubP99MsBelow: 250,
-        rssMbBelow: 1024,
-      },
-      targetsMet,
-    };
-  } finally {
-    await cluster.stop();
-  }
+  const { load, openFiles, result, memory, rssMb, stored, lost, connected } = await measureLoad(
+    options,
+    startCluster,
+    log,
+  );
+  log(
+    `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, cross-hub p99 ${result.crossHubP99Ms} ms, ` +
+      `hub rss ${memory.join(' / ')} MB, stored ${stored}/${result.sent}`,
+  );
+  return {
+    hubs: 2,
+    ...loadFigures(load, result),
+    crossHubSamples: result.crossHubSamples,
+    crossHubP50Ms: result.crossHubP50Ms,
+    crossHubP99Ms: result.crossHubP99Ms,
+    rssMb,
+    rssMbPerHub: memory,
+    stored,
+    lost,
+    ...machineFigures(result, openFiles),
+    targets: {
+      connections: load.kiosks + load.boards,
+      lost: 0,
+      p99MsBelow: 250,
+      crossHubP99MsBelow: 250,
+      rssMbBelow: 1024,
+    },
+    targetsMet: connected && lost === 0 && result.p99Ms < 250 && result.crossHubP99Ms < 250 && rssMb < 1024,
+  };
 }
