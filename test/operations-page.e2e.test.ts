@@ -5,11 +5,9 @@ import type { FigureGroup, OperationsReport } from '../core/analytics/operations
 import type { Language } from '../core/languages.ts';
 import type { QueueCommand } from '../core/queue/types.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
-import { startHub } from '../server/hub.ts';
-import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { launchChromium } from './support/chromium.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
 
 /** 09:00 on 4 December 2026 in Seoul; the hub's clock is moved by hand. */
@@ -78,13 +76,12 @@ describe('the operations page in a real Chromium', () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     let now = NINE;
-    const hub = await startHub({
-      store: new SqliteHubStore(join(dir.path, 'hub.db')),
-      port: 0,
+    const hub = await startTestHub({
+      file: join(dir.path, 'hub.db'),
+      venue: { ...TEST_QUEUE_VENUE, timezone: 'Asia/Seoul' },
       clock: { now: () => now },
     });
     cleanups.push(() => hub.close());
-    await hub.venues.upsert({ ...TEST_QUEUE_VENUE, timezone: 'Asia/Seoul' });
     await hub.venues.upsert({ ...TEST_QUEUE_VENUE, id: 'venue-b', name: 'Test Branch B', timezone: 'Asia/Seoul' });
     const boss = await signedInUser(hub, { username: 'boss', role: 'manager', venueIds: ['venue-a', 'venue-b'] });
 

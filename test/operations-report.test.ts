@@ -3,10 +3,8 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { OperationsReport } from '../core/analytics/operations.ts';
 import type { QueueCommand } from '../core/queue/types.ts';
-import { startHub } from '../server/hub.ts';
-import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 
 /** 09:00 on 4 December 2026 in Seoul (00:00 UTC); the hub's clock is moved by hand minute by minute. */
 const NINE = Date.UTC(2026, 11, 4, 0, 0);
@@ -29,13 +27,12 @@ describe('operations report on the hub', () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     let now = NINE;
-    const hub = await startHub({
-      store: new SqliteHubStore(join(dir.path, 'hub.db')),
-      port: 0,
+    const hub = await startTestHub({
+      file: join(dir.path, 'hub.db'),
+      venue: { ...TEST_QUEUE_VENUE, timezone: 'Asia/Seoul' },
       clock: { now: () => now },
     });
     cleanups.push(() => hub.close());
-    await hub.venues.upsert({ ...TEST_QUEUE_VENUE, timezone: 'Asia/Seoul' });
     await hub.venues.upsert({ ...TEST_QUEUE_VENUE, id: 'venue-b', name: 'Test Branch B', timezone: 'Asia/Seoul' });
     const boss = await signedInUser(hub, { username: 'boss', role: 'manager', venueIds: ['venue-a', 'venue-b'] });
     const kim = await signedInUser(hub, { username: 'kim', role: 'staff' });

@@ -7,6 +7,7 @@ import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
 import type { HubStore } from '../../server/store/hub-store.ts';
 import type pg from 'pg';
 import { inject } from 'vitest';
+import type { Clock } from '../../core/logger.ts';
 import type { VenueInput } from '../../core/venue.ts';
 import { LocalStore } from '../../kiosk/local-store.ts';
 import { SyncClient } from '../../kiosk/sync-client.ts';
@@ -47,10 +48,17 @@ export async function startTestHub(options: {
   port?: number;
   venue?: VenueInput;
   credentialCheckMs?: number;
+  /** The hub's clock, for tests that move time by hand. */
+  clock?: Clock;
 }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
   const store = options.store ?? (options.file ? new SqliteHubStore(options.file) : undefined);
   if (!store) throw new Error('startTestHub needs a SQLite file or a store');
-  const hub = await startHub({ store, port: options.port ?? 0, credentialCheckMs: options.credentialCheckMs });
+  const hub = await startHub({
+    store,
+    port: options.port ?? 0,
+    credentialCheckMs: options.credentialCheckMs,
+    clock: options.clock,
+  });
   await hub.venues.upsert(options.venue ?? TEST_VENUE);
   return Object.assign(hub, {
     async addKiosk(deviceId: string, venueId = TEST_VENUE.id) {
