@@ -6,9 +6,8 @@ import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { TakenTicket } from '../kiosk/ticket-desk.ts';
 import { startHub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
-import { Venues } from '../server/venues.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { type RunningProcess, spawnWaitwell } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -57,15 +56,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hubFile = join(dir.path, 'hub.db');
-    const tokens = new Map<string, string>();
-    {
-      const provisioning = new SqliteHubStore(hubFile);
-      const venues = new Venues(provisioning);
-      await venues.upsert(TEST_QUEUE_VENUE);
-      for (const deviceId of KIOSKS)
-        tokens.set(deviceId, (await venues.addDevice({ venueId: TEST_QUEUE_VENUE.id, deviceId })).token);
-      await provisioning.close();
-    }
+    const tokens = await provisionHubFile(hubFile, TEST_QUEUE_VENUE, KIOSKS);
     const port = await freePort();
     const hubUrl = `http://127.0.0.1:${port}`;
     let hub: RunningProcess | undefined;

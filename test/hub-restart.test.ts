@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
-import { SqliteHubStore } from '../server/store/sqlite-store.ts';
-import { Venues } from '../server/venues.ts';
-import { tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { provisionHubFile, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
@@ -29,15 +27,7 @@ describe('the hub process stopped while kiosks keep producing', () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hubFile = join(dir.path, 'hub.db');
-    const tokens = new Map<string, string>();
-    {
-      const provisioning = new SqliteHubStore(hubFile);
-      const venues = new Venues(provisioning);
-      await venues.upsert(TEST_VENUE);
-      for (const deviceId of DEVICES)
-        tokens.set(deviceId, (await venues.addDevice({ venueId: TEST_VENUE.id, deviceId })).token);
-      await provisioning.close();
-    }
+    const tokens = await provisionHubFile(hubFile, TEST_VENUE, DEVICES);
     const port = await freePort();
     const hubUrl = `http://127.0.0.1:${port}`;
     let hub: RunningProcess | undefined;

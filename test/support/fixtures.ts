@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
+import { Venues } from '../../server/venues.ts';
 import type { HubStore } from '../../server/store/hub-store.ts';
 import type pg from 'pg';
 import { inject } from 'vitest';
@@ -65,6 +66,28 @@ export async function startTestHub(options: {
       return (await hub.venues.addDevice({ venueId, deviceId })).token;
     },
   });
+}
+
+/**
+ * A hub's SQLite file with a venue and its kiosks, written before any hub process opens it (tests
+ * that run the hub as a child process they kill); returns each kiosk's token.
+ */
+export async function provisionHubFile(
+  file: string,
+  venue: VenueInput,
+  deviceIds: readonly string[],
+): Promise<Map<string, string>> {
+  const store = new SqliteHubStore(file);
+  try {
+    const venues = new Venues(store);
+    await venues.upsert(venue);
+    const tokens = new Map<string, string>();
+    for (const deviceId of deviceIds)
+      tokens.set(deviceId, (await venues.addDevice({ venueId: venue.id, deviceId })).token);
+    return tokens;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Creates a user of the venue(s) and signs them in over HTTP; returns the session token. */
