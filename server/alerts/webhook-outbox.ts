@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { backoffDelay, type BackoffPolicy } from '../../core/backoff.ts';
 import { type Logger, silentLogger } from '../../core/logger.ts';
+import type { Venue } from '../../core/venue.ts';
 import type { HubStore, WebhookDelivery } from '../store/hub-store.ts';
 import { attemptDelivery } from './webhooks.ts';
 
@@ -72,7 +73,13 @@ export class WebhookOutbox extends EventEmitter<WebhookOutboxEvents> {
         limit: this.options.batch ?? 20,
         leaseMs: this.options.leaseMs ?? 60_000,
       });
-      await Promise.all(due.map((delivery) => this.attempt(delivery)));
+      // Each venue read once per pass, however many of its deliveries are due.
+      const venues = new Map<string, Promise<Venue | undefined>>();
+      const venueOf = (venueId: string) => {
+        if (!venues.has(venueId)) venues.set(venueId, this.store.getVenue(venueId));
+        return venues.get(venueId)!;
+      };
+      await Promise.all(due.map((delivery) => this.attempt(delivery, venueOf)));
       return due.length;
     } catch (error) {
       this.log.error(`webhook outbox: ${(error as Error).message}`);
@@ -80,9 +87,12 @@ export class WebhookOutbox extends EventEmitter<WebhookOutboxEvents> {
     }
   }
 
-  private async attempt(delivery: WebhookDelivery): Promise<void> {
+  private async attempt(
+    delivery: WebhookDelivery,
+    venueOf: (venueId: string) => Promise<Venue | undefined>,
+  ): Promise<void> {
     // The secret is read now, not kept in the outbox: a rotated secret signs the retries.
-    const webhook = (await this.store.getVenue(delivery.venueId))?.webhooks.find((w) => w.url === delivery.url);
+    const webhook = (await venueOf(delivery.venueId))?.webhooks.find((w) => w.url === delivery.url);
     const result = webhook
       ? await attemptDelivery(webhook, delivery.payload, { deliveryId: delivery.id, timeoutMs: this.options.timeoutMs })
       : { ok: false, error: 'the venue no longer has this webhook' };
