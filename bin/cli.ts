@@ -1,13 +1,4 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { clipsCommand } from './call-clips.ts';
-import { runDemo } from './demo.ts';
-import { devicesCommand } from './devices-command.ts';
-import { emulateCommand } from './emulate-command.ts';
-import { replayCommand } from './replay-command.ts';
-import { simulateCommand } from './simulate-command.ts';
-import { ticketCommand } from './ticket-command.ts';
-import { runHubCommand } from './hub-command.ts';
-import { runKioskCommand } from './kiosk-command.ts';
 
 /**
  * `waitwell <command>`. bin/ is the composition root: the one place that may import both the
@@ -20,20 +11,26 @@ export interface Command {
   run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<void>;
 }
 
-const COMMANDS: Record<string, Command> = {
-  hub: runHubCommand,
-  kiosk: runKioskCommand,
-  demo: runDemo,
-  devices: devicesCommand,
-  emulate: emulateCommand,
-  ticket: ticketCommand,
-  simulate: simulateCommand,
-  replay: replayCommand,
-  clips: clipsCommand,
+/**
+ * Each command's module is loaded only when it runs (or for the help): a hub process should not
+ * hold the simulator, the demo's drivers or the workbook library in memory.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  hub: async () => (await import('./hub-command.ts')).runHubCommand,
+  kiosk: async () => (await import('./kiosk-command.ts')).runKioskCommand,
+  demo: async () => (await import('./demo.ts')).runDemo,
+  devices: async () => (await import('./devices-command.ts')).devicesCommand,
+  emulate: async () => (await import('./emulate-command.ts')).emulateCommand,
+  ticket: async () => (await import('./ticket-command.ts')).ticketCommand,
+  simulate: async () => (await import('./simulate-command.ts')).simulateCommand,
+  replay: async () => (await import('./replay-command.ts')).replayCommand,
+  clips: async () => (await import('./call-clips.ts')).clipsCommand,
 };
 
-function mainHelp(): string {
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`);
+async function mainHelp(): Promise<string> {
+  const lines = await Promise.all(
+    Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(8)} ${(await load()).summary}`),
+  );
   return [
     'waitwell: in-venue kiosks, queues and moments of truth',
     '',
@@ -57,15 +54,16 @@ export function commandHelp(name: string, command: Command): string {
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(mainHelp());
+    console.log(await mainHelp());
     return;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`waitwell: unknown command "${name}"\n\n${mainHelp()}`);
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`waitwell: unknown command "${name}"\n\n${await mainHelp()}`);
     process.exitCode = 2;
     return;
   }
+  const command = await load();
   const parse = () =>
     parseArgs({
       args: rest,
