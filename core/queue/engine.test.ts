@@ -4,7 +4,7 @@ import { apply, decide, emptyQueueState, execute, rebuild } from './engine.ts';
 import { parseQueueEvent } from './events.ts';
 import { rankKey } from './ordering.ts';
 import { createQueueRules } from './rules.ts';
-import { offerReturnWindow } from './return-times.ts';
+import { forecastLineWaitMin, offerReturnWindow } from './return-times.ts';
 import type { QueueCommand, QueueEvent, QueueRefusal, QueueState } from './types.ts';
 import { isRefusal, MINUTE_MS } from './types.ts';
 import { boardView, ticketPosition } from './views.ts';
@@ -599,6 +599,45 @@ describe('queue engine transitions', () => {
     s = must(s, { type: 'call-next', counterId: 'c1' }, window.from + 2 * MINUTE_MS);
     expect(s.counters.c1!.ticketId).toBe('r'); // issued before walk2: keeps its place
     expect(refusal(s, { type: 'check-in', ticketId: 'walk2' }, window.from)).toBe('not-a-return-ticket');
+  });
+
+  it('offers windows before the line grows: when arrivals outpace the counters within one window span', () => {
+    const withReturns = createQueueRules({
+      services: [{ id: 'A', returnTimes: { thresholdMin: 20 } }],
+      counters: [{ id: 'c1', services: ['A'] }],
+    });
+    // One counter at 4 minutes a customer: 0.25 a minute. Four in line now = 16 minutes, under 20.
+    const lineOf = (arrivals: number) => {
+      let s = emptyQueueState(withReturns);
+      s = must(s, { type: 'open-counter', counterId: 'c1' }, T0);
+      for (let i = 0; i < arrivals; i += 1) {
+        s = must(s, { type: 'issue', ticketId: `t${i}`, serviceId: 'A' }, T0 + (i + 1) * MINUTE_MS);
+      }
+      for (let i = 0; i < arrivals - 4; i += 1) {
+        s = must(s, { type: 'call-next', counterId: 'c1' }, T0 + 14 * MINUTE_MS);
+        s = must(s, { type: 'serve', counterId: 'c1' }, T0 + 14 * MINUTE_MS);
+      }
+      return s;
+    };
+    const input = { serviceId: 'A', postedWaitMin: 16, pointWaitMin: 15, meanServiceMin: 4 };
+    const now = T0 + 15 * MINUTE_MS;
+    // 15 arrivals in the last 15 minutes: 4 + (1 - 0.25) x 15 = 15.25 in line, 61 minutes by then.
+    expect(forecastLineWaitMin(lineOf(15), now, 'A', 0.25, 15)).toBeCloseTo(61, 5);
+    expect(offerReturnWindow(lineOf(15), now, input)).not.toBeNull();
+    // 4 arrivals, about the counter's pace: 4 + (4/15 - 0.25) x 15 = 4.25 in line, 17 minutes, under 20.
+    expect(forecastLineWaitMin(lineOf(4), now, 'A', 0.25, 15)).toBeCloseTo(17, 5);
+    expect(offerReturnWindow(lineOf(4), now, input)).toBeNull();
+    // Returners due back within the span stand in that line too: two more make 25 minutes.
+    let s = lineOf(4);
+    for (const id of ['r1', 'r2']) {
+      s = must(
+        s,
+        { type: 'issue', ticketId: id, serviceId: 'A', returnWindow: { from: now, to: now + 15 * MINUTE_MS } },
+        T0,
+      );
+    }
+    expect(forecastLineWaitMin(s, now, 'A', 0.25, 15)).toBeCloseTo(25, 5);
+    expect(offerReturnWindow(s, now, input)).not.toBeNull();
   });
 });
 

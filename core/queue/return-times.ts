@@ -1,11 +1,12 @@
 import { serviceRules } from './rules.ts';
-import type { QueueState, ReturnWindow } from './types.ts';
+import type { QueueState, ReturnTimeRules, ReturnWindow } from './types.ts';
 import { MINUTE_MS } from './types.ts';
 
 /**
  * Return times (queue shaping, docs/customer-experience.md "Waiting"). When the posted wait for a new
- * arrival passes the service's threshold, the kiosk offers a window to come back in instead of
- * standing in line. Rules the kiosk and the hub share:
+ * arrival passes the service's threshold, or the line is growing so fast that it will within the
+ * next window's span, the kiosk offers a window to come back in instead of standing in line. Rules
+ * the kiosk and the hub share:
  *
  * - A return ticket keeps its place from the moment it was issued (its FIFO key is the issue
  *   time), but is callable only once its customer has checked in and the window has started.
@@ -19,6 +20,11 @@ import { MINUTE_MS } from './types.ts';
  *   the service / mean service time. When a start is full the next one is offered, so returns
  *   cannot pile up into a new line.
  * - No window is offered that starts later than `lastWindowBeforeCloseMin` before closing.
+ * - The forecast: the physical line in one window's span is the line now, plus the returners due
+ *   back by then, plus (arrival rate - service rate) x span, the arrival rate counted over the
+ *   last span. Offering once that line
+ *   would mean a wait past the threshold keeps the line below it instead of letting it reach it
+ *   first (offering on the posted wait alone let the line reach threshold x service rate).
  */
 
 export interface ReturnOfferInput {
@@ -33,21 +39,51 @@ export interface ReturnOfferInput {
   closesAt?: number;
 }
 
-function returnWindowCapacity(state: QueueState, serviceId: string, meanServiceMin: number): number {
-  const rules = serviceRules(state.rules, serviceId)?.returnTimes;
-  if (!rules) return 0;
+/** Customers the open counters serving the service call per minute. */
+function serviceRate(state: QueueState, serviceId: string, meanServiceMin: number): number {
   const open = Object.values(state.counters).filter(
     (c) => c.status === 'open' && c.services.includes(serviceId),
   ).length;
-  const rate = open / Math.max(0.1, meanServiceMin);
+  return open / Math.max(0.1, meanServiceMin);
+}
+
+function returnWindowCapacity(rules: ReturnTimeRules, rate: number): number {
   return Math.max(1, Math.floor(rate * rules.alignMin * rules.capacityShare));
+}
+
+/** The wait (minutes) the physical line will mean one window's span from now, if arrivals keep their pace. */
+export function forecastLineWaitMin(
+  state: QueueState,
+  now: number,
+  serviceId: string,
+  rate: number,
+  spanMin: number,
+): number {
+  let line = 0;
+  let arrived = 0;
+  const since = now - spanMin * MINUTE_MS;
+  const until = now + spanMin * MINUTE_MS;
+  for (const t of Object.values(state.tickets)) {
+    if (t.serviceId !== serviceId) continue;
+    const inLineBy = t.joinedAt !== null || (t.returnWindow !== null && t.returnWindow.from <= until);
+    if (t.status === 'waiting' && inLineBy) line += 1;
+    if (t.issuedAt > since && t.issuedAt <= now) arrived += 1;
+  }
+  if (rate <= 0) return line > 0 || arrived > 0 ? Infinity : 0;
+  const ahead = Math.max(line, line + (arrived / spanMin - rate) * spanMin);
+  return ahead / rate;
 }
 
 /** A return window to offer a new arrival now, or null when the line is short enough (or no window fits). */
 export function offerReturnWindow(state: QueueState, now: number, input: ReturnOfferInput): ReturnWindow | null {
   const rules = serviceRules(state.rules, input.serviceId)?.returnTimes;
-  if (!rules || input.postedWaitMin === null || input.postedWaitMin <= rules.thresholdMin) return null;
-  const capacity = returnWindowCapacity(state, input.serviceId, input.meanServiceMin);
+  if (!rules || input.postedWaitMin === null) return null;
+  const rate = serviceRate(state, input.serviceId, input.meanServiceMin);
+  const longWait =
+    input.postedWaitMin > rules.thresholdMin ||
+    forecastLineWaitMin(state, now, input.serviceId, rate, rules.windowMin) > rules.thresholdMin;
+  if (!longWait) return null;
+  const capacity = returnWindowCapacity(rules, rate);
   const align = rules.alignMin * MINUTE_MS;
   const taken = new Map<number, number>();
   for (const t of Object.values(state.tickets)) {
