@@ -3,9 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../bin/free-port.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
-import type { TakenTicket } from '../kiosk/ticket-desk.ts';
 import { startHub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import {
+  type Paper,
+  type Refusal,
+  reportFigures,
+  seeded,
+  sleep,
+  takeTicketAt,
+  ticketTakenRecords,
+} from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { type RunningProcess, spawnWaitwell } from './support/processes.ts';
@@ -24,29 +32,6 @@ const KIOSKS = ['k1', 'k2', 'k3'];
 /** Customers at each kiosk at the same time (the screen's API takes them concurrently). */
 const CUSTOMERS_PER_KIOSK = 2;
 const SERVICES = ['deposits', 'loans'];
-
-/** A small seeded generator (mulberry32): the same seed gives the same kill and pause timings. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Paper {
-  kioskId: string;
-  ticketId: string;
-  serviceId: string;
-  number: string;
-  day: string;
-  offline: boolean;
-}
 
 describe('tickets taken while the hub is killed at random moments', () => {
   const cleanups = useCleanups();
@@ -95,35 +80,15 @@ describe('tickets taken while the hub is killed at random moments', () => {
     });
 
     const papers: Paper[] = [];
-    const refusals: { kioskId: string; status: number; code: string; numbersLeft: number }[] = [];
+    const refusals: (Refusal & { numbersLeft: number })[] = [];
     let taking = true;
     const customer = async (kiosk: KioskRuntime, index: number) => {
       const pace = seeded(SEED * 100 + index);
       while (taking) {
         const serviceId = SERVICES[Math.floor(pace() * SERVICES.length)]!;
-        const response = await fetch(`${kiosk.status().localUrl}/local/tickets`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ serviceId, language: 'en' }),
-        });
-        const body = (await response.json()) as TakenTicket & { error?: { code: string } };
-        if (response.status === 201) {
-          papers.push({
-            kioskId: kiosk.config.deviceId,
-            ticketId: body.ticket.ticketId,
-            serviceId,
-            number: body.ticket.number,
-            day: body.ticket.day,
-            offline: body.offline,
-          });
-        } else {
-          refusals.push({
-            kioskId: kiosk.config.deviceId,
-            status: response.status,
-            code: body.error?.code ?? 'unknown',
-            numbersLeft: kiosk.offlineNumbersLeft(serviceId),
-          });
-        }
+        const taken = await takeTicketAt(kiosk.status().localUrl!, kiosk.config.deviceId, serviceId);
+        if ('paper' in taken) papers.push(taken.paper);
+        else refusals.push({ ...taken.refusal, numbersLeft: kiosk.offlineNumbersLeft(serviceId) });
         await sleep(500 + pace() * 500);
       }
     };
@@ -180,8 +145,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
       hubTickets: hubTickets.length,
       renumbered,
     };
-    console.log(`chaos figures: ${JSON.stringify(figures)}`);
-    const context = JSON.stringify(figures);
+    const context = reportFigures('hub SIGKILL mid-take', figures);
 
     // No customer refused while their kiosk held numbers for the service.
     expect(
@@ -209,7 +173,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
     const waiting = snapshot.services.reduce((sum, s) => sum + s.waiting, 0);
     expect(waiting, context).toBe(papers.length);
     // The kiosks' own records reached the hub once each, with the number on paper.
-    const taken = await ticketTakenRecords(hubFile);
+    const taken = ticketTakenRecords(hubFile);
     expect(taken.size, context).toBe(papers.length);
     for (const paper of papers) expect(taken.get(paper.ticketId), context).toBe(paper.number);
     // The run did what it set out to: offline tickets were issued and the hub was killed mid-flow.
@@ -217,23 +181,3 @@ describe('tickets taken while the hub is killed at random moments', () => {
     expect(papers.length - figures.offlinePapers, context).toBeGreaterThan(KILLS);
   }, 180_000);
 });
-
-/** ticket.taken events the hub stored, by ticket id: the number each kiosk recorded. */
-async function ticketTakenRecords(hubFile: string): Promise<Map<string, string>> {
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(hubFile, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare<[], { payload: string }>("SELECT payload FROM events WHERE type = 'ticket.taken'")
-      .all()
-      .map((row) => JSON.parse(row.payload) as { ticketId: string; number: string });
-    const byTicket = new Map<string, string>();
-    for (const row of rows) {
-      if (byTicket.has(row.ticketId)) throw new Error(`ticket ${row.ticketId} was recorded twice`);
-      byTicket.set(row.ticketId, row.number);
-    }
-    return byTicket;
-  } finally {
-    db.close();
-  }
-}

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { KioskStatus } from '../../kiosk/runtime.ts';
 
 const WAITWELL = join(import.meta.dirname, '..', '..', 'bin', 'waitwell.mjs');
 
@@ -67,4 +68,18 @@ export function spawnWaitwell(args: string[], env: NodeJS.ProcessEnv = {}): Runn
       await exited;
     },
   };
+}
+
+/** A `waitwell kiosk` process started from a configuration file, once its screen API answers. */
+export async function startKioskProcess(configFile: string): Promise<{ process: RunningProcess; localUrl: string }> {
+  const child = spawnWaitwell(['kiosk', '--config', configFile]);
+  // A process loading the TypeScript sources through tsx can take 20 s to start on a busy 2-core machine.
+  const [, localUrl] = await child.waitForLine(/screen API at (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+  return { process: child, localUrl: localUrl! };
+}
+
+/** What a kiosk process says about itself on its screen API. */
+export async function kioskStatus(localUrl: string): Promise<KioskStatus> {
+  const response = await fetch(`${localUrl}/local/status`);
+  return (await response.json()) as KioskStatus;
 }

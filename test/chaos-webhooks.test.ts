@@ -1,0 +1,163 @@
+import Database from 'better-sqlite3';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../bin/free-port.ts';
+import type { VenueInput } from '../core/venue.ts';
+import { LocalStore } from '../kiosk/local-store.ts';
+import { SyncClient } from '../kiosk/sync-client.ts';
+import { reportFigures } from './support/chaos.ts';
+import { useCleanups } from './support/cleanups.ts';
+import { provisionHubFile, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { type RunningProcess, spawnWaitwell } from './support/processes.ts';
+import { waitFor } from './support/wait.ts';
+
+/**
+ * Fault injection (README "Reliability"): tasks whose webhook delivery failed once are in the
+ * outbox waiting for their retry when the hub process is SIGKILLed; more tasks open from presses
+ * the kiosk records while the hub is down. After the restart every task reaches the receiver, each
+ * under one delivery id, retries keeping that id; none is lost.
+ */
+const ZONES_BEFORE_KILL = ['zone-1', 'zone-2', 'zone-3', 'zone-4'];
+const ZONES_WHILE_DOWN = ['zone-5', 'zone-6'];
+const SECRET = 'a-webhook-secret-of-some-length';
+
+interface Received {
+  deliveryId: string;
+  taskId: string;
+  answered: number;
+}
+
+/** A receiver on loopback that fails the first attempt of every delivery and accepts the rest. */
+async function flakyReceiver(cleanups: (() => Promise<void> | void)[]) {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const deliveryId = String(req.headers['x-waitwell-delivery']);
+      const answered = received.some((r) => r.deliveryId === deliveryId) ? 200 : 503;
+      received.push({ deliveryId, taskId: (JSON.parse(body) as { task: { id: string } }).task.id, answered });
+      res.statusCode = answered;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tasks`, received };
+}
+
+describe('webhook deliveries when the hub is killed between a failed attempt and its retry', () => {
+  const cleanups = useCleanups();
+
+  it('delivers every task at least once, under one delivery id, after a SIGKILL and restart', async () => {
+    const receiver = await flakyReceiver(cleanups);
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const zones = [...ZONES_BEFORE_KILL, ...ZONES_WHILE_DOWN];
+    const venue: VenueInput = {
+      ...TEST_VENUE,
+      touchpoints: zones.map((id) => ({ id, name: { ko: id, zh: id, en: id }, owner: 'facilities' })),
+      webhooks: [{ url: receiver.url, secret: SECRET }],
+      analytics: { alertRules: [{ kind: 'unhappy-share', windowMin: 30, minVolume: 5, maxShare: 0.4 }] },
+    };
+    const hubFile = join(dir.path, 'hub.db');
+    const tokens = await provisionHubFile(hubFile, venue, ['k1']);
+    const port = await freePort();
+    let hub: RunningProcess | undefined;
+    const startHubProcess = async () => {
+      hub = spawnWaitwell(['hub', '--store', hubFile, '--port', String(port)]);
+      await hub.waitForLine(/waitwell hub listening on/, 60_000);
+    };
+    cleanups.push(() => hub?.kill('SIGKILL'));
+    await startHubProcess();
+
+    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: venue.id, deviceId: 'k1' });
+    const sync = new SyncClient({
+      hubUrl: `http://127.0.0.1:${port}`,
+      deviceId: 'k1',
+      token: tokens.get('k1')!,
+      store,
+      backoff: { baseMs: 50, maxMs: 300, jitter: 0.5 },
+    });
+    sync.start();
+    cleanups.push(async () => {
+      await sync.stop();
+      store.close();
+    });
+    const complain = (touchpointId: string) => {
+      for (let i = 0; i < 6; i += 1) store.append('feedback.pressed', { touchpointId, level: 1, source: 'serial' });
+    };
+
+    const outbox = new Database(hubFile, { readonly: true, fileMustExist: true });
+    cleanups.push(() => void outbox.close());
+    const deliveries = () =>
+      outbox
+        .prepare<[], { id: string; state: string; attempts: number; next_attempt_at: number }>(
+          'SELECT id, state, attempts, next_attempt_at FROM webhook_deliveries ORDER BY id',
+        )
+        .all();
+
+    for (const zone of ZONES_BEFORE_KILL) complain(zone);
+    // Each delivery failed once and waits, in the hub's store, for its retry (5 s later at the soonest).
+    const waiting = await waitFor(
+      () => {
+        const rows = deliveries();
+        return rows.length === ZONES_BEFORE_KILL.length &&
+          rows.every((d) => d.state === 'pending' && d.attempts === 1 && d.next_attempt_at > Date.now())
+          ? rows
+          : undefined;
+      },
+      { what: 'every delivery to fail once and wait for its retry' },
+    );
+    const killedAt = Date.now();
+    await hub!.kill('SIGKILL');
+    const retriedBeforeKill = receiver.received.filter((r) => r.answered === 200).length;
+
+    // The kiosk keeps recording complaints while the hub is down.
+    for (const zone of ZONES_WHILE_DOWN) complain(zone);
+    await startHubProcess();
+    await waitFor(() => sync.contiguousSeq === store.lastSeq, { what: 'the kiosk to sync with the restarted hub' });
+    const settled = await waitFor(
+      () => {
+        const rows = deliveries();
+        return rows.length === zones.length && rows.every((d) => d.state === 'delivered') ? rows : undefined;
+      },
+      { what: 'every delivery to be delivered after the restart', timeoutMs: 60_000 },
+    );
+
+    const tasks = outbox
+      .prepare<[], { id: string; cause_key: string }>('SELECT id, cause_key FROM tasks ORDER BY id')
+      .all();
+    const accepted = receiver.received.filter((r) => r.answered === 200);
+    const deliveryIdsOfTask = new Map<string, Set<string>>();
+    for (const r of receiver.received)
+      deliveryIdsOfTask.set(r.taskId, (deliveryIdsOfTask.get(r.taskId) ?? new Set()).add(r.deliveryId));
+    const context = reportFigures('hub SIGKILL between webhook attempt and retry', {
+      kills: 1,
+      tasks: tasks.length,
+      deliveriesWaitingAtKill: waiting.length,
+      downMs: Date.now() - killedAt,
+      attempts: receiver.received.length,
+      accepted: accepted.length,
+      retriedBeforeKill,
+    });
+    // One task per complaining zone: the restart opened none twice.
+    expect(tasks.map((t) => t.cause_key).sort(), context).toEqual(zones.map((z) => `unhappy-share:${z}`).sort());
+    // Every task reached the receiver; each under one delivery id, the failed attempt's id kept on the retry.
+    expect(new Set(accepted.map((r) => r.taskId)), context).toEqual(new Set(tasks.map((t) => t.id)));
+    expect(
+      [...deliveryIdsOfTask.values()].map((ids) => ids.size),
+      context,
+    ).toEqual(tasks.map(() => 1));
+    expect(new Set(settled.map((d) => d.id)), context).toEqual(new Set(receiver.received.map((r) => r.deliveryId)));
+    // The deliveries that were waiting at the kill were retried by the restarted hub, not before.
+    expect(retriedBeforeKill, context).toBe(0);
+    for (const { id } of waiting)
+      expect(
+        receiver.received.filter((r) => r.deliveryId === id).map((r) => r.answered),
+        context,
+      ).toEqual([503, 200]);
+  }, 120_000);
+});
