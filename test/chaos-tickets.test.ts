@@ -1,22 +1,20 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../bin/free-port.ts';
-import { kioskConfigSchema } from '../kiosk/config.ts';
-import { KioskRuntime } from '../kiosk/runtime.ts';
-import { startHub } from '../server/hub.ts';
-import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import type { KioskRuntime } from '../kiosk/runtime.ts';
 import {
+  expectHubHoldsPapers,
   type Paper,
+  readHubQueue,
   type Refusal,
   reportFigures,
   seeded,
   sleep,
+  startKioskRuntimes,
   takeTicketAt,
-  ticketTakenRecords,
 } from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { type RunningProcess, spawnWaitwell } from './support/processes.ts';
+import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -42,38 +40,15 @@ describe('tickets taken while the hub is killed at random moments', () => {
     cleanups.push(() => dir.remove());
     const hubFile = join(dir.path, 'hub.db');
     const tokens = await provisionHubFile(hubFile, TEST_QUEUE_VENUE, KIOSKS);
-    const port = await freePort();
-    const hubUrl = `http://127.0.0.1:${port}`;
-    let hub: RunningProcess | undefined;
+    const hub = await restartableHub(hubFile, cleanups);
+    const hubUrl = hub.url;
     /** How long each hub process took to listen: the kiosks are offline for at least this long. */
-    const startupsMs: number[] = [];
-    const startHubProcess = async () => {
-      hub = spawnWaitwell(['hub', '--store', hubFile, '--port', String(port)]);
-      const started = Date.now();
-      await hub.waitForLine(/waitwell hub listening on/, 60_000);
-      startupsMs.push(Date.now() - started);
-    };
-    cleanups.push(() => hub?.kill('SIGKILL'));
-    await startHubProcess();
+    const startupsMs = [await hub.start()];
 
-    const kiosks = KIOSKS.map(
-      (deviceId) =>
-        new KioskRuntime(
-          kioskConfigSchema.parse({
-            hubUrl,
-            venueId: TEST_QUEUE_VENUE.id,
-            deviceId,
-            token: tokens.get(deviceId)!,
-            store: join(dir.path, `${deviceId}.db`),
-            sync: { ackTimeoutMs: 2000, takeDeadlineMs: 2500, retryMaxMs: 1000 },
-          }),
-        ),
+    const { kiosks, stop: stopKiosks } = await startKioskRuntimes(
+      { dir: dir.path, hubUrl, venueId: TEST_QUEUE_VENUE.id, tokens },
+      cleanups,
     );
-    let kiosksRunning = true;
-    cleanups.push(async () => {
-      if (kiosksRunning) for (const kiosk of kiosks) await kiosk.stop();
-    });
-    for (const kiosk of kiosks) await kiosk.start();
     await waitFor(() => kiosks.every((k) => SERVICES.every((s) => k.offlineNumbersLeft(s) > 0)), {
       what: 'every kiosk to hold offline numbers for every service',
       timeoutMs: 30_000,
@@ -105,11 +80,11 @@ describe('tickets taken while the hub is killed at random moments', () => {
         timeoutMs: 30_000,
       });
       await sleep(200 + random() * 1200);
-      await hub!.kill('SIGKILL');
+      await hub.kill('SIGKILL');
       const down = Math.round(random() * 1500);
       downtimes.push(down);
       await sleep(down);
-      await startHubProcess();
+      startupsMs.push(await hub.start());
     }
     await sleep(1000);
     taking = false;
@@ -120,20 +95,12 @@ describe('tickets taken while the hub is killed at random moments', () => {
       what: 'every kiosk outbox to drain',
       timeoutMs: 30_000,
     });
-    kiosksRunning = false;
-    for (const kiosk of kiosks) await kiosk.stop();
+    await stopKiosks();
     // The offline tickets are merged into the queue after their batch is stored: let that finish.
     await sleep(500);
-    await hub!.kill('SIGTERM');
+    await hub.kill('SIGTERM');
 
-    // The hub's queue as every screen reads it (board, staff console, phone page, calls).
-    const reader = await startHub({ store: new SqliteHubStore(hubFile), port: 0 });
-    cleanups.push(() => reader.close());
-    const venueId = TEST_QUEUE_VENUE.id;
-    const queue = (await reader.queues.live.get(venueId))!;
-    const hubTickets = Object.values(queue.state.tickets);
-    const log = await reader.store.queueEvents(venueId);
-    const renumbered = log.filter((e) => e.type === 'ticket.renumbered').length;
+    const hubQueue = await readHubQueue(hubFile, TEST_QUEUE_VENUE.id, cleanups);
     const figures = {
       seed: SEED,
       kills: KILLS,
@@ -142,8 +109,8 @@ describe('tickets taken while the hub is killed at random moments', () => {
       papers: papers.length,
       offlinePapers: papers.filter((p) => p.offline).length,
       refusals: refusals.length,
-      hubTickets: hubTickets.length,
-      renumbered,
+      hubTickets: Object.keys(hubQueue.tickets).length,
+      renumbered: hubQueue.renumbered,
     };
     const context = reportFigures('hub SIGKILL mid-take', figures);
 
@@ -152,30 +119,8 @@ describe('tickets taken while the hub is killed at random moments', () => {
       refusals.filter((r) => r.numbersLeft > 0),
       context,
     ).toEqual([]);
-    // Paper number == hub number, for every ticket a customer holds.
-    const mismatched = papers.flatMap((paper) => {
-      const held = queue.state.tickets[paper.ticketId];
-      return held?.number === paper.number ? [] : [{ ...paper, hub: held?.number ?? 'missing' }];
-    });
-    expect(mismatched, context).toEqual([]);
-    for (const paper of papers.slice(0, 20)) {
-      const view = await reader.queues.reads.ticket(venueId, paper.ticketId);
-      expect(view?.number, context).toBe(paper.number);
-    }
-    // No number twice: on paper, and in the hub's queue.
-    const paperNumbers = papers.map((p) => `${p.day}/${p.number}`);
-    expect(new Set(paperNumbers).size, context).toBe(papers.length);
-    const hubNumbers = hubTickets.map((t) => `${t.day}/${t.number}`);
-    expect(new Set(hubNumbers).size, context).toBe(hubTickets.length);
-    // Nothing lost, nothing extra: the hub holds exactly the tickets customers were given.
-    expect(new Set(hubTickets.map((t) => t.id)), context).toEqual(new Set(papers.map((p) => p.ticketId)));
-    const snapshot = (await reader.queues.reads.snapshot(venueId))!;
-    const waiting = snapshot.services.reduce((sum, s) => sum + s.waiting, 0);
-    expect(waiting, context).toBe(papers.length);
-    // The kiosks' own records reached the hub once each, with the number on paper.
-    const taken = ticketTakenRecords(hubFile);
-    expect(taken.size, context).toBe(papers.length);
-    for (const paper of papers) expect(taken.get(paper.ticketId), context).toBe(paper.number);
+    // Paper number == hub number for every ticket a customer holds; no number twice; nothing lost.
+    await expectHubHoldsPapers(hubQueue, papers, context);
     // The run did what it set out to: offline tickets were issued and the hub was killed mid-flow.
     expect(figures.offlinePapers, context).toBeGreaterThan(0);
     expect(papers.length - figures.offlinePapers, context).toBeGreaterThan(KILLS);

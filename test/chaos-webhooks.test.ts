@@ -3,14 +3,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../bin/free-port.ts';
 import type { VenueInput } from '../core/venue.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
 import { reportFigures } from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { provisionHubFile, tempDir, TEST_VENUE } from './support/fixtures.ts';
-import { type RunningProcess, spawnWaitwell } from './support/processes.ts';
+import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -64,18 +63,12 @@ describe('webhook deliveries when the hub is killed between a failed attempt and
     };
     const hubFile = join(dir.path, 'hub.db');
     const tokens = await provisionHubFile(hubFile, venue, ['k1']);
-    const port = await freePort();
-    let hub: RunningProcess | undefined;
-    const startHubProcess = async () => {
-      hub = spawnWaitwell(['hub', '--store', hubFile, '--port', String(port)]);
-      await hub.waitForLine(/waitwell hub listening on/, 60_000);
-    };
-    cleanups.push(() => hub?.kill('SIGKILL'));
-    await startHubProcess();
+    const hub = await restartableHub(hubFile, cleanups);
+    await hub.start();
 
     const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: venue.id, deviceId: 'k1' });
     const sync = new SyncClient({
-      hubUrl: `http://127.0.0.1:${port}`,
+      hubUrl: hub.url,
       deviceId: 'k1',
       token: tokens.get('k1')!,
       store,
@@ -112,12 +105,12 @@ describe('webhook deliveries when the hub is killed between a failed attempt and
       { what: 'every delivery to fail once and wait for its retry' },
     );
     const killedAt = Date.now();
-    await hub!.kill('SIGKILL');
+    await hub.kill('SIGKILL');
     const retriedBeforeKill = receiver.received.filter((r) => r.answered === 200).length;
 
     // The kiosk keeps recording complaints while the hub is down.
     for (const zone of ZONES_WHILE_DOWN) complain(zone);
-    await startHubProcess();
+    await hub.start();
     await waitFor(() => sync.contiguousSeq === store.lastSeq, { what: 'the kiosk to sync with the restarted hub' });
     const settled = await waitFor(
       () => {

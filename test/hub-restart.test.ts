@@ -4,15 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
 import { provisionHubFile, tempDir, TEST_VENUE } from './support/fixtures.ts';
-import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
+import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { freePort } from '../bin/free-port.ts';
 
 const DEVICES = ['k1', 'k2', 'k3'];
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
-
-/** A port that was free a moment ago: the restarted hub must come back on the same address. */
 
 interface Kiosk {
   deviceId: string;
@@ -28,15 +25,9 @@ describe('the hub process stopped while kiosks keep producing', () => {
     cleanups.push(() => dir.remove());
     const hubFile = join(dir.path, 'hub.db');
     const tokens = await provisionHubFile(hubFile, TEST_VENUE, DEVICES);
-    const port = await freePort();
-    const hubUrl = `http://127.0.0.1:${port}`;
-    let hub: RunningProcess | undefined;
-    const startHubProcess = async () => {
-      hub = spawnWaitwell(['hub', '--store', hubFile, '--port', String(port)]);
-      await hub.waitForLine(/waitwell hub listening on/);
-    };
-    cleanups.push(() => hub?.kill('SIGKILL'));
-    await startHubProcess();
+    const hub = await restartableHub(hubFile, cleanups);
+    const hubUrl = hub.url;
+    await hub.start();
 
     const kiosks: Kiosk[] = DEVICES.map((deviceId) => {
       const store = new LocalStore(join(dir.path, `${deviceId}.db`), { venueId: TEST_VENUE.id, deviceId });
@@ -79,7 +70,7 @@ describe('the hub process stopped while kiosks keep producing', () => {
       // Traffic is flowing: each kiosk has had events confirmed since the last (re)start.
       const before = lastSeqs();
       await waitFor(() => allAckedPast(before), { what: 'every kiosk to sync with the running hub' });
-      await hub!.kill(signal);
+      await hub.kill(signal);
       await waitFor(() => kiosks.every((k) => k.sync.state !== 'online'), {
         what: 'every kiosk to notice the hub is gone',
       });
@@ -90,7 +81,7 @@ describe('the hub process stopped while kiosks keep producing', () => {
         what: 'kiosks to record presses offline',
       });
       expect(kiosks.map((k) => k.sync.contiguousSeq)).toEqual(kiosks.map((k) => confirmedWhileDown.get(k.deviceId)));
-      await startHubProcess();
+      await hub.start();
     }
 
     clearInterval(producer);

@@ -1,5 +1,12 @@
 import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { kioskConfigSchema } from '../../kiosk/config.ts';
+import { KioskRuntime } from '../../kiosk/runtime.ts';
 import type { TakenTicket } from '../../kiosk/ticket-desk.ts';
+import { type Hub, startHub } from '../../server/hub.ts';
+import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
+import type { Cleanup } from './cleanups.ts';
 
 /**
  * What the fault-injection tests share (README "Reliability"): seeded timings, customers pressing
@@ -19,6 +26,39 @@ export function seeded(seed: number): () => number {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Kiosk runtimes (store, sync, ticket desk, screen API) in this process, one per token, each on its
+ * own SQLite file in `dir`, with short sync timeouts so a dead hub is noticed within seconds.
+ * `stop` stops them once (the cleanup does it if the test did not).
+ */
+export async function startKioskRuntimes(
+  options: { dir: string; hubUrl: string; venueId: string; tokens: Map<string, string> },
+  cleanups: Cleanup[],
+): Promise<{ kiosks: KioskRuntime[]; stop(): Promise<void> }> {
+  const kiosks = [...options.tokens].map(
+    ([deviceId, token]) =>
+      new KioskRuntime(
+        kioskConfigSchema.parse({
+          hubUrl: options.hubUrl,
+          venueId: options.venueId,
+          deviceId,
+          token,
+          store: join(options.dir, `${deviceId}.db`),
+          sync: { ackTimeoutMs: 2000, takeDeadlineMs: 2500, retryMaxMs: 1000 },
+        }),
+      ),
+  );
+  let running = true;
+  const stop = async () => {
+    if (!running) return;
+    running = false;
+    for (const kiosk of kiosks) await kiosk.stop();
+  };
+  cleanups.push(stop);
+  for (const kiosk of kiosks) await kiosk.start();
+  return { kiosks, stop };
+}
 
 /** A ticket a customer holds: what its paper says. */
 export interface Paper {
@@ -66,7 +106,7 @@ export async function pressAt(localUrl: string, level: number): Promise<{ id: st
 }
 
 /** ticket.taken events a hub's SQLite file stored, by ticket id: the number each kiosk recorded. */
-export function ticketTakenRecords(hubFile: string): Map<string, string> {
+function ticketTakenRecords(hubFile: string): Map<string, string> {
   const db = new Database(hubFile, { readonly: true, fileMustExist: true });
   try {
     const rows = db
@@ -89,4 +129,57 @@ export function reportFigures(test: string, figures: Record<string, unknown>): s
   const line = JSON.stringify({ test, ...figures });
   console.log(`chaos figures: ${line}`);
   return line;
+}
+
+/** The venue's queue as every screen reads it (board, staff console, phone page), from a stopped hub's file. */
+export async function readHubQueue(hubFile: string, venueId: string, cleanups: Cleanup[]) {
+  const reader = await startHub({ store: new SqliteHubStore(hubFile), port: 0 });
+  cleanups.push(() => reader.close());
+  const queue = (await reader.queues.live.get(venueId))!;
+  const log = await reader.store.queueEvents(venueId);
+  return {
+    reader,
+    venueId,
+    hubFile,
+    tickets: queue.state.tickets,
+    renumbered: log.filter((e) => e.type === 'ticket.renumbered').length,
+  };
+}
+
+/**
+ * Every ticket a customer holds is in the hub's queue under the number on their paper, no number
+ * twice (on paper or at the hub), nothing lost, nothing extra, and each kiosk's ticket.taken record
+ * reached the hub once with that number (docs/queues.md, "One ticket, one number").
+ */
+export async function expectHubHoldsPapers(
+  hub: {
+    reader: Hub;
+    venueId: string;
+    hubFile: string;
+    tickets: Record<string, { id: string; number: string; day: string }>;
+  },
+  papers: readonly Paper[],
+  context: string,
+): Promise<void> {
+  const mismatched = papers.flatMap((paper) => {
+    const held = hub.tickets[paper.ticketId];
+    return held?.number === paper.number ? [] : [{ ...paper, hub: held?.number ?? 'missing' }];
+  });
+  expect(mismatched, context).toEqual([]);
+  for (const paper of papers.slice(0, 20)) {
+    const view = await hub.reader.queues.reads.ticket(hub.venueId, paper.ticketId);
+    expect(view?.number, context).toBe(paper.number);
+  }
+  const hubTickets = Object.values(hub.tickets);
+  expect(new Set(papers.map((p) => `${p.day}/${p.number}`)).size, context).toBe(papers.length);
+  expect(new Set(hubTickets.map((t) => `${t.day}/${t.number}`)).size, context).toBe(hubTickets.length);
+  expect(new Set(hubTickets.map((t) => t.id)), context).toEqual(new Set(papers.map((p) => p.ticketId)));
+  const snapshot = (await hub.reader.queues.reads.snapshot(hub.venueId))!;
+  expect(
+    snapshot.services.reduce((sum, s) => sum + s.waiting, 0),
+    context,
+  ).toBe(papers.length);
+  const taken = ticketTakenRecords(hub.hubFile);
+  expect(taken.size, context).toBe(papers.length);
+  for (const paper of papers) expect(taken.get(paper.ticketId), context).toBe(paper.number);
 }
