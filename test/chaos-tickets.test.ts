@@ -1,16 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KioskRuntime } from '../kiosk/runtime.ts';
+import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import {
   expectHubHoldsPapers,
-  type Paper,
   readHubQueue,
-  type Refusal,
   reportFigures,
   seeded,
   sleep,
+  startBusiness,
   startKioskRuntimes,
-  takeTicketAt,
 } from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
@@ -54,22 +52,13 @@ describe('tickets taken while the hub is killed at random moments', () => {
       timeoutMs: 30_000,
     });
 
-    const papers: Paper[] = [];
-    const refusals: (Refusal & { numbersLeft: number })[] = [];
-    let taking = true;
-    const customer = async (kiosk: KioskRuntime, index: number) => {
-      const pace = seeded(SEED * 100 + index);
-      while (taking) {
-        const serviceId = SERVICES[Math.floor(pace() * SERVICES.length)]!;
-        const taken = await takeTicketAt(kiosk.status().localUrl!, kiosk.config.deviceId, serviceId);
-        if ('paper' in taken) papers.push(taken.paper);
-        else refusals.push({ ...taken.refusal, numbersLeft: kiosk.offlineNumbersLeft(serviceId) });
-        await sleep(500 + pace() * 500);
-      }
-    };
-    const customers = kiosks.flatMap((kiosk, k) =>
-      Array.from({ length: CUSTOMERS_PER_KIOSK }, (_, c) => customer(kiosk, k * CUSTOMERS_PER_KIOSK + c)),
-    );
+    const business = startBusiness(kiosks, {
+      seed: SEED,
+      services: SERVICES,
+      customersPerKiosk: CUSTOMERS_PER_KIOSK,
+      ticketPauseMs: [500, 1000],
+    });
+    const { papers, refusals } = business;
 
     // The chaos: the hub runs a random while, is SIGKILLed wherever it is, stays down a random while.
     const downtimes: number[] = [];
@@ -87,8 +76,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
       startupsMs.push(await hub.start());
     }
     await sleep(1000);
-    taking = false;
-    await Promise.all(customers);
+    await business.stop();
 
     // Every kiosk delivers its records, offline tickets included, to the last hub.
     await waitFor(() => kiosks.every((k) => k.status().sync === 'online' && k.status().outbox === 0), {
@@ -100,7 +88,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
     await sleep(500);
     await hub.kill('SIGTERM');
 
-    const hubQueue = await readHubQueue(hubFile, TEST_QUEUE_VENUE.id, cleanups);
+    const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);
     const figures = {
       seed: SEED,
       kills: KILLS,
@@ -120,7 +108,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
       context,
     ).toEqual([]);
     // Paper number == hub number for every ticket a customer holds; no number twice; nothing lost.
-    await expectHubHoldsPapers(hubQueue, papers, context);
+    await expectHubHoldsPapers(hubQueue, papers, KIOSKS, context);
     // The run did what it set out to: offline tickets were issued and the hub was killed mid-flow.
     expect(figures.offlinePapers, context).toBeGreaterThan(0);
     expect(papers.length - figures.offlinePapers, context).toBeGreaterThan(KILLS);

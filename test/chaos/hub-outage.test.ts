@@ -1,17 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KioskRuntime } from '../../kiosk/runtime.ts';
+import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
 import {
   expectHubHoldsPapers,
-  type Paper,
-  pressAt,
   readHubQueue,
-  type Refusal,
   reportFigures,
-  seeded,
   sleep,
+  startBusiness,
   startKioskRuntimes,
-  takeTicketAt,
 } from '../support/chaos.ts';
 import { useCleanups } from '../support/cleanups.ts';
 import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from '../support/fixtures.ts';
@@ -49,28 +45,13 @@ describe('a 30-second hub outage', () => {
     });
 
     // At each kiosk a customer takes a ticket every 1.5-2.5 s and someone presses a smiley every 0.1-0.3 s.
-    const papers: Paper[] = [];
-    const refusals: (Refusal & { numbersLeft: number })[] = [];
-    const presses: { kioskId: string; id: string; seq: number }[] = [];
-    let busy = true;
-    const customer = async (kiosk: KioskRuntime, index: number) => {
-      const pace = seeded(SEED * 100 + index);
-      while (busy) {
-        const serviceId = SERVICES[Math.floor(pace() * SERVICES.length)]!;
-        const taken = await takeTicketAt(kiosk.status().localUrl!, kiosk.config.deviceId, serviceId);
-        if ('paper' in taken) papers.push(taken.paper);
-        else refusals.push({ ...taken.refusal, numbersLeft: kiosk.offlineNumbersLeft(serviceId) });
-        await sleep(1500 + pace() * 1000);
-      }
-    };
-    const presser = async (kiosk: KioskRuntime, index: number) => {
-      const pace = seeded(SEED * 1000 + index);
-      for (let n = 0; busy; n += 1) {
-        presses.push({ kioskId: kiosk.config.deviceId, ...(await pressAt(kiosk.status().localUrl!, n)) });
-        await sleep(100 + pace() * 200);
-      }
-    };
-    const activity = kiosks.flatMap((kiosk, i) => [customer(kiosk, i), presser(kiosk, i)]);
+    const business = startBusiness(kiosks, {
+      seed: SEED,
+      services: SERVICES,
+      ticketPauseMs: [1500, 2500],
+      pressPauseMs: [100, 300],
+    });
+    const { papers, refusals, presses } = business;
 
     await waitFor(() => papers.filter((p) => !p.offline).length >= KIOSKS.length, {
       what: 'tickets numbered by the hub before the outage',
@@ -91,8 +72,7 @@ describe('a 30-second hub outage', () => {
       timeoutMs: 30_000,
     });
     await sleep(2000);
-    busy = false;
-    await Promise.all(activity);
+    await business.stop();
     await waitFor(() => kiosks.every((k) => k.status().sync === 'online' && k.status().outbox === 0), {
       what: 'every kiosk outbox to drain',
       timeoutMs: 60_000,
@@ -103,7 +83,7 @@ describe('a 30-second hub outage', () => {
     await sleep(500);
     await hub.kill('SIGTERM');
 
-    const hubQueue = await readHubQueue(hubFile, TEST_QUEUE_VENUE.id, cleanups);
+    const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);
     const stored = new Map(
       await Promise.all(KIOSKS.map(async (id) => [id, await hubQueue.reader.store.deviceEvents(id)] as const)),
     );
@@ -137,7 +117,7 @@ describe('a 30-second hub outage', () => {
     expect(storedIds.size, context).toBe(storedTotal);
     expect(missingPresses, context).toEqual([]);
     // Every ticket: the paper's number at the hub, none twice, none lost; nobody refused while numbers were left.
-    await expectHubHoldsPapers(hubQueue, papers, context);
+    await expectHubHoldsPapers(hubQueue, papers, KIOSKS, context);
     expect(
       refusals.filter((r) => r.numbersLeft > 0),
       context,

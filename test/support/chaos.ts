@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { kioskConfigSchema } from '../../kiosk/config.ts';
 import { KioskRuntime } from '../../kiosk/runtime.ts';
 import type { TakenTicket } from '../../kiosk/ticket-desk.ts';
 import { type Hub, startHub } from '../../server/hub.ts';
-import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
+import type { HubStore } from '../../server/store/hub-store.ts';
 import type { Cleanup } from './cleanups.ts';
 
 /**
@@ -70,14 +69,14 @@ export interface Paper {
   offline: boolean;
 }
 
-export interface Refusal {
+interface Refusal {
   kioskId: string;
   status: number;
   code: string;
 }
 
 /** Takes one ticket through a kiosk's screen API, as its "take a ticket" button does. */
-export async function takeTicketAt(
+async function takeTicketAt(
   localUrl: string,
   kioskId: string,
   serviceId: string,
@@ -93,6 +92,60 @@ export async function takeTicketAt(
   return { paper: { kioskId, ticketId: ticket.ticketId, serviceId, number: ticket.number, day: ticket.day, offline } };
 }
 
+/**
+ * Business at the kiosks while the test injects faults: at each kiosk `customersPerKiosk`
+ * customers take tickets (a seeded random service, a pause in `ticketPauseMs` between takes) and,
+ * with `pressPauseMs`, someone presses a smiley on the screen between such pauses. Everything a
+ * kiosk answered is kept: the papers, the refusals, the acknowledged presses. `stop` ends it.
+ */
+export function startBusiness(
+  kiosks: readonly KioskRuntime[],
+  options: {
+    seed: number;
+    services: readonly string[];
+    customersPerKiosk?: number;
+    ticketPauseMs: readonly [number, number];
+    pressPauseMs?: readonly [number, number];
+  },
+) {
+  const papers: Paper[] = [];
+  const refusals: (Refusal & { numbersLeft: number })[] = [];
+  const presses: { kioskId: string; id: string; seq: number }[] = [];
+  let open = true;
+  const pause = (pace: () => number, [min, max]: readonly [number, number]) => sleep(min + pace() * (max - min));
+  const customer = async (kiosk: KioskRuntime, index: number) => {
+    const pace = seeded(options.seed * 100 + index);
+    while (open) {
+      const serviceId = options.services[Math.floor(pace() * options.services.length)]!;
+      const taken = await takeTicketAt(kiosk.status().localUrl!, kiosk.config.deviceId, serviceId);
+      if ('paper' in taken) papers.push(taken.paper);
+      else refusals.push({ ...taken.refusal, numbersLeft: kiosk.offlineNumbersLeft(serviceId) });
+      await pause(pace, options.ticketPauseMs);
+    }
+  };
+  const presser = async (kiosk: KioskRuntime, index: number, pressPauseMs: readonly [number, number]) => {
+    const pace = seeded(options.seed * 1000 + index);
+    for (let n = 0; open; n += 1) {
+      presses.push({ kioskId: kiosk.config.deviceId, ...(await pressAt(kiosk.status().localUrl!, n)) });
+      await pause(pace, pressPauseMs);
+    }
+  };
+  const perKiosk = options.customersPerKiosk ?? 1;
+  const running = kiosks.flatMap((kiosk, k) => [
+    ...Array.from({ length: perKiosk }, (_, c) => customer(kiosk, k * perKiosk + c)),
+    ...(options.pressPauseMs ? [presser(kiosk, k, options.pressPauseMs)] : []),
+  ]);
+  return {
+    papers,
+    refusals,
+    presses,
+    async stop() {
+      open = false;
+      await Promise.all(running);
+    },
+  };
+}
+
 /** Records one smiley press through a kiosk's screen API; the answer is the stored event's id and seq. */
 export async function pressAt(localUrl: string, level: number): Promise<{ id: string; seq: number }> {
   const response = await fetch(`${localUrl}/local/feedback`, {
@@ -105,23 +158,17 @@ export async function pressAt(localUrl: string, level: number): Promise<{ id: st
   return { id: body.id, seq: body.seq };
 }
 
-/** ticket.taken events a hub's SQLite file stored, by ticket id: the number each kiosk recorded. */
-function ticketTakenRecords(hubFile: string): Map<string, string> {
-  const db = new Database(hubFile, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare<[], { payload: string }>("SELECT payload FROM events WHERE type = 'ticket.taken'")
-      .all()
-      .map((row) => JSON.parse(row.payload) as { ticketId: string; number: string });
-    const byTicket = new Map<string, string>();
-    for (const row of rows) {
-      if (byTicket.has(row.ticketId)) throw new Error(`ticket ${row.ticketId} was recorded twice`);
-      byTicket.set(row.ticketId, row.number);
+/** The ticket.taken events a hub stored from these devices, by ticket id: the number each kiosk recorded. */
+async function ticketTakenRecords(store: HubStore, deviceIds: readonly string[]): Promise<Map<string, string>> {
+  const byTicket = new Map<string, string>();
+  for (const deviceId of deviceIds)
+    for (const { event } of await store.deviceTicketRecords(deviceId, 0)) {
+      if (event.type !== 'ticket.taken') continue;
+      const { ticketId, number } = event.payload as { ticketId: string; number: string };
+      if (byTicket.has(ticketId)) throw new Error(`ticket ${ticketId} was recorded twice`);
+      byTicket.set(ticketId, number);
     }
-    return byTicket;
-  } finally {
-    db.close();
-  }
+  return byTicket;
 }
 
 /** Each fault-injection test prints one line of figures; the README's reliability table quotes them. */
@@ -131,16 +178,15 @@ export function reportFigures(test: string, figures: Record<string, unknown>): s
   return line;
 }
 
-/** The venue's queue as every screen reads it (board, staff console, phone page), from a stopped hub's file. */
-export async function readHubQueue(hubFile: string, venueId: string, cleanups: Cleanup[]) {
-  const reader = await startHub({ store: new SqliteHubStore(hubFile), port: 0 });
+/** The venue's queue as every screen reads it (board, staff console, phone page), from a stopped hub's store. */
+export async function readHubQueue(store: HubStore, venueId: string, cleanups: Cleanup[]) {
+  const reader = await startHub({ store, port: 0 });
   cleanups.push(() => reader.close());
   const queue = (await reader.queues.live.get(venueId))!;
   const log = await reader.store.queueEvents(venueId);
   return {
     reader,
     venueId,
-    hubFile,
     tickets: queue.state.tickets,
     renumbered: log.filter((e) => e.type === 'ticket.renumbered').length,
   };
@@ -155,10 +201,10 @@ export async function expectHubHoldsPapers(
   hub: {
     reader: Hub;
     venueId: string;
-    hubFile: string;
     tickets: Record<string, { id: string; number: string; day: string }>;
   },
   papers: readonly Paper[],
+  deviceIds: readonly string[],
   context: string,
 ): Promise<void> {
   const mismatched = papers.flatMap((paper) => {
@@ -179,7 +225,7 @@ export async function expectHubHoldsPapers(
     snapshot.services.reduce((sum, s) => sum + s.waiting, 0),
     context,
   ).toBe(papers.length);
-  const taken = ticketTakenRecords(hub.hubFile);
+  const taken = await ticketTakenRecords(hub.reader.store, deviceIds);
   expect(taken.size, context).toBe(papers.length);
   for (const paper of papers) expect(taken.get(paper.ticketId), context).toBe(paper.number);
 }
