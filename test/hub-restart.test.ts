@@ -6,6 +6,7 @@ import { SyncClient } from '../kiosk/sync-client.ts';
 import { provisionHubFile, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { reportFigures } from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
 
 const DEVICES = ['k1', 'k2', 'k3'];
@@ -66,6 +67,7 @@ describe('the hub process stopped while kiosks keep producing', () => {
       kiosks.every((k) => k.sync.contiguousSeq > seqs.get(k.deviceId)!);
     const lastSeqs = () => new Map(kiosks.map((k) => [k.deviceId, k.store.lastSeq]));
 
+    let recordedWhileDown = 0;
     for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
       // Traffic is flowing: each kiosk has had events confirmed since the last (re)start.
       const before = lastSeqs();
@@ -81,6 +83,7 @@ describe('the hub process stopped while kiosks keep producing', () => {
         what: 'kiosks to record presses offline',
       });
       expect(kiosks.map((k) => k.sync.contiguousSeq)).toEqual(kiosks.map((k) => confirmedWhileDown.get(k.deviceId)));
+      recordedWhileDown += kiosks.reduce((sum, k) => sum + k.store.lastSeq - down.get(k.deviceId)!, 0);
       await hub.start();
     }
 
@@ -113,7 +116,19 @@ describe('the hub process stopped while kiosks keep producing', () => {
         s: local.length,
       });
     }
-    expect(hubDb.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: expectedTotal });
+    const hubEvents = hubDb.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()!.n;
+    const hubDistinctIds = hubDb.prepare<[], { n: number }>('SELECT COUNT(DISTINCT id) AS n FROM events').get()!.n;
+    reportFigures('hub SIGKILL and SIGTERM mid-burst', {
+      kills: 1,
+      terms: 1,
+      kiosks: kiosks.length,
+      kioskRecorded: expectedTotal,
+      recordedWhileDown,
+      hubEvents,
+      hubDistinctIds,
+    });
+    expect(hubEvents).toBe(expectedTotal);
+    expect(hubDistinctIds).toBe(expectedTotal);
     expect(hubDb.prepare('SELECT SUM(count) AS n FROM touchpoint_counts').get()).toEqual({ n: expectedTotal });
   });
 });
