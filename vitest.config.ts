@@ -1,7 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Unit tests sit beside their modules; integration tests (test/) start real processes and servers. */
 const UNIT_TESTS = '{core,drivers,storage,kiosk,electron,server,renderer,bin}/**/*.test.{ts,tsx}';
+/**
+ * The long fault-injection tests (a 30-second outage, hub clusters killed mid-burst) run only in
+ * `npm run test:chaos`, which sets WAITWELL_CHAOS; the short ones in test/ run in `npm test` too.
+ */
+const CHAOS_ONLY = process.env.WAITWELL_CHAOS ? [] : ['test/chaos/**'];
 
 export default defineConfig({
   test: {
@@ -14,7 +19,12 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: [UNIT_TESTS] } },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/**/*.test.{ts,tsx}'], globalSetup: ['test/global-setup.ts'] },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: [...configDefaults.exclude, ...CHAOS_ONLY],
+          globalSetup: ['test/global-setup.ts'],
+        },
       },
     ],
   },

@@ -1,14 +1,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../bin/free-port.ts';
-import { kioskConfigSchema } from '../kiosk/config.ts';
-import { KioskRuntime } from '../kiosk/runtime.ts';
-import type { TakenTicket } from '../kiosk/ticket-desk.ts';
-import { startHub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import {
+  expectHubHoldsPapers,
+  readHubQueue,
+  reportFigures,
+  seeded,
+  sleep,
+  startBusiness,
+  startKioskRuntimes,
+} from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { type RunningProcess, spawnWaitwell } from './support/processes.ts';
+import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -25,29 +29,6 @@ const KIOSKS = ['k1', 'k2', 'k3'];
 const CUSTOMERS_PER_KIOSK = 2;
 const SERVICES = ['deposits', 'loans'];
 
-/** A small seeded generator (mulberry32): the same seed gives the same kill and pause timings. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Paper {
-  kioskId: string;
-  ticketId: string;
-  serviceId: string;
-  number: string;
-  day: string;
-  offline: boolean;
-}
-
 describe('tickets taken while the hub is killed at random moments', () => {
   const cleanups = useCleanups();
 
@@ -57,79 +38,27 @@ describe('tickets taken while the hub is killed at random moments', () => {
     cleanups.push(() => dir.remove());
     const hubFile = join(dir.path, 'hub.db');
     const tokens = await provisionHubFile(hubFile, TEST_QUEUE_VENUE, KIOSKS);
-    const port = await freePort();
-    const hubUrl = `http://127.0.0.1:${port}`;
-    let hub: RunningProcess | undefined;
+    const hub = await restartableHub(hubFile, cleanups);
+    const hubUrl = hub.url;
     /** How long each hub process took to listen: the kiosks are offline for at least this long. */
-    const startupsMs: number[] = [];
-    const startHubProcess = async () => {
-      hub = spawnWaitwell(['hub', '--store', hubFile, '--port', String(port)]);
-      const started = Date.now();
-      await hub.waitForLine(/waitwell hub listening on/, 60_000);
-      startupsMs.push(Date.now() - started);
-    };
-    cleanups.push(() => hub?.kill('SIGKILL'));
-    await startHubProcess();
+    const startupsMs = [await hub.start()];
 
-    const kiosks = KIOSKS.map(
-      (deviceId) =>
-        new KioskRuntime(
-          kioskConfigSchema.parse({
-            hubUrl,
-            venueId: TEST_QUEUE_VENUE.id,
-            deviceId,
-            token: tokens.get(deviceId)!,
-            store: join(dir.path, `${deviceId}.db`),
-            sync: { ackTimeoutMs: 2000, takeDeadlineMs: 2500, retryMaxMs: 1000 },
-          }),
-        ),
+    const { kiosks, stop: stopKiosks } = await startKioskRuntimes(
+      { dir: dir.path, hubUrl, venueId: TEST_QUEUE_VENUE.id, tokens },
+      cleanups,
     );
-    let kiosksRunning = true;
-    cleanups.push(async () => {
-      if (kiosksRunning) for (const kiosk of kiosks) await kiosk.stop();
-    });
-    for (const kiosk of kiosks) await kiosk.start();
     await waitFor(() => kiosks.every((k) => SERVICES.every((s) => k.offlineNumbersLeft(s) > 0)), {
       what: 'every kiosk to hold offline numbers for every service',
       timeoutMs: 30_000,
     });
 
-    const papers: Paper[] = [];
-    const refusals: { kioskId: string; status: number; code: string; numbersLeft: number }[] = [];
-    let taking = true;
-    const customer = async (kiosk: KioskRuntime, index: number) => {
-      const pace = seeded(SEED * 100 + index);
-      while (taking) {
-        const serviceId = SERVICES[Math.floor(pace() * SERVICES.length)]!;
-        const response = await fetch(`${kiosk.status().localUrl}/local/tickets`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ serviceId, language: 'en' }),
-        });
-        const body = (await response.json()) as TakenTicket & { error?: { code: string } };
-        if (response.status === 201) {
-          papers.push({
-            kioskId: kiosk.config.deviceId,
-            ticketId: body.ticket.ticketId,
-            serviceId,
-            number: body.ticket.number,
-            day: body.ticket.day,
-            offline: body.offline,
-          });
-        } else {
-          refusals.push({
-            kioskId: kiosk.config.deviceId,
-            status: response.status,
-            code: body.error?.code ?? 'unknown',
-            numbersLeft: kiosk.offlineNumbersLeft(serviceId),
-          });
-        }
-        await sleep(500 + pace() * 500);
-      }
-    };
-    const customers = kiosks.flatMap((kiosk, k) =>
-      Array.from({ length: CUSTOMERS_PER_KIOSK }, (_, c) => customer(kiosk, k * CUSTOMERS_PER_KIOSK + c)),
-    );
+    const business = startBusiness(kiosks, {
+      seed: SEED,
+      services: SERVICES,
+      customersPerKiosk: CUSTOMERS_PER_KIOSK,
+      ticketPauseMs: [500, 1000],
+    });
+    const { papers, refusals } = business;
 
     // The chaos: the hub runs a random while, is SIGKILLed wherever it is, stays down a random while.
     const downtimes: number[] = [];
@@ -140,35 +69,26 @@ describe('tickets taken while the hub is killed at random moments', () => {
         timeoutMs: 30_000,
       });
       await sleep(200 + random() * 1200);
-      await hub!.kill('SIGKILL');
+      await hub.kill('SIGKILL');
       const down = Math.round(random() * 1500);
       downtimes.push(down);
       await sleep(down);
-      await startHubProcess();
+      startupsMs.push(await hub.start());
     }
     await sleep(1000);
-    taking = false;
-    await Promise.all(customers);
+    await business.stop();
 
     // Every kiosk delivers its records, offline tickets included, to the last hub.
     await waitFor(() => kiosks.every((k) => k.status().sync === 'online' && k.status().outbox === 0), {
       what: 'every kiosk outbox to drain',
       timeoutMs: 30_000,
     });
-    kiosksRunning = false;
-    for (const kiosk of kiosks) await kiosk.stop();
+    await stopKiosks();
     // The offline tickets are merged into the queue after their batch is stored: let that finish.
     await sleep(500);
-    await hub!.kill('SIGTERM');
+    await hub.kill('SIGTERM');
 
-    // The hub's queue as every screen reads it (board, staff console, phone page, calls).
-    const reader = await startHub({ store: new SqliteHubStore(hubFile), port: 0 });
-    cleanups.push(() => reader.close());
-    const venueId = TEST_QUEUE_VENUE.id;
-    const queue = (await reader.queues.live.get(venueId))!;
-    const hubTickets = Object.values(queue.state.tickets);
-    const log = await reader.store.queueEvents(venueId);
-    const renumbered = log.filter((e) => e.type === 'ticket.renumbered').length;
+    const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);
     const figures = {
       seed: SEED,
       kills: KILLS,
@@ -177,63 +97,20 @@ describe('tickets taken while the hub is killed at random moments', () => {
       papers: papers.length,
       offlinePapers: papers.filter((p) => p.offline).length,
       refusals: refusals.length,
-      hubTickets: hubTickets.length,
-      renumbered,
+      hubTickets: Object.keys(hubQueue.tickets).length,
+      renumbered: hubQueue.renumbered,
     };
-    console.log(`chaos figures: ${JSON.stringify(figures)}`);
-    const context = JSON.stringify(figures);
+    const context = reportFigures('hub SIGKILL mid-take', figures);
 
     // No customer refused while their kiosk held numbers for the service.
     expect(
       refusals.filter((r) => r.numbersLeft > 0),
       context,
     ).toEqual([]);
-    // Paper number == hub number, for every ticket a customer holds.
-    const mismatched = papers.flatMap((paper) => {
-      const held = queue.state.tickets[paper.ticketId];
-      return held?.number === paper.number ? [] : [{ ...paper, hub: held?.number ?? 'missing' }];
-    });
-    expect(mismatched, context).toEqual([]);
-    for (const paper of papers.slice(0, 20)) {
-      const view = await reader.queues.reads.ticket(venueId, paper.ticketId);
-      expect(view?.number, context).toBe(paper.number);
-    }
-    // No number twice: on paper, and in the hub's queue.
-    const paperNumbers = papers.map((p) => `${p.day}/${p.number}`);
-    expect(new Set(paperNumbers).size, context).toBe(papers.length);
-    const hubNumbers = hubTickets.map((t) => `${t.day}/${t.number}`);
-    expect(new Set(hubNumbers).size, context).toBe(hubTickets.length);
-    // Nothing lost, nothing extra: the hub holds exactly the tickets customers were given.
-    expect(new Set(hubTickets.map((t) => t.id)), context).toEqual(new Set(papers.map((p) => p.ticketId)));
-    const snapshot = (await reader.queues.reads.snapshot(venueId))!;
-    const waiting = snapshot.services.reduce((sum, s) => sum + s.waiting, 0);
-    expect(waiting, context).toBe(papers.length);
-    // The kiosks' own records reached the hub once each, with the number on paper.
-    const taken = await ticketTakenRecords(hubFile);
-    expect(taken.size, context).toBe(papers.length);
-    for (const paper of papers) expect(taken.get(paper.ticketId), context).toBe(paper.number);
+    // Paper number == hub number for every ticket a customer holds; no number twice; nothing lost.
+    await expectHubHoldsPapers(hubQueue, papers, KIOSKS, context);
     // The run did what it set out to: offline tickets were issued and the hub was killed mid-flow.
     expect(figures.offlinePapers, context).toBeGreaterThan(0);
     expect(papers.length - figures.offlinePapers, context).toBeGreaterThan(KILLS);
   }, 180_000);
 });
-
-/** ticket.taken events the hub stored, by ticket id: the number each kiosk recorded. */
-async function ticketTakenRecords(hubFile: string): Promise<Map<string, string>> {
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(hubFile, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare<[], { payload: string }>("SELECT payload FROM events WHERE type = 'ticket.taken'")
-      .all()
-      .map((row) => JSON.parse(row.payload) as { ticketId: string; number: string });
-    const byTicket = new Map<string, string>();
-    for (const row of rows) {
-      if (byTicket.has(row.ticketId)) throw new Error(`ticket ${row.ticketId} was recorded twice`);
-      byTicket.set(row.ticketId, row.number);
-    }
-    return byTicket;
-  } finally {
-    db.close();
-  }
-}

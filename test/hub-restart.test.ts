@@ -4,15 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
 import { provisionHubFile, tempDir, TEST_VENUE } from './support/fixtures.ts';
-import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
+import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { reportFigures } from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
-import { freePort } from '../bin/free-port.ts';
 
 const DEVICES = ['k1', 'k2', 'k3'];
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
-
-/** A port that was free a moment ago: the restarted hub must come back on the same address. */
 
 interface Kiosk {
   deviceId: string;
@@ -28,15 +26,9 @@ describe('the hub process stopped while kiosks keep producing', () => {
     cleanups.push(() => dir.remove());
     const hubFile = join(dir.path, 'hub.db');
     const tokens = await provisionHubFile(hubFile, TEST_VENUE, DEVICES);
-    const port = await freePort();
-    const hubUrl = `http://127.0.0.1:${port}`;
-    let hub: RunningProcess | undefined;
-    const startHubProcess = async () => {
-      hub = spawnWaitwell(['hub', '--store', hubFile, '--port', String(port)]);
-      await hub.waitForLine(/waitwell hub listening on/);
-    };
-    cleanups.push(() => hub?.kill('SIGKILL'));
-    await startHubProcess();
+    const hub = await restartableHub(hubFile, cleanups);
+    const hubUrl = hub.url;
+    await hub.start();
 
     const kiosks: Kiosk[] = DEVICES.map((deviceId) => {
       const store = new LocalStore(join(dir.path, `${deviceId}.db`), { venueId: TEST_VENUE.id, deviceId });
@@ -75,11 +67,12 @@ describe('the hub process stopped while kiosks keep producing', () => {
       kiosks.every((k) => k.sync.contiguousSeq > seqs.get(k.deviceId)!);
     const lastSeqs = () => new Map(kiosks.map((k) => [k.deviceId, k.store.lastSeq]));
 
+    let recordedWhileDown = 0;
     for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
       // Traffic is flowing: each kiosk has had events confirmed since the last (re)start.
       const before = lastSeqs();
       await waitFor(() => allAckedPast(before), { what: 'every kiosk to sync with the running hub' });
-      await hub!.kill(signal);
+      await hub.kill(signal);
       await waitFor(() => kiosks.every((k) => k.sync.state !== 'online'), {
         what: 'every kiosk to notice the hub is gone',
       });
@@ -90,7 +83,8 @@ describe('the hub process stopped while kiosks keep producing', () => {
         what: 'kiosks to record presses offline',
       });
       expect(kiosks.map((k) => k.sync.contiguousSeq)).toEqual(kiosks.map((k) => confirmedWhileDown.get(k.deviceId)));
-      await startHubProcess();
+      recordedWhileDown += kiosks.reduce((sum, k) => sum + k.store.lastSeq - down.get(k.deviceId)!, 0);
+      await hub.start();
     }
 
     clearInterval(producer);
@@ -122,7 +116,19 @@ describe('the hub process stopped while kiosks keep producing', () => {
         s: local.length,
       });
     }
-    expect(hubDb.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: expectedTotal });
+    const hubEvents = hubDb.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()!.n;
+    const hubDistinctIds = hubDb.prepare<[], { n: number }>('SELECT COUNT(DISTINCT id) AS n FROM events').get()!.n;
+    reportFigures('hub SIGKILL and SIGTERM mid-burst', {
+      kills: 1,
+      terms: 1,
+      kiosks: kiosks.length,
+      kioskRecorded: expectedTotal,
+      recordedWhileDown,
+      hubEvents,
+      hubDistinctIds,
+    });
+    expect(hubEvents).toBe(expectedTotal);
+    expect(hubDistinctIds).toBe(expectedTotal);
     expect(hubDb.prepare('SELECT SUM(count) AS n FROM touchpoint_counts').get()).toEqual({ n: expectedTotal });
   });
 });

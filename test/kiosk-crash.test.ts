@@ -2,32 +2,26 @@ import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KioskStatus } from '../kiosk/runtime.ts';
-import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
-import { spawnWaitwell, type RunningProcess } from './support/processes.ts';
-import { waitFor } from './support/wait.ts';
+import { pressAt, reportFigures, seeded } from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
+import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { kioskStatus, type RunningProcess, startKioskProcess } from './support/processes.ts';
+import { waitFor } from './support/wait.ts';
 
-/** Requests in flight at once: enough that the kill always lands while several are open. */
+/**
+ * Fault injection (README "Reliability"): a kiosk process recording a burst of presses is
+ * SIGKILLed at a random moment, restarted on the same store, and killed again, KILLS times. The
+ * hub must end up holding every press any of those processes acknowledged, each exactly once.
+ * CHAOS_SEED=<n> replays a run's kill moments; CHAOS_KIOSK_KILLS sets how many.
+ */
+const SEED = Number(process.env.CHAOS_SEED ?? 15);
+const KILLS = Number(process.env.CHAOS_KIOSK_KILLS ?? 3);
+/** Requests in flight at once: enough that a kill always lands while several are open. */
 const CONCURRENCY = 16;
-/** The kill comes after this many 201s, with the burst still running. */
-const KILL_AFTER_ACKS = 300;
 
 interface Acknowledged {
   id: string;
   seq: number;
-}
-
-async function startKiosk(configFile: string): Promise<{ process: RunningProcess; localUrl: string }> {
-  const child = spawnWaitwell(['kiosk', '--config', configFile]);
-  // A process loading the TypeScript sources through tsx can take 20 s to start on a busy 2-core machine.
-  const [, localUrl] = await child.waitForLine(/screen API at (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-  return { process: child, localUrl: localUrl! };
-}
-
-async function status(localUrl: string): Promise<KioskStatus> {
-  const response = await fetch(`${localUrl}/local/status`);
-  return (await response.json()) as KioskStatus;
 }
 
 /**
@@ -45,15 +39,7 @@ async function burst(
   const worker = async (index: number) => {
     for (let n = 0; !dead; n += 1) {
       try {
-        const response = await fetch(`${localUrl}/local/feedback`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ touchpointId: 'entrance', level: ((index + n) % 4) + 1, source: 'screen' }),
-        });
-        const body = (await response.json()) as Acknowledged;
-        if (response.status !== 201) throw new Error(`kiosk answered ${response.status}: ${JSON.stringify(body)}`);
-        const ack = { id: body.id, seq: body.seq };
-        acknowledged.push(ack);
+        acknowledged.push(await pressAt(localUrl, index + n));
         onAck(acknowledged.length);
       } catch (error) {
         if (!dead && !(error instanceof TypeError)) throw error; // a non-201 answer is a bug, not the kill
@@ -69,7 +55,8 @@ async function burst(
 describe('a kiosk process killed in the middle of a burst', () => {
   const cleanups = useCleanups();
 
-  it('delivers every acknowledged press to the hub exactly once after a restart', async () => {
+  it(`delivers every acknowledged press to the hub exactly once after ${KILLS} SIGKILLs and restarts`, async () => {
+    const random = seeded(SEED);
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
@@ -88,29 +75,37 @@ describe('a kiosk process killed in the middle of a burst', () => {
       }),
     );
 
-    const first = await startKiosk(configFile);
-    cleanups.push(() => first.process.kill('SIGKILL'));
-    await waitFor(async () => (await status(first.localUrl)).sync === 'online', {
-      what: 'the kiosk to connect to the hub',
-    });
+    let kiosk: RunningProcess | undefined;
+    cleanups.push(() => kiosk?.kill('SIGKILL'));
+    const acknowledged: Acknowledged[] = [];
+    const killedAfter: number[] = [];
+    for (let kill = 0; kill < KILLS; kill += 1) {
+      const started = await startKioskProcess(configFile);
+      kiosk = started.process;
+      await waitFor(async () => (await kioskStatus(started.localUrl)).sync === 'online', {
+        what: 'the kiosk to connect to the hub',
+      });
+      // The kill lands after a random number of acknowledged presses, with the burst still running.
+      const killAfter = 50 + Math.floor(random() * 250);
+      let killed = false;
+      const run = await burst(started.localUrl, (count) => {
+        if (killed || count < killAfter) return;
+        killed = true;
+        started.process.child.kill('SIGKILL');
+      });
+      expect(await started.process.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(run.failed).toBeGreaterThan(0);
+      expect(run.acknowledged.length).toBeGreaterThanOrEqual(killAfter);
+      killedAfter.push(run.acknowledged.length);
+      acknowledged.push(...run.acknowledged);
+    }
 
-    let killed = false;
-    const { acknowledged, failed } = await burst(first.localUrl, (count) => {
-      if (killed || count < KILL_AFTER_ACKS) return;
-      killed = true;
-      first.process.child.kill('SIGKILL');
-    });
-    expect(await first.process.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(killed).toBe(true);
-    expect(failed).toBeGreaterThan(0);
-    expect(acknowledged.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
-
-    const second = await startKiosk(configFile);
-    cleanups.push(() => second.process.kill());
+    const last = await startKioskProcess(configFile);
+    kiosk = last.process;
     const maxAckedSeq = Math.max(...acknowledged.map((a) => a.seq));
     const settled = await waitFor(
       async () => {
-        const s = await status(second.localUrl);
+        const s = await kioskStatus(last.localUrl);
         return s.sync === 'online' && s.hubContiguousSeq === s.lastSeq ? s : undefined;
       },
       { what: 'the restarted kiosk to drain its outbox', timeoutMs: 15_000 },
@@ -119,12 +114,28 @@ describe('a kiosk process killed in the middle of a burst', () => {
     expect(settled.lastSeq).toBeGreaterThanOrEqual(maxAckedSeq);
 
     const stored = await hub.store.deviceEvents('k1');
-    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: settled.lastSeq }, (_, i) => i + 1));
-    expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
+    const storedIds = new Set(stored.map((e) => e.id));
     const storedSeqById = new Map(stored.map((e) => [e.id, e.seq]));
     const missing = acknowledged.filter((a) => storedSeqById.get(a.id) !== a.seq);
-    expect(missing).toEqual([]);
-    // Resends after the restart did not count twice: the live counts match the stored presses
+    const context = reportFigures('kiosk SIGKILL mid-burst', {
+      seed: SEED,
+      kills: KILLS,
+      acknowledgedBeforeEachKill: killedAfter,
+      acknowledged: acknowledged.length,
+      kioskRecorded: settled.lastSeq,
+      hubEvents: stored.length,
+      hubDistinctIds: storedIds.size,
+      missing: missing.length,
+    });
+    // Gap-free across the crashes, each event once, every acknowledged press at its seq.
+    expect(
+      stored.map((e) => e.seq),
+      context,
+    ).toEqual(Array.from({ length: settled.lastSeq }, (_, i) => i + 1));
+    expect(storedIds.size, context).toBe(stored.length);
+    expect(new Set(acknowledged.map((a) => a.id)).size, context).toBe(acknowledged.length);
+    expect(missing, context).toEqual([]);
+    // Resends after the restarts did not count twice: the live counts match the stored presses
     // (minus those the kiosk flagged as repeat-press misuse, which are stored but not counted).
     const hubDb = new Database(join(dir.path, 'hub.db'), { readonly: true, fileMustExist: true });
     const { counted } = hubDb
@@ -134,6 +145,6 @@ describe('a kiosk process killed in the middle of a burst', () => {
       .get() as { counted: number };
     hubDb.close();
     const entrance = (await hub.store.touchpointCounts(TEST_VENUE.id)).find((t) => t.touchpointId === 'entrance');
-    expect(entrance?.total ?? 0).toBe(counted);
-  });
+    expect(entrance?.total ?? 0, context).toBe(counted);
+  }, 180_000);
 });

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { KioskStatus } from '../../kiosk/runtime.ts';
+import { freePort } from '../../bin/free-port.ts';
 
 const WAITWELL = join(import.meta.dirname, '..', '..', 'bin', 'waitwell.mjs');
 
@@ -66,5 +68,44 @@ export function spawnWaitwell(args: string[], env: NodeJS.ProcessEnv = {}): Runn
       child.kill(signal);
       await exited;
     },
+  };
+}
+
+/** A `waitwell kiosk` process started from a configuration file, once its screen API answers. */
+export async function startKioskProcess(configFile: string): Promise<{ process: RunningProcess; localUrl: string }> {
+  const child = spawnWaitwell(['kiosk', '--config', configFile]);
+  // A process loading the TypeScript sources through tsx can take 20 s to start on a busy 2-core machine.
+  const [, localUrl] = await child.waitForLine(/screen API at (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+  return { process: child, localUrl: localUrl! };
+}
+
+/** What a kiosk process says about itself on its screen API. */
+export async function kioskStatus(localUrl: string): Promise<KioskStatus> {
+  const response = await fetch(`${localUrl}/local/status`);
+  return (await response.json()) as KioskStatus;
+}
+
+/**
+ * A `waitwell hub` process over one store on one port, to kill and start again: the kiosks keep
+ * the address, as they would a venue's hub machine. `start` resolves with how long it took to listen.
+ */
+export async function restartableHub(
+  store: string,
+  cleanups: (() => Promise<void> | void)[],
+  extraArgs: string[] = [],
+): Promise<{ url: string; port: number; start(): Promise<number>; kill(signal: NodeJS.Signals): Promise<void> }> {
+  const port = await freePort();
+  let hub: RunningProcess | undefined;
+  cleanups.push(() => hub?.kill('SIGKILL'));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async start() {
+      const started = Date.now();
+      hub = spawnWaitwell(['hub', '--store', store, '--port', String(port), ...extraArgs]);
+      await hub.waitForLine(/waitwell hub listening on/, 60_000);
+      return Date.now() - started;
+    },
+    kill: async (signal) => hub?.kill(signal),
   };
 }

@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
+import {
+  expectHubHoldsPapers,
+  readHubQueue,
+  reportFigures,
+  sleep,
+  startBusiness,
+  startKioskRuntimes,
+} from '../support/chaos.ts';
+import { useCleanups } from '../support/cleanups.ts';
+import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from '../support/fixtures.ts';
+import { restartableHub } from '../support/processes.ts';
+import { waitFor } from '../support/wait.ts';
+
+/**
+ * Fault injection, chaos tier only (README "Reliability"): the hub is SIGKILLed and stays down for
+ * 30 seconds while three kiosks keep recording presses and giving out tickets from their reserved
+ * numbers. Once it is back, every press reaches it exactly once and every ticket is in its queue
+ * under the number printed on the paper.
+ */
+const OUTAGE_MS = 30_000;
+const SEED = Number(process.env.CHAOS_SEED ?? 15);
+const KIOSKS = ['k1', 'k2', 'k3'];
+const SERVICES = ['deposits', 'loans'];
+
+describe('a 30-second hub outage', () => {
+  const cleanups = useCleanups();
+
+  it('loses and doubles nothing the kiosks recorded or printed while the hub was down', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const hubFile = join(dir.path, 'hub.db');
+    const tokens = await provisionHubFile(hubFile, TEST_QUEUE_VENUE, KIOSKS);
+    const hub = await restartableHub(hubFile, cleanups);
+    await hub.start();
+    const { kiosks, stop: stopKiosks } = await startKioskRuntimes(
+      { dir: dir.path, hubUrl: hub.url, venueId: TEST_QUEUE_VENUE.id, tokens },
+      cleanups,
+    );
+    await waitFor(() => kiosks.every((k) => SERVICES.every((s) => k.offlineNumbersLeft(s) > 0)), {
+      what: 'every kiosk to hold offline numbers for every service',
+      timeoutMs: 30_000,
+    });
+
+    // At each kiosk a customer takes a ticket every 1.5-2.5 s and someone presses a smiley every 0.1-0.3 s.
+    const business = startBusiness(kiosks, {
+      seed: SEED,
+      services: SERVICES,
+      ticketPauseMs: [1500, 2500],
+      pressPauseMs: [100, 300],
+    });
+    const { papers, refusals, presses } = business;
+
+    await waitFor(() => papers.filter((p) => !p.offline).length >= KIOSKS.length, {
+      what: 'tickets numbered by the hub before the outage',
+      timeoutMs: 30_000,
+    });
+    await hub.kill('SIGKILL');
+    const killedAt = Date.now();
+    const pressesBefore = presses.length;
+    const papersBefore = papers.length;
+    await sleep(OUTAGE_MS);
+    const startupMs = await hub.start();
+    const outageMs = Date.now() - killedAt;
+    const pressesDuringOutage = presses.length - pressesBefore;
+    const papersDuringOutage = papers.length - papersBefore;
+    // Business goes on a little with the hub back, then the kiosks deliver everything.
+    await waitFor(() => kiosks.every((k) => k.status().sync === 'online'), {
+      what: 'every kiosk back online',
+      timeoutMs: 30_000,
+    });
+    await sleep(2000);
+    await business.stop();
+    await waitFor(() => kiosks.every((k) => k.status().sync === 'online' && k.status().outbox === 0), {
+      what: 'every kiosk outbox to drain',
+      timeoutMs: 60_000,
+    });
+    const recorded = new Map(kiosks.map((k) => [k.config.deviceId, k.status().lastSeq]));
+    await stopKiosks();
+    // The offline tickets are merged into the queue after their batch is stored: let that finish.
+    await sleep(500);
+    await hub.kill('SIGTERM');
+
+    const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);
+    const stored = new Map(
+      await Promise.all(KIOSKS.map(async (id) => [id, await hubQueue.reader.store.deviceEvents(id)] as const)),
+    );
+    const storedTotal = [...stored.values()].reduce((sum, events) => sum + events.length, 0);
+    const storedIds = new Set([...stored.values()].flat().map((e) => e.id));
+    const missingPresses = presses.filter((p) => !stored.get(p.kioskId)!.some((e) => e.id === p.id && e.seq === p.seq));
+    const context = reportFigures('30-second hub outage', {
+      kills: 1,
+      outageMs,
+      hubStartupMs: startupMs,
+      presses: presses.length,
+      pressesDuringOutage,
+      papers: papers.length,
+      papersDuringOutage,
+      offlinePapers: papers.filter((p) => p.offline).length,
+      refusals: refusals.length,
+      kioskRecorded: [...recorded.values()].reduce((sum, n) => sum + n, 0),
+      hubEvents: storedTotal,
+      hubDistinctIds: storedIds.size,
+      missingPresses: missingPresses.length,
+      hubTickets: Object.keys(hubQueue.tickets).length,
+      renumbered: hubQueue.renumbered,
+    });
+
+    // Every event each kiosk recorded (presses, tickets, device reports) is at the hub once, gap-free.
+    for (const [deviceId, events] of stored)
+      expect(
+        events.map((e) => e.seq),
+        `${deviceId} ${context}`,
+      ).toEqual(Array.from({ length: recorded.get(deviceId)! }, (_, i) => i + 1));
+    expect(storedIds.size, context).toBe(storedTotal);
+    expect(missingPresses, context).toEqual([]);
+    // Every ticket: the paper's number at the hub, none twice, none lost; nobody refused while numbers were left.
+    await expectHubHoldsPapers(hubQueue, papers, KIOSKS, context);
+    expect(
+      refusals.filter((r) => r.numbersLeft > 0),
+      context,
+    ).toEqual([]);
+    // The outage was real: presses and offline tickets were recorded while the hub was down.
+    expect(pressesDuringOutage, context).toBeGreaterThan(0);
+    expect(papers.filter((p) => p.offline).length, context).toBeGreaterThan(0);
+  }, 240_000);
+});

@@ -1,0 +1,231 @@
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { kioskConfigSchema } from '../../kiosk/config.ts';
+import { KioskRuntime } from '../../kiosk/runtime.ts';
+import type { TakenTicket } from '../../kiosk/ticket-desk.ts';
+import { type Hub, startHub } from '../../server/hub.ts';
+import type { HubStore } from '../../server/store/hub-store.ts';
+import type { Cleanup } from './cleanups.ts';
+
+/**
+ * What the fault-injection tests share (README "Reliability"): seeded timings, customers pressing
+ * and taking tickets through a kiosk's screen API, and the counts read back from the hub.
+ */
+
+/** A small seeded generator (mulberry32): the same seed gives the same kill and pause timings. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Kiosk runtimes (store, sync, ticket desk, screen API) in this process, one per token, each on its
+ * own SQLite file in `dir`, with short sync timeouts so a dead hub is noticed within seconds.
+ * `stop` stops them once (the cleanup does it if the test did not).
+ */
+export async function startKioskRuntimes(
+  options: { dir: string; hubUrl: string; venueId: string; tokens: Map<string, string> },
+  cleanups: Cleanup[],
+): Promise<{ kiosks: KioskRuntime[]; stop(): Promise<void> }> {
+  const kiosks = [...options.tokens].map(
+    ([deviceId, token]) =>
+      new KioskRuntime(
+        kioskConfigSchema.parse({
+          hubUrl: options.hubUrl,
+          venueId: options.venueId,
+          deviceId,
+          token,
+          store: join(options.dir, `${deviceId}.db`),
+          sync: { ackTimeoutMs: 2000, takeDeadlineMs: 2500, retryMaxMs: 1000 },
+        }),
+      ),
+  );
+  let running = true;
+  const stop = async () => {
+    if (!running) return;
+    running = false;
+    for (const kiosk of kiosks) await kiosk.stop();
+  };
+  cleanups.push(stop);
+  for (const kiosk of kiosks) await kiosk.start();
+  return { kiosks, stop };
+}
+
+/** A ticket a customer holds: what its paper says. */
+export interface Paper {
+  kioskId: string;
+  ticketId: string;
+  serviceId: string;
+  number: string;
+  day: string;
+  offline: boolean;
+}
+
+interface Refusal {
+  kioskId: string;
+  status: number;
+  code: string;
+}
+
+/** Takes one ticket through a kiosk's screen API, as its "take a ticket" button does. */
+async function takeTicketAt(
+  localUrl: string,
+  kioskId: string,
+  serviceId: string,
+): Promise<{ paper: Paper } | { refusal: Refusal }> {
+  const response = await fetch(`${localUrl}/local/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ serviceId, language: 'en' }),
+  });
+  const body = (await response.json()) as TakenTicket & { error?: { code: string } };
+  if (response.status !== 201) return { refusal: { kioskId, status: response.status, code: body.error?.code ?? '' } };
+  const { ticket, offline } = body;
+  return { paper: { kioskId, ticketId: ticket.ticketId, serviceId, number: ticket.number, day: ticket.day, offline } };
+}
+
+/**
+ * Business at the kiosks while the test injects faults: at each kiosk `customersPerKiosk`
+ * customers take tickets (a seeded random service, a pause in `ticketPauseMs` between takes) and,
+ * with `pressPauseMs`, someone presses a smiley on the screen between such pauses. Everything a
+ * kiosk answered is kept: the papers, the refusals, the acknowledged presses. `stop` ends it.
+ */
+export function startBusiness(
+  kiosks: readonly KioskRuntime[],
+  options: {
+    seed: number;
+    services: readonly string[];
+    customersPerKiosk?: number;
+    ticketPauseMs: readonly [number, number];
+    pressPauseMs?: readonly [number, number];
+  },
+) {
+  const papers: Paper[] = [];
+  const refusals: (Refusal & { numbersLeft: number })[] = [];
+  const presses: { kioskId: string; id: string; seq: number }[] = [];
+  let open = true;
+  const pause = (pace: () => number, [min, max]: readonly [number, number]) => sleep(min + pace() * (max - min));
+  const customer = async (kiosk: KioskRuntime, index: number) => {
+    const pace = seeded(options.seed * 100 + index);
+    while (open) {
+      const serviceId = options.services[Math.floor(pace() * options.services.length)]!;
+      const taken = await takeTicketAt(kiosk.status().localUrl!, kiosk.config.deviceId, serviceId);
+      if ('paper' in taken) papers.push(taken.paper);
+      else refusals.push({ ...taken.refusal, numbersLeft: kiosk.offlineNumbersLeft(serviceId) });
+      await pause(pace, options.ticketPauseMs);
+    }
+  };
+  const presser = async (kiosk: KioskRuntime, index: number, pressPauseMs: readonly [number, number]) => {
+    const pace = seeded(options.seed * 1000 + index);
+    for (let n = 0; open; n += 1) {
+      presses.push({ kioskId: kiosk.config.deviceId, ...(await pressAt(kiosk.status().localUrl!, n)) });
+      await pause(pace, pressPauseMs);
+    }
+  };
+  const perKiosk = options.customersPerKiosk ?? 1;
+  const running = kiosks.flatMap((kiosk, k) => [
+    ...Array.from({ length: perKiosk }, (_, c) => customer(kiosk, k * perKiosk + c)),
+    ...(options.pressPauseMs ? [presser(kiosk, k, options.pressPauseMs)] : []),
+  ]);
+  return {
+    papers,
+    refusals,
+    presses,
+    async stop() {
+      open = false;
+      await Promise.all(running);
+    },
+  };
+}
+
+/** Records one smiley press through a kiosk's screen API; the answer is the stored event's id and seq. */
+export async function pressAt(localUrl: string, level: number): Promise<{ id: string; seq: number }> {
+  const response = await fetch(`${localUrl}/local/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ touchpointId: 'entrance', level: (level % 4) + 1, source: 'screen' }),
+  });
+  const body = (await response.json()) as { id: string; seq: number };
+  if (response.status !== 201) throw new Error(`kiosk answered ${response.status}: ${JSON.stringify(body)}`);
+  return { id: body.id, seq: body.seq };
+}
+
+/** The ticket.taken events a hub stored from these devices, by ticket id: the number each kiosk recorded. */
+async function ticketTakenRecords(store: HubStore, deviceIds: readonly string[]): Promise<Map<string, string>> {
+  const byTicket = new Map<string, string>();
+  for (const deviceId of deviceIds)
+    for (const { event } of await store.deviceTicketRecords(deviceId, 0)) {
+      if (event.type !== 'ticket.taken') continue;
+      const { ticketId, number } = event.payload as { ticketId: string; number: string };
+      if (byTicket.has(ticketId)) throw new Error(`ticket ${ticketId} was recorded twice`);
+      byTicket.set(ticketId, number);
+    }
+  return byTicket;
+}
+
+/** Each fault-injection test prints one line of figures; the README's reliability table quotes them. */
+export function reportFigures(test: string, figures: Record<string, unknown>): string {
+  const line = JSON.stringify({ test, ...figures });
+  console.log(`chaos figures: ${line}`);
+  return line;
+}
+
+/** The venue's queue as every screen reads it (board, staff console, phone page), from a stopped hub's store. */
+export async function readHubQueue(store: HubStore, venueId: string, cleanups: Cleanup[]) {
+  const reader = await startHub({ store, port: 0 });
+  cleanups.push(() => reader.close());
+  const queue = (await reader.queues.live.get(venueId))!;
+  const log = await reader.store.queueEvents(venueId);
+  return {
+    reader,
+    venueId,
+    tickets: queue.state.tickets,
+    renumbered: log.filter((e) => e.type === 'ticket.renumbered').length,
+  };
+}
+
+/**
+ * Every ticket a customer holds is in the hub's queue under the number on their paper, no number
+ * twice (on paper or at the hub), nothing lost, nothing extra, and each kiosk's ticket.taken record
+ * reached the hub once with that number (docs/queues.md, "One ticket, one number").
+ */
+export async function expectHubHoldsPapers(
+  hub: {
+    reader: Hub;
+    venueId: string;
+    tickets: Record<string, { id: string; number: string; day: string }>;
+  },
+  papers: readonly Paper[],
+  deviceIds: readonly string[],
+  context: string,
+): Promise<void> {
+  const mismatched = papers.flatMap((paper) => {
+    const held = hub.tickets[paper.ticketId];
+    return held?.number === paper.number ? [] : [{ ...paper, hub: held?.number ?? 'missing' }];
+  });
+  expect(mismatched, context).toEqual([]);
+  for (const paper of papers.slice(0, 20)) {
+    const view = await hub.reader.queues.reads.ticket(hub.venueId, paper.ticketId);
+    expect(view?.number, context).toBe(paper.number);
+  }
+  const hubTickets = Object.values(hub.tickets);
+  expect(new Set(papers.map((p) => `${p.day}/${p.number}`)).size, context).toBe(papers.length);
+  expect(new Set(hubTickets.map((t) => `${t.day}/${t.number}`)).size, context).toBe(hubTickets.length);
+  expect(new Set(hubTickets.map((t) => t.id)), context).toEqual(new Set(papers.map((p) => p.ticketId)));
+  const snapshot = (await hub.reader.queues.reads.snapshot(hub.venueId))!;
+  expect(
+    snapshot.services.reduce((sum, s) => sum + s.waiting, 0),
+    context,
+  ).toBe(papers.length);
+  const taken = await ticketTakenRecords(hub.reader.store, deviceIds);
+  expect(taken.size, context).toBe(papers.length);
+  for (const paper of papers) expect(taken.get(paper.ticketId), context).toBe(paper.number);
+}
