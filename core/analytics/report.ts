@@ -236,11 +236,80 @@ export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experi
   return rows.map(({ from, to, moments }) => ({ from, to, volume: moments.n, meanExperience: mean(moments) }));
 }
 
+/** A stage of the journey map (core/venue.ts); the wait moments count as "during". */
+type JourneyStage = 'before' | 'during' | 'after';
+
+/** One stage's rollup: every scored moment at a touchpoint of that stage. */
+interface StageScore {
+  stage: JourneyStage;
+  volume: number;
+  meanExperience: number | null;
+  happyIndex: number | null;
+  expectation: ExpectationScore | null;
+}
+
+/** Follow-up reasons given after presses (docs/analytics.md). */
+interface ReasonReport {
+  /** One row per touchpoint, segment of the press's visit (null: none or unattributed) and reason. */
+  rows: {
+    touchpointId: string;
+    stage: JourneyStage;
+    segmentId: string | null;
+    reasonId: string;
+    count: number;
+    /** count / the presses of that touchpoint (same segment) that gave any reason, 0..1. */
+    share: number;
+  }[];
+  /** Reasons per trend bucket (ReportOptions.trendBucketMs), bucket start ascending. */
+  trend: { from: number; reasonId: string; count: number }[];
+}
+
+/** A figure now beside the same figure over the span just before. */
+interface ComparedScore {
+  volume: number;
+  meanExperience: number | null;
+  previousVolume: number;
+  previousMeanExperience: number | null;
+  /** meanExperience - previousMeanExperience (null when either is). */
+  change: number | null;
+  /** |Welch t| between the two spans >= ReportOptions.significanceT: beyond noise. */
+  significant: boolean;
+}
+
+/** compare=previous: the same length of time immediately before [from, to). */
+interface AnalyticsComparison {
+  /** The previous span, ms: [from, to), to = the answer's from. */
+  from: number;
+  to: number;
+  /** The previous span's baseline (all its moments). */
+  baseline: { volume: number; meanExperience: number | null };
+  touchpoints: (ComparedScore & { touchpointId: string })[];
+  stages: (ComparedScore & { stage: JourneyStage })[];
+  journeys: {
+    count: number;
+    meanPeakEnd: number | null;
+    previousCount: number;
+    previousMeanPeakEnd: number | null;
+    change: number | null;
+    significant: boolean;
+  };
+}
+
 /** The venue analytics the hub serves (GET /api/venues/:venueId/analytics). */
 export interface VenueAnalytics extends TouchpointReport {
   venueId: string;
+  /** The span read, ms: [from, to). Days asked as YYYY-MM-DD resolve in the venue's time zone. */
   from: number;
   to: number;
+  /** The venue's IANA time zone (its calendar for days and hours). */
+  timeZone: string;
+  /** A rollup per journey stage, always the three in order before, during, after. */
+  stages: StageScore[];
+  reasons: ReasonReport;
+  /** Presses at touchpoints the journey map does not know (an outdated kiosk): kept, left out of scores. */
+  unknownTouchpoints: { touchpointId: string; volume: number }[];
+  /** Null unless compare=previous was asked. */
+  compare: AnalyticsComparison | null;
   /** Visits (core/analytics/visits.ts): a ticket's wait and every moment tied to it. */
   journeys: {
     count: number;

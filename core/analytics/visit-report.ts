@@ -14,6 +14,8 @@ const MINUTE_MS = 60_000;
 /** What the queue log says about one ticket. */
 export interface TicketFacts extends VisitTicket {
   ticketId: string;
+  /** The number on its paper (after any renumbering). */
+  number: string;
   serviceId: string;
   /** When the holder joined the line (issue, or check-in for a return ticket). */
   joinedAt: number | null;
@@ -58,7 +60,12 @@ export interface VisitReportInput {
 
 export interface VisitSummary extends PeakEnd {
   ticketId: string;
+  /** The number printed on the ticket ("A-012"), from the queue log. */
+  ticketNumber: string;
+  serviceId: string;
   segmentId: string | null;
+  /** The phone's whole-visit level (1..4), or null when the holder gave none. */
+  rating: FeedbackLevel | null;
   /** The holder's "compared with what you expected" on the phone, if given. */
   vsExpectation: number | null;
   /** The visit's moments in time order: where it went and how each moment scored. */
@@ -86,6 +93,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   const visitMoments = new Map<number, ScoredMoment[]>();
   const surpriseOf = new Map<number, number>();
   const vsExpectationOf = new Map<number, number>();
+  const ratingOf = new Map<number, FeedbackLevel>();
   const afterWaits: VisitFold['afterWaits'] = [];
   const join = (ticket: number, moment: ScoredMoment) => {
     moments.push(moment);
@@ -157,6 +165,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     // The holder's own comparison beats the venue's target: it is their expectation.
     const expected = rating.vsExpectation !== undefined ? experience - rating.vsExpectation : target;
     if (rating.vsExpectation !== undefined) vsExpectationOf.set(ticket, rating.vsExpectation);
+    ratingOf.set(ticket, rating.level);
     join(ticket, {
       touchpointId: rating.touchpointId,
       segmentId: rating.segmentId,
@@ -191,7 +200,10 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     const t = tickets[ticket]!;
     visits.push({
       ticketId: t.ticketId,
+      ticketNumber: t.number,
+      serviceId: t.serviceId,
       segmentId: t.segmentId,
+      rating: ratingOf.get(ticket) ?? null,
       vsExpectation: vsExpectationOf.get(ticket) ?? null,
       ...summary,
       path: [...list]

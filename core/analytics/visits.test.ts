@@ -21,6 +21,7 @@ const rules: VisitRules = {
 
 const ticket = (ticketId: string, facts: Partial<TicketFacts>): TicketFacts => ({
   ticketId,
+  number: `A-${ticketId}`,
   serviceId: 'deposits',
   segmentId: null,
   kioskId: 'k1',

@@ -38,6 +38,7 @@ function ticketFacts(events: readonly QueueEvent[]): TicketFacts[] {
     if (event.type === 'ticket.issued') {
       tickets.set(event.ticketId, {
         ticketId: event.ticketId,
+        number: event.number,
         serviceId: event.serviceId,
         segmentId: event.segmentId,
         kioskId: event.kioskId,
@@ -52,7 +53,9 @@ function ticketFacts(events: readonly QueueEvent[]): TicketFacts[] {
     }
     const ticket = 'ticketId' in event ? tickets.get(event.ticketId) : undefined;
     if (!ticket) continue;
-    if (event.type === 'ticket.checked-in') {
+    if (event.type === 'ticket.renumbered') {
+      ticket.number = event.to;
+    } else if (event.type === 'ticket.checked-in') {
       ticket.joinedAt = event.at;
       if (event.postedWaitMin !== null) ticket.postedWaitMin = event.postedWaitMin;
     } else if (event.type === 'ticket.called' && ticket.calledAt === null) {
@@ -130,7 +133,12 @@ export class AnalyticsService {
       venueId,
       from: options.from,
       to: options.to,
+      timeZone: venue.timezone,
       ...report,
+      stages: [],
+      reasons: { rows: [], trend: [] },
+      unknownTouchpoints: [],
+      compare: null,
       // Each touchpoint against its own target, where the venue set one.
       touchpoints: report.touchpoints.map((row) => {
         const target = targetOf.get(row.touchpointId);
