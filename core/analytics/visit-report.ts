@@ -25,6 +25,8 @@ export interface TicketFacts extends VisitTicket {
 
 /** A press read one by one (at a touchpoint a visit can reach). */
 export interface PressFacts {
+  /** The press's event id (a follow-up reason names it). */
+  id?: string;
   at: number;
   touchpointId: string;
   deviceId: string;
@@ -56,6 +58,8 @@ export interface VisitReportInput {
   bucketMs: number;
   /** Only the visits of this segment (null: visits without one); unattributed presses are left out. */
   segmentId?: string | null;
+  /** Presses (by id) whose visit's segment the caller wants to know: those a reason answers. */
+  trackPresses?: ReadonlySet<string>;
 }
 
 export interface VisitSummary extends PeakEnd {
@@ -75,10 +79,12 @@ export interface VisitSummary extends PeakEnd {
 export interface VisitFold {
   moments: ScoredMoment[];
   visits: VisitSummary[];
-  /** Presses (and counted presses) in no visit. */
-  unattributed: number;
+  /** Presses (and counted presses) in no visit, per touchpoint (whatever the segment asked). */
+  unattributedAt: Map<string, number>;
   /** Wait surprise beside each attributed press or rating that followed the wait. */
-  afterWaits: { surpriseMin: number; experience: number }[];
+  afterWaits: { surpriseMin: number; experience: number; touchpointId: string }[];
+  /** Of the tracked presses: the segment of the visit each belongs to (absent: in no visit). */
+  segmentOfPress: Map<string, string | null>;
 }
 
 /** The waiting moment of a service, scored from its surprise, reported like a touchpoint. */
@@ -102,7 +108,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     else visitMoments.set(ticket, [moment]);
     const surprise = surpriseOf.get(ticket);
     if (surprise !== undefined && !moment.touchpointId.startsWith('wait:'))
-      afterWaits.push({ surpriseMin: surprise, experience: moment.experience });
+      afterWaits.push({ surpriseMin: surprise, experience: moment.experience, touchpointId: moment.touchpointId });
   };
 
   tickets.forEach((t, i) => {
@@ -128,14 +134,13 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   // Unattributed presses read one by one are counted like the store's groups (millions of them
   // must not become millions of report moments).
   const loose = new Map<string, PressCount>();
-  let unattributed = 0;
+  const tracked = input.trackPresses?.size ? input.trackPresses : undefined;
+  const segmentOfPress = new Map<string, string | null>();
   presses.forEach((press, i) => {
     const experience = experienceOfPress(press.level, scale);
     const expected = input.expectedAt.get(press.touchpointId);
     const ticket = owner[i]!;
     if (ticket === UNATTRIBUTED) {
-      unattributed += 1;
-      if (input.segmentId !== undefined) return;
       const bucket = press.at - (press.at % input.bucketMs);
       const key = `${press.touchpointId}\u0000${press.level}\u0000${bucket}`;
       const group = loose.get(key);
@@ -144,6 +149,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
       return;
     }
     const segmentId = tickets[ticket]!.segmentId;
+    if (tracked && press.id !== undefined && tracked.has(press.id)) segmentOfPress.set(press.id, segmentId);
     if (!wanted(segmentId)) return;
     join(ticket, {
       touchpointId: press.touchpointId,
@@ -177,8 +183,11 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     });
   }
 
+  const unattributedAt = new Map<string, number>();
   for (const group of [...input.counted, ...loose.values()]) {
-    if (input.segmentId !== undefined || (group.misuse && !input.includeMisuse)) continue;
+    if (group.misuse && !input.includeMisuse) continue;
+    unattributedAt.set(group.touchpointId, (unattributedAt.get(group.touchpointId) ?? 0) + group.count);
+    if (input.segmentId !== undefined) continue;
     const expected = input.expectedAt.get(group.touchpointId);
     moments.push({
       touchpointId: group.touchpointId,
@@ -191,7 +200,6 @@ export function foldVisits(input: VisitReportInput): VisitFold {
       ...(expected === undefined ? {} : { expected }),
     });
   }
-  unattributed += input.counted.reduce((sum, g) => sum + (g.misuse && !input.includeMisuse ? 0 : g.count), 0);
 
   const visits: VisitSummary[] = [];
   for (const [ticket, list] of visitMoments) {
@@ -212,5 +220,5 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     });
   }
   visits.sort((a, b) => a.path[a.path.length - 1]!.at - b.path[b.path.length - 1]!.at);
-  return { moments, visits, unattributed, afterWaits };
+  return { moments, visits, unattributedAt, afterWaits, segmentOfPress };
 }

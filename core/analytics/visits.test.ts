@@ -158,7 +158,7 @@ describe('visit building, by rule', () => {
     // The wait (2 minutes late: -2), then the phone's "unhappy" (-2).
     expect(visit).toMatchObject({ ticketId: 't1', segmentId: 'gold', moments: 2, vsExpectation: -3, end: -2 });
     expect(visit!.path.map((m) => m.touchpointId)).toEqual(['wait:deposits', 'phone']);
-    expect(fold.unattributed).toBe(1);
+    expect([...fold.unattributedAt.values()].reduce((a, b) => a + b, 0)).toBe(1);
     const report = touchpointReport(fold.moments);
     expect(report.heatMap).toContainEqual(
       expect.objectContaining({ touchpointId: 'phone', segmentId: 'gold', unattributed: false, volume: 1 }),
@@ -278,7 +278,7 @@ describe('visit building, as properties', () => {
         // Every attributed moment is in exactly one visit; the rest are counted as unattributed.
         const attributed = fold.moments.filter((m) => m.visit).length;
         expect(moments).toBe(attributed);
-        expect(attributed + fold.unattributed).toBe(
+        expect(attributed + [...fold.unattributedAt.values()].reduce((a, b) => a + b, 0)).toBe(
           presses.length +
             ratings.length +
             tickets.filter((t) => t.calledAt !== null && t.postedWaitMin !== null).length,

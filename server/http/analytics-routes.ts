@@ -2,6 +2,7 @@ import type express from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../core/logger.ts';
+import { slugSchema } from '../../core/ids.ts';
 import type { Role } from '../../core/protocol.ts';
 import { describeZodIssues } from '../../core/zod-errors.ts';
 import { heatMapCsv, type AnalyticsService } from '../analytics/analytics-service.ts';
@@ -20,6 +21,12 @@ const querySchema = z.strictObject({
   minVolume: z.coerce.number().int().min(1).optional(),
   /** Only the visits of one segment; "none": visits without a segment. */
   segment: z.string().min(1).max(64).optional(),
+  /** Only the moments at touchpoints of one journey stage (the waits are "during"), and visits through it. */
+  stage: z.enum(['before', 'during', 'after']).optional(),
+  /** Only the moments at one touchpoint, and the visits through it. */
+  touchpoint: slugSchema.optional(),
+  /** "previous": the same figures over the span just before, beside each change whether it is beyond noise. */
+  compare: z.enum(['previous']).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
@@ -30,6 +37,9 @@ const querySchema = z.strictObject({
  *   &windowMin=       how long after a service the counter's box and the exit speak for it (default 5)
  *   &misuse=include   count presses flagged as misuse too (default: left out)
  *   &segment=gold     only the visits of one segment ("none": visits without one)
+ *   &stage=during     only the moments at touchpoints of one journey stage, and the visits through it
+ *   &touchpoint=exit  only the moments at one touchpoint, and the visits through it
+ *   &compare=previous the same figures over the span just before, each change tested against noise
  *   &format=csv       the touchpoint x segment heat map as CSV
  */
 export function analyticsRoutes(
@@ -57,6 +67,9 @@ export function analyticsRoutes(
       includeMisuse: query.data.misuse === 'include',
       ...(query.data.windowMin ? { attributionWindowMs: query.data.windowMin * 60_000 } : {}),
       ...(query.data.minVolume ? { report: { minVolume: query.data.minVolume } } : {}),
+      ...(query.data.stage === undefined ? {} : { stage: query.data.stage }),
+      ...(query.data.touchpoint === undefined ? {} : { touchpointId: query.data.touchpoint }),
+      ...(query.data.compare === undefined ? {} : { compare: query.data.compare }),
       ...(query.data.segment === undefined
         ? {}
         : { segmentId: query.data.segment === 'none' ? null : query.data.segment }),
