@@ -38,6 +38,10 @@ export interface ReasonInput {
   bucketMs: number;
 }
 
+/** A touchpoint's reasons in one segment, or in no visit (a group apart from "no segment"). */
+const groupOf = (touchpointId: string, segmentId: string | null, unattributed: boolean) =>
+  `${touchpointId}\u0000${unattributed ? '\u0001' : (segmentId ?? '')}`;
+
 export function foldReasons(input: ReasonInput): VenueAnalytics['reasons'] {
   const { filter } = input;
   const rows = new Map<string, VenueAnalytics['reasons']['rows'][number]>();
@@ -57,7 +61,8 @@ export function foldReasons(input: ReasonInput): VenueAnalytics['reasons'] {
     // A segment filter keeps the visits of that segment: a press in no visit is in none.
     if (filter.segmentId !== undefined && (visitSegment === undefined || visitSegment !== filter.segmentId)) continue;
     const segmentId = visitSegment ?? null;
-    const group = `${reason.touchpointId}\u0000${segmentId ?? ''}`;
+    const unattributed = visitSegment === undefined;
+    const group = groupOf(reason.touchpointId, segmentId, unattributed);
     const key = `${group}\u0000${reason.reasonId}`;
     const row = rows.get(key);
     if (row) row.count += 1;
@@ -66,6 +71,7 @@ export function foldReasons(input: ReasonInput): VenueAnalytics['reasons'] {
         touchpointId: reason.touchpointId,
         stage,
         segmentId,
+        unattributed,
         reasonId: reason.reasonId,
         count: 1,
         share: 0,
@@ -77,11 +83,12 @@ export function foldReasons(input: ReasonInput): VenueAnalytics['reasons'] {
     else trend.set(`${from}\u0000${reason.reasonId}`, { from, reasonId: reason.reasonId, count: 1 });
   }
   for (const row of rows.values())
-    row.share = row.count / totals.get(`${row.touchpointId}\u0000${row.segmentId ?? ''}`)!;
+    row.share = row.count / totals.get(groupOf(row.touchpointId, row.segmentId, row.unattributed))!;
   return {
     rows: [...rows.values()].sort(
       (a, b) =>
         a.touchpointId.localeCompare(b.touchpointId) ||
+        Number(a.unattributed) - Number(b.unattributed) ||
         (a.segmentId ?? '').localeCompare(b.segmentId ?? '') ||
         b.count - a.count ||
         a.reasonId.localeCompare(b.reasonId),

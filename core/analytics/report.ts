@@ -362,11 +362,13 @@ interface StageScore {
 
 /** Follow-up reasons given after presses (docs/analytics.md). */
 interface ReasonReport {
-  /** One row per touchpoint, segment of the press's visit (null: none or unattributed) and reason. */
+  /** One row per touchpoint, segment of the press's visit (null: none, or in no visit) and reason. */
   rows: {
     touchpointId: string;
     stage: JourneyStage;
     segmentId: string | null;
+    /** The press is in no visit (segmentId null), a row apart from "no segment" as in the heat map. */
+    unattributed: boolean;
     reasonId: string;
     count: number;
     /** count / the presses of that touchpoint (same segment) that gave any reason, 0..1. */
