@@ -46,7 +46,7 @@ describe('analytics a manager can slice', () => {
     return { hub, dir };
   }
 
-  it('answers days of the venue’s calendar, each filter, compare=previous, reasons and unknown touchpoints', async () => {
+  it('answers days of the venue’s calendar, each filter, compare=previous, reasons, unknown touchpoints', async () => {
     const { hub, dir } = await startCxHub();
     const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
     const staff = await signedInUser(hub, { username: 'mina', role: 'staff' });
