@@ -159,6 +159,9 @@ describe('analytics a manager can slice', () => {
     expect(counter.touchpoints).toEqual([row(all, 'counter-1')]);
     expect(counter.reasons.rows).toEqual(all.reasons.rows);
     expect(counter.journeys.count).toBe(1);
+    const wait = await read(`${days}&touchpoint=wait:deposits`);
+    expect(wait.touchpoints).toEqual([row(all, 'wait:deposits')]);
+    expect(wait.stages.find((s) => s.stage === 'during')!.volume).toBe(1);
     const gold = await read(`${days}&segment=gold`);
     expect(gold.heatMap).toEqual(all.heatMap.filter((c) => c.segmentId === 'gold' && !c.unattributed));
     expect(gold.journeys.items).toEqual(all.journeys.items);

@@ -23,8 +23,8 @@ const querySchema = z.strictObject({
   segment: z.string().min(1).max(64).optional(),
   /** Only the moments at touchpoints of one journey stage (the waits are "during"), and visits through it. */
   stage: z.enum(['before', 'during', 'after']).optional(),
-  /** Only the moments at one touchpoint, and the visits through it. */
-  touchpoint: slugSchema.optional(),
+  /** Only the moments at one touchpoint (a wait is "wait:<service id>"), and the visits through it. */
+  touchpoint: z.union([slugSchema, z.string().regex(/^wait:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)]).optional(),
   /** "previous": the same figures over the span just before, beside each change whether it is beyond noise. */
   compare: z.enum(['previous']).optional(),
   format: z.enum(['json', 'csv']).default('json'),
@@ -32,13 +32,13 @@ const querySchema = z.strictObject({
 
 /**
  * GET /api/venues/:venueId/analytics   (manager) journey analytics for a period
- *   ?from=&to=        ms since the epoch, or days YYYY-MM-DD of the venue's calendar, both inclusive
- *                     (default: the last 24 hours)
+ *   ?from=&to=        ms since the epoch ([from, to)), or days YYYY-MM-DD of the venue's calendar, the
+ *                     last day included (default: the last 24 hours)
  *   &windowMin=       how long after a service the counter's box and the exit speak for it (default 5)
  *   &misuse=include   count presses flagged as misuse too (default: left out)
  *   &segment=gold     only the visits of one segment ("none": visits without one)
  *   &stage=during     only the moments at touchpoints of one journey stage, and the visits through it
- *   &touchpoint=exit  only the moments at one touchpoint, and the visits through it
+ *   &touchpoint=exit  only the moments at one touchpoint (or wait:<service id>), and the visits through it
  *   &compare=previous the same figures over the span just before, each change tested against noise
  *   &format=csv       the touchpoint x segment heat map as CSV
  */
