@@ -88,7 +88,7 @@ describe('analytics a manager can slice', () => {
     const rated = await fetch(`${hub.url}/api/venues/venue-a/tickets/${ticketId}/feedback`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ level: 2 }),
+      body: JSON.stringify({ level: 2, reasonId: 'staff' }),
     });
     expect(rated.status).toBe(201);
 
@@ -131,8 +131,21 @@ describe('analytics a manager can slice', () => {
         count: 1,
         share: 1,
       },
+      // The phone's rating gave one too (the default phone touchpoint's list).
+      {
+        touchpointId: 'phone',
+        stage: 'after',
+        segmentId: 'gold',
+        unattributed: false,
+        reasonId: 'staff',
+        count: 1,
+        share: 1,
+      },
     ]);
-    expect(all.reasons.trend).toEqual([{ from: expect.any(Number), reasonId: 'slow', count: 1 }]);
+    expect(all.reasons.trend.map((p) => [p.reasonId, p.count]).sort()).toEqual([
+      ['slow', 1],
+      ['staff', 1],
+    ]);
     expect(all.reasons.refused).toEqual([
       { code: 'press-elsewhere', count: 1 },
       { code: 'unknown-press', count: 1 },
@@ -151,13 +164,14 @@ describe('analytics a manager can slice', () => {
     expect(before.stages.find((s) => s.stage === 'before')).toEqual(all.stages.find((s) => s.stage === 'before'));
     expect(before.journeys.count).toBe(0);
     expect(before.reasons.rows).toEqual([]);
+    expect((await read(`${days}&stage=after`)).reasons.rows).toEqual([all.reasons.rows[1]]);
     const during = await read(`${days}&stage=during`);
     expect(during.touchpoints).toEqual([row(all, 'counter-1'), row(all, 'wait:deposits')]);
     expect(during.journeys.items).toEqual(all.journeys.items);
     expect(during.unknownTouchpoints).toEqual([]);
     const counter = await read(`${days}&touchpoint=counter-1`);
     expect(counter.touchpoints).toEqual([row(all, 'counter-1')]);
-    expect(counter.reasons.rows).toEqual(all.reasons.rows);
+    expect(counter.reasons.rows).toEqual([all.reasons.rows[0]]);
     expect(counter.journeys.count).toBe(1);
     const wait = await read(`${days}&touchpoint=wait:deposits`);
     expect(wait.touchpoints).toEqual([row(all, 'wait:deposits')]);

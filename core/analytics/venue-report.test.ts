@@ -10,6 +10,7 @@ const stages = new Map<string, JourneyStage>([
   ['entrance', 'before'],
   ['desk-1', 'during'],
   ['exit', 'after'],
+  ['phone', 'after'],
 ]);
 const stageOf = stageOfTouchpoint(stages);
 
@@ -136,6 +137,37 @@ describe('reasons', () => {
       { from: 60 * MIN, reasonId: 'slow', count: 1 },
     ]);
     expect(reasons.refused).toEqual([]);
+  });
+
+  it('counts the reason of the phone’s rating at its touchpoint, in its visit’s segment', () => {
+    const rating = {
+      ticketId: 't1',
+      touchpointId: 'phone',
+      level: 2 as const,
+      reasonId: 'slow',
+      at: 20 * MIN,
+      segmentId: 'gold',
+      serviceId: 'deposits',
+      counterId: 'c1',
+      postedWaitMin: 10,
+      actualWaitMin: 10,
+    };
+    const fold = span({ ratings: [rating], reasonsOf: () => ['slow'], filter: { segmentId: 'gold' } });
+    expect(fold.reasons.rows).toEqual([
+      {
+        touchpointId: 'phone',
+        stage: 'after',
+        segmentId: 'gold',
+        unattributed: false,
+        reasonId: 'slow',
+        count: 1,
+        share: 1,
+      },
+    ]);
+    expect(fold.visits[0]!.rating).toBe(2);
+    expect(span({ ratings: [rating], reasonsOf: () => [] }).reasons.refused).toEqual([
+      { code: 'unknown-reason', count: 1 },
+    ]);
   });
 
   it('refuses to count a reason for no press, a press elsewhere, or a reason off the journey map', () => {

@@ -65,8 +65,23 @@ export function foldSpan(input: SpanInput): SpanFold {
   const visits = narrowed ? fold.visits.filter((v) => v.path.some((m) => keep(m.touchpointId))) : fold.visits;
   let unattributed = 0;
   for (const [touchpointId, count] of fold.unattributedAt) if (keep(touchpointId)) unattributed += count;
+  // The phone's rating may carry a reason too: it names its ticket, so it is always in a visit.
+  const ratingSegment = new Map<string, string | null>();
+  const reasons = [...input.reasons];
+  for (const rating of input.ratings) {
+    if (rating.reasonId === undefined || rating.at < input.range.from || rating.at >= input.range.to) continue;
+    const pressId = `visit:${rating.ticketId}`;
+    ratingSegment.set(pressId, rating.segmentId);
+    reasons.push({
+      at: rating.at,
+      touchpointId: rating.touchpointId,
+      pressId,
+      reasonId: rating.reasonId,
+      press: { touchpointId: rating.touchpointId },
+    });
+  }
   const segmentOfPress = (pressId: string) =>
-    fold.segmentOfPress.has(pressId) ? fold.segmentOfPress.get(pressId)! : undefined;
+    fold.segmentOfPress.has(pressId) ? fold.segmentOfPress.get(pressId)! : ratingSegment.get(pressId);
   return {
     cells: reportCells(moments, stageOf, input.report),
     visits,
@@ -80,7 +95,7 @@ export function foldSpan(input: SpanInput): SpanFold {
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([touchpointId, volume]) => ({ touchpointId, volume })),
     reasons: foldReasons({
-      reasons: input.reasons,
+      reasons,
       reasonsOf: input.reasonsOf,
       stageOf,
       segmentOfPress,
