@@ -224,6 +224,15 @@ export async function startLocalApi(
   app.post('/local/feedback', (req, res) => {
     const body = pressBody.safeParse(req.body);
     if (!body.success) return invalidRequest(res, body.error);
+    const { touchpointId } = body.data;
+    if (!runtime.onJourneyMap(touchpointId))
+      return void res.status(422).json({
+        error: {
+          code: 'unknown-touchpoint',
+          message: `touchpoint "${touchpointId}" is not on the venue's journey map: nothing recorded`,
+          params: { touchpointId },
+        },
+      });
     res.status(201).json(runtime.recordPress(body.data));
   });
 

@@ -193,6 +193,14 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   }
 
   /**
+   * Whether the journey map has this touchpoint (true until the kiosk has a map at all: it cannot
+   * judge, and the hub flags presses at touchpoints it does not know).
+   */
+  onJourneyMap(touchpointId: string): boolean {
+    return this.venue === undefined || this.venue.touchpoints.some((tp) => tp.id === touchpointId);
+  }
+
+  /**
    * Records the reason a customer picked after pressing a smiley on this screen. Refused (nothing
    * recorded) unless `pressId` is a screen press of this kiosk at `touchpointId` and the journey
    * map lists `reasonId` for that touchpoint: a reason must never land on someone else's press.

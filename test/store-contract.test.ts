@@ -827,6 +827,41 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       );
     });
 
+    it('lists reasons in [from, to) with the press each names, if this venue holds it', async () => {
+      const pressAt = async (deviceId: string, seq: number) =>
+        (await store.deviceEvents(deviceId)).find((e) => e.seq === seq)!.id;
+      const counterPress = await pressAt('k1', 2);
+      const otherVenuePress = await pressAt('kb', 1);
+      const reason = (seq: number, pressId: string, occurredAt: number): AnyEventEnvelope => ({
+        id: newEventId(),
+        type: 'feedback.reason',
+        v: 1,
+        venueId: 'venue-a',
+        deviceId: 'k1',
+        seq,
+        occurredAt: occurredAt - context.clockOffsetMs,
+        payload: { touchpointId: 'counter-1', pressId, reasonId: 'slow' },
+      });
+      await store.ingest(
+        'k1',
+        [
+          reason(11, counterPress, T0 + 1_500),
+          reason(12, newEventId(), T0 + 2_500),
+          reason(13, otherVenuePress, T0 + 3_500),
+          reason(14, counterPress, T0 + 120_000), // at `to`: outside
+        ],
+        context,
+      );
+      const reasons = await store.feedbackReasons('venue-a', range);
+      expect(reasons.map((r) => [r.at - T0, r.pressId === counterPress, r.reasonId, r.press])).toEqual([
+        [1_500, true, 'slow', { touchpointId: 'counter-1', deviceId: 'k1' }],
+        [2_500, false, 'slow', null],
+        [3_500, false, 'slow', null],
+      ]);
+      expect(reasons.every((r) => r.touchpointId === 'counter-1' && r.deviceId === 'k1')).toBe(true);
+      expect(await store.feedbackReasons('venue-b', range)).toEqual([]);
+    });
+
     it('counts presses per touchpoint, level, misuse flag and bucket, leaving out exceptTouchpoints', async () => {
       const groups = await store.feedbackSummary('venue-a', range, {
         bucketMs: 60_000,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../queue/events.ts';
-import { operationsReport, quantile, startOfLocalDay } from './operations.ts';
+import { operationsReport, promiseLedger, quantile, startOfLocalDay } from './operations.ts';
 
 /** A venue in Seoul (UTC+9): its 4 December runs from 3 December 15:00 UTC to 4 December 15:00 UTC. */
 const SEOUL = () => 9 * 60;
@@ -177,6 +177,44 @@ describe('operationsReport', () => {
       { hour: '00', tickets: 2 },
       { hour: '02', tickets: 2 },
     ]);
+  });
+});
+
+describe('promiseLedger', () => {
+  it('says how the posted waits held: kept, mean absolute error, actual / posted over long waits', () => {
+    const ledger = promiseLedger(LOG, {
+      venueId: 'v',
+      from: '2026-12-04',
+      to: '2026-12-04',
+      offsetAt: SEOUL,
+      now: NEXT_DAY,
+    });
+    // Promised and called: t1 10 -> 10 (kept), t2 5 -> 15, t3 20 -> 25, t4 30 -> 20 (kept); t6 never called.
+    // Long (posted >= 10): t1 1, t3 1.25, t4 2/3.
+    expect(ledger.total).toEqual({
+      promised: 4,
+      kept: 2,
+      keptPct: 50,
+      maeMin: 6.3,
+      longWaits: { count: 3, meanActualOverPosted: 0.97 },
+    });
+    expect(ledger.byHour.find((h) => h.key === '00')).toEqual({
+      key: '00',
+      promised: 2,
+      kept: 1,
+      keptPct: 50,
+      maeMin: 5,
+      longWaits: { count: 1, meanActualOverPosted: 1 },
+    });
+    expect(ledger.byHour).toHaveLength(24);
+    expect(ledger.byDay.map((d) => [d.key, d.promised])).toEqual([['2026-12-04', 4]]);
+    // t4's stay in B after its transfer was promised nothing.
+    expect(ledger.byService.map((g) => [g.key, g.promised, g.kept])).toEqual([
+      ['A', 4, 2],
+      ['B', 0, 0],
+    ]);
+    // The same fold as the operations report: the two never disagree.
+    expect(ledger.total.keptPct).toBe(report(NEXT_DAY).total.wait.withinPostedPct);
   });
 });
 

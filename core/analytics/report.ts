@@ -80,6 +80,8 @@ interface Standout extends CellScore {
 export interface TouchpointReport {
   baseline: { volume: number; meanExperience: number | null };
   touchpoints: (CellScore & { trend: TrendPoint[] })[];
+  /** A rollup per journey stage, always the three in order before, during, after. */
+  stages: StageScore[];
   heatMap: CellScore[];
   painPoints: Standout[];
   sweetSpots: Standout[];
@@ -147,10 +149,28 @@ const scoreOf = (touchpointId: string, segmentId: string | null, unattributed: b
 /** Heat map key: unattributed moments get a row of their own, apart from "no segment". */
 const UNATTRIBUTED_KEY = '\u0001';
 
-export function touchpointReport(
+/** A stage of the journey map (core/venue.ts); the wait moments count as "during". */
+export type JourneyStage = 'before' | 'during' | 'after';
+const JOURNEY_STAGES: readonly JourneyStage[] = ['before', 'during', 'after'];
+
+/**
+ * One pass over a span's moments: the cells every table of the report is built from. Kept apart
+ * from the report so compare=previous can test two spans' cells against each other (Welch t)
+ * without reading any moment twice.
+ */
+export interface ReportCells {
+  all: Moments;
+  byTouchpoint: Map<string, Cell>;
+  byStage: Map<JourneyStage, Cell>;
+  byCell: Map<string, Cell>;
+  trends: Map<string, Map<number, Moments>>;
+}
+
+export function reportCells(
   moments: Iterable<ScoredMoment>,
+  stageOf: (touchpointId: string) => JourneyStage,
   options: Partial<ReportOptions> = {},
-): TouchpointReport {
+): ReportCells {
   const opts = { ...DEFAULT_REPORT_OPTIONS, ...options };
   const byTouchpoint = new Map<string, Cell>();
   const byCell = new Map<string, Cell>();
@@ -165,6 +185,32 @@ export function touchpointReport(
     trend.set(bucket, addValue(trend.get(bucket) ?? emptyMoments(), moment.experience, moment.count ?? 1));
     trends.set(moment.touchpointId, trend);
   }
+  // Stages merge their touchpoints' cells: no second pass over the moments.
+  const byStage = new Map<JourneyStage, Cell>(JOURNEY_STAGES.map((stage) => [stage, emptyCell()]));
+  for (const [touchpointId, cell] of byTouchpoint) mergeCell(byStage.get(stageOf(touchpointId))!, cell);
+  return { all, byTouchpoint, byStage, byCell, trends };
+}
+
+function mergeCell(into: Cell, cell: Cell): void {
+  into.moments = mergeMoments(into.moments, cell.moments);
+  for (const level of [1, 2, 3, 4] as const) into.levels[level] += cell.levels[level];
+  const e = into.expecting;
+  const c = cell.expecting;
+  e.n += c.n;
+  e.experience += c.experience;
+  e.expected += c.expected;
+  e.waits += c.waits;
+  e.posted += c.posted;
+  e.actual += c.actual;
+}
+
+export function touchpointReport(
+  moments: Iterable<ScoredMoment> | ReportCells,
+  options: Partial<ReportOptions> = {},
+): TouchpointReport {
+  const opts = { ...DEFAULT_REPORT_OPTIONS, ...options };
+  const cells = 'byTouchpoint' in moments ? moments : reportCells(moments, () => 'during', opts);
+  const { all, byTouchpoint, byStage, byCell, trends } = cells;
 
   const touchpoints = [...byTouchpoint].map(([touchpointId, cell]) => ({
     ...scoreOf(touchpointId, null, false, cell),
@@ -198,6 +244,15 @@ export function touchpointReport(
   return {
     baseline: { volume: all.n, meanExperience: baseline },
     touchpoints: touchpoints.sort((a, b) => a.touchpointId.localeCompare(b.touchpointId)),
+    stages: JOURNEY_STAGES.map((stage) => {
+      const {
+        touchpointId: _,
+        segmentId: __,
+        unattributed: ___,
+        ...score
+      } = scoreOf('', null, false, byStage.get(stage)!);
+      return { stage, ...score };
+    }),
     heatMap: heatMap.sort(
       (a, b) =>
         a.touchpointId.localeCompare(b.touchpointId) ||
@@ -207,6 +262,66 @@ export function touchpointReport(
     painPoints: significant.filter((s) => s.t < 0).sort((a, b) => a.impact - b.impact),
     sweetSpots: significant.filter((s) => s.t > 0).sort((a, b) => b.impact - a.impact),
     mots: [...standouts].sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact)),
+  };
+}
+
+/** Now beside before: the change and whether Welch's t says it is beyond noise. */
+function comparedScore(now: Moments, before: Moments, significanceT: number): ComparedScore {
+  const meanNow = mean(now);
+  const meanBefore = mean(before);
+  const t = welchT(now, before);
+  return {
+    volume: now.n,
+    meanExperience: meanNow,
+    previousVolume: before.n,
+    previousMeanExperience: meanBefore,
+    change: meanNow === null || meanBefore === null ? null : meanNow - meanBefore,
+    significant: t !== null && Math.abs(t) >= significanceT,
+  };
+}
+
+/**
+ * compare=previous: every touchpoint and stage of either span, and the visits' peak-end, now
+ * against the span just before.
+ */
+export function compareSpans(
+  now: { cells: ReportCells; peakEnds: readonly number[] },
+  before: { from: number; to: number; cells: ReportCells; peakEnds: readonly number[] },
+  options: Partial<ReportOptions> = {},
+): AnalyticsComparison {
+  const { significanceT } = { ...DEFAULT_REPORT_OPTIONS, ...options };
+  const momentsOf = (cell: Cell | undefined) => cell?.moments ?? emptyMoments();
+  const touchpointIds = [...new Set([...now.cells.byTouchpoint.keys(), ...before.cells.byTouchpoint.keys()])].sort();
+  const peakEnds = (values: readonly number[]) => values.reduce((m, v) => addValue(m, v), emptyMoments());
+  const journeys = comparedScore(peakEnds(now.peakEnds), peakEnds(before.peakEnds), significanceT);
+  return {
+    from: before.from,
+    to: before.to,
+    baseline: { volume: before.cells.all.n, meanExperience: mean(before.cells.all) },
+    touchpoints: touchpointIds.map((touchpointId) => ({
+      touchpointId,
+      ...comparedScore(
+        momentsOf(now.cells.byTouchpoint.get(touchpointId)),
+        momentsOf(before.cells.byTouchpoint.get(touchpointId)),
+        significanceT,
+      ),
+    })),
+    stages: JOURNEY_STAGES.map((stage) => ({
+      stage,
+      ...comparedScore(
+        momentsOf(now.cells.byStage.get(stage)),
+        momentsOf(before.cells.byStage.get(stage)),
+        significanceT,
+      ),
+    })),
+    journeys: {
+      count: journeys.volume,
+      meanPeakEnd: journeys.meanExperience,
+      previousCount: journeys.previousVolume,
+      previousMeanPeakEnd: journeys.previousMeanExperience,
+      change: journeys.change,
+      significant: journeys.significant,
+    },
   };
 }
 
@@ -236,11 +351,84 @@ export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experi
   return rows.map(({ from, to, moments }) => ({ from, to, volume: moments.n, meanExperience: mean(moments) }));
 }
 
+/** One stage's rollup: every scored moment at a touchpoint of that stage. */
+interface StageScore {
+  stage: JourneyStage;
+  volume: number;
+  meanExperience: number | null;
+  happyIndex: number | null;
+  expectation: ExpectationScore | null;
+}
+
+/** Follow-up reasons given after presses (docs/analytics.md). */
+interface ReasonReport {
+  /** One row per touchpoint, segment of the press's visit (null: none, or in no visit) and reason. */
+  rows: {
+    touchpointId: string;
+    stage: JourneyStage;
+    segmentId: string | null;
+    /** The press is in no visit (segmentId null), a row apart from "no segment" as in the heat map. */
+    unattributed: boolean;
+    reasonId: string;
+    count: number;
+    /** count / the presses of that touchpoint (same segment) that gave any reason, 0..1. */
+    share: number;
+  }[];
+  /** Reasons per trend bucket (ReportOptions.trendBucketMs), bucket start ascending. */
+  trend: { from: number; reasonId: string; count: number }[];
+  /**
+   * Reasons the hub refused to count (kept as the kiosk sent them, its log is gap-free): no such
+   * press, a press at another touchpoint, or a reason the journey map does not list there.
+   */
+  refused: { code: ReasonRefusal; count: number }[];
+}
+
+export type ReasonRefusal = 'unknown-press' | 'press-elsewhere' | 'unknown-reason';
+
+/** A figure now beside the same figure over the span just before. */
+interface ComparedScore {
+  volume: number;
+  meanExperience: number | null;
+  previousVolume: number;
+  previousMeanExperience: number | null;
+  /** meanExperience - previousMeanExperience (null when either is). */
+  change: number | null;
+  /** |Welch t| between the two spans >= ReportOptions.significanceT: beyond noise. */
+  significant: boolean;
+}
+
+/** compare=previous: the same length of time immediately before [from, to). */
+interface AnalyticsComparison {
+  /** The previous span, ms: [from, to), to = the answer's from. */
+  from: number;
+  to: number;
+  /** The previous span's baseline (all its moments). */
+  baseline: { volume: number; meanExperience: number | null };
+  touchpoints: (ComparedScore & { touchpointId: string })[];
+  stages: (ComparedScore & { stage: JourneyStage })[];
+  journeys: {
+    count: number;
+    meanPeakEnd: number | null;
+    previousCount: number;
+    previousMeanPeakEnd: number | null;
+    change: number | null;
+    significant: boolean;
+  };
+}
+
 /** The venue analytics the hub serves (GET /api/venues/:venueId/analytics). */
 export interface VenueAnalytics extends TouchpointReport {
   venueId: string;
+  /** The span read, ms: [from, to). Days asked as YYYY-MM-DD resolve in the venue's time zone. */
   from: number;
   to: number;
+  /** The venue's IANA time zone (its calendar for days and hours). */
+  timeZone: string;
+  reasons: ReasonReport;
+  /** Presses at touchpoints the journey map does not know (an outdated kiosk): kept, left out of scores. */
+  unknownTouchpoints: { touchpointId: string; volume: number }[];
+  /** Null unless compare=previous was asked. */
+  compare: AnalyticsComparison | null;
   /** Visits (core/analytics/visits.ts): a ticket's wait and every moment tied to it. */
   journeys: {
     count: number;

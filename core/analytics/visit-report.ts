@@ -14,6 +14,8 @@ const MINUTE_MS = 60_000;
 /** What the queue log says about one ticket. */
 export interface TicketFacts extends VisitTicket {
   ticketId: string;
+  /** The number on its paper (after any renumbering). */
+  number: string;
   serviceId: string;
   /** When the holder joined the line (issue, or check-in for a return ticket). */
   joinedAt: number | null;
@@ -23,6 +25,8 @@ export interface TicketFacts extends VisitTicket {
 
 /** A press read one by one (at a touchpoint a visit can reach). */
 export interface PressFacts {
+  /** The press's event id (a follow-up reason names it). */
+  id?: string;
   at: number;
   touchpointId: string;
   deviceId: string;
@@ -54,11 +58,18 @@ export interface VisitReportInput {
   bucketMs: number;
   /** Only the visits of this segment (null: visits without one); unattributed presses are left out. */
   segmentId?: string | null;
+  /** Presses (by id) whose visit's segment the caller wants to know: those a reason answers. */
+  trackPresses?: ReadonlySet<string>;
 }
 
 export interface VisitSummary extends PeakEnd {
   ticketId: string;
+  /** The number printed on the ticket ("A-012"), from the queue log. */
+  ticketNumber: string;
+  serviceId: string;
   segmentId: string | null;
+  /** The phone's whole-visit level (1..4), or null when the holder gave none. */
+  rating: FeedbackLevel | null;
   /** The holder's "compared with what you expected" on the phone, if given. */
   vsExpectation: number | null;
   /** The visit's moments in time order: where it went and how each moment scored. */
@@ -68,10 +79,12 @@ export interface VisitSummary extends PeakEnd {
 export interface VisitFold {
   moments: ScoredMoment[];
   visits: VisitSummary[];
-  /** Presses (and counted presses) in no visit. */
-  unattributed: number;
+  /** Presses (and counted presses) in no visit, per touchpoint (whatever the segment asked). */
+  unattributedAt: Map<string, number>;
   /** Wait surprise beside each attributed press or rating that followed the wait. */
-  afterWaits: { surpriseMin: number; experience: number }[];
+  afterWaits: { surpriseMin: number; experience: number; touchpointId: string }[];
+  /** Of the tracked presses: the segment of the visit each belongs to (absent: in no visit). */
+  segmentOfPress: Map<string, string | null>;
 }
 
 /** The waiting moment of a service, scored from its surprise, reported like a touchpoint. */
@@ -86,6 +99,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   const visitMoments = new Map<number, ScoredMoment[]>();
   const surpriseOf = new Map<number, number>();
   const vsExpectationOf = new Map<number, number>();
+  const ratingOf = new Map<number, FeedbackLevel>();
   const afterWaits: VisitFold['afterWaits'] = [];
   const join = (ticket: number, moment: ScoredMoment) => {
     moments.push(moment);
@@ -94,7 +108,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     else visitMoments.set(ticket, [moment]);
     const surprise = surpriseOf.get(ticket);
     if (surprise !== undefined && !moment.touchpointId.startsWith('wait:'))
-      afterWaits.push({ surpriseMin: surprise, experience: moment.experience });
+      afterWaits.push({ surpriseMin: surprise, experience: moment.experience, touchpointId: moment.touchpointId });
   };
 
   tickets.forEach((t, i) => {
@@ -120,14 +134,13 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   // Unattributed presses read one by one are counted like the store's groups (millions of them
   // must not become millions of report moments).
   const loose = new Map<string, PressCount>();
-  let unattributed = 0;
+  const tracked = input.trackPresses?.size ? input.trackPresses : undefined;
+  const segmentOfPress = new Map<string, string | null>();
   presses.forEach((press, i) => {
     const experience = experienceOfPress(press.level, scale);
     const expected = input.expectedAt.get(press.touchpointId);
     const ticket = owner[i]!;
     if (ticket === UNATTRIBUTED) {
-      unattributed += 1;
-      if (input.segmentId !== undefined) return;
       const bucket = press.at - (press.at % input.bucketMs);
       const key = `${press.touchpointId}\u0000${press.level}\u0000${bucket}`;
       const group = loose.get(key);
@@ -136,6 +149,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
       return;
     }
     const segmentId = tickets[ticket]!.segmentId;
+    if (tracked && press.id !== undefined && tracked.has(press.id)) segmentOfPress.set(press.id, segmentId);
     if (!wanted(segmentId)) return;
     join(ticket, {
       touchpointId: press.touchpointId,
@@ -157,6 +171,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     // The holder's own comparison beats the venue's target: it is their expectation.
     const expected = rating.vsExpectation !== undefined ? experience - rating.vsExpectation : target;
     if (rating.vsExpectation !== undefined) vsExpectationOf.set(ticket, rating.vsExpectation);
+    ratingOf.set(ticket, rating.level);
     join(ticket, {
       touchpointId: rating.touchpointId,
       segmentId: rating.segmentId,
@@ -168,8 +183,11 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     });
   }
 
+  const unattributedAt = new Map<string, number>();
   for (const group of [...input.counted, ...loose.values()]) {
-    if (input.segmentId !== undefined || (group.misuse && !input.includeMisuse)) continue;
+    if (group.misuse && !input.includeMisuse) continue;
+    unattributedAt.set(group.touchpointId, (unattributedAt.get(group.touchpointId) ?? 0) + group.count);
+    if (input.segmentId !== undefined) continue;
     const expected = input.expectedAt.get(group.touchpointId);
     moments.push({
       touchpointId: group.touchpointId,
@@ -182,7 +200,6 @@ export function foldVisits(input: VisitReportInput): VisitFold {
       ...(expected === undefined ? {} : { expected }),
     });
   }
-  unattributed += input.counted.reduce((sum, g) => sum + (g.misuse && !input.includeMisuse ? 0 : g.count), 0);
 
   const visits: VisitSummary[] = [];
   for (const [ticket, list] of visitMoments) {
@@ -191,7 +208,10 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     const t = tickets[ticket]!;
     visits.push({
       ticketId: t.ticketId,
+      ticketNumber: t.number,
+      serviceId: t.serviceId,
       segmentId: t.segmentId,
+      rating: ratingOf.get(ticket) ?? null,
       vsExpectation: vsExpectationOf.get(ticket) ?? null,
       ...summary,
       path: [...list]
@@ -200,5 +220,5 @@ export function foldVisits(input: VisitReportInput): VisitFold {
     });
   }
   visits.sort((a, b) => a.path[a.path.length - 1]!.at - b.path[b.path.length - 1]!.at);
-  return { moments, visits, unattributed, afterWaits };
+  return { moments, visits, unattributedAt, afterWaits, segmentOfPress };
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { VisitRated } from '../events.ts';
-import { touchpointReport } from './report.ts';
+import type { ReasonFacts } from './reasons.ts';
+import { type JourneyStage, touchpointReport } from './report.ts';
+import { type AnalyticsFilter, foldSpan, type SpanInput, stageOfTouchpoint } from './venue-report.ts';
 import { DEFAULT_EXPERIENCE_SCALE } from './scores.ts';
 import { foldVisits, type PressFacts, type TicketFacts, type VisitReportInput } from './visit-report.ts';
 import { attributeToVisits, peakEnd, UNATTRIBUTED, type VisitRules } from './visits.ts';
@@ -21,6 +23,7 @@ const rules: VisitRules = {
 
 const ticket = (ticketId: string, facts: Partial<TicketFacts>): TicketFacts => ({
   ticketId,
+  number: `A-${ticketId}`,
   serviceId: 'deposits',
   segmentId: null,
   kioskId: 'k1',
@@ -157,7 +160,7 @@ describe('visit building, by rule', () => {
     // The wait (2 minutes late: -2), then the phone's "unhappy" (-2).
     expect(visit).toMatchObject({ ticketId: 't1', segmentId: 'gold', moments: 2, vsExpectation: -3, end: -2 });
     expect(visit!.path.map((m) => m.touchpointId)).toEqual(['wait:deposits', 'phone']);
-    expect(fold.unattributed).toBe(1);
+    expect([...fold.unattributedAt.values()].reduce((a, b) => a + b, 0)).toBe(1);
     const report = touchpointReport(fold.moments);
     expect(report.heatMap).toContainEqual(
       expect.objectContaining({ touchpointId: 'phone', segmentId: 'gold', unattributed: false, volume: 1 }),
@@ -277,7 +280,7 @@ describe('visit building, as properties', () => {
         // Every attributed moment is in exactly one visit; the rest are counted as unattributed.
         const attributed = fold.moments.filter((m) => m.visit).length;
         expect(moments).toBe(attributed);
-        expect(attributed + fold.unattributed).toBe(
+        expect(attributed + [...fold.unattributedAt.values()].reduce((a, b) => a + b, 0)).toBe(
           presses.length +
             ratings.length +
             tickets.filter((t) => t.calledAt !== null && t.postedWaitMin !== null).length,
@@ -320,5 +323,77 @@ describe('peak-end', () => {
       peakEnd: 3,
     });
     expect(peakEnd([])).toBeNull();
+  });
+});
+
+describe('filters (stage, touchpoint, segment)', () => {
+  const stageOf = stageOfTouchpoint(
+    new Map<string, JourneyStage>([
+      ['kiosk', 'before'],
+      ['desk-1', 'during'],
+      ['desk-2', 'during'],
+      ['exit', 'after'],
+      ['restroom', 'after'],
+      ['phone', 'after'],
+    ]),
+  );
+  const filterArb = fc.record(
+    {
+      segmentId: fc.constantFrom(null, 'gold', 'diamond'),
+      stage: fc.constantFrom<JourneyStage>('before', 'during', 'after'),
+      touchpointId: fc.constantFrom(...touchpointIds, 'wait:deposits', 'phone'),
+    },
+    { requiredKeys: [] },
+  );
+  const reasonsArb = fc.array(fc.record({ index: fc.nat(), reasonId: fc.constantFrom('slow', 'rude', 'dirty') }), {
+    maxLength: 20,
+  });
+
+  it('never change what the unfiltered report counts for the same subset', () => {
+    fc.assert(
+      fc.property(venueArb, filterArb, reasonsArb, ({ tickets, presses, ratings }, filter: AnalyticsFilter, picks) => {
+        const withIds = presses.map((p, i) => ({ ...p, id: `p${i}` }));
+        const reasons: ReasonFacts[] = withIds.length
+          ? picks.map(({ index, reasonId }) => {
+              const p = withIds[index % withIds.length]!;
+              return { at: p.at, touchpointId: p.touchpointId, pressId: p.id, reasonId, press: p };
+            })
+          : [];
+        const span = (f: AnalyticsFilter) =>
+          foldSpan({
+            ...(input({ tickets, presses: withIds, ratings }) as Omit<SpanInput, 'reasons'>),
+            reasons,
+            known: new Set([...touchpointIds, 'phone']),
+            stageOf,
+            reasonsOf: () => ['slow', 'rude', 'dirty'],
+            filter: f,
+          });
+        const all = span({});
+        const only = span(filter);
+        const keep = (touchpointId: string) =>
+          (filter.stage === undefined || stageOf(touchpointId) === filter.stage) &&
+          (filter.touchpointId === undefined || touchpointId === filter.touchpointId);
+        const inSegment = (segmentId: string | null, unattributed: boolean) =>
+          filter.segmentId === undefined || (!unattributed && segmentId === filter.segmentId);
+        const reportAll = touchpointReport(all.cells);
+        const reportOnly = touchpointReport(only.cells);
+
+        expect(reportOnly.heatMap).toEqual(
+          reportAll.heatMap.filter((c) => keep(c.touchpointId) && inSegment(c.segmentId, c.unattributed)),
+        );
+        expect(only.visits).toEqual(
+          all.visits.filter((v) => inSegment(v.segmentId, false) && v.path.some((m) => keep(m.touchpointId))),
+        );
+        expect(only.reasons.rows).toEqual(
+          all.reasons.rows.filter((r) => keep(r.touchpointId) && inSegment(r.segmentId, r.unattributed)),
+        );
+        if (filter.segmentId === undefined) {
+          expect(reportOnly.touchpoints).toEqual(reportAll.touchpoints.filter((t) => keep(t.touchpointId)));
+          if (filter.stage !== undefined && filter.touchpointId === undefined)
+            expect(reportOnly.stages).toContainEqual(reportAll.stages.find((st) => st.stage === filter.stage));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

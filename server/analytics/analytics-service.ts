@@ -1,12 +1,15 @@
 import {
+  compareSpans,
   DEFAULT_REPORT_OPTIONS,
+  type JourneyStage,
   type VenueAnalytics,
   surpriseVsFeedback,
   touchpointReport,
   type ReportOptions,
 } from '../../core/analytics/report.ts';
+import { type AnalyticsFilter, foldSpan, stageOfTouchpoint } from '../../core/analytics/venue-report.ts';
 import { DEFAULT_EXPERIENCE_SCALE, type ExperienceScale, expectationOfTarget } from '../../core/analytics/scores.ts';
-import { foldVisits, type TicketFacts } from '../../core/analytics/visit-report.ts';
+import type { TicketFacts } from '../../core/analytics/visit-report.ts';
 import type { VisitRules } from '../../core/analytics/visits.ts';
 import { MINUTE_MS, type QueueEvent } from '../../core/queue/types.ts';
 import { phoneTouchpoint, type Venue } from '../../core/venue.ts';
@@ -23,6 +26,12 @@ export interface AnalyticsOptions {
   report?: Partial<ReportOptions>;
   /** Only the visits of one segment (null: visits without a segment). */
   segmentId?: string | null;
+  /** Only the moments at touchpoints of one stage of the journey map, and the visits through it. */
+  stage?: JourneyStage;
+  /** Only the moments at one touchpoint, and the visits through it. */
+  touchpointId?: string;
+  /** "previous": also the same figures over the span just before, each change tested against noise. */
+  compare?: 'previous';
 }
 
 export type { VenueAnalytics };
@@ -38,6 +47,7 @@ function ticketFacts(events: readonly QueueEvent[]): TicketFacts[] {
     if (event.type === 'ticket.issued') {
       tickets.set(event.ticketId, {
         ticketId: event.ticketId,
+        number: event.number,
         serviceId: event.serviceId,
         segmentId: event.segmentId,
         kioskId: event.kioskId,
@@ -52,7 +62,9 @@ function ticketFacts(events: readonly QueueEvent[]): TicketFacts[] {
     }
     const ticket = 'ticketId' in event ? tickets.get(event.ticketId) : undefined;
     if (!ticket) continue;
-    if (event.type === 'ticket.checked-in') {
+    if (event.type === 'ticket.renumbered') {
+      ticket.number = event.to;
+    } else if (event.type === 'ticket.checked-in') {
       ticket.joinedAt = event.at;
       if (event.postedWaitMin !== null) ticket.postedWaitMin = event.postedWaitMin;
     } else if (event.type === 'ticket.called' && ticket.calledAt === null) {
@@ -79,9 +91,9 @@ function visitRules(venue: Venue, windowMs: number): VisitRules {
 }
 
 /**
- * Visit analytics for one venue over a period: the folds are core's (visit-report.ts, report.ts);
+ * Visit analytics for one venue over a period: the folds are core's (venue-report.ts, report.ts);
  * this gathers from the hub's store the presses a visit can reach one by one, the rest counted,
- * the queue log and the phones' ratings.
+ * the queue log, the phones' ratings and the follow-up reasons.
  */
 export class AnalyticsService {
   constructor(private readonly store: HubStore) {}
@@ -98,38 +110,69 @@ export class AnalyticsService {
     const bucketMs = options.report?.trendBucketMs ?? DEFAULT_REPORT_OPTIONS.trendBucketMs;
     const rules = visitRules(venue, windowMs);
     const reachable = [...rules.counterOfTouchpoint.keys(), ...rules.kioskTouchpoints, ...rules.exitTouchpoints];
-    const [presses, counted, queueLog, ratings] = await Promise.all([
-      this.store.feedbackPresses(venueId, options, reachable),
-      this.store.feedbackSummary(venueId, options, { bucketMs, exceptTouchpoints: reachable }),
-      this.store.queueEvents(venueId),
-      this.store.visitRatings(venueId, options),
-    ]);
-    const fold = foldVisits({
-      range: options,
-      tickets: ticketFacts(queueLog),
-      presses,
-      counted,
-      ratings,
-      rules,
-      scale,
-      expectedAt: new Map(
-        venue.touchpoints.flatMap((tp) => (tp.target === undefined ? [] : [[tp.id, expectationOfTarget(tp.target)]])),
-      ),
-      includeMisuse: options.includeMisuse === true,
-      bucketMs,
+    const mapped = [...venue.touchpoints, phoneTouchpoint(venue)];
+    const stageOf = stageOfTouchpoint(new Map(mapped.map((tp) => [tp.id, tp.stage])));
+    const reasonsOf = new Map(mapped.map((tp) => [tp.id, tp.reasons.map((r) => r.id)]));
+    const filter: AnalyticsFilter = {
       ...(options.segmentId === undefined ? {} : { segmentId: options.segmentId }),
-    });
+      ...(options.stage === undefined ? {} : { stage: options.stage }),
+      ...(options.touchpointId === undefined ? {} : { touchpointId: options.touchpointId }),
+    };
+    const tickets = ticketFacts(await this.store.queueEvents(venueId));
+    const expectedAt = new Map(
+      venue.touchpoints.flatMap((tp) => (tp.target === undefined ? [] : [[tp.id, expectationOfTarget(tp.target)]])),
+    );
 
-    const items = fold.visits;
+    const span = async (range: { from: number; to: number }) => {
+      const [presses, counted, ratings, reasons] = await Promise.all([
+        this.store.feedbackPresses(venueId, range, reachable),
+        this.store.feedbackSummary(venueId, range, { bucketMs, exceptTouchpoints: reachable }),
+        this.store.visitRatings(venueId, range),
+        this.store.feedbackReasons(venueId, range),
+      ]);
+      return foldSpan({
+        range,
+        tickets,
+        presses,
+        counted,
+        ratings,
+        reasons,
+        rules,
+        scale,
+        expectedAt,
+        includeMisuse: options.includeMisuse === true,
+        bucketMs,
+        known: new Set(reasonsOf.keys()),
+        stageOf,
+        reasonsOf: (touchpointId) => reasonsOf.get(touchpointId),
+        filter,
+        ...(options.report ? { report: options.report } : {}),
+      });
+    };
+
+    const now = await span(options);
+    const items = now.visits;
     const meanOf = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
-    const report = touchpointReport(fold.moments, options.report);
+    const report = touchpointReport(now.cells, options.report);
     const targetOf = new Map(
       venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]),
     );
+    let compare: VenueAnalytics['compare'] = null;
+    if (options.compare === 'previous') {
+      // The same length of time just before; a second read of the store, never of this span's moments.
+      const previous = { from: 2 * options.from - options.to, to: options.from };
+      const before = await span(previous);
+      compare = compareSpans(
+        { cells: now.cells, peakEnds: items.map((v) => v.peakEnd) },
+        { ...previous, cells: before.cells, peakEnds: before.visits.map((v) => v.peakEnd) },
+        options.report,
+      );
+    }
     return {
       venueId,
       from: options.from,
       to: options.to,
+      timeZone: venue.timezone,
       ...report,
       // Each touchpoint against its own target, where the venue set one.
       touchpoints: report.touchpoints.map((row) => {
@@ -138,15 +181,18 @@ export class AnalyticsService {
           ? row
           : { ...row, target, meetsTarget: row.happyIndex === null ? null : row.happyIndex >= target };
       }),
+      reasons: now.reasons,
+      unknownTouchpoints: now.unknownTouchpoints,
+      compare,
       journeys: {
         count: items.length,
         meanAverage: meanOf(items.map((s) => s.average)),
         meanPeakEnd: meanOf(items.map((s) => s.peakEnd)),
         meanVsExpectation: meanOf(items.flatMap((s) => (s.vsExpectation === null ? [] : [s.vsExpectation]))),
-        unattributed: fold.unattributed,
+        unattributed: now.unattributed,
         items: items.slice(-500),
       },
-      surprise: surpriseVsFeedback(fold.afterWaits),
+      surprise: surpriseVsFeedback(now.afterWaits),
     };
   }
 }

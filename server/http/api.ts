@@ -205,7 +205,7 @@ export function apiRouter(deps: {
   });
 
   queueRoutes(router, { queues, requireVenue, parseBody });
-  analyticsRoutes(router, { analytics, requireVenue });
+  analyticsRoutes(router, { analytics, store, clock: deps.clock ?? systemClock, requireVenue });
   feedbackRoutes(router, { feedback, parseBody });
   taskRoutes(router, { alerts, store, requireVenue });
   reportRoutes(router, {

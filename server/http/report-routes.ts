@@ -1,50 +1,30 @@
 import type express from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { nextDay, operationsReport, type OperationsReport } from '../../core/analytics/operations.ts';
+import { type OperationsInput, operationsReport, promiseLedger } from '../../core/analytics/operations.ts';
 import { languageSchema } from '../../core/languages.ts';
 import type { Clock } from '../../core/logger.ts';
 import type { Role } from '../../core/protocol.ts';
-import { dayKey } from '../../core/queue/numbering.ts';
 import type { Venue } from '../../core/venue.ts';
 import { describeZodIssues } from '../../core/zod-errors.ts';
 import { operationsCsv, operationsTable, operationsXlsx } from '../analytics/operations-export.ts';
 import type { UserRecord } from '../store/hub-store.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import { utcOffsetMinutes } from '../queue/time-zone.ts';
+import { offsetsOf } from '../queue/time-zone.ts';
+import { dayRange, daySchema } from './calendar-days.ts';
 import { ApiError } from './api-error.ts';
 
-/** A year of days at most: a report reads the whole log once, so the range only bounds the result's size. */
-const MAX_DAYS = 366;
-const HOUR_MS = 3_600_000;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is written YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'not a day of the calendar');
-
 const querySchema = z.strictObject({
-  from: day.optional(),
-  to: day.optional(),
+  from: daySchema.optional(),
+  to: daySchema.optional(),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   /** The language of the CSV/XLSX column titles and names. */
   lang: languageSchema.default('en'),
 });
 
-/** The venue's offset from UTC at a moment, looked up once per hour of the log. */
-function offsetsOf(venue: Venue): (at: number) => number {
-  const cache = new Map<number, number>();
-  return (at) => {
-    const hour = Math.floor(at / HOUR_MS);
-    let offset = cache.get(hour);
-    if (offset === undefined) {
-      offset = utcOffsetMinutes(venue.timezone, hour * HOUR_MS);
-      cache.set(hour, offset);
-    }
-    return offset;
-  };
-}
+const promisesQuerySchema = z.strictObject({ from: daySchema.optional(), to: daySchema.optional() });
 
 function parseQuery(req: Request) {
   const query = querySchema.safeParse(req.query);
@@ -52,23 +32,14 @@ function parseQuery(req: Request) {
   return query.data;
 }
 
-/** The venue's report for whole days of its calendar (today when no range is given). */
-async function reportOf(
-  store: HubStore,
-  venue: Venue,
-  range: { from?: string; to?: string },
-  now: number,
-): Promise<OperationsReport> {
-  const offsetAt = offsetsOf(venue);
-  const today = dayKey(now, offsetAt(now));
-  const from = range.from ?? range.to ?? today;
-  const to = range.to ?? (range.from ? from : today);
-  if (from > to) throw new ApiError(400, 'invalid-request', `from (${from}) is after to (${to}): swap them`);
-  let days = 1;
-  for (let d = from; d < to && days <= MAX_DAYS; d = nextDay(d)) days += 1;
-  if (days > MAX_DAYS)
-    throw new ApiError(400, 'invalid-request', `a report covers at most ${MAX_DAYS} days: ask for a shorter range`);
-  return operationsReport(await store.queueEvents(venue.id), { venueId: venue.id, from, to, offsetAt, now });
+/** The venue's whole days of its calendar asked for (today when no range is given), as the fold's input. */
+function daysOf(venue: Venue, range: { from?: string; to?: string }, now: number): OperationsInput {
+  const offsetAt = offsetsOf(venue.timezone);
+  return { venueId: venue.id, ...dayRange(range, offsetAt, now), offsetAt, now };
+}
+
+async function reportOf(store: HubStore, venue: Venue, range: { from?: string; to?: string }, now: number) {
+  return operationsReport(await store.queueEvents(venue.id), daysOf(venue, range, now));
 }
 
 /** Clerks' figures are for the venue's managers (and admins); staff see the rest. */
@@ -78,6 +49,8 @@ const seesClerks = (user: UserRecord) => user.role !== 'staff';
  * GET /api/venues/:venueId/reports/operations   (staff; clerk figures for managers) docs/operations.md
  *   ?from=&to=          first and last day, YYYY-MM-DD in the venue's calendar (default today)
  *   &format=csv|xlsx    one table with names instead of ids; &lang=ko|zh|en for its titles
+ * GET /api/venues/:venueId/promises?from=&to=   (manager) the promise ledger (issue 19.6): promises kept,
+ *   actual / posted over long waits, mean absolute error, by day, hour and service; days as above
  * GET /api/reports/operations                   (signed in) venue against venue: the totals of
  *   every venue of the user over the same days of each venue's own calendar
  */
@@ -107,6 +80,16 @@ export function reportRoutes(
       .type(XLSX_TYPE)
       .attachment(`${file}.xlsx`)
       .send(await operationsXlsx(table, query.lang));
+  });
+
+  router.get('/venues/:venueId/promises', async (req, res) => {
+    await deps.requireVenue(req, 'manager');
+    const query = promisesQuerySchema.safeParse(req.query);
+    if (!query.success) throw new ApiError(400, 'invalid-request', describeZodIssues(query.error));
+    const venue = await store.getVenue(String(req.params.venueId));
+    if (!venue) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
+    const ledger = promiseLedger(await store.queueEvents(venue.id), daysOf(venue, query.data, deps.clock.now()));
+    res.json({ ...ledger, timeZone: venue.timezone });
   });
 
   router.get('/reports/operations', async (req, res) => {

@@ -80,6 +80,11 @@ export interface HubStore {
     options: { bucketMs: number; exceptTouchpoints: readonly string[] },
   ): Promise<PressGroup[]>;
   /**
+   * A venue's follow-up reasons (feedback.reason) with corrected times in [from, to), oldest first,
+   * each with the press it names as the hub holds it (null: no such press of this venue).
+   */
+  feedbackReasons(venueId: string, range: { from: number; to: number }): Promise<ReasonRecord[]>;
+  /**
    * Records a phone's after-visit rating, once per ticket: false (nothing stored) when the ticket
    * already has one. A stored rating also counts at its touchpoint like a press (touchpoint_counts).
    */
@@ -127,6 +132,16 @@ export interface PressRecord {
   touchpointId: string;
   level: 1 | 2 | 3 | 4;
   misuse: boolean;
+}
+
+export interface ReasonRecord {
+  id: string;
+  at: number;
+  deviceId: string;
+  touchpointId: string;
+  pressId: string;
+  reasonId: string;
+  press: { touchpointId: string; deviceId: string } | null;
 }
 
 export class QueueVersionConflict extends Error {

@@ -16,6 +16,7 @@ import {
   type NewWebhookDelivery,
   type PressGroup,
   type PressRecord,
+  type ReasonRecord,
   QueueVersionConflict,
   type SessionRecord,
   type StoredEventRef,
@@ -398,6 +399,45 @@ export abstract class KyselyHubStore implements HubStore {
       else byKey.set(key, { ...press, bucket, count });
     }
     return [...byKey.values()];
+  }
+
+  async feedbackReasons(venueId: string, range: { from: number; to: number }): Promise<ReasonRecord[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['id', 'corrected_at', 'device_id', 'payload'])
+      .where('venue_id', '=', venueId)
+      .where('type', '=', 'feedback.reason')
+      .where('corrected_at', '>=', range.from)
+      .where('corrected_at', '<', range.to)
+      .orderBy('corrected_at')
+      .execute();
+    const reasons = rows.map((row) => {
+      const payload = JSON.parse(row.payload) as { touchpointId: string; pressId: string; reasonId: string };
+      return { id: row.id, at: row.corrected_at, deviceId: row.device_id, ...payload };
+    });
+    // Reasons are few beside presses: their presses are read by id, a few hundred at a time.
+    const presses = new Map<string, { touchpointId: string; deviceId: string }>();
+    const ids = [...new Set(reasons.map((r) => r.pressId))];
+    for (let i = 0; i < ids.length; i += 500) {
+      const found = await this.db
+        .selectFrom('events')
+        .select(['id', 'device_id', 'payload'])
+        .where('venue_id', '=', venueId)
+        .where('type', '=', 'feedback.pressed')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const row of found)
+        presses.set(row.id, { touchpointId: parsePress(row.payload).touchpointId, deviceId: row.device_id });
+    }
+    return reasons.map((r) => ({
+      id: r.id,
+      at: r.at,
+      deviceId: r.deviceId,
+      touchpointId: r.touchpointId,
+      pressId: r.pressId,
+      reasonId: r.reasonId,
+      press: presses.get(r.pressId) ?? null,
+    }));
   }
 
   async saveTask(
