@@ -22,6 +22,14 @@ interface WaitFigures {
   withinPostedPct: number | null;
   /** Called tickets that were promised a wait (the base of withinPostedPct). */
   postedCount: number;
+  /** Mean |actual - posted| wait over those tickets, minutes (how far promises miss either way). */
+  maeMin: number | null;
+  /**
+   * Total actual / total posted wait over the tickets promised LONG_WAIT_MIN or more: the padding
+   * of long promises (docs/queues.md: under-promise, but not so much that people leave).
+   */
+  actualOverPosted: number | null;
+  longCount: number;
 }
 
 interface ServiceTimeFigures {
@@ -81,6 +89,8 @@ export interface OperationsInput {
 }
 
 const DAY_MS = 24 * 60 * MINUTE_MS;
+/** A promise this long or longer is a long wait (the simulator's actual/posted uses the same bar). */
+const LONG_WAIT_MIN = 10;
 
 /** The day after a YYYY-MM-DD day. */
 export function nextDay(day: string): string {
@@ -207,6 +217,9 @@ interface Accumulator {
   waits: number[];
   posted: number;
   withinPosted: number;
+  /** Sum of |actual - posted| over the promised waits. */
+  absError: number;
+  long: { count: number; actual: number; posted: number };
   services: number[];
 }
 
@@ -216,6 +229,8 @@ const newAccumulator = (key: string): Accumulator => ({
   waits: [],
   posted: 0,
   withinPosted: 0,
+  absError: 0,
+  long: { count: 0, actual: 0, posted: 0 },
   services: [],
 });
 
@@ -235,6 +250,9 @@ function figures(acc: Accumulator): FigureGroup {
       p90Min: rounded(quantile(waits, 0.9)),
       withinPostedPct: acc.posted === 0 ? null : round1((100 * acc.withinPosted) / acc.posted),
       postedCount: acc.posted,
+      maeMin: acc.posted === 0 ? null : round1(acc.absError / acc.posted),
+      actualOverPosted: acc.long.count === 0 ? null : Math.round((100 * acc.long.actual) / acc.long.posted) / 100,
+      longCount: acc.long.count,
     },
     service: { count: services.length, meanMin: rounded(mean(services)), medianMin: rounded(quantile(services, 0.5)) },
   };
@@ -350,6 +368,12 @@ export function operationsReport(events: readonly QueueEvent[], input: Operation
         if (visit.postedWaitMin !== null) {
           group.posted += 1;
           if (waitMin <= visit.postedWaitMin) group.withinPosted += 1;
+          group.absError += Math.abs(waitMin - visit.postedWaitMin);
+          if (visit.postedWaitMin >= LONG_WAIT_MIN) {
+            group.long.count += 1;
+            group.long.actual += waitMin;
+            group.long.posted += visit.postedWaitMin;
+          }
         }
       }
     }

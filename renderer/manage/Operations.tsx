@@ -164,7 +164,17 @@ export function Operations({ venueId, lang }: { venueId: string | null; lang: La
     key,
     tickets: 0,
     outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as FigureGroup['outcomes'],
-    wait: { count: 0, meanMin: null, medianMin: null, p90Min: null, withinPostedPct: null, postedCount: 0 },
+    wait: {
+      count: 0,
+      meanMin: null,
+      medianMin: null,
+      p90Min: null,
+      withinPostedPct: null,
+      postedCount: 0,
+      maeMin: null,
+      actualOverPosted: null,
+      longCount: 0,
+    },
     service: { count: 0, meanMin: null, medianMin: null },
   });
 

@@ -1,23 +1,25 @@
 import type express from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { nextDay, operationsReport, type OperationsReport } from '../../core/analytics/operations.ts';
+import type { OperationsReport } from '../../core/analytics/operations.ts';
 import { languageSchema } from '../../core/languages.ts';
 import type { Clock } from '../../core/logger.ts';
 import type { Role } from '../../core/protocol.ts';
-import { dayKey } from '../../core/queue/numbering.ts';
 import type { Venue } from '../../core/venue.ts';
 import { describeZodIssues } from '../../core/zod-errors.ts';
-import { operationsCsv, operationsTable, operationsXlsx } from '../analytics/operations-export.ts';
+import { operationsSheet, operationsTable } from '../analytics/operations-export.ts';
+import { csvOf, workbookOf } from '../analytics/spreadsheet.ts';
+import type { AnalyticsService } from '../analytics/analytics-service.ts';
+import { cxCsv, cxPdfFile, cxXlsx, NoCjkFont, type ReportFile, XLSX_TYPE } from '../analytics/cx-files.ts';
+import { cxReport } from '../analytics/cx-report.ts';
+import { CX_TABLES } from '../analytics/cx-texts.ts';
+import { daysOf, operationsOf } from '../analytics/report-days.ts';
 import type { UserRecord } from '../store/hub-store.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import { utcOffsetMinutes } from '../queue/time-zone.ts';
 import { ApiError } from './api-error.ts';
 
 /** A year of days at most: a report reads the whole log once, so the range only bounds the result's size. */
 const MAX_DAYS = 366;
-const HOUR_MS = 3_600_000;
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const day = z
   .string()
@@ -32,24 +34,26 @@ const querySchema = z.strictObject({
   lang: languageSchema.default('en'),
 });
 
-/** The venue's offset from UTC at a moment, looked up once per hour of the log. */
-function offsetsOf(venue: Venue): (at: number) => number {
-  const cache = new Map<number, number>();
-  return (at) => {
-    const hour = Math.floor(at / HOUR_MS);
-    let offset = cache.get(hour);
-    if (offset === undefined) {
-      offset = utcOffsetMinutes(venue.timezone, hour * HOUR_MS);
-      cache.set(hour, offset);
-    }
-    return offset;
-  };
-}
+const cxQuerySchema = querySchema.extend({
+  format: z.enum(['json', 'csv', 'xlsx', 'pdf']).default('json'),
+  /** The one table a CSV holds. */
+  table: z.enum(CX_TABLES).optional(),
+});
 
-function parseQuery(req: Request) {
-  const query = querySchema.safeParse(req.query);
+function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  const query = schema.safeParse(req.query);
   if (!query.success) throw new ApiError(400, 'invalid-request', describeZodIssues(query.error));
   return query.data;
+}
+
+/** Whole days of the venue's calendar (today when no range is given), checked. */
+function checkedDays(venue: Venue, range: { from?: string; to?: string }, now: number) {
+  const days = daysOf(venue, range, now, MAX_DAYS);
+  if (days.from > days.to)
+    throw new ApiError(400, 'invalid-request', `from (${days.from}) is after to (${days.to}): swap them`);
+  if (days.days > MAX_DAYS)
+    throw new ApiError(400, 'invalid-request', `a report covers at most ${MAX_DAYS} days: ask for a shorter range`);
+  return days;
 }
 
 /** The venue's report for whole days of its calendar (today when no range is given). */
@@ -59,16 +63,7 @@ async function reportOf(
   range: { from?: string; to?: string },
   now: number,
 ): Promise<OperationsReport> {
-  const offsetAt = offsetsOf(venue);
-  const today = dayKey(now, offsetAt(now));
-  const from = range.from ?? range.to ?? today;
-  const to = range.to ?? (range.from ? from : today);
-  if (from > to) throw new ApiError(400, 'invalid-request', `from (${from}) is after to (${to}): swap them`);
-  let days = 1;
-  for (let d = from; d < to && days <= MAX_DAYS; d = nextDay(d)) days += 1;
-  if (days > MAX_DAYS)
-    throw new ApiError(400, 'invalid-request', `a report covers at most ${MAX_DAYS} days: ask for a shorter range`);
-  return operationsReport(await store.queueEvents(venue.id), { venueId: venue.id, from, to, offsetAt, now });
+  return operationsOf(store, venue, checkedDays(venue, range, now), now);
 }
 
 /** Clerks' figures are for the venue's managers (and admins); staff see the rest. */
@@ -80,6 +75,11 @@ const seesClerks = (user: UserRecord) => user.role !== 'staff';
  *   &format=csv|xlsx    one table with names instead of ids; &lang=ko|zh|en for its titles
  * GET /api/reports/operations                   (signed in) venue against venue: the totals of
  *   every venue of the user over the same days of each venue's own calendar
+ * GET /api/venues/:venueId/reports/cx           (manager) the customer-experience report, docs/analytics.md
+ *   ?from=&to=               days as above
+ *   &format=json|xlsx|pdf    the whole report; XLSX one sheet per instrument, PDF printable with charts
+ *   &format=csv&table=NAME   one table: journey, mots, heatmap, peakend, reasons, promises, tasks
+ *   &lang=ko|zh|en           titles and names in the files
  */
 export function reportRoutes(
   router: express.Router,
@@ -88,13 +88,42 @@ export function reportRoutes(
     requireVenue: (req: Request, role: Role) => Promise<UserRecord>;
     currentUser: (req: Request) => Promise<UserRecord>;
     clock: Clock;
+    analytics: AnalyticsService;
   },
 ): void {
   const { store } = deps;
 
+  router.get('/venues/:venueId/reports/cx', async (req, res) => {
+    await deps.requireVenue(req, 'manager');
+    const query = parseQuery(cxQuerySchema, req);
+    if (query.format === 'csv' && !query.table)
+      throw new ApiError(400, 'invalid-request', `a CSV holds one table: add &table=${CX_TABLES.join('|')}`);
+    const venue = await store.getVenue(String(req.params.venueId));
+    if (!venue) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
+    const now = deps.clock.now();
+    const report = await cxReport(
+      { store, analytics: deps.analytics },
+      venue,
+      await reportOf(store, venue, query, now),
+    );
+    if (query.format === 'json') return void res.json(report);
+    let file: ReportFile;
+    if (query.format === 'csv') file = cxCsv(report, venue, query.lang, query.table!);
+    else if (query.format === 'xlsx') file = await cxXlsx(report, venue, query.lang);
+    else {
+      try {
+        file = await cxPdfFile(report, venue, query.lang, { generatedAt: new Date(now).toISOString() });
+      } catch (error) {
+        if (error instanceof NoCjkFont) throw new ApiError(503, 'no-cjk-font', error.message);
+        throw error;
+      }
+    }
+    res.type(file.type).attachment(file.name).send(file.body);
+  });
+
   router.get('/venues/:venueId/reports/operations', async (req, res) => {
     const user = await deps.requireVenue(req, 'staff');
-    const query = parseQuery(req);
+    const query = parseQuery(querySchema, req);
     const venue = await store.getVenue(String(req.params.venueId));
     if (!venue) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
     const full = await reportOf(store, venue, query, deps.clock.now());
@@ -102,16 +131,16 @@ export function reportRoutes(
     if (query.format === 'json') return void res.json(report);
     const table = operationsTable(report, venue, query.lang);
     const file = `${venue.id}-operations-${report.from}-${report.to}`;
-    if (query.format === 'csv') return void res.type('text/csv').attachment(`${file}.csv`).send(operationsCsv(table));
+    if (query.format === 'csv') return void res.type('text/csv').attachment(`${file}.csv`).send(csvOf(table));
     res
       .type(XLSX_TYPE)
       .attachment(`${file}.xlsx`)
-      .send(await operationsXlsx(table, query.lang));
+      .send(await workbookOf([operationsSheet(table, query.lang)]));
   });
 
   router.get('/reports/operations', async (req, res) => {
     const user = await deps.currentUser(req);
-    const query = parseQuery(req);
+    const query = parseQuery(querySchema, req);
     if (query.format !== 'json') throw new ApiError(400, 'invalid-request', 'venue against venue is JSON only');
     const all = await store.listVenues();
     const venues = user.role === 'admin' ? all : all.filter((v) => user.venueIds.includes(v.id));
