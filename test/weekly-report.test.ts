@@ -138,8 +138,16 @@ describe('weekly report', () => {
       report: CxReport;
     };
     expect([event.event, event.from, event.to]).toEqual(['report.weekly', '2026-11-30', '2026-12-06']);
-    expect(event.report.promises.total).toMatchObject({ promised: 1, longWaits: expect.any(Number) });
+    expect(event.report.promises.total).toMatchObject({ promised: 1, longWaits: { count: expect.any(Number) } });
     expect(event.report.promises.byDay.map((row) => row.promised)).toEqual([0, 0, 0, 0, 1, 0, 0]);
+    // Called 12 minutes after the promise was made: kept or not, and missed by |12 - posted|.
+    const issued = (await hub.store.queueEvents('venue-a')).find((e) => e.type === 'ticket.issued');
+    const posted = issued?.type === 'ticket.issued' ? issued.postedWaitMin : null;
+    expect(posted).not.toBeNull();
+    expect(event.report.promises.total).toMatchObject({
+      keptPct: 12 <= posted! ? 100 : 0,
+      maeMin: Math.round(Math.abs(12 - posted!) * 10) / 10,
+    });
     // Its links open the same report's files for a signed-in manager.
     const pdf = await fetch(`${hub.url}${event.files.pdf}`, { headers: { authorization: `Bearer ${manager}` } });
     expect(pdf.status).toBe(200);

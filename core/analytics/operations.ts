@@ -22,20 +22,28 @@ interface WaitFigures {
   withinPostedPct: number | null;
   /** Called tickets that were promised a wait (the base of withinPostedPct). */
   postedCount: number;
-  /** Mean |actual - posted| wait over those tickets, minutes (how far promises miss either way). */
-  maeMin: number | null;
-  /**
-   * Total actual / total posted wait over the tickets promised LONG_WAIT_MIN or more: the padding
-   * of long promises (docs/queues.md: under-promise, but not so much that people leave).
-   */
-  actualOverPosted: number | null;
-  longCount: number;
 }
 
 interface ServiceTimeFigures {
   count: number;
   meanMin: number | null;
   medianMin: number | null;
+}
+
+/** A wait is long, for the promise ledger, when its posted wait is at least this (issue 19.6). */
+const LONG_WAIT_MIN = 10;
+
+/** How the posted waits held (docs/operations.md, the promise ledger), over called tickets promised a wait. */
+interface PromiseFigures {
+  /** Called tickets that were promised a wait. */
+  promised: number;
+  /** Of those, called within the posted wait. */
+  kept: number;
+  keptPct: number | null;
+  /** Mean absolute error of the promise, |actual - posted|, minutes. */
+  maeMin: number | null;
+  /** Promises of LONG_WAIT_MIN or more: how many, and the mean of actual / posted (1 = exactly as promised). */
+  longWaits: { count: number; meanActualOverPosted: number | null };
 }
 
 /** The figures of one group of tickets: a service, counter, clerk, hour of day, day, or all. */
@@ -46,6 +54,26 @@ export interface FigureGroup {
   outcomes: Record<Outcome, number>;
   wait: WaitFigures;
   service: ServiceTimeFigures;
+  promise: PromiseFigures;
+}
+
+/**
+ * The promise ledger of a venue over whole days of its calendar (GET /api/venues/:id/promises, whose
+ * answer adds the venue's `timeZone`). A ticket counts on the day and hour it was issued.
+ */
+export interface PromiseLedger {
+  venueId: string;
+  /** First and last day (inclusive), YYYY-MM-DD in the venue's calendar, and the same range in ms. */
+  from: string;
+  to: string;
+  fromMs: number;
+  toMs: number;
+  total: PromiseFigures;
+  /** Every day of the range, empty ones included. */
+  byDay: (PromiseFigures & { key: string })[];
+  /** 24 rows, "00" to "23", local hours (of the ticket's issue). */
+  byHour: (PromiseFigures & { key: string })[];
+  byService: (PromiseFigures & { key: string })[];
 }
 
 /** Minutes a counter spent open (idle + busy), on break, and open with nobody at the desk. */
@@ -89,8 +117,6 @@ export interface OperationsInput {
 }
 
 const DAY_MS = 24 * 60 * MINUTE_MS;
-/** A promise this long or longer is a long wait (the simulator's actual/posted uses the same bar). */
-const LONG_WAIT_MIN = 10;
 
 /** The day after a YYYY-MM-DD day. */
 export function nextDay(day: string): string {
@@ -217,9 +243,11 @@ interface Accumulator {
   waits: number[];
   posted: number;
   withinPosted: number;
-  /** Sum of |actual - posted| over the promised waits. */
+  /** Sum of |actual - posted| over the promised waits, minutes. */
   absError: number;
-  long: { count: number; actual: number; posted: number };
+  longPosted: number;
+  /** Sum of actual / posted over the long promised waits. */
+  longRatio: number;
   services: number[];
 }
 
@@ -230,7 +258,8 @@ const newAccumulator = (key: string): Accumulator => ({
   posted: 0,
   withinPosted: 0,
   absError: 0,
-  long: { count: 0, actual: 0, posted: 0 },
+  longPosted: 0,
+  longRatio: 0,
   services: [],
 });
 
@@ -250,11 +279,18 @@ function figures(acc: Accumulator): FigureGroup {
       p90Min: rounded(quantile(waits, 0.9)),
       withinPostedPct: acc.posted === 0 ? null : round1((100 * acc.withinPosted) / acc.posted),
       postedCount: acc.posted,
-      maeMin: acc.posted === 0 ? null : round1(acc.absError / acc.posted),
-      actualOverPosted: acc.long.count === 0 ? null : Math.round((100 * acc.long.actual) / acc.long.posted) / 100,
-      longCount: acc.long.count,
     },
     service: { count: services.length, meanMin: rounded(mean(services)), medianMin: rounded(quantile(services, 0.5)) },
+    promise: {
+      promised: acc.posted,
+      kept: acc.withinPosted,
+      keptPct: acc.posted === 0 ? null : round1((100 * acc.withinPosted) / acc.posted),
+      maeMin: acc.posted === 0 ? null : round1(acc.absError / acc.posted),
+      longWaits: {
+        count: acc.longPosted,
+        meanActualOverPosted: acc.longPosted === 0 ? null : Math.round((100 * acc.longRatio) / acc.longPosted) / 100,
+      },
+    },
   };
 }
 
@@ -370,9 +406,8 @@ export function operationsReport(events: readonly QueueEvent[], input: Operation
           if (waitMin <= visit.postedWaitMin) group.withinPosted += 1;
           group.absError += Math.abs(waitMin - visit.postedWaitMin);
           if (visit.postedWaitMin >= LONG_WAIT_MIN) {
-            group.long.count += 1;
-            group.long.actual += waitMin;
-            group.long.posted += visit.postedWaitMin;
+            group.longPosted += 1;
+            group.longRatio += waitMin / visit.postedWaitMin;
           }
         }
       }
@@ -402,5 +437,25 @@ export function operationsReport(events: readonly QueueEvent[], input: Operation
       .sort((a, b) => b.tickets - a.tickets || a.key.localeCompare(b.key))
       .slice(0, 3)
       .map((h) => ({ hour: h.key, tickets: h.tickets })),
+  };
+}
+
+/**
+ * The promise ledger (issue 19.6): how the posted waits held, by day, hour and service. The same
+ * fold as the operations report, so the two never disagree on a ticket.
+ */
+export function promiseLedger(events: readonly QueueEvent[], input: OperationsInput): PromiseLedger {
+  const report = operationsReport(events, input);
+  const rows = (groups: FigureGroup[]) => groups.map((g) => ({ key: g.key, ...g.promise }));
+  return {
+    venueId: report.venueId,
+    from: report.from,
+    to: report.to,
+    fromMs: report.fromMs,
+    toMs: report.toMs,
+    total: report.total.promise,
+    byDay: rows(report.byDay),
+    byHour: rows(report.byHour),
+    byService: rows(report.byService),
   };
 }

@@ -164,18 +164,9 @@ export function Operations({ venueId, lang }: { venueId: string | null; lang: La
     key,
     tickets: 0,
     outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as FigureGroup['outcomes'],
-    wait: {
-      count: 0,
-      meanMin: null,
-      medianMin: null,
-      p90Min: null,
-      withinPostedPct: null,
-      postedCount: 0,
-      maeMin: null,
-      actualOverPosted: null,
-      longCount: 0,
-    },
+    wait: { count: 0, meanMin: null, medianMin: null, p90Min: null, withinPostedPct: null, postedCount: 0 },
     service: { count: 0, meanMin: null, medianMin: null },
+    promise: { promised: 0, kept: 0, keptPct: null, maeMin: null, longWaits: { count: 0, meanActualOverPosted: null } },
   });
 
   return (

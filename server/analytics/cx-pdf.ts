@@ -223,7 +223,7 @@ export async function cxPdf(options: {
     [texts.summary.baseline, figure(analytics.baseline.meanExperience)],
     [texts.summary.promisesKept, figure(promises.total.keptPct, 1)],
     [texts.summary.mae, figure(promises.total.maeMin, 1)],
-    [texts.summary.actualOverPosted, figure(promises.total.actualOverPosted)],
+    [texts.summary.actualOverPosted, figure(promises.total.longWaits.meanActualOverPosted)],
     [texts.summary.tasks, String(report.tasks.length)],
   ];
   for (const [label, value] of summary) {

@@ -1,5 +1,5 @@
 import type { Task } from '../../core/alerts/tasks.ts';
-import type { FigureGroup, OperationsReport } from '../../core/analytics/operations.ts';
+import { type OperationsInput, type PromiseLedger, promiseLedger } from '../../core/analytics/operations.ts';
 import type { VenueAnalytics } from '../../core/analytics/report.ts';
 import type { FeedbackLevel } from '../../core/events.ts';
 import type { Language } from '../../core/languages.ts';
@@ -16,26 +16,6 @@ import type { Cell, Sheet } from './spreadsheet.ts';
  * are made of, with names instead of ids in the reader's language.
  */
 
-/** How well posted waits held for one group of called tickets (docs/queues.md, the simulator's figures). */
-interface PromiseRow {
-  /** "all", a service id, an hour "00".."23" or a day YYYY-MM-DD. */
-  key: string;
-  /** Called tickets that were promised a wait. */
-  promised: number;
-  keptPct: number | null;
-  maeMin: number | null;
-  /** Total actual / total posted over the promises of 10 minutes or more. */
-  actualOverPosted: number | null;
-  longWaits: number;
-}
-
-interface PromiseLedger {
-  total: PromiseRow;
-  byService: PromiseRow[];
-  byHour: PromiseRow[];
-  byDay: PromiseRow[];
-}
-
 export interface CxReport {
   venueId: string;
   venueName: string;
@@ -44,30 +24,12 @@ export interface CxReport {
   to: string;
   timeZone: string;
   analytics: VenueAnalytics;
+  /** The promise ledger of the same days (core/analytics/operations.ts). */
   promises: PromiseLedger;
   /** Tasks opened within the period, newest first. */
   tasks: Task[];
   /** Ticket number, service and phone rating of each listed visit, by ticket id. */
   visits: Record<string, { number: string; serviceId: string; rating: FeedbackLevel | null }>;
-}
-
-const promiseRow = (group: FigureGroup): PromiseRow => ({
-  key: group.key,
-  promised: group.wait.postedCount,
-  keptPct: group.wait.withinPostedPct,
-  maeMin: group.wait.maeMin,
-  actualOverPosted: group.wait.actualOverPosted,
-  longWaits: group.wait.longCount,
-});
-
-/** The promise ledger, read off the operations report: one fold of the queue log for both. */
-function promiseLedger(report: OperationsReport): PromiseLedger {
-  return {
-    total: promiseRow(report.total),
-    byService: report.byService.map(promiseRow),
-    byHour: report.byHour.map(promiseRow),
-    byDay: report.byDay.map(promiseRow),
-  };
 }
 
 function ticketsOf(events: readonly QueueEvent[]): Map<string, { number: string; serviceId: string }> {
@@ -78,17 +40,19 @@ function ticketsOf(events: readonly QueueEvent[]): Map<string, { number: string;
   return tickets;
 }
 
-/** Gathers the report: `operations` is the same days' operations report (its range and promises). */
+/** Gathers the report of whole days of the venue's calendar (`days`, as the operations report takes them). */
 export async function cxReport(
   deps: { store: HubStore; analytics: AnalyticsService },
   venue: Venue,
-  operations: OperationsReport,
+  days: OperationsInput,
 ): Promise<CxReport> {
-  const range = { from: operations.fromMs, to: operations.toMs };
-  const [analytics, tasks, log, ratings] = await Promise.all([
+  const log = await deps.store.queueEvents(venue.id);
+  // One fold of the queue log gives the days' range in ms and the promises.
+  const promises = promiseLedger(log, days);
+  const range = { from: promises.fromMs, to: promises.toMs };
+  const [analytics, tasks, ratings] = await Promise.all([
     deps.analytics.venueAnalytics(venue.id, range),
     deps.store.tasks(venue.id),
-    deps.store.queueEvents(venue.id),
     deps.store.visitRatings(venue.id, range),
   ]);
   if (!analytics) throw new Error(`venue ${venue.id} vanished while its report was made`);
@@ -102,11 +66,11 @@ export async function cxReport(
   return {
     venueId: venue.id,
     venueName: venue.name,
-    from: operations.from,
-    to: operations.to,
+    from: promises.from,
+    to: promises.to,
     timeZone: venue.timezone,
     analytics,
-    promises: promiseLedger(operations),
+    promises,
     tasks: tasks.filter((task) => task.openedAt >= range.from && task.openedAt < range.to),
     visits,
   };
@@ -183,14 +147,15 @@ export function cxTables(report: CxReport, venue: Venue, lang: Language): Record
       .find((tp) => tp.id === touchpointId)
       ?.reasons.find((r) => r.id === reasonId)?.name[lang] ?? reasonId;
   const ledger = report.promises;
+  type PromiseRow = PromiseLedger['total'];
   const promiseLine = (section: keyof typeof texts.sections, name: string, row: PromiseRow): Cell[] => [
     texts.sections[section],
     name,
     row.promised,
     row.keptPct,
     row.maeMin,
-    row.actualOverPosted,
-    row.longWaits,
+    row.longWaits.meanActualOverPosted,
+    row.longWaits.count,
   ];
   const tables: Record<CxTable, Cell[][]> = {
     journey: byStage.map((row) => [

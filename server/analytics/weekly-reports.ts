@@ -6,7 +6,7 @@ import type { AnalyticsService } from './analytics-service.ts';
 import { cxPdfFile, cxXlsx, NoCjkFont, type ReportFile } from './cx-files.ts';
 import { type CxReport, cxReport } from './cx-report.ts';
 import { CX_TEXTS } from './cx-texts.ts';
-import { offsetsOf, operationsOf } from './report-days.ts';
+import { offsetsOf } from '../queue/time-zone.ts';
 
 /**
  * The weekly customer-experience report (docs/analytics.md "Weekly report"): at each venue's local
@@ -29,7 +29,7 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
 export function dueWeek(venue: Venue, now: number): { from: string; to: string } | undefined {
   const schedule = venue.reports.weekly;
   if (!schedule) return undefined;
-  const local = new Date(now + offsetsOf(venue)(now) * MINUTE_MS);
+  const local = new Date(now + offsetsOf(venue.timezone)(now) * MINUTE_MS);
   const weekday = local.getUTCDay() === 0 ? 7 : local.getUTCDay();
   // From its hour to the end of its day: a hub that was down at the hour still sends it that day.
   if (weekday !== schedule.weekday || local.getUTCHours() < schedule.hour) return undefined;
@@ -97,7 +97,8 @@ export class WeeklyReports {
     // Cheap look first: the rest of the day every pass finds the week already sent.
     if ((await this.deps.store.weeklyReports(venue.id)).some((r) => r.to === week.to)) return false;
     const { store, analytics } = this.deps;
-    const report = await cxReport({ store, analytics }, venue, await operationsOf(store, venue, week, now));
+    const days = { venueId: venue.id, ...week, offsetAt: offsetsOf(venue.timezone), now };
+    const report = await cxReport({ store, analytics }, venue, days);
     const query = `from=${week.from}&to=${week.to}&lang=${schedule.lang}`;
     const base = `/api/venues/${encodeURIComponent(venue.id)}/reports/cx?${query}`;
     const payload = JSON.stringify({

@@ -1,7 +1,7 @@
 import type express from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { OperationsReport } from '../../core/analytics/operations.ts';
+import { type OperationsInput, operationsReport, promiseLedger } from '../../core/analytics/operations.ts';
 import { languageSchema } from '../../core/languages.ts';
 import type { Clock } from '../../core/logger.ts';
 import type { Role } from '../../core/protocol.ts';
@@ -13,22 +13,15 @@ import type { AnalyticsService } from '../analytics/analytics-service.ts';
 import { cxCsv, cxPdfFile, cxXlsx, NoCjkFont, type ReportFile, XLSX_TYPE } from '../analytics/cx-files.ts';
 import { cxReport } from '../analytics/cx-report.ts';
 import { CX_TABLES } from '../analytics/cx-texts.ts';
-import { daysOf, operationsOf } from '../analytics/report-days.ts';
 import type { UserRecord } from '../store/hub-store.ts';
 import type { HubStore } from '../store/hub-store.ts';
+import { offsetsOf } from '../queue/time-zone.ts';
+import { dayRange, daySchema } from './calendar-days.ts';
 import { ApiError } from './api-error.ts';
 
-/** A year of days at most: a report reads the whole log once, so the range only bounds the result's size. */
-const MAX_DAYS = 366;
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is written YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'not a day of the calendar');
-
 const querySchema = z.strictObject({
-  from: day.optional(),
-  to: day.optional(),
+  from: daySchema.optional(),
+  to: daySchema.optional(),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   /** The language of the CSV/XLSX column titles and names. */
   lang: languageSchema.default('en'),
@@ -40,30 +33,22 @@ const cxQuerySchema = querySchema.extend({
   table: z.enum(CX_TABLES).optional(),
 });
 
+const promisesQuerySchema = z.strictObject({ from: daySchema.optional(), to: daySchema.optional() });
+
 function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
   const query = schema.safeParse(req.query);
   if (!query.success) throw new ApiError(400, 'invalid-request', describeZodIssues(query.error));
   return query.data;
 }
 
-/** Whole days of the venue's calendar (today when no range is given), checked. */
-function checkedDays(venue: Venue, range: { from?: string; to?: string }, now: number) {
-  const days = daysOf(venue, range, now, MAX_DAYS);
-  if (days.from > days.to)
-    throw new ApiError(400, 'invalid-request', `from (${days.from}) is after to (${days.to}): swap them`);
-  if (days.days > MAX_DAYS)
-    throw new ApiError(400, 'invalid-request', `a report covers at most ${MAX_DAYS} days: ask for a shorter range`);
-  return days;
+/** The venue's whole days of its calendar asked for (today when no range is given), as the fold's input. */
+function daysOf(venue: Venue, range: { from?: string; to?: string }, now: number): OperationsInput {
+  const offsetAt = offsetsOf(venue.timezone);
+  return { venueId: venue.id, ...dayRange(range, offsetAt, now), offsetAt, now };
 }
 
-/** The venue's report for whole days of its calendar (today when no range is given). */
-async function reportOf(
-  store: HubStore,
-  venue: Venue,
-  range: { from?: string; to?: string },
-  now: number,
-): Promise<OperationsReport> {
-  return operationsOf(store, venue, checkedDays(venue, range, now), now);
+async function reportOf(store: HubStore, venue: Venue, range: { from?: string; to?: string }, now: number) {
+  return operationsReport(await store.queueEvents(venue.id), daysOf(venue, range, now));
 }
 
 /** Clerks' figures are for the venue's managers (and admins); staff see the rest. */
@@ -73,6 +58,8 @@ const seesClerks = (user: UserRecord) => user.role !== 'staff';
  * GET /api/venues/:venueId/reports/operations   (staff; clerk figures for managers) docs/operations.md
  *   ?from=&to=          first and last day, YYYY-MM-DD in the venue's calendar (default today)
  *   &format=csv|xlsx    one table with names instead of ids; &lang=ko|zh|en for its titles
+ * GET /api/venues/:venueId/promises?from=&to=   (manager) the promise ledger (issue 19.6): promises kept,
+ *   actual / posted over long waits, mean absolute error, by day, hour and service; days as above
  * GET /api/reports/operations                   (signed in) venue against venue: the totals of
  *   every venue of the user over the same days of each venue's own calendar
  * GET /api/venues/:venueId/reports/cx           (manager) the customer-experience report, docs/analytics.md
@@ -101,11 +88,7 @@ export function reportRoutes(
     const venue = await store.getVenue(String(req.params.venueId));
     if (!venue) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
     const now = deps.clock.now();
-    const report = await cxReport(
-      { store, analytics: deps.analytics },
-      venue,
-      await reportOf(store, venue, query, now),
-    );
+    const report = await cxReport({ store, analytics: deps.analytics }, venue, daysOf(venue, query, now));
     if (query.format === 'json') return void res.json(report);
     let file: ReportFile;
     if (query.format === 'csv') file = cxCsv(report, venue, query.lang, query.table!);
@@ -136,6 +119,16 @@ export function reportRoutes(
       .type(XLSX_TYPE)
       .attachment(`${file}.xlsx`)
       .send(await workbookOf([operationsSheet(table, query.lang)]));
+  });
+
+  router.get('/venues/:venueId/promises', async (req, res) => {
+    await deps.requireVenue(req, 'manager');
+    const query = promisesQuerySchema.safeParse(req.query);
+    if (!query.success) throw new ApiError(400, 'invalid-request', describeZodIssues(query.error));
+    const venue = await store.getVenue(String(req.params.venueId));
+    if (!venue) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
+    const ledger = promiseLedger(await store.queueEvents(venue.id), daysOf(venue, query.data, deps.clock.now()));
+    res.json({ ...ledger, timeZone: venue.timezone });
   });
 
   router.get('/reports/operations', async (req, res) => {

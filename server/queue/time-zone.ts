@@ -22,3 +22,22 @@ export function utcOffsetMinutes(
   const minutes = Number(match[2]) * 60 + Number(match[3] ?? 0);
   return match[1] === '-' ? -minutes : minutes;
 }
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A venue's offset from UTC at any moment, looked up once per hour (a report asks it for every
+ * ticket and press; offsets change only on the hour or half hour).
+ */
+export function offsetsOf(timeZone: string): (at: number) => number {
+  const cache = new Map<number, number>();
+  return (at) => {
+    const hour = Math.floor(at / HOUR_MS);
+    let offset = cache.get(hour);
+    if (offset === undefined) {
+      offset = utcOffsetMinutes(timeZone, hour * HOUR_MS);
+      cache.set(hour, offset);
+    }
+    return offset;
+  };
+}
