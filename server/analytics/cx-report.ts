@@ -11,9 +11,9 @@ import { CX_TABLES, CX_TEXTS, type CxTable } from './cx-texts.ts';
 import type { Cell, Sheet } from './spreadsheet.ts';
 
 /**
- * The customer-experience report of a venue over whole days (docs/analytics.md "Reports"): the
- * journey analytics, the promise ledger, the tasks opened, and the tables the CSV, XLSX and PDF
- * are made of, with names instead of ids in the reader's language.
+ * The customer-experience report of a venue over whole days (docs/analytics.md, "The report: files
+ * and the weekly e-mail"): the journey analytics, the promise ledger, the tasks opened, and the
+ * tables the CSV, XLSX and PDF are made of, with names instead of ids in the reader's language.
  */
 
 export interface CxReport {
