@@ -94,6 +94,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
         port: config.port,
         host: config.host,
         redis: config.redis,
+        ...(config.smtpUrl ? { smtp: { url: config.smtpUrl, from: config.smtpFrom } } : {}),
         venueClipsDir: join(config.dataDir, 'clips'),
         log,
       });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { slugSchema } from './ids.ts';
-import { localizedTextSchema } from './languages.ts';
+import { languageSchema, localizedTextSchema } from './languages.ts';
 import { alertRuleSchema } from './alerts/rules.ts';
 import { callSettingsSchema } from './calls/call-settings.ts';
 import { returnTimeRulesSchema, type QueueRulesInput } from './queue/rules.ts';
@@ -122,6 +122,18 @@ const queueOptionsSchema = z
   })
   .prefault({});
 
+/**
+ * The weekly customer-experience report (docs/analytics.md "Weekly report"): at this local weekday
+ * (1 Monday .. 7 Sunday) and hour the hub sends the 7 days before to the venue's webhooks, and by
+ * e-mail to `email` where the hub has an SMTP server.
+ */
+export const weeklyReportSchema = z.strictObject({
+  weekday: z.number().int().min(1).max(7),
+  hour: z.number().int().min(0).max(23),
+  lang: languageSchema.default('en'),
+  email: z.array(z.email()).max(20, 'at most 20 addresses').default([]),
+});
+
 export const venueSchema = z.strictObject({
   id: slugSchema,
   /** Set by the hub on every save (1, 2, ...): kiosks and screens know which journey map they hold. */
@@ -161,6 +173,8 @@ export const venueSchema = z.strictObject({
     .prefault({}),
   /** How wall boards announce calls aloud: languages, volume, quiet hours, voice (core/calls/call-settings.ts). */
   calls: callSettingsSchema,
+  /** Reports the hub sends by itself. */
+  reports: z.strictObject({ weekly: weeklyReportSchema.optional() }).prefault({}),
   /** Where tasks from bad moments are also sent (HTTP POST, HMAC-signed with the secret). */
   webhooks: z
     .array(

@@ -15,6 +15,13 @@ const hubConfigSchema = z.strictObject({
    * hub runs alone. Hubs that share a Redis must share a PostgreSQL store too.
    */
   redis: z.string().min(1).optional(),
+  /** The SMTP server weekly reports are e-mailed through (smtp://user:pass@host:587); unset: webhooks only. */
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an SMTP server is smtp://... or smtps://...')
+    .optional(),
+  /** The sender of those e-mails. */
+  smtpFrom: z.string().min(3).default('waitwell@localhost'),
 });
 
 export type HubConfig = z.infer<typeof hubConfigSchema> & { store: string };
@@ -25,6 +32,8 @@ const ENVIRONMENT: Record<string, keyof z.infer<typeof hubConfigSchema>> = {
   WAITWELL_DATA_DIR: 'dataDir',
   WAITWELL_STORE: 'store',
   WAITWELL_REDIS: 'redis',
+  WAITWELL_SMTP_URL: 'smtpUrl',
+  WAITWELL_SMTP_FROM: 'smtpFrom',
 };
 
 /** Defaults < config file < environment < command line. */

@@ -29,6 +29,7 @@ import { VisitFeedbackService } from './analytics/visit-feedback.ts';
 import { AnalyticsService } from './analytics/analytics-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { WebhookOutbox } from './alerts/webhook-outbox.ts';
+import { type SmtpOptions, WeeklyReports } from './analytics/weekly-reports.ts';
 import { Venues } from './venues.ts';
 import { DevicePresence } from './cluster/device-presence.ts';
 import { joinCluster, type HubCluster } from './cluster/hub-cluster.ts';
@@ -54,6 +55,8 @@ export interface HubOptions {
   clock?: Clock;
   /** How often the hub drops sockets whose session expired or whose token was replaced (default 60 s). */
   credentialCheckMs?: number;
+  /** Where weekly reports are e-mailed from (docs/configuration.md); without it they go to webhooks only. */
+  smtp?: SmtpOptions;
 }
 
 export interface Hub {
@@ -64,6 +67,8 @@ export interface Hub {
   readonly venues: Venues;
   readonly queues: HubQueues;
   readonly alerts: AlertService;
+  /** The venues' weekly reports; `runDue()` sends what the clock says is due. */
+  readonly reports: WeeklyReports;
   readonly events: HubEvents;
   readonly io: Server;
   /** Set when the hub runs with other hubs (the `redis` option). */
@@ -100,6 +105,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // A new task's deliveries go out at once; the timer retries, on whichever hub is up.
   alerts.on('task', () => void webhooks.drain());
   webhooks.start();
+  const analytics = new AnalyticsService(store);
+  const reports = new WeeklyReports({
+    store,
+    analytics,
+    clock,
+    deliver: () => void webhooks.drain(),
+    smtp: options.smtp,
+    log: log.child({ module: 'hub:reports' }),
+  });
+  reports.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -115,7 +130,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       accounts,
       venues,
       queues,
-      analytics: new AnalyticsService(store),
+      analytics,
       alerts,
       throttle,
       clock,
@@ -182,11 +197,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     venues,
     queues,
     alerts,
+    reports,
     events,
     io,
     cluster,
     async close() {
       alerts.stop();
+      await reports.stop();
       await webhooks.stop();
       clearInterval(credentialCheck);
       // Only this hub's sockets: through the adapter, disconnectSockets would reach every hub's.

@@ -975,6 +975,30 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.claimWebhookDeliveries(99_000, { limit: 10, leaseMs: 60_000 })).toEqual([]);
     });
   });
+
+  describe('weekly reports', () => {
+    it('claims a venue week once across hubs, queuing its webhook deliveries only with the claim', async () => {
+      const week = { from: '2026-11-30', to: '2026-12-06' };
+      const delivery = { id: 'report.weekly:venue-a:2026-12-06', url: 'http://a/x', payload: '{}' };
+      const other = await openAgain();
+      const claims = await Promise.all([
+        store.claimWeeklyReport('venue-a', week, [delivery], 5_000),
+        other.claimWeeklyReport('venue-a', week, [delivery], 5_001),
+      ]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimWeeklyReport('venue-a', week, [delivery], 9_000)).toBe(false);
+      // Another venue's same week, and the venue's next week, are claims of their own.
+      expect(await store.claimWeeklyReport('venue-b', week, [], 9_000)).toBe(true);
+      expect(await store.claimWeeklyReport('venue-a', { from: '2026-12-07', to: '2026-12-13' }, [], 9_500)).toBe(true);
+      expect((await store.webhookDeliveries('venue-a')).map((d) => d.id)).toEqual([delivery.id]);
+      const sent = await store.weeklyReports('venue-a');
+      expect(sent.map((r) => [r.from, r.to])).toEqual([
+        ['2026-12-07', '2026-12-13'],
+        ['2026-11-30', '2026-12-06'],
+      ]);
+      expect([5_000, 5_001]).toContain(sent[1]!.sentAt);
+    });
+  });
 });
 
 describe('PostgreSQL store: opening and migrations', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { operationsReport } from '../../core/analytics/operations.ts';
 import type { QueueEvent } from '../../core/queue/events.ts';
 import { venueSchema } from '../../core/venue.ts';
-import { operationsCsv, operationsTable, operationsXlsx } from './operations-export.ts';
+import { operationsSheet, operationsTable } from './operations-export.ts';
+import { csvOf, workbookOf } from './spreadsheet.ts';
 
 const AT = Date.UTC(2026, 11, 4, 1);
 const venue = venueSchema.parse({
@@ -45,7 +46,7 @@ const report = operationsReport(LOG, {
 
 describe('the operations report as a spreadsheet table', () => {
   it('names services and counters in the reader’s language and quotes what CSV must quote', () => {
-    const csv = operationsCsv(operationsTable(report, venue, 'en'));
+    const csv = csvOf(operationsTable(report, venue, 'en'));
     expect(csv.startsWith('\uFEFFSection,Name,Tickets,Served,')).toBe(true);
     expect(csv).toContain('\nService,"Loans, ""new""",1,1,0,0,0,0,0,1,1.5,1.5,1.5,100,1,5,5,,,\n');
     expect(csv).toContain('\nCounter,Counter 1,1,1,0,0,0,0,0,1,1.5,1.5,1.5,100,1,5,5,10,0,5\n');
@@ -63,7 +64,7 @@ describe('the operations report as a spreadsheet table', () => {
     const table = operationsTable(report, venue, 'zh');
     const workbook = new ExcelJS.Workbook();
     // A copy as a plain ArrayBuffer, the type exceljs's load declares.
-    await workbook.xlsx.load(new Uint8Array(await operationsXlsx(table, 'zh')).buffer);
+    await workbook.xlsx.load(new Uint8Array(await workbookOf([operationsSheet(table, 'zh')])).buffer);
     const sheet = workbook.getWorksheet('运营')!;
     const rows: unknown[][] = [];
     sheet.eachRow((row) => rows.push(table[0]!.map((_, i) => row.getCell(i + 1).value ?? null)));

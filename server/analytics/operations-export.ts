@@ -1,6 +1,7 @@
 import { type FigureGroup, OUTCOMES, type OperationsReport } from '../../core/analytics/operations.ts';
 import type { Language } from '../../core/languages.ts';
 import type { Venue } from '../../core/venue.ts';
+import type { Cell, Sheet } from './spreadsheet.ts';
 
 /**
  * The operations report as one table for spreadsheets (CSV or XLSX): a row per group (all, each
@@ -115,8 +116,6 @@ const TEXTS: Record<Language, { columns: Record<Column, string>; sections: Recor
   },
 };
 
-type Cell = string | number | null;
-
 /** The report's rows, each with its section and name first; numbers stay numbers. */
 export function operationsTable(report: OperationsReport, venue: Venue, lang: Language): Cell[][] {
   const texts = TEXTS[lang];
@@ -158,25 +157,7 @@ export function operationsTable(report: OperationsReport, venue: Venue, lang: La
   ];
 }
 
-/** CSV with a byte-order mark, so spreadsheet programs read Korean and Chinese names as UTF-8. */
-export function operationsCsv(table: Cell[][]): string {
-  const cell = (value: Cell) => {
-    const text = value === null ? '' : String(value);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `\uFEFF${table.map((row) => row.map(cell).join(',')).join('\n')}\n`;
-}
-
-export async function operationsXlsx(table: Cell[][], lang: Language): Promise<Buffer> {
-  // Loaded when a workbook is asked for: exceljs costs a hub about 28 MB of memory it would
-  // otherwise carry all day for a report downloaded now and then.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(TEXTS[lang].sheet, { views: [{ state: 'frozen', ySplit: 1, xSplit: 2 }] });
-  for (const row of table) sheet.addRow(row);
-  sheet.getRow(1).font = { bold: true };
-  sheet.columns.forEach((column, i) => {
-    column.width = i < 2 ? 24 : 14;
-  });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+/** The report as one workbook sheet titled in the reader's language. */
+export function operationsSheet(table: Cell[][], lang: Language): Sheet {
+  return { name: TEXTS[lang].sheet, rows: table, keyColumns: 2 };
 }

@@ -9,6 +9,7 @@ import {
   touchpointSchema,
   type Venue,
   venueSchema,
+  weeklyReportSchema,
 } from '../../core/venue.ts';
 import { describeZodIssues } from '../../core/zod-errors.ts';
 import { AccessDenied, type Accounts } from '../auth/access.ts';
@@ -147,6 +148,16 @@ export function apiRouter(deps: {
     res.json(venueFor(user, await venues.upsert({ ...current, ...journey })));
   });
 
+  // The weekly report's schedule, language and addresses are the venue manager's too; null stops it.
+  router.put('/venues/:venueId/reports/weekly', async (req, res) => {
+    const user = await requireVenue(req, 'manager');
+    const current = await store.getVenue(String(req.params.venueId));
+    if (!current) throw new ApiError(404, 'unknown-venue', `no venue ${String(req.params.venueId)}`);
+    const weekly = parseBody(weeklyReportSchema.nullable(), req.body);
+    const reports = weekly === null ? {} : { weekly };
+    res.json(venueFor(user, await venues.upsert({ ...current, reports })));
+  });
+
   router.get('/venues/:venueId/versions', async (req, res) => {
     const user = await requireVenue(req, 'manager');
     const versions = await store.venueVersions(String(req.params.venueId));
@@ -213,6 +224,7 @@ export function apiRouter(deps: {
     requireVenue,
     currentUser: (req) => accounts.userForSession(session(req)),
     clock: deps.clock ?? systemClock,
+    analytics,
   });
 
   router.post('/users', async (req, res) => {

@@ -112,6 +112,18 @@ export interface HubStore {
   webhookDeliveries(venueId: string, state?: WebhookDeliveryState): Promise<WebhookDelivery[]>;
   /** A venue's tasks, newest first. */
   tasks(venueId: string): Promise<Task[]>;
+  /**
+   * Claims one venue's weekly report for the week `period` and, in the same transaction, queues its
+   * webhook deliveries: false (nothing queued) when a hub already claimed that week.
+   */
+  claimWeeklyReport(
+    venueId: string,
+    period: { from: string; to: string },
+    deliveries: readonly NewWebhookDelivery[],
+    at: number,
+  ): Promise<boolean>;
+  /** The weekly reports a venue sent, newest first. */
+  weeklyReports(venueId: string): Promise<{ from: string; to: string; sentAt: number }[]>;
 }
 
 export interface PressGroup {

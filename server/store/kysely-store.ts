@@ -463,27 +463,36 @@ export abstract class KyselyHubStore implements HubStore {
             .doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), body: eb.ref('excluded.body') })),
         )
         .execute();
-      if (deliveries.length === 0) return;
-      await trx
-        .insertInto('webhook_deliveries')
-        .values(
-          deliveries.map((d) => ({
-            id: d.id,
-            url: d.url,
-            venue_id: venueId,
-            payload: d.payload,
-            state: 'pending' as const,
-            created_at: at,
-            next_attempt_at: at,
-            claimed_until: null,
-            last_status: null,
-            last_error: null,
-            settled_at: null,
-          })),
-        )
-        .onConflict((conflict) => conflict.columns(['id', 'url']).doNothing())
-        .execute();
+      await queueDeliveries(trx, venueId, deliveries, at);
     });
+  }
+
+  async claimWeeklyReport(
+    venueId: string,
+    period: { from: string; to: string },
+    deliveries: readonly NewWebhookDelivery[],
+    at: number,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .insertInto('weekly_reports')
+        .values({ venue_id: venueId, period_from: period.from, period_to: period.to, sent_at: at })
+        .onConflict((conflict) => conflict.columns(['venue_id', 'period_to']).doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await queueDeliveries(trx, venueId, deliveries, at);
+      return true;
+    });
+  }
+
+  async weeklyReports(venueId: string): Promise<{ from: string; to: string; sentAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('weekly_reports')
+      .selectAll()
+      .where('venue_id', '=', venueId)
+      .orderBy('period_to', 'desc')
+      .execute();
+    return rows.map((row) => ({ from: row.period_from, to: row.period_to, sentAt: Number(row.sent_at) }));
   }
 
   async recordVisitRating(venueId: string, rating: VisitRated): Promise<boolean> {
@@ -582,6 +591,35 @@ export abstract class KyselyHubStore implements HubStore {
     const rows = await query.orderBy('created_at', 'desc').execute();
     return rows.map(toWebhookDelivery);
   }
+}
+
+/** Queues webhook deliveries inside the caller's transaction (a delivery already queued is kept as it is). */
+async function queueDeliveries(
+  trx: HubDb,
+  venueId: string,
+  deliveries: readonly NewWebhookDelivery[],
+  at: number,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  await trx
+    .insertInto('webhook_deliveries')
+    .values(
+      deliveries.map((d) => ({
+        id: d.id,
+        url: d.url,
+        venue_id: venueId,
+        payload: d.payload,
+        state: 'pending' as const,
+        created_at: at,
+        next_attempt_at: at,
+        claimed_until: null,
+        last_status: null,
+        last_error: null,
+        settled_at: null,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['id', 'url']).doNothing())
+    .execute();
 }
 
 /** Parsed, not cast: a venue stored by an older release gains the defaults of newer fields. */

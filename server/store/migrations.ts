@@ -183,4 +183,18 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_venue ON webhook_deliveries (venue_id, created_at);
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- Weekly reports sent (docs/analytics.md "Weekly report"): the primary key makes a week's
+      -- report go out once, however many hubs look at the clock and however often they restart.
+      CREATE TABLE weekly_reports (
+        venue_id TEXT NOT NULL,
+        period_to TEXT NOT NULL,
+        period_from TEXT NOT NULL,
+        sent_at BIGINT NOT NULL,
+        PRIMARY KEY (venue_id, period_to)
+      );
+    `,
+  },
 ];

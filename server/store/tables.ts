@@ -106,6 +106,13 @@ export interface HubTables {
     last_error: string | null;
     settled_at: number | null;
   };
+  weekly_reports: {
+    venue_id: string;
+    /** First and last day of the week reported, YYYY-MM-DD in the venue's calendar. */
+    period_from: string;
+    period_to: string;
+    sent_at: number;
+  };
 }
 
 /** The hub's database, or one transaction or connection of it. */

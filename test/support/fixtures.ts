@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, type Hub } from '../../server/hub.ts';
+import { startHub, type Hub, type HubOptions } from '../../server/hub.ts';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
 import { Venues } from '../../server/venues.ts';
 import type { HubStore } from '../../server/store/hub-store.ts';
@@ -51,6 +51,7 @@ export async function startTestHub(options: {
   credentialCheckMs?: number;
   /** The hub's clock, for tests that move time by hand. */
   clock?: Clock;
+  smtp?: HubOptions['smtp'];
 }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
   const store = options.store ?? (options.file ? new SqliteHubStore(options.file) : undefined);
   if (!store) throw new Error('startTestHub needs a SQLite file or a store');
@@ -59,6 +60,7 @@ export async function startTestHub(options: {
     port: options.port ?? 0,
     credentialCheckMs: options.credentialCheckMs,
     clock: options.clock,
+    ...(options.smtp ? { smtp: options.smtp } : {}),
   });
   await hub.venues.upsert(options.venue ?? TEST_VENUE);
   return Object.assign(hub, {
