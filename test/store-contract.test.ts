@@ -383,6 +383,38 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.touchpointCounts('venue-b')).toEqual([]);
     });
 
+    it('reads the counts of several venues at once, each limited to the touchpoints asked', async () => {
+      await store.ingest(
+        'k1',
+        [press(1), press(2, { level: 1 }), press(3, { touchpointId: 'exit', level: 2 })],
+        context,
+      );
+      await store.ingest('kb', [press(1, { deviceId: 'kb', venueId: 'venue-b', touchpointId: 'exit' })], context);
+      const counts = await store.touchpointCountsOfVenues(
+        new Map([
+          ['venue-a', ['entrance', 'exit']],
+          ['venue-b', ['exit']],
+          ['nowhere', ['entrance']],
+        ]),
+      );
+      expect(counts).toEqual(
+        new Map([
+          ['venue-a', await store.touchpointCounts('venue-a')],
+          ['venue-b', await store.touchpointCounts('venue-b')],
+          ['nowhere', []],
+        ]),
+      );
+      expect(counts.get('venue-a')!.map((c) => [c.touchpointId, c.total])).toEqual([
+        ['entrance', 2],
+        ['exit', 1],
+      ]);
+      const entranceOnly = await store.touchpointCountsOfVenues(new Map([['venue-a', ['entrance']]]));
+      expect(entranceOnly.get('venue-a')).toEqual([
+        { touchpointId: 'entrance', counts: { 1: 1, 2: 0, 3: 0, 4: 1 }, total: 2 },
+      ]);
+      expect(await store.touchpointCountsOfVenues(new Map())).toEqual(new Map());
+    });
+
     it('keeps an absurd device time as sent, and files it at its arrival (1970, year 275760)', async () => {
       const arrival = { receivedAt: Date.UTC(2026, 11, 5), clockOffsetMs: 500 };
       const plausible = arrival.receivedAt - 60_000;
