@@ -156,13 +156,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   attachStaffNamespace(io, deps);
   attachTicketNamespace(io, deps);
   const managers = attachManageNamespace(io, deps);
-  feedTouchpointCounts({
+  const counts = feedTouchpointCounts({
     events,
     store,
     audiences: [boards.counts, managers.counts],
-    clustered: cluster !== undefined,
+    ...(cluster ? { share: (updates) => cluster.shareCounts(updates) } : {}),
   });
-  cluster?.attach({ io, queues, venues, events, presence });
+  cluster?.attach({ io, queues, venues, events, presence, counts });
   // A sign-out or a replaced token cuts the sockets it admitted, on every hub (revocations.ts).
   accounts.on('revoked', (revoked) => disconnectRevoked(io, revoked));
   venues.on('revoked', (revoked) => disconnectRevoked(io, revoked));

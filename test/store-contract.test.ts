@@ -383,6 +383,38 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.touchpointCounts('venue-b')).toEqual([]);
     });
 
+    it('reads the counts of several venues at once, each limited to the touchpoints asked', async () => {
+      await store.ingest(
+        'k1',
+        [press(1), press(2, { level: 1 }), press(3, { touchpointId: 'exit', level: 2 })],
+        context,
+      );
+      await store.ingest('kb', [press(1, { deviceId: 'kb', venueId: 'venue-b', touchpointId: 'exit' })], context);
+      const counts = await store.touchpointCountsOfVenues(
+        new Map([
+          ['venue-a', ['entrance', 'exit']],
+          ['venue-b', ['exit']],
+          ['nowhere', ['entrance']],
+        ]),
+      );
+      expect(counts).toEqual(
+        new Map([
+          ['venue-a', await store.touchpointCounts('venue-a')],
+          ['venue-b', await store.touchpointCounts('venue-b')],
+          ['nowhere', []],
+        ]),
+      );
+      expect(counts.get('venue-a')!.map((c) => [c.touchpointId, c.total])).toEqual([
+        ['entrance', 2],
+        ['exit', 1],
+      ]);
+      const entranceOnly = await store.touchpointCountsOfVenues(new Map([['venue-a', ['entrance']]]));
+      expect(entranceOnly.get('venue-a')).toEqual([
+        { touchpointId: 'entrance', counts: { 1: 1, 2: 0, 3: 0, 4: 1 }, total: 2 },
+      ]);
+      expect(await store.touchpointCountsOfVenues(new Map())).toEqual(new Map());
+    });
+
     it('keeps an absurd device time as sent, and files it at its arrival (1970, year 275760)', async () => {
       const arrival = { receivedAt: Date.UTC(2026, 11, 5), clockOffsetMs: 500 };
       const plausible = arrival.receivedAt - 60_000;
@@ -697,6 +729,86 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
         ['exit', 45],
       ]);
       expect(counts[0]!.counts).toEqual({ 1: 24, 2: 0, 3: 21, 4: 0 });
+    });
+
+    // Batches that arrive at once share a transaction in both stores: each must still be answered
+    // as if it had come alone, and a refused one must cost the others nothing.
+    it('answers each batch of a burst on its own: gaps, reset kiosks and unknown devices fail no other', async () => {
+      for (const id of ['k3', 'k4', 'k5', 'k6'])
+        await store.addDevice({ id, venueId: 'venue-a', name: id, tokenHash: 'x' });
+      await store.ingest('k1', [press(1)], context);
+      await store.ingest('kb', [press(1, { deviceId: 'kb', venueId: 'venue-b' })], context);
+      const k6First = press(1, { deviceId: 'k6' });
+      await store.ingest('k6', [k6First], context);
+      const outcomes = await Promise.all([
+        store.ingest('k3', [press(1, { deviceId: 'k3' })], context),
+        store.ingest('k4', [press(1, { deviceId: 'k4' })], context),
+        store.ingest('k1', [press(3)], context),
+        store.ingest('k5', [press(1, { deviceId: 'k5' }), press(2, { deviceId: 'k5' })], context),
+        store.ingest('kb', [press(1, { deviceId: 'kb', venueId: 'venue-b' })], context),
+        store.ingest('nobody', [press(1, { deviceId: 'nobody' })], context),
+        store.ingest('k2', [press(1, { deviceId: 'k2' })], context),
+        store.ingest('k2', [press(2, { deviceId: 'k2' })], context),
+        store.ingest('k6', [k6First, press(2, { deviceId: 'k6' })], context),
+      ]);
+      expect(
+        outcomes.map((o) => (o.kind === 'stored' ? [o.contiguousSeq, o.inserted.length, o.duplicates] : o)),
+      ).toEqual([
+        [1, 1, 0],
+        [1, 1, 0],
+        { kind: 'seq-gap', contiguousSeq: 1, eventIndex: 0, seq: 3 },
+        [2, 2, 0],
+        { kind: 'seq-conflict', contiguousSeq: 1, eventIndex: 0, seq: 1 },
+        { kind: 'unknown-device', contiguousSeq: 0 },
+        [1, 1, 0],
+        [2, 1, 0],
+        [2, 1, 1],
+      ]);
+      for (const [deviceId, seq] of [
+        ['k1', 1],
+        ['k2', 2],
+        ['k3', 1],
+        ['k4', 1],
+        ['k5', 2],
+        ['k6', 2],
+        ['kb', 1],
+      ] as const) {
+        expect((await store.getDevice(deviceId))?.contiguousSeq).toBe(seq);
+        expect((await store.deviceEvents(deviceId)).map((e) => e.seq)).toEqual(
+          Array.from({ length: seq }, (_, i) => i + 1),
+        );
+      }
+      expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(9);
+      expect((await store.touchpointCounts('venue-b'))[0]?.total).toBe(1);
+    });
+
+    it('refuses only the batches of a burst whose ids are held, and stores the rest once', async () => {
+      for (const id of ['k3', 'k4', 'k5', 'k6'])
+        await store.addDevice({ id, venueId: 'venue-a', name: id, tokenHash: 'x' });
+      const first = press(1);
+      await store.ingest('k1', [first], context);
+      const shared = press(1, { deviceId: 'k2' });
+      const outcomes = await Promise.all([
+        store.ingest('k3', [press(1, { deviceId: 'k3' })], context),
+        store.ingest('k4', [press(1, { deviceId: 'k4' })], context),
+        store.ingest('k5', [press(1, { deviceId: 'k5' }), { ...first, deviceId: 'k5', seq: 2 }], context),
+        store.ingest('k6', [press(1, { deviceId: 'k6' })], context),
+        store.ingest('k2', [shared], context),
+        store.ingest('kb', [{ ...shared, deviceId: 'kb' }], context),
+        store.ingest('k1', [press(2)], context),
+      ]);
+      expect(outcomes[2]).toEqual({ kind: 'id-conflict', contiguousSeq: 0, eventIndex: 1, id: first.id });
+      expect([outcomes[4]!.kind, outcomes[5]!.kind].sort()).toEqual(['id-conflict', 'stored']);
+      expect(outcomes.filter((_, i) => i !== 2 && i !== 4 && i !== 5).map((o) => o.kind)).toEqual(
+        Array(4).fill('stored'),
+      );
+      expect(await store.deviceEvents('k5')).toEqual([]);
+      expect((await store.getDevice('k5'))?.contiguousSeq).toBe(0);
+      expect((await store.deviceEvents('k1')).map((e) => e.seq)).toEqual([1, 2]);
+      const held = (await Promise.all(['k2', 'kb'].map((id) => store.deviceEvents(id)))).flat();
+      expect(held.map((e) => e.id)).toEqual([shared.id]);
+      // k1 twice, k3, k4, k6 and the shared press once
+      expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(6);
     });
   });
 

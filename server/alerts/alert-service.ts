@@ -32,6 +32,12 @@ interface VenueWatch {
 /** Observations older than this cannot matter to any rule's window. */
 const KEEP_MS = 3 * 60 * MINUTE_MS;
 const DEFAULT_OWNER = 'operations';
+/**
+ * Stored events re-check their venue at most this often (the first at once): each check reads the
+ * venue and its tasks, and at one check per batch those reads were most of a clustered hub's
+ * queries per press. The rules look at minutes of presses, so a second changes no task.
+ */
+const STORED_CHECK_MS = 1000;
 
 /**
  * The closed loop on the hub (docs/customer-experience.md rule 7): watches what is stored and what happens in the
@@ -44,6 +50,8 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   private readonly running = new Map<string, Promise<void>>();
   /** A run queued behind the one in progress, not started yet. */
   private readonly waiting = new Map<string, Promise<void>>();
+  /** Per venue, when stored events last checked it, and the check they scheduled. */
+  private readonly storedChecks = new Map<string, { lastAt: number; timer: NodeJS.Timeout | undefined }>();
 
   constructor(
     private readonly store: HubStore,
@@ -77,7 +85,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
             });
         }
       }
-      void this.check(venueId); // check reports its own failures
+      this.checkAfterStored(venueId);
     });
     events.on('device.disconnected', ({ venueId, deviceId }) => {
       this.watch(venueId).offline.set(`${deviceId}/kiosk`, {
@@ -127,6 +135,25 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
 
   stop(): void {
     clearInterval(this.timer);
+    for (const { timer } of this.storedChecks.values()) clearTimeout(timer);
+  }
+
+  /** check, at once after a quiet second, else once at the end of it for everything stored meanwhile. */
+  private checkAfterStored(venueId: string): void {
+    let entry = this.storedChecks.get(venueId);
+    if (!entry) {
+      entry = { lastAt: Number.NEGATIVE_INFINITY, timer: undefined };
+      this.storedChecks.set(venueId, entry);
+    }
+    if (entry.timer) return;
+    const run = (checked: { lastAt: number; timer: NodeJS.Timeout | undefined }) => {
+      checked.timer = undefined;
+      checked.lastAt = Date.now();
+      void this.check(venueId); // check reports its own failures
+    };
+    const wait = entry.lastAt + STORED_CHECK_MS - Date.now();
+    if (wait <= 0) run(entry);
+    else entry.timer = setTimeout(run, wait, entry);
   }
 
   /** Staff move a task along: acknowledged, resolved, verified. */

@@ -7,19 +7,34 @@
  */
 export class DevicePresence {
   private readonly sockets = new Map<string, { venueId: string; count: number }>();
+  /**
+   * The same devices by venue: every kiosk that disconnects makes each other hub list the venue's
+   * kiosks (isConnected), so a scan of every socket per question made a mass disconnect quadratic.
+   */
+  private readonly byVenue = new Map<string, Set<string>>();
   private elsewhere: ((venueId: string) => Promise<readonly string[]>) | undefined;
 
   add(venueId: string, deviceId: string): void {
     const entry = this.sockets.get(deviceId);
-    if (entry) entry.count += 1;
-    else this.sockets.set(deviceId, { venueId, count: 1 });
+    if (entry) {
+      entry.count += 1;
+      return;
+    }
+    this.sockets.set(deviceId, { venueId, count: 1 });
+    const devices = this.byVenue.get(venueId) ?? new Set<string>();
+    devices.add(deviceId);
+    this.byVenue.set(venueId, devices);
   }
 
   remove(deviceId: string): void {
     const entry = this.sockets.get(deviceId);
     if (!entry) return;
     entry.count -= 1;
-    if (entry.count <= 0) this.sockets.delete(deviceId);
+    if (entry.count > 0) return;
+    this.sockets.delete(deviceId);
+    const devices = this.byVenue.get(entry.venueId);
+    devices?.delete(deviceId);
+    if (devices?.size === 0) this.byVenue.delete(entry.venueId);
   }
 
   /** Connected to this hub. */
@@ -29,7 +44,7 @@ export class DevicePresence {
 
   /** The venue's kiosks connected to this hub. */
   here(venueId: string): string[] {
-    return [...this.sockets].filter(([, entry]) => entry.venueId === venueId).map(([deviceId]) => deviceId);
+    return [...(this.byVenue.get(venueId) ?? [])];
   }
 
   /** Set once by the cluster: asks the other hubs for the venue's kiosks connected to them. */

@@ -7,6 +7,7 @@ import { parseQueueEvent, type QueueEvent } from '../../core/queue/index.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { HubQueues } from '../queue/hub-queues.ts';
 import type { Venues } from '../venues.ts';
+import { type CountsUpdate, readSharedCounts } from '../sockets/touchpoint-counts.ts';
 import type { DevicePresence } from './device-presence.ts';
 import { describeRedisLocation, parseRedisLocation } from './redis-location.ts';
 
@@ -24,6 +25,8 @@ const MESSAGES = {
   deviceConnected: 'waitwell:device.connected',
   /** "Which of this venue's kiosks are connected to you?" */
   devicesHere: 'waitwell:devices.here',
+  /** A hub's touchpoint counts of one window, every venue pressed in it: for the others' screens. */
+  countsShared: 'waitwell:touchpoint.counts',
 } as const;
 
 /**
@@ -60,7 +63,16 @@ export interface HubCluster {
   readonly adapter: ReturnType<typeof createAdapter>;
   readonly prefix: string;
   /** Wires the hub's services to the other hubs; call once, after the namespaces are attached. */
-  attach(hub: { io: Server; queues: HubQueues; venues: Venues; events: HubEvents; presence: DevicePresence }): void;
+  attach(hub: {
+    io: Server;
+    queues: HubQueues;
+    venues: Venues;
+    events: HubEvents;
+    presence: DevicePresence;
+    counts: { deliver(updates: readonly CountsUpdate[]): void };
+  }): void;
+  /** Sends this hub's touchpoint counts to the other hubs, one message for many venues (once attached). */
+  shareCounts(updates: CountsUpdate[]): void;
   close(): Promise<void>;
 }
 
@@ -106,10 +118,15 @@ export async function joinCluster(
     requestsTimeout: ASK_TIMEOUT_MS,
     publishOnSpecificResponseChannel: true,
   });
+  let attachedIo: Server | undefined;
   return {
     adapter,
     prefix,
-    attach({ io, queues, venues, events, presence }) {
+    shareCounts(updates) {
+      attachedIo?.serverSideEmit(MESSAGES.countsShared, updates);
+    },
+    attach({ io, queues, venues, events, presence, counts }) {
+      attachedIo = io;
       const main = io.of('/');
       const warn = (where: string) => (error: Error) => log.warn(`${where}: ${error.message}`);
 
@@ -134,6 +151,14 @@ export async function joinCluster(
         queues.inbox
           .applyCommitted(commit.venueId, commit.from, commit.events)
           .catch(warn(`queue of ${commit.venueId} from another hub`));
+      });
+
+      main.on(MESSAGES.countsShared, (message: unknown) => {
+        try {
+          counts.deliver(readSharedCounts(message));
+        } catch (error) {
+          warn('touchpoint counts from another hub, dropped')(error as Error);
+        }
       });
 
       venues.on('updated', (venue) => io.serverSideEmit(MESSAGES.venueUpdated, venue.id));

@@ -110,7 +110,7 @@ export function attachBoardNamespace(io: Server, deps: NamespaceDeps): { counts:
   return {
     counts: {
       watchingHere: (venueId) => Boolean(namespace.adapter.rooms.get(room(venueId))?.size),
-      push: (update) => namespace.to(room(update.venueId)).emit('touchpoint.counts', update),
+      push: (update) => namespace.local.to(room(update.venueId)).emit('touchpoint.counts', update),
     },
   };
 }

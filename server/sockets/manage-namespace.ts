@@ -35,7 +35,7 @@ export function attachManageNamespace(io: Server, deps: NamespaceDeps): { counts
   return {
     counts: {
       watchingHere: (venueId) => Boolean(namespace.adapter.rooms.get(room(venueId))?.size),
-      push: (update) => namespace.to(room(update.venueId)).emit('touchpoint.counts', update),
+      push: (update) => namespace.local.to(room(update.venueId)).emit('touchpoint.counts', update),
     },
   };
 }

@@ -1,38 +1,37 @@
 /**
- * Gathers work per venue and runs it at most once per `windowMs`: the first call after a quiet
- * spell runs at once, later ones within the window are merged into one run at its end. Runs of
- * one venue never overlap, so what they push arrives in order.
+ * Gathers work for many venues and runs it for all of them at most once per `windowMs`: the first
+ * call after a quiet spell runs as soon as the current burst of calls is over (setImmediate: the
+ * batches one group commit answers all arrive before it), later ones within the window are merged
+ * into one run at its end. Runs never overlap, so what they push arrives in order.
  *
  * Touchpoint counts go through this: one count query and one broadcast per window serve every
- * batch stored in it. Per batch, a hub taking 1,000 one-press batches a second spent most of its
- * CPU writing the same counts to 50 boards.
+ * batch stored in it, whichever venues they came from. Per batch, a hub taking 1,000 one-press
+ * batches a second spent most of its CPU writing the same counts to 50 boards; per venue, a hub of
+ * a cluster still sent one query and one Redis message per press of a chain's 100 venues.
  */
-export function throttlePerVenue(
+export function throttleAcrossVenues(
   windowMs: number,
-  run: (venueId: string, keys: string[]) => Promise<void>,
+  run: (keysByVenue: Map<string, string[]>) => Promise<void>,
 ): (venueId: string, keys: readonly string[]) => void {
-  const venues = new Map<
-    string,
-    { keys: Set<string>; timer: NodeJS.Timeout | undefined; lastRun: number; running: Promise<void> }
-  >();
-  const runNow = (venueId: string) => {
-    const venue = venues.get(venueId)!;
-    venue.timer = undefined;
-    venue.lastRun = Date.now();
-    const keys = [...venue.keys];
-    venue.keys.clear();
-    venue.running = venue.running.then(() => run(venueId, keys)).catch(() => undefined);
+  let gathered = new Map<string, Set<string>>();
+  let scheduled = false;
+  let lastRun = Number.NEGATIVE_INFINITY;
+  let running = Promise.resolve();
+  const runNow = () => {
+    scheduled = false;
+    lastRun = Date.now();
+    const keysByVenue = new Map([...gathered].map(([venueId, keys]) => [venueId, [...keys]]));
+    gathered = new Map();
+    running = running.then(() => run(keysByVenue)).catch(() => undefined);
   };
   return (venueId, keys) => {
-    let venue = venues.get(venueId);
-    if (!venue) {
-      venue = { keys: new Set(), timer: undefined, lastRun: 0, running: Promise.resolve() };
-      venues.set(venueId, venue);
-    }
-    for (const key of keys) venue.keys.add(key);
-    if (venue.timer) return;
-    const wait = venue.lastRun + windowMs - Date.now();
-    if (wait <= 0) runNow(venueId);
-    else venue.timer = setTimeout(() => runNow(venueId), wait);
+    const venueKeys = gathered.get(venueId) ?? new Set<string>();
+    for (const key of keys) venueKeys.add(key);
+    gathered.set(venueId, venueKeys);
+    if (scheduled) return;
+    scheduled = true;
+    const wait = lastRun + windowMs - Date.now();
+    if (wait <= 0) setImmediate(runNow);
+    else setTimeout(runNow, wait);
   };
 }

@@ -46,6 +46,10 @@ export interface HubStore {
    */
   ingest(deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome>;
   touchpointCounts(venueId: string, touchpointIds?: readonly string[]): Promise<TouchpointCounts[]>;
+  /** touchpointCounts of several venues in one read, each venue's limited to the touchpoints asked. */
+  touchpointCountsOfVenues(
+    touchpointsByVenue: ReadonlyMap<string, readonly string[]>,
+  ): Promise<Map<string, TouchpointCounts[]>>;
   /** One device's stored events in seq order (audits and tests). */
   deviceEvents(deviceId: string): Promise<StoredEventRef[]>;
   /**

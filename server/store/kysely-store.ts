@@ -27,6 +27,7 @@ import {
 } from './hub-store.ts';
 import {
   ticketIdOf,
+  type TouchpointCountRow,
   toComponentHealth,
   toDevice,
   toTouchpointCounts,
@@ -223,6 +224,26 @@ export abstract class KyselyHubStore implements HubStore {
       .orderBy(this.byteOrder('touchpoint_id'))
       .execute();
     return toTouchpointCounts(rows, touchpointIds);
+  }
+
+  async touchpointCountsOfVenues(
+    touchpointsByVenue: ReadonlyMap<string, readonly string[]>,
+  ): Promise<Map<string, TouchpointCounts[]>> {
+    const rowsByVenue = new Map<string, TouchpointCountRow[]>([...touchpointsByVenue.keys()].map((id) => [id, []]));
+    if (rowsByVenue.size === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('touchpoint_counts')
+      .select(['venue_id', 'touchpoint_id', 'level', 'count'])
+      .where('venue_id', 'in', [...rowsByVenue.keys()])
+      .orderBy(this.byteOrder('touchpoint_id'))
+      .execute();
+    for (const row of rows) rowsByVenue.get(row.venue_id)?.push(row);
+    return new Map(
+      [...rowsByVenue].map(([venueId, venueRows]) => [
+        venueId,
+        toTouchpointCounts(venueRows, touchpointsByVenue.get(venueId)),
+      ]),
+    );
   }
 
   async deviceEvents(deviceId: string): Promise<StoredEventRef[]> {

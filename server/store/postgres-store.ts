@@ -5,6 +5,8 @@ import type { AnyEventEnvelope } from '../../core/events.ts';
 import { type ColumnFill, pendingMigrations } from '../../storage/migration.ts';
 import type { IngestContext, IngestOutcome } from './hub-store.ts';
 import { type IngestSteps, ingestBatch, RefusedBatch } from './ingest.ts';
+import { IngestGroups } from './ingest-group.ts';
+import { storeGroup } from './postgres-ingest-group.ts';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
@@ -42,6 +44,12 @@ const hubTypes: pg.CustomTypesConfig = {
  * synchronous_commit on (the default) is durable, so an ack sent after it means what it means on SQLite.
  */
 export class PostgresHubStore extends KyselyHubStore {
+  /** Two groups at once: one is written while the other commits (its round trips and WAL flush). */
+  private readonly groups = new IngestGroups(
+    (group) => storeGroup(this.db, group, (batch) => this.ingestAlone(batch.deviceId, batch.events, batch.context)),
+    2,
+  );
+
   private constructor(private readonly pool: pg.Pool) {
     super(new Kysely<HubTables>({ dialect: new PostgresDialect({ pool }) }));
   }
@@ -98,13 +106,23 @@ export class PostgresHubStore extends KyselyHubStore {
     return error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === 'queue_events_pkey';
   }
 
+  /** Batches that arrive while others are being stored share one transaction (postgres-ingest-group.ts). */
+  ingest(deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome> {
+    return this.groups.submit(deviceId, events, context);
+  }
+
   /**
-   * One transaction per batch. The device's row is locked first (FOR UPDATE), so two hubs
-   * receiving the same kiosk's batches (a reconnect to the other hub while the first still works)
-   * check and advance its sequence one after the other. A batch of any size is inserted in one
-   * statement; ids a concurrent batch of another device took are found by RETURNING.
+   * One transaction for one batch: a batch a group left out, or each of a group that failed. The
+   * device's row is locked first (FOR UPDATE), so two hubs receiving the same kiosk's batches (a
+   * reconnect to the other hub while the first still works) check and advance its sequence one
+   * after the other. A batch of any size is inserted in one statement; ids a concurrent batch of
+   * another device took are found by RETURNING.
    */
-  async ingest(deviceId: string, events: readonly AnyEventEnvelope[], context: IngestContext): Promise<IngestOutcome> {
+  private async ingestAlone(
+    deviceId: string,
+    events: readonly AnyEventEnvelope[],
+    context: IngestContext,
+  ): Promise<IngestOutcome> {
     try {
       return await this.db
         .transaction()

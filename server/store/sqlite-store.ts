@@ -75,6 +75,20 @@ export class SqliteHubStore extends KyselyHubStore {
     return toTouchpointCounts(rows, touchpointIds);
   }
 
+  override async touchpointCountsOfVenues(
+    touchpointsByVenue: ReadonlyMap<string, readonly string[]>,
+  ): Promise<Map<string, TouchpointCounts[]>> {
+    return this.turn.runExclusive(
+      () =>
+        new Map(
+          [...touchpointsByVenue].map(([venueId, touchpointIds]) => [
+            venueId,
+            toTouchpointCounts(this.countsOfVenue.all(venueId), touchpointIds),
+          ]),
+        ),
+    );
+  }
+
   /**
    * Group commit: batches that arrive in the same turn of the event loop (many kiosks at once)
    * share one transaction, so one fsync, which is what a commit costs with synchronous=FULL. Each
