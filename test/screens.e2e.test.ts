@@ -298,7 +298,7 @@ describe('the screens in a real Chromium', () => {
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-happy-index]', '63');
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '4');
     await expectText(manage, 'tr[data-service="deposits"] [data-waiting]', '1');
-    expect(await manage.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
+    expect(await manage.locator('.chart svg').count()).toBeGreaterThanOrEqual(2);
     await screenshot(manage, 'manage-dashboard');
     expect(await layoutProblems(manage)).toEqual([]);
     expect(await accessibilityViolations(manage)).toEqual([]);

@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EffectCheck, Task, TaskState } from '../../../core/alerts/tasks.ts';
+import { formatClock, venueDayStart } from '../../shared/format.ts';
+import { requestJson } from '../../shared/http.ts';
+import { describeError } from '../../shared/refusals.ts';
+import { taskText } from '../../shared/TaskList.tsx';
+import { Empty, type PageContext, Panel, showMean } from './common.tsx';
+import { addDays } from './slicing.ts';
+import { useAnswer, type WorkspaceData } from './use-workspace-data.ts';
+
+const STATES: TaskState[] = ['open', 'acknowledged', 'resolved', 'verified'];
+const ACTION: Partial<Record<TaskState, 'acknowledge' | 'resolve' | 'verify'>> = {
+  open: 'acknowledge',
+  acknowledged: 'resolve',
+  resolved: 'verify',
+};
+
+/** The tasks a view shows: those opened in its days, and every one still not verified; filtered by subject. */
+export function tasksInView(ctx: PageContext, tasks: readonly Task[] | null): Task[] {
+  const from = venueDayStart(ctx.slice.from, ctx.venue.timezone);
+  const to = venueDayStart(addDays(ctx.slice.to, 1), ctx.venue.timezone);
+  const stageOf = (subject: string) =>
+    subject.startsWith('wait:') ? 'during' : ctx.venue.touchpoints.find((tp) => tp.id === subject)?.stage;
+  return (tasks ?? []).filter(
+    (task) =>
+      ((task.openedAt >= from && task.openedAt < to) || task.state !== 'verified') &&
+      (!ctx.slice.touchpoint || task.subject === ctx.slice.touchpoint) &&
+      (!ctx.slice.stage || stageOf(task.subject) === ctx.slice.stage),
+  );
+}
+
+/**
+ * The closed loop as a board: a column per state (open, acknowledged, resolved, verified), each
+ * task with its owner, deadline and escalation, and once resolved the check of its effect.
+ */
+export function TaskBoardPage({ ctx, data }: { ctx: PageContext; data: WorkspaceData }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const tasks = tasksInView(ctx, data.tasks.value);
+
+  async function move(task: Task, action: 'acknowledge' | 'resolve' | 'verify') {
+    try {
+      await requestJson(
+        `/api/venues/${encodeURIComponent(ctx.venueId)}/tasks/${encodeURIComponent(task.id)}/${action}`,
+        { body: {} },
+      );
+      setError(null);
+      data.refreshTasks();
+    } catch (failure) {
+      setError(describeError(t, failure, ctx.venue, ctx.lang));
+    }
+  }
+
+  return (
+    <Panel id="tasks" title={t('workspace.pages.tasks.title')} table="tasks" ctx={ctx}>
+      {error && (
+        <p role="alert" className="banner bad">
+          {error}
+        </p>
+      )}
+      {tasks.length === 0 ? (
+        <Empty>{t('manage.noTasks')}</Empty>
+      ) : (
+        <div className="task-board">
+          {STATES.map((state) => (
+            <section key={state} aria-labelledby={`tasks-${state}`} data-column={state}>
+              <h4 id={`tasks-${state}`}>
+                {t(`workspace.tasks.columns.${state}`)} ({tasks.filter((task) => task.state === state).length})
+              </h4>
+              <ul className="tasks">
+                {tasks
+                  .filter((task) => task.state === state)
+                  .map((task) => (
+                    <TaskCard key={task.id} ctx={ctx} task={task} onMove={move} />
+                  ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+function TaskCard({
+  ctx,
+  task,
+  onMove,
+}: {
+  ctx: PageContext;
+  task: Task;
+  onMove: (task: Task, action: 'acknowledge' | 'resolve' | 'verify') => void;
+}) {
+  const { t } = useTranslation();
+  const action = ACTION[task.state];
+  const done = task.state === 'resolved' || task.state === 'verified';
+  // The effect of a fix exists once it is resolved: a day before the task against a day after.
+  const detail = useAnswer<Task & { effect: EffectCheck }>(
+    done ? `/api/venues/${encodeURIComponent(ctx.venueId)}/tasks/${encodeURIComponent(task.id)}` : null,
+  );
+  const effect = detail.value?.effect;
+  const clock = (at: number) =>
+    `${new Intl.DateTimeFormat(ctx.lang, { month: '2-digit', day: '2-digit', timeZone: ctx.venue.timezone }).format(at)} ${formatClock(ctx.lang, at, ctx.venue.timezone)}`;
+  const deadline = task.state === 'open' ? task.ackDeadline : task.resolveDeadline;
+  return (
+    <li className={`task escalation-${task.escalation}`} data-task={task.id} data-state={task.state}>
+      <p className="task-summary">{taskText(t, task, ctx.venue, ctx.lang)}</p>
+      <p className="task-meta">
+        {t('workspace.tasks.owner', { owner: task.owner })} ·{' '}
+        {t('workspace.tasks.opened', { time: clock(task.openedAt) })}
+      </p>
+      {!done && (
+        <p className="task-meta" data-deadline>
+          {t(task.state === 'open' ? 'workspace.tasks.ackBy' : 'workspace.tasks.resolveBy', { time: clock(deadline) })}
+        </p>
+      )}
+      {task.escalation > 0 && (
+        <p className="task-escalation" data-escalation={task.escalation}>
+          {t(`workspace.tasks.escalation${task.escalation}`)}
+        </p>
+      )}
+      {done && (
+        <p className="task-meta" data-effect={effect?.improved === null ? 'unknown' : String(effect?.improved)}>
+          {effect && effect.change !== null
+            ? t(effect.improved ? 'workspace.tasks.improved' : 'workspace.tasks.notImproved', {
+                before: showMean(effect.before),
+                after: showMean(effect.after),
+              })
+            : t('workspace.tasks.effectUnknown')}
+        </p>
+      )}
+      {action && (
+        <button type="button" data-action={action} onClick={() => onMove(task, action)}>
+          {t(`workspace.tasks.actions.${action}`)}
+        </button>
+      )}
+    </li>
+  );
+}
