@@ -288,7 +288,7 @@ describe('the screens in a real Chromium', () => {
   });
 
   it('lets the manager watch a touchpoint score change live', async () => {
-    manage = await open(`${hub.url}/manage/?venue=venue-a`, VIEWPORTS.landscape);
+    manage = await open(`${hub.url}/manage/?venue=venue-a&page=live`, VIEWPORTS.landscape);
     await signIn(manage, 'boss');
     // One "unhappy" press so far (the previous test): index -50.
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-happy-index]', '-50');

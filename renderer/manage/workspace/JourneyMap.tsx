@@ -51,6 +51,10 @@ export function journeyCards(ctx: PageContext, analytics: VenueAnalytics | null,
   );
 }
 
+/** A card's colour: its happy index, or for a wait (no smileys) its mean experience. */
+const cardColour = (card: Card) =>
+  card.happyIndex !== null ? scoreClass(card.happyIndex, 'happy') : scoreClass(card.meanExperience, 'mean');
+
 /**
  * The journey map: before / during / after as columns, a card per touchpoint coloured by its
  * happy index, with volume, owner and target; the phone's whole-visit rating closes the journey.
@@ -90,7 +94,7 @@ export function JourneyMapPage({
                     <li key={card.id}>
                       <button
                         type="button"
-                        className={`journey-card ${scoreClass(card.happyIndex, 'happy')}${card.end ? ' journey-end' : ''}`}
+                        className={`journey-card ${cardColour(card)}${card.end ? ' journey-end' : ''}`}
                         data-card={card.id}
                         aria-expanded={open === card.id}
                         onClick={() => setOpen(open === card.id ? null : card.id)}
@@ -99,6 +103,9 @@ export function JourneyMapPage({
                         {card.end && <span className="card-end">{t('workspace.journey.end')}</span>}
                         <span className="card-score">
                           {t('manage.happyIndex')} <strong data-happy-index>{showIndex(card.happyIndex)}</strong>
+                        </span>
+                        <span>
+                          {t('workspace.meanExperience')} <strong data-mean>{showMean(card.meanExperience)}</strong>
                         </span>
                         <span>
                           {t('manage.volume')} <strong data-volume>{card.volume}</strong>

@@ -38,7 +38,7 @@ export function PeakEndPage({ ctx, analytics }: { ctx: PageContext; analytics: V
       nameGap: 28,
       ...AXIS_STYLE,
     },
-    yAxis: { type: 'value', min: -5, max: 5, name: t('workspace.peakend.peakEnd'), ...AXIS_STYLE },
+    yAxis: { type: 'value', min: -5, max: 5, interval: 1, name: t('workspace.peakend.peakEnd'), ...AXIS_STYLE },
     series: [
       {
         type: 'scatter',

@@ -87,7 +87,7 @@ export function WaitsPage({ ctx, data }: { ctx: PageContext; data: WorkspaceData
       axisLabel: { color: '#cbd5e1', interval: 0, rotate: 20 },
       axisLine: AXIS_STYLE.axisLine,
     },
-    yAxis: { type: 'value', min: -5, max: 5, ...AXIS_STYLE },
+    yAxis: { type: 'value', min: -5, max: 5, interval: 1, ...AXIS_STYLE },
     series: [
       {
         type: 'bar',

@@ -108,7 +108,8 @@ export function Workspace({ venueId, lang }: { venueId: string; lang: Language }
           className="ws-main"
           data-page={slice.page}
           data-range={`${slice.from}/${slice.to}`}
-          data-loading={data.analytics.loading ? 'true' : 'false'}
+          data-query={data.query}
+          data-loading={data.analytics.loading || data.analytics.value === null ? 'true' : 'false'}
         >
           {/* Alerts first: they ask for action, the rest is for reading (docs/screens.md). */}
           {errors.map((error, i) => (

@@ -97,7 +97,15 @@ export function useWorkspaceData(venueId: string, slice: Slice, timeZone: string
       ? `${venuePath(venueId)}/reports/operations?from=${slice.from}&to=${slice.to}`
       : null,
   );
-  return { analytics, previous, tasks, waits, operations, refreshTasks: () => setTaskRefresh((n) => n + 1) };
+  return {
+    query: query.toString(),
+    analytics,
+    previous,
+    tasks,
+    waits,
+    operations,
+    refreshTasks: () => setTaskRefresh((n) => n + 1),
+  };
 }
 
 export type WorkspaceData = ReturnType<typeof useWorkspaceData>;
