@@ -176,7 +176,7 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
     expect(pageErrors).toEqual([]);
   });
 
-  it('opens on the overview, a card per instrument, each opening its page; live and operations stay reachable', async () => {
+  it('opens on the overview, a card per instrument, each opening its page; live and operations reachable', async () => {
     await openView(`lang=en&${range}`);
     const cards = await page.$$eval('[data-card]', (links) => links.map((a) => a.getAttribute('data-card')));
     expect(cards).toEqual(PAGES.filter((p) => p !== 'overview'));
@@ -218,7 +218,7 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
     }, 600_000);
   }
 
-  it('shows the API’s numbers for the same range and filters: journey cards, heat map cells, moments of truth', async () => {
+  it('shows the API’s numbers for the same range and filters: journey cards, heat map, moments of truth', async () => {
     for (const filter of ['', '&segment=gold']) {
       const journeyQuery = await openView(`lang=en&page=journey&${range}${filter}`);
       // The page asks for the venue days as Seoul's midnights.

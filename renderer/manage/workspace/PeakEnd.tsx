@@ -27,7 +27,8 @@ export function PeakEndPage({ ctx, analytics }: { ctx: PageContext; analytics: V
     tooltip: {
       ...TOOLTIP_STYLE,
       formatter: (p: { data: number[] }) =>
-        `${t('workspace.peakend.average')}: ${showMean(p.data[0])}<br/>${t('workspace.peakend.peakEnd')}: ${showMean(p.data[1])}`,
+        `${t('workspace.peakend.average')}: ${showMean(p.data[0])}<br/>` +
+        `${t('workspace.peakend.peakEnd')}: ${showMean(p.data[1])}`,
     },
     xAxis: {
       type: 'value',

@@ -100,8 +100,9 @@ function TaskCard({
     done ? `/api/venues/${encodeURIComponent(ctx.venueId)}/tasks/${encodeURIComponent(task.id)}` : null,
   );
   const effect = detail.value?.effect;
-  const clock = (at: number) =>
-    `${new Intl.DateTimeFormat(ctx.lang, { month: '2-digit', day: '2-digit', timeZone: ctx.venue.timezone }).format(at)} ${formatClock(ctx.lang, at, ctx.venue.timezone)}`;
+  const zone = ctx.venue.timezone;
+  const day = new Intl.DateTimeFormat(ctx.lang, { month: '2-digit', day: '2-digit', timeZone: zone });
+  const clock = (at: number) => `${day.format(at)} ${formatClock(ctx.lang, at, zone)}`;
   const deadline = task.state === 'open' ? task.ackDeadline : task.resolveDeadline;
   return (
     <li className={`task escalation-${task.escalation}`} data-task={task.id} data-state={task.state}>
