@@ -112,6 +112,7 @@ export function PeakEndPage({ ctx, analytics }: { ctx: PageContext; analytics: V
             {worstVisits(visits).map((v) => (
               <li key={v.ticketId} data-visit={v.ticketId}>
                 <p className="visit-head">
+                  {v.ticketNumber && <span data-ticket-number>{v.ticketNumber} · </span>}
                   {t('workspace.peakend.visitLine', {
                     peakEnd: showMean(v.peakEnd),
                     average: showMean(v.average),

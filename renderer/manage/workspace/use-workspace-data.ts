@@ -60,19 +60,19 @@ export function analyticsUrl(venueId: string, query: URLSearchParams): string {
   return `${venuePath(venueId)}/analytics?${query.toString()}`;
 }
 
-/** The downloads of the CX report (server route reports/cx) for the same view, in the page's language. */
+/**
+ * The downloads of the CX report (GET .../reports/cx) for the view's days, in the page's language.
+ * The report covers the whole venue: the route takes days, format, language and table only.
+ */
 export function reportUrl(
   venueId: string,
-  slice: Slice,
+  slice: Pick<Slice, 'from' | 'to'>,
   lang: string,
   format: 'csv' | 'xlsx' | 'pdf',
   table?: string,
 ): string {
   const q = new URLSearchParams({ from: slice.from, to: slice.to, format, lang });
   if (table) q.set('table', table);
-  if (slice.segment) q.set('segment', slice.segment);
-  if (slice.stage) q.set('stage', slice.stage);
-  if (slice.touchpoint) q.set('touchpoint', slice.touchpoint);
   return `${venuePath(venueId)}/reports/cx?${q.toString()}`;
 }
 
