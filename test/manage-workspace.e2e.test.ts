@@ -71,7 +71,9 @@ const VIEWPORTS = [
 const LATIN_ALLOWED = ['Test', 'Branch', 'Asia', 'Seoul', 'CSV', 'PDF', 'XLSX', 'Excel'];
 
 const showIndex = (v: number | null | undefined) => (v === null || v === undefined ? '–' : String(Math.round(v)));
-const showMean = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(1));
+/** One decimal, "0.0" rather than "-0.0". */
+const oneDecimal = (v: number) => (v.toFixed(1) === '-0.0' ? '0.0' : v.toFixed(1));
+const showMean = (v: number | null | undefined) => (v === null || v === undefined ? '–' : oneDecimal(v));
 /** Seoul's venue day YYYY-MM-DD of an instant (UTC+9, no summer time). */
 const seoulDay = (at: number) => new Date(at + 9 * 3_600_000).toISOString().slice(0, 10);
 
@@ -199,7 +201,9 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
       for (const viewport of VIEWPORTS) {
         await page.setViewportSize(viewport);
         for (const name of PAGES) {
-          await openView(`lang=${lang}&page=${name}&${range}`);
+          // The smaller screen also carries the previous period's columns (compare=previous).
+          const compare = viewport.width === 1366 ? '&compare=previous' : '';
+          await openView(`lang=${lang}&page=${name}&${range}${compare}`);
           await expectText(page, '.page-title', texts.pages[name].title);
           // Drawn, in the page's language: nothing left as a key or (in ko and zh) as English.
           const words = await page.evaluate(
@@ -267,7 +271,7 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
         analytics.mots.map((s) => ({
           id: s.touchpointId,
           volume: String(s.volume),
-          impact: s.impact.toFixed(1),
+          impact: oneDecimal(s.impact),
           mark: pain.has(s.touchpointId) ? 'pain' : sweet.has(s.touchpointId) ? 'sweet' : 'none',
         })),
       );

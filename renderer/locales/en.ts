@@ -347,6 +347,7 @@ export const en = {
       segments: 'By segment',
     },
     mots: {
+      previousImpact: 'Previous period’s impact',
       baseline: 'Venue mean experience {{mean}} over {{volume}} moments.',
       rank: 'Rank',
       distance: 'Distance from the mean',

@@ -342,6 +342,7 @@ export const ko: Texts = {
       segments: '고객 구분별',
     },
     mots: {
+      previousImpact: '이전 기간 영향도',
       baseline: '매장 평균 경험 {{mean}} (순간 {{volume}}개).',
       rank: '순위',
       distance: '평균과의 차이',

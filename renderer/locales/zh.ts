@@ -338,6 +338,7 @@ export const zh: Texts = {
       segments: '按客户分组',
     },
     mots: {
+      previousImpact: '上一时段影响力',
       baseline: '门店平均体验 {{mean}}（{{volume}} 个时刻）。',
       rank: '排名',
       distance: '与平均的差距',

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
 import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
-import { Empty, type PageContext, Panel, showMean, useNames } from './common.tsx';
+import { Empty, oneDecimal, type PageContext, Panel, showMean, useNames } from './common.tsx';
 import { ReasonsTable } from './Reasons.tsx';
 
 type Focus = 'mots' | 'pain' | 'sweet';
@@ -22,7 +22,7 @@ export function standoutsOf(analytics: VenueAnalytics | null, focus: Focus, ctx:
 }
 
 /** Impact as written on the page: one decimal, like the mean. */
-const showImpact = (value: number) => value.toFixed(1);
+const showImpact = oneDecimal;
 
 /**
  * Moments of truth: touchpoints ranked by impact (volume x distance from the venue's mean), the
@@ -31,10 +31,13 @@ const showImpact = (value: number) => value.toFixed(1);
 export function MomentsPage({
   ctx,
   analytics,
+  previous,
   focus,
 }: {
   ctx: PageContext;
   analytics: VenueAnalytics | null;
+  /** The previous period's analytics when the view compares. */
+  previous: VenueAnalytics | null;
   focus: Focus;
 }) {
   const { t } = useTranslation();
@@ -45,6 +48,8 @@ export function MomentsPage({
   const mark = (id: string) =>
     pain.has(id) ? t('workspace.mots.pain') : sweet.has(id) ? t('workspace.mots.sweet') : t('workspace.mots.neither');
   const table = focus === 'mots' ? 'mots' : focus;
+  const comparing = ctx.slice.compare;
+  const previousImpact = (id: string) => previous?.mots.find((s) => s.touchpointId === id)?.impact;
 
   const option = useMemo(
     () => ({
@@ -86,56 +91,70 @@ export function MomentsPage({
               option={option}
               height={Math.max(160, 40 * list.length)}
             />
-            <table className="mots-table" data-table="mots">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    {t('workspace.mots.rank')}
-                  </th>
-                  <th scope="col">{t('board.touchpoint')}</th>
-                  <th scope="col" className="num">
-                    {t('manage.volume')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('workspace.meanExperience')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('workspace.mots.distance')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('workspace.mots.impact')}
-                  </th>
-                  <th scope="col">{t('workspace.mots.mark')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((s, i) => (
-                  <tr key={s.touchpointId} data-mot={s.touchpointId}>
-                    <td className="num" data-rank>
-                      {i + 1}
-                    </td>
-                    <th scope="row">{names.touchpoint(s.touchpointId)}</th>
-                    <td className="num" data-volume>
-                      {s.volume}
-                    </td>
-                    <td className="num">{showMean(s.meanExperience)}</td>
-                    <td className="num">
-                      {showMean(
-                        s.meanExperience === null || analytics?.baseline.meanExperience == null
-                          ? null
-                          : s.meanExperience - analytics.baseline.meanExperience,
-                      )}
-                    </td>
-                    <td className="num" data-impact>
-                      {showImpact(s.impact)}
-                    </td>
-                    <td data-mark={pain.has(s.touchpointId) ? 'pain' : sweet.has(s.touchpointId) ? 'sweet' : 'none'}>
-                      {mark(s.touchpointId)}
-                    </td>
+            <div className="table-scroll">
+              <table className="mots-table" data-table="mots">
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">
+                      {t('workspace.mots.rank')}
+                    </th>
+                    <th scope="col">{t('board.touchpoint')}</th>
+                    <th scope="col" className="num">
+                      {t('manage.volume')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('workspace.meanExperience')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('workspace.mots.distance')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('workspace.mots.impact')}
+                    </th>
+                    {comparing && (
+                      <th scope="col" className="num">
+                        {t('workspace.mots.previousImpact')}
+                      </th>
+                    )}
+                    <th scope="col">{t('workspace.mots.mark')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.map((s, i) => (
+                    <tr key={s.touchpointId} data-mot={s.touchpointId}>
+                      <td className="num" data-rank>
+                        {i + 1}
+                      </td>
+                      <th scope="row">{names.touchpoint(s.touchpointId)}</th>
+                      <td className="num" data-volume>
+                        {s.volume}
+                      </td>
+                      <td className="num">{showMean(s.meanExperience)}</td>
+                      <td className="num">
+                        {showMean(
+                          s.meanExperience === null || analytics?.baseline.meanExperience == null
+                            ? null
+                            : s.meanExperience - analytics.baseline.meanExperience,
+                        )}
+                      </td>
+                      <td className="num" data-impact>
+                        {showImpact(s.impact)}
+                      </td>
+                      {comparing && (
+                        <td className="num" data-previous>
+                          {previousImpact(s.touchpointId) === undefined
+                            ? '–'
+                            : showImpact(previousImpact(s.touchpointId)!)}
+                        </td>
+                      )}
+                      <td data-mark={pain.has(s.touchpointId) ? 'pain' : sweet.has(s.touchpointId) ? 'sweet' : 'none'}>
+                        {mark(s.touchpointId)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </>
         )}
       </Panel>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Chart, type ChartOption } from '../../shared/Chart.tsx';
-import { type PageContext, showMean } from './common.tsx';
+import { oneDecimal, type PageContext, showMean } from './common.tsx';
 import { journeyCards } from './JourneyMap.tsx';
 import { standoutsOf } from './Moments.tsx';
 import { reasonTotals } from './Reasons.tsx';
@@ -78,7 +78,9 @@ export function OverviewPage({ ctx, data }: { ctx: PageContext; data: WorkspaceD
     },
     {
       page: 'mots',
-      figure: mots[0] ? t('workspace.overview.topImpact', { value: mots[0].impact.toFixed(1) }) : t('workspace.noData'),
+      figure: mots[0]
+        ? t('workspace.overview.topImpact', { value: oneDecimal(mots[0].impact) })
+        : t('workspace.noData'),
       picture: bars(
         mots.map((s) => s.impact),
         signed,

@@ -13,7 +13,16 @@ const worstVisits = (visits: readonly Visit[], n = 10) =>
  * Peak-end: what visits are remembered as (the peak and the end) beside their plain average,
  * where the peaks happen, and the worst visits of the period moment by moment.
  */
-export function PeakEndPage({ ctx, analytics }: { ctx: PageContext; analytics: VenueAnalytics | null }) {
+export function PeakEndPage({
+  ctx,
+  analytics,
+  previous,
+}: {
+  ctx: PageContext;
+  analytics: VenueAnalytics | null;
+  /** The previous period's analytics when the view compares. */
+  previous: VenueAnalytics | null;
+}) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const journeys = analytics?.journeys;
@@ -73,18 +82,36 @@ export function PeakEndPage({ ctx, analytics }: { ctx: PageContext; analytics: V
           <div>
             <dt>{t('workspace.peakend.visits')}</dt>
             <dd data-figure="visits">{journeys?.count ?? 0}</dd>
+            {ctx.slice.compare && (
+              <dd className="previous">{t('workspace.previousValue', { value: previous?.journeys.count ?? 0 })}</dd>
+            )}
           </div>
           <div>
             <dt>{t('workspace.peakend.meanAverage')}</dt>
             <dd data-figure="meanAverage">{showMean(journeys?.meanAverage)}</dd>
+            {ctx.slice.compare && (
+              <dd className="previous">
+                {t('workspace.previousValue', { value: showMean(previous?.journeys.meanAverage) })}
+              </dd>
+            )}
           </div>
           <div>
             <dt>{t('workspace.peakend.meanPeakEnd')}</dt>
             <dd data-figure="meanPeakEnd">{showMean(journeys?.meanPeakEnd)}</dd>
+            {ctx.slice.compare && (
+              <dd className="previous">
+                {t('workspace.previousValue', { value: showMean(previous?.journeys.meanPeakEnd) })}
+              </dd>
+            )}
           </div>
           <div>
             <dt>{t('workspace.peakend.meanVsExpectation')}</dt>
             <dd data-figure="meanVsExpectation">{showMean(journeys?.meanVsExpectation)}</dd>
+            {ctx.slice.compare && (
+              <dd className="previous">
+                {t('workspace.previousValue', { value: showMean(previous?.journeys.meanVsExpectation) })}
+              </dd>
+            )}
           </div>
         </dl>
         {visits.length === 0 ? (

@@ -143,11 +143,11 @@ function Page({ ctx, data, venues }: { ctx: PageContext; data: ReturnType<typeof
     case 'mots':
     case 'pain':
     case 'sweet':
-      return <MomentsPage ctx={ctx} analytics={analytics} focus={ctx.slice.page} />;
+      return <MomentsPage ctx={ctx} analytics={analytics} previous={data.previous.value} focus={ctx.slice.page} />;
     case 'heatmap':
       return <HeatMapPage ctx={ctx} analytics={analytics} />;
     case 'peakend':
-      return <PeakEndPage ctx={ctx} analytics={analytics} />;
+      return <PeakEndPage ctx={ctx} analytics={analytics} previous={data.previous.value} />;
     case 'reasons':
       return <ReasonsPage ctx={ctx} analytics={analytics} />;
     case 'waits':

@@ -21,7 +21,12 @@ export interface PageContext {
 export const showIndex = (value: number | null | undefined) =>
   value === null || value === undefined ? '–' : String(Math.round(value));
 export const showMean = (value: number | null | undefined) =>
-  value === null || value === undefined ? '–' : value.toFixed(1);
+  value === null || value === undefined ? '–' : oneDecimal(value);
+/** One decimal, without the "-0.0" of a tiny negative. */
+export const oneDecimal = (value: number) => {
+  const text = value.toFixed(1);
+  return text === '-0.0' ? '0.0' : text;
+};
 
 /** Names in the page's language for what the analytics name by id; never the id itself. */
 export function useNames(venue: Venue, lang: Language) {
