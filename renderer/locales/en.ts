@@ -429,7 +429,7 @@ export const en = {
     title: 'Operations statistics',
     pages: 'Manager pages',
     openOperations: 'Operations statistics',
-    backToDashboard: 'Back to the dashboard',
+    backToDashboard: 'Back to the workspace',
     from: 'From',
     to: 'To',
     show: 'Show',

@@ -424,7 +424,7 @@ export const ko: Texts = {
     title: '운영 통계',
     pages: '관리자 페이지',
     openOperations: '운영 통계',
-    backToDashboard: '대시보드로 돌아가기',
+    backToDashboard: '워크스페이스로 돌아가기',
     from: '시작일',
     to: '종료일',
     show: '보기',

@@ -420,7 +420,7 @@ export const zh: Texts = {
     title: '运营统计',
     pages: '管理页面',
     openOperations: '运营统计',
-    backToDashboard: '返回仪表板',
+    backToDashboard: '返回工作台',
     from: '开始日期',
     to: '结束日期',
     show: '显示',
