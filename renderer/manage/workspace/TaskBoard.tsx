@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EffectCheck, Task, TaskState } from '../../../core/alerts/tasks.ts';
+import type { Language } from '../../../core/languages.ts';
 import { formatClock, venueDayStart } from '../../shared/format.ts';
 import { requestJson } from '../../shared/http.ts';
 import { describeError } from '../../shared/refusals.ts';
@@ -103,7 +104,10 @@ function TaskCard({
   const zone = ctx.venue.timezone;
   const day = new Intl.DateTimeFormat(ctx.lang, { month: '2-digit', day: '2-digit', timeZone: zone });
   const clock = (at: number) => `${day.format(at)} ${formatClock(ctx.lang, at, zone)}`;
-  const deadline = task.state === 'open' ? task.ackDeadline : task.resolveDeadline;
+  // A task may carry no deadline (a praise note asks for no answer) and escalate past level 2
+  // (up a department's chain): both drawn, whatever the hub sends.
+  const deadline: number | null = task.state === 'open' ? task.ackDeadline : task.resolveDeadline;
+  const note = (task as Task & { publicNote?: { text: Record<Language, string>; until: number } }).publicNote;
   return (
     <li className={`task escalation-${task.escalation}`} data-task={task.id} data-state={task.state}>
       <p className="task-summary">{taskText(t, task, ctx.venue, ctx.lang)}</p>
@@ -111,14 +115,16 @@ function TaskCard({
         {t('workspace.tasks.owner', { owner: task.owner })} ·{' '}
         {t('workspace.tasks.opened', { time: clock(task.openedAt) })}
       </p>
-      {!done && (
+      {!done && deadline !== null && (
         <p className="task-meta" data-deadline>
           {t(task.state === 'open' ? 'workspace.tasks.ackBy' : 'workspace.tasks.resolveBy', { time: clock(deadline) })}
         </p>
       )}
       {task.escalation > 0 && (
         <p className="task-escalation" data-escalation={task.escalation}>
-          {t(`workspace.tasks.escalation${task.escalation}`)}
+          {task.escalation === 1
+            ? t('workspace.tasks.escalation1')
+            : t('workspace.tasks.escalation2', { level: task.escalation })}
         </p>
       )}
       {done && (
@@ -129,6 +135,11 @@ function TaskCard({
                 after: showMean(effect.after),
               })
             : t('workspace.tasks.effectUnknown')}
+        </p>
+      )}
+      {note && (
+        <p className="task-note" data-public-note>
+          {t('workspace.tasks.publicNote', { note: note.text[ctx.lang] })}
         </p>
       )}
       {action && (
