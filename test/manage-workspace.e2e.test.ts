@@ -321,6 +321,21 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
     );
     const moved = (await api<Task[]>('/api/venues/venue-a/tasks')).find((task) => task.id === open!.id);
     expect(moved?.state).toBe('acknowledged');
+    // Resolved: the effect check says it cannot tell yet (no response after the fix).
+    await page.click(`[data-column="acknowledged"] [data-task="${open!.id}"] button[data-action="resolve"]`);
+    const resolved = `[data-column="resolved"] [data-task="${open!.id}"]`;
+    await waitFor(
+      async () => (await page.getAttribute(`${resolved} [data-effect]`, 'data-effect')) === 'not-enough-data',
+      {
+        what: 'the resolved task with its effect check',
+      },
+    );
+    await expectText(
+      page,
+      `${resolved} [data-effect]`,
+      RESOURCES.en.translation.workspace.tasks.effect['not-enough-data'],
+    );
+    expect(await page.locator(`${resolved} button[data-action="verify"]`).count()).toBe(1);
   });
 
   it('keeps the slicing in the URL: presets, filters and the comparison reproduce the view', async () => {

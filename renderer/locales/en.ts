@@ -408,10 +408,14 @@ export const en = {
       resolveBy: 'Resolve by {{time}}',
       escalation1: 'Escalated: not acknowledged in time',
       escalation2: 'Escalated (level {{level}}): not resolved in time',
+      effect: {
+        'not-resolved': 'Effect: measured once resolved',
+        'not-enough-data': 'Effect: not enough responses yet to tell',
+        improved: 'Effect: improved from {{before}} to {{after}}',
+        worse: 'Effect: worse ({{before}} before, {{after}} after)',
+        'no-change': 'Effect: no clear change ({{before}} before, {{after}} after)',
+      },
       publicNote: 'What we changed, as customers read it: “{{note}}”',
-      improved: 'Effect: improved from {{before}} to {{after}}',
-      notImproved: 'Effect: no improvement ({{before}} before, {{after}} after)',
-      effectUnknown: 'Effect: not enough responses yet to tell',
     },
     compare: {
       againstPrevious: 'Against the previous period ({{from}} to {{to}})',

@@ -403,10 +403,14 @@ export const ko: Texts = {
       resolveBy: '{{time}}까지 해결',
       escalation1: '상향 보고됨: 제때 접수되지 않음',
       escalation2: '상향 보고됨({{level}}단계): 제때 해결되지 않음',
+      effect: {
+        'not-resolved': '효과: 해결 후 측정',
+        'not-enough-data': '효과: 판단할 응답이 아직 부족함',
+        improved: '효과: {{before}}에서 {{after}}(으)로 나아짐',
+        worse: '효과: 나빠짐 (전 {{before}}, 후 {{after}})',
+        'no-change': '효과: 뚜렷한 변화 없음 (전 {{before}}, 후 {{after}})',
+      },
       publicNote: '고객에게 알린 개선 내용: “{{note}}”',
-      improved: '효과: {{before}}에서 {{after}}(으)로 나아짐',
-      notImproved: '효과: 나아지지 않음 (전 {{before}}, 후 {{after}})',
-      effectUnknown: '효과: 판단할 응답이 아직 부족함',
     },
     compare: {
       againstPrevious: '이전 기간({{from}}~{{to}})과 비교',

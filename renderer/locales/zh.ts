@@ -399,10 +399,14 @@ export const zh: Texts = {
       resolveBy: '请在 {{time}} 前解决',
       escalation1: '已升级：未按时确认',
       escalation2: '已升级（第 {{level}} 级）：未按时解决',
+      effect: {
+        'not-resolved': '效果：解决后再衡量',
+        'not-enough-data': '效果：回应尚不足以判断',
+        improved: '效果：从 {{before}} 提高到 {{after}}',
+        worse: '效果：变差（之前 {{before}}，之后 {{after}}）',
+        'no-change': '效果：没有明显变化（之前 {{before}}，之后 {{after}}）',
+      },
       publicNote: '向顾客公布的改进：“{{note}}”',
-      improved: '效果：从 {{before}} 提高到 {{after}}',
-      notImproved: '效果：没有改善（之前 {{before}}，之后 {{after}}）',
-      effectUnknown: '效果：回应尚不足以判断',
     },
     compare: {
       againstPrevious: '与上一时段（{{from}} 至 {{to}}）比较',

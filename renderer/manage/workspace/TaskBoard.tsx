@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EffectCheck, Task, TaskState } from '../../../core/alerts/tasks.ts';
+import type { Task, TaskState } from '../../../core/alerts/tasks.ts';
 import type { Language } from '../../../core/languages.ts';
 import { formatClock, venueDayStart } from '../../shared/format.ts';
 import { requestJson } from '../../shared/http.ts';
@@ -84,6 +84,38 @@ export function TaskBoardPage({ ctx, data }: { ctx: PageContext; data: Workspace
   );
 }
 
+type Verdict = 'not-resolved' | 'not-enough-data' | 'improved' | 'worse' | 'no-change';
+interface Measure {
+  before?: number | null;
+  after?: number | null;
+}
+
+/**
+ * The effect check as a verdict with the measure before and after, from either answer a hub
+ * gives: a verdict with its measures, or the older before/after/change/improved.
+ */
+function effectOf(raw: unknown): { verdict: Verdict; before: number | null; after: number | null } | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const effect = raw as Measure & {
+    verdict?: Verdict;
+    improved?: boolean | null;
+    change?: number | null;
+    experience?: Measure;
+    promisesKept?: Measure;
+  };
+  const measure = effect.experience ?? effect.promisesKept ?? effect;
+  const verdict: Verdict =
+    effect.verdict ??
+    (effect.change === null || effect.change === undefined
+      ? 'not-enough-data'
+      : effect.change > 0
+        ? 'improved'
+        : effect.change < 0
+          ? 'worse'
+          : 'no-change');
+  return { verdict, before: measure.before ?? null, after: measure.after ?? null };
+}
+
 function TaskCard({
   ctx,
   task,
@@ -97,10 +129,10 @@ function TaskCard({
   const action = ACTION[task.state];
   const done = task.state === 'resolved' || task.state === 'verified';
   // The effect of a fix exists once it is resolved: a day before the task against a day after.
-  const detail = useAnswer<Task & { effect: EffectCheck }>(
+  const detail = useAnswer<Task & { effect: unknown }>(
     done ? `/api/venues/${encodeURIComponent(ctx.venueId)}/tasks/${encodeURIComponent(task.id)}` : null,
   );
-  const effect = detail.value?.effect;
+  const effect = detail.value ? effectOf(detail.value.effect) : null;
   const zone = ctx.venue.timezone;
   const day = new Intl.DateTimeFormat(ctx.lang, { month: '2-digit', day: '2-digit', timeZone: zone });
   const clock = (at: number) => `${day.format(at)} ${formatClock(ctx.lang, at, zone)}`;
@@ -127,14 +159,12 @@ function TaskCard({
             : t('workspace.tasks.escalation2', { level: task.escalation })}
         </p>
       )}
-      {done && (
-        <p className="task-meta" data-effect={effect?.improved === null ? 'unknown' : String(effect?.improved)}>
-          {effect && effect.change !== null
-            ? t(effect.improved ? 'workspace.tasks.improved' : 'workspace.tasks.notImproved', {
-                before: showMean(effect.before),
-                after: showMean(effect.after),
-              })
-            : t('workspace.tasks.effectUnknown')}
+      {done && effect && (
+        <p className="task-meta" data-effect={effect.verdict}>
+          {t(`workspace.tasks.effect.${effect.verdict}`, {
+            before: showMean(effect.before),
+            after: showMean(effect.after),
+          })}
         </p>
       )}
       {note && (
