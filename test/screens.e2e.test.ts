@@ -288,7 +288,7 @@ describe('the screens in a real Chromium', () => {
   });
 
   it('lets the manager watch a touchpoint score change live', async () => {
-    manage = await open(`${hub.url}/manage/?venue=venue-a`, VIEWPORTS.landscape);
+    manage = await open(`${hub.url}/manage/?venue=venue-a&page=live`, VIEWPORTS.landscape);
     await signIn(manage, 'boss');
     // One "unhappy" press so far (the previous test): index -50.
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-happy-index]', '-50');
@@ -298,7 +298,7 @@ describe('the screens in a real Chromium', () => {
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-happy-index]', '63');
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '4');
     await expectText(manage, 'tr[data-service="deposits"] [data-waiting]', '1');
-    expect(await manage.locator('.chart canvas').count()).toBeGreaterThanOrEqual(2);
+    expect(await manage.locator('.chart svg').count()).toBeGreaterThanOrEqual(2);
     await screenshot(manage, 'manage-dashboard');
     expect(await layoutProblems(manage)).toEqual([]);
     expect(await accessibilityViolations(manage)).toEqual([]);

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { Language } from '../../core/languages.ts';
 import type { ManageClientToServer, ManageServerToClient } from '../../core/protocol.ts';
-import { TimeChart } from '../shared/Chart.tsx';
+import { Chart, SERIES_COLOURS, timeSeriesOption } from '../shared/Chart.tsx';
 import { ConnectionStatus } from '../shared/components.tsx';
 import { nameOf, startOfDayIn } from '../shared/format.ts';
 import { ServiceWaits } from '../shared/QueuePanels.tsx';
@@ -12,8 +12,6 @@ import { useSocket } from '../shared/use-socket.ts';
 import { useVenueLive } from '../shared/venue-state.ts';
 import { JourneyEditor } from './JourneyEditor.tsx';
 import { useTodayAnalytics, useTodayWaits } from './use-analytics.ts';
-
-const SERIES_COLOURS = ['#38bdf8', '#facc15', '#4ade80', '#f472b6', '#fb923c', '#a78bfa'];
 
 /**
  * The manager's view of one venue, live: waits (posted vs actual), counters, touchpoint scores
@@ -29,10 +27,10 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
   });
   // "Today" is the venue's day, wherever the manager's browser is.
   const today = useMemo(() => startOfDayIn(data.venue?.timezone), [data.venue?.timezone]);
-  // Today until the end of the current hour, in chart seconds; moves on as the data does.
+  // Today until the end of the current hour (ms); moves on as the data does.
   // biome-ignore lint/correctness/useExhaustiveDependencies: new data is the moment to read the clock again
   const todayRange = useMemo(
-    (): [number, number] => [today / 1000, Math.ceil(Date.now() / 3_600_000) * 3600],
+    (): [number, number] => [today, Math.ceil(Date.now() / 3_600_000) * 3_600_000],
     [today, data.queue?.version, data.counts],
   );
   const analytics = useTodayAnalytics(venueId ?? '', today, data.counts);
@@ -46,21 +44,47 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
       ? t('manage.waitMoment', { service: name(venue?.services, id.slice(5)) })
       : name(venue?.touchpoints, id);
 
-  const waitChart = useMemo((): [number[], (number | null)[], number[]] => {
-    return [waits.map((w) => w.calledAt / 1000), waits.map((w) => w.postedWaitMin), waits.map((w) => w.actualWaitMin)];
-  }, [waits]);
+  const timeZone = venue?.timezone;
+  const waitChart = useMemo(
+    () =>
+      timeSeriesOption({
+        series: [
+          {
+            name: t('manage.posted'),
+            color: '#38bdf8',
+            dots: true,
+            points: waits.map((w) => [w.calledAt, w.postedWaitMin]),
+          },
+          {
+            name: t('manage.actual'),
+            color: '#facc15',
+            dots: true,
+            points: waits.map((w) => [w.calledAt, w.actualWaitMin]),
+          },
+        ],
+        timeZone,
+        lang,
+        xRange: todayRange,
+      }),
+    [waits, t, timeZone, lang, todayRange],
+  );
 
   const overall = analytics?.touchpoints.filter((row) => row.segmentId === null) ?? [];
-  const trendChart = useMemo(() => {
-    const buckets = [...new Set(overall.flatMap((row) => row.trend.map((p) => p.from)))].sort((a, b) => a - b);
-    const series = overall.map((row) =>
-      buckets.map((bucket) => row.trend.find((p) => p.from === bucket)?.meanExperience ?? null),
-    );
-    return {
-      data: [buckets.map((b) => b / 1000), ...series] as [number[], ...(number | null)[][]],
-      labels: overall.map((row) => row.touchpointId),
-    };
-  }, [overall]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the analytics answer is what changes the trend
+  const trendChart = useMemo(
+    () =>
+      timeSeriesOption({
+        series: overall.map((row, i) => ({
+          name: momentName(row.touchpointId),
+          color: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
+          points: row.trend.map((p): [number, number | null] => [p.from, p.meanExperience]),
+        })),
+        timeZone,
+        lang,
+        xRange: todayRange,
+      }),
+    [analytics, timeZone, lang, todayRange],
+  );
 
   if (!venueId) return <p role="alert">{t('common.venueMissing')}</p>;
 
@@ -72,6 +96,9 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
           <p className="subtitle">{t('manage.title')}</p>
         </div>
         <nav aria-label={t('operations.pages')} className="dashboard-nav">
+          <a className="button" data-link="workspace" href={`?venue=${encodeURIComponent(venueId)}&lang=${lang}`}>
+            {t('workspace.title')}
+          </a>
           <a
             className="button"
             data-link="operations"
@@ -102,16 +129,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
 
         <section aria-labelledby="posted-heading">
           <h2 id="posted-heading">{t('manage.postedVsActual')}</h2>
-          <TimeChart
-            title={t('manage.postedVsActual')}
-            series={[
-              { label: t('manage.posted'), color: '#38bdf8', points: true },
-              { label: t('manage.actual'), color: '#facc15', points: true },
-            ]}
-            data={waitChart}
-            xRange={todayRange}
-            timeZone={venue?.timezone}
-          />
+          <Chart title={t('manage.postedVsActual')} option={waitChart} />
         </section>
 
         <section aria-labelledby="counters-heading">
@@ -170,17 +188,7 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
 
         <section aria-labelledby="trend-heading">
           <h2 id="trend-heading">{t('manage.trend')}</h2>
-          <TimeChart
-            title={t('manage.trend')}
-            series={trendChart.labels.map((id, i) => ({
-              label: momentName(id),
-              color: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
-              points: true,
-            }))}
-            data={trendChart.data}
-            xRange={todayRange}
-            timeZone={venue?.timezone}
-          />
+          <Chart title={t('manage.trend')} option={trendChart} />
         </section>
 
         <section aria-labelledby="devices-heading">

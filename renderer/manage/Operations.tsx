@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { type FigureGroup, OUTCOMES, type OperationsReport } from '../../core/analytics/operations.ts';
 import type { Language } from '../../core/languages.ts';
 import type { Venue } from '../../core/venue.ts';
+import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../shared/Chart.tsx';
 import { nameOf } from '../shared/format.ts';
 import { ApiError, requestJson } from '../shared/http.ts';
 import './operations.css';
@@ -89,21 +90,26 @@ function FiguresTable({
 /** Tickets per hour of the day as bars; the busiest hours are also written out beside them. */
 function HourBars({ report }: { report: OperationsReport }) {
   const { t } = useTranslation();
-  const most = Math.max(1, ...report.byHour.map((h) => h.tickets));
   const busiest = report.busiestHours.map((h) => t('operations.hourTickets', { hour: h.hour, count: h.tickets }));
+  const option = {
+    grid: { left: 40, right: 16, top: 16, bottom: 32 },
+    tooltip: { trigger: 'axis', ...TOOLTIP_STYLE },
+    xAxis: { type: 'category', data: report.byHour.map((h) => h.key), ...AXIS_STYLE },
+    yAxis: { type: 'value', minInterval: 1, ...AXIS_STYLE },
+    series: [
+      {
+        type: 'bar',
+        name: t('operations.columns.tickets'),
+        color: '#38bdf8',
+        data: report.byHour.map((h) => h.tickets),
+      },
+    ],
+  };
   return (
     <section aria-labelledby="busiest-heading" className="wide">
       <h2 id="busiest-heading">{t('operations.busiestHours')}</h2>
       <p data-busiest>{busiest.length > 0 ? busiest.join(' · ') : t('operations.noTickets')}</p>
-      <div className="hour-bars" role="img" aria-label={`${t('operations.ticketsByHour')}: ${busiest.join(', ')}`}>
-        {report.byHour.map((h) => (
-          <div key={h.key} className="hour-bar" data-hour={h.key}>
-            <span className="bar-value">{h.tickets > 0 ? h.tickets : ''}</span>
-            <span className="bar" style={{ height: `${(100 * h.tickets) / most}%` }} />
-            <span className="bar-label">{h.key}</span>
-          </div>
-        ))}
-      </div>
+      <Chart title={`${t('operations.ticketsByHour')}: ${busiest.join(', ')}`} option={option} height={220} />
     </section>
   );
 }

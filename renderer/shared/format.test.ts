@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startOfDayIn, visibleWindow } from './format.ts';
+import { startOfDayIn, venueDayStart, visibleWindow } from './format.ts';
 
 describe("the venue's day", () => {
   it('starts at midnight in the venue time zone, not the browser one', () => {
@@ -20,5 +20,15 @@ describe("a chart's visible window", () => {
   it('keeps the whole window with no point, or a first point in its first hour', () => {
     expect(visibleWindow([midnight, noon], null)).toEqual([midnight, noon]);
     expect(visibleWindow([midnight, noon], midnight + 1800)).toEqual([midnight, noon]);
+  });
+});
+
+describe("a venue day's first instant", () => {
+  it("is the venue's midnight, across a change to summer time", () => {
+    expect(venueDayStart('2026-12-05', 'Asia/Seoul')).toBe(Date.UTC(2026, 11, 4, 15));
+    // New York moves to EDT on 8 March 2026: midnight before is EST (-5), the day after EDT (-4).
+    expect(venueDayStart('2026-03-08', 'America/New_York')).toBe(Date.UTC(2026, 2, 8, 5));
+    expect(venueDayStart('2026-03-09', 'America/New_York')).toBe(Date.UTC(2026, 2, 9, 4));
+    expect(venueDayStart('2026-03-09', undefined)).toBe(Date.UTC(2026, 2, 9));
   });
 });

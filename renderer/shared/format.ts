@@ -59,3 +59,36 @@ export function visibleWindow(window: [number, number], firstX: number | null): 
   if (firstX === null || firstX <= window[0] || firstX > window[1]) return window;
   return [Math.max(window[0], Math.floor(firstX / 3600) * 3600 - 3600), window[1]];
 }
+
+/** The offset of a time zone from UTC at an instant, ms (0 for an unknown zone). */
+export function zoneOffsetMs(timeZone: string | undefined, at: number): number {
+  if (!timeZone) return 0;
+  try {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        hourCycle: 'h23',
+      })
+        .formatToParts(at)
+        .map((p) => [p.type, Number(p.value)]),
+    ) as Record<string, number>;
+    const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+    return local - Math.floor(at / 1000) * 1000;
+  } catch {
+    return 0;
+  }
+}
+
+/** Midnight starting a venue day (YYYY-MM-DD) in its time zone, ms since the epoch. */
+export function venueDayStart(day: string, timeZone: string | undefined): number {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  // The offset at the guess, then at the corrected time (a DST change near midnight moves it).
+  const guess = utcMidnight - zoneOffsetMs(timeZone, utcMidnight);
+  return utcMidnight - zoneOffsetMs(timeZone, guess);
+}
