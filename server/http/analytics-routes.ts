@@ -1,6 +1,7 @@
 import type express from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
+import type { Clock } from '../../core/logger.ts';
 import type { Role } from '../../core/protocol.ts';
 import { describeZodIssues } from '../../core/zod-errors.ts';
 import { heatMapCsv, type AnalyticsService } from '../analytics/analytics-service.ts';
@@ -29,13 +30,13 @@ const querySchema = z.strictObject({
  */
 export function analyticsRoutes(
   router: express.Router,
-  deps: { analytics: AnalyticsService; requireVenue: (req: Request, role: Role) => Promise<unknown> },
+  deps: { analytics: AnalyticsService; requireVenue: (req: Request, role: Role) => Promise<unknown>; clock: Clock },
 ): void {
   router.get('/venues/:venueId/analytics', async (req, res) => {
     await deps.requireVenue(req, 'manager');
     const query = querySchema.safeParse(req.query);
     if (!query.success) throw new ApiError(400, 'invalid-request', describeZodIssues(query.error));
-    const to = query.data.to ?? Date.now();
+    const to = query.data.to ?? deps.clock.now();
     const from = query.data.from ?? to - DAY_MS;
     if (from >= to) throw new ApiError(400, 'invalid-request', 'from must be before to');
     const analytics = await deps.analytics.venueAnalytics(String(req.params.venueId), {

@@ -79,6 +79,7 @@ export function apiRouter(deps: {
   feedback: VisitFeedbackService;
 }): express.Router {
   const { store, accounts, venues, queues, analytics, alerts, throttle, feedback } = deps;
+  const clock = deps.clock ?? systemClock;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -204,15 +205,15 @@ export function apiRouter(deps: {
     res.status(201).json({ token: await venues.newBoardToken(String(req.params.venueId)) });
   });
 
-  queueRoutes(router, { queues, requireVenue, parseBody });
-  analyticsRoutes(router, { analytics, requireVenue });
-  feedbackRoutes(router, { feedback, parseBody });
+  queueRoutes(router, { queues, requireVenue, parseBody, clock });
+  analyticsRoutes(router, { analytics, requireVenue, clock });
+  feedbackRoutes(router, { feedback, parseBody, clock });
   taskRoutes(router, { alerts, store, requireVenue });
   reportRoutes(router, {
     store,
     requireVenue,
     currentUser: (req) => accounts.userForSession(session(req)),
-    clock: deps.clock ?? systemClock,
+    clock,
   });
 
   router.post('/users', async (req, res) => {

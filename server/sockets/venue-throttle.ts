@@ -15,6 +15,7 @@ export function throttlePerVenue(
     string,
     { keys: Set<string>; timer: NodeJS.Timeout | undefined; lastRun: number; running: Promise<void> }
   >();
+  // Wall time on purpose, not the hub's clock: the window is kept by setTimeout, which runs on it.
   const runNow = (venueId: string) => {
     const venue = venues.get(venueId)!;
     venue.timer = undefined;
