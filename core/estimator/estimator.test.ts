@@ -433,7 +433,7 @@ describe('calibration', () => {
 });
 
 describe('parameter sources', () => {
-  it('the forecast takes every parameter from the source it is given, and by default from what the queue taught', () => {
+  it('the forecast takes every parameter from the source it is given; by default what the queue taught', () => {
     const v = venue();
     v.run({ type: 'open-counter', counterId: 'c1' }, T0);
     for (const id of ['t0', 't1', 't2']) v.run({ type: 'issue', ticketId: id, serviceId: 'A' }, T0);
