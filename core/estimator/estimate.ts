@@ -10,9 +10,8 @@ import {
   type Calibration,
   type PostingPolicy,
 } from './calibration.ts';
-import type { ParameterSource } from './parameters.ts';
+import { learnedParameters, type ParameterSource } from './parameters.ts';
 import { LONG_WAIT_MIN } from './rounding.ts';
-import { buildServiceTimeModels } from './service-times.ts';
 import type { EstimatorState } from './state.ts';
 
 /**
@@ -197,8 +196,12 @@ export function estimateWaiting(
   return out;
 }
 
-/** Mean service time of a service as the estimator sees it now (robust, counter-normalised). */
-export function meanServiceMin(est: EstimatorState, serviceId: string): number {
-  const models = buildServiceTimeModels(est, [serviceId]);
+/** Mean service time of a service as the estimator sees it now (robust, counter-normalised), from `parameters`. */
+export function meanServiceMin(
+  est: EstimatorState,
+  serviceId: string,
+  parameters: ParameterSource = learnedParameters,
+): number {
+  const models = parameters.serviceTimes(est, [serviceId]);
   return (models.services[serviceId] ?? models.fallback).mean;
 }

@@ -354,7 +354,7 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
               serviceId: c.serviceId,
               postedWaitMin: estimate.postedMin,
               pointWaitMin: estimate.pointMin,
-              meanServiceMin: meanServiceMin(est, c.serviceId),
+              meanServiceMin: meanServiceMin(est, c.serviceId, parameters),
               closesAt: OPENING_MS + (lastClose.get(c.serviceId) ?? 0) * MINUTE_MS,
             })
           : null;
