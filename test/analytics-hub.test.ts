@@ -96,3 +96,23 @@ describe('venue analytics on the hub', () => {
     expect((await get('from=0', staff)).status).toBe(403);
   });
 });
+
+describe('the analytics period on the hub’s clock', () => {
+  /** 09:00 on 4 December 2026 UTC: far from the machine's own time, so a stray Date.now() shows. */
+  const NOW = Date.UTC(2026, 11, 4, 9, 0);
+  test.override({ hubOptions: { clock: { now: () => NOW } } });
+
+  test('defaults to the last 24 hours of the hub’s clock', async ({ hub }) => {
+    const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
+    const response = await fetch(`${hub.url}/api/venues/venue-a/analytics`, {
+      headers: { authorization: `Bearer ${manager}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ from: NOW - 24 * 60 * 60_000, to: NOW });
+    const tomorrow = await fetch(`${hub.url}/api/venues/venue-a/analytics?from=${NOW + 60_000}`, {
+      headers: { authorization: `Bearer ${manager}` },
+    });
+    // from after the clock's now, with to defaulting to it: an empty period is refused
+    expect(tomorrow.status).toBe(400);
+  });
+});
