@@ -106,7 +106,9 @@ export function apiRouter(deps: {
       throttle.finished(address);
     }
     const { token, user, expiresAt } = signedIn;
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt), path: '/' });
+    // A lifetime, not a date: the browser counts it on its own clock, whatever the hub's says.
+    const maxAge = expiresAt - clock.now();
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', maxAge, path: '/' });
     res.json({
       token,
       expiresAt,
