@@ -11,6 +11,7 @@ import {
 import { loadKioskConfig } from '../kiosk/config.ts';
 import { createKioskDevices } from '../kiosk/device-factory.ts';
 import type { Command } from './cli.ts';
+import { systemClock } from '../core/logger.ts';
 
 const TEST_TIMEOUT_MS = 60_000;
 
@@ -127,7 +128,7 @@ async function testDevice(configFile: string, id: string): Promise<void> {
   try {
     await waitForStatus(device, (status) => status.state !== 'offline', 10_000);
     if (printer) {
-      const result = await printer.print(testTicket(config.venueId, config.hubUrl));
+      const result = await printer.print(testTicket(config.venueId, config.hubUrl, systemClock.now()));
       console.log(
         `printed a test ticket on ${id} (${result.model}, ` +
           `${result.renderedAs === 'text' ? 'all text' : `${result.imageLines} lines as images`})`,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { rootLogger } from './root-logger.ts';
+import { systemClock } from '../core/logger.ts';
 import { ROLES, type Role } from '../core/protocol.ts';
 import { Accounts } from '../server/auth/access.ts';
 import { newPassword } from '../server/auth/secrets.ts';
@@ -62,7 +63,9 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
     if (config.redis && !isPostgresUrl(config.store))
       throw new Error('--redis joins hubs that share one store: give them all the same --store postgres://URL');
     const log = rootLogger();
-    const store = await openHubStore(config.store, { log: log.child({ module: 'hub:store' }) });
+    // The one system clock of this process: the store and the hub read the same time.
+    const clock = systemClock;
+    const store = await openHubStore(config.store, { log: log.child({ module: 'hub:store' }), clock });
     const provisioning = [
       'create-admin',
       'create-user',
@@ -97,6 +100,7 @@ Environment: WAITWELL_HUB_PORT, WAITWELL_HUB_HOST, WAITWELL_DATA_DIR, WAITWELL_S
         ...(config.smtpUrl ? { smtp: { url: config.smtpUrl, from: config.smtpFrom } } : {}),
         venueClipsDir: join(config.dataDir, 'clips'),
         log,
+        clock,
       });
     } catch (error) {
       await store.close();

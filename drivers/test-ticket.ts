@@ -1,7 +1,7 @@
 import type { TicketToPrint } from './device.ts';
 
 /** The ticket an installer or staff member prints to check a printer (CLI and the kiosk's staff panel). */
-export function testTicket(venueName: string, hubUrl: string): TicketToPrint {
+export function testTicket(venueName: string, hubUrl: string, issuedAt: number): TicketToPrint {
   return {
     ticketId: '00000000-0000-7000-8000-000000000000',
     language: 'en',
@@ -10,7 +10,7 @@ export function testTicket(venueName: string, hubUrl: string): TicketToPrint {
     number: 'T-001',
     postedWaitMin: 5,
     position: 0,
-    issuedAt: Date.now(),
+    issuedAt,
     url: `${hubUrl.replace(/\/$/, '')}/t/test`,
   };
 }

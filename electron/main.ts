@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { app, BrowserWindow, ipcMain, powerSaveBlocker, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { SHELL_CHANNELS } from '../core/kiosk-shell.ts';
+import { systemClock } from '../core/logger.ts';
 import { loadKioskConfig } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { decideKey } from './keys.ts';
@@ -30,10 +31,13 @@ function configFile(): string | undefined {
   return flag > 0 ? process.argv[flag + 1] : process.env.WAITWELL_KIOSK_CONFIG;
 }
 
+// The one system clock of the shell: the runtime, the relaunch policy and the watchdog read it.
+const clock = systemClock;
+
 async function startRuntime(): Promise<KioskRuntime> {
   // JSON lines on stdout, as `waitwell kiosk` writes them (bin/root-logger.ts).
   const log = pino({ level: process.env.WAITWELL_LOG_LEVEL ?? 'info' });
-  const runtime = new KioskRuntime(loadKioskConfig({ file: configFile() }), { log });
+  const runtime = new KioskRuntime(loadKioskConfig({ file: configFile() }), { log, clock });
   await runtime.start();
   return runtime;
 }
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   });
 
   const heal = (kind: 'render-process-gone' | 'unresponsive' | 'load-failed') => {
-    const remedy = relaunch.onFailure(kind, Date.now());
+    const remedy = relaunch.onFailure(kind, clock.now());
     const doing = remedy.action === 'reload' ? `reloading in ${remedy.delayMs} ms` : `relaunching (${remedy.reason})`;
     console.error(`[shell] ${kind}: ${doing}`);
     if (remedy.action === 'relaunch') {
@@ -128,21 +132,21 @@ async function main(): Promise<void> {
   });
 
   // Watchdog: a kiosk runtime whose screen API stops answering is restarted in place.
-  let lastHeartbeat = Date.now();
+  let lastHeartbeat = clock.now();
   const watch = async () => {
     const alive = await fetch(`${screenUrl}/local/status`, { signal: AbortSignal.timeout(5000) })
       .then((r) => r.ok)
       .catch(() => false);
     if (alive) {
-      lastHeartbeat = Date.now();
+      lastHeartbeat = clock.now();
       relaunch.onHealthy(lastHeartbeat);
       return;
     }
-    if (!runtimeIsStale(lastHeartbeat, Date.now())) return;
+    if (!runtimeIsStale(lastHeartbeat, clock.now())) return;
     console.error('[shell] the kiosk runtime stopped answering: restarting it');
     await runtime.stop().catch(() => undefined);
     runtime = await startRuntime();
-    lastHeartbeat = Date.now();
+    lastHeartbeat = clock.now();
   };
   setInterval(() => {
     watch().catch((error: Error) => console.error(`[shell] restarting the kiosk runtime failed: ${error.message}`));

@@ -1,5 +1,6 @@
 import type { FeedbackLevel } from '../core/events.ts';
 import type { FeedbackButtons } from '../drivers/device.ts';
+import { type Clock, systemClock } from '../core/logger.ts';
 import { DEFAULT_KEYBOARD_BUTTONS } from '../drivers/feedback-buttons/keyboard-keys.ts';
 import { HidButtons } from '../drivers/feedback-buttons/hid-buttons.ts';
 import { findHidButtonModel } from '../drivers/feedback-buttons/hid-models.ts';
@@ -37,13 +38,15 @@ function levelsOf(config: ButtonsDeviceConfig): Record<number, FeedbackLevel> | 
   );
 }
 
-function createButtons(config: ButtonsDeviceConfig): FeedbackButtons | KeyboardButtons {
-  const common = { id: config.id, levels: levelsOf(config), debounceMs: config.debounceMs };
+function createButtons(config: ButtonsDeviceConfig, clock: Clock): FeedbackButtons | KeyboardButtons {
+  const now = () => clock.now();
+  const common = { id: config.id, levels: levelsOf(config), debounceMs: config.debounceMs, now };
   const connection = config.connection;
   switch (connection.type) {
     case 'keyboard':
       return new KeyboardButtons(config.id, connection.keys ? { keys: connection.keys } : DEFAULT_KEYBOARD_BUTTONS, {
         debounceMs: config.debounceMs,
+        now,
       });
     case 'hid': {
       const model =
@@ -65,13 +68,13 @@ function createButtons(config: ButtonsDeviceConfig): FeedbackButtons | KeyboardB
   }
 }
 
-/** Builds every configured device's driver; nothing is opened until the host starts them. */
-export function createKioskDevices(configs: readonly DeviceConfig[]): KioskDevices {
+/** Builds every configured device's driver; nothing is opened until the host starts them. `clock` stamps presses. */
+export function createKioskDevices(configs: readonly DeviceConfig[], clock: Clock = systemClock): KioskDevices {
   const devices: KioskDevices = { buttons: [], keyboards: [], printers: [], displays: [] };
   for (const config of configs) {
     switch (config.kind) {
       case 'buttons': {
-        const device = createButtons(config);
+        const device = createButtons(config, clock);
         if (device instanceof KeyboardButtons) devices.keyboards.push({ device, touchpointId: config.touchpointId });
         else devices.buttons.push({ device, touchpointId: config.touchpointId });
         break;

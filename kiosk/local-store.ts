@@ -8,6 +8,7 @@ import {
   type EventType,
 } from '../core/events.ts';
 import { newEventId } from '../core/ids.ts';
+import { type Clock, systemClock } from '../core/logger.ts';
 import { dayKey } from '../core/queue/numbering.ts';
 import type { Venue } from '../core/venue.ts';
 import type { Migration } from '../storage/migration.ts';
@@ -126,11 +127,16 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   private readonly appendTransaction;
   private lastSeqCache: number;
 
+  private readonly clock: Clock;
+
   constructor(
     file: string,
     readonly identity: { venueId: string; deviceId: string },
+    /** The kiosk's clock: when an event occurred unless its caller says, and when the venue was saved. */
+    options: { clock?: Clock } = {},
   ) {
     super();
+    this.clock = options.clock ?? systemClock;
     this.lock = lockStore(file);
     try {
       this.db = openSqlite(file, { migrations: MIGRATIONS });
@@ -184,7 +190,7 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   append<T extends EventType>(
     type: T,
     payload: EventPayloadInput<T>,
-    occurredAt: number = Date.now(),
+    occurredAt: number = this.clock.now(),
   ): EventEnvelope<T> {
     const valid = parsePayload(type, payload);
     const id = newEventId();
@@ -204,7 +210,7 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
         `INSERT INTO venue_cache (id, venue, saved_at) VALUES (1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET venue = excluded.venue, saved_at = excluded.saved_at`,
       )
-      .run(JSON.stringify(venue), Date.now());
+      .run(JSON.stringify(venue), this.clock.now());
   }
 
   /** The venue last saved, or undefined on a kiosk that never reached its hub. */
@@ -266,7 +272,11 @@ export class LocalStore extends EventEmitter<LocalStoreEvents> {
   }
 
   /** Bulk-loads many events in one transaction (benchmarks and imports); same guarantees as append. */
-  appendMany<T extends EventType>(type: T, payloads: EventPayloadInput<T>[], occurredAt: number = Date.now()): number {
+  appendMany<T extends EventType>(
+    type: T,
+    payloads: EventPayloadInput<T>[],
+    occurredAt: number = this.clock.now(),
+  ): number {
     const v = latestVersion(type);
     const rows = payloads.map((p) => JSON.stringify(parsePayload(type, p)));
     const seq = this.db.transaction(() => {

@@ -83,7 +83,11 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     const syncLog = root.child({ module: 'kiosk:sync' });
     const ticketLog = root.child({ module: 'kiosk:tickets' });
     this.repeatPresses = new RepeatPressFilter(config.repeatPress);
-    this.store = new LocalStore(config.store, { venueId: config.venueId, deviceId: config.deviceId });
+    this.store = new LocalStore(
+      config.store,
+      { venueId: config.venueId, deviceId: config.deviceId },
+      { clock: this.clock },
+    );
     this.sync = new SyncClient({
       hubUrl: config.hubUrl,
       deviceId: config.deviceId,
@@ -110,7 +114,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
     });
     this.sync.on('queue', (snapshot) => this.emit('queue', snapshot));
     this.devices = new DeviceHost(
-      createKioskDevices(config.devices),
+      createKioskDevices(config.devices, this.clock),
       {
         press: (press, meta) => this.recordPress(press, meta),
         status: (component, status) =>
@@ -276,7 +280,10 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
 
   /** Prints a test ticket on one printer; rejects with NoPrinterError or the printer's own error. */
   testPrint(printerId: string): Promise<PrintResult> {
-    return this.devices.testPrint(printerId, testTicket(this.venue?.name ?? this.config.venueId, this.config.hubUrl));
+    return this.devices.testPrint(
+      printerId,
+      testTicket(this.venue?.name ?? this.config.venueId, this.config.hubUrl, this.clock.now()),
+    );
   }
 
   /** The venue as the hub last described it (undefined until the first hello). */

@@ -20,6 +20,7 @@ import type {
 } from '../core/protocol.ts';
 import type { Venue } from '../core/venue.ts';
 import type { LocalStore } from './local-store.ts';
+import { systemClock } from '../core/logger.ts';
 
 export type SyncState = 'connecting' | 'online' | 'offline' | 'refused';
 
@@ -93,7 +94,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     this.maxInFlight = options.maxInFlight ?? 4;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemClock.now;
     this.acked = this.store.hubContiguousSeq;
     this.socket = io(new URL('/kiosk', options.hubUrl).toString(), {
       auth: { deviceId: options.deviceId, token: options.token } satisfies KioskAuth,

@@ -90,7 +90,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     : undefined;
   const presence = new DevicePresence();
   const events = new HubEvents();
-  const accounts = new Accounts(store);
+  const accounts = new Accounts(store, () => clock.now());
   const venues = new Venues(store);
   const queues = createHubQueues(store, { log: log.child({ module: 'hub:queue' }), clock });
   const alertLog = log.child({ module: 'hub:alerts' });

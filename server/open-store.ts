@@ -1,4 +1,4 @@
-import type { Logger } from '../core/logger.ts';
+import type { Clock, Logger } from '../core/logger.ts';
 import type { HubStore } from './store/hub-store.ts';
 import { PostgresHubStore } from './store/postgres-store.ts';
 import { SqliteHubStore } from './store/sqlite-store.ts';
@@ -10,12 +10,12 @@ import { hidePassword } from './hide-password.ts';
  * a SQLite file path. A `schema` parameter in the URL (?schema=chain_a) picks the PostgreSQL
  * schema, so several deployments can share one database; it is ours, not the driver's.
  */
-export async function openHubStore(location: string, options: { log?: Logger } = {}): Promise<HubStore> {
-  if (!isPostgresUrl(location)) return new SqliteHubStore(location);
+export async function openHubStore(location: string, options: { log?: Logger; clock?: Clock } = {}): Promise<HubStore> {
+  if (!isPostgresUrl(location)) return new SqliteHubStore(location, { clock: options.clock });
   const url = new URL(location);
   const schema = url.searchParams.get('schema') ?? undefined;
   url.searchParams.delete('schema');
-  return PostgresHubStore.open(url.toString(), { schema, log: options.log });
+  return PostgresHubStore.open(url.toString(), { schema, log: options.log, clock: options.clock });
 }
 
 export function isPostgresUrl(location: string): boolean {

@@ -1,26 +1,25 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { VenueAnalytics } from '../server/analytics/analytics-service.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, syncingKioskStore, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { signedInUser, syncingKioskStore, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { POLL, test } from './support/test-fixtures.ts';
 
 /** Journey analytics over what really reached the hub: presses from a kiosk and the queue log. */
 describe('venue analytics on the hub', () => {
-  const cleanups = useCleanups();
+  const venue = {
+    ...TEST_QUEUE_VENUE,
+    touchpoints: TEST_QUEUE_VENUE.touchpoints.map((tp) =>
+      tp.id === 'counter-1' ? { ...tp, counterId: 'c1', target: 0 } : tp,
+    ),
+    segments: [{ id: 'gold', name: { ko: '골드', zh: '金卡', en: 'Gold' }, weight: 1 }],
+  };
+  test.override({ hubOptions: { venue } });
 
-  it('scores presses and waits, gives a counter’s press to the journey it served, and exports CSV', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const venue = {
-      ...TEST_QUEUE_VENUE,
-      touchpoints: TEST_QUEUE_VENUE.touchpoints.map((tp) =>
-        tp.id === 'counter-1' ? { ...tp, counterId: 'c1', target: 0 } : tp,
-      ),
-      segments: [{ id: 'gold', name: { ko: '골드', zh: '金卡', en: 'Gold' }, weight: 1 }],
-    };
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
-    cleanups.push(() => hub.close());
+  test('scores presses and waits, gives a counter’s press to the journey it served, and exports CSV', async ({
+    hub,
+    dir,
+    cleanups,
+  }) => {
     const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
 
     // A gold customer waits, is served at counter c1, then presses very unhappy at that counter.
@@ -36,14 +35,12 @@ describe('venue analytics on the hub', () => {
     await hub.queues.commands.execute('venue-a', { type: 'serve', counterId: 'c1' });
 
     const token = await hub.addKiosk('k1');
-    const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const store = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
     store.append('feedback.pressed', { touchpointId: 'counter-1', level: 1, source: 'serial' });
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 4, source: 'serial' });
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 3, source: 'serial' });
     store.append('feedback.pressed', { touchpointId: 'entrance', level: 1, source: 'serial', misuse: true });
-    await waitFor(async () => ((await hub.store.deviceEvents('k1')).length === 4 ? true : undefined), {
-      what: 'all presses on the hub',
-    });
+    await expect.poll(async () => (await hub.store.deviceEvents('k1')).length, POLL).toBe(4); // all presses on the hub
 
     const get = (query: string, session = manager) =>
       fetch(`${hub.url}/api/venues/venue-a/analytics?${query}`, { headers: { authorization: `Bearer ${session}` } });
@@ -97,5 +94,25 @@ describe('venue analytics on the hub', () => {
     expect((await get('from=5&to=1')).status).toBe(400);
     const staff = await signedInUser(hub, { username: 'mina', role: 'staff' });
     expect((await get('from=0', staff)).status).toBe(403);
+  });
+});
+
+describe('the analytics period on the hub’s clock', () => {
+  /** 09:00 on 4 December 2026 UTC: far from the machine's own time, so a stray Date.now() shows. */
+  const NOW = Date.UTC(2026, 11, 4, 9, 0);
+  test.override({ hubOptions: { clock: { now: () => NOW } } });
+
+  test('defaults to the last 24 hours of the hub’s clock', async ({ hub }) => {
+    const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
+    const response = await fetch(`${hub.url}/api/venues/venue-a/analytics`, {
+      headers: { authorization: `Bearer ${manager}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ from: NOW - 24 * 60 * 60_000, to: NOW });
+    const tomorrow = await fetch(`${hub.url}/api/venues/venue-a/analytics?from=${NOW + 60_000}`, {
+      headers: { authorization: `Bearer ${manager}` },
+    });
+    // from after the clock's now, with to defaulting to it: an empty period is refused
+    expect(tomorrow.status).toBe(400);
   });
 });

@@ -6,7 +6,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.ts';
 import { signedInUser, startTestHub, tempDir } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { POLL } from './support/test-fixtures.ts';
 
 describe("the hub's screens against other pages of the browser", () => {
   const dir = tempDir();
@@ -109,7 +109,7 @@ describe("the hub's screens against other pages of the browser", () => {
       if (/Content Security Policy|Refused to/.test(message.text())) refused.push(message.text());
     });
     await page.goto(`${hub.url}/board/?venue=venue-a#token=${token}`);
-    await waitFor(() => page.locator('h1').count(), { what: 'the board heading' });
+    await expect.poll(() => page.locator('h1').count(), POLL).toBeGreaterThan(0); // the board heading
     expect(refused).toEqual([]);
     await page.close();
   });

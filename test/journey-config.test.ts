@@ -1,25 +1,18 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Venue } from '../core/venue.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { signedInUser, TEST_VENUE } from './support/fixtures.ts';
+import { POLL, test } from './support/test-fixtures.ts';
 
 /** The journey map: edited by the venue's manager, versioned, pushed to its kiosks at once. */
 describe('journey map configuration', () => {
-  const cleanups = useCleanups();
-
-  it('saves each edit as a new version and pushes it to connected kiosks', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
-    cleanups.push(() => hub.close());
+  test('saves each edit as a new version and pushes it to connected kiosks', async ({ hub, dir, cleanups }) => {
     const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
     const staff = await signedInUser(hub, { username: 'mina', role: 'staff' });
 
-    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const store = new LocalStore(join(dir, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
     const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token: await hub.addKiosk('k1'), store });
     const seen: Venue[] = [];
     sync.on('venue', (venue) => seen.push(venue));
@@ -28,7 +21,7 @@ describe('journey map configuration', () => {
       await sync.stop();
       store.close();
     });
-    await waitFor(() => seen[0], { what: 'the venue at hello' });
+    await expect.poll(() => seen.length, POLL).toBeGreaterThan(0); // the venue at hello
     expect(seen[0]!.version).toBe(1);
 
     const journey = {
@@ -51,7 +44,8 @@ describe('journey map configuration', () => {
       touchpoints: expect.arrayContaining([expect.objectContaining({ id: 'restroom', owner: 'facilities' })]),
     });
 
-    const pushed = await waitFor(() => seen.find((v) => v.version === 2), { what: 'version 2 on the kiosk' });
+    await expect.poll(() => seen.map((v) => v.version), POLL).toContain(2);
+    const pushed = seen.find((v) => v.version === 2)!;
     expect(pushed.touchpoints.map((t) => t.id)).toEqual(['entrance', 'counter-1', 'restroom']);
     expect(pushed.segments.map((s) => s.id)).toEqual(['gold']);
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { runButtonsEmulator } from '../drivers/emulators/buttons-emulator.ts';
 import { runDisplayEmulator } from '../drivers/emulators/display-emulator.ts';
 import { runPrinterEmulator } from '../drivers/emulators/printer-emulator.ts';
@@ -7,22 +7,19 @@ import { createPtyPair } from '../drivers/emulators/pty-pair.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { TakenTicket } from '../kiosk/ticket-desk.ts';
-import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
-import { useCleanups } from './support/cleanups.ts';
+import { TEST_VENUE } from './support/fixtures.ts';
+import { POLL, test } from './support/test-fixtures.ts';
 
 /**
  * A kiosk on its devices, configured from data, end to end: a smiley box and a 2x20 display on
  * real pseudo-terminals, an ESC/POS printer on real TCP, the hub's queue behind it.
  */
 describe('a kiosk with a button box, a printer and a wait display', () => {
-  const cleanups = useCleanups();
-
-  it('records presses, prints numbered tickets, shows calls, tells customer and staff of paper out', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
-    cleanups.push(() => hub.close());
+  test('records presses, prints numbered tickets, shows calls, tells customer and staff of paper out', async ({
+    hub,
+    dir,
+    cleanups,
+  }) => {
     await hub.venues.upsert({
       ...TEST_VENUE,
       services: [{ id: 'deposits', prefix: 'A', name: { ko: '예금', zh: '存款', en: 'Deposits' } }],
@@ -37,7 +34,7 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     cleanups.push(() => displayLine.dispose());
     const stop = new AbortController();
     cleanups.push(() => stop.abort());
-    const printer = await runPrinterEmulator({ tcpPort: 0, outDir: join(dir.path, 'printed'), signal: stop.signal });
+    const printer = await runPrinterEmulator({ tcpPort: 0, outDir: join(dir, 'printed'), signal: stop.signal });
     cleanups.push(() => printer.close());
     const display = await runDisplayEmulator({ path: displayLine.b, kind: 'dmd', signal: stop.signal });
     cleanups.push(() => display.close());
@@ -48,7 +45,7 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
         venueId: 'venue-a',
         deviceId: 'k1',
         token,
-        store: join(dir.path, 'k1.db'),
+        store: join(dir, 'k1.db'),
         devices: [
           {
             kind: 'buttons',
@@ -69,17 +66,17 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     );
     cleanups.push(() => kiosk.stop());
     await kiosk.start();
-    await waitFor(() => kiosk.deviceSummaries().every((d) => d.status.state === 'ready'), {
-      what: 'every device ready',
-    });
+    await expect
+      .poll(() => kiosk.deviceSummaries().map((d) => d.status.state), POLL)
+      .toEqual(['ready', 'ready', 'ready']);
 
     // A press on the box reaches the hub as feedback at the box's touchpoint.
     await runButtonsEmulator({ path: buttonLine.b, script: '4@50' });
-    const counts = await waitFor(
-      async () =>
-        (await hub.store.touchpointCounts('venue-a')).find((c) => c.touchpointId === 'entrance' && c.total === 1),
-      { what: 'the press on the hub' },
-    );
+    const counts = await vi.waitFor(async () => {
+      const entrance = (await hub.store.touchpointCounts('venue-a')).find((c) => c.touchpointId === 'entrance');
+      expect(entrance?.total).toBe(1); // the press on the hub
+      return entrance!;
+    }, POLL);
     expect(counts.counts[4]).toBe(1);
 
     const take = async () => {
@@ -103,17 +100,13 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
 
     // Staff call it: the display at the kiosk shows who is being served.
     await hub.queues.commands.execute('venue-a', { type: 'call-next', counterId: 'c1' });
-    await waitFor(() => display.screen().join('\n').includes('A-001') || undefined, {
-      what: 'A-001 on the 2x20 display',
-    });
+    await expect.poll(() => display.screen().join('\n'), POLL).toContain('A-001'); // on the 2x20 display
 
     // Out of paper: the ticket still exists, the customer gets the number on screen in three
     // languages, and staff see the printer's state on the hub.
     printer.paperOut();
-    await waitFor(
-      () => kiosk.deviceSummaries().find((d) => d.id === 'ticket-printer')?.status.code === 'paper-out' || undefined,
-      { what: 'the kiosk noticing' },
-    );
+    const printerCode = () => kiosk.deviceSummaries().find((d) => d.id === 'ticket-printer')?.status.code;
+    await expect.poll(printerCode, POLL).toBe('paper-out'); // the kiosk noticing
     const second = await take();
     expect(second.ticket.number).toBe('A-002');
     expect(second.print).toMatchObject({ printed: false, code: 'paper-out' });
@@ -122,13 +115,9 @@ describe('a kiosk with a button box, a printer and a wait display', () => {
     expect(second.print.customerMessage.zh).toContain('A-002');
     expect(second.print.customerMessage.en).toContain('A-002');
     // Staff find the printer's state among the component statuses the hub holds.
-    const final = await waitFor(
-      async () =>
-        (await hub.store.componentHealth('venue-a')).find(
-          (c) => c.component === 'ticket-printer' && c.code === 'paper-out',
-        ),
-      { what: 'paper-out reported to the hub' },
-    );
-    expect(final).toMatchObject({ component: 'ticket-printer', state: 'offline', code: 'paper-out' });
+    const printerHealth = async () =>
+      (await hub.store.componentHealth('venue-a')).find((c) => c.component === 'ticket-printer');
+    await expect.poll(async () => (await printerHealth())?.code, POLL).toBe('paper-out'); // reported to the hub
+    expect(await printerHealth()).toMatchObject({ component: 'ticket-printer', state: 'offline', code: 'paper-out' });
   });
 });

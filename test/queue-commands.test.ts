@@ -1,14 +1,12 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type { QueueCommandResult } from '../core/protocol.ts';
 import { readQueueCommitted } from '../server/cluster/hub-cluster.ts';
 import { createHubQueues, type HubQueues } from '../server/queue/hub-queues.ts';
-import { SqliteHubStore } from '../server/store/sqlite-store.ts';
+import type { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { Venues } from '../server/venues.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { POLL, test } from './support/test-fixtures.ts';
 
 /**
  * Two hubs' queue parts over one store file, each relaying its commits to the other the way the
@@ -16,13 +14,7 @@ import { waitFor } from './support/wait.ts';
  * the conflict loop and the cluster inbox without Redis or PostgreSQL.
  */
 describe('queue commands of two hubs on one store', () => {
-  const cleanups = useCleanups();
-
-  async function twoHubs(options: { relay: boolean }): Promise<[HubQueues, HubQueues, SqliteHubStore]> {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const store = new SqliteHubStore(join(dir.path, 'hub.db'));
-    cleanups.push(() => store.close());
+  async function twoHubs(store: SqliteHubStore, options: { relay: boolean }): Promise<[HubQueues, HubQueues]> {
     await new Venues(store).upsert(TEST_QUEUE_VENUE);
     const hubs = [createHubQueues(store), createHubQueues(store)] as const;
     if (options.relay) {
@@ -36,17 +28,17 @@ describe('queue commands of two hubs on one store', () => {
         });
       }
     }
-    return [hubs[0], hubs[1], store];
+    return [hubs[0], hubs[1]];
   }
 
   const take = (hub: HubQueues) =>
     hub.commands.execute('venue-a', { type: 'issue', ticketId: newEventId(), serviceId: 'deposits', kioskId: 'k1' });
 
-  it.each([
+  test.for([
     ['hearing of each other’s commits', true],
     ['reading the log when no commit is relayed', false],
-  ])('never fork the log, %s', async (_name, relay) => {
-    const [a, b, store] = await twoHubs({ relay });
+  ] as const)('never fork the log, %s', async ([_name, relay], { store }) => {
+    const [a, b] = await twoHubs(store, { relay });
     expect(await a.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' })).toMatchObject({ ok: true });
     const takes: Promise<QueueCommandResult>[] = [];
     for (let i = 0; i < 40; i += 1) takes.push(take(i % 2 ? b : a));
@@ -70,18 +62,14 @@ describe('queue commands of two hubs on one store', () => {
     // Both hold the whole log: heard from the other hub, or read from the store when not.
     if (!relay) await Promise.all([a.inbox.resync('venue-a'), b.inbox.resync('venue-a')]);
     const version = (await store.queueEvents('venue-a')).length;
-    const snapshots = await waitFor(
-      async () => {
-        const both = await Promise.all([a.reads.snapshot('venue-a'), b.reads.snapshot('venue-a')]);
-        return both.every((s) => s?.version === version) ? both : undefined;
-      },
-      { what: `both hubs at version ${version}` },
-    );
-    expect(snapshots[0]?.counters).toEqual(snapshots[1]?.counters);
+    const snapshots = () => Promise.all([a.reads.snapshot('venue-a'), b.reads.snapshot('venue-a')]);
+    await expect.poll(async () => (await snapshots()).map((s) => s?.version), POLL).toEqual([version, version]);
+    const [first, second] = await snapshots();
+    expect(first?.counters).toEqual(second?.counters);
   });
 
-  it('shows a ticket just issued with the wait it was promised, as recorded in the log', async () => {
-    const [a, , store] = await twoHubs({ relay: false });
+  test('shows a ticket just issued with the wait it was promised, as recorded in the log', async ({ store }) => {
+    const [a] = await twoHubs(store, { relay: false });
     await a.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
     for (let i = 0; i < 5; i += 1) await take(a);
     const result = await take(a);

@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Venues } from '../server/venues.ts';
 import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { POLL } from './support/test-fixtures.ts';
 
 /** A connected socket that records why it was disconnected, or the refusal if it never connected. */
 async function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: Socket; reason(): string }> {
@@ -34,7 +34,8 @@ function handshake(url: string, auth: Record<string, unknown>): Promise<string> 
   });
 }
 
-const cutByHub = (c: { reason(): string }) => (c.reason() === 'io server disconnect' ? c : undefined);
+/** socket.io's reason when the server, not the client or the network, ended the connection. */
+const CUT_BY_HUB = 'io server disconnect';
 
 describe('revoking a session or a token disconnects what it admitted', () => {
   const dir = tempDir();
@@ -65,7 +66,7 @@ describe('revoking a session or a token disconnects what it admitted', () => {
       await staff.socket.timeout(5000).emitWithAck('queue.command', { type: 'open-counter', counterId: 'c1' }),
     ).toMatchObject({ ok: true });
     expect((await api('/logout', session)).status).toBe(200);
-    await waitFor(() => cutByHub(staff), { what: 'the staff socket cut at sign-out' });
+    await expect.poll(() => staff.reason(), POLL).toBe(CUT_BY_HUB); // the staff socket cut at sign-out
     expect(await handshake(`${hub.url}/staff`, { venueId: 'venue-a', session })).toBe('session-invalid');
     const snapshot = await hub.queues.reads.snapshot('venue-a');
     expect(snapshot?.counters.find((c) => c.counterId === 'c1')?.status).toBe('open');
@@ -79,7 +80,7 @@ describe('revoking a session or a token disconnects what it admitted', () => {
     const rotated = await api('/venues/venue-a/board-token', manager);
     expect(rotated.status).toBe(201);
     const { token: newToken } = (await rotated.json()) as { token: string };
-    await waitFor(() => cutByHub(wall), { what: 'the board on the old link cut' });
+    await expect.poll(() => wall.reason(), POLL).toBe(CUT_BY_HUB); // the board on the old link cut
     expect(desk.socket.connected).toBe(true);
     expect(await handshake(`${hub.url}/board`, { venueId: 'venue-a', token: oldToken })).toBe('board-token-invalid');
     expect(await handshake(`${hub.url}/board`, { venueId: 'venue-a', token: newToken })).toBe('connected');
@@ -93,7 +94,7 @@ describe('revoking a session or a token disconnects what it admitted', () => {
     expect(rotated.status).toBe(201);
     const body = (await rotated.json()) as { deviceId: string; token: string };
     expect(body.deviceId).toBe('k1');
-    await waitFor(() => cutByHub(kiosk), { what: 'the kiosk on the old token cut' });
+    await expect.poll(() => kiosk.reason(), POLL).toBe(CUT_BY_HUB); // the kiosk on the old token cut
     expect(await handshake(`${hub.url}/kiosk`, { deviceId: 'k1', token: oldToken })).toBe('device-token-invalid');
     expect(await handshake(`${hub.url}/kiosk`, { deviceId: 'k1', token: body.token })).toBe('connected');
     // Another venue's kiosk is not this manager's to rotate, and an unknown one is said to be unknown.
@@ -115,7 +116,7 @@ describe('revoking a session or a token disconnects what it admitted', () => {
     expect((await api('/users/jun/sign-out', first)).status).toBe(403);
     const response = await api('/users/jun/sign-out', admin);
     expect(await response.json()).toEqual({ username: 'jun', sessionsEnded: 2 });
-    await waitFor(() => cutByHub(dashboard) && cutByHub(console), { what: "both of jun's screens cut" });
+    await expect.poll(() => [dashboard.reason(), console.reason()], POLL).toEqual([CUT_BY_HUB, CUT_BY_HUB]);
     expect((await api('/users/nobody/sign-out', admin)).status).toBe(404);
   });
 
@@ -124,6 +125,6 @@ describe('revoking a session or a token disconnects what it admitted', () => {
     const kiosk = await track(`${hub.url}/kiosk`, { deviceId: 'k2', token });
     // A second Venues over the hub's store, as `waitwell hub --rotate-token` run beside the hub is.
     await new Venues(hub.store).rotateDeviceToken('k2', 'venue-a');
-    await waitFor(() => cutByHub(kiosk), { what: 'the kiosk cut by the periodic credential check' });
+    await expect.poll(() => kiosk.reason(), POLL).toBe(CUT_BY_HUB); // the kiosk cut by the periodic credential check
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type { BatchFailure, BatchOk, KioskClientToServer, KioskServerToClient } from '../core/protocol.ts';
 import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { POLL } from './support/test-fixtures.ts';
 
 type KioskSocket = Socket<KioskServerToClient, KioskClientToServer>;
 
@@ -222,7 +222,7 @@ describe('garbage on the /staff and /ticket sockets', () => {
     });
     socket.emit('queue.delete', { all: true });
     socket.emit('queue.command', { type: 'open-counter', counterId: 'c2' });
-    await waitFor(() => refusals.length === 2, { what: 'two refusals' });
+    await expect.poll(() => refusals.length, POLL).toBe(2);
     expect(refusals).toEqual([
       { ok: false, code: 'unknown-message', message: expect.stringContaining('queue.command') },
       { ok: false, code: 'invalid-message', message: expect.stringContaining('acknowledgement') },

@@ -1,22 +1,19 @@
-import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { AnyEventEnvelope } from '../core/events.ts';
 import { newEventId } from '../core/ids.ts';
 import type { KioskClientToServer, KioskServerToClient, NumbersReserved } from '../core/protocol.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { startTestHub, TEST_QUEUE_VENUE, tempDir } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { POLL, test } from './support/test-fixtures.ts';
 
 /** docs/queues.md, "One ticket, one number": the hub adopts the number on the customer's paper. */
 describe('a ticket the hub numbered while its kiosk printed an offline number', () => {
-  const cleanups = useCleanups();
+  test.override({ hubOptions: { venue: TEST_QUEUE_VENUE } });
 
-  it('takes the printed number at the kiosk’s next hello, even if its record was stored unmerged', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: TEST_QUEUE_VENUE });
-    cleanups.push(() => hub.close());
+  test('takes the printed number at the kiosk’s next hello, even if its record was stored unmerged', async ({
+    hub,
+    cleanups,
+  }) => {
     const token = await hub.addKiosk('k1');
     const venueId = TEST_QUEUE_VENUE.id;
     await hub.queues.commands.execute(venueId, { type: 'open-counter', counterId: 'c1' });
@@ -65,14 +62,8 @@ describe('a ticket the hub numbered while its kiosk printed an offline number', 
     cleanups.push(() => void socket.disconnect());
     const hello = await socket.timeout(10_000).emitWithAck('hello', { lastSeq: 1, clientTime: Date.now() });
     expect(hello).toMatchObject({ ok: true, contiguousSeq: 1 });
-    const view = await waitFor(
-      async () => {
-        const ticket = await hub.queues.reads.ticket(venueId, ticketId);
-        return ticket?.number === 'A-500' ? ticket : undefined;
-      },
-      { what: 'the ticket under its printed number' },
-    );
-    expect(view).toMatchObject({ status: 'called', counterId: 'c1' });
+    await expect.poll(async () => (await hub.queues.reads.ticket(venueId, ticketId))?.number, POLL).toBe('A-500');
+    expect(await hub.queues.reads.ticket(venueId, ticketId)).toMatchObject({ status: 'called', counterId: 'c1' });
     const snapshot = (await hub.queues.reads.snapshot(venueId))!;
     expect(snapshot.counters.find((c) => c.counterId === 'c1')?.nowServing).toBe('A-500');
     expect(snapshot.lastCall?.number).toBe('A-500');

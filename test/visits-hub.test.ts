@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { VenueAnalytics } from '../server/analytics/analytics-service.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, syncingKioskStore, TEST_QUEUE_VENUE, tempDir } from './support/fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import type { Hub } from '../server/hub.ts';
+import { signedInUser, syncingKioskStore, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { POLL, test } from './support/test-fixtures.ts';
 
 const name = (en: string) => ({ ko: en, zh: en, en });
 
@@ -23,26 +23,24 @@ const VISIT_VENUE = {
 
 /** A visit driven end to end: kiosk, queue, counter box, exit box, the phone's rating, the report. */
 describe('visits on the hub', () => {
-  const cleanups = useCleanups();
+  test.override({ hubOptions: { venue: VISIT_VENUE } });
 
-  async function startVisitHub() {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: VISIT_VENUE });
-    cleanups.push(() => hub.close());
+  /** The phone's rating of a ticket, as its page sends it. */
+  const rater = (hub: Hub) => (ticketId: string, body: unknown) =>
+    fetch(`${hub.url}/api/venues/venue-a/tickets/${ticketId}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  test('rates a served visit once from the phone, and ends the visit at its last moment, wherever it is', async ({
+    hub,
+    dir,
+    cleanups,
+  }) => {
     const token = await hub.addKiosk('k1');
-    const kiosk = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
-    const rate = (ticketId: string, body: unknown) =>
-      fetch(`${hub.url}/api/venues/venue-a/tickets/${ticketId}/feedback`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    return { hub, kiosk, rate };
-  }
-
-  it('rates a served visit once from the phone, and ends the visit at its last moment, wherever it is', async () => {
-    const { hub, kiosk, rate } = await startVisitHub();
+    const kiosk = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const rate = rater(hub);
     const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
     const staff = await signedInUser(hub, { username: 'mina', role: 'staff' });
     const command = (body: unknown) =>
@@ -80,11 +78,9 @@ describe('visits on the hub', () => {
     // Delighted at the desk, angry at the exit.
     kiosk.append('feedback.pressed', { touchpointId: 'counter-1', level: 4, source: 'serial' }, servedAt + 1000);
     kiosk.append('feedback.pressed', { touchpointId: 'exit', level: 1, source: 'serial' }, servedAt + 2000);
-    await waitFor(async () => ((await hub.store.deviceEvents('k1')).length === 3 ? true : undefined), {
-      what: 'the presses on the hub',
-    });
+    await expect.poll(async () => (await hub.store.deviceEvents('k1')).length, POLL).toBe(3); // the presses on the hub
     // The phone's rating comes after the exit (the hub stamps it on arrival).
-    await waitFor(async () => (Date.now() > servedAt + 2500 ? true : undefined), { what: 'the exit to be past' });
+    await expect.poll(() => Date.now(), POLL).toBeGreaterThan(servedAt + 2500);
 
     expect((await rate('0196a1b2-c3d4-7e5f-8a9b-000000000000', { level: 3 })).status).toBe(404);
     const invalid = await rate(ticketId, { level: 7, vsExpectation: 9 });
@@ -164,8 +160,8 @@ describe('visits on the hub', () => {
     expect((await get('&segment=normal')).journeys.count).toBe(0);
   });
 
-  it('throttles one address, and refuses an inverted experience scale', async () => {
-    const { hub, rate } = await startVisitHub();
+  test('throttles one address, and refuses an inverted experience scale', async ({ hub }) => {
+    const rate = rater(hub);
     const statuses: number[] = [];
     for (let i = 0; i < 21; i += 1)
       statuses.push((await rate(`0196a1b2-c3d4-7e5f-8a9b-${String(i).padStart(12, '0')}`, { level: 3 })).status);

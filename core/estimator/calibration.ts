@@ -1,4 +1,7 @@
-import { roundPostedWait } from './rounding.ts';
+import { GRID_STEP_MIN, LONG_WAIT_MIN, roundPostedWait } from './rounding.ts';
+
+/** Slack for sums of path weights, which drift in the last bits: a tie stays a tie. */
+const WEIGHT_TOLERANCE = 1e-12;
 
 /**
  * Choosing the posted wait from the forecast distribution, and keeping the promise rate at target.
@@ -66,6 +69,7 @@ export interface CalibrationConfig {
   ratioMargin: number;
   /** Minutes of long-wait budget (actual - ratio x posted) that divide the weight by e. */
   ratioBudgetScaleMin: number;
+  /** Bounds of the long-wait weight, so neither budget can switch the other target off. */
   minWeight: number;
   maxWeight: number;
   /** Lowest share of paths a posted wait may cover (1/2: at least the median). */
@@ -95,7 +99,7 @@ export function updateCalibration(
 ): Calibration {
   const kept = observation.actualMin <= observation.postedMin + KEPT_SLACK_MIN;
   const keep = 1 - cfg.decay;
-  const long = observation.postedMin >= 10;
+  const long = observation.postedMin >= LONG_WAIT_MIN;
   return {
     checked: calibration.checked * keep + 1,
     kept: calibration.kept * keep + (kept ? 1 : 0),
@@ -153,7 +157,7 @@ export function postingPolicy(
 /** The grid of values people are shown, up to and including the first value >= max. */
 export function postedGrid(maxMin: number): number[] {
   const grid: number[] = [];
-  for (let p = 0; ; p = p < 10 ? p + 1 : p + 5) {
+  for (let p = 0; ; p = p < LONG_WAIT_MIN ? p + 1 : p + GRID_STEP_MIN) {
     grid.push(p);
     if (p >= maxMin) break;
   }
@@ -197,10 +201,10 @@ export function choosePosted(
   for (const p of grid) {
     while (i < finite && sorted[i]! <= p + KEPT_SLACK_MIN) below += weights[i++]!;
     const level = below / total;
-    if (level < policy.minLevel - 1e-12) continue;
-    const long = p >= 10 ? policy.longWaitWeight * (mean - policy.longWaitRatio * p) : 0;
+    if (level < policy.minLevel - WEIGHT_TOLERANCE) continue;
+    const long = p >= LONG_WAIT_MIN ? policy.longWaitWeight * (mean - policy.longWaitRatio * p) : 0;
     const score = level - policy.paddingPerMin * p + long;
-    if (score > bestScore + 1e-12) {
+    if (score > bestScore + WEIGHT_TOLERANCE) {
       bestScore = score;
       best = p;
       bestLevel = level;
@@ -220,7 +224,7 @@ export function tiltedQuantile(sorted: Float64Array, q: number, hazardPerMin = 0
   for (const w of sorted) {
     if (!Number.isFinite(w)) return Infinity;
     acc += Math.exp(-hazardPerMin * w);
-    if (acc >= q * total - 1e-12) return w;
+    if (acc >= q * total - WEIGHT_TOLERANCE) return w;
   }
   return sorted[sorted.length - 1]!;
 }

@@ -10,7 +10,8 @@ import {
   type Calibration,
   type PostingPolicy,
 } from './calibration.ts';
-import { buildServiceTimeModels } from './service-times.ts';
+import { learnedParameters, type ParameterSource } from './parameters.ts';
+import { LONG_WAIT_MIN } from './rounding.ts';
 import type { EstimatorState } from './state.ts';
 
 /**
@@ -111,7 +112,7 @@ export function pendingPromises(
     const n = paths!.length;
     pending.checked += present / n;
     pending.kept += kept / n;
-    if (t.postedWaitMin >= 10) {
+    if (t.postedWaitMin >= LONG_WAIT_MIN) {
       pending.longActualMin += actual / n;
       pending.longPostedMin += (t.postedWaitMin * present) / n;
     }
@@ -126,17 +127,22 @@ function postedWaiting(queue: QueueState): string[] {
     .map((t) => t.id);
 }
 
-/** The wait a customer taking a ticket for `serviceId` now would be told. */
+/**
+ * The wait a customer taking a ticket for `serviceId` now would be told. `parameters`: the
+ * forecast's source (parameters.ts), what the queue taught unless a simulation's oracle says.
+ */
 export function estimateNewArrival(
   est: EstimatorState,
   queue: QueueState,
   now: number,
   request: { serviceId: string; segmentId?: string | null },
+  parameters?: ParameterSource,
 ): WaitEstimate {
   const weight = segmentWeight(queue.rules, request.segmentId);
   const result = forecast(est, queue, now, {
     extra: { id: NEW_TICKET_ID, serviceId: request.serviceId, weight },
     targets: postedWaiting(queue),
+    parameters,
   });
   const policy = postingPolicy(
     est.calibration,
@@ -156,12 +162,13 @@ export function estimateNewArrival(
   );
 }
 
-/** Remaining wait of every waiting ticket (for boards, phone pages and displays), by ticket id. */
+/** Remaining wait of every waiting ticket (boards, phone pages, displays) by ticket id; `parameters` as above. */
 export function estimateWaiting(
   est: EstimatorState,
   queue: QueueState,
   now: number,
   ticketIds?: readonly string[],
+  parameters?: ParameterSource,
 ): Record<string, WaitEstimate> {
   // the posted tickets are forecast too, for the promises pending in the line (the policy)
   const wanted = ticketIds ? new Set(ticketIds) : null;
@@ -169,7 +176,7 @@ export function estimateWaiting(
     est,
     queue,
     now,
-    wanted ? { targets: [...new Set([...wanted, ...postedWaiting(queue)])] } : {},
+    wanted ? { targets: [...new Set([...wanted, ...postedWaiting(queue)])], parameters } : { parameters },
   );
   const policy = postingPolicy(
     est.calibration,
@@ -189,8 +196,12 @@ export function estimateWaiting(
   return out;
 }
 
-/** Mean service time of a service as the estimator sees it now (robust, counter-normalised). */
-export function meanServiceMin(est: EstimatorState, serviceId: string): number {
-  const models = buildServiceTimeModels(est, [serviceId]);
+/** Mean service time of a service as the estimator sees it now (robust, counter-normalised), from `parameters`. */
+export function meanServiceMin(
+  est: EstimatorState,
+  serviceId: string,
+  parameters: ParameterSource = learnedParameters,
+): number {
+  const models = parameters.serviceTimes(est, [serviceId]);
   return (models.services[serviceId] ?? models.fallback).mean;
 }

@@ -14,7 +14,9 @@ import {
   updateCalibration,
 } from './calibration.ts';
 import { estimateNewArrival, estimateWaiting, pendingPromises } from './estimate.ts';
-import { arrivalRatesPerMin, forecast } from './forecast.ts';
+import { arrivalRatesPerMin } from './arrivals.ts';
+import { forecast } from './forecast.ts';
+import { learnedParameters, type ParameterSource } from './parameters.ts';
 import { nextStaffed } from '../queue/rota.ts';
 import { roundPostedWait } from './rounding.ts';
 import { buildServiceTimeModels } from './service-times.ts';
@@ -427,5 +429,29 @@ describe('calibration', () => {
     // decay 0.002 per promise: checked 1 x 0.998 + 1, kept 1 x 0.998 + 0
     expect(v.est.calibration.checked).toBeCloseTo(1.998, 12);
     expect(v.est.calibration.kept).toBeCloseTo(0.998, 12);
+  });
+});
+
+describe('parameter sources', () => {
+  it('the forecast takes every parameter from the source it is given; by default what the queue taught', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    for (const id of ['t0', 't1', 't2']) v.run({ type: 'issue', ticketId: id, serviceId: 'A' }, T0);
+    const learned = forecast(v.est, v.queue, T0, { targets: ['t2'] });
+    expect(forecast(v.est, v.queue, T0, { targets: ['t2'], parameters: learnedParameters })).toEqual(learned);
+    expect(learned.hazardPerMin).toBe(abandonmentHazardPerMin([]));
+    expect(learned.models.services.A!.mean).toBeCloseTo(4, 9);
+    const tenMinutes = { serviceId: 'A', samples: [10], mean: 10, median: 10 };
+    const source: ParameterSource = {
+      serviceTimes: () => ({ services: { A: tenMinutes }, counterFactor: { c1: 1.5 }, fallback: tenMinutes }),
+      abandonmentHazardPerMin: () => 0,
+      noShowCostMin: () => 1,
+      unplannedBreaksPerOpenMin: () => 0,
+      arrivalRatesPerMin: () => [],
+    };
+    const given = forecast(v.est, v.queue, T0, { targets: ['t2'], parameters: source });
+    // two services of 10 minutes at a counter taking 1.5 times as long
+    expect(new Set(given.waits.get('t2'))).toEqual(new Set([30]));
+    expect(given.hazardPerMin).toBe(0);
   });
 });

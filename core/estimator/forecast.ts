@@ -3,8 +3,8 @@ import type { QueueState, Shift } from '../queue/types.ts';
 import { nextStaffed } from '../queue/rota.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { exponential, hashSeed, mulberry32, type Random } from '../simulation/random.ts';
-import { abandonmentHazardPerMin } from './abandonment.ts';
-import { buildServiceTimeModels, type ServiceTimeModel, type ServiceTimeModels } from './service-times.ts';
+import { learnedParameters, type ParameterSource } from './parameters.ts';
+import type { ServiceTimeModel, ServiceTimeModels } from './service-times.ts';
 import type { EstimatorState } from './state.ts';
 
 /**
@@ -43,6 +43,8 @@ export interface ForecastOptions {
   extra?: HypotheticalTicket;
   /** Only these tickets need a forecast (stop a path once all are called). Default: all waiting. */
   targets?: readonly string[];
+  /** Where service times, abandonment, breaks and arrivals come from. Default: what the queue taught. */
+  parameters?: ParameterSource;
 }
 
 export interface Forecast {
@@ -67,13 +69,22 @@ interface LineTicket {
   target: number;
 }
 
+/** Pseudo-breaks around the prior break length (times it): a spread, so a first long break is no surprise. */
+const PRIOR_BREAK_FACTORS = [0.6, 0.85, 1.15, 1.6];
+
 /**
- * Break lengths: the observed ones plus four pseudo-breaks around the prior (0.6, 0.85, 1.15 and
- * 1.6 times it), sorted, so a counter on break comes back after the remaining part of a break
- * longer than the one it has had so far (drawResidual), not after a fixed mean minus what elapsed.
+ * A service (or break) already longer than every sample lasts on, exponentially, with this share of
+ * the median as its mean: it is nearly over more often than not, yet not certainly.
+ */
+const OVERRUN_SHARE_OF_MEDIAN = 0.5;
+
+/**
+ * Break lengths: the observed ones plus pseudo-breaks around the prior (PRIOR_BREAK_FACTORS),
+ * sorted, so a counter on break comes back after the remaining part of a break longer than the
+ * one it has had so far (drawResidual), not after a fixed mean minus what elapsed.
  */
 function breakLengths(observed: readonly number[], priorMin: number): ServiceTimeModel {
-  const samples = [...observed, ...[0.6, 0.85, 1.15, 1.6].map((f) => f * priorMin)].sort((a, b) => a - b);
+  const samples = [...observed, ...PRIOR_BREAK_FACTORS.map((f) => f * priorMin)].sort((a, b) => a - b);
   const mid = samples.length / 2;
   const median = samples.length % 2 ? samples[Math.floor(mid)]! : (samples[mid - 1]! + samples[mid]!) / 2;
   return { serviceId: '', samples, mean: samples.reduce((a, b) => a + b, 0) / samples.length, median };
@@ -95,42 +106,9 @@ function drawResidual(random: Random, model: ServiceTimeModel, factor: number, e
     if (s[mid]! <= normalisedElapsed) lo = mid + 1;
     else hi = mid;
   }
-  if (lo >= s.length) return exponential(random, 0.5 * model.median * factor);
+  if (lo >= s.length) return exponential(random, OVERRUN_SHARE_OF_MEDIAN * model.median * factor);
   const total = s[lo + Math.floor(random() * (s.length - lo))]!;
   return (total - normalisedElapsed) * factor;
-}
-
-/**
- * Arrival rates per service and priority weight: the service's total rate over the recent window
- * (it follows the time of day), split by the shares of each weight over a longer history (rare
- * segments, e.g. urgent, would otherwise flicker between 0 and a burst).
- */
-export function arrivalRatesPerMin(
-  est: EstimatorState,
-  now: number,
-): Array<{ serviceId: string; weight: number; perMin: number }> {
-  const windowMin = est.config.arrivalWindowMin;
-  const since = est.firstArrivalAt === null ? windowMin : (now - est.firstArrivalAt) / MINUTE_MS;
-  const span = Math.max(5, Math.min(windowMin, since));
-  const cutoff = now - span * MINUTE_MS;
-  const out: Array<{ serviceId: string; weight: number; perMin: number }> = [];
-  for (const [serviceId, list] of Object.entries(est.arrivals)) {
-    let recent = 0;
-    const counts = new Map<number, number>();
-    for (const a of list) {
-      if (a.at > now) continue;
-      if (a.at >= cutoff) recent += 1;
-      counts.set(a.weight, (counts.get(a.weight) ?? 0) + 1);
-    }
-    // Shares shrink toward ordinary tickets with the weight of a few ordinary arrivals, so the
-    // first priority customers of the day do not look like a flood of them.
-    const priorOrdinary = est.config.priorOrdinaryArrivals;
-    if (!counts.has(0)) counts.set(0, 0);
-    const total = [...counts.values()].reduce((s, x) => s + x, 0) + priorOrdinary;
-    for (const [weight, count] of counts)
-      out.push({ serviceId, weight, perMin: ((recent / span) * (count + (weight === 0 ? priorOrdinary : 0))) / total });
-  }
-  return out;
 }
 
 export function forecast(est: EstimatorState, queue: QueueState, now: number, options: ForecastOptions = {}): Forecast {
@@ -138,20 +116,13 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   const cfg = est.config;
   const serviceIds = rules.services.map((s) => s.id);
   const serviceIndex = new Map(serviceIds.map((id, i) => [id, i]));
-  const models = buildServiceTimeModels(est, serviceIds);
+  const parameters = options.parameters ?? learnedParameters;
+  const models = parameters.serviceTimes(est, serviceIds);
   const modelByIndex = serviceIds.map((id) => models.services[id] ?? models.fallback);
-  const hazard = est.known ? est.known.hazardPerMin : abandonmentHazardPerMin(est.calls);
-  const noShowCost = est.known
-    ? est.known.noShowMin
-    : est.noShowCostsMin.length
-      ? est.noShowCostsMin.reduce((s, x) => s + x, 0) / est.noShowCostsMin.length
-      : cfg.priorNoShowCostMin;
+  const hazard = parameters.abandonmentHazardPerMin(est);
+  const noShowCost = parameters.noShowCostMin(est);
   const breakModel = breakLengths(est.breaksMin, cfg.priorBreakMin);
-  // Unannounced breaks: one per priorMinutesPerBreak open counter-minutes a priori, then as observed.
-  let openMinutes = est.openMinutes;
-  for (const since of Object.values(est.openSince)) openMinutes += Math.max(0, (now - since) / MINUTE_MS);
-  // (A simulated day's breaks are all on the rota: an oracle knows no surprise comes.)
-  const breaksPerOpenMin = est.known ? 0 : (1 + est.breaksTaken) / (cfg.priorMinutesPerBreak + openMinutes);
+  const breaksPerOpenMin = parameters.unplannedBreaksPerOpenMin(est, now);
   const rel = (ms: number) => (ms - now) / MINUTE_MS;
 
   // ---- the line, in calling order
@@ -252,9 +223,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   }
 
   // ---- priority arrivals that could overtake a target
-  const rates = est.known
-    ? est.known.arrivals.filter((a) => a.from <= now && now < a.to)
-    : arrivalRatesPerMin(est, now);
+  const rates = parameters.arrivalRatesPerMin(est, now);
   const jumpers = rates
     .filter((r) => r.weight > 0 && serviceIndex.has(r.serviceId))
     .map((r) => ({

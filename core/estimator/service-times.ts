@@ -24,6 +24,25 @@ export interface ServiceTimeModels {
   fallback: ServiceTimeModel;
 }
 
+/** Floor of a service time before its log: a service logged as 0 minutes (a double press) stays finite. */
+const MIN_SERVICE_MIN = 1e-3;
+/** MAD x this estimates the standard deviation of a normal sample (here: of log service times). */
+const MAD_TO_SD = 1.4826;
+/** Service times are winsorised at the median +- this many robust standard deviations. */
+const WINSOR_SDS = 3;
+/** ... and never closer than this in log space (e^0.1: 10%), when nearly all samples agree. */
+const MIN_LOG_SPREAD = 0.1;
+/** Fewer samples than this have no spread to judge an outlier by: they stay as they are. */
+const MIN_WINSOR_SAMPLES = 4;
+/** A service needs this many samples before its median can tell a counter's speed. */
+const MIN_SAMPLES_FOR_SPEED = 3;
+/** A counter's speed shrinks toward 1 with the weight of this many samples: one slow customer is not a slow counter. */
+const SPEED_SHRINK_SAMPLES = 8;
+/** Acklam's approximation switches to its tail formula below this probability (and above 1 minus it). */
+const ACKLAM_TAIL = 0.02425;
+/** Probabilities are kept this far inside (0, 1): the quantile of 0 or 1 is infinite. */
+const PROBABILITY_CLAMP = 1e-9;
+
 function median(sorted: readonly number[]): number {
   if (sorted.length === 0) return NaN;
   const mid = sorted.length / 2;
@@ -43,15 +62,15 @@ function normalQuantile(p: number): number {
     2.938163982698783,
   ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
-  if (q < 0.02425) {
+  const q = Math.min(Math.max(p, PROBABILITY_CLAMP), 1 - PROBABILITY_CLAMP);
+  if (q < ACKLAM_TAIL) {
     const r = Math.sqrt(-2 * Math.log(q));
     return (
       (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) /
       ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1)
     );
   }
-  if (q > 1 - 0.02425) return -normalQuantile(1 - q);
+  if (q > 1 - ACKLAM_TAIL) return -normalQuantile(1 - q);
   const r = q - 0.5;
   const s = r * r;
   return (
@@ -69,11 +88,11 @@ function priorSamples(mean: number, cv: number, count: number): number[] {
 }
 
 function winsorise(samples: number[]): number[] {
-  if (samples.length < 4) return samples;
-  const logs = sortNumbers(samples.map((s) => Math.log(Math.max(s, 1e-3))));
+  if (samples.length < MIN_WINSOR_SAMPLES) return samples;
+  const logs = sortNumbers(samples.map((s) => Math.log(Math.max(s, MIN_SERVICE_MIN))));
   const m = median(logs);
   const mad = median(sortNumbers(logs.map((l) => Math.abs(l - m))));
-  const spread = Math.max(0.1, 3 * 1.4826 * mad);
+  const spread = Math.max(MIN_LOG_SPREAD, WINSOR_SDS * MAD_TO_SD * mad);
   return samples.map((s) => Math.min(Math.exp(m + spread), Math.max(Math.exp(m - spread), s)));
 }
 
@@ -84,44 +103,39 @@ function modelOf(serviceId: string, raw: number[], prior: number, cfg: Estimator
   return { serviceId, samples, mean, median: median(samples) };
 }
 
-/** Samples of a known lognormal (KnownParameters): its quantiles, as many as a day's observations could be. */
-const KNOWN_SAMPLES = 400;
-
-function knownModels(
-  known: NonNullable<EstimatorState['known']>,
-  serviceIds: readonly string[],
+/**
+ * A model of nothing observed but a lognormal prior of `count` samples: its quantiles. The
+ * simulator's oracle (core/simulation/known-parameters.ts) models a scenario's true service times so.
+ */
+export function lognormalModel(
+  serviceId: string,
+  shape: { mean: number; cv: number },
+  count: number,
   cfg: EstimatorState['config'],
-): ServiceTimeModels {
-  const services: Record<string, ServiceTimeModel> = {};
-  for (const serviceId of new Set([...serviceIds, ...Object.keys(known.serviceMin)])) {
-    const { mean, cv } = known.serviceMin[serviceId] ?? { mean: cfg.priorServiceMin, cv: cfg.priorServiceCv };
-    // a model of nothing observed but a prior of the known shape and many samples
-    services[serviceId] = modelOf(serviceId, [], mean, { ...cfg, priorServiceCv: cv, priorSamples: KNOWN_SAMPLES });
-  }
-  return { services, counterFactor: { ...known.counterFactor }, fallback: modelOf('', [], cfg.priorServiceMin, cfg) };
+): ServiceTimeModel {
+  return modelOf(serviceId, [], shape.mean, { ...cfg, priorServiceCv: shape.cv, priorSamples: count });
 }
 
 export function buildServiceTimeModels(est: EstimatorState, serviceIds: readonly string[]): ServiceTimeModels {
   const cfg = est.config;
-  if (est.known) return knownModels(est.known, serviceIds, cfg);
   const rawMedian: Record<string, number> = {};
   for (const [serviceId, list] of Object.entries(est.serviceTimes))
     rawMedian[serviceId] = median(sortNumbers(list.map((s) => s.min)));
   const logRatios: Record<string, number[]> = {};
   for (const [serviceId, list] of Object.entries(est.serviceTimes)) {
     const m = rawMedian[serviceId]!;
-    if (!(m > 0) || list.length < 3) continue;
+    if (!(m > 0) || list.length < MIN_SAMPLES_FOR_SPEED) continue;
     for (const s of list) {
       const ratios = logRatios[s.counterId] ?? [];
       logRatios[s.counterId] = ratios;
-      ratios.push(Math.log(Math.max(s.min, 1e-3) / m));
+      ratios.push(Math.log(Math.max(s.min, MIN_SERVICE_MIN) / m));
     }
   }
   const counterFactor: Record<string, number> = {};
   for (const [counterId, ratios] of Object.entries(logRatios)) {
     const n = ratios.length;
-    // Shrink toward 1 (log 0) with the weight of 8 samples: one slow customer is not a slow counter.
-    counterFactor[counterId] = Math.exp((median(sortNumbers(ratios)) * n) / (n + 8));
+    // Shrink toward 1 (log 0) with the weight of SPEED_SHRINK_SAMPLES samples.
+    counterFactor[counterId] = Math.exp((median(sortNumbers(ratios)) * n) / (n + SPEED_SHRINK_SAMPLES));
   }
   const services: Record<string, ServiceTimeModel> = {};
   const ids = new Set([...serviceIds, ...Object.keys(est.serviceTimes)]);

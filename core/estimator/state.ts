@@ -27,12 +27,15 @@ export interface EstimatorConfig extends CalibrationConfig {
   arrivalWindowMin: number;
   /** Pseudo-arrivals without priority added to the shares of priority segments (forecast.ts). */
   priorOrdinaryArrivals: number;
+  /** Prior length of a break (minutes) until some were seen. */
   priorBreakMin: number;
   /** Mean lateness (exponential) of a clerk whose announced break end has passed. */
   priorBreakOverrunMin: number;
   /** Prior: one break per this many open counter-minutes (breaks are not announced in advance). */
   priorMinutesPerBreak: number;
+  /** Prior minutes a counter loses calling someone who has gone, until some no-shows were seen. */
   priorNoShowCostMin: number;
+  /** Seeds the forecast's paths (mixed with the time and the line, so each forecast differs). */
   seed: number;
 }
 
@@ -64,6 +67,13 @@ export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   seed: 1,
 };
 
+/** Arrivals remembered per service: enough for the shares of rare priority segments (arrivals.ts). */
+const ARRIVALS_KEPT = 300;
+/** No-show costs remembered: their mean is all the forecast needs. */
+const NO_SHOWS_KEPT = 50;
+/** Break lengths remembered: a day or two of a venue's breaks. */
+const BREAKS_KEPT = 30;
+
 interface ServiceTimeSample {
   min: number;
   counterId: string;
@@ -74,28 +84,8 @@ interface ArrivalSample {
   weight: number;
 }
 
-/**
- * Parameters handed to the estimator instead of learned from the queue: a simulation's truth, so
- * the estimator bench can tell how much of a missed target is estimation and how much is the
- * information a queue has (`npm run bench -- estimator`, "oracle"). A venue never sets it.
- */
-export interface KnownParameters {
-  /** Service time distribution (lognormal) per service, at a counter of speed 1. */
-  serviceMin: Record<string, { mean: number; cv: number }>;
-  /** Time factor per counter (2 = takes twice as long). */
-  counterFactor: Record<string, number>;
-  /** Abandonment hazard per minute (0: nobody leaves). */
-  hazardPerMin: number;
-  /** Minutes a counter loses calling a customer who has gone. */
-  noShowMin: number;
-  /** Arrival rates per service and priority weight over time (ms). */
-  arrivals: Array<{ serviceId: string; weight: number; from: number; to: number; perMin: number }>;
-}
-
 export interface EstimatorState {
   config: EstimatorConfig;
-  /** Set only by the simulator's oracle runs: see KnownParameters. */
-  known?: KnownParameters;
   /** Prior mean service time per service (from the venue's rules). */
   priors: Record<string, number>;
   serviceTimes: Record<string, ServiceTimeSample[]>;
@@ -115,12 +105,11 @@ export interface EstimatorState {
 }
 
 export function createEstimatorState(
-  options: { config?: Partial<EstimatorConfig>; priors?: Record<string, number>; known?: KnownParameters } = {},
+  options: { config?: Partial<EstimatorConfig>; priors?: Record<string, number> } = {},
 ): EstimatorState {
   const config = { ...DEFAULT_ESTIMATOR_CONFIG, ...options.config };
   return {
     config,
-    ...(options.known ? { known: options.known } : {}),
     priors: { ...options.priors },
     serviceTimes: {},
     calls: [],
@@ -165,7 +154,7 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
           [event.serviceId]: pushCapped(
             est.arrivals[event.serviceId],
             { at: event.issuedAt, weight: event.weight },
-            300,
+            ARRIVALS_KEPT,
           ),
         },
       };
@@ -207,7 +196,7 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       const waitMin = ticket.joinedAt === null ? null : (ticket.calledAt - ticket.joinedAt) / MINUTE_MS;
       return {
         ...est,
-        noShowCostsMin: pushCapped(est.noShowCostsMin, costMin, 50),
+        noShowCostsMin: pushCapped(est.noShowCostsMin, costMin, NO_SHOWS_KEPT),
         calls: waitMin === null ? est.calls : pushCapped(est.calls, { waitMin, present: false }, cfg.recentCalls),
       };
     }
@@ -233,7 +222,7 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       }
       const breaksMin =
         started !== undefined && event.type === 'counter.opened'
-          ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, 30)
+          ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, BREAKS_KEPT)
           : est.breaksMin;
       return { ...est, openMinutes, openSince, breakStartedAt: otherBreaks, breaksMin };
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashSeed, lognormal, mulberry32, poissonProcess } from './random.ts';
 import { parseScenario, scenarioSchema, type ScenarioInput } from './scenario.ts';
-import { buildServiceTimeModels } from '../estimator/service-times.ts';
+import { knownParameterSource } from './known-parameters.ts';
 import { createEstimatorState } from '../estimator/state.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { simulateSeeds } from './seeds.ts';
@@ -99,9 +99,9 @@ describe('simulator', () => {
     ]);
     expect(a[0]!.to - a[0]!.from).toBe(150 * MINUTE_MS);
     // a slow counter observed for A does not move the known model
-    const est = createEstimatorState({ known });
+    const est = createEstimatorState();
     est.serviceTimes.A = Array.from({ length: 40 }, () => ({ min: 20, counterId: 'c1' }));
-    const models = buildServiceTimeModels(est, ['A']);
+    const models = knownParameterSource(known).serviceTimes(est, ['A']);
     expect(models.services.A!.mean).toBeCloseTo(4, 1);
     expect(models.counterFactor).toEqual({ c1: 1, c2: 1 / 1.2 });
     // the same day with the truth: same customers, scored against the same baselines

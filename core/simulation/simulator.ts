@@ -1,12 +1,7 @@
 import { estimateNewArrival, estimateWaiting, meanServiceMin } from '../estimator/estimate.ts';
 import { promiseBudget } from '../estimator/calibration.ts';
-import {
-  createEstimatorState,
-  observe,
-  type EstimatorConfig,
-  type EstimatorState,
-  type KnownParameters,
-} from '../estimator/state.ts';
+import { learnedParameters } from '../estimator/parameters.ts';
+import { createEstimatorState, observe, type EstimatorConfig, type EstimatorState } from '../estimator/state.ts';
 import { apply, decide, emptyQueueState } from '../queue/engine.ts';
 import { offerReturnWindow } from '../queue/return-times.ts';
 import { createQueueRules } from '../queue/rules.ts';
@@ -14,6 +9,7 @@ import type { QueueCommand, QueueEvent, QueueRules, QueueState } from '../queue/
 import { MINUTE_MS } from '../queue/types.ts';
 import { ticketPosition } from '../queue/views.ts';
 import { TimedHeap } from './heap.ts';
+import { type KnownParameters, knownParameterSource } from './known-parameters.ts';
 import { promisesAtJoin, scoreMethod, type MethodScore, type Posted, type ServedRecord } from './metrics.ts';
 import { exponential, hashSeed, lognormal, mulberry32, poissonProcess } from './random.ts';
 import type { Scenario } from './scenario.ts';
@@ -209,8 +205,8 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
   let est: EstimatorState = createEstimatorState({
     config: { seed: scenario.seed, ...options.estimator },
     priors,
-    known: options.oracle ? knownParameters(scenario) : undefined,
   });
+  const parameters = options.oracle ? knownParameterSource(knownParameters(scenario)) : learnedParameters;
   const customers = generateCustomers(scenario);
   const byTicket = new Map(customers.map((c) => [c.ticketId, c]));
   const speed = new Map(scenario.counters.map((c) => [c.id, c.speed]));
@@ -280,8 +276,7 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
       (c) => c.status === 'open' && c.services.includes(serviceId),
     ).length;
     // the baselines see what the queue has learned, oracle or not, so every run scores against the same ones
-    const { known: _truth, ...learned } = est;
-    const mean = meanServiceMin(learned, serviceId);
+    const mean = meanServiceMin(est, serviceId);
     const calls = callTimes.get(serviceId) ?? [];
     const spanMin = Math.min(
       30,
@@ -347,13 +342,19 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
       }
       case 'arrive': {
         const c = event.customer;
-        const estimate = estimateNewArrival(est, queue, at(), { serviceId: c.serviceId, segmentId: c.segmentId });
+        const estimate = estimateNewArrival(
+          est,
+          queue,
+          at(),
+          { serviceId: c.serviceId, segmentId: c.segmentId },
+          parameters,
+        );
         const offer = withReturns
           ? offerReturnWindow(queue, at(), {
               serviceId: c.serviceId,
               postedWaitMin: estimate.postedMin,
               pointWaitMin: estimate.pointMin,
-              meanServiceMin: meanServiceMin(est, c.serviceId),
+              meanServiceMin: meanServiceMin(est, c.serviceId, parameters),
               closesAt: OPENING_MS + (lastClose.get(c.serviceId) ?? 0) * MINUTE_MS,
             })
           : null;
@@ -394,7 +395,7 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
         const checkIn = decide(queue, { type: 'check-in', ticketId: c.ticketId }, at());
         if (!Array.isArray(checkIn)) break;
         const checkedIn = checkIn.reduce(apply, queue);
-        const estimate = estimateWaiting(est, checkedIn, at(), [c.ticketId])[c.ticketId];
+        const estimate = estimateWaiting(est, checkedIn, at(), [c.ticketId], parameters)[c.ticketId];
         const posted = estimate?.postedMin ?? null;
         const point = estimate?.pointMin ?? 0;
         run({ type: 'check-in', ticketId: c.ticketId, postedWaitMin: posted ?? undefined, pointWaitMin: point });

@@ -8,6 +8,7 @@ import {
   type ForwardedKey,
   type KeyboardButtonsConfig,
 } from './keyboard-keys.ts';
+import { systemClock } from '../../core/logger.ts';
 
 /**
  * A keyboard-mode keypad as a FeedbackButtons device, so the kiosk treats it like the others.
@@ -28,7 +29,7 @@ export class KeyboardButtons extends EventEmitter<FeedbackButtonsEvents> impleme
     super();
     this.debouncer = new Debouncer(options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     this.buttons = keysToCatch(config);
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemClock.now;
   }
 
   get status(): DeviceStatus {

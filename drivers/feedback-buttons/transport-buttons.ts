@@ -5,6 +5,7 @@ import { TransportLink } from '../transport/transport-link.ts';
 import { DEFAULT_BUTTON_LEVELS, levelOfButton, validateButtonLevels, type ButtonLevels } from './button-levels.ts';
 import { Debouncer, DEFAULT_DEBOUNCE_MS } from './debounce.ts';
 import { DEFAULT_GARBAGE_RULE, ErrorRate, type ErrorRateRule } from './error-rate.ts';
+import { systemClock } from '../../core/logger.ts';
 
 /** Something the driver could not use: a garbage line, a short report, an unmapped button. */
 export interface ButtonProblem {
@@ -65,7 +66,7 @@ export abstract class TransportButtons extends EventEmitter<FeedbackButtonsEvent
       data: (chunk) => this.safely(() => this.receive(chunk)),
       state: (state, reason) => this.safely(() => this.transportChanged(state, reason)),
     });
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemClock.now;
     this.levels = validateButtonLevels(options.levels ?? DEFAULT_BUTTON_LEVELS);
     this.debouncer = new Debouncer(options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     this.garbage = new ErrorRate(options.garbage ?? DEFAULT_GARBAGE_RULE);

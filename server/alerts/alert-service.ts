@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '../../core/logger.ts';
+import { type Logger, silentLogger, systemClock } from '../../core/logger.ts';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_ALERT_RULES, evaluate, type AlertRule, type Observations } from '../../core/alerts/rules.ts';
 import {
@@ -247,6 +247,6 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   }
 
   private now(): number {
-    return (this.options.now ?? Date.now)();
+    return (this.options.now ?? systemClock.now)();
   }
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { backoffDelay, type BackoffPolicy } from '../../core/backoff.ts';
-import { type Logger, silentLogger } from '../../core/logger.ts';
+import { type Logger, silentLogger, systemClock } from '../../core/logger.ts';
 import type { Venue } from '../../core/venue.ts';
 import type { HubStore, WebhookDelivery } from '../store/hub-store.ts';
 import { attemptDelivery } from './webhooks.ts';
@@ -116,6 +116,6 @@ export class WebhookOutbox extends EventEmitter<WebhookOutboxEvents> {
   }
 
   private now(): number {
-    return (this.options.now ?? Date.now)();
+    return (this.options.now ?? systemClock.now)();
   }
 }

@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../core/protocol.ts';
 import type { HubStore, UserRecord } from '../store/hub-store.ts';
 import type { Revoked } from '../sockets/revocations.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts';
+import { systemClock } from '../../core/logger.ts';
 
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -34,7 +35,7 @@ type AccountsEvents = { revoked: [revoked: Revoked] };
 export class Accounts extends EventEmitter<AccountsEvents> {
   constructor(
     private readonly store: HubStore,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = systemClock.now,
   ) {
     super();
   }

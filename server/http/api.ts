@@ -80,6 +80,7 @@ export function apiRouter(deps: {
   feedback: VisitFeedbackService;
 }): express.Router {
   const { store, accounts, venues, queues, analytics, alerts, throttle, feedback } = deps;
+  const clock = deps.clock ?? systemClock;
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -106,7 +107,9 @@ export function apiRouter(deps: {
       throttle.finished(address);
     }
     const { token, user, expiresAt } = signedIn;
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt), path: '/' });
+    // A lifetime, not a date: the browser counts it on its own clock, whatever the hub's says.
+    const maxAge = expiresAt - clock.now();
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', maxAge, path: '/' });
     res.json({
       token,
       expiresAt,
@@ -215,15 +218,15 @@ export function apiRouter(deps: {
     res.status(201).json({ token: await venues.newBoardToken(String(req.params.venueId)) });
   });
 
-  queueRoutes(router, { queues, requireVenue, parseBody });
-  analyticsRoutes(router, { analytics, store, clock: deps.clock ?? systemClock, requireVenue });
-  feedbackRoutes(router, { feedback, parseBody });
+  queueRoutes(router, { queues, requireVenue, parseBody, clock });
+  analyticsRoutes(router, { analytics, store, clock, requireVenue });
+  feedbackRoutes(router, { feedback, parseBody, clock });
   taskRoutes(router, { alerts, store, requireVenue });
   reportRoutes(router, {
     store,
     requireVenue,
     currentUser: (req) => accounts.userForSession(session(req)),
-    clock: deps.clock ?? systemClock,
+    clock,
     analytics,
   });
 

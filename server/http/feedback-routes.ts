@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { FeedbackOutcome, VisitFeedbackService } from '../analytics/visit-feedback.ts';
 import { visitFeedbackSchema } from '../analytics/visit-feedback.ts';
 import { ApiError } from './api-error.ts';
+import { type Clock, systemClock } from '../../core/logger.ts';
 
 const STATUS: Record<Extract<FeedbackOutcome, { ok: false }>['code'], number> = {
   'unknown-ticket': 404,
@@ -23,7 +24,7 @@ export class AddressThrottle {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = systemClock.now,
   ) {}
 
   /** True if this address may make one more request now (and counts it). */
@@ -54,9 +55,10 @@ export function feedbackRoutes(
     feedback: VisitFeedbackService;
     parseBody: <T>(schema: z.ZodType<T>, body: unknown) => T;
     throttle?: AddressThrottle;
+    clock: Clock;
   },
 ): void {
-  const throttle = deps.throttle ?? new AddressThrottle(20, 60_000);
+  const throttle = deps.throttle ?? new AddressThrottle(20, 60_000, () => deps.clock.now());
   router.post('/venues/:venueId/tickets/:ticketId/feedback', async (req: Request, res) => {
     if (!throttle.allow(req.ip ?? req.socket.remoteAddress ?? 'unknown'))
       throw new ApiError(429, 'too-many-requests', 'too many ratings from this address: wait a minute and try again');

@@ -1,6 +1,7 @@
 import type express from 'express';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import type { Clock } from '../../core/logger.ts';
 import type { QueueFailureCode, Role } from '../../core/protocol.ts';
 import { signedBy, staffCommandSchema } from '../queue/command-schema.ts';
 import type { HubQueues } from '../queue/hub-queues.ts';
@@ -27,9 +28,10 @@ export function queueRoutes(
     queues: HubQueues;
     requireVenue: (req: Request, role: Role) => Promise<{ username: string }>;
     parseBody: <T>(schema: z.ZodType<T>, body: unknown) => T;
+    clock: Clock;
   },
 ): void {
-  const { queues, requireVenue, parseBody } = deps;
+  const { queues, requireVenue, parseBody, clock } = deps;
   const venueOf = (req: Request) => String(req.params.venueId);
 
   router.get('/venues/:venueId/queue', async (req, res) => {
@@ -45,7 +47,7 @@ export function queueRoutes(
   // Tickets called since ?from= (ms; default: the last 24 hours), posted beside actual wait.
   router.get('/venues/:venueId/queue/waits', async (req, res) => {
     await requireVenue(req, 'staff');
-    const from = Number(req.query.from ?? Date.now() - 24 * 60 * 60_000);
+    const from = Number(req.query.from ?? clock.now() - 24 * 60 * 60_000);
     if (!Number.isFinite(from))
       return void res
         .status(400)

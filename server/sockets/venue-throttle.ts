@@ -19,6 +19,7 @@ export function throttleAcrossVenues(
   let running = Promise.resolve();
   const runNow = () => {
     scheduled = false;
+    // Wall time on purpose, not the hub's clock: the window is kept by setTimeout, which runs on it.
     lastRun = Date.now();
     const keysByVenue = new Map([...gathered].map(([venueId, keys]) => [venueId, [...keys]]));
     gathered = new Map();

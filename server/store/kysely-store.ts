@@ -1,5 +1,6 @@
 import type { Expression, ExpressionBuilder, RawBuilder } from 'kysely';
 import { sql } from './kysely.ts';
+import { type Clock, systemClock } from '../../core/logger.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import { type AnyEventEnvelope, parseEvent, parseVisitRated, type VisitRated } from '../../core/events.ts';
 import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
@@ -45,7 +46,11 @@ const ROWS_PER_INSERT = 1000;
  * subclass brings the connection and the few places where the dialects differ.
  */
 export abstract class KyselyHubStore implements HubStore {
-  protected constructor(protected readonly db: HubDb) {}
+  protected constructor(
+    protected readonly db: HubDb,
+    /** When a venue version was saved and, by default, when a task's webhooks are first due. */
+    protected readonly clock: Clock = systemClock,
+  ) {}
 
   abstract ingest(
     deviceId: string,
@@ -82,7 +87,7 @@ export abstract class KyselyHubStore implements HubStore {
         .execute();
       await trx
         .insertInto('venue_versions')
-        .values({ venue_id: venue.id, version: venue.version, saved_at: Date.now(), config })
+        .values({ venue_id: venue.id, version: venue.version, saved_at: this.clock.now(), config })
         .onConflict((conflict) => conflict.doNothing())
         .execute();
     });
@@ -465,7 +470,7 @@ export abstract class KyselyHubStore implements HubStore {
     venueId: string,
     task: Task,
     deliveries: readonly NewWebhookDelivery[] = [],
-    at: number = Date.now(),
+    at: number = this.clock.now(),
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx

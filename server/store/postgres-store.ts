@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '../../core/logger.ts';
+import { type Clock, type Logger, silentLogger, systemClock } from '../../core/logger.ts';
 import type { Expression, RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { AnyEventEnvelope } from '../../core/events.ts';
@@ -20,6 +20,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Where a dropped pooled connection is reported. */
   log?: Logger;
+  /** The hub's clock: when venue versions are saved and migrations applied. */
+  clock?: Clock;
 }
 
 /**
@@ -50,8 +52,11 @@ export class PostgresHubStore extends KyselyHubStore {
     2,
   );
 
-  private constructor(private readonly pool: pg.Pool) {
-    super(new Kysely<HubTables>({ dialect: new PostgresDialect({ pool }) }));
+  private constructor(
+    private readonly pool: pg.Pool,
+    clock: Clock,
+  ) {
+    super(new Kysely<HubTables>({ dialect: new PostgresDialect({ pool }) }), clock);
   }
 
   override async close(): Promise<void> {
@@ -62,6 +67,7 @@ export class PostgresHubStore extends KyselyHubStore {
   /** Connects, creates the schema if needed and runs pending migrations before answering. */
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresHubStore> {
     const schema = options.schema ?? 'public';
+    const clock = options.clock ?? systemClock;
     if (urlSetsOptions(connectionString)) {
       // The URL's options would replace our search_path: queries would miss the migrated schema.
       throw new Error(
@@ -83,12 +89,12 @@ export class PostgresHubStore extends KyselyHubStore {
     const log = options.log ?? silentLogger;
     pool.on('error', (error) => log.warn(`PostgreSQL connection lost: ${error.message}`));
     try {
-      await migratePostgres(pool, schema);
+      await migratePostgres(pool, schema, clock);
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PostgresHubStore(pool);
+    return new PostgresHubStore(pool, clock);
   }
 
   protected byteOrder(column: string): Expression<string> {
@@ -244,7 +250,7 @@ const FILL_CHUNK = 5000;
  * waits for the first to commit, then finds nothing left to do. DDL is transactional in
  * PostgreSQL, so a failed migration leaves the schema as it was.
  */
-async function migratePostgres(pool: pg.Pool, schema: string): Promise<void> {
+async function migratePostgres(pool: pg.Pool, schema: string, clock: Clock): Promise<void> {
   if (!SCHEMA_NAME.test(schema))
     throw new Error(`"${schema}" is not a usable schema name: use lower-case letters, digits and _`);
   const client = await pool.connect();
@@ -266,7 +272,7 @@ async function migratePostgres(pool: pg.Pool, schema: string): Promise<void> {
       if (migration.fill) await fillColumn(client, migration.fill);
       await client.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
         migration.version,
-        Date.now(),
+        clock.now(),
       ]);
     }
     await client.query('COMMIT');

@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { DatabaseConnection, Driver, Expression, QueryCompiler, RawBuilder } from 'kysely';
 import { realpathSync } from 'node:fs';
 import type { AnyEventEnvelope } from '../../core/events.ts';
+import type { Clock } from '../../core/logger.ts';
 import type { TouchpointCounts } from '../../core/protocol.ts';
 import { openSqlite, type SqliteDatabase } from '../../storage/sqlite.ts';
 import type { IngestContext, IngestOutcome } from './hub-store.ts';
@@ -31,10 +32,10 @@ export class SqliteHubStore extends KyselyHubStore {
   >;
   private pendingIngests: PendingIngest[] = [];
 
-  constructor(file: string) {
+  constructor(file: string, options: { clock?: Clock } = {}) {
     const sqlite = openSqlite(file, { migrations: HUB_MIGRATIONS });
     const turn = joinTurn(file === ':memory:' ? undefined : realpathSync(file));
-    super(new Kysely<HubTables>({ dialect: new TurnTakingSqliteDialect(sqlite, turn.mutex) }));
+    super(new Kysely<HubTables>({ dialect: new TurnTakingSqliteDialect(sqlite, turn.mutex) }), options.clock);
     this.sqlite = sqlite;
     this.turn = turn.mutex;
     this.leaveTurn = turn.leave;

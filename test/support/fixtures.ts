@@ -53,7 +53,8 @@ export async function startTestHub(options: {
   clock?: Clock;
   smtp?: HubOptions['smtp'];
 }): Promise<Hub & { addKiosk(deviceId: string, venueId?: string): Promise<string> }> {
-  const store = options.store ?? (options.file ? new SqliteHubStore(options.file) : undefined);
+  const store =
+    options.store ?? (options.file ? new SqliteHubStore(options.file, { clock: options.clock }) : undefined);
   if (!store) throw new Error('startTestHub needs a SQLite file or a store');
   const hub = await startHub({
     store,
