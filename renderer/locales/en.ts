@@ -349,6 +349,13 @@ export const en = {
         'is the terminal working?',
       'wait-over-promise': 'A customer of {{service}} waited {{actualMin}} min where {{postedMin}} were promised',
       'device-down': '{{device}} has been offline for {{offlineMin}} min',
+      'wait-over-promise-customers':
+        '{{customers}} customers of {{service}} waited longer than promised; ' +
+        'the longest {{actualMin}} min where {{postedMin}} were promised',
+      praise:
+        'Happy index {{index}} at {{subject}} over the last {{windowMin}} min ({{presses}} presses): ' +
+        'pass the praise on to the team',
+      'praise-run': '{{run}} delighted presses in a row at {{subject}}: pass the praise on to the team',
     },
     rules: {
       'unhappy-share': 'Many unhappy presses at {{subject}}',
@@ -356,7 +363,13 @@ export const en = {
       'feedback-anomaly': 'Unusual number of presses at {{subject}}',
       'wait-over-promise': 'A wait longer than promised',
       'device-down': 'A device is offline',
+      praise: 'Praise for {{subject}}',
     },
+    note: 'A note, no deadline',
+    escalatedTo: 'Escalated to {{name}}',
+    escalatedToManager: "Escalated to the venue's manager",
+    escalatedToManagerNamed: "Escalated to {{name}}, the venue's manager",
+    publicNote: 'What we changed',
   },
   calls: {
     soundOff: 'Calls are not heard: this screen may not play sound yet.',

@@ -342,6 +342,11 @@ export const ko: Texts = {
         '최근 {{windowMin}}분 {{subject}} 응답 없음(평소 약 {{expected}}건): 단말기가 작동하나요?',
       'wait-over-promise': '{{service}} 고객이 안내된 {{postedMin}}분보다 긴 {{actualMin}}분을 기다렸습니다',
       'device-down': '{{device}} 기기가 {{offlineMin}}분째 오프라인입니다',
+      'wait-over-promise-customers':
+        '{{service}} 고객 {{customers}}명이 안내보다 오래 기다렸습니다. ' +
+        '가장 긴 대기는 안내된 {{postedMin}}분보다 긴 {{actualMin}}분',
+      praise: '최근 {{windowMin}}분 {{subject}} 만족 지수 {{index}}(응답 {{presses}}건): 팀에 칭찬을 전해 주세요',
+      'praise-run': '{{subject}}에서 매우 만족 응답이 {{run}}번 연속: 팀에 칭찬을 전해 주세요',
     },
     rules: {
       'unhappy-share': '{{subject}}에 불만족 응답이 많습니다',
@@ -349,7 +354,13 @@ export const ko: Texts = {
       'feedback-anomaly': '{{subject}}의 응답 수가 평소와 다릅니다',
       'wait-over-promise': '안내보다 긴 대기',
       'device-down': '기기 오프라인',
+      praise: '{{subject}} 칭찬',
     },
+    note: '알림, 기한 없음',
+    escalatedTo: '{{name}}에게 상향 보고됨',
+    escalatedToManager: '매장 관리자에게 상향 보고됨',
+    escalatedToManagerNamed: '매장 관리자 {{name}}에게 상향 보고됨',
+    publicNote: '이렇게 바꿨습니다',
   },
   calls: {
     soundOff: '호출 안내 음성이 나오지 않습니다. 이 화면에서 아직 소리를 낼 수 없습니다.',

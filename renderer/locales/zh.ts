@@ -337,6 +337,11 @@ export const zh: Texts = {
       'feedback-anomaly-silent': '最近 {{windowMin}} 分钟{{subject}}没有评价，通常约 {{expected}} 次：终端是否正常？',
       'wait-over-promise': '一位{{service}}客户等候了 {{actualMin}} 分钟，而告知的是 {{postedMin}} 分钟',
       'device-down': '{{device}} 已离线 {{offlineMin}} 分钟',
+      'wait-over-promise-customers':
+        '{{service}}有 {{customers}} 位顾客等候超过承诺时间；' +
+        '最长等候 {{actualMin}} 分钟，承诺为 {{postedMin}} 分钟',
+      praise: '{{subject}}最近 {{windowMin}} 分钟满意指数 {{index}}（{{presses}} 次评价）：请把表扬转达给团队',
+      'praise-run': '{{subject}}连续 {{run}} 次非常满意：请把表扬转达给团队',
     },
     rules: {
       'unhappy-share': '{{subject}}不满意评价较多',
@@ -344,7 +349,13 @@ export const zh: Texts = {
       'feedback-anomaly': '{{subject}}评价数量异常',
       'wait-over-promise': '等候时间超过告知',
       'device-down': '设备离线',
+      praise: '{{subject}}获得表扬',
     },
+    note: '通知，无期限',
+    escalatedTo: '已上报给 {{name}}',
+    escalatedToManager: '已上报给门店经理',
+    escalatedToManagerNamed: '已上报给门店经理 {{name}}',
+    publicNote: '我们做了这些改变',
   },
   calls: {
     soundOff: '叫号语音无法播放：此屏幕尚未允许播放声音。',

@@ -21,6 +21,7 @@ import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
 import { feedbackRoutes } from './feedback-routes.ts';
 import type { VisitFeedbackService } from '../analytics/visit-feedback.ts';
+import { programmeRoutes } from './programme-routes.ts';
 import { taskRoutes } from './task-routes.ts';
 import { reportRoutes } from './report-routes.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
@@ -207,7 +208,8 @@ export function apiRouter(deps: {
   queueRoutes(router, { queues, requireVenue, parseBody });
   analyticsRoutes(router, { analytics, requireVenue });
   feedbackRoutes(router, { feedback, parseBody });
-  taskRoutes(router, { alerts, store, requireVenue });
+  taskRoutes(router, { alerts, store, requireVenue, parseBody });
+  programmeRoutes(router, { store, venues, requireVenue, parseBody });
   reportRoutes(router, {
     store,
     requireVenue,

@@ -64,6 +64,8 @@ export interface HubStore {
   queueEvents(venueId: string): Promise<QueueEvent[]>;
   /** The venue whose queue holds this ticket (its link names only the ticket), if any. */
   ticketVenue(ticketId: string): Promise<string | undefined>;
+  /** A venue's smiley presses at every touchpoint with corrected times in [from, to), oldest first (alert rules). */
+  venuePresses(venueId: string, range: { from: number; to: number }): Promise<PressRecord[]>;
   /** A venue's smiley presses at the given touchpoints with corrected times in [from, to), oldest first. */
   feedbackPresses(
     venueId: string,
@@ -96,6 +98,17 @@ export interface HubStore {
    * webhook deliveries (a delivery already queued under the same id and URL is kept as it is).
    */
   saveTask(venueId: string, task: Task, deliveries?: readonly NewWebhookDelivery[], at?: number): Promise<void>;
+  /**
+   * Opens a task unless one for the same cause key is still open (not verified) at the venue,
+   * whichever hub opened it: the store's unique index decides, so two hubs never open two. The
+   * deliveries are queued only with a task that was opened. Returns the task open for the cause.
+   */
+  openTask(
+    venueId: string,
+    task: Task,
+    deliveries?: readonly NewWebhookDelivery[],
+    at?: number,
+  ): Promise<{ task: Task; created: boolean }>;
   /**
    * Up to `limit` pending deliveries due at `now` that no hub holds, each held for `leaseMs` by
    * the caller: two hubs never attempt one delivery at once, and a hub that dies lets go.

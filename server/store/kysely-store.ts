@@ -333,22 +333,33 @@ export abstract class KyselyHubStore implements HubStore {
     return row?.venue_id;
   }
 
+  venuePresses(venueId: string, range: { from: number; to: number }): Promise<PressRecord[]> {
+    return this.presses(venueId, range, undefined);
+  }
+
   async feedbackPresses(
     venueId: string,
     range: { from: number; to: number },
     touchpointIds: readonly string[],
   ): Promise<PressRecord[]> {
     if (touchpointIds.length === 0) return [];
-    const rows = await this.db
+    return this.presses(venueId, range, touchpointIds);
+  }
+
+  private async presses(
+    venueId: string,
+    range: { from: number; to: number },
+    touchpointIds: readonly string[] | undefined,
+  ): Promise<PressRecord[]> {
+    let query = this.db
       .selectFrom('events')
       .select(['id', 'corrected_at', 'device_id', 'payload'])
       .where('venue_id', '=', venueId)
       .where('type', '=', 'feedback.pressed')
       .where('corrected_at', '>=', range.from)
-      .where('corrected_at', '<', range.to)
-      .where(this.pressTouchpoint(), 'in', touchpointIds)
-      .orderBy('corrected_at')
-      .execute();
+      .where('corrected_at', '<', range.to);
+    if (touchpointIds) query = query.where(this.pressTouchpoint(), 'in', touchpointIds);
+    const rows = await query.orderBy('corrected_at').execute();
     // Presses have few distinct payloads: each is parsed once, not once per row.
     const parsed = new Map<string, ReturnType<typeof parsePress>>();
     return rows.map((row) => {
@@ -423,27 +434,44 @@ export abstract class KyselyHubStore implements HubStore {
             .doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), body: eb.ref('excluded.body') })),
         )
         .execute();
-      if (deliveries.length === 0) return;
-      await trx
-        .insertInto('webhook_deliveries')
-        .values(
-          deliveries.map((d) => ({
-            id: d.id,
-            url: d.url,
-            venue_id: venueId,
-            payload: d.payload,
-            state: 'pending' as const,
-            created_at: at,
-            next_attempt_at: at,
-            claimed_until: null,
-            last_status: null,
-            last_error: null,
-            settled_at: null,
-          })),
-        )
-        .onConflict((conflict) => conflict.columns(['id', 'url']).doNothing())
-        .execute();
+      await queueDeliveries(trx, venueId, deliveries, at);
     });
+  }
+
+  async openTask(
+    venueId: string,
+    task: Task,
+    deliveries: readonly NewWebhookDelivery[] = [],
+    at: number = Date.now(),
+  ): Promise<{ task: Task; created: boolean }> {
+    const created = await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('tasks')
+        .values({
+          id: task.id,
+          venue_id: venueId,
+          cause_key: task.causeKey,
+          state: task.state,
+          opened_at: task.openedAt,
+          body: JSON.stringify(task),
+        })
+        // No conflict target: the partial unique index of open causes (migration 10) is the one that matters.
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await queueDeliveries(trx, venueId, deliveries, at);
+      return true;
+    });
+    if (created) return { task, created: true };
+    const open = await this.db
+      .selectFrom('tasks')
+      .select('body')
+      .where('venue_id', '=', venueId)
+      .where('cause_key', '=', task.causeKey)
+      .where('state', '<>', 'verified')
+      .executeTakeFirst();
+    // Verified between the insert and this read: the caller's next run opens it afresh.
+    return open ? { task: JSON.parse(open.body) as Task, created: false } : { task, created: false };
   }
 
   async recordVisitRating(venueId: string, rating: VisitRated): Promise<boolean> {
@@ -552,4 +580,33 @@ function parseVenue(config: string): Venue {
 function parsePress(payload: string): { touchpointId: string; level: 1 | 2 | 3 | 4; misuse: boolean } {
   const press = JSON.parse(payload) as { touchpointId: string; level: 1 | 2 | 3 | 4; misuse?: boolean };
   return { touchpointId: press.touchpointId, level: press.level, misuse: press.misuse === true };
+}
+
+/** Queues a task's webhook deliveries (one already queued under the same id and URL is kept as it is). */
+async function queueDeliveries(
+  trx: HubDb,
+  venueId: string,
+  deliveries: readonly NewWebhookDelivery[],
+  at: number,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  await trx
+    .insertInto('webhook_deliveries')
+    .values(
+      deliveries.map((d) => ({
+        id: d.id,
+        url: d.url,
+        venue_id: venueId,
+        payload: d.payload,
+        state: 'pending' as const,
+        created_at: at,
+        next_attempt_at: at,
+        claimed_until: null,
+        last_status: null,
+        last_error: null,
+        settled_at: null,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['id', 'url']).doNothing())
+    .execute();
 }
