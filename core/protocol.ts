@@ -128,6 +128,8 @@ export interface KioskServerToClient {
   /** A message the hub could not answer on its ack (it had none): unknown, or a request sent without one. */
   'message.refused': (failure: Failure) => void;
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
+  /** What the venue tells customers it changed, for the idle screen: every note showing now. */
+  notes: (notes: PublicNoteView[]) => void;
 }
 
 // ---------- queues (hub -> kiosks, boards, staff, phones) ----------

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
 import type { BoardServerToClient, BoardSnapshot, PublicNoteView } from '../core/protocol.ts';
 import type { Venue } from '../core/venue.ts';
+import { LocalStore } from '../kiosk/local-store.ts';
+import { SyncClient } from '../kiosk/sync-client.ts';
 import { useCleanups, type Cleanup } from './support/cleanups.ts';
 import { signedInUser, startTestHub, syncingKioskStore, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
@@ -32,7 +34,7 @@ async function webhookReceiver(cleanups: Cleanup[]) {
 describe('the closed loop', () => {
   const cleanups = useCleanups();
 
-  it('escalates a device task up its chain to the named manager, closes it when the device is back, and tells customers', async () => {
+  it('escalates a device task up its chain to the named manager, closes it once back, tells customers', async () => {
     const receiver = await webhookReceiver(cleanups);
     const dir = tempDir();
     cleanups.push(() => dir.remove());
@@ -113,6 +115,18 @@ describe('the closed loop', () => {
     board.on('notes', (notes) => pushed.push(notes));
     const first = await new Promise<BoardSnapshot>((resolve) => board.once('snapshot', resolve));
     expect(first.notes).toEqual([]);
+    // A kiosk's sync client hears the notes at its hello and when they change (its idle screen shows them).
+    const k2Store = new LocalStore(join(dir.path, 'k2.db'), { venueId: 'venue-a', deviceId: 'k2' });
+    const k2 = new SyncClient({ hubUrl: hub.url, deviceId: 'k2', token: await hub.addKiosk('k2'), store: k2Store });
+    const kioskHeard: PublicNoteView[][] = [];
+    k2.on('notes', (notes) => kioskHeard.push(notes));
+    k2.start();
+    cleanups.push(async () => {
+      await k2.stop();
+      k2Store.close();
+    });
+    await waitFor(() => kioskHeard[0], { what: 'the notes at the kiosk hello' });
+    expect(kioskHeard[0]).toEqual([]);
     const note = (session: string, body: unknown, taskId = opened.id) =>
       fetch(`${hub.url}/api/venues/venue-a/tasks/${taskId}/public-note`, {
         method: 'PUT',
@@ -132,6 +146,8 @@ describe('the closed loop', () => {
     expect(saved.publicNote).toEqual({ text, until: now + 7 * 24 * 60 * MIN });
     const shown = await waitFor(() => pushed.at(-1), { what: 'the note pushed to the board' });
     expect(shown).toEqual([{ taskId: opened.id, note: saved.publicNote }]);
+    await waitFor(() => (kioskHeard.length > 1 ? true : undefined), { what: 'the note pushed to the kiosk' });
+    expect(kioskHeard.at(-1)).toEqual(shown);
 
     // Only a verified fix is announced.
     kiosk.append('device.status', { component: 'printer', state: 'offline' });
