@@ -47,7 +47,7 @@ export function taskText(t: TFunction, task: Task, venue: PublicVenue | null | u
 }
 
 /** Who a late task went to, in the screen's language (the venue's own names as they are). */
-function escalationText(t: TFunction, task: Task): string | null {
+export function escalationText(t: TFunction, task: Task): string | null {
   const to = task.escalatedTo;
   if (task.escalation === 0 || !to) return null;
   if (!to.manager) return t('tasks.escalatedTo', { name: to.name });
