@@ -57,7 +57,11 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
 
 export interface Observations {
   /** Presses (misuse already left out), any order. */
-  presses: readonly { at: number; touchpointId: string; level: 1 | 2 | 3 | 4 }[];
+  /**
+   * Presses (misuse already left out), any order; `count` presses at once when the store hands
+   * them grouped per minute (many presses are not moved one by one).
+   */
+  presses: readonly { at: number; touchpointId: string; level: 1 | 2 | 3 | 4; count?: number }[];
   /** Tickets called, with their promise (each call once: the hub that called it reports it). */
   calls: readonly { at: number; ticketId: string; serviceId: string; postedWaitMin: number; actualMin: number }[];
   /** Devices now offline, since when. */
@@ -125,20 +129,19 @@ export function evaluate(
         seen.presses.filter((p) => p.at > from && p.at <= now),
         (p) => p.touchpointId,
       ),
-      ([touchpointId, presses]) => {
+      ([touchpointId, all]) => {
         const fix = fixedAt[causeKey(rule.kind, touchpointId)];
-        return [touchpointId, fix === undefined ? presses : presses.filter((p) => p.at > fix)] as const;
+        const presses = fix === undefined ? all : all.filter((p) => p.at > fix);
+        return [touchpointId, presses, presses.reduce((sum, p) => sum + (p.count ?? 1), 0)] as const;
       },
     );
   for (const rule of rules) {
     switch (rule.kind) {
       case 'praise': {
-        for (const [touchpointId, presses] of pressesFor(rule, now - rule.windowMin * MIN)) {
-          const sorted = [...presses].sort((a, b) => a.at - b.at);
-          let run = 0;
-          for (let i = sorted.length - 1; i >= 0 && sorted[i]!.level === 4; i -= 1) run += 1;
-          const index = happyIndex(presses);
-          const sweet = presses.length >= rule.minVolume && index >= rule.minIndex;
+        for (const [touchpointId, presses, total] of pressesFor(rule, now - rule.windowMin * MIN)) {
+          const run = delightedRun(presses);
+          const index = happyIndex(presses, total);
+          const sweet = total >= rule.minVolume && index >= rule.minIndex;
           if (!sweet && run < rule.run) continue;
           causes.push({
             key: causeKey(rule.kind, touchpointId),
@@ -146,10 +149,10 @@ export function evaluate(
             subject: touchpointId,
             summary: sweet
               ? `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min ` +
-                `(${presses.length} presses): a sweet spot, pass the praise on`
+                `(${total} presses): a sweet spot, pass the praise on`
               : `${run} delighted presses in a row at ${touchpointId}: pass the praise on`,
             facts: sweet
-              ? { index: Math.round(index), presses: presses.length, windowMin: rule.windowMin }
+              ? { index: Math.round(index), presses: total, windowMin: rule.windowMin }
               : { variant: 'run', run },
           });
         }
@@ -157,30 +160,30 @@ export function evaluate(
       }
       case 'unhappy-share':
       case 'happy-index-below': {
-        for (const [touchpointId, presses] of pressesFor(rule, now - rule.windowMin * MIN)) {
-          if (presses.length < rule.minVolume) continue;
+        for (const [touchpointId, presses, total] of pressesFor(rule, now - rule.windowMin * MIN)) {
+          if (total < rule.minVolume) continue;
           const n = [0, 0, 0, 0, 0];
-          for (const p of presses) n[p.level]! += 1;
+          for (const p of presses) n[p.level]! += p.count ?? 1;
           if (rule.kind === 'unhappy-share') {
-            const share = (n[1]! + n[2]!) / presses.length;
+            const share = (n[1]! + n[2]!) / total;
             if (share > rule.maxShare) {
               causes.push({
                 key: causeKey(rule.kind, touchpointId),
                 rule: rule.kind,
                 subject: touchpointId,
                 summary:
-                  `${Math.round(share * 100)}% of ${presses.length} presses at ${touchpointId} ` +
+                  `${Math.round(share * 100)}% of ${total} presses at ${touchpointId} ` +
                   `in the last ${rule.windowMin} min were unhappy (limit ${Math.round(rule.maxShare * 100)}%)`,
                 facts: {
                   share: Math.round(share * 100),
-                  presses: presses.length,
+                  presses: total,
                   windowMin: rule.windowMin,
                   limit: Math.round(rule.maxShare * 100),
                 },
               });
             }
           } else {
-            const index = happyIndex(presses);
+            const index = happyIndex(presses, total);
             const target = targets[touchpointId];
             const threshold = target ?? rule.threshold;
             if (index < threshold) {
@@ -190,12 +193,12 @@ export function evaluate(
                 subject: touchpointId,
                 summary:
                   `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min ` +
-                  `(${presses.length} presses), under ${target === undefined ? '' : 'its target '}${threshold}`,
+                  `(${total} presses), under ${target === undefined ? '' : 'its target '}${threshold}`,
                 facts: {
                   ...(target === undefined ? {} : { variant: 'own-target' }),
                   index: Math.round(index),
                   windowMin: rule.windowMin,
-                  presses: presses.length,
+                  presses: total,
                   threshold,
                 },
               });
@@ -209,7 +212,8 @@ export function evaluate(
         const start = now - width * (rule.history + 1);
         for (const [touchpointId, presses] of pressesFor(rule, start)) {
           const counts = new Array<number>(rule.history + 1).fill(0);
-          for (const p of presses) counts[Math.min(rule.history, Math.floor((p.at - start - 1) / width))]! += 1;
+          for (const p of presses)
+            counts[Math.min(rule.history, Math.floor((p.at - start - 1) / width))]! += p.count ?? 1;
           const current = counts[rule.history]!;
           const expected = counts.slice(0, rule.history).reduce((a, b) => a + b, 0) / rule.history;
           if (expected < rule.minExpected) continue;
@@ -277,9 +281,23 @@ export function evaluate(
 }
 
 /** The happy index (-100..100): very happy +1, happy +0.5, unhappy -0.5, very unhappy -1, per press. */
-function happyIndex(presses: readonly { level: 1 | 2 | 3 | 4 }[]): number {
+function happyIndex(presses: Observations['presses'], total: number): number {
   const weight = { 1: -1, 2: -0.5, 3: 0.5, 4: 1 } as const;
-  return (100 * presses.reduce((sum, p) => sum + weight[p.level], 0)) / presses.length;
+  return (100 * presses.reduce((sum, p) => sum + weight[p.level] * (p.count ?? 1), 0)) / total;
+}
+
+/**
+ * Delighted presses (level 4) since the last press that was not one. Presses handed over at one
+ * time (a minute's group) count only if all of that time's presses were delighted.
+ */
+function delightedRun(presses: Observations['presses']): number {
+  const byTime = [...groupBy(presses, (p) => String(p.at)).values()].sort((a, b) => b[0]!.at - a[0]!.at);
+  let run = 0;
+  for (const group of byTime) {
+    if (group.some((p) => p.level !== 4)) break;
+    run += group.reduce((sum, p) => sum + (p.count ?? 1), 0);
+  }
+  return run;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

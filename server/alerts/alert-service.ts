@@ -70,6 +70,8 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   private readonly running = new Map<string, Promise<void>>();
   /** A run queued behind the one in progress, not started yet. */
   private readonly waiting = new Map<string, Promise<void>>();
+  /** A run asked for by stored batches, due shortly. */
+  private readonly soon = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly store: HubStore,
@@ -80,12 +82,24 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       policy?: TaskPolicy;
       now?: () => number;
       tickMs?: number;
+      /** How long stored batches gather before the rules run on them. */
+      batchMs?: number;
       log?: Logger;
     } = {},
   ) {
     super();
-    // A stored batch may move a rule: presses and component states are read from the store.
-    events.on('events.stored', ({ venueId }) => void this.check(venueId)); // check reports its own failures
+    // A stored batch may move a rule: presses and component states are read from the store, at
+    // most once a second per venue however many batches arrive (a run reads everything stored).
+    events.on('events.stored', ({ venueId }) => {
+      if (this.soon.has(venueId)) return;
+      this.soon.set(
+        venueId,
+        setTimeout(() => {
+          this.soon.delete(venueId);
+          void this.check(venueId); // check reports its own failures
+        }, options.batchMs ?? 1000),
+      );
+    });
     events.on('device.disconnected', ({ venueId, deviceId }) => {
       const watch = this.watch(venueId);
       watch.connected.delete(deviceId);
@@ -113,6 +127,8 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
 
   stop(): void {
     clearInterval(this.timer);
+    for (const timer of this.soon.values()) clearTimeout(timer);
+    this.soon.clear();
   }
 
   /** Staff move a task along: acknowledged, resolved, verified. */
@@ -173,9 +189,15 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]),
     );
     const rules = venue.analytics.alertRules ?? this.options.rules ?? DEFAULT_ALERT_RULES;
-    const presses = (await this.store.venuePresses(venueId, { from: now - lookbackMs(rules), to: now + 1 }))
-      .filter((p) => !p.misuse)
-      .map((p) => ({ at: p.at, touchpointId: p.touchpointId, level: p.level }));
+    // Grouped per minute in SQL: a busy venue's hours of presses are not moved one by one.
+    const groups = await this.store.feedbackSummary(
+      venueId,
+      { from: now - lookbackMs(rules), to: now + 1 },
+      { bucketMs: MINUTE_MS, exceptTouchpoints: [] },
+    );
+    const presses = groups
+      .filter((g) => !g.misuse)
+      .map((g) => ({ at: g.bucket, touchpointId: g.touchpointId, level: g.level, count: g.count }));
     const components = await this.store.componentHealth(venueId);
     const offline = [
       ...watch.offline.values(),

@@ -64,8 +64,6 @@ export interface HubStore {
   queueEvents(venueId: string): Promise<QueueEvent[]>;
   /** The venue whose queue holds this ticket (its link names only the ticket), if any. */
   ticketVenue(ticketId: string): Promise<string | undefined>;
-  /** A venue's smiley presses at every touchpoint with corrected times in [from, to), oldest first (alert rules). */
-  venuePresses(venueId: string, range: { from: number; to: number }): Promise<PressRecord[]>;
   /** A venue's smiley presses at the given touchpoints with corrected times in [from, to), oldest first. */
   feedbackPresses(
     venueId: string,

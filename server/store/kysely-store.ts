@@ -333,33 +333,22 @@ export abstract class KyselyHubStore implements HubStore {
     return row?.venue_id;
   }
 
-  venuePresses(venueId: string, range: { from: number; to: number }): Promise<PressRecord[]> {
-    return this.presses(venueId, range, undefined);
-  }
-
   async feedbackPresses(
     venueId: string,
     range: { from: number; to: number },
     touchpointIds: readonly string[],
   ): Promise<PressRecord[]> {
     if (touchpointIds.length === 0) return [];
-    return this.presses(venueId, range, touchpointIds);
-  }
-
-  private async presses(
-    venueId: string,
-    range: { from: number; to: number },
-    touchpointIds: readonly string[] | undefined,
-  ): Promise<PressRecord[]> {
-    let query = this.db
+    const rows = await this.db
       .selectFrom('events')
       .select(['id', 'corrected_at', 'device_id', 'payload'])
       .where('venue_id', '=', venueId)
       .where('type', '=', 'feedback.pressed')
       .where('corrected_at', '>=', range.from)
-      .where('corrected_at', '<', range.to);
-    if (touchpointIds) query = query.where(this.pressTouchpoint(), 'in', touchpointIds);
-    const rows = await query.orderBy('corrected_at').execute();
+      .where('corrected_at', '<', range.to)
+      .where(this.pressTouchpoint(), 'in', touchpointIds)
+      .orderBy('corrected_at')
+      .execute();
     // Presses have few distinct payloads: each is parsed once, not once per row.
     const parsed = new Map<string, ReturnType<typeof parsePress>>();
     return rows.map((row) => {
