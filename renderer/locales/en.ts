@@ -226,6 +226,15 @@ export const en = {
     needsManager: 'This dashboard needs a manager account.',
     waitMoment: 'Waiting ({{service}})',
     refresh: 'Refresh',
+    programme: {
+      title: 'Alerts and tasks programme',
+      ackWithin: 'Acknowledge within (min)',
+      resolveWithin: 'Resolve within (min)',
+      manager: "Escalations end at (the venue's manager)",
+      attributionWindow: 'Attribution window (min)',
+      save: 'Save programme',
+      saved: 'Saved as version {{version}}.',
+    },
     journey: {
       title: 'Journey map',
       id: 'Id',

@@ -225,6 +225,15 @@ export const ko: Texts = {
     needsManager: '이 대시보드는 관리자 계정이 필요합니다.',
     waitMoment: '대기 ({{service}})',
     refresh: '새로 고침',
+    programme: {
+      title: '알림 및 작업 운영 설정',
+      ackWithin: '확인 기한(분)',
+      resolveWithin: '해결 기한(분)',
+      manager: '상향 보고 최종 담당(매장 관리자)',
+      attributionWindow: '연결 시간 범위(분)',
+      save: '운영 설정 저장',
+      saved: '버전 {{version}}(으)로 저장했습니다.',
+    },
     journey: {
       title: '고객 여정 지도',
       id: 'ID',

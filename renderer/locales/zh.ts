@@ -224,6 +224,15 @@ export const zh: Texts = {
     needsManager: '此看板需要经理账号。',
     waitMoment: '等候（{{service}}）',
     refresh: '刷新',
+    programme: {
+      title: '提醒与任务方案',
+      ackWithin: '确认期限（分钟）',
+      resolveWithin: '解决期限（分钟）',
+      manager: '上报最终负责人（门店经理）',
+      attributionWindow: '归因时间窗口（分钟）',
+      save: '保存方案',
+      saved: '已保存为第 {{version}} 版。',
+    },
     journey: {
       title: '客户旅程地图',
       id: 'ID',
