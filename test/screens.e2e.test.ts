@@ -358,7 +358,7 @@ describe('the screens in a real Chromium', () => {
     // A deadline of no minutes is refused in the screen's words, and nothing is saved.
     await programme.locator('input[data-field="ack"]').fill('0');
     await manage.click('button[data-action="save-programme"]');
-    await expectText(manage, '[data-programme-result="refused"]', /./);
+    await expectText(manage, '[data-programme-result="refused"]', texts('en').refusals['invalid-request']);
     expect((await hub.store.getVenue('venue-a'))!.version).toBe(versionBefore + 3);
     expect(await accessibilityViolations(manage)).toEqual([]);
     await screenshot(manage, 'manage-programme');

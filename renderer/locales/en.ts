@@ -331,6 +331,7 @@ export const en = {
     'invalid-block-size': 'A block holds 1 to {{count}} numbers.',
     'invalid-window': 'A return window must end after it starts.',
     'invalid-time': 'That time is not possible: check the times and try again.',
+    'invalid-request': 'The hub refused these values: check each field and try again.',
     'invalid-command': 'The hub did not understand this request: reload the page and try again.',
     'no-queue': 'This venue issues no tickets.',
     'forbidden-command': 'Your account may not do this here.',

@@ -329,6 +329,7 @@ export const ko: Texts = {
     'invalid-block-size': '한 번에 1~{{count}}개의 번호만 배정할 수 있습니다.',
     'invalid-window': '재방문 시간은 시작보다 끝이 늦어야 합니다.',
     'invalid-time': '가능하지 않은 시간입니다. 시간을 확인하고 다시 시도하세요.',
+    'invalid-request': '허브가 이 값을 받아들이지 않았습니다. 각 항목을 확인한 뒤 다시 시도하세요.',
     'invalid-command': '허브가 이 요청을 이해하지 못했습니다. 화면을 새로 고친 뒤 다시 시도하세요.',
     'no-queue': '이 지점은 번호표를 발급하지 않습니다.',
     'forbidden-command': '이 계정으로는 여기에서 이 작업을 할 수 없습니다.',

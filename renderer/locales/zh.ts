@@ -326,6 +326,7 @@ export const zh: Texts = {
     'invalid-block-size': '每次只能分配 1 至 {{count}} 个号码。',
     'invalid-window': '返回时间段的结束必须晚于开始。',
     'invalid-time': '时间无效，请检查后重试。',
+    'invalid-request': '服务器不接受这些数值，请检查每一项后重试。',
     'invalid-command': '服务器无法理解此请求，请刷新页面后重试。',
     'no-queue': '本网点不发放号码票。',
     'forbidden-command': '您的账户不能在此执行此操作。',

@@ -5,6 +5,7 @@ import type { Language } from '../../core/languages.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { requestJson } from '../shared/http.ts';
 import { describeError } from '../shared/refusals.ts';
+import './programme.css';
 
 /** A number field's text as a number, or undefined when left empty. */
 const numberOf = (text: string) => (text.trim() === '' ? undefined : Number(text));
