@@ -1,6 +1,6 @@
 import type { EventEnvelope } from './events.ts';
 import type { Language } from './languages.ts';
-import type { QueueSnapshot, TicketView } from './protocol.ts';
+import type { PublicNoteView, QueueSnapshot, TicketView } from './protocol.ts';
 import type { PublicVenue } from './venue.ts';
 
 /**
@@ -56,6 +56,7 @@ export interface KioskScreenEvents {
   venue: PublicVenue;
   queue: QueueSnapshot;
   devices: KioskDeviceView[];
+  notes: PublicNoteView[];
 }
 
 /** How the ticket reached the customer: on paper, or only on the screen (and why). */

@@ -128,6 +128,8 @@ export interface KioskServerToClient {
   /** A message the hub could not answer on its ack (it had none): unknown, or a request sent without one. */
   'message.refused': (failure: Failure) => void;
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
+  /** What the venue tells customers it changed, for the idle screen: every note showing now. */
+  notes: (notes: PublicNoteView[]) => void;
 }
 
 // ---------- queues (hub -> kiosks, boards, staff, phones) ----------
@@ -292,6 +294,14 @@ export interface BoardSnapshot {
   devices: DeviceHealth[];
   /** The latest status of each component (printer, button box, display) the kiosks reported. */
   components: ComponentHealth[];
+  /** What the venue tells customers it changed (verified tasks' public notes still showing). */
+  notes: PublicNoteView[];
+}
+
+/** A verified fix told to customers ("You said ...; we fixed ..."), shown until `until`. */
+export interface PublicNoteView {
+  taskId: string;
+  note: { text: { ko: string; zh: string; en: string }; until: number };
 }
 
 /** A kiosk's device as its last device.status event described it (paper out, cable pulled...). */
@@ -320,6 +330,8 @@ export interface BoardServerToClient {
   'queue.snapshot': (snapshot: QueueSnapshot) => void;
   /** The venue's configuration was saved (a new version). */
   'venue.updated': (venue: PublicVenue) => void;
+  /** The public notes changed: every note showing now. */
+  notes: (notes: PublicNoteView[]) => void;
 }
 
 export type BoardClientToServer = Record<string, never>;

@@ -90,6 +90,8 @@ const serviceSchema = z.strictObject({
     .string()
     .regex(/^[A-Z0-9]{1,3}$/)
     .optional(),
+  /** The department answering for this queue's waits: wait-over-promise tasks go to it. */
+  owner: z.string().min(1).max(100).optional(),
   /** Typical minutes per customer until real service times are measured. */
   expectedServiceMin: z.number().positive().optional(),
   /** Offer return windows instead of the line when the posted wait passes a threshold. */
@@ -168,6 +170,16 @@ export const venueSchema = z.strictObject({
       alertRules: z.array(alertRuleSchema).optional(),
       taskPolicy: z
         .strictObject({ ackWithinMin: z.number().positive(), resolveWithinMin: z.number().positive() })
+        .optional(),
+      /**
+       * Who a late task goes to: per department (a touchpoint's or a service's owner) its people in
+       * order, then the venue's manager (core/alerts/tasks.ts escalationChain).
+       */
+      escalation: z
+        .strictObject({
+          manager: z.string().min(1).max(100).optional(),
+          chains: z.record(z.string().min(1).max(100), z.array(z.string().min(1).max(100)).max(5)).default({}),
+        })
         .optional(),
     })
     .prefault({}),

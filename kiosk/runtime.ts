@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { DEFAULT_BACKOFF } from '../core/backoff.ts';
 import type { EventEnvelope, FeedbackLevel, PRESS_SOURCES } from '../core/events.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../core/logger.ts';
-import type { QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
+import type { PublicNoteView, QueueSnapshot, TicketQuote, TicketView } from '../core/protocol.ts';
 import { RepeatPressFilter } from '../core/repeat-press.ts';
 import { touchpointOfDevice, type Venue } from '../core/venue.ts';
 import type { ForwardedKey } from '../drivers/feedback-buttons/keyboard-keys.ts';
@@ -37,6 +37,8 @@ export interface KioskRuntimeEvents {
   venue: [venue: Venue];
   /** A queue snapshot from the hub. */
   queue: [snapshot: QueueSnapshot];
+  /** What the venue tells customers it changed (shown on the idle screen). */
+  notes: [notes: PublicNoteView[]];
 }
 
 export type ReasonRefusal = 'unknown-press' | 'press-elsewhere' | 'press-not-on-screen' | 'unknown-reason';
@@ -65,6 +67,7 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   private readonly clock: Clock;
   private readonly log: Logger;
   private venue: Venue | undefined;
+  private notes: PublicNoteView[] = [];
   private syncReason: string | null = null;
   private localServer: Server | undefined;
   private localUrl: string | null = null;
@@ -113,6 +116,10 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
       this.emit('venue', venue);
     });
     this.sync.on('queue', (snapshot) => this.emit('queue', snapshot));
+    this.sync.on('notes', (notes) => {
+      this.notes = notes;
+      this.emit('notes', notes);
+    });
     this.devices = new DeviceHost(
       createKioskDevices(config.devices, this.clock),
       {
@@ -252,6 +259,11 @@ export class KioskRuntime extends EventEmitter<KioskRuntimeEvents> {
   /** A return-time holder is back: they join the line now. */
   checkInTicket(ticketId: string): Promise<TicketView> {
     return this.tickets.checkIn(ticketId);
+  }
+
+  /** The venue's public notes as the hub last sent them. */
+  get publicNotes(): PublicNoteView[] {
+    return this.notes;
   }
 
   /** The latest queue state the hub sent. */

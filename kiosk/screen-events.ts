@@ -35,6 +35,7 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
   send('devices', deviceViews(runtime));
   if (runtime.currentVenue) send('venue', publicVenue(runtime.currentVenue));
   if (runtime.queueSnapshot) send('queue', runtime.queueSnapshot);
+  send('notes', runtime.publicNotes);
 
   const onStatus = () => send('status', statusView(runtime));
   const onDevice = () => send('devices', deviceViews(runtime));
@@ -44,6 +45,8 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
   runtime.on('devices', onDevice);
   runtime.on('venue', onVenue);
   runtime.on('queue', onQueue);
+  const onNotes: Parameters<typeof runtime.on<'notes'>>[1] = (notes) => send('notes', notes);
+  runtime.on('notes', onNotes);
   // The outbox count moves with every press and ack: refresh the status a few times a minute too.
   const heartbeat = setInterval(() => {
     res.write(': heartbeat\n\n');
@@ -56,5 +59,6 @@ export function streamScreenEvents(runtime: KioskRuntime, req: Request, res: Res
     runtime.off('devices', onDevice);
     runtime.off('venue', onVenue);
     runtime.off('queue', onQueue);
+    runtime.off('notes', onNotes);
   });
 }

@@ -11,6 +11,7 @@ import type {
   KioskAuth,
   KioskServerToClient,
   NumbersReserved,
+  PublicNoteView,
   QueueCommandResult,
   QueueFailure,
   QueueSnapshot,
@@ -31,6 +32,8 @@ export interface SyncClientEvents {
   /** The hub refused a batch: the kiosk keeps the events and retries with backoff. */
   rejected: [failure: BatchFailure];
   venue: [venue: Venue];
+  /** The venue's public notes for customers (hello, and whenever they change). */
+  notes: [notes: PublicNoteView[]];
   /** The venue's queue changed on the hub (wait displays, the ticket screen). */
   queue: [snapshot: QueueSnapshot];
 }
@@ -126,6 +129,7 @@ export class SyncClient extends EventEmitter<SyncClientEvents> {
     });
     this.socket.on('venue.updated', (venue) => this.emit('venue', venue));
     this.socket.on('queue.snapshot', (snapshot) => this.emit('queue', snapshot));
+    this.socket.on('notes', (notes) => this.emit('notes', notes));
   }
 
   get state(): SyncState {

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Task } from '../core/alerts/tasks.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir } from './support/fixtures.ts';
-import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
 
 type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
@@ -112,6 +113,56 @@ describe('the live board page in a real Chromium', () => {
     const zh = await openBoard(`/board/?venue=venue-a&lang=zh#token=${boardToken}`);
     await expectText(zh, 'tr[data-touchpoint="entrance"] th', '入口');
     await expectText(zh, '#feedback-heading', '各服务触点的反馈');
+  });
+
+  it("shows what the venue changed, in the board's language, live, for the note's days", async () => {
+    const verified = (id: string, at: number): Task => ({
+      id,
+      causeKey: `unhappy-share:entrance#${id}`,
+      rule: 'unhappy-share',
+      subject: 'entrance',
+      summary: 'too many unhappy presses',
+      owner: 'facilities',
+      state: 'verified',
+      openedAt: at,
+      acknowledgedAt: at,
+      resolvedAt: at,
+      verifiedAt: at,
+      ackDeadline: at + 60_000,
+      resolveDeadline: at + 120_000,
+      escalation: 0,
+    });
+    await hub.store.saveTask('venue-a', verified('heating', Date.now()));
+    await hub.alerts.setPublicNote(
+      'venue-a',
+      'heating',
+      {
+        ko: '대기 공간이 춥다고 하셨죠. 12월 3일에 난방을 고쳤습니다.',
+        zh: '您说等候区很冷，我们已于 12 月 3 日修好暖气。',
+        en: 'You said the waiting area was cold; we fixed the heating on 3 Dec.',
+      },
+      14,
+    );
+    const page = await openBoard(`/board/?venue=venue-a&lang=ko#token=${boardToken}`);
+    await expectText(page, '#public-notes-heading', '이렇게 바꿨습니다');
+    await expectText(
+      page,
+      'li[data-public-note="heating"]',
+      '대기 공간이 춥다고 하셨죠. 12월 3일에 난방을 고쳤습니다.',
+    );
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await layoutProblems(page)).toEqual([]);
+    await screenshot(page, 'board-public-note-ko');
+
+    // A note set while the board is open appears without a reload.
+    await hub.store.saveTask('venue-a', verified('signs', Date.now() + 1));
+    await hub.alerts.setPublicNote(
+      'venue-a',
+      'signs',
+      { ko: '안내 표지를 새로 달았습니다.', zh: '我们换了新的指示牌。', en: 'We put up new signs.' },
+      3,
+    );
+    await expectText(page, 'li[data-public-note="signs"]', '안내 표지를 새로 달았습니다.');
   });
 
   it('says why when the hub refuses the board link', async () => {

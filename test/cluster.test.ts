@@ -211,6 +211,55 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     expect(new Set(phoneViews.map((v) => JSON.stringify(v))).size).toBe(phoneViews.length);
   });
 
+  it("opens one task, not two and not none, for bad moments spread over the venue's kiosks on two hubs", async () => {
+    const venue: VenueInput = {
+      ...TEST_QUEUE_VENUE,
+      analytics: { alertRules: [{ kind: 'unhappy-share', windowMin: 30, minVolume: 10, maxShare: 0.4 }] },
+    };
+    const chain = await provisionChain(cleanups, { venue, kiosks: ['k1', 'k2'], staff: ['mina'] });
+    const [hubA, hubB] = await Promise.all([startHubProcess(chain, cleanups), startHubProcess(chain, cleanups)]);
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const k1 = syncingKiosk(hubA.url, chain, dir.path, 'k1', cleanups);
+    const k2 = syncingKiosk(hubB.url, chain, dir.path, 'k2', cleanups);
+    const unhappy = { touchpointId: 'counter-1', level: 1, source: 'serial', misuse: false } as const;
+    // Six unhappy presses reach each hub: under the rule's ten on either alone, twelve at the venue.
+    for (let i = 0; i < 6; i += 1) {
+      k1.store.append('feedback.pressed', unhappy);
+      k2.store.append('feedback.pressed', unhappy);
+    }
+    const schema = new URL(chain.storeUrl).searchParams.get('schema')!;
+    const openTasks = () =>
+      withPostgres(
+        async (client) =>
+          (
+            await client.query<{ id: string; cause_key: string }>(
+              `SELECT id, cause_key FROM ${schema}.tasks WHERE venue_id = $1 AND state <> 'verified'`,
+              [VENUE_ID],
+            )
+          ).rows,
+      );
+    await waitFor(async () => ((await openTasks()).length > 0 ? true : undefined), {
+      what: 'a task from presses split over two hubs',
+    });
+    // More bad presses on both hubs while it is open: both run the rules again, neither opens another.
+    for (let i = 0; i < 4; i += 1) {
+      k1.store.append('feedback.pressed', unhappy);
+      k2.store.append('feedback.pressed', unhappy);
+    }
+    await waitFor(() => (k1.sync.contiguousSeq === 10 && k2.sync.contiguousSeq === 10 ? true : undefined), {
+      what: 'every press stored',
+    });
+    const session = await signIn(hubB, chain, 'mina');
+    const listed = (await (
+      await fetch(`${hubB.url}/api/venues/${VENUE_ID}/tasks`, { headers: { authorization: `Bearer ${session}` } })
+    ).json()) as { causeKey: string; facts: { presses: number } }[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.causeKey).toBe('unhappy-share:counter-1');
+    expect(listed[0]!.facts.presses).toBeGreaterThanOrEqual(10);
+    expect(await openTasks()).toHaveLength(1);
+  });
+
   it('never gives two hubs one number nor two counters one ticket under hundreds of commands at once', async () => {
     const counters = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
     const venue: VenueInput = {

@@ -346,6 +346,44 @@ describe('the kiosk screen in a real Chromium', () => {
     },
   );
 
+  it("shows on its idle screen what the venue changed, in the customer's language, at both sizes", async () => {
+    const at = Date.now();
+    await hub.store.saveTask('venue-a', {
+      id: 'heating',
+      causeKey: 'unhappy-share:entrance#heating',
+      rule: 'unhappy-share',
+      subject: 'entrance',
+      summary: 'too many unhappy presses',
+      owner: 'facilities',
+      state: 'verified',
+      openedAt: at,
+      acknowledgedAt: at,
+      resolvedAt: at,
+      verifiedAt: at,
+      ackDeadline: at + 60_000,
+      resolveDeadline: at + 120_000,
+      escalation: 0,
+    });
+    const text = {
+      ko: '대기 공간이 춥다고 하셨죠. 12월 3일에 난방을 고쳤습니다.',
+      zh: '您说等候区很冷，我们已于 12 月 3 日修好暖气。',
+      en: 'You said the waiting area was cold; we fixed the heating on 3 Dec.',
+    };
+    await hub.alerts.setPublicNote('venue-a', 'heating', text, 7);
+    for (const size of SIZES) {
+      const page = await open(size);
+      for (const lang of ['ko', 'zh', 'en'] as const) {
+        await page.click(`button[data-lang="${lang}"]`);
+        await expectText(page, 'li[data-public-note="heating"]', text[lang]);
+        await expectText(page, '#public-notes-heading', texts(lang).tasks.publicNote);
+      }
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(await layoutProblems(page)).toEqual([]);
+      await screenshot(page, `kiosk-public-note-${size.name}`);
+      await page.close();
+    }
+  });
+
   it('says the same about a 0-minute wait on the screen and on the printed ticket, in every language', async () => {
     const page = await open(SIZES[0]);
     for (const lang of ['ko', 'zh', 'en'] as const) {

@@ -340,6 +340,28 @@ describe('the screens in a real Chromium', () => {
     await runButtonsEmulator({ path: buttonLine.b, script: '3@300' });
     await expectText(manage, 'tr[data-touchpoint="counter-1"] [data-volume]', '1');
     await expectText(manage, 'tr[data-touchpoint="entrance"] [data-volume]', '4');
+
+    // The manager runs the programme: deadlines, who escalations end at, the attribution window.
+    const programme = manage.locator('.programme');
+    await programme.locator('input[data-field="ack"]').fill('30');
+    await programme.locator('input[data-field="resolve"]').fill('600');
+    await programme.locator('input[data-field="manager"]').fill('Ms Yoon');
+    await programme.locator('input[data-field="window"]').fill('20');
+    await manage.click('button[data-action="save-programme"]');
+    await expectText(manage, '[data-programme-result="saved"]', new RegExp(String(versionBefore + 3)));
+    const saved = (await hub.store.getVenue('venue-a'))!.analytics;
+    expect(saved).toMatchObject({
+      taskPolicy: { ackWithinMin: 30, resolveWithinMin: 600 },
+      escalation: { manager: 'Ms Yoon' },
+      attributionWindowMin: 20,
+    });
+    // A deadline of no minutes is refused in the screen's words, and nothing is saved.
+    await programme.locator('input[data-field="ack"]').fill('0');
+    await manage.click('button[data-action="save-programme"]');
+    await expectText(manage, '[data-programme-result="refused"]', texts('en').refusals['invalid-request']);
+    expect((await hub.store.getVenue('venue-a'))!.version).toBe(versionBefore + 3);
+    expect(await accessibilityViolations(manage)).toEqual([]);
+    await screenshot(manage, 'manage-programme');
   });
 
   it('says so on the kiosk and the dashboard when the printer has no paper, still giving the number', async () => {

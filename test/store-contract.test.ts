@@ -1046,6 +1046,37 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.tasks('venue-b')).toEqual([task('tb', 5_000)]);
       expect(await store.tasks('nowhere')).toEqual([]);
     });
+
+    it('opens one task per venue and cause while it is not verified, whichever hub asks, at once', async () => {
+      const other = await openAgain();
+      const same = (id: string) => ({ ...task(id, 1_000), causeKey: 'unhappy-share:restroom' });
+      const hook = (id: string) => [{ id: `${id}:open:0`, url: 'http://a/x', payload: `{"task":"${id}"}` }];
+      // Two hubs open the same cause at the same moment: one task, one webhook delivery.
+      const [a, b] = await Promise.all([
+        store.openTask('venue-a', same('ta'), hook('ta'), 1_000),
+        other.openTask('venue-a', same('tb'), hook('tb'), 1_000),
+      ]);
+      expect([a!.created, b!.created].sort()).toEqual([false, true]);
+      const winner = a!.created ? a!.task : b!.task;
+      expect(a!.task).toEqual(winner);
+      expect(b!.task).toEqual(winner);
+      expect(await store.tasks('venue-a')).toEqual([winner]);
+      expect((await store.webhookDeliveries('venue-a')).map((d) => d.id)).toEqual([`${winner.id}:open:0`]);
+      // Another venue, or another cause, is another task.
+      expect((await store.openTask('venue-b', same('tc'))).created).toBe(true);
+      // Moving on (acknowledged, resolved) keeps it open for its cause; once verified, a new one may open.
+      await store.saveTask('venue-a', { ...winner, state: 'resolved' });
+      expect(await store.openTask('venue-a', same('td'))).toEqual({
+        task: { ...winner, state: 'resolved' },
+        created: false,
+      });
+      await store.saveTask('venue-a', { ...winner, state: 'verified' });
+      expect((await other.openTask('venue-a', same('te'))).created).toBe(true);
+      expect((await store.tasks('venue-a')).map((t) => [t.id, t.state]).sort()).toEqual([
+        [winner.id, 'verified'],
+        ['te', 'open'],
+      ]);
+    });
   });
 
   describe('webhook outbox', () => {

@@ -397,4 +397,34 @@ describe.each([
     expect(rows.map((row) => row.ticket_id)).toEqual([ticketId, null, 'A 1/ü', null, null, 'after-a-nul']);
     expect(await store.ticketVenue(ticketId)).toBe('venue-a');
   });
+
+  it('keeps open tasks an older release doubled, each apart, and opens no third (migration 11)', async () => {
+    const dialect = dialectOf(cleanups);
+    const row = (id: string, state: string) => ({
+      table: 'tasks',
+      row: {
+        id,
+        venue_id: 'venue-a',
+        cause_key: 'unhappy-share:entrance',
+        state,
+        opened_at: 1_000,
+        body: JSON.stringify({ ...task, id, state }),
+      },
+    });
+    // Two hubs of the old release each opened a task for one cause; a third was verified long ago.
+    await dialect.createOld(7, [row('t-a', 'open'), row('t-b', 'acknowledged'), row('t-old', 'verified')]);
+    const store = await dialect.open();
+    expect((await store.tasks('venue-a')).map((t) => t.id).sort()).toEqual(['t-a', 't-b', 't-old']);
+    const keys = await dialect.read('SELECT id, cause_key FROM tasks ORDER BY id');
+    expect(keys).toEqual([
+      { id: 't-a', cause_key: 'unhappy-share:entrance' },
+      { id: 't-b', cause_key: 'unhappy-share:entrance#t-b' },
+      { id: 't-old', cause_key: 'unhappy-share:entrance' },
+    ]);
+    // The first stays the cause's open task: no hub opens another while it is open.
+    expect(await store.openTask('venue-a', { ...task, id: 't-new' })).toEqual({
+      task: { ...task, id: 't-a', state: 'open' },
+      created: false,
+    });
+  });
 });

@@ -126,6 +126,11 @@ describe('tasks from bad moments', () => {
     await waitFor(() => pushed.find((t) => t.id === opened.id && t.state === 'verified'), {
       what: 'staff seeing it verified',
     });
+    // The fifteen unhappy presses all came before the fix: they do not reopen the verified task.
+    await hub.alerts.check('venue-a');
+    expect((await hub.store.tasks('venue-a')).filter((t) => t.causeKey === 'unhappy-share:restroom')).toEqual([
+      expect.objectContaining({ id: opened.id, state: 'verified' }),
+    ]);
 
     const detail = (await (
       await fetch(`${hub.url}/api/venues/venue-a/tasks/${opened.id}`, {
@@ -133,7 +138,10 @@ describe('tasks from bad moments', () => {
       })
     ).json()) as Task & { effect: unknown };
     // Before: the ten presses that opened it, levels 1 1 2 1 4 1 2 1 3 1 on the venue's scale
-    // (-4 -4 -1 -4 +4 -4 -1 -4 +1 -4) / 10; after the fix: nothing yet.
-    expect(detail.effect).toEqual({ before: -2.1, after: null, change: null, improved: null });
+    // (-4 -4 -1 -4 +4 -4 -1 -4 +1 -4) / 10; after the fix: nothing yet, so no verdict.
+    expect(detail.effect).toEqual({
+      verdict: 'not-enough-data',
+      experience: { before: -2.1, after: null, change: null, nBefore: 10, nAfter: 0, t: null },
+    });
   });
 });

@@ -32,6 +32,18 @@ export const alertRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('wait-over-promise'), marginMin: z.number().nonnegative().default(10) }),
   /** A device offline for longer than a grace period. */
   z.strictObject({ kind: z.literal('device-down'), afterMin: z.number().nonnegative().default(5) }),
+  /**
+   * Praise worth passing on (docs/customer-experience.md, "Praise is answered"): a sweet spot (the
+   * happy index at or over `minIndex` with `minVolume` presses in the window) or a run of `run`
+   * delighted presses (level 4) one after the other. A note for the owning team, no deadline.
+   */
+  z.strictObject({
+    kind: z.literal('praise'),
+    windowMin: z.number().positive().default(60),
+    minVolume: z.number().int().min(1).default(20),
+    minIndex: z.number().min(-100).max(100).default(60),
+    run: z.number().int().min(2).default(8),
+  }),
 ]);
 export type AlertRule = z.infer<typeof alertRuleSchema>;
 
@@ -45,8 +57,12 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
 
 export interface Observations {
   /** Presses (misuse already left out), any order. */
-  presses: readonly { at: number; touchpointId: string; level: 1 | 2 | 3 | 4 }[];
-  /** Tickets called, with their promise. */
+  /**
+   * Presses (misuse already left out), any order; `count` presses at once when the store hands
+   * them grouped per minute (many presses are not moved one by one).
+   */
+  presses: readonly { at: number; touchpointId: string; level: 1 | 2 | 3 | 4; count?: number }[];
+  /** Tickets called, with their promise (each call once: the hub that called it reports it). */
   calls: readonly { at: number; ticketId: string; serviceId: string; postedWaitMin: number; actualMin: number }[];
   /** Devices now offline, since when. */
   offline: readonly { deviceId: string; since: number; detail?: string }[];
@@ -66,7 +82,11 @@ export interface Cause {
 
 /** The numbers of a cause; percentages are whole numbers (12 = 12%). */
 export interface TaskFacts {
-  variant?: 'own-target' | 'silent';
+  variant?: 'own-target' | 'silent' | 'run';
+  /** Late customers of a service counted on its one open wait task. */
+  customers?: number;
+  /** Delighted presses in a row (praise). */
+  run?: number;
   share?: number;
   limit?: number;
   presses?: number;
@@ -84,61 +104,101 @@ export interface TaskFacts {
 
 const MIN = 60_000;
 
+/** The cause key of a rule about a subject: one open task per rule, venue and subject (the store enforces it). */
+function causeKey(rule: AlertRule['kind'], subject: string): string {
+  return `${rule}:${subject}`;
+}
+
 /**
  * `targets`: per-touchpoint happy-index targets; where one is set, the happy-index rule holds
  * that touchpoint to its own target instead of the rule's venue-wide threshold.
+ * `fixedAt`: by cause key, when a task for it was last resolved; presses at or before it are not
+ * held against the fix, so a verified task is not reopened by the moments that opened it.
  */
 export function evaluate(
   rules: readonly AlertRule[],
   seen: Observations,
   now: number,
   targets: Readonly<Record<string, number>> = {},
+  fixedAt: Readonly<Record<string, number>> = {},
 ): Cause[] {
   const causes: Cause[] = [];
+  const pressesFor = (rule: AlertRule, from: number) =>
+    Array.from(
+      groupBy(
+        seen.presses.filter((p) => p.at > from && p.at <= now),
+        (p) => p.touchpointId,
+      ),
+      ([touchpointId, all]) => {
+        const fix = fixedAt[causeKey(rule.kind, touchpointId)];
+        const presses = fix === undefined ? all : all.filter((p) => p.at > fix);
+        return [touchpointId, presses, presses.reduce((sum, p) => sum + (p.count ?? 1), 0)] as const;
+      },
+    );
   for (const rule of rules) {
     switch (rule.kind) {
+      case 'praise': {
+        for (const [touchpointId, presses, total] of pressesFor(rule, now - rule.windowMin * MIN)) {
+          const run = delightedRun(presses);
+          const index = happyIndex(presses, total);
+          const sweet = total >= rule.minVolume && index >= rule.minIndex;
+          if (!sweet && run < rule.run) continue;
+          causes.push({
+            key: causeKey(rule.kind, touchpointId),
+            rule: rule.kind,
+            subject: touchpointId,
+            summary: sweet
+              ? `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min ` +
+                `(${total} presses): a sweet spot, pass the praise on`
+              : `${run} delighted presses in a row at ${touchpointId}: pass the praise on`,
+            facts: sweet
+              ? { index: Math.round(index), presses: total, windowMin: rule.windowMin }
+              : { variant: 'run', run },
+          });
+        }
+        break;
+      }
       case 'unhappy-share':
       case 'happy-index-below': {
-        const recent = seen.presses.filter((p) => p.at > now - rule.windowMin * MIN && p.at <= now);
-        for (const [touchpointId, presses] of groupBy(recent, (p) => p.touchpointId)) {
-          if (presses.length < rule.minVolume) continue;
+        for (const [touchpointId, presses, total] of pressesFor(rule, now - rule.windowMin * MIN)) {
+          if (total < rule.minVolume) continue;
           const n = [0, 0, 0, 0, 0];
-          for (const p of presses) n[p.level]! += 1;
+          for (const p of presses) n[p.level]! += p.count ?? 1;
           if (rule.kind === 'unhappy-share') {
-            const share = (n[1]! + n[2]!) / presses.length;
+            const share = (n[1]! + n[2]!) / total;
             if (share > rule.maxShare) {
               causes.push({
-                key: `unhappy-share:${touchpointId}`,
+                key: causeKey(rule.kind, touchpointId),
                 rule: rule.kind,
                 subject: touchpointId,
                 summary:
-                  `${Math.round(share * 100)}% of ${presses.length} presses at ${touchpointId} ` +
+                  `${Math.round(share * 100)}% of ${total} presses at ${touchpointId} ` +
                   `in the last ${rule.windowMin} min were unhappy (limit ${Math.round(rule.maxShare * 100)}%)`,
                 facts: {
                   share: Math.round(share * 100),
-                  presses: presses.length,
+                  presses: total,
                   windowMin: rule.windowMin,
                   limit: Math.round(rule.maxShare * 100),
                 },
               });
             }
           } else {
-            const index = (100 * (n[4]! + 0.5 * n[3]! - 0.5 * n[2]! - n[1]!)) / presses.length;
+            const index = happyIndex(presses, total);
             const target = targets[touchpointId];
             const threshold = target ?? rule.threshold;
             if (index < threshold) {
               causes.push({
-                key: `happy-index-below:${touchpointId}`,
+                key: causeKey(rule.kind, touchpointId),
                 rule: rule.kind,
                 subject: touchpointId,
                 summary:
                   `happy index ${Math.round(index)} at ${touchpointId} over the last ${rule.windowMin} min ` +
-                  `(${presses.length} presses), under ${target === undefined ? '' : 'its target '}${threshold}`,
+                  `(${total} presses), under ${target === undefined ? '' : 'its target '}${threshold}`,
                 facts: {
                   ...(target === undefined ? {} : { variant: 'own-target' }),
                   index: Math.round(index),
                   windowMin: rule.windowMin,
-                  presses: presses.length,
+                  presses: total,
                   threshold,
                 },
               });
@@ -150,12 +210,10 @@ export function evaluate(
       case 'feedback-anomaly': {
         const width = rule.windowMin * MIN;
         const start = now - width * (rule.history + 1);
-        for (const [touchpointId, presses] of groupBy(
-          seen.presses.filter((p) => p.at > start && p.at <= now),
-          (p) => p.touchpointId,
-        )) {
+        for (const [touchpointId, presses] of pressesFor(rule, start)) {
           const counts = new Array<number>(rule.history + 1).fill(0);
-          for (const p of presses) counts[Math.min(rule.history, Math.floor((p.at - start - 1) / width))]! += 1;
+          for (const p of presses)
+            counts[Math.min(rule.history, Math.floor((p.at - start - 1) / width))]! += p.count ?? 1;
           const current = counts[rule.history]!;
           const expected = counts.slice(0, rule.history).reduce((a, b) => a + b, 0) / rule.history;
           if (expected < rule.minExpected) continue;
@@ -163,7 +221,7 @@ export function evaluate(
           const limit = 3 * Math.sqrt(expected);
           if (Math.abs(current - expected) > limit) {
             causes.push({
-              key: `feedback-anomaly:${touchpointId}`,
+              key: causeKey(rule.kind, touchpointId),
               rule: rule.kind,
               subject: touchpointId,
               summary:
@@ -180,30 +238,33 @@ export function evaluate(
         }
         break;
       }
-      case 'wait-over-promise':
-        for (const call of seen.calls) {
-          if (call.actualMin > call.postedWaitMin + rule.marginMin) {
-            causes.push({
-              key: `wait-over-promise:${call.ticketId}`,
-              rule: rule.kind,
-              subject: `wait:${call.serviceId}`,
-              summary:
-                `a customer of ${call.serviceId} waited ${Math.round(call.actualMin)} min ` +
-                `where ${call.postedWaitMin} were promised`,
-              facts: {
-                serviceId: call.serviceId,
-                actualMin: Math.round(call.actualMin),
-                postedMin: call.postedWaitMin,
-              },
-            });
-          }
+      case 'wait-over-promise': {
+        // One cause per service, counting its late customers: not one task per customer.
+        const late = seen.calls.filter((call) => call.actualMin > call.postedWaitMin + rule.marginMin);
+        for (const [serviceId, calls] of groupBy(late, (call) => call.serviceId)) {
+          const worst = calls.reduce((a, b) => (b.actualMin - b.postedWaitMin > a.actualMin - a.postedWaitMin ? b : a));
+          causes.push({
+            key: causeKey(rule.kind, `wait:${serviceId}`),
+            rule: rule.kind,
+            subject: `wait:${serviceId}`,
+            summary:
+              `${calls.length} customer(s) of ${serviceId} waited longer than promised, the longest ` +
+              `${Math.round(worst.actualMin)} min where ${worst.postedWaitMin} were promised`,
+            facts: {
+              serviceId,
+              customers: calls.length,
+              actualMin: Math.round(worst.actualMin),
+              postedMin: worst.postedWaitMin,
+            },
+          });
         }
         break;
+      }
       case 'device-down':
         for (const device of seen.offline) {
           if (now - device.since >= rule.afterMin * MIN) {
             causes.push({
-              key: `device-down:${device.deviceId}`,
+              key: causeKey(rule.kind, `device:${device.deviceId}`),
               rule: rule.kind,
               subject: `device:${device.deviceId}`,
               summary:
@@ -217,6 +278,26 @@ export function evaluate(
     }
   }
   return causes;
+}
+
+/** The happy index (-100..100): very happy +1, happy +0.5, unhappy -0.5, very unhappy -1, per press. */
+function happyIndex(presses: Observations['presses'], total: number): number {
+  const weight = { 1: -1, 2: -0.5, 3: 0.5, 4: 1 } as const;
+  return (100 * presses.reduce((sum, p) => sum + weight[p.level] * (p.count ?? 1), 0)) / total;
+}
+
+/**
+ * Delighted presses (level 4) since the last press that was not one. Presses handed over at one
+ * time (a minute's group) count only if all of that time's presses were delighted.
+ */
+function delightedRun(presses: Observations['presses']): number {
+  const byTime = [...groupBy(presses, (p) => String(p.at)).values()].sort((a, b) => b[0]!.at - a[0]!.at);
+  let run = 0;
+  for (const group of byTime) {
+    if (group.some((p) => p.level !== 4)) break;
+    run += group.reduce((sum, p) => sum + (p.count ?? 1), 0);
+  }
+  return run;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -6,6 +6,7 @@ import { useFit } from '../shared/use-fit.ts';
 import { boardRows, LEVELS, useVenueLive, type BoardData, type BoardRow } from '../shared/venue-state.ts';
 import { NowServing, RotatingTips, ServiceWaits } from '../shared/QueuePanels.tsx';
 import { CallAnnouncer } from './CallAnnouncer.tsx';
+import { PublicNotes } from '../shared/PublicNotes.tsx';
 
 export interface BoardProps {
   venueId: string | null;
@@ -70,6 +71,7 @@ export function Board({ venueId, token, lang }: BoardProps) {
             )}
             {data.queue && <RotatingTips />}
             <CallAnnouncer queue={data.queue} venue={data.venue} lang={lang} />
+            <PublicNotes notes={data.notes} lang={lang} />
             {/* Below the queues, what fits of the rest: a TV never scrolls (docs/screens.md). */}
             <div className="board-extras">
               <section aria-labelledby="feedback-heading">

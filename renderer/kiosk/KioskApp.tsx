@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskScreenSettings, RecordedPress, TakenTicket } from '../../core/kiosk-screen.ts';
 import type { Language } from '../../core/languages.ts';
 import { LanguageSwitch } from '../shared/components.tsx';
+import { PublicNotes } from '../shared/PublicNotes.tsx';
 import { requestJson } from '../shared/http.ts';
 import { AdminPanel } from './AdminPanel.tsx';
 import { Smileys, ThankYou } from './Feedback.tsx';
@@ -128,6 +129,7 @@ export function KioskApp({ defaultLanguage }: { defaultLanguage: Language }) {
                 onError={(message) => setNotice(t('kiosk.failed', { message }))}
               />
             )}
+            <PublicNotes notes={live.notes} lang={lang} />
           </>
         )}
         {screen.kind === 'ticket' && venue && screen.flow.step === 'segment' && (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { KioskDeviceView, KioskScreenEvents, KioskStatusView } from '../../core/kiosk-screen.ts';
-import type { QueueSnapshot } from '../../core/protocol.ts';
+import type { PublicNoteView, QueueSnapshot } from '../../core/protocol.ts';
 import { newerSnapshot } from '../../core/queue/newer-snapshot.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 
@@ -11,9 +11,11 @@ export interface KioskLive {
   venue: PublicVenue | null;
   queue: QueueSnapshot | null;
   devices: KioskDeviceView[];
+  /** What the venue tells customers it changed, for the idle screen. */
+  notes: PublicNoteView[];
 }
 
-const EMPTY: KioskLive = { runtimeUp: false, status: null, venue: null, queue: null, devices: [] };
+const EMPTY: KioskLive = { runtimeUp: false, status: null, venue: null, queue: null, devices: [], notes: [] };
 
 /** The kiosk runtime's server-sent events (core/kiosk-screen.ts), folded into one state. */
 export function useKioskEvents(): KioskLive {
@@ -33,6 +35,7 @@ export function useKioskEvents(): KioskLive {
     on('venue', (venue, state) => ({ ...state, venue }));
     on('queue', (queue, state) => ({ ...state, queue: newerSnapshot(state.queue, queue) }));
     on('devices', (devices, state) => ({ ...state, devices }));
+    on('notes', (notes, state) => ({ ...state, notes }));
     source.addEventListener('open', () => setLive((state) => ({ ...state, runtimeUp: true })));
     // EventSource reconnects by itself; until then the screen says the kiosk is restarting.
     source.addEventListener('error', () => setLive((state) => ({ ...state, runtimeUp: false })));

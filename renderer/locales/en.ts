@@ -226,6 +226,15 @@ export const en = {
     needsManager: 'This dashboard needs a manager account.',
     waitMoment: 'Waiting ({{service}})',
     refresh: 'Refresh',
+    programme: {
+      title: 'Alerts and tasks programme',
+      ackWithin: 'Acknowledge within (min)',
+      resolveWithin: 'Resolve within (min)',
+      manager: "Escalations end at (the venue's manager)",
+      attributionWindow: 'Attribution window (min)',
+      save: 'Save programme',
+      saved: 'Saved as version {{version}}.',
+    },
     journey: {
       title: 'Journey map',
       id: 'Id',
@@ -505,6 +514,7 @@ export const en = {
     'invalid-block-size': 'A block holds 1 to {{count}} numbers.',
     'invalid-window': 'A return window must end after it starts.',
     'invalid-time': 'That time is not possible: check the times and try again.',
+    'invalid-request': 'The hub refused these values: check each field and try again.',
     'invalid-command': 'The hub did not understand this request: reload the page and try again.',
     'no-queue': 'This venue issues no tickets.',
     'forbidden-command': 'Your account may not do this here.',
@@ -532,6 +542,13 @@ export const en = {
         'is the terminal working?',
       'wait-over-promise': 'A customer of {{service}} waited {{actualMin}} min where {{postedMin}} were promised',
       'device-down': '{{device}} has been offline for {{offlineMin}} min',
+      'wait-over-promise-customers':
+        '{{customers}} customers of {{service}} waited longer than promised; ' +
+        'the longest {{actualMin}} min where {{postedMin}} were promised',
+      praise:
+        'Happy index {{index}} at {{subject}} over the last {{windowMin}} min ({{presses}} presses): ' +
+        'pass the praise on to the team',
+      'praise-run': '{{run}} delighted presses in a row at {{subject}}: pass the praise on to the team',
     },
     rules: {
       'unhappy-share': 'Many unhappy presses at {{subject}}',
@@ -539,7 +556,13 @@ export const en = {
       'feedback-anomaly': 'Unusual number of presses at {{subject}}',
       'wait-over-promise': 'A wait longer than promised',
       'device-down': 'A device is offline',
+      praise: 'Praise for {{subject}}',
     },
+    note: 'A note, no deadline',
+    escalatedTo: 'Escalated to {{name}}',
+    escalatedToManager: "Escalated to the venue's manager",
+    escalatedToManagerNamed: "Escalated to {{name}}, the venue's manager",
+    publicNote: 'What we changed',
   },
   calls: {
     soundOff: 'Calls are not heard: this screen may not play sound yet.',

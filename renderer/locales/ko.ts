@@ -225,6 +225,15 @@ export const ko: Texts = {
     needsManager: '이 대시보드는 관리자 계정이 필요합니다.',
     waitMoment: '대기 ({{service}})',
     refresh: '새로 고침',
+    programme: {
+      title: '알림 및 작업 운영 설정',
+      ackWithin: '확인 기한(분)',
+      resolveWithin: '해결 기한(분)',
+      manager: '상향 보고 최종 담당(매장 관리자)',
+      attributionWindow: '연결 시간 범위(분)',
+      save: '운영 설정 저장',
+      saved: '버전 {{version}}(으)로 저장했습니다.',
+    },
     journey: {
       title: '고객 여정 지도',
       id: 'ID',
@@ -499,6 +508,7 @@ export const ko: Texts = {
     'invalid-block-size': '한 번에 1~{{count}}개의 번호만 배정할 수 있습니다.',
     'invalid-window': '재방문 시간은 시작보다 끝이 늦어야 합니다.',
     'invalid-time': '가능하지 않은 시간입니다. 시간을 확인하고 다시 시도하세요.',
+    'invalid-request': '허브가 이 값을 받아들이지 않았습니다. 각 항목을 확인한 뒤 다시 시도하세요.',
     'invalid-command': '허브가 이 요청을 이해하지 못했습니다. 화면을 새로 고친 뒤 다시 시도하세요.',
     'no-queue': '이 지점은 번호표를 발급하지 않습니다.',
     'forbidden-command': '이 계정으로는 여기에서 이 작업을 할 수 없습니다.',
@@ -521,6 +531,11 @@ export const ko: Texts = {
         '최근 {{windowMin}}분 {{subject}} 응답 없음(평소 약 {{expected}}건): 단말기가 작동하나요?',
       'wait-over-promise': '{{service}} 고객이 안내된 {{postedMin}}분보다 긴 {{actualMin}}분을 기다렸습니다',
       'device-down': '{{device}} 기기가 {{offlineMin}}분째 오프라인입니다',
+      'wait-over-promise-customers':
+        '{{service}} 고객 {{customers}}명이 안내보다 오래 기다렸습니다. ' +
+        '가장 긴 대기는 안내된 {{postedMin}}분보다 긴 {{actualMin}}분',
+      praise: '최근 {{windowMin}}분 {{subject}} 만족 지수 {{index}}(응답 {{presses}}건): 팀에 칭찬을 전해 주세요',
+      'praise-run': '{{subject}}에서 매우 만족 응답이 {{run}}번 연속: 팀에 칭찬을 전해 주세요',
     },
     rules: {
       'unhappy-share': '{{subject}}에 불만족 응답이 많습니다',
@@ -528,7 +543,13 @@ export const ko: Texts = {
       'feedback-anomaly': '{{subject}}의 응답 수가 평소와 다릅니다',
       'wait-over-promise': '안내보다 긴 대기',
       'device-down': '기기 오프라인',
+      praise: '{{subject}} 칭찬',
     },
+    note: '알림, 기한 없음',
+    escalatedTo: '{{name}}에게 상향 보고됨',
+    escalatedToManager: '매장 관리자에게 상향 보고됨',
+    escalatedToManagerNamed: '매장 관리자 {{name}}에게 상향 보고됨',
+    publicNote: '이렇게 바꿨습니다',
   },
   calls: {
     soundOff: '호출 안내 음성이 나오지 않습니다. 이 화면에서 아직 소리를 낼 수 없습니다.',

@@ -224,6 +224,15 @@ export const zh: Texts = {
     needsManager: '此看板需要经理账号。',
     waitMoment: '等候（{{service}}）',
     refresh: '刷新',
+    programme: {
+      title: '提醒与任务方案',
+      ackWithin: '确认期限（分钟）',
+      resolveWithin: '解决期限（分钟）',
+      manager: '上报最终负责人（门店经理）',
+      attributionWindow: '归因时间窗口（分钟）',
+      save: '保存方案',
+      saved: '已保存为第 {{version}} 版。',
+    },
     journey: {
       title: '客户旅程地图',
       id: 'ID',
@@ -493,6 +502,7 @@ export const zh: Texts = {
     'invalid-block-size': '每次只能分配 1 至 {{count}} 个号码。',
     'invalid-window': '返回时间段的结束必须晚于开始。',
     'invalid-time': '时间无效，请检查后重试。',
+    'invalid-request': '服务器不接受这些数值，请检查每一项后重试。',
     'invalid-command': '服务器无法理解此请求，请刷新页面后重试。',
     'no-queue': '本网点不发放号码票。',
     'forbidden-command': '您的账户不能在此执行此操作。',
@@ -513,6 +523,11 @@ export const zh: Texts = {
       'feedback-anomaly-silent': '最近 {{windowMin}} 分钟{{subject}}没有评价，通常约 {{expected}} 次：终端是否正常？',
       'wait-over-promise': '一位{{service}}客户等候了 {{actualMin}} 分钟，而告知的是 {{postedMin}} 分钟',
       'device-down': '{{device}} 已离线 {{offlineMin}} 分钟',
+      'wait-over-promise-customers':
+        '{{service}}有 {{customers}} 位顾客等候超过承诺时间；' +
+        '最长等候 {{actualMin}} 分钟，承诺为 {{postedMin}} 分钟',
+      praise: '{{subject}}最近 {{windowMin}} 分钟满意指数 {{index}}（{{presses}} 次评价）：请把表扬转达给团队',
+      'praise-run': '{{subject}}连续 {{run}} 次非常满意：请把表扬转达给团队',
     },
     rules: {
       'unhappy-share': '{{subject}}不满意评价较多',
@@ -520,7 +535,13 @@ export const zh: Texts = {
       'feedback-anomaly': '{{subject}}评价数量异常',
       'wait-over-promise': '等候时间超过告知',
       'device-down': '设备离线',
+      praise: '{{subject}}获得表扬',
     },
+    note: '通知，无期限',
+    escalatedTo: '已上报给 {{name}}',
+    escalatedToManager: '已上报给门店经理',
+    escalatedToManagerNamed: '已上报给门店经理 {{name}}',
+    publicNote: '我们做了这些改变',
   },
   calls: {
     soundOff: '叫号语音无法播放：此屏幕尚未允许播放声音。',

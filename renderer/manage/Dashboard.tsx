@@ -11,6 +11,7 @@ import { TaskList, upsertTask } from '../shared/TaskList.tsx';
 import { useSocket } from '../shared/use-socket.ts';
 import { useVenueLive } from '../shared/venue-state.ts';
 import { JourneyEditor } from './JourneyEditor.tsx';
+import { ProgrammeEditor } from './ProgrammeEditor.tsx';
 import { useTodayAnalytics, useTodayWaits } from './use-analytics.ts';
 
 /**
@@ -221,6 +222,12 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
           <section aria-labelledby="journey-heading" className="wide">
             <h2 id="journey-heading">{t('manage.journey.title')}</h2>
             <JourneyEditor venueId={venueId} venue={venue} lang={lang} />
+          </section>
+        )}
+        {venue && (
+          <section aria-labelledby="programme-heading" className="wide">
+            <h2 id="programme-heading">{t('manage.programme.title')}</h2>
+            <ProgrammeEditor venueId={venueId} venue={venue} lang={lang} />
           </section>
         )}
       </main>

@@ -33,13 +33,25 @@ export function taskText(t: TFunction, task: Task, venue: PublicVenue | null | u
   const subject = subjectName(task.subject, venue, lang);
   const facts = task.facts;
   if (!facts) return t(`tasks.rules.${task.rule}`, { subject });
-  const key = facts.variant ? `${task.rule}-${facts.variant}` : task.rule;
+  const key = facts.variant
+    ? `${task.rule}-${facts.variant}`
+    : task.rule === 'wait-over-promise' && (facts.customers ?? 1) > 1
+      ? 'wait-over-promise-customers'
+      : task.rule;
   return t(`tasks.summaries.${key}`, {
     ...facts,
     subject,
     service: facts.serviceId === undefined ? subject : nameOf(venue?.services, facts.serviceId, lang),
     device: facts.deviceId ?? subject,
   });
+}
+
+/** Who a late task went to, in the screen's language (the venue's own names as they are). */
+export function escalationText(t: TFunction, task: Task): string | null {
+  const to = task.escalatedTo;
+  if (task.escalation === 0 || !to) return null;
+  if (!to.manager) return t('tasks.escalatedTo', { name: to.name });
+  return to.name === null ? t('tasks.escalatedToManager') : t('tasks.escalatedToManagerNamed', { name: to.name });
 }
 
 /** Open tasks with their deadlines; staff acknowledge and resolve them here (the hub pushes the change back). */
@@ -66,6 +78,7 @@ export function TaskList({
       {shown.map((task) => {
         const next = NEXT_ACTION[task.state];
         const deadline = task.state === 'open' ? task.ackDeadline : task.resolveDeadline;
+        const escalated = escalationText(t, task);
         return (
           <li
             key={task.id}
@@ -76,8 +89,11 @@ export function TaskList({
             <p className="task-summary">{taskText(t, task, venue, lang)}</p>
             <p className="task-meta">
               {task.owner} · <span data-task-state>{t(`tasks.states.${task.state}`)}</span> ·{' '}
-              {t('staff.due', { time: formatClock(lang, deadline, timeZone ?? venue?.timezone) })}
+              {deadline === null
+                ? t('tasks.note')
+                : t('staff.due', { time: formatClock(lang, deadline, timeZone ?? venue?.timezone) })}
             </p>
+            {escalated && <p className="task-escalation">{escalated}</p>}
             {next && (
               <button
                 type="button"

@@ -5,7 +5,7 @@ import type { PublicVenue } from '../../core/venue.ts';
 import { RESOURCES } from './i18n.ts';
 import { ApiError } from './http.ts';
 import { describeError, describeFailure } from './refusals.ts';
-import { taskText } from './TaskList.tsx';
+import { escalationText, taskText } from './TaskList.tsx';
 
 const venue = {
   id: 'v',
@@ -78,5 +78,32 @@ describe('task texts on the screens', () => {
   it('fall back to the rule in the language for a task without numbers', async () => {
     const { facts: _, ...old } = task;
     expect(taskText(await translator('ko'), old as Task, venue, 'ko')).toBe('출구의 만족 지수가 낮습니다');
+  });
+
+  it('count late customers on one wait task, pass praise on, and name who a late task went to', async () => {
+    const wait = {
+      ...task,
+      rule: 'wait-over-promise',
+      subject: 'wait:loans',
+      facts: { serviceId: 'loans', customers: 4, actualMin: 40, postedMin: 15 },
+    } as Task;
+    expect(taskText(await translator('en'), wait, venue, 'en')).toBe(
+      '4 customers of Loans waited longer than promised; the longest 40 min where 15 were promised',
+    );
+    expect(taskText(await translator('zh'), wait, venue, 'zh')).toContain('贷款有 4 位顾客');
+    const praise = { ...task, rule: 'praise', facts: { variant: 'run', run: 8 } } as Task;
+    expect(taskText(await translator('ko'), praise, venue, 'ko')).toBe(
+      '출구에서 매우 만족 응답이 8번 연속: 팀에 칭찬을 전해 주세요',
+    );
+    const ko = await translator('ko');
+    expect(escalationText(ko, { ...task, escalation: 0 } as Task)).toBeNull();
+    const up = { ...task, escalation: 1, escalatedTo: { name: '김 주임', manager: false } } as Task;
+    expect(escalationText(ko, up)).toBe('김 주임에게 상향 보고됨');
+    expect(escalationText(ko, { ...up, escalation: 2, escalatedTo: { name: null, manager: true } })).toBe(
+      '매장 관리자에게 상향 보고됨',
+    );
+    expect(
+      escalationText(await translator('zh'), { ...up, escalation: 2, escalatedTo: { name: 'Ms Yoon', manager: true } }),
+    ).toBe('已上报给门店经理 Ms Yoon');
   });
 });

@@ -11,6 +11,7 @@ import {
   type ComponentHealth,
   type DeviceHealth,
   type LevelCounts,
+  type PublicNoteView,
   type QueueSnapshot,
   type TouchpointCounts,
 } from '../../core/protocol.ts';
@@ -30,6 +31,8 @@ export interface BoardData {
   changed: readonly string[];
   /** The venue's queues, or null for a feedback-only venue (or before the first snapshot). */
   queue: QueueSnapshot | null;
+  /** What the venue tells customers it changed (verified fixes' public notes). */
+  notes: readonly PublicNoteView[];
 }
 
 type BoardAction =
@@ -38,7 +41,8 @@ type BoardAction =
   | { type: 'device'; health: DeviceHealth }
   | { type: 'component'; health: ComponentHealth }
   | { type: 'queue'; snapshot: QueueSnapshot }
-  | { type: 'venue'; venue: PublicVenue };
+  | { type: 'venue'; venue: PublicVenue }
+  | { type: 'notes'; notes: PublicNoteView[] };
 
 const EMPTY_BOARD: BoardData = {
   venue: null,
@@ -47,13 +51,14 @@ const EMPTY_BOARD: BoardData = {
   components: [],
   changed: [],
   queue: null,
+  notes: [],
 };
 
 /** Counts are totals, not deltas, so applying an update twice or late is harmless. */
 function boardReducer(state: BoardData, action: BoardAction): BoardData {
   switch (action.type) {
     case 'snapshot': {
-      const { venue, touchpoints, devices, components } = action.snapshot;
+      const { venue, touchpoints, devices, components, notes } = action.snapshot;
       return {
         ...state,
         venue,
@@ -61,6 +66,7 @@ function boardReducer(state: BoardData, action: BoardAction): BoardData {
         devices,
         components,
         changed: [],
+        notes: notes ?? [],
       };
     }
     case 'counts': {
@@ -90,6 +96,8 @@ function boardReducer(state: BoardData, action: BoardAction): BoardData {
     }
     case 'venue':
       return { ...state, venue: action.venue };
+    case 'notes':
+      return { ...state, notes: action.notes };
   }
 }
 
@@ -141,6 +149,7 @@ export function useVenueLive(
       socket.on('component.health', (health) => dispatch({ type: 'component', health }));
       socket.on('queue.snapshot', (snapshot) => dispatch({ type: 'queue', snapshot }));
       socket.on('venue.updated', (venue) => dispatch({ type: 'venue', venue }));
+      socket.on('notes', (notes) => dispatch({ type: 'notes', notes }));
     },
   );
   return { data, connection };

@@ -3,14 +3,20 @@ import { EventEmitter } from 'node:events';
 import { DEFAULT_ALERT_RULES, evaluate, type AlertRule, type Observations } from '../../core/alerts/rules.ts';
 import {
   advance,
+  countCustomers,
   DEFAULT_TASK_POLICY,
   escalate,
+  escalationChain,
   openTask,
+  publicNotes,
+  resolveDeviceBack,
+  withPublicNote,
   type Task,
   type TaskPolicy,
   type TaskState,
 } from '../../core/alerts/tasks.ts';
-import type { EventEnvelope } from '../../core/events.ts';
+import type { Venue } from '../../core/venue.ts';
+import { PromiseTracker } from '../../core/alerts/promises.ts';
 import { newEventId } from '../../core/ids.ts';
 import { MINUTE_MS } from '../../core/queue/types.ts';
 import type { HubEvents } from '../hub-events.ts';
@@ -22,22 +28,36 @@ export type AlertServiceEvents = {
   task: [info: { venueId: string; task: Task }];
 };
 
+/**
+ * What this hub alone sees of a venue: the calls it committed (each call is reported by exactly one
+ * hub) and the kiosks whose link it lost or heard come back (relayed between hubs). Presses and
+ * component states are read from the store, which holds every hub's (docs/scale-out.md).
+ */
 interface VenueWatch {
-  presses: Observations['presses'][number][];
   calls: Observations['calls'][number][];
   offline: Map<string, { deviceId: string; since: number; detail?: string }>;
-  promises: Map<string, { serviceId: string; joinedAt: number | null; postedWaitMin: number | null }>;
+  /** Kiosks known connected to some hub (device.connected is relayed in a cluster). */
+  connected: Set<string>;
+  promises: PromiseTracker;
 }
 
-/** Observations older than this cannot matter to any rule's window. */
-const KEEP_MS = 3 * 60 * MINUTE_MS;
 const DEFAULT_OWNER = 'operations';
-/**
- * Stored events re-check their venue at most this often (the first at once): each check reads the
- * venue and its tasks, and at one check per batch those reads were most of a clustered hub's
- * queries per press. The rules look at minutes of presses, so a second changes no task.
- */
-const STORED_CHECK_MS = 1000;
+
+/** How far back the rules look: the longest window any of them uses. */
+function lookbackMs(rules: readonly AlertRule[]): number {
+  let minutes = 0;
+  for (const rule of rules) {
+    if (rule.kind === 'feedback-anomaly') minutes = Math.max(minutes, rule.windowMin * (rule.history + 1));
+    else if ('windowMin' in rule) minutes = Math.max(minutes, rule.windowMin);
+  }
+  return minutes * MINUTE_MS;
+}
+
+/** The department answering for a subject: a touchpoint's or a service's owner. */
+function ownerOf(venue: Venue, subject: string): string {
+  if (subject.startsWith('wait:')) return venue.services.find((s) => s.id === subject.slice(5))?.owner ?? DEFAULT_OWNER;
+  return venue.touchpoints.find((tp) => tp.id === subject)?.owner ?? DEFAULT_OWNER;
+}
 
 /**
  * The closed loop on the hub (docs/customer-experience.md rule 7): watches what is stored and what happens in the
@@ -50,8 +70,8 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   private readonly running = new Map<string, Promise<void>>();
   /** A run queued behind the one in progress, not started yet. */
   private readonly waiting = new Map<string, Promise<void>>();
-  /** Per venue, when stored events last checked it, and the check they scheduled. */
-  private readonly storedChecks = new Map<string, { lastAt: number; timer: NodeJS.Timeout | undefined }>();
+  /** A run asked for by stored batches, due shortly. */
+  private readonly soon = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly store: HubStore,
@@ -62,67 +82,39 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       policy?: TaskPolicy;
       now?: () => number;
       tickMs?: number;
+      /** How long stored batches gather before the rules run on them. */
+      batchMs?: number;
       log?: Logger;
     } = {},
   ) {
     super();
-    events.on('events.stored', ({ venueId, deviceId, events: stored }) => {
-      const watch = this.watch(venueId);
-      const now = this.now();
-      for (const event of stored) {
-        if (event.type === 'feedback.pressed') {
-          const press = (event as EventEnvelope<'feedback.pressed'>).payload;
-          if (!press.misuse) watch.presses.push({ at: now, touchpointId: press.touchpointId, level: press.level });
-        } else if (event.type === 'device.status') {
-          const status = (event as EventEnvelope<'device.status'>).payload;
-          const key = `${deviceId}/${status.component}`;
-          if (status.state !== 'offline') watch.offline.delete(key);
-          else if (!watch.offline.has(key))
-            watch.offline.set(key, {
-              deviceId: status.component,
-              since: now,
-              ...(status.detail ? { detail: status.detail } : {}),
-            });
-        }
-      }
-      this.checkAfterStored(venueId);
+    // A stored batch may move a rule: presses and component states are read from the store, at
+    // most once a second per venue however many batches arrive (a run reads everything stored).
+    events.on('events.stored', ({ venueId }) => {
+      if (this.soon.has(venueId)) return;
+      this.soon.set(
+        venueId,
+        setTimeout(() => {
+          this.soon.delete(venueId);
+          void this.check(venueId); // check reports its own failures
+        }, options.batchMs ?? 1000),
+      );
     });
     events.on('device.disconnected', ({ venueId, deviceId }) => {
-      this.watch(venueId).offline.set(`${deviceId}/kiosk`, {
-        deviceId,
-        since: this.now(),
-        detail: 'the kiosk lost its link to the hub',
-      });
+      const watch = this.watch(venueId);
+      watch.connected.delete(deviceId);
+      watch.offline.set(deviceId, { deviceId, since: this.now(), detail: 'the kiosk lost its link to the hub' });
     });
     events.on('device.connected', ({ venueId, deviceId }) => {
-      this.watch(venueId).offline.delete(`${deviceId}/kiosk`);
+      const watch = this.watch(venueId);
+      watch.offline.delete(deviceId);
+      watch.connected.add(deviceId);
     });
     queues.on('changed', ({ venueId, events: changes }) => {
       const watch = this.watch(venueId);
       for (const event of changes) {
-        if (event.type === 'ticket.issued') {
-          watch.promises.set(event.ticketId, {
-            serviceId: event.serviceId,
-            joinedAt: event.returnWindow ? null : event.issuedAt,
-            postedWaitMin: event.postedWaitMin,
-          });
-        } else if (event.type === 'ticket.checked-in') {
-          const promise = watch.promises.get(event.ticketId);
-          if (promise)
-            Object.assign(promise, { joinedAt: event.at, postedWaitMin: event.postedWaitMin ?? promise.postedWaitMin });
-        } else if (event.type === 'ticket.called') {
-          const promise = watch.promises.get(event.ticketId);
-          watch.promises.delete(event.ticketId);
-          if (promise?.joinedAt != null && promise.postedWaitMin !== null) {
-            watch.calls.push({
-              at: event.at,
-              ticketId: event.ticketId,
-              serviceId: promise.serviceId,
-              postedWaitMin: promise.postedWaitMin,
-              actualMin: (event.at - promise.joinedAt) / MINUTE_MS,
-            });
-          }
-        }
+        const call = watch.promises.track(event);
+        if (call) watch.calls.push(call);
       }
       void this.check(venueId); // check reports its own failures
     });
@@ -135,25 +127,8 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
 
   stop(): void {
     clearInterval(this.timer);
-    for (const { timer } of this.storedChecks.values()) clearTimeout(timer);
-  }
-
-  /** check, at once after a quiet second, else once at the end of it for everything stored meanwhile. */
-  private checkAfterStored(venueId: string): void {
-    let entry = this.storedChecks.get(venueId);
-    if (!entry) {
-      entry = { lastAt: Number.NEGATIVE_INFINITY, timer: undefined };
-      this.storedChecks.set(venueId, entry);
-    }
-    if (entry.timer) return;
-    const run = (checked: { lastAt: number; timer: NodeJS.Timeout | undefined }) => {
-      checked.timer = undefined;
-      checked.lastAt = Date.now();
-      void this.check(venueId); // check reports its own failures
-    };
-    const wait = entry.lastAt + STORED_CHECK_MS - Date.now();
-    if (wait <= 0) run(entry);
-    else entry.timer = setTimeout(run, wait, entry);
+    for (const timer of this.soon.values()) clearTimeout(timer);
+    this.soon.clear();
   }
 
   /** Staff move a task along: acknowledged, resolved, verified. */
@@ -163,6 +138,26 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     const moved = advance(task, to, this.now());
     await this.publish(venueId, moved);
     return moved;
+  }
+
+  /** A manager's note to customers on a verified task (boards and kiosks show it for `days`). */
+  async setPublicNote(
+    venueId: string,
+    taskId: string,
+    text: { ko: string; zh: string; en: string },
+    days: number,
+  ): Promise<Task | undefined> {
+    const task = (await this.store.tasks(venueId)).find((t) => t.id === taskId);
+    if (!task) return undefined;
+    const noted = withPublicNote(task, text, days, this.now());
+    await this.store.saveTask(venueId, noted);
+    this.emit('task', { venueId, task: noted });
+    return noted;
+  }
+
+  /** The notes customers see at a venue now. */
+  async publicNotes(venueId: string): Promise<ReturnType<typeof publicNotes>> {
+    return publicNotes(await this.store.tasks(venueId), this.now());
   }
 
   /** Evaluates a venue now; runs are serialized per venue so a cause never opens two tasks. */
@@ -189,34 +184,82 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     const venue = await this.store.getVenue(venueId);
     if (!venue) return;
     const now = this.now();
-    const watch = this.prune(this.watch(venueId), now);
+    const watch = this.watch(venueId);
     const targets = Object.fromEntries(
       venue.touchpoints.filter((tp) => tp.target !== undefined).map((tp) => [tp.id, tp.target!]),
     );
     const rules = venue.analytics.alertRules ?? this.options.rules ?? DEFAULT_ALERT_RULES;
-    const causes = evaluate(
-      rules,
-      { presses: watch.presses, calls: watch.calls, offline: [...watch.offline.values()] },
-      now,
-      targets,
+    // Grouped per minute in SQL: a busy venue's hours of presses are not moved one by one.
+    const groups = await this.store.feedbackSummary(
+      venueId,
+      { from: now - lookbackMs(rules), to: now + 1 },
+      { bucketMs: MINUTE_MS, exceptTouchpoints: [] },
     );
-    watch.calls = []; // a late call is one cause, reported once
+    const presses = groups
+      .filter((g) => !g.misuse)
+      .map((g) => ({ at: g.bucket, touchpointId: g.touchpointId, level: g.level, count: g.count }));
+    const components = await this.store.componentHealth(venueId);
+    const offline = [
+      ...watch.offline.values(),
+      ...components
+        .filter((c) => c.state === 'offline')
+        .map((c) => ({
+          deviceId: `${c.deviceId}/${c.component}`,
+          since: c.at,
+          ...(c.detail ? { detail: c.detail } : {}),
+        })),
+    ];
     let tasks = await this.store.tasks(venueId);
+    // A fix is judged on what came after it: moments before a cause's last resolution do not reopen it.
+    const fixedAt: Record<string, number> = {};
+    for (const task of tasks)
+      if (task.resolvedAt !== null) fixedAt[task.causeKey] = Math.max(fixedAt[task.causeKey] ?? 0, task.resolvedAt);
+    const causes = evaluate(rules, { presses, calls: watch.calls, offline }, now, targets, fixedAt);
+    watch.calls = []; // each late call is counted once
+    const policy = venue.analytics.taskPolicy ?? this.options.policy ?? DEFAULT_TASK_POLICY;
     for (const cause of causes) {
-      const owner = venue.touchpoints.find((tp) => tp.id === cause.subject)?.owner ?? DEFAULT_OWNER;
-      const { task, created } = openTask(
-        tasks,
-        cause,
-        owner,
-        now,
-        newEventId,
-        venue.analytics.taskPolicy ?? this.options.policy ?? DEFAULT_TASK_POLICY,
-      );
-      if (!created) continue;
-      tasks = [task, ...tasks];
-      await this.publish(venueId, task);
+      const { task, created } = openTask(tasks, cause, ownerOf(venue, cause.subject), now, newEventId, policy);
+      let open = task;
+      if (created) {
+        const opened = await this.store.openTask(venueId, task, this.deliveries(venue, task), now);
+        open = opened.task;
+        if (opened.created) {
+          tasks = [task, ...tasks];
+          this.emit('task', { venueId, task });
+          continue;
+        }
+        tasks = [open, ...tasks.filter((t) => t.id !== open.id)]; // another hub opened it first
+      }
+      const counted = countCustomers(open, cause);
+      if (counted) {
+        tasks = tasks.map((t) => (t.id === counted.id ? counted : t));
+        await this.publish(venueId, counted);
+      }
     }
-    for (const escalated of escalate(tasks, now)) await this.publish(venueId, escalated);
+    // A device that is back closes its task; the task stays in the venue's history.
+    const downNow = new Set(offline.map((d) => d.deviceId));
+    const statusOf = new Map(components.map((c) => [`${c.deviceId}/${c.component}`, c.state]));
+    for (const task of tasks) {
+      const deviceId = task.facts?.deviceId;
+      if (task.rule !== 'device-down' || task.state === 'verified' || deviceId === undefined) continue;
+      const back = deviceId.includes('/')
+        ? statusOf.has(deviceId) && statusOf.get(deviceId) !== 'offline'
+        : watch.connected.has(deviceId);
+      if (back && !downNow.has(deviceId)) await this.publish(venueId, resolveDeviceBack(task, now));
+    }
+    const chainOf = (task: Task) => escalationChain(task.owner, venue.analytics.escalation);
+    for (const escalated of escalate(tasks, now, chainOf)) await this.publish(venueId, escalated);
+  }
+
+  /** The webhook deliveries of a task's change; an escalation names who it goes to. */
+  private deliveries(venue: Venue, task: Task) {
+    const payload = JSON.stringify({
+      venueId: venue.id,
+      task,
+      ...(task.escalation > 0 && task.escalatedTo ? { escalatedTo: task.escalatedTo } : {}),
+    });
+    const id = `${task.id}:${task.state}:${task.escalation}`;
+    return venue.webhooks.map((webhook) => ({ id, url: webhook.url, payload }));
   }
 
   /**
@@ -225,28 +268,21 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
    */
   private async publish(venueId: string, task: Task): Promise<void> {
     const venue = await this.store.getVenue(venueId);
-    const payload = JSON.stringify({ venueId, task });
-    const id = `${task.id}:${task.state}:${task.escalation}`;
-    const deliveries = (venue?.webhooks ?? []).map((webhook) => ({ id, url: webhook.url, payload }));
-    await this.store.saveTask(venueId, task, deliveries, this.now());
+    await this.store.saveTask(venueId, task, venue ? this.deliveries(venue, task) : [], this.now());
     this.emit('task', { venueId, task });
   }
 
   private watch(venueId: string): VenueWatch {
     let watch = this.watches.get(venueId);
     if (!watch) {
-      watch = { presses: [], calls: [], offline: new Map(), promises: new Map() };
+      watch = { calls: [], offline: new Map(), connected: new Set(), promises: new PromiseTracker() };
       this.watches.set(venueId, watch);
     }
     return watch;
   }
 
-  private prune(watch: VenueWatch, now: number): VenueWatch {
-    watch.presses = watch.presses.filter((p) => p.at > now - KEEP_MS);
-    return watch;
-  }
-
-  private now(): number {
+  /** The hub's clock (tests run it virtual). */
+  now(): number {
     return (this.options.now ?? systemClock.now)();
   }
 }

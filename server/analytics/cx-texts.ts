@@ -1,3 +1,4 @@
+import type { Task } from '../../core/alerts/tasks.ts';
 import type { Language } from '../../core/languages.ts';
 
 /**
@@ -26,10 +27,7 @@ interface CxTexts {
   waitAt: string;
   sections: { all: string; service: string; hour: string; day: string };
   states: Record<'open' | 'acknowledged' | 'resolved' | 'verified', string>;
-  rules: Record<
-    'unhappy-share' | 'happy-index-below' | 'feedback-anomaly' | 'wait-over-promise' | 'device-down',
-    string
-  >;
+  rules: Record<Task['rule'], string>;
   ratings: Record<1 | 2 | 3 | 4, string>;
   summary: {
     visits: string;
@@ -100,6 +98,7 @@ export const CX_TEXTS: Record<Language, CxTexts> = {
       'feedback-anomaly': 'Unusual feedback',
       'wait-over-promise': 'Wait over its promise',
       'device-down': 'Device down',
+      praise: 'Praise',
     },
     ratings: { 1: 'Very unhappy', 2: 'Unhappy', 3: 'Happy', 4: 'Very happy' },
     summary: {
@@ -155,6 +154,7 @@ export const CX_TEXTS: Record<Language, CxTexts> = {
       'feedback-anomaly': '이례적인 피드백',
       'wait-over-promise': '안내 대기 초과',
       'device-down': '기기 고장',
+      praise: '칭찬',
     },
     ratings: { 1: '매우 불만', 2: '불만', 3: '만족', 4: '매우 만족' },
     summary: {
@@ -210,6 +210,7 @@ export const CX_TEXTS: Record<Language, CxTexts> = {
       'feedback-anomaly': '反馈异常',
       'wait-over-promise': '等候超过承诺',
       'device-down': '设备故障',
+      praise: '表扬',
     },
     ratings: { 1: '非常不满意', 2: '不满意', 3: '满意', 4: '非常满意' },
     summary: {

@@ -22,6 +22,7 @@ import { queueRoutes } from './queue-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
 import { feedbackRoutes } from './feedback-routes.ts';
 import type { VisitFeedbackService } from '../analytics/visit-feedback.ts';
+import { programmeRoutes } from './programme-routes.ts';
 import { taskRoutes } from './task-routes.ts';
 import { reportRoutes } from './report-routes.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
@@ -221,7 +222,8 @@ export function apiRouter(deps: {
   queueRoutes(router, { queues, requireVenue, parseBody, clock });
   analyticsRoutes(router, { analytics, store, clock, requireVenue });
   feedbackRoutes(router, { feedback, parseBody, clock });
-  taskRoutes(router, { alerts, store, requireVenue });
+  taskRoutes(router, { alerts, store, requireVenue, parseBody });
+  programmeRoutes(router, { store, venues, requireVenue, parseBody });
   reportRoutes(router, {
     store,
     requireVenue,

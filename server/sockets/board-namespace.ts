@@ -25,7 +25,7 @@ const room = (venueId: string) => `venue:${venueId}`;
  * from the hub's count feed, for which the namespace is an audience.
  */
 export function attachBoardNamespace(io: Server, deps: NamespaceDeps): { counts: CountsAudience } {
-  const { store, accounts, events, queues, presence } = deps;
+  const { store, accounts, events, queues, presence, alerts } = deps;
   const namespace = namespaceOf<BoardClientToServer, BoardServerToClient, { venueId: string; credential: Credential }>(
     io,
     '/board',
@@ -72,12 +72,13 @@ export function attachBoardNamespace(io: Server, deps: NamespaceDeps): { counts:
   namespace.on('connection', async (socket) => {
     const { venueId } = socket.data;
     await socket.join([room(venueId), ...credentialRooms(socket.data.credential)]);
-    const [venue, touchpoints, devices, connected, components] = await Promise.all([
+    const [venue, touchpoints, devices, connected, components, notes] = await Promise.all([
       store.getVenue(venueId),
       store.touchpointCounts(venueId),
       store.listDevices(venueId),
       presence.connected(venueId),
       store.componentHealth(venueId),
+      alerts.publicNotes(venueId),
     ]);
     if (!venue) return;
     socket.emit('snapshot', {
@@ -85,6 +86,7 @@ export function attachBoardNamespace(io: Server, deps: NamespaceDeps): { counts:
       touchpoints,
       devices: devices.map((d) => health(d, connected.has(d.id))),
       components,
+      notes,
     });
     const queue = await queues.reads.snapshot(venueId).catch(() => undefined);
     if (queue) socket.emit('queue.snapshot', queue);
@@ -94,6 +96,15 @@ export function attachBoardNamespace(io: Server, deps: NamespaceDeps): { counts:
   events.on('events.stored', ({ venueId, events: stored }) => {
     for (const row of componentStatusUpdates(stored))
       namespace.to(room(venueId)).emit('component.health', toComponentHealth(row));
+  });
+
+  // A note set here reaches boards on every hub (the adapter); expiry is the board's to apply.
+  alerts.on('task', ({ venueId, task }) => {
+    if (task.publicNote)
+      void alerts
+        .publicNotes(venueId)
+        .then((notes) => namespace.to(room(venueId)).emit('notes', notes))
+        .catch(() => undefined); // a board that missed it reads the notes again when it reconnects
   });
 
   const announce = async ({ venueId, deviceId }: { venueId: string; deviceId: string }, connected: boolean) => {

@@ -59,12 +59,20 @@ export function authError(code: AuthErrorCode, message: string): Error {
  * message never costs the connection.
  */
 export function attachKioskNamespace(io: Server, deps: NamespaceDeps): void {
-  const { store, events, queues, presence, clock } = deps;
+  const { store, events, queues, presence, clock, alerts } = deps;
   const namespace = namespaceOf<KioskClientToServer, KioskServerToClient, KioskSocketData>(io, '/kiosk');
   // Kiosks show queue changes on their wait displays and quote waits while offline from the last one.
   onQueueChange(queues.live, ({ venueId, snapshot }) =>
     namespace.local.to(room(venueId)).emit('queue.snapshot', snapshot),
   );
+  // A note set on any hub reaches kiosks on every hub (the adapter).
+  alerts.on('task', ({ venueId, task }) => {
+    if (task.publicNote)
+      void alerts
+        .publicNotes(venueId)
+        .then((notes) => namespace.to(room(venueId)).emit('notes', notes))
+        .catch(() => undefined); // a kiosk that missed it reads the notes again at its next hello
+  });
 
   admitBy(namespace, async (socket, next) => {
     const { deviceId, token } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; token?: unknown };
@@ -123,6 +131,10 @@ export function attachKioskNamespace(io: Server, deps: NamespaceDeps): void {
           .snapshot(venueId)
           .then((snapshot) => snapshot && socket.emit('queue.snapshot', snapshot))
           .catch(() => undefined);
+        alerts
+          .publicNotes(venueId)
+          .then((notes) => socket.emit('notes', notes))
+          .catch(() => undefined); // read again at the next hello
         // Offline tickets a killed hub stored but never merged join the queue now.
         catchUpOfflineTickets(
           { store, live: queues.live, commands: queues.commands },

@@ -106,6 +106,17 @@ export interface HubStore {
    */
   saveTask(venueId: string, task: Task, deliveries?: readonly NewWebhookDelivery[], at?: number): Promise<void>;
   /**
+   * Opens a task unless one for the same cause key is still open (not verified) at the venue,
+   * whichever hub opened it: the store's unique index decides, so two hubs never open two. The
+   * deliveries are queued only with a task that was opened. Returns the task open for the cause.
+   */
+  openTask(
+    venueId: string,
+    task: Task,
+    deliveries?: readonly NewWebhookDelivery[],
+    at?: number,
+  ): Promise<{ task: Task; created: boolean }>;
+  /**
    * Up to `limit` pending deliveries due at `now` that no hub holds, each held for `leaseMs` by
    * the caller: two hubs never attempt one delivery at once, and a hub that dies lets go.
    */

@@ -521,6 +521,42 @@ export abstract class KyselyHubStore implements HubStore {
     return rows.map((row) => ({ from: row.period_from, to: row.period_to, sentAt: Number(row.sent_at) }));
   }
 
+  async openTask(
+    venueId: string,
+    task: Task,
+    deliveries: readonly NewWebhookDelivery[] = [],
+    at: number = this.clock.now(),
+  ): Promise<{ task: Task; created: boolean }> {
+    const created = await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('tasks')
+        .values({
+          id: task.id,
+          venue_id: venueId,
+          cause_key: task.causeKey,
+          state: task.state,
+          opened_at: task.openedAt,
+          body: JSON.stringify(task),
+        })
+        // No conflict target: the partial unique index of open causes (migration 11) is the one that matters.
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await queueDeliveries(trx, venueId, deliveries, at);
+      return true;
+    });
+    if (created) return { task, created: true };
+    const open = await this.db
+      .selectFrom('tasks')
+      .select('body')
+      .where('venue_id', '=', venueId)
+      .where('cause_key', '=', task.causeKey)
+      .where('state', '<>', 'verified')
+      .executeTakeFirst();
+    // Verified between the insert and this read: the caller's next run opens it afresh.
+    return open ? { task: JSON.parse(open.body) as Task, created: false } : { task, created: false };
+  }
+
   async recordVisitRating(venueId: string, rating: VisitRated): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx

@@ -197,4 +197,18 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    sql: `
+      -- One open task per rule, venue and subject, whichever hub opens it (docs/customer-experience.md):
+      -- a partial unique index over tasks not verified yet (SQLite and PostgreSQL both take it as
+      -- written). Open duplicates an older release may hold keep their rows, set apart by their id.
+      UPDATE tasks SET cause_key = cause_key || '#' || id
+       WHERE state <> 'verified'
+         AND EXISTS (SELECT 1 FROM tasks first
+                      WHERE first.venue_id = tasks.venue_id AND first.cause_key = tasks.cause_key
+                        AND first.state <> 'verified' AND first.id < tasks.id);
+      CREATE UNIQUE INDEX tasks_open_cause ON tasks (venue_id, cause_key) WHERE state <> 'verified';
+    `,
+  },
 ];
