@@ -98,17 +98,23 @@ export async function signedInUser(
   hub: Hub,
   user: { username: string; role: 'staff' | 'manager' | 'admin'; venueIds?: string[] },
 ): Promise<string> {
-  const password = `${user.username}-password-1`;
   await hub.accounts.createUser({
     username: user.username,
-    password,
+    password: passwordOf(user.username),
     role: user.role,
     venueIds: user.venueIds ?? [TEST_VENUE.id],
   });
+  return signIn(hub, user.username);
+}
+
+const passwordOf = (username: string) => `${username}-password-1`;
+
+/** A fresh session of a user signedInUser made (sessions expire on the hub's clock). */
+export async function signIn(hub: Hub, username: string): Promise<string> {
   const response = await fetch(`${hub.url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user.username, password }),
+    body: JSON.stringify({ username, password: passwordOf(username) }),
   });
   return ((await response.json()) as { token: string }).token;
 }
