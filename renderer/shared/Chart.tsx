@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { visibleWindow } from './format.ts';
@@ -29,6 +30,8 @@ export function TimeChart({
   timeZone?: string;
   height?: number;
 }) {
+  const { t } = useTranslation();
+  const timeLabel = t('common.time');
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // The chart is rebuilt only when its series, window or height change (compared by value, as
@@ -63,7 +66,7 @@ export function TimeChart({
         { stroke: '#cbd5e1', grid: { stroke: '#334155' } },
       ],
       series: [
-        {},
+        { label: timeLabel }, // uPlot's legend would say "Time" in English
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -82,7 +85,7 @@ export function TimeChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [seriesKey, rangeKey, height, timeZone]);
+  }, [seriesKey, rangeKey, height, timeZone, timeLabel]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);

@@ -2,6 +2,7 @@ import { type Logger, silentLogger } from '../../core/logger.ts';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_ALERT_RULES, evaluate, type AlertRule, type Observations } from '../../core/alerts/rules.ts';
 import {
+  DEFAULT_TASK_OWNER,
   advance,
   DEFAULT_TASK_POLICY,
   escalate,
@@ -31,7 +32,6 @@ interface VenueWatch {
 
 /** Observations older than this cannot matter to any rule's window. */
 const KEEP_MS = 3 * 60 * MINUTE_MS;
-const DEFAULT_OWNER = 'operations';
 
 /**
  * The closed loop on the hub (docs/customer-experience.md rule 7): watches what is stored and what happens in the
@@ -176,7 +176,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     watch.calls = []; // a late call is one cause, reported once
     let tasks = await this.store.tasks(venueId);
     for (const cause of causes) {
-      const owner = venue.touchpoints.find((tp) => tp.id === cause.subject)?.owner ?? DEFAULT_OWNER;
+      const owner = venue.touchpoints.find((tp) => tp.id === cause.subject)?.owner ?? DEFAULT_TASK_OWNER;
       const { task, created } = openTask(
         tasks,
         cause,
