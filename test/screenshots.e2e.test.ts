@@ -11,9 +11,9 @@ import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { SESSION_COOKIE } from '../server/auth/credentials.ts';
 import { launchChromium } from './support/chromium.ts';
 import { signedInUser, startTestHub, tempDir } from './support/fixtures.ts';
-import { accessibilityViolations, expectText } from './support/page.ts';
+import { expectText } from './support/page.ts';
 import { expectMatchesReference, UPDATING_REFERENCES } from './support/reference-images.ts';
-import { type Fit, screenProblems, untranslatedText } from './support/screen-checks.ts';
+import { type Fit, screenProblems, untranslatedText, accessibilityViolations } from './support/screen-checks.ts';
 import { waitFor } from './support/wait.ts';
 
 const texts = (lang: Language) => RESOURCES[lang].translation;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import type { Language } from '../../core/languages.ts';
 import { RESOURCES } from '../../renderer/shared/i18n.ts';
@@ -5,14 +7,14 @@ import { RESOURCES } from '../../renderer/shared/i18n.ts';
 /** The screens' key groups ("kiosk", "board", ...): "kiosk.chooseService" on screen is a key shown raw. */
 const KEY_GROUPS = Object.keys(RESOURCES.en.translation);
 
-/** What a screen may do beyond its viewport: a wall or kiosk screen nothing; a page read on a desk or phone scroll down. */
+/** What may go past the viewport: nothing on a wall or kiosk screen ('screen'); a desk or phone page scrolls down. */
 export type Fit = 'screen' | 'width';
 
 /**
  * Content wider than the viewport (a horizontal scrollbar), or for a wall or kiosk screen taller
  * (nobody scrolls a TV or a kiosk), as the page measures it.
  */
-export async function overflowProblems(page: Page, fit: Fit): Promise<string[]> {
+async function overflowProblems(page: Page, fit: Fit): Promise<string[]> {
   return page.evaluate((fit) => {
     const problems: string[] = [];
     const { clientWidth: width, clientHeight: height, scrollWidth, scrollHeight } = document.documentElement;
@@ -24,7 +26,7 @@ export async function overflowProblems(page: Page, fit: Fit): Promise<string[]> 
 }
 
 /** Visible controls smaller than 48 x 48 CSS pixels (a finger's width; docs and base.css say 48). */
-export async function smallTargets(page: Page): Promise<string[]> {
+async function smallTargets(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     for (const control of document.querySelectorAll<HTMLElement>('button, input, select, a[href]')) {
@@ -46,7 +48,7 @@ export async function smallTargets(page: Page): Promise<string[]> {
  * over two lines or is cut off by a box that clips it or by the edge of the screen; and any text
  * an element cuts off (an ellipsis or hidden overflow).
  */
-export async function numberAndClippingProblems(page: Page, fit: Fit): Promise<string[]> {
+async function numberAndClippingProblems(page: Page, fit: Fit): Promise<string[]> {
   return page.evaluate((fit) => {
     const problems: string[] = [];
     const { clientWidth: width, clientHeight: height } = document.documentElement;
@@ -173,4 +175,54 @@ export async function screenProblems(
     ...(await untranslatedText(page, options.lang, options.allowed)),
     ...(await smallTargets(page)),
   ];
+}
+
+/** What breaks a page read at a desk or on a phone: content wider than the viewport, controls under 48 px. */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return [...(await overflowProblems(page, 'width')), ...(await smallTargets(page))];
+}
+
+/** Elements of `selector` not wholly on screen (a counter on a wall board that must always show). */
+export async function notWhollyOnScreen(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const { clientWidth: width, clientHeight: height } = document.documentElement;
+    return [...document.querySelectorAll(selector)]
+      .filter((element) => {
+        const box = element.getBoundingClientRect();
+        return !(
+          box.width > 0 &&
+          box.left >= -1 &&
+          box.top >= -1 &&
+          box.right <= width + 1 &&
+          box.bottom <= height + 1
+        );
+      })
+      .map(
+        (element) =>
+          `${element.tagName.toLowerCase()}` +
+          `${[...element.attributes].map((a) => `[${a.name}="${a.value}"]`).join('')} ` +
+          `"${element.textContent?.trim().slice(0, 40)}" is not wholly on screen`,
+      );
+  }, selector);
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * WCAG 2 A and AA violations on the page as axe-core finds them (contrast, names and labels,
+ * landmarks, language), one line each. Evaluated through the DevTools protocol, so the kiosk
+ * screen's Content-Security-Policy does not stop it.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  const results = (await page.evaluate(`${AXE_SOURCE}
+    ;axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] })`)) as {
+    violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+  };
+  return results.violations.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')})`,
+  );
 }
