@@ -228,6 +228,11 @@ describe('every screen as people see it', () => {
         break;
       case 'staff':
         await expectText(page, '[data-desk-number]', /^[AC]-\d{3}$/);
+        // The transfer list is as wide as its longest service name, which comes with the venue.
+        await page.waitForFunction(
+          (name) => [...document.querySelectorAll('option')].some((option) => option.textContent === name),
+          VENUE.services![0]!.name[lang],
+        );
         await expectText(page, '[data-connection]', t.common.live);
         break;
       case 'manage':
@@ -264,6 +269,7 @@ describe('every screen as people see it', () => {
       <div style="width:30px;word-break:break-all">A-001</div>
       <div style="width:40px;overflow:hidden;white-space:nowrap">B-123456</div>
       <p>대기 Waiting</p><p>kiosk.chooseService</p>
+      <div style="width:20px">합계</div>
       <button style="min-height:0;padding:0">x</button></body></html>`);
     expect(await screenProblems(page, { lang: 'ko', fit: 'screen' })).toEqual(
       expect.arrayContaining([
@@ -276,6 +282,7 @@ describe('every screen as people see it', () => {
         'text "대기 Waiting" ("Waiting")',
         'text "kiosk.chooseService" (raw "kiosk.c")',
         expect.stringMatching(/^button "x" is \d+x\d+px$/),
+        '"합계" in div breaks over 2 lines',
       ]),
     );
     expect(await untranslatedText(page, 'zh')).toContain('<html lang="ko"> on a zh screen');

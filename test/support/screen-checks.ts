@@ -118,6 +118,32 @@ async function numberAndClippingProblems(page: Page, fit: Fit): Promise<string[]
 }
 
 /**
+ * Words broken over lines: Korean and English break between words only ("합" / "계" is a
+ * syllable per line, docs/screens.md); Chinese, written without spaces, breaks anywhere.
+ */
+async function brokenWords(page: Page, lang: Language): Promise<string[]> {
+  if (lang === 'zh') return [];
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.getClientRects().length === 0 || parent.closest('.visually-hidden, [lang="zh"]')) continue;
+      // A middle dot or a slash joins two words ("외환·해외송금") and may end a line.
+      for (const word of (node.textContent ?? '').matchAll(/[^\s·/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+        if (lines.size > 1)
+          problems.push(`"${word[0]}" in ${parent.tagName.toLowerCase()} breaks over ${lines.size} lines`);
+      }
+    }
+    return problems;
+  });
+}
+
+/**
  * Text in the wrong language, as a reader of `lang` would see it: an i18n key or placeholder left
  * raw, a Latin word on a Korean or Chinese screen, Hangul on a Chinese one, Chinese characters on
  * a Korean or English one. Visible text and what a screen reader says (aria-label, title,
@@ -172,6 +198,7 @@ export async function screenProblems(
   return [
     ...(await overflowProblems(page, options.fit)),
     ...(await numberAndClippingProblems(page, options.fit)),
+    ...(await brokenWords(page, options.lang)),
     ...(await untranslatedText(page, options.lang, options.allowed)),
     ...(await smallTargets(page)),
   ];
