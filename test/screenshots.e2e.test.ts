@@ -230,8 +230,11 @@ describe('every screen as people see it', () => {
         await expectText(page, '[data-desk-number]', /^[AC]-\d{3}$/);
         // The transfer list is as wide as its longest service name, which comes with the venue.
         await page.waitForFunction(
-          (name) => [...document.querySelectorAll('option')].some((option) => option.textContent === name),
-          VENUE.services![0]!.name[lang],
+          ({ label, names }) => {
+            const options = [...document.querySelectorAll(`select[aria-label="${label}"] option:not([value=""])`)];
+            return options.length > 0 && options.every((option) => names.includes(option.textContent ?? ''));
+          },
+          { label: t.staff.transfer, names: VENUE.services!.map((service) => service.name[lang]) },
         );
         await expectText(page, '[data-connection]', t.common.live);
         break;

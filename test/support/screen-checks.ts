@@ -103,7 +103,17 @@ async function numberAndClippingProblems(page: Page, fit: Fit): Promise<string[]
       }
     }
     for (const element of document.body.querySelectorAll('*')) {
-      if (!shown(element) || !clips(element) || element.matches('canvas, svg, svg *')) continue;
+      if (!shown(element) || element.matches('canvas, svg, svg *')) continue;
+      // A box whose content sticks out of it unclipped (a table wider than its panel) is drawn
+      // under its neighbour: what sticks out is hidden as surely as if it were cut off.
+      if (!clips(element) && element.clientWidth > 0 && element.scrollWidth > element.clientWidth + 1) {
+        problems.push(
+          `${name(element)} "${element.textContent?.trim().slice(0, 40)}" sticks out of its box ` +
+            `(${element.scrollWidth}px in ${element.clientWidth}px)`,
+        );
+        continue;
+      }
+      if (!clips(element)) continue;
       const own = [...element.childNodes].some(
         (child) => child.nodeType === Node.TEXT_NODE && child.textContent?.trim(),
       );
