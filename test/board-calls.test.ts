@@ -14,7 +14,8 @@ import { type Hub, startHub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { launchChromium } from './support/chromium.ts';
 import { TEST_QUEUE_VENUE, tempDir } from './support/fixtures.ts';
-import { layoutProblems, screenshot } from './support/page.ts';
+import { screenshot } from './support/page.ts';
+import { layoutProblems } from './support/screen-checks.ts';
 import { waitFor } from './support/wait.ts';
 
 const run = promisify(execFile);

@@ -7,7 +7,8 @@ import type { VenueInput } from '../core/venue.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir } from './support/fixtures.ts';
-import { accessibilityViolations, expectText, fitProblems, screenshot } from './support/page.ts';
+import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, notWhollyOnScreen, screenProblems } from './support/screen-checks.ts';
 
 const names = (ko: string, zh: string, en: string) => ({ ko, zh, en });
 
@@ -46,6 +47,10 @@ const BUSY: VenueInput = {
 /** The same branch before opening: no counter open, nobody waiting. */
 const EMPTY: VenueInput = { ...BUSY, id: 'empty', name: 'Central Branch (before opening)' };
 
+const KIOSKS = ['entrance', 'hall-1', 'hall-2', 'exit', 'counters-left', 'counters-right'];
+const kioskIds = (venueId: string) => KIOSKS.map((kiosk) => `${venueId}-${kiosk}`);
+const venueName = (venueId: string) => (venueId === BUSY.id ? BUSY.name : EMPTY.name);
+
 const VIEWPORTS = [
   { name: 'landscape', width: 1920, height: 1080 },
   { name: 'portrait', width: 1080, height: 1920 },
@@ -69,8 +74,7 @@ describe('the wall board fits its screen', () => {
     await hub.venues.upsert(BUSY);
     for (const venue of [BUSY, EMPTY]) {
       tokens[venue.id] = await hub.venues.newBoardToken(venue.id);
-      for (const kiosk of ['entrance', 'hall-1', 'hall-2', 'exit', 'counters-left', 'counters-right'])
-        await hub.addKiosk(`${venue.id}-${kiosk}`, venue.id);
+      for (const deviceId of kioskIds(venue.id)) await hub.addKiosk(deviceId, venue.id);
     }
     const commands = hub.queues.commands;
     for (const counter of BUSY.counters!)
@@ -109,10 +113,14 @@ describe('the wall board fits its screen', () => {
                 [...document.querySelectorAll('[data-now-serving]')].filter((e) => /-\d{3}/.test(e.textContent!))
                   .length === 8,
             );
-          const problems = await fitProblems(page, {
-            numbers: '[data-now-serving], [data-waiting], [data-posted], [data-next] [data-number]',
-            mustShow: '[data-counter], tr[data-service], tr[data-touchpoint], [data-device], [data-more]',
-          });
+          // The board's own words in `lang`; the venue's name and its kiosks' ids are the venue's.
+          const problems = [
+            ...(await screenProblems(page, { lang, fit: 'screen', allowed: [venueName(venue), ...kioskIds(venue)] })),
+            ...(await notWhollyOnScreen(
+              page,
+              '[data-counter], tr[data-service], tr[data-touchpoint], [data-device], [data-more]',
+            )),
+          ];
           await screenshot(page, `board-fit-${venue}-${viewport.name}-${lang}`);
           expect(problems, `${venue} ${lang} ${viewport.width}x${viewport.height}`).toEqual([]);
           expect(await page.locator('[data-counter]').count()).toBe(8);

@@ -6,7 +6,8 @@ import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir } from './support/fixtures.ts';
-import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
+import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, layoutProblems } from './support/screen-checks.ts';
 
 type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 

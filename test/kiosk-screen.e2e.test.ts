@@ -16,7 +16,8 @@ import { KioskRuntime } from '../kiosk/runtime.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
+import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, layoutProblems, notWhollyOnScreen, screenProblems } from './support/screen-checks.ts';
 import { waitFor } from './support/wait.ts';
 
 const texts = (lang: Language) => RESOURCES[lang].translation;
@@ -291,18 +292,15 @@ describe('the kiosk screen in a real Chromium', () => {
     async (size) => {
       const page = await open(size);
       const inView = async (selector: string) => {
-        const box = await page.locator(selector).boundingBox();
-        expect(box, `${selector} is shown`).not.toBeNull();
-        expect(box!.y + box!.height, `${selector} bottom edge at ${size.width}x${size.height}`).toBeLessThanOrEqual(
-          size.height,
-        );
+        expect(await page.locator(selector).count(), `${selector} is shown`).toBe(1);
+        expect(await notWhollyOnScreen(page, selector), `at ${size.width}x${size.height}`).toEqual([]);
       };
-      const noScroll = async () =>
-        expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(size.height);
+      // No scrolling, no number broken or cut off, nothing but English, every control a finger wide.
+      const fits = async () =>
+        expect(await screenProblems(page, { lang: 'en', fit: 'screen', allowed: [VENUE.name] })).toEqual([]);
 
       // Idle: services and smileys; every mouth is a curve bending the right way, more for the "very" faces.
-      await noScroll();
-      expect(await layoutProblems(page)).toEqual([]);
+      await fits();
       const bends = await page.$$eval('.smileys .smiley', (buttons) =>
         buttons.map((button) => {
           const mouth = button.querySelector('path') as SVGPathElement;
@@ -326,8 +324,7 @@ describe('the kiosk screen in a real Chromium', () => {
       await page.click('button[data-action="take"]');
       await expectText(page, '[data-number]', /^A-\d{3}$/);
       await inView('.issued button.primary');
-      await noScroll();
-      expect(await layoutProblems(page)).toEqual([]);
+      await fits();
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, `kiosk-ticket-${size.name}`);
       await page.click('.issued button.primary');
@@ -337,8 +334,7 @@ describe('the kiosk screen in a real Chromium', () => {
       await expectText(page, '.thanks h2', texts('en').kiosk.thanks);
       expect(await page.locator('.thanks [data-reason]').count()).toBe(6);
       await inView('.thanks button.done');
-      await noScroll();
-      expect(await layoutProblems(page)).toEqual([]);
+      await fits();
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, `kiosk-thanks-${size.name}`);
       await page.click('.thanks button.done');

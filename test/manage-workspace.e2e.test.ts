@@ -11,7 +11,8 @@ import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import type { Cleanup } from './support/cleanups.ts';
 import { signedInUser, startTestHub, syncingKioskStore, TEST_QUEUE_VENUE, tempDir } from './support/fixtures.ts';
-import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
+import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, layoutProblems } from './support/screen-checks.ts';
 import { waitFor } from './support/wait.ts';
 
 const name = (ko: string, zh: string, en: string) => ({ ko, zh, en });

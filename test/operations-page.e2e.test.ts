@@ -8,7 +8,8 @@ import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
+import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, layoutProblems } from './support/screen-checks.ts';
 
 /** 09:00 on 4 December 2026 in Seoul; the hub's clock is moved by hand. */
 const NINE = Date.UTC(2026, 11, 4, 0, 0);

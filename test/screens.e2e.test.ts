@@ -12,7 +12,8 @@ import { KioskRuntime } from '../kiosk/runtime.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
-import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
+import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, layoutProblems, untranslatedText } from './support/screen-checks.ts';
 import { waitFor } from './support/wait.ts';
 
 const texts = (lang: Language) => RESOURCES[lang].translation;
@@ -524,13 +525,7 @@ describe('the screens in a real Chromium', () => {
     // Called, or refused (someone at the desk, nobody waiting): either way said in Korean.
     const said = await expectText(ko, '[data-result]', /[가-힣]/);
     expect(said).not.toMatch(/call-next|counter|c1/i);
-    const english = await ko.evaluate(() =>
-      // biome-ignore lint/performance/useDomNodeTextContent: what is shown, as a person reads it, is the point
-      (document.querySelector('main')?.innerText.match(/[A-Za-z]{3,}/g) ?? []).filter(
-        (word) => !['Front', 'desk'].includes(word),
-      ),
-    );
-    expect(english).toEqual([]);
+    expect(await untranslatedText(ko, 'ko', ['Front desk', VENUE.name])).toEqual([]);
     await screenshot(ko, 'staff-console-ko');
   });
 });

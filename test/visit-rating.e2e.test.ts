@@ -6,7 +6,8 @@ import { LANGUAGES, type Language } from '../core/languages.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import { startTestHub, TEST_QUEUE_VENUE, tempDir } from './support/fixtures.ts';
-import { accessibilityViolations, expectText, layoutProblems, screenshot } from './support/page.ts';
+import { expectText, screenshot } from './support/page.ts';
+import { accessibilityViolations, layoutProblems } from './support/screen-checks.ts';
 import { waitFor } from './support/wait.ts';
 
 const texts = (lang: Language) => RESOURCES[lang].translation;

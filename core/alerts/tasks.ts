@@ -76,6 +76,9 @@ export interface TaskPolicy {
   resolveWithinMin: number;
 }
 
+/** The department of a task whose subject no touchpoint owns (a service's waits, a device); screens translate it. */
+export const DEFAULT_TASK_OWNER = 'operations';
+
 export const DEFAULT_TASK_POLICY: TaskPolicy = { ackWithinMin: 60, resolveWithinMin: 24 * 60 };
 
 const MIN = 60_000;

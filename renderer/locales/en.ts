@@ -19,6 +19,7 @@ export const en = {
     chooseFace: 'Choose a face first.',
   },
   common: {
+    time: 'Time',
     languageName: 'English',
     chooseLanguage: 'Language',
     connecting: 'Connecting…',
@@ -239,6 +240,8 @@ export const en = {
       title: 'Journey map',
       id: 'Id',
       name: 'Name',
+      nameIn: 'Name in {{language}}',
+      languages: { ko: 'Korean', zh: 'Chinese', en: 'English' },
       stage: 'Stage',
       stages: { before: 'Before', during: 'During', after: 'After' },
       counter: 'Counter',
@@ -524,6 +527,8 @@ export const en = {
     other: 'That did not work: try again, and ask a manager if it keeps happening.',
   },
   tasks: {
+    /** The department of a task whose touchpoint names none (core/alerts/tasks.ts DEFAULT_TASK_OWNER). */
+    defaultOwner: 'Operations',
     states: { open: 'open', acknowledged: 'acknowledged', resolved: 'resolved', verified: 'verified' },
     summaries: {
       'unhappy-share':

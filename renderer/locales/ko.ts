@@ -18,6 +18,7 @@ export const ko: Texts = {
     chooseFace: '먼저 얼굴 하나를 골라 주세요.',
   },
   common: {
+    time: '시각',
     languageName: '한국어',
     chooseLanguage: '언어',
     connecting: '연결하는 중…',
@@ -236,8 +237,10 @@ export const ko: Texts = {
     },
     journey: {
       title: '고객 여정 지도',
-      id: 'ID',
+      id: '식별 코드',
       name: '이름',
+      nameIn: '{{language}} 이름',
+      languages: { ko: '한국어', zh: '중국어', en: '영어' },
       stage: '단계',
       stages: { before: '이전', during: '진행 중', after: '이후' },
       counter: '창구',
@@ -518,6 +521,7 @@ export const ko: Texts = {
     other: '처리하지 못했습니다. 다시 시도하고, 계속되면 관리자에게 문의하세요.',
   },
   tasks: {
+    defaultOwner: '운영팀',
     states: { open: '미확인', acknowledged: '확인됨', resolved: '해결됨', verified: '검증됨' },
     summaries: {
       'unhappy-share':

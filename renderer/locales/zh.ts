@@ -18,6 +18,7 @@ export const zh: Texts = {
     chooseFace: '请先选择一个表情。',
   },
   common: {
+    time: '时间',
     languageName: '中文',
     chooseLanguage: '语言',
     connecting: '正在连接…',
@@ -235,8 +236,10 @@ export const zh: Texts = {
     },
     journey: {
       title: '客户旅程地图',
-      id: 'ID',
+      id: '标识码',
       name: '名称',
+      nameIn: '{{language}}名称',
+      languages: { ko: '韩语', zh: '中文', en: '英语' },
       stage: '阶段',
       stages: { before: '之前', during: '期间', after: '之后' },
       counter: '窗口',
@@ -512,6 +515,7 @@ export const zh: Texts = {
     other: '操作未成功，请重试；如果一直出现，请联系经理。',
   },
   tasks: {
+    defaultOwner: '运营部',
     states: { open: '待确认', acknowledged: '已确认', resolved: '已解决', verified: '已核实' },
     summaries: {
       'unhappy-share': '最近 {{windowMin}} 分钟{{subject}}的 {{presses}} 次评价中 {{share}}% 不满意（上限 {{limit}}%）',

@@ -69,9 +69,10 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
               />
             </label>
             {LANGS.map((l) => (
-              <label key={l} lang={l}>
-                {t('manage.journey.name')} ({l})
+              <label key={l}>
+                {t('manage.journey.nameIn', { language: t(`manage.journey.languages.${l}`) })}
                 <input
+                  lang={l}
                   data-field={`name-${l}`}
                   value={draft.name[l]}
                   onChange={(e) => edit(index, { name: { ...draft.name, [l]: e.target.value } })}
@@ -127,7 +128,6 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
                 data-field="devices"
                 value={draft.devices.join(', ')}
                 onChange={(e) => edit(index, { devices: e.target.value.split(/[\s,]+/).filter((d) => d !== '') })}
-                placeholder="kiosk-entrance/exit-smileys"
               />
             </label>
           </div>
@@ -146,8 +146,7 @@ export function JourneyEditor({ venueId, venue, lang }: { venueId: string; venue
                 {LANGS.map((l) => (
                   <input
                     key={l}
-                    lang={l}
-                    aria-label={`${t('manage.journey.name')} (${l})`}
+                    aria-label={t('manage.journey.nameIn', { language: t(`manage.journey.languages.${l}`) })}
                     value={reason.name[l]}
                     onChange={(e) =>
                       edit(index, {

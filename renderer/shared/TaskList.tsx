@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { Task } from '../../core/alerts/tasks.ts';
+import { DEFAULT_TASK_OWNER, type Task } from '../../core/alerts/tasks.ts';
 import type { Language } from '../../core/languages.ts';
 import type { PublicVenue } from '../../core/venue.ts';
 import { formatClock, nameOf } from './format.ts';
@@ -88,7 +88,8 @@ export function TaskList({
           >
             <p className="task-summary">{taskText(t, task, venue, lang)}</p>
             <p className="task-meta">
-              {task.owner} · <span data-task-state>{t(`tasks.states.${task.state}`)}</span> ·{' '}
+              {task.owner === DEFAULT_TASK_OWNER ? t('tasks.defaultOwner') : task.owner} ·{' '}
+              <span data-task-state>{t(`tasks.states.${task.state}`)}</span> ·{' '}
               {deadline === null
                 ? t('tasks.note')
                 : t('staff.due', { time: formatClock(lang, deadline, timeZone ?? venue?.timezone) })}

@@ -2,6 +2,7 @@ import { type Logger, silentLogger, systemClock } from '../../core/logger.ts';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_ALERT_RULES, evaluate, type AlertRule, type Observations } from '../../core/alerts/rules.ts';
 import {
+  DEFAULT_TASK_OWNER,
   advance,
   countCustomers,
   DEFAULT_TASK_POLICY,
@@ -41,8 +42,6 @@ interface VenueWatch {
   promises: PromiseTracker;
 }
 
-const DEFAULT_OWNER = 'operations';
-
 /** How far back the rules look: the longest window any of them uses. */
 function lookbackMs(rules: readonly AlertRule[]): number {
   let minutes = 0;
@@ -55,8 +54,9 @@ function lookbackMs(rules: readonly AlertRule[]): number {
 
 /** The department answering for a subject: a touchpoint's or a service's owner. */
 function ownerOf(venue: Venue, subject: string): string {
-  if (subject.startsWith('wait:')) return venue.services.find((s) => s.id === subject.slice(5))?.owner ?? DEFAULT_OWNER;
-  return venue.touchpoints.find((tp) => tp.id === subject)?.owner ?? DEFAULT_OWNER;
+  if (subject.startsWith('wait:'))
+    return venue.services.find((s) => s.id === subject.slice(5))?.owner ?? DEFAULT_TASK_OWNER;
+  return venue.touchpoints.find((tp) => tp.id === subject)?.owner ?? DEFAULT_TASK_OWNER;
 }
 
 /**
