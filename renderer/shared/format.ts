@@ -17,6 +17,12 @@ export function formatClock(lang: string, at: number, timeZone: string | undefin
 }
 
 /** Midnight of today in the venue's time zone, in ms (the dashboard's "today"; DST days are off by the shift). */
+/** A time zone as people name it in their language ("Korean Standard Time", "韩国标准时间"), not its id. */
+export function zoneName(lang: string, timeZone: string, at: number): string {
+  const parts = new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: 'long' }).formatToParts(at);
+  return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+}
+
 export function startOfDayIn(timeZone: string | undefined, now = Date.now()): number {
   try {
     const parts = Object.fromEntries(

@@ -1,5 +1,6 @@
 import { type FormEvent, useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { zoneName } from '../../shared/format.ts';
 import type { PageContext } from './common.tsx';
 import { PRESETS, STAGES, type Stage } from './slicing.ts';
 
@@ -8,7 +9,7 @@ import { PRESETS, STAGES, type Stage } from './slicing.ts';
  * venue's time zone), segment, stage and touchpoint, and the comparison with the previous period.
  */
 export function SliceBar({ ctx }: { ctx: PageContext }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { slice, venue, lang, go } = ctx;
   const id = useId();
 
@@ -23,7 +24,7 @@ export function SliceBar({ ctx }: { ctx: PageContext }) {
   return (
     <section className="slice-bar" aria-label={t('workspace.slicing')}>
       <fieldset className="presets">
-        <legend>{t('workspace.range', { zone: venue.timezone })}</legend>
+        <legend>{t('workspace.range', { zone: zoneName(i18n.language, venue.timezone, Date.now()) })}</legend>
         {PRESETS.filter((p) => p !== 'custom').map((preset) => (
           <button
             type="button"
