@@ -6,7 +6,6 @@ import type { VenueAnalytics } from '../core/analytics/report.ts';
 import type { FeedbackLevel } from '../core/events.ts';
 import type { Language } from '../core/languages.ts';
 import type { LocalStore } from '../kiosk/local-store.ts';
-import type { CxAnalytics } from '../renderer/manage/workspace/cx-types.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import type { Cleanup } from './support/cleanups.ts';
@@ -285,17 +284,17 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
 
   it('drills into a journey card; lists the reasons as the API counts them; moves a task on the board', async () => {
     const query = await openView(`lang=en&page=journey&${range}`);
-    const analytics = await api<CxAnalytics>(`/api/venues/venue-a/analytics?${query}`);
+    const analytics = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${query}`);
     await page.click('[data-card="restroom"]');
     await expectText(page, '#drill-heading', 'Restroom in detail');
     expect(await page.getAttribute('[data-card="restroom"]', 'aria-expanded')).toBe('true');
     const segments = analytics.heatMap.filter((c) => c.touchpointId === 'restroom').length;
     expect(await page.locator('[data-drill="restroom"] tbody tr').count()).toBeGreaterThanOrEqual(segments);
 
-    // Reasons: the page sums the API's rows per touchpoint and reason (none from a hub that has no reasons).
+    // Reasons: the page sums the API's rows per touchpoint and reason.
     await openView(`lang=en&page=reasons&${range}`);
     const expected = new Map<string, number>();
-    for (const row of analytics.reasons?.rows ?? []) {
+    for (const row of analytics.reasons.rows) {
       const key = `${row.touchpointId}/${row.reasonId}`;
       expected.set(key, (expected.get(key) ?? 0) + row.count);
     }
@@ -303,7 +302,7 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
       rows.map((row) => [row.getAttribute('data-reason'), Number(row.querySelector('[data-count]')?.textContent)]),
     );
     expect(new Map(shown as [string, number][])).toEqual(expected);
-    if (analytics.reasons) expect(expected.get('restroom/dirty')).toBe(12);
+    expect(expected.get('restroom/dirty')).toBe(12);
 
     // The restroom's unhappy presses opened a task: acknowledge it from the board.
     await openView(`lang=en&page=tasks&${range}`);

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { phoneTouchpoint } from '../../../core/venue.ts';
 import { Chart, SERIES_COLOURS, timeSeriesOption } from '../../shared/Chart.tsx';
 import { Empty, type PageContext, Panel, scoreClass, showIndex, showMean, useNames } from './common.tsx';

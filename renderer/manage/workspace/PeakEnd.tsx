@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { AXIS_STYLE, Chart, formatShifted, TOOLTIP_STYLE, venueTime } from '../../shared/Chart.tsx';
 import { Empty, type PageContext, Panel, showMean, useNames } from './common.tsx';
 
@@ -139,7 +139,7 @@ export function PeakEndPage({
             {worstVisits(visits).map((v) => (
               <li key={v.ticketId} data-visit={v.ticketId}>
                 <p className="visit-head">
-                  {v.ticketNumber && <span data-ticket-number>{v.ticketNumber} · </span>}
+                  <span data-ticket-number>{v.ticketNumber} · </span>
                   {t('workspace.peakend.visitLine', {
                     peakEnd: showMean(v.peakEnd),
                     average: showMean(v.average),

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Task } from '../../../core/alerts/tasks.ts';
 import type { OperationsReport } from '../../../core/analytics/operations.ts';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import type { WaitRecord } from '../../../core/protocol.ts';
 import { addDays } from './slicing.ts';
 import { venueDayStart } from '../../shared/format.ts';
