@@ -124,7 +124,7 @@ export function ComparePage({
       axisLabel: { color: '#cbd5e1', interval: 0 },
       axisLine: AXIS_STYLE.axisLine,
     },
-    yAxis: { type: 'value', min: -5, max: 5, ...AXIS_STYLE },
+    yAxis: { type: 'value', min: -5, max: 5, interval: 1, ...AXIS_STYLE },
     series: [
       {
         type: 'bar',

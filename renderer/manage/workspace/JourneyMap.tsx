@@ -45,7 +45,7 @@ export function journeyCards(ctx: PageContext, analytics: VenueAnalytics | null,
       end: tp.id === phone.id,
     };
   });
-  // The filters narrow what is drawn too, so a view reads the same on any hub.
+  // The hub answers only the filtered moments; the cards of the rest would only be empty.
   return cards.filter(
     (c) => (!slice.stage || c.stage === slice.stage) && (!slice.touchpoint || c.id === slice.touchpoint),
   );
