@@ -6,7 +6,6 @@ import type { VenueAnalytics } from '../core/analytics/report.ts';
 import type { FeedbackLevel } from '../core/events.ts';
 import type { Language } from '../core/languages.ts';
 import type { LocalStore } from '../kiosk/local-store.ts';
-import type { CxAnalytics } from '../renderer/manage/workspace/cx-types.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import type { Cleanup } from './support/cleanups.ts';
@@ -75,6 +74,7 @@ const showIndex = (v: number | null | undefined) => (v === null || v === undefin
 /** One decimal, "0.0" rather than "-0.0". */
 const oneDecimal = (v: number) => (v.toFixed(1) === '-0.0' ? '0.0' : v.toFixed(1));
 const showMean = (v: number | null | undefined) => (v === null || v === undefined ? '–' : oneDecimal(v));
+const DAY_MS = 24 * 3_600_000;
 /** Seoul's venue day YYYY-MM-DD of an instant (UTC+9, no summer time). */
 const seoulDay = (at: number) => new Date(at + 9 * 3_600_000).toISOString().slice(0, 10);
 
@@ -135,6 +135,12 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
         );
       }
       press('lounge', i % 5 === 0 ? 3 : 4, start + 60_000 + i * 1000);
+    }
+    // A day earlier (always inside the previous period of the view's days): a pleasant restroom, a
+    // change the hub tests as beyond noise, and a lounge as it is now, a change within noise.
+    for (let i = 0; i < 30; i += 1) {
+      press('restroom', i % 4 === 0 ? 3 : 4, start - DAY_MS + i * 1000);
+      press('lounge', i % 5 === 0 ? 3 : 4, start - DAY_MS + 60_000 + i * 1000);
     }
     // Six visits: a ticket at the kiosk, a press there, the counter, the exit.
     const run = async (command: Parameters<typeof hub.queues.commands.execute>[1]) => {
@@ -284,19 +290,93 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
     }
   });
 
+  it('filters by stage and by touchpoint end to end: the cards and the comparison show the API’s answer', async () => {
+    const whole = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${await openView(`lang=en&${range}`)}`);
+    for (const [filter, shownCards] of [
+      ['stage=during', ['restroom', 'lounge', 'counter-1', 'wait:deposits', 'wait:loans']],
+      ['touchpoint=restroom', ['restroom']],
+    ] as const) {
+      const query = await openView(`lang=en&page=journey&${range}&${filter}`);
+      const [key, value] = filter.split('=') as [string, string];
+      expect(new URLSearchParams(query).get(key)).toBe(value);
+      const analytics = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${query}`);
+      // The hub did narrow the answer: fewer moments than the whole venue, none outside the filter.
+      expect(analytics.baseline.volume, filter).toBeLessThan(whole.baseline.volume);
+      expect(analytics.baseline.volume, filter).toBeGreaterThan(0);
+      const overall = analytics.touchpoints.filter((r) => r.segmentId === null);
+      for (const row of overall) expect(shownCards as readonly string[], filter).toContain(row.touchpointId);
+      const cards = await page.$$eval('[data-card]', (nodes) => nodes.map((n) => n.getAttribute('data-card')));
+      expect(cards, filter).toEqual(shownCards);
+      for (const id of shownCards) {
+        const row = overall.find((r) => r.touchpointId === id);
+        const card = `[data-card="${id}"]`;
+        expect(await page.textContent(`${card} [data-volume]`), `${filter} ${id}`).toBe(String(row?.volume ?? 0));
+        expect(await page.textContent(`${card} [data-happy-index]`), `${filter} ${id}`).toBe(
+          showIndex(row?.happyIndex),
+        );
+        expect(await page.textContent(`${card} [data-mean]`), `${filter} ${id}`).toBe(showMean(row?.meanExperience));
+      }
+
+      const compareQuery = await openView(`lang=en&page=compare&${range}&${filter}`);
+      expect(new URLSearchParams(compareQuery).get(key)).toBe(value);
+      expect(new URLSearchParams(compareQuery).get('compare')).toBe('previous');
+      const compared = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${compareQuery}`);
+      await expectText(page, 'tr[data-figure="responses"] [data-now]', String(compared.baseline.volume));
+      await expectText(page, 'tr[data-figure="responses"] [data-before]', String(compared.compare!.baseline.volume));
+      const rows = await page.$$eval('table[data-table="compare"] tr[data-figure^="mean:"]', (nodes) =>
+        nodes.map((n) => n.getAttribute('data-figure')),
+      );
+      expect(rows, filter).toEqual(compared.compare!.touchpoints.map((r) => `mean:${r.touchpointId}`));
+      for (const id of rows) expect(shownCards as readonly string[], filter).toContain(id!.slice('mean:'.length));
+    }
+  });
+
+  it('marks each change of the comparison beyond or within noise, as the hub tests it', async () => {
+    const query = await openView(`lang=en&page=compare&${range}`);
+    const analytics = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${query}`);
+    const texts = RESOURCES.en.translation.workspace.compare;
+    const compared = analytics.compare!;
+    expect(compared.touchpoints.find((r) => r.touchpointId === 'restroom')?.significant).toBe(true);
+    expect(compared.touchpoints.find((r) => r.touchpointId === 'lounge')?.significant).toBe(false);
+    for (const row of [
+      ...compared.touchpoints.map((r) => ({ ...r, figure: `mean:${r.touchpointId}` })),
+      ...compared.stages.map((r) => ({ ...r, figure: `stage:${r.stage}` })),
+    ]) {
+      const cell = `table[data-table="compare"] tr[data-figure="${row.figure}"]`;
+      expect(await page.textContent(`${cell} [data-now]`), row.figure).toBe(showMean(row.meanExperience));
+      expect(await page.textContent(`${cell} [data-before]`), row.figure).toBe(showMean(row.previousMeanExperience));
+      const mark = page.locator(`${cell} [data-significant]`);
+      if (row.change === null) {
+        expect(await mark.count(), row.figure).toBe(0);
+        continue;
+      }
+      expect(await mark.getAttribute('data-significant'), row.figure).toBe(String(row.significant));
+      expect(await mark.textContent(), row.figure).toBe(row.significant ? texts.beyondNoise : texts.withinNoise);
+      expect(await mark.getAttribute('title'), row.figure).toBe(
+        row.significant ? texts.beyondNoiseHint : texts.withinNoiseHint,
+      );
+    }
+    expect(await page.getAttribute('tr[data-figure="mean:restroom"] [data-significant]', 'data-significant')).toBe(
+      'true',
+    );
+    expect(await page.getAttribute('tr[data-figure="stage:during"] [data-significant]', 'data-significant')).toBe(
+      'true',
+    );
+  });
+
   it('drills into a journey card; lists the reasons as the API counts them; moves a task on the board', async () => {
     const query = await openView(`lang=en&page=journey&${range}`);
-    const analytics = await api<CxAnalytics>(`/api/venues/venue-a/analytics?${query}`);
+    const analytics = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${query}`);
     await page.click('[data-card="restroom"]');
     await expectText(page, '#drill-heading', 'Restroom in detail');
     expect(await page.getAttribute('[data-card="restroom"]', 'aria-expanded')).toBe('true');
     const segments = analytics.heatMap.filter((c) => c.touchpointId === 'restroom').length;
     expect(await page.locator('[data-drill="restroom"] tbody tr').count()).toBeGreaterThanOrEqual(segments);
 
-    // Reasons: the page sums the API's rows per touchpoint and reason (none from a hub that has no reasons).
+    // Reasons: the page sums the API's rows per touchpoint and reason.
     await openView(`lang=en&page=reasons&${range}`);
     const expected = new Map<string, number>();
-    for (const row of analytics.reasons?.rows ?? []) {
+    for (const row of analytics.reasons.rows) {
       const key = `${row.touchpointId}/${row.reasonId}`;
       expected.set(key, (expected.get(key) ?? 0) + row.count);
     }
@@ -304,7 +384,7 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
       rows.map((row) => [row.getAttribute('data-reason'), Number(row.querySelector('[data-count]')?.textContent)]),
     );
     expect(new Map(shown as [string, number][])).toEqual(expected);
-    if (analytics.reasons) expect(expected.get('restroom/dirty')).toBe(12);
+    expect(expected.get('restroom/dirty')).toBe(12);
 
     // The restroom's unhappy presses opened a task: acknowledge it from the board.
     await openView(`lang=en&page=tasks&${range}`);

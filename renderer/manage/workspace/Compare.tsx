@@ -1,12 +1,13 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import type { Venue } from '../../../core/venue.ts';
 import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
-import { type PageContext, Panel, showIndex, showMean, useNames } from './common.tsx';
+import { NoiseMark, type PageContext, Panel, showMean, useNames } from './common.tsx';
 import { previousRange } from './slicing.ts';
 import { analyticsQuery, analyticsUrl, useAnswer } from './use-workspace-data.ts';
 
+/** A figure of the venue-against-venue table, read from either venue's answer. */
 interface Figure {
   key: string;
   label: string;
@@ -14,22 +15,32 @@ interface Figure {
   show: (v: number | null) => string;
 }
 
+/** A row of the period table: the hub's compare=previous block, and its test against noise where it has one. */
+interface PeriodRow {
+  key: string;
+  label: string;
+  now: number | null;
+  before: number | null;
+  /** Undefined: the hub tests no change for this figure (counts). */
+  significant?: boolean;
+  show: (v: number | null) => string;
+}
+
 const delta = (now: number | null, before: number | null, show: (v: number | null) => string) =>
   now === null || before === null ? '–' : `${now - before >= 0 ? '+' : ''}${show(now - before)}`;
 
 /**
- * The view's figures against the previous period of the same length, and (for a manager of
- * several venues) against another venue over the same days.
+ * The view's figures against the previous period of the same length (the hub's compare=previous,
+ * each change tested against noise), and (for a manager of several venues) against another venue
+ * over the same days.
  */
 export function ComparePage({
   ctx,
   analytics,
-  previous,
   venues,
 }: {
   ctx: PageContext;
   analytics: VenueAnalytics | null;
-  previous: VenueAnalytics | null;
   venues: Venue[];
 }) {
   const { t } = useTranslation();
@@ -42,49 +53,90 @@ export function ComparePage({
   );
   const before = previousRange(ctx.slice);
   const count = (v: number | null) => (v === null ? '–' : String(v));
+  const compare = analytics?.compare ?? null;
 
-  const touchpointIds = [...new Set((analytics?.touchpoints ?? []).map((r) => r.touchpointId))].filter(
-    (tp) => !ctx.slice.touchpoint || tp === ctx.slice.touchpoint,
+  const touchpoints = (compare?.touchpoints ?? []).filter(
+    (r) => !ctx.slice.touchpoint || r.touchpointId === ctx.slice.touchpoint,
   );
-  const indexOf = (a: VenueAnalytics | null, tp: string) =>
-    a?.touchpoints.find((r) => r.touchpointId === tp && r.segmentId === null)?.happyIndex ?? null;
+  const stages = (compare?.stages ?? []).filter((r) => !ctx.slice.stage || r.stage === ctx.slice.stage);
+  const rows: PeriodRow[] = [
+    {
+      key: 'responses',
+      label: t('workspace.compare.moments'),
+      now: analytics?.baseline.volume ?? null,
+      before: compare?.baseline.volume ?? null,
+      show: count,
+    },
+    {
+      key: 'mean',
+      label: t('workspace.meanExperience'),
+      now: analytics?.baseline.meanExperience ?? null,
+      before: compare?.baseline.meanExperience ?? null,
+      show: showMean,
+    },
+    {
+      key: 'visits',
+      label: t('workspace.peakend.visits'),
+      now: compare?.journeys.count ?? null,
+      before: compare?.journeys.previousCount ?? null,
+      show: count,
+    },
+    {
+      key: 'peakEnd',
+      label: t('workspace.peakend.meanPeakEnd'),
+      now: compare?.journeys.meanPeakEnd ?? null,
+      before: compare?.journeys.previousMeanPeakEnd ?? null,
+      ...(compare ? { significant: compare.journeys.significant } : {}),
+      show: showMean,
+    },
+    ...stages.map((r) => ({
+      key: `stage:${r.stage}`,
+      label: t('workspace.compare.stageMean', { stage: t(`manage.journey.stages.${r.stage}`) }),
+      now: r.meanExperience,
+      before: r.previousMeanExperience,
+      significant: r.significant,
+      show: showMean,
+    })),
+    ...touchpoints.map((r) => ({
+      key: `mean:${r.touchpointId}`,
+      label: t('workspace.compare.meanAt', { touchpoint: names.touchpoint(r.touchpointId) }),
+      now: r.meanExperience,
+      before: r.previousMeanExperience,
+      significant: r.significant,
+      show: showMean,
+    })),
+  ];
   const figures: Figure[] = [
     { key: 'responses', label: t('workspace.compare.moments'), value: (a) => a.baseline.volume, show: count },
     { key: 'mean', label: t('workspace.meanExperience'), value: (a) => a.baseline.meanExperience, show: showMean },
     { key: 'visits', label: t('workspace.peakend.visits'), value: (a) => a.journeys.count, show: count },
     { key: 'peakEnd', label: t('workspace.peakend.meanPeakEnd'), value: (a) => a.journeys.meanPeakEnd, show: showMean },
-    ...touchpointIds.map((tp) => ({
-      key: `index:${tp}`,
-      label: t('workspace.compare.indexAt', { touchpoint: names.touchpoint(tp) }),
-      value: (a: VenueAnalytics) => indexOf(a, tp),
-      show: showIndex,
-    })),
   ];
   const value = (a: VenueAnalytics | null, f: Figure) => (a ? f.value(a) : null);
 
   const bars = {
     grid: { left: 48, right: 24, top: 40, bottom: 64 },
     legend: { top: 0, textStyle: { color: '#cbd5e1' } },
-    tooltip: { trigger: 'axis', ...TOOLTIP_STYLE, valueFormatter: (v: unknown) => showIndex(v as number | null) },
+    tooltip: { trigger: 'axis', ...TOOLTIP_STYLE, valueFormatter: (v: unknown) => showMean(v as number | null) },
     xAxis: {
       type: 'category',
-      data: touchpointIds.map(names.touchpoint),
+      data: touchpoints.map((r) => names.touchpoint(r.touchpointId)),
       axisLabel: { color: '#cbd5e1', interval: 0 },
       axisLine: AXIS_STYLE.axisLine,
     },
-    yAxis: { type: 'value', min: -100, max: 100, ...AXIS_STYLE },
+    yAxis: { type: 'value', min: -5, max: 5, interval: 1, ...AXIS_STYLE },
     series: [
       {
         type: 'bar',
         name: t('workspace.compare.thisPeriod'),
         color: '#38bdf8',
-        data: touchpointIds.map((tp) => indexOf(analytics, tp)),
+        data: touchpoints.map((r) => r.meanExperience),
       },
       {
         type: 'bar',
         name: t('workspace.compare.previousPeriod'),
         color: '#a78bfa',
-        data: touchpointIds.map((tp) => indexOf(previous, tp)),
+        data: touchpoints.map((r) => r.previousMeanExperience),
       },
     ],
   };
@@ -92,7 +144,7 @@ export function ComparePage({
   return (
     <>
       <Panel id="compare-period" title={t('workspace.compare.againstPrevious', before)} ctx={ctx}>
-        <Chart title={t('workspace.compare.indexChart')} option={bars} />
+        <Chart title={t('workspace.compare.meanChart')} option={bars} />
         <table data-table="compare">
           <thead>
             <tr>
@@ -109,16 +161,24 @@ export function ComparePage({
             </tr>
           </thead>
           <tbody>
-            {figures.map((f) => (
-              <tr key={f.key} data-figure={f.key}>
-                <th scope="row">{f.label}</th>
+            {rows.map((r) => (
+              <tr key={r.key} data-figure={r.key}>
+                <th scope="row">{r.label}</th>
                 <td className="num" data-now>
-                  {f.show(value(analytics, f))}
+                  {r.show(r.now)}
                 </td>
                 <td className="num" data-before>
-                  {f.show(value(previous, f))}
+                  {r.show(r.before)}
                 </td>
-                <td className="num">{delta(value(analytics, f), value(previous, f), f.show)}</td>
+                <td className="num" data-change>
+                  {delta(r.now, r.before, r.show)}
+                  {r.significant !== undefined && r.now !== null && r.before !== null && (
+                    <>
+                      {' '}
+                      <NoiseMark significant={r.significant} />
+                    </>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -155,7 +215,7 @@ export function ComparePage({
                 </tr>
               </thead>
               <tbody>
-                {figures.slice(0, 4).map((f) => (
+                {figures.map((f) => (
                   <tr key={f.key} data-figure={f.key}>
                     <th scope="row">{f.label}</th>
                     <td className="num">{f.show(value(analytics, f))}</td>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_REPORT_OPTIONS } from '../../../core/analytics/report.ts';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
 import { Empty, type PageContext, Panel, scoreClass, showIndex, showMean, useNames } from './common.tsx';
 

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { phoneTouchpoint } from '../../../core/venue.ts';
 import { Chart, SERIES_COLOURS, timeSeriesOption } from '../../shared/Chart.tsx';
 import { Empty, type PageContext, Panel, scoreClass, showIndex, showMean, useNames } from './common.tsx';
@@ -45,7 +45,7 @@ export function journeyCards(ctx: PageContext, analytics: VenueAnalytics | null,
       end: tp.id === phone.id,
     };
   });
-  // The filters narrow what is drawn too, so a view reads the same on any hub.
+  // The hub answers only the filtered moments; the cards of the rest would only be empty.
   return cards.filter(
     (c) => (!slice.stage || c.stage === slice.stage) && (!slice.touchpoint || c.id === slice.touchpoint),
   );

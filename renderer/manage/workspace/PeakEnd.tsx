@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { AXIS_STYLE, Chart, formatShifted, TOOLTIP_STYLE, venueTime } from '../../shared/Chart.tsx';
-import { Empty, type PageContext, Panel, showMean, useNames } from './common.tsx';
+import { Empty, NoiseMark, type PageContext, Panel, showMean, useNames } from './common.tsx';
 
 type Visit = VenueAnalytics['journeys']['items'][number];
+
+const showCount = (v: number | undefined) => (v === undefined ? '–' : String(v));
 
 /** The visits of the period, worst remembered first (lowest peak-end, then lowest average). */
 const worstVisits = (visits: readonly Visit[], n = 10) =>
@@ -20,7 +22,10 @@ export function PeakEndPage({
 }: {
   ctx: PageContext;
   analytics: VenueAnalytics | null;
-  /** The previous period's analytics when the view compares. */
+  /**
+   * The previous period's analytics when the view compares: for the figures the hub's compare
+   * block does not carry (the visits' average, against expectation).
+   */
   previous: VenueAnalytics | null;
 }) {
   const { t } = useTranslation();
@@ -83,7 +88,9 @@ export function PeakEndPage({
             <dt>{t('workspace.peakend.visits')}</dt>
             <dd data-figure="visits">{journeys?.count ?? 0}</dd>
             {ctx.slice.compare && (
-              <dd className="previous">{t('workspace.previousValue', { value: previous?.journeys.count ?? 0 })}</dd>
+              <dd className="previous">
+                {t('workspace.previousValue', { value: showCount(analytics?.compare?.journeys.previousCount) })}
+              </dd>
             )}
           </div>
           <div>
@@ -100,7 +107,13 @@ export function PeakEndPage({
             <dd data-figure="meanPeakEnd">{showMean(journeys?.meanPeakEnd)}</dd>
             {ctx.slice.compare && (
               <dd className="previous">
-                {t('workspace.previousValue', { value: showMean(previous?.journeys.meanPeakEnd) })}
+                {t('workspace.previousValue', { value: showMean(analytics?.compare?.journeys.previousMeanPeakEnd) })}
+                {analytics?.compare && analytics.compare.journeys.change !== null && (
+                  <>
+                    {' '}
+                    <NoiseMark significant={analytics.compare.journeys.significant} />
+                  </>
+                )}
               </dd>
             )}
           </div>
@@ -139,7 +152,7 @@ export function PeakEndPage({
             {worstVisits(visits).map((v) => (
               <li key={v.ticketId} data-visit={v.ticketId}>
                 <p className="visit-head">
-                  {v.ticketNumber && <span data-ticket-number>{v.ticketNumber} · </span>}
+                  <span data-ticket-number>{v.ticketNumber} · </span>
                   {t('workspace.peakend.visitLine', {
                     peakEnd: showMean(v.peakEnd),
                     average: showMean(v.average),

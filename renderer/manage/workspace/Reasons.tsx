@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
 import { Empty, type PageContext, Panel, useNames } from './common.tsx';
-import type { CxAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 
 interface ReasonTotal {
   touchpointId: string;
@@ -10,9 +10,9 @@ interface ReasonTotal {
 }
 
 /** Reasons summed over segments, per touchpoint and reason, most given first; the view's filters applied. */
-export function reasonTotals(ctx: PageContext, analytics: CxAnalytics | null, touchpointId?: string): ReasonTotal[] {
+export function reasonTotals(ctx: PageContext, analytics: VenueAnalytics | null, touchpointId?: string): ReasonTotal[] {
   const totals = new Map<string, ReasonTotal>();
-  for (const row of analytics?.reasons?.rows ?? []) {
+  for (const row of analytics?.reasons.rows ?? []) {
     if (touchpointId && row.touchpointId !== touchpointId) continue;
     if (ctx.slice.touchpoint && row.touchpointId !== ctx.slice.touchpoint) continue;
     if (ctx.slice.stage && row.stage !== ctx.slice.stage) continue;
@@ -41,7 +41,7 @@ export function ReasonsTable({
   touchpointId,
 }: {
   ctx: PageContext;
-  analytics: CxAnalytics | null;
+  analytics: VenueAnalytics | null;
   touchpointId?: string;
 }) {
   const { t } = useTranslation();
@@ -76,7 +76,7 @@ export function ReasonsTable({
 }
 
 /** Why people pressed what they pressed: the follow-up reasons by touchpoint, most given first. */
-export function ReasonsPage({ ctx, analytics }: { ctx: PageContext; analytics: CxAnalytics | null }) {
+export function ReasonsPage({ ctx, analytics }: { ctx: PageContext; analytics: VenueAnalytics | null }) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const reasonName = useReasonName(ctx);

@@ -155,6 +155,6 @@ function Page({ ctx, data, venues }: { ctx: PageContext; data: ReturnType<typeof
     case 'tasks':
       return <TaskBoardPage ctx={ctx} data={data} />;
     case 'compare':
-      return <ComparePage ctx={ctx} analytics={analytics} previous={data.previous.value} venues={venues} />;
+      return <ComparePage ctx={ctx} analytics={analytics} venues={venues} />;
   }
 }

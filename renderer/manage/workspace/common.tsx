@@ -104,3 +104,14 @@ export function Empty({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
   return <p className="empty">{children ?? t('workspace.noData')}</p>;
 }
+
+/** Beside a change: whether the hub's Welch test puts it beyond noise, with the reason in a tooltip. */
+export function NoiseMark({ significant }: { significant: boolean }) {
+  const { t } = useTranslation();
+  const key = significant ? 'beyondNoise' : 'withinNoise';
+  return (
+    <span className="noise-mark" data-significant={String(significant)} title={t(`workspace.compare.${key}Hint`)}>
+      {t(`workspace.compare.${key}`)}
+    </span>
+  );
+}

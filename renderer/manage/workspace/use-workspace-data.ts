@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Task } from '../../../core/alerts/tasks.ts';
 import type { OperationsReport } from '../../../core/analytics/operations.ts';
-import type { CxAnalytics as VenueAnalytics } from './cx-types.ts';
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import type { WaitRecord } from '../../../core/protocol.ts';
 import { addDays } from './slicing.ts';
 import { venueDayStart } from '../../shared/format.ts';
@@ -76,12 +76,20 @@ export function reportUrl(
   return `${venuePath(venueId)}/reports/cx?${q.toString()}`;
 }
 
+/**
+ * Pages that compare figures the hub's compare=previous block does not carry (happy index, impact,
+ * the visits' average): these still read the previous period's whole analytics.
+ */
+const NEEDS_PREVIOUS: ReadonlySet<Slice['page']> = new Set(['journey', 'mots', 'pain', 'sweet', 'peakend']);
+
 /** What every workspace page reads for a view: the analytics (and the previous period's), tasks, waits, operations. */
 export function useWorkspaceData(venueId: string, slice: Slice, timeZone: string | undefined, ready: boolean) {
   const query = analyticsQuery(slice, slice, timeZone);
+  // The hub tests each change against noise (compare=previous): the Compare page reads that block.
+  if (slice.compare || slice.page === 'compare') query.set('compare', 'previous');
   const analytics = useAnswer<VenueAnalytics>(ready ? analyticsUrl(venueId, query) : null);
   const previous = useAnswer<VenueAnalytics>(
-    ready && (slice.compare || slice.page === 'compare')
+    ready && slice.compare && NEEDS_PREVIOUS.has(slice.page)
       ? analyticsUrl(venueId, analyticsQuery(previousRange(slice), slice, timeZone))
       : null,
   );
