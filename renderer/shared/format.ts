@@ -23,25 +23,34 @@ export function zoneName(lang: string, timeZone: string, at: number): string {
   return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
 }
 
+/** The wall-clock fields of an instant in a time zone (the browser's own when none is given). */
+function wallClock(timeZone: string | undefined, at: number): Record<string, number> {
+  return Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+}
+
+/** Wall-clock fields read as if they were UTC, minus the instant: the zone's offset, ms. */
+function offsetOf(fields: Record<string, number>, at: number): number {
+  const { year, month, day, hour, minute, second } = fields as Record<string, number>;
+  return Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) - Math.floor(at / 1000) * 1000;
+}
+
 export function startOfDayIn(timeZone: string | undefined, now = Date.now()): number {
   try {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-        hourCycle: 'h23',
-      })
-        .formatToParts(now)
-        .map((p) => [p.type, Number(p.value)]),
-    ) as Record<string, number>;
-    const localAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-    const offset = localAsUtc - Math.floor(now / 1000) * 1000;
-    return Date.UTC(parts.year!, parts.month! - 1, parts.day!) - offset;
+    const fields = wallClock(timeZone, now);
+    return Date.UTC(fields.year!, fields.month! - 1, fields.day!) - offsetOf(fields, now);
   } catch {
     const local = new Date(now);
     return new Date(local.getFullYear(), local.getMonth(), local.getDate()).getTime();
@@ -70,22 +79,7 @@ export function visibleWindow(window: [number, number], firstX: number | null): 
 export function zoneOffsetMs(timeZone: string | undefined, at: number): number {
   if (!timeZone) return 0;
   try {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-        hourCycle: 'h23',
-      })
-        .formatToParts(at)
-        .map((p) => [p.type, Number(p.value)]),
-    ) as Record<string, number>;
-    const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-    return local - Math.floor(at / 1000) * 1000;
+    return offsetOf(wallClock(timeZone, at), at);
   } catch {
     return 0;
   }
