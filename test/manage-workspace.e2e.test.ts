@@ -6,6 +6,8 @@ import type { VenueAnalytics } from '../core/analytics/report.ts';
 import type { FeedbackLevel } from '../core/events.ts';
 import type { Language } from '../core/languages.ts';
 import type { LocalStore } from '../kiosk/local-store.ts';
+import type { OperationsReport } from '../core/analytics/operations.ts';
+import { previousRange } from '../renderer/manage/workspace/slicing.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
 import type { Cleanup } from './support/cleanups.ts';
@@ -139,8 +141,17 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
     // A day earlier (always inside the previous period of the view's days): a pleasant restroom, a
     // change the hub tests as beyond noise, and a lounge as it is now, a change within noise.
     for (let i = 0; i < 30; i += 1) {
-      press('restroom', i % 4 === 0 ? 3 : 4, start - DAY_MS + i * 1000);
+      const pleasant = press('restroom', i % 4 === 0 ? 3 : 4, start - DAY_MS + i * 1000);
       press('lounge', i % 5 === 0 ? 3 : 4, start - DAY_MS + 60_000 + i * 1000);
+      // A few reasons then too, so the reasons page has previous counts to show.
+      if (i % 10 === 0) {
+        appended += 1;
+        kiosk.append(
+          'feedback.reason',
+          { touchpointId: 'restroom', pressId: pleasant.id, reasonId: 'dirty' },
+          start - DAY_MS + i * 1000 + 500,
+        );
+      }
     }
     // Six visits: a ticket at the kiosk, a press there, the counter, the exit.
     const run = async (command: Parameters<typeof hub.queues.commands.execute>[1]) => {
@@ -448,5 +459,75 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
     // Venue against venue, for a manager of two.
     await page.selectOption('[data-panel="compare-venue"] select', 'venue-b');
     await expectText(page, 'table[data-table="compare-venue"] tr[data-figure="responses"] [data-other]', '0');
+  });
+
+  it('with compare on: heat map, reasons, waits and tasks show the previous period as the API answers it', async () => {
+    const params = new URLSearchParams(range);
+    const days = { from: params.get('from')!, to: params.get('to')! };
+    const before = previousRange(days);
+    // The previous period's days as the instants that bound them in Seoul (UTC+9).
+    const seoulStart = (day: string) => Date.parse(`${day}T00:00:00Z`) - 9 * 3_600_000;
+    const beforeQuery = `from=${seoulStart(before.from)}&to=${seoulStart(days.from)}`;
+    const previous = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${beforeQuery}`);
+    const previousText = (value: string | number) =>
+      RESOURCES.en.translation.workspace.previousValue.replace('{{value}}', String(value));
+
+    // Heat map: each cell beside the previous period's value and volume.
+    const heatQuery = await openView(`lang=en&page=heatmap&${range}&metric=mean&compare=previous`);
+    const current = await api<VenueAnalytics>(`/api/venues/venue-a/analytics?${heatQuery}`);
+    const columnOf = (cell: VenueAnalytics['heatMap'][number]) =>
+      cell.unattributed ? 'unattributed' : (cell.segmentId ?? 'none');
+    const restroomBefore = previous.heatMap.find((c) => c.touchpointId === 'restroom' && c.unattributed);
+    expect(restroomBefore?.volume).toBe(30);
+    for (const cell of current.heatMap) {
+      const was = previous.heatMap.find((c) => c.touchpointId === cell.touchpointId && columnOf(c) === columnOf(cell));
+      const selector = `[data-cell="${cell.touchpointId}/${columnOf(cell)}"]`;
+      await expectText(page, `${selector} [data-previous-value]`, previousText(showMean(was?.meanExperience)));
+      expect(await page.textContent(`${selector} [data-previous-volume]`), selector).toBe(String(was?.volume ?? 0));
+    }
+
+    // Reasons: each row's count beside the previous period's.
+    await openView(`lang=en&page=reasons&${range}&compare=previous`);
+    const beforeCounts = new Map<string, number>();
+    for (const row of previous.reasons.rows) {
+      const key = `${row.touchpointId}/${row.reasonId}`;
+      beforeCounts.set(key, (beforeCounts.get(key) ?? 0) + row.count);
+    }
+    expect(beforeCounts.get('restroom/dirty')).toBe(3);
+    await expectText(page, 'tr[data-reason="restroom/dirty"] [data-previous]', '3');
+    const shown = await page.$$eval('table[data-table="reasons"] tr[data-reason]', (rows) =>
+      rows.map((row) => [row.getAttribute('data-reason'), Number(row.querySelector('[data-previous]')?.textContent)]),
+    );
+    for (const [key, count] of shown as [string, number][]) expect(count, key).toBe(beforeCounts.get(key) ?? 0);
+
+    // Waits and promises: promises kept and the promise's mean error, this period and the previous one.
+    await openView(`lang=en&page=waits&${range}&compare=previous`);
+    const pct = (v: number | null) => (v === null ? '–' : `${v}%`);
+    const now = await api<OperationsReport>(`/api/venues/venue-a/reports/operations?from=${days.from}&to=${days.to}`);
+    const was = await api<OperationsReport>(
+      `/api/venues/venue-a/reports/operations?from=${before.from}&to=${before.to}`,
+    );
+    expect(now.total.promise.promised).toBeGreaterThan(0);
+    const promises = 'table[data-table="promises-compare"]';
+    await expectText(page, `${promises} tr[data-figure="kept"] [data-now]`, pct(now.total.promise.keptPct));
+    await expectText(page, `${promises} tr[data-figure="kept"] [data-before]`, pct(was.total.promise.keptPct));
+    await expectText(page, `${promises} tr[data-figure="error"] [data-now]`, showMean(now.total.promise.maeMin));
+    await expectText(page, `${promises} tr[data-figure="error"] [data-before]`, showMean(was.total.promise.maeMin));
+
+    // Tasks: how many were opened in this period, beside the previous period's count.
+    await openView(`lang=en&page=tasks&${range}&compare=previous`);
+    const tasks = await api<Task[]>('/api/venues/venue-a/tasks');
+    const openedBetween = (from: string, to: string) =>
+      tasks.filter((task) => task.openedAt >= seoulStart(from) && task.openedAt < seoulStart(to)).length;
+    const nextDay = new Date(Date.parse(`${days.to}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    const opened = openedBetween(days.from, nextDay);
+    expect(opened).toBeGreaterThan(0);
+    const texts = RESOURCES.en.translation.workspace.tasks;
+    await expectText(
+      page,
+      '[data-opened] [data-now]',
+      (opened === 1 ? texts.openedInPeriod_one : texts.openedInPeriod_other).replace('{{count}}', String(opened)),
+    );
+    await expectText(page, '[data-opened] [data-before]', previousText(openedBetween(before.from, days.from)));
   });
 });

@@ -15,9 +15,19 @@ const columnKey = (cell: Pick<Cell, 'segmentId' | 'unattributed'>) =>
 
 /**
  * Touchpoint x segment: each cell coloured by happy index or mean experience (switchable), its
- * volume written in it, and cells with too little data marked as such.
+ * volume written in it, and cells with too little data marked as such. When the view compares,
+ * each cell also carries the previous period's value and volume.
  */
-export function HeatMapPage({ ctx, analytics }: { ctx: PageContext; analytics: VenueAnalytics | null }) {
+export function HeatMapPage({
+  ctx,
+  analytics,
+  previous,
+}: {
+  ctx: PageContext;
+  analytics: VenueAnalytics | null;
+  /** The previous period's analytics when the view compares. */
+  previous: VenueAnalytics | null;
+}) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const metric = ctx.slice.metric;
@@ -36,6 +46,8 @@ export function HeatMapPage({ ctx, analytics }: { ctx: PageContext; analytics: V
     key === 'unattributed' ? names.segment(null, true) : names.segment(key === 'none' ? null : key);
   const cellAt = (row: string, column: string) =>
     shownCells.find((c) => c.touchpointId === row && columnKey(c) === column);
+  const previousAt = (row: string, column: string) =>
+    previous?.heatMap.find((c) => c.touchpointId === row && columnKey(c) === column);
   const metricOf = (cell: Cell | undefined) => (metric === 'happy' ? cell?.happyIndex : cell?.meanExperience) ?? null;
   const show = metric === 'happy' ? showIndex : showMean;
 
@@ -137,6 +149,17 @@ export function HeatMapPage({ ctx, analytics }: { ctx: PageContext; analytics: V
                             {t('workspace.heatmap.n')} <span data-volume>{cell?.volume ?? 0}</span>
                           </span>
                           {thin && <span className="cell-thin">{t('workspace.heatmap.thin')}</span>}
+                          {ctx.slice.compare && (
+                            <span className="cell-previous" data-previous>
+                              <span data-previous-value>
+                                {t('workspace.previousValue', { value: show(metricOf(previousAt(row, column))) })}
+                              </span>{' '}
+                              <span>
+                                {t('workspace.heatmap.n')}{' '}
+                                <span data-previous-volume>{previousAt(row, column)?.volume ?? 0}</span>
+                              </span>
+                            </span>
+                          )}
                         </td>
                       );
                     })}

@@ -125,7 +125,7 @@ export function JourneyMapPage({
           ))}
         </div>
       </Panel>
-      {open && <Drill ctx={ctx} analytics={analytics} touchpointId={open} />}
+      {open && <Drill ctx={ctx} analytics={analytics} previous={previous} touchpointId={open} />}
     </>
   );
 }
@@ -134,10 +134,12 @@ export function JourneyMapPage({
 function Drill({
   ctx,
   analytics,
+  previous,
   touchpointId,
 }: {
   ctx: PageContext;
   analytics: VenueAnalytics | null;
+  previous: VenueAnalytics | null;
   touchpointId: string;
 }) {
   const { t } = useTranslation();
@@ -173,7 +175,7 @@ function Drill({
         </div>
         <div>
           <h4>{t('workspace.pages.reasons.title')}</h4>
-          <ReasonsTable ctx={ctx} analytics={analytics} touchpointId={touchpointId} />
+          <ReasonsTable ctx={ctx} analytics={analytics} previous={previous} touchpointId={touchpointId} />
         </div>
         <div>
           <h4>{t('workspace.journey.segments')}</h4>

@@ -166,7 +166,7 @@ export function MomentsPage({
           ctx={ctx}
           wide={false}
         >
-          <ReasonsTable ctx={ctx} analytics={analytics} touchpointId={s.touchpointId} />
+          <ReasonsTable ctx={ctx} analytics={analytics} previous={previous} touchpointId={s.touchpointId} />
         </Panel>
       ))}
     </>

@@ -34,20 +34,27 @@ function useReasonName(ctx: PageContext) {
   };
 }
 
-/** The reasons given at one touchpoint (or all), with their counts. */
+/** The reasons given at one touchpoint (or all), with their counts (and the previous period's when comparing). */
 export function ReasonsTable({
   ctx,
   analytics,
+  previous,
   touchpointId,
 }: {
   ctx: PageContext;
   analytics: VenueAnalytics | null;
+  /** The previous period's analytics when the view compares. */
+  previous: VenueAnalytics | null;
   touchpointId?: string;
 }) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const reasonName = useReasonName(ctx);
   const rows = reasonTotals(ctx, analytics, touchpointId);
+  const comparing = ctx.slice.compare;
+  const before = new Map(
+    reasonTotals(ctx, previous, touchpointId).map((r) => [`${r.touchpointId}/${r.reasonId}`, r.count]),
+  );
   if (rows.length === 0) return <Empty>{t('workspace.reasons.none')}</Empty>;
   return (
     <table data-table="reasons">
@@ -58,6 +65,11 @@ export function ReasonsTable({
           <th scope="col" className="num">
             {t('workspace.reasons.count')}
           </th>
+          {comparing && (
+            <th scope="col" className="num">
+              {t('workspace.compare.previousPeriod')}
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -68,6 +80,11 @@ export function ReasonsTable({
             <td className="num" data-count>
               {row.count}
             </td>
+            {comparing && (
+              <td className="num" data-previous>
+                {previous ? (before.get(`${row.touchpointId}/${row.reasonId}`) ?? 0) : '–'}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
@@ -76,7 +93,16 @@ export function ReasonsTable({
 }
 
 /** Why people pressed what they pressed: the follow-up reasons by touchpoint, most given first. */
-export function ReasonsPage({ ctx, analytics }: { ctx: PageContext; analytics: VenueAnalytics | null }) {
+export function ReasonsPage({
+  ctx,
+  analytics,
+  previous,
+}: {
+  ctx: PageContext;
+  analytics: VenueAnalytics | null;
+  /** The previous period's analytics when the view compares. */
+  previous: VenueAnalytics | null;
+}) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const reasonName = useReasonName(ctx);
@@ -98,7 +124,7 @@ export function ReasonsPage({ ctx, analytics }: { ctx: PageContext; analytics: V
       {rows.length > 0 && (
         <Chart title={t('workspace.pages.reasons.title')} option={option} height={Math.max(160, 36 * rows.length)} />
       )}
-      <ReasonsTable ctx={ctx} analytics={analytics} />
+      <ReasonsTable ctx={ctx} analytics={analytics} previous={previous} />
     </Panel>
   );
 }

@@ -7,7 +7,7 @@ import { requestJson } from '../../shared/http.ts';
 import { describeError } from '../../shared/refusals.ts';
 import { taskText } from '../../shared/TaskList.tsx';
 import { Empty, type PageContext, Panel, showMean } from './common.tsx';
-import { addDays } from './slicing.ts';
+import { addDays, previousRange } from './slicing.ts';
 import { useAnswer, type WorkspaceData } from './use-workspace-data.ts';
 
 const STATES: TaskState[] = ['open', 'acknowledged', 'resolved', 'verified'];
@@ -17,18 +17,33 @@ const ACTION: Partial<Record<TaskState, 'acknowledge' | 'resolve' | 'verify'>> =
   resolved: 'verify',
 };
 
-/** The tasks a view shows: those opened in its days, and every one still not verified; filtered by subject. */
-export function tasksInView(ctx: PageContext, tasks: readonly Task[] | null): Task[] {
-  const from = venueDayStart(ctx.slice.from, ctx.venue.timezone);
-  const to = venueDayStart(addDays(ctx.slice.to, 1), ctx.venue.timezone);
+/** Whether a task's subject passes the view's stage and touchpoint filters. */
+function subjectInView(ctx: PageContext, task: Task): boolean {
   const stageOf = (subject: string) =>
     subject.startsWith('wait:') ? 'during' : ctx.venue.touchpoints.find((tp) => tp.id === subject)?.stage;
-  return (tasks ?? []).filter(
-    (task) =>
-      ((task.openedAt >= from && task.openedAt < to) || task.state !== 'verified') &&
-      (!ctx.slice.touchpoint || task.subject === ctx.slice.touchpoint) &&
-      (!ctx.slice.stage || stageOf(task.subject) === ctx.slice.stage),
+  return (
+    (!ctx.slice.touchpoint || task.subject === ctx.slice.touchpoint) &&
+    (!ctx.slice.stage || stageOf(task.subject) === ctx.slice.stage)
   );
+}
+
+/** Whether a task was opened within venue days from..to (inclusive). */
+function openedWithin(ctx: PageContext, task: Task, range: { from: string; to: string }): boolean {
+  const from = venueDayStart(range.from, ctx.venue.timezone);
+  const to = venueDayStart(addDays(range.to, 1), ctx.venue.timezone);
+  return task.openedAt >= from && task.openedAt < to;
+}
+
+/** The tasks a view shows: those opened in its days, and every one still not verified; filtered by subject. */
+export function tasksInView(ctx: PageContext, tasks: readonly Task[] | null): Task[] {
+  return (tasks ?? []).filter(
+    (task) => (openedWithin(ctx, task, ctx.slice) || task.state !== 'verified') && subjectInView(ctx, task),
+  );
+}
+
+/** How many of the view's tasks (by subject) were opened within a range of venue days. */
+function openedCount(ctx: PageContext, tasks: readonly Task[] | null, range: { from: string; to: string }): number {
+  return (tasks ?? []).filter((task) => openedWithin(ctx, task, range) && subjectInView(ctx, task)).length;
 }
 
 /**
@@ -58,6 +73,17 @@ export function TaskBoardPage({ ctx, data }: { ctx: PageContext; data: Workspace
       {error && (
         <p role="alert" className="banner bad">
           {error}
+        </p>
+      )}
+      {ctx.slice.compare && (
+        <p className="note" data-opened>
+          <span data-now>
+            {t('workspace.tasks.openedInPeriod', { count: openedCount(ctx, data.tasks.value, ctx.slice) })}
+          </span>{' '}
+          ·{' '}
+          <span data-before>
+            {t('workspace.previousValue', { value: openedCount(ctx, data.tasks.value, previousRange(ctx.slice)) })}
+          </span>
         </p>
       )}
       {tasks.length === 0 ? (

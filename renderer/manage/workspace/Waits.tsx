@@ -13,6 +13,9 @@ export function waitsInView(ctx: PageContext, waits: readonly WaitRecord[] | nul
   return (waits ?? []).filter((w) => w.calledAt < end);
 }
 
+/** A share in percent as the page writes it ("–" when nothing was promised). */
+const showPct = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${value}%`);
+
 /** A surprise range's label: "over 10 min early", "0 to 5 min late"... (posted - actual, minutes). */
 function surpriseLabel(t: TFunction, from: number | null, to: number | null) {
   if (from === null || !Number.isFinite(from)) return t('workspace.waits.surpriseBelow', { to: Math.abs(to ?? 0) });
@@ -29,6 +32,7 @@ export function WaitsPage({ ctx, data }: { ctx: PageContext; data: WorkspaceData
   const names = useNames(ctx.venue, ctx.lang);
   const waits = waitsInView(ctx, data.waits.value).filter((w) => w.postedWaitMin !== null);
   const report = data.operations.value;
+  const before = data.previousOperations.value;
   const surprise = data.analytics.value?.surprise ?? [];
   const most = Math.max(10, ...waits.map((w) => Math.max(w.postedWaitMin ?? 0, w.actualWaitMin)));
   const services = [...new Set(waits.map((w) => w.serviceId))];
@@ -142,7 +146,7 @@ export function WaitsPage({ ctx, data }: { ctx: PageContext; data: WorkspaceData
                     <th scope="row">{names.service(g.key)}</th>
                     <td className="num">{g.wait.postedCount}</td>
                     <td className="num" data-kept>
-                      {g.wait.withinPostedPct === null ? '–' : `${g.wait.withinPostedPct}%`}
+                      {showPct(g.wait.withinPostedPct)}
                     </td>
                   </tr>
                 ))}
@@ -151,6 +155,43 @@ export function WaitsPage({ ctx, data }: { ctx: PageContext; data: WorkspaceData
           </>
         )}
       </Panel>
+      {ctx.slice.compare && (
+        <Panel id="promises-compare" title={t('workspace.waits.againstPrevious')} ctx={ctx}>
+          <table data-table="promises-compare">
+            <thead>
+              <tr>
+                <th scope="col">{t('workspace.compare.figure')}</th>
+                <th scope="col" className="num">
+                  {t('workspace.compare.thisPeriod')}
+                </th>
+                <th scope="col" className="num">
+                  {t('workspace.compare.previousPeriod')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr data-figure="kept">
+                <th scope="row">{t('workspace.waits.keptPct')}</th>
+                <td className="num" data-now>
+                  {showPct(report?.total.promise.keptPct)}
+                </td>
+                <td className="num" data-before>
+                  {showPct(before?.total.promise.keptPct)}
+                </td>
+              </tr>
+              <tr data-figure="error">
+                <th scope="row">{t('workspace.waits.meanError')}</th>
+                <td className="num" data-now>
+                  {showMean(report?.total.promise.maeMin)}
+                </td>
+                <td className="num" data-before>
+                  {showMean(before?.total.promise.maeMin)}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        </Panel>
+      )}
       <Panel id="surprise" title={t('workspace.waits.surprise')} ctx={ctx}>
         {surprise.every((r) => r.volume === 0) ? (
           <Empty />

@@ -55,7 +55,11 @@ export function Workspace({ venueId, lang }: { venueId: string; lang: Language }
   if (!venue) return <p role="alert">{t('common.venueMissing')}</p>;
 
   const ctx: PageContext = { venueId, venue, slice, lang, href, go };
-  const errors = [data.analytics.error, slice.compare ? data.previous.error : null].filter(Boolean);
+  const errors = [
+    data.analytics.error,
+    slice.compare ? data.previous.error : null,
+    slice.compare ? data.previousOperations.error : null,
+  ].filter(Boolean);
   const late = (data.tasks.value ?? []).filter((task) => task.state !== 'verified' && task.escalation > 0);
 
   return (
@@ -145,11 +149,11 @@ function Page({ ctx, data, venues }: { ctx: PageContext; data: ReturnType<typeof
     case 'sweet':
       return <MomentsPage ctx={ctx} analytics={analytics} previous={data.previous.value} focus={ctx.slice.page} />;
     case 'heatmap':
-      return <HeatMapPage ctx={ctx} analytics={analytics} />;
+      return <HeatMapPage ctx={ctx} analytics={analytics} previous={data.previous.value} />;
     case 'peakend':
       return <PeakEndPage ctx={ctx} analytics={analytics} previous={data.previous.value} />;
     case 'reasons':
-      return <ReasonsPage ctx={ctx} analytics={analytics} />;
+      return <ReasonsPage ctx={ctx} analytics={analytics} previous={data.previous.value} />;
     case 'waits':
       return <WaitsPage ctx={ctx} data={data} />;
     case 'tasks':

@@ -78,9 +78,17 @@ export function reportUrl(
 
 /**
  * Pages that compare figures the hub's compare=previous block does not carry (happy index, impact,
- * the visits' average): these still read the previous period's whole analytics.
+ * the visits' average, heat map cells, reasons): these still read the previous period's whole analytics.
  */
-const NEEDS_PREVIOUS: ReadonlySet<Slice['page']> = new Set(['journey', 'mots', 'pain', 'sweet', 'peakend']);
+const NEEDS_PREVIOUS: ReadonlySet<Slice['page']> = new Set([
+  'journey',
+  'mots',
+  'pain',
+  'sweet',
+  'peakend',
+  'heatmap',
+  'reasons',
+]);
 
 /** What every workspace page reads for a view: the analytics (and the previous period's), tasks, waits, operations. */
 export function useWorkspaceData(venueId: string, slice: Slice, timeZone: string | undefined, ready: boolean) {
@@ -105,6 +113,13 @@ export function useWorkspaceData(venueId: string, slice: Slice, timeZone: string
       ? `${venuePath(venueId)}/reports/operations?from=${slice.from}&to=${slice.to}`
       : null,
   );
+  // Promises kept and their error over the previous period's days, when the waits page compares.
+  const before = previousRange(slice);
+  const previousOperations = useAnswer<OperationsReport>(
+    ready && slice.compare && slice.page === 'waits'
+      ? `${venuePath(venueId)}/reports/operations?from=${before.from}&to=${before.to}`
+      : null,
+  );
   return {
     query: query.toString(),
     analytics,
@@ -112,6 +127,7 @@ export function useWorkspaceData(venueId: string, slice: Slice, timeZone: string
     tasks,
     waits,
     operations,
+    previousOperations,
     refreshTasks: () => setTaskRefresh((n) => n + 1),
   };
 }
