@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_REPORT_OPTIONS } from '../../../core/analytics/report.ts';
 import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
-import { Empty, type PageContext, Panel, scoreClass, showIndex, showMean, useNames } from './common.tsx';
+import { Empty, Panel, scoreClass, showIndex, showMean, useNames, type AnalyticsPageProps } from './common.tsx';
 
 type Cell = VenueAnalytics['heatMap'][number];
 
@@ -18,16 +18,7 @@ const columnKey = (cell: Pick<Cell, 'segmentId' | 'unattributed'>) =>
  * volume written in it, and cells with too little data marked as such. When the view compares,
  * each cell also carries the previous period's value and volume.
  */
-export function HeatMapPage({
-  ctx,
-  analytics,
-  previous,
-}: {
-  ctx: PageContext;
-  analytics: VenueAnalytics | null;
-  /** The previous period's analytics when the view compares. */
-  previous: VenueAnalytics | null;
-}) {
+export function HeatMapPage({ ctx, analytics, previous }: AnalyticsPageProps) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const metric = ctx.slice.metric;

@@ -3,7 +3,16 @@ import { useTranslation } from 'react-i18next';
 import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { phoneTouchpoint } from '../../../core/venue.ts';
 import { Chart, SERIES_COLOURS, timeSeriesOption } from '../../shared/Chart.tsx';
-import { Empty, type PageContext, Panel, scoreClass, showIndex, showMean, useNames } from './common.tsx';
+import {
+  Empty,
+  type PageContext,
+  Panel,
+  scoreClass,
+  showIndex,
+  showMean,
+  useNames,
+  type AnalyticsPageProps,
+} from './common.tsx';
 import { ReasonsTable } from './Reasons.tsx';
 import { STAGES, type Stage } from './slicing.ts';
 
@@ -59,15 +68,7 @@ const cardColour = (card: Card) =>
  * The journey map: before / during / after as columns, a card per touchpoint coloured by its
  * happy index, with volume, owner and target; the phone's whole-visit rating closes the journey.
  */
-export function JourneyMapPage({
-  ctx,
-  analytics,
-  previous,
-}: {
-  ctx: PageContext;
-  analytics: VenueAnalytics | null;
-  previous: VenueAnalytics | null;
-}) {
+export function JourneyMapPage({ ctx, analytics, previous }: AnalyticsPageProps) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const [open, setOpen] = useState<string | null>(null);

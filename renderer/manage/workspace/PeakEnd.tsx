@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import { AXIS_STYLE, Chart, formatShifted, TOOLTIP_STYLE, venueTime } from '../../shared/Chart.tsx';
-import { Empty, NoiseMark, type PageContext, Panel, showMean, useNames } from './common.tsx';
+import { type AnalyticsPageProps, Empty, NoiseMark, Panel, showMean, useNames } from './common.tsx';
 
 type Visit = VenueAnalytics['journeys']['items'][number];
 
@@ -15,19 +15,7 @@ const worstVisits = (visits: readonly Visit[], n = 10) =>
  * Peak-end: what visits are remembered as (the peak and the end) beside their plain average,
  * where the peaks happen, and the worst visits of the period moment by moment.
  */
-export function PeakEndPage({
-  ctx,
-  analytics,
-  previous,
-}: {
-  ctx: PageContext;
-  analytics: VenueAnalytics | null;
-  /**
-   * The previous period's analytics when the view compares: for the figures the hub's compare
-   * block does not carry (the visits' average, against expectation).
-   */
-  previous: VenueAnalytics | null;
-}) {
+export function PeakEndPage({ ctx, analytics, previous }: AnalyticsPageProps) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const journeys = analytics?.journeys;

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
-import { Empty, type PageContext, Panel, useNames } from './common.tsx';
+import { Empty, type PageContext, Panel, useNames, type AnalyticsPageProps } from './common.tsx';
 import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 
 interface ReasonTotal {
@@ -93,16 +93,7 @@ export function ReasonsTable({
 }
 
 /** Why people pressed what they pressed: the follow-up reasons by touchpoint, most given first. */
-export function ReasonsPage({
-  ctx,
-  analytics,
-  previous,
-}: {
-  ctx: PageContext;
-  analytics: VenueAnalytics | null;
-  /** The previous period's analytics when the view compares. */
-  previous: VenueAnalytics | null;
-}) {
+export function ReasonsPage({ ctx, analytics, previous }: AnalyticsPageProps) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const reasonName = useReasonName(ctx);

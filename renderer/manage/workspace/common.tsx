@@ -1,3 +1,4 @@
+import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../core/languages.ts';
@@ -15,6 +16,13 @@ export interface PageContext {
   /** A link to another view of the workspace (same venue and language). */
   href: (change: Partial<Slice>) => string;
   go: (change: Partial<Slice>) => void;
+}
+
+/** What a page drawn from the analytics takes: this view's answer, and the previous period's when it compares. */
+export interface AnalyticsPageProps {
+  ctx: PageContext;
+  analytics: VenueAnalytics | null;
+  previous: VenueAnalytics | null;
 }
 
 /** Figures as the pages write them (the e2e test applies the same rules to the API's numbers). */
