@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../core/simulation/random.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import {
   expectHubHoldsPapers,
   readHubQueue,
   reportFigures,
-  seeded,
   sleep,
   startBusiness,
   startKioskRuntimes,
@@ -33,7 +33,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
   const cleanups = useCleanups();
 
   it(`gives every customer one number that every screen shows (seed ${SEED}, ${KILLS} SIGKILLs)`, async () => {
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hubFile = join(dir.path, 'hub.db');

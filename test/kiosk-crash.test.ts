@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pressAt, reportFigures, seeded } from './support/chaos.ts';
+import { mulberry32 } from '../core/simulation/random.ts';
+import { pressAt, reportFigures } from './support/chaos.ts';
 import { useCleanups } from './support/cleanups.ts';
 import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
 import { kioskStatus, type RunningProcess, startKioskProcess } from './support/processes.ts';
@@ -56,7 +57,7 @@ describe('a kiosk process killed in the middle of a burst', () => {
   const cleanups = useCleanups();
 
   it(`delivers every acknowledged press to the hub exactly once after ${KILLS} SIGKILLs and restarts`, async () => {
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const hub = await startTestHub({ file: join(dir.path, 'hub.db') });

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
 import {
+  expectEveryEventOnce,
   expectHubHoldsPapers,
   readHubQueue,
   reportFigures,
   sleep,
   startBusiness,
   startKioskRuntimes,
+  storedEvents,
 } from '../support/chaos.ts';
 import { useCleanups } from '../support/cleanups.ts';
 import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from '../support/fixtures.ts';
@@ -84,12 +86,7 @@ describe('a 30-second hub outage', () => {
     await hub.kill('SIGTERM');
 
     const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);
-    const stored = new Map(
-      await Promise.all(KIOSKS.map(async (id) => [id, await hubQueue.reader.store.deviceEvents(id)] as const)),
-    );
-    const storedTotal = [...stored.values()].reduce((sum, events) => sum + events.length, 0);
-    const storedIds = new Set([...stored.values()].flat().map((e) => e.id));
-    const missingPresses = presses.filter((p) => !stored.get(p.kioskId)!.some((e) => e.id === p.id && e.seq === p.seq));
+    const stored = await storedEvents(hubQueue.reader.store, KIOSKS, presses);
     const context = reportFigures('30-second hub outage', {
       kills: 1,
       outageMs,
@@ -101,21 +98,14 @@ describe('a 30-second hub outage', () => {
       offlinePapers: papers.filter((p) => p.offline).length,
       refusals: refusals.length,
       kioskRecorded: [...recorded.values()].reduce((sum, n) => sum + n, 0),
-      hubEvents: storedTotal,
-      hubDistinctIds: storedIds.size,
-      missingPresses: missingPresses.length,
+      hubEvents: stored.total,
+      hubDistinctIds: stored.distinctIds,
+      missingPresses: stored.missingPresses.length,
       hubTickets: Object.keys(hubQueue.tickets).length,
       renumbered: hubQueue.renumbered,
     });
 
-    // Every event each kiosk recorded (presses, tickets, device reports) is at the hub once, gap-free.
-    for (const [deviceId, events] of stored)
-      expect(
-        events.map((e) => e.seq),
-        `${deviceId} ${context}`,
-      ).toEqual(Array.from({ length: recorded.get(deviceId)! }, (_, i) => i + 1));
-    expect(storedIds.size, context).toBe(storedTotal);
-    expect(missingPresses, context).toEqual([]);
+    expectEveryEventOnce(stored, recorded, context);
     // Every ticket: the paper's number at the hub, none twice, none lost; nobody refused while numbers were left.
     await expectHubHoldsPapers(hubQueue, papers, KIOSKS, context);
     expect(

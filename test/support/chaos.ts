@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { mulberry32 } from '../../core/simulation/random.ts';
 import { kioskConfigSchema } from '../../kiosk/config.ts';
 import { KioskRuntime } from '../../kiosk/runtime.ts';
 import type { TakenTicket } from '../../kiosk/ticket-desk.ts';
@@ -11,18 +12,6 @@ import type { Cleanup } from './cleanups.ts';
  * What the fault-injection tests share (README "Reliability"): seeded timings, customers pressing
  * and taking tickets through a kiosk's screen API, and the counts read back from the hub.
  */
-
-/** A small seeded generator (mulberry32): the same seed gives the same kill and pause timings. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -114,7 +103,7 @@ export function startBusiness(
   let open = true;
   const pause = (pace: () => number, [min, max]: readonly [number, number]) => sleep(min + pace() * (max - min));
   const customer = async (kiosk: KioskRuntime, index: number) => {
-    const pace = seeded(options.seed * 100 + index);
+    const pace = mulberry32(options.seed * 100 + index);
     while (open) {
       const serviceId = options.services[Math.floor(pace() * options.services.length)]!;
       const taken = await takeTicketAt(kiosk.status().localUrl!, kiosk.config.deviceId, serviceId);
@@ -124,7 +113,7 @@ export function startBusiness(
     }
   };
   const presser = async (kiosk: KioskRuntime, index: number, pressPauseMs: readonly [number, number]) => {
-    const pace = seeded(options.seed * 1000 + index);
+    const pace = mulberry32(options.seed * 1000 + index);
     for (let n = 0; open; n += 1) {
       presses.push({ kioskId: kiosk.config.deviceId, ...(await pressAt(kiosk.status().localUrl!, n)) });
       await pause(pace, pressPauseMs);
@@ -190,6 +179,37 @@ export async function readHubQueue(store: HubStore, venueId: string, cleanups: C
     tickets: queue.state.tickets,
     renumbered: log.filter((e) => e.type === 'ticket.renumbered').length,
   };
+}
+
+/** Each kiosk's events as the hub stored them, with the acknowledged presses it does not hold. */
+export async function storedEvents(
+  store: HubStore,
+  kioskIds: readonly string[],
+  presses: readonly { kioskId: string; id: string; seq: number }[],
+) {
+  const byKiosk = new Map(await Promise.all(kioskIds.map(async (id) => [id, await store.deviceEvents(id)] as const)));
+  const all = [...byKiosk.values()].flat();
+  return {
+    byKiosk,
+    total: all.length,
+    distinctIds: new Set(all.map((e) => e.id)).size,
+    missingPresses: presses.filter((p) => !byKiosk.get(p.kioskId)!.some((e) => e.id === p.id && e.seq === p.seq)),
+  };
+}
+
+/** Every event each kiosk recorded (presses, tickets, device reports) is at the hub once, gap-free. */
+export function expectEveryEventOnce(
+  stored: Awaited<ReturnType<typeof storedEvents>>,
+  recorded: ReadonlyMap<string, number>,
+  context: string,
+): void {
+  for (const [deviceId, events] of stored.byKiosk)
+    expect(
+      events.map((e) => e.seq),
+      `${deviceId} ${context}`,
+    ).toEqual(Array.from({ length: recorded.get(deviceId)! }, (_, i) => i + 1));
+  expect(stored.distinctIds, context).toBe(stored.total);
+  expect(stored.missingPresses, context).toEqual([]);
 }
 
 /**
