@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Task } from '../core/alerts/tasks.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { launchChromium } from './support/chromium.ts';
-import { startTestHub, tempDir } from './support/fixtures.ts';
+import { startTestHub, tempDir, verifiedTask } from './support/fixtures.ts';
 import { expectText, screenshot } from './support/page.ts';
 import { accessibilityViolations, layoutProblems } from './support/screen-checks.ts';
 
@@ -117,23 +116,7 @@ describe('the live board page in a real Chromium', () => {
   });
 
   it("shows what the venue changed, in the board's language, live, for the note's days", async () => {
-    const verified = (id: string, at: number): Task => ({
-      id,
-      causeKey: `unhappy-share:entrance#${id}`,
-      rule: 'unhappy-share',
-      subject: 'entrance',
-      summary: 'too many unhappy presses',
-      owner: 'facilities',
-      state: 'verified',
-      openedAt: at,
-      acknowledgedAt: at,
-      resolvedAt: at,
-      verifiedAt: at,
-      ackDeadline: at + 60_000,
-      resolveDeadline: at + 120_000,
-      escalation: 0,
-    });
-    await hub.store.saveTask('venue-a', verified('heating', Date.now()));
+    await hub.store.saveTask('venue-a', verifiedTask('heating', Date.now()));
     await hub.alerts.setPublicNote(
       'venue-a',
       'heating',
@@ -156,7 +139,7 @@ describe('the live board page in a real Chromium', () => {
     await screenshot(page, 'board-public-note-ko');
 
     // A note set while the board is open appears without a reload.
-    await hub.store.saveTask('venue-a', verified('signs', Date.now() + 1));
+    await hub.store.saveTask('venue-a', verifiedTask('signs', Date.now() + 1));
     await hub.alerts.setPublicNote(
       'venue-a',
       'signs',

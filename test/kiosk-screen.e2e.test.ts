@@ -15,7 +15,7 @@ import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
-import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { startTestHub, tempDir, TEST_QUEUE_VENUE, verifiedTask } from './support/fixtures.ts';
 import { expectText, screenshot } from './support/page.ts';
 import { accessibilityViolations, layoutProblems, notWhollyOnScreen, screenProblems } from './support/screen-checks.ts';
 import { waitFor } from './support/wait.ts';
@@ -344,22 +344,7 @@ describe('the kiosk screen in a real Chromium', () => {
 
   it("shows on its idle screen what the venue changed, in the customer's language, at both sizes", async () => {
     const at = Date.now();
-    await hub.store.saveTask('venue-a', {
-      id: 'heating',
-      causeKey: 'unhappy-share:entrance#heating',
-      rule: 'unhappy-share',
-      subject: 'entrance',
-      summary: 'too many unhappy presses',
-      owner: 'facilities',
-      state: 'verified',
-      openedAt: at,
-      acknowledgedAt: at,
-      resolvedAt: at,
-      verifiedAt: at,
-      ackDeadline: at + 60_000,
-      resolveDeadline: at + 120_000,
-      escalation: 0,
-    });
+    await hub.store.saveTask('venue-a', verifiedTask('heating', at));
     const text = {
       ko: '대기 공간이 춥다고 하셨죠. 12월 3일에 난방을 고쳤습니다.',
       zh: '您说等候区很冷，我们已于 12 月 3 日修好暖气。',

@@ -1,3 +1,4 @@
+import type { Task } from '../../core/alerts/tasks.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,4 +159,24 @@ export function withPostgres<T>(work: (client: pg.Client) => Promise<T>): Promis
 export async function dropPostgresSchema(schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`refusing to drop schema "${schema}"`);
   await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+}
+
+/** A task its owner fixed and a manager verified at `at`: one a public note can be written on. */
+export function verifiedTask(id: string, at: number): Task {
+  return {
+    id,
+    causeKey: `unhappy-share:entrance#${id}`,
+    rule: 'unhappy-share',
+    subject: 'entrance',
+    summary: 'too many unhappy presses',
+    owner: 'facilities',
+    state: 'verified',
+    openedAt: at,
+    acknowledgedAt: at,
+    resolvedAt: at,
+    verifiedAt: at,
+    ackDeadline: at + 60_000,
+    resolveDeadline: at + 120_000,
+    escalation: 0,
+  };
 }
