@@ -13,6 +13,7 @@ import { useVenueLive } from '../shared/venue-state.ts';
 import { JourneyEditor } from './JourneyEditor.tsx';
 import { ProgrammeEditor } from './ProgrammeEditor.tsx';
 import { useTodayAnalytics, useTodayWaits } from './use-analytics.ts';
+import { managePageHref } from './manage-links.ts';
 
 /**
  * The manager's view of one venue, live: waits (posted vs actual), counters, touchpoint scores
@@ -97,14 +98,10 @@ export function Dashboard({ venueId, lang }: { venueId: string | null; lang: Lan
           <p className="subtitle">{t('manage.title')}</p>
         </div>
         <nav aria-label={t('operations.pages')} className="dashboard-nav">
-          <a className="button" data-link="workspace" href={`?venue=${encodeURIComponent(venueId)}&lang=${lang}`}>
+          <a className="button" data-link="workspace" href={managePageHref(venueId, lang)}>
             {t('workspace.title')}
           </a>
-          <a
-            className="button"
-            data-link="operations"
-            href={`?venue=${encodeURIComponent(venueId)}&lang=${lang}&page=operations`}
-          >
+          <a className="button" data-link="operations" href={managePageHref(venueId, lang, 'operations')}>
             {t('operations.openOperations')}
           </a>
           <ConnectionStatus connection={connection} />

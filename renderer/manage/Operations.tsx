@@ -7,6 +7,7 @@ import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../shared/Chart.tsx';
 import { nameOf } from '../shared/format.ts';
 import { ApiError, requestJson } from '../shared/http.ts';
 import './operations.css';
+import { managePageHref } from './manage-links.ts';
 
 interface VenueRow {
   venueId: string;
@@ -183,7 +184,7 @@ export function Operations({ venueId, lang }: { venueId: string | null; lang: La
           <p className="subtitle">{t('operations.title')}</p>
         </div>
         <nav aria-label={t('operations.pages')}>
-          <a className="button" href={`?venue=${encodeURIComponent(venueId)}&lang=${lang}`}>
+          <a className="button" href={managePageHref(venueId, lang)}>
             {t('operations.backToDashboard')}
           </a>
         </nav>

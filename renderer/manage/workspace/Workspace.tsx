@@ -18,6 +18,7 @@ import { TaskBoardPage } from './TaskBoard.tsx';
 import { useWorkspaceData, reportUrl } from './use-workspace-data.ts';
 import { WaitsPage } from './Waits.tsx';
 import './workspace.css';
+import { managePageHref } from '../manage-links.ts';
 
 /**
  * The manager's customer-experience workspace: an overview of the instruments, each on a page of
@@ -70,14 +71,10 @@ export function Workspace({ venueId, lang }: { venueId: string; lang: Language }
           <p className="subtitle">{t('workspace.title')}</p>
         </div>
         <nav aria-label={t('workspace.otherPages')} className="ws-links">
-          <a className="button" data-link="live" href={`?venue=${encodeURIComponent(venueId)}&lang=${lang}&page=live`}>
+          <a className="button" data-link="live" href={managePageHref(venueId, lang, 'live')}>
             {t('workspace.live')}
           </a>
-          <a
-            className="button"
-            data-link="operations"
-            href={`?venue=${encodeURIComponent(venueId)}&lang=${lang}&page=operations`}
-          >
+          <a className="button" data-link="operations" href={managePageHref(venueId, lang, 'operations')}>
             {t('operations.openOperations')}
           </a>
           <a className="button" data-download="xlsx" href={reportUrl(venueId, slice, lang, 'xlsx')} download>
