@@ -2,6 +2,7 @@ import type { Task } from '../../core/alerts/tasks.ts';
 import { type OperationsInput, type PromiseLedger, promiseLedger } from '../../core/analytics/operations.ts';
 import type { VenueAnalytics } from '../../core/analytics/report.ts';
 import type { Language } from '../../core/languages.ts';
+import { formatIssued } from '../../core/ticket-texts.ts';
 import { phoneTouchpoint, type Venue } from '../../core/venue.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import type { AnalyticsService } from './analytics-service.ts';
@@ -92,21 +93,8 @@ function namesOf(venue: Venue, lang: Language) {
   };
 }
 
-/** The venue's local date and time of a moment, "YYYY-MM-DD HH:MM". */
-function localTime(at: number | null, timeZone: string): string {
-  if (at === null) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
-}
+/** The venue's local date and time of a moment, "YYYY-MM-DD HH:MM" (as printed on tickets). */
+const localTime = (at: number | null, timeZone: string): string => (at === null ? '' : formatIssued(at, timeZone));
 
 /** Each table of the report: the column titles, then one row per line, names instead of ids. */
 export function cxTables(report: CxReport, venue: Venue, lang: Language): Record<CxTable, Cell[][]> {
