@@ -132,17 +132,7 @@ export function JourneyMapPage({ ctx, analytics, previous }: AnalyticsPageProps)
 }
 
 /** One touchpoint in depth: its trend, the reasons people gave, and how each segment felt. */
-function Drill({
-  ctx,
-  analytics,
-  previous,
-  touchpointId,
-}: {
-  ctx: PageContext;
-  analytics: VenueAnalytics | null;
-  previous: VenueAnalytics | null;
-  touchpointId: string;
-}) {
+function Drill({ ctx, analytics, previous, touchpointId }: AnalyticsPageProps & { touchpointId: string }) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const row = analytics?.touchpoints.find((r) => r.touchpointId === touchpointId && r.segmentId === null);

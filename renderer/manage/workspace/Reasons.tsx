@@ -40,13 +40,7 @@ export function ReasonsTable({
   analytics,
   previous,
   touchpointId,
-}: {
-  ctx: PageContext;
-  analytics: VenueAnalytics | null;
-  /** The previous period's analytics when the view compares. */
-  previous: VenueAnalytics | null;
-  touchpointId?: string;
-}) {
+}: AnalyticsPageProps & { touchpointId?: string }) {
   const { t } = useTranslation();
   const names = useNames(ctx.venue, ctx.lang);
   const reasonName = useReasonName(ctx);
