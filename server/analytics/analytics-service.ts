@@ -32,6 +32,8 @@ export interface AnalyticsOptions {
   touchpointId?: string;
   /** "previous": also the same figures over the span just before, each change tested against noise. */
   compare?: 'previous';
+  /** The venue's queue log when the caller has already read it (a report reads it once for all its parts). */
+  queueLog?: readonly QueueEvent[];
 }
 
 export type { VenueAnalytics };
@@ -118,7 +120,7 @@ export class AnalyticsService {
       ...(options.stage === undefined ? {} : { stage: options.stage }),
       ...(options.touchpointId === undefined ? {} : { touchpointId: options.touchpointId }),
     };
-    const tickets = ticketFacts(await this.store.queueEvents(venueId));
+    const tickets = ticketFacts(options.queueLog ?? (await this.store.queueEvents(venueId)));
     const expectedAt = new Map(
       venue.touchpoints.flatMap((tp) => (tp.target === undefined ? [] : [[tp.id, expectationOfTarget(tp.target)]])),
     );

@@ -40,7 +40,7 @@ export async function cxReport(
   const promises = promiseLedger(log, days);
   const range = { from: promises.fromMs, to: promises.toMs };
   const [analytics, tasks] = await Promise.all([
-    deps.analytics.venueAnalytics(venue.id, range),
+    deps.analytics.venueAnalytics(venue.id, { ...range, queueLog: log }),
     deps.store.tasks(venue.id),
   ]);
   if (!analytics) throw new Error(`venue ${venue.id} vanished while its report was made`);
