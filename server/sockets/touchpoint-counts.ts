@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TouchpointCounts } from '../../core/protocol.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { HubStore } from '../store/hub-store.ts';
-import { throttleAcrossVenues } from './venue-throttle.ts';
+import { coalesceAcrossVenues } from './venue-throttle.ts';
 
 /** One venue's counts as screens get them. */
 export interface CountsUpdate {
@@ -18,8 +18,12 @@ export interface CountsAudience {
   push(update: CountsUpdate): void;
 }
 
-/** The counts go out at most this often: one read and one message for every venue pressed meanwhile. */
-const COUNTS_WINDOW_MS = 25;
+/**
+ * How often a hub of a cluster starts a count run at most: its run is a round trip to PostgreSQL
+ * and a Redis message the other hubs decode, so one per window serves every venue pressed in it.
+ * One hub's run is a local read and its own sockets; it starts as soon as the run before has ended.
+ */
+const CLUSTER_COUNTS_GAP_MS = 25;
 
 const level = z.number().int().nonnegative();
 /** What another hub sends (feedTouchpointCounts' `share`), checked before it reaches any screen. */
@@ -44,12 +48,13 @@ export function readSharedCounts(message: unknown): CountsUpdate[] {
 }
 
 /**
- * After presses are stored, one count read per window serves every venue pressed in it and every
- * audience. With one hub, a venue nobody watches costs nothing: its rooms here are all there is
- * (the query was ~8% of the hub's ingest CPU). With several hubs a watcher may be on another one,
- * invisible here, so the counts are always read and `share`d with the other hubs, in one message
- * per window (one Redis message per venue and audience cost more than the presses' own ingest);
- * each hub delivers what it is sent to its own screens (`deliver`).
+ * After presses are stored, one count read per run serves every venue pressed since the run before
+ * and every audience (coalesceAcrossVenues: a press on an idle hub goes out at once, a busy hub's
+ * gather while a run is in flight). With one hub, a venue nobody watches costs nothing: its rooms
+ * here are all there is (the query was ~8% of the hub's ingest CPU). With several hubs a watcher
+ * may be on another one, invisible here, so the counts are always read and `share`d with the other
+ * hubs, in one message per window (one Redis message per venue and audience cost more than the
+ * presses' own ingest); each hub delivers what it is sent to its own screens (`deliver`).
  */
 export function feedTouchpointCounts(deps: {
   events: HubEvents;
@@ -62,7 +67,7 @@ export function feedTouchpointCounts(deps: {
     for (const update of updates)
       for (const audience of audiences) if (audience.watchingHere(update.venueId)) audience.push(update);
   };
-  const push = throttleAcrossVenues(COUNTS_WINDOW_MS, async (touchpointsByVenue) => {
+  const push = coalesceAcrossVenues(share ? CLUSTER_COUNTS_GAP_MS : 0, async (touchpointsByVenue) => {
     const counts = await store.touchpointCountsOfVenues(touchpointsByVenue);
     const updates = [...counts].map(([venueId, touchpoints]) => ({ venueId, touchpoints }));
     share?.(updates);
