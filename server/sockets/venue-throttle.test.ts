@@ -51,6 +51,16 @@ describe('coalesceAcrossVenues', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(runs.map((r) => r.keysByVenue)).toEqual([{ 'venue-a': ['entrance', 'exit'], 'venue-b': ['entrance-b'] }]);
     expect(runs[0]!.startedAt).toBe(0);
+
+    // The run ended: the next press, a millisecond later, goes at once too.
+    runs[0]!.finish();
+    await vi.advanceTimersByTimeAsync(1);
+    push('venue-b', ['entrance']);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs.map((r) => [r.startedAt, r.keysByVenue])).toEqual([
+      [0, { 'venue-a': ['entrance', 'exit'], 'venue-b': ['entrance-b'] }],
+      [1, { 'venue-b': ['entrance'] }],
+    ]);
   });
 
   it('gathers what comes while a run is in flight and runs it once when that run finishes', async () => {
