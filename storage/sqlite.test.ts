@@ -53,7 +53,12 @@ describe('openSqlite', () => {
         ...NOTES.slice(0, 1),
         {
           ...NOTES[1]!,
-          fill: { table: 'notes', from: 'body', column: 'author', value: (body) => /by (\w+)/.exec(body)?.[1] ?? null },
+          fill: {
+            table: 'notes',
+            from: 'body',
+            columns: { author: 'text' },
+            values: (body) => ({ author: /by (\w+)/.exec(body)?.[1] ?? null }),
+          },
         },
       ],
     });
