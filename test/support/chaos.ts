@@ -6,7 +6,7 @@ import { KioskRuntime } from '../../kiosk/runtime.ts';
 import type { TakenTicket } from '../../kiosk/ticket-desk.ts';
 import { type Hub, startHub } from '../../server/hub.ts';
 import type { HubStore } from '../../server/store/hub-store.ts';
-import type { Cleanup } from './cleanups.ts';
+import type { Cleanup } from './test-fixtures.ts';
 
 /**
  * What the fault-injection tests share (README "Reliability"): seeded timings, customers pressing
