@@ -9,6 +9,7 @@ import {
   sleep,
   startBusiness,
   startKioskRuntimes,
+  waitForPapersMerged,
 } from './support/chaos.ts';
 import { provisionHubFile, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { restartableHub } from './support/processes.ts';
@@ -83,8 +84,8 @@ describe('tickets taken while the hub is killed at random moments', () => {
       timeoutMs: 30_000,
     });
     await stopKiosks();
-    // The offline tickets are merged into the queue after their batch is stored: let that finish.
-    await sleep(500);
+    // The offline tickets are merged into the queue after their batch is stored: wait for that.
+    await waitForPapersMerged(hubUrl, TEST_QUEUE_VENUE.id, papers);
     await hub.kill('SIGTERM');
 
     const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);

@@ -10,6 +10,7 @@ import {
   startBusiness,
   startKioskRuntimes,
   storedEvents,
+  waitForPapersMerged,
 } from '../support/chaos.ts';
 import { provisionChain, startHubProcess, tcpBalancer } from '../support/cluster.ts';
 import { TEST_QUEUE_VENUE } from '../support/fixtures.ts';
@@ -93,8 +94,8 @@ describe('two hubs, each SIGKILLed mid-burst in turn', () => {
     const recorded = new Map(kiosks.map((k) => [k.config.deviceId, k.status().lastSeq]));
     await onA.stop();
     await onB.stop();
-    // The offline tickets are merged into the queue after their batch is stored: let that finish.
-    await sleep(500);
+    // The offline tickets are merged into the queue after their batch is stored: wait for that.
+    await waitForPapersMerged(hubs[0]!.url, venueId, papers);
     for (const hub of hubs) await hub.process.kill('SIGTERM');
 
     const hubQueue = await readHubQueue(await openHubStore(chain.storeUrl), venueId, cleanups);

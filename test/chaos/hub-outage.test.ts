@@ -10,6 +10,7 @@ import {
   startBusiness,
   startKioskRuntimes,
   storedEvents,
+  waitForPapersMerged,
 } from '../support/chaos.ts';
 import { provisionHubFile, TEST_QUEUE_VENUE } from '../support/fixtures.ts';
 import { restartableHub } from '../support/processes.ts';
@@ -77,8 +78,8 @@ describe('a 30-second hub outage', () => {
     });
     const recorded = new Map(kiosks.map((k) => [k.config.deviceId, k.status().lastSeq]));
     await stopKiosks();
-    // The offline tickets are merged into the queue after their batch is stored: let that finish.
-    await sleep(500);
+    // The offline tickets are merged into the queue after their batch is stored: wait for that.
+    await waitForPapersMerged(hub.url, TEST_QUEUE_VENUE.id, papers);
     await hub.kill('SIGTERM');
 
     const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);
