@@ -10,7 +10,6 @@ import { describeStoreLocation, openHubStore } from '../server/open-store.ts';
 import { QueueVersionConflict, type HubStore, type IngestOutcome, type PressGroup } from '../server/store/hub-store.ts';
 import { PostgresHubStore } from '../server/store/postgres-store.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
-import { useCleanups } from './support/cleanups.ts';
 import {
   dropPostgresSchema,
   freshPostgresSchema,
@@ -22,6 +21,7 @@ import {
 } from './support/fixtures.ts';
 import { ticketIssued } from './support/queue-events.ts';
 import { waitFor } from './support/wait.ts';
+import { test } from './support/test-fixtures.ts';
 
 /**
  * One contract, every store: each test below runs on SQLite (a fresh file) and on PostgreSQL (a
@@ -1143,9 +1143,7 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
 });
 
 describe('PostgreSQL store: opening and migrations', () => {
-  const cleanups = useCleanups();
-
-  it('migrates a fresh schema once when several hubs open it at the same moment', async () => {
+  test('migrates a fresh schema once when several hubs open it at the same moment', async ({ cleanups }) => {
     const schema = freshPostgresSchema('store_open');
     cleanups.push(() => dropPostgresSchema(schema));
     const stores = await Promise.all(
@@ -1165,7 +1163,7 @@ describe('PostgreSQL store: opening and migrations', () => {
     expect((await stores[3]!.getVenue('venue-a'))?.id).toBe('venue-a');
   });
 
-  it('keeps data across reopening and leaves other schemas alone', async () => {
+  test('keeps data across reopening and leaves other schemas alone', async ({ cleanups }) => {
     const schema = freshPostgresSchema('store_reopen');
     cleanups.push(() => dropPostgresSchema(schema));
     const first = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
@@ -1188,7 +1186,10 @@ describe('PostgreSQL store: opening and migrations', () => {
     ).rejects.toThrow(/\?schema=NAME/);
   });
 
-  it('is chosen by openHubStore for postgres:// URLs, ?schema= picking the schema; a path gives SQLite', async () => {
+  test('is chosen by openHubStore for postgres:// URLs, ?schema= picking the schema; a path gives SQLite', async ({
+    cleanups,
+    dir,
+  }) => {
     const schema = freshPostgresSchema('store_url');
     cleanups.push(() => dropPostgresSchema(schema));
     const store = await openHubStore(`${TEST_POSTGRES_URL.replace(/^postgres:/, 'postgresql:')}?schema=${schema}`);
@@ -1200,9 +1201,7 @@ describe('PostgreSQL store: opening and migrations', () => {
     );
     expect(rows).toEqual([{ id: 'venue-url' }]);
 
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const sqlite = await openHubStore(join(dir.path, 'hub.db'));
+    const sqlite = await openHubStore(join(dir, 'hub.db'));
     cleanups.push(() => sqlite.close());
     expect(sqlite).toBeInstanceOf(SqliteHubStore);
   });
@@ -1216,17 +1215,13 @@ describe('PostgreSQL store: opening and migrations', () => {
 });
 
 describe('a whole hub on PostgreSQL', () => {
-  const cleanups = useCleanups();
-
-  it("takes a kiosk's presses end to end: synced, acked, stored and counted", async () => {
+  test("takes a kiosk's presses end to end: synced, acked, stored and counted", async ({ cleanups, dir }) => {
     const schema = freshPostgresSchema('hub_pg');
     cleanups.push(() => dropPostgresSchema(schema));
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
     const hub = await startTestHub({ store: await PostgresHubStore.open(TEST_POSTGRES_URL, { schema }) });
     cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
-    const kiosk = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const kiosk = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
 
     const ids = [1, 2, 3, 4, 4].map(
       (level) =>
