@@ -20,6 +20,8 @@ export interface ScenarioScore {
   /** MAE / the naive estimate's MAE, and / the oracle's MAE, on the same days. */
   maeRatio: number;
   oracleMaeRatio: number;
+  /** With return times: the physical peak with and without them, and the windows offered and taken. */
+  returnPeak?: { peak: number; without: number; offered: number; accepted: number };
   /** Target name -> met. Only the targets that apply. */
   targets: Record<string, boolean>;
 }
@@ -36,5 +38,15 @@ export function scoreAgainstTargets(label: string, r: PooledReport): ScenarioSco
     maeRatio: ratio(r.maeMin, r.baselines.naive.maeMin),
     oracleMaeRatio: ratio(r.maeMin, r.oracle.maeMin),
     targets: checkTargets(r),
+    ...(r.withoutReturnTimes && r.returnTimes
+      ? {
+          returnPeak: {
+            peak: r.peakPhysicalQueue,
+            without: r.withoutReturnTimes.peakPhysicalQueue,
+            offered: r.returnTimes.offered,
+            accepted: r.returnTimes.accepted,
+          },
+        }
+      : {}),
   };
 }

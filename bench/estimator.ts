@@ -88,6 +88,7 @@ const estimator: Benchmark = async (options, log) => {
       `${s.label.padEnd(16)} ${s.days} days  kept ${s.promiseKept.toFixed(3)}  ` +
         `a/p ${s.actualOverPosted?.toFixed(3) ?? '-'} (n ${s.actualOverPostedN})  ` +
         `mae ${s.maeRatio.toFixed(2)}x naive, ${s.oracleMaeRatio.toFixed(2)}x oracle  ` +
+        (s.returnPeak ? `peak ${s.returnPeak.peak} vs ${s.returnPeak.without} without windows  ` : '') +
         `${missed.length ? `MISSES ${missed.join(', ')}` : 'ok'}`,
     );
   });
@@ -112,6 +113,20 @@ const estimator: Benchmark = async (options, log) => {
     shippedByScenario: Object.fromEntries(shipped.map((s) => [s.label, figures(s)])),
     unseenMeetAll: `${unseen.filter(meetsAll).length}/${unseen.length}`,
     misses,
+    // the days' highest physical line with return windows and without, and the windows offered and taken
+    returnPeaks: Object.fromEntries(
+      scores.flatMap((s) =>
+        s.returnPeak
+          ? [
+              [
+                s.label,
+                `${s.returnPeak.peak} vs ${s.returnPeak.without} without; ` +
+                  `${s.returnPeak.accepted} of ${s.returnPeak.offered} windows taken`,
+              ],
+            ]
+          : [],
+      ),
+    ),
     meanPromiseKept: mean(scores.map((s) => s.promiseKept)),
     meanActualOverPosted: mean(scores.flatMap((s) => (s.actualOverPosted === null ? [] : [s.actualOverPosted]))),
     meanMaeRatio: mean(scores.map((s) => s.maeRatio)),

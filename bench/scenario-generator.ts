@@ -1,5 +1,6 @@
 import { hashSeed, mulberry32, type Random } from '../core/simulation/random.ts';
-import type { ScenarioInput } from '../core/simulation/scenario.ts';
+import { parseScenario, type ScenarioInput } from '../core/simulation/scenario.ts';
+import { simulateRun } from '../core/simulation/simulator.ts';
 
 /**
  * Days the estimator has never seen, for the generalisation benchmark (bench/estimator.ts). Issue 4
@@ -8,7 +9,29 @@ import type { ScenarioInput } from '../core/simulation/scenario.ts';
  * some slower, some opening late or closing early, some taking breaks), an arrival profile with a
  * peak loaded near or past capacity, and now and then priority segments, impatient customers and
  * return times. Each generated day is a valid scenario file.
+ *
+ * A venue with return times sets its threshold where its own lines get long, as a real one would
+ * from its history: the grid value (10, 15, 20, 30 minutes) at or under the 90th percentile of the
+ * waits of its own day without return times (10 at least: a shorter wait is no reason to come
+ * back). A threshold drawn blind could sit above every wait of the day, so no window was ever
+ * offered and the "halve the peak" target (issue 19, point 5) had nothing to act on.
  */
+
+/** Return thresholds a venue may choose (minutes), shortest first. */
+const RETURN_THRESHOLDS_MIN = [10, 15, 20, 30];
+/** The share of the day's waits a venue's return threshold sits under (its long lines). */
+const RETURN_THRESHOLD_QUANTILE = 0.9;
+
+/** The threshold where the venue's own lines get long: see the note above. */
+function returnThresholdMin(venue: ScenarioInput): number {
+  const parsed = parseScenario(venue);
+  if (!parsed.ok) throw new Error(`${venue.name}: ${parsed.message}`);
+  const waits = simulateRun(parsed.scenario, {}, false)
+    .records.map((r) => r.actualMin)
+    .sort((a, b) => a - b);
+  const long = waits.length ? waits[Math.floor(RETURN_THRESHOLD_QUANTILE * (waits.length - 1))]! : 0;
+  return RETURN_THRESHOLDS_MIN.filter((t) => t <= long).at(-1) ?? RETURN_THRESHOLDS_MIN[0]!;
+}
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const between = (random: Random, lo: number, hi: number) => lo + random() * (hi - lo);
@@ -74,11 +97,11 @@ export function generateScenario(index: number): ScenarioInput {
         ]
       : [];
   const patienceMin = random() < 0.8 ? { mean: round(between(random, 25, 90), 5) } : undefined;
-  const returnTimes =
-    random() < 0.25
-      ? { thresholdMin: pick(random, [15, 20, 30]), acceptShare: round(between(random, 0.5, 0.8), 0.1) }
-      : undefined;
-  return {
+  const offersReturns = random() < 0.25;
+  // drawn as before (unused now), so the venues after this draw stay the ones the bench always had
+  if (offersReturns) pick(random, RETURN_THRESHOLDS_MIN);
+  const acceptShare = offersReturns ? round(between(random, 0.5, 0.8), 0.1) : 0;
+  const venue: ScenarioInput = {
     name: `generated-${index}`,
     seed: index + 1,
     hours,
@@ -87,6 +110,6 @@ export function generateScenario(index: number): ScenarioInput {
     arrivals,
     segments,
     ...(patienceMin ? { patienceMin } : {}),
-    ...(returnTimes ? { returnTimes } : {}),
   };
+  return offersReturns ? { ...venue, returnTimes: { thresholdMin: returnThresholdMin(venue), acceptShare } } : venue;
 }

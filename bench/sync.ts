@@ -7,6 +7,7 @@ import { kioskConfigSchema } from '../kiosk/config.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
 import { HUB_MIGRATIONS } from '../server/store/migrations.ts';
+import { pressValues } from '../server/store/store-rows.ts';
 import { openSqlite } from '../storage/sqlite.ts';
 import { auditHub, BENCH_VENUE, startHubChild, type Audit } from './hub-child.ts';
 
@@ -150,12 +151,14 @@ function rawSqliteInsert(dir: string, stores: readonly LocalStore[]): { events: 
             e.occurredAt,
             receivedAt,
             JSON.stringify(e.payload),
+            ...pressValues(e),
           ] as const,
       ),
   );
   const insert = db.prepare(
-    `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload,
+                         touchpoint_id, level, misuse)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const insertChunk = db.transaction((chunk: readonly (typeof rows)[number][]) => {
     for (const row of chunk) insert.run(...row);

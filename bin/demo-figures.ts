@@ -20,11 +20,9 @@ export async function demoFigures(
   const waits = (await hub.queues.reads.waits(venue.id, since)).filter((w) => w.postedWaitMin !== null);
   const mean = (values: number[]) =>
     values.length === 0 ? null : Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 10) / 10;
-  const presses = await hub.store.feedbackPresses(
-    venue.id,
-    { from: since, to: Date.now() + 1 },
-    venue.touchpoints.map((tp) => tp.id),
-  );
+  const presses = await hub.store.feedbackPresses(venue.id, [
+    { touchpointIds: venue.touchpoints.map((tp) => tp.id), from: since, to: Date.now() + 1 },
+  ]);
   return {
     called: waits.length,
     meanPostedMin: mean(waits.map((w) => w.postedWaitMin!)),

@@ -9,15 +9,19 @@ export interface Migration {
 }
 
 /**
- * Data a migration computes in code rather than in SQL, so every dialect derives the same value:
- * `column` of each row of `table` becomes `value(row[from])`. The runners address rows by their
- * physical id (SQLite's rowid, PostgreSQL's ctid), so a fill needs no knowledge of the table's keys.
+ * Data a migration computes in code rather than in SQL, so every dialect derives the same values:
+ * each of `columns` of each row of `table` (those `where` selects) takes its value in
+ * `values(row[from])`. The runners address rows by their physical id (SQLite's rowid, PostgreSQL's
+ * ctid), so a fill needs no knowledge of the table's keys.
  */
 export interface ColumnFill {
   table: string;
   from: string;
-  column: string;
-  value(from: string): string | null;
+  /** A condition both dialects read alike, limiting the rows filled; all rows without one. */
+  where?: string;
+  /** Each filled column with its SQL type: PostgreSQL is sent the values as text and casts them. */
+  columns: Readonly<Record<string, 'text' | 'integer'>>;
+  values(from: string): Readonly<Record<string, string | number | null>>;
 }
 
 /** The migrations after `current`, in order; a list that repeats or reorders versions is a bug. */

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { useCleanups } from '../test/support/cleanups.ts';
-import { tempDir } from '../test/support/fixtures.ts';
+import { describe, expect } from 'vitest';
+import { test } from '../test/support/test-fixtures.ts';
 import type { Migration } from './migration.ts';
 import { openSqlite } from './sqlite.ts';
 
@@ -11,15 +10,10 @@ const NOTES: Migration[] = [
 ];
 
 describe('openSqlite', () => {
-  const cleanups = useCleanups();
-  const file = () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    return join(dir.path, 'nested', 'store.db');
-  };
+  const file = (dir: string) => join(dir, 'nested', 'store.db');
 
-  it('opens a file for durable writes: WAL, synchronous=FULL, foreign keys, a busy timeout', () => {
-    const db = openSqlite(file(), { migrations: [] });
+  test('opens a file for durable writes: WAL, synchronous=FULL, foreign keys, a busy timeout', ({ cleanups, dir }) => {
+    const db = openSqlite(file(dir), { migrations: [] });
     cleanups.push(() => {
       db.close();
     });
@@ -29,8 +23,8 @@ describe('openSqlite', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 
-  it('applies each migration once, in order, and only the new ones when the list grows', () => {
-    const path = file();
+  test('applies each migration once, in order, and only the new ones when the list grows', ({ cleanups, dir }) => {
+    const path = file(dir);
     const first = openSqlite(path, { migrations: NOTES.slice(0, 1) });
     first.prepare("INSERT INTO notes (body) VALUES ('kept')").run();
     expect(first.pragma('user_version', { simple: true })).toBe(1);
@@ -43,8 +37,8 @@ describe('openSqlite', () => {
     expect(again.prepare('SELECT body, author FROM notes').all()).toEqual([{ body: 'kept', author: null }]);
   });
 
-  it('fills a column in code, row by row, in the migration that adds it', () => {
-    const path = file();
+  test('fills a column in code, row by row, in the migration that adds it', ({ cleanups, dir }) => {
+    const path = file(dir);
     openSqlite(path, { migrations: NOTES.slice(0, 1) })
       .exec("INSERT INTO notes (body) VALUES ('by ana'), ('by bo'), ('anonymous')")
       .close();
@@ -53,7 +47,12 @@ describe('openSqlite', () => {
         ...NOTES.slice(0, 1),
         {
           ...NOTES[1]!,
-          fill: { table: 'notes', from: 'body', column: 'author', value: (body) => /by (\w+)/.exec(body)?.[1] ?? null },
+          fill: {
+            table: 'notes',
+            from: 'body',
+            columns: { author: 'text' },
+            values: (body) => ({ author: /by (\w+)/.exec(body)?.[1] ?? null }),
+          },
         },
       ],
     });
@@ -67,8 +66,8 @@ describe('openSqlite', () => {
     ]);
   });
 
-  it('leaves a file at its last good version when a migration fails', () => {
-    const path = file();
+  test('leaves a file at its last good version when a migration fails', ({ cleanups, dir }) => {
+    const path = file(dir);
     openSqlite(path, { migrations: NOTES.slice(0, 1) }).close();
     const broken: Migration = {
       version: 2,
@@ -83,8 +82,8 @@ describe('openSqlite', () => {
     expect(db.prepare("SELECT name FROM pragma_table_info('notes')").pluck().all()).toEqual(['id', 'body']);
   });
 
-  it('refuses a migration list whose versions do not increase', () => {
-    expect(() => openSqlite(file(), { migrations: [NOTES[1]!, NOTES[0]!] })).toThrow(
+  test('refuses a migration list whose versions do not increase', ({ dir }) => {
+    expect(() => openSqlite(file(dir), { migrations: [NOTES[1]!, NOTES[0]!] })).toThrow(
       /migration 1 follows 2: keep versions in increasing order/,
     );
   });

@@ -71,10 +71,16 @@ function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
   }
 }
 
-function fill(db: SqliteDatabase, { table, from, column, value }: ColumnFill): void {
+function fill(db: SqliteDatabase, { table, from, where, columns, values }: ColumnFill): void {
   const rows = db
-    .prepare<[], { id: number; source: string }>(`SELECT rowid AS id, ${from} AS source FROM ${table}`)
+    .prepare<[], { id: number; source: string }>(
+      `SELECT rowid AS id, ${from} AS source FROM ${table}${where ? ` WHERE ${where}` : ''}`,
+    )
     .all();
-  const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
-  for (const row of rows) update.run(value(row.source), row.id);
+  const names = Object.keys(columns);
+  const update = db.prepare(`UPDATE ${table} SET ${names.map((name) => `${name} = ?`).join(', ')} WHERE rowid = ?`);
+  for (const row of rows) {
+    const filled = values(row.source);
+    update.run(...names.map((name) => filled[name] ?? null), row.id);
+  }
 }

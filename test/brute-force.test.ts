@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
-import { useCleanups } from './support/cleanups.ts';
 import { startTestHub, tempDir, TEST_REDIS_URL } from './support/fixtures.ts';
+import { test } from './support/test-fixtures.ts';
 import { LoginThrottle, Throttled } from '../server/auth/login-throttle.ts';
 
 interface Answer {
@@ -119,18 +119,14 @@ describe('sign-in limits shared through Redis', () => {
 });
 
 describe("the kiosk's staff PIN and body limit", () => {
-  const cleanups = useCleanups();
-
-  it('locks the staff panel after five wrong PINs and refuses a 70 KB body with 413', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('locks the staff panel after five wrong PINs and refuses a 70 KB body with 413', async ({ cleanups, dir }) => {
     const kiosk = new KioskRuntime(
       kioskConfigSchema.parse({
         hubUrl: 'http://127.0.0.1:9',
         venueId: 'venue-a',
         deviceId: 'k1',
         token: 'not-needed-offline',
-        store: join(dir.path, 'k1.db'),
+        store: join(dir, 'k1.db'),
         screen: { adminPin: '4821' },
       }),
     );

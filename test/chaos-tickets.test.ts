@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mulberry32 } from '../core/simulation/random.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import {
@@ -9,11 +9,12 @@ import {
   sleep,
   startBusiness,
   startKioskRuntimes,
+  waitForPapersMerged,
 } from './support/chaos.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { provisionHubFile, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { test } from './support/test-fixtures.ts';
 
 /**
  * Fault injection (issue 15 point 1, docs/queues.md "One ticket, one number"): customers take
@@ -30,13 +31,12 @@ const CUSTOMERS_PER_KIOSK = 2;
 const SERVICES = ['deposits', 'loans'];
 
 describe('tickets taken while the hub is killed at random moments', () => {
-  const cleanups = useCleanups();
-
-  it(`gives every customer one number that every screen shows (seed ${SEED}, ${KILLS} SIGKILLs)`, async () => {
+  test(`gives every customer one number that every screen shows (seed ${SEED}, ${KILLS} SIGKILLs)`, async ({
+    cleanups,
+    dir,
+  }) => {
     const random = mulberry32(SEED);
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hubFile = join(dir.path, 'hub.db');
+    const hubFile = join(dir, 'hub.db');
     const tokens = await provisionHubFile(hubFile, TEST_QUEUE_VENUE, KIOSKS);
     const hub = await restartableHub(hubFile, cleanups);
     const hubUrl = hub.url;
@@ -44,7 +44,7 @@ describe('tickets taken while the hub is killed at random moments', () => {
     const startupsMs = [await hub.start()];
 
     const { kiosks, stop: stopKiosks } = await startKioskRuntimes(
-      { dir: dir.path, hubUrl, venueId: TEST_QUEUE_VENUE.id, tokens },
+      { dir, hubUrl, venueId: TEST_QUEUE_VENUE.id, tokens },
       cleanups,
     );
     await waitFor(() => kiosks.every((k) => SERVICES.every((s) => k.offlineNumbersLeft(s) > 0)), {
@@ -84,8 +84,8 @@ describe('tickets taken while the hub is killed at random moments', () => {
       timeoutMs: 30_000,
     });
     await stopKiosks();
-    // The offline tickets are merged into the queue after their batch is stored: let that finish.
-    await sleep(500);
+    // The offline tickets are merged into the queue after their batch is stored: wait for that.
+    await waitForPapersMerged(hubUrl, TEST_QUEUE_VENUE.id, papers);
     await hub.kill('SIGTERM');
 
     const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);

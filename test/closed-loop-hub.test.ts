@@ -2,15 +2,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
 import type { BoardServerToClient, BoardSnapshot, PublicNoteView } from '../core/protocol.ts';
 import type { Venue } from '../core/venue.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
-import { useCleanups, type Cleanup } from './support/cleanups.ts';
-import { signedInUser, startTestHub, syncingKioskStore, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, syncingKioskStore, TEST_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 
 const MIN = 60_000;
 
@@ -32,15 +32,14 @@ async function webhookReceiver(cleanups: Cleanup[]) {
 
 /** The closed loop through a real hub on a clock moved by hand: devices, escalation, notes, the programme. */
 describe('the closed loop', () => {
-  const cleanups = useCleanups();
-
-  it('escalates a device task up its chain to the named manager, closes it once back, tells customers', async () => {
+  test('escalates a device task up its chain to the named manager, closes it once back, tells customers', async ({
+    cleanups,
+    dir,
+  }) => {
     const receiver = await webhookReceiver(cleanups);
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
     let now = Date.now();
     const hub = await startTestHub({
-      file: join(dir.path, 'hub.db'),
+      file: join(dir, 'hub.db'),
       clock: { now: () => now },
       venue: {
         ...TEST_VENUE,
@@ -54,7 +53,7 @@ describe('the closed loop', () => {
     });
     cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
-    const kiosk = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const kiosk = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
 
     kiosk.append('device.status', { component: 'printer', state: 'offline', detail: 'cover open' });
     now += MIN; // the hub's clock past the kiosk's report
@@ -116,7 +115,7 @@ describe('the closed loop', () => {
     const first = await new Promise<BoardSnapshot>((resolve) => board.once('snapshot', resolve));
     expect(first.notes).toEqual([]);
     // A kiosk's sync client hears the notes at its hello and when they change (its idle screen shows them).
-    const k2Store = new LocalStore(join(dir.path, 'k2.db'), { venueId: 'venue-a', deviceId: 'k2' });
+    const k2Store = new LocalStore(join(dir, 'k2.db'), { venueId: 'venue-a', deviceId: 'k2' });
     const k2 = new SyncClient({ hubUrl: hub.url, deviceId: 'k2', token: await hub.addKiosk('k2'), store: k2Store });
     const kioskHeard: PublicNoteView[][] = [];
     k2.on('notes', (notes) => kioskHeard.push(notes));
@@ -164,11 +163,12 @@ describe('the closed loop', () => {
     expect(await early.json()).toMatchObject({ error: { code: 'task-state' } });
   });
 
-  it("lets a venue's manager run its programme, versioned, while webhooks stay with admins", async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test("lets a venue's manager run its programme, versioned, while webhooks stay with admins", async ({
+    cleanups,
+    dir,
+  }) => {
     const hub = await startTestHub({
-      file: join(dir.path, 'hub.db'),
+      file: join(dir, 'hub.db'),
       venue: {
         ...TEST_VENUE,
         services: [{ id: 'loans', name: { ko: '대출', zh: '贷款', en: 'Loans' } }],

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Accounts } from '../server/auth/access.ts';
 import { openHubStore } from '../server/open-store.ts';
 import { Venues } from '../server/venues.ts';
-import { type Cleanup, useCleanups } from './support/cleanups.ts';
 import {
   dropPostgresSchema,
   freshPostgresSchema,
@@ -14,6 +13,7 @@ import {
 } from './support/fixtures.ts';
 import { spawnWaitwell } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 
 /**
  * Two `waitwell hub` processes on one PostgreSQL schema and one Redis (a prefix of its own): what
@@ -21,18 +21,16 @@ import { waitFor } from './support/wait.ts';
  * The check interval is left at its default (a minute), so only the Redis path can pass in time.
  */
 describe('revocations across hubs', () => {
-  const cleanups = useCleanups();
-
-  async function startHub(storeUrl: string, redisUrl: string): Promise<string> {
+  async function startHub(storeUrl: string, redisUrl: string, cleanups: Cleanup[]): Promise<string> {
     const child = spawnWaitwell(['hub', '--store', storeUrl, '--redis', redisUrl, '--port', '0']);
     cleanups.push(() => child.kill('SIGKILL'));
     const [, url] = await child.waitForLine(/waitwell hub listening on (http:\/\/\S+)/, 30_000);
     return url!;
   }
 
-  function watch(url: string, auth: Record<string, unknown>, more: Cleanup[]): Promise<{ reason(): string }> {
+  function watch(url: string, auth: Record<string, unknown>, cleanups: Cleanup[]): Promise<{ reason(): string }> {
     const socket: Socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-    more.push(() => void socket.disconnect());
+    cleanups.push(() => void socket.disconnect());
     let reason = '';
     socket.on('disconnect', (why) => (reason = why));
     return new Promise((resolve, reject) => {
@@ -42,7 +40,9 @@ describe('revocations across hubs', () => {
   }
   const cut = (c: { reason(): string }) => c.reason() === 'io server disconnect';
 
-  it('a board link rotated on hub A, a kiosk token rotated by CLI, a sign-out: each cuts hub B sockets', async () => {
+  test('a board link rotated on hub A, a kiosk token rotated by CLI, a sign-out: each cuts hub B sockets', async ({
+    cleanups,
+  }) => {
     const schema = freshPostgresSchema('revocation_test');
     cleanups.push(() => dropPostgresSchema(schema));
     const storeUrl = `${TEST_POSTGRES_URL}?schema=${schema}`;
@@ -65,7 +65,10 @@ describe('revocations across hubs', () => {
     } finally {
       await store.close();
     }
-    const [hubA, hubB] = await Promise.all([startHub(storeUrl, redisUrl), startHub(storeUrl, redisUrl)]);
+    const [hubA, hubB] = await Promise.all([
+      startHub(storeUrl, redisUrl, cleanups),
+      startHub(storeUrl, redisUrl, cleanups),
+    ]);
     const login = await fetch(`${hubA}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

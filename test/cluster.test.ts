@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type {
   BoardServerToClient,
@@ -21,10 +21,10 @@ import type { QueueEvent } from '../core/queue/types.ts';
 import type { VenueInput } from '../core/venue.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
-import { useCleanups, type Cleanup } from './support/cleanups.ts';
 import { type Chain, type HubProcess, provisionChain, startHubProcess, tcpBalancer } from './support/cluster.ts';
-import { tempDir, TEST_QUEUE_VENUE, withPostgres } from './support/fixtures.ts';
+import { TEST_QUEUE_VENUE, withPostgres } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 
 /**
  * Several hubs: real `waitwell hub` processes on one PostgreSQL schema and one Redis (a prefix of
@@ -144,13 +144,12 @@ const latestTotal = (counts: readonly TouchpointCounts[], touchpointId: string) 
   Math.max(0, ...counts.filter((c) => c.touchpointId === touchpointId).map((c) => c.total));
 
 describe('several hubs on one PostgreSQL and one Redis', () => {
-  const cleanups = useCleanups();
-
-  it('shows a board on hub B, live, what a kiosk did on hub A: presses, tickets, calls, device health', async () => {
+  test('shows a board on hub B, live, what a kiosk did on hub A: presses, tickets, calls, device health', async ({
+    cleanups,
+    dir,
+  }) => {
     const chain = await provisionChain(cleanups, { venue: TEST_QUEUE_VENUE, kiosks: ['k1'], staff: ['mina'] });
     const [hubA, hubB] = await Promise.all([startHubProcess(chain, cleanups), startHubProcess(chain, cleanups)]);
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
 
     const boardB = await watchBoard(hubB, chain, cleanups);
     const boardA = await watchBoard(hubA, chain, cleanups);
@@ -158,7 +157,7 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     expect(await staffB({ type: 'open-counter', counterId: 'c1' })).toMatchObject({ ok: true });
 
     // A kiosk (the real sync client) on hub A: hub A announces it, boards on B see it.
-    const kiosk = syncingKiosk(hubA.url, chain, dir.path, 'k1', cleanups);
+    const kiosk = syncingKiosk(hubA.url, chain, dir, 'k1', cleanups);
     await waitFor(() => boardB.health.some((h) => h.deviceId === 'k1' && h.connected), {
       what: 'board B to see kiosk k1 connect to hub A',
     });
@@ -211,17 +210,18 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     expect(new Set(phoneViews.map((v) => JSON.stringify(v))).size).toBe(phoneViews.length);
   });
 
-  it("opens one task, not two and not none, for bad moments spread over the venue's kiosks on two hubs", async () => {
+  test("opens one task, not two and not none, for bad moments spread over the venue's kiosks on two hubs", async ({
+    cleanups,
+    dir,
+  }) => {
     const venue: VenueInput = {
       ...TEST_QUEUE_VENUE,
       analytics: { alertRules: [{ kind: 'unhappy-share', windowMin: 30, minVolume: 10, maxShare: 0.4 }] },
     };
     const chain = await provisionChain(cleanups, { venue, kiosks: ['k1', 'k2'], staff: ['mina'] });
     const [hubA, hubB] = await Promise.all([startHubProcess(chain, cleanups), startHubProcess(chain, cleanups)]);
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const k1 = syncingKiosk(hubA.url, chain, dir.path, 'k1', cleanups);
-    const k2 = syncingKiosk(hubB.url, chain, dir.path, 'k2', cleanups);
+    const k1 = syncingKiosk(hubA.url, chain, dir, 'k1', cleanups);
+    const k2 = syncingKiosk(hubB.url, chain, dir, 'k2', cleanups);
     const unhappy = { touchpointId: 'counter-1', level: 1, source: 'serial', misuse: false } as const;
     // Six unhappy presses reach each hub: under the rule's ten on either alone, twelve at the venue.
     for (let i = 0; i < 6; i += 1) {
@@ -260,7 +260,9 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     expect(await openTasks()).toHaveLength(1);
   });
 
-  it('never gives two hubs one number nor two counters one ticket under hundreds of commands at once', async () => {
+  test('never gives two hubs one number nor two counters one ticket under hundreds of commands at once', async ({
+    cleanups,
+  }) => {
     const counters = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
     const venue: VenueInput = {
       ...TEST_QUEUE_VENUE,
@@ -345,12 +347,13 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     }
   }, 120_000); // 600 contended commands: seconds alone, up to a minute on a loaded 2-core machine
 
-  it('loses nothing when a hub is SIGKILLed and its kiosks reconnect to the other through the balancer', async () => {
+  test('loses nothing when a hub is SIGKILLed and its kiosks reconnect to the other through the balancer', async ({
+    cleanups,
+    dir,
+  }) => {
     const kioskIds = ['k1', 'k2', 'k3'];
     const chain = await provisionChain(cleanups, { venue: TEST_QUEUE_VENUE, kiosks: kioskIds, staff: ['mina'] });
     const [hubA, hubB] = await Promise.all([startHubProcess(chain, cleanups), startHubProcess(chain, cleanups)]);
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
     // The kiosks know one address, the load balancer's; it sends new connections to hub A until
     // its health check fails, then to hub B.
     const balancer = await tcpBalancer(hubA.port, cleanups);
@@ -358,7 +361,7 @@ describe('several hubs on one PostgreSQL and one Redis', () => {
     const boardB = await watchBoard(hubB, chain, cleanups);
     const staffB = await staffSocket(hubB, await signIn(hubB, chain, 'mina'), cleanups);
     expect(await staffB({ type: 'open-counter', counterId: 'c1' })).toMatchObject({ ok: true });
-    const kiosks = kioskIds.map((deviceId) => syncingKiosk(balancer.url, chain, dir.path, deviceId, cleanups));
+    const kiosks = kioskIds.map((deviceId) => syncingKiosk(balancer.url, chain, dir, deviceId, cleanups));
     await waitFor(() => kiosks.every((k) => k.sync.state === 'online'), {
       what: 'every kiosk online through the balancer',
     });

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { PromiseLedger } from '../core/analytics/operations.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { VenueAnalytics } from '../server/analytics/analytics-service.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, syncingKioskStore, TEST_QUEUE_VENUE, tempDir } from './support/fixtures.ts';
+import { signedInUser, syncingKioskStore, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { test } from './support/test-fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 const name = (en: string) => ({ ko: en, zh: en, en });
@@ -36,18 +36,13 @@ const seoulMidnight = (day: string) => Date.parse(`${day}T00:00:00+09:00`);
 
 /** The analytics a manager slices, over HTTP on a real hub fed by a real kiosk store. */
 describe('analytics a manager can slice', () => {
-  const cleanups = useCleanups();
+  test.override({ hubOptions: { venue: CX_VENUE } });
 
-  async function startCxHub() {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: CX_VENUE });
-    cleanups.push(() => hub.close());
-    return { hub, dir };
-  }
-
-  it('answers days of the venue’s calendar, each filter, compare=previous, reasons, unknown touchpoints', async () => {
-    const { hub, dir } = await startCxHub();
+  test('answers days of the venue’s calendar, each filter, compare=previous, reasons, unknown touchpoints', async ({
+    cleanups,
+    dir,
+    hub,
+  }) => {
     const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
     const staff = await signedInUser(hub, { username: 'mina', role: 'staff' });
 
@@ -66,7 +61,7 @@ describe('analytics a manager can slice', () => {
     const servedAt = served.events[0]!.at;
 
     const token = await hub.addKiosk('k1');
-    const kiosk = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const kiosk = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
     const atCounter = kiosk.append(
       'feedback.pressed',
       { touchpointId: 'counter-1', level: 1, source: 'screen' },
@@ -234,8 +229,11 @@ describe('analytics a manager can slice', () => {
     expect((await ledgerOf('from=2026-13-01')).status).toBe(400);
   });
 
-  it('the kiosk’s local API refuses (422) a press at a touchpoint off the journey map, naming it', async () => {
-    const { hub, dir } = await startCxHub();
+  test('the kiosk’s local API refuses (422) a press at a touchpoint off the journey map, naming it', async ({
+    cleanups,
+    dir,
+    hub,
+  }) => {
     const token = await hub.addKiosk('k1');
     const kiosk = new KioskRuntime(
       kioskConfigSchema.parse({
@@ -243,7 +241,7 @@ describe('analytics a manager can slice', () => {
         venueId: 'venue-a',
         deviceId: 'k1',
         token,
-        store: join(dir.path, 'k1.db'),
+        store: join(dir, 'k1.db'),
       }),
     );
     cleanups.push(() => kiosk.stop());

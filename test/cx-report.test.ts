@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OperationsReport } from '../core/analytics/operations.ts';
 import type { Language } from '../core/languages.ts';
 import { dayKey } from '../core/queue/numbering.ts';
 import type { CxReport } from '../server/analytics/cx-report.ts';
 import { CX_TABLES, CX_TEXTS } from '../server/analytics/cx-texts.ts';
-import { useCleanups } from './support/cleanups.ts';
 import { CX_VENUE, pdfText } from './support/cx-report.ts';
-import { signedInUser, startTestHub, syncingKioskStore, tempDir } from './support/fixtures.ts';
+import { signedInUser, syncingKioskStore } from './support/fixtures.ts';
+import { test } from './support/test-fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 /** Parses a CSV without quoted cells (none of these names has a comma) into rows of cells. */
@@ -22,13 +22,13 @@ const csvRows = (text: string) =>
 const squeeze = (text: string) => text.replace(/\s+/g, '');
 
 describe('customer-experience report on the hub', () => {
-  const cleanups = useCleanups();
+  test.override({ hubOptions: { venue: CX_VENUE } });
 
-  it('serves JSON, a CSV per table with names in three languages, an XLSX per instrument and a PDF', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: CX_VENUE });
-    cleanups.push(() => hub.close());
+  test('serves JSON, a CSV per table with names in three languages, an XLSX per instrument and a PDF', async ({
+    cleanups,
+    dir,
+    hub,
+  }) => {
     const manager = await signedInUser(hub, { username: 'boss', role: 'manager' });
     const staff = await signedInUser(hub, { username: 'kim', role: 'staff' });
 
@@ -44,7 +44,7 @@ describe('customer-experience report on the hub', () => {
     await hub.queues.commands.execute('venue-a', { type: 'call-next', counterId: 'c1' });
     await hub.queues.commands.execute('venue-a', { type: 'serve', counterId: 'c1' });
     const token = await hub.addKiosk('k1');
-    const kiosk = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const kiosk = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
     kiosk.append('feedback.pressed', { touchpointId: 'counter-1', level: 1, source: 'serial' });
     kiosk.append('feedback.pressed', { touchpointId: 'entrance', level: 4, source: 'serial' });
     kiosk.append('feedback.pressed', { touchpointId: 'entrance', level: 3, source: 'serial' });

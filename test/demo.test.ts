@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type { StaffClientToServer, StaffServerToClient } from '../core/protocol.ts';
 import type { QueueEvent } from '../core/queue/types.ts';
 import { DemoActivity } from '../bin/demo-activity.ts';
 import { freePortFrom } from '../bin/free-port.ts';
 import { DEMO_CLERK_COUNTERS, DEMO_PACE, DEMO_PERSON_COUNTER, DEMO_VENUE } from '../bin/demo-venue.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, tempDir } from './support/fixtures.ts';
+import { signedInUser } from './support/fixtures.ts';
 import { spawnWaitwell } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { test } from './support/test-fixtures.ts';
 
 const counterOf = (event: QueueEvent) => ('counterId' in event ? event.counterId : undefined);
 
@@ -23,13 +23,12 @@ async function connected(socket: Socket): Promise<void> {
 }
 
 describe('the demo', () => {
-  const cleanups = useCleanups();
+  test.override({ hubOptions: { venue: DEMO_VENUE } });
 
-  it("sends the last run's customers home, and a clerk steps aside while a person works their counter", async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: DEMO_VENUE });
-    cleanups.push(() => hub.close());
+  test("sends the last run's customers home, and a clerk steps aside while a person works their counter", async ({
+    cleanups,
+    hub,
+  }) => {
     const issue = () =>
       hub.queues.commands.execute('demo', {
         type: 'issue',
@@ -80,11 +79,9 @@ describe('the demo', () => {
     expect((await events()).filter((e) => counterOf(e) === DEMO_PERSON_COUNTER)).toEqual([]);
   });
 
-  it('keeps the board link and the kiosk ports across a restart', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('keeps the board link and the kiosk ports across a restart', async ({ cleanups, dir }) => {
     const links = async (args: string[]) => {
-      const demo = spawnWaitwell(['demo', '--data', dir.path, ...args]);
+      const demo = spawnWaitwell(['demo', '--data', dir, ...args]);
       cleanups.push(() => demo.kill());
       const [, board] = await demo.waitForLine(/Live board:\s+(\S+)/, 60_000);
       const [, kiosks] = await demo.waitForLine(/Kiosk screens:\s+(\S+\s+\S+)/);
@@ -111,15 +108,14 @@ describe('the demo', () => {
 
   // npm start runs `npm run build:renderer && exec node … demo`: with exec the demo is npm's own
   // child, so a signal sent to npm alone (a service manager's SIGTERM) reaches it and it stops its kiosks.
-  it.each(['SIGTERM', 'SIGINT'] as const)(
+  test.for(['SIGTERM', 'SIGINT'] as const)(
     'stops whole when npm start alone gets %s',
-    async (signal) => {
-      const dir = tempDir();
-      cleanups.push(() => dir.remove());
-      const npm = spawn('npm', ['start', '--', '--data', dir.path, '--port', '0'], {
+    { timeout: 240_000 },
+    async (signal, { cleanups, dir }) => {
+      const npm = spawn('npm', ['start', '--', '--data', dir, '--port', '0'], {
         cwd: join(import.meta.dirname, '..'),
         // Its screens are built beside its data: dist/renderer stays whole for the tests serving it.
-        env: { ...process.env, WAITWELL_RENDERER_OUT: join(dir.path, 'renderer') },
+        env: { ...process.env, WAITWELL_RENDERER_OUT: join(dir, 'renderer') },
         detached: true, // a group of its own, as under a service manager: nothing else signals it
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -150,6 +146,5 @@ describe('the demo', () => {
         { what: 'every process of the demo gone' },
       );
     },
-    240_000,
   );
 });

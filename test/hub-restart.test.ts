@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
-import { provisionHubFile, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { provisionHubFile, TEST_VENUE } from './support/fixtures.ts';
 import { restartableHub } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
 import { reportFigures } from './support/chaos.ts';
-import { useCleanups } from './support/cleanups.ts';
+import { test } from './support/test-fixtures.ts';
 
 const DEVICES = ['k1', 'k2', 'k3'];
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
@@ -19,19 +19,18 @@ interface Kiosk {
 }
 
 describe('the hub process stopped while kiosks keep producing', () => {
-  const cleanups = useCleanups();
-
-  it('receives everything exactly once, in per-device seq order, after SIGKILL and SIGTERM restarts', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hubFile = join(dir.path, 'hub.db');
+  test('receives everything exactly once, in per-device seq order, after SIGKILL and SIGTERM restarts', async ({
+    cleanups,
+    dir,
+  }) => {
+    const hubFile = join(dir, 'hub.db');
     const tokens = await provisionHubFile(hubFile, TEST_VENUE, DEVICES);
     const hub = await restartableHub(hubFile, cleanups);
     const hubUrl = hub.url;
     await hub.start();
 
     const kiosks: Kiosk[] = DEVICES.map((deviceId) => {
-      const store = new LocalStore(join(dir.path, `${deviceId}.db`), { venueId: TEST_VENUE.id, deviceId });
+      const store = new LocalStore(join(dir, `${deviceId}.db`), { venueId: TEST_VENUE.id, deviceId });
       const sync = new SyncClient({
         hubUrl,
         deviceId,

@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mulberry32 } from '../core/simulation/random.ts';
 import { pressAt, reportFigures } from './support/chaos.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { startTestHub, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { TEST_VENUE } from './support/fixtures.ts';
 import { kioskStatus, type RunningProcess, startKioskProcess } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
+import { test } from './support/test-fixtures.ts';
 
 /**
  * Fault injection (README "Reliability"): a kiosk process recording a burst of presses is
@@ -54,16 +54,14 @@ async function burst(
 }
 
 describe('a kiosk process killed in the middle of a burst', () => {
-  const cleanups = useCleanups();
-
-  it(`delivers every acknowledged press to the hub exactly once after ${KILLS} SIGKILLs and restarts`, async () => {
+  test(`delivers every acknowledged press to the hub exactly once after ${KILLS} SIGKILLs and restarts`, async ({
+    cleanups,
+    dir,
+    hub,
+  }) => {
     const random = mulberry32(SEED);
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
-    cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
-    const configFile = join(dir.path, 'kiosk.json');
+    const configFile = join(dir, 'kiosk.json');
     writeFileSync(
       configFile,
       JSON.stringify({
@@ -71,7 +69,7 @@ describe('a kiosk process killed in the middle of a burst', () => {
         venueId: TEST_VENUE.id,
         deviceId: 'k1',
         token,
-        store: join(dir.path, 'k1.db'),
+        store: join(dir, 'k1.db'),
         localPort: 0,
       }),
     );
@@ -138,7 +136,7 @@ describe('a kiosk process killed in the middle of a burst', () => {
     expect(missing, context).toEqual([]);
     // Resends after the restarts did not count twice: the live counts match the stored presses
     // (minus those the kiosk flagged as repeat-press misuse, which are stored but not counted).
-    const hubDb = new Database(join(dir.path, 'hub.db'), { readonly: true, fileMustExist: true });
+    const hubDb = new Database(join(dir, 'hub.db'), { readonly: true, fileMustExist: true });
     const { counted } = hubDb
       .prepare(
         "SELECT COUNT(*) AS counted FROM events WHERE device_id = 'k1' AND json_extract(payload, '$.misuse') = 0",

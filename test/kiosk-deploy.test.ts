@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../bin/free-port.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { CHROMIUM_PATH } from './support/chromium.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { test } from './support/test-fixtures.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -45,9 +45,9 @@ function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 describe('kiosk mode without Electron (deploy/)', () => {
-  const cleanups = useCleanups();
+  test.override({ hubOptions: { venue: TEST_QUEUE_VENUE } });
 
-  it('has systemd units that systemd-analyze verifies without a warning', async () => {
+  test('has systemd units that systemd-analyze verifies without a warning', async () => {
     // Each unit names binaries that must exist (node, curl, cage, chromium): CI installs them (.ci/run).
     const { stdout, stderr } = await run('systemd-analyze', ['verify', RUNTIME_UNIT, BROWSER_UNIT]);
     expect(`${stdout}${stderr}`.trim()).toBe('');
@@ -66,13 +66,13 @@ describe('kiosk mode without Electron (deploy/)', () => {
     expect(readFileSync(RUNTIME_UNIT, 'utf8')).toMatch(/^Restart=always$/m);
   });
 
-  it("opens the kiosk screen with the units' own command lines: runtime, readiness check, then Chromium", async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: TEST_QUEUE_VENUE });
-    cleanups.push(() => hub.close());
+  test("opens the kiosk screen with the units' own command lines: runtime, readiness check, then Chromium", async ({
+    cleanups,
+    dir,
+    hub,
+  }) => {
     const port = String(await freePort());
-    const config = join(dir.path, 'kiosk.json');
+    const config = join(dir, 'kiosk.json');
     writeFileSync(
       config,
       JSON.stringify({
@@ -80,7 +80,7 @@ describe('kiosk mode without Electron (deploy/)', () => {
         venueId: 'venue-a',
         deviceId: 'k1',
         token: await hub.addKiosk('k1'),
-        store: join(dir.path, 'kiosk.db'),
+        store: join(dir, 'kiosk.db'),
         screen: { touchpointId: 'entrance' },
       }),
     );
@@ -91,7 +91,7 @@ describe('kiosk mode without Electron (deploy/)', () => {
         .replace('/etc/waitwell/kiosk.json', config)
         .replace(`:${UNIT_PORT}/`, `:${port}/`)
         .replace(/^7420$/, port)
-        .replace('%S', dir.path);
+        .replace('%S', dir);
 
     const [node, ...runtimeArgs] = unitCommand(RUNTIME_UNIT, 'ExecStart').map(local);
     expect(node).toBe('node');
@@ -112,7 +112,7 @@ describe('kiosk mode without Electron (deploy/)', () => {
     ];
     const browser = spawn(CHROMIUM_PATH, flags, { stdio: 'ignore' });
     cleanups.push(() => stopProcess(browser));
-    const devtoolsFile = join(dir.path, 'waitwell-browser', 'DevToolsActivePort');
+    const devtoolsFile = join(dir, 'waitwell-browser', 'DevToolsActivePort');
     const devtoolsPort = await waitFor(
       () => existsSync(devtoolsFile) && readFileSync(devtoolsFile, 'utf8').split('\n')[0],
       { what: 'Chromium up with its DevTools port' },

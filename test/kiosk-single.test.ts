@@ -1,15 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { LocalStore } from '../kiosk/local-store.ts';
-import { tempDir } from './support/fixtures.ts';
 import { spawnWaitwell } from './support/processes.ts';
-import { useCleanups } from './support/cleanups.ts';
+import { test } from './support/test-fixtures.ts';
 
 /** issue 15 point 4: one kiosk per store, and a kiosk that cannot serve its screen exits. */
 describe('a kiosk process that cannot run as it should', () => {
-  const cleanups = useCleanups();
   // No hub needs to answer: the kiosk records and serves its screen without one.
   const kioskArgs = (store: string, port = 0) => [
     'kiosk',
@@ -27,10 +25,11 @@ describe('a kiosk process that cannot run as it should', () => {
     String(port),
   ];
 
-  it('lets one process hold a store: a second one on the same store exits non-zero and says why', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const store = join(dir.path, 'k1.db');
+  test('lets one process hold a store: a second one on the same store exits non-zero and says why', async ({
+    cleanups,
+    dir,
+  }) => {
+    const store = join(dir, 'k1.db');
     const first = spawnWaitwell(kioskArgs(store));
     cleanups.push(() => first.kill('SIGKILL'));
     await first.waitForLine(/screen API at http:\/\/127\.0\.0\.1:\d+/);
@@ -47,19 +46,17 @@ describe('a kiosk process that cannot run as it should', () => {
     new LocalStore(store, { venueId: 'venue-a', deviceId: 'k1' }).close();
   });
 
-  it('exits non-zero when its screen port is taken, naming the port', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('exits non-zero when its screen port is taken, naming the port', async ({ cleanups, dir }) => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
     const port = (taken.address() as AddressInfo).port;
 
-    const kiosk = spawnWaitwell(kioskArgs(join(dir.path, 'k1.db'), port));
+    const kiosk = spawnWaitwell(kioskArgs(join(dir, 'k1.db'), port));
     cleanups.push(() => kiosk.kill('SIGKILL'));
     expect(await kiosk.exited).toEqual({ code: 1, signal: null });
     expect(kiosk.output.join('\n')).toContain(`port ${port} is taken`);
     // It let go of its store on the way out: another kiosk can take it.
-    new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' }).close();
+    new LocalStore(join(dir, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' }).close();
   });
 });

@@ -10,7 +10,7 @@ import type { OperationsReport } from '../core/analytics/operations.ts';
 import { previousRange } from '../renderer/manage/workspace/slicing.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
-import type { Cleanup } from './support/cleanups.ts';
+import type { Cleanup } from './support/test-fixtures.ts';
 import { signedInUser, startTestHub, syncingKioskStore, TEST_QUEUE_VENUE, tempDir } from './support/fixtures.ts';
 import { expectText, screenshot } from './support/page.ts';
 import { accessibilityViolations, layoutProblems } from './support/screen-checks.ts';

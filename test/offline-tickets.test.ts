@@ -1,25 +1,26 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import { formatNumber } from '../core/queue/numbering.ts';
 import { kioskConfigSchema } from '../kiosk/config.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { KioskRuntime } from '../kiosk/runtime.ts';
 import type { TakenTicket } from '../kiosk/ticket-desk.ts';
-import { startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { startTestHub, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
-import { useCleanups } from './support/cleanups.ts';
 import { freePort } from '../bin/free-port.ts';
+import { test } from './support/test-fixtures.ts';
 
 /** docs/kiosk.md, "Offline tickets": a kiosk cut off from the hub issues from its reserved block. */
 describe('tickets while the hub is unreachable', () => {
-  const cleanups = useCleanups();
+  test.override({ hubOptions: { venue: TEST_QUEUE_VENUE } });
 
-  it('issues from the kiosk’s reserved numbers, and the hub merges them in issue order when it is back', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const file = join(dir.path, 'hub.db');
+  test('issues from the kiosk’s reserved numbers, and the hub merges them in issue order when it is back', async ({
+    cleanups,
+    dir,
+  }) => {
+    const file = join(dir, 'hub.db');
     const port = await freePort();
     let hub = await startTestHub({ file, port, venue: TEST_QUEUE_VENUE });
     cleanups.push(() => hub.close());
@@ -30,7 +31,7 @@ describe('tickets while the hub is unreachable', () => {
       venueId: 'venue-a',
       deviceId: 'k1',
       token,
-      store: join(dir.path, 'k1.db'),
+      store: join(dir, 'k1.db'),
       sync: { ackTimeoutMs: 2000 },
     });
     let kiosk = new KioskRuntime(config);
@@ -97,14 +98,14 @@ describe('tickets while the hub is unreachable', () => {
     expect(view).toMatchObject({ number: second.ticket.number, status: 'waiting', position: 3 });
   });
 
-  it('syncs and merges the ticket.issued records an older kiosk left in its outbox', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue: TEST_QUEUE_VENUE });
-    cleanups.push(() => hub.close());
+  test('syncs and merges the ticket.issued records an older kiosk left in its outbox', async ({
+    cleanups,
+    dir,
+    hub,
+  }) => {
     const token = await hub.addKiosk('k1');
     await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c1' });
-    const storeFile = join(dir.path, 'k1.db');
+    const storeFile = join(dir, 'k1.db');
     const config = kioskConfigSchema.parse({
       hubUrl: hub.url,
       venueId: 'venue-a',

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { FigureGroup, OperationsReport } from '../core/analytics/operations.ts';
 import type { Language } from '../core/languages.ts';
 import type { QueueCommand } from '../core/queue/types.ts';
 import { RESOURCES } from '../renderer/shared/i18n.ts';
 import { launchChromium } from './support/chromium.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { expectText, screenshot } from './support/page.ts';
 import { accessibilityViolations, layoutProblems } from './support/screen-checks.ts';
+import { test } from './support/test-fixtures.ts';
 
 /** 09:00 on 4 December 2026 in Seoul; the hub's clock is moved by hand. */
 const NINE = Date.UTC(2026, 11, 4, 0, 0);
@@ -71,14 +71,10 @@ const pageFigures = (page: Page): Promise<Figures> =>
   });
 
 describe('the operations page in a real Chromium', () => {
-  const cleanups = useCleanups();
-
-  it('shows the API’s numbers at 1920x1080 in ko, zh and en, axe-clean', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('shows the API’s numbers at 1920x1080 in ko, zh and en, axe-clean', async ({ cleanups, dir }) => {
     let now = NINE;
     const hub = await startTestHub({
-      file: join(dir.path, 'hub.db'),
+      file: join(dir, 'hub.db'),
       venue: { ...TEST_QUEUE_VENUE, timezone: 'Asia/Seoul' },
       clock: { now: () => now },
     });

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OperationsReport } from '../core/analytics/operations.ts';
 import type { QueueCommand } from '../core/queue/types.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { test } from './support/test-fixtures.ts';
 
 /** 09:00 on 4 December 2026 in Seoul (00:00 UTC); the hub's clock is moved by hand minute by minute. */
 const NINE = Date.UTC(2026, 11, 4, 0, 0);
@@ -21,14 +21,13 @@ const csvRows = (text: string) =>
     .map((line) => line.split(','));
 
 describe('operations report on the hub', () => {
-  const cleanups = useCleanups();
-
-  it('reports a morning driven through the queue API as JSON, CSV and XLSX, clerks for managers only', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('reports a morning driven through the queue API as JSON, CSV and XLSX, clerks for managers only', async ({
+    cleanups,
+    dir,
+  }) => {
     let now = NINE;
     const hub = await startTestHub({
-      file: join(dir.path, 'hub.db'),
+      file: join(dir, 'hub.db'),
       venue: { ...TEST_QUEUE_VENUE, timezone: 'Asia/Seoul' },
       clock: { now: () => now },
     });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { newEventId } from '../core/ids.ts';
 import type {
   BoardServerToClient,
@@ -17,25 +17,21 @@ import type {
 } from '../core/protocol.ts';
 import type { Hub } from '../server/hub.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
-import { signedInUser, startTestHub, tempDir, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, TEST_QUEUE_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
-import { useCleanups } from './support/cleanups.ts';
+import { type Cleanup, type TestHub, test } from './support/test-fixtures.ts';
 
 /** The queue through the real hub: kiosks take tickets, staff act over /staff and HTTP, boards watch. */
 
 const QUEUE_VENUE = TEST_QUEUE_VENUE;
 
 describe('queues on the hub', () => {
-  const cleanups = useCleanups();
-
-  async function hubWithQueue(file: string): Promise<Hub & { addKiosk(deviceId: string): Promise<string> }> {
-    return startTestHub({ file, venue: QUEUE_VENUE });
-  }
+  test.override({ hubOptions: { venue: QUEUE_VENUE } });
 
   const login = (hub: Hub, username: string, venueIds: string[]) =>
     signedInUser(hub, { username, role: 'staff', venueIds });
 
-  function connect<S extends Socket>(socket: S): Promise<S> {
+  function connect<S extends Socket>(socket: S, cleanups: Cleanup[]): Promise<S> {
     cleanups.push(() => void socket.disconnect());
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(socket));
@@ -43,13 +39,13 @@ describe('queues on the hub', () => {
     });
   }
 
-  async function kioskSocket(hub: Hub & { addKiosk(deviceId: string): Promise<string> }, deviceId: string) {
+  async function kioskSocket(hub: TestHub, deviceId: string, cleanups: Cleanup[]) {
     const token = await hub.addKiosk(deviceId);
     const socket: Socket<KioskServerToClient, KioskClientToServer> = io(`${hub.url}/kiosk`, {
       auth: { deviceId, token },
       transports: ['websocket'],
     });
-    await connect(socket);
+    await connect(socket, cleanups);
     await socket.emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() });
     return socket;
   }
@@ -57,11 +53,10 @@ describe('queues on the hub', () => {
   const staffDo = (socket: Socket<StaffServerToClient, StaffClientToServer>, command: StaffCommand) =>
     socket.emitWithAck('queue.command', command) as Promise<QueueCommandResult>;
 
-  it('issues numbered tickets to kiosks, lets staff call them, and shows every change on the board', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await hubWithQueue(join(dir.path, 'hub.db'));
-    cleanups.push(() => hub.close());
+  test('issues numbered tickets to kiosks, lets staff call them, and shows every change on the board', async ({
+    cleanups,
+    hub,
+  }) => {
     const session = await login(hub, 'mina', ['venue-a']);
     const boardToken = await hub.venues.newBoardToken('venue-a');
 
@@ -71,13 +66,13 @@ describe('queues on the hub', () => {
     });
     const boardSnapshots: QueueSnapshot[] = [];
     board.on('queue.snapshot', (snapshot) => boardSnapshots.push(snapshot));
-    await connect(board);
+    await connect(board, cleanups);
     const staff: Socket<StaffServerToClient, StaffClientToServer> = io(`${hub.url}/staff`, {
       auth: { venueId: 'venue-a', session },
       transports: ['websocket'],
     });
-    await connect(staff);
-    const kiosk = await kioskSocket(hub, 'k1');
+    await connect(staff, cleanups);
+    const kiosk = await kioskSocket(hub, 'k1', cleanups);
 
     // Nobody at a counter yet: the kiosk can say so instead of inventing a wait.
     const closedQuote = (await kiosk.emitWithAck('ticket.quote', { serviceId: 'deposits' })) as TicketQuote;
@@ -137,11 +132,7 @@ describe('queues on the hub', () => {
     });
   });
 
-  it('serves the same commands over HTTP, to staff of that venue only', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await hubWithQueue(join(dir.path, 'hub.db'));
-    cleanups.push(() => hub.close());
+  test('serves the same commands over HTTP, to staff of that venue only', async ({ cleanups, hub }) => {
     await hub.venues.upsert({
       id: 'venue-b',
       name: 'Branch B',
@@ -209,11 +200,12 @@ describe('queues on the hub', () => {
     expect(refusal.data?.code).toBe('forbidden-venue');
   });
 
-  it('rebuilds the live queue from its log after a restart, numbering on where it stopped', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const file = join(dir.path, 'hub.db');
-    const first = await hubWithQueue(file);
+  test('rebuilds the live queue from its log after a restart, numbering on where it stopped', async ({
+    cleanups,
+    dir,
+  }) => {
+    const file = join(dir, 'hub.db');
+    const first = await startTestHub({ file, venue: QUEUE_VENUE });
     const session = await login(first, 'mina', ['venue-a']);
     const kioskToken = await first.addKiosk('k1');
     const act = (hub: Hub, body: unknown) =>
@@ -227,7 +219,7 @@ describe('queues on the hub', () => {
         auth: { deviceId: 'k1', token: kioskToken },
         transports: ['websocket'],
       });
-      await connect(kiosk);
+      await connect(kiosk, cleanups);
       await kiosk.emitWithAck('hello', { lastSeq: 0, clientTime: Date.now() });
       const result = await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId });
       kiosk.disconnect();
@@ -239,7 +231,7 @@ describe('queues on the hub', () => {
     const before = (await first.queues.reads.snapshot('venue-a'))!;
     await first.close();
 
-    const second = await hubWithQueue(file);
+    const second = await startTestHub({ file, venue: QUEUE_VENUE });
     cleanups.push(() => second.close());
     const after = (await second.queues.reads.snapshot('venue-a'))!;
     expect(after.version).toBe(before.version);
@@ -251,17 +243,18 @@ describe('queues on the hub', () => {
     expect(next).toMatchObject({ ok: true, ticket: { number: 'A-003' } });
   });
 
-  it('offers a return window when the line is long, keeps the holder posted on the phone, checks them in', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('offers a return window when the line is long, keeps the holder posted on the phone, checks them in', async ({
+    cleanups,
+    dir,
+  }) => {
     const venue = {
       ...QUEUE_VENUE,
       services: QUEUE_VENUE.services.map((s) => (s.id === 'loans' ? { ...s, returnTimes: { thresholdMin: 15 } } : s)),
     };
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
+    const hub = await startTestHub({ file: join(dir, 'hub.db'), venue });
     cleanups.push(() => hub.close());
     await hub.queues.commands.execute('venue-a', { type: 'open-counter', counterId: 'c2' });
-    const kiosk = await kioskSocket(hub, 'k1');
+    const kiosk = await kioskSocket(hub, 'k1', cleanups);
     for (let i = 0; i < 4; i += 1)
       await kiosk.emitWithAck('ticket.take', { ticketId: newEventId(), serviceId: 'loans' });
 
@@ -285,7 +278,7 @@ describe('queues on the hub', () => {
     });
     const updates: TicketView[] = [];
     phone.on('ticket.updated', (view) => updates.push(view));
-    await connect(phone);
+    await connect(phone, cleanups);
     await waitFor(() => updates[0], { what: 'the first update on the phone' });
     await hub.queues.commands.execute('venue-a', { type: 'call-next', counterId: 'c2' });
     const afterCall = await waitFor(() => updates.find((u) => u.ahead === 3), { what: 'one fewer ahead on the phone' });
@@ -306,9 +299,10 @@ describe('queues on the hub', () => {
     expect(refusal.data?.code).toBe('ticket-unknown');
   });
 
-  it('tells a clerk to try again when the store cannot take a command, and reports it as a hub fault', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('tells a clerk to try again when the store cannot take a command, and reports it as a hub fault', async ({
+    cleanups,
+    dir,
+  }) => {
     // a real store whose next queue write fails, as a full disk would make it
     class FailingOnce extends SqliteHubStore {
       failNext = false;
@@ -320,7 +314,7 @@ describe('queues on the hub', () => {
         return super.appendQueueEvents(...args);
       }
     }
-    const store = new FailingOnce(join(dir.path, 'hub.db'));
+    const store = new FailingOnce(join(dir, 'hub.db'));
     const hub = await startTestHub({ store, venue: QUEUE_VENUE });
     cleanups.push(() => hub.close());
     const faults: string[] = [];
@@ -328,6 +322,7 @@ describe('queues on the hub', () => {
     const session = await login(hub, 'mina', ['venue-a']);
     const staff: Socket<StaffServerToClient, StaffClientToServer> = await connect(
       io(`${hub.url}/staff`, { auth: { venueId: 'venue-a', session }, transports: ['websocket'] }),
+      cleanups,
     );
 
     store.failNext = true;

@@ -10,7 +10,6 @@ import { describeStoreLocation, openHubStore } from '../server/open-store.ts';
 import { QueueVersionConflict, type HubStore, type IngestOutcome, type PressGroup } from '../server/store/hub-store.ts';
 import { PostgresHubStore } from '../server/store/postgres-store.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
-import { useCleanups } from './support/cleanups.ts';
 import {
   dropPostgresSchema,
   freshPostgresSchema,
@@ -22,6 +21,7 @@ import {
 } from './support/fixtures.ts';
 import { ticketIssued } from './support/queue-events.ts';
 import { waitFor } from './support/wait.ts';
+import { test } from './support/test-fixtures.ts';
 
 /**
  * One contract, every store: each test below runs on SQLite (a fresh file) and on PostgreSQL (a
@@ -915,12 +915,14 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
     const range = { from: T0, to: T0 + 120_000 };
 
     it('lists presses at the asked touchpoints in [from, to), oldest first, with corrected times', async () => {
-      const presses = await store.feedbackPresses('venue-a', range, ['counter-1']);
+      const presses = await store.feedbackPresses('venue-a', [{ touchpointIds: ['counter-1'], ...range }]);
       expect(presses).toEqual([
-        { id: expect.any(String), at: T0 + 1_000, deviceId: 'k1', touchpointId: 'counter-1', level: 1, misuse: false },
-        { id: expect.any(String), at: T0 + 61_000, deviceId: 'k1', touchpointId: 'counter-1', level: 2, misuse: false },
+        { at: T0 + 1_000, deviceId: 'k1', touchpointId: 'counter-1', level: 1, misuse: false },
+        { at: T0 + 61_000, deviceId: 'k1', touchpointId: 'counter-1', level: 2, misuse: false },
       ]);
-      const both = await store.feedbackPresses('venue-a', range, ['entrance', 'counter-1', 'nowhere']);
+      const both = await store.feedbackPresses('venue-a', [
+        { touchpointIds: ['entrance', 'counter-1', 'nowhere'], ...range },
+      ]);
       expect(both.map((p) => [p.at - T0, p.touchpointId, p.level, p.misuse])).toEqual([
         [0, 'entrance', 4, false],
         [1_000, 'counter-1', 1, false],
@@ -930,13 +932,12 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
         [60_000, 'entrance', 1, false],
         [61_000, 'counter-1', 2, false],
       ]);
-      const ids = new Set((await store.deviceEvents('k1')).map((e) => e.id));
-      expect(both.every((p) => ids.has(p.id))).toBe(true);
-      expect(await store.feedbackPresses('venue-a', range, [])).toEqual([]);
-      expect(await store.feedbackPresses('venue-b', range, ['counter-1'])).toEqual([]);
-      expect(await store.feedbackPresses('venue-a', { from: T0 + 200_000, to: T0 + 300_000 }, ['entrance'])).toEqual(
-        [],
-      );
+      expect(both.every((p) => p.deviceId === 'k1')).toBe(true);
+      expect(await store.feedbackPresses('venue-a', [{ touchpointIds: [], ...range }])).toEqual([]);
+      expect(await store.feedbackPresses('venue-b', [{ touchpointIds: ['counter-1'], ...range }])).toEqual([]);
+      expect(
+        await store.feedbackPresses('venue-a', [{ touchpointIds: ['entrance'], from: T0 + 200_000, to: T0 + 300_000 }]),
+      ).toEqual([]);
     });
 
     it('lists reasons in [from, to) with the press each names, if this venue holds it', async () => {
@@ -966,7 +967,7 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       );
       const reasons = await store.feedbackReasons('venue-a', range);
       expect(reasons.map((r) => [r.at - T0, r.pressId === counterPress, r.reasonId, r.press])).toEqual([
-        [1_500, true, 'slow', { touchpointId: 'counter-1', deviceId: 'k1' }],
+        [1_500, true, 'slow', { touchpointId: 'counter-1', deviceId: 'k1', at: T0 + 1_000 }],
         [2_500, false, 'slow', null],
         [3_500, false, 'slow', null],
       ]);
@@ -974,17 +975,16 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.feedbackReasons('venue-b', range)).toEqual([]);
     });
 
-    it('counts presses per touchpoint, level, misuse flag and bucket, leaving out exceptTouchpoints', async () => {
-      const groups = await store.feedbackSummary('venue-a', range, {
-        bucketMs: 60_000,
-        exceptTouchpoints: ['counter-1'],
-      });
+    it('counts presses per touchpoint, level, misuse flag and bucket', async () => {
+      const groups = await store.feedbackSummary('venue-a', range, { bucketMs: 60_000 });
       expect(normalized(groups)).toEqual([
+        { touchpointId: 'counter-1', level: 1, misuse: false, bucket: T0, count: 1 },
+        { touchpointId: 'counter-1', level: 2, misuse: false, bucket: T0 + 60_000, count: 1 },
         { touchpointId: 'entrance', level: 1, misuse: false, bucket: T0 + 60_000, count: 1 },
         { touchpointId: 'entrance', level: 2, misuse: true, bucket: T0, count: 1 },
         { touchpointId: 'entrance', level: 4, misuse: false, bucket: T0, count: 3 },
       ]);
-      const everything = await store.feedbackSummary('venue-a', range, { bucketMs: 3_600_000, exceptTouchpoints: [] });
+      const everything = await store.feedbackSummary('venue-a', range, { bucketMs: 3_600_000 });
       const hour = T0 - (T0 % 3_600_000);
       expect(normalized(everything)).toEqual([
         { touchpointId: 'counter-1', level: 1, misuse: false, bucket: hour, count: 1 },
@@ -994,12 +994,10 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
         { touchpointId: 'entrance', level: 4, misuse: false, bucket: hour, count: 3 },
       ]);
       for (const group of everything) expect(typeof group.count).toBe('number');
-      expect(
-        await store.feedbackSummary('venue-b', range, { bucketMs: 60_000, exceptTouchpoints: ['entrance'] }),
-      ).toEqual([]);
-      expect(
-        normalized(await store.feedbackSummary('venue-b', range, { bucketMs: 60_000, exceptTouchpoints: [] })),
-      ).toEqual([{ touchpointId: 'entrance', level: 4, misuse: false, bucket: T0, count: 1 }]);
+      expect(normalized(await store.feedbackSummary('venue-b', range, { bucketMs: 60_000 }))).toEqual([
+        { touchpointId: 'entrance', level: 4, misuse: false, bucket: T0, count: 1 },
+      ]);
+      expect(await store.feedbackSummary('venue-c', range, { bucketMs: 60_000 })).toEqual([]);
     });
   });
 
@@ -1145,9 +1143,7 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
 });
 
 describe('PostgreSQL store: opening and migrations', () => {
-  const cleanups = useCleanups();
-
-  it('migrates a fresh schema once when several hubs open it at the same moment', async () => {
+  test('migrates a fresh schema once when several hubs open it at the same moment', async ({ cleanups }) => {
     const schema = freshPostgresSchema('store_open');
     cleanups.push(() => dropPostgresSchema(schema));
     const stores = await Promise.all(
@@ -1167,7 +1163,7 @@ describe('PostgreSQL store: opening and migrations', () => {
     expect((await stores[3]!.getVenue('venue-a'))?.id).toBe('venue-a');
   });
 
-  it('keeps data across reopening and leaves other schemas alone', async () => {
+  test('keeps data across reopening and leaves other schemas alone', async ({ cleanups }) => {
     const schema = freshPostgresSchema('store_reopen');
     cleanups.push(() => dropPostgresSchema(schema));
     const first = await PostgresHubStore.open(TEST_POSTGRES_URL, { schema });
@@ -1190,7 +1186,10 @@ describe('PostgreSQL store: opening and migrations', () => {
     ).rejects.toThrow(/\?schema=NAME/);
   });
 
-  it('is chosen by openHubStore for postgres:// URLs, ?schema= picking the schema; a path gives SQLite', async () => {
+  test('is chosen by openHubStore for postgres:// URLs, ?schema= picking the schema; a path gives SQLite', async ({
+    cleanups,
+    dir,
+  }) => {
     const schema = freshPostgresSchema('store_url');
     cleanups.push(() => dropPostgresSchema(schema));
     const store = await openHubStore(`${TEST_POSTGRES_URL.replace(/^postgres:/, 'postgresql:')}?schema=${schema}`);
@@ -1202,9 +1201,7 @@ describe('PostgreSQL store: opening and migrations', () => {
     );
     expect(rows).toEqual([{ id: 'venue-url' }]);
 
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const sqlite = await openHubStore(join(dir.path, 'hub.db'));
+    const sqlite = await openHubStore(join(dir, 'hub.db'));
     cleanups.push(() => sqlite.close());
     expect(sqlite).toBeInstanceOf(SqliteHubStore);
   });
@@ -1218,17 +1215,13 @@ describe('PostgreSQL store: opening and migrations', () => {
 });
 
 describe('a whole hub on PostgreSQL', () => {
-  const cleanups = useCleanups();
-
-  it("takes a kiosk's presses end to end: synced, acked, stored and counted", async () => {
+  test("takes a kiosk's presses end to end: synced, acked, stored and counted", async ({ cleanups, dir }) => {
     const schema = freshPostgresSchema('hub_pg');
     cleanups.push(() => dropPostgresSchema(schema));
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
     const hub = await startTestHub({ store: await PostgresHubStore.open(TEST_POSTGRES_URL, { schema }) });
     cleanups.push(() => hub.close());
     const token = await hub.addKiosk('k1');
-    const kiosk = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const kiosk = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
 
     const ids = [1, 2, 3, 4, 4].map(
       (level) =>

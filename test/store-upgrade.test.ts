@@ -1,7 +1,7 @@
 import { HUB_MIGRATIONS } from '../server/store/migrations.ts';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
 import { newEventId } from '../core/ids.ts';
 import type { QueueEvent } from '../core/queue/types.ts';
@@ -10,7 +10,6 @@ import type { HubStore } from '../server/store/hub-store.ts';
 import { PostgresHubStore } from '../server/store/postgres-store.ts';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { ticketIdOf } from '../server/store/store-rows.ts';
-import { type Cleanup, useCleanups } from './support/cleanups.ts';
 import {
   dropPostgresSchema,
   freshPostgresSchema,
@@ -20,6 +19,7 @@ import {
 } from './support/fixtures.ts';
 import { V7_POSTGRES_MIGRATIONS, V7_SQLITE_MIGRATIONS } from './support/hub-schema-v7.ts';
 import { ticketIssued } from './support/queue-events.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 
 /**
  * Databases the previous release (6b2a122) created, built from its frozen migrations
@@ -186,9 +186,7 @@ describe.each([
   ['SQLite', sqlite],
   ['PostgreSQL', postgres],
 ] as const)('a %s database of the previous release', (_, dialectOf) => {
-  const cleanups = useCleanups();
-
-  it('opens at version 7 and carries on with every row it held', async () => {
+  test('opens at version 7 and carries on with every row it held', async ({ cleanups }) => {
     const dialect = dialectOf(cleanups);
     const [e1, e2] = [newEventId(), newEventId()];
     const ticketId = newEventId();
@@ -352,14 +350,16 @@ describe.each([
     );
   });
 
-  it('once opened, has the tables, columns, keys and indexes a fresh store creates', async () => {
+  test('once opened, has the tables, columns, keys and indexes a fresh store creates', async ({ cleanups }) => {
     const dialect = dialectOf(cleanups);
     await dialect.createOld(7, []);
     await (await dialect.open()).close();
     expect(await dialect.schema('fresh')).toEqual(await dialect.schema('old'));
   });
 
-  it('fills the ticket lookup from version 6 as appends fill it, whatever the bodies hold (migration 7)', async () => {
+  test('fills the ticket lookup from version 6 as appends fill it, whatever the bodies hold (migration 7)', async ({
+    cleanups,
+  }) => {
     const dialect = dialectOf(cleanups);
     const ticketId = newEventId();
     const bodies = [
@@ -398,7 +398,9 @@ describe.each([
     expect(await store.ticketVenue(ticketId)).toBe('venue-a');
   });
 
-  it('keeps open tasks an older release doubled, each apart, and opens no third (migration 11)', async () => {
+  test('keeps open tasks an older release doubled, each apart, and opens no third (migration 11)', async ({
+    cleanups,
+  }) => {
     const dialect = dialectOf(cleanups);
     const row = (id: string, state: string) => ({
       table: 'tasks',

@@ -1,30 +1,26 @@
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { BoardServerToClient, TouchpointCounts } from '../core/protocol.ts';
 import { LocalStore } from '../kiosk/local-store.ts';
 import { SyncClient } from '../kiosk/sync-client.ts';
-import { startTestHub, syncingKioskStore, tempDir } from './support/fixtures.ts';
+import { startTestHub, syncingKioskStore } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
-import { useCleanups } from './support/cleanups.ts';
+import { test } from './support/test-fixtures.ts';
 
 const press = { touchpointId: 'entrance', level: 4 as const, source: 'serial' as const };
 const fastBackoff = { baseMs: 50, maxMs: 300, jitter: 0.5 };
 
 describe('kiosk sync against a real hub', () => {
-  const cleanups = useCleanups();
-
-  it('keeps recording while the hub is down and drains, in order, once it is up', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hubFile = join(dir.path, 'hub.db');
+  test('keeps recording while the hub is down and drains, in order, once it is up', async ({ cleanups, dir }) => {
+    const hubFile = join(dir, 'hub.db');
     // Learn a free port and the device token from a first hub, then take it down.
     const first = await startTestHub({ file: hubFile });
     const token = await first.addKiosk('k1');
     const port = first.port;
     await first.close();
 
-    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const store = new LocalStore(join(dir, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
     const sync = new SyncClient({
       hubUrl: `http://127.0.0.1:${port}`,
       deviceId: 'k1',
@@ -54,15 +50,11 @@ describe('kiosk sync against a real hub', () => {
     expect(store.hubContiguousSeq).toBe(40);
   });
 
-  it('corrects the times of a kiosk whose clock is five minutes slow', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
-    cleanups.push(() => hub.close());
+  test('corrects the times of a kiosk whose clock is five minutes slow', async ({ cleanups, dir, hub }) => {
     const token = await hub.addKiosk('k1');
     const skew = -5 * 60_000;
     const kioskNow = () => Date.now() + skew;
-    const store = new LocalStore(join(dir.path, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
+    const store = new LocalStore(join(dir, 'k1.db'), { venueId: 'venue-a', deviceId: 'k1' });
     const sync = new SyncClient({ hubUrl: hub.url, deviceId: 'k1', token, store, now: kioskNow });
     sync.start();
     cleanups.push(async () => {
@@ -80,11 +72,7 @@ describe('kiosk sync against a real hub', () => {
     expect((await hub.store.getDevice('k1'))?.clockOffsetMs).toBe(sync.clockOffset);
   });
 
-  it('pushes live counts to a board as presses are stored', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db') });
-    cleanups.push(() => hub.close());
+  test('pushes live counts to a board as presses are stored', async ({ cleanups, dir, hub }) => {
     const token = await hub.addKiosk('k1');
     const boardToken = await hub.venues.newBoardToken('venue-a');
 
@@ -101,7 +89,7 @@ describe('kiosk sync against a real hub', () => {
     expect(snapshot.venue.id).toBe('venue-a');
     expect(snapshot.touchpoints).toEqual([]);
 
-    const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const store = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
     store.append('feedback.pressed', press);
     store.append('feedback.pressed', { ...press, level: 1 });
     const latest = await waitFor(() => updates.flat().find((t) => t.touchpointId === 'entrance' && t.total === 2), {
@@ -110,13 +98,14 @@ describe('kiosk sync against a real hub', () => {
     expect(latest.counts).toEqual({ 1: 1, 2: 0, 3: 0, 4: 1 });
   });
 
-  it('shows a board joining a restarted hub what the kiosks last said of their printers and buttons', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const file = join(dir.path, 'hub.db');
+  test('shows a board joining a restarted hub what the kiosks last said of their printers and buttons', async ({
+    cleanups,
+    dir,
+  }) => {
+    const file = join(dir, 'hub.db');
     const first = await startTestHub({ file });
     const token = await first.addKiosk('k1');
-    const kiosk = syncingKioskStore(first, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const kiosk = syncingKioskStore(first, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
     kiosk.append('device.status', { component: 'printer', state: 'offline', code: 'paper-out', detail: 'paper out' });
     kiosk.append('device.status', { component: 'buttons', state: 'ready' });
     await waitFor(async () => (await first.store.getDevice('k1'))?.contiguousSeq === 2 || undefined, {

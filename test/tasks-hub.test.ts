@@ -3,20 +3,21 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
 import type { ManageServerToClient, StaffClientToServer, StaffServerToClient } from '../core/protocol.ts';
-import { useCleanups } from './support/cleanups.ts';
-import { signedInUser, startTestHub, syncingKioskStore, tempDir, TEST_VENUE } from './support/fixtures.ts';
+import { signedInUser, startTestHub, syncingKioskStore, TEST_VENUE } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { test } from './support/test-fixtures.ts';
 
 const SECRET = 'a-webhook-secret-of-some-length';
 
 /** The closed loop through the real hub: bad presses -> one task -> staff, webhook, follow-up. */
 describe('tasks from bad moments', () => {
-  const cleanups = useCleanups();
-
-  it('opens one task for the owner, pushes it live and to a signed webhook, and follows it to verified', async () => {
+  test('opens one task for the owner, pushes it live and to a signed webhook, and follows it to verified', async ({
+    cleanups,
+    dir,
+  }) => {
     const received: { headers: IncomingHttpHeaders; body: string }[] = [];
     const receiver = createServer((req, res) => {
       let body = '';
@@ -29,8 +30,6 @@ describe('tasks from bad moments', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
     const venue = {
       ...TEST_VENUE,
       touchpoints: [
@@ -41,7 +40,7 @@ describe('tasks from bad moments', () => {
       // A scale of its own: the effect check must score on it, as the venue's analytics do.
       analytics: { experienceScale: { 1: -4, 2: -1, 3: 1, 4: 4 } },
     };
-    const hub = await startTestHub({ file: join(dir.path, 'hub.db'), venue });
+    const hub = await startTestHub({ file: join(dir, 'hub.db'), venue });
     cleanups.push(() => hub.close());
     const staffSession = await signedInUser(hub, { username: 'mina', role: 'staff' });
     const managerSession = await signedInUser(hub, { username: 'boss', role: 'manager' });
@@ -74,7 +73,7 @@ describe('tasks from bad moments', () => {
     ).toMatchObject({ data: { code: 'forbidden-role' } });
 
     const token = await hub.addKiosk('k1');
-    const store = syncingKioskStore(hub, { file: join(dir.path, 'k1.db'), deviceId: 'k1', token }, cleanups);
+    const store = syncingKioskStore(hub, { file: join(dir, 'k1.db'), deviceId: 'k1', token }, cleanups);
     // 8 of 10 unhappy at the restroom: over the 40% limit with enough volume.
     for (const level of [1, 1, 2, 1, 4, 1, 2, 1, 3, 1] as const)
       store.append('feedback.pressed', { touchpointId: 'restroom', level, source: 'serial' });

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SMTPServer } from 'smtp-server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { CxReport } from '../server/analytics/cx-report.ts';
-import { useCleanups } from './support/cleanups.ts';
 import { CX_VENUE, pdfText } from './support/cx-report.ts';
-import { signIn, signedInUser, startTestHub, tempDir } from './support/fixtures.ts';
+import { signIn, signedInUser, startTestHub } from './support/fixtures.ts';
 import { waitFor } from './support/wait.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 
 /** Friday 4 December 2026, 10:00 in Seoul (01:00 UTC). */
 const FRIDAY_TEN = Date.UTC(2026, 11, 4, 1, 0);
@@ -18,7 +18,7 @@ const MONDAY_EIGHT = Date.UTC(2026, 11, 6, 23, 0);
 const SECRET = 'weekly-report-secret';
 
 /** A webhook receiver on loopback that keeps what it was sent. */
-async function webhookReceiver(cleanups: (() => Promise<void> | void)[]) {
+async function webhookReceiver(cleanups: Cleanup[]) {
   const received: { body: string; signature: string; delivery: string }[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -39,7 +39,7 @@ async function webhookReceiver(cleanups: (() => Promise<void> | void)[]) {
 }
 
 /** An SMTP sink on loopback that keeps each message's envelope and raw text. */
-async function smtpSink(cleanups: (() => Promise<void> | void)[]) {
+async function smtpSink(cleanups: Cleanup[]) {
   const mails: { from: string; to: string[]; raw: string }[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -69,11 +69,10 @@ function attachment(raw: string, filename: string): Buffer {
 }
 
 describe('weekly report', () => {
-  const cleanups = useCleanups();
-
-  it('goes out once at the venue’s weekday and hour, to its webhooks and by e-mail, across a restart', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+  test('goes out once at the venue’s weekday and hour, to its webhooks and by e-mail, across a restart', async ({
+    cleanups,
+    dir,
+  }) => {
     const receiver = await webhookReceiver(cleanups);
     const sink = await smtpSink(cleanups);
     let now = FRIDAY_TEN;
@@ -83,7 +82,7 @@ describe('weekly report', () => {
       timezone: 'Asia/Seoul',
       webhooks: [{ url: receiver.url, secret: SECRET }],
     };
-    const file = join(dir.path, 'hub.db');
+    const file = join(dir, 'hub.db');
     const smtp = { url: sink.url, from: 'reports@waitwell.test' };
     let hub = await startTestHub({ file, venue, clock, smtp });
     cleanups.push(() => hub.close());

@@ -12,7 +12,7 @@ export interface ReasonFacts {
   pressId: string;
   reasonId: string;
   /** The press it answers, as stored (null: the hub holds no such press). */
-  press: { touchpointId: string } | null;
+  press: { touchpointId: string; deviceId: string; at: number } | null;
 }
 
 /** Why a reason is not counted, or null when it is valid against its press and the journey map. */

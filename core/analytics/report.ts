@@ -1,7 +1,7 @@
 import type { FeedbackLevel } from '../events.ts';
 import type { VisitSummary } from './visit-report.ts';
 import { happyIndex } from './scores.ts';
-import { addValue, emptyMoments, mean, mergeMoments, welchT, type Moments } from './stats.ts';
+import { addInto, addValue, emptyMoments, mean, mergeMoments, welchT, type Moments } from './stats.ts';
 
 /**
  * The touchpoint x segment report (docs/customer-experience.md rules 5, 6): a pure fold over scored moments, so
@@ -109,7 +109,7 @@ function addTo(cells: Map<string, Cell>, key: string, moment: ScoredMoment): voi
     cells.set(key, cell);
   }
   const count = moment.count ?? 1;
-  cell.moments = addValue(cell.moments, moment.experience, count);
+  addInto(cell.moments, moment.experience, count);
   if (moment.level !== undefined) cell.levels[moment.level] += count;
   if (moment.expected !== undefined) {
     const e = cell.expecting;
@@ -175,15 +175,23 @@ export function reportCells(
   const byTouchpoint = new Map<string, Cell>();
   const byCell = new Map<string, Cell>();
   const trends = new Map<string, Map<number, Moments>>();
-  let all = emptyMoments();
+  const all = emptyMoments();
   for (const moment of moments) {
-    all = addValue(all, moment.experience, moment.count ?? 1);
+    addInto(all, moment.experience, moment.count ?? 1);
     addTo(byTouchpoint, moment.touchpointId, moment);
     addTo(byCell, `${moment.touchpointId}\u0000${moment.visit ? (moment.segmentId ?? '') : UNATTRIBUTED_KEY}`, moment);
     const bucket = Math.floor(moment.at / opts.trendBucketMs) * opts.trendBucketMs;
-    const trend = trends.get(moment.touchpointId) ?? new Map<number, Moments>();
-    trend.set(bucket, addValue(trend.get(bucket) ?? emptyMoments(), moment.experience, moment.count ?? 1));
-    trends.set(moment.touchpointId, trend);
+    let trend = trends.get(moment.touchpointId);
+    if (!trend) {
+      trend = new Map<number, Moments>();
+      trends.set(moment.touchpointId, trend);
+    }
+    let inBucket = trend.get(bucket);
+    if (!inBucket) {
+      inBucket = emptyMoments();
+      trend.set(bucket, inBucket);
+    }
+    addInto(inBucket, moment.experience, moment.count ?? 1);
   }
   // Stages merge their touchpoints' cells: no second pass over the moments.
   const byStage = new Map<JourneyStage, Cell>(JOURNEY_STAGES.map((stage) => [stage, emptyCell()]));
@@ -346,7 +354,7 @@ export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experi
   }));
   for (const pair of pairs) {
     const row = rows.find((r) => pair.surpriseMin >= r.from && pair.surpriseMin < r.to)!;
-    row.moments = mergeMoments(row.moments, addValue(emptyMoments(), pair.experience));
+    addInto(row.moments, pair.experience);
   }
   return rows.map(({ from, to, moments }) => ({ from, to, volume: moments.n, meanExperience: mean(moments) }));
 }

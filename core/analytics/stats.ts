@@ -13,6 +13,13 @@ export function addValue(m: Moments, value: number, count = 1): Moments {
   return { n: m.n + count, sum: m.sum + count * value, sumSquares: m.sumSquares + count * value * value };
 }
 
+/** addValue in place, for folds over hundreds of thousands of moments into moments they own. */
+export function addInto(m: Moments, value: number, count = 1): void {
+  m.n += count;
+  m.sum += count * value;
+  m.sumSquares += count * value * value;
+}
+
 export function mergeMoments(a: Moments, b: Moments): Moments {
   return { n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares };
 }

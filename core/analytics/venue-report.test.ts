@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReasonFacts } from './reasons.ts';
 import { compareSpans, type JourneyStage, reportCells, type ScoredMoment, touchpointReport } from './report.ts';
 import { DEFAULT_EXPERIENCE_SCALE } from './scores.ts';
-import type { PressFacts, TicketFacts } from './visit-report.ts';
+import { countPresses, type PressFacts, type TicketFacts } from './visit-report.ts';
 import { foldSpan, type SpanInput, stageOfTouchpoint } from './venue-report.ts';
 
 const MIN = 60_000;
@@ -28,24 +28,30 @@ const ticket: TicketFacts = {
   postedWaitMin: 10,
 };
 
-const press = (id: string, at: number, touchpointId: string, level: 1 | 2 | 3 | 4): PressFacts & { id: string } => ({
-  id,
-  at,
-  touchpointId,
-  deviceId: 'k1',
-  level,
-  misuse: false,
-});
+/** When each named press was made, so a reason can name it as the store does (kiosk, touchpoint, time). */
+const pressTimes = new Map<string, number>();
+
+const press = (id: string, at: number, touchpointId: string, level: 1 | 2 | 3 | 4): PressFacts => {
+  pressTimes.set(id, at);
+  return { at, touchpointId, deviceId: 'k1', level, misuse: false };
+};
 
 const reason = (pressId: string, reasonId: string, at: number, touchpointId: string, pressAt: string | null) =>
-  ({ at, touchpointId, pressId, reasonId, press: pressAt === null ? null : { touchpointId: pressAt } }) as ReasonFacts;
+  ({
+    at,
+    touchpointId,
+    pressId,
+    reasonId,
+    press: pressAt === null ? null : { touchpointId: pressAt, deviceId: 'k1', at: pressTimes.get(pressId) ?? -1 },
+  }) satisfies ReasonFacts;
 
 const span = (fields: Partial<SpanInput>): ReturnType<typeof foldSpan> =>
   foldSpan({
     range: { from: 0, to: 120 * MIN },
     tickets: [ticket],
     presses: [],
-    counted: [],
+    // The store counts every press, those read one by one too.
+    counted: countPresses(fields.presses ?? [], 60 * MIN),
     ratings: [],
     reasons: [],
     rules: {
@@ -71,9 +77,9 @@ describe('stages', () => {
   it('rolls the touchpoints up by the journey map’s stage, the wait in "during"', () => {
     const fold = span({
       presses: [
-        press('p1', 1 * MIN, 'entrance', 4),
-        press('p2', 16 * MIN, 'desk-1', 1),
-        press('p3', 17 * MIN, 'exit', 2),
+        press('s1', 1 * MIN, 'entrance', 4),
+        press('s2', 16 * MIN, 'desk-1', 1),
+        press('s3', 17 * MIN, 'exit', 2),
       ],
     });
     const report = touchpointReport(fold.cells);

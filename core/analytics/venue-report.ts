@@ -1,6 +1,6 @@
 import { foldReasons, type ReasonFacts } from './reasons.ts';
 import { type JourneyStage, type ReportCells, reportCells, type ReportOptions, type VenueAnalytics } from './report.ts';
-import { foldVisits, type VisitReportInput, type VisitSummary } from './visit-report.ts';
+import { foldVisits, pressKey, type VisitReportInput, type VisitSummary } from './visit-report.ts';
 
 /**
  * One span of a venue's analytics, filtered (docs/analytics.md): the visits are attributed over
@@ -54,7 +54,7 @@ export function foldSpan(input: SpanInput): SpanFold {
     ...input,
     counted,
     ...(filter.segmentId === undefined ? {} : { segmentId: filter.segmentId }),
-    trackPresses: new Set(input.reasons.map((r) => r.pressId)),
+    trackPresses: new Set(input.reasons.flatMap((r) => (r.press ? [pressKey(r.press)] : []))),
   });
   const keep = (touchpointId: string) =>
     (filter.stage === undefined || stageOf(touchpointId) === filter.stage) &&
@@ -66,6 +66,7 @@ export function foldSpan(input: SpanInput): SpanFold {
   let unattributed = 0;
   for (const [touchpointId, count] of fold.unattributedAt) if (keep(touchpointId)) unattributed += count;
   // The phone's rating may carry a reason too: it names its ticket, so it is always in a visit.
+  const keyOfPress = new Map(input.reasons.flatMap((r) => (r.press ? [[r.pressId, pressKey(r.press)]] : [])));
   const ratingSegment = new Map<string, string | null>();
   const reasons = [...input.reasons];
   for (const rating of input.ratings) {
@@ -77,11 +78,15 @@ export function foldSpan(input: SpanInput): SpanFold {
       touchpointId: rating.touchpointId,
       pressId,
       reasonId: rating.reasonId,
-      press: { touchpointId: rating.touchpointId },
+      press: { touchpointId: rating.touchpointId, deviceId: 'phone', at: rating.at },
     });
   }
-  const segmentOfPress = (pressId: string) =>
-    fold.segmentOfPress.has(pressId) ? fold.segmentOfPress.get(pressId)! : ratingSegment.get(pressId);
+  const segmentOfPress = (pressId: string) => {
+    const key = keyOfPress.get(pressId);
+    return key !== undefined && fold.segmentOfPress.has(key)
+      ? fold.segmentOfPress.get(key)!
+      : ratingSegment.get(pressId);
+  };
   return {
     cells: reportCells(moments, stageOf, input.report),
     visits,

@@ -25,8 +25,6 @@ export interface TicketFacts extends VisitTicket {
 
 /** A press read one by one (at a touchpoint a visit can reach). */
 export interface PressFacts {
-  /** The press's event id (a follow-up reason names it). */
-  id?: string;
   at: number;
   touchpointId: string;
   deviceId: string;
@@ -34,8 +32,12 @@ export interface PressFacts {
   misuse: boolean;
 }
 
-/** Presses counted by the store (touchpoints no visit reaches). */
-interface PressCount {
+/** A press told apart from any other: its kiosk, touchpoint and corrected time. */
+export const pressKey = (press: { deviceId: string; touchpointId: string; at: number }): string =>
+  `${press.deviceId}\u0000${press.touchpointId}\u0000${press.at}`;
+
+/** Presses counted by the store (those not read one by one). */
+export interface PressCount {
   touchpointId: string;
   level: FeedbackLevel;
   misuse: boolean;
@@ -43,10 +45,26 @@ interface PressCount {
   count: number;
 }
 
+/** Presses counted as the store's feedbackSummary counts them: per touchpoint, level, misuse and bucket. */
+export function countPresses(presses: readonly PressFacts[], bucketMs: number): PressCount[] {
+  const groups = new Map<string, PressCount>();
+  for (const press of presses) {
+    const bucket = press.at - (press.at % bucketMs);
+    const key = `${press.touchpointId}\u0000${press.level}\u0000${press.misuse}\u0000${bucket}`;
+    const group = groups.get(key);
+    if (group) group.count += 1;
+    else
+      groups.set(key, { touchpointId: press.touchpointId, level: press.level, misuse: press.misuse, bucket, count: 1 });
+  }
+  return [...groups.values()];
+}
+
 export interface VisitReportInput {
   range: { from: number; to: number };
   tickets: readonly TicketFacts[];
+  /** Presses read one by one: those a visit could claim (each is in `counted` too). */
   presses: readonly PressFacts[];
+  /** Every press of the span, counted by the store; a visit's presses move out of their group. */
   counted: readonly PressCount[];
   ratings: readonly VisitRated[];
   rules: VisitRules;
@@ -58,9 +76,20 @@ export interface VisitReportInput {
   bucketMs: number;
   /** Only the visits of this segment (null: visits without one); unattributed presses are left out. */
   segmentId?: string | null;
-  /** Presses (by id) whose visit's segment the caller wants to know: those a reason answers. */
+  /** Presses (by pressKey) whose visit's segment the caller wants to know: those a reason answers. */
   trackPresses?: ReadonlySet<string>;
 }
+
+/** One moment of a visit's path, as reports show it. */
+export interface PathMoment {
+  at: number;
+  touchpointId: string;
+  experience: number;
+}
+
+/** A visit's path with each moment's other fields left out, for answers and files. */
+export const pathOf = (visit: VisitSummary): PathMoment[] =>
+  visit.path.map(({ at, touchpointId, experience }) => ({ at, touchpointId, experience }));
 
 export interface VisitSummary extends PeakEnd {
   ticketId: string;
@@ -72,8 +101,8 @@ export interface VisitSummary extends PeakEnd {
   rating: FeedbackLevel | null;
   /** The holder's "compared with what you expected" on the phone, if given. */
   vsExpectation: number | null;
-  /** The visit's moments in time order: where it went and how each moment scored. */
-  path: { at: number; touchpointId: string; experience: number }[];
+  /** The visit's moments in time order: where it went and how each moment scored (pathOf trims them). */
+  path: readonly PathMoment[];
 }
 
 export interface VisitFold {
@@ -83,7 +112,7 @@ export interface VisitFold {
   unattributedAt: Map<string, number>;
   /** Wait surprise beside each attributed press or rating that followed the wait. */
   afterWaits: { surpriseMin: number; experience: number; touchpointId: string }[];
-  /** Of the tracked presses: the segment of the visit each belongs to (absent: in no visit). */
+  /** Of the tracked presses (by pressKey): the segment of the visit each belongs to (absent: in no visit). */
   segmentOfPress: Map<string, string | null>;
 }
 
@@ -131,32 +160,31 @@ export function foldVisits(input: VisitReportInput): VisitFold {
 
   const presses = input.includeMisuse ? input.presses : input.presses.filter((p) => !p.misuse);
   const owner = attributeToVisits(presses, tickets, input.rules);
-  // Unattributed presses read one by one are counted like the store's groups (millions of them
-  // must not become millions of report moments).
-  const loose = new Map<string, PressCount>();
+  // Millions of presses stay counted in groups; only a visit's own become moments of their own.
+  const groupKey = (touchpointId: string, level: number, misuse: boolean, bucket: number) =>
+    `${touchpointId}\u0000${level}\u0000${misuse ? 1 : 0}\u0000${bucket}`;
+  const groups = new Map<string, PressCount>(
+    input.counted.map((g) => [groupKey(g.touchpointId, g.level, g.misuse, g.bucket), { ...g }]),
+  );
   const tracked = input.trackPresses?.size ? input.trackPresses : undefined;
   const segmentOfPress = new Map<string, string | null>();
   presses.forEach((press, i) => {
-    const experience = experienceOfPress(press.level, scale);
-    const expected = input.expectedAt.get(press.touchpointId);
     const ticket = owner[i]!;
-    if (ticket === UNATTRIBUTED) {
-      const bucket = press.at - (press.at % input.bucketMs);
-      const key = `${press.touchpointId}\u0000${press.level}\u0000${bucket}`;
-      const group = loose.get(key);
-      if (group) group.count += 1;
-      else loose.set(key, { touchpointId: press.touchpointId, level: press.level, misuse: false, bucket, count: 1 });
-      return;
-    }
+    if (ticket === UNATTRIBUTED) return;
+    const bucket = press.at - (press.at % input.bucketMs);
+    const group = groups.get(groupKey(press.touchpointId, press.level, press.misuse, bucket));
+    if (!group || group.count === 0) throw new Error(`a press read one by one was not counted: ${pressKey(press)}`);
+    group.count -= 1;
     const segmentId = tickets[ticket]!.segmentId;
-    if (tracked && press.id !== undefined && tracked.has(press.id)) segmentOfPress.set(press.id, segmentId);
+    if (tracked?.has(pressKey(press))) segmentOfPress.set(pressKey(press), segmentId);
     if (!wanted(segmentId)) return;
+    const expected = input.expectedAt.get(press.touchpointId);
     join(ticket, {
       touchpointId: press.touchpointId,
       segmentId,
       visit: true,
       at: press.at,
-      experience,
+      experience: experienceOfPress(press.level, scale),
       level: press.level,
       ...(expected === undefined ? {} : { expected }),
     });
@@ -184,8 +212,8 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   }
 
   const unattributedAt = new Map<string, number>();
-  for (const group of [...input.counted, ...loose.values()]) {
-    if (group.misuse && !input.includeMisuse) continue;
+  for (const group of groups.values()) {
+    if (group.count === 0 || (group.misuse && !input.includeMisuse)) continue;
     unattributedAt.set(group.touchpointId, (unattributedAt.get(group.touchpointId) ?? 0) + group.count);
     if (input.segmentId !== undefined) continue;
     const expected = input.expectedAt.get(group.touchpointId);
@@ -203,6 +231,8 @@ export function foldVisits(input: VisitReportInput): VisitFold {
 
   const visits: VisitSummary[] = [];
   for (const [ticket, list] of visitMoments) {
+    // Sorted in place once: the list becomes the visit's path as it is (no copy per moment).
+    list.sort((a, b) => a.at - b.at);
     const summary = peakEnd(list);
     if (!summary) continue;
     const t = tickets[ticket]!;
@@ -214,9 +244,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
       rating: ratingOf.get(ticket) ?? null,
       vsExpectation: vsExpectationOf.get(ticket) ?? null,
       ...summary,
-      path: [...list]
-        .sort((a, b) => a.at - b.at)
-        .map((m) => ({ at: m.at, touchpointId: m.touchpointId, experience: m.experience })),
+      path: list,
     });
   }
   visits.sort((a, b) => a.path[a.path.length - 1]!.at - b.path[b.path.length - 1]!.at);

@@ -5,7 +5,7 @@ import type { ReasonFacts } from './reasons.ts';
 import { type JourneyStage, touchpointReport } from './report.ts';
 import { type AnalyticsFilter, foldSpan, type SpanInput, stageOfTouchpoint } from './venue-report.ts';
 import { DEFAULT_EXPERIENCE_SCALE } from './scores.ts';
-import { foldVisits, type PressFacts, type TicketFacts, type VisitReportInput } from './visit-report.ts';
+import { countPresses, foldVisits, type PressFacts, type TicketFacts, type VisitReportInput } from './visit-report.ts';
 import { attributeToVisits, peakEnd, UNATTRIBUTED, type VisitRules } from './visits.ts';
 
 const MIN = 60_000;
@@ -57,11 +57,12 @@ const rating = (ticketId: string, at: number, fields: Partial<VisitRated> = {}):
   ...fields,
 });
 
+/** The store counts every press, those read one by one too. */
 const input = (fields: Partial<VisitReportInput>): VisitReportInput => ({
   range: { from: 0, to: 1_000 * MIN },
   tickets: [],
   presses: [],
-  counted: [],
+  counted: countPresses(fields.presses ?? [], 60 * MIN),
   ratings: [],
   rules,
   scale: DEFAULT_EXPERIENCE_SCALE,

@@ -97,11 +97,18 @@ function grouped(
   return new Map([...groups].map(([key, list]) => [key, timeline(list)]));
 }
 
-/** The presses' order in time (their own order when it already is, as the store returns them). */
-function timeOrder(presses: readonly VisitPress[]): number[] | null {
-  for (let i = 1; i < presses.length; i += 1)
-    if (presses[i]!.at < presses[i - 1]!.at)
+/**
+ * The order to walk the presses in: their own when the presses of each `orderOf` key already
+ * come oldest first (as the store reads them, window by window), else by time.
+ */
+function timeOrder(presses: readonly VisitPress[], orderOf: (press: VisitPress) => string): number[] | null {
+  const last = new Map<string, number>();
+  for (const press of presses) {
+    const rule = orderOf(press);
+    if (rule !== '' && press.at < (last.get(rule) ?? Number.NEGATIVE_INFINITY))
       return presses.map((_, j) => j).sort((a, b) => presses[a]!.at - presses[b]!.at || a - b);
+    last.set(rule, press.at);
+  }
   return null;
 }
 
@@ -130,7 +137,14 @@ export function attributeToVisits(
   );
   const hasKioskPress = new Uint8Array(tickets.length);
   const hasExitPress = new Uint8Array(tickets.length);
-  const order = timeOrder(presses);
+  // Counter presses need no order; a kiosk's presses, and the exits', are walked oldest first.
+  const order = timeOrder(presses, (press) =>
+    rules.counterOfTouchpoint.has(press.touchpointId)
+      ? ''
+      : rules.kioskTouchpoints.has(press.touchpointId)
+        ? `kiosk\u0000${press.deviceId}`
+        : 'exit',
+  );
   for (let k = 0; k < presses.length; k += 1) {
     const i = order ? order[k]! : k;
     const press = presses[i]!;
@@ -158,6 +172,75 @@ export function attributeToVisits(
     }
   }
   return owner;
+}
+
+/** Presses at these touchpoints in [from, to), on one kiosk where it names one. */
+export interface PressWindow {
+  touchpointIds: readonly string[];
+  from: number;
+  to: number;
+  deviceId?: string;
+}
+
+/** Inclusive [from, to] intervals merged where they touch, as half-open windows. */
+function mergedWindows(
+  intervals: [number, number][],
+  touchpointIds: readonly string[],
+  deviceId?: string,
+): PressWindow[] {
+  if (touchpointIds.length === 0) return [];
+  intervals.sort((a, b) => a[0] - b[0]);
+  const windows: PressWindow[] = [];
+  let last: PressWindow | undefined;
+  for (const [from, through] of intervals) {
+    if (last && from <= last.to) last.to = Math.max(last.to, through + 1);
+    else {
+      last = { touchpointIds, from, to: through + 1, ...(deviceId === undefined ? {} : { deviceId }) };
+      windows.push(last);
+    }
+  }
+  return windows;
+}
+
+/**
+ * Every press attributeToVisits could claim lies in one of these windows (and a press in none
+ * stays unattributed), so the store reads one by one only these and counts the rest: a counter's
+ * box after its services, each kiosk's boxes after it issued a ticket, the exits only where
+ * exactly one service lies in the window before. Windows of one rule and kiosk never overlap.
+ */
+export function claimableWindows(tickets: readonly VisitTicket[], rules: VisitRules): PressWindow[] {
+  const windows: PressWindow[] = [];
+  const served = tickets.filter((t) => t.servedAt !== null && t.counterId !== null);
+  const counterTouchpoints = new Map<string, string[]>();
+  for (const [touchpointId, counterId] of rules.counterOfTouchpoint)
+    counterTouchpoints.set(counterId, [...(counterTouchpoints.get(counterId) ?? []), touchpointId]);
+  for (const [counterId, touchpointIds] of counterTouchpoints) {
+    const services = served.filter((t) => t.counterId === counterId);
+    windows.push(
+      ...mergedWindows(
+        services.map((t) => [t.servedAt!, t.servedAt! + rules.windowMs]),
+        touchpointIds,
+      ),
+    );
+  }
+  const issued = new Map<string, [number, number][]>();
+  for (const t of tickets)
+    if (t.kioskId !== null)
+      issued.set(t.kioskId, [...(issued.get(t.kioskId) ?? []), [t.issuedAt, t.issuedAt + rules.kioskWindowMs]]);
+  for (const [kioskId, intervals] of issued)
+    windows.push(...mergedWindows(intervals, [...rules.kioskTouchpoints], kioskId));
+  const times = served.map((t) => t.servedAt!).sort((a, b) => a - b);
+  const alone: [number, number][] = [];
+  for (let i = 0; i < times.length; i += 1) {
+    const from = Math.max(times[i]!, i > 0 ? times[i - 1]! + rules.windowMs + 1 : Number.NEGATIVE_INFINITY);
+    const through = Math.min(
+      times[i]! + rules.windowMs,
+      i + 1 < times.length ? times[i + 1]! - 1 : Number.POSITIVE_INFINITY,
+    );
+    if (from <= through) alone.push([from, through]);
+  }
+  windows.push(...mergedWindows(alone, [...rules.exitTouchpoints]));
+  return windows;
 }
 
 export interface VisitMoment {

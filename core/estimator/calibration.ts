@@ -59,6 +59,8 @@ export interface CalibrationConfig {
   decay: number;
   /** Cost of one posted minute, in kept promises. */
   paddingPerMin: number;
+  /** Least share of paddingPerMin a posted minute costs while promises are owed (see postingPolicy). */
+  minPaddingShare: number;
   /** Wanted total actual / total posted over posted waits of 10 minutes and more. */
   longWaitRatio: number;
   /** Weight of the long-wait term with no promises to spare or owed. */
@@ -146,8 +148,11 @@ export function postingPolicy(
   const promises = promiseBudget(calibration, cfg, pending) / cfg.budgetScale;
   const padding = longWaitBudgetMin(calibration, cfg, pending) / cfg.ratioBudgetScaleMin;
   const weight = cfg.longWaitWeight * Math.exp(promises - padding);
+  // With promises owed, a posted minute costs less too: on wide distributions (long services,
+  // priority customers overtaking) the padding cost alone held the posted quantile under target.
+  const paddingShare = Math.min(1, Math.max(cfg.minPaddingShare, Math.exp(promises)));
   return {
-    paddingPerMin: cfg.paddingPerMin,
+    paddingPerMin: cfg.paddingPerMin * paddingShare,
     longWaitRatio: cfg.longWaitRatio + cfg.ratioMargin,
     longWaitWeight: Math.min(cfg.maxWeight, Math.max(cfg.minWeight, weight)),
     minLevel: cfg.minLevel,

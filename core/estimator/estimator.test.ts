@@ -342,6 +342,29 @@ describe('calibration', () => {
     expect(postingPolicy(served(100, 0), cfg).longWaitWeight).toBe(0.01); // clipped
   });
 
+  it('makes a posted minute cheaper while promises are owed, down to minPaddingShare', () => {
+    const cfg = {
+      ...DEFAULT_ESTIMATOR_CONFIG,
+      target: 0.9,
+      margin: 0,
+      budgetScale: 1,
+      paddingPerMin: 0.01,
+      minPaddingShare: 0.25,
+    };
+    const served = (checked: number, kept: number) => ({ ...initialCalibration(), checked, kept });
+    // promises to spare (10 - 0.9 x 10 = 1): the full cost
+    expect(postingPolicy(served(10, 10), cfg).paddingPerMin).toBeCloseTo(0.01, 12);
+    // 0.5 promise owed (9 - 0.9 x 10.5 = -0.45): e^-0.45 of it
+    expect(postingPolicy(served(10.5, 9), cfg).paddingPerMin).toBeCloseTo(0.01 * Math.exp(-0.45), 12);
+    // far behind: never under a quarter
+    expect(postingPolicy(served(100, 0), cfg).paddingPerMin).toBeCloseTo(0.0025, 12);
+    // a cheaper minute posts a higher quantile of the same waits: 9 of 10 paths within 6, the last at 30
+    const waits = Float64Array.from([1, 2, 3, 4, 5, 6, 6, 6, 6, 30]);
+    const policy = { paddingPerMin: 0.01, longWaitRatio: 0.85, longWaitWeight: 0, minLevel: 0.3 };
+    expect(choosePosted(waits, { ...policy, paddingPerMin: 0.0025 }).postedMin).toBe(30);
+    expect(choosePosted(waits, policy).postedMin).toBe(6);
+  });
+
   it('keeps the long waits honest: padding past the ratio raises the weight, waits that ran long lower it', () => {
     const cfg = {
       ...DEFAULT_ESTIMATOR_CONFIG,

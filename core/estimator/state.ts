@@ -44,6 +44,7 @@ export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   margin: 0.05,
   decay: 0.002,
   paddingPerMin: 0.01,
+  minPaddingShare: 0.25,
   longWaitRatio: 0.8,
   longWaitWeight: 0.3,
   budgetScale: 6,

@@ -193,7 +193,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     const groups = await this.store.feedbackSummary(
       venueId,
       { from: now - lookbackMs(rules), to: now + 1 },
-      { bucketMs: MINUTE_MS, exceptTouchpoints: [] },
+      { bucketMs: MINUTE_MS },
     );
     const presses = groups
       .filter((g) => !g.misuse)

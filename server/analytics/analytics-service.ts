@@ -9,8 +9,8 @@ import {
 } from '../../core/analytics/report.ts';
 import { type AnalyticsFilter, foldSpan, stageOfTouchpoint } from '../../core/analytics/venue-report.ts';
 import { DEFAULT_EXPERIENCE_SCALE, type ExperienceScale, expectationOfTarget } from '../../core/analytics/scores.ts';
-import type { TicketFacts } from '../../core/analytics/visit-report.ts';
-import type { VisitRules } from '../../core/analytics/visits.ts';
+import { pathOf, type TicketFacts } from '../../core/analytics/visit-report.ts';
+import { claimableWindows, type VisitRules } from '../../core/analytics/visits.ts';
 import { MINUTE_MS, type QueueEvent } from '../../core/queue/types.ts';
 import { phoneTouchpoint, type Venue } from '../../core/venue.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -111,7 +111,6 @@ export class AnalyticsService {
         : DEFAULT_ATTRIBUTION_WINDOW_MS);
     const bucketMs = options.report?.trendBucketMs ?? DEFAULT_REPORT_OPTIONS.trendBucketMs;
     const rules = visitRules(venue, windowMs);
-    const reachable = [...rules.counterOfTouchpoint.keys(), ...rules.kioskTouchpoints, ...rules.exitTouchpoints];
     const mapped = [...venue.touchpoints, phoneTouchpoint(venue)];
     const stageOf = stageOfTouchpoint(new Map(mapped.map((tp) => [tp.id, tp.stage])));
     const reasonsOf = new Map(mapped.map((tp) => [tp.id, tp.reasons.map((r) => r.id)]));
@@ -121,14 +120,21 @@ export class AnalyticsService {
       ...(options.touchpointId === undefined ? {} : { touchpointId: options.touchpointId }),
     };
     const tickets = ticketFacts(options.queueLog ?? (await this.store.queueEvents(venueId)));
+    const claimable = claimableWindows(tickets, rules);
     const expectedAt = new Map(
       venue.touchpoints.flatMap((tp) => (tp.target === undefined ? [] : [[tp.id, expectationOfTarget(tp.target)]])),
     );
 
     const span = async (range: { from: number; to: number }) => {
+      // Only the presses a visit could claim are read one by one; every press is counted.
+      const inRange = claimable.flatMap((w) =>
+        w.from < range.to && w.to > range.from
+          ? [{ ...w, from: Math.max(w.from, range.from), to: Math.min(w.to, range.to) }]
+          : [],
+      );
       const [presses, counted, ratings, reasons] = await Promise.all([
-        this.store.feedbackPresses(venueId, range, reachable),
-        this.store.feedbackSummary(venueId, range, { bucketMs, exceptTouchpoints: reachable }),
+        this.store.feedbackPresses(venueId, inRange),
+        this.store.feedbackSummary(venueId, range, { bucketMs }),
         this.store.visitRatings(venueId, range),
         this.store.feedbackReasons(venueId, range),
       ]);
@@ -192,7 +198,7 @@ export class AnalyticsService {
         meanPeakEnd: meanOf(items.map((s) => s.peakEnd)),
         meanVsExpectation: meanOf(items.flatMap((s) => (s.vsExpectation === null ? [] : [s.vsExpectation]))),
         unattributed: now.unattributed,
-        items: items.slice(-500),
+        items: items.slice(-500).map((visit) => ({ ...visit, path: pathOf(visit) })),
       },
       surprise: surpriseVsFeedback(now.afterWaits),
     };

@@ -103,7 +103,7 @@ async function effectData(store: HubStore, venueId: string, task: Task, tasks: r
     return { calls };
   }
   // On the venue's own scale, as its analytics score the same presses.
-  const presses = await store.feedbackPresses(venueId, range, [task.subject]);
+  const presses = await store.feedbackPresses(venueId, [{ touchpointIds: [task.subject], ...range }]);
   const scale = (await store.getVenue(venueId))?.analytics.experienceScale;
   return {
     moments: presses

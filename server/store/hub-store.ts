@@ -1,3 +1,4 @@
+import type { PressWindow } from '../../core/analytics/visits.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
 import type { AnyEventEnvelope, VisitRated } from '../../core/events.ts';
@@ -68,20 +69,20 @@ export interface HubStore {
   queueEvents(venueId: string): Promise<QueueEvent[]>;
   /** The venue whose queue holds this ticket (its link names only the ticket), if any. */
   ticketVenue(ticketId: string): Promise<string | undefined>;
-  /** A venue's smiley presses at the given touchpoints with corrected times in [from, to), oldest first. */
-  feedbackPresses(
-    venueId: string,
-    range: { from: number; to: number },
-    touchpointIds: readonly string[],
-  ): Promise<PressRecord[]>;
   /**
-   * A venue's presses in [from, to) counted per touchpoint, level, misuse flag and time bucket,
-   * leaving out `exceptTouchpoints` (analytics over millions of presses without moving each one).
+   * A venue's smiley presses in the windows (touchpoints, corrected times in [from, to), a kiosk
+   * if named), oldest first, from the press columns (migration 12), never the payloads. A press in
+   * two windows is listed twice: callers pass windows that do not overlap.
+   */
+  feedbackPresses(venueId: string, windows: readonly PressWindow[]): Promise<PressRecord[]>;
+  /**
+   * A venue's presses in [from, to) counted per touchpoint, level, misuse flag and time bucket
+   * (analytics over millions of presses without moving each one).
    */
   feedbackSummary(
     venueId: string,
     range: { from: number; to: number },
-    options: { bucketMs: number; exceptTouchpoints: readonly string[] },
+    options: { bucketMs: number },
   ): Promise<PressGroup[]>;
   /**
    * A venue's follow-up reasons (feedback.reason) with corrected times in [from, to), oldest first,
@@ -151,7 +152,6 @@ export interface PressGroup {
 }
 
 export interface PressRecord {
-  id: string;
   /** Corrected time (device clock + measured offset). */
   at: number;
   /** The kiosk that recorded it. */
@@ -168,7 +168,8 @@ export interface ReasonRecord {
   touchpointId: string;
   pressId: string;
   reasonId: string;
-  press: { touchpointId: string; deviceId: string } | null;
+  /** The press as the hub holds it; a press is told apart by device, touchpoint and time. */
+  press: { touchpointId: string; deviceId: string; at: number } | null;
 }
 
 export class QueueVersionConflict extends Error {

@@ -1,8 +1,15 @@
-import type { Expression, ExpressionBuilder, RawBuilder } from 'kysely';
+import type { Expression, ExpressionBuilder } from 'kysely';
 import { sql } from './kysely.ts';
 import { type Clock, systemClock } from '../../core/logger.ts';
+import type { PressWindow } from '../../core/analytics/visits.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
-import { type AnyEventEnvelope, parseEvent, parseVisitRated, type VisitRated } from '../../core/events.ts';
+import {
+  type AnyEventEnvelope,
+  type FeedbackLevel,
+  parseEvent,
+  parseVisitRated,
+  type VisitRated,
+} from '../../core/events.ts';
 import type { ComponentHealth, TouchpointCounts } from '../../core/protocol.ts';
 import { parseQueueEvent, type QueueEvent } from '../../core/queue/index.ts';
 import { type Venue, venueSchema } from '../../core/venue.ts';
@@ -27,6 +34,7 @@ import {
   type WebhookDeliveryState,
 } from './hub-store.ts';
 import {
+  PRESS_HOUR_MS,
   ticketIdOf,
   type TouchpointCountRow,
   toComponentHealth,
@@ -60,9 +68,6 @@ export abstract class KyselyHubStore implements HubStore {
 
   /** A text column to sort by in byte order (SQLite's own), whatever collation the database has. */
   protected abstract byteOrder(column: string): Expression<string>;
-
-  /** The touchpointId of a feedback.pressed row's payload, as SQL. */
-  protected abstract pressTouchpoint(): RawBuilder<string>;
 
   /** Whether an append failed because another writer took the version first (a key violation). */
   protected lostAppendRace(_error: unknown): boolean {
@@ -360,71 +365,159 @@ export abstract class KyselyHubStore implements HubStore {
     return row?.venue_id;
   }
 
-  async feedbackPresses(
+  /**
+   * Windows that share touchpoints and kiosk are read together, one query per touchpoint over
+   * their whole extent, and the rows between them dropped here: a month of visits makes thousands
+   * of windows, and thousands of round trips cost PostgreSQL more than the rows do.
+   */
+  async feedbackPresses(venueId: string, windows: readonly PressWindow[]): Promise<PressRecord[]> {
+    const groups = new Map<string, PressWindow[]>();
+    for (const window of windows) {
+      if (window.from >= window.to || window.touchpointIds.length === 0) continue;
+      const key = `${window.deviceId ?? ''}\u0000${[...window.touchpointIds].sort().join('\u0000')}`;
+      groups.set(key, [...(groups.get(key) ?? []), window]);
+    }
+    const lists: PressRecord[][] = [];
+    for (const group of groups.values()) {
+      group.sort((a, b) => a.from - b.from);
+      const extent = { from: group[0]!.from, to: group.reduce((to, w) => Math.max(to, w.to), group[0]!.to) };
+      const { touchpointIds, deviceId } = group[0]!;
+      const touchpointLists = await Promise.all(
+        [...new Set(touchpointIds)].map((touchpointId) => this.pressesAt(venueId, touchpointId, extent, deviceId)),
+      );
+      let w = 0;
+      lists.push(
+        mergeByTime(touchpointLists).filter((press) => {
+          while (w < group.length && group[w]!.to <= press.at) w += 1;
+          return w < group.length && press.at >= group[w]!.from;
+        }),
+      );
+    }
+    return mergeByTime(lists);
+  }
+
+  /** One touchpoint's presses in [from, to), oldest first, on one kiosk if named. */
+  private async pressesAt(
     venueId: string,
+    touchpointId: string,
     range: { from: number; to: number },
-    touchpointIds: readonly string[],
+    deviceId?: string,
   ): Promise<PressRecord[]> {
-    if (touchpointIds.length === 0) return [];
-    const rows = await this.db
+    // From the covering index events_presses (migration 12): no payload is read or parsed.
+    let query = this.db
       .selectFrom('events')
-      .select(['id', 'corrected_at', 'device_id', 'payload'])
+      .select(['corrected_at', 'device_id', 'level', 'misuse'])
       .where('venue_id', '=', venueId)
       .where('type', '=', 'feedback.pressed')
+      .where('touchpoint_id', '=', touchpointId)
       .where('corrected_at', '>=', range.from)
-      .where('corrected_at', '<', range.to)
-      .where(this.pressTouchpoint(), 'in', touchpointIds)
-      .orderBy('corrected_at')
-      .execute();
-    // Presses have few distinct payloads: each is parsed once, not once per row.
-    const parsed = new Map<string, ReturnType<typeof parsePress>>();
-    return rows.map((row) => {
-      let press = parsed.get(row.payload);
-      if (!press) {
-        press = parsePress(row.payload);
-        parsed.set(row.payload, press);
-      }
-      return { id: row.id, at: row.corrected_at, deviceId: row.device_id, ...press };
-    });
+      .where('corrected_at', '<', range.to);
+    if (deviceId !== undefined) query = query.where('device_id', '=', deviceId);
+    const rows = await query.orderBy('corrected_at').execute();
+    return rows.map((row) => ({
+      at: row.corrected_at,
+      deviceId: row.device_id,
+      touchpointId,
+      level: row.level as FeedbackLevel,
+      misuse: Boolean(row.misuse),
+    }));
   }
 
   /**
-   * Presses are grouped in SQL by their payload text and time bucket: they have few distinct
-   * payloads (touchpoint x level x source x misuse), so a million rows become a few thousand
-   * groups without parsing JSON per row; each distinct payload is parsed once here. (`%` is
-   * integer arithmetic in both dialects, where `/` with a bound number may divide as reals.)
+   * Whole hours come from press_hours (migration 13) when the buckets are whole hours; the rest of
+   * the range (its ragged ends, or all of it for finer buckets) is counted from the presses.
    */
   async feedbackSummary(
     venueId: string,
     range: { from: number; to: number },
-    options: { bucketMs: number; exceptTouchpoints: readonly string[] },
+    options: { bucketMs: number },
   ): Promise<PressGroup[]> {
-    const groups = await this.db
+    const { bucketMs } = options;
+    const from = Math.ceil(range.from / PRESS_HOUR_MS) * PRESS_HOUR_MS;
+    const to = Math.floor(range.to / PRESS_HOUR_MS) * PRESS_HOUR_MS;
+    if (bucketMs % PRESS_HOUR_MS !== 0 || from >= to) return this.pressGroups(venueId, range, bucketMs);
+    const parts = await Promise.all([
+      this.pressGroups(venueId, { from: range.from, to: from }, bucketMs),
+      this.hourGroups(venueId, { from, to }, bucketMs),
+      this.pressGroups(venueId, { from: to, to: range.to }, bucketMs),
+    ]);
+    const byKey = new Map<string, PressGroup>();
+    for (const group of parts.flat()) {
+      const key = `${group.touchpointId}\u0000${group.level}\u0000${group.misuse}\u0000${group.bucket}`;
+      const same = byKey.get(key);
+      if (same) same.count += group.count;
+      else byKey.set(key, group);
+    }
+    return [...byKey.values()];
+  }
+
+  private async hourGroups(
+    venueId: string,
+    range: { from: number; to: number },
+    bucketMs: number,
+  ): Promise<PressGroup[]> {
+    const rows = await this.db
+      .selectFrom('press_hours')
+      .select([
+        'touchpoint_id',
+        'level',
+        'misuse',
+        sql<number>`hour - (hour % ${bucketMs})`.as('bucket'),
+        (eb) => eb.fn.sum<number>('count').as('count'),
+      ])
+      .where('venue_id', '=', venueId)
+      .where('hour', '>=', range.from)
+      .where('hour', '<', range.to)
+      .groupBy(['touchpoint_id', 'level', 'misuse', sql.ref('bucket')])
+      .execute();
+    return rows.map((row) => toPressGroup(row));
+  }
+
+  /**
+   * Counted in SQL from the covering index, one index range per touchpoint the venue has presses
+   * at (found by a loose index scan: one seek per touchpoint, in both dialects), so a short range
+   * of a venue with years of presses reads only that range. (`%` is integer arithmetic in both
+   * dialects, where `/` with a bound number may divide as reals.)
+   */
+  private async pressGroups(
+    venueId: string,
+    range: { from: number; to: number },
+    bucketMs: number,
+  ): Promise<PressGroup[]> {
+    if (range.from >= range.to) return [];
+    const touchpoints = await this.pressedTouchpoints(venueId);
+    if (touchpoints.length === 0) return [];
+    const rows = await this.db
       .selectFrom('events')
       .select([
-        'payload',
-        sql<number>`corrected_at - (corrected_at % ${options.bucketMs})`.as('bucket'),
+        'touchpoint_id',
+        'level',
+        'misuse',
+        sql<number>`corrected_at - (corrected_at % ${bucketMs})`.as('bucket'),
         (eb) => eb.fn.countAll<number>().as('count'),
       ])
       .where('venue_id', '=', venueId)
       .where('type', '=', 'feedback.pressed')
+      .where('touchpoint_id', 'in', touchpoints)
       .where('corrected_at', '>=', range.from)
       .where('corrected_at', '<', range.to)
-      .groupBy(['payload', sql.ref('bucket')])
+      .groupBy(['touchpoint_id', 'level', 'misuse', sql.ref('bucket')])
       .execute();
-    const except = new Set(options.exceptTouchpoints);
-    const presses = new Map<string, ReturnType<typeof parsePress>>();
-    const byKey = new Map<string, PressGroup>();
-    for (const { payload, bucket, count } of groups) {
-      const press = presses.get(payload) ?? parsePress(payload);
-      presses.set(payload, press);
-      if (except.has(press.touchpointId)) continue;
-      const key = `${press.touchpointId}\u0000${press.level}\u0000${press.misuse}\u0000${bucket}`;
-      const group = byKey.get(key);
-      if (group) group.count += count;
-      else byKey.set(key, { ...press, bucket, count });
-    }
-    return [...byKey.values()];
+    return rows.map((row) => toPressGroup(row));
+  }
+
+  /** Every touchpoint a venue has presses at, misuse or not: one index seek per touchpoint. */
+  private async pressedTouchpoints(venueId: string): Promise<string[]> {
+    const { rows } = await sql<{ touchpoint_id: string }>`
+      WITH RECURSIVE pressed (touchpoint_id) AS (
+        SELECT min(touchpoint_id) FROM events WHERE venue_id = ${venueId} AND type = 'feedback.pressed'
+        UNION ALL
+        SELECT (SELECT min(touchpoint_id) FROM events
+                 WHERE venue_id = ${venueId} AND type = 'feedback.pressed' AND touchpoint_id > pressed.touchpoint_id)
+          FROM pressed WHERE pressed.touchpoint_id IS NOT NULL
+      )
+      SELECT touchpoint_id FROM pressed WHERE touchpoint_id IS NOT NULL`.execute(this.db);
+    return rows.map((row) => row.touchpoint_id);
   }
 
   async feedbackReasons(venueId: string, range: { from: number; to: number }): Promise<ReasonRecord[]> {
@@ -442,18 +535,18 @@ export abstract class KyselyHubStore implements HubStore {
       return { id: row.id, at: row.corrected_at, deviceId: row.device_id, ...payload };
     });
     // Reasons are few beside presses: their presses are read by id, a few hundred at a time.
-    const presses = new Map<string, { touchpointId: string; deviceId: string }>();
+    const presses = new Map<string, NonNullable<ReasonRecord['press']>>();
     const ids = [...new Set(reasons.map((r) => r.pressId))];
     for (let i = 0; i < ids.length; i += 500) {
       const found = await this.db
         .selectFrom('events')
-        .select(['id', 'device_id', 'payload'])
+        .select(['id', 'device_id', 'touchpoint_id', 'corrected_at'])
         .where('venue_id', '=', venueId)
         .where('type', '=', 'feedback.pressed')
         .where('id', 'in', ids.slice(i, i + 500))
         .execute();
       for (const row of found)
-        presses.set(row.id, { touchpointId: parsePress(row.payload).touchpointId, deviceId: row.device_id });
+        presses.set(row.id, { touchpointId: row.touchpoint_id!, deviceId: row.device_id, at: row.corrected_at });
     }
     return reasons.map((r) => ({
       id: r.id,
@@ -689,7 +782,36 @@ function parseVenue(config: string): Venue {
   return venueSchema.parse(JSON.parse(config));
 }
 
-function parsePress(payload: string): { touchpointId: string; level: 1 | 2 | 3 | 4; misuse: boolean } {
-  const press = JSON.parse(payload) as { touchpointId: string; level: 1 | 2 | 3 | 4; misuse?: boolean };
-  return { touchpointId: press.touchpointId, level: press.level, misuse: press.misuse === true };
+/** Lists each in time order merged into one, oldest first (on a tie, the earlier list's first). */
+function mergeByTime<T extends { at: number }>(lists: readonly T[][]): T[] {
+  let merged: T[] = [];
+  for (const list of lists) {
+    if (merged.length === 0) {
+      merged = list;
+      continue;
+    }
+    const out: T[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < merged.length || j < list.length)
+      out.push(j >= list.length || (i < merged.length && merged[i]!.at <= list[j]!.at) ? merged[i++]! : list[j++]!);
+    merged = out;
+  }
+  return merged;
+}
+
+function toPressGroup(row: {
+  touchpoint_id: string | null;
+  level: number | null;
+  misuse: number | null;
+  bucket: number;
+  count: number;
+}): PressGroup {
+  return {
+    touchpointId: row.touchpoint_id!,
+    level: row.level as FeedbackLevel,
+    misuse: Boolean(row.misuse),
+    bucket: Number(row.bucket),
+    count: Number(row.count),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Migration } from '../../storage/migration.ts';
-import { ticketIdOf } from './store-rows.ts';
+import { pressColumns, ticketIdOf } from './store-rows.ts';
 
 /**
  * The hub's schema, one list for SQLite and PostgreSQL: SQL both accept (ON CONFLICT, no
@@ -143,7 +143,12 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
     `,
     // Filled by the function appends use, so both dialects hold the same ids whatever a body holds
     // (SQL's JSON functions differ between them, and PostgreSQL's refuse a "\u0000" escape).
-    fill: { table: 'queue_events', from: 'body', column: 'ticket_id', value: (body) => ticketIdOf(JSON.parse(body)) },
+    fill: {
+      table: 'queue_events',
+      from: 'body',
+      columns: { ticket_id: 'text' },
+      values: (body) => ({ ticket_id: ticketIdOf(JSON.parse(body)) }),
+    },
   },
   {
     version: 8,
@@ -209,6 +214,48 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
                       WHERE first.venue_id = tasks.venue_id AND first.cause_key = tasks.cause_key
                         AND first.state <> 'verified' AND first.id < tasks.id);
       CREATE UNIQUE INDEX tasks_open_cause ON tasks (venue_id, cause_key) WHERE state <> 'verified';
+    `,
+  },
+  {
+    version: 12,
+    sql: `
+      -- A press's touchpoint, level and misuse flag as columns (NULL on other events), so analytics
+      -- reads a touchpoint's presses from one covering index instead of parsing a million payloads
+      -- (docs/analytics.md "How fast"). Written by every insert, filled here for presses stored before.
+      ALTER TABLE events ADD COLUMN touchpoint_id TEXT;
+      ALTER TABLE events ADD COLUMN level INTEGER;
+      ALTER TABLE events ADD COLUMN misuse INTEGER;
+      CREATE INDEX events_presses ON events (venue_id, touchpoint_id, corrected_at, level, misuse, device_id)
+        WHERE type = 'feedback.pressed';
+      -- Follow-up reasons are few beside presses: found without stepping over every press.
+      CREATE INDEX events_reasons ON events (venue_id, corrected_at) WHERE type = 'feedback.reason';
+    `,
+    fill: {
+      table: 'events',
+      from: 'payload',
+      where: "type = 'feedback.pressed'",
+      columns: { touchpoint_id: 'text', level: 'integer', misuse: 'integer' },
+      values: (payload) => pressColumns(JSON.parse(payload)),
+    },
+  },
+  {
+    version: 13,
+    sql: `
+      -- Presses counted per hour (touchpoint, level, misuse), bumped in each batch's transaction as
+      -- touchpoint_counts is: a month's report reads thousands of rows, not a million presses.
+      CREATE TABLE press_hours (
+        venue_id TEXT NOT NULL,
+        hour BIGINT NOT NULL,
+        touchpoint_id TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        misuse INTEGER NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (venue_id, hour, touchpoint_id, level, misuse)
+      );
+      INSERT INTO press_hours (venue_id, hour, touchpoint_id, level, misuse, count)
+        SELECT venue_id, corrected_at - (corrected_at % 3600000), touchpoint_id, level, misuse, count(*)
+          FROM events WHERE type = 'feedback.pressed'
+         GROUP BY venue_id, corrected_at - (corrected_at % 3600000), touchpoint_id, level, misuse;
     `,
   },
 ];

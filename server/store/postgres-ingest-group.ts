@@ -3,7 +3,7 @@ import type { IngestOutcome } from './hub-store.ts';
 import type { PendingBatch } from './ingest-group.ts';
 import { type IngestPlan, planIngest } from './ingest-plan.ts';
 import { CompiledQuery } from './kysely.ts';
-import { componentStatusUpdates, feedbackIncrements } from './store-rows.ts';
+import { componentStatusUpdates, feedbackIncrements, hourArrays, hourIncrements, pressArrays } from './store-rows.ts';
 import type { HubDb } from './tables.ts';
 
 /** A group whose writes failed: it rolled back, and each of its batches is stored alone. */
@@ -77,15 +77,21 @@ async function writeGroup(
   const column = <T, R>(list: readonly T[], pick: (item: T) => R) => list.map(pick);
   const [written] = await query<{ n: number }>(
     `WITH inserted AS (
-       INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
+       INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload,
+                           touchpoint_id, level, misuse)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::bigint[],
-                            $8::bigint[], $9::bigint[], $10::text[])
+                            $8::bigint[], $9::bigint[], $10::text[], $27::text[], $28::int[], $29::int[])
        ON CONFLICT DO NOTHING
        RETURNING 1
      ), counted AS (
        INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count)
        SELECT * FROM unnest($11::text[], $12::text[], $13::int[], $14::bigint[])
        ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = touchpoint_counts.count + excluded.count
+     ), hours AS (
+       INSERT INTO press_hours (venue_id, hour, touchpoint_id, level, misuse, count)
+       SELECT * FROM unnest($30::text[], $31::bigint[], $32::text[], $33::int[], $34::int[], $35::bigint[])
+       ON CONFLICT (venue_id, hour, touchpoint_id, level, misuse)
+         DO UPDATE SET count = press_hours.count + excluded.count
      ), components AS (
        INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
        SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
@@ -126,6 +132,15 @@ async function writeGroup(
       column(accepted, ({ plan }) => plan.contiguousSeq),
       column(accepted, ({ batch }) => batch.context.clockOffsetMs),
       column(accepted, ({ batch }) => batch.context.receivedAt),
+      ...pressArrays(inserted),
+      ...hourArrays(
+        hourIncrements(
+          accepted.map(({ batch, plan }) => ({
+            inserted: plan.inserts.map(({ event }) => event),
+            context: batch.context,
+          })),
+        ),
+      ),
     ],
   );
   // An id some other device's event holds: the batch that sent it is refused, alone.

@@ -1,5 +1,5 @@
 import { type Clock, type Logger, silentLogger, systemClock } from '../../core/logger.ts';
-import type { Expression, RawBuilder } from 'kysely';
+import type { Expression } from 'kysely';
 import pg from 'pg';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import { type ColumnFill, pendingMigrations } from '../../storage/migration.ts';
@@ -11,6 +11,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
 import { correctedTime } from './event-time.ts';
+import { hourArrays, pressArrays } from './store-rows.ts';
 import type { HubDb, HubTables } from './tables.ts';
 
 export interface PostgresStoreOptions {
@@ -102,12 +103,6 @@ export class PostgresHubStore extends KyselyHubStore {
     return sql<string>`${sql.ref(column)} COLLATE "C"`;
   }
 
-  protected pressTouchpoint(): RawBuilder<string> {
-    // The CASE makes sure only press payloads are cast to jsonb, whatever order the planner
-    // evaluates the conditions in (another type's free text may hold what jsonb refuses).
-    return sql<string>`(CASE WHEN type = 'feedback.pressed' THEN payload::jsonb END) ->> 'touchpointId'`;
-  }
-
   protected override lostAppendRace(error: unknown): boolean {
     return error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === 'queue_events_pkey';
   }
@@ -170,11 +165,13 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
       // Ten parameters for any batch; Kysely's multi-row VALUES (ten per row) took 1.5x as long for 1000 events.
       const column = <T>(pick: (event: AnyEventEnvelope) => T) => events.map(pick);
       const rows = await query<{ id: string }>(
-        `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload)
-         SELECT e.id, e.venue_id, $3, e.seq, e.type, e.v, e.occurred_at, e.corrected_at, $5, e.payload
+        `INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload,
+                             touchpoint_id, level, misuse)
+         SELECT e.id, e.venue_id, $3, e.seq, e.type, e.v, e.occurred_at, e.corrected_at, $5, e.payload,
+                e.touchpoint_id, e.level, e.misuse
          FROM unnest($1::text[], $2::text[], $6::bigint[], $7::text[], $8::int[], $9::bigint[], $10::text[],
-                     $4::bigint[])
-           AS e (id, venue_id, seq, type, v, occurred_at, payload, corrected_at)
+                     $4::bigint[], $11::text[], $12::int[], $13::int[])
+           AS e (id, venue_id, seq, type, v, occurred_at, payload, corrected_at, touchpoint_id, level, misuse)
          ON CONFLICT DO NOTHING
          RETURNING id`,
         [
@@ -188,6 +185,7 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
           column((e) => e.v),
           column((e) => e.occurredAt),
           column((e) => JSON.stringify(e.payload)),
+          ...pressArrays(events),
         ],
       );
       if (rows.length === events.length) return undefined;
@@ -205,6 +203,15 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
           increments.map((r) => r.level),
           increments.map((r) => r.count),
         ],
+      );
+    },
+    async bumpHours(increments) {
+      await query(
+        `INSERT INTO press_hours (venue_id, hour, touchpoint_id, level, misuse, count)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::int[], $6::bigint[])
+         ON CONFLICT (venue_id, hour, touchpoint_id, level, misuse)
+         DO UPDATE SET count = press_hours.count + excluded.count`,
+        hourArrays(increments),
       );
     },
     async upsertComponents(rows) {
@@ -269,7 +276,7 @@ async function migratePostgres(pool: pg.Pool, schema: string, clock: Clock): Pro
       // Unqualified names in the migration text land in `schema` (first on this transaction's path).
       await client.query(`SET LOCAL search_path TO ${schema}`);
       await client.query(migration.sql);
-      if (migration.fill) await fillColumn(client, migration.fill);
+      if (migration.fill) await fillColumns(client, migration.fill);
       await client.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
         migration.version,
         clock.now(),
@@ -285,16 +292,23 @@ async function migratePostgres(pool: pg.Pool, schema: string, clock: Clock): Pro
 }
 
 /** A migration's fill (storage/migration.ts), a chunk of rows per statement, rows found by ctid. */
-async function fillColumn(client: pg.PoolClient, { table, from, column, value }: ColumnFill): Promise<void> {
+async function fillColumns(client: pg.PoolClient, { table, from, where, columns, values }: ColumnFill): Promise<void> {
   const { rows } = await client.query<{ id: string; source: string }>(
-    `SELECT ctid AS id, ${from} AS source FROM ${table}`,
+    `SELECT ctid AS id, ${from} AS source FROM ${table}${where ? ` WHERE ${where}` : ''}`,
   );
+  const names = Object.entries(columns);
+  const sets = names.map(([name, type], i) => `${name} = f.c${i}::${type}`).join(', ');
+  const arrays = names.map((_, i) => `$${i + 2}::text[]`).join(', ');
+  const aliases = names.map((_, i) => `c${i}`).join(', ');
   for (let i = 0; i < rows.length; i += FILL_CHUNK) {
-    const chunk = rows.slice(i, i + FILL_CHUNK);
+    const chunk = rows.slice(i, i + FILL_CHUNK).map((row) => ({ id: row.id, filled: values(row.source) }));
     await client.query(
-      `UPDATE ${table} SET ${column} = f.value
-       FROM unnest($1::tid[], $2::text[]) AS f (id, value) WHERE ${table}.ctid = f.id`,
-      [chunk.map((row) => row.id), chunk.map((row) => value(row.source))],
+      `UPDATE ${table} SET ${sets}
+       FROM unnest($1::tid[], ${arrays}) AS f (id, ${aliases}) WHERE ${table}.ctid = f.id`,
+      [
+        chunk.map((row) => row.id),
+        ...names.map(([name]) => chunk.map((row) => (row.filled[name] == null ? null : String(row.filled[name])))),
+      ],
     );
   }
 }

@@ -1,7 +1,8 @@
 import { type ComponentHealth, emptyLevelCounts, type TouchpointCounts } from '../../core/protocol.ts';
 import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { QueueEvent } from '../../core/queue/types.ts';
-import type { DeviceRecord, UserRecord, WebhookDelivery } from './hub-store.ts';
+import { correctedTime } from './event-time.ts';
+import type { DeviceRecord, IngestContext, UserRecord, WebhookDelivery } from './hub-store.ts';
 import type { ComponentStatusRow, DeviceRow, HubTables, UserRow, WebhookDeliveryRow } from './tables.ts';
 
 /** How rows of the hub's tables (tables.ts) become the records of the store contract, and back. */
@@ -87,6 +88,53 @@ export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): {
   return { increments, touchpointsChanged };
 }
 
+/** press_hours' granularity: a report's hourly (or daily...) buckets are sums of its rows. */
+export const PRESS_HOUR_MS = 3_600_000;
+
+/** One press_hours bump: a batch's presses of one touchpoint, level and misuse flag in one hour. */
+export interface HourIncrement {
+  venueId: string;
+  hour: number;
+  touchpointId: string;
+  level: number;
+  misuse: 0 | 1;
+  count: number;
+}
+
+/**
+ * The press_hours bumps of the presses new in some batches (misuse kept: reports may count it),
+ * each at its corrected time, sorted by key like feedbackIncrements.
+ */
+export function hourIncrements(
+  batches: readonly { inserted: readonly AnyEventEnvelope[]; context: IngestContext }[],
+): HourIncrement[] {
+  const byKey = new Map<string, HourIncrement>();
+  for (const { inserted, context } of batches)
+    for (const event of inserted) {
+      if (event.type !== 'feedback.pressed') continue;
+      const at = correctedTime(event.occurredAt, context);
+      const hour = at - (at % PRESS_HOUR_MS);
+      const { touchpoint_id: touchpointId, level, misuse } = pressColumns(event.payload);
+      const key = `${event.venueId}\u0000${hour}\u0000${touchpointId}\u0000${level}\u0000${misuse}`;
+      const entry = byKey.get(key) ?? { venueId: event.venueId, hour, touchpointId, level, misuse, count: 0 };
+      entry.count += 1;
+      byKey.set(key, entry);
+    }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+}
+
+/** press_hours bumps as PostgreSQL's unnest takes them: one array per column, in table order. */
+export function hourArrays(increments: readonly HourIncrement[]): unknown[][] {
+  return [
+    increments.map((r) => r.venueId),
+    increments.map((r) => r.hour),
+    increments.map((r) => r.touchpointId),
+    increments.map((r) => r.level),
+    increments.map((r) => r.misuse),
+    increments.map((r) => r.count),
+  ];
+}
+
 /** PostgreSQL text cannot hold U+0000 (a driver's raw status bytes can): both stores drop it. */
 const withoutNul = (text: string) => text.replaceAll('\u0000', '');
 
@@ -123,6 +171,41 @@ export function toComponentHealth(row: ComponentStatusRow): ComponentHealth {
     ...(row.detail === null ? {} : { detail: row.detail }),
     at: Number(row.at),
   };
+}
+
+/** A press's columns of events (migration 12): touchpoint, level and misuse as 0/1. */
+export type PressColumns = {
+  touchpoint_id: string;
+  level: number;
+  misuse: 0 | 1;
+};
+
+/** The press columns of a feedback.pressed payload (also what migration 12 fills older rows with). */
+export function pressColumns(payload: { touchpointId: string; level: number; misuse?: boolean }): PressColumns {
+  return { touchpoint_id: payload.touchpointId, level: payload.level, misuse: payload.misuse === true ? 1 : 0 };
+}
+
+/** touchpoint_id, level and misuse of any event, as an insert binds them: NULLs unless it is a press. */
+export type PressValues = [string | null, number | null, number | null];
+
+export function pressValues(event: AnyEventEnvelope): PressValues {
+  if (event.type !== 'feedback.pressed') return [null, null, null];
+  const columns = pressColumns(event.payload);
+  return [columns.touchpoint_id, columns.level, columns.misuse];
+}
+
+/** The same for a multi-row insert: one array per column. */
+export function pressArrays(
+  events: readonly AnyEventEnvelope[],
+): [(string | null)[], (number | null)[], (number | null)[]] {
+  const arrays: [(string | null)[], (number | null)[], (number | null)[]] = [[], [], []];
+  for (const event of events) {
+    const [touchpointId, level, misuse] = pressValues(event);
+    arrays[0].push(touchpointId);
+    arrays[1].push(level);
+    arrays[2].push(misuse);
+  }
+  return arrays;
 }
 
 /** The ticket a queue event is about (queue_events.ticket_id), or null for counter and numbering events. */

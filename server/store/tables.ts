@@ -40,6 +40,19 @@ export interface HubTables {
     corrected_at: number;
     received_at: number;
     payload: string;
+    /** A press's touchpoint, level and misuse (0/1); NULL on other events (migration 12). */
+    touchpoint_id: string | null;
+    level: number | null;
+    misuse: number | null;
+  };
+  press_hours: {
+    venue_id: string;
+    /** Start of the hour (ms, UTC). */
+    hour: number;
+    touchpoint_id: string;
+    level: number;
+    misuse: number;
+    count: number;
   };
   touchpoint_counts: {
     venue_id: string;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mulberry32 } from '../../core/simulation/random.ts';
 import { openHubStore } from '../../server/open-store.ts';
 import {
@@ -10,11 +10,12 @@ import {
   startBusiness,
   startKioskRuntimes,
   storedEvents,
+  waitForPapersMerged,
 } from '../support/chaos.ts';
-import { useCleanups } from '../support/cleanups.ts';
 import { provisionChain, startHubProcess, tcpBalancer } from '../support/cluster.ts';
-import { tempDir, TEST_QUEUE_VENUE } from '../support/fixtures.ts';
+import { TEST_QUEUE_VENUE } from '../support/fixtures.ts';
 import { waitFor } from '../support/wait.ts';
+import { test } from '../support/test-fixtures.ts';
 
 /**
  * Fault injection, chaos tier only (README "Reliability"): two hubs on one PostgreSQL and one
@@ -31,28 +32,18 @@ const ON_B = ['k3', 'k4'];
 const SERVICES = ['deposits', 'loans'];
 
 describe('two hubs, each SIGKILLed mid-burst in turn', () => {
-  const cleanups = useCleanups();
-
-  it('loses and doubles no press and no ticket of the kiosks on either hub', async () => {
+  test('loses and doubles no press and no ticket of the kiosks on either hub', async ({ cleanups, dir }) => {
     const random = mulberry32(SEED);
     const kioskIds = [...ON_A, ...ON_B];
     const chain = await provisionChain(cleanups, { venue: TEST_QUEUE_VENUE, kiosks: kioskIds, staff: [] });
     const hubs = await Promise.all([startHubProcess(chain, cleanups), startHubProcess(chain, cleanups)]);
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
     // Each pair of kiosks knows one load balancer's address: balancer A sends it to hub A, B to hub B.
     const balancers = await Promise.all(hubs.map((hub) => tcpBalancer(hub.port, cleanups)));
     const tokensOf = (ids: string[]) => new Map(ids.map((id) => [id, chain.tokens.get(id)!]));
     const venueId = TEST_QUEUE_VENUE.id;
     const groups = [ON_A, ON_B];
-    const onA = await startKioskRuntimes(
-      { dir: dir.path, hubUrl: balancers[0]!.url, venueId, tokens: tokensOf(ON_A) },
-      cleanups,
-    );
-    const onB = await startKioskRuntimes(
-      { dir: dir.path, hubUrl: balancers[1]!.url, venueId, tokens: tokensOf(ON_B) },
-      cleanups,
-    );
+    const onA = await startKioskRuntimes({ dir, hubUrl: balancers[0]!.url, venueId, tokens: tokensOf(ON_A) }, cleanups);
+    const onB = await startKioskRuntimes({ dir, hubUrl: balancers[1]!.url, venueId, tokens: tokensOf(ON_B) }, cleanups);
     const kiosks = [...onA.kiosks, ...onB.kiosks];
     await waitFor(() => kiosks.every((k) => SERVICES.every((s) => k.offlineNumbersLeft(s) > 0)), {
       what: 'every kiosk to hold offline numbers for every service',
@@ -103,8 +94,8 @@ describe('two hubs, each SIGKILLed mid-burst in turn', () => {
     const recorded = new Map(kiosks.map((k) => [k.config.deviceId, k.status().lastSeq]));
     await onA.stop();
     await onB.stop();
-    // The offline tickets are merged into the queue after their batch is stored: let that finish.
-    await sleep(500);
+    // The offline tickets are merged into the queue after their batch is stored: wait for that.
+    await waitForPapersMerged(hubs[0]!.url, venueId, papers);
     for (const hub of hubs) await hub.process.kill('SIGTERM');
 
     const hubQueue = await readHubQueue(await openHubStore(chain.storeUrl), venueId, cleanups);

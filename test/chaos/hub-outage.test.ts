@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
 import {
   expectEveryEventOnce,
@@ -10,11 +10,12 @@ import {
   startBusiness,
   startKioskRuntimes,
   storedEvents,
+  waitForPapersMerged,
 } from '../support/chaos.ts';
-import { useCleanups } from '../support/cleanups.ts';
-import { provisionHubFile, tempDir, TEST_QUEUE_VENUE } from '../support/fixtures.ts';
+import { provisionHubFile, TEST_QUEUE_VENUE } from '../support/fixtures.ts';
 import { restartableHub } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
+import { test } from '../support/test-fixtures.ts';
 
 /**
  * Fault injection, chaos tier only (README "Reliability"): the hub is SIGKILLed and stays down for
@@ -28,17 +29,13 @@ const KIOSKS = ['k1', 'k2', 'k3'];
 const SERVICES = ['deposits', 'loans'];
 
 describe('a 30-second hub outage', () => {
-  const cleanups = useCleanups();
-
-  it('loses and doubles nothing the kiosks recorded or printed while the hub was down', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const hubFile = join(dir.path, 'hub.db');
+  test('loses and doubles nothing the kiosks recorded or printed while the hub was down', async ({ cleanups, dir }) => {
+    const hubFile = join(dir, 'hub.db');
     const tokens = await provisionHubFile(hubFile, TEST_QUEUE_VENUE, KIOSKS);
     const hub = await restartableHub(hubFile, cleanups);
     await hub.start();
     const { kiosks, stop: stopKiosks } = await startKioskRuntimes(
-      { dir: dir.path, hubUrl: hub.url, venueId: TEST_QUEUE_VENUE.id, tokens },
+      { dir, hubUrl: hub.url, venueId: TEST_QUEUE_VENUE.id, tokens },
       cleanups,
     );
     await waitFor(() => kiosks.every((k) => SERVICES.every((s) => k.offlineNumbersLeft(s) > 0)), {
@@ -81,8 +78,8 @@ describe('a 30-second hub outage', () => {
     });
     const recorded = new Map(kiosks.map((k) => [k.config.deviceId, k.status().lastSeq]));
     await stopKiosks();
-    // The offline tickets are merged into the queue after their batch is stored: let that finish.
-    await sleep(500);
+    // The offline tickets are merged into the queue after their batch is stored: wait for that.
+    await waitForPapersMerged(hub.url, TEST_QUEUE_VENUE.id, papers);
     await hub.kill('SIGTERM');
 
     const hubQueue = await readHubQueue(new SqliteHubStore(hubFile), TEST_QUEUE_VENUE.id, cleanups);

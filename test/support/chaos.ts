@@ -6,7 +6,8 @@ import { KioskRuntime } from '../../kiosk/runtime.ts';
 import type { TakenTicket } from '../../kiosk/ticket-desk.ts';
 import { type Hub, startHub } from '../../server/hub.ts';
 import type { HubStore } from '../../server/store/hub-store.ts';
-import type { Cleanup } from './cleanups.ts';
+import type { Cleanup } from './test-fixtures.ts';
+import { waitFor } from './wait.ts';
 
 /**
  * What the fault-injection tests share (README "Reliability"): seeded timings, customers pressing
@@ -165,6 +166,27 @@ export function reportFigures(test: string, figures: Record<string, unknown>): s
   const line = JSON.stringify({ test, ...figures });
   console.log(`chaos figures: ${line}`);
   return line;
+}
+
+/**
+ * Waits until a running hub shows every paper under its printed number: offline tickets join the
+ * queue only after their batch is stored (server/queue/offline-tickets.ts), so a drained outbox is
+ * not yet a merged queue.
+ */
+export async function waitForPapersMerged(hubUrl: string, venueId: string, papers: readonly Paper[]): Promise<void> {
+  await waitFor(
+    async () => {
+      const unmerged: string[] = [];
+      for (const paper of papers) {
+        const response = await fetch(`${hubUrl}/api/venues/${venueId}/tickets/${paper.ticketId}`);
+        const held = response.ok ? ((await response.json()) as { number: string }).number : `HTTP ${response.status}`;
+        if (held !== paper.number) unmerged.push(`${paper.number} (hub: ${held})`);
+      }
+      if (unmerged.length) throw new Error(`${unmerged.length} papers not merged: ${unmerged.slice(0, 5).join(', ')}`);
+      return true;
+    },
+    { what: 'every paper in the hub queue under its printed number', timeoutMs: 30_000, intervalMs: 200 },
+  );
 }
 
 /** The venue's queue as every screen reads it (board, staff console, phone page), from a stopped hub's store. */

@@ -4,7 +4,7 @@ import type { VenueInput } from '../../core/venue.ts';
 import { Accounts } from '../../server/auth/access.ts';
 import { openHubStore } from '../../server/open-store.ts';
 import { Venues } from '../../server/venues.ts';
-import type { Cleanup } from './cleanups.ts';
+import type { Cleanup } from './test-fixtures.ts';
 import { dropPostgresSchema, freshPostgresSchema, TEST_POSTGRES_URL, TEST_REDIS_URL } from './fixtures.ts';
 import { type RunningProcess, spawnWaitwell } from './processes.ts';
 

@@ -1,13 +1,18 @@
 import { join } from 'node:path';
 import { test as base } from 'vitest';
 import { SqliteHubStore } from '../../server/store/sqlite-store.ts';
-import type { Cleanup } from './cleanups.ts';
 import { startTestHub, tempDir } from './fixtures.ts';
 
-type TestHub = Awaited<ReturnType<typeof startTestHub>>;
+/** Stops one thing a test started (a hub, a kiosk, a socket, a folder). */
+export type Cleanup = () => Promise<void> | void;
+
+export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
 interface SetUp {
-  /** What the test started, stopped after it newest first, even when it failed halfway (as useCleanups). */
+  /**
+   * What the test started, stopped after it newest first, even when it failed halfway: push a
+   * cleanup right after starting each thing.
+   */
   cleanups: Cleanup[];
   /** A fresh folder for the test's files, removed after it. */
   dir: string;

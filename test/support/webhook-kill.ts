@@ -7,7 +7,7 @@ import type { VenueInput } from '../../core/venue.ts';
 import { LocalStore } from '../../kiosk/local-store.ts';
 import { SyncClient } from '../../kiosk/sync-client.ts';
 import { reportFigures } from './chaos.ts';
-import type { Cleanup } from './cleanups.ts';
+import type { Cleanup } from './test-fixtures.ts';
 import { provisionHubFile, tempDir, TEST_VENUE } from './fixtures.ts';
 import { restartableHub } from './processes.ts';
 import { waitFor } from './wait.ts';
