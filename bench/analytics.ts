@@ -28,7 +28,8 @@ const LEVEL_WEIGHTS = [0.08, 0.14, 0.36, 0.42];
  * SQLite hub store, with visits joined: `tickets` (default 20,000) issued by the kiosks, called
  * and served at two counters, a quarter of them rated on the phone. Through the same
  * AnalyticsService the HTTP API uses. Loading is not timed; the report is, from the queries to the
- * last fold. Target: under 2 s.
+ * last fold. Targets: under 2 s with the visits joined, under 0.6 s for the same presses without
+ * them (`reportSeconds`: the touchpoint x segment report alone).
  */
 export default async function run(
   options: Record<string, string>,
@@ -146,11 +147,16 @@ export default async function run(
     const began = performance.now();
     const report = await analytics.venueAnalytics('bench', { from: 0, to: Date.UTC(2030, 0, 1) });
     const seconds = (performance.now() - began) / 1000;
+    // The same presses without the visit join (no queue log): the touchpoint x segment report alone.
+    const reportBegan = performance.now();
+    await analytics.venueAnalytics('bench', { from: 0, to: Date.UTC(2030, 0, 1), queueLog: [] });
+    const reportSeconds = (performance.now() - reportBegan) / 1000;
     const counted = report!.baseline.volume;
     const { count: visits, unattributed } = report!.journeys;
     log(
       `report over ${events} events (${counted} counted, misuse left out), ${visits} visits joined ` +
-        `(${unattributed} presses unattributed) in ${seconds.toFixed(3)} s`,
+        `(${unattributed} presses unattributed) in ${seconds.toFixed(3)} s; ` +
+        `without visits ${reportSeconds.toFixed(3)} s`,
     );
     return {
       bench: 'analytics',
@@ -162,8 +168,9 @@ export default async function run(
       unattributed,
       touchpoints: report!.touchpoints.length,
       seconds: Number(seconds.toFixed(3)),
-      targets: { secondsBelow: 2 },
-      targetsMet: seconds < 2,
+      reportSeconds: Number(reportSeconds.toFixed(3)),
+      targets: { secondsBelow: 2, reportSecondsBelow: 0.6 },
+      targetsMet: seconds < 2 && reportSeconds < 0.6,
     };
   } finally {
     await store.close();

@@ -940,6 +940,63 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       ).toEqual([]);
     });
 
+    it('lists the presses in each window, on one kiosk where it names one, oldest first', async () => {
+      await store.addDevice({ id: 'k2', venueId: 'venue-a', name: 'k2', tokenHash: 'x' });
+      const at = (ms: number) => ms - context.clockOffsetMs;
+      await store.ingest(
+        'k2',
+        [
+          press(1, { deviceId: 'k2', occurredAt: at(T0 + 500), level: 3 }),
+          press(2, { deviceId: 'k2', occurredAt: at(T0 + 61_500) }),
+        ],
+        context,
+      );
+      const windows = [
+        { touchpointIds: ['entrance'], from: T0, to: T0 + 2_500, deviceId: 'k2' },
+        { touchpointIds: ['entrance', 'counter-1'], from: T0 + 59_999, to: T0 + 61_001 },
+      ];
+      const presses = await store.feedbackPresses('venue-a', windows);
+      expect(presses.map((p) => [p.at - T0, p.deviceId, p.touchpointId])).toEqual([
+        [500, 'k2', 'entrance'],
+        [59_999, 'k1', 'entrance'],
+        [60_000, 'k1', 'entrance'],
+        [61_000, 'k1', 'counter-1'],
+      ]);
+      expect(await store.feedbackPresses('venue-a', [])).toEqual([]);
+      expect(await store.feedbackPresses('venue-a', [{ touchpointIds: ['entrance'], from: T0, to: T0 }])).toEqual([]);
+    });
+
+    it('counts whole hours from press_hours, ragged ends from the presses, as counting each press does', async () => {
+      const HOUR = 3_600_000;
+      await store.addDevice({ id: 'k3', venueId: 'venue-a', name: 'k3', tokenHash: 'x' });
+      const start = 10 * HOUR;
+      // Presses over five hours at uneven times, some misused: a report's range rarely starts on the hour.
+      const events = Array.from({ length: 60 }, (_, i) =>
+        press(i + 1, {
+          deviceId: 'k3',
+          occurredAt: start + ((i * 7_919_000) % (5 * HOUR)) - context.clockOffsetMs,
+          touchpointId: i % 3 === 0 ? 'counter-1' : 'entrance',
+          level: ((i % 4) + 1) as 1 | 2 | 3 | 4,
+          misuse: i % 11 === 0,
+        }),
+      );
+      await store.ingest('k3', events, { ...context, receivedAt: start + 6 * HOUR });
+      const ragged = { from: start + 1_234_567, to: start + 4 * HOUR + 98_765 };
+      const one = await store.feedbackPresses('venue-a', [{ touchpointIds: ['entrance', 'counter-1'], ...ragged }]);
+      for (const bucketMs of [HOUR, 2 * HOUR, 60_000]) {
+        const byPress = new Map<string, number>();
+        for (const p of one) {
+          const key = `${p.touchpointId}|${p.level}|${p.misuse}|${p.at - (p.at % bucketMs)}`;
+          byPress.set(key, (byPress.get(key) ?? 0) + 1);
+        }
+        const summary = normalized(await store.feedbackSummary('venue-a', ragged, { bucketMs }));
+        expect(new Map(summary.map((g) => [`${g.touchpointId}|${g.level}|${g.misuse}|${g.bucket}`, g.count]))).toEqual(
+          byPress,
+        );
+      }
+      expect(one.length).toBeGreaterThan(30);
+    });
+
     it('lists reasons in [from, to) with the press each names, if this venue holds it', async () => {
       const pressAt = async (deviceId: string, seq: number) =>
         (await store.deviceEvents(deviceId)).find((e) => e.seq === seq)!.id;

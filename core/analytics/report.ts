@@ -345,18 +345,42 @@ export interface SurpriseRow {
   meanExperience: number | null;
 }
 
+/** Feedback after waits, summed per range of wait surprise (SURPRISE_BUCKETS), not kept pair by pair. */
+export type SurpriseTally = Moments[];
+
+export const emptySurpriseTally = (): SurpriseTally => SURPRISE_BUCKETS.slice(1).map(() => emptyMoments());
+
+export function tallySurprise(tally: SurpriseTally, surpriseMin: number, experience: number): void {
+  const range = SURPRISE_BUCKETS.findIndex((to) => surpriseMin < to) - 1;
+  addInto(tally[range]!, experience);
+}
+
+const addMoments = (into: Moments, m: Moments) => {
+  into.n += m.n;
+  into.sum += m.sum;
+  into.sumSquares += m.sumSquares;
+};
+
+export function mergeSurpriseTallies(tallies: Iterable<SurpriseTally>): SurpriseTally {
+  const merged = emptySurpriseTally();
+  for (const tally of tallies) for (const [i, moments] of tally.entries()) addMoments(merged[i]!, moments);
+  return merged;
+}
+
 /** Mean experience of the feedback that followed waits, per range of wait surprise. */
-export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experience: number }>): SurpriseRow[] {
-  const rows = SURPRISE_BUCKETS.slice(0, -1).map((from, i) => ({
-    from,
+export function surpriseRows(tally: SurpriseTally): SurpriseRow[] {
+  return tally.map((moments, i) => ({
+    from: SURPRISE_BUCKETS[i]!,
     to: SURPRISE_BUCKETS[i + 1]!,
-    moments: emptyMoments(),
+    volume: moments.n,
+    meanExperience: mean(moments),
   }));
-  for (const pair of pairs) {
-    const row = rows.find((r) => pair.surpriseMin >= r.from && pair.surpriseMin < r.to)!;
-    addInto(row.moments, pair.experience);
-  }
-  return rows.map(({ from, to, moments }) => ({ from, to, volume: moments.n, meanExperience: mean(moments) }));
+}
+
+export function surpriseVsFeedback(pairs: Iterable<{ surpriseMin: number; experience: number }>): SurpriseRow[] {
+  const tally = emptySurpriseTally();
+  for (const pair of pairs) tallySurprise(tally, pair.surpriseMin, pair.experience);
+  return surpriseRows(tally);
 }
 
 /** One stage's rollup: every scored moment at a touchpoint of that stage. */

@@ -1,5 +1,13 @@
 import { foldReasons, type ReasonFacts } from './reasons.ts';
-import { type JourneyStage, type ReportCells, reportCells, type ReportOptions, type VenueAnalytics } from './report.ts';
+import {
+  type JourneyStage,
+  mergeSurpriseTallies,
+  type ReportCells,
+  reportCells,
+  type ReportOptions,
+  type SurpriseTally,
+  type VenueAnalytics,
+} from './report.ts';
 import { foldVisits, pressKey, type VisitReportInput, type VisitSummary } from './visit-report.ts';
 
 /**
@@ -29,7 +37,7 @@ export interface SpanFold {
   cells: ReportCells;
   visits: VisitSummary[];
   unattributed: number;
-  afterWaits: { surpriseMin: number; experience: number }[];
+  afterWaits: SurpriseTally;
   unknownTouchpoints: VenueAnalytics['unknownTouchpoints'];
   reasons: VenueAnalytics['reasons'];
 }
@@ -91,7 +99,9 @@ export function foldSpan(input: SpanInput): SpanFold {
     cells: reportCells(moments, stageOf, input.report),
     visits,
     unattributed,
-    afterWaits: narrowed ? fold.afterWaits.filter((w) => keep(w.touchpointId)) : fold.afterWaits,
+    afterWaits: mergeSurpriseTallies(
+      [...fold.afterWaits].flatMap(([touchpointId, tally]) => (keep(touchpointId) ? [tally] : [])),
+    ),
     unknownTouchpoints:
       filter.segmentId !== undefined || filter.stage !== undefined
         ? []

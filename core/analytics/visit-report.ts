@@ -1,5 +1,5 @@
 import type { FeedbackLevel, VisitRated } from '../events.ts';
-import type { ScoredMoment } from './report.ts';
+import { emptySurpriseTally, type ScoredMoment, type SurpriseTally, tallySurprise } from './report.ts';
 import { type ExperienceScale, experienceOfPress, waitExperience, waitSurprise } from './scores.ts';
 import { attributeToVisits, type PeakEnd, peakEnd, UNATTRIBUTED, type VisitRules, type VisitTicket } from './visits.ts';
 
@@ -111,7 +111,7 @@ export interface VisitFold {
   /** Presses (and counted presses) in no visit, per touchpoint (whatever the segment asked). */
   unattributedAt: Map<string, number>;
   /** Wait surprise beside each attributed press or rating that followed the wait. */
-  afterWaits: { surpriseMin: number; experience: number; touchpointId: string }[];
+  afterWaits: Map<string, SurpriseTally>;
   /** Of the tracked presses (by pressKey): the segment of the visit each belongs to (absent: in no visit). */
   segmentOfPress: Map<string, string | null>;
 }
@@ -129,15 +129,21 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   const surpriseOf = new Map<number, number>();
   const vsExpectationOf = new Map<number, number>();
   const ratingOf = new Map<number, FeedbackLevel>();
-  const afterWaits: VisitFold['afterWaits'] = [];
+  const afterWaits: VisitFold['afterWaits'] = new Map();
   const join = (ticket: number, moment: ScoredMoment) => {
     moments.push(moment);
     const list = visitMoments.get(ticket);
     if (list) list.push(moment);
     else visitMoments.set(ticket, [moment]);
     const surprise = surpriseOf.get(ticket);
-    if (surprise !== undefined && !moment.touchpointId.startsWith('wait:'))
-      afterWaits.push({ surpriseMin: surprise, experience: moment.experience, touchpointId: moment.touchpointId });
+    if (surprise !== undefined && !moment.touchpointId.startsWith('wait:')) {
+      let tally = afterWaits.get(moment.touchpointId);
+      if (!tally) {
+        tally = emptySurpriseTally();
+        afterWaits.set(moment.touchpointId, tally);
+      }
+      tallySurprise(tally, surprise, moment.experience);
+    }
   };
 
   tickets.forEach((t, i) => {

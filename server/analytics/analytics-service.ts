@@ -3,7 +3,7 @@ import {
   DEFAULT_REPORT_OPTIONS,
   type JourneyStage,
   type VenueAnalytics,
-  surpriseVsFeedback,
+  surpriseRows,
   touchpointReport,
   type ReportOptions,
 } from '../../core/analytics/report.ts';
@@ -200,7 +200,7 @@ export class AnalyticsService {
         unattributed: now.unattributed,
         items: items.slice(-500).map((visit) => ({ ...visit, path: pathOf(visit) })),
       },
-      surprise: surpriseVsFeedback(now.afterWaits),
+      surprise: surpriseRows(now.afterWaits),
     };
   }
 }
