@@ -1,18 +1,14 @@
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { test } from '../test/support/test-fixtures.ts';
 import { waitFor } from '../test/support/wait.ts';
 import type { PrinterEmulatorHandle } from '../drivers/emulators/printer-emulator.ts';
 import { EscposPrinter } from '../drivers/ticket-printer/escpos-printer.ts';
 import { TcpTransport } from '../drivers/transport/tcp-transport.ts';
 import { emulatePrinter } from './emulate-printer.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 describe('waitwell emulate printer', () => {
-  it('prints what it decodes and takes commands from stdin', async () => {
+  test('prints what it decodes and takes commands from stdin', async ({ cleanups }) => {
     const input = new PassThrough();
     const output: string[] = [];
     const stop = new AbortController();

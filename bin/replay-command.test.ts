@@ -1,24 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
+import { type Cleanup, test } from '../test/support/test-fixtures.ts';
 import { replayCommand } from './replay-command.ts';
 import { simulateCommand } from './simulate-command.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  vi.restoreAllMocks();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function workDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'waitwell-replay-'));
-  dirs.push(dir);
-  return dir;
-}
-
 /** What a command printed with console.log, and to stderr. */
-function captured() {
+function captured(cleanups: Cleanup[]) {
+  cleanups.push(() => {
+    vi.restoreAllMocks();
+  });
   const out: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -46,12 +37,11 @@ const scenario = {
 };
 
 describe('waitwell simulate --log, then waitwell replay', () => {
-  it('replays the log simulate wrote: the same tickets, scored per service and hour', async () => {
-    const dir = workDir();
+  test('replays the log simulate wrote: the same tickets, scored per service and hour', async ({ cleanups, dir }) => {
     const scenarioFile = join(dir, 'tiny.json');
     const logFile = join(dir, 'tiny.csv');
     writeFileSync(scenarioFile, JSON.stringify(scenario));
-    const out = captured();
+    const out = captured(cleanups);
     await simulateCommand.run({ log: logFile, json: true, seeds: '2' }, [scenarioFile]);
     const simulated = JSON.parse(out.pop()!) as { tickets: number; served: number; perSeed: unknown[] };
     expect(simulated.perSeed).toHaveLength(2);
@@ -70,18 +60,16 @@ describe('waitwell simulate --log, then waitwell replay', () => {
     expect(human).toMatch(/\nhour +tickets/);
   });
 
-  it('says what is wrong with a log and where to read the format', async () => {
-    const file = join(workDir(), 'bad.csv');
+  test('says what is wrong with a log and where to read the format', async ({ cleanups, dir }) => {
+    const file = join(dir, 'bad.csv');
     writeFileSync(file, 'number,service,time\nA-1,A,10:00\n');
-    captured();
+    captured(cleanups);
     const error = await replayCommand.run({}, [file]).catch((e: Error) => e);
     expect(String(error)).toMatch(
       /line 1 must be the header .*missing: ticket, joined, called, ended, outcome, counter\./,
     );
     expect(String(error)).toContain('The format is in README.md, "Ticket logs".');
-    await expect(replayCommand.run({}, [join(workDir(), 'missing.csv')])).rejects.toThrow(
-      /cannot read the log .*ENOENT/,
-    );
+    await expect(replayCommand.run({}, [join(dir, 'missing.csv')])).rejects.toThrow(/cannot read the log .*ENOENT/);
     writeFileSync(file, 'ticket,service,segment,joined,called,ended,outcome,counter\n');
     await expect(replayCommand.run({}, [file])).rejects.toThrow('the log has no valid row');
   });

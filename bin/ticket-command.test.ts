@@ -1,24 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { test } from '../test/support/test-fixtures.ts';
 import { EscposDecoder } from '../drivers/emulators/escpos-decoder.ts';
 import { machineTimeZone, previewTicket, ticketCommand } from './ticket-command.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function outDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'waitwell-ticket-'));
-  dirs.push(dir);
-  return dir;
-}
-
 describe('waitwell ticket preview', () => {
-  it('writes escpos bytes that decode back to the Korean ticket', async () => {
-    const file = join(outDir(), 'ticket.bin');
+  test('writes escpos bytes that decode back to the Korean ticket', async ({ dir }) => {
+    const file = join(dir, 'ticket.bin');
     await ticketCommand.run(
       {
         printer: 'epson-tm-t20iii-kr',
@@ -41,8 +30,7 @@ describe('waitwell ticket preview', () => {
     expect(text.replace(/\s/g, '')).toContain('A-042');
   });
 
-  it('writes svg and text previews', async () => {
-    const dir = outDir();
+  test('writes svg and text previews', async ({ dir }) => {
     await ticketCommand.run(
       { printer: 'epson-tm-t20iii-sc', lang: 'zh', service: '护照办理', format: 'svg', out: join(dir, 't.svg') },
       ['preview'],
@@ -59,8 +47,7 @@ describe('waitwell ticket preview', () => {
     expect(text).toContain('Wait about 15 min');
   });
 
-  it('renders for the printer model: images where it has no font, its width, and says which', async () => {
-    const dir = outDir();
+  test('renders for the printer model: images where it has no font, its width, and says which', async ({ dir }) => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       await ticketCommand.run({ printer: 'epson-tm-t88vi', lang: 'ko', format: 'svg', out: join(dir, 'ko.svg') }, [

@@ -1,25 +1,17 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test/support/fixtures.ts';
+import { describe, expect } from 'vitest';
+import { test } from '../test/support/test-fixtures.ts';
 import { LocalStore } from './local-store.ts';
 
 const identity = { venueId: 'venue-a', deviceId: 'k1' };
 const press = { touchpointId: 'entrance', level: 3 as const, source: 'screen' as const };
 
 describe('LocalStore', () => {
-  const dirs: { remove(): void }[] = [];
-  const open = (file?: string) => {
-    const dir = tempDir();
-    dirs.push(dir);
-    return new LocalStore(file ?? join(dir.path, 'kiosk.db'), identity);
-  };
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) dir.remove();
-  });
+  const open = (dir: string) => new LocalStore(join(dir, 'kiosk.db'), identity);
 
-  it('gives gap-free seqs from 1 and returns the committed envelope', () => {
-    const store = open();
+  test('gives gap-free seqs from 1 and returns the committed envelope', ({ dir }) => {
+    const store = open(dir);
     const events = [
       store.append('feedback.pressed', press),
       store.append('feedback.pressed', { ...press, level: 1 }),
@@ -36,10 +28,8 @@ describe('LocalStore', () => {
     store.close();
   });
 
-  it('keeps every committed event across a reopen, and continues the sequence', () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = join(dir.path, 'kiosk.db');
+  test('keeps every committed event across a reopen, and continues the sequence', ({ dir }) => {
+    const file = join(dir, 'kiosk.db');
     const first = new LocalStore(file, identity);
     const ids = [first.append('feedback.pressed', press).id, first.append('feedback.pressed', press).id];
     first.close();
@@ -51,16 +41,16 @@ describe('LocalStore', () => {
     again.close();
   });
 
-  it('refuses an invalid payload and stores nothing', () => {
-    const store = open();
+  test('refuses an invalid payload and stores nothing', ({ dir }) => {
+    const store = open(dir);
     expect(() => store.append('feedback.pressed', { ...press, level: 9 } as never)).toThrow(/level/);
     expect(store.lastSeq).toBe(0);
     expect(store.readAfter(0, { maxEvents: 10, maxBytes: 1e6 })).toEqual([]);
     store.close();
   });
 
-  it('reads the outbox in seq order within the batch limits, always at least one event', () => {
-    const store = open();
+  test('reads the outbox in seq order within the batch limits, always at least one event', ({ dir }) => {
+    const store = open(dir);
     store.appendMany(
       'feedback.pressed',
       Array.from({ length: 25 }, () => press),
@@ -76,8 +66,8 @@ describe('LocalStore', () => {
     store.close();
   });
 
-  it('tracks how far the hub confirmed, never backwards', () => {
-    const store = open();
+  test('tracks how far the hub confirmed, never backwards', ({ dir }) => {
+    const store = open(dir);
     store.appendMany('feedback.pressed', [press, press, press]);
     store.recordHubContiguousSeq(2);
     store.recordHubContiguousSeq(1);
@@ -86,18 +76,14 @@ describe('LocalStore', () => {
     store.close();
   });
 
-  it("refuses to open another device's file", () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = join(dir.path, 'kiosk.db');
+  test("refuses to open another device's file", ({ dir }) => {
+    const file = join(dir, 'kiosk.db');
     new LocalStore(file, identity).close();
     expect(() => new LocalStore(file, { venueId: 'venue-a', deviceId: 'k2' })).toThrow(/belongs to device "k1"/);
   });
 
-  it('writes with WAL and synchronous=FULL so an acknowledged event survives a power cut', () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = join(dir.path, 'kiosk.db');
+  test('writes with WAL and synchronous=FULL so an acknowledged event survives a power cut', ({ dir }) => {
+    const file = join(dir, 'kiosk.db');
     const store = new LocalStore(file, identity);
     store.append('feedback.pressed', press);
     const db = new Database(file, { readonly: true });

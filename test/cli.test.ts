@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteHubStore } from '../server/store/sqlite-store.ts';
 import { writeFileSync } from 'node:fs';
 import { runPrinterEmulator } from '../drivers/emulators/printer-emulator.ts';
-import { tempDir } from './support/fixtures.ts';
 import { spawnWaitwell } from './support/processes.ts';
+import { test } from './support/test-fixtures.ts';
 
 async function run(args: string[]): Promise<{ code: number | null; text: string }> {
   const child = spawnWaitwell(args);
@@ -13,9 +13,6 @@ async function run(args: string[]): Promise<{ code: number | null; text: string 
 }
 
 describe('waitwell CLI', () => {
-  const dir = tempDir();
-  afterAll(() => dir.remove());
-
   it('lists its commands', async () => {
     const { code, text } = await run(['--help']);
     expect(code).toBe(0);
@@ -40,8 +37,8 @@ describe('waitwell CLI', () => {
     });
   });
 
-  it('provisions a venue, an admin and a device, storing only hashes', async () => {
-    const store = join(dir.path, 'hub.db');
+  test('provisions a venue, an admin and a device, storing only hashes', async ({ dir }) => {
+    const store = join(dir, 'hub.db');
     expect((await run(['hub', '--store', store, '--add-venue', 'gangnam', '--name', 'Gangnam Branch'])).code).toBe(0);
     const admin = await run(['hub', '--store', store, '--create-admin', 'boss']);
     expect(admin.text).toMatch(/admin "boss" created with password: \S{12,}/);
@@ -54,7 +51,7 @@ describe('waitwell CLI', () => {
     await db.close();
   });
 
-  it('says what is wrong with a kiosk configuration', async () => {
+  test('says what is wrong with a kiosk configuration', async ({ dir }) => {
     const { code, text } = await run([
       'kiosk',
       '--hub',
@@ -64,7 +61,7 @@ describe('waitwell CLI', () => {
       '--device',
       'd',
       '--store',
-      join(dir.path, 'k.db'),
+      join(dir, 'k.db'),
     ]);
     expect(code).toBe(1);
     expect(text).toMatch(/kiosk configuration is not valid/);
@@ -82,31 +79,28 @@ describe('waitwell CLI', () => {
     expect(text).toContain('512 dots (42 per line), 180 dpi, escpos commands, cutter; text fonts: none');
   });
 
-  it('prints a test ticket on a configured printer with "devices test"', async () => {
+  test('prints a test ticket on a configured printer with "devices test"', async ({ cleanups, dir }) => {
     const printer = await runPrinterEmulator({ tcpPort: 0 });
-    try {
-      const config = join(dir.path, 'kiosk-with-printer.json');
-      writeFileSync(
-        config,
-        JSON.stringify({
-          hubUrl: 'http://127.0.0.1:9',
-          venueId: 'venue-a',
-          deviceId: 'k-test',
-          token: 'unused',
-          store: join(dir.path, 'k-test.db'),
-          devices: [{ kind: 'printer', id: 'front-printer', connection: { type: 'tcp', port: printer.tcpPort } }],
-        }),
-      );
-      const { code, text } = await run(['devices', 'test', 'front-printer', '--config', config]);
-      expect(text).toContain('printed a test ticket on front-printer');
-      expect(code).toBe(0);
-      expect(printer.tickets.at(-1)?.text.replace(/\s+/g, '')).toContain('T-001');
+    cleanups.push(() => printer.close());
+    const config = join(dir, 'kiosk-with-printer.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hubUrl: 'http://127.0.0.1:9',
+        venueId: 'venue-a',
+        deviceId: 'k-test',
+        token: 'unused',
+        store: join(dir, 'k-test.db'),
+        devices: [{ kind: 'printer', id: 'front-printer', connection: { type: 'tcp', port: printer.tcpPort } }],
+      }),
+    );
+    const { code, text } = await run(['devices', 'test', 'front-printer', '--config', config]);
+    expect(text).toContain('printed a test ticket on front-printer');
+    expect(code).toBe(0);
+    expect(printer.tickets.at(-1)?.text.replace(/\s+/g, '')).toContain('T-001');
 
-      const missing = await run(['devices', 'test', 'nope', '--config', config]);
-      expect(missing.code).toBe(1);
-      expect(missing.text).toContain('no device "nope"');
-    } finally {
-      await printer.close();
-    }
+    const missing = await run(['devices', 'test', 'nope', '--config', config]);
+    expect(missing.code).toBe(1);
+    expect(missing.text).toContain('no device "nope"');
   });
 });

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { boxed, emulateDisplay } from '../bin/emulate-display.ts';
 import type { DeviceStatus, WaitView } from '../drivers/device.ts';
 import { runDisplayEmulator, type DisplayEmulator, type DisplayKind } from '../drivers/emulators/display-emulator.ts';
@@ -15,26 +14,27 @@ import { AlphaSign } from '../drivers/wait-display/alpha-sign.ts';
 import { DmdDisplay } from '../drivers/wait-display/dmd-display.ts';
 import type { TransportDisplay } from '../drivers/wait-display/transport-display.ts';
 import { layoutWaitView } from '../drivers/wait-display/wait-view-text.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 /** Each wait-display driver against its emulator, across a real pseudo-terminal pair and real TCP. */
 const FAST = { baseMs: 20, maxMs: 200, jitter: 0.2 };
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const A042: WaitView = { nowServing: 'A-042', postedWaitMin: 15, waiting: 6 };
 const A043: WaitView = { nowServing: 'A-043', postedWaitMin: 12, waiting: 5 };
 const A044: WaitView = { nowServing: 'A-044', postedWaitMin: 9, waiting: 4 };
 
-async function emulator(kind: DisplayKind, where: { path: string } | { tcpPort: number }): Promise<DisplayEmulator> {
+async function emulator(
+  cleanups: Cleanup[],
+  kind: DisplayKind,
+  where: { path: string } | { tcpPort: number },
+): Promise<DisplayEmulator> {
   const display = await runDisplayEmulator({ kind, ...where });
   cleanups.push(() => display.close());
   return display;
 }
 
-function driver(kind: DisplayKind, transport: Transport, refreshMs = 0): TransportDisplay {
+function driver(cleanups: Cleanup[], kind: DisplayKind, transport: Transport, refreshMs = 0): TransportDisplay {
   const display =
     kind === 'dmd'
       ? new DmdDisplay({ id: 'display-1', transport, refreshMs })
@@ -65,7 +65,10 @@ const dmdScreen = (view: WaitView) => layoutWaitView(view);
  * replug. Both ends of a pty flush on open, so bytes the kiosk writes before the display's end is
  * open are lost; the display end is back first here, as on a real replug.
  */
-async function unpluggableLine(): Promise<{
+async function unpluggableLine(
+  cleanups: Cleanup[],
+  dir: string,
+): Promise<{
   line: PtyPair;
   kioskPath: string;
   connectKiosk: () => void;
@@ -73,8 +76,6 @@ async function unpluggableLine(): Promise<{
 }> {
   const line = await createPtyPair();
   cleanups.push(() => line.dispose());
-  const dir = mkdtempSync(join(tmpdir(), 'waitwell-display-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const kioskPath = join(dir, 'kiosk');
   return {
     line,
@@ -85,11 +86,11 @@ async function unpluggableLine(): Promise<{
 }
 
 describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
-  it('shows a view as two padded lines and updates in place without blanking', async () => {
+  test('shows a view as two padded lines and updates in place without blanking', async ({ cleanups }) => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
-    const screen = await emulator('dmd', { path: line.b });
-    const display = driver('dmd', new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }));
+    const screen = await emulator(cleanups, 'dmd', { path: line.b });
+    const display = driver(cleanups, 'dmd', new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }));
     await display.start();
     expect(display.status).toEqual({ state: 'ready' });
     await display.show(A042);
@@ -109,11 +110,14 @@ describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
     expect(screen.counters()).toMatchObject({ blanks: blanksAfterSetup, problems: 0 });
   });
 
-  it('unplug -> offline, a view shown meanwhile is kept; replug -> ready and the display shows it', async () => {
-    const { line, kioskPath, connectKiosk, disconnectKiosk } = await unpluggableLine();
+  test('unplug -> offline, a view shown meanwhile is kept; replug -> ready and the display shows it', async ({
+    cleanups,
+    dir,
+  }) => {
+    const { line, kioskPath, connectKiosk, disconnectKiosk } = await unpluggableLine(cleanups, dir);
     connectKiosk();
-    const screen = await emulator('dmd', { path: line.b });
-    const display = driver('dmd', new SerialTransport({ path: kioskPath, baudRate: 9600, backoff: FAST }));
+    const screen = await emulator(cleanups, 'dmd', { path: line.b });
+    const display = driver(cleanups, 'dmd', new SerialTransport({ path: kioskPath, baudRate: 9600, backoff: FAST }));
     const statuses = statusesOf(display);
     await display.start();
     await display.show(A042);
@@ -143,13 +147,13 @@ describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
     expect(statuses).toEqual(['offline:connecting', 'ready', 'offline:disconnected', 'ready']);
   });
 
-  it('a display switched on after the kiosk wrote catches up on the next refresh', async () => {
+  test('a display switched on after the kiosk wrote catches up on the next refresh', async ({ cleanups }) => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
-    const display = driver('dmd', new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }), 150);
+    const display = driver(cleanups, 'dmd', new SerialTransport({ path: line.a, baudRate: 9600, backoff: FAST }), 150);
     await display.start();
     await display.show(A042); // nobody listens at the far end yet: these bytes are lost
-    const screen = await emulator('dmd', { path: line.b });
+    const screen = await emulator(cleanups, 'dmd', { path: line.b });
     await waitFor(() => screen.screen().join('|') === dmdScreen(A042).join('|'), {
       what: 'the refreshed view',
       timeoutMs: 5000,
@@ -164,11 +168,14 @@ describe('DM-D 2x20 display over a pseudo-terminal pair', () => {
 });
 
 describe('Alpha LED sign over a pseudo-terminal pair', () => {
-  it('configures memory once, writes the TEXT once, then updates only the STRINGs (no blanking)', async () => {
+  test('configures memory once, writes the TEXT once, then updates only the STRINGs (no blanking)', async ({
+    cleanups,
+  }) => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
-    const sign = await emulator('alpha', { path: line.b });
+    const sign = await emulator(cleanups, 'alpha', { path: line.b });
     const display = driver(
+      cleanups,
       'alpha',
       new SerialTransport({ path: line.a, baudRate: 9600, dataBits: 7, parity: 'even', backoff: FAST }),
     );
@@ -194,11 +201,14 @@ describe('Alpha LED sign over a pseudo-terminal pair', () => {
     expect(sign.counters().stringUpdates).toBe(8);
   });
 
-  it('unplug and replug: the sign is configured again on the new connection and shows the latest view', async () => {
-    const { line, kioskPath, connectKiosk, disconnectKiosk } = await unpluggableLine();
+  test('unplug and replug: the sign is configured again on the new connection and shows the latest view', async ({
+    cleanups,
+    dir,
+  }) => {
+    const { line, kioskPath, connectKiosk, disconnectKiosk } = await unpluggableLine(cleanups, dir);
     connectKiosk();
-    const sign = await emulator('alpha', { path: line.b });
-    const display = driver('alpha', new SerialTransport({ path: kioskPath, baudRate: 9600, backoff: FAST }));
+    const sign = await emulator(cleanups, 'alpha', { path: line.b });
+    const display = driver(cleanups, 'alpha', new SerialTransport({ path: kioskPath, baudRate: 9600, backoff: FAST }));
     const statuses = statusesOf(display);
     await display.start();
     await display.show(A042);
@@ -221,10 +231,10 @@ describe('Alpha LED sign over a pseudo-terminal pair', () => {
     expect(statuses).toEqual(['offline:connecting', 'ready', 'offline:disconnected', 'ready']);
   });
 
-  it('the emulated sign rejects bad packets with reasons and keeps the good ones', async () => {
+  test('the emulated sign rejects bad packets with reasons and keeps the good ones', async ({ cleanups }) => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
-    const sign = await emulator('alpha', { path: line.b });
+    const sign = await emulator(cleanups, 'alpha', { path: line.b });
     const problems: string[] = [];
     sign.on('problem', (problem) => problems.push(`${problem.reason}: ${problem.detail}`));
     const host = new SerialPort({ path: line.a, baudRate: 9600, autoOpen: false });
@@ -246,11 +256,15 @@ describe('Alpha LED sign over a pseudo-terminal pair', () => {
 
 describe('wait displays over TCP', () => {
   for (const kind of ['dmd', 'alpha'] as const) {
-    it(`${kind}: shows a view, and shows it again on a device that restarted blank`, async () => {
+    test(`${kind}: shows a view, and shows it again on a device that restarted blank`, async ({ cleanups }) => {
       const first = await runDisplayEmulator({ kind, tcpPort: 0 });
       cleanups.push(() => first.close());
       const port = first.port!;
-      const display = driver(kind, new TcpTransport({ host: '127.0.0.1', port, backoff: FAST, keepAliveMs: 0 }));
+      const display = driver(
+        cleanups,
+        kind,
+        new TcpTransport({ host: '127.0.0.1', port, backoff: FAST, keepAliveMs: 0 }),
+      );
       await display.start();
       await display.show(A042);
       const shows = (screen: DisplayEmulator, number: string) => () => screen.screen().some((l) => l.includes(number));
@@ -263,7 +277,7 @@ describe('wait displays over TCP', () => {
 
       // The device comes back on the same port, blank (it was power-cycled); the queue did not
       // change meanwhile, so only the reconnection can put the view back.
-      const second = await emulator(kind, { tcpPort: port });
+      const second = await emulator(cleanups, kind, { tcpPort: port });
       await waitFor(shows(second, 'A-042'), { what: 'the same view on the restarted device', timeoutMs: 5000 });
       expect(display.status.state).toBe('ready');
       expect(second.counters().problems).toBe(0);
@@ -272,7 +286,7 @@ describe('wait displays over TCP', () => {
 });
 
 describe('waitwell emulate display', () => {
-  it('prints the boxed 2x20 content whenever it changes, and stops on abort', async () => {
+  test('prints the boxed 2x20 content whenever it changes, and stops on abort', async ({ cleanups }) => {
     const output: string[] = [];
     const stop = new AbortController();
     const running = emulateDisplay(
@@ -284,7 +298,11 @@ describe('waitwell emulate display', () => {
       timeoutMs: 5000,
     });
     const port = Number(/:(\d+);/.exec(banner)![1]);
-    const display = driver('dmd', new TcpTransport({ host: '127.0.0.1', port, backoff: FAST, keepAliveMs: 0 }));
+    const display = driver(
+      cleanups,
+      'dmd',
+      new TcpTransport({ host: '127.0.0.1', port, backoff: FAST, keepAliveMs: 0 }),
+    );
     await display.start();
     await display.show(A042);
     const box = boxed(['NOW SERVING  A-042  ', 'WAIT ~15 MIN        ']);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ticketTexts } from '../core/ticket-texts.ts';
 import type { DeviceStatus, TicketToPrint } from '../drivers/device.ts';
 import { runPrinterEmulator, type PrinterEmulatorHandle } from '../drivers/emulators/printer-emulator.ts';
@@ -14,6 +14,7 @@ import { printerModel } from '../drivers/ticket-printer/printer-models.ts';
 import { SerialTransport } from '../drivers/transport/serial-transport.ts';
 import { TcpTransport } from '../drivers/transport/tcp-transport.ts';
 import type { Transport } from '../drivers/transport/transport.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -21,10 +22,6 @@ import { waitFor } from './support/wait.ts';
  * real TCP on loopback: the bytes a venue's printer would get, decoded back into text and PNG.
  */
 const FAST = { baseMs: 20, maxMs: 200, jitter: 0.2 };
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const SERVICE = { ko: '여권 발급', zh: '护照办理', en: 'Passports' } as const;
 const VENUE = { ko: '강남구청 민원실', zh: '上海市民中心', en: 'City Hall' } as const;
@@ -61,9 +58,7 @@ interface Rig {
 }
 
 /** modelId: the printer the driver renders for (the default prints Korean and Chinese as images). */
-async function rig(link: Link, modelId?: string): Promise<Rig> {
-  const outDir = mkdtempSync(join(tmpdir(), 'waitwell-printer-'));
-  cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
+async function rig(cleanups: Cleanup[], outDir: string, link: Link, modelId?: string): Promise<Rig> {
   let line: PtyPair | undefined;
   let emulator: PrinterEmulatorHandle;
   let transport: Transport;
@@ -132,8 +127,11 @@ function zbar(file: string): string {
 }
 
 describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
-  it('prints a Korean ticket: the text decodes from KS C 5601 and the QR decodes to the ticket URL', async () => {
-    const { printer, emulator, statuses } = await rig(link, 'epson-tm-t20iii-kr');
+  test('prints a Korean ticket: the text decodes from KS C 5601 and the QR decodes to the ticket URL', async ({
+    cleanups,
+    dir,
+  }) => {
+    const { printer, emulator, statuses } = await rig(cleanups, dir, link, 'epson-tm-t20iii-kr');
     expect(codes(statuses)).toEqual(['offline:connecting', 'ready']);
     const korean = ticket('ko');
     const printed = emulator.nextTicket();
@@ -164,8 +162,8 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(printer.status).toEqual({ state: 'ready' });
   });
 
-  it('prints a Chinese ticket whose text decodes from GB18030, then an English one', async () => {
-    const { printer, emulator } = await rig(link, 'epson-tm-t20iii-sc');
+  test('prints a Chinese ticket whose text decodes from GB18030, then an English one', async ({ cleanups, dir }) => {
+    const { printer, emulator } = await rig(cleanups, dir, link, 'epson-tm-t20iii-sc');
     await printer.print(ticket('zh', 'B-007'));
     await printer.print(ticket('en', 'C-100'));
     await waitFor(() => emulator.tickets.length === 2, { what: 'two printed tickets', timeoutMs: 5000 });
@@ -182,8 +180,8 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(zbar(zh!.images[0]!.file!)).toBe(ticket('zh', 'B-007').url);
   });
 
-  it('status changes the printer reports by itself become status events', async () => {
-    const { printer, emulator, statuses } = await rig(link);
+  test('status changes the printer reports by itself become status events', async ({ cleanups, dir }) => {
+    const { printer, emulator, statuses } = await rig(cleanups, dir, link);
     emulator.paperNearEnd();
     await waitFor(() => printer.status.code === 'paper-near-end', { what: 'paper near end', timeoutMs: 5000 });
     expect(printer.status.state).toBe('degraded');
@@ -211,8 +209,8 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     ]);
   });
 
-  it('printing to a printer out of paper fails with a clear error and prints nothing', async () => {
-    const { printer, emulator } = await rig(link);
+  test('printing to a printer out of paper fails with a clear error and prints nothing', async ({ cleanups, dir }) => {
+    const { printer, emulator } = await rig(cleanups, dir, link);
     emulator.paperOut();
     await waitFor(() => printer.status.code === 'paper-out', { what: 'paper out', timeoutMs: 5000 });
     const error = await printer.print(ticket('en')).catch((e: unknown) => e);
@@ -225,8 +223,11 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(emulator.engine.inProgress).toBeUndefined();
   });
 
-  it('out of paper mid-print: the print fails as partial, the status says paper out; a refill recovers', async () => {
-    const { printer, emulator, statuses } = await rig(link);
+  test('out of paper mid-print: the print fails as partial, the status says paper out; a refill recovers', async ({
+    cleanups,
+    dir,
+  }) => {
+    const { printer, emulator, statuses } = await rig(cleanups, dir, link);
     emulator.paperOut(600);
     const error = await printer.print(ticket('ko')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'paper-out', printed: 'partial' });
@@ -247,12 +248,12 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
     expect(emulator.tickets[1]!.interrupted).toBe(false);
   });
 
-  it(
+  test(
     link === 'pty'
       ? 'unplug and replug: offline while unplugged, prints again after'
       : 'a dropped socket: reconnects by itself and prints again',
-    async () => {
-      const { printer, emulator, statuses, unplug, replug } = await rig(link);
+    async ({ cleanups, dir }) => {
+      const { printer, emulator, statuses, unplug, replug } = await rig(cleanups, dir, link);
       await printer.print(ticket('en', 'A-001'));
       await unplug();
       await waitFor(() => statuses.some((s) => s.code === 'disconnected'), {
@@ -288,7 +289,9 @@ describe.each<Link>(['pty', 'tcp'])('EscposPrinter over %s', (link) => {
 });
 
 describe('EscposPrinter for a printer model', () => {
-  it('a clone gets clone-safe bytes with one GS r, and the result says Korean went as images', async () => {
+  test('a clone gets clone-safe bytes with one GS r, and the result says Korean went as images', async ({
+    cleanups,
+  }) => {
     const clone = printerModel('xprinter-xp-80');
     const emulator = await runPrinterEmulator({ tcpPort: 0, model: clone });
     cleanups.push(() => emulator.close());
@@ -315,7 +318,7 @@ describe('EscposPrinter for a printer model', () => {
     expect(emulator.tickets[1]!.text).toContain(SERVICE.zh);
   });
 
-  it('a ticket that cannot be drawn fails as cannot-render and prints nothing', async () => {
+  test('a ticket that cannot be drawn fails as cannot-render and prints nothing', async ({ cleanups }) => {
     const emulator = await runPrinterEmulator({ tcpPort: 0 });
     cleanups.push(() => emulator.close());
     const transport = new TcpTransport({ host: '127.0.0.1', port: emulator.tcpPort!, backoff: FAST });
@@ -333,7 +336,7 @@ describe('EscposPrinter for a printer model', () => {
 });
 
 describe('EscposPrinter edge cases', () => {
-  it('a device that never answers is offline with "no-reply", and print says so', async () => {
+  test('a device that never answers is offline with "no-reply", and print says so', async ({ cleanups }) => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
     // Something on the far end that reads but never answers: the wrong device, or a printer at another baud rate.
@@ -357,7 +360,7 @@ describe('EscposPrinter edge cases', () => {
     expect(error).toMatchObject({ code: 'no-reply', printed: 'nothing' });
   });
 
-  it('the printer answering late (switched on after the kiosk) is picked up by the retry', async () => {
+  test('the printer answering late (switched on after the kiosk) is picked up by the retry', async ({ cleanups }) => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
     const printer = new EscposPrinter({

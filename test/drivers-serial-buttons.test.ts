@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mulberry32 } from '../core/simulation/random.ts';
 import type { ButtonPress, DeviceStatus } from '../drivers/device.ts';
 import { ButtonsEmulator, EMULATOR_FIRMWARE, runButtonsEmulator } from '../drivers/emulators/buttons-emulator.ts';
@@ -7,16 +7,17 @@ import { createPtyPair, type PtyPair } from '../drivers/emulators/pty-pair.ts';
 import { SerialButtons, type SerialButtonsOptions } from '../drivers/feedback-buttons/serial-buttons.ts';
 import type { ButtonProblem } from '../drivers/feedback-buttons/transport-buttons.ts';
 import { SerialTransport } from '../drivers/transport/serial-transport.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 /** The serial button-box driver against its emulator, across a real pseudo-terminal pair. */
 const FAST = { baseMs: 20, maxMs: 200, jitter: 0.2 };
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
-async function rig(options: Partial<SerialButtonsOptions> = {}, beforeStart?: (line: PtyPair) => Promise<void>) {
+async function rig(
+  cleanups: Cleanup[],
+  options: Partial<SerialButtonsOptions> = {},
+  beforeStart?: (line: PtyPair) => Promise<void>,
+) {
   const line: PtyPair = await createPtyPair();
   cleanups.push(() => line.dispose());
   await beforeStart?.(line);
@@ -35,17 +36,21 @@ async function rig(options: Partial<SerialButtonsOptions> = {}, beforeStart?: (l
   return { line, transport, buttons, presses, statuses, problems, firmware };
 }
 
-async function emulatorOn(path: string, options: Partial<Parameters<typeof ButtonsEmulator.open>[0]> = {}) {
+async function emulatorOn(
+  cleanups: Cleanup[],
+  path: string,
+  options: Partial<Parameters<typeof ButtonsEmulator.open>[0]> = {},
+) {
   const emulator = await ButtonsEmulator.open({ path, ...options });
   cleanups.push(() => emulator.close());
   return emulator;
 }
 
 describe('SerialButtons over a pseudo-terminal pair', () => {
-  it('presses arrive with their levels; the box introduces itself', async () => {
-    const { line, buttons, presses, firmware } = await rig();
+  test('presses arrive with their levels; the box introduces itself', async ({ cleanups }) => {
+    const { line, buttons, presses, firmware } = await rig(cleanups);
     expect(buttons.status).toEqual({ state: 'ready' });
-    const box = await emulatorOn(line.b);
+    const box = await emulatorOn(cleanups, line.b);
     for (const button of [1, 2, 3, 4]) await box.press(button);
     await waitFor(() => presses.length === 4, { what: '4 presses', timeoutMs: 5000 });
     expect(presses.map((p) => [p.button, p.level, p.source])).toEqual([
@@ -58,19 +63,19 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     expect(buttons.firmware).toBe(EMULATOR_FIRMWARE);
   });
 
-  it('maps buttons as configured, with checksums on the line', async () => {
-    const { line, presses } = await rig({ levels: { 1: 4, 2: 3, 3: 2, 4: 1 } });
-    const box = await emulatorOn(line.b, { checksum: true });
+  test('maps buttons as configured, with checksums on the line', async ({ cleanups }) => {
+    const { line, presses } = await rig(cleanups, { levels: { 1: 4, 2: 3, 3: 2, 4: 1 } });
+    const box = await emulatorOn(cleanups, line.b, { checksum: true });
     await box.press(1);
     await box.press(4);
     await waitFor(() => presses.length === 2, { what: '2 presses', timeoutMs: 5000 });
     expect(presses.map((p) => p.level)).toEqual([4, 1]);
   });
 
-  it('asks the box for a hello on every open, and learns its firmware from it', async () => {
+  test('asks the box for a hello on every open, and learns its firmware from it', async ({ cleanups }) => {
     let device: SerialPort | undefined;
     let heard = '';
-    const { firmware } = await rig({}, async (line) => {
+    const { firmware } = await rig(cleanups, {}, async (line) => {
       // The box's end is open first, so the driver's request cannot be lost before it opens.
       device = new SerialPort({ path: line.b, baudRate: 9600, autoOpen: false });
       device.on('data', (chunk: Buffer) => (heard += chunk.toString('latin1')));
@@ -82,7 +87,7 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     await waitFor(() => firmware.includes('box-7/2.1'), { what: 'the firmware id', timeoutMs: 5000 });
   });
 
-  it('the emulated box answers a hello request', async () => {
+  test('the emulated box answers a hello request', async ({ cleanups }) => {
     const line = await createPtyPair();
     cleanups.push(() => line.dispose());
     const host = new SerialPort({ path: line.a, baudRate: 9600, autoOpen: false });
@@ -90,7 +95,7 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     host.on('data', (chunk: Buffer) => (heard += chunk.toString('latin1')));
     await new Promise<void>((resolve, reject) => host.open((error) => (error ? reject(error) : resolve())));
     cleanups.push(() => new Promise((resolve) => (host.isOpen ? host.close(() => resolve()) : resolve())));
-    await emulatorOn(line.b, { firmware: 'box-9/1' });
+    await emulatorOn(cleanups, line.b, { firmware: 'box-9/1' });
     await waitFor(() => heard.split('\n').filter((l) => l.startsWith('H box-9/1')).length === 1, {
       what: 'the hello sent on open',
       timeoutMs: 5000,
@@ -102,17 +107,19 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     });
   });
 
-  it('debounces with the box clock: a bouncing button is one press', async () => {
-    const { line, presses } = await rig();
-    const box = await emulatorOn(line.b);
+  test('debounces with the box clock: a bouncing button is one press', async ({ cleanups }) => {
+    const { line, presses } = await rig(cleanups);
+    const box = await emulatorOn(cleanups, line.b);
     await box.sendRaw('P 2 1000\nP 2 1004\nP 2 1030\nP 3 1031\nP 2 1200\n');
     await waitFor(() => presses.length === 3, { what: '3 presses', timeoutMs: 5000 });
     expect(presses.map((p) => p.button)).toEqual([2, 3, 2]);
   });
 
-  it('a box that restarted and pressed at the same uptime as before is a new press, not bounce', async () => {
-    const { line, presses } = await rig();
-    const box = await emulatorOn(line.b);
+  test('a box that restarted and pressed at the same uptime as before is a new press, not bounce', async ({
+    cleanups,
+  }) => {
+    const { line, presses } = await rig(cleanups);
+    const box = await emulatorOn(cleanups, line.b);
     await box.sendRaw('P 1 20\n');
     await waitFor(() => presses.length === 1, { what: 'the first press', timeoutMs: 5000 });
     await box.sendRaw('H box-1/1 12\nP 1 20\nP 1 21\n');
@@ -122,9 +129,13 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     expect(presses.map((p) => p.button)).toEqual([1, 1, 3]);
   });
 
-  it('reports garbage with reasons, keeps the valid presses around it, and degrades while it goes on', async () => {
-    const { line, buttons, presses, problems, statuses } = await rig({ garbage: { threshold: 3, windowMs: 400 } });
-    const box = await emulatorOn(line.b);
+  test('reports garbage with reasons, keeps the valid presses around it, and degrades while it goes on', async ({
+    cleanups,
+  }) => {
+    const { line, buttons, presses, problems, statuses } = await rig(cleanups, {
+      garbage: { threshold: 3, windowMs: 400 },
+    });
+    const box = await emulatorOn(cleanups, line.b);
     await box.sendRaw('P 9x\n\u00ff\u00fe\u0001\nP 1\n');
     await waitFor(() => presses.length === 1, { what: 'the press after garbage', timeoutMs: 5000 });
     expect(buttons.status.state).toBe('ready');
@@ -142,12 +153,14 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     await waitFor(() => buttons.status.state === 'ready', { what: 'ready once the garbage stops', timeoutMs: 5000 });
   });
 
-  it('unplug -> offline; replug (new socat, same link names) -> ready, and presses flow again', async () => {
-    const { line, transport, buttons, presses, problems, statuses } = await rig();
+  test('unplug -> offline; replug (new socat, same link names) -> ready, and presses flow again', async ({
+    cleanups,
+  }) => {
+    const { line, transport, buttons, presses, problems, statuses } = await rig(cleanups);
     let received = '';
     transport.on('data', (chunk) => (received += chunk.toString('latin1')));
     // No answer to the driver's `?`: a late hello would complete the half line below.
-    const first = await emulatorOn(line.b, { answerHelloRequests: false });
+    const first = await emulatorOn(cleanups, line.b, { answerHelloRequests: false });
     await first.press(4);
     await first.sendRaw('P 1'); // a half line, cut by the unplug
     await waitFor(() => presses.length === 1 && received.endsWith('P 1'), {
@@ -171,7 +184,7 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
 
     await line.plug();
     await waitFor(() => buttons.status.state === 'ready', { what: 'ready after the replug', timeoutMs: 5000 });
-    const second = await emulatorOn(line.b);
+    const second = await emulatorOn(cleanups, line.b);
     await second.press(2);
     await waitFor(() => presses.length === 2, { what: 'a press after the replug', timeoutMs: 5000 });
     expect(presses.map((p) => p.level)).toEqual([4, 2]);
@@ -183,8 +196,8 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     ]);
   });
 
-  it('runs a scripted session end to end', async () => {
-    const { line, presses } = await rig();
+  test('runs a scripted session end to end', async ({ cleanups }) => {
+    const { line, presses } = await rig(cleanups);
     const sent: string[] = [];
     const result = await runButtonsEmulator({ path: line.b, script: '4@0, 3@60, 1@60', log: (l) => sent.push(l) });
     expect(result).toEqual({ presses: 3 });
@@ -193,8 +206,8 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     expect(sent.filter((l) => l.startsWith('P')).map((l) => l.split(' ')[1])).toEqual(['4', '3', '1']);
   });
 
-  it('runs random presses at a rate, and stops on abort', async () => {
-    const { line, presses } = await rig();
+  test('runs random presses at a rate, and stops on abort', async ({ cleanups }) => {
+    const { line, presses } = await rig(cleanups);
     const random = mulberry32(7);
     const counted = await runButtonsEmulator({ path: line.b, rate: 6000, count: 8, random });
     expect(counted).toEqual({ presses: 8 });
@@ -206,8 +219,8 @@ describe('SerialButtons over a pseudo-terminal pair', () => {
     await expect(running).resolves.toMatchObject({ presses: expect.any(Number) });
   });
 
-  it('the emulator rejects when the line drops under it', async () => {
-    const { line, firmware } = await rig();
+  test('the emulator rejects when the line drops under it', async ({ cleanups }) => {
+    const { line, firmware } = await rig(cleanups);
     // Settled into a value at once: the rejection may come while the unplug is still awaited.
     const outcome = runButtonsEmulator({ path: line.b, rate: 1 }).then(
       () => new Error('the emulator finished instead of rejecting'),

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPtyPair, SocatMissingError, type PtyPair } from '../drivers/emulators/pty-pair.ts';
 import { SerialTransport } from '../drivers/transport/serial-transport.ts';
 import type { TransportState } from '../drivers/transport/transport.ts';
+import { type Cleanup, test } from './support/test-fixtures.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -14,18 +14,14 @@ import { waitFor } from './support/wait.ts';
  * to write, close and unplug.
  */
 const FAST = { baseMs: 20, maxMs: 200, jitter: 0.2 };
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
-async function pair(options?: Parameters<typeof createPtyPair>[0]): Promise<PtyPair> {
+async function pair(cleanups: Cleanup[], options?: Parameters<typeof createPtyPair>[0]): Promise<PtyPair> {
   const created = await createPtyPair(options);
   cleanups.push(() => created.dispose());
   return created;
 }
 
-function transportOn(path: string) {
+function transportOn(cleanups: Cleanup[], path: string) {
   const transport = new SerialTransport({ path, baudRate: 38_400, backoff: FAST });
   const states: [TransportState, string | undefined][] = [];
   const received: Buffer[] = [];
@@ -35,7 +31,7 @@ function transportOn(path: string) {
   return { transport, states, text: () => Buffer.concat(received).toString('latin1') };
 }
 
-async function farEnd(path: string) {
+async function farEnd(cleanups: Cleanup[], path: string) {
   const port = new SerialPort({ path, baudRate: 38_400, autoOpen: false });
   port.on('error', () => undefined);
   const received: Buffer[] = [];
@@ -46,22 +42,22 @@ async function farEnd(path: string) {
 }
 
 describe('SerialTransport over a pseudo-terminal pair', () => {
-  it('carries bytes both ways and describes itself', async () => {
-    const line = await pair();
-    const { transport, text } = transportOn(line.a);
+  test('carries bytes both ways and describes itself', async ({ cleanups }) => {
+    const line = await pair(cleanups);
+    const { transport, text } = transportOn(cleanups, line.a);
     await transport.open();
     expect(transport.state).toBe('open');
     expect(transport.description).toBe(`serial ${line.a} @ 38400 8N1`);
-    const device = await farEnd(line.b);
+    const device = await farEnd(cleanups, line.b);
     device.port.write('P 1\n');
     await transport.write(Buffer.from('?\n'));
     await waitFor(() => text() === 'P 1\n', { what: 'bytes from the far end', timeoutMs: 5000 });
     await waitFor(() => device.text() === '?\n', { what: 'bytes at the far end', timeoutMs: 5000 });
   });
 
-  it('unplug -> reconnecting with the reason; replug -> open again, by itself', async () => {
-    const line = await pair();
-    const { transport, states, text } = transportOn(line.a);
+  test('unplug -> reconnecting with the reason; replug -> open again, by itself', async ({ cleanups }) => {
+    const line = await pair(cleanups);
+    const { transport, states, text } = transportOn(cleanups, line.a);
     await transport.open();
     await line.unplug();
     await waitFor(() => transport.state === 'reconnecting', { what: 'reconnecting after the unplug', timeoutMs: 5000 });
@@ -75,12 +71,12 @@ describe('SerialTransport over a pseudo-terminal pair', () => {
 
     await line.plug();
     await transport.waitUntilOpen(5000);
-    const device = await farEnd(line.b);
+    const device = await farEnd(cleanups, line.b);
     device.port.write('P 2\n');
     await waitFor(() => text().endsWith('P 2\n'), { what: 'bytes after the replug', timeoutMs: 5000 });
   });
 
-  it('a hangup from the master side (what the kernel does on a USB unplug) is an unplug', async () => {
+  test('a hangup from the master side (what the kernel does on a USB unplug) is an unplug', async ({ cleanups }) => {
     // python holds the master of a fresh pty; killing it closes the master and hangs the line up.
     const python = spawn(
       'python3',
@@ -92,7 +88,7 @@ describe('SerialTransport over a pseudo-terminal pair', () => {
       python.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
       python.once('error', reject);
     });
-    const { transport, states } = transportOn(slave);
+    const { transport, states } = transportOn(cleanups, slave);
     await transport.open();
     expect(transport.state).toBe('open');
     python.kill('SIGKILL');
@@ -100,33 +96,31 @@ describe('SerialTransport over a pseudo-terminal pair', () => {
     expect(states.find(([state]) => state === 'reconnecting')![1]).toMatch(/disconnected: the line hung up/);
   });
 
-  it('the device end closing and reopening (a box reset) leaves the kiosk end open', async () => {
-    const line = await pair();
-    const { transport, text } = transportOn(line.a);
+  test('the device end closing and reopening (a box reset) leaves the kiosk end open', async ({ cleanups }) => {
+    const line = await pair(cleanups);
+    const { transport, text } = transportOn(cleanups, line.a);
     await transport.open();
-    const first = await farEnd(line.b);
+    const first = await farEnd(cleanups, line.b);
     await new Promise<void>((resolve) => first.port.close(() => resolve()));
-    const second = await farEnd(line.b);
+    const second = await farEnd(cleanups, line.b);
     second.port.write('P 3\n');
     await waitFor(() => text() === 'P 3\n', { what: 'bytes from the reopened device end', timeoutMs: 5000 });
     expect(transport.state).toBe('open');
   });
 
-  it('waits for a device that is not plugged in yet', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'waitwell-late-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  test('waits for a device that is not plugged in yet', async ({ cleanups, dir }) => {
     const a = join(dir, 'kiosk');
-    const { transport, states } = transportOn(a);
+    const { transport, states } = transportOn(cleanups, a);
     await transport.open();
     expect(transport.state).toBe('reconnecting');
     expect(states.at(-1)![1]).toMatch(new RegExp(`${a} is not there \\(unplugged, or the wrong path\\)`));
-    await pair({ a, b: join(dir, 'device') });
+    await pair(cleanups, { a, b: join(dir, 'device') });
     await transport.waitUntilOpen(5000);
   });
 
-  it('close stops for good: no reconnect when the device comes back', async () => {
-    const line = await pair();
-    const { transport, states } = transportOn(line.a);
+  test('close stops for good: no reconnect when the device comes back', async ({ cleanups }) => {
+    const line = await pair(cleanups);
+    const { transport, states } = transportOn(cleanups, line.a);
     await transport.open();
     await transport.close();
     await line.unplug();
@@ -138,8 +132,8 @@ describe('SerialTransport over a pseudo-terminal pair', () => {
 });
 
 describe('pseudo-terminal pairs', () => {
-  it('unplug removes both links; plug brings them back under the same names', async () => {
-    const line = await pair();
+  test('unplug removes both links; plug brings them back under the same names', async ({ cleanups }) => {
+    const line = await pair(cleanups);
     expect(line.plugged).toBe(true);
     await line.unplug();
     expect([existsSync(line.a), existsSync(line.b), line.plugged]).toEqual([false, false, false]);

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { type Cleanup, test } from '../../test/support/test-fixtures.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import type { ButtonPress, DeviceStatus } from '../device.ts';
 import { FakeHid } from '../transport/fake-hid.ts';
@@ -29,7 +30,10 @@ const report = (...buttons: number[]) => [
   0,
 ];
 
-function setup(options: { clock?: () => number; garbage?: { threshold: number; windowMs: number } } = {}) {
+function setup(
+  cleanups: Cleanup[],
+  options: { clock?: () => number; garbage?: { threshold: number; windowMs: number } } = {},
+) {
   const hid = new FakeHid([{ ...encoder, path: '/dev/hidraw3' }]);
   const transport = new HidTransport({ vendorId: 0x0079, productId: 0x0006, api: hid, backoff: FAST });
   const buttons = new HidButtons({
@@ -45,19 +49,14 @@ function setup(options: { clock?: () => number; garbage?: { threshold: number; w
   buttons.on('press', (press) => presses.push(press));
   buttons.on('status', (status) => statuses.push(status));
   buttons.diagnostics.on('problem', (problem) => problems.push(problem));
-  stops.push(() => buttons.stop());
+  cleanups.push(() => buttons.stop());
   return { hid, transport, buttons, presses, statuses, problems };
 }
 
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(stops.splice(0).map((stop) => stop()));
-});
-
 describe('HidButtons over HidTransport (fake node-hid)', () => {
-  it('turns reports into presses with levels: one per push, none while held or on release', async () => {
+  test('turns reports into presses with levels: one per push, none while held or on release', async ({ cleanups }) => {
     let now = 1_000_000;
-    const { hid, buttons, presses } = setup({ clock: () => now });
+    const { hid, buttons, presses } = setup(cleanups, { clock: () => now });
     await buttons.start();
     expect(buttons.status).toEqual({ state: 'ready' });
     const device = hid.opened('/dev/hidraw3')!;
@@ -78,9 +77,9 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     expect(presses[0]!.at).toBe(1_000_000);
   });
 
-  it('debounces a chattering contact', async () => {
+  test('debounces a chattering contact', async ({ cleanups }) => {
     let now = 0;
-    const { hid, buttons, presses } = setup({ clock: () => now });
+    const { hid, buttons, presses } = setup(cleanups, { clock: () => now });
     await buttons.start();
     const device = hid.opened('/dev/hidraw3')!;
     for (const state of [[3], [], [3], [], [3]]) {
@@ -90,8 +89,10 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     expect(presses.map((p) => p.button)).toEqual([3]);
   });
 
-  it('goes offline on unplug and comes back by itself when replugged on another hidraw node', async () => {
-    const { hid, transport, buttons, presses, statuses } = setup();
+  test('goes offline on unplug and comes back by itself when replugged on another hidraw node', async ({
+    cleanups,
+  }) => {
+    const { hid, transport, buttons, presses, statuses } = setup(cleanups);
     await buttons.start();
     hid.unplug('/dev/hidraw3');
     expect(buttons.status).toMatchObject({ state: 'offline', code: 'disconnected' });
@@ -105,8 +106,8 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     expect(statuses.map((s) => s.state)).toEqual(['offline', 'ready', 'offline', 'ready']);
   });
 
-  it('waits for a device that is not there yet, and says what it waits for', async () => {
-    const { hid, buttons } = setup();
+  test('waits for a device that is not there yet, and says what it waits for', async ({ cleanups }) => {
+    const { hid, buttons } = setup(cleanups);
     hid.unplug('/dev/hidraw3');
     await buttons.start();
     expect(buttons.status.state).toBe('offline');
@@ -115,8 +116,8 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     await waitFor(() => buttons.status.state === 'ready', { what: 'buttons ready once plugged', timeoutMs: 5000 });
   });
 
-  it('explains an open failure of a listed device (hidraw permissions) and keeps trying', async () => {
-    const { hid, buttons } = setup();
+  test('explains an open failure of a listed device (hidraw permissions) and keeps trying', async ({ cleanups }) => {
+    const { hid, buttons } = setup(cleanups);
     hid.failNextOpens('cannot open device with path /dev/hidraw3');
     await buttons.start();
     expect(buttons.status.detail).toMatch(/udev rule/);
@@ -127,8 +128,8 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     expect(hid.openAttempts.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('reports short reports and turns degraded while they keep coming, then recovers', async () => {
-    const { hid, buttons, problems } = setup({ garbage: { threshold: 3, windowMs: 300 } });
+  test('reports short reports and turns degraded while they keep coming, then recovers', async ({ cleanups }) => {
+    const { hid, buttons, problems } = setup(cleanups, { garbage: { threshold: 3, windowMs: 300 } });
     await buttons.start();
     const device = hid.opened('/dev/hidraw3')!;
     device.emitData([0x7f, 0x7f]);
@@ -141,7 +142,7 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     await waitFor(() => buttons.status.state === 'ready', { what: 'ready once the garbage stops', timeoutMs: 5000 });
   });
 
-  it('ignores reports of other ids, and reports presses of unmapped buttons', async () => {
+  test('ignores reports of other ids, and reports presses of unmapped buttons', async ({ cleanups }) => {
     const hid = new FakeHid([{ ...encoder, path: '/dev/hidraw0' }]);
     const transport = new HidTransport({ path: '/dev/hidraw0', api: hid, backoff: FAST });
     const buttons = new HidButtons({
@@ -156,7 +157,7 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
       },
       levels: { 1: 3 },
     });
-    stops.push(() => buttons.stop());
+    cleanups.push(() => buttons.stop());
     const presses: ButtonPress[] = [];
     const problems: ButtonProblem[] = [];
     buttons.on('press', (p) => presses.push(p));
@@ -169,8 +170,8 @@ describe('HidButtons over HidTransport (fake node-hid)', () => {
     expect(problems.map((p) => p.reason)).toEqual(['unmapped-button']);
   });
 
-  it('a throwing press listener costs neither the other presses nor the device status', async () => {
-    const { hid, buttons, presses, problems } = setup();
+  test('a throwing press listener costs neither the other presses nor the device status', async ({ cleanups }) => {
+    const { hid, buttons, presses, problems } = setup(cleanups);
     buttons.on('press', () => {
       throw new Error('listener bug');
     });

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../core/languages.ts';
+import { test } from '../../test/support/test-fixtures.ts';
 import { formatIssued, ticketTexts, waitLine } from '../../core/ticket-texts.ts';
 import type { TicketToPrint } from '../device.ts';
 import { PrinterEngine, type PrintedImage, type PrintedTicket } from '../emulators/printer-emulator.ts';
@@ -67,10 +67,7 @@ function words(t: TicketToPrint): string[] {
   ];
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'waitwell-models-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function zbar(png: Buffer): string {
+function zbar(dir: string, png: Buffer): string {
   const file = join(dir, `qr-${process.hrtime.bigint()}.png`);
   writeFileSync(file, png);
   try {
@@ -115,7 +112,7 @@ function quietZone(qr: Ink): { top: number; bottom: number; left: number; right:
 }
 
 describe.each(PRINTER_MODELS.map((model) => [model.id, model] as const))('printer model %s', (id, model) => {
-  it.each(LANGUAGES)('prints a %s ticket the emulator reads back, with a QR zbarimg decodes', (language) => {
+  test.for(LANGUAGES)('prints a %s ticket the emulator reads back, with a QR zbarimg decodes', (language, { dir }) => {
     const t = ticket(language);
     const rendered = renderTicket(t, 'escpos', { model });
     expect(rendered.renderedAs).toBe(EXPECTED[id]![language]);
@@ -143,7 +140,7 @@ describe.each(PRINTER_MODELS.map((model) => [model.id, model] as const))('printe
     expect(squares).toHaveLength(1);
     const qr = squares[0]!;
     expect(qr.command).toBe(model.commandSet === 'generic' ? 'GS v 0' : 'GS 8 L');
-    expect(zbar(qr.png)).toBe(t.url);
+    expect(zbar(dir, qr.png)).toBe(t.url);
     const zone = quietZone(ink(qr));
     expect(Number.isInteger(zone.module)).toBe(true);
     expect((zone.module * 25.4) / model.dpi).toBeGreaterThanOrEqual(MIN_QR_MODULE_MM);

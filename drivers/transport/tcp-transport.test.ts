@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { type Cleanup, test } from '../../test/support/test-fixtures.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { TcpTransport, type TcpTransportOptions } from './tcp-transport.ts';
 import type { TransportState } from './transport.ts';
 
 /** TcpTransport against real loopback sockets: a server we can drop, stop and restart. */
 const FAST = { baseMs: 20, maxMs: 200, jitter: 0.2 };
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 interface TestServer {
   server: Server;
@@ -20,7 +17,7 @@ interface TestServer {
   close(): Promise<void>;
 }
 
-async function listen(port = 0): Promise<TestServer> {
+async function listen(cleanups: Cleanup[], port = 0): Promise<TestServer> {
   const sockets = new Set<Socket>();
   let text = '';
   const server = createServer((socket) => {
@@ -45,7 +42,7 @@ async function listen(port = 0): Promise<TestServer> {
   };
 }
 
-function transportTo(options: TcpTransportOptions) {
+function transportTo(cleanups: Cleanup[], options: TcpTransportOptions) {
   const transport = new TcpTransport({ backoff: FAST, ...options });
   const states: [TransportState, string | undefined][] = [];
   let text = '';
@@ -56,9 +53,9 @@ function transportTo(options: TcpTransportOptions) {
 }
 
 describe('TcpTransport over loopback', () => {
-  it('connects, carries bytes both ways, and describes itself', async () => {
-    const server = await listen();
-    const { transport, states, text } = transportTo({ host: '127.0.0.1', port: server.port });
+  test('connects, carries bytes both ways, and describes itself', async ({ cleanups }) => {
+    const server = await listen(cleanups);
+    const { transport, states, text } = transportTo(cleanups, { host: '127.0.0.1', port: server.port });
     expect(transport.description).toBe(`tcp 127.0.0.1:${server.port}`);
     await transport.open();
     expect(transport.state).toBe('open');
@@ -69,9 +66,9 @@ describe('TcpTransport over loopback', () => {
     expect(states.map(([s]) => s)).toEqual(['connecting', 'open']);
   });
 
-  it('a dropped socket reconnects by itself', async () => {
-    const server = await listen();
-    const { transport, states } = transportTo({ host: '127.0.0.1', port: server.port });
+  test('a dropped socket reconnects by itself', async ({ cleanups }) => {
+    const server = await listen(cleanups);
+    const { transport, states } = transportTo(cleanups, { host: '127.0.0.1', port: server.port });
     await transport.open();
     for (const socket of server.sockets) socket.destroy();
     await waitFor(() => states.some(([s]) => s === 'reconnecting'), {
@@ -87,10 +84,10 @@ describe('TcpTransport over loopback', () => {
     await waitFor(() => server.received() === 'after', { what: 'bytes after the reconnect', timeoutMs: 5000 });
   });
 
-  it('a printer switched off says so, and is picked up when it comes back on the same port', async () => {
-    const server = await listen();
+  test('a printer switched off says so, and is picked up when it comes back on the same port', async ({ cleanups }) => {
+    const server = await listen(cleanups);
     const port = server.port;
-    const { transport, states } = transportTo({ host: '127.0.0.1', port });
+    const { transport, states } = transportTo(cleanups, { host: '127.0.0.1', port });
     await transport.open();
     await server.close();
     await waitFor(
@@ -104,11 +101,11 @@ describe('TcpTransport over loopback', () => {
       },
     );
     await expect(transport.write(Buffer.from('x'))).rejects.toThrow(/is not connected \(reconnecting\)/);
-    await listen(port);
+    await listen(cleanups, port);
     await transport.waitUntilOpen(5000);
   });
 
-  it('gives up on a connect that hangs after the connect timeout', async () => {
+  test('gives up on a connect that hangs after the connect timeout', async ({ cleanups }) => {
     // A listener with a full accept queue: the kernel drops further SYNs, as a vanished host does.
     const python = spawn(
       'python3',
@@ -142,7 +139,7 @@ describe('TcpTransport over loopback', () => {
       fillers.push(filler);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const { transport, states } = transportTo({ host: '127.0.0.1', port, connectTimeoutMs: 300 });
+    const { transport, states } = transportTo(cleanups, { host: '127.0.0.1', port, connectTimeoutMs: 300 });
     await transport.open();
     expect(transport.state).toBe('reconnecting');
     expect(states.at(-1)![1]).toBe(
@@ -150,9 +147,9 @@ describe('TcpTransport over loopback', () => {
     );
   });
 
-  it('close stops for good', async () => {
-    const server = await listen();
-    const { transport, states } = transportTo({ host: '127.0.0.1', port: server.port });
+  test('close stops for good', async ({ cleanups }) => {
+    const server = await listen(cleanups);
+    const { transport, states } = transportTo(cleanups, { host: '127.0.0.1', port: server.port });
     await transport.open();
     await transport.close();
     await waitFor(() => server.sockets.size === 0, { what: 'the server to see the close', timeoutMs: 5000 });

@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Task } from '../../core/alerts/tasks.ts';
 import { venueSchema } from '../../core/venue.ts';
+import { type Cleanup, test } from '../../test/support/test-fixtures.ts';
 import { SqliteHubStore } from '../store/sqlite-store.ts';
 import { WebhookOutbox } from './webhook-outbox.ts';
 import { attemptDelivery } from './webhooks.ts';
@@ -31,15 +30,10 @@ async function receiver(failures: number) {
   };
 }
 
-const closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
 describe('a webhook attempt', () => {
-  it('posts the body signed with HMAC-SHA256 under its delivery id, and says how it went', async () => {
+  test('posts the body signed with HMAC-SHA256 under its delivery id, and says how it went', async ({ cleanups }) => {
     const hook = await receiver(1);
-    closers.push(hook.close);
+    cleanups.push(hook.close);
     const body = JSON.stringify({ task: { id: 't1', summary: 'restroom unhappy' } });
     expect(await attemptDelivery({ url: hook.url, secret: 's3cret' }, body, { deliveryId: 'd-1' })).toEqual({
       ok: false,
@@ -63,13 +57,11 @@ describe('a webhook attempt', () => {
 
 describe('the webhook outbox', () => {
   /** A hub's store over a file that outlives any one "hub", with a venue whose webhook is `url`. */
-  async function venueStore(url: string) {
-    const dir = mkdtempSync(join(tmpdir(), 'waitwell-outbox-'));
-    closers.push(() => rmSync(dir, { recursive: true, force: true }));
+  async function venueStore(cleanups: Cleanup[], dir: string, url: string) {
     const file = join(dir, 'hub.db');
     const open = async () => {
       const store = new SqliteHubStore(file);
-      closers.push(() => store.close());
+      cleanups.push(() => store.close());
       return store;
     };
     const store = await open();
@@ -86,10 +78,13 @@ describe('the webhook outbox', () => {
 
   const task = (id: string) => ({ id: `${id}:open:0`, url: '', payload: JSON.stringify({ task: id }) });
 
-  it('delivers a delivery queued by a hub that died after a failed attempt, with the same id', async () => {
+  test('delivers a delivery queued by a hub that died after a failed attempt, with the same id', async ({
+    cleanups,
+    dir,
+  }) => {
     const hook = await receiver(1);
-    closers.push(hook.close);
-    const { store, open } = await venueStore(hook.url);
+    cleanups.push(hook.close);
+    const { store, open } = await venueStore(cleanups, dir, hook.url);
     let now = 1_000;
     const clock = () => now;
     await store.saveTask('venue-a', taskRecord('t1'), [{ ...task('t1'), url: hook.url }], now);
@@ -112,10 +107,10 @@ describe('the webhook outbox', () => {
     expect(stored).toEqual([expect.objectContaining({ state: 'delivered', attempts: 2, lastStatus: 204 })]);
   });
 
-  it('gives up after deadAfterMs and lists the delivery as dead for admins', async () => {
+  test('gives up after deadAfterMs and lists the delivery as dead for admins', async ({ cleanups, dir }) => {
     const hook = await receiver(99);
-    closers.push(hook.close);
-    const { store } = await venueStore(hook.url);
+    cleanups.push(hook.close);
+    const { store } = await venueStore(cleanups, dir, hook.url);
     let now = 1_000;
     await store.saveTask('venue-a', taskRecord('t2'), [{ ...task('t2'), url: hook.url }], now);
     const outbox = new WebhookOutbox(store, { now: () => now, deadAfterMs: 60_000 });
