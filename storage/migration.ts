@@ -4,9 +4,14 @@
  */
 export interface Migration {
   version: number;
-  sql: string;
+  /** SQL both dialects take, or each its own where the step really differs. */
+  sql: string | { sqlite: string; postgres: string };
   fill?: ColumnFill;
 }
+
+/** A migration's SQL for one dialect. */
+export const migrationSql = (migration: Migration, dialect: 'sqlite' | 'postgres'): string =>
+  typeof migration.sql === 'string' ? migration.sql : migration.sql[dialect];
 
 /**
  * Data a migration computes in code rather than in SQL, so every dialect derives the same values:

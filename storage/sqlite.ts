@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type ColumnFill, type Migration, pendingMigrations } from './migration.ts';
+import { type ColumnFill, type Migration, migrationSql, pendingMigrations } from './migration.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -64,7 +64,7 @@ function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of pendingMigrations(migrations, current)) {
     db.transaction(() => {
-      db.exec(migration.sql);
+      db.exec(migrationSql(migration, 'sqlite'));
       if (migration.fill) fill(db, migration.fill);
       db.pragma(`user_version = ${Number(migration.version)}`);
     })();

@@ -167,33 +167,41 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   const presses = input.includeMisuse ? input.presses : input.presses.filter((p) => !p.misuse);
   const owner = attributeToVisits(presses, tickets, input.rules);
   // Millions of presses stay counted in groups; only a visit's own become moments of their own.
-  const groupKey = (touchpointId: string, level: number, misuse: boolean, bucket: number) =>
-    `${touchpointId}\u0000${level}\u0000${misuse ? 1 : 0}\u0000${bucket}`;
-  const groups = new Map<string, PressCount>(
-    input.counted.map((g) => [groupKey(g.touchpointId, g.level, g.misuse, g.bucket), { ...g }]),
-  );
+  // Groups by touchpoint, then by a number for level, misuse and bucket (no key string per press).
+  const slotOf = (level: number, misuse: boolean, bucket: number) =>
+    (bucket / input.bucketMs) * 8 + (level - 1) * 2 + (misuse ? 1 : 0);
+  const groups = new Map<string, Map<number, PressCount>>();
+  for (const g of input.counted) {
+    let atTouchpoint = groups.get(g.touchpointId);
+    if (!atTouchpoint) {
+      atTouchpoint = new Map();
+      groups.set(g.touchpointId, atTouchpoint);
+    }
+    atTouchpoint.set(slotOf(g.level, g.misuse, g.bucket), { ...g });
+  }
   const tracked = input.trackPresses?.size ? input.trackPresses : undefined;
   const segmentOfPress = new Map<string, string | null>();
   presses.forEach((press, i) => {
     const ticket = owner[i]!;
     if (ticket === UNATTRIBUTED) return;
     const bucket = press.at - (press.at % input.bucketMs);
-    const group = groups.get(groupKey(press.touchpointId, press.level, press.misuse, bucket));
+    const group = groups.get(press.touchpointId)?.get(slotOf(press.level, press.misuse, bucket));
     if (!group || group.count === 0) throw new Error(`a press read one by one was not counted: ${pressKey(press)}`);
     group.count -= 1;
     const segmentId = tickets[ticket]!.segmentId;
     if (tracked?.has(pressKey(press))) segmentOfPress.set(pressKey(press), segmentId);
     if (!wanted(segmentId)) return;
-    const expected = input.expectedAt.get(press.touchpointId);
-    join(ticket, {
+    const moment: ScoredMoment = {
       touchpointId: press.touchpointId,
       segmentId,
       visit: true,
       at: press.at,
       experience: experienceOfPress(press.level, scale),
       level: press.level,
-      ...(expected === undefined ? {} : { expected }),
-    });
+    };
+    const expected = input.expectedAt.get(press.touchpointId);
+    if (expected !== undefined) moment.expected = expected;
+    join(ticket, moment);
   });
 
   const ticketIndex = new Map(tickets.map((t, i) => [t.ticketId, i]));
@@ -218,7 +226,7 @@ export function foldVisits(input: VisitReportInput): VisitFold {
   }
 
   const unattributedAt = new Map<string, number>();
-  for (const group of groups.values()) {
+  for (const group of [...groups.values()].flatMap((atTouchpoint) => [...atTouchpoint.values()])) {
     if (group.count === 0 || (group.misuse && !input.includeMisuse)) continue;
     unattributedAt.set(group.touchpointId, (unattributedAt.get(group.touchpointId) ?? 0) + group.count);
     if (input.segmentId !== undefined) continue;

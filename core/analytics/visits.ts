@@ -216,19 +216,21 @@ export function claimableWindows(tickets: readonly VisitTicket[], rules: VisitRu
     counterTouchpoints.set(counterId, [...(counterTouchpoints.get(counterId) ?? []), touchpointId]);
   for (const [counterId, touchpointIds] of counterTouchpoints) {
     const services = served.filter((t) => t.counterId === counterId);
-    windows.push(
-      ...mergedWindows(
-        services.map((t) => [t.servedAt!, t.servedAt! + rules.windowMs]),
-        touchpointIds,
-      ),
-    );
+    const intervals = services.map((t): [number, number] => [t.servedAt!, t.servedAt! + rules.windowMs]);
+    for (const window of mergedWindows(intervals, touchpointIds)) windows.push(window);
   }
   const issued = new Map<string, [number, number][]>();
-  for (const t of tickets)
-    if (t.kioskId !== null)
-      issued.set(t.kioskId, [...(issued.get(t.kioskId) ?? []), [t.issuedAt, t.issuedAt + rules.kioskWindowMs]]);
+  for (const t of tickets) {
+    if (t.kioskId === null) continue;
+    let intervals = issued.get(t.kioskId);
+    if (!intervals) {
+      intervals = [];
+      issued.set(t.kioskId, intervals);
+    }
+    intervals.push([t.issuedAt, t.issuedAt + rules.kioskWindowMs]);
+  }
   for (const [kioskId, intervals] of issued)
-    windows.push(...mergedWindows(intervals, [...rules.kioskTouchpoints], kioskId));
+    for (const window of mergedWindows(intervals, [...rules.kioskTouchpoints], kioskId)) windows.push(window);
   const times = served.map((t) => t.servedAt!).sort((a, b) => a - b);
   const alone: [number, number][] = [];
   for (let i = 0; i < times.length; i += 1) {
@@ -239,7 +241,7 @@ export function claimableWindows(tickets: readonly VisitTicket[], rules: VisitRu
     );
     if (from <= through) alone.push([from, through]);
   }
-  windows.push(...mergedWindows(alone, [...rules.exitTouchpoints]));
+  for (const window of mergedWindows(alone, [...rules.exitTouchpoints])) windows.push(window);
   return windows;
 }
 

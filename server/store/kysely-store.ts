@@ -368,7 +368,8 @@ export abstract class KyselyHubStore implements HubStore {
   /**
    * Windows that share touchpoints and kiosk are read together, one query per touchpoint over
    * their whole extent, and the rows between them dropped here: a month of visits makes thousands
-   * of windows, and thousands of round trips cost PostgreSQL more than the rows do.
+   * of windows, and thousands of round trips cost PostgreSQL more than the rows do. (SQLite reads
+   * them window by window in one statement, from its covering index: sqlite-store.ts.)
    */
   async feedbackPresses(venueId: string, windows: readonly PressWindow[]): Promise<PressRecord[]> {
     const groups = new Map<string, PressWindow[]>();
@@ -403,7 +404,7 @@ export abstract class KyselyHubStore implements HubStore {
     range: { from: number; to: number },
     deviceId?: string,
   ): Promise<PressRecord[]> {
-    // From the covering index events_presses (migration 12): no payload is read or parsed.
+    // From the press columns (migration 12): no payload is read or parsed.
     let query = this.db
       .selectFrom('events')
       .select(['corrected_at', 'device_id', 'level', 'misuse'])
@@ -474,10 +475,9 @@ export abstract class KyselyHubStore implements HubStore {
   }
 
   /**
-   * Counted in SQL from the covering index, one index range per touchpoint the venue has presses
-   * at (found by a loose index scan: one seek per touchpoint, in both dialects), so a short range
-   * of a venue with years of presses reads only that range. (`%` is integer arithmetic in both
-   * dialects, where `/` with a bound number may divide as reals.)
+   * Counted in SQL from the press columns over the venue's time index: the ragged ends of a
+   * report, or an alert rule's last hour. (`%` is integer arithmetic in both dialects, where `/`
+   * with a bound number may divide as reals.)
    */
   private async pressGroups(
     venueId: string,
@@ -485,8 +485,6 @@ export abstract class KyselyHubStore implements HubStore {
     bucketMs: number,
   ): Promise<PressGroup[]> {
     if (range.from >= range.to) return [];
-    const touchpoints = await this.pressedTouchpoints(venueId);
-    if (touchpoints.length === 0) return [];
     const rows = await this.db
       .selectFrom('events')
       .select([
@@ -498,26 +496,11 @@ export abstract class KyselyHubStore implements HubStore {
       ])
       .where('venue_id', '=', venueId)
       .where('type', '=', 'feedback.pressed')
-      .where('touchpoint_id', 'in', touchpoints)
       .where('corrected_at', '>=', range.from)
       .where('corrected_at', '<', range.to)
       .groupBy(['touchpoint_id', 'level', 'misuse', sql.ref('bucket')])
       .execute();
     return rows.map((row) => toPressGroup(row));
-  }
-
-  /** Every touchpoint a venue has presses at, misuse or not: one index seek per touchpoint. */
-  private async pressedTouchpoints(venueId: string): Promise<string[]> {
-    const { rows } = await sql<{ touchpoint_id: string }>`
-      WITH RECURSIVE pressed (touchpoint_id) AS (
-        SELECT min(touchpoint_id) FROM events WHERE venue_id = ${venueId} AND type = 'feedback.pressed'
-        UNION ALL
-        SELECT (SELECT min(touchpoint_id) FROM events
-                 WHERE venue_id = ${venueId} AND type = 'feedback.pressed' AND touchpoint_id > pressed.touchpoint_id)
-          FROM pressed WHERE pressed.touchpoint_id IS NOT NULL
-      )
-      SELECT touchpoint_id FROM pressed WHERE touchpoint_id IS NOT NULL`.execute(this.db);
-    return rows.map((row) => row.touchpoint_id);
   }
 
   async feedbackReasons(venueId: string, range: { from: number; to: number }): Promise<ReasonRecord[]> {

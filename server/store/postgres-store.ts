@@ -2,7 +2,7 @@ import { type Clock, type Logger, silentLogger, systemClock } from '../../core/l
 import type { Expression } from 'kysely';
 import pg from 'pg';
 import type { AnyEventEnvelope } from '../../core/events.ts';
-import { type ColumnFill, pendingMigrations } from '../../storage/migration.ts';
+import { type ColumnFill, migrationSql, pendingMigrations } from '../../storage/migration.ts';
 import type { IngestContext, IngestOutcome } from './hub-store.ts';
 import { type IngestSteps, ingestBatch, RefusedBatch } from './ingest.ts';
 import { IngestGroups } from './ingest-group.ts';
@@ -275,7 +275,7 @@ async function migratePostgres(pool: pg.Pool, schema: string, clock: Clock): Pro
     for (const migration of pendingMigrations(HUB_MIGRATIONS, rows[0]?.v ?? 0)) {
       // Unqualified names in the migration text land in `schema` (first on this transaction's path).
       await client.query(`SET LOCAL search_path TO ${schema}`);
-      await client.query(migration.sql);
+      await client.query(migrationSql(migration, 'postgres'));
       if (migration.fill) await fillColumns(client, migration.fill);
       await client.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
         migration.version,

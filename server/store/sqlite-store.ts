@@ -48,10 +48,11 @@ export class SqliteHubStore extends KyselyHubStore {
     this.pressesInWindows = sqlite
       .prepare<[string, string], PressRow>(
         `WITH w AS MATERIALIZED (
-           SELECT value ->> 0 AS touchpoint_id, value ->> 1 AS from_at, value ->> 2 AS to_at, value ->> 3 AS device_id
+           SELECT key AS seek, value ->> 0 AS touchpoint_id, value ->> 1 AS from_at, value ->> 2 AS to_at,
+                  value ->> 3 AS device_id
              FROM json_each(?)
          )
-         SELECT e.corrected_at, e.device_id, e.touchpoint_id, e.level, e.misuse
+         SELECT e.corrected_at, e.device_id, w.seek, e.level, e.misuse
            FROM w CROSS JOIN events AS e
           WHERE e.venue_id = ? AND e.type = 'feedback.pressed' AND e.touchpoint_id = w.touchpoint_id
             AND e.corrected_at >= w.from_at AND e.corrected_at < w.to_at
@@ -109,16 +110,22 @@ export class SqliteHubStore extends KyselyHubStore {
    */
   override async feedbackPresses(venueId: string, windows: readonly PressWindow[]): Promise<PressRecord[]> {
     const seeks = windows.flatMap(({ touchpointIds, from, to, deviceId }) =>
-      from < to ? [...new Set(touchpointIds)].map((touchpointId) => [touchpointId, from, to, deviceId ?? null]) : [],
+      from < to
+        ? [...new Set(touchpointIds)].map((touchpointId) => [touchpointId, from, to, deviceId ?? null] as const)
+        : [],
     );
     if (seeks.length === 0) return [];
     return this.turn.runExclusive(() => {
       const presses: PressRecord[] = [];
-      for (const [at, deviceId, touchpointId, level, misuse] of this.pressesInWindows.iterate(
-        JSON.stringify(seeks),
-        venueId,
-      ))
-        presses.push({ at, deviceId, touchpointId, level: level as FeedbackLevel, misuse: misuse === 1 });
+      // Each row names its seek, whose touchpoint string is shared, not made again per press.
+      for (const [at, deviceId, seek, level, misuse] of this.pressesInWindows.iterate(JSON.stringify(seeks), venueId))
+        presses.push({
+          at,
+          deviceId,
+          touchpointId: seeks[seek]![0]!,
+          level: level as FeedbackLevel,
+          misuse: misuse === 1,
+        });
       return presses;
     });
   }
@@ -183,8 +190,8 @@ export class SqliteHubStore extends KyselyHubStore {
   }
 }
 
-/** A press as the analytics statement reads it: corrected_at, device_id, touchpoint_id, level, misuse. */
-type PressRow = [number, string, string, number, number];
+/** A press as the analytics statement reads it: corrected_at, device_id, its seek's index, level, misuse. */
+type PressRow = [number, string, number, number, number];
 
 interface PendingIngest {
   deviceId: string;
