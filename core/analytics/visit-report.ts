@@ -45,18 +45,29 @@ export interface PressCount {
   count: number;
 }
 
+/** Groups of the same touchpoint, level, misuse flag and bucket summed into one (new objects). */
+export function sumPressCounts(groups: Iterable<PressCount>): PressCount[] {
+  const byKey = new Map<string, PressCount>();
+  for (const group of groups) {
+    const key = `${group.touchpointId}\u0000${group.level}\u0000${group.misuse}\u0000${group.bucket}`;
+    const same = byKey.get(key);
+    if (same) same.count += group.count;
+    else byKey.set(key, { ...group });
+  }
+  return [...byKey.values()];
+}
+
 /** Presses counted as the store's feedbackSummary counts them: per touchpoint, level, misuse and bucket. */
 export function countPresses(presses: readonly PressFacts[], bucketMs: number): PressCount[] {
-  const groups = new Map<string, PressCount>();
-  for (const press of presses) {
-    const bucket = press.at - (press.at % bucketMs);
-    const key = `${press.touchpointId}\u0000${press.level}\u0000${press.misuse}\u0000${bucket}`;
-    const group = groups.get(key);
-    if (group) group.count += 1;
-    else
-      groups.set(key, { touchpointId: press.touchpointId, level: press.level, misuse: press.misuse, bucket, count: 1 });
-  }
-  return [...groups.values()];
+  return sumPressCounts(
+    presses.map(({ touchpointId, level, misuse, at }) => ({
+      touchpointId,
+      level,
+      misuse,
+      bucket: at - (at % bucketMs),
+      count: 1,
+    })),
+  );
 }
 
 export interface VisitReportInput {

@@ -1,6 +1,7 @@
 import type { Expression, ExpressionBuilder } from 'kysely';
 import { sql } from './kysely.ts';
 import { type Clock, systemClock } from '../../core/logger.ts';
+import { sumPressCounts } from '../../core/analytics/visit-report.ts';
 import type { PressWindow } from '../../core/analytics/visits.ts';
 import type { Task } from '../../core/alerts/tasks.ts';
 import {
@@ -376,7 +377,9 @@ export abstract class KyselyHubStore implements HubStore {
     for (const window of windows) {
       if (window.from >= window.to || window.touchpointIds.length === 0) continue;
       const key = `${window.deviceId ?? ''}\u0000${[...window.touchpointIds].sort().join('\u0000')}`;
-      groups.set(key, [...(groups.get(key) ?? []), window]);
+      const group = groups.get(key);
+      if (group) group.push(window);
+      else groups.set(key, [window]);
     }
     const lists: PressRecord[][] = [];
     for (const group of groups.values()) {
@@ -442,14 +445,7 @@ export abstract class KyselyHubStore implements HubStore {
       this.hourGroups(venueId, { from, to }, bucketMs),
       this.pressGroups(venueId, { from: to, to: range.to }, bucketMs),
     ]);
-    const byKey = new Map<string, PressGroup>();
-    for (const group of parts.flat()) {
-      const key = `${group.touchpointId}\u0000${group.level}\u0000${group.misuse}\u0000${group.bucket}`;
-      const same = byKey.get(key);
-      if (same) same.count += group.count;
-      else byKey.set(key, group);
-    }
-    return [...byKey.values()];
+    return sumPressCounts(parts.flat());
   }
 
   private async hourGroups(

@@ -53,6 +53,14 @@ export function toTouchpointCounts(
   return [...byTouchpoint.values()];
 }
 
+/**
+ * A map's values sorted by key in byte order: batches that upsert rows in this order lock them in
+ * one order, so concurrent batches wait for each other instead of deadlocking.
+ */
+function valuesInKeyOrder<T>(byKey: ReadonlyMap<string, T>): T[] {
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+}
+
 /** One touchpoint_counts bump: presses of one level at one touchpoint in a batch. */
 export interface CountIncrement {
   venueId: string;
@@ -84,7 +92,7 @@ export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): {
     byKey.set(key, entry);
   }
   const touchpointsChanged = [...new Set([...byKey.values()].map((entry) => entry.touchpointId))];
-  const increments = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+  const increments = valuesInKeyOrder(byKey);
   return { increments, touchpointsChanged };
 }
 
@@ -120,7 +128,7 @@ export function hourIncrements(
       entry.count += 1;
       byKey.set(key, entry);
     }
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+  return valuesInKeyOrder(byKey);
 }
 
 /** press_hours bumps as PostgreSQL's unnest takes them: one array per column, in table order. */
@@ -159,7 +167,7 @@ export function componentStatusUpdates(inserted: readonly AnyEventEnvelope[]): C
       seq: event.seq,
     });
   }
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  return valuesInKeyOrder(byKey);
 }
 
 export function toComponentHealth(row: ComponentStatusRow): ComponentHealth {
