@@ -94,7 +94,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const venues = new Venues(store);
   const queues = createHubQueues(store, { log: log.child({ module: 'hub:queue' }), clock });
   const alertLog = log.child({ module: 'hub:alerts' });
-  const alerts = new AlertService(store, events, queues.live, { now: () => clock.now(), log: alertLog });
+  const alerts = new AlertService(store, events, queues.live, {
+    now: () => clock.now(),
+    log: alertLog,
+    ...(cluster ? { claimRun: (venueId, ms) => cluster.claim(`alerts:${venueId}`, ms) } : {}),
+  });
   const webhooks = new WebhookOutbox(store, { now: () => clock.now(), log: alertLog });
   webhooks.on('failed', (d, error) =>
     alertLog.warn({ venueId: d.venueId, url: d.url, attempts: d.attempts }, `webhook failed, will retry: ${error}`),

@@ -72,6 +72,9 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   private readonly waiting = new Map<string, Promise<void>>();
   /** A run asked for by stored batches, due shortly. */
   private readonly soon = new Map<string, NodeJS.Timeout>();
+  /** Venues with batches stored here since their last run was tried. */
+  private readonly storedSinceTry = new Set<string>();
+  private stopped = false;
 
   constructor(
     private readonly store: HubStore,
@@ -84,21 +87,41 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       tickMs?: number;
       /** How long stored batches gather before the rules run on them. */
       batchMs?: number;
+      /**
+       * In a cluster, every hub stores batches of the same venue; the first to claim a venue's run
+       * for `batchMs` does it for all (hub-cluster.ts claim). Runs for queue changes and the
+       * minute's tick are not claimed: they carry what only this hub saw.
+       */
+      claimRun?: (venueId: string, ms: number) => Promise<boolean>;
       log?: Logger;
     } = {},
   ) {
     super();
     // A stored batch may move a rule: presses and component states are read from the store, at
-    // most once a second per venue however many batches arrive (a run reads everything stored).
-    events.on('events.stored', ({ venueId }) => {
-      if (this.soon.has(venueId)) return;
+    // most once a second per venue however many batches arrive, on one hub of a cluster (a run
+    // reads everything stored).
+    const batchMs = options.batchMs ?? 1000;
+    const claimRun = options.claimRun ?? (() => Promise.resolve(true));
+    const runSoon = (venueId: string) => {
+      if (this.stopped || this.soon.has(venueId)) return;
       this.soon.set(
         venueId,
         setTimeout(() => {
           this.soon.delete(venueId);
-          void this.check(venueId); // check reports its own failures
-        }, options.batchMs ?? 1000),
+          const fresh = this.storedSinceTry.delete(venueId);
+          // A claim never rejects (hub-cluster.ts); check reports its own failures.
+          void claimRun(venueId, batchMs).then((mine) => {
+            if (mine) return this.check(venueId);
+            // The winner may have read before this hub's last batches: try once more when its claim
+            // has lapsed; a claim held then was taken after them, so that run reads them.
+            if (fresh) runSoon(venueId);
+          });
+        }, batchMs),
       );
+    };
+    events.on('events.stored', ({ venueId }) => {
+      this.storedSinceTry.add(venueId);
+      runSoon(venueId);
     });
     events.on('device.disconnected', ({ venueId, deviceId }) => {
       const watch = this.watch(venueId);
@@ -126,6 +149,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
     for (const timer of this.soon.values()) clearTimeout(timer);
     this.soon.clear();

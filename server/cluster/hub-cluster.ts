@@ -14,6 +14,8 @@ import { describeRedisLocation, parseRedisLocation } from './redis-location.ts';
 /** How long a hub waits for the others' answers (which kiosks they hold) before going on without. */
 const ASK_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
+/** A claim Redis has not answered by then is taken as won: doing the work twice beats not at all. */
+const CLAIM_TIMEOUT_MS = 500;
 
 /** What hubs tell each other besides socket.io's own broadcasts (io.serverSideEmit over Redis). */
 const MESSAGES = {
@@ -73,6 +75,11 @@ export interface HubCluster {
   }): void;
   /** Sends this hub's touchpoint counts to the other hubs, one message for many venues (once attached). */
   shareCounts(updates: CountsUpdate[]): void;
+  /**
+   * Claims a piece of work for `ms` across the hubs: true for the first hub to ask, false for the
+   * others until it lapses. True when Redis does not answer in time (the work done twice is safe).
+   */
+  claim(key: string, ms: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -124,6 +131,12 @@ export async function joinCluster(
     prefix,
     shareCounts(updates) {
       attachedIo?.serverSideEmit(MESSAGES.countsShared, updates);
+    },
+    claim(key, ms) {
+      return withTimeout(pub.set(`${prefix}#claim#${key}`, '1', 'PX', ms, 'NX'), CLAIM_TIMEOUT_MS).then(
+        (reply) => reply === 'OK',
+        () => true,
+      );
     },
     attach({ io, queues, venues, events, presence, counts }) {
       attachedIo = io;
