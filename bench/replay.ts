@@ -83,6 +83,7 @@ const replay: Benchmark = async (options, log) => {
     ticketsPerSecond: Math.round(report.tickets / seconds),
     promiseKept: report.promiseKept,
     actualOverPosted: report.actualOverPosted,
+    actualOverPostedN: report.actualOverPostedN,
     maeMin: report.maeMin,
     naiveMaeMin: report.baselines.naive.maeMin,
   };
