@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { VenueAnalytics } from '../../../core/analytics/report.ts';
 import type { Venue } from '../../../core/venue.ts';
 import { AXIS_STYLE, Chart, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
-import { NoiseMark, type PageContext, Panel, showMean, useNames } from './common.tsx';
+import { type PageContext, Panel, type PeriodRow, PeriodTable, showMean, useNames } from './common.tsx';
 import { previousRange } from './slicing.ts';
 import { analyticsQuery, analyticsUrl, useAnswer } from './use-workspace-data.ts';
 
@@ -14,20 +14,6 @@ interface Figure {
   value: (a: VenueAnalytics) => number | null;
   show: (v: number | null) => string;
 }
-
-/** A row of the period table: the hub's compare=previous block, and its test against noise where it has one. */
-interface PeriodRow {
-  key: string;
-  label: string;
-  now: number | null;
-  before: number | null;
-  /** Undefined: the hub tests no change for this figure (counts). */
-  significant?: boolean;
-  show: (v: number | null) => string;
-}
-
-const delta = (now: number | null, before: number | null, show: (v: number | null) => string) =>
-  now === null || before === null ? '–' : `${now - before >= 0 ? '+' : ''}${show(now - before)}`;
 
 /**
  * The view's figures against the previous period of the same length (the hub's compare=previous,
@@ -52,7 +38,7 @@ export function ComparePage({
     against ? analyticsUrl(against.id, analyticsQuery(ctx.slice, ctx.slice, against.timezone)) : null,
   );
   const before = previousRange(ctx.slice);
-  const count = (v: number | null) => (v === null ? '–' : String(v));
+  const count = (v: number | null | undefined) => (v === null || v === undefined ? '–' : String(v));
   const compare = analytics?.compare ?? null;
 
   const touchpoints = (compare?.touchpoints ?? []).filter(
@@ -145,44 +131,7 @@ export function ComparePage({
     <>
       <Panel id="compare-period" title={t('workspace.compare.againstPrevious', before)} ctx={ctx}>
         <Chart title={t('workspace.compare.meanChart')} option={bars} />
-        <table data-table="compare">
-          <thead>
-            <tr>
-              <th scope="col">{t('workspace.compare.figure')}</th>
-              <th scope="col" className="num">
-                {t('workspace.compare.thisPeriod')}
-              </th>
-              <th scope="col" className="num">
-                {t('workspace.compare.previousPeriod')}
-              </th>
-              <th scope="col" className="num">
-                {t('workspace.compare.change')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key} data-figure={r.key}>
-                <th scope="row">{r.label}</th>
-                <td className="num" data-now>
-                  {r.show(r.now)}
-                </td>
-                <td className="num" data-before>
-                  {r.show(r.before)}
-                </td>
-                <td className="num" data-change>
-                  {delta(r.now, r.before, r.show)}
-                  {r.significant !== undefined && r.now !== null && r.before !== null && (
-                    <>
-                      {' '}
-                      <NoiseMark significant={r.significant} />
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PeriodTable name="compare" rows={rows} withChange />
       </Panel>
       {others.length > 0 && (
         <Panel id="compare-venue" title={t('operations.venueAgainstVenue')} ctx={ctx}>

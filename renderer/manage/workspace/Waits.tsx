@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { WaitRecord } from '../../../core/protocol.ts';
 import { AXIS_STYLE, Chart, SERIES_COLOURS, TOOLTIP_STYLE } from '../../shared/Chart.tsx';
 import { venueDayStart } from '../../shared/format.ts';
-import { Empty, type PageContext, Panel, showMean, useNames } from './common.tsx';
+import { Empty, type PageContext, Panel, PeriodTable, showMean, useNames } from './common.tsx';
 import { addDays } from './slicing.ts';
 import type { WorkspaceData } from './use-workspace-data.ts';
 
@@ -157,39 +157,25 @@ export function WaitsPage({ ctx, data }: { ctx: PageContext; data: WorkspaceData
       </Panel>
       {ctx.slice.compare && (
         <Panel id="promises-compare" title={t('workspace.waits.againstPrevious')} ctx={ctx}>
-          <table data-table="promises-compare">
-            <thead>
-              <tr>
-                <th scope="col">{t('workspace.compare.figure')}</th>
-                <th scope="col" className="num">
-                  {t('workspace.compare.thisPeriod')}
-                </th>
-                <th scope="col" className="num">
-                  {t('workspace.compare.previousPeriod')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr data-figure="kept">
-                <th scope="row">{t('workspace.waits.keptPct')}</th>
-                <td className="num" data-now>
-                  {showPct(report?.total.promise.keptPct)}
-                </td>
-                <td className="num" data-before>
-                  {showPct(before?.total.promise.keptPct)}
-                </td>
-              </tr>
-              <tr data-figure="error">
-                <th scope="row">{t('workspace.waits.meanError')}</th>
-                <td className="num" data-now>
-                  {showMean(report?.total.promise.maeMin)}
-                </td>
-                <td className="num" data-before>
-                  {showMean(before?.total.promise.maeMin)}
-                </td>
-              </tr>
-            </tbody>
-          </table>
+          <PeriodTable
+            name="promises-compare"
+            rows={[
+              {
+                key: 'kept',
+                label: t('workspace.waits.keptPct'),
+                now: report?.total.promise.keptPct,
+                before: before?.total.promise.keptPct,
+                show: showPct,
+              },
+              {
+                key: 'error',
+                label: t('workspace.waits.meanError'),
+                now: report?.total.promise.maeMin,
+                before: before?.total.promise.maeMin,
+                show: showMean,
+              },
+            ]}
+          />
         </Panel>
       )}
       <Panel id="surprise" title={t('workspace.waits.surprise')} ctx={ctx}>

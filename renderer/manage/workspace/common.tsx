@@ -123,3 +123,68 @@ export function NoiseMark({ significant }: { significant: boolean }) {
     </span>
   );
 }
+
+/** A row of a this-period/previous-period table. */
+export interface PeriodRow {
+  key: string;
+  label: string;
+  now: number | null | undefined;
+  before: number | null | undefined;
+  /** Whether the hub's test puts the change beyond noise; undefined where it tests none (counts). */
+  significant?: boolean;
+  show: (v: number | null | undefined) => string;
+}
+
+const change = ({ now, before, show }: PeriodRow) =>
+  now === null || now === undefined || before === null || before === undefined
+    ? '–'
+    : `${now - before >= 0 ? '+' : ''}${show(now - before)}`;
+
+/** Figures of this period beside the previous one's, with the change and its noise mark when `withChange`. */
+export function PeriodTable({ name, rows, withChange }: { name: string; rows: PeriodRow[]; withChange?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <table data-table={name}>
+      <thead>
+        <tr>
+          <th scope="col">{t('workspace.compare.figure')}</th>
+          <th scope="col" className="num">
+            {t('workspace.compare.thisPeriod')}
+          </th>
+          <th scope="col" className="num">
+            {t('workspace.compare.previousPeriod')}
+          </th>
+          {withChange && (
+            <th scope="col" className="num">
+              {t('workspace.compare.change')}
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key} data-figure={r.key}>
+            <th scope="row">{r.label}</th>
+            <td className="num" data-now>
+              {r.show(r.now)}
+            </td>
+            <td className="num" data-before>
+              {r.show(r.before)}
+            </td>
+            {withChange && (
+              <td className="num" data-change>
+                {change(r)}
+                {r.significant !== undefined && r.now != null && r.before != null && (
+                  <>
+                    {' '}
+                    <NoiseMark significant={r.significant} />
+                  </>
+                )}
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
