@@ -271,3 +271,46 @@ export async function expectHubHoldsPapers(
   expect(taken.size, context).toBe(papers.length);
   for (const paper of papers) expect(taken.get(paper.ticketId), context).toBe(paper.number);
 }
+
+/**
+ * After a run, its hubs stopped: reads what the store holds, prints the run's figures with it, and
+ * expects every event at the hub once, every paper in its queue under its number, and nobody
+ * refused a ticket while their kiosk had numbers left. Returns the figures line, for the run's own checks.
+ */
+export async function expectNothingLostOrDoubled(run: {
+  title: string;
+  store: HubStore;
+  venueId: string;
+  kioskIds: readonly string[];
+  presses: readonly { kioskId: string; id: string; seq: number }[];
+  papers: readonly Paper[];
+  refusals: readonly { numbersLeft: number }[];
+  /** Each kiosk's last seq, read once its outbox drained. */
+  recorded: ReadonlyMap<string, number>;
+  /** What the run itself measured (kills, outage, failovers...). */
+  figures: Record<string, unknown>;
+  cleanups: Cleanup[];
+}): Promise<string> {
+  const hubQueue = await readHubQueue(run.store, run.venueId, run.cleanups);
+  const stored = await storedEvents(hubQueue.reader.store, run.kioskIds, run.presses);
+  const context = reportFigures(run.title, {
+    ...run.figures,
+    presses: run.presses.length,
+    papers: run.papers.length,
+    offlinePapers: run.papers.filter((p) => p.offline).length,
+    refusals: run.refusals.length,
+    kioskRecorded: [...run.recorded.values()].reduce((sum, n) => sum + n, 0),
+    hubEvents: stored.total,
+    hubDistinctIds: stored.distinctIds,
+    missingPresses: stored.missingPresses.length,
+    hubTickets: Object.keys(hubQueue.tickets).length,
+    renumbered: hubQueue.renumbered,
+  });
+  expectEveryEventOnce(stored, run.recorded, context);
+  await expectHubHoldsPapers(hubQueue, run.papers, run.kioskIds, context);
+  expect(
+    run.refusals.filter((r) => r.numbersLeft > 0),
+    context,
+  ).toEqual([]);
+  return context;
+}
