@@ -14,21 +14,21 @@ import { test } from './support/test-fixtures.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The hub's store, counting the reads an alert run makes of a venue's presses. */
-function countingReads(store: HubStore): { store: HubStore; reads: () => number } {
-  let reads = 0;
+/** The hub's store, counting alert runs by the one read of component states each makes. */
+function countingRuns(store: HubStore): { store: HubStore; runs: () => number } {
+  let runs = 0;
   const counted = new Proxy(store, {
     get(target, property) {
       const value = Reflect.get(target, property, target) as unknown;
-      if (property === 'feedbackSummary')
-        return (...args: Parameters<HubStore['feedbackSummary']>) => {
-          reads += 1;
-          return target.feedbackSummary(...args);
+      if (property === 'componentHealth')
+        return (...args: Parameters<HubStore['componentHealth']>) => {
+          runs += 1;
+          return target.componentHealth(...args);
         };
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { store: counted, reads: () => reads };
+  return { store: counted, runs: () => runs };
 }
 
 describe('alert runs claimed across hubs', () => {
@@ -79,7 +79,7 @@ describe('alert runs claimed across hubs', () => {
 
     const claims: boolean[] = [];
     let win = false;
-    const { store, reads } = countingReads(hub.store);
+    const { store, runs } = countingRuns(hub.store);
     const alerts = new AlertService(store, hub.events, hub.queues.live, {
       batchMs: 50,
       claimRun: async () => {
@@ -89,17 +89,17 @@ describe('alert runs claimed across hubs', () => {
     });
     cleanups.push(() => alerts.stop());
 
-    // Another hub holds the venue's run: a burst of batches asks once, then once more, and reads nothing.
+    // Another hub holds the venue's run: a burst of batches asks once, then once more, and runs nothing.
     for (let i = 0; i < 5; i += 1) stored(`k${i}`);
     await sleep(400);
     expect(claims).toEqual([false, false]);
-    expect(reads()).toBe(0);
+    expect(runs()).toBe(0);
 
-    // This hub wins: one run reads the venue's presses for the burst.
+    // This hub wins: one run for the burst.
     win = true;
     for (let i = 0; i < 5; i += 1) stored(`k${i}`);
     await sleep(300);
     expect(claims).toEqual([false, false, true]);
-    expect(reads()).toBe(1);
+    expect(runs()).toBe(1);
   });
 });

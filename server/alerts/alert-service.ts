@@ -20,6 +20,7 @@ import type { Venue } from '../../core/venue.ts';
 import { PromiseTracker } from '../../core/alerts/promises.ts';
 import { newEventId } from '../../core/ids.ts';
 import { MINUTE_MS } from '../../core/queue/types.ts';
+import { RecentPresses } from './recent-presses.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { LiveQueues } from '../queue/live-queues.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -75,6 +76,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   /** Venues with batches stored here since their last run was tried. */
   private readonly storedSinceTry = new Set<string>();
   private stopped = false;
+  private readonly recent: RecentPresses;
 
   constructor(
     private readonly store: HubStore,
@@ -97,6 +99,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     } = {},
   ) {
     super();
+    this.recent = new RecentPresses(store);
     // A stored batch may move a rule: presses and component states are read from the store, at
     // most once a second per venue however many batches arrive, on one hub of a cluster (a run
     // reads everything stored).
@@ -119,7 +122,11 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
         }, batchMs),
       );
     };
-    events.on('events.stored', ({ venueId }) => {
+    events.on('events.stored', ({ venueId, events: stored, clockOffsetMs }) => {
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const event of stored)
+        if (event.type === 'feedback.pressed') oldest = Math.min(oldest, event.occurredAt + clockOffsetMs);
+      this.recent.stored(venueId, oldest);
       this.storedSinceTry.add(venueId);
       runSoon(venueId);
     });
@@ -214,11 +221,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
     );
     const rules = venue.analytics.alertRules ?? this.options.rules ?? DEFAULT_ALERT_RULES;
     // Grouped per minute in SQL: a busy venue's hours of presses are not moved one by one.
-    const groups = await this.store.feedbackSummary(
-      venueId,
-      { from: now - lookbackMs(rules), to: now + 1 },
-      { bucketMs: MINUTE_MS },
-    );
+    const groups = await this.recent.read(venueId, { from: now - lookbackMs(rules), to: now + 1 });
     const presses = groups
       .filter((g) => !g.misuse)
       .map((g) => ({ at: g.bucket, touchpointId: g.touchpointId, level: g.level, count: g.count }));
