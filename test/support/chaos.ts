@@ -204,7 +204,7 @@ export async function readHubQueue(store: HubStore, venueId: string, cleanups: C
 }
 
 /** Each kiosk's events as the hub stored them, with the acknowledged presses it does not hold. */
-export async function storedEvents(
+async function storedEvents(
   store: HubStore,
   kioskIds: readonly string[],
   presses: readonly { kioskId: string; id: string; seq: number }[],
@@ -220,7 +220,7 @@ export async function storedEvents(
 }
 
 /** Every event each kiosk recorded (presses, tickets, device reports) is at the hub once, gap-free. */
-export function expectEveryEventOnce(
+function expectEveryEventOnce(
   stored: Awaited<ReturnType<typeof storedEvents>>,
   recorded: ReadonlyMap<string, number>,
   context: string,
