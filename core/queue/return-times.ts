@@ -17,7 +17,8 @@ import { MINUTE_MS } from './types.ts';
  *   turn, aligned to `alignMin`, never earlier than one alignment step from now.
  * - Windows are sized from the service rate: a window start may hold at most
  *   max(1, floor(rate x alignMin x capacityShare)) return tickets, rate = open counters serving
- *   the service / mean service time. When a start is full the next one is offered, so returns
+ *   the service, a counter serving several services at its share of its time (counterShares),
+ *   over the mean service time. When a start is full the next one is offered, so returns
  *   cannot pile up into a new line.
  * - No window is offered that starts later than `lastWindowBeforeCloseMin` before closing.
  * - The forecast: the physical line in one window's span is the line now, plus the returners due
@@ -39,12 +40,44 @@ export interface ReturnOfferInput {
   closesAt?: number;
 }
 
-/** Customers the open counters serving the service call per minute. */
-function serviceRate(state: QueueState, serviceId: string, meanServiceMin: number): number {
-  const open = Object.values(state.counters).filter(
-    (c) => c.status === 'open' && c.services.includes(serviceId),
-  ).length;
-  return open / Math.max(0.1, meanServiceMin);
+/** How far back (minutes) a shared counter's time is read to split it among its services. */
+const SHARE_SPAN_MIN = 30;
+
+/**
+ * The share of each open counter's time that goes to `serviceId`: a counter serving several
+ * services is not wholly available to each (counting it whole overstates the service rate, so the
+ * forecast drains the line too fast and windows come too late and too big). The share is the
+ * counter's desk time on the service's tickets over the last SHARE_SPAN_MIN minutes, out of its desk
+ * time on all of them; a counter with no desk time yet is split evenly among its services.
+ */
+export function counterShares(state: QueueState, now: number, serviceId: string): Map<string, number> {
+  const open = Object.values(state.counters).filter((c) => c.status === 'open' && c.services.includes(serviceId));
+  const busy = new Map<string, { own: number; all: number }>();
+  for (const c of open) if (c.services.length > 1) busy.set(c.id, { own: 0, all: 0 });
+  if (busy.size > 0) {
+    const since = now - SHARE_SPAN_MIN * MINUTE_MS;
+    for (const t of Object.values(state.tickets)) {
+      const b = t.counterId === null ? undefined : busy.get(t.counterId);
+      if (!b || t.calledAt === null) continue;
+      const desk = Math.min(t.closedAt ?? now, now) - Math.max(t.calledAt, since);
+      if (desk <= 0) continue;
+      b.all += desk;
+      if (t.serviceId === serviceId) b.own += desk;
+    }
+  }
+  const shares = new Map<string, number>();
+  for (const c of open) {
+    const b = busy.get(c.id);
+    shares.set(c.id, !b ? 1 : b.all > 0 ? b.own / b.all : 1 / c.services.length);
+  }
+  return shares;
+}
+
+/** Customers the open counters call per minute for the service, each shared counter at its share. */
+export function serviceRate(state: QueueState, now: number, serviceId: string, meanServiceMin: number): number {
+  let counters = 0;
+  for (const share of counterShares(state, now, serviceId).values()) counters += share;
+  return counters / Math.max(0.1, meanServiceMin);
 }
 
 function returnWindowCapacity(rules: ReturnTimeRules, rate: number): number {
@@ -78,7 +111,7 @@ export function forecastLineWaitMin(
 export function offerReturnWindow(state: QueueState, now: number, input: ReturnOfferInput): ReturnWindow | null {
   const rules = serviceRules(state.rules, input.serviceId)?.returnTimes;
   if (!rules || input.postedWaitMin === null) return null;
-  const rate = serviceRate(state, input.serviceId, input.meanServiceMin);
+  const rate = serviceRate(state, now, input.serviceId, input.meanServiceMin);
   const longWait =
     input.postedWaitMin > rules.thresholdMin ||
     forecastLineWaitMin(state, now, input.serviceId, rate, rules.windowMin) > rules.thresholdMin;
