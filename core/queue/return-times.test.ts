@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apply, decide, emptyQueueState } from './engine.ts';
-import { counterShares, forecastLineWaitMin, serviceRate } from './return-times.ts';
+import { counterShares, forecastLineWaitMin, offerReturnWindow, serviceRate } from './return-times.ts';
 import { createQueueRules } from './rules.ts';
 import type { QueueCommand, QueueState } from './types.ts';
 import { isRefusal, MINUTE_MS } from './types.ts';
@@ -73,5 +73,49 @@ describe('a counter serving several services', () => {
     const onBreak = must(state, { type: 'break-counter', counterId: 'c2' }, now);
     expect(counterShares(onBreak, now, 'A').has('c2')).toBe(false);
     expect(serviceRate(onBreak, now, 'A', 5)).toBeCloseTo(1 / 5, 5);
+  });
+});
+
+describe('window starts hold returners the counters can call beside the walk-ins', () => {
+  // Four counters at 2 minutes a customer: 2 a minute; a start could hold floor(2 x 5 x 0.8) = 8.
+  const four = createQueueRules({
+    services: [{ id: 'A', returnTimes: { thresholdMin: 10 } }],
+    counters: ['c1', 'c2', 'c3', 'c4'].map((id) => ({ id, services: ['A'] })),
+  });
+  const now = T0 + 15 * MINUTE_MS;
+
+  function withWalkIns(count: number): QueueState {
+    let s = emptyQueueState(four);
+    for (const id of ['c1', 'c2', 'c3', 'c4']) s = must(s, { type: 'open-counter', counterId: id }, T0);
+    for (let i = 0; i < count; i += 1)
+      s = must(s, { type: 'issue', ticketId: `w${i}`, serviceId: 'A' }, T0 + (i + 1) * MINUTE_MS);
+    return s;
+  }
+
+  /** Offers and issues `count` windows one after another; the start (minutes from T0) of each. */
+  function take(s0: QueueState, count: number, pointWaitMin: number): number[] {
+    let s = s0;
+    const starts: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const window = offerReturnWindow(s, now, { serviceId: 'A', postedWaitMin: 40, pointWaitMin, meanServiceMin: 2 });
+      if (!window) throw new Error('no window offered');
+      starts.push((window.from - T0) / MINUTE_MS);
+      s = must(s, { type: 'issue', ticketId: `r${i}`, serviceId: 'A', returnWindow: window }, now);
+    }
+    return starts;
+  }
+
+  it('start at the expected turn, aligned up', () => {
+    // turn expected at 15 + 18 = 33 minutes: the window starts at 35
+    expect(take(withWalkIns(0), 1, 18)).toEqual([35]);
+  });
+
+  it('leave room for the walk-ins in the next hour, and the whole rate beyond it', () => {
+    // No walk-ins: 8 returners share the start at 35, the ninth goes to 40.
+    expect(take(withWalkIns(0), 9, 20)).toEqual([...Array(8).fill(35), 40]);
+    // 15 walk-ins in the last 15 minutes, 1 a minute: floor((2 - 1) x 5 x 0.8) = 4 a start.
+    expect(take(withWalkIns(15), 5, 20)).toEqual([35, 35, 35, 35, 40]);
+    // A start more than an hour ahead (turn expected at 15 + 70 = 85) holds the 8 again.
+    expect(take(withWalkIns(15), 9, 70)).toEqual([...Array(8).fill(85), 90]);
   });
 });
