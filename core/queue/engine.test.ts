@@ -584,8 +584,9 @@ describe('queue engine transitions', () => {
     const input = { serviceId: 'A', postedWaitMin: 40, pointWaitMin: 35, meanServiceMin: 5 };
     expect(offerReturnWindow(s, T0, { ...input, postedWaitMin: 15 })).toBeNull();
     const window = offerReturnWindow(s, T0, input)!;
-    // capacity = max(1, floor(1 counter / 5 min x 5 min x 0.8)) = 1 per window start
-    expect((window.from - T0) / MINUTE_MS).toBe(25);
+    // capacity = max(1, floor(1 counter / 5 min x 5 min x 0.8)) = 1 per window start; the window
+    // starts at the expected turn, 35 minutes from now
+    expect((window.from - T0) / MINUTE_MS).toBe(35);
     expect((window.to - window.from) / MINUTE_MS).toBe(15);
     s = must(s, { type: 'issue', ticketId: 'r', serviceId: 'A', returnWindow: window }, T0);
     expect(offerReturnWindow(s, T0, input)!.from).toBe(window.from + 5 * MINUTE_MS);
