@@ -123,10 +123,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       );
     };
     events.on('events.stored', ({ venueId, events: stored, clockOffsetMs }) => {
-      let oldest = Number.POSITIVE_INFINITY;
-      for (const event of stored)
-        if (event.type === 'feedback.pressed') oldest = Math.min(oldest, event.occurredAt + clockOffsetMs);
-      this.recent.stored(venueId, oldest);
+      this.recent.stored(venueId, stored, clockOffsetMs);
       this.storedSinceTry.add(venueId);
       runSoon(venueId);
     });

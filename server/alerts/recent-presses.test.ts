@@ -44,6 +44,7 @@ async function storeWithKiosk(file: string) {
       payload: { touchpointId: 'entrance', level, source: 'serial', misuse: false },
     };
     await store.ingest('k1', [event], { receivedAt: NOW, clockOffsetMs: 0 });
+    return event;
   };
   return { store, counted, asked, pressAt };
 }
@@ -96,8 +97,8 @@ describe("the alert rules' recent presses", () => {
     expect(await count(NOW + MIN)).toBe(2);
 
     // Stored by this hub: counted on the next run.
-    await pressAt(NOW - 10 * MIN);
-    recent.stored('v1', NOW - 10 * MIN);
+    const late = await pressAt(NOW - 10 * MIN);
+    recent.stored('v1', [late], 0);
     expect(await count(NOW + MIN + 5_000)).toBe(3);
   });
 });

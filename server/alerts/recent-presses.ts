@@ -1,3 +1,4 @@
+import type { AnyEventEnvelope } from '../../core/events.ts';
 import { MINUTE_MS } from '../../core/queue/types.ts';
 import type { HubStore, PressGroup } from '../store/hub-store.ts';
 
@@ -48,9 +49,10 @@ export class RecentPresses {
     return [...kept.groups, ...recent];
   }
 
-  /** This hub stored presses of the venue that happened at `oldest` (hub time) or later. */
-  stored(venueId: string, oldest: number): void {
+  /** This hub stored a batch of the venue: a press in its settled minutes has them read again. */
+  stored(venueId: string, events: readonly AnyEventEnvelope[], clockOffsetMs: number): void {
     const kept = this.settled.get(venueId);
-    if (kept && oldest < kept.until) this.settled.delete(venueId);
+    if (kept && events.some((e) => e.type === 'feedback.pressed' && e.occurredAt + clockOffsetMs < kept.until))
+      this.settled.delete(venueId);
   }
 }

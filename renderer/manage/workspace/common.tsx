@@ -136,9 +136,7 @@ export interface PeriodRow {
 }
 
 const change = ({ now, before, show }: PeriodRow) =>
-  now === null || now === undefined || before === null || before === undefined
-    ? '–'
-    : `${now - before >= 0 ? '+' : ''}${show(now - before)}`;
+  now == null || before == null ? '–' : `${now - before >= 0 ? '+' : ''}${show(now - before)}`;
 
 /** Figures of this period beside the previous one's, with the change and its noise mark when `withChange`. */
 export function PeriodTable({ name, rows, withChange }: { name: string; rows: PeriodRow[]; withChange?: boolean }) {
