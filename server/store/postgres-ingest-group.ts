@@ -3,7 +3,15 @@ import type { IngestOutcome } from './hub-store.ts';
 import type { PendingBatch } from './ingest-group.ts';
 import { type IngestPlan, planIngest } from './ingest-plan.ts';
 import { CompiledQuery } from './kysely.ts';
-import { componentStatusUpdates, feedbackIncrements, hourArrays, hourIncrements, pressArrays } from './store-rows.ts';
+import {
+  componentArrays,
+  componentStatusUpdates,
+  countArrays,
+  feedbackIncrements,
+  hourArrays,
+  hourIncrements,
+  pressArrays,
+} from './store-rows.ts';
 import type { HubDb } from './tables.ts';
 
 /** A group whose writes failed: it rolled back, and each of its batches is stored alone. */
@@ -116,18 +124,8 @@ async function writeGroup(
       column(rows, ({ batch, event }) => correctedTime(event.occurredAt, batch.context)),
       column(rows, ({ batch }) => batch.context.receivedAt),
       column(rows, ({ event }) => JSON.stringify(event.payload)),
-      column(increments, (r) => r.venueId),
-      column(increments, (r) => r.touchpointId),
-      column(increments, (r) => r.level),
-      column(increments, (r) => r.count),
-      column(components, (r) => r.venue_id),
-      column(components, (r) => r.device_id),
-      column(components, (r) => r.component),
-      column(components, (r) => r.state),
-      column(components, (r) => r.code),
-      column(components, (r) => r.detail),
-      column(components, (r) => r.at),
-      column(components, (r) => r.seq),
+      ...countArrays(increments),
+      ...componentArrays(components),
       column(accepted, ({ batch }) => batch.deviceId),
       column(accepted, ({ plan }) => plan.contiguousSeq),
       column(accepted, ({ batch }) => batch.context.clockOffsetMs),

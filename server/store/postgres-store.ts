@@ -11,7 +11,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
 import { correctedTime } from './event-time.ts';
-import { hourArrays, pressArrays } from './store-rows.ts';
+import { componentArrays, countArrays, hourArrays, pressArrays } from './store-rows.ts';
 import type { HubDb, HubTables } from './tables.ts';
 
 export interface PostgresStoreOptions {
@@ -197,12 +197,7 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
         `INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count)
          SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
          ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = touchpoint_counts.count + excluded.count`,
-        [
-          increments.map((r) => r.venueId),
-          increments.map((r) => r.touchpointId),
-          increments.map((r) => r.level),
-          increments.map((r) => r.count),
-        ],
+        countArrays(increments),
       );
     },
     async bumpHours(increments) {
@@ -222,16 +217,7 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
          ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
            state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
          WHERE excluded.seq > component_status.seq`,
-        [
-          rows.map((r) => r.venue_id),
-          rows.map((r) => r.device_id),
-          rows.map((r) => r.component),
-          rows.map((r) => r.state),
-          rows.map((r) => r.code),
-          rows.map((r) => r.detail),
-          rows.map((r) => r.at),
-          rows.map((r) => r.seq),
-        ],
+        componentArrays(rows),
       );
     },
     async advanceDevice(deviceId, contiguousSeq, { clockOffsetMs, receivedAt }) {

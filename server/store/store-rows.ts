@@ -131,6 +131,16 @@ export function hourIncrements(
   return valuesInKeyOrder(byKey);
 }
 
+/** touchpoint_counts bumps as PostgreSQL's unnest takes them: one array per column, in table order. */
+export function countArrays(increments: readonly CountIncrement[]): unknown[][] {
+  return [
+    increments.map((r) => r.venueId),
+    increments.map((r) => r.touchpointId),
+    increments.map((r) => r.level),
+    increments.map((r) => r.count),
+  ];
+}
+
 /** press_hours bumps as PostgreSQL's unnest takes them: one array per column, in table order. */
 export function hourArrays(increments: readonly HourIncrement[]): unknown[][] {
   return [
@@ -168,6 +178,20 @@ export function componentStatusUpdates(inserted: readonly AnyEventEnvelope[]): C
     });
   }
   return valuesInKeyOrder(byKey);
+}
+
+/** component_status rows as PostgreSQL's unnest takes them: one array per column, in table order. */
+export function componentArrays(rows: readonly ComponentStatusRow[]): unknown[][] {
+  return [
+    rows.map((r) => r.venue_id),
+    rows.map((r) => r.device_id),
+    rows.map((r) => r.component),
+    rows.map((r) => r.state),
+    rows.map((r) => r.code),
+    rows.map((r) => r.detail),
+    rows.map((r) => r.at),
+    rows.map((r) => r.seq),
+  ];
 }
 
 export function toComponentHealth(row: ComponentStatusRow): ComponentHealth {
