@@ -131,27 +131,18 @@ export function hourIncrements(
   return valuesInKeyOrder(byKey);
 }
 
-/** touchpoint_counts bumps as PostgreSQL's unnest takes them: one array per column, in table order. */
-export function countArrays(increments: readonly CountIncrement[]): unknown[][] {
-  return [
-    increments.map((r) => r.venueId),
-    increments.map((r) => r.touchpointId),
-    increments.map((r) => r.level),
-    increments.map((r) => r.count),
-  ];
+/** Rows as PostgreSQL's unnest takes them: one array per column, the columns in table order. */
+function columnArrays<T>(rows: readonly T[], columns: readonly (keyof T)[]): unknown[][] {
+  return columns.map((column) => rows.map((row) => row[column]));
 }
 
-/** press_hours bumps as PostgreSQL's unnest takes them: one array per column, in table order. */
-export function hourArrays(increments: readonly HourIncrement[]): unknown[][] {
-  return [
-    increments.map((r) => r.venueId),
-    increments.map((r) => r.hour),
-    increments.map((r) => r.touchpointId),
-    increments.map((r) => r.level),
-    increments.map((r) => r.misuse),
-    increments.map((r) => r.count),
-  ];
-}
+/** touchpoint_counts bumps, as unnest takes them. */
+export const countArrays = (increments: readonly CountIncrement[]) =>
+  columnArrays(increments, ['venueId', 'touchpointId', 'level', 'count']);
+
+/** press_hours bumps, as unnest takes them. */
+export const hourArrays = (increments: readonly HourIncrement[]) =>
+  columnArrays(increments, ['venueId', 'hour', 'touchpointId', 'level', 'misuse', 'count']);
 
 /** PostgreSQL text cannot hold U+0000 (a driver's raw status bytes can): both stores drop it. */
 const withoutNul = (text: string) => text.replaceAll('\u0000', '');
@@ -180,19 +171,9 @@ export function componentStatusUpdates(inserted: readonly AnyEventEnvelope[]): C
   return valuesInKeyOrder(byKey);
 }
 
-/** component_status rows as PostgreSQL's unnest takes them: one array per column, in table order. */
-export function componentArrays(rows: readonly ComponentStatusRow[]): unknown[][] {
-  return [
-    rows.map((r) => r.venue_id),
-    rows.map((r) => r.device_id),
-    rows.map((r) => r.component),
-    rows.map((r) => r.state),
-    rows.map((r) => r.code),
-    rows.map((r) => r.detail),
-    rows.map((r) => r.at),
-    rows.map((r) => r.seq),
-  ];
-}
+/** component_status rows, as unnest takes them. */
+export const componentArrays = (rows: readonly ComponentStatusRow[]) =>
+  columnArrays(rows, ['venue_id', 'device_id', 'component', 'state', 'code', 'detail', 'at', 'seq']);
 
 export function toComponentHealth(row: ComponentStatusRow): ComponentHealth {
   return {
