@@ -339,16 +339,17 @@ describe.each([
       await store.ingest('k1', [envelope(e2, 2), envelope(e3, 3)], { receivedAt: 9_500_000, clockOffsetMs: 500 }),
     ).toMatchObject({ kind: 'stored', contiguousSeq: 3, duplicates: 1 });
     expect((await store.touchpointCounts('venue-a'))[0]?.total).toBe(3);
-    // The presses it held read like new ones: their columns (migration 12) and hours (13) were filled.
+    // The presses it held read like new ones: their columns (migration 12), hours (13) and minutes (14) were filled.
     const all = { touchpointIds: [payload.touchpointId], from: 0, to: 10_000 };
     expect((await store.feedbackPresses('venue-a', [all])).map((p) => [p.at, p.level])).toEqual([
       [1_501, payload.level],
       [1_502, payload.level],
       [1_503, payload.level],
     ]);
-    expect(await store.feedbackSummary('venue-a', { from: 0, to: 3_600_000 }, { bucketMs: 3_600_000 })).toEqual([
-      { touchpointId: payload.touchpointId, level: payload.level, misuse: false, bucket: 0, count: 3 },
-    ]);
+    for (const bucketMs of [3_600_000, 60_000])
+      expect(await store.feedbackSummary('venue-a', { from: 0, to: bucketMs }, { bucketMs })).toEqual([
+        { touchpointId: payload.touchpointId, level: payload.level, misuse: false, bucket: 0, count: 3 },
+      ]);
     expect(await store.appendQueueEvents('venue-a', 2, [{ type: 'counter.closed', at: 3, counterId: 'c1' }])).toBe(3);
     // Each later migration ran once, none again.
     const versions =

@@ -2,11 +2,13 @@ import type { AnyEventEnvelope } from '../../core/events.ts';
 import type { IngestContext, IngestOutcome } from './hub-store.ts';
 import { planIngest } from './ingest-plan.ts';
 import {
+  type BucketIncrement,
+  bucketIncrements,
   type CountIncrement,
   componentStatusUpdates,
   feedbackIncrements,
-  type HourIncrement,
-  hourIncrements,
+  PRESS_TABLES,
+  type PressTable,
 } from './store-rows.ts';
 import type { ComponentStatusRow } from './tables.ts';
 
@@ -32,8 +34,8 @@ export interface IngestSteps {
   ): Promise<number | undefined>;
   /** Adds the counts to touchpoint_counts; rows come sorted, so concurrent batches lock them in one order. */
   bumpCounts(increments: readonly CountIncrement[]): Promise<void>;
-  /** Adds the counts to press_hours, sorted like bumpCounts. */
-  bumpHours(increments: readonly HourIncrement[]): Promise<void>;
+  /** Adds the counts to a press table (press_hours, press_minutes), sorted like bumpCounts. */
+  bumpPresses(table: PressTable, increments: readonly BucketIncrement[]): Promise<void>;
   /** Keeps each row unless the stored one has a higher seq; sorted like bumpCounts. */
   upsertComponents(rows: readonly ComponentStatusRow[]): Promise<void>;
   advanceDevice(deviceId: string, contiguousSeq: number, context: IngestContext): Promise<void>;
@@ -87,8 +89,10 @@ export async function ingestBatch(
   }
   const { increments, touchpointsChanged } = feedbackIncrements(inserted);
   if (increments.length > 0) await steps.bumpCounts(increments);
-  const hours = hourIncrements([{ inserted, context }]);
-  if (hours.length > 0) await steps.bumpHours(hours);
+  for (const table of PRESS_TABLES) {
+    const bumps = bucketIncrements([{ inserted, context }], table.ms);
+    if (bumps.length > 0) await steps.bumpPresses(table, bumps);
+  }
   const components = componentStatusUpdates(inserted);
   if (components.length > 0) await steps.upsertComponents(components);
   await steps.advanceDevice(deviceId, plan.contiguousSeq, context);

@@ -35,7 +35,8 @@ import {
   type WebhookDeliveryState,
 } from './hub-store.ts';
 import {
-  PRESS_HOUR_MS,
+  PRESS_TABLES,
+  type PressTable,
   ticketIdOf,
   type TouchpointCountRow,
   toComponentHealth,
@@ -428,43 +429,56 @@ export abstract class KyselyHubStore implements HubStore {
   }
 
   /**
-   * Whole hours come from press_hours (migration 13) when the buckets are whole hours; the rest of
-   * the range (its ragged ends, or all of it for finer buckets) is counted from the presses.
+   * Whole hours come from press_hours and whole minutes from press_minutes, as the buckets allow;
+   * only what is left of the range (parts of a minute at its ends) is counted from the presses.
    */
   async feedbackSummary(
     venueId: string,
     range: { from: number; to: number },
     options: { bucketMs: number },
   ): Promise<PressGroup[]> {
-    const { bucketMs } = options;
-    const from = Math.ceil(range.from / PRESS_HOUR_MS) * PRESS_HOUR_MS;
-    const to = Math.floor(range.to / PRESS_HOUR_MS) * PRESS_HOUR_MS;
-    if (bucketMs % PRESS_HOUR_MS !== 0 || from >= to) return this.pressGroups(venueId, range, bucketMs);
-    const parts = await Promise.all([
-      this.pressGroups(venueId, { from: range.from, to: from }, bucketMs),
-      this.hourGroups(venueId, { from, to }, bucketMs),
-      this.pressGroups(venueId, { from: to, to: range.to }, bucketMs),
-    ]);
-    return sumPressCounts(parts.flat());
+    const tables = PRESS_TABLES.filter((table) => options.bucketMs % table.ms === 0);
+    return sumPressCounts(await this.pressSummary(venueId, range, options.bucketMs, tables));
   }
 
-  private async hourGroups(
+  /** The range's presses from the coarsest table whose whole buckets fit, its ends from the finer ones. */
+  private async pressSummary(
+    venueId: string,
+    range: { from: number; to: number },
+    bucketMs: number,
+    tables: readonly PressTable[],
+  ): Promise<PressGroup[]> {
+    const [table, ...finer] = tables;
+    if (!table) return this.pressGroups(venueId, range, bucketMs);
+    const from = Math.ceil(range.from / table.ms) * table.ms;
+    const to = Math.floor(range.to / table.ms) * table.ms;
+    if (from >= to) return this.pressSummary(venueId, range, bucketMs, finer);
+    const parts = await Promise.all([
+      range.from < from ? this.pressSummary(venueId, { from: range.from, to: from }, bucketMs, finer) : [],
+      this.tableGroups(table, venueId, { from, to }, bucketMs),
+      to < range.to ? this.pressSummary(venueId, { from: to, to: range.to }, bucketMs, finer) : [],
+    ]);
+    return parts.flat();
+  }
+
+  private async tableGroups(
+    { table, column }: PressTable,
     venueId: string,
     range: { from: number; to: number },
     bucketMs: number,
   ): Promise<PressGroup[]> {
     const rows = await this.db
-      .selectFrom('press_hours')
+      .selectFrom(table)
       .select([
         'touchpoint_id',
         'level',
         'misuse',
-        sql<number>`hour - (hour % ${bucketMs})`.as('bucket'),
+        sql<number>`${sql.ref(column)} - (${sql.ref(column)} % ${bucketMs})`.as('bucket'),
         (eb) => eb.fn.sum<number>('count').as('count'),
       ])
       .where('venue_id', '=', venueId)
-      .where('hour', '>=', range.from)
-      .where('hour', '<', range.to)
+      .where(sql.ref(column), '>=', range.from)
+      .where(sql.ref(column), '<', range.to)
       .groupBy(['touchpoint_id', 'level', 'misuse', sql.ref('bucket')])
       .execute();
     return rows.map((row) => toPressGroup(row));

@@ -9,6 +9,83 @@ const PRESS_COLUMNS = `
   CREATE INDEX events_reasons ON events (venue_id, corrected_at) WHERE type = 'feedback.reason';
 `;
 
+const PRESS_MINUTES = `
+  CREATE TABLE press_minutes (
+    venue_id TEXT NOT NULL,
+    minute BIGINT NOT NULL,
+    touchpoint_id TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    misuse INTEGER NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (venue_id, minute, touchpoint_id, level, misuse)
+  );
+  INSERT INTO press_minutes (venue_id, minute, touchpoint_id, level, misuse, count)
+    SELECT venue_id, corrected_at - (corrected_at % 60000), touchpoint_id, level, misuse, count(*)
+      FROM events WHERE type = 'feedback.pressed'
+     GROUP BY venue_id, corrected_at - (corrected_at % 60000), touchpoint_id, level, misuse;
+`;
+
+/**
+ * Writes a group of batches: locks the devices in id order, and writes nothing (answers -1) unless
+ * each holds the contiguous_seq the caller planned against; then inserts the events, and if an id
+ * is held already (another device's event) raises, so nothing of the group is kept; then bumps
+ * counts, hours and minutes, keeps newer component status, advances the devices. Answers events written.
+ */
+const INGEST_GROUP_FUNCTION = `
+  CREATE FUNCTION ingest_group(
+    device_ids text[], planned_seqs bigint[], new_seqs bigint[], offsets_ms bigint[], seen_at bigint[],
+    e_id text[], e_venue text[], e_device text[], e_seq bigint[], e_type text[], e_v int[], e_occurred bigint[],
+    e_corrected bigint[], e_received bigint[], e_payload text[], e_touchpoint text[], e_level int[], e_misuse int[],
+    c_venue text[], c_touchpoint text[], c_level int[], c_count bigint[],
+    h_venue text[], h_hour bigint[], h_touchpoint text[], h_level int[], h_misuse int[], h_count bigint[],
+    m_venue text[], m_minute bigint[], m_touchpoint text[], m_level int[], m_misuse int[], m_count bigint[],
+    s_venue text[], s_device text[], s_component text[], s_state text[], s_code text[], s_detail text[],
+    s_at bigint[], s_seq bigint[]
+  ) RETURNS integer LANGUAGE plpgsql AS $$
+  DECLARE
+    matched integer;
+    written integer;
+  BEGIN
+    PERFORM 1 FROM devices WHERE id = ANY(device_ids) ORDER BY id FOR UPDATE;
+    SELECT count(*) INTO matched
+      FROM devices JOIN unnest(device_ids, planned_seqs) AS planned (id, seq) ON devices.id = planned.id
+     WHERE devices.contiguous_seq = planned.seq;
+    IF matched <> cardinality(device_ids) THEN
+      RETURN -1;
+    END IF;
+    INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload,
+                        touchpoint_id, level, misuse)
+      SELECT * FROM unnest(e_id, e_venue, e_device, e_seq, e_type, e_v, e_occurred, e_corrected, e_received,
+                           e_payload, e_touchpoint, e_level, e_misuse)
+      ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    IF written <> cardinality(e_id) THEN
+      RAISE EXCEPTION 'an event id of the group is held already' USING ERRCODE = 'unique_violation';
+    END IF;
+    INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count)
+      SELECT * FROM unnest(c_venue, c_touchpoint, c_level, c_count)
+      ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = touchpoint_counts.count + excluded.count;
+    INSERT INTO press_hours (venue_id, hour, touchpoint_id, level, misuse, count)
+      SELECT * FROM unnest(h_venue, h_hour, h_touchpoint, h_level, h_misuse, h_count)
+      ON CONFLICT (venue_id, hour, touchpoint_id, level, misuse)
+        DO UPDATE SET count = press_hours.count + excluded.count;
+    INSERT INTO press_minutes (venue_id, minute, touchpoint_id, level, misuse, count)
+      SELECT * FROM unnest(m_venue, m_minute, m_touchpoint, m_level, m_misuse, m_count)
+      ON CONFLICT (venue_id, minute, touchpoint_id, level, misuse)
+        DO UPDATE SET count = press_minutes.count + excluded.count;
+    INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
+      SELECT * FROM unnest(s_venue, s_device, s_component, s_state, s_code, s_detail, s_at, s_seq)
+      ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
+        state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
+      WHERE excluded.seq > component_status.seq;
+    UPDATE devices SET contiguous_seq = d.seq, clock_offset_ms = d.offset_ms, last_seen_at = d.seen_at
+      FROM unnest(device_ids, new_seqs, offsets_ms, seen_at) AS d (id, seq, offset_ms, seen_at)
+     WHERE devices.id = d.id;
+    RETURN written;
+  END
+  $$;
+`;
+
 /**
  * The hub's schema, one list for SQLite and PostgreSQL: SQL both accept (ON CONFLICT, no
  * AUTOINCREMENT, no dialect-only types), and where a step really differs, each dialect's own.
@@ -264,5 +341,12 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
           FROM events WHERE type = 'feedback.pressed'
          GROUP BY venue_id, corrected_at - (corrected_at % 3600000), touchpoint_id, level, misuse;
     `,
+  },
+  {
+    version: 14,
+    // Presses counted per minute, bumped in each batch's transaction as press_hours is: an alert
+    // run reads its two hours of them, not every press of a busy venue's last minutes. PostgreSQL
+    // also gets ingest_group, a group of batches written by one call (postgres-ingest-group.ts).
+    sql: { sqlite: PRESS_MINUTES, postgres: `${PRESS_MINUTES}${INGEST_GROUP_FUNCTION}` },
   },
 ];

@@ -8,35 +8,45 @@ import {
   componentStatusUpdates,
   countArrays,
   feedbackIncrements,
-  hourArrays,
-  hourIncrements,
+  bucketArrays,
+  bucketIncrements,
+  PRESS_TABLES,
   pressArrays,
 } from './store-rows.ts';
 import type { HubDb } from './tables.ts';
 
-/** A group whose writes failed: it rolled back, and each of its batches is stored alone. */
-class GroupNotStored extends Error {
-  constructor() {
-    super('an event id of the group is held already');
-    this.name = 'GroupNotStored';
-  }
+interface Accepted {
+  batch: PendingBatch;
+  plan: IngestPlan;
 }
 
+type Answers = Map<PendingBatch, IngestOutcome>;
+
 /**
- * Stores a group of batches (one per device) in one PostgreSQL transaction of four round trips,
- * whatever its size: lock the devices, read the ids at resent seqs, one statement for every write,
- * commit. Each batch is planned alone (planIngest) against its device's locked row; a batch the plan
- * refuses is left out of the group's writes and stored alone after it, through the one-batch path
- * that finds its exact refusal. If the writes find an id held already (a replayed event: rare), or
- * the transaction fails at all, nothing of the group is kept and every batch is stored alone, so one
- * kiosk's refusal or fault never fails another's batch. Answers are given only after the commit.
+ * Stores a group of batches (one per device). The usual group, every batch continuing where its
+ * device's stored seq ends, is planned on that guess and written by one call of ingest_group
+ * (migrations.ts): one round trip, no BEGIN or COMMIT, and it writes nothing if a guess is wrong.
+ * Any other group, or one the call did not store, takes a transaction of four round trips: lock
+ * the devices, read the ids at resent seqs, plan each batch against its locked row, the same call.
+ * A batch the plan refuses is stored alone after it, through the one-batch path that finds its
+ * exact refusal. If an id is held already (a replayed event: rare), or the transaction fails at
+ * all, nothing of the group is kept and every batch is stored alone, so one kiosk's refusal or
+ * fault never fails another's batch. Answers are given only after the commit.
  */
 export async function storeGroup(
   db: HubDb,
   group: readonly PendingBatch[],
   storeAlone: (batch: PendingBatch) => Promise<IngestOutcome>,
 ): Promise<void> {
-  let written: { answers: Map<PendingBatch, IngestOutcome>; alone: PendingBatch[] };
+  const continuing = planContinuations(group);
+  // A failed call kept nothing (one statement is one transaction): the locked path finds out why.
+  const stored =
+    continuing && (await writeAccepted(db, continuing.accepted, continuing.plannedSeqs).catch(() => undefined));
+  if (stored) {
+    for (const [batch, outcome] of stored) batch.resolve(outcome);
+    return;
+  }
+  let written: { answers: Answers; alone: PendingBatch[] };
   try {
     written = await db.transaction().execute((trx) => writeGroup(trx, group));
   } catch {
@@ -48,10 +58,28 @@ export async function storeGroup(
   await Promise.all(written.alone.map((batch) => storeAlone(batch).then(batch.resolve, batch.reject)));
 }
 
+/** Each batch planned as if its device had stored the seq before its first event; undefined if one cannot be. */
+function planContinuations(
+  group: readonly PendingBatch[],
+): { accepted: Accepted[]; plannedSeqs: Map<string, number> } | undefined {
+  const accepted: Accepted[] = [];
+  const plannedSeqs = new Map<string, number>();
+  for (const batch of group) {
+    const first = batch.events[0];
+    if (!first) return undefined;
+    const storedSeq = first.seq - 1;
+    const plan = planIngest({ storedSeq, idAtSeq: new Map(), takenIds: new Set() }, batch.events);
+    if (plan.kind !== 'stored') return undefined;
+    accepted.push({ batch, plan });
+    plannedSeqs.set(batch.deviceId, storedSeq);
+  }
+  return { accepted, plannedSeqs };
+}
+
 async function writeGroup(
   trx: HubDb,
   group: readonly PendingBatch[],
-): Promise<{ answers: Map<PendingBatch, IngestOutcome>; alone: PendingBatch[] }> {
+): Promise<{ answers: Answers; alone: PendingBatch[] }> {
   const query = async <R>(text: string, values: readonly unknown[]): Promise<R[]> =>
     (await trx.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows;
   // Locked in id order, as every group does, so two hubs' groups wait for each other, never deadlock.
@@ -62,9 +90,9 @@ async function writeGroup(
   const storedSeqs = new Map(devices.map((device) => [device.id, device.contiguous_seq]));
   const idAtSeq = await idsAtResentSeqs(query, group, storedSeqs);
 
-  const answers = new Map<PendingBatch, IngestOutcome>();
+  const answers: Answers = new Map();
   const alone: PendingBatch[] = [];
-  const accepted: { batch: PendingBatch; plan: IngestPlan }[] = [];
+  const accepted: Accepted[] = [];
   for (const batch of group) {
     const storedSeq = storedSeqs.get(batch.deviceId);
     if (storedSeq === undefined) {
@@ -77,72 +105,56 @@ async function writeGroup(
     else alone.push(batch);
   }
   if (accepted.length === 0) return { answers, alone };
+  const stored = await writeAccepted(trx, accepted, storedSeqs);
+  if (!stored) throw new Error('a device locked by this transaction moved its stored seq'); // cannot happen
+  for (const [batch, outcome] of stored) answers.set(batch, outcome);
+  return { answers, alone };
+}
 
+/**
+ * One call of ingest_group for the planned batches: their answers, or undefined when a device's
+ * stored seq is not the one planned against (nothing written). Raises if an id is held already
+ * (unique_violation): the caller's transaction, or the call alone, keeps nothing.
+ */
+async function writeAccepted(
+  db: HubDb,
+  accepted: readonly Accepted[],
+  plannedSeqs: ReadonlyMap<string, number>,
+): Promise<Answers | undefined> {
   const rows = accepted.flatMap(({ batch, plan }) => plan.inserts.map(({ event }) => ({ batch, event })));
   const inserted = rows.map((row) => row.event);
-  const { increments } = feedbackIncrements(inserted);
-  const components = componentStatusUpdates(inserted);
+  const batches = accepted.map(({ batch, plan }) => ({
+    inserted: plan.inserts.map(({ event }) => event),
+    context: batch.context,
+  }));
   const column = <T, R>(list: readonly T[], pick: (item: T) => R) => list.map(pick);
-  const [written] = await query<{ n: number }>(
-    `WITH inserted AS (
-       INSERT INTO events (id, venue_id, device_id, seq, type, v, occurred_at, corrected_at, received_at, payload,
-                           touchpoint_id, level, misuse)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::bigint[],
-                            $8::bigint[], $9::bigint[], $10::text[], $27::text[], $28::int[], $29::int[])
-       ON CONFLICT DO NOTHING
-       RETURNING 1
-     ), counted AS (
-       INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count)
-       SELECT * FROM unnest($11::text[], $12::text[], $13::int[], $14::bigint[])
-       ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = touchpoint_counts.count + excluded.count
-     ), hours AS (
-       INSERT INTO press_hours (venue_id, hour, touchpoint_id, level, misuse, count)
-       SELECT * FROM unnest($30::text[], $31::bigint[], $32::text[], $33::int[], $34::int[], $35::bigint[])
-       ON CONFLICT (venue_id, hour, touchpoint_id, level, misuse)
-         DO UPDATE SET count = press_hours.count + excluded.count
-     ), components AS (
-       INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
-       SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
-                            $21::bigint[], $22::bigint[])
-       ON CONFLICT (venue_id, device_id, component) DO UPDATE SET
-         state = excluded.state, code = excluded.code, detail = excluded.detail, at = excluded.at, seq = excluded.seq
-       WHERE excluded.seq > component_status.seq
-     ), advanced AS (
-       UPDATE devices SET contiguous_seq = d.seq, clock_offset_ms = d.offset_ms, last_seen_at = d.seen_at
-       FROM unnest($23::text[], $24::bigint[], $25::bigint[], $26::bigint[]) AS d (id, seq, offset_ms, seen_at)
-       WHERE devices.id = d.id
-     )
-     SELECT count(*)::int AS n FROM inserted`,
-    [
-      column(rows, ({ event }) => event.id),
-      column(rows, ({ event }) => event.venueId),
-      column(rows, ({ batch }) => batch.deviceId),
-      column(rows, ({ event }) => event.seq),
-      column(rows, ({ event }) => event.type),
-      column(rows, ({ event }) => event.v),
-      column(rows, ({ event }) => event.occurredAt),
-      column(rows, ({ batch, event }) => correctedTime(event.occurredAt, batch.context)),
-      column(rows, ({ batch }) => batch.context.receivedAt),
-      column(rows, ({ event }) => JSON.stringify(event.payload)),
-      ...countArrays(increments),
-      ...componentArrays(components),
-      column(accepted, ({ batch }) => batch.deviceId),
-      column(accepted, ({ plan }) => plan.contiguousSeq),
-      column(accepted, ({ batch }) => batch.context.clockOffsetMs),
-      column(accepted, ({ batch }) => batch.context.receivedAt),
-      ...pressArrays(inserted),
-      ...hourArrays(
-        hourIncrements(
-          accepted.map(({ batch, plan }) => ({
-            inserted: plan.inserts.map(({ event }) => event),
-            context: batch.context,
-          })),
-        ),
-      ),
-    ],
+  const parameters = [
+    column(accepted, ({ batch }) => batch.deviceId),
+    column(accepted, ({ batch }) => plannedSeqs.get(batch.deviceId)),
+    column(accepted, ({ plan }) => plan.contiguousSeq),
+    column(accepted, ({ batch }) => batch.context.clockOffsetMs),
+    column(accepted, ({ batch }) => batch.context.receivedAt),
+    column(rows, ({ event }) => event.id),
+    column(rows, ({ event }) => event.venueId),
+    column(rows, ({ batch }) => batch.deviceId),
+    column(rows, ({ event }) => event.seq),
+    column(rows, ({ event }) => event.type),
+    column(rows, ({ event }) => event.v),
+    column(rows, ({ event }) => event.occurredAt),
+    column(rows, ({ batch, event }) => correctedTime(event.occurredAt, batch.context)),
+    column(rows, ({ batch }) => batch.context.receivedAt),
+    column(rows, ({ event }) => JSON.stringify(event.payload)),
+    ...pressArrays(inserted),
+    ...countArrays(feedbackIncrements(inserted).increments),
+    ...PRESS_TABLES.flatMap(({ ms }) => bucketArrays(bucketIncrements(batches, ms))),
+    ...componentArrays(componentStatusUpdates(inserted)),
+  ];
+  const placeholders = parameters.map((_, index) => `$${index + 1}`).join(', ');
+  const result = await db.executeQuery<{ written: number }>(
+    CompiledQuery.raw(`SELECT ingest_group(${placeholders}) AS written`, parameters),
   );
-  // An id some other device's event holds: the batch that sent it is refused, alone.
-  if (written?.n !== rows.length) throw new GroupNotStored();
+  if ((result.rows[0]?.written ?? -1) < 0) return undefined;
+  const answers: Answers = new Map();
   for (const { batch, plan } of accepted) {
     const events = plan.inserts.map(({ event }) => event);
     answers.set(batch, {
@@ -153,7 +165,7 @@ async function writeGroup(
       touchpointsChanged: feedbackIncrements(events).touchpointsChanged,
     });
   }
-  return { answers, alone };
+  return answers;
 }
 
 /** The ids the store holds at the seqs the group's batches send again (a resend after a lost ack). */

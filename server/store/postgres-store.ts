@@ -11,7 +11,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
 import { correctedTime } from './event-time.ts';
-import { componentArrays, countArrays, hourArrays, pressArrays } from './store-rows.ts';
+import { bucketArrays, componentArrays, countArrays, pressArrays } from './store-rows.ts';
 import type { HubDb, HubTables } from './tables.ts';
 
 export interface PostgresStoreOptions {
@@ -200,13 +200,13 @@ function postgresIngestSteps(trx: HubDb): IngestSteps {
         countArrays(increments),
       );
     },
-    async bumpHours(increments) {
+    async bumpPresses({ table, column }, increments) {
       await query(
-        `INSERT INTO press_hours (venue_id, hour, touchpoint_id, level, misuse, count)
+        `INSERT INTO ${table} (venue_id, ${column}, touchpoint_id, level, misuse, count)
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::int[], $6::bigint[])
-         ON CONFLICT (venue_id, hour, touchpoint_id, level, misuse)
-         DO UPDATE SET count = press_hours.count + excluded.count`,
-        hourArrays(increments),
+         ON CONFLICT (venue_id, ${column}, touchpoint_id, level, misuse)
+         DO UPDATE SET count = ${table}.count + excluded.count`,
+        bucketArrays(increments),
       );
     },
     async upsertComponents(rows) {

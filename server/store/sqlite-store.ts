@@ -12,7 +12,13 @@ import { type IngestSteps, ingestBatch, RefusedBatch } from './ingest.ts';
 import { CompiledQuery, Kysely, SqliteDialect, sql } from './kysely.ts';
 import { KyselyHubStore } from './kysely-store.ts';
 import { HUB_MIGRATIONS } from './migrations.ts';
-import { type PressValues, pressValues, type TouchpointCountRow, toTouchpointCounts } from './store-rows.ts';
+import {
+  PRESS_TABLES,
+  type PressValues,
+  pressValues,
+  type TouchpointCountRow,
+  toTouchpointCounts,
+} from './store-rows.ts';
 import { correctedTime } from './event-time.ts';
 import type { HubTables } from './tables.ts';
 
@@ -222,9 +228,14 @@ function sqliteIngestSteps(db: SqliteDatabase): IngestSteps {
     `INSERT INTO touchpoint_counts (venue_id, touchpoint_id, level, count) VALUES (?, ?, ?, ?)
      ON CONFLICT (venue_id, touchpoint_id, level) DO UPDATE SET count = count + excluded.count`,
   );
-  const bumpHour = db.prepare<[string, number, string, number, number, number]>(
-    `INSERT INTO press_hours (venue_id, hour, touchpoint_id, level, misuse, count) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (venue_id, hour, touchpoint_id, level, misuse) DO UPDATE SET count = count + excluded.count`,
+  const bumpPress = new Map(
+    PRESS_TABLES.map(({ table, column }) => [
+      table,
+      db.prepare<[string, number, string, number, number, number]>(
+        `INSERT INTO ${table} (venue_id, ${column}, touchpoint_id, level, misuse, count) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (venue_id, ${column}, touchpoint_id, level, misuse) DO UPDATE SET count = count + excluded.count`,
+      ),
+    ]),
   );
   const upsertComponent = db.prepare<[string, string, string, string, string | null, string | null, number, number]>(
     `INSERT INTO component_status (venue_id, device_id, component, state, code, detail, at, seq)
@@ -275,9 +286,10 @@ function sqliteIngestSteps(db: SqliteDatabase): IngestSteps {
       for (const { venueId, touchpointId, level, count } of increments)
         bumpCount.run(venueId, touchpointId, level, count);
     },
-    async bumpHours(increments) {
-      for (const { venueId, hour, touchpointId, level, misuse, count } of increments)
-        bumpHour.run(venueId, hour, touchpointId, level, misuse, count);
+    async bumpPresses({ table }, increments) {
+      const bump = bumpPress.get(table)!;
+      for (const { venueId, bucket, touchpointId, level, misuse, count } of increments)
+        bump.run(venueId, bucket, touchpointId, level, misuse, count);
     },
     async upsertComponents(rows) {
       for (const c of rows)

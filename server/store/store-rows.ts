@@ -96,13 +96,23 @@ export function feedbackIncrements(inserted: readonly AnyEventEnvelope[]): {
   return { increments, touchpointsChanged };
 }
 
-/** press_hours' granularity: a report's hourly (or daily...) buckets are sums of its rows. */
-export const PRESS_HOUR_MS = 3_600_000;
+/**
+ * Presses counted per time bucket, bumped in each batch's transaction: a month's report reads
+ * press_hours (thousands of rows, not a million presses), and an alert run its last two hours of
+ * press_minutes, however busy the venue. Coarsest first: feedbackSummary takes the first that fits.
+ */
+export const PRESS_TABLES = [
+  { table: 'press_hours', column: 'hour', ms: 3_600_000 },
+  { table: 'press_minutes', column: 'minute', ms: 60_000 },
+] as const;
 
-/** One press_hours bump: a batch's presses of one touchpoint, level and misuse flag in one hour. */
-export interface HourIncrement {
+export type PressTable = (typeof PRESS_TABLES)[number];
+
+/** One bump of a press table: a batch's presses of one touchpoint, level and misuse flag in one bucket. */
+export interface BucketIncrement {
   venueId: string;
-  hour: number;
+  /** Start of the bucket (ms, UTC). */
+  bucket: number;
   touchpointId: string;
   level: number;
   misuse: 0 | 1;
@@ -110,21 +120,22 @@ export interface HourIncrement {
 }
 
 /**
- * The press_hours bumps of the presses new in some batches (misuse kept: reports may count it),
- * each at its corrected time, sorted by key like feedbackIncrements.
+ * The bumps of a press table for the presses new in some batches (misuse kept: reports may count
+ * it), each at its corrected time, sorted by key like feedbackIncrements.
  */
-export function hourIncrements(
+export function bucketIncrements(
   batches: readonly { inserted: readonly AnyEventEnvelope[]; context: IngestContext }[],
-): HourIncrement[] {
-  const byKey = new Map<string, HourIncrement>();
+  bucketMs: number,
+): BucketIncrement[] {
+  const byKey = new Map<string, BucketIncrement>();
   for (const { inserted, context } of batches)
     for (const event of inserted) {
       if (event.type !== 'feedback.pressed') continue;
       const at = correctedTime(event.occurredAt, context);
-      const hour = at - (at % PRESS_HOUR_MS);
+      const bucket = at - (at % bucketMs);
       const { touchpoint_id: touchpointId, level, misuse } = pressColumns(event.payload);
-      const key = `${event.venueId}\u0000${hour}\u0000${touchpointId}\u0000${level}\u0000${misuse}`;
-      const entry = byKey.get(key) ?? { venueId: event.venueId, hour, touchpointId, level, misuse, count: 0 };
+      const key = `${event.venueId}\u0000${bucket}\u0000${touchpointId}\u0000${level}\u0000${misuse}`;
+      const entry = byKey.get(key) ?? { venueId: event.venueId, bucket, touchpointId, level, misuse, count: 0 };
       entry.count += 1;
       byKey.set(key, entry);
     }
@@ -140,9 +151,9 @@ function columnArrays<T>(rows: readonly T[], columns: readonly (keyof T)[]): unk
 export const countArrays = (increments: readonly CountIncrement[]) =>
   columnArrays(increments, ['venueId', 'touchpointId', 'level', 'count']);
 
-/** press_hours bumps, as unnest takes them. */
-export const hourArrays = (increments: readonly HourIncrement[]) =>
-  columnArrays(increments, ['venueId', 'hour', 'touchpointId', 'level', 'misuse', 'count']);
+/** A press table's bumps, as unnest takes them. */
+export const bucketArrays = (increments: readonly BucketIncrement[]) =>
+  columnArrays(increments, ['venueId', 'bucket', 'touchpointId', 'level', 'misuse', 'count']);
 
 /** PostgreSQL text cannot hold U+0000 (a driver's raw status bytes can): both stores drop it. */
 const withoutNul = (text: string) => text.replaceAll('\u0000', '');

@@ -54,6 +54,15 @@ export interface HubTables {
     misuse: number;
     count: number;
   };
+  press_minutes: {
+    venue_id: string;
+    /** Start of the minute (ms, UTC). */
+    minute: number;
+    touchpoint_id: string;
+    level: number;
+    misuse: number;
+    count: number;
+  };
   touchpoint_counts: {
     venue_id: string;
     touchpoint_id: string;
