@@ -966,7 +966,7 @@ describe.each([sqliteKind(), postgresKind()])('HubStore contract on $name', (kin
       expect(await store.feedbackPresses('venue-a', [{ touchpointIds: ['entrance'], from: T0, to: T0 }])).toEqual([]);
     });
 
-    it('counts whole hours from press_hours, whole minutes from press_minutes, the rest from the presses, as counting each press does', async () => {
+    it('counts whole hours and minutes from their rollups, the rest from presses, as each press counts', async () => {
       const HOUR = 3_600_000;
       await store.addDevice({ id: 'k3', venueId: 'venue-a', name: 'k3', tokenHash: 'x' });
       const start = 10 * HOUR;
