@@ -10,7 +10,7 @@ import { languageSchema } from './languages.ts';
  */
 
 /** Smiley levels, 1 = very unhappy .. 4 = very happy, as printed on HappyOrNot-style terminals. */
-export const feedbackLevelSchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+export const feedbackLevelSchema = z.literal([1, 2, 3, 4]);
 export type FeedbackLevel = z.infer<typeof feedbackLevelSchema>;
 
 export const PRESS_SOURCES = ['serial', 'hid', 'keyboard', 'screen', 'simulated'] as const;

@@ -1,4 +1,4 @@
-import { v7 as uuidv7, validate as isUuid, version as uuidVersion } from 'uuid';
+import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 
 /**
@@ -10,7 +10,7 @@ export function newEventId(): string {
 }
 
 export function isEventId(value: string): boolean {
-  return isUuid(value) && uuidVersion(value) === 7;
+  return eventIdSchema.safeParse(value).success;
 }
 
 /** Venue, device, touchpoint and user ids: short, URL-safe, case-sensitive slugs. */
@@ -19,4 +19,5 @@ export const slugSchema = z
   .string()
   .regex(SLUG_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
-export const eventIdSchema = z.string().refine(isEventId, 'must be a UUIDv7');
+/** Zod's own UUIDv7 format: one pattern per id, not the uuid package's validate and version apart. */
+export const eventIdSchema = z.uuid({ version: 'v7', error: 'must be a UUIDv7' });
