@@ -3,12 +3,11 @@ import type { IngestContext, IngestOutcome } from './hub-store.ts';
 import { planIngest } from './ingest-plan.ts';
 import {
   type BucketIncrement,
-  bucketIncrements,
   type CountIncrement,
   componentStatusUpdates,
   feedbackIncrements,
-  PRESS_TABLES,
   type PressTable,
+  pressTableIncrements,
 } from './store-rows.ts';
 import type { ComponentStatusRow } from './tables.ts';
 
@@ -89,10 +88,8 @@ export async function ingestBatch(
   }
   const { increments, touchpointsChanged } = feedbackIncrements(inserted);
   if (increments.length > 0) await steps.bumpCounts(increments);
-  for (const table of PRESS_TABLES) {
-    const bumps = bucketIncrements([{ inserted, context }], table.ms);
+  for (const { table, increments: bumps } of pressTableIncrements([{ inserted, context }]))
     if (bumps.length > 0) await steps.bumpPresses(table, bumps);
-  }
   const components = componentStatusUpdates(inserted);
   if (components.length > 0) await steps.upsertComponents(components);
   await steps.advanceDevice(deviceId, plan.contiguousSeq, context);

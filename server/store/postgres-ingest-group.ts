@@ -9,8 +9,7 @@ import {
   countArrays,
   feedbackIncrements,
   bucketArrays,
-  bucketIncrements,
-  PRESS_TABLES,
+  pressTableIncrements,
   pressArrays,
 } from './store-rows.ts';
 import type { HubDb } from './tables.ts';
@@ -146,7 +145,7 @@ async function writeAccepted(
     column(rows, ({ event }) => JSON.stringify(event.payload)),
     ...pressArrays(inserted),
     ...countArrays(feedbackIncrements(inserted).increments),
-    ...PRESS_TABLES.flatMap(({ ms }) => bucketArrays(bucketIncrements(batches, ms))),
+    ...pressTableIncrements(batches).flatMap(({ increments }) => bucketArrays(increments)),
     ...componentArrays(componentStatusUpdates(inserted)),
   ];
   const placeholders = parameters.map((_, index) => `$${index + 1}`).join(', ');

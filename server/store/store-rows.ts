@@ -120,25 +120,44 @@ export interface BucketIncrement {
 }
 
 /**
- * The bumps of a press table for the presses new in some batches (misuse kept: reports may count
- * it), each at its corrected time, sorted by key like feedbackIncrements.
+ * Each press table's bumps for the presses new in some batches (misuse kept: reports may count
+ * it), each press at its corrected time: the finest table's counted from the presses, the coarser
+ * ones summed from those (a batch's presses fall in a few minutes), each sorted by key like
+ * feedbackIncrements.
  */
-export function bucketIncrements(
+export function pressTableIncrements(
   batches: readonly { inserted: readonly AnyEventEnvelope[]; context: IngestContext }[],
-  bucketMs: number,
-): BucketIncrement[] {
-  const byKey = new Map<string, BucketIncrement>();
+): { table: PressTable; increments: BucketIncrement[] }[] {
+  const finest = PRESS_TABLES[PRESS_TABLES.length - 1]!;
+  const counted: BucketIncrement[] = [];
   for (const { inserted, context } of batches)
     for (const event of inserted) {
       if (event.type !== 'feedback.pressed') continue;
-      const at = correctedTime(event.occurredAt, context);
-      const bucket = at - (at % bucketMs);
       const { touchpoint_id: touchpointId, level, misuse } = pressColumns(event.payload);
-      const key = `${event.venueId}\u0000${bucket}\u0000${touchpointId}\u0000${level}\u0000${misuse}`;
-      const entry = byKey.get(key) ?? { venueId: event.venueId, bucket, touchpointId, level, misuse, count: 0 };
-      entry.count += 1;
-      byKey.set(key, entry);
+      // Each press a count of one at its own time: sumIntoBuckets floors it to the bucket.
+      counted.push({
+        venueId: event.venueId,
+        bucket: correctedTime(event.occurredAt, context),
+        touchpointId,
+        level,
+        misuse,
+        count: 1,
+      });
     }
+  const fine = sumIntoBuckets(counted, finest.ms);
+  return PRESS_TABLES.map((table) => ({ table, increments: table === finest ? fine : sumIntoBuckets(fine, table.ms) }));
+}
+
+/** Counts summed per venue, bucket of `bucketMs`, touchpoint, level and misuse flag, in key order. */
+function sumIntoBuckets(counts: readonly BucketIncrement[], bucketMs: number): BucketIncrement[] {
+  const byKey = new Map<string, BucketIncrement>();
+  for (const { venueId, bucket: at, touchpointId, level, misuse, count } of counts) {
+    const bucket = at - (at % bucketMs);
+    const key = `${venueId}\u0000${bucket}\u0000${touchpointId}\u0000${level}\u0000${misuse}`;
+    const entry = byKey.get(key);
+    if (entry) entry.count += count;
+    else byKey.set(key, { venueId, bucket, touchpointId, level, misuse, count });
+  }
   return valuesInKeyOrder(byKey);
 }
 
