@@ -230,8 +230,7 @@ describe('every screen as people see it', () => {
         break;
       case 'staff':
         await expectText(page, '[data-desk-number]', /^[AC]-\d{3}$/);
-        // The transfer list is as wide as its longest service name: every service of the venue,
-        // named, or a list still short of one comes out narrower than its reference.
+        // The venue's services have arrived: every one named in the transfer list.
         await page.waitForFunction(
           ({ label, names }) => {
             const shown = [...document.querySelectorAll(`select[aria-label="${label}"] option:not([value=""])`)].map(

@@ -191,6 +191,7 @@ export function StaffConsole({
               </button>
               <span className="transfer">
                 <select
+                  className="transfer-to"
                   aria-label={t('staff.transfer')}
                   value={transferTo}
                   onChange={(event) => setTransferTo(event.target.value)}
