@@ -71,6 +71,22 @@ describe('replay of a hand-made log', () => {
     }
   });
 
+  it('replays a service logged as taking no time, and the calls at that counter after it', () => {
+    // Logged to the minute here (real logs: to the second), A-002's call ends as it is made.
+    const zero = [
+      HEADER,
+      row('A-001', 'Deposits', 0, 0, 5, 'served', 'desk 1'),
+      row('A-002', 'Deposits', 1, 5, 5, 'served', 'desk 1'),
+      ...Array.from({ length: 6 }, (_, i) =>
+        row(`A-${String(3 + i).padStart(3, '0')}`, 'Deposits', 2 + i, 6 + 3 * i, 9 + 3 * i, 'served', 'desk 1'),
+      ),
+    ].join('\n');
+    const report = replayLog(parseTicketLog(zero));
+    expect(report.skipped.rows).toBe(0);
+    expect(report.served).toBe(8);
+    expect(report.scored).toBe(8);
+  });
+
   it('posts a wait at each arrival from what the queue knew then, never from later rows', () => {
     // logs equal up to 09:17 and different from 10:00: what was posted at nine cannot differ
     const lines = log.trim().split('\n').slice(0, 8);

@@ -177,7 +177,11 @@ type LogEvent =
   | { t: number; order: number; line: number; kind: 'on'; counterId: string }
   | { t: number; order: number; line: number; kind: 'off'; counterId: string; last: boolean };
 
-/** The day's events in time order: at one instant, ends, then counters signing out, in, joins, calls. */
+/**
+ * The day's events in time order: at one instant, ends, then counters signing out, in, joins,
+ * calls, and last the ends of services that took no time (logged to the second, a call dropped at
+ * pickup ends as it is called: ended first, it would leave its ticket at the desk all day).
+ */
 function dayEvents(day: readonly Row[], counterIds: ReadonlyMap<string, string>): LogEvent[] {
   const events: LogEvent[] = [];
   const calls = new Map<string, Row[]>();
@@ -188,7 +192,8 @@ function dayEvents(day: readonly Row[], counterIds: ReadonlyMap<string, string>)
       const id = counterIds.get(row.counter)!;
       (calls.get(id) ?? calls.set(id, []).get(id)!).push(row);
     }
-    if (row.ended !== null) events.push({ kind: 'end', t: row.ended, order: 0, line: row.line, row });
+    if (row.ended !== null)
+      events.push({ kind: 'end', t: row.ended, order: row.ended === row.called ? 5 : 0, line: row.line, row });
   }
   for (const [counterId, rows] of calls) {
     rows.sort((a, b) => a.called! - b.called!);
