@@ -68,9 +68,10 @@ describe('forecast on hand-computed cases', () => {
   it('two counters, constant 4-minute services: the waits follow from position and elapsed service', () => {
     const v = venue();
     v.run({ type: 'open-counter', counterId: 'c1' }, T0);
-    v.run({ type: 'open-counter', counterId: 'c2' }, T0);
     for (let i = 0; i < 5; i += 1) v.run({ type: 'issue', ticketId: `t${i}`, serviceId: 'A' }, T0);
     v.run({ type: 'call-next', counterId: 'c1' }, T0); // t0 at c1 since T0
+    // c2 opens and calls at once (no gap before a call is seen: clerks call when ready)
+    v.run({ type: 'open-counter', counterId: 'c2' }, T0 + MINUTE_MS);
     v.run({ type: 'call-next', counterId: 'c2' }, T0 + MINUTE_MS); // t1 at c2 since T0+1
     const now = T0 + 2 * MINUTE_MS;
     // c1 frees at 4, c2 at 5 (minutes after T0): t2 at 4, t3 at 5, t4 at 8, a newcomer at 9
@@ -287,6 +288,38 @@ describe('abandonment from no-shows', () => {
   });
 });
 
+describe('gaps before a call', () => {
+  it('learns how long after the counter and the customer are both ready a clerk calls', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    // idle counter, customer joins at 0, called at 1: a gap of 1
+    v.run({ type: 'issue', ticketId: 't0', serviceId: 'A' }, T0);
+    v.run({ type: 'issue', ticketId: 't1', serviceId: 'A' }, T0 + 2 * MINUTE_MS);
+    v.run({ type: 'call-next', counterId: 'c1' }, T0 + MINUTE_MS);
+    // t1 waits since 2; the counter is free at 5 and calls at 5.5: a gap of half a minute
+    v.run({ type: 'serve', counterId: 'c1' }, T0 + 5 * MINUTE_MS);
+    v.run({ type: 'call-next', counterId: 'c1' }, T0 + 5.5 * MINUTE_MS);
+    expect(v.est.callGapsMin).toEqual([1, 0.5]);
+  });
+
+  it('makes each call of a path come that gap after the counter and its customer are ready', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    let at = T0;
+    for (let i = 0; i < DEFAULT_ESTIMATOR_CONFIG.priorSamples; i += 1) {
+      v.run({ type: 'issue', ticketId: `d${i}`, serviceId: 'A' }, at);
+      v.run({ type: 'call-next', counterId: 'c1' }, at + MINUTE_MS);
+      v.run({ type: 'serve', counterId: 'c1' }, at + 5 * MINUTE_MS);
+      at += 5 * MINUTE_MS;
+    }
+    for (const id of ['t0', 't1']) v.run({ type: 'issue', ticketId: id, serviceId: 'A' }, at);
+    // idle counter: t0 called after a gap of 1, served in 4, t1 called 1 after that
+    const paths = forecast(v.est, v.queue, at, { targets: ['t0', 't1'] }).waits;
+    expect(new Set(paths.get('t0'))).toEqual(new Set([1]));
+    expect(new Set(paths.get('t1'))).toEqual(new Set([6]));
+  });
+});
+
 describe('calibration', () => {
   const policy = { paddingPerMin: 0.01, longWaitRatio: 0.8, longWaitWeight: 0, minLevel: 0.5 };
 
@@ -471,10 +504,14 @@ describe('parameter sources', () => {
       noShowCostMin: () => 1,
       unplannedBreaksPerOpenMin: () => 0,
       arrivalRatesPerMin: () => [],
+      callGapsMin: () => [],
     };
     const given = forecast(v.est, v.queue, T0, { targets: ['t2'], parameters: source });
     // two services of 10 minutes at a counter taking 1.5 times as long
     expect(new Set(given.waits.get('t2'))).toEqual(new Set([30]));
+    // and a gap of 2 before each of the three calls
+    const gapped = forecast(v.est, v.queue, T0, { targets: ['t2'], parameters: { ...source, callGapsMin: () => [2] } });
+    expect(new Set(gapped.waits.get('t2'))).toEqual(new Set([36]));
     expect(given.hazardPerMin).toBe(0);
   });
 });

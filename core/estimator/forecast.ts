@@ -15,6 +15,8 @@ import type { EstimatorState } from './state.ts';
  *   breaks per open counter-minute (a prior of one per priorMinutesPerBreak until seen);
  * - open counters finish the ticket at their desk after a residual service time (a recent
  *   service time longer than what has elapsed, minus the elapsed part), idle ones start now;
+ *   each call comes a gap after the counter and its customer are both ready (a clerk's wrap-up
+ *   and reaction, as the venue's calls showed; none in a simulation);
  *   counters on break come back when the clerk said they would (breakUntil), a little later if
  *   that time has passed, or, when no length was announced, after the rest of a break longer than
  *   the one they have had (observed break lengths plus a few around the prior); closed ones stay
@@ -123,6 +125,10 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   const noShowCost = parameters.noShowCostMin(est);
   const breakModel = breakLengths(est.breaksMin, cfg.priorBreakMin);
   const breaksPerOpenMin = parameters.unplannedBreaksPerOpenMin(est, now);
+  const gaps = parameters.callGapsMin(est);
+  // No gap drawn while none was seen: the paths then stay as they were without the model.
+  const anyGap = gaps.some((g) => g > 0);
+  const drawGap = (random: Random) => (anyGap ? gaps[Math.floor(random() * gaps.length)]! : 0);
   const rel = (ms: number) => (ms - now) / MINUTE_MS;
 
   // ---- the line, in calling order
@@ -277,8 +283,9 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     for (let k = 0; k < counters.length; k += 1) {
       const c = counters[k]!;
       nextBreak[k] = breaksPerOpenMin > 0 ? exponential(random, 1 / breaksPerOpenMin) : Infinity;
-      if (c.kind === 'idle' || c.kind === 'planned')
-        free[k] = 0; // 'planned' waits for its shift below
+      if (c.kind === 'idle') free[k] = drawGap(random);
+      else if (c.kind === 'planned')
+        free[k] = 0; // waits for its shift below
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
       else if (c.breakLeft > 0) free[k] = c.breakLeft;
       else if (!Number.isNaN(c.breakLeft)) free[k] = exponential(random, cfg.priorBreakOverrunMin);
@@ -319,7 +326,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
         if (eligible[i]! < nextEligible) nextEligible = eligible[i]!;
       }
       if (pick < 0) {
-        free[k] = nextEligible;
+        free[k] = nextEligible + drawGap(random);
         continue;
       }
       called[pick] = 1;
@@ -331,7 +338,10 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       }
       const joined = Number.isNaN(ticket.joined) ? eligible[pick]! : ticket.joined;
       const present = hazard <= 0 || random() < Math.exp(-hazard * Math.max(0, now0 - joined));
-      free[k] = now0 + (present ? drawService(random, modelByIndex[ticket.service]!, counter.factor) : noShowCost);
+      free[k] =
+        now0 +
+        (present ? drawService(random, modelByIndex[ticket.service]!, counter.factor) : noShowCost) +
+        drawGap(random);
     }
   }
   return { waits, models, hazardPerMin: hazard };

@@ -27,6 +27,8 @@ export interface ParameterSource {
   unplannedBreaksPerOpenMin(est: EstimatorState, now: number): number;
   /** Arrival rates now, per service and priority weight. */
   arrivalRatesPerMin(est: EstimatorState, now: number): ArrivalRate[];
+  /** Minutes between a counter and its next customer being ready and the call (samples; none: no gap). */
+  callGapsMin(est: EstimatorState): readonly number[];
 }
 
 /** What the queue has taught the estimator: every venue's source. */
@@ -44,4 +46,9 @@ export const learnedParameters: ParameterSource = {
     return (1 + est.breaksTaken) / (est.config.priorMinutesPerBreak + openMinutes);
   },
   arrivalRatesPerMin,
+  // Until a few calls were seen, gaps of nothing fill in: a clerk is assumed to call when free.
+  callGapsMin: (est) => [
+    ...est.callGapsMin,
+    ...new Array<number>(Math.max(0, est.config.priorSamples - est.callGapsMin.length)).fill(0),
+  ],
 };

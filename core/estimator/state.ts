@@ -74,6 +74,8 @@ const ARRIVALS_KEPT = 300;
 const NO_SHOWS_KEPT = 50;
 /** Break lengths remembered: a day or two of a venue's breaks. */
 const BREAKS_KEPT = 30;
+/** Gaps before a call remembered: the recent ones, as for service times. */
+const CALL_GAPS_KEPT = 80;
 
 interface ServiceTimeSample {
   min: number;
@@ -92,6 +94,13 @@ export interface EstimatorState {
   serviceTimes: Record<string, ServiceTimeSample[]>;
   /** Called tickets: minutes since they joined the line, and whether the customer was there. */
   calls: Array<{ waitMin: number; present: boolean }>;
+  /**
+   * Minutes from when a counter and its next customer were both ready (the counter free, the
+   * customer in line) to the call: a clerk's wrap-up and reaction. A simulated clerk has none.
+   */
+  callGapsMin: number[];
+  /** When each counter last became free to call (ms), while it is. */
+  counterFreeAt: Record<string, number>;
   noShowCostsMin: number[];
   arrivals: Record<string, ArrivalSample[]>;
   /** First arrival seen (ms), so early-day rates are not diluted by minutes before opening. */
@@ -114,6 +123,8 @@ export function createEstimatorState(
     priors: { ...options.priors },
     serviceTimes: {},
     calls: [],
+    callGapsMin: [],
+    counterFreeAt: {},
     noShowCostsMin: [],
     arrivals: {},
     firstArrivalAt: null,
@@ -131,6 +142,15 @@ export function priorsFromRules(queue: QueueState): Record<string, number> {
   const priors: Record<string, number> = {};
   for (const s of queue.rules.services) if (s.expectedServiceMin) priors[s.id] = s.expectedServiceMin;
   return priors;
+}
+
+function freeFrom(est: EstimatorState, counterId: string, at: number): Record<string, number> {
+  return { ...est.counterFreeAt, [counterId]: at };
+}
+
+function withoutKey(record: Record<string, number>, key: string): Record<string, number> {
+  const { [key]: _gone, ...rest } = record;
+  return rest;
 }
 
 function pushCapped<T>(list: readonly T[] | undefined, item: T, cap: number): T[] {
@@ -172,7 +192,7 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
           cfg.recentServices,
         ),
       };
-      let next: EstimatorState = { ...est, serviceTimes };
+      let next: EstimatorState = { ...est, serviceTimes, counterFreeAt: freeFrom(est, event.counterId, event.at) };
       if (ticket.joinedAt !== null) {
         const waitMin = (ticket.calledAt - ticket.joinedAt) / MINUTE_MS;
         next = { ...next, calls: pushCapped(est.calls, { waitMin, present: true }, cfg.recentCalls) };
@@ -197,9 +217,19 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
       const waitMin = ticket.joinedAt === null ? null : (ticket.calledAt - ticket.joinedAt) / MINUTE_MS;
       return {
         ...est,
+        counterFreeAt: freeFrom(est, event.counterId, event.at),
         noShowCostsMin: pushCapped(est.noShowCostsMin, costMin, NO_SHOWS_KEPT),
         calls: waitMin === null ? est.calls : pushCapped(est.calls, { waitMin, present: false }, cfg.recentCalls),
       };
+    }
+    case 'ticket.called': {
+      const ticket = queue.tickets[event.ticketId];
+      const freeAt = est.counterFreeAt[event.counterId];
+      const stillFree = withoutKey(est.counterFreeAt, event.counterId);
+      if (freeAt === undefined) return { ...est, counterFreeAt: stillFree };
+      const readyAt = Math.max(freeAt, ticket?.checkedInAt ?? ticket?.joinedAt ?? event.at);
+      const gapMin = Math.max(0, event.at - readyAt) / MINUTE_MS;
+      return { ...est, counterFreeAt: stillFree, callGapsMin: pushCapped(est.callGapsMin, gapMin, CALL_GAPS_KEPT) };
     }
     case 'counter.break':
     case 'counter.closed':
@@ -215,6 +245,7 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
         const unplanned = since !== undefined && !offRota(queue.counters[event.counterId]?.shifts ?? [], event.at);
         return {
           ...est,
+          counterFreeAt: withoutKey(est.counterFreeAt, event.counterId),
           openMinutes,
           openSince,
           breaksTaken: est.breaksTaken + (unplanned ? 1 : 0),
@@ -225,7 +256,11 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
         started !== undefined && event.type === 'counter.opened'
           ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, BREAKS_KEPT)
           : est.breaksMin;
-      return { ...est, openMinutes, openSince, breakStartedAt: otherBreaks, breaksMin };
+      const counterFreeAt =
+        event.type === 'counter.opened'
+          ? freeFrom(est, event.counterId, event.at)
+          : withoutKey(est.counterFreeAt, event.counterId);
+      return { ...est, openMinutes, openSince, breakStartedAt: otherBreaks, breaksMin, counterFreeAt };
     }
     default:
       return est;

@@ -44,5 +44,7 @@ export function knownParameterSource(known: KnownParameters): ParameterSource {
     // A simulated day's breaks are all on the rota: an oracle knows no surprise comes.
     unplannedBreaksPerOpenMin: () => 0,
     arrivalRatesPerMin: (_est, now) => known.arrivals.filter((a) => a.from <= now && now < a.to),
+    // Simulated clerks call the next customer the moment they are free.
+    callGapsMin: () => [],
   };
 }
