@@ -125,6 +125,11 @@ function formatReplay(file: string, r: ReplayReport): string {
       'hour',
       r.perHour.map((g) => ({ ...g, label: `${String(g.hour).padStart(2, '0')}:00` })),
     ),
+    '',
+    groupTable(
+      'day',
+      r.perDay.map((g) => ({ ...g, label: g.day })),
+    ),
   );
   return lines.join('\n');
 }

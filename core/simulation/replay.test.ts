@@ -65,6 +65,12 @@ describe('replay of a hand-made log', () => {
       ['Loans', 1, 1],
     ]);
     expect(report.perHour.map((h) => h.hour)).toEqual([0, 9, 10, 23]);
+    // the night began on the morning's date: named by its start too
+    expect(report.perDay.map((d) => [d.day, d.tickets, d.served])).toEqual([
+      ['2026-08-03', 8, 6],
+      ['2026-08-03 23:50', 3, 3],
+      ['2026-08-04', 1, 1],
+    ]);
     for (const score of [report, ...Object.values(report.baselines)]) {
       expect(score.promiseKept).toBeGreaterThanOrEqual(0);
       expect(score.promiseKept).toBeLessThanOrEqual(1);

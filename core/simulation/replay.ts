@@ -62,9 +62,13 @@ export interface ReplayReport {
   segments: { source: 'venue' | 'inferred' | 'none'; weights: Record<string, number> };
   perService: Array<GroupScore & { service: string }>;
   perHour: Array<GroupScore & { hour: number }>;
+  /** The log's days as replayed (a night past midnight stays in its day), named by their first arrival. */
+  perDay: Array<GroupScore & { day: string }>;
 }
 
 interface Row extends TicketLogRow {
+  /** The replayed day it belongs to (dayLabels). */
+  day?: string;
   /** Set once the row's call was replayed; only then is its end. */
   replayedCall?: boolean;
   promise?: Omit<ServedRecord, 'actualMin'>;
@@ -123,6 +127,18 @@ function splitDays(rows: readonly Row[]): Row[][] {
   }
   if (current.length > 0) days.push(current);
   return days;
+}
+
+/** Each day's name: the date of its first arrival, with the time when an earlier day began that date too. */
+function dayLabels(days: readonly Row[][]): string[] {
+  const used = new Set<string>();
+  return days.map((day) => {
+    const first = new Date(day[0]!.joined).toISOString();
+    const date = first.slice(0, 10);
+    const label = used.has(date) ? `${date} ${first.slice(11, 16)}` : date;
+    used.add(date);
+    return label;
+  });
 }
 
 /**
@@ -260,10 +276,12 @@ export function replayLog(log: ParsedTicketLog, options: ReplayOptions = {}): Re
     if (s.expectedServiceMin && serviceIds.has(s.id)) venuePriors.set(serviceIds.get(s.id)!, s.expectedServiceMin);
   const measured = new Map<string, { sum: number; n: number }>();
 
-  const records: Array<ServedRecord & { service: string; hour: number }> = [];
+  const records: Array<ServedRecord & { service: string; hour: number; day: string }> = [];
   const days = splitDays(rows);
+  const dayNames = dayLabels(days);
   let done = 0;
   days.forEach((day, dayIndex) => {
+    for (const row of day) row.day = dayNames[dayIndex]!;
     const priors: Record<string, number> = {};
     for (const id of serviceIds.values()) {
       const m = measured.get(id);
@@ -367,6 +385,7 @@ export function replayLog(log: ParsedTicketLog, options: ReplayOptions = {}): Re
               ...row.promise,
               service: row.service,
               hour: new Date(row.joined).getUTCHours(),
+              day: row.day!,
             });
         }
       }
@@ -418,5 +437,9 @@ export function replayLog(log: ParsedTicketLog, options: ReplayOptions = {}): Re
     )
       .sort((a, b) => a.key - b.key)
       .map(({ key, ...g }) => ({ hour: key, ...g })),
+    perDay: group(
+      (r) => r.day!,
+      (r) => r.day,
+    ).map(({ key, ...g }) => ({ day: key, ...g })),
   };
 }
