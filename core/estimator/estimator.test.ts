@@ -292,21 +292,26 @@ describe('gaps before a call', () => {
   it('learns how long after the counter and the customer are both ready a clerk calls', () => {
     const v = venue();
     v.run({ type: 'open-counter', counterId: 'c1' }, T0);
-    // idle counter, customer joins at 0, called at 1: a gap of 1
     v.run({ type: 'issue', ticketId: 't0', serviceId: 'A' }, T0);
-    v.run({ type: 'issue', ticketId: 't1', serviceId: 'A' }, T0 + 2 * MINUTE_MS);
+    // the first call after opening is not timed: the clerk may have signed in early
     v.run({ type: 'call-next', counterId: 'c1' }, T0 + MINUTE_MS);
+    v.run({ type: 'issue', ticketId: 't1', serviceId: 'A' }, T0 + 2 * MINUTE_MS);
     // t1 waits since 2; the counter is free at 5 and calls at 5.5: a gap of half a minute
     v.run({ type: 'serve', counterId: 'c1' }, T0 + 5 * MINUTE_MS);
     v.run({ type: 'call-next', counterId: 'c1' }, T0 + 5.5 * MINUTE_MS);
-    expect(v.est.callGapsMin).toEqual([1, 0.5]);
+    // the counter is idle from 7, t2 comes at 8 and is called at 8.25: a gap of a quarter minute
+    v.run({ type: 'serve', counterId: 'c1' }, T0 + 7 * MINUTE_MS);
+    v.run({ type: 'issue', ticketId: 't2', serviceId: 'A' }, T0 + 8 * MINUTE_MS);
+    v.run({ type: 'call-next', counterId: 'c1' }, T0 + 8.25 * MINUTE_MS);
+    expect(v.est.callGapsMin).toEqual([0.5, 0.25]);
   });
 
   it('makes each call of a path come that gap after the counter and its customer are ready', () => {
     const v = venue();
     v.run({ type: 'open-counter', counterId: 'c1' }, T0);
     let at = T0;
-    for (let i = 0; i < DEFAULT_ESTIMATOR_CONFIG.priorSamples; i += 1) {
+    // a gap of 1 before every call but the first (after opening, not timed): no gap of 0 left
+    for (let i = 0; i <= DEFAULT_ESTIMATOR_CONFIG.priorSamples; i += 1) {
       v.run({ type: 'issue', ticketId: `d${i}`, serviceId: 'A' }, at);
       v.run({ type: 'call-next', counterId: 'c1' }, at + MINUTE_MS);
       v.run({ type: 'serve', counterId: 'c1' }, at + 5 * MINUTE_MS);
@@ -316,7 +321,9 @@ describe('gaps before a call', () => {
     // idle counter: t0 called after a gap of 1, served in 4, t1 called 1 after that
     const paths = forecast(v.est, v.queue, at, { targets: ['t0', 't1'] }).waits;
     expect(new Set(paths.get('t0'))).toEqual(new Set([1]));
-    expect(new Set(paths.get('t1'))).toEqual(new Set([6]));
+    // (on a few paths the clerk takes one of the breaks a counter may take unannounced)
+    const t1 = Float64Array.from(paths.get('t1')!).sort();
+    expect(t1[Math.floor(t1.length / 2)]).toBe(6);
   });
 });
 

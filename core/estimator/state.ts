@@ -99,7 +99,7 @@ export interface EstimatorState {
    * customer in line) to the call: a clerk's wrap-up and reaction. A simulated clerk has none.
    */
   callGapsMin: number[];
-  /** When each counter last became free to call (ms), while it is. */
+  /** When each counter last finished a ticket (ms), until its next call. */
   counterFreeAt: Record<string, number>;
   noShowCostsMin: number[];
   arrivals: Record<string, ArrivalSample[]>;
@@ -256,10 +256,9 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
         started !== undefined && event.type === 'counter.opened'
           ? pushCapped(est.breaksMin, (event.at - started) / MINUTE_MS, BREAKS_KEPT)
           : est.breaksMin;
-      const counterFreeAt =
-        event.type === 'counter.opened'
-          ? freeFrom(est, event.counterId, event.at)
-          : withoutKey(est.counterFreeAt, event.counterId);
+      // A counter's first call after it opens is not timed: a clerk who signs in early is getting
+      // ready, not keeping anyone from the desk once a day is under way.
+      const counterFreeAt = withoutKey(est.counterFreeAt, event.counterId);
       return { ...est, openMinutes, openSince, breakStartedAt: otherBreaks, breaksMin, counterFreeAt };
     }
     default:
