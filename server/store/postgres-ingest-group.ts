@@ -120,12 +120,15 @@ async function writeAccepted(
   accepted: readonly Accepted[],
   plannedSeqs: ReadonlyMap<string, number>,
 ): Promise<Answers | undefined> {
-  const rows = accepted.flatMap(({ batch, plan }) => plan.inserts.map(({ event }) => ({ batch, event })));
-  const inserted = rows.map((row) => row.event);
+  // Each batch's new events, taken from its plan once: the rollups, the rows and the answers share them.
   const batches = accepted.map(({ batch, plan }) => ({
+    batch,
+    plan,
     inserted: plan.inserts.map(({ event }) => event),
     context: batch.context,
   }));
+  const rows = batches.flatMap(({ batch, inserted }) => inserted.map((event) => ({ batch, event })));
+  const inserted = rows.map((row) => row.event);
   const column = <T, R>(list: readonly T[], pick: (item: T) => R) => list.map(pick);
   const parameters = [
     column(accepted, ({ batch }) => batch.deviceId),
@@ -154,8 +157,7 @@ async function writeAccepted(
   );
   if ((result.rows[0]?.written ?? -1) < 0) return undefined;
   const answers: Answers = new Map();
-  for (const { batch, plan } of accepted) {
-    const events = plan.inserts.map(({ event }) => event);
+  for (const { batch, plan, inserted: events } of batches) {
     answers.set(batch, {
       kind: 'stored',
       contiguousSeq: plan.contiguousSeq,
