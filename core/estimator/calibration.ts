@@ -170,22 +170,27 @@ export function postedGrid(maxMin: number): number[] {
 }
 
 /**
- * The posted wait for a sorted sample of waits: null when more than half of the paths never get
- * called (no counter can serve it), else the grid value chosen as above. `hazardPerMin` tilts the
- * paths toward the customers who stay: someone who would wait w is still there to be served with
- * probability exp(-hazard x w), and promises are only ever checked for those who were served.
- * Paths that are never called count as broken promises, with the weight of the longest finite wait.
+ * What a sorted sample of waits can be posted at: each grid value up to the first that covers
+ * every path, with the share of paths called within it, and the mean wait. Null when more than half
+ * of the paths never get called (no counter can serve it). `hazardPerMin` tilts the paths toward
+ * the customers who stay: someone who would wait w is still there to be served with probability
+ * exp(-hazard x w), and promises are only ever checked for those who were served. Paths that are
+ * never called count as broken promises, with the weight of the longest finite wait.
  */
-export function choosePosted(
-  sorted: Float64Array,
-  policy: PostingPolicy,
-  hazardPerMin = 0,
-): { postedMin: number | null; level: number } {
+export interface PostingCandidates {
+  postedMin: number[];
+  level: number[];
+  meanMin: number;
+  /** The grid's top and its level: posted when no value reaches the policy's minLevel. */
+  top: { postedMin: number; level: number };
+}
+
+export function postingCandidates(sorted: Float64Array, hazardPerMin = 0): PostingCandidates | null {
   const n = sorted.length;
-  if (n === 0) return { postedMin: null, level: 0 };
+  if (n === 0) return null;
   let finite = n;
   while (finite > 0 && !Number.isFinite(sorted[finite - 1]!)) finite -= 1;
-  if (finite < n / 2) return { postedMin: null, level: 0 };
+  if (finite < n / 2) return null;
   const weights = new Float64Array(finite);
   let total = 0;
   let weightedSum = 0;
@@ -195,28 +200,53 @@ export function choosePosted(
   }
   const longest = sorted[finite - 1]!;
   const tail = (n - finite) * weights[finite - 1]!;
-  const mean = (weightedSum + tail * longest) / (total + tail);
+  const meanMin = (weightedSum + tail * longest) / (total + tail);
   total += tail;
   const grid = postedGrid(roundPostedWait(longest));
-  let best = grid[grid.length - 1]!;
-  let bestLevel = 1 - tail / total;
-  let bestScore = -Infinity;
+  const out: PostingCandidates = {
+    postedMin: [],
+    level: [],
+    meanMin,
+    top: { postedMin: grid[grid.length - 1]!, level: 1 - tail / total },
+  };
   let i = 0;
   let below = 0;
   for (const p of grid) {
     while (i < finite && sorted[i]! <= p + KEPT_SLACK_MIN) below += weights[i++]!;
-    const level = below / total;
+    out.postedMin.push(p);
+    out.level.push(below / total);
+    if (i >= finite) break; // every path is within p: a higher value only pads
+  }
+  return out;
+}
+
+/** The candidate chosen by the policy (see the top of this file). */
+export function pickPosted(candidates: PostingCandidates, policy: PostingPolicy): { postedMin: number; level: number } {
+  let best = candidates.top.postedMin;
+  let bestLevel = candidates.top.level;
+  let bestScore = -Infinity;
+  for (const [k, p] of candidates.postedMin.entries()) {
+    const level = candidates.level[k]!;
     if (level < policy.minLevel - WEIGHT_TOLERANCE) continue;
-    const long = p >= LONG_WAIT_MIN ? policy.longWaitWeight * (mean - policy.longWaitRatio * p) : 0;
+    const long = p >= LONG_WAIT_MIN ? policy.longWaitWeight * (candidates.meanMin - policy.longWaitRatio * p) : 0;
     const score = level - policy.paddingPerMin * p + long;
     if (score > bestScore + WEIGHT_TOLERANCE) {
       bestScore = score;
       best = p;
       bestLevel = level;
     }
-    if (i >= finite) break; // every path is within p: a higher value only pads
   }
   return { postedMin: best, level: bestLevel };
+}
+
+/** The posted wait for a sorted sample of waits: null when no counter can serve it (postingCandidates). */
+export function choosePosted(
+  sorted: Float64Array,
+  policy: PostingPolicy,
+  hazardPerMin = 0,
+): { postedMin: number | null; level: number } {
+  const candidates = postingCandidates(sorted, hazardPerMin);
+  return candidates ? pickPosted(candidates, policy) : { postedMin: null, level: 0 };
 }
 
 /** The q-quantile of sorted waits weighted by exp(-hazard x w) (see choosePosted). */

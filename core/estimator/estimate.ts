@@ -3,11 +3,13 @@ import { segmentWeight } from '../queue/rules.ts';
 import { waitingLine } from '../queue/views.ts';
 import { forecast } from './forecast.ts';
 import {
-  choosePosted,
   KEPT_SLACK_MIN,
+  pickPosted,
+  postingCandidates,
   postingPolicy,
   tiltedQuantile,
   type Calibration,
+  type PostingCandidates,
   type PostingPolicy,
 } from './calibration.ts';
 import { learnedParameters, type ParameterSource } from './parameters.ts';
@@ -35,6 +37,8 @@ export interface WaitEstimate {
   p90: number;
   /** 1-based place in the service's line (tickets of that service called before it, plus one). */
   position: number;
+  /** What the wait could have been posted at (null when postedMin is): the promise frontier reads them. */
+  candidates: PostingCandidates | null;
 }
 
 const NEW_TICKET_ID = '__new__';
@@ -59,7 +63,8 @@ function summarise(
     sum += weight * w;
     weights += weight;
   }
-  const { postedMin, level } = choosePosted(sorted, policy, hazardPerMin);
+  const candidates = postingCandidates(sorted, hazardPerMin);
+  const { postedMin, level } = candidates ? pickPosted(candidates, policy) : { postedMin: null, level: 0 };
   const median = tiltedQuantile(sorted, 0.5, hazardPerMin);
   return {
     serviceId,
@@ -71,6 +76,7 @@ function summarise(
     p50: median,
     p90: tiltedQuantile(sorted, 0.9, hazardPerMin),
     position,
+    candidates,
   };
 }
 

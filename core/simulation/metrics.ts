@@ -1,3 +1,4 @@
+import type { PostingCandidates } from '../estimator/calibration.ts';
 import { roundPostedWait } from '../estimator/rounding.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface Posted {
   /** Our forecast's 10th and 90th percentiles, kept for calibration checks. */
   p10?: number;
   p90?: number;
+  /** Ours only: what the wait could have been posted at (frontier.ts posts it again). */
+  candidates?: PostingCandidates | null;
 }
 
 export interface ServedRecord {

@@ -381,7 +381,13 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
             pointWaitMin: estimate.pointMin,
           });
           c.promise = promises(
-            { postedMin: estimate.postedMin, pointMin: estimate.pointMin, p10: estimate.p10, p90: estimate.p90 },
+            {
+              postedMin: estimate.postedMin,
+              pointMin: estimate.pointMin,
+              p10: estimate.p10,
+              p90: estimate.p90,
+              candidates: estimate.candidates,
+            },
             c.serviceId,
             estimate.position,
           );
@@ -401,7 +407,13 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
         run({ type: 'check-in', ticketId: c.ticketId, postedWaitMin: posted ?? undefined, pointWaitMin: point });
         const position = ticketPosition(queue, c.ticketId)?.position ?? 1;
         c.promise = promises(
-          { postedMin: posted, pointMin: point, p10: estimate?.p10, p90: estimate?.p90 },
+          {
+            postedMin: posted,
+            pointMin: point,
+            p10: estimate?.p10,
+            p90: estimate?.p90,
+            candidates: estimate?.candidates,
+          },
           c.serviceId,
           position,
         );
