@@ -1,3 +1,4 @@
+import type { FrontierPoint } from '../core/simulation/frontier.ts';
 import type { PooledReport } from '../core/simulation/seeds.ts';
 import { checkTargets } from '../core/simulation/targets.ts';
 
@@ -22,6 +23,8 @@ export interface ScenarioScore {
   oracleMaeRatio: number;
   /** With return times: the physical peak with and without them, and the windows offered and taken. */
   returnPeak?: { peak: number; without: number; offered: number; accepted: number };
+  /** Promises one fixed posting could have kept at a/p >= 0.8, on our forecasts and the oracle's. */
+  frontier: { ours: FrontierPoint | null; oracle: FrontierPoint | null };
   /** Target name -> met. Only the targets that apply. */
   targets: Record<string, boolean>;
 }
@@ -37,6 +40,7 @@ export function scoreAgainstTargets(label: string, r: PooledReport): ScenarioSco
     actualOverPostedN: r.actualOverPostedN,
     maeRatio: ratio(r.maeMin, r.baselines.naive.maeMin),
     oracleMaeRatio: ratio(r.maeMin, r.oracle.maeMin),
+    frontier: r.frontier,
     targets: checkTargets(r),
     ...(r.withoutReturnTimes && r.returnTimes
       ? {

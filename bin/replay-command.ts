@@ -4,7 +4,7 @@ import { parseTicketLog, TicketLogError } from '../core/simulation/ticket-log.ts
 import { venueSchema } from '../core/venue.ts';
 import { describeZodIssues } from '../core/zod-errors.ts';
 import type { Command } from './cli.ts';
-import { formatTable, methodTable } from './simulate-command.ts';
+import { formatTable, frontierLine, methodTable } from './simulate-command.ts';
 
 /** `waitwell replay <log.csv> [--venue venue.json] [--json]`: shadow mode on a real queue's ticket log. */
 export const replayCommand: Command = {
@@ -115,6 +115,8 @@ function formatReplay(file: string, r: ReplayReport): string {
   lines.push(
     '',
     methodTable(r),
+    '',
+    frontierLine(r.frontier),
     '',
     groupTable(
       'service',

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { FrontierPoint } from '../core/simulation/frontier.ts';
 import type { MethodScore } from '../core/simulation/metrics.ts';
 import { parseScenario } from '../core/simulation/scenario.ts';
 import { simulateSeeds, type PooledReport } from '../core/simulation/seeds.ts';
@@ -117,6 +118,16 @@ export function methodTable(r: MethodScore & { baselines: Record<string, MethodS
   ]);
 }
 
+/** The promise frontier in a line: the most promises one fixed posting keeps at actual/posted >= 0.80. */
+export function frontierLine(ours: FrontierPoint | null, oracle?: FrontierPoint | null): string {
+  const kept = (p: FrontierPoint | null) =>
+    p ? `${pct(p.promiseKept)} at actual/posted ${num(p.actualOverPosted)}` : 'none reaches actual/posted 0.80';
+  return (
+    `best fixed posting, chosen knowing the outcome (docs/queues.md, "The promise frontier"): ${kept(ours)}` +
+    (oracle === undefined ? '' : `; with the true parameters ${kept(oracle)}`)
+  );
+}
+
 function formatReport(r: SimulationReport | PooledReport): string {
   const table = methodTable(r);
   const days = 'seeds' in r ? ` over ${r.seeds.length} days (seeds ${r.seeds.join(', ')}), pooled` : '';
@@ -127,6 +138,7 @@ function formatReport(r: SimulationReport | PooledReport): string {
     '',
     table,
   ];
+  if ('frontier' in r) lines.push('', frontierLine(r.frontier.ours, r.frontier.oracle));
   if (r.withoutReturnTimes && r.returnTimes) {
     lines.push(
       '',

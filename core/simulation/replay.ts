@@ -5,6 +5,8 @@ import { createQueueRules } from '../queue/rules.ts';
 import type { QueueCommand, QueueState, Ticket } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import type { Venue } from '../venue.ts';
+import { promiseFrontier, type FrontierPoint } from './frontier.ts';
+import { RATIO_JUDGED_FROM_N } from './targets.ts';
 import { promisesAtJoin, scoreMethod, type MethodScore, type ServedRecord } from './metrics.ts';
 import type { ParsedTicketLog, SkippedRow, TicketLogRow } from './ticket-log.ts';
 
@@ -56,6 +58,11 @@ export interface ReplayReport {
   actualOverPostedN: number;
   maeMin: number;
   baselines: { naive: MethodScore; littlesLaw: MethodScore; padded: MethodScore };
+  /**
+   * The most promises one fixed posting could have kept on the log at actual/posted >= 0.8 where at
+   * least RATIO_JUDGED_FROM_N waits are posted 10 minutes or more (frontier.ts).
+   */
+  frontier: FrontierPoint | null;
   /** Rows left out: how many, and the first few with their line and why. */
   skipped: { rows: number; first: SkippedRow[] };
   /** Segment -> priority weight used ("venue" or "inferred" from the log). */
@@ -346,7 +353,13 @@ export function replayLog(log: ParsedTicketLog, options: ReplayOptions = {}): Re
         const spanMin = Math.min(30, Math.max(1, (now - (firstOpen ?? now)) / MINUTE_MS));
         const recentCalls = (callTimes.get(serviceId) ?? []).filter((t) => t >= now - spanMin * MINUTE_MS).length;
         row.promise = promisesAtJoin(
-          { postedMin: estimate.postedMin, pointMin: estimate.pointMin, p10: estimate.p10, p90: estimate.p90 },
+          {
+            postedMin: estimate.postedMin,
+            pointMin: estimate.pointMin,
+            p10: estimate.p10,
+            p90: estimate.p90,
+            candidates: estimate.candidates,
+          },
           {
             position: estimate.position,
             meanServiceMin: meanServiceMin(est, serviceId),
@@ -425,6 +438,7 @@ export function replayLog(log: ParsedTicketLog, options: ReplayOptions = {}): Re
       littlesLaw: scoreMethod(records, (r) => r.littlesLaw),
       padded: scoreMethod(records, (r) => r.padded),
     },
+    frontier: promiseFrontier(records, options.estimator, { minLongPosts: RATIO_JUDGED_FROM_N }),
     skipped: { rows: skipped.length, first: skipped.slice(0, 5) },
     segments: { source: labels.length === 0 ? 'none' : venue ? 'venue' : 'inferred', weights: segmentWeights },
     perService: group(

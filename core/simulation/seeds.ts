@@ -1,3 +1,4 @@
+import { promiseFrontier, type FrontierPoint } from './frontier.ts';
 import { scoreMethod, type MethodScore, type ServedRecord } from './metrics.ts';
 import type { Scenario } from './scenario.ts';
 import { simulateRun, type SimulateOptions, type SimulationReport } from './simulator.ts';
@@ -16,6 +17,11 @@ export interface PooledReport extends Omit<SimulationReport, 'finalPromiseBudget
   scored: number;
   /** The same days with the scenario's true parameters handed to the estimator. */
   oracle: MethodScore;
+  /**
+   * The most promises one fixed posting could have kept at actual/posted >= 0.8 (frontier.ts), on
+   * our forecasts and on the oracle's: the oracle's says what the targets ask is possible at all.
+   */
+  frontier: { ours: FrontierPoint | null; oracle: FrontierPoint | null };
   perSeed: Array<SimulationReport & { seed: number; scored: number; oracle: MethodScore }>;
 }
 
@@ -62,7 +68,13 @@ export function simulateSeeds(
     );
     onDay?.(seed);
   }
-  return poolReports(scenario.name, perSeed, records, oracleRecords);
+  return {
+    ...poolReports(scenario.name, perSeed, records, oracleRecords),
+    frontier: {
+      ours: promiseFrontier(records, options.estimator),
+      oracle: promiseFrontier(oracleRecords, options.estimator),
+    },
+  };
 }
 
 /** Sums the counts of the days and scores their customers together. */
@@ -71,10 +83,10 @@ function poolReports(
   perSeed: PooledReport['perSeed'],
   records: readonly ServedRecord[],
   oracleRecords: readonly ServedRecord[],
-): PooledReport {
+): Omit<PooledReport, 'frontier'> {
   const sum = (pick: (r: SimulationReport) => number) => perSeed.reduce((s, r) => s + pick(r), 0);
   const ours = scoreMethod(records, (r) => r.ours);
-  const pooled: PooledReport = {
+  const pooled: Omit<PooledReport, 'frontier'> = {
     scenario: name,
     seeds: perSeed.map((r) => r.seed),
     tickets: sum((r) => r.tickets),

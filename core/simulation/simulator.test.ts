@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashSeed, lognormal, mulberry32, poissonProcess } from './random.ts';
 import { parseScenario, scenarioSchema, type ScenarioInput } from './scenario.ts';
 import { knownParameterSource } from './known-parameters.ts';
+import { pickPosted } from '../estimator/calibration.ts';
 import { createEstimatorState } from '../estimator/state.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { simulateSeeds } from './seeds.ts';
@@ -151,6 +152,24 @@ describe('several seeds, pooled', () => {
     const oracleMae =
       oracleRecords.reduce((s, r) => s + Math.abs(r.ours.pointMin - r.actualMin), 0) / oracleRecords.length;
     expect(pooled.oracle.maeMin).toBeCloseTo(oracleMae, 3);
+    // the frontier: each customer posted again with one weight; none tried by hand does better at the ratio
+    const frontier = pooled.frontier.oracle!;
+    let compared = 0;
+    for (const longWaitWeight of [0, 0.01, 0.1, 1]) {
+      const policy = { paddingPerMin: 0.01, longWaitRatio: 0.85, longWaitWeight, minLevel: 0.3 };
+      const posts = oracleRecords.map((r) => ({
+        r,
+        p: r.ours.candidates ? pickPosted(r.ours.candidates, policy).postedMin : null,
+      }));
+      const long = posts.filter(({ p }) => p !== null && p >= 10);
+      const ratio = long.reduce((s, { r }) => s + r.actualMin, 0) / long.reduce((s, { p }) => s + p!, 0);
+      const keptShare = posts.filter(({ r, p }) => p !== null && r.actualMin <= p + 1 / 60).length / posts.length;
+      if (ratio < 0.8) continue;
+      compared += 1;
+      expect(frontier.promiseKept).toBeGreaterThanOrEqual(Math.round(keptShare * 1000) / 1000);
+    }
+    expect(compared).toBeGreaterThan(1);
+    expect(frontier.actualOverPosted ?? 1).toBeGreaterThanOrEqual(0.8);
   });
 
   it('writes the days one after another into one ticket log', () => {

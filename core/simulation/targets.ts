@@ -29,6 +29,9 @@ export const ISSUE_TARGETS: Targets = {
   returnPeakRatio: 0.5,
 };
 
+/** On a real log, actual/posted is judged where at least this many customers were posted 10 minutes or more. */
+export const RATIO_JUDGED_FROM_N = 30;
+
 /** Target name -> met, for the targets that apply to the day. */
 type Scored = Omit<SimulationReport, 'finalPromiseBudget' | 'scenario'> & { oracle?: MethodScore };
 
