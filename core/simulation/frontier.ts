@@ -1,15 +1,15 @@
-import { KEPT_SLACK_MIN, pickPosted, type PostingPolicy } from '../estimator/calibration.ts';
+import { pickPosted, type PostingPolicy } from '../estimator/calibration.ts';
 import { DEFAULT_ESTIMATOR_CONFIG, type EstimatorConfig } from '../estimator/state.ts';
-import { LONG_WAIT_MIN } from '../estimator/rounding.ts';
-import type { ServedRecord } from './metrics.ts';
+import { scoreMethod, type Posted, type ServedRecord } from './metrics.ts';
 import { ISSUE_TARGETS } from './targets.ts';
 
 /**
  * The promise frontier: the most promises any posting of calibration.ts's form could have kept on
  * these customers while total actual / total posted over long waits stays at `minRatio`. Each
  * customer's forecast at the join is posted again with one long-wait weight and one padding for
- * everyone, the pair picked knowing how the days turned out, so no adaptive weight does better on
- * average. Read on the oracle's forecasts (the true parameters; their quantiles are calibrated),
+ * everyone, the pair picked knowing how the days turned out: optimistic, and for calibrated
+ * forecasts one weight for all is the best rule (the Lagrange solution of "keep the most promises
+ * at a pooled ratio"). Read on the oracle's forecasts (the true parameters, calibrated),
  * it says whether a scenario's two targets can be met together from what the queue knows at a join
  * at all, or only by knowing the future (docs/queues.md).
  */
@@ -29,37 +29,17 @@ const WEIGHTS = [0, ...Array.from({ length: 95 }, (_, k) => 10 ** (-4 + k * 0.05
  */
 const PADDING_SHARES = [1, 0.5, 0.25, 0];
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
-
-/** Kept share, and actual/posted over the long waits (longN of them), if every customer were posted with `policy`. */
-function scoreWith(
-  records: readonly ServedRecord[],
-  policy: PostingPolicy,
-): Omit<FrontierPoint, 'longWaitWeight' | 'paddingPerMin'> & { longN: number } {
-  let kept = 0;
-  let actualLong = 0;
-  let postedLong = 0;
-  let longN = 0;
-  for (const r of records) {
-    const posted = r.ours.candidates ? pickPosted(r.ours.candidates, policy).postedMin : r.ours.postedMin;
-    if (posted === null) continue;
-    if (r.actualMin <= posted + KEPT_SLACK_MIN) kept += 1;
-    if (posted >= LONG_WAIT_MIN) {
-      actualLong += r.actualMin;
-      postedLong += posted;
-      longN += 1;
-    }
-  }
-  return {
-    promiseKept: records.length ? kept / records.length : 1,
-    actualOverPosted: postedLong > 0 ? actualLong / postedLong : null,
-    longN,
-  };
-}
+/** Every customer posted again with `policy`; a record without candidates keeps what it was posted. */
+const postedWith =
+  (policy: PostingPolicy) =>
+  (r: ServedRecord): Posted => ({
+    postedMin: r.ours.candidates ? pickPosted(r.ours.candidates, policy).postedMin : r.ours.postedMin,
+    pointMin: r.ours.pointMin,
+  });
 
 /**
  * The best point, or null when no weight brings the long waits to `minRatio`; `estimator` as the
- * run's. The ratio binds only from `minLongPosts` long waits on (real logs: ratioJudgedFrom).
+ * run's. The ratio binds only from `minLongPosts` long waits on (real logs: RATIO_JUDGED_FROM_N).
  */
 export function promiseFrontier(
   records: readonly ServedRecord[],
@@ -72,20 +52,11 @@ export function promiseFrontier(
   for (const share of PADDING_SHARES)
     for (const longWaitWeight of WEIGHTS) {
       const paddingPerMin = cfg.paddingPerMin * share;
-      const { longN, ...point } = scoreWith(records, {
-        paddingPerMin,
-        longWaitRatio,
-        longWaitWeight,
-        minLevel: cfg.minLevel,
-      });
-      if (longN >= minLongPosts && point.actualOverPosted !== null && point.actualOverPosted < minRatio) continue;
-      if (best === null || point.promiseKept > best.promiseKept) best = { ...point, longWaitWeight, paddingPerMin };
+      const policy = { paddingPerMin, longWaitRatio, longWaitWeight, minLevel: cfg.minLevel };
+      const { promiseKept, actualOverPosted, actualOverPostedN } = scoreMethod(records, postedWith(policy));
+      if (actualOverPostedN >= minLongPosts && actualOverPosted !== null && actualOverPosted < minRatio) continue;
+      if (best === null || promiseKept > best.promiseKept)
+        best = { promiseKept, actualOverPosted, longWaitWeight, paddingPerMin };
     }
-  return (
-    best && {
-      ...best,
-      promiseKept: round(best.promiseKept),
-      actualOverPosted: best.actualOverPosted === null ? null : round(best.actualOverPosted),
-    }
-  );
+  return best;
 }

@@ -1,4 +1,5 @@
 import type { PostingCandidates } from '../estimator/calibration.ts';
+import type { WaitEstimate } from '../estimator/estimate.ts';
 import { roundPostedWait } from '../estimator/rounding.ts';
 
 /**
@@ -67,6 +68,13 @@ export function scoreMethod(records: readonly ServedRecord[], pick: (r: ServedRe
     actualOverPostedN: nLong,
     maeMin: n ? round(absError / n) : 0,
   };
+}
+
+/** Our promise from the estimate a customer was told; without one, no number (and a point of 0). */
+export function ourPromise(estimate: WaitEstimate | undefined): Posted {
+  if (!estimate) return { postedMin: null, pointMin: 0 };
+  const { postedMin, pointMin, p10, p90, candidates } = estimate;
+  return { postedMin, pointMin, p10, p90, candidates };
 }
 
 /** A baseline's promise from its raw minutes, rounded like ours. */

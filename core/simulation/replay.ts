@@ -7,7 +7,7 @@ import { MINUTE_MS } from '../queue/types.ts';
 import type { Venue } from '../venue.ts';
 import { promiseFrontier, type FrontierPoint } from './frontier.ts';
 import { RATIO_JUDGED_FROM_N } from './targets.ts';
-import { promisesAtJoin, scoreMethod, type MethodScore, type ServedRecord } from './metrics.ts';
+import { ourPromise, promisesAtJoin, scoreMethod, type MethodScore, type ServedRecord } from './metrics.ts';
 import type { ParsedTicketLog, SkippedRow, TicketLogRow } from './ticket-log.ts';
 
 /**
@@ -352,22 +352,13 @@ export function replayLog(log: ParsedTicketLog, options: ReplayOptions = {}): Re
         ).length;
         const spanMin = Math.min(30, Math.max(1, (now - (firstOpen ?? now)) / MINUTE_MS));
         const recentCalls = (callTimes.get(serviceId) ?? []).filter((t) => t >= now - spanMin * MINUTE_MS).length;
-        row.promise = promisesAtJoin(
-          {
-            postedMin: estimate.postedMin,
-            pointMin: estimate.pointMin,
-            p10: estimate.p10,
-            p90: estimate.p90,
-            candidates: estimate.candidates,
-          },
-          {
-            position: estimate.position,
-            meanServiceMin: meanServiceMin(est, serviceId),
-            openCounters: open,
-            recentCalls,
-            spanMin,
-          },
-        );
+        row.promise = promisesAtJoin(ourPromise(estimate), {
+          position: estimate.position,
+          meanServiceMin: meanServiceMin(est, serviceId),
+          openCounters: open,
+          recentCalls,
+          spanMin,
+        });
         done += 1;
         if (done % 500 === 0) options.onProgress?.(done, rows.length);
       } else if (event.kind === 'call') {

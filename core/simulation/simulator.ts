@@ -10,7 +10,14 @@ import { MINUTE_MS } from '../queue/types.ts';
 import { ticketPosition } from '../queue/views.ts';
 import { TimedHeap } from './heap.ts';
 import { type KnownParameters, knownParameterSource } from './known-parameters.ts';
-import { promisesAtJoin, scoreMethod, type MethodScore, type Posted, type ServedRecord } from './metrics.ts';
+import {
+  ourPromise,
+  promisesAtJoin,
+  scoreMethod,
+  type MethodScore,
+  type Posted,
+  type ServedRecord,
+} from './metrics.ts';
 import { exponential, hashSeed, lognormal, mulberry32, poissonProcess } from './random.ts';
 import type { Scenario } from './scenario.ts';
 import type { TicketLogRow } from './ticket-log.ts';
@@ -380,17 +387,7 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
             postedWaitMin: estimate.postedMin ?? undefined,
             pointWaitMin: estimate.pointMin,
           });
-          c.promise = promises(
-            {
-              postedMin: estimate.postedMin,
-              pointMin: estimate.pointMin,
-              p10: estimate.p10,
-              p90: estimate.p90,
-              candidates: estimate.candidates,
-            },
-            c.serviceId,
-            estimate.position,
-          );
+          c.promise = promises(ourPromise(estimate), c.serviceId, estimate.position);
           joinLine(c);
         }
         break;
@@ -406,17 +403,7 @@ function simulateDay(scenario: Scenario, withReturns: boolean, options: Simulate
         const point = estimate?.pointMin ?? 0;
         run({ type: 'check-in', ticketId: c.ticketId, postedWaitMin: posted ?? undefined, pointWaitMin: point });
         const position = ticketPosition(queue, c.ticketId)?.position ?? 1;
-        c.promise = promises(
-          {
-            postedMin: posted,
-            pointMin: point,
-            p10: estimate?.p10,
-            p90: estimate?.p90,
-            candidates: estimate?.candidates,
-          },
-          c.serviceId,
-          position,
-        );
+        c.promise = promises(ourPromise(estimate), c.serviceId, position);
         joinLine(c);
         break;
       }
