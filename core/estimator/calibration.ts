@@ -225,7 +225,8 @@ export function pickPosted(candidates: PostingCandidates, policy: PostingPolicy)
   let best = candidates.top.postedMin;
   let bestLevel = candidates.top.level;
   let bestScore = -Infinity;
-  for (const [k, p] of candidates.postedMin.entries()) {
+  for (let k = 0; k < candidates.postedMin.length; k += 1) {
+    const p = candidates.postedMin[k]!;
     const level = candidates.level[k]!;
     if (level < policy.minLevel - WEIGHT_TOLERANCE) continue;
     const long = p >= LONG_WAIT_MIN ? policy.longWaitWeight * (candidates.meanMin - policy.longWaitRatio * p) : 0;

@@ -21,8 +21,10 @@ export interface FrontierPoint {
   paddingPerMin: number;
 }
 
-/** Long-wait weights tried: none, then 10^-4 ... 5 in steps of 10^0.05. */
-const WEIGHTS = [0, ...Array.from({ length: 95 }, (_, k) => 10 ** (-4 + k * 0.05))];
+/** Long-wait weights tried first: none, then 0.001 ... 5 in steps of 10^0.1. */
+const WEIGHTS = [0, ...Array.from({ length: 38 }, (_, k) => 10 ** (-3 + k * 0.1))];
+/** Then around the best of those, steps of 10^0.025: the edge of the ratio is narrow (a scenario's kept moves 0.01). */
+const REFINE = [-0.075, -0.05, -0.025, 0.025, 0.05, 0.075].map((d) => 10 ** d);
 /**
  * Paddings tried, as shares of the policy's (which lowers it to a quarter while promises are owed),
  * and none: short waits then go to the top of their forecast, the most a short promise can keep.
@@ -48,15 +50,21 @@ export function promiseFrontier(
 ): FrontierPoint | null {
   const cfg = { ...DEFAULT_ESTIMATOR_CONFIG, ...estimator };
   const longWaitRatio = cfg.longWaitRatio + cfg.ratioMargin;
+  const better = (a: FrontierPoint | null, b: FrontierPoint | null) =>
+    b !== null && (a === null || b.promiseKept > a.promiseKept) ? b : a;
   let best: FrontierPoint | null = null;
-  for (const share of PADDING_SHARES)
-    for (const longWaitWeight of WEIGHTS) {
-      const paddingPerMin = cfg.paddingPerMin * share;
+  for (const share of PADDING_SHARES) {
+    const paddingPerMin = cfg.paddingPerMin * share;
+    // the point at one weight, or null when its long waits fall under the ratio
+    const at = (longWaitWeight: number): FrontierPoint | null => {
       const policy = { paddingPerMin, longWaitRatio, longWaitWeight, minLevel: cfg.minLevel };
       const { promiseKept, actualOverPosted, actualOverPostedN } = scoreMethod(records, postedWith(policy));
-      if (actualOverPostedN >= minLongPosts && actualOverPosted !== null && actualOverPosted < minRatio) continue;
-      if (best === null || promiseKept > best.promiseKept)
-        best = { promiseKept, actualOverPosted, longWaitWeight, paddingPerMin };
-    }
+      if (actualOverPostedN >= minLongPosts && actualOverPosted !== null && actualOverPosted < minRatio) return null;
+      return { promiseKept, actualOverPosted, longWaitWeight, paddingPerMin };
+    };
+    const coarse = WEIGHTS.map(at).reduce(better, null);
+    const fine = coarse && coarse.longWaitWeight > 0 ? REFINE.map((f) => at(coarse.longWaitWeight * f)) : [];
+    best = [coarse, ...fine].reduce(better, best);
+  }
   return best;
 }
