@@ -8,6 +8,8 @@ const MINUTE_MS = 60_000;
 const IDLE_CHECK_MS = 15_000;
 /** A clerk whose counter a person worked stays aside this long after the person's last command. */
 const PERSON_AWAY_MS = 5 * MINUTE_MS;
+/** setTimeout's longest delay: a longer one fires at once (Node warns), so it is not scheduled (24 days). */
+const LONGEST_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface DemoActivityOptions {
   /** The counters simulated clerks work; a person signing in to one of them makes its clerk step aside. */
@@ -62,7 +64,7 @@ export class DemoActivity {
   }
 
   private later(ms: number, work: () => Promise<void>): void {
-    if (this.stopped) return;
+    if (this.stopped || ms > LONGEST_TIMEOUT_MS) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       work().catch((error: Error) => this.log(`demo: ${error.message}`));

@@ -40,6 +40,11 @@ describe('the demo', () => {
 
     // A fast day: services of a couple of seconds instead of minutes; no kiosks, tickets come from here.
     const log: string[] = [];
+    // arrivals switched off by a rate of ~0: a draw past setTimeout's range must not fire at once, every ms
+    const overflows: string[] = [];
+    const onWarning = (warning: Error) => warning.name === 'TimeoutOverflowWarning' && overflows.push(warning.message);
+    process.on('warning', onWarning);
+    cleanups.push(() => void process.off('warning', onWarning));
     const venue = (await hub.store.getVenue('demo'))!;
     const activity = new DemoActivity(hub, venue, [], (line) => log.push(line), {
       clerkCounters: DEMO_CLERK_COUNTERS,
@@ -79,6 +84,7 @@ describe('the demo', () => {
     const after = (await events()).slice(personVersion);
     expect(after.filter((e) => counterOf(e) === 'counter-1')).toEqual([]);
     expect((await events()).filter((e) => counterOf(e) === DEMO_PERSON_COUNTER)).toEqual([]);
+    expect(overflows).toEqual([]);
   });
 
   test('keeps the board link and the kiosk ports across a restart', async ({ cleanups, dir }) => {
