@@ -8,7 +8,7 @@ const WEIGHT_TOLERANCE = 1e-12;
  *
  * People are shown a grid of values (whole minutes below 10, then 10, 15, 20 ...). For each
  * candidate P on it, over the forecast paths (weighted toward the customers who stay, see
- * choosePosted), let F(P) be the share called within P and m the mean wait. The posted wait is
+ * postingCandidates), let F(P) be the share called within P and m the mean wait. The posted wait is
  *
  *   P* = argmax_P  F(P) - padding x P + weight x [P >= 10] x (m - ratio x P)     with F(P) >= minLevel
  *
@@ -78,7 +78,7 @@ export interface CalibrationConfig {
   minLevel: number;
 }
 
-/** What choosePosted needs: the config's constants and the weight the budget gives now. */
+/** What pickPosted needs: the config's constants and the weight the budget gives now. */
 export interface PostingPolicy {
   paddingPerMin: number;
   longWaitRatio: number;
@@ -220,8 +220,12 @@ export function postingCandidates(sorted: Float64Array, hazardPerMin = 0): Posti
   return out;
 }
 
-/** The candidate chosen by the policy (see the top of this file). */
-export function pickPosted(candidates: PostingCandidates, policy: PostingPolicy): { postedMin: number; level: number } {
+/** The candidate chosen by the policy (see the top of this file); none when no counter can serve it. */
+export function pickPosted(
+  candidates: PostingCandidates | null,
+  policy: PostingPolicy,
+): { postedMin: number | null; level: number } {
+  if (!candidates) return { postedMin: null, level: 0 };
   let best = candidates.top.postedMin;
   let bestLevel = candidates.top.level;
   let bestScore = -Infinity;
@@ -240,17 +244,7 @@ export function pickPosted(candidates: PostingCandidates, policy: PostingPolicy)
   return { postedMin: best, level: bestLevel };
 }
 
-/** The posted wait for a sorted sample of waits: null when no counter can serve it (postingCandidates). */
-export function choosePosted(
-  sorted: Float64Array,
-  policy: PostingPolicy,
-  hazardPerMin = 0,
-): { postedMin: number | null; level: number } {
-  const candidates = postingCandidates(sorted, hazardPerMin);
-  return candidates ? pickPosted(candidates, policy) : { postedMin: null, level: 0 };
-}
-
-/** The q-quantile of sorted waits weighted by exp(-hazard x w) (see choosePosted). */
+/** The q-quantile of sorted waits weighted by exp(-hazard x w) (see postingCandidates). */
 export function tiltedQuantile(sorted: Float64Array, q: number, hazardPerMin = 0): number {
   if (sorted.length === 0) return Infinity;
   let total = 0;

@@ -64,7 +64,7 @@ function summarise(
     weights += weight;
   }
   const candidates = postingCandidates(sorted, hazardPerMin);
-  const { postedMin, level } = candidates ? pickPosted(candidates, policy) : { postedMin: null, level: 0 };
+  const { postedMin, level } = pickPosted(candidates, policy);
   const median = tiltedQuantile(sorted, 0.5, hazardPerMin);
   return {
     serviceId,

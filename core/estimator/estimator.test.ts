@@ -5,13 +5,15 @@ import type { QueueCommand, QueueState } from '../queue/types.ts';
 import { MINUTE_MS } from '../queue/types.ts';
 import { abandonmentHazardPerMin } from './abandonment.ts';
 import {
-  choosePosted,
+  pickPosted,
+  postingCandidates,
   initialCalibration,
   longWaitBudgetMin,
   postedGrid,
   postingPolicy,
   promiseBudget,
   updateCalibration,
+  type PostingPolicy,
 } from './calibration.ts';
 import { estimateNewArrival, estimateWaiting, pendingPromises } from './estimate.ts';
 import { arrivalRatesPerMin } from './arrivals.ts';
@@ -23,6 +25,9 @@ import { buildServiceTimeModels } from './service-times.ts';
 import { createEstimatorState, DEFAULT_ESTIMATOR_CONFIG, observe, type EstimatorState } from './state.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0);
+/** The posted wait for a sorted sample of waits, as the estimator picks it. */
+const choosePosted = (waits: Float64Array, policy: PostingPolicy, hazardPerMin = 0) =>
+  pickPosted(postingCandidates(waits, hazardPerMin), policy);
 const rules = createQueueRules({
   services: [{ id: 'A', expectedServiceMin: 4 }],
   counters: [
