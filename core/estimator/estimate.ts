@@ -100,20 +100,22 @@ export function pendingPromises(
     if (t.status !== 'waiting' || t.postedWaitMin === null || t.joinedAt === null) continue;
     const waitedMin = (now - t.joinedAt) / MINUTE_MS;
     const paths = waits.get(t.id);
-    const finite = paths ? paths.filter(Number.isFinite) : new Float64Array(0);
-    if (finite.length === 0) {
-      if (waitedMin > t.postedWaitMin + KEPT_SLACK_MIN) pending.checked += Math.exp(-hazardPerMin * waitedMin);
-      continue;
-    }
     let present = 0;
     let kept = 0;
     let actual = 0;
-    for (const remaining of finite) {
+    let finite = 0;
+    for (const remaining of paths ?? []) {
+      if (!Number.isFinite(remaining)) continue;
+      finite += 1;
       const wait = waitedMin + remaining;
       const stays = Math.exp(-hazardPerMin * wait);
       present += stays;
       if (wait <= t.postedWaitMin + KEPT_SLACK_MIN) kept += stays;
       actual += stays * wait;
+    }
+    if (finite === 0) {
+      if (waitedMin > t.postedWaitMin + KEPT_SLACK_MIN) pending.checked += Math.exp(-hazardPerMin * waitedMin);
+      continue;
     }
     const n = paths!.length;
     pending.checked += present / n;

@@ -501,6 +501,38 @@ describe('calibration', () => {
 });
 
 describe('parameter sources', () => {
+  it('reads what the queue taught again once it changed, and reuses it until then', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    const serveOne = (id: string, at: number, minutes: number) => {
+      v.run({ type: 'issue', ticketId: id, serviceId: 'A' }, at);
+      v.run({ type: 'call-next', counterId: 'c1' }, at);
+      v.run({ type: 'serve', counterId: 'c1' }, at + minutes * MINUTE_MS);
+    };
+    serveOne('s0', T0, 3);
+    const first = learnedParameters.serviceTimes(v.est, ['A']);
+    expect(learnedParameters.serviceTimes(v.est, ['A'])).toBe(first);
+    expect(first).toEqual(buildServiceTimeModels(v.est, ['A']));
+    // asking for a service never served adds its prior; what was there stays as it was
+    const withB = learnedParameters.serviceTimes(v.est, ['A', 'B']);
+    expect(withB).toEqual(buildServiceTimeModels(v.est, ['A', 'B']));
+    expect(withB.services.A).toEqual(first.services.A);
+    serveOne('s1', T0 + 10 * MINUTE_MS, 9);
+    const second = learnedParameters.serviceTimes(v.est, ['A']);
+    expect(second.services.A!.mean).not.toBe(first.services.A!.mean);
+    expect(second).toEqual(buildServiceTimeModels(v.est, ['A']));
+    // a sample list replaced in the same state object is read again too
+    v.est.serviceTimes.A = [{ min: 20, counterId: 'c1' }];
+    expect(learnedParameters.serviceTimes(v.est, ['A'])).toEqual(buildServiceTimeModels(v.est, ['A']));
+    // the hazard follows the calls the same way
+    expect(learnedParameters.abandonmentHazardPerMin(v.est)).toBe(abandonmentHazardPerMin(v.est.calls));
+    v.run({ type: 'issue', ticketId: 'gone', serviceId: 'A' }, T0 + 20 * MINUTE_MS);
+    v.run({ type: 'call-next', counterId: 'c1' }, T0 + 50 * MINUTE_MS);
+    v.run({ type: 'no-show', counterId: 'c1' }, T0 + 52 * MINUTE_MS);
+    expect(learnedParameters.abandonmentHazardPerMin(v.est)).toBe(abandonmentHazardPerMin(v.est.calls));
+    expect(learnedParameters.abandonmentHazardPerMin(v.est)).toBeGreaterThan(abandonmentHazardPerMin([]));
+  });
+
   it('the forecast takes every parameter from the source it is given; by default what the queue taught', () => {
     const v = venue();
     v.run({ type: 'open-counter', counterId: 'c1' }, T0);

@@ -31,10 +31,51 @@ export interface ParameterSource {
   callGapsMin(est: EstimatorState): readonly number[];
 }
 
+/**
+ * Models last built from a state's service times. Estimator states are replaced, never changed
+ * (state.ts observe), so the same sample lists give the same models, and every estimate between
+ * two services done reads them (rebuilding took a tenth of a replay). A service's model does not
+ * depend on which others were asked for, so one build serves every request it covers.
+ */
+interface ModelsMemo {
+  config: EstimatorState['config'];
+  priors: EstimatorState['priors'];
+  lists: Array<[string, unknown]>;
+  models: ServiceTimeModels;
+}
+const modelsMemo = new WeakMap<EstimatorState['serviceTimes'], ModelsMemo>();
+
+function memoisedServiceTimeModels(est: EstimatorState, serviceIds: readonly string[]): ServiceTimeModels {
+  const lists = Object.entries(est.serviceTimes);
+  const memo = modelsMemo.get(est.serviceTimes);
+  const same =
+    memo?.config === est.config &&
+    memo.priors === est.priors &&
+    memo.lists.length === lists.length &&
+    memo.lists.every(([id, list], i) => lists[i]![0] === id && lists[i]![1] === list);
+  if (same && serviceIds.every((id) => id in memo.models.services)) return memo.models;
+  const asked = same ? [...new Set([...Object.keys(memo.models.services), ...serviceIds])] : serviceIds;
+  const models = buildServiceTimeModels(est, asked);
+  modelsMemo.set(est.serviceTimes, { config: est.config, priors: est.priors, lists, models });
+  return models;
+}
+
+/** The hazard learned from a list of calls, which is replaced (never changed) when a call is added. */
+const hazardMemo = new WeakMap<EstimatorState['calls'], number>();
+
+function memoisedHazardPerMin(est: EstimatorState): number {
+  let hazard = hazardMemo.get(est.calls);
+  if (hazard === undefined) {
+    hazard = abandonmentHazardPerMin(est.calls);
+    hazardMemo.set(est.calls, hazard);
+  }
+  return hazard;
+}
+
 /** What the queue has taught the estimator: every venue's source. */
 export const learnedParameters: ParameterSource = {
-  serviceTimes: buildServiceTimeModels,
-  abandonmentHazardPerMin: (est) => abandonmentHazardPerMin(est.calls),
+  serviceTimes: memoisedServiceTimeModels,
+  abandonmentHazardPerMin: memoisedHazardPerMin,
   noShowCostMin: (est) =>
     est.noShowCostsMin.length
       ? est.noShowCostsMin.reduce((s, x) => s + x, 0) / est.noShowCostsMin.length

@@ -1,5 +1,6 @@
 import type { ParameterSource } from '../estimator/parameters.ts';
-import { lognormalModel, type ServiceTimeModel } from '../estimator/service-times.ts';
+import { lognormalModel, type ServiceTimeModel, type ServiceTimeModels } from '../estimator/service-times.ts';
+import type { EstimatorState } from '../estimator/state.ts';
 
 /**
  * Parameters handed to the estimator instead of learned from the queue: a simulation's truth, so
@@ -24,20 +25,27 @@ const KNOWN_SAMPLES = 400;
 
 /** The oracle's parameter source: the forecast reads the truth wherever the queue would teach it. */
 export function knownParameterSource(known: KnownParameters): ParameterSource {
+  // The truth does not change over a day: its models are made once per config and set of services.
+  const made = new Map<string, { config: EstimatorState['config']; models: ServiceTimeModels }>();
   return {
     serviceTimes: (est, serviceIds) => {
       const cfg = est.config;
+      const key = serviceIds.join('\n');
+      const hit = made.get(key);
+      if (hit?.config === cfg) return hit.models;
       const services: Record<string, ServiceTimeModel> = {};
       for (const serviceId of new Set([...serviceIds, ...Object.keys(known.serviceMin)])) {
         const shape = known.serviceMin[serviceId] ?? { mean: cfg.priorServiceMin, cv: cfg.priorServiceCv };
         services[serviceId] = lognormalModel(serviceId, shape, KNOWN_SAMPLES, cfg);
       }
       const prior = { mean: cfg.priorServiceMin, cv: cfg.priorServiceCv };
-      return {
+      const models = {
         services,
         counterFactor: { ...known.counterFactor },
         fallback: lognormalModel('', prior, cfg.priorSamples, cfg),
       };
+      made.set(key, { config: cfg, models });
+      return models;
     },
     abandonmentHazardPerMin: () => known.hazardPerMin,
     noShowCostMin: () => known.noShowMin,
