@@ -330,6 +330,22 @@ describe('gaps before a call', () => {
     const t1 = Float64Array.from(paths.get('t1')!).sort();
     expect(t1[Math.floor(t1.length / 2)]).toBe(6);
   });
+
+  it('draws one gap per call: with two counters free the first call is not the quicker of two gaps', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    v.run({ type: 'open-counter', counterId: 'c2' }, T0);
+    v.run({ type: 'issue', ticketId: 't0', serviceId: 'A' }, T0);
+    // half the calls came at once, half two minutes after the customer and a counter were ready
+    const callGapsMin = Array.from({ length: DEFAULT_ESTIMATOR_CONFIG.priorSamples }, (_, i) => (i % 2 ? 2 : 0));
+    const est = { ...v.est, callGapsMin, config: { ...v.est.config, paths: 400 } };
+    const waits = [...forecast(est, v.queue, T0, { targets: ['t0'] }).waits.get('t0')!];
+    expect(new Set(waits)).toEqual(new Set([0, 2]));
+    // one draw: called at once on about half the paths (the quicker of two counters: three quarters)
+    const atOnce = waits.filter((w) => w === 0).length / waits.length;
+    expect(atOnce).toBeGreaterThan(0.4);
+    expect(atOnce).toBeLessThan(0.6);
+  });
 });
 
 describe('calibration', () => {

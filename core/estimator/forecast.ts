@@ -16,7 +16,8 @@ import type { EstimatorState } from './state.ts';
  * - open counters finish the ticket at their desk after a residual service time (a recent
  *   service time longer than what has elapsed, minus the elapsed part), idle ones start now;
  *   each call comes a gap after the counter and its customer are both ready (a clerk's wrap-up
- *   and reaction, as the venue's calls showed; none in a simulation);
+ *   and reaction, as the venue's calls showed; none in a simulation), one gap per call even
+ *   when several counters are free;
  *   counters on break come back when the clerk said they would (breakUntil), a little later if
  *   that time has passed, or, when no length was announced, after the rest of a break longer than
  *   the one they have had (observed break lengths plus a few around the prior); closed ones stay
@@ -330,7 +331,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     for (let k = 0; k < counters.length; k += 1) {
       const c = counters[k]!;
       nextBreak[k] = breaksPerOpenMin > 0 ? exponential(random, 1 / breaksPerOpenMin) : Infinity;
-      if (c.kind === 'idle') free[k] = drawGap(random);
+      if (c.kind === 'idle') free[k] = 0;
       else if (c.kind === 'planned')
         free[k] = 0; // waits for its shift below
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
@@ -376,22 +377,22 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
         if (eligible[i]! < nextEligible) nextEligible = eligible[i]!;
       }
       if (pick < 0) {
-        free[k] = nextEligible + drawGap(random);
+        free[k] = nextEligible;
         continue;
       }
       called[pick] = 1;
       while (first < n && called[first]) first += 1;
       const ticket = pathLine[pick]!;
+      // one gap per call, however many counters are free: a gap is measured as what the customer
+      // waited past the calling counter's being free, which already is the quickest counter's
+      const callAt = now0 + drawGap(random);
       if (ticket.target >= 0) {
-        out[ticket.target]![p] = now0;
+        out[ticket.target]![p] = callAt;
         remaining -= 1;
       }
       const joined = Number.isNaN(ticket.joined) ? eligible[pick]! : ticket.joined;
-      const present = hazard <= 0 || random() < Math.exp(-hazard * Math.max(0, now0 - joined));
-      free[k] =
-        now0 +
-        (present ? drawService(random, modelByIndex[ticket.service]!, counter.factor) : noShowCost) +
-        drawGap(random);
+      const present = hazard <= 0 || random() < Math.exp(-hazard * Math.max(0, callAt - joined));
+      free[k] = callAt + (present ? drawService(random, modelByIndex[ticket.service]!, counter.factor) : noShowCost);
     }
   }
   return { waits, models, hazardPerMin: hazard };
