@@ -346,6 +346,27 @@ describe('gaps before a call', () => {
     expect(atOnce).toBeGreaterThan(0.4);
     expect(atOnce).toBeLessThan(0.6);
   });
+
+  it('keeps a counter that let someone wait away for the rest of a gap longer than that wait', () => {
+    const v = venue();
+    v.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    v.run({ type: 'issue', ticketId: 'd0', serviceId: 'A' }, T0);
+    v.run({ type: 'call-next', counterId: 'c1' }, T0);
+    v.run({ type: 'serve', counterId: 'c1' }, T0 + MINUTE_MS);
+    v.run({ type: 'issue', ticketId: 't0', serviceId: 'A' }, T0 + MINUTE_MS);
+    // calls came at once or half a minute after the counter and the customer were both ready
+    const callGapsMin = Array.from({ length: DEFAULT_ESTIMATOR_CONFIG.priorSamples }, (_, i) => (i % 2 ? 0.5 : 0));
+    const est = { ...v.est, callGapsMin };
+    const median = (at: number) => {
+      const waits = Float64Array.from(forecast(est, v.queue, at, { targets: ['t0'] }).waits.get('t0')!).sort();
+      return waits[Math.floor(waits.length / 2)]!;
+    };
+    // just come, with the counter free: called within a gap
+    expect(median(T0 + MINUTE_MS)).toBeLessThanOrEqual(0.5);
+    // four minutes on with the counter still free, past every gap seen: the clerk is away,
+    // for about as long again
+    expect(median(T0 + 5 * MINUTE_MS)).toBeGreaterThan(1.5);
+  });
 });
 
 describe('calibration', () => {

@@ -17,7 +17,8 @@ import type { EstimatorState } from './state.ts';
  *   service time longer than what has elapsed, minus the elapsed part), idle ones start now;
  *   each call comes a gap after the counter and its customer are both ready (a clerk's wrap-up
  *   and reaction, as the venue's calls showed; none in a simulation), one gap per call even
- *   when several counters are free;
+ *   when several counters are free; a free counter that has let someone wait is partway through
+ *   its gap and calls after the rest of a gap longer than that;
  *   counters on break come back when the clerk said they would (breakUntil), a little later if
  *   that time has passed, or, when no length was announced, after the rest of a break longer than
  *   the one they have had (observed break lengths plus a few around the prior); closed ones stay
@@ -164,6 +165,17 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   // No gap drawn while none was seen: the paths then stay as they were without the model.
   const anyGap = gaps.some((g) => g > 0);
   const drawGap = (random: Random) => (anyGap ? gaps[Math.floor(random() * gaps.length)]! : 0);
+  const sortedGaps = [...gaps].sort((a, b) => a - b);
+  /**
+   * The rest of a gap that has run `elapsed` minutes: of a gap seen longer, or, past every one seen,
+   * about as long again (the clerk is not at the desk, and nothing seen says for how long).
+   */
+  const drawRestOfGap = (random: Random, elapsed: number) => {
+    let lo = 0;
+    while (lo < sortedGaps.length && sortedGaps[lo]! <= elapsed) lo += 1;
+    if (lo < sortedGaps.length) return sortedGaps[lo + Math.floor(random() * (sortedGaps.length - lo))]! - elapsed;
+    return exponential(random, elapsed);
+  };
   const rel = (ms: number) => (ms - now) / MINUTE_MS;
 
   // ---- the line, in calling order
@@ -226,7 +238,24 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     closes: number;
     /** Its rota in minutes from now (shifts still to end); empty when none was planned. */
     shifts: Shift[];
+    /** Minutes it has been free while someone it could call waited: its gap has run that long. */
+    gapElapsed: number;
   }
+  /**
+   * How long a free counter has let the first customer it could call wait (0: nobody waits). On a
+   * real bank's calls, agents who looked free while callers waited for minutes were busy elsewhere
+   * and stayed so: the forecast then keeps them away for the rest of such a gap, not one gap more.
+   */
+  const gapUnderWay = (counterId: string, services: readonly string[]) => {
+    const freeSince = est.counterFreeAt[counterId];
+    if (!anyGap || freeSince === undefined) return 0;
+    let ready = Infinity;
+    for (const t of line) {
+      if (t.eligible !== 0 || Number.isNaN(t.joined) || !services.includes(serviceIds[t.service]!)) continue;
+      ready = Math.min(ready, t.joined);
+    }
+    return Number.isFinite(ready) ? Math.max(0, -Math.max(rel(freeSince), ready)) : 0;
+  };
   const counters: SimCounter[] = [];
   for (const c of Object.values(queue.counters).sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const shifts = c.shifts.filter((s) => s.to > now).map((s) => ({ from: rel(s.from), to: rel(s.to) }));
@@ -260,6 +289,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       breakLeft: c.status === 'break' && c.breakUntil !== null ? rel(c.breakUntil) : NaN,
       closes: c.closesAt === null ? Infinity : rel(c.closesAt),
       shifts: planned ? shifts : [],
+      gapElapsed: desk || c.status !== 'open' ? 0 : gapUnderWay(c.id, c.services),
     });
   }
 
@@ -287,6 +317,8 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   const nextBreak = new Float64Array(counters.length);
   /** Counters as a heap on their free time (the next to call on top): a scan of them took an eighth of a forecast. */
   const byFree = new Int32Array(counters.length);
+  /** Counters whose first call of the path ends a gap already under way (no gap more before it). */
+  const gapRun = new Uint8Array(counters.length);
   // per path, reused: when each ticket may be called, and whether it was
   let eligible = new Float64Array(line.length);
   let called = new Uint8Array(line.length);
@@ -331,7 +363,11 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     for (let k = 0; k < counters.length; k += 1) {
       const c = counters[k]!;
       nextBreak[k] = breaksPerOpenMin > 0 ? exponential(random, 1 / breaksPerOpenMin) : Infinity;
-      if (c.kind === 'idle') free[k] = 0;
+      gapRun[k] = 0;
+      if (c.kind === 'idle' && c.gapElapsed > 0) {
+        free[k] = drawRestOfGap(random, c.gapElapsed);
+        gapRun[k] = 1;
+      } else if (c.kind === 'idle') free[k] = 0;
       else if (c.kind === 'planned')
         free[k] = 0; // waits for its shift below
       else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
@@ -385,7 +421,8 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       const ticket = pathLine[pick]!;
       // one gap per call, however many counters are free: a gap is measured as what the customer
       // waited past the calling counter's being free, which already is the quickest counter's
-      const callAt = now0 + drawGap(random);
+      const callAt = now0 + (gapRun[k] ? 0 : drawGap(random));
+      gapRun[k] = 0;
       if (ticket.target >= 0) {
         out[ticket.target]![p] = callAt;
         remaining -= 1;
