@@ -99,21 +99,34 @@ function drawService(random: Random, model: ServiceTimeModel, factor: number): n
   return s[Math.floor(random() * s.length)]! * factor;
 }
 
-function drawResidual(random: Random, model: ServiceTimeModel, factor: number, elapsedMin: number): number {
-  const s = model.samples;
+/**
+ * The rest of something that has lasted `elapsedMin`: of a sorted sample (at factor 1) longer than
+ * that, or, past every sample, an exponential of mean `overrunMin`.
+ */
+function drawResidual(
+  random: Random,
+  sorted: readonly number[],
+  factor: number,
+  elapsedMin: number,
+  overrunMin: number,
+): number {
   const normalisedElapsed = elapsedMin / factor;
-  // samples are sorted: the longer ones start at the first sample beyond the elapsed time
+  // the longer ones start at the first sample beyond the elapsed time
   let lo = 0;
-  let hi = s.length;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (s[mid]! <= normalisedElapsed) lo = mid + 1;
+    if (sorted[mid]! <= normalisedElapsed) lo = mid + 1;
     else hi = mid;
   }
-  if (lo >= s.length) return exponential(random, OVERRUN_SHARE_OF_MEDIAN * model.median * factor);
-  const total = s[lo + Math.floor(random() * (s.length - lo))]!;
+  if (lo >= sorted.length) return exponential(random, overrunMin);
+  const total = sorted[lo + Math.floor(random() * (sorted.length - lo))]!;
   return (total - normalisedElapsed) * factor;
 }
+
+/** The rest of a service or break that has lasted `elapsedMin` (see OVERRUN_SHARE_OF_MEDIAN past every sample). */
+const restOf = (random: Random, model: ServiceTimeModel, factor: number, elapsedMin: number) =>
+  drawResidual(random, model.samples, factor, elapsedMin, OVERRUN_SHARE_OF_MEDIAN * model.median * factor);
 
 /** Whether counter a calls before b: the earlier free time, the lower index on a tie; never free (or NaN) last. */
 function callsFirst(free: Float64Array, a: number, b: number): boolean {
@@ -170,12 +183,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
    * The rest of a gap that has run `elapsed` minutes: of a gap seen longer, or, past every one seen,
    * about as long again (the clerk is not at the desk, and nothing seen says for how long).
    */
-  const drawRestOfGap = (random: Random, elapsed: number) => {
-    let lo = 0;
-    while (lo < sortedGaps.length && sortedGaps[lo]! <= elapsed) lo += 1;
-    if (lo < sortedGaps.length) return sortedGaps[lo + Math.floor(random() * (sortedGaps.length - lo))]! - elapsed;
-    return exponential(random, elapsed);
-  };
+  const drawRestOfGap = (random: Random, elapsed: number) => drawResidual(random, sortedGaps, 1, elapsed, elapsed);
   const rel = (ms: number) => (ms - now) / MINUTE_MS;
 
   // ---- the line, in calling order
@@ -370,10 +378,10 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
       } else if (c.kind === 'idle') free[k] = 0;
       else if (c.kind === 'planned')
         free[k] = 0; // waits for its shift below
-      else if (c.kind === 'busy') free[k] = drawResidual(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
+      else if (c.kind === 'busy') free[k] = restOf(random, modelByIndex[c.deskService]!, c.factor, c.elapsed);
       else if (c.breakLeft > 0) free[k] = c.breakLeft;
       else if (!Number.isNaN(c.breakLeft)) free[k] = exponential(random, cfg.priorBreakOverrunMin);
-      else free[k] = drawResidual(random, breakModel, 1, c.elapsed);
+      else free[k] = restOf(random, breakModel, 1, c.elapsed);
     }
     let first = 0;
     let remaining = targets.length;
