@@ -130,9 +130,9 @@ const restOf = (random: Random, model: ServiceTimeModel, factor: number, elapsed
 
 /** Whether counter a calls before b: the earlier free time, the lower index on a tie; never free (or NaN) last. */
 function callsFirst(free: Float64Array, a: number, b: number): boolean {
-  const fa = Number.isNaN(free[a]) ? Infinity : free[a]!;
-  const fb = Number.isNaN(free[b]) ? Infinity : free[b]!;
-  return fa < fb || (fa === fb && a < b);
+  const fa = free[a]!;
+  const fb = free[b]!;
+  return fa < fb || (fa === fb && a < b) || (Number.isNaN(fb) && !Number.isNaN(fa));
 }
 
 /** Restores the heap `heap[0..size)` below `at` after the counter there changed its free time. */
