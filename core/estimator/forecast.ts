@@ -178,7 +178,7 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
   // No gap drawn while none was seen: the paths then stay as they were without the model.
   const anyGap = gaps.some((g) => g > 0);
   const drawGap = (random: Random) => (anyGap ? gaps[Math.floor(random() * gaps.length)]! : 0);
-  const sortedGaps = [...gaps].sort((a, b) => a - b);
+  const sortedGaps = anyGap ? [...gaps].sort((a, b) => a - b) : [];
   /**
    * The rest of a gap that has run `elapsed` minutes: of a gap seen longer, or, past every one seen,
    * about as long again (the clerk is not at the desk, and nothing seen says for how long).
@@ -249,6 +249,12 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
     /** Minutes it has been free while someone it could call waited: its gap has run that long. */
     gapElapsed: number;
   }
+  /** Per service: since when (minutes, relative) its first customer who can be called now has waited. */
+  const waitingSince = new Map<number, number>();
+  if (anyGap)
+    for (const t of line)
+      if (t.eligible === 0 && !Number.isNaN(t.joined))
+        waitingSince.set(t.service, Math.min(waitingSince.get(t.service) ?? Infinity, t.joined));
   /**
    * How long a free counter has let the first customer it could call wait (0: nobody waits). On a
    * real bank's calls, agents who looked free while callers waited for minutes were busy elsewhere
@@ -256,12 +262,9 @@ export function forecast(est: EstimatorState, queue: QueueState, now: number, op
    */
   const gapUnderWay = (counterId: string, services: readonly string[]) => {
     const freeSince = est.counterFreeAt[counterId];
-    if (!anyGap || freeSince === undefined) return 0;
+    if (freeSince === undefined) return 0;
     let ready = Infinity;
-    for (const t of line) {
-      if (t.eligible !== 0 || Number.isNaN(t.joined) || !services.includes(serviceIds[t.service]!)) continue;
-      ready = Math.min(ready, t.joined);
-    }
+    for (const id of services) ready = Math.min(ready, waitingSince.get(serviceIndex.get(id) ?? -1) ?? Infinity);
     return Number.isFinite(ready) ? Math.max(0, -Math.max(rel(freeSince), ready)) : 0;
   };
   const counters: SimCounter[] = [];
