@@ -38,10 +38,10 @@ const rules = createQueueRules({
 });
 
 /** Runs commands through the engine and the estimator together, as the hub does. */
-function venue() {
+function venue(priors: Record<string, number> = { A: 4 }) {
   let queue: QueueState = emptyQueueState(rules);
   // cv 0: every prior pseudo-sample is exactly the prior mean, so the forecast is hand-computable
-  let est: EstimatorState = createEstimatorState({ priors: { A: 4 }, config: { priorServiceCv: 0, paths: 50 } });
+  let est: EstimatorState = createEstimatorState({ priors, config: { priorServiceCv: 0, paths: 50 } });
   return {
     run(command: QueueCommand, at: number) {
       const result = execute(queue, command, at);
@@ -276,6 +276,44 @@ describe('forecast on hand-computed cases', () => {
     const models = buildServiceTimeModels(v.est, ['A']);
     expect(models.counterFactor.c2! / models.counterFactor.c1!).toBeGreaterThan(1.6);
     expect(models.services.A!.mean).toBeLessThan(8); // the 180-minute outlier is winsorised
+  });
+
+  it('keeps the recent services as the shape and scales them to the long-run mean', () => {
+    /** `minutes` services at c1, one after another from `from`; returns when the last ended. */
+    const serveRun = (v: ReturnType<typeof venue>, minutes: readonly number[], from: number) => {
+      let t = from;
+      for (const [i, m] of minutes.entries()) {
+        v.run({ type: 'issue', ticketId: `r${t}-${i}`, serviceId: 'A' }, t);
+        v.run({ type: 'call-next', counterId: 'c1' }, t);
+        t += m * MINUTE_MS;
+        v.run({ type: 'serve', counterId: 'c1' }, t);
+      }
+      return t;
+    };
+    const recent = Array.from({ length: DEFAULT_ESTIMATOR_CONFIG.recentServices }, (_, i) => (i % 2 ? 6 : 10));
+    const withPrior = venue();
+    withPrior.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    serveRun(withPrior, recent, serveRun(withPrior, new Array(200).fill(4), T0));
+    const models = buildServiceTimeModels(withPrior.est, ['A']);
+    const model = models.services.A!;
+    const atC1 = model.mean * models.counterFactor.c1!; // samples are at a counter of factor 1
+    // the last 80 alone say 8 minutes; the 200 before them and the venue's 4 (as 80 services) say less
+    const keep = 1 - 1 / DEFAULT_ESTIMATOR_CONFIG.serviceMeanMemory;
+    const served = [...new Array(200).fill(4), ...recent].reverse(); // the latest first, weighing 1
+    const weights = served.map((_, k) => keep ** k);
+    const sum = served.reduce((s, m, k) => s + m * weights[k]!, 0);
+    const expected = (sum + 4 * 80) / (weights.reduce((a, b) => a + b, 0) + 80);
+    expect(atC1).toBeCloseTo(expected, 6);
+    expect(atC1).toBeLessThan(5.5);
+    expect(model.samples.at(-1)! / model.samples[0]!).toBeCloseTo(10 / 6, 6); // the recent shape
+    // with no expectedServiceMin the long run is what was served; a forgotten "serve" counts as 10 means
+    const noPrior = venue({});
+    noPrior.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    serveRun(noPrior, [...new Array(20).fill(3), 600, ...new Array(19).fill(3)], T0);
+    const plain = buildServiceTimeModels(noPrior.est, ['A']);
+    const plainAtC1 = plain.services.A!.mean * plain.counterFactor.c1!;
+    expect(plainAtC1).toBeGreaterThan(3.5);
+    expect(plainAtC1).toBeLessThan(4);
   });
 });
 

@@ -40,6 +40,7 @@ export interface ParameterSource {
 interface ModelsMemo {
   config: EstimatorState['config'];
   priors: EstimatorState['priors'];
+  means: EstimatorState['serviceMeans'];
   lists: Array<[string, unknown]>;
   models: ServiceTimeModels;
 }
@@ -51,12 +52,13 @@ function memoisedServiceTimeModels(est: EstimatorState, serviceIds: readonly str
   const same =
     memo?.config === est.config &&
     memo.priors === est.priors &&
+    memo.means === est.serviceMeans &&
     memo.lists.length === lists.length &&
     memo.lists.every(([id, list], i) => lists[i]![0] === id && lists[i]![1] === list);
   if (same && serviceIds.every((id) => id in memo.models.services)) return memo.models;
   const asked = same ? [...new Set([...Object.keys(memo.models.services), ...serviceIds])] : serviceIds;
   const models = buildServiceTimeModels(est, asked);
-  modelsMemo.set(est.serviceTimes, { config: est.config, priors: est.priors, lists, models });
+  modelsMemo.set(est.serviceTimes, { config: est.config, priors: est.priors, means: est.serviceMeans, lists, models });
   return models;
 }
 

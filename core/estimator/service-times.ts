@@ -1,4 +1,4 @@
-import type { EstimatorState } from './state.ts';
+import { longRunServiceMin, type EstimatorState } from './state.ts';
 
 /**
  * Service times, robust to outliers. Per service, the recent samples are normalised by the speed
@@ -6,7 +6,9 @@ import type { EstimatorState } from './state.ts';
  * over its samples, shrunk toward 1 while it has few), then winsorised in log space at
  * median +- 3 robust standard deviations (MAD x 1.4826): one forgotten "serve" button that makes a
  * 3-hour service cannot move the forecast, yet the honest spread of service times stays in it.
- * Until a service has `priorSamples` observations, quantiles of a lognormal prior fill in.
+ * Until a service has `priorSamples` observations, quantiles of a lognormal prior fill in. The
+ * recent samples give the shape only: their mean is set to the long-run one (state.ts
+ * longRunServiceMin), since a run of long services is in them exactly when it made the line long.
  */
 
 export interface ServiceTimeModel {
@@ -50,6 +52,7 @@ function median(sorted: readonly number[]): number {
 }
 
 const sortNumbers = (xs: number[]) => xs.sort((a, b) => a - b);
+const meanOf = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** Inverse normal CDF (Acklam's rational approximation), for prior quantiles. */
 function normalQuantile(p: number): number {
@@ -96,11 +99,21 @@ function winsorise(samples: number[]): number[] {
   return samples.map((s) => Math.min(Math.exp(m + spread), Math.max(Math.exp(m - spread), s)));
 }
 
-function modelOf(serviceId: string, raw: number[], prior: number, cfg: EstimatorState['config']): ServiceTimeModel {
+/** `meanMin`: the samples' shape is kept and their mean set to it; none for a model of a prior alone. */
+function modelOf(
+  serviceId: string,
+  raw: number[],
+  prior: number,
+  cfg: EstimatorState['config'],
+  meanMin?: number,
+): ServiceTimeModel {
   const fill = Math.max(0, cfg.priorSamples - raw.length);
-  const samples = sortNumbers([...winsorise(raw), ...priorSamples(prior, cfg.priorServiceCv, fill)]);
-  const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
-  return { serviceId, samples, mean, median: median(samples) };
+  let samples = sortNumbers([...winsorise(raw), ...priorSamples(prior, cfg.priorServiceCv, fill)]);
+  if (meanMin !== undefined) {
+    const scale = meanMin / meanOf(samples);
+    if (Number.isFinite(scale) && scale > 0) samples = samples.map((x) => x * scale);
+  }
+  return { serviceId, samples, mean: meanOf(samples), median: median(samples) };
 }
 
 /**
@@ -140,8 +153,14 @@ export function buildServiceTimeModels(est: EstimatorState, serviceIds: readonly
   const services: Record<string, ServiceTimeModel> = {};
   const ids = new Set([...serviceIds, ...Object.keys(est.serviceTimes)]);
   for (const serviceId of ids) {
-    const raw = (est.serviceTimes[serviceId] ?? []).map((s) => s.min / (counterFactor[s.counterId] ?? 1));
-    services[serviceId] = modelOf(serviceId, raw, est.priors[serviceId] ?? cfg.priorServiceMin, cfg);
+    const list = est.serviceTimes[serviceId] ?? [];
+    const raw = list.map((s) => s.min / (counterFactor[s.counterId] ?? 1));
+    const prior = est.priors[serviceId] ?? cfg.priorServiceMin;
+    // the long-run mean, taken to a counter of factor 1 as the recent samples were
+    const meanMin = list.length
+      ? longRunServiceMin(est, serviceId) * (meanOf(raw) / meanOf(list.map((s) => s.min)))
+      : undefined;
+    services[serviceId] = modelOf(serviceId, raw, prior, cfg, meanMin);
   }
   return { services, counterFactor, fallback: modelOf('', [], cfg.priorServiceMin, cfg) };
 }

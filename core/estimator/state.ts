@@ -13,8 +13,12 @@ import { initialCalibration, updateCalibration, type Calibration, type Calibrati
 export interface EstimatorConfig extends CalibrationConfig {
   /** Monte Carlo paths per forecast. */
   paths: number;
-  /** Service times remembered per service (the most recent ones). */
+  /** Service times remembered per service (the most recent ones): the shape of the forecast's service times. */
   recentServices: number;
+  /** Services over which the long-run mean service time forgets by a factor e (its scale). */
+  serviceMeanMemory: number;
+  /** Weight, in services, of the prior (expectedServiceMin) in the long-run mean. */
+  serviceMeanPriorSamples: number;
   /** Prior mean service time when a service has no expectedServiceMin and nothing was observed yet. */
   priorServiceMin: number;
   /** Prior coefficient of variation of service times. */
@@ -55,6 +59,8 @@ export const DEFAULT_ESTIMATOR_CONFIG: EstimatorConfig = {
   minLevel: 0.3,
   paths: 240,
   recentServices: 80,
+  serviceMeanMemory: 1000,
+  serviceMeanPriorSamples: 80,
   priorServiceMin: 5,
   priorServiceCv: 0.6,
   priorSamples: 12,
@@ -82,6 +88,13 @@ interface ServiceTimeSample {
   counterId: string;
 }
 
+interface LongRunMean {
+  /** Minutes served, discounted. */
+  sumMin: number;
+  /** Services counted, discounted the same way. */
+  weight: number;
+}
+
 interface ArrivalSample {
   at: number;
   weight: number;
@@ -92,6 +105,12 @@ export interface EstimatorState {
   /** Prior mean service time per service (from the venue's rules). */
   priors: Record<string, number>;
   serviceTimes: Record<string, ServiceTimeSample[]>;
+  /**
+   * Long-run service minutes per service, each forgotten by 1/serviceMeanMemory per later service:
+   * the scale of the forecast's service times. The recent samples alone run long exactly when a run
+   * of long services has made the line long, and the waits then posted ran short (docs/queues.md).
+   */
+  serviceMeans: Record<string, LongRunMean>;
   /** Called tickets: minutes since they joined the line, and whether the customer was there. */
   calls: Array<{ waitMin: number; present: boolean }>;
   /**
@@ -122,6 +141,7 @@ export function createEstimatorState(
     config,
     priors: { ...options.priors },
     serviceTimes: {},
+    serviceMeans: {},
     calls: [],
     callGapsMin: [],
     counterFreeAt: {},
@@ -159,6 +179,29 @@ function pushCapped<T>(list: readonly T[] | undefined, item: T, cap: number): T[
 }
 
 /**
+ * The long-run mean service time of a service: what was served, with the venue's expectedServiceMin
+ * counted as serviceMeanPriorSamples services when it gave one (a generic prior is no knowledge).
+ */
+export function longRunServiceMin(est: EstimatorState, serviceId: string): number {
+  const cfg = est.config;
+  const prior = est.priors[serviceId];
+  const priorWeight = prior === undefined ? 0 : cfg.serviceMeanPriorSamples;
+  const seen = est.serviceMeans[serviceId] ?? { sumMin: 0, weight: 0 };
+  if (priorWeight + seen.weight === 0) return cfg.priorServiceMin;
+  return (priorWeight * (prior ?? 0) + seen.sumMin) / (priorWeight + seen.weight);
+}
+
+/** A service longer than this many long-run means counts as that many: a forgotten "serve" button is not a slow day. */
+const LONG_RUN_CLIP = 10;
+
+function addToLongRunMean(est: EstimatorState, serviceId: string, serviceMin: number): LongRunMean {
+  const seen = est.serviceMeans[serviceId] ?? { sumMin: 0, weight: 0 };
+  const keep = 1 - 1 / est.config.serviceMeanMemory;
+  const counted = Math.min(serviceMin, LONG_RUN_CLIP * longRunServiceMin(est, serviceId));
+  return { sumMin: seen.sumMin * keep + counted, weight: seen.weight * keep + 1 };
+}
+
+/**
  * Learns from one queue event. `queue` is the queue state AFTER the event was applied (the ticket
  * then holds its called time, join time and posted wait).
  */
@@ -192,7 +235,16 @@ export function observe(est: EstimatorState, queue: QueueState, event: QueueEven
           cfg.recentServices,
         ),
       };
-      let next: EstimatorState = { ...est, serviceTimes, counterFreeAt: freeFrom(est, event.counterId, event.at) };
+      const serviceMeans = {
+        ...est.serviceMeans,
+        [ticket.serviceId]: addToLongRunMean(est, ticket.serviceId, serviceMin),
+      };
+      let next: EstimatorState = {
+        ...est,
+        serviceTimes,
+        serviceMeans,
+        counterFreeAt: freeFrom(est, event.counterId, event.at),
+      };
       if (ticket.joinedAt !== null) {
         const waitMin = (ticket.calledAt - ticket.joinedAt) / MINUTE_MS;
         next = { ...next, calls: pushCapped(est.calls, { waitMin, present: true }, cfg.recentCalls) };
