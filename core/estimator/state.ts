@@ -17,7 +17,7 @@ export interface EstimatorConfig extends CalibrationConfig {
   recentServices: number;
   /** Services over which the long-run mean service time forgets by a factor e (its scale). */
   serviceMeanMemory: number;
-  /** Weight, in services, of the prior (expectedServiceMin) in the long-run mean. */
+  /** Weight, in services, of the venue's expectedServiceMin in the long-run mean (forgotten like them). */
   serviceMeanPriorSamples: number;
   /** Prior mean service time when a service has no expectedServiceMin and nothing was observed yet. */
   priorServiceMin: number;
@@ -106,9 +106,10 @@ export interface EstimatorState {
   priors: Record<string, number>;
   serviceTimes: Record<string, ServiceTimeSample[]>;
   /**
-   * Long-run service minutes per service, each forgotten by 1/serviceMeanMemory per later service:
-   * the scale of the forecast's service times. The recent samples alone run long exactly when a run
-   * of long services has made the line long, and the waits then posted ran short (docs/queues.md).
+   * Long-run service minutes per service, from the venue's expected one (priorMean), each forgotten
+   * by 1/serviceMeanMemory per later service: the scale of the forecast's service times. The recent
+   * samples alone run long exactly when a run of long services has made the line long, and the
+   * waits then posted ran short (docs/queues.md).
    */
   serviceMeans: Record<string, LongRunMean>;
   /** Called tickets: minutes since they joined the line, and whether the customer was there. */
@@ -179,23 +180,27 @@ function pushCapped<T>(list: readonly T[] | undefined, item: T, cap: number): T[
 }
 
 /**
- * The long-run mean service time of a service: what was served, with the venue's expectedServiceMin
- * counted as serviceMeanPriorSamples services when it gave one (a generic prior is no knowledge).
+ * What a service's long-run mean starts from: the venue's expectedServiceMin as
+ * serviceMeanPriorSamples services, forgotten like the ones served; nothing when it gave none (a
+ * generic prior is no knowledge of a venue).
  */
-export function longRunServiceMin(est: EstimatorState, serviceId: string): number {
-  const cfg = est.config;
+function priorMean(est: EstimatorState, serviceId: string): LongRunMean {
   const prior = est.priors[serviceId];
-  const priorWeight = prior === undefined ? 0 : cfg.serviceMeanPriorSamples;
-  const seen = est.serviceMeans[serviceId] ?? { sumMin: 0, weight: 0 };
-  if (priorWeight + seen.weight === 0) return cfg.priorServiceMin;
-  return (priorWeight * (prior ?? 0) + seen.sumMin) / (priorWeight + seen.weight);
+  if (prior === undefined) return { sumMin: 0, weight: 0 };
+  return { sumMin: est.config.serviceMeanPriorSamples * prior, weight: est.config.serviceMeanPriorSamples };
+}
+
+/** The long-run mean service time of a service (serviceMeans), its prior until one was served. */
+export function longRunServiceMin(est: EstimatorState, serviceId: string): number {
+  const { sumMin, weight } = est.serviceMeans[serviceId] ?? priorMean(est, serviceId);
+  return weight > 0 ? sumMin / weight : est.config.priorServiceMin;
 }
 
 /** A service longer than this many long-run means counts as that many: a forgotten "serve" button is not a slow day. */
 const LONG_RUN_CLIP = 10;
 
 function addToLongRunMean(est: EstimatorState, serviceId: string, serviceMin: number): LongRunMean {
-  const seen = est.serviceMeans[serviceId] ?? { sumMin: 0, weight: 0 };
+  const seen = est.serviceMeans[serviceId] ?? priorMean(est, serviceId);
   const keep = 1 - 1 / est.config.serviceMeanMemory;
   const counted = Math.min(serviceMin, LONG_RUN_CLIP * longRunServiceMin(est, serviceId));
   return { sumMin: seen.sumMin * keep + counted, weight: seen.weight * keep + 1 };
