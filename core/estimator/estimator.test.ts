@@ -22,7 +22,13 @@ import { learnedParameters, type ParameterSource } from './parameters.ts';
 import { nextStaffed } from '../queue/rota.ts';
 import { roundPostedWait } from './rounding.ts';
 import { buildServiceTimeModels } from './service-times.ts';
-import { createEstimatorState, DEFAULT_ESTIMATOR_CONFIG, observe, type EstimatorState } from './state.ts';
+import {
+  createEstimatorState,
+  DEFAULT_ESTIMATOR_CONFIG,
+  longRunServiceMin,
+  observe,
+  type EstimatorState,
+} from './state.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0);
 /** The posted wait for a sorted sample of waits, as the estimator picks it. */
@@ -315,6 +321,11 @@ describe('forecast on hand-computed cases', () => {
     const plainAtC1 = plain.services.A!.mean * plain.counterFactor.c1!;
     expect(plainAtC1).toBeGreaterThan(3.5);
     expect(plainAtC1).toBeLessThan(4);
+    // ... but a first service has nothing to be judged by: an hour's consultation counts as an hour
+    const firstLong = venue({});
+    firstLong.run({ type: 'open-counter', counterId: 'c1' }, T0);
+    serveRun(firstLong, [60], T0);
+    expect(longRunServiceMin(firstLong.est, 'A')).toBe(60);
   });
 });
 

@@ -196,13 +196,16 @@ export function longRunServiceMin(est: EstimatorState, serviceId: string): numbe
   return weight > 0 ? sumMin / weight : est.config.priorServiceMin;
 }
 
-/** A service longer than this many long-run means counts as that many: a forgotten "serve" button is not a slow day. */
+/**
+ * A service longer than this many long-run means counts as that many: a forgotten "serve" button
+ * is not a slow day. The first of a service with no expected time counts as it was: nothing to judge by.
+ */
 const LONG_RUN_CLIP = 10;
 
 function addToLongRunMean(est: EstimatorState, serviceId: string, serviceMin: number): LongRunMean {
   const seen = est.serviceMeans[serviceId] ?? priorMean(est, serviceId);
   const keep = 1 - 1 / est.config.serviceMeanMemory;
-  const counted = Math.min(serviceMin, LONG_RUN_CLIP * longRunServiceMin(est, serviceId));
+  const counted = seen.weight > 0 ? Math.min(serviceMin, (LONG_RUN_CLIP * seen.sumMin) / seen.weight) : serviceMin;
   return { sumMin: seen.sumMin * keep + counted, weight: seen.weight * keep + 1 };
 }
 
