@@ -205,7 +205,8 @@ const LONG_RUN_CLIP = 10;
 function addToLongRunMean(est: EstimatorState, serviceId: string, serviceMin: number): LongRunMean {
   const seen = est.serviceMeans[serviceId] ?? priorMean(est, serviceId);
   const keep = 1 - 1 / est.config.serviceMeanMemory;
-  const counted = seen.weight > 0 ? Math.min(serviceMin, (LONG_RUN_CLIP * seen.sumMin) / seen.weight) : serviceMin;
+  const counted =
+    seen.weight > 0 ? Math.min(serviceMin, LONG_RUN_CLIP * longRunServiceMin(est, serviceId)) : serviceMin;
   return { sumMin: seen.sumMin * keep + counted, weight: seen.weight * keep + 1 };
 }
 
