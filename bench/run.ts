@@ -46,6 +46,11 @@ const BENCHMARKS: Record<string, { summary: string; load: () => Promise<{ defaul
     summary: 'waitwell replay over a month of a busy venue (about 40,000 tickets): time and figures',
     load: () => import('./replay.ts'),
   },
+  history: {
+    summary:
+      "a venue's queue after 30 days: the hub's restart from the whole log, and one ticket's cost on the last day",
+    load: () => import('./history.ts'),
+  },
   cluster: {
     summary: 'the same over two hubs on PostgreSQL and Redis, with the kiosk on hub A -> board on hub B latency',
     load: () => import('./cluster.ts'),

@@ -291,7 +291,49 @@ describe('queue engine transitions', () => {
     // 09:00 UTC is 18:00 in Seoul; 15:00 UTC is past local midnight: a new day starts at 001
     s = must(s, { type: 'issue', ticketId: 'd', serviceId: 'A' }, T0 + 6 * 60 * MINUTE_MS);
     expect(s.tickets.d!.number).toBe('A-001');
-    expect(s.tickets.d!.day).not.toBe(s.tickets.a!.day);
+    // a, served the day before, is no longer live
+    expect(s.tickets.d!.day).not.toBe(s.earlier.a!.day);
+  });
+
+  it("moves tickets closed for good on earlier days out of the live ones at a day's first ticket", () => {
+    const h = 60 * MINUTE_MS;
+    const midnight = Date.UTC(2025, 0, 7);
+    const { state, log, refusals } = runAll([
+      { command: { type: 'open-counter', counterId: 'c1' }, at: T0 },
+      ...['a', 'b', 'c', 'd'].map((id, k) => ({
+        command: { type: 'issue', ticketId: id, serviceId: 'A' } as const,
+        at: T0 + k + 1,
+      })),
+      { command: { type: 'call-next', counterId: 'c1' }, at: T0 + MINUTE_MS },
+      { command: { type: 'serve', counterId: 'c1' }, at: T0 + 5 * MINUTE_MS },
+      { command: { type: 'cancel', ticketId: 'b' }, at: T0 + 6 * MINUTE_MS },
+      // c misses its call five minutes before midnight: it may rejoin until 00:05
+      { command: { type: 'call-next', counterId: 'c1' }, at: midnight - 10 * MINUTE_MS },
+      { command: { type: 'no-show', counterId: 'c1' }, at: midnight - 5 * MINUTE_MS },
+      { command: { type: 'issue', ticketId: 'e', serviceId: 'A' }, at: midnight + MINUTE_MS },
+    ]);
+    expect(refusals).toEqual([]);
+    // served a and cancelled b leave; c may still rejoin, d still waits, e is today's
+    expect(Object.keys(state.tickets).sort()).toEqual(['c', 'd', 'e']);
+    expect(Object.keys(state.earlier).sort()).toEqual(['a', 'b']);
+    expect(state.day).toBe('2025-01-07');
+    expect(rebuild(rules, log)).toEqual(state);
+    expect(ticketPosition(state, 'a')).toMatchObject({ number: 'A-001', status: 'served', position: null });
+    expect(boardView(state, midnight + 2 * MINUTE_MS).services.find((s) => s.serviceId === 'A')?.waiting).toBe(2);
+    // nothing can happen to them any more, and their ids are not issued again
+    expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'a' }, midnight + h)).toBe(
+      'ticket-already-served',
+    );
+    expect(refusal(state, { type: 'rejoin', ticketId: 'b' }, midnight + h)).toBe('rejoin-not-allowed');
+    expect(refusal(state, { type: 'issue', ticketId: 'a', serviceId: 'A' }, midnight + h)).toBe('ticket-exists');
+    const offline = { seq: 500, issuedAt: T0 };
+    const adopt = { type: 'issue', ticketId: 'a', serviceId: 'A', kioskId: 'k1', offline } as const;
+    expect(refusal(state, adopt, midnight + h)).toBe('ticket-exists');
+    // c rejoins in time; the next day's first ticket leaves it live while it waits
+    let s = must(state, { type: 'rejoin', ticketId: 'c' }, midnight + 4 * MINUTE_MS);
+    s = must(s, { type: 'issue', ticketId: 'f', serviceId: 'A' }, midnight + 24 * h);
+    expect(Object.keys(s.tickets).sort()).toEqual(['c', 'd', 'e', 'f']);
+    expect(Object.keys(s.earlier).sort()).toEqual(['a', 'b']);
   });
 
   it('refuses with a code and a sentence', () => {

@@ -1,6 +1,6 @@
 import { blockOf, dayOf, formatNumber, nextBlockStart, nextHubNumber, numberingKey, numberingOn } from './numbering.ts';
 import { isCallable, nextTicketFor, rankKey } from './ordering.ts';
-import { waitingLine } from './views.ts';
+import { ticketById, waitingLine } from './views.ts';
 import { segmentWeight, serviceRules } from './rules.ts';
 import type {
   CounterState,
@@ -39,7 +39,7 @@ export function emptyQueueState(rules: QueueRules): QueueState {
       shifts: [],
     };
   }
-  return { rules, counters, tickets: {}, numbering: {}, at: 0 };
+  return { rules, counters, tickets: {}, earlier: {}, day: '', numbering: {}, at: 0 };
 }
 
 export function rebuild(rules: QueueRules, events: readonly QueueEvent[]): QueueState {
@@ -194,7 +194,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
     case 'call': {
       const counter = readyCounter(state, command.counterId);
       if ('refused' in counter) return counter;
-      const ticket = state.tickets[command.ticketId];
+      const ticket = ticketById(state, command.ticketId);
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status === 'served')
         return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`, {
@@ -257,7 +257,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       ];
     }
     case 'rejoin': {
-      const ticket = state.tickets[command.ticketId];
+      const ticket = ticketById(state, command.ticketId);
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status === 'served')
         return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`, {
@@ -282,7 +282,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       return [{ type: 'ticket.rejoined', at: now, ticketId: ticket.id, placement: rules.rejoinPlacement, orderKey }];
     }
     case 'check-in': {
-      const ticket = state.tickets[command.ticketId];
+      const ticket = ticketById(state, command.ticketId);
       if (!ticket) return unknownTicket(command.ticketId);
       if (!ticket.returnWindow)
         return refuse('not-a-return-ticket', `Ticket ${ticket.number} has no return time; it is already in the line.`, {
@@ -326,7 +326,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       ];
     }
     case 'cancel': {
-      const ticket = state.tickets[command.ticketId];
+      const ticket = ticketById(state, command.ticketId);
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status === 'served')
         return refuse('ticket-already-served', `Ticket ${ticket.number} has already been served.`, {
@@ -336,7 +336,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       return [{ type: 'ticket.cancelled', at: now, ticketId: ticket.id }];
     }
     case 'defer': {
-      const ticket = state.tickets[command.ticketId];
+      const ticket = ticketById(state, command.ticketId);
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status !== 'waiting') return notWaiting(ticket);
       if (ticket.defers >= MAX_DEFERS) {
@@ -361,7 +361,7 @@ export function decide(state: QueueState, command: QueueCommand, now: number): Q
       return [{ type: 'ticket.deferred', at: now, ticketId: ticket.id, orderKey }];
     }
     case 'on-my-way': {
-      const ticket = state.tickets[command.ticketId];
+      const ticket = ticketById(state, command.ticketId);
       if (!ticket) return unknownTicket(command.ticketId);
       if (ticket.status !== 'waiting' && ticket.status !== 'called') return notWaiting(ticket);
       return [{ type: 'ticket.on-the-way', at: now, ticketId: ticket.id }];
@@ -388,6 +388,8 @@ function decideIssue(
     return refuse('unknown-segment', `There is no customer segment "${command.segmentId}" at this venue.`);
   }
   const existing = state.tickets[command.ticketId];
+  const earlier = state.earlier[command.ticketId];
+  if (earlier) return refuse('ticket-exists', `Ticket ${command.ticketId} was already issued as ${earlier.number}.`);
   if (existing) {
     if (command.offline) return decideAdoption(state, existing, { ...command, offline: command.offline }, now);
     return refuse('ticket-exists', `Ticket ${command.ticketId} was already issued.`);
@@ -541,6 +543,27 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 // ---------- apply ----------
 
+/**
+ * Served and cancelled tickets of days before `day`, and no-shows whose time to rejoin has passed
+ * by `at`, move from the live tickets to `earlier`: once a day, at its first ticket. Every event
+ * copies the live tickets, so a venue's history made each event slower (30 days of 400 tickets:
+ * bench/history.ts). Nothing can happen to them any more; they are still found by id.
+ */
+function retireEarlierDays(state: QueueState, day: string, at: number): QueueState {
+  const live: Record<string, Ticket> = {};
+  const earlier: Record<string, Ticket> = { ...state.earlier };
+  const rejoinMs = state.rules.rejoinWindowMin * MINUTE_MS;
+  for (const ticket of Object.values(state.tickets)) {
+    const closedForGood =
+      ticket.status === 'served' ||
+      ticket.status === 'cancelled' ||
+      (ticket.status === 'no-show' && (ticket.closedAt ?? at) + rejoinMs < at);
+    if (ticket.day < day && closedForGood) earlier[ticket.id] = ticket;
+    else live[ticket.id] = ticket;
+  }
+  return { ...state, tickets: live, earlier, day };
+}
+
 function withTicket(state: QueueState, ticket: Ticket, at: number, counters = state.counters): QueueState {
   return { ...state, at, counters, tickets: { ...state.tickets, [ticket.id]: ticket } };
 }
@@ -675,8 +698,9 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
       return { ...state, at: event.at, numbering: { ...state.numbering, [key]: next } };
     }
     case 'ticket.issued': {
+      const today = event.day > state.day ? retireEarlierDays(state, event.day, event.at) : state;
       const key = numberingKey(event.serviceId, event.day);
-      const numbering = numberingOn(state, event.serviceId, event.day);
+      const numbering = numberingOn(today, event.serviceId, event.day);
       const nextNumbering = {
         ...numbering,
         next: event.offline ? numbering.next : Math.max(numbering.next, event.seq + 1),
@@ -709,7 +733,7 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
         defers: 0,
         onTheWayAt: null,
       };
-      return { ...withTicket(state, ticket, event.at), numbering: { ...state.numbering, [key]: nextNumbering } };
+      return { ...withTicket(today, ticket, event.at), numbering: { ...today.numbering, [key]: nextNumbering } };
     }
     case 'ticket.renumbered': {
       const ticket = state.tickets[event.ticketId];

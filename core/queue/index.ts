@@ -3,5 +3,5 @@ export * from './types.ts';
 export { parseQueueEvent } from './events.ts';
 export { createQueueRules } from './rules.ts';
 export { apply, decide, MAX_DEFERS, rebuild } from './engine.ts';
-export { boardView, ticketPosition } from './views.ts';
+export { boardView, ticketById, ticketPosition } from './views.ts';
 export { offerReturnWindow } from './return-times.ts';

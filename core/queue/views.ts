@@ -91,8 +91,13 @@ export interface TicketPosition {
   counterId: string | null;
 }
 
+/** A ticket by id, live or closed on an earlier day (QueueState.earlier). */
+export function ticketById(state: QueueState, ticketId: string): Ticket | undefined {
+  return state.tickets[ticketId] ?? state.earlier[ticketId];
+}
+
 export function ticketPosition(state: QueueState, ticketId: string): TicketPosition | null {
-  const ticket = state.tickets[ticketId];
+  const ticket = ticketById(state, ticketId);
   if (!ticket) return null;
   if (ticket.status !== 'waiting') {
     return {

@@ -3,6 +3,7 @@ import { feedbackLevelSchema, type VisitRated } from '../../core/events.ts';
 import { slugSchema } from '../../core/ids.ts';
 import { type Clock, systemClock } from '../../core/logger.ts';
 import { MINUTE_MS } from '../../core/queue/types.ts';
+import { ticketById } from '../../core/queue/views.ts';
 import { phoneTouchpoint } from '../../core/venue.ts';
 import type { LiveQueues } from '../queue/live-queues.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -37,7 +38,7 @@ export class VisitFeedbackService {
 
   async record(venueId: string, ticketId: string, feedback: VisitFeedback): Promise<FeedbackOutcome> {
     const queue = await this.queues.get(venueId);
-    const ticket = queue?.state.tickets[ticketId];
+    const ticket = queue && ticketById(queue.state, ticketId);
     if (!queue || !ticket)
       return { ok: false, code: 'unknown-ticket', message: 'no such ticket: check the link on your ticket' };
     if (ticket.status !== 'served')

@@ -1,6 +1,7 @@
 import { type AnyEventEnvelope, offlineTicketOf } from '../../core/events.ts';
 import { type Logger, silentLogger } from '../../core/logger.ts';
 import { MINUTE_MS } from '../../core/queue/types.ts';
+import { ticketById } from '../../core/queue/views.ts';
 import type { HubEvents } from '../hub-events.ts';
 import type { HubStore } from '../store/hub-store.ts';
 import type { LiveQueues } from './live-queues.ts';
@@ -47,7 +48,7 @@ export async function catchUpOfflineTickets(
   const records = await deps.store.deviceTicketRecords(deviceId, now - CATCH_UP_MS);
   const missing = records.filter(({ event }) => {
     const ticket = offlineTicketOf(event);
-    return ticket && queue.state.tickets[ticket.ticketId]?.number !== ticket.number;
+    return ticket && ticketById(queue.state, ticket.ticketId)?.number !== ticket.number;
   });
   await mergeEach(deps.commands, venueId, deviceId, missing, log);
 }

@@ -1,7 +1,14 @@
 import { type Clock, type Logger, silentLogger, systemClock } from '../../core/logger.ts';
 import type { NumbersReserved, QueueCommandResult, QueueFailure, TicketView } from '../../core/protocol.ts';
 import { dayOf } from '../../core/queue/numbering.ts';
-import { decide, isRefusal, type QueueCommand, type QueueEvent, type QueueEventOf } from '../../core/queue/index.ts';
+import {
+  decide,
+  isRefusal,
+  type QueueCommand,
+  type QueueEvent,
+  type QueueEventOf,
+  ticketById,
+} from '../../core/queue/index.ts';
 import { type HubStore, QueueVersionConflict } from '../store/hub-store.ts';
 import type { ClusterInbox } from './cluster-inbox.ts';
 import type { LiveQueues, VenueQueue } from './live-queues.ts';
@@ -218,7 +225,7 @@ export class QueueCommands {
 
 /** An issue of a ticket id the queue holds already, under the number it holds (or with none given). */
 function isRepeat(queue: VenueQueue, command: Extract<QueueCommand, { type: 'issue' }>): boolean {
-  const ticket = queue.state.tickets[command.ticketId];
+  const ticket = ticketById(queue.state, command.ticketId);
   if (!ticket) return false;
   if (!command.offline) return true;
   return ticket.seq === command.offline.seq && ticket.day === dayOf(queue.state.rules, command.offline.issuedAt);

@@ -8,6 +8,7 @@ import {
   offerReturnWindow,
   type QueueCommand,
   type QueueState,
+  ticketById,
   ticketPosition,
 } from '../../core/queue/index.ts';
 import type { HubStore } from '../store/hub-store.ts';
@@ -84,7 +85,7 @@ export class QueueReadModel {
   async waits(venueId: string, from: number): Promise<WaitRecord[]> {
     const queue = await this.queues.get(venueId);
     if (!queue) return [];
-    return Object.values(queue.state.tickets)
+    return [...Object.values(queue.state.tickets), ...Object.values(queue.state.earlier)]
       .filter((t) => t.calledAt !== null && t.calledAt >= from && t.joinedAt !== null)
       .map((t) => ({
         ticketId: t.id,
@@ -151,7 +152,7 @@ export class QueueReadModel {
     ticketId: string,
     known?: Pick<WaitEstimate, 'postedMin' | 'pointMin'>,
   ): TicketView | null {
-    const ticket = queue.state.tickets[ticketId];
+    const ticket = ticketById(queue.state, ticketId);
     const position = ticketPosition(queue.state, ticketId);
     if (!ticket || !position) return null;
     const estimate =
