@@ -69,4 +69,34 @@ describe("yesterday's tickets on the hub", () => {
     hub = await startTestHub({ file, venue: TEST_QUEUE_VENUE, clock });
     await check();
   });
+
+  test('leave the morning line empty when the venue closed on people still waiting', async ({ dir, cleanups }) => {
+    let now = Date.UTC(2026, 2, 2, 7, 0);
+    const clock = { now: () => now };
+    const hub = await startTestHub({ file: join(dir, 'hub.db'), venue: TEST_QUEUE_VENUE, clock });
+    cleanups.push(() => hub.close());
+    const execute = (command: QueueCommand) => hub.queues.commands.execute('venue-a', command);
+    const waitingFor = async (serviceId: string) =>
+      (await hub.queues.reads.snapshot('venue-a'))?.services.find((s) => s.serviceId === serviceId)?.waiting;
+
+    await execute({ type: 'open-counter', counterId: 'c1' });
+    const left = '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61';
+    await execute({ type: 'issue', ticketId: left, serviceId: 'deposits' });
+    now += 8 * 60 * 60_000;
+    await execute({ type: 'close-counter', counterId: 'c1' });
+    expect(await waitingFor('deposits')).toBe(1);
+
+    now += 16 * 60 * 60_000;
+    await execute({ type: 'open-counter', counterId: 'c1' });
+    expect(await waitingFor('deposits')).toBe(0);
+    expect(await hub.queues.reads.ticket('venue-a', left)).toMatchObject({ status: 'waiting', position: null });
+    const call = await execute({ type: 'call', counterId: 'c1', ticketId: left });
+    expect(call).toMatchObject({ ok: false, code: 'ticket-from-earlier-day' });
+    const today = await execute({
+      type: 'issue',
+      ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a62',
+      serviceId: 'deposits',
+    });
+    expect(today).toMatchObject({ ok: true, ticket: { number: 'A-001', position: 1 } });
+  });
 });

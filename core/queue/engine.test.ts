@@ -295,7 +295,7 @@ describe('queue engine transitions', () => {
     expect(s.tickets.d!.day).not.toBe(s.earlier.a!.day);
   });
 
-  it("moves tickets closed for good on earlier days out of the live ones at a day's first ticket", () => {
+  it("moves tickets nothing can happen to any more out of the live ones at a day's first event", () => {
     const h = 60 * MINUTE_MS;
     const midnight = Date.UTC(2025, 0, 7);
     const { state, log, refusals } = runAll([
@@ -313,27 +313,51 @@ describe('queue engine transitions', () => {
       { command: { type: 'issue', ticketId: 'e', serviceId: 'A' }, at: midnight + MINUTE_MS },
     ]);
     expect(refusals).toEqual([]);
-    // served a and cancelled b leave; c may still rejoin, d still waits, e is today's
+    // served a and cancelled b leave; c may still rejoin; open through midnight, d keeps its place
     expect(Object.keys(state.tickets).sort()).toEqual(['c', 'd', 'e']);
     expect(Object.keys(state.earlier).sort()).toEqual(['a', 'b']);
-    expect(state.day).toBe('2025-01-07');
     expect(rebuild(rules, log)).toEqual(state);
     expect(ticketPosition(state, 'a')).toMatchObject({ number: 'A-001', status: 'served', position: null });
     expect(boardView(state, midnight + 2 * MINUTE_MS).services.find((s) => s.serviceId === 'A')?.waiting).toBe(2);
     // nothing can happen to them any more, and their ids are not issued again
-    expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'a' }, midnight + h)).toBe(
-      'ticket-already-served',
-    );
-    expect(refusal(state, { type: 'rejoin', ticketId: 'b' }, midnight + h)).toBe('rejoin-not-allowed');
-    expect(refusal(state, { type: 'issue', ticketId: 'a', serviceId: 'A' }, midnight + h)).toBe('ticket-exists');
+    const later = midnight + h;
+    expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'a' }, later)).toBe('ticket-already-served');
+    expect(refusal(state, { type: 'rejoin', ticketId: 'b' }, later)).toBe('rejoin-not-allowed');
+    expect(refusal(state, { type: 'issue', ticketId: 'a', serviceId: 'A' }, later)).toBe('ticket-exists');
     const offline = { seq: 500, issuedAt: T0 };
     const adopt = { type: 'issue', ticketId: 'a', serviceId: 'A', kioskId: 'k1', offline } as const;
-    expect(refusal(state, adopt, midnight + h)).toBe('ticket-exists');
-    // c rejoins in time; the next day's first ticket leaves it live while it waits
-    let s = must(state, { type: 'rejoin', ticketId: 'c' }, midnight + 4 * MINUTE_MS);
-    s = must(s, { type: 'issue', ticketId: 'f', serviceId: 'A' }, midnight + 24 * h);
-    expect(Object.keys(s.tickets).sort()).toEqual(['c', 'd', 'e', 'f']);
-    expect(Object.keys(s.earlier).sort()).toEqual(['a', 'b']);
+    expect(refusal(state, adopt, later)).toBe('ticket-exists');
+  });
+
+  it('starts the morning line empty when the venue closed with people waiting; they went home', () => {
+    const h = 60 * MINUTE_MS;
+    const morning = Date.UTC(2025, 0, 7, 9);
+    const { state, log, refusals } = runAll([
+      { command: { type: 'open-counter', counterId: 'c1' }, at: T0 },
+      ...['a', 'b', 'c'].map((id, k) => ({
+        command: { type: 'issue', ticketId: id, serviceId: 'A' } as const,
+        at: T0 + k + 1,
+      })),
+      { command: { type: 'call-next', counterId: 'c1' }, at: T0 + MINUTE_MS },
+      { command: { type: 'park', counterId: 'c1' }, at: T0 + 2 * MINUTE_MS },
+      { command: { type: 'close-counter', counterId: 'c1' }, at: T0 + 8 * h },
+      // the next morning the counter opens before anyone takes a ticket
+      { command: { type: 'open-counter', counterId: 'c1' }, at: morning },
+      { command: { type: 'issue', ticketId: 'd', serviceId: 'A' }, at: morning + MINUTE_MS },
+    ]);
+    expect(refusals).toEqual([]);
+    expect(rebuild(rules, log)).toEqual(state);
+    expect(Object.keys(state.tickets)).toEqual(['d']);
+    expect(state.tickets.d!.number).toBe('A-001');
+    expect(boardView(state, morning + 2 * MINUTE_MS).services.find((s) => s.serviceId === 'A')?.waiting).toBe(1);
+    expect(ticketPosition(state, 'd')).toMatchObject({ ahead: 0, position: 1 });
+    // yesterday's b is known, but has no place in today's line and cannot be called, cancelled or parked back
+    expect(ticketPosition(state, 'b')).toMatchObject({ number: 'A-002', status: 'waiting', position: null });
+    const later = morning + 2 * MINUTE_MS;
+    expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'b' }, later)).toBe('ticket-from-earlier-day');
+    expect(refusal(state, { type: 'cancel', ticketId: 'c' }, later)).toBe('ticket-from-earlier-day');
+    expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'a' }, later)).toBe('ticket-from-earlier-day');
+    expect(must(state, { type: 'call-next', counterId: 'c1' }, later).tickets.d!.status).toBe('called');
   });
 
   it('refuses with a code and a sentence', () => {

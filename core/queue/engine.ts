@@ -39,7 +39,7 @@ export function emptyQueueState(rules: QueueRules): QueueState {
       shifts: [],
     };
   }
-  return { rules, counters, tickets: {}, earlier: {}, day: '', numbering: {}, at: 0 };
+  return { rules, counters, tickets: {}, earlier: {}, numbering: {}, at: 0 };
 }
 
 export function rebuild(rules: QueueRules, events: readonly QueueEvent[]): QueueState {
@@ -69,6 +69,16 @@ export function execute(
 
 export function decide(state: QueueState, command: QueueCommand, now: number): QueueEvent[] | QueueRefusal {
   const rules = state.rules;
+  // A ticket left waiting when the venue closed on an earlier day is out of the line for good (startDay).
+  const left = 'ticketId' in command && command.type !== 'issue' ? state.earlier[command.ticketId] : undefined;
+  if (left && (left.status === 'waiting' || left.status === 'parked'))
+    return refuse(
+      'ticket-from-earlier-day',
+      `Ticket ${left.number} was taken on ${left.day}; please take a new ticket.`,
+      {
+        ticket: left.number,
+      },
+    );
   switch (command.type) {
     case 'open-counter': {
       const counter = state.counters[command.counterId];
@@ -544,24 +554,35 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 // ---------- apply ----------
 
 /**
- * Served and cancelled tickets of days before `day`, and no-shows whose time to rejoin has passed
- * by `at`, move from the live tickets to `earlier`: once a day, at its first ticket. Every event
- * copies the live tickets, so a venue's history made each event slower (30 days of 400 tickets:
- * bench/history.ts). Nothing can happen to them any more; they are still found by id.
+ * The first event of a local day moves earlier days' tickets out of the live ones, to `earlier`:
+ * - served and cancelled ones, and no-shows whose time to rejoin has passed. Every event copies the
+ *   live tickets, so a venue's history made each event slower (bench/history.ts);
+ * - when no counter is open or on break (the venue closed for the night), those still waiting or
+ *   parked: their holders went home, as the operations report counts them (abandoned), and the
+ *   morning's line must not start behind them. A venue open through midnight keeps its line.
+ * They are still found by id (ticketById); decide refuses what would change them.
  */
-function retireEarlierDays(state: QueueState, day: string, at: number): QueueState {
+function startDay(state: QueueState, at: number): QueueState {
+  const today = dayOf(state.rules, at);
+  const closedForNight = Object.values(state.counters).every((c) => c.status === 'closed');
+  const rejoinMs = state.rules.rejoinWindowMin * MINUTE_MS;
   const live: Record<string, Ticket> = {};
   const earlier: Record<string, Ticket> = { ...state.earlier };
-  const rejoinMs = state.rules.rejoinWindowMin * MINUTE_MS;
   for (const ticket of Object.values(state.tickets)) {
-    const closedForGood =
+    const done =
       ticket.status === 'served' ||
       ticket.status === 'cancelled' ||
-      (ticket.status === 'no-show' && (ticket.closedAt ?? at) + rejoinMs < at);
-    if (ticket.day < day && closedForGood) earlier[ticket.id] = ticket;
+      (ticket.status === 'no-show' && (ticket.closedAt ?? at) + rejoinMs < at) ||
+      (closedForNight && (ticket.status === 'waiting' || ticket.status === 'parked'));
+    if (ticket.day < today && done) earlier[ticket.id] = ticket;
     else live[ticket.id] = ticket;
   }
-  return { ...state, tickets: live, earlier, day };
+  return { ...state, tickets: live, earlier };
+}
+
+/** Did `at` fall on a later local day than the state's last event? */
+function isNewDay(state: QueueState, at: number): boolean {
+  return state.at > 0 && dayOf(state.rules, at) > dayOf(state.rules, state.at);
 }
 
 function withTicket(state: QueueState, ticket: Ticket, at: number, counters = state.counters): QueueState {
@@ -639,6 +660,10 @@ function decidePlan(
 }
 
 export function apply(state: QueueState, event: QueueEvent): QueueState {
+  return applyToDay(isNewDay(state, event.at) ? startDay(state, event.at) : state, event);
+}
+
+function applyToDay(state: QueueState, event: QueueEvent): QueueState {
   switch (event.type) {
     case 'counter.opened': {
       const counter = counterOrNew(state, event.counterId);
@@ -698,9 +723,8 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
       return { ...state, at: event.at, numbering: { ...state.numbering, [key]: next } };
     }
     case 'ticket.issued': {
-      const today = event.day > state.day ? retireEarlierDays(state, event.day, event.at) : state;
       const key = numberingKey(event.serviceId, event.day);
-      const numbering = numberingOn(today, event.serviceId, event.day);
+      const numbering = numberingOn(state, event.serviceId, event.day);
       const nextNumbering = {
         ...numbering,
         next: event.offline ? numbering.next : Math.max(numbering.next, event.seq + 1),
@@ -733,7 +757,7 @@ export function apply(state: QueueState, event: QueueEvent): QueueState {
         defers: 0,
         onTheWayAt: null,
       };
-      return { ...withTicket(today, ticket, event.at), numbering: { ...today.numbering, [key]: nextNumbering } };
+      return { ...withTicket(state, ticket, event.at), numbering: { ...state.numbering, [key]: nextNumbering } };
     }
     case 'ticket.renumbered': {
       const ticket = state.tickets[event.ticketId];

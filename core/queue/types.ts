@@ -173,18 +173,16 @@ export interface ServiceNumbering {
 }
 
 export interface QueueState {
-  /** The rules the state was built under (decide reads them; apply only how long a no-show may rejoin). */
+  /** The rules the state was built under (decide reads them; apply only the local day and the rejoin window). */
   rules: QueueRules;
   counters: Record<string, CounterState>;
   /** The live tickets: the current day's, and any earlier one not yet closed for good. */
   tickets: Record<string, Ticket>;
   /**
-   * Tickets closed for good on an earlier day (engine.ts retireEarlierDays), out of the live ones
+   * Earlier days' tickets nothing can happen to any more (engine.ts startDay), out of the live ones
    * so an event costs the day's tickets, not the venue's history; found by id with ticketById.
    */
   earlier: Record<string, Ticket>;
-  /** The latest local day a ticket was issued on ('' before the first). */
-  day: string;
   /** Keyed by numberingKey(serviceId, day): one sequence per service and local day. */
   numbering: Record<string, ServiceNumbering>;
   /** Time of the last applied event. */
@@ -254,6 +252,7 @@ export type QueueRefusalCode =
   | 'counter-already-in-state'
   | 'no-ticket-waiting'
   | 'ticket-exists'
+  | 'ticket-from-earlier-day'
   | 'ticket-not-waiting'
   | 'ticket-already-served'
   | 'ticket-not-callable-yet'

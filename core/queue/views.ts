@@ -91,7 +91,7 @@ export interface TicketPosition {
   counterId: string | null;
 }
 
-/** A ticket by id, live or closed on an earlier day (QueueState.earlier). */
+/** A ticket by id, live or out of the line since an earlier day (QueueState.earlier). */
 export function ticketById(state: QueueState, ticketId: string): Ticket | undefined {
   return state.tickets[ticketId] ?? state.earlier[ticketId];
 }
@@ -99,7 +99,8 @@ export function ticketById(state: QueueState, ticketId: string): Ticket | undefi
 export function ticketPosition(state: QueueState, ticketId: string): TicketPosition | null {
   const ticket = ticketById(state, ticketId);
   if (!ticket) return null;
-  if (ticket.status !== 'waiting') {
+  // a ticket left waiting on an earlier day has no place in today's line
+  if (ticket.status !== 'waiting' || !state.tickets[ticketId]) {
     return {
       ticketId,
       number: ticket.number,

@@ -511,6 +511,7 @@ export const en = {
     'counter-already-in-state': '{{counter}} is already {{status}}.',
     'no-ticket-waiting': 'Nobody is waiting for the services of {{counter}}.',
     'ticket-exists': 'This ticket was already issued.',
+    'ticket-from-earlier-day': 'Ticket {{ticket}} was taken on an earlier day: please take a new ticket.',
     'ticket-not-waiting': 'Ticket {{ticket}} is not waiting (now: {{status}}).',
     'ticket-already-served': 'Ticket {{ticket}} has already been served.',
     'ticket-not-callable-yet': 'Ticket {{ticket}} has a return time and has not checked in yet.',

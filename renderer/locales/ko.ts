@@ -506,6 +506,7 @@ export const ko: Texts = {
     'counter-already-in-state': '{{counter}}는 이미 {{status}} 상태입니다.',
     'no-ticket-waiting': '{{counter}}의 업무를 기다리는 고객이 없습니다.',
     'ticket-exists': '이미 발급된 번호표입니다.',
+    'ticket-from-earlier-day': '{{ticket}} 번호표는 지난 날에 받은 번호표입니다. 새 번호표를 받아 주세요.',
     'ticket-not-waiting': '{{ticket}} 번호표는 대기 중이 아닙니다(현재: {{status}}).',
     'ticket-already-served': '{{ticket}} 번호표는 이미 처리되었습니다.',
     'ticket-not-callable-yet': '{{ticket}} 번호표는 재방문 시간이 정해져 있고 아직 도착 확인 전입니다.',

@@ -501,6 +501,7 @@ export const zh: Texts = {
     'counter-already-in-state': '{{counter}}已经是{{status}}状态。',
     'no-ticket-waiting': '没有客户在等候{{counter}}的业务。',
     'ticket-exists': '此号码票已发出。',
+    'ticket-from-earlier-day': '{{ticket}} 号是之前某天取的号，请重新取号。',
     'ticket-not-waiting': '{{ticket}} 号不在等候中（当前：{{status}}）。',
     'ticket-already-served': '{{ticket}} 号已办理完毕。',
     'ticket-not-callable-yet': '{{ticket}} 号预约了返回时间，尚未签到。',

@@ -156,7 +156,7 @@ export class QueueReadModel {
     const position = ticketPosition(queue.state, ticketId);
     if (!ticket || !position) return null;
     const estimate =
-      ticket.status !== 'waiting'
+      position.position === null
         ? undefined
         : (known ?? estimateWaiting(queue.estimator, queue.state, this.clock.now(), [ticketId])[ticketId]);
     return {
