@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { QueueCommand } from '../core/queue/types.ts';
+import { RESOURCES } from '../renderer/shared/i18n.ts';
+import { launchChromium } from './support/chromium.ts';
 import { startTestHub, TEST_QUEUE_VENUE } from './support/fixtures.ts';
+import { expectText } from './support/page.ts';
+import { accessibilityViolations } from './support/screen-checks.ts';
 import { test } from './support/test-fixtures.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -92,6 +96,14 @@ describe("yesterday's tickets on the hub", () => {
     expect(await hub.queues.reads.ticket('venue-a', left)).toMatchObject({ status: 'waiting', position: null });
     const call = await execute({ type: 'call', counterId: 'c1', ticketId: left });
     expect(call).toMatchObject({ ok: false, code: 'ticket-from-earlier-day' });
+    // The holder who opens yesterday's link is told to take a new ticket, with nothing to press.
+    const browser = await launchChromium();
+    cleanups.push(() => browser.close());
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${hub.url}/t/${left}?lang=ko`);
+    await expectText(phone, '[data-state]', RESOURCES.ko.translation.ticket.fromEarlierDay);
+    expect(await phone.locator('[data-action]').count()).toBe(0);
+    expect(await accessibilityViolations(phone)).toEqual([]);
     const today = await execute({
       type: 'issue',
       ticketId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a62',

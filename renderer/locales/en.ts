@@ -164,6 +164,7 @@ export const en = {
     called: 'It is your turn! Please go to {{counter}}.',
     served: 'Thank you for your visit.',
     missed: 'You missed your call. Please ask at a counter.',
+    fromEarlierDay: 'This ticket is from an earlier day. Please take a new ticket at the kiosk.',
     returnWindow: 'Come back between {{from}} and {{to}} and scan your ticket at the kiosk.',
     moreTime: 'I need more time',
     moreTimeDone: 'The next few people will go before you.',

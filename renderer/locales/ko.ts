@@ -163,6 +163,7 @@ export const ko: Texts = {
     called: '고객님 차례입니다! {{counter}}(으)로 오세요.',
     served: '방문해 주셔서 감사합니다.',
     missed: '호출을 놓치셨습니다. 창구에 문의해 주세요.',
+    fromEarlierDay: '지난 날에 받은 번호표입니다. 키오스크에서 새 번호표를 받아 주세요.',
     returnWindow: '{{from}}~{{to}} 사이에 다시 오셔서 키오스크에서 번호표를 스캔해 주세요.',
     moreTime: '시간이 더 필요해요',
     moreTimeDone: '다음 몇 분이 먼저 이용하십니다.',

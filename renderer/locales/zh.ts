@@ -162,6 +162,7 @@ export const zh: Texts = {
     called: '轮到您了！请到 {{counter}}。',
     served: '感谢您的光临。',
     missed: '您已过号，请到窗口咨询。',
+    fromEarlierDay: '这是之前某天的号码票，请在自助机重新取号。',
     returnWindow: '请在 {{from}}–{{to}} 之间回来，并在自助机扫描号码票。',
     moreTime: '我需要更多时间',
     moreTimeDone: '后面几位将先办理。',

@@ -68,6 +68,8 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
   }
 
   const service = venue?.services.find((s) => s.id === ticket?.serviceId);
+  // A ticket still waiting but with no place in line was left when the venue closed on an earlier day.
+  const inLine = ticket?.status === 'waiting' && ticket.position !== null;
   const clock = (at: number) => formatClock(lang, at, venue?.timezone);
   return (
     <main
@@ -92,14 +94,16 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
             <p className="ticket-state" aria-live="assertive" data-state>
               {ticket.status === 'called'
                 ? t('ticket.called', { counter: counterName(ticket.counterId) })
-                : ticket.status === 'served'
-                  ? t('ticket.served')
-                  : ticket.status === 'no-show'
-                    ? t('ticket.missed')
-                    : t(`common.ticketStatus.${ticket.status}`)}
+                : ticket.status === 'waiting' && !inLine
+                  ? t('ticket.fromEarlierDay')
+                  : ticket.status === 'served'
+                    ? t('ticket.served')
+                    : ticket.status === 'no-show'
+                      ? t('ticket.missed')
+                      : t(`common.ticketStatus.${ticket.status}`)}
             </p>
           </section>
-          {ticket.status === 'waiting' && (
+          {inLine && (
             <section className="ticket-wait" aria-live="polite">
               <p data-ahead={ticket.ahead}>
                 {ticket.ahead === 0 ? t('ticket.aheadNone') : t('ticket.ahead', { count: ticket.ahead })}
@@ -118,7 +122,7 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
             </section>
           )}
           <section className="ticket-actions">
-            {ticket.status === 'waiting' && (
+            {inLine && (
               <button
                 type="button"
                 data-action="defer"
@@ -128,7 +132,7 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
                 {t('ticket.moreTime')}
               </button>
             )}
-            {(ticket.status === 'waiting' || ticket.status === 'called') && (
+            {(inLine || ticket.status === 'called') && (
               <button
                 type="button"
                 className="primary"
@@ -139,7 +143,7 @@ export function TicketPage({ venueId, ticketId }: { venueId: string | null; tick
                 {t('ticket.onMyWay')}
               </button>
             )}
-            {ticket.status === 'waiting' && (
+            {inLine && (
               <button
                 type="button"
                 data-action="notify"
