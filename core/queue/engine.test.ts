@@ -340,10 +340,22 @@ describe('queue engine transitions', () => {
       })),
       { command: { type: 'call-next', counterId: 'c1' }, at: T0 + MINUTE_MS },
       { command: { type: 'park', counterId: 'c1' }, at: T0 + 2 * MINUTE_MS },
+      { command: { type: 'reserve-block', kioskId: 'k1', serviceId: 'A', size: 5 }, at: T0 + 7 * h },
       { command: { type: 'close-counter', counterId: 'c1' }, at: T0 + 8 * h },
       // the next morning the counter opens before anyone takes a ticket
       { command: { type: 'open-counter', counterId: 'c1' }, at: morning },
       { command: { type: 'issue', ticketId: 'd', serviceId: 'A' }, at: morning + MINUTE_MS },
+      // a kiosk cut off the evening before syncs the ticket it printed offline then
+      {
+        command: {
+          type: 'issue',
+          ticketId: 'k',
+          serviceId: 'A',
+          kioskId: 'k1',
+          offline: { seq: 500, issuedAt: T0 + 7.5 * h },
+        },
+        at: morning + 2 * MINUTE_MS,
+      },
     ]);
     expect(refusals).toEqual([]);
     expect(rebuild(rules, log)).toEqual(state);
@@ -357,6 +369,8 @@ describe('queue engine transitions', () => {
     expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'b' }, later)).toBe('ticket-from-earlier-day');
     expect(refusal(state, { type: 'cancel', ticketId: 'c' }, later)).toBe('ticket-from-earlier-day');
     expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'a' }, later)).toBe('ticket-from-earlier-day');
+    expect(ticketPosition(state, 'k')).toMatchObject({ number: 'A-500', status: 'waiting', position: null });
+    expect(refusal(state, { type: 'call', counterId: 'c1', ticketId: 'k' }, later)).toBe('ticket-from-earlier-day');
     expect(must(state, { type: 'call-next', counterId: 'c1' }, later).tickets.d!.status).toBe('called');
   });
 

@@ -39,7 +39,7 @@ export function emptyQueueState(rules: QueueRules): QueueState {
       shifts: [],
     };
   }
-  return { rules, counters, tickets: {}, earlier: {}, numbering: {}, at: 0 };
+  return { rules, counters, tickets: {}, earlier: {}, closedNightBefore: '', numbering: {}, at: 0 };
 }
 
 export function rebuild(rules: QueueRules, events: readonly QueueEvent[]): QueueState {
@@ -559,7 +559,8 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  *   live tickets, so a venue's history made each event slower (bench/history.ts);
  * - when no counter is open or on break (the venue closed for the night), those still waiting or
  *   parked: their holders went home, as the operations report counts them (abandoned), and the
- *   morning's line must not start behind them. A venue open through midnight keeps its line.
+ *   morning's line must not start behind them, nor behind the offline tickets of that evening a
+ *   kiosk syncs only now (closedNightBefore). A venue open through midnight keeps its line.
  * They are still found by id (ticketById); decide refuses what would change them.
  */
 function startDay(state: QueueState, at: number): QueueState {
@@ -577,7 +578,9 @@ function startDay(state: QueueState, at: number): QueueState {
     if (ticket.day < today && done) earlier[ticket.id] = ticket;
     else live[ticket.id] = ticket;
   }
-  return { ...state, tickets: live, earlier };
+  return closedForNight
+    ? { ...state, tickets: live, earlier, closedNightBefore: today }
+    : { ...state, tickets: live, earlier };
 }
 
 /** Did `at` fall on a later local day than the state's last event? */
@@ -757,7 +760,11 @@ function applyToDay(state: QueueState, event: QueueEvent): QueueState {
         defers: 0,
         onTheWayAt: null,
       };
-      return { ...withTicket(state, ticket, event.at), numbering: { ...state.numbering, [key]: nextNumbering } };
+      const numbered = { ...state, numbering: { ...state.numbering, [key]: nextNumbering } };
+      // a kiosk's offline ticket from before the venue's last night, synced only now: its holder went home
+      if (ticket.day < state.closedNightBefore)
+        return { ...numbered, at: event.at, earlier: { ...state.earlier, [ticket.id]: ticket } };
+      return withTicket(numbered, ticket, event.at);
     }
     case 'ticket.renumbered': {
       const ticket = state.tickets[event.ticketId];

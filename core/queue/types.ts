@@ -183,6 +183,11 @@ export interface QueueState {
    * so an event costs the day's tickets, not the venue's history; found by id with ticketById.
    */
   earlier: Record<string, Ticket>;
+  /**
+   * The day the venue last opened after a night with every counter closed ('' before): a ticket of
+   * an earlier day still waiting then had gone home, even one a kiosk only now syncs (startDay).
+   */
+  closedNightBefore: string;
   /** Keyed by numberingKey(serviceId, day): one sequence per service and local day. */
   numbering: Record<string, ServiceNumbering>;
   /** Time of the last applied event. */
