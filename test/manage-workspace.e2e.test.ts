@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../core/alerts/tasks.ts';
@@ -79,6 +80,7 @@ const showMean = (v: number | null | undefined) => (v === null || v === undefine
 const DAY_MS = 24 * 3_600_000;
 /** Seoul's venue day YYYY-MM-DD of an instant (UTC+9, no summer time). */
 const seoulDay = (at: number) => new Date(at + 9 * 3_600_000).toISOString().slice(0, 10);
+const seoulMidnight = (at: number) => at - ((at + 9 * 3_600_000) % DAY_MS);
 
 describe("the manager's customer-experience workspace in a real Chromium", () => {
   const cleanups: Cleanup[] = [];
@@ -119,8 +121,12 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
       cleanups,
     );
 
-    // Forty minutes ago: a dirty restroom and a pleasant lounge, no visit nearby (unattributed).
-    const start = Date.now() - 40 * 60_000;
+    // Forty minutes ago: a dirty restroom and a pleasant lounge, no visit nearby (unattributed). Never
+    // before today's Seoul midnight: a view of two days would take in the earlier presses below.
+    // (Run from 00:00 to 00:03 in Seoul, the test first waits out those minutes.)
+    const sinceMidnight = (Date.now() + 9 * 3_600_000) % DAY_MS;
+    if (sinceMidnight < 3 * 60_000) await setTimeout(3 * 60_000 - sinceMidnight);
+    const start = Math.max(Date.now() - 40 * 60_000, seoulMidnight(Date.now()) + 1000);
     let appended = 0;
     const press = (touchpointId: string, level: FeedbackLevel, at: number) => {
       appended += 1;
@@ -190,7 +196,7 @@ describe("the manager's customer-experience workspace in a real Chromium", () =>
     await page.fill('input[name="password"]', 'boss-password-1');
     await page.click('.sign-in button[type="submit"]');
     await expectText(page, '.page-title', RESOURCES.en.translation.workspace.pages.overview.title, 20_000);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
